@@ -1,0 +1,39 @@
+// Opaque keyset page tokens shared by every list RPC in the suite.
+//
+// A token encodes where the next page starts (the last id returned) and a fingerprint
+// of the request's filters, so a token is refused when reused with other filters
+// instead of silently returning a wrong page. Tokens are base64url text; clients must
+// treat them as opaque.
+//
+//   ASSIGN_OR_RETURN(int64_t after_id, DecodePageToken(req.page_token(), fingerprint));
+//   ASSIGN_OR_RETURN(int page_size, ResolvePageSize(req.page_size()));
+//   ... fetch page_size + 1 rows with id < after_id ...
+//   resp.set_next_page_token(more ? EncodePageToken(last_id, fingerprint) : "");
+#ifndef GONGKAI_LIBS_PAGINATION_PAGE_TOKEN_H_
+#define GONGKAI_LIBS_PAGINATION_PAGE_TOKEN_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace gongkai::pagination {
+
+inline constexpr int kDefaultPageSize = 20;
+inline constexpr int kMaxPageSize = 100;
+
+std::string EncodePageToken(int64_t after_id, absl::string_view filter_fingerprint);
+
+// The id to continue after; 0 for an empty token (first page). INVALID_ARGUMENT on
+// field "page_token" when the token is malformed or was issued for other filters.
+absl::StatusOr<int64_t> DecodePageToken(absl::string_view token,
+                                        absl::string_view filter_fingerprint);
+
+// 0 → default; 1..max → itself; negative or over max → INVALID_ARGUMENT on "page_size".
+absl::StatusOr<int> ResolvePageSize(int requested, int default_size = kDefaultPageSize,
+                                    int max_size = kMaxPageSize);
+
+}  // namespace gongkai::pagination
+
+#endif  // GONGKAI_LIBS_PAGINATION_PAGE_TOKEN_H_

@@ -1,0 +1,1054 @@
+#include "services/catalog/catalog.h"
+
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
+#include "libs/auth/policy.h"
+#include "libs/pagination/page_token.h"
+#include "libs/protoconv/protoconv.h"
+#include "libs/status/status_macros.h"
+#include "libs/validation/validation.h"
+#include "services/catalog/search_terms.h"
+
+namespace gongkai::catalog {
+namespace {
+
+using auth::Principal;
+using auth::Role;
+using auth::Rule;
+using validation::CheckEnum;
+using validation::CheckId;
+using validation::CheckRequestId;
+using validation::CheckText;
+
+// ---- Who may do what: every RPC's rule, in one place. --------------------------------
+// Unit-scoped rules bind STAFF and REVIEWER to the unit that owns the resource; OFFICE
+// and ADMIN act on every unit; INSPECTOR only where a rule lets it read.
+const Rule kManageUnits{.roles = {Role::kOffice, Role::kAdmin}};
+const Rule kDraft{.roles = {Role::kStaff, Role::kOffice, Role::kAdmin}, .unit_scoped = true};
+const Rule kConfidentialityReview{.roles = {Role::kReviewer, Role::kAdmin}, .unit_scoped = true};
+const Rule kReturnDocument{.roles = {Role::kOffice, Role::kAdmin}};
+const Rule kPublish{.roles = {Role::kStaff, Role::kOffice, Role::kAdmin}, .unit_scoped = true};
+// Reading what is not published: the unit's own staff and reviewers, the general office,
+// inspectors (assessment), administrators.
+const Rule kReadInternal{
+    .roles = {Role::kStaff, Role::kReviewer, Role::kOffice, Role::kInspector, Role::kAdmin},
+    .unit_scoped = true,
+    .access = auth::Access::kRead};
+const Rule kManageCategories{.roles = {Role::kOffice, Role::kAdmin}};
+const Rule kManageCatalogItems{.roles = {Role::kStaff, Role::kOffice, Role::kAdmin},
+                               .unit_scoped = true};
+const Rule kSelfReview{.roles = {Role::kStaff, Role::kReviewer, Role::kOffice, Role::kAdmin},
+                       .unit_scoped = true};
+
+// ---- Input limits. -----------------------------------------------------------------------
+constexpr validation::TextLimits kTitleLimits{.min_chars = 1, .max_chars = 500};
+constexpr validation::TextLimits kBodyLimits{
+    .max_chars = 1'000'000, .max_bytes = 1'000'000, .allow_newlines = true};
+constexpr validation::TextLimits kDocumentNumberLimits{.max_chars = 100};
+constexpr validation::TextLimits kReasonLimits{.max_chars = 2000, .allow_newlines = true};
+constexpr validation::TextLimits kRequiredReasonLimits{
+    .min_chars = 1, .max_chars = 2000, .allow_newlines = true};
+constexpr validation::TextLimits kLegalBasisLimits{.max_chars = 500};
+constexpr validation::TextLimits kNameLimits{.min_chars = 1, .max_chars = 200};
+constexpr validation::TextLimits kCodeLimits{.min_chars = 1, .max_chars = 64};
+constexpr validation::TextLimits kCatalogTextLimits{
+    .min_chars = 1, .max_chars = 2000, .allow_newlines = true};
+constexpr validation::TextLimits kShortRequiredText{.min_chars = 1, .max_chars = 200};
+constexpr int kDefaultPublicationLimit = 20;  // NAT-4, CAT-3.
+
+void CheckCode(FieldViolations& v, absl::string_view field, absl::string_view code) {
+  CheckText(v, field, code, kCodeLimits);
+  for (char c : code) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') {
+      v.Add(std::string(field), "may contain only letters, digits, '-' and '_'");
+      return;
+    }
+  }
+}
+
+
+// Whether `caller` may see the unpublished work of `unit_id`.
+bool CanReadInternal(const Principal& caller, int64_t unit_id) {
+  return auth::Require(caller, kReadInternal, unit_id).ok();
+}
+
+IdempotencyKey KeyFor(const Principal& caller, absl::string_view method,
+                      absl::string_view request_id) {
+  return IdempotencyKey{caller.subject, std::string(method), std::string(request_id)};
+}
+
+// Returns the stored first response of an idempotent create, if there is one.
+template <typename Message>
+absl::StatusOr<std::optional<Message>> Replay(CatalogRepository& repository,
+                                              const IdempotencyKey& key) {
+  if (key.request_id.empty()) return std::optional<Message>();
+  ASSIGN_OR_RETURN(std::optional<std::string> stored, repository.FindIdempotentResponse(key));
+  if (!stored.has_value()) return std::optional<Message>();
+  Message message;
+  if (!message.ParseFromString(*stored)) {
+    return absl::InternalError(
+        absl::StrCat("stored response for request_id ", key.request_id, " is unreadable"));
+  }
+  return std::optional<Message>(std::move(message));
+}
+
+// Runs an idempotent create: replays a stored response, otherwise creates; a concurrent
+// duplicate that lost the race on the idempotency key gets the winner's response.
+template <typename Message, typename CreateFn>
+absl::StatusOr<Message> IdempotentCreate(CatalogRepository& repository, const IdempotencyKey& key,
+                                         CreateFn create) {
+  ASSIGN_OR_RETURN(std::optional<Message> replay, Replay<Message>(repository, key));
+  if (replay.has_value()) return *std::move(replay);
+  absl::StatusOr<Message> created = create(key.request_id.empty() ? nullptr : &key);
+  if (created.status().code() == absl::StatusCode::kAlreadyExists && !key.request_id.empty()) {
+    ASSIGN_OR_RETURN(std::optional<Message> winner, Replay<Message>(repository, key));
+    if (winner.has_value()) return *std::move(winner);
+  }
+  return created;
+}
+
+std::string DocumentFingerprint(const DocumentFilter& f) {
+  return absl::StrCat("u", f.drafting_unit_id, "c", f.category_id, "k", f.key_area, "a",
+                      f.attribute, "s", f.state, "f",
+                      f.created_from ? absl::ToUnixMicros(*f.created_from) : -1, "t",
+                      f.created_before ? absl::ToUnixMicros(*f.created_before) : -1, "o",
+                      f.overdue_on ? absl::FormatCivilTime(*f.overdue_on) : "", "b", f.omit_body);
+}
+
+// Converts an inclusive civil date range into the creation-time filter.
+void DateRange(const common::v1::Date& from, const common::v1::Date& to, DocumentFilter& filter,
+               FieldViolations& v) {
+  if (from.year() != 0 || from.month() != 0 || from.day() != 0) {
+    absl::StatusOr<absl::CivilDay> day = ToCivilDay(from);
+    if (!day.ok()) {
+      v.Add("created_from", std::string(day.status().message()));
+    } else {
+      filter.created_from = absl::FromCivil(*day, ShanghaiTimeZone());
+    }
+  }
+  if (to.year() != 0 || to.month() != 0 || to.day() != 0) {
+    absl::StatusOr<absl::CivilDay> day = ToCivilDay(to);
+    if (!day.ok()) {
+      v.Add("created_to", std::string(day.status().message()));
+    } else {
+      filter.created_before = absl::FromCivil(*day + 1, ShanghaiTimeZone());
+    }
+  }
+  if (filter.created_from && filter.created_before &&
+      *filter.created_from >= *filter.created_before) {
+    v.Add("created_to", "must not be before created_from");
+  }
+}
+
+// The lists below are keyset-paginated: fetch one extra row to learn whether another
+// page exists.
+template <typename T, typename IdFn>
+std::string TrimPage(std::vector<T>& rows, int page_size, absl::string_view fingerprint,
+                     IdFn id_of) {
+  if (static_cast<int>(rows.size()) <= page_size) return "";
+  rows.resize(page_size);
+  return pagination::EncodePageToken(id_of(rows.back()), fingerprint);
+}
+
+}  // namespace
+
+Catalog::Catalog(CatalogRepository* repository,
+                 std::shared_ptr<calendar::WorkingDayCalendar> calendar, const Clock* clock,
+                 ReleaseGate* release_gate, CatalogObserver* observer)
+    : repository_(repository),
+      calendar_(std::move(calendar)),
+      clock_(clock),
+      release_gate_(release_gate),
+      observer_(observer) {}
+
+absl::CivilDay Catalog::Today() const { return calendar::TodayInShanghai(*clock_); }
+
+// ---- Units -------------------------------------------------------------------------------
+
+absl::StatusOr<v1::Unit> Catalog::CreateUnit(const Principal& caller,
+                                             const v1::CreateUnitRequest& request) {
+  RETURN_IF_ERROR(auth::Require(caller, kManageUnits, std::nullopt));
+  const v1::Unit& unit = request.unit();
+  FieldViolations v;
+  CheckCode(v, "unit.code", unit.code());
+  CheckText(v, "unit.name", unit.name(), kNameLimits);
+  CheckEnum(v, "unit.level", unit.level(), v1::UnitLevel_IsValid, /*required=*/true);
+  CheckId(v, "unit.parent_id", unit.parent_id(), /*required=*/false);
+  CheckRequestId(v, "request_id", request.request_id());
+  RETURN_IF_ERROR(v.ToStatus());
+  if (unit.parent_id() != 0) {
+    absl::StatusOr<v1::Unit> parent = repository_->GetUnit(unit.parent_id());
+    if (parent.status().code() == absl::StatusCode::kNotFound) {
+      return InvalidField("unit.parent_id",
+                          absl::StrCat("unit ", unit.parent_id(), " does not exist"));
+    }
+    RETURN_IF_ERROR(parent.status());
+  }
+  v1::Unit to_store;
+  to_store.set_code(unit.code());
+  to_store.set_name(unit.name());
+  to_store.set_level(unit.level());
+  to_store.set_parent_id(unit.parent_id());
+  *to_store.mutable_create_time() = ToTimestamp(clock_->Now());
+  return IdempotentCreate<v1::Unit>(
+      *repository_, KeyFor(caller, "CreateUnit", request.request_id()),
+      [&](const IdempotencyKey* key) { return repository_->CreateUnit(to_store, key); });
+}
+
+absl::StatusOr<v1::Unit> Catalog::GetUnit(const Principal&, const v1::GetUnitRequest& request) {
+  FieldViolations v;
+  CheckId(v, "id", request.id(), /*required=*/true);
+  RETURN_IF_ERROR(v.ToStatus());
+  return repository_->GetUnit(request.id());
+}
+
+absl::StatusOr<v1::ListUnitsResponse> Catalog::ListUnits(const Principal&,
+                                                         const v1::ListUnitsRequest& request) {
+  FieldViolations v;
+  CheckId(v, "parent_id", request.parent_id(), /*required=*/false);
+  CheckEnum(v, "level", request.level(), v1::UnitLevel_IsValid, /*required=*/false);
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(request.page_size()));
+  const std::string fingerprint = absl::StrCat("p", request.parent_id(), "l", request.level());
+  ASSIGN_OR_RETURN(int64_t after_id,
+                   pagination::DecodePageToken(request.page_token(), fingerprint));
+  ASSIGN_OR_RETURN(std::vector<v1::Unit> units,
+                   repository_->ListUnits(UnitFilter{request.parent_id(), request.level()},
+                                          KeysetPage{after_id, page_size + 1}));
+  v1::ListUnitsResponse response;
+  response.set_next_page_token(
+      TrimPage(units, page_size, fingerprint, [](const v1::Unit& u) { return u.id(); }));
+  for (auto& u : units) *response.add_units() = std::move(u);
+  return response;
+}
+
+// ---- Documents ---------------------------------------------------------------------------
+
+absl::Status Catalog::ValidateReferences(const v1::Document& document, FieldViolations& v,
+                                         absl::string_view prefix) {
+  if (document.drafting_unit_id() > 0) {
+    absl::StatusOr<v1::Unit> unit = repository_->GetUnit(document.drafting_unit_id());
+    if (unit.status().code() == absl::StatusCode::kNotFound) {
+      v.Add(absl::StrCat(prefix, "drafting_unit_id"),
+            absl::StrCat("unit ", document.drafting_unit_id(), " does not exist"));
+    } else if (!unit.ok()) {
+      return unit.status();
+    }
+  }
+  if (document.category_id() > 0) {
+    absl::StatusOr<v1::Category> category = repository_->GetCategory(document.category_id());
+    if (category.status().code() == absl::StatusCode::kNotFound) {
+      v.Add(absl::StrCat(prefix, "category_id"),
+            absl::StrCat("category ", document.category_id(), " does not exist"));
+    } else if (!category.ok()) {
+      return category.status();
+    }
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
+// Field checks shared by create and update (CAT-1: the attribute may still be open in
+// a draft; submission decides whether it is complete, CAT-2).
+void ValidateDocumentFields(const v1::Document& d, FieldViolations& v) {
+  CheckText(v, "document.title", d.title(), kTitleLimits);
+  CheckText(v, "document.body", d.body(), kBodyLimits);
+  CheckText(v, "document.document_number", d.document_number(), kDocumentNumberLimits);
+  CheckId(v, "document.drafting_unit_id", d.drafting_unit_id(), /*required=*/true);
+  CheckEnum(v, "document.issuing_authority", d.issuing_authority(), v1::IssuingAuthority_IsValid,
+            /*required=*/true);
+  CheckEnum(v, "document.key_area", d.key_area(), v1::KeyArea_IsValid, /*required=*/false);
+  CheckId(v, "document.category_id", d.category_id(), /*required=*/false);
+  CheckEnum(v, "document.disclosure_attribute", d.disclosure_attribute(),
+            v1::DisclosureAttribute_IsValid, /*required=*/false);
+  CheckText(v, "document.nondisclosure_reason", d.nondisclosure_reason(), kReasonLimits);
+  CheckText(v, "document.legal_basis", d.legal_basis(), kLegalBasisLimits);
+  if (d.publication_limit_working_days() < 0 ||
+      d.publication_limit_working_days() > kDefaultPublicationLimit) {
+    v.Add("document.publication_limit_working_days",
+          absl::StrCat("must be from 1 to ", kDefaultPublicationLimit,
+                       " working days, or 0 for the default of ", kDefaultPublicationLimit));
+  }
+}
+
+// Copies the fields a drafter may set; everything output-only is left alone.
+void CopyEditableFields(const v1::Document& from, v1::Document& to) {
+  to.set_title(from.title());
+  to.set_body(from.body());
+  to.set_document_number(from.document_number());
+  to.set_drafting_unit_id(from.drafting_unit_id());
+  to.set_issuing_authority(from.issuing_authority());
+  to.set_is_policy_document(from.is_policy_document());
+  to.set_key_area(from.key_area());
+  to.set_category_id(from.category_id());
+  to.set_disclosure_attribute(from.disclosure_attribute());
+  to.set_nondisclosure_reason(from.nondisclosure_reason());
+  to.set_legal_basis(from.legal_basis());
+  to.set_publication_limit_working_days(from.publication_limit_working_days());
+}
+
+// CAT-2: why a submission must be returned, or "" when it is complete.
+std::pair<std::string, std::string> MissingForSubmission(const v1::Document& d) {
+  if (d.disclosure_attribute() == v1::DISCLOSURE_ATTRIBUTE_UNSPECIFIED) {
+    return {"missing_attribute",
+            "退文：未确定公开属性（主动公开、依申请公开或不予公开）。CAT-2: the disclosure "
+            "attribute is not set."};
+  }
+  if (d.disclosure_attribute() != v1::PROACTIVE) {
+    std::vector<std::string> missing;
+    if (d.nondisclosure_reason().empty()) missing.push_back("nondisclosure_reason");
+    if (d.legal_basis().empty()) missing.push_back("legal_basis");
+    if (!missing.empty()) {
+      return {"missing_reason",
+              absl::StrCat("退文：", v1::DisclosureAttribute_Name(d.disclosure_attribute()),
+                           " 须说明理由并引用法律依据。CAT-2: missing ",
+                           absl::StrJoin(missing, " and "), ".")};
+    }
+  }
+  return {"", ""};
+}
+
+}  // namespace
+
+absl::StatusOr<calendar::Deadline> Catalog::PublicationDeadline(const v1::Document& document,
+                                                                absl::CivilDay from) const {
+  const int limit = document.publication_limit_working_days() > 0
+                        ? document.publication_limit_working_days()
+                        : kDefaultPublicationLimit;
+  return calendar_->AddWorkingDays(from, limit);
+}
+
+void Catalog::ApplyPublicationClock(v1::Document& document, absl::CivilDay from) const {
+  document.clear_publication_deadline();
+  document.set_overdue(false);
+  if (document.disclosure_attribute() != v1::PROACTIVE) return;
+  absl::StatusOr<calendar::Deadline> deadline = PublicationDeadline(document, from);
+  // Outside the loaded calendar years the deadline stays empty: never a guess (NAT-1).
+  // RecomputeStaleDeadlines fills it in once the year's calendar is loaded.
+  if (!deadline.ok()) return;
+  *document.mutable_publication_deadline() = ToProto(*deadline);
+  MarkOverdue(document);
+}
+
+void Catalog::MarkOverdue(v1::Document& document) const {
+  document.set_overdue(false);
+  if (document.disclosure_attribute() != v1::PROACTIVE || document.state() == v1::PUBLISHED ||
+      !document.has_publication_deadline()) {
+    return;
+  }
+  absl::StatusOr<absl::CivilDay> due = ToCivilDay(document.publication_deadline().due());
+  document.set_overdue(due.ok() && *due < Today());
+}
+
+absl::StatusOr<v1::Document> Catalog::LoadDocument(int64_t id) {
+  ASSIGN_OR_RETURN(v1::Document document, repository_->GetDocument(id));
+  MarkOverdue(document);
+  return document;
+}
+
+absl::StatusOr<v1::Document> Catalog::CreateDocument(const Principal& caller,
+                                                     const v1::CreateDocumentRequest& request) {
+  const v1::Document& input = request.document();
+  FieldViolations v;
+  ValidateDocumentFields(input, v);
+  CheckRequestId(v, "request_id", request.request_id());
+  RETURN_IF_ERROR(v.ToStatus());
+  RETURN_IF_ERROR(auth::Require(caller, kDraft, input.drafting_unit_id()));
+  RETURN_IF_ERROR(ValidateReferences(input, v, "document."));
+  RETURN_IF_ERROR(v.ToStatus());
+
+  const absl::Time now = clock_->Now();
+  v1::Document document;
+  CopyEditableFields(input, document);
+  document.set_state(v1::DRAFT);
+  document.set_created_by(caller.subject);
+  *document.mutable_create_time() = ToTimestamp(now);
+  // CAT-3: due 20 working days after creation (or the shorter legal limit).
+  ApplyPublicationClock(document, absl::ToCivilDay(now, ShanghaiTimeZone()));
+  AuditRecord audit{caller.subject, "create", v1::DOCUMENT_STATE_UNSPECIFIED, v1::DRAFT, "", now};
+  ASSIGN_OR_RETURN(v1::Document created,
+                   IdempotentCreate<v1::Document>(
+                       *repository_, KeyFor(caller, "CreateDocument", request.request_id()),
+                       [&](const IdempotencyKey* key) {
+                         return repository_->CreateDocument(document, audit, key);
+                       }));
+  MarkOverdue(created);
+  return created;
+}
+
+absl::StatusOr<v1::Document> Catalog::UpdateDocument(const Principal& caller,
+                                                     const v1::UpdateDocumentRequest& request) {
+  const v1::Document& input = request.document();
+  FieldViolations v;
+  CheckId(v, "document.id", input.id(), /*required=*/true);
+  ValidateDocumentFields(input, v);
+  if (request.expected_version() < 0) v.Add("expected_version", "must not be negative");
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::Document current, LoadDocument(input.id()));
+  RETURN_IF_ERROR(auth::Require(caller, kDraft, current.drafting_unit_id()));
+  // Moving a document to another unit needs the right on that unit too.
+  RETURN_IF_ERROR(auth::Require(caller, kDraft, input.drafting_unit_id()));
+  if (current.state() != v1::DRAFT && current.state() != v1::RETURNED) {
+    return PreconditionFailed(
+        "STATE", absl::StrCat("documents/", current.id()),
+        absl::StrCat("document ", current.id(), " is ", v1::DocumentState_Name(current.state()),
+                     "; only DRAFT or RETURNED documents can be edited"));
+  }
+  if (request.expected_version() != 0 && request.expected_version() != current.version()) {
+    return absl::AbortedError(absl::StrCat("document ", current.id(), " is at version ",
+                                           current.version(), ", not ", request.expected_version(),
+                                           "; reload and retry"));
+  }
+  RETURN_IF_ERROR(ValidateReferences(input, v, "document."));
+  RETURN_IF_ERROR(v.ToStatus());
+  v1::Document updated = current;
+  CopyEditableFields(input, updated);
+  ApplyPublicationClock(updated,
+                        absl::ToCivilDay(FromTimestamp(current.create_time()), ShanghaiTimeZone()));
+  AuditRecord audit{caller.subject, "update", current.state(), current.state(), "", clock_->Now()};
+  ASSIGN_OR_RETURN(v1::Document stored,
+                   repository_->UpdateDocument(updated, current.version(), audit, std::nullopt));
+  MarkOverdue(stored);
+  return stored;
+}
+
+absl::StatusOr<v1::Document> Catalog::Transition(
+    const Principal& caller, v1::Document document, v1::DocumentState new_state,
+    absl::string_view action, absl::string_view detail,
+    std::optional<std::vector<std::string>> search_terms) {
+  const v1::DocumentState old_state = document.state();
+  const int64_t expected_version = document.version();
+  document.set_state(new_state);
+  AuditRecord audit{caller.subject, std::string(action), old_state,
+                    new_state,      std::string(detail), clock_->Now()};
+  ASSIGN_OR_RETURN(v1::Document stored,
+                   repository_->UpdateDocument(document, expected_version, audit, search_terms));
+  MarkOverdue(stored);
+  return stored;
+}
+
+absl::StatusOr<v1::Document> Catalog::SubmitDocument(const Principal& caller,
+                                                     const v1::SubmitDocumentRequest& request) {
+  FieldViolations v;
+  CheckId(v, "id", request.id(), /*required=*/true);
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::Document document, LoadDocument(request.id()));
+  RETURN_IF_ERROR(auth::Require(caller, kDraft, document.drafting_unit_id()));
+  if (document.state() != v1::DRAFT && document.state() != v1::RETURNED) {
+    return PreconditionFailed(
+        "STATE", absl::StrCat("documents/", document.id()),
+        absl::StrCat("document ", document.id(), " is ", v1::DocumentState_Name(document.state()),
+                     "; only DRAFT or RETURNED documents can be submitted"));
+  }
+  // CAT-2: an incomplete submission is returned (退文) with its cause, never accepted.
+  auto [cause_kind, cause] = MissingForSubmission(document);
+  if (!cause_kind.empty()) {
+    document.set_return_cause(cause);
+    ASSIGN_OR_RETURN(v1::Document returned, Transition(caller, std::move(document), v1::RETURNED,
+                                                       "return", cause, std::nullopt));
+    if (observer_ != nullptr) observer_->DocumentReturned(cause_kind);
+    return returned;
+  }
+  document.clear_return_cause();
+  document.set_review_outcome(v1::REVIEW_OUTCOME_UNSPECIFIED);
+  document.clear_review_note();
+  document.clear_reviewer();
+  return Transition(caller, std::move(document), v1::PENDING_REVIEW, "submit", "", std::nullopt);
+}
+
+absl::StatusOr<v1::Document> Catalog::ReviewDocument(const Principal& caller,
+                                                     const v1::ReviewDocumentRequest& request) {
+  FieldViolations v;
+  CheckId(v, "id", request.id(), /*required=*/true);
+  CheckEnum(v, "outcome", request.outcome(), v1::ReviewOutcome_IsValid, /*required=*/true);
+  CheckText(v, "note", request.note(),
+            request.outcome() == v1::REVIEW_FAILED ? kRequiredReasonLimits : kReasonLimits);
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::Document document, LoadDocument(request.id()));
+  RETURN_IF_ERROR(auth::Require(caller, kConfidentialityReview, document.drafting_unit_id()));
+  if (document.state() != v1::PENDING_REVIEW) {
+    return PreconditionFailed(
+        "STATE", absl::StrCat("documents/", document.id()),
+        absl::StrCat("document ", document.id(), " is ", v1::DocumentState_Name(document.state()),
+                     "; only PENDING_REVIEW documents can be reviewed"));
+  }
+  document.set_review_outcome(request.outcome());
+  document.set_review_note(request.note());
+  document.set_reviewer(caller.subject);
+  if (request.outcome() == v1::REVIEW_FAILED) {
+    document.set_return_cause(absl::StrCat("保密审查未通过：", request.note()));
+    ASSIGN_OR_RETURN(v1::Document returned,
+                     Transition(caller, std::move(document), v1::RETURNED, "review_failed",
+                                request.note(), std::nullopt));
+    if (observer_ != nullptr) observer_->DocumentReturned("review_failed");
+    return returned;
+  }
+  return Transition(caller, std::move(document), v1::APPROVED, "review_passed", request.note(),
+                    std::nullopt);
+}
+
+absl::StatusOr<v1::Document> Catalog::ReturnDocument(const Principal& caller,
+                                                     const v1::ReturnDocumentRequest& request) {
+  FieldViolations v;
+  CheckId(v, "id", request.id(), /*required=*/true);
+  CheckText(v, "cause", request.cause(), kRequiredReasonLimits);
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::Document document, LoadDocument(request.id()));
+  RETURN_IF_ERROR(auth::Require(caller, kReturnDocument, document.drafting_unit_id()));
+  if (document.state() != v1::PENDING_REVIEW && document.state() != v1::APPROVED) {
+    return PreconditionFailed(
+        "STATE", absl::StrCat("documents/", document.id()),
+        absl::StrCat("document ", document.id(), " is ", v1::DocumentState_Name(document.state()),
+                     "; only PENDING_REVIEW or APPROVED documents can be returned"));
+  }
+  document.set_return_cause(request.cause());
+  ASSIGN_OR_RETURN(v1::Document returned, Transition(caller, std::move(document), v1::RETURNED,
+                                                     "return", request.cause(), std::nullopt));
+  if (observer_ != nullptr) observer_->DocumentReturned("office_returned");
+  return returned;
+}
+
+absl::StatusOr<v1::Document> Catalog::PublishDocument(const Principal& caller,
+                                                      const v1::PublishDocumentRequest& request) {
+  FieldViolations v;
+  CheckId(v, "id", request.id(), /*required=*/true);
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::Document document, LoadDocument(request.id()));
+  RETURN_IF_ERROR(auth::Require(caller, kPublish, document.drafting_unit_id()));
+  const std::string subject = absl::StrCat("documents/", document.id());
+  if (document.disclosure_attribute() != v1::PROACTIVE) {
+    return PreconditionFailed(
+        "ATTRIBUTE", subject,
+        absl::StrCat("document ", document.id(), " is ",
+                     v1::DisclosureAttribute_Name(document.disclosure_attribute()),
+                     "; only PROACTIVE documents are published (CAT-1)"));
+  }
+  // CAT-4: no publication without a passed confidentiality review.
+  if (document.state() != v1::APPROVED || document.review_outcome() != v1::REVIEW_PASSED) {
+    return PreconditionFailed(
+        "REVIEW", subject,
+        absl::StrCat("document ", document.id(), " is ", v1::DocumentState_Name(document.state()),
+                     "; it must pass the confidentiality review before publication (CAT-4)"));
+  }
+  RETURN_IF_ERROR(release_gate_->CheckRelease(document));
+  *document.mutable_publish_time() = ToTimestamp(clock_->Now());
+  std::vector<std::string> terms = DocumentTerms(document.title(), document.body());
+  ASSIGN_OR_RETURN(v1::Document published, Transition(caller, std::move(document), v1::PUBLISHED,
+                                                      "publish", "", std::move(terms)));
+  if (observer_ != nullptr) observer_->DocumentPublished();
+  return published;
+}
+
+absl::StatusOr<v1::Document> Catalog::GetDocument(const Principal& caller,
+                                                  const v1::GetDocumentRequest& request) {
+  FieldViolations v;
+  CheckId(v, "id", request.id(), /*required=*/true);
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::Document document, LoadDocument(request.id()));
+  if (document.state() == v1::PUBLISHED) return document;
+  // Unpublished work is invisible, not forbidden, to those who may not see it: the
+  // answer must not reveal that the document exists.
+  if (!CanReadInternal(caller, document.drafting_unit_id())) {
+    return absl::NotFoundError(absl::StrCat("document ", request.id(), " not found"));
+  }
+  return document;
+}
+
+absl::StatusOr<v1::ListDocumentsResponse> Catalog::ListDocuments(
+    const Principal& caller, const v1::ListDocumentsRequest& request) {
+  FieldViolations v;
+  DocumentFilter filter;
+  CheckId(v, "drafting_unit_id", request.drafting_unit_id(), /*required=*/false);
+  CheckId(v, "category_id", request.category_id(), /*required=*/false);
+  CheckEnum(v, "key_area", request.key_area(), v1::KeyArea_IsValid, false);
+  CheckEnum(v, "disclosure_attribute", request.disclosure_attribute(),
+            v1::DisclosureAttribute_IsValid, false);
+  CheckEnum(v, "state", request.state(), v1::DocumentState_IsValid, false);
+  DateRange(request.created_from(), request.created_to(), filter, v);
+  RETURN_IF_ERROR(v.ToStatus());
+  filter.drafting_unit_id = request.drafting_unit_id();
+  filter.category_id = request.category_id();
+  filter.key_area = request.key_area();
+  filter.attribute = request.disclosure_attribute();
+  filter.state = request.state();
+  filter.omit_body = request.omit_body();
+  // Callers who may not see the unit's internal work see published documents only.
+  const bool internal = request.drafting_unit_id() != 0
+                            ? CanReadInternal(caller, request.drafting_unit_id())
+                            : auth::Require(caller, kReadInternal, std::nullopt).ok();
+  if (!internal) {
+    if (filter.state != v1::DOCUMENT_STATE_UNSPECIFIED && filter.state != v1::PUBLISHED) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("only published documents are visible to this caller; state ",
+                       v1::DocumentState_Name(filter.state),
+                       " needs drafting_unit_id of a unit the caller may read"));
+    }
+    filter.state = v1::PUBLISHED;
+  }
+  ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(request.page_size()));
+  const std::string fingerprint = DocumentFingerprint(filter);
+  ASSIGN_OR_RETURN(int64_t after_id,
+                   pagination::DecodePageToken(request.page_token(), fingerprint));
+  ASSIGN_OR_RETURN(std::vector<v1::Document> documents,
+                   repository_->ListDocuments(filter, KeysetPage{after_id, page_size + 1}));
+  v1::ListDocumentsResponse response;
+  response.set_next_page_token(
+      TrimPage(documents, page_size, fingerprint, [](const v1::Document& d) { return d.id(); }));
+  for (auto& d : documents) {
+    MarkOverdue(d);
+    *response.add_documents() = std::move(d);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::SearchDocumentsResponse> Catalog::SearchDocuments(
+    const Principal&, const v1::SearchDocumentsRequest& request) {
+  FieldViolations v;
+  CheckText(v, "query", request.query(), {.min_chars = 1, .max_chars = 100});
+  CheckId(v, "drafting_unit_id", request.drafting_unit_id(), false);
+  CheckEnum(v, "key_area", request.key_area(), v1::KeyArea_IsValid, false);
+  std::vector<std::string> terms;
+  if (v.empty()) {
+    terms = ExtractTerms(request.query());
+    if (terms.empty()) v.Add("query", "must contain at least one letter, digit or CJK character");
+    if (terms.size() > 32) v.Add("query", "is too long: at most 32 search terms");
+  }
+  RETURN_IF_ERROR(v.ToStatus());
+  DocumentFilter filter;
+  filter.drafting_unit_id = request.drafting_unit_id();
+  filter.key_area = request.key_area();
+  filter.state = v1::PUBLISHED;
+  ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(request.page_size()));
+  const std::string fingerprint = absl::StrCat(DocumentFingerprint(filter), "q", request.query());
+  ASSIGN_OR_RETURN(int64_t after_id,
+                   pagination::DecodePageToken(request.page_token(), fingerprint));
+  ASSIGN_OR_RETURN(
+      std::vector<v1::Document> documents,
+      repository_->SearchPublished(terms, filter, KeysetPage{after_id, page_size + 1}));
+  v1::SearchDocumentsResponse response;
+  response.set_next_page_token(
+      TrimPage(documents, page_size, fingerprint, [](const v1::Document& d) { return d.id(); }));
+  for (auto& d : documents) *response.add_documents() = std::move(d);
+  return response;
+}
+
+absl::StatusOr<v1::ListDocumentsResponse> Catalog::ListOverdueDocuments(
+    const Principal& caller, const v1::ListOverdueDocumentsRequest& request) {
+  FieldViolations v;
+  CheckId(v, "drafting_unit_id", request.drafting_unit_id(), false);
+  RETURN_IF_ERROR(v.ToStatus());
+  if (request.drafting_unit_id() == 0) {
+    RETURN_IF_ERROR(auth::Require(caller, kReadInternal, std::nullopt));
+  } else {
+    RETURN_IF_ERROR(auth::Require(caller, kReadInternal, request.drafting_unit_id()));
+  }
+  DocumentFilter filter;
+  filter.drafting_unit_id = request.drafting_unit_id();
+  filter.overdue_on = Today();
+  filter.omit_body = true;
+  ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(request.page_size()));
+  const std::string fingerprint = absl::StrCat("overdue", request.drafting_unit_id());
+  ASSIGN_OR_RETURN(int64_t after_id,
+                   pagination::DecodePageToken(request.page_token(), fingerprint));
+  ASSIGN_OR_RETURN(std::vector<v1::Document> documents,
+                   repository_->ListDocuments(filter, KeysetPage{after_id, page_size + 1}));
+  v1::ListDocumentsResponse response;
+  response.set_next_page_token(
+      TrimPage(documents, page_size, fingerprint, [](const v1::Document& d) { return d.id(); }));
+  for (auto& d : documents) {
+    MarkOverdue(d);
+    *response.add_documents() = std::move(d);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::ListDocumentAuditResponse> Catalog::ListDocumentAudit(
+    const Principal& caller, const v1::ListDocumentAuditRequest& request) {
+  FieldViolations v;
+  CheckId(v, "id", request.id(), /*required=*/true);
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::Document document, repository_->GetDocument(request.id()));
+  if (!CanReadInternal(caller, document.drafting_unit_id())) {
+    RETURN_IF_ERROR(auth::Require(caller, kReadInternal, document.drafting_unit_id()));
+  }
+  ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(request.page_size()));
+  const std::string fingerprint = absl::StrCat("audit", request.id());
+  ASSIGN_OR_RETURN(int64_t after_id,
+                   pagination::DecodePageToken(request.page_token(), fingerprint));
+  ASSIGN_OR_RETURN(std::vector<common::v1::AuditEntry> entries,
+                   repository_->ListAudit(request.id(), KeysetPage{after_id, page_size + 1}));
+  v1::ListDocumentAuditResponse response;
+  response.set_next_page_token(TrimPage(entries, page_size, fingerprint,
+                                        [](const common::v1::AuditEntry& e) { return e.id(); }));
+  for (auto& e : entries) *response.add_entries() = std::move(e);
+  return response;
+}
+
+absl::StatusOr<int> Catalog::RecomputeStaleDeadlines() {
+  int changed = 0;
+  const std::vector<calendar::CalendarVersion> versions = calendar_->Versions();
+  const std::string current = CalendarVersionsKey(versions);
+  for (v1::DocumentState state : {v1::DRAFT, v1::RETURNED, v1::PENDING_REVIEW, v1::APPROVED}) {
+    DocumentFilter filter;
+    filter.attribute = v1::PROACTIVE;
+    filter.state = state;
+    filter.omit_body = false;
+    int64_t after_id = 0;
+    while (true) {
+      ASSIGN_OR_RETURN(std::vector<v1::Document> page,
+                       repository_->ListDocuments(filter, KeysetPage{after_id, 200}));
+      for (v1::Document& document : page) {
+        after_id = document.id();
+        if (document.has_publication_deadline()) {
+          calendar::Deadline stored = FromProto(document.publication_deadline());
+          if (!calendar_->IsStale(stored)) continue;
+        }
+        v1::Document updated = document;
+        ApplyPublicationClock(
+            updated, absl::ToCivilDay(FromTimestamp(document.create_time()), ShanghaiTimeZone()));
+        if (updated.publication_deadline().SerializeAsString() ==
+            document.publication_deadline().SerializeAsString()) {
+          continue;
+        }
+        AuditRecord audit{"system",
+                          "recompute_deadline",
+                          document.state(),
+                          document.state(),
+                          absl::StrCat("calendar ", current),
+                          clock_->Now()};
+        absl::StatusOr<v1::Document> stored_update =
+            repository_->UpdateDocument(updated, document.version(), audit, std::nullopt);
+        // A concurrent edit wins; it recomputed the clock itself.
+        if (stored_update.status().code() == absl::StatusCode::kAborted) continue;
+        RETURN_IF_ERROR(stored_update.status());
+        ++changed;
+      }
+      if (page.size() < 200) break;
+    }
+  }
+  return changed;
+}
+
+// ---- Catalog (CAT-5, CAT-6) ----------------------------------------------------------------
+
+absl::StatusOr<v1::Category> Catalog::CreateCategory(const Principal& caller,
+                                                     const v1::CreateCategoryRequest& request) {
+  RETURN_IF_ERROR(auth::Require(caller, kManageCategories, std::nullopt));
+  const v1::Category& category = request.category();
+  FieldViolations v;
+  CheckId(v, "category.parent_id", category.parent_id(), false);
+  CheckCode(v, "category.code", category.code());
+  CheckText(v, "category.name", category.name(), kNameLimits);
+  CheckEnum(v, "category.key_area", category.key_area(), v1::KeyArea_IsValid, false);
+  CheckRequestId(v, "request_id", request.request_id());
+  RETURN_IF_ERROR(v.ToStatus());
+  if (category.parent_id() != 0) {
+    absl::StatusOr<v1::Category> parent = repository_->GetCategory(category.parent_id());
+    if (parent.status().code() == absl::StatusCode::kNotFound) {
+      return InvalidField("category.parent_id",
+                          absl::StrCat("category ", category.parent_id(), " does not exist"));
+    }
+    RETURN_IF_ERROR(parent.status());
+  }
+  v1::Category to_store = category;
+  to_store.clear_id();
+  return IdempotentCreate<v1::Category>(
+      *repository_, KeyFor(caller, "CreateCategory", request.request_id()),
+      [&](const IdempotencyKey* key) { return repository_->CreateCategory(to_store, key); });
+}
+
+absl::StatusOr<v1::ListCategoriesResponse> Catalog::ListCategories(
+    const Principal&, const v1::ListCategoriesRequest&) {
+  ASSIGN_OR_RETURN(std::vector<v1::Category> categories, repository_->ListCategories());
+  v1::ListCategoriesResponse response;
+  for (auto& c : categories) *response.add_categories() = std::move(c);
+  return response;
+}
+
+namespace {
+
+void ValidateCatalogItem(const v1::CatalogItem& item, FieldViolations& v) {
+  CheckId(v, "item.category_id", item.category_id(), true);
+  CheckId(v, "item.responsible_unit_id", item.responsible_unit_id(), true);
+  CheckText(v, "item.content", item.content(), kCatalogTextLimits);
+  CheckText(v, "item.time_limit", item.time_limit(), kShortRequiredText);
+  CheckText(v, "item.method", item.method(), kShortRequiredText);
+  CheckText(v, "item.change_note", item.change_note(), {.max_chars = 1000});
+}
+
+}  // namespace
+
+absl::StatusOr<v1::CatalogItem> Catalog::CreateCatalogItem(
+    const Principal& caller, const v1::CreateCatalogItemRequest& request) {
+  FieldViolations v;
+  ValidateCatalogItem(request.item(), v);
+  CheckRequestId(v, "request_id", request.request_id());
+  RETURN_IF_ERROR(v.ToStatus());
+  RETURN_IF_ERROR(auth::Require(caller, kManageCatalogItems, request.item().responsible_unit_id()));
+  absl::StatusOr<v1::Category> category = repository_->GetCategory(request.item().category_id());
+  if (category.status().code() == absl::StatusCode::kNotFound) {
+    v.Add("item.category_id",
+          absl::StrCat("category ", request.item().category_id(), " does not exist"));
+  } else {
+    RETURN_IF_ERROR(category.status());
+  }
+  absl::StatusOr<v1::Unit> unit = repository_->GetUnit(request.item().responsible_unit_id());
+  if (unit.status().code() == absl::StatusCode::kNotFound) {
+    v.Add("item.responsible_unit_id",
+          absl::StrCat("unit ", request.item().responsible_unit_id(), " does not exist"));
+  } else {
+    RETURN_IF_ERROR(unit.status());
+  }
+  RETURN_IF_ERROR(v.ToStatus());
+  v1::CatalogItem item = request.item();
+  item.clear_id();
+  item.set_revision(1);
+  item.set_changed_by(caller.subject);
+  *item.mutable_change_time() = ToTimestamp(clock_->Now());
+  return IdempotentCreate<v1::CatalogItem>(
+      *repository_, KeyFor(caller, "CreateCatalogItem", request.request_id()),
+      [&](const IdempotencyKey* key) { return repository_->CreateCatalogItem(item, key); });
+}
+
+absl::StatusOr<v1::CatalogItem> Catalog::UpdateCatalogItem(
+    const Principal& caller, const v1::UpdateCatalogItemRequest& request) {
+  FieldViolations v;
+  CheckId(v, "item.id", request.item().id(), true);
+  ValidateCatalogItem(request.item(), v);
+  if (request.expected_revision() < 0) v.Add("expected_revision", "must not be negative");
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::CatalogItem current, repository_->GetCatalogItem(request.item().id()));
+  RETURN_IF_ERROR(auth::Require(caller, kManageCatalogItems, current.responsible_unit_id()));
+  RETURN_IF_ERROR(auth::Require(caller, kManageCatalogItems, request.item().responsible_unit_id()));
+  if (request.expected_revision() != 0 && request.expected_revision() != current.revision()) {
+    return absl::AbortedError(absl::StrCat("catalog item ", current.id(), " is at revision ",
+                                           current.revision(), ", not ",
+                                           request.expected_revision(), "; reload and retry"));
+  }
+  if (request.item().category_id() != current.category_id()) {
+    absl::StatusOr<v1::Category> category = repository_->GetCategory(request.item().category_id());
+    if (category.status().code() == absl::StatusCode::kNotFound) {
+      return InvalidField(
+          "item.category_id",
+          absl::StrCat("category ", request.item().category_id(), " does not exist"));
+    }
+    RETURN_IF_ERROR(category.status());
+  }
+  v1::CatalogItem item = request.item();
+  item.set_changed_by(caller.subject);
+  *item.mutable_change_time() = ToTimestamp(clock_->Now());
+  return repository_->UpdateCatalogItem(item, current.revision());
+}
+
+absl::StatusOr<v1::CatalogItem> Catalog::GetCatalogItem(const Principal&,
+                                                        const v1::GetCatalogItemRequest& request) {
+  FieldViolations v;
+  CheckId(v, "id", request.id(), true);
+  RETURN_IF_ERROR(v.ToStatus());
+  return repository_->GetCatalogItem(request.id());
+}
+
+absl::StatusOr<v1::ListCatalogItemsResponse> Catalog::ListCatalogItems(
+    const Principal&, const v1::ListCatalogItemsRequest& request) {
+  FieldViolations v;
+  CheckId(v, "category_id", request.category_id(), false);
+  CheckId(v, "responsible_unit_id", request.responsible_unit_id(), false);
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(request.page_size()));
+  const std::string fingerprint =
+      absl::StrCat("c", request.category_id(), "u", request.responsible_unit_id());
+  ASSIGN_OR_RETURN(int64_t after_id,
+                   pagination::DecodePageToken(request.page_token(), fingerprint));
+  ASSIGN_OR_RETURN(std::vector<v1::CatalogItem> items,
+                   repository_->ListCatalogItems(
+                       CatalogItemFilter{request.category_id(), request.responsible_unit_id()},
+                       KeysetPage{after_id, page_size + 1}));
+  v1::ListCatalogItemsResponse response;
+  response.set_next_page_token(
+      TrimPage(items, page_size, fingerprint, [](const v1::CatalogItem& i) { return i.id(); }));
+  for (auto& i : items) *response.add_items() = std::move(i);
+  return response;
+}
+
+absl::StatusOr<v1::ListCatalogItemRevisionsResponse> Catalog::ListCatalogItemRevisions(
+    const Principal&, const v1::ListCatalogItemRevisionsRequest& request) {
+  FieldViolations v;
+  CheckId(v, "id", request.id(), true);
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(std::vector<v1::CatalogItem> revisions,
+                   repository_->ListCatalogItemRevisions(request.id()));
+  v1::ListCatalogItemRevisionsResponse response;
+  for (auto& r : revisions) *response.add_revisions() = std::move(r);
+  return response;
+}
+
+// ---- Self-review (CAT-7) ------------------------------------------------------------------
+
+namespace {
+
+void CountDecisions(v1::SelfReview& review) {
+  int kept = 0, converted = 0;
+  for (const auto& e : review.entries()) {
+    if (e.decision() == v1::KEEP) ++kept;
+    if (e.decision() == v1::CONVERT_TO_PROACTIVE) ++converted;
+  }
+  review.set_kept_count(kept);
+  review.set_converted_count(converted);
+}
+
+}  // namespace
+
+absl::StatusOr<v1::SelfReview> Catalog::StartSelfReview(const Principal& caller,
+                                                        const v1::StartSelfReviewRequest& request) {
+  FieldViolations v;
+  CheckId(v, "unit_id", request.unit_id(), true);
+  const int this_year = Today().year();
+  if (request.year() < 2008 || request.year() > this_year) {
+    v.Add("year", absl::StrCat("must be from 2008 to ", this_year));
+  }
+  CheckRequestId(v, "request_id", request.request_id());
+  RETURN_IF_ERROR(v.ToStatus());
+  RETURN_IF_ERROR(auth::Require(caller, kSelfReview, request.unit_id()));
+  absl::StatusOr<v1::Unit> unit = repository_->GetUnit(request.unit_id());
+  if (unit.status().code() == absl::StatusCode::kNotFound) {
+    return InvalidField("unit_id", absl::StrCat("unit ", request.unit_id(), " does not exist"));
+  }
+  RETURN_IF_ERROR(unit.status());
+  const IdempotencyKey key = KeyFor(caller, "StartSelfReview", request.request_id());
+  ASSIGN_OR_RETURN(std::optional<v1::SelfReview> replay, Replay<v1::SelfReview>(*repository_, key));
+  if (replay.has_value()) return *std::move(replay);
+  ASSIGN_OR_RETURN(std::vector<v1::Document> documents,
+                   repository_->ListUndisclosedDocuments(request.unit_id()));
+  v1::SelfReview review;
+  review.set_unit_id(request.unit_id());
+  review.set_year(request.year());
+  review.set_state(v1::SELF_REVIEW_OPEN);
+  *review.mutable_create_time() = ToTimestamp(clock_->Now());
+  for (const v1::Document& d : documents) {
+    v1::SelfReviewEntry* entry = review.add_entries();
+    entry->set_document_id(d.id());
+    entry->set_document_title(d.title());
+    entry->set_attribute_at_review(d.disclosure_attribute());
+  }
+  absl::StatusOr<v1::SelfReview> created =
+      repository_->CreateSelfReview(review, key.request_id.empty() ? nullptr : &key);
+  if (created.status().code() == absl::StatusCode::kAlreadyExists) {
+    ASSIGN_OR_RETURN(std::optional<v1::SelfReview> winner,
+                     Replay<v1::SelfReview>(*repository_, key));
+    if (winner.has_value()) return *std::move(winner);
+    return absl::AlreadyExistsError(absl::StrCat(
+        "unit ", request.unit_id(), " already has a self-review for ", request.year()));
+  }
+  ASSIGN_OR_RETURN(v1::SelfReview stored, std::move(created));
+  CountDecisions(stored);
+  return stored;
+}
+
+absl::StatusOr<v1::SelfReview> Catalog::GetSelfReview(const Principal& caller,
+                                                      const v1::GetSelfReviewRequest& request) {
+  FieldViolations v;
+  CheckId(v, "id", request.id(), true);
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::SelfReview review, repository_->GetSelfReview(request.id()));
+  RETURN_IF_ERROR(auth::Require(caller, kReadInternal, review.unit_id()));
+  CountDecisions(review);
+  return review;
+}
+
+absl::StatusOr<v1::SelfReview> Catalog::DecideSelfReviewEntry(
+    const Principal& caller, const v1::DecideSelfReviewEntryRequest& request) {
+  FieldViolations v;
+  CheckId(v, "review_id", request.review_id(), true);
+  CheckId(v, "document_id", request.document_id(), true);
+  CheckEnum(v, "decision", request.decision(), v1::SelfReviewDecision_IsValid, true);
+  CheckText(v, "reason", request.reason(),
+            request.decision() == v1::KEEP ? kRequiredReasonLimits : kReasonLimits);
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::SelfReview review, repository_->GetSelfReview(request.review_id()));
+  RETURN_IF_ERROR(auth::Require(caller, kSelfReview, review.unit_id()));
+  if (review.state() != v1::SELF_REVIEW_OPEN) {
+    return PreconditionFailed("STATE", absl::StrCat("self-reviews/", review.id()),
+                              "the self-review is completed; decisions can no longer change");
+  }
+  const v1::SelfReviewEntry* found = nullptr;
+  for (const auto& e : review.entries()) {
+    if (e.document_id() == request.document_id()) found = &e;
+  }
+  if (found == nullptr) {
+    return absl::NotFoundError(absl::StrCat("document ", request.document_id(),
+                                            " is not part of self-review ", review.id()));
+  }
+  if (found->decision() != v1::SELF_REVIEW_DECISION_UNSPECIFIED) {
+    return PreconditionFailed(
+        "DECIDED", absl::StrCat("self-reviews/", review.id(), "/entries/", request.document_id()),
+        absl::StrCat("document ", request.document_id(),
+                     " was already decided: ", v1::SelfReviewDecision_Name(found->decision())));
+  }
+  const absl::Time now = clock_->Now();
+  v1::SelfReviewEntry entry = *found;
+  entry.set_decision(request.decision());
+  entry.set_reason(request.reason());
+  entry.set_decided_by(caller.subject);
+  *entry.mutable_decide_time() = ToTimestamp(now);
+  std::optional<CatalogRepository::DocumentChange> change;
+  if (request.decision() == v1::CONVERT_TO_PROACTIVE) {
+    // CAT-7: the converted document becomes PROACTIVE and goes through the
+    // confidentiality review and publication again; NAT-4 counts its 20 working days
+    // from the change.
+    ASSIGN_OR_RETURN(v1::Document document, repository_->GetDocument(request.document_id()));
+    v1::Document converted = document;
+    converted.set_disclosure_attribute(v1::PROACTIVE);
+    converted.set_state(v1::PENDING_REVIEW);
+    converted.set_review_outcome(v1::REVIEW_OUTCOME_UNSPECIFIED);
+    converted.clear_review_note();
+    converted.clear_reviewer();
+    ApplyPublicationClock(converted, absl::ToCivilDay(now, ShanghaiTimeZone()));
+    change = CatalogRepository::DocumentChange{
+        converted, document.version(),
+        AuditRecord{caller.subject, "self_review_convert", document.state(), v1::PENDING_REVIEW,
+                    absl::StrCat("self-review ", review.id(), " (", review.year(),
+                                 "): converted to PROACTIVE. ", request.reason()),
+                    now}};
+  }
+  ASSIGN_OR_RETURN(v1::SelfReview updated,
+                   repository_->DecideSelfReviewEntry(review.id(), entry, change));
+  if (change.has_value() && observer_ != nullptr) observer_->SelfReviewConversion();
+  CountDecisions(updated);
+  return updated;
+}
+
+absl::StatusOr<v1::SelfReview> Catalog::CompleteSelfReview(
+    const Principal& caller, const v1::CompleteSelfReviewRequest& request) {
+  FieldViolations v;
+  CheckId(v, "id", request.id(), true);
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::SelfReview review, repository_->GetSelfReview(request.id()));
+  RETURN_IF_ERROR(auth::Require(caller, kSelfReview, review.unit_id()));
+  if (review.state() != v1::SELF_REVIEW_OPEN) {
+    return PreconditionFailed("STATE", absl::StrCat("self-reviews/", review.id()),
+                              "the self-review is already completed");
+  }
+  std::vector<std::string> undecided;
+  for (const auto& e : review.entries()) {
+    if (e.decision() == v1::SELF_REVIEW_DECISION_UNSPECIFIED) {
+      undecided.push_back(absl::StrCat(e.document_id()));
+    }
+  }
+  if (!undecided.empty()) {
+    return PreconditionFailed(
+        "UNDECIDED", absl::StrCat("self-reviews/", review.id()),
+        absl::StrCat("every entry needs a decision first; undecided documents: ",
+                     absl::StrJoin(undecided, ", ")));
+  }
+  ASSIGN_OR_RETURN(v1::SelfReview completed,
+                   repository_->CompleteSelfReview(review.id(), clock_->Now()));
+  CountDecisions(completed);
+  return completed;
+}
+
+}  // namespace gongkai::catalog

@@ -1,0 +1,458 @@
+// Unit tests of the catalog's domain rules: a mock repository, the real working-day
+// calendar and a fake clock. Test names cite the rule they check.
+#include "services/catalog/catalog.h"
+
+#include <memory>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "libs/calendar/working_day_calendar.h"
+#include "libs/protoconv/protoconv.h"
+#include "libs/status/errors.h"
+#include "services/catalog/mock_repository.h"
+
+namespace gongkai::catalog {
+namespace {
+
+using ::testing::_;
+using ::testing::DoAll;
+using ::testing::HasSubstr;
+using ::testing::Invoke;
+using ::testing::NiceMock;
+using ::testing::Return;
+using ::testing::SaveArg;
+
+constexpr int64_t kUnit = 7;
+constexpr int64_t kOtherUnit = 8;
+
+auth::Principal Staff(int64_t unit = kUnit) {
+  return auth::Principal{"staff-a", unit, {auth::Role::kStaff}, {}};
+}
+auth::Principal Reviewer(int64_t unit = kUnit) {
+  return auth::Principal{"reviewer-b", unit, {auth::Role::kReviewer}, {}};
+}
+auth::Principal Office() { return auth::Principal{"office-c", 1, {auth::Role::kOffice}, {}}; }
+
+class RecordingObserver : public CatalogObserver {
+ public:
+  void DocumentReturned(absl::string_view kind) override { returned.emplace_back(kind); }
+  void DocumentPublished() override { ++published; }
+  void SelfReviewConversion() override { ++conversions; }
+  std::vector<std::string> returned;
+  int published = 0;
+  int conversions = 0;
+};
+
+absl::Time ShanghaiTime(int y, int m, int d, int hh = 10) {
+  return absl::FromCivil(absl::CivilSecond(y, m, d, hh, 0, 0), ShanghaiTimeZone());
+}
+
+v1::Document ValidDraft() {
+  v1::Document d;
+  d.set_title("关于印发南宁市全面推进政务公开工作实施方案的通知");
+  d.set_body("各县、区人民政府，市政府各部门：……");
+  d.set_drafting_unit_id(kUnit);
+  d.set_issuing_authority(v1::CITY_GOVERNMENT_OFFICE);
+  d.set_disclosure_attribute(v1::PROACTIVE);
+  d.set_key_area(v1::EDUCATION);
+  return d;
+}
+
+class CatalogTest : public ::testing::Test {
+ protected:
+  CatalogTest() : clock_(ShanghaiTime(2024, 9, 30)) {
+    calendar_ = *calendar::NewBuiltinCalendar();
+    catalog_ = std::make_unique<Catalog>(&repo_, calendar_, &clock_, &gate_, &observer_);
+    v1::Unit unit;
+    unit.set_id(kUnit);
+    ON_CALL(repo_, GetUnit(kUnit)).WillByDefault(Return(unit));
+    ON_CALL(repo_, GetUnit(kOtherUnit)).WillByDefault(Return(unit));
+    ON_CALL(repo_, FindIdempotentResponse(_)).WillByDefault(Return(std::optional<std::string>()));
+  }
+
+  // A stored document in `state`, returned by GetDocument(id).
+  v1::Document Stored(int64_t id, v1::DocumentState state, v1::Document d = ValidDraft()) {
+    d.set_id(id);
+    d.set_state(state);
+    d.set_version(3);
+    *d.mutable_create_time() = ToTimestamp(ShanghaiTime(2024, 9, 30));
+    ON_CALL(repo_, GetDocument(id)).WillByDefault(Return(d));
+    return d;
+  }
+
+  // Makes UpdateDocument echo what it was given (as the real repository stores it).
+  void EchoUpdates(v1::Document* last = nullptr, AuditRecord* audit = nullptr) {
+    ON_CALL(repo_, UpdateDocument(_, _, _, _))
+        .WillByDefault(Invoke([=](const v1::Document& d, int64_t version, const AuditRecord& a,
+                                  const std::optional<std::vector<std::string>>&) {
+          if (last != nullptr) *last = d;
+          if (audit != nullptr) *audit = a;
+          v1::Document out = d;
+          out.set_version(version + 1);
+          return absl::StatusOr<v1::Document>(out);
+        }));
+  }
+
+  NiceMock<MockCatalogRepository> repo_;
+  FakeClock clock_;
+  std::shared_ptr<calendar::WorkingDayCalendar> calendar_;
+  AllowAllReleaseGate gate_;
+  RecordingObserver observer_;
+  std::unique_ptr<Catalog> catalog_;
+};
+
+// CAT-3, NAT-4: created 2024-09-30, 20 working days skip National Day (Oct 1-7) and
+// count the adjusted Saturday Oct 12: due 2024-11-01.
+TEST_F(CatalogTest, Cat3PublicationIsDueTwentyWorkingDaysAfterCreation) {
+  v1::Document stored_input;
+  EXPECT_CALL(repo_, CreateDocument(_, _, _))
+      .WillOnce(DoAll(SaveArg<0>(&stored_input), Invoke([](const v1::Document& d,
+                                                          const AuditRecord&,
+                                                          const IdempotencyKey*) {
+                        v1::Document out = d;
+                        out.set_id(1);
+                        return absl::StatusOr<v1::Document>(out);
+                      })));
+  v1::CreateDocumentRequest request;
+  *request.mutable_document() = ValidDraft();
+  absl::StatusOr<v1::Document> created = catalog_->CreateDocument(Staff(), request);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->state(), v1::DRAFT);
+  const auto& due = created->publication_deadline().due();
+  EXPECT_EQ(absl::CivilDay(due.year(), due.month(), due.day()), absl::CivilDay(2024, 11, 1));
+  EXPECT_THAT(created->publication_deadline().text(), HasSubstr("国庆节"));
+  EXPECT_FALSE(created->overdue());
+  EXPECT_EQ(stored_input.created_by(), "staff-a");
+}
+
+// CAT-3: a shorter legal limit replaces the 20 days (5 working days from Sep 30 2024:
+// Oct 8, 9, 10, 11, 12 (adjusted Saturday)).
+TEST_F(CatalogTest, Cat3ShorterLegalLimitApplies) {
+  v1::Document d = ValidDraft();
+  d.set_publication_limit_working_days(5);
+  absl::StatusOr<calendar::Deadline> deadline =
+      catalog_->PublicationDeadline(d, absl::CivilDay(2024, 9, 30));
+  ASSERT_TRUE(deadline.ok());
+  EXPECT_EQ(deadline->due, absl::CivilDay(2024, 10, 12));
+}
+
+// NAT-1: outside the loaded calendar years the deadline is left empty, never guessed.
+TEST_F(CatalogTest, Nat1NoDeadlineIsGuessedOutsideLoadedYears) {
+  clock_.Set(ShanghaiTime(2031, 3, 2));
+  EXPECT_CALL(repo_, CreateDocument(_, _, _))
+      .WillOnce(Invoke([](const v1::Document& d, const AuditRecord&, const IdempotencyKey*) {
+        return absl::StatusOr<v1::Document>(d);
+      }));
+  v1::CreateDocumentRequest request;
+  *request.mutable_document() = ValidDraft();
+  absl::StatusOr<v1::Document> created = catalog_->CreateDocument(Staff(), request);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_FALSE(created->has_publication_deadline());
+}
+
+TEST_F(CatalogTest, BadDocumentNamesEveryFieldAndWritesNothing) {
+  EXPECT_CALL(repo_, CreateDocument(_, _, _)).Times(0);
+  v1::CreateDocumentRequest request;
+  request.mutable_document()->set_title(std::string("\xff", 1));
+  request.mutable_document()->set_issuing_authority(static_cast<v1::IssuingAuthority>(42));
+  request.mutable_document()->set_publication_limit_working_days(30);
+  request.set_request_id("has space");
+  absl::Status status = catalog_->CreateDocument(Staff(), request).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  std::vector<std::string> fields;
+  for (const auto& v : FieldViolationsOf(status)) fields.push_back(v.field);
+  EXPECT_THAT(fields, ::testing::UnorderedElementsAre(
+                          "document.title", "document.drafting_unit_id",
+                          "document.issuing_authority",
+                          "document.publication_limit_working_days", "request_id"));
+}
+
+TEST_F(CatalogTest, StaffCannotDraftForAnotherUnit) {
+  EXPECT_CALL(repo_, CreateDocument(_, _, _)).Times(0);
+  v1::CreateDocumentRequest request;
+  *request.mutable_document() = ValidDraft();
+  absl::Status status = catalog_->CreateDocument(Staff(kOtherUnit), request).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kPermissionDenied);
+}
+
+TEST_F(CatalogTest, AnonymousCannotDraft) {
+  v1::CreateDocumentRequest request;
+  *request.mutable_document() = ValidDraft();
+  EXPECT_EQ(catalog_->CreateDocument(auth::Principal::Anonymous(), request).status().code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
+TEST_F(CatalogTest, IdempotentRetryReturnsTheFirstResultAndCreatesNothing) {
+  v1::Document first = ValidDraft();
+  first.set_id(99);
+  EXPECT_CALL(repo_, FindIdempotentResponse(_))
+      .WillOnce(Return(std::optional<std::string>(first.SerializeAsString())));
+  EXPECT_CALL(repo_, CreateDocument(_, _, _)).Times(0);
+  v1::CreateDocumentRequest request;
+  *request.mutable_document() = ValidDraft();
+  request.set_request_id("req-1");
+  absl::StatusOr<v1::Document> again = catalog_->CreateDocument(Staff(), request);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->id(), 99);
+}
+
+// CAT-2: no attribute → returned (退文) with the cause recorded, not an error.
+TEST_F(CatalogTest, Cat2SubmissionWithoutAttributeIsReturnedWithCause) {
+  v1::Document d = ValidDraft();
+  d.set_disclosure_attribute(v1::DISCLOSURE_ATTRIBUTE_UNSPECIFIED);
+  Stored(5, v1::DRAFT, d);
+  AuditRecord audit;
+  EchoUpdates(nullptr, &audit);
+  v1::SubmitDocumentRequest request;
+  request.set_id(5);
+  absl::StatusOr<v1::Document> result = catalog_->SubmitDocument(Staff(), request);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->state(), v1::RETURNED);
+  EXPECT_THAT(result->return_cause(), HasSubstr("公开属性"));
+  EXPECT_EQ(audit.old_state, v1::DRAFT);
+  EXPECT_EQ(audit.new_state, v1::RETURNED);
+  EXPECT_THAT(observer_.returned, ::testing::ElementsAre("missing_attribute"));
+}
+
+// CAT-2: NOT_DISCLOSED needs a reason and a legal basis.
+TEST_F(CatalogTest, Cat2NotDisclosedWithoutLegalBasisIsReturned) {
+  v1::Document d = ValidDraft();
+  d.set_disclosure_attribute(v1::NOT_DISCLOSED);
+  d.set_nondisclosure_reason("涉及国家秘密");
+  Stored(5, v1::DRAFT, d);
+  EchoUpdates();
+  v1::SubmitDocumentRequest request;
+  request.set_id(5);
+  absl::StatusOr<v1::Document> result = catalog_->SubmitDocument(Staff(), request);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->state(), v1::RETURNED);
+  EXPECT_THAT(result->return_cause(), HasSubstr("legal_basis"));
+}
+
+TEST_F(CatalogTest, Cat2CompleteSubmissionGoesToReview) {
+  v1::Document d = ValidDraft();
+  d.set_disclosure_attribute(v1::ON_REQUEST);
+  d.set_nondisclosure_reason("内部事务信息");
+  d.set_legal_basis("《中华人民共和国政府信息公开条例》第十六条");
+  Stored(5, v1::RETURNED, d);
+  EchoUpdates();
+  v1::SubmitDocumentRequest request;
+  request.set_id(5);
+  absl::StatusOr<v1::Document> result = catalog_->SubmitDocument(Staff(), request);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(result->state(), v1::PENDING_REVIEW);
+  EXPECT_EQ(result->return_cause(), "");
+}
+
+// CAT-4: publication without a passed confidentiality review is impossible.
+TEST_F(CatalogTest, Cat4PublishWithoutReviewIsRejected) {
+  Stored(5, v1::PENDING_REVIEW);
+  EXPECT_CALL(repo_, UpdateDocument(_, _, _, _)).Times(0);
+  v1::PublishDocumentRequest request;
+  request.set_id(5);
+  absl::Status status = catalog_->PublishDocument(Staff(), request).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("confidentiality review"));
+}
+
+TEST_F(CatalogTest, Cat1OnlyProactiveDocumentsArePublished) {
+  v1::Document d = ValidDraft();
+  d.set_disclosure_attribute(v1::ON_REQUEST);
+  d.set_review_outcome(v1::REVIEW_PASSED);
+  Stored(5, v1::APPROVED, d);
+  v1::PublishDocumentRequest request;
+  request.set_id(5);
+  absl::Status status = catalog_->PublishDocument(Staff(), request).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("only PROACTIVE"));
+}
+
+TEST_F(CatalogTest, Cat4ReviewThenPublishIndexesTheDocument) {
+  Stored(5, v1::PENDING_REVIEW);
+  v1::Document last;
+  EchoUpdates(&last);
+  v1::ReviewDocumentRequest review;
+  review.set_id(5);
+  review.set_outcome(v1::REVIEW_PASSED);
+  // Staff may not do the confidentiality review; a reviewer of the unit may.
+  EXPECT_EQ(catalog_->ReviewDocument(Staff(), review).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  absl::StatusOr<v1::Document> approved = catalog_->ReviewDocument(Reviewer(), review);
+  ASSERT_TRUE(approved.ok()) << approved.status();
+  EXPECT_EQ(approved->state(), v1::APPROVED);
+  EXPECT_EQ(approved->reviewer(), "reviewer-b");
+
+  Stored(5, v1::APPROVED, *approved);
+  std::optional<std::vector<std::string>> terms;
+  EXPECT_CALL(repo_, UpdateDocument(_, _, _, _))
+      .WillOnce(DoAll(SaveArg<3>(&terms),
+                      Invoke([](const v1::Document& d, int64_t, const AuditRecord&,
+                                const std::optional<std::vector<std::string>>&) {
+                        return absl::StatusOr<v1::Document>(d);
+                      })));
+  v1::PublishDocumentRequest publish;
+  publish.set_id(5);
+  absl::StatusOr<v1::Document> published = catalog_->PublishDocument(Staff(), publish);
+  ASSERT_TRUE(published.ok()) << published.status();
+  EXPECT_EQ(published->state(), v1::PUBLISHED);
+  ASSERT_TRUE(terms.has_value());
+  EXPECT_THAT(*terms, ::testing::Contains("政务"));
+  EXPECT_EQ(observer_.published, 1);
+}
+
+TEST_F(CatalogTest, FailedReviewReturnsTheDocumentWithTheNote) {
+  Stored(5, v1::PENDING_REVIEW);
+  EchoUpdates();
+  v1::ReviewDocumentRequest review;
+  review.set_id(5);
+  review.set_outcome(v1::REVIEW_FAILED);
+  EXPECT_EQ(catalog_->ReviewDocument(Reviewer(), review).status().code(),
+            absl::StatusCode::kInvalidArgument);  // A failed review needs a note.
+  review.set_note("第三段含有工作秘密");
+  absl::StatusOr<v1::Document> returned = catalog_->ReviewDocument(Reviewer(), review);
+  ASSERT_TRUE(returned.ok());
+  EXPECT_EQ(returned->state(), v1::RETURNED);
+  EXPECT_THAT(returned->return_cause(), HasSubstr("第三段含有工作秘密"));
+}
+
+TEST_F(CatalogTest, OnlyTheOfficeReturnsSubmittedDocuments) {
+  Stored(5, v1::PENDING_REVIEW);
+  EchoUpdates();
+  v1::ReturnDocumentRequest request;
+  request.set_id(5);
+  request.set_cause("缺少解读材料");
+  EXPECT_EQ(catalog_->ReturnDocument(Staff(), request).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  absl::StatusOr<v1::Document> returned = catalog_->ReturnDocument(Office(), request);
+  ASSERT_TRUE(returned.ok());
+  EXPECT_EQ(returned->state(), v1::RETURNED);
+}
+
+TEST_F(CatalogTest, UnpublishedDocumentIsInvisibleToOutsiders) {
+  Stored(5, v1::APPROVED);
+  v1::GetDocumentRequest request;
+  request.set_id(5);
+  EXPECT_EQ(catalog_->GetDocument(auth::Principal::Anonymous(), request).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(catalog_->GetDocument(Staff(kOtherUnit), request).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_TRUE(catalog_->GetDocument(Staff(), request).ok());
+  EXPECT_TRUE(catalog_->GetDocument(Office(), request).ok());
+}
+
+TEST_F(CatalogTest, AnonymousListingSeesOnlyPublishedDocuments) {
+  DocumentFilter seen;
+  EXPECT_CALL(repo_, ListDocuments(_, _))
+      .WillOnce(DoAll(SaveArg<0>(&seen), Return(std::vector<v1::Document>{})));
+  v1::ListDocumentsRequest request;
+  ASSERT_TRUE(catalog_->ListDocuments(auth::Principal::Anonymous(), request).ok());
+  EXPECT_EQ(seen.state, v1::PUBLISHED);
+  request.set_state(v1::DRAFT);
+  EXPECT_EQ(catalog_->ListDocuments(auth::Principal::Anonymous(), request).status().code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+TEST_F(CatalogTest, ListingPaginatesWithAnOpaqueToken) {
+  std::vector<v1::Document> rows(3);
+  for (int i = 0; i < 3; ++i) rows[i].set_id(30 - i);
+  KeysetPage first_page, second_page;
+  EXPECT_CALL(repo_, ListDocuments(_, _))
+      .WillOnce(DoAll(SaveArg<1>(&first_page), Return(rows)))
+      .WillOnce(DoAll(SaveArg<1>(&second_page), Return(std::vector<v1::Document>{})));
+  v1::ListDocumentsRequest request;
+  request.set_page_size(2);
+  absl::StatusOr<v1::ListDocumentsResponse> page = catalog_->ListDocuments(Office(), request);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(first_page.limit, 3);
+  EXPECT_EQ(page->documents_size(), 2);
+  ASSERT_FALSE(page->next_page_token().empty());
+  request.set_page_token(page->next_page_token());
+  ASSERT_TRUE(catalog_->ListDocuments(Office(), request).ok());
+  EXPECT_EQ(second_page.after_id, 29);
+  // The token does not work with other filters.
+  request.set_key_area(v1::HEALTH);
+  EXPECT_EQ(catalog_->ListDocuments(Office(), request).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(CatalogTest, Cat3DocumentPastItsDueDateIsOverdue) {
+  v1::Document d = ValidDraft();
+  Stored(5, v1::APPROVED, d);
+  v1::Document with_deadline = *repo_.GetDocument(5);
+  *with_deadline.mutable_publication_deadline() =
+      ToProto(*calendar_->AddWorkingDays(absl::CivilDay(2024, 9, 30), 20));
+  ON_CALL(repo_, GetDocument(5)).WillByDefault(Return(with_deadline));
+  v1::GetDocumentRequest request;
+  request.set_id(5);
+  clock_.Set(ShanghaiTime(2024, 11, 1));
+  EXPECT_FALSE(catalog_->GetDocument(Office(), request)->overdue());
+  clock_.Set(ShanghaiTime(2024, 11, 4));
+  EXPECT_TRUE(catalog_->GetDocument(Office(), request)->overdue());
+}
+
+TEST_F(CatalogTest, SearchNeedsAQueryWithSearchableText) {
+  v1::SearchDocumentsRequest request;
+  request.set_query("，。！");
+  absl::Status status = catalog_->SearchDocuments(auth::Principal::Anonymous(), request).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("query"));
+}
+
+// CAT-7: converting an ON_REQUEST document sends it back to review as PROACTIVE with a
+// new deadline counted from the conversion.
+TEST_F(CatalogTest, Cat7ConversionReentersReviewWithANewDeadline) {
+  v1::Document d = ValidDraft();
+  d.set_disclosure_attribute(v1::ON_REQUEST);
+  Stored(11, v1::APPROVED, d);
+  v1::SelfReview review;
+  review.set_id(3);
+  review.set_unit_id(kUnit);
+  review.set_year(2024);
+  review.set_state(v1::SELF_REVIEW_OPEN);
+  review.add_entries()->set_document_id(11);
+  ON_CALL(repo_, GetSelfReview(3)).WillByDefault(Return(review));
+  std::optional<CatalogRepository::DocumentChange> change;
+  v1::SelfReview decided = review;
+  decided.mutable_entries(0)->set_decision(v1::CONVERT_TO_PROACTIVE);
+  EXPECT_CALL(repo_, DecideSelfReviewEntry(3, _, _))
+      .WillOnce(DoAll(SaveArg<2>(&change), Return(decided)));
+  clock_.Set(ShanghaiTime(2024, 12, 2));
+  v1::DecideSelfReviewEntryRequest request;
+  request.set_review_id(3);
+  request.set_document_id(11);
+  request.set_decision(v1::CONVERT_TO_PROACTIVE);
+  absl::StatusOr<v1::SelfReview> result = catalog_->DecideSelfReviewEntry(Staff(), request);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->converted_count(), 1);
+  ASSERT_TRUE(change.has_value());
+  EXPECT_EQ(change->document.disclosure_attribute(), v1::PROACTIVE);
+  EXPECT_EQ(change->document.state(), v1::PENDING_REVIEW);
+  // 20 working days after Mon 2024-12-02: Dec 3..31 has 21 working days; the 20th is
+  // Mon Dec 30.
+  const auto& due = change->document.publication_deadline().due();
+  EXPECT_EQ(absl::CivilDay(due.year(), due.month(), due.day()), absl::CivilDay(2024, 12, 30));
+  EXPECT_EQ(observer_.conversions, 1);
+}
+
+TEST_F(CatalogTest, Cat7KeepNeedsAReasonAndCompletionNeedsEveryDecision) {
+  v1::SelfReview review;
+  review.set_id(3);
+  review.set_unit_id(kUnit);
+  review.set_state(v1::SELF_REVIEW_OPEN);
+  review.add_entries()->set_document_id(11);
+  ON_CALL(repo_, GetSelfReview(3)).WillByDefault(Return(review));
+  v1::DecideSelfReviewEntryRequest keep;
+  keep.set_review_id(3);
+  keep.set_document_id(11);
+  keep.set_decision(v1::KEEP);
+  EXPECT_EQ(catalog_->DecideSelfReviewEntry(Staff(), keep).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  v1::CompleteSelfReviewRequest complete;
+  complete.set_id(3);
+  absl::Status status = catalog_->CompleteSelfReview(Staff(), complete).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("11"));
+}
+
+}  // namespace
+}  // namespace gongkai::catalog
