@@ -23,6 +23,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "libs/metrics/grpc_server_metrics.h"
+#include "libs/metrics/http_exposer.h"
 #include "libs/metrics/registry.h"
 #include "libs/server/server_config.h"
 
@@ -43,6 +45,10 @@ class GrpcServer {
   int grpc_port() const { return grpc_port_; }
   int metrics_port() const;
 
+  // Names a registered service for per-service health (grpc.health.v1 `service`) and
+  // creates its metrics series up front. Call once per service after Start().
+  void RegisterServiceName(const google::protobuf::ServiceDescriptor& descriptor);
+
   // Sets the health of the whole server ("") and of every registered service.
   void SetServing(bool serving);
   bool serving() const;
@@ -56,6 +62,7 @@ class GrpcServer {
 
   ServerConfig config_;
   std::vector<std::string> service_names_;
+  std::unique_ptr<metrics::GrpcServerMetrics> grpc_metrics_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<metrics::MetricsHttpServer> metrics_http_;
   int grpc_port_ = 0;
@@ -69,9 +76,9 @@ class GrpcServer {
 class ShutdownSignals {
  public:
   ShutdownSignals();
-  // Blocks until SIGTERM or SIGINT arrives (or RequestForTesting); returns the signal.
+  // Blocks until SIGTERM or SIGINT arrives; returns the signal number.
   int Wait();
-  // Wakes Wait() as if SIGTERM arrived.
+  // Sends SIGTERM to this process (tests).
   static void RequestForTesting();
 };
 

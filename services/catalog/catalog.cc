@@ -70,7 +70,6 @@ void CheckCode(FieldViolations& v, absl::string_view field, absl::string_view co
   }
 }
 
-
 // Whether `caller` may see the unpublished work of `unit_id`.
 bool CanReadInternal(const Principal& caller, int64_t unit_id) {
   return auth::Require(caller, kReadInternal, unit_id).ok();

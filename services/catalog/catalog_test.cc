@@ -106,9 +106,8 @@ class CatalogTest : public ::testing::Test {
 TEST_F(CatalogTest, Cat3PublicationIsDueTwentyWorkingDaysAfterCreation) {
   v1::Document stored_input;
   EXPECT_CALL(repo_, CreateDocument(_, _, _))
-      .WillOnce(DoAll(SaveArg<0>(&stored_input), Invoke([](const v1::Document& d,
-                                                          const AuditRecord&,
-                                                          const IdempotencyKey*) {
+      .WillOnce(DoAll(SaveArg<0>(&stored_input),
+                      Invoke([](const v1::Document& d, const AuditRecord&, const IdempotencyKey*) {
                         v1::Document out = d;
                         out.set_id(1);
                         return absl::StatusOr<v1::Document>(out);
@@ -161,10 +160,10 @@ TEST_F(CatalogTest, BadDocumentNamesEveryFieldAndWritesNothing) {
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   std::vector<std::string> fields;
   for (const auto& v : FieldViolationsOf(status)) fields.push_back(v.field);
-  EXPECT_THAT(fields, ::testing::UnorderedElementsAre(
-                          "document.title", "document.drafting_unit_id",
-                          "document.issuing_authority",
-                          "document.publication_limit_working_days", "request_id"));
+  EXPECT_THAT(fields, ::testing::UnorderedElementsAre("document.title", "document.drafting_unit_id",
+                                                      "document.issuing_authority",
+                                                      "document.publication_limit_working_days",
+                                                      "request_id"));
 }
 
 TEST_F(CatalogTest, StaffCannotDraftForAnotherUnit) {
@@ -285,11 +284,11 @@ TEST_F(CatalogTest, Cat4ReviewThenPublishIndexesTheDocument) {
   Stored(5, v1::APPROVED, *approved);
   std::optional<std::vector<std::string>> terms;
   EXPECT_CALL(repo_, UpdateDocument(_, _, _, _))
-      .WillOnce(DoAll(SaveArg<3>(&terms),
-                      Invoke([](const v1::Document& d, int64_t, const AuditRecord&,
-                                const std::optional<std::vector<std::string>>&) {
-                        return absl::StatusOr<v1::Document>(d);
-                      })));
+      .WillOnce(
+          DoAll(SaveArg<3>(&terms), Invoke([](const v1::Document& d, int64_t, const AuditRecord&,
+                                              const std::optional<std::vector<std::string>>&) {
+                  return absl::StatusOr<v1::Document>(d);
+                })));
   v1::PublishDocumentRequest publish;
   publish.set_id(5);
   absl::StatusOr<v1::Document> published = catalog_->PublishDocument(Staff(), publish);

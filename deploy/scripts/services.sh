@@ -1,0 +1,203 @@
+# shellcheck shell=bash
+# The service processes ./gongkai runs locally: their table, environment, start, stop
+# and health. Sourced by ./gongkai after common.sh and mariadb.sh.
+
+# One line per service: name, database (also its database user), default gRPC port,
+# default metrics port. Source in services/<name>/, binary
+# build/services/<name>/gongkai-<name>. Ports are overridable with
+# GONGKAI_<NAME>_GRPC_PORT and GONGKAI_<NAME>_METRICS_PORT (NAME upper-cased, - as _).
+GONGKAI_SERVICES=(
+  "catalog              gongkai_catalog         50051 9101"
+  "interpretation       gongkai_interpretation  50052 9102"
+  "consultation         gongkai_consultation    50053 9103"
+  "opinion-response     gongkai_opinion         50054 9104"
+  "website-supervision  gongkai_website         50055 9105"
+  "assessment           gongkai_assessment      50056 9106"
+)
+
+# The environment one service process gets (KEY=VALUE lines). Service-specific
+# additions go in the case at the end.
+service_env() {
+  local name=$1 db
+  db=$(service_db "$name")
+  printf '%s\n' \
+    "GONGKAI_GRPC_ADDRESS=127.0.0.1:$(service_grpc_port "$name")" \
+    "GONGKAI_METRICS_ADDRESS=127.0.0.1:$(service_metrics_port "$name")" \
+    "GONGKAI_DB_HOST=127.0.0.1" \
+    "GONGKAI_DB_PORT=$(dev_mysql_port)" \
+    "GONGKAI_DB_NAME=$db" \
+    "GONGKAI_DB_USER=$db" \
+    "GONGKAI_DB_PASSWORD_FILE=$GONGKAI_SECRETS/$name.db-password" \
+    "GONGKAI_JWT_HS256_SECRET_FILE=$GONGKAI_JWT_SECRET_FILE" \
+    "GONGKAI_JWT_ISSUER=$GONGKAI_JWT_ISSUER" \
+    "GONGKAI_JWT_AUDIENCE=$GONGKAI_JWT_AUDIENCE"
+  case $name in
+    *) ;;  # e.g. catalog) echo "GONGKAI_INTERPRETATION_TARGET=127.0.0.1:$(service_grpc_port interpretation)" ;;
+  esac
+}
+
+service_names() {
+  local line
+  for line in "${GONGKAI_SERVICES[@]}"; do
+    # shellcheck disable=SC2086
+    set -- $line
+    printf '%s\n' "$1"
+  done
+}
+
+# service_field NAME N: the Nth column (1-based) of NAME's table line.
+service_field() {
+  local name=$1 n=$2 line
+  for line in "${GONGKAI_SERVICES[@]}"; do
+    # shellcheck disable=SC2086
+    set -- $line
+    if [[ $1 == "$name" ]]; then
+      printf '%s\n' "${!n}"
+      return 0
+    fi
+  done
+  die "unknown service: $name"
+}
+
+service_db() { service_field "$1" 2; }
+
+_service_env_name() {
+  local upper=${1^^}
+  printf 'GONGKAI_%s_%s\n' "${upper//-/_}" "$2"
+}
+
+service_grpc_port() {
+  local var
+  var=$(_service_env_name "$1" GRPC_PORT)
+  printf '%s\n' "${!var:-$(service_field "$1" 3)}"
+}
+
+service_metrics_port() {
+  local var
+  var=$(_service_env_name "$1" METRICS_PORT)
+  printf '%s\n' "${!var:-$(service_field "$1" 4)}"
+}
+
+service_binary() { printf '%s\n' "$GONGKAI_BUILD_DIR/services/$1/gongkai-$1"; }
+service_log() { printf '%s\n' "$GONGKAI_LOGS/$1.log"; }
+service_pidfile() { printf '%s\n' "$GONGKAI_RUN/$1.pid"; }
+
+# A service is present once its source folder exists; it gets a database then.
+service_present() { [[ -d $GONGKAI_ROOT/services/$1 ]]; }
+
+# service_pid NAME: the pid of the running service, fails if it is not running.
+service_pid() { pid_from_file "$(service_pidfile "$1")" "gongkai-$1"; }
+
+# service_recorded NAME KEY: a value from the environment the running process got.
+service_recorded() {
+  local file="$GONGKAI_RUN/$1.env"
+  [[ -f $file ]] || return 1
+  sed -n "s/^$2=//p" "$file" | head -n 1
+}
+
+_binary_stamp() { stat -c '%Y %s %i' "$1"; }
+
+# service_ensure_db NAME: the service's database and user with its own password.
+service_ensure_db() {
+  local name=$1 db password_file password
+  db=$(service_db "$name")
+  password_file="$GONGKAI_SECRETS/$name.db-password"
+  if [[ ! -s $password_file ]]; then
+    write_secret "$password_file" "$(random_hex 24)"
+  fi
+  password=$(<"$password_file")
+  mariadb_ensure_service_db "$GONGKAI_MARIADB_DIR" "$db" "$db" "$password"
+}
+
+# service_start NAME: starts the built binary in the background unless the same
+# binary is already running; restarts it when the binary changed since its start.
+service_start() {
+  local name=$1 bin pidfile pid stampfile
+  bin=$(service_binary "$name")
+  pidfile=$(service_pidfile "$name")
+  stampfile="$GONGKAI_RUN/$name.binary"
+  if pid=$(service_pid "$name"); then
+    if [[ -f $stampfile && $(<"$stampfile") == "$(_binary_stamp "$bin")" ]]; then
+      log "$name already running (pid $pid)"
+      return 0
+    fi
+    log "$name binary changed since it started; restarting"
+    service_stop "$name"
+  fi
+  local port
+  for port in "$(service_grpc_port "$name")" "$(service_metrics_port "$name")"; do
+    if port_in_use "$port"; then
+      die "$name: port $port on 127.0.0.1 is used by another process" \
+        "(set $(_service_env_name "$name" GRPC_PORT) / $(_service_env_name "$name" METRICS_PORT))"
+    fi
+  done
+  local env_lines=()
+  mapfile -t env_lines < <(service_env "$name")
+  printf '%s\n' "${env_lines[@]}" >"$GONGKAI_RUN/$name.env"
+  _binary_stamp "$bin" >"$stampfile"
+  rm -f "$pidfile"
+  log "starting $name (log: $(service_log "$name"))"
+  printf '\n=== %s starting %s\n' "$(date -u +%FT%TZ)" "$bin" >>"$(service_log "$name")"
+  (
+    cd "$GONGKAI_ROOT" || exit 1
+    # shellcheck disable=SC2016  # $$ and $@ belong to the inner shell.
+    setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" env "${env_lines[@]}" "$bin" \
+      </dev/null >>"$(service_log "$name")" 2>&1 &
+  )
+}
+
+# service_health NAME: prints SERVING, NOT_SERVING, LISTENING (no health checker
+# built yet, but the port accepts connections) or DOWN. Succeeds only when usable.
+service_health() {
+  local name=$1 addr
+  addr=$(service_recorded "$name" GONGKAI_GRPC_ADDRESS) ||
+    addr="127.0.0.1:$(service_grpc_port "$name")"
+  if [[ -x $GONGKAI_HEALTHCHECK ]]; then
+    if timeout 5 "$GONGKAI_HEALTHCHECK" --addr="$addr" >/dev/null 2>&1; then
+      echo SERVING
+      return 0
+    fi
+    if port_in_use "${addr##*:}"; then echo NOT_SERVING; else echo DOWN; fi
+    return 1
+  fi
+  if port_in_use "${addr##*:}"; then
+    echo LISTENING
+    return 0
+  fi
+  echo DOWN
+  return 1
+}
+
+# service_wait_healthy NAME: waits for SERVING; on death or timeout, fails pointing
+# at the log.
+service_wait_healthy() {
+  local name=$1 timeout=${GONGKAI_START_TIMEOUT:-60} deadline pid="" logfile
+  deadline=$((SECONDS + timeout))
+  logfile=$(service_log "$name")
+  if [[ ! -x $GONGKAI_HEALTHCHECK ]]; then
+    warn "$GONGKAI_HEALTHCHECK is not built; only checking that $name accepts connections"
+  fi
+  while ! service_health "$name" >/dev/null; do
+    [[ -n $pid ]] || read -r pid <"$(service_pidfile "$name")" 2>/dev/null || true
+    if [[ -n $pid ]] && ! process_running "$pid"; then
+      show_log_tail "$logfile"
+      die "$name exited during start; see $logfile"
+    fi
+    if ((SECONDS >= deadline)); then
+      show_log_tail "$logfile"
+      die "$name did not report SERVING within ${timeout}s; see $logfile"
+    fi
+    sleep 0.5
+  done
+  log "$name is $(service_health "$name")"
+}
+
+# service_stop NAME: SIGTERM, then SIGKILL after GONGKAI_STOP_TIMEOUT (default 20 s).
+service_stop() {
+  local name=$1 pid
+  if pid=$(service_pid "$name"); then
+    log "stopping $name (pid $pid)"
+    stop_pid "$name" "$pid" "${GONGKAI_STOP_TIMEOUT:-20}"
+  fi
+  rm -f "$(service_pidfile "$name")" "$GONGKAI_RUN/$name.binary"
+}

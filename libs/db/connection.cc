@@ -1,0 +1,335 @@
+#include "libs/db/connection.h"
+
+#include <cppconn/connection.h>
+#include <cppconn/datatype.h>
+#include <cppconn/driver.h>
+#include <cppconn/exception.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+#include <cppconn/resultset_metadata.h>
+#include <cppconn/statement.h>
+
+#include <exception>
+#include <utility>
+#include <variant>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "libs/db/mysql_errors.h"
+
+namespace gongkai::db {
+namespace {
+
+constexpr size_t kMaxCachedStatements = 64;
+constexpr size_t kMaxSqlInMessage = 160;
+
+constexpr char kSessionSqlMode[] =
+    "SET SESSION sql_mode = 'STRICT_TRANS_TABLES,ONLY_FULL_GROUP_BY,NO_ZERO_IN_DATE,"
+    "NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION', time_zone = '+00:00'";
+// Standard syntax: MySQL 8 renamed tx_isolation and MariaDB 10.x lacks
+// transaction_isolation, but all of them (and TiDB) accept this statement.
+constexpr char kSessionIsolation[] = "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED";
+
+// Driver calls are made only after this: get_driver_instance() initializes the client
+// library, which is not thread-safe the first time.
+sql::Driver* Driver() {
+  static sql::Driver* const driver = get_driver_instance();
+  return driver;
+}
+
+int WholeSeconds(absl::Duration d) {
+  int64_t s = absl::ToInt64Seconds(absl::Ceil(d, absl::Seconds(1)));
+  return static_cast<int>(s < 1 ? 1 : s);
+}
+
+std::string ShortSql(absl::string_view sql) {
+  if (sql.size() <= kMaxSqlInMessage) return std::string(sql);
+  return absl::StrCat(sql.substr(0, kMaxSqlInMessage), "...");
+}
+
+// Status for the exception being handled; `lost` is set when the session is gone.
+absl::Status MapCurrentException(absl::string_view sql, bool* lost) {
+  try {
+    throw;
+  } catch (const sql::SQLException& e) {
+    // Error 0 is raised by the driver itself (closed connection, bad argument): the
+    // session state is unknown, so it is not reused either.
+    *lost = IsConnectionLostError(e.getErrorCode()) || e.getErrorCode() == 0;
+    absl::Status status = MysqlErrorToStatus(e.getErrorCode(), e.getSQLState(), e.what());
+    if (status.code() == absl::StatusCode::kInternal && !sql.empty()) {
+      return absl::Status(status.code(),
+                          absl::StrCat(status.message(), " [sql: ", ShortSql(sql), "]"));
+    }
+    return status;
+  } catch (const std::exception& e) {
+    *lost = true;
+    return absl::InternalError(absl::StrCat("MySQL driver failure: ", e.what()));
+  } catch (...) {
+    *lost = true;
+    return absl::InternalError("MySQL driver failure: unknown exception");
+  }
+}
+
+void Bind(sql::PreparedStatement& stmt, absl::Span<const Value> params) {
+  for (size_t i = 0; i < params.size(); ++i) {
+    const unsigned int index = static_cast<unsigned int>(i + 1);
+    struct Binder {
+      sql::PreparedStatement& stmt;
+      unsigned int index;
+      void operator()(std::monostate) const { stmt.setNull(index, sql::DataType::VARCHAR); }
+      void operator()(int64_t v) const { stmt.setInt64(index, v); }
+      void operator()(uint64_t v) const { stmt.setUInt64(index, v); }
+      void operator()(double v) const { stmt.setDouble(index, v); }
+      void operator()(bool v) const { stmt.setBoolean(index, v); }
+      void operator()(const std::string& v) const { stmt.setString(index, sql::SQLString(v)); }
+    };
+    std::visit(Binder{stmt, index}, params[i].data());
+  }
+}
+
+ResultSet Materialize(sql::ResultSet& rs) {
+  sql::ResultSetMetaData* meta = rs.getMetaData();
+  const unsigned int count = meta->getColumnCount();
+  auto columns = std::make_shared<internal::Columns>();
+  enum class Kind { kSigned, kUnsigned, kFloat, kText };
+  std::vector<Kind> kinds;
+  columns->names.reserve(count);
+  kinds.reserve(count);
+  for (unsigned int c = 1; c <= count; ++c) {
+    columns->names.push_back(meta->getColumnLabel(c).asStdString());
+    switch (meta->getColumnType(c)) {
+      case sql::DataType::BIT:
+        kinds.push_back(Kind::kUnsigned);
+        break;
+      case sql::DataType::TINYINT:
+      case sql::DataType::SMALLINT:
+      case sql::DataType::MEDIUMINT:
+      case sql::DataType::INTEGER:
+      case sql::DataType::BIGINT:
+      case sql::DataType::YEAR:
+        kinds.push_back(meta->isSigned(c) ? Kind::kSigned : Kind::kUnsigned);
+        break;
+      case sql::DataType::REAL:
+      case sql::DataType::DOUBLE:
+        kinds.push_back(Kind::kFloat);
+        break;
+      default:
+        kinds.push_back(Kind::kText);
+        break;
+    }
+  }
+  std::vector<Row> rows;
+  rows.reserve(rs.rowsCount());
+  while (rs.next()) {
+    std::vector<Row::Cell> cells;
+    cells.reserve(count);
+    for (unsigned int c = 1; c <= count; ++c) {
+      if (rs.isNull(c)) {
+        cells.emplace_back(std::monostate());
+        continue;
+      }
+      switch (kinds[c - 1]) {
+        case Kind::kSigned:
+          cells.emplace_back(static_cast<int64_t>(rs.getInt64(c)));
+          break;
+        case Kind::kUnsigned:
+          cells.emplace_back(static_cast<uint64_t>(rs.getUInt64(c)));
+          break;
+        case Kind::kFloat:
+          cells.emplace_back(static_cast<double>(rs.getDouble(c)));
+          break;
+        case Kind::kText:
+          cells.emplace_back(rs.getString(c).asStdString());
+          break;
+      }
+    }
+    rows.emplace_back(columns, std::move(cells));
+  }
+  return ResultSet(std::move(columns), std::move(rows));
+}
+
+// First keyword of a statement, skipping whitespace, comments and parentheses.
+bool StartsWithInsert(absl::string_view sql) {
+  size_t i = 0;
+  while (i < sql.size()) {
+    if (absl::ascii_isspace(static_cast<unsigned char>(sql[i])) || sql[i] == '(') {
+      ++i;
+    } else if (absl::StartsWith(sql.substr(i), "/*")) {
+      size_t end = sql.find("*/", i + 2);
+      if (end == absl::string_view::npos) return false;
+      i = end + 2;
+    } else if (absl::StartsWith(sql.substr(i), "--") || sql[i] == '#') {
+      size_t end = sql.find('\n', i);
+      if (end == absl::string_view::npos) return false;
+      i = end + 1;
+    } else {
+      break;
+    }
+  }
+  absl::string_view rest = sql.substr(i);
+  return absl::StartsWithIgnoreCase(rest, "INSERT") || absl::StartsWithIgnoreCase(rest, "REPLACE");
+}
+
+}  // namespace
+
+Connection::Connection(std::unique_ptr<sql::Connection> conn) : conn_(std::move(conn)) {}
+
+Connection::~Connection() {
+  // Statements first: they refer to the session.
+  try {
+    statements_.clear();
+    if (conn_ != nullptr && !conn_->isClosed()) conn_->close();
+  } catch (...) {
+    // Closing a dead session can fail; there is nothing left to release.
+  }
+}
+
+absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const DbConfig& config) {
+  absl::Status valid = config.Validate();
+  if (!valid.ok()) return valid;
+  std::unique_ptr<sql::Connection> raw;
+  try {
+    sql::ConnectOptionsMap options;
+    const bool ipv6 = absl::StrContains(config.host, ':');
+    options["hostName"] = sql::SQLString(
+        absl::StrCat("tcp://", ipv6 ? "[" : "", config.host, ipv6 ? "]" : "", ":", config.port));
+    options["userName"] = sql::SQLString(config.user);
+    options["password"] = sql::SQLString(config.password);
+    if (!config.database.empty()) options["schema"] = sql::SQLString(config.database);
+    options["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
+    options["OPT_CONNECT_TIMEOUT"] = WholeSeconds(config.connect_timeout);
+    options["OPT_READ_TIMEOUT"] = WholeSeconds(config.read_timeout);
+    options["OPT_WRITE_TIMEOUT"] = WholeSeconds(config.write_timeout);
+    options["OPT_RECONNECT"] = false;
+    raw.reset(Driver()->connect(options));
+  } catch (...) {
+    bool lost = false;
+    absl::Status status = MapCurrentException("", &lost);
+    return absl::Status(status.code(), absl::StrCat("cannot connect to MySQL at ", config.host, ":",
+                                                    config.port, ": ", status.message()));
+  }
+  std::unique_ptr<Connection> conn(new Connection(std::move(raw)));
+  for (const char* statement : {kSessionSqlMode, kSessionIsolation}) {
+    absl::Status status = conn->ExecuteUnprepared(statement);
+    if (!status.ok()) return status;
+  }
+  absl::StatusOr<ResultSet> id = conn->Query("SELECT CONNECTION_ID()");
+  if (!id.ok()) return id.status();
+  absl::StatusOr<uint64_t> value = (*id)[0].GetUint64(0);
+  if (!value.ok()) return value.status();
+  conn->server_connection_id_ = *value;
+  return conn;
+}
+
+absl::Status Connection::BrokenStatus() const {
+  return absl::UnavailableError(
+      absl::StrCat("database connection ", server_connection_id_,
+                   " was lost earlier; release the lease and acquire a new one"));
+}
+
+absl::Status Connection::FromCurrentException(absl::string_view sql) {
+  bool lost = false;
+  absl::Status status = MapCurrentException(sql, &lost);
+  if (lost) {
+    broken_ = true;
+    // A statement of an unknown state must not be reused.
+    statements_.erase(std::string(sql));
+  }
+  return status;
+}
+
+absl::StatusOr<sql::PreparedStatement*> Connection::Prepare(absl::string_view sql) {
+  auto it = statements_.find(std::string(sql));
+  if (it != statements_.end()) return it->second.get();
+  if (statements_.size() >= kMaxCachedStatements) statements_.clear();
+  std::unique_ptr<sql::PreparedStatement> stmt(
+      conn_->prepareStatement(sql::SQLString(std::string(sql))));
+  sql::PreparedStatement* result = stmt.get();
+  statements_.emplace(std::string(sql), std::move(stmt));
+  return result;
+}
+
+absl::StatusOr<ResultSet> Connection::Query(absl::string_view sql, absl::Span<const Value> params) {
+  if (broken_) return BrokenStatus();
+  try {
+    absl::StatusOr<sql::PreparedStatement*> stmt = Prepare(sql);
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->clearParameters();
+    Bind(**stmt, params);
+    std::unique_ptr<sql::ResultSet> rs((*stmt)->executeQuery());
+    return Materialize(*rs);
+  } catch (...) {
+    return FromCurrentException(sql);
+  }
+}
+
+absl::StatusOr<ExecResult> Connection::Execute(absl::string_view sql,
+                                               absl::Span<const Value> params) {
+  if (broken_) return BrokenStatus();
+  ExecResult result;
+  try {
+    absl::StatusOr<sql::PreparedStatement*> stmt = Prepare(sql);
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->clearParameters();
+    Bind(**stmt, params);
+    result.affected_rows = (*stmt)->executeUpdate();
+  } catch (...) {
+    return FromCurrentException(sql);
+  }
+  if (StartsWithInsert(sql)) {
+    absl::StatusOr<ResultSet> id = Query("SELECT LAST_INSERT_ID()");
+    if (!id.ok()) return id.status();
+    absl::StatusOr<uint64_t> value = (*id)[0].GetUint64(0);
+    if (!value.ok()) return value.status();
+    result.last_insert_id = *value;
+  }
+  return result;
+}
+
+absl::Status Connection::ExecuteUnprepared(absl::string_view sql) {
+  if (broken_) return BrokenStatus();
+  try {
+    std::unique_ptr<sql::Statement> stmt(conn_->createStatement());
+    if (stmt->execute(sql::SQLString(std::string(sql)))) {
+      // Read and free the rows so the session is ready for the next command.
+      std::unique_ptr<sql::ResultSet> rs(stmt->getResultSet());
+    }
+    return absl::OkStatus();
+  } catch (...) {
+    return FromCurrentException(sql);
+  }
+}
+
+bool Connection::Ping() {
+  if (broken_) return false;
+  try {
+    if (conn_->isValid()) return true;
+  } catch (...) {
+    // Same as invalid.
+  }
+  broken_ = true;
+  return false;
+}
+
+absl::Status Connection::Begin() {
+  absl::Status status = ExecuteUnprepared("START TRANSACTION");
+  if (status.ok()) in_transaction_ = true;
+  return status;
+}
+
+absl::Status Connection::Commit() {
+  in_transaction_ = false;
+  return ExecuteUnprepared("COMMIT");
+}
+
+absl::Status Connection::Rollback() {
+  in_transaction_ = false;
+  absl::Status status = ExecuteUnprepared("ROLLBACK");
+  // A session whose rollback failed may still hold locks: never reuse it.
+  if (!status.ok()) broken_ = true;
+  return status;
+}
+
+}  // namespace gongkai::db

@@ -1,0 +1,145 @@
+#include "libs/db/connection_pool.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
+namespace gongkai::db {
+
+ConnectionLease::ConnectionLease(ConnectionPool* pool, std::unique_ptr<Connection> conn)
+    : pool_(pool), conn_(std::move(conn)) {}
+
+ConnectionLease::ConnectionLease(ConnectionLease&& other) noexcept
+    : pool_(std::exchange(other.pool_, nullptr)), conn_(std::move(other.conn_)) {}
+
+ConnectionLease& ConnectionLease::operator=(ConnectionLease&& other) noexcept {
+  if (this != &other) {
+    Release();
+    pool_ = std::exchange(other.pool_, nullptr);
+    conn_ = std::move(other.conn_);
+  }
+  return *this;
+}
+
+ConnectionLease::~ConnectionLease() { Release(); }
+
+void ConnectionLease::Release() {
+  if (pool_ != nullptr && conn_ != nullptr) pool_->Return(std::move(conn_));
+  pool_ = nullptr;
+  conn_.reset();
+}
+
+absl::StatusOr<std::unique_ptr<ConnectionPool>> ConnectionPool::Create(DbConfig config) {
+  absl::Status valid = config.Validate();
+  if (!valid.ok()) return valid;
+  return std::unique_ptr<ConnectionPool>(new ConnectionPool(std::move(config)));
+}
+
+ConnectionPool::ConnectionPool(DbConfig config)
+    : config_(std::move(config)), name_(config_.EffectivePoolName()) {}
+
+ConnectionPool::~ConnectionPool() {
+  std::vector<IdleConnection> idle;
+  {
+    absl::MutexLock lock(&mu_);
+    if (in_use_ != 0) {
+      std::fprintf(stderr, "db pool '%s' destroyed with %lld connection(s) still leased\n",
+                   name_.c_str(), static_cast<long long>(in_use_));
+      std::abort();
+    }
+    idle.swap(idle_);
+  }
+  // Closing happens outside the lock (it talks to the server).
+}
+
+bool ConnectionPool::CanProceedLocked() const {
+  return !idle_.empty() || in_use_ + static_cast<int64_t>(idle_.size()) < config_.pool_size;
+}
+
+absl::StatusOr<ConnectionLease> ConnectionPool::Acquire() {
+  return Acquire(config_.acquire_timeout);
+}
+
+absl::StatusOr<ConnectionLease> ConnectionPool::Acquire(absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  bool waited = false;
+  while (true) {
+    IdleConnection candidate;
+    bool must_validate = false;
+    {
+      absl::MutexLock lock(&mu_);
+      if (!CanProceedLocked()) {
+        if (!waited) ++waits_total_;
+        waited = true;
+        if (!mu_.AwaitWithDeadline(absl::Condition(this, &ConnectionPool::CanProceedLocked),
+                                   deadline)) {
+          ++wait_timeouts_total_;
+          return absl::UnavailableError(
+              absl::StrCat("db pool '", name_, "' exhausted: no connection became free within ",
+                           absl::FormatDuration(timeout), " (all ", config_.pool_size, " in use)"));
+        }
+      }
+      ++in_use_;
+      if (!idle_.empty()) {
+        candidate = std::move(idle_.back());
+        idle_.pop_back();
+        must_validate = candidate.suspect_epoch < suspect_epoch_ ||
+                        absl::Now() - candidate.last_used >= config_.validation_interval;
+      }
+    }
+    // From here the slot is ours (counted in in_use_); server round trips happen unlocked.
+    if (candidate.conn != nullptr) {
+      if (!must_validate || candidate.conn->Ping()) {
+        return ConnectionLease(this, std::move(candidate.conn));
+      }
+      candidate.conn.reset();  // Dead: close it and try the next one (or open a new one).
+      absl::MutexLock lock(&mu_);
+      --in_use_;
+      ++errors_total_;
+      ++suspect_epoch_;
+      continue;
+    }
+    absl::StatusOr<std::unique_ptr<Connection>> opened = Connection::Open(config_);
+    absl::MutexLock lock(&mu_);
+    if (!opened.ok()) {
+      --in_use_;
+      ++errors_total_;
+      return absl::Status(opened.status().code(),
+                          absl::StrCat("db pool '", name_, "': ", opened.status().message()));
+    }
+    ++connections_opened_total_;
+    return ConnectionLease(this, *std::move(opened));
+  }
+}
+
+void ConnectionPool::Return(std::unique_ptr<Connection> conn) {
+  if (conn->broken()) {
+    conn.reset();  // Close outside the lock.
+    absl::MutexLock lock(&mu_);
+    --in_use_;
+    ++errors_total_;
+    ++suspect_epoch_;
+    return;
+  }
+  absl::MutexLock lock(&mu_);
+  --in_use_;
+  idle_.push_back(IdleConnection{std::move(conn), absl::Now(), suspect_epoch_});
+}
+
+PoolStats ConnectionPool::Stats() const {
+  absl::MutexLock lock(&mu_);
+  PoolStats stats;
+  stats.in_use = in_use_;
+  stats.idle = static_cast<int64_t>(idle_.size());
+  stats.max = config_.pool_size;
+  stats.waits_total = waits_total_;
+  stats.wait_timeouts_total = wait_timeouts_total_;
+  stats.errors_total = errors_total_;
+  stats.connections_opened_total = connections_opened_total_;
+  return stats;
+}
+
+}  // namespace gongkai::db

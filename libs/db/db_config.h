@@ -1,0 +1,60 @@
+// Connection settings for one MySQL-compatible database (MySQL 8, MariaDB 10.11, TiDB).
+//
+// Filled in by the binary's main() from its configuration and passed down; nothing in
+// libs/db reads flags or the environment.
+//
+//   db::DbConfig c;
+//   c.host = "mariadb.gongkai.svc";
+//   c.database = "catalog";
+//   c.user = "catalog";
+//   c.password = secret;
+//   RETURN_IF_ERROR(c.Validate());
+//
+// A plain value type: copy it freely.
+#ifndef GONGKAI_LIBS_DB_DB_CONFIG_H_
+#define GONGKAI_LIBS_DB_DB_CONFIG_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+
+namespace gongkai::db {
+
+struct DbConfig {
+  std::string host = "127.0.0.1";
+  int port = 3306;
+  // Schema to USE. May be empty for administrative pools (CREATE DATABASE ...).
+  std::string database;
+  std::string user;
+  std::string password;
+
+  // Name used in errors and metric labels; defaults to `database` when empty.
+  std::string pool_name;
+  // Upper bound on open connections (in use + idle).
+  int pool_size = 8;
+  // How long Acquire() without an explicit timeout waits for a free connection.
+  absl::Duration acquire_timeout = absl::Seconds(5);
+
+  // Driver timeouts. MySQL takes whole seconds: each is rounded up to at least 1s. The
+  // read timeout bounds every statement, so it must exceed the slowest query and the
+  // slowest migration statement.
+  absl::Duration connect_timeout = absl::Seconds(5);
+  absl::Duration read_timeout = absl::Seconds(30);
+  absl::Duration write_timeout = absl::Seconds(30);
+
+  // An idle connection that has not been used for this long is pinged before it is
+  // handed out (and replaced when the ping fails). Zero pings on every Acquire().
+  absl::Duration validation_interval = absl::Milliseconds(500);
+
+  // The effective pool name (pool_name, else database, else "mysql").
+  std::string EffectivePoolName() const;
+
+  // INVALID_ARGUMENT naming the first bad setting (empty host/user, port out of range,
+  // pool_size < 1, non-positive timeouts).
+  absl::Status Validate() const;
+};
+
+}  // namespace gongkai::db
+
+#endif  // GONGKAI_LIBS_DB_DB_CONFIG_H_

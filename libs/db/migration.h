@@ -1,0 +1,93 @@
+// Versioned schema migrations and the runner that applies them.
+//
+// Each service keeps its schema in services/<name>/migrations/NNNN_name.sql; the CMake
+// function gongkai_embed_migrations(<target> <dir>) (libs/db/CMakeLists.txt) compiles
+// them into the binary as db::EmbeddedMigrations() (embedded_migrations.h). At startup:
+//
+//   ASSIGN_OR_RETURN(std::vector<int64_t> applied,
+//                    db::Migrator(pool.get(), db::EmbeddedMigrations()).Migrate());
+//
+// What Migrate() does, on one connection:
+//  1. Takes the named lock GET_LOCK('gongkai_migrate_<database>') (works on MySQL 8,
+//     MariaDB and TiDB ≥ 5.3), polling until options.lock_timeout, so replicas that
+//     start together run one at a time; the later ones then find nothing to do.
+//  2. Creates schema_migrations(version, name, checksum, applied_at) if missing.
+//  3. Refuses (FAILED_PRECONDITION naming the version) when an applied migration's
+//     SHA-256 checksum differs from the embedded file: an applied file must never change.
+//  4. Applies each pending migration in version order: its statements one by one, then
+//     the schema_migrations row, inside one transaction.
+//  5. Releases the lock (the server also drops it if the session dies).
+//
+// Atomicity: MySQL, MariaDB and TiDB commit implicitly before and after every DDL
+// statement, so a migration that creates tables is NOT atomic. If one fails half-way,
+// the statements before the failure stay applied and its version is not recorded; the
+// next run executes the whole file again. So write every migration so that running it
+// twice is harmless: CREATE TABLE IF NOT EXISTS, ADD COLUMN IF NOT EXISTS (MariaDB) or a
+// new version per ALTER, INSERT IGNORE / ON DUPLICATE KEY UPDATE for seed rows. A
+// migration of DML only is atomic (it commits together with its version row).
+// Versions in the database that the binary does not know (a newer release was rolled
+// back) are tolerated. The connection's read timeout bounds each statement.
+//
+// Thread-safe: concurrent Migrate() calls (threads or processes) serialize on the lock.
+#ifndef GONGKAI_LIBS_DB_MIGRATION_H_
+#define GONGKAI_LIBS_DB_MIGRATION_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "libs/clock/clock.h"
+#include "libs/db/connection_pool.h"
+
+namespace gongkai::db {
+
+struct Migration {
+  int64_t version = 0;   // NNNN from the file name; unique, > 0.
+  std::string name;      // The rest of the file name, without ".sql".
+  std::string sql;       // The whole file: one or more statements (sql_splitter.h).
+  std::string checksum;  // Lower-case hex SHA-256 of `sql`.
+};
+
+// Builds a Migration with its checksum computed from `sql`.
+Migration MakeMigration(int64_t version, std::string name, std::string sql);
+
+// Lower-case hex SHA-256.
+std::string Sha256Hex(absl::string_view data);
+
+struct MigratorOptions {
+  // How long to wait for another replica's migration run to finish.
+  absl::Duration lock_timeout = absl::Minutes(5);
+  // Source of schema_migrations.applied_at; RealClock when null. Not owned.
+  const Clock* clock = nullptr;
+};
+
+class Migrator {
+ public:
+  // `pool` is not owned and must outlive the Migrator.
+  Migrator(ConnectionPool* pool, std::vector<Migration> migrations, MigratorOptions options = {});
+
+  // Applies the pending migrations; returns the versions applied by this call, in order
+  // (empty when the schema was already current). Errors: INVALID_ARGUMENT for a bad
+  // migration list (duplicate or non-positive version, checksum not matching sql, a
+  // script that does not split); FAILED_PRECONDITION when an applied migration changed;
+  // UNAVAILABLE when the lock was not obtained within lock_timeout or the database is
+  // unreachable; a failing statement's own status, prefixed with the migration and line.
+  absl::StatusOr<std::vector<int64_t>> Migrate();
+
+ private:
+  absl::StatusOr<std::vector<int64_t>> MigrateLocked(Connection& conn);
+
+  ConnectionPool* pool_;
+  std::vector<Migration> migrations_;
+  MigratorOptions options_;
+};
+
+// The lock name used for `database` (at most 64 characters, MySQL's limit).
+std::string MigrationLockName(absl::string_view database);
+
+}  // namespace gongkai::db
+
+#endif  // GONGKAI_LIBS_DB_MIGRATION_H_

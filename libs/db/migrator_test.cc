@@ -1,0 +1,203 @@
+// Integration tests (label: integration) of Migrator and the embedded migrations from
+// testdata/migrations, against the real MySQL/MariaDB named by GONGKAI_TEST_MYSQL_*.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "libs/clock/clock.h"
+#include "libs/db/embedded_migrations.h"
+#include "libs/db/migration.h"
+#include "libs/db/testing/status_matchers.h"
+#include "libs/db/testing/test_database.h"
+
+namespace gongkai::db {
+namespace {
+
+using ::gongkai::db::testing::IsOk;
+using ::gongkai::db::testing::IsOkAndHolds;
+using ::gongkai::db::testing::StatusIs;
+using ::gongkai::db::testing::TestDatabase;
+using ::testing::AllOf;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
+
+class MigratorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<TestDatabase>> db = TestDatabase::Create("mig");
+    ASSERT_THAT(db, IsOk());
+    db_ = *std::move(db);
+    pool_ = NewPool();
+  }
+
+  std::unique_ptr<ConnectionPool> NewPool() {
+    absl::StatusOr<std::unique_ptr<ConnectionPool>> pool = ConnectionPool::Create(db_->config());
+    EXPECT_THAT(pool, IsOk());
+    return pool.ok() ? *std::move(pool) : nullptr;
+  }
+
+  absl::StatusOr<ResultSet> Query(absl::string_view sql) {
+    absl::StatusOr<ConnectionLease> conn = pool_->Acquire();
+    if (!conn.ok()) return conn.status();
+    return (*conn)->Query(sql);
+  }
+
+  std::unique_ptr<TestDatabase> db_;
+  std::unique_ptr<ConnectionPool> pool_;
+};
+
+TEST(EmbeddedMigrationsTest, EmbedsTheTestdataFilesInVersionOrderWithChecksums) {
+  std::vector<Migration> migrations = EmbeddedMigrations();
+  ASSERT_EQ(migrations.size(), 2u);
+  EXPECT_EQ(migrations[0].version, 1);
+  EXPECT_EQ(migrations[0].name, "create_units");
+  EXPECT_THAT(migrations[0].sql, HasSubstr("CREATE TABLE IF NOT EXISTS mig_units"));
+  EXPECT_EQ(migrations[1].version, 2);
+  EXPECT_EQ(migrations[1].name, "seed_units");
+  EXPECT_EQ(migrations[1].checksum, Sha256Hex(migrations[1].sql));
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST_F(MigratorTest, AppliesPendingMigrationsOnceAndReRunIsANoOp) {
+  FakeClock clock(absl::FromUnixSeconds(1735689600));  // 2025-01-01 00:00:00 UTC.
+  MigratorOptions options;
+  options.clock = &clock;
+  EXPECT_THAT(Migrator(pool_.get(), EmbeddedMigrations(), options).Migrate(),
+              IsOkAndHolds(ElementsAre(1, 2)));
+
+  absl::StatusOr<ResultSet> units = Query("SELECT name FROM mig_units WHERE code = 'BASIC'");
+  ASSERT_THAT(units, IsOk());
+  ASSERT_EQ(units->size(), 1u);
+  EXPECT_EQ(*(*units)[0].GetString("name"), "主动公开基本目录；第一部分");
+  absl::StatusOr<ResultSet> note = Query("SELECT body FROM mig_notes WHERE id = 1");
+  ASSERT_THAT(note, IsOk());
+  EXPECT_EQ(*(*note)[0].GetString(0), "line one;\nline two");
+
+  absl::StatusOr<ResultSet> recorded =
+      Query("SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version");
+  ASSERT_THAT(recorded, IsOk());
+  ASSERT_EQ(recorded->size(), 2u);
+  EXPECT_EQ(*(*recorded)[1].GetString("name"), "seed_units");
+  EXPECT_EQ(*(*recorded)[1].GetString("checksum"), EmbeddedMigrations()[1].checksum);
+  EXPECT_EQ(*(*recorded)[0].GetTime("applied_at"), clock.Now());
+
+  EXPECT_THAT(Migrator(pool_.get(), EmbeddedMigrations()).Migrate(), IsOkAndHolds(IsEmpty()));
+  absl::StatusOr<ResultSet> count = Query("SELECT COUNT(*) FROM schema_migrations");
+  ASSERT_THAT(count, IsOk());
+  EXPECT_EQ(*(*count)[0].GetInt64(0), 2);
+}
+
+TEST_F(MigratorTest, NewMigrationIsAppliedOnTopOfOlderOnes) {
+  std::vector<Migration> v1 = EmbeddedMigrations();
+  ASSERT_THAT(Migrator(pool_.get(), v1).Migrate(), IsOk());
+  std::vector<Migration> v2 = EmbeddedMigrations();
+  v2.push_back(MakeMigration(3, "add_index", "CREATE INDEX ix_mig_units_name ON mig_units (name)"));
+  EXPECT_THAT(Migrator(pool_.get(), v2).Migrate(), IsOkAndHolds(ElementsAre(3)));
+}
+
+TEST_F(MigratorTest, ChangedChecksumOfAnAppliedMigrationIsRefused) {
+  ASSERT_THAT(Migrator(pool_.get(), EmbeddedMigrations()).Migrate(), IsOk());
+  std::vector<Migration> edited = EmbeddedMigrations();
+  edited[0] = MakeMigration(1, "create_units", edited[0].sql + "\n-- edited afterwards\n");
+  edited.push_back(MakeMigration(3, "never", "CREATE TABLE never_created (x INT)"));
+  EXPECT_THAT(Migrator(pool_.get(), edited).Migrate(),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       AllOf(HasSubstr("migration 1 (0001_create_units) was changed"),
+                             HasSubstr(edited[0].checksum))));
+  // Nothing after the refusal ran.
+  absl::StatusOr<ResultSet> tables = Query(
+      "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE()"
+      " AND table_name = 'never_created'");
+  ASSERT_THAT(tables, IsOk());
+  EXPECT_EQ(*(*tables)[0].GetInt64(0), 0);
+}
+
+TEST_F(MigratorTest, FailingStatementIsReportedWithItsLineAndNotRecorded) {
+  std::vector<Migration> migrations = {
+      MakeMigration(1, "good", "CREATE TABLE IF NOT EXISTS g (x INT);"),
+      MakeMigration(2, "bad", "CREATE TABLE IF NOT EXISTS h (x INT);\n\nSELEC nonsense;")};
+  EXPECT_THAT(
+      Migrator(pool_.get(), migrations).Migrate(),
+      StatusIs(absl::StatusCode::kInternal,
+               AllOf(HasSubstr("migration 0002_bad, statement at line 3"), HasSubstr("1064"))));
+  absl::StatusOr<ResultSet> versions = Query("SELECT version FROM schema_migrations");
+  ASSERT_THAT(versions, IsOk());
+  ASSERT_EQ(versions->size(), 1u);
+  EXPECT_EQ(*(*versions)[0].GetInt64(0), 1);
+
+  // Fixed file (never applied, so it may change): the re-run repeats its first, idempotent
+  // statement and records it.
+  migrations[1] = MakeMigration(2, "bad", "CREATE TABLE IF NOT EXISTS h (x INT);\nSELECT 1;");
+  EXPECT_THAT(Migrator(pool_.get(), migrations).Migrate(), IsOkAndHolds(ElementsAre(2)));
+}
+
+TEST_F(MigratorTest, InvalidMigrationListIsRejectedBeforeTouchingTheDatabase) {
+  EXPECT_THAT(
+      Migrator(pool_.get(), {MakeMigration(1, "a", "SELECT 1"), MakeMigration(1, "b", "SELECT 2")})
+          .Migrate(),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("two migrations have version 1")));
+  Migration tampered = MakeMigration(2, "c", "SELECT 1");
+  tampered.sql = "SELECT 2";
+  EXPECT_THAT(Migrator(pool_.get(), {tampered}).Migrate(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("checksum does not match")));
+  EXPECT_THAT(Migrator(pool_.get(), {MakeMigration(3, "d", "SELECT 'open")}).Migrate(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("0003_d"), HasSubstr("unterminated string"))));
+  absl::StatusOr<ResultSet> tables =
+      Query("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE()");
+  ASSERT_THAT(tables, IsOk());
+  EXPECT_EQ(*(*tables)[0].GetInt64(0), 0);
+}
+
+TEST_F(MigratorTest, RacingMigratorsApplyEachMigrationExactlyOnce) {
+  // Migration 3 is deliberately not idempotent: a second run would hit the primary key.
+  std::vector<Migration> migrations = {
+      MakeMigration(1, "table", "CREATE TABLE IF NOT EXISTS race (id INT PRIMARY KEY)"),
+      MakeMigration(2, "slow", "DO SLEEP(0.5)"),
+      MakeMigration(3, "insert", "INSERT INTO race VALUES (1)")};
+  // Two "replicas": separate pools, so separate sessions competing for the lock.
+  std::unique_ptr<ConnectionPool> other = NewPool();
+  absl::StatusOr<std::vector<int64_t>> a, b;
+  std::thread ta([&] { a = Migrator(pool_.get(), migrations).Migrate(); });
+  std::thread tb([&] { b = Migrator(other.get(), migrations).Migrate(); });
+  ta.join();
+  tb.join();
+  ASSERT_THAT(a, IsOk());
+  ASSERT_THAT(b, IsOk());
+  std::vector<int64_t> all = *a;
+  all.insert(all.end(), b->begin(), b->end());
+  EXPECT_THAT(all, UnorderedElementsAre(1, 2, 3));
+  EXPECT_TRUE(a->empty() || b->empty()) << "the lock holder applies everything";
+  absl::StatusOr<ResultSet> rows = Query("SELECT COUNT(*) FROM race");
+  ASSERT_THAT(rows, IsOk());
+  EXPECT_EQ(*(*rows)[0].GetInt64(0), 1);
+}
+
+TEST_F(MigratorTest, LockHeldElsewhereIsUnavailableAfterTheTimeout) {
+  absl::StatusOr<ConnectionLease> holder = pool_->Acquire();
+  ASSERT_THAT(holder, IsOk());
+  const std::string lock = MigrationLockName(db_->name());
+  ASSERT_THAT((*holder)->Query("SELECT GET_LOCK(?, 0)", {lock}), IsOk());
+  MigratorOptions options;
+  options.lock_timeout = absl::Seconds(1);
+  EXPECT_THAT(Migrator(pool_.get(), EmbeddedMigrations(), options).Migrate(),
+              StatusIs(absl::StatusCode::kUnavailable,
+                       AllOf(HasSubstr(absl::StrCat("migration lock '", lock, "'")),
+                             HasSubstr("another replica"))));
+  ASSERT_THAT((*holder)->Query("SELECT RELEASE_LOCK(?)", {lock}), IsOk());
+  EXPECT_THAT(Migrator(pool_.get(), EmbeddedMigrations(), options).Migrate(),
+              IsOkAndHolds(ElementsAre(1, 2)));
+}
+
+TEST(MigrationLockNameTest, IsCappedAtMysqlsSixtyFourCharacters) {
+  EXPECT_EQ(MigrationLockName("catalog"), "gongkai_migrate_catalog");
+  EXPECT_EQ(MigrationLockName(std::string(64, 'x')).size(), 64u);
+}
+
+}  // namespace
+}  // namespace gongkai::db

@@ -1,0 +1,74 @@
+#include "libs/db/mysql_errors.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "libs/db/testing/status_matchers.h"
+
+namespace gongkai::db {
+namespace {
+
+using ::gongkai::db::testing::StatusIs;
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+TEST(MysqlErrorToStatusTest, DuplicateKeyIsAlreadyExistsNamingTheKeyButNotTheValue) {
+  EXPECT_THAT(MysqlErrorToStatus(1062, "23000", "Duplicate entry 'secret' for key 'uk_units_code'"),
+              StatusIs(absl::StatusCode::kAlreadyExists,
+                       AllOf(HasSubstr("key 'uk_units_code'"), HasSubstr("1062"),
+                             Not(HasSubstr("secret")))));
+}
+
+TEST(MysqlErrorToStatusTest, Mysql8TablePrefixedKeyNameIsReducedToTheKey) {
+  EXPECT_THAT(
+      MysqlErrorToStatus(1062, "23000", "Duplicate entry 'x' for key 'units.uk_units_code'"),
+      StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("key 'uk_units_code'")));
+}
+
+TEST(MysqlErrorToStatusTest, DeadlockAndLockWaitTimeoutAreAborted) {
+  EXPECT_THAT(MysqlErrorToStatus(1213, "40001", "Deadlock found"),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("deadlock")));
+  EXPECT_THAT(MysqlErrorToStatus(1205, "HY000", "Lock wait timeout exceeded"),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("lock wait timeout")));
+  EXPECT_THAT(MysqlErrorToStatus(9007, "HY000", "Write conflict"),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("9007")));
+}
+
+TEST(MysqlErrorToStatusTest, LostConnectionCodesAreUnavailable) {
+  for (int code : {2002, 2003, 2006, 2013, 2055, 1927, 4031}) {
+    EXPECT_THAT(MysqlErrorToStatus(code, "HY000", "gone"),
+                StatusIs(absl::StatusCode::kUnavailable, HasSubstr(std::to_string(code))))
+        << code;
+    EXPECT_TRUE(IsConnectionLostError(code)) << code;
+  }
+  EXPECT_FALSE(IsConnectionLostError(1062));
+}
+
+TEST(MysqlErrorToStatusTest, ForeignKeyViolationsAreFailedPrecondition) {
+  EXPECT_THAT(MysqlErrorToStatus(1451, "23000", "Cannot delete or update a parent row"),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("still referenced")));
+  EXPECT_THAT(MysqlErrorToStatus(1452, "23000", "Cannot add or update a child row"),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("does not exist")));
+}
+
+TEST(MysqlErrorToStatusTest, BadValuesAreInvalidArgumentNamingTheColumnOnly) {
+  EXPECT_THAT(MysqlErrorToStatus(1406, "22001", "Data too long for column 'title' at row 1"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("column 'title'")));
+  EXPECT_THAT(MysqlErrorToStatus(
+                  1366, "22007",
+                  "Incorrect integer value: 'abc' for column `t_db`.`units`.`level` at row 1"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("column 'level'"), Not(HasSubstr("abc")))));
+  EXPECT_THAT(MysqlErrorToStatus(1048, "23000", "Column 'name' cannot be null"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("column 'name'")));
+}
+
+TEST(MysqlErrorToStatusTest, OtherErrorsAreInternalWithCodeAndSqlState) {
+  EXPECT_THAT(MysqlErrorToStatus(1054, "42S22", "Unknown column 'nope' in 'field list'"),
+              StatusIs(absl::StatusCode::kInternal,
+                       AllOf(HasSubstr("MySQL error 1054 (42S22)"), HasSubstr("Unknown column"))));
+}
+
+}  // namespace
+}  // namespace gongkai::db

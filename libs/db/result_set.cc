@@ -1,0 +1,200 @@
+#include "libs/db/result_set.h"
+
+#include <limits>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace gongkai::db {
+namespace {
+
+template <typename T>
+absl::StatusOr<T> Required(absl::StatusOr<std::optional<T>> value, absl::string_view column) {
+  if (!value.ok()) return value.status();
+  if (!value->has_value()) {
+    return absl::InternalError(
+        absl::StrCat("column ", column, " is NULL; read it with a GetOptional* getter"));
+  }
+  return **value;
+}
+
+absl::Status Mismatch(absl::string_view column, absl::string_view wanted) {
+  return absl::InternalError(absl::StrCat("column ", column, " does not hold ", wanted));
+}
+
+}  // namespace
+
+absl::StatusOr<absl::Time> ParseDatetime(absl::string_view text) {
+  absl::Time t;
+  std::string error;
+  if (!absl::ParseTime("%Y-%m-%d %H:%M:%E*S", text, absl::UTCTimeZone(), &t, &error)) {
+    return absl::InternalError(absl::StrCat("not a DATETIME value: ", error));
+  }
+  return t;
+}
+
+std::string Row::Describe(ColumnRef column) const {
+  if (column.by_name()) return absl::StrCat("'", column.name(), "'");
+  if (column.index() < columns_->names.size()) {
+    return absl::StrCat(column.index(), " ('", columns_->names[column.index()], "')");
+  }
+  return absl::StrCat(column.index());
+}
+
+absl::StatusOr<const Row::Cell*> Row::Find(ColumnRef column) const {
+  if (!column.by_name()) {
+    if (column.index() >= cells_.size()) {
+      return absl::InternalError(absl::StrCat("column index ", column.index(),
+                                              " out of range; the row has ", cells_.size(),
+                                              " columns"));
+    }
+    return &cells_[column.index()];
+  }
+  const std::vector<std::string>& names = columns_->names;
+  for (size_t i = 0; i < names.size() && i < cells_.size(); ++i) {
+    if (names[i] == column.name()) return &cells_[i];
+  }
+  for (size_t i = 0; i < names.size() && i < cells_.size(); ++i) {
+    if (absl::EqualsIgnoreCase(names[i], column.name())) return &cells_[i];
+  }
+  return absl::InternalError(absl::StrCat("no column '", column.name(), "' in the result"));
+}
+
+absl::StatusOr<bool> Row::IsNull(ColumnRef column) const {
+  absl::StatusOr<const Cell*> cell = Find(column);
+  if (!cell.ok()) return cell.status();
+  return std::holds_alternative<std::monostate>(**cell);
+}
+
+absl::StatusOr<std::optional<int64_t>> Row::GetOptionalInt64(ColumnRef column) const {
+  absl::StatusOr<const Cell*> found = Find(column);
+  if (!found.ok()) return found.status();
+  const Cell& cell = **found;
+  if (std::holds_alternative<std::monostate>(cell)) return std::nullopt;
+  if (const auto* v = std::get_if<int64_t>(&cell)) return *v;
+  if (const auto* v = std::get_if<uint64_t>(&cell)) {
+    if (*v > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+      return Mismatch(Describe(column), "an int64 (value too large)");
+    }
+    return static_cast<int64_t>(*v);
+  }
+  if (const auto* v = std::get_if<std::string>(&cell)) {
+    int64_t parsed;
+    if (absl::SimpleAtoi(*v, &parsed)) return parsed;
+  }
+  return Mismatch(Describe(column), "an int64");
+}
+
+absl::StatusOr<std::optional<uint64_t>> Row::GetOptionalUint64(ColumnRef column) const {
+  absl::StatusOr<const Cell*> found = Find(column);
+  if (!found.ok()) return found.status();
+  const Cell& cell = **found;
+  if (std::holds_alternative<std::monostate>(cell)) return std::nullopt;
+  if (const auto* v = std::get_if<uint64_t>(&cell)) return *v;
+  if (const auto* v = std::get_if<int64_t>(&cell)) {
+    if (*v < 0) return Mismatch(Describe(column), "a uint64 (negative value)");
+    return static_cast<uint64_t>(*v);
+  }
+  if (const auto* v = std::get_if<std::string>(&cell)) {
+    uint64_t parsed;
+    if (absl::SimpleAtoi(*v, &parsed)) return parsed;
+  }
+  return Mismatch(Describe(column), "a uint64");
+}
+
+absl::StatusOr<std::optional<double>> Row::GetOptionalDouble(ColumnRef column) const {
+  absl::StatusOr<const Cell*> found = Find(column);
+  if (!found.ok()) return found.status();
+  const Cell& cell = **found;
+  if (std::holds_alternative<std::monostate>(cell)) return std::nullopt;
+  if (const auto* v = std::get_if<double>(&cell)) return *v;
+  if (const auto* v = std::get_if<int64_t>(&cell)) return static_cast<double>(*v);
+  if (const auto* v = std::get_if<uint64_t>(&cell)) return static_cast<double>(*v);
+  if (const auto* v = std::get_if<std::string>(&cell)) {
+    double parsed;
+    if (absl::SimpleAtod(*v, &parsed)) return parsed;
+  }
+  return Mismatch(Describe(column), "a double");
+}
+
+absl::StatusOr<std::optional<bool>> Row::GetOptionalBool(ColumnRef column) const {
+  absl::StatusOr<const Cell*> found = Find(column);
+  if (!found.ok()) return found.status();
+  const Cell& cell = **found;
+  if (std::holds_alternative<std::monostate>(cell)) return std::nullopt;
+  if (const auto* v = std::get_if<int64_t>(&cell)) return *v != 0;
+  if (const auto* v = std::get_if<uint64_t>(&cell)) return *v != 0;
+  if (const auto* v = std::get_if<std::string>(&cell)) {
+    int64_t parsed;
+    if (absl::SimpleAtoi(*v, &parsed)) return parsed != 0;
+  }
+  return Mismatch(Describe(column), "a bool");
+}
+
+absl::StatusOr<std::optional<std::string>> Row::GetOptionalString(ColumnRef column) const {
+  absl::StatusOr<const Cell*> found = Find(column);
+  if (!found.ok()) return found.status();
+  const Cell& cell = **found;
+  if (std::holds_alternative<std::monostate>(cell)) return std::nullopt;
+  if (const auto* v = std::get_if<std::string>(&cell)) return *v;
+  if (const auto* v = std::get_if<int64_t>(&cell)) return absl::StrCat(*v);
+  if (const auto* v = std::get_if<uint64_t>(&cell)) return absl::StrCat(*v);
+  // Shortest of %.15g / %.17g that reads back as the same double.
+  const double v = std::get<double>(cell);
+  std::string text = absl::StrFormat("%.15g", v);
+  double back = 0;
+  if (!absl::SimpleAtod(text, &back) || back != v) text = absl::StrFormat("%.17g", v);
+  return text;
+}
+
+absl::StatusOr<std::optional<absl::Time>> Row::GetOptionalTime(ColumnRef column) const {
+  absl::StatusOr<const Cell*> found = Find(column);
+  if (!found.ok()) return found.status();
+  const Cell& cell = **found;
+  if (std::holds_alternative<std::monostate>(cell)) return std::nullopt;
+  if (const auto* v = std::get_if<std::string>(&cell)) {
+    absl::StatusOr<absl::Time> t = ParseDatetime(*v);
+    if (t.ok()) return *t;
+    absl::CivilDay day;
+    if (absl::ParseCivilTime(*v, &day)) return absl::FromCivil(day, absl::UTCTimeZone());
+  }
+  return Mismatch(Describe(column), "a DATETIME");
+}
+
+absl::StatusOr<std::optional<absl::CivilDay>> Row::GetOptionalCivilDay(ColumnRef column) const {
+  absl::StatusOr<const Cell*> found = Find(column);
+  if (!found.ok()) return found.status();
+  const Cell& cell = **found;
+  if (std::holds_alternative<std::monostate>(cell)) return std::nullopt;
+  if (const auto* v = std::get_if<std::string>(&cell)) {
+    absl::CivilDay day;
+    if (absl::ParseCivilTime(*v, &day)) return day;
+  }
+  return Mismatch(Describe(column), "a DATE");
+}
+
+absl::StatusOr<int64_t> Row::GetInt64(ColumnRef column) const {
+  return Required(GetOptionalInt64(column), Describe(column));
+}
+absl::StatusOr<uint64_t> Row::GetUint64(ColumnRef column) const {
+  return Required(GetOptionalUint64(column), Describe(column));
+}
+absl::StatusOr<double> Row::GetDouble(ColumnRef column) const {
+  return Required(GetOptionalDouble(column), Describe(column));
+}
+absl::StatusOr<bool> Row::GetBool(ColumnRef column) const {
+  return Required(GetOptionalBool(column), Describe(column));
+}
+absl::StatusOr<std::string> Row::GetString(ColumnRef column) const {
+  return Required(GetOptionalString(column), Describe(column));
+}
+absl::StatusOr<absl::Time> Row::GetTime(ColumnRef column) const {
+  return Required(GetOptionalTime(column), Describe(column));
+}
+absl::StatusOr<absl::CivilDay> Row::GetCivilDay(ColumnRef column) const {
+  return Required(GetOptionalCivilDay(column), Describe(column));
+}
+
+}  // namespace gongkai::db

@@ -1,0 +1,67 @@
+#include "libs/db/result_set.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "libs/db/testing/status_matchers.h"
+
+namespace gongkai::db {
+namespace {
+
+using ::gongkai::db::testing::StatusIs;
+using ::testing::HasSubstr;
+using ::testing::Optional;
+
+Row MakeRow() {
+  auto columns = std::make_shared<internal::Columns>();
+  columns->names = {"id", "Title", "flag", "created", "day", "maybe", "amount", "big"};
+  return Row(columns, {Row::Cell(int64_t{42}), Row::Cell(std::string("公开")),
+                       Row::Cell(int64_t{1}), Row::Cell(std::string("2024-03-05 14:07:09.5")),
+                       Row::Cell(std::string("2024-10-01")), Row::Cell(std::monostate()),
+                       Row::Cell(std::string("12.50")), Row::Cell(uint64_t{1} << 63)});
+}
+
+TEST(RowTest, ReadsByIndexAndByCaseInsensitiveName) {
+  Row row = MakeRow();
+  EXPECT_EQ(*row.GetInt64(0), 42);
+  EXPECT_EQ(*row.GetInt64("id"), 42);
+  EXPECT_EQ(*row.GetString("title"), "公开");
+  EXPECT_EQ(*row.GetBool("flag"), true);
+  EXPECT_EQ(*row.GetString("id"), "42");
+  EXPECT_DOUBLE_EQ(*row.GetDouble("amount"), 12.5);
+}
+
+TEST(RowTest, ReadsDatetimeAsUtcTimeAndDateAsCivilDay) {
+  Row row = MakeRow();
+  EXPECT_EQ(*row.GetTime("created"),
+            absl::FromCivil(absl::CivilSecond(2024, 3, 5, 14, 7, 9), absl::UTCTimeZone()) +
+                absl::Milliseconds(500));
+  EXPECT_EQ(*row.GetCivilDay("day"), absl::CivilDay(2024, 10, 1));
+  EXPECT_EQ(*row.GetString("created"), "2024-03-05 14:07:09.5");
+}
+
+TEST(RowTest, NullReadsAsNulloptOrInternalForNonOptionalGetters) {
+  Row row = MakeRow();
+  EXPECT_EQ(*row.GetOptionalString("maybe"), std::nullopt);
+  EXPECT_THAT(*row.GetOptionalInt64("id"), Optional(42));
+  EXPECT_TRUE(*row.IsNull("maybe"));
+  EXPECT_THAT(row.GetString("maybe"),
+              StatusIs(absl::StatusCode::kInternal, HasSubstr("column 'maybe' is NULL")));
+}
+
+TEST(RowTest, UnknownColumnAndBadConversionAreInternalNamingTheColumn) {
+  Row row = MakeRow();
+  EXPECT_THAT(row.GetInt64("nope"),
+              StatusIs(absl::StatusCode::kInternal, HasSubstr("no column 'nope'")));
+  EXPECT_THAT(row.GetInt64(99), StatusIs(absl::StatusCode::kInternal, HasSubstr("out of range")));
+  EXPECT_THAT(row.GetInt64("title"),
+              StatusIs(absl::StatusCode::kInternal, HasSubstr("'title' does not hold an int64")));
+  EXPECT_THAT(row.GetInt64("big"),
+              StatusIs(absl::StatusCode::kInternal, HasSubstr("value too large")));
+  EXPECT_EQ(*row.GetUint64("big"), uint64_t{1} << 63);
+  EXPECT_THAT(row.GetTime("title"),
+              StatusIs(absl::StatusCode::kInternal, HasSubstr("does not hold a DATETIME")));
+}
+
+}  // namespace
+}  // namespace gongkai::db

@@ -1,0 +1,145 @@
+#include "libs/metrics/grpc_server_metrics.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
+namespace gongkai::metrics {
+namespace {
+
+using grpc::experimental::InterceptionHookPoints;
+using grpc::experimental::ServerRpcInfo;
+
+const char* TypeName(ServerRpcInfo::Type type) {
+  switch (type) {
+    case ServerRpcInfo::Type::UNARY:
+      return "unary";
+    case ServerRpcInfo::Type::CLIENT_STREAMING:
+      return "client_stream";
+    case ServerRpcInfo::Type::SERVER_STREAMING:
+      return "server_stream";
+    case ServerRpcInfo::Type::BIDI_STREAMING:
+      return "bidi_stream";
+  }
+  return "unary";
+}
+
+class MetricsInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  explicit MetricsInterceptor(GrpcServerMetrics::MethodMetrics* m) : m_(m), start_(absl::Now()) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+      m_->started->Inc();
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE)) {
+      m_->msg_received->Inc();
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_MESSAGE)) {
+      m_->msg_sent->Inc();
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+      const int code = static_cast<int>(methods->GetSendStatus().error_code());
+      m_->handled[code >= 0 && code < 17 ? code : 2]->Inc();
+      m_->handling_seconds->Observe(absl::ToDoubleSeconds(absl::Now() - start_));
+    }
+    methods->Proceed();
+  }
+
+ private:
+  GrpcServerMetrics::MethodMetrics* m_;
+  absl::Time start_;
+};
+
+class MetricsInterceptorFactory final
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit MetricsInterceptorFactory(GrpcServerMetrics* metrics) : metrics_(metrics) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(ServerRpcInfo* info) override {
+    return new MetricsInterceptor(metrics_->ForMethod(info->method(), TypeName(info->type())));
+  }
+
+ private:
+  GrpcServerMetrics* metrics_;
+};
+
+}  // namespace
+
+const char* GrpcCodeName(int code) {
+  static constexpr const char* kNames[] = {
+      "OK",       "Canceled",       "Unknown",          "InvalidArgument",   "DeadlineExceeded",
+      "NotFound", "AlreadyExists",  "PermissionDenied", "ResourceExhausted", "FailedPrecondition",
+      "Aborted",  "OutOfRange",     "Unimplemented",    "Internal",          "Unavailable",
+      "DataLoss", "Unauthenticated"};
+  return code >= 0 && code < 17 ? kNames[code] : "Unknown";
+}
+
+GrpcServerMetrics::GrpcServerMetrics(Registry& registry)
+    : started_(registry.AddCounter("grpc_server_started_total",
+                                   "Total number of RPCs started on the server.",
+                                   {"grpc_type", "grpc_service", "grpc_method"})),
+      handled_(registry.AddCounter(
+          "grpc_server_handled_total",
+          "Total number of RPCs completed on the server, regardless of success or failure.",
+          {"grpc_type", "grpc_service", "grpc_method", "grpc_code"})),
+      handling_seconds_(registry.AddHistogram(
+          "grpc_server_handling_seconds",
+          "Histogram of response latency (seconds) of gRPC that had been application-level "
+          "handled by the server.",
+          {"grpc_type", "grpc_service", "grpc_method"},
+          {.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10})),
+      msg_received_(registry.AddCounter("grpc_server_msg_received_total",
+                                        "Total number of RPC stream messages received on the "
+                                        "server.",
+                                        {"grpc_type", "grpc_service", "grpc_method"})),
+      msg_sent_(registry.AddCounter("grpc_server_msg_sent_total",
+                                    "Total number of gRPC stream messages sent by the server.",
+                                    {"grpc_type", "grpc_service", "grpc_method"})) {}
+
+GrpcServerMetrics::MethodMetrics* GrpcServerMetrics::ForMethod(const std::string& full_method,
+                                                               const std::string& grpc_type) {
+  absl::MutexLock lock(&mu_);
+  auto it = methods_.find(full_method);
+  if (it != methods_.end()) return it->second.get();
+  // "/pkg.Service/Method" → service "pkg.Service", method "Method".
+  std::string service = "unknown", method = full_method;
+  const size_t slash = full_method.rfind('/');
+  if (slash != std::string::npos && slash > 0) {
+    service =
+        full_method.substr(full_method[0] == '/' ? 1 : 0, slash - (full_method[0] == '/' ? 1 : 0));
+    method = full_method.substr(slash + 1);
+  }
+  auto m = std::make_unique<MethodMetrics>();
+  const LabelValues labels = {grpc_type, service, method};
+  m->started = &started_.WithLabels(labels);
+  for (int code = 0; code < 17; ++code) {
+    m->handled[code] = &handled_.WithLabels({grpc_type, service, method, GrpcCodeName(code)});
+  }
+  m->handling_seconds = &handling_seconds_.WithLabels(labels);
+  m->msg_received = &msg_received_.WithLabels(labels);
+  m->msg_sent = &msg_sent_.WithLabels(labels);
+  MethodMetrics* raw = m.get();
+  methods_.emplace(full_method, std::move(m));
+  return raw;
+}
+
+void GrpcServerMetrics::PreRegisterService(const google::protobuf::ServiceDescriptor& service) {
+  for (int i = 0; i < service.method_count(); ++i) {
+    const google::protobuf::MethodDescriptor* method = service.method(i);
+    const char* type = method->client_streaming()
+                           ? (method->server_streaming() ? "bidi_stream" : "client_stream")
+                           : (method->server_streaming() ? "server_stream" : "unary");
+    ForMethod(absl::StrCat("/", service.full_name(), "/", method->name()), type);
+  }
+}
+
+void GrpcServerMetrics::PreRegisterMethod(const std::string& full_method,
+                                          const std::string& grpc_type) {
+  ForMethod(full_method, grpc_type);
+}
+
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+GrpcServerMetrics::NewInterceptorFactory() {
+  return std::make_unique<MetricsInterceptorFactory>(this);
+}
+
+}  // namespace gongkai::metrics

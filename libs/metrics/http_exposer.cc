@@ -1,0 +1,52 @@
+#include "libs/metrics/http_exposer.h"
+
+#include <httplib.h>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace gongkai::metrics {
+
+absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
+    absl::string_view address, const Registry* registry) {
+  const size_t colon = address.rfind(':');
+  int port = -1;
+  if (colon == absl::string_view::npos || !absl::SimpleAtoi(address.substr(colon + 1), &port) ||
+      port < 0 || port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("metrics address \"", address, "\" must be host:port"));
+  }
+  std::string host(address.substr(0, colon));
+  auto exposer = std::unique_ptr<MetricsHttpServer>(new MetricsHttpServer());
+  exposer->server_ = std::make_unique<httplib::Server>();
+  httplib::Server& server = *exposer->server_;
+  server.set_keep_alive_max_count(100);
+  server.set_read_timeout(5, 0);
+  server.set_write_timeout(5, 0);
+  server.Get("/metrics", [registry](const httplib::Request&, httplib::Response& response) {
+    response.set_content(registry->Serialize(), std::string(kTextContentType).c_str());
+  });
+  server.Get("/healthz", [](const httplib::Request&, httplib::Response& response) {
+    response.set_content("ok\n", "text/plain; charset=utf-8");
+  });
+  if (port == 0) {
+    port = server.bind_to_any_port(host);
+    if (port < 0) {
+      return absl::UnavailableError(absl::StrCat("cannot bind the metrics port on ", host));
+    }
+  } else if (!server.bind_to_port(host, port)) {
+    return absl::UnavailableError(absl::StrCat("cannot bind the metrics port ", address));
+  }
+  exposer->port_ = port;
+  exposer->thread_ = std::thread([&server] { server.listen_after_bind(); });
+  return exposer;
+}
+
+MetricsHttpServer::~MetricsHttpServer() { Stop(); }
+
+void MetricsHttpServer::Stop() {
+  if (server_) server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace gongkai::metrics

@@ -1,0 +1,40 @@
+#include "libs/server/db_metrics.h"
+
+#include <string>
+#include <vector>
+
+namespace gongkai::server {
+
+void RegisterDbPoolMetrics(metrics::Registry& registry, const db::ConnectionPool& pool) {
+  registry.AddCollector([&pool] {
+    using metrics::CollectedFamily;
+    using metrics::MetricType;
+    const db::PoolStats s = pool.Stats();
+    const std::string name = pool.name();
+    auto one = [&](const char* metric, const char* help, MetricType type, int64_t value) {
+      return CollectedFamily{metric, help, type, {"pool"}, {{{name}, static_cast<double>(value)}}};
+    };
+    return std::vector<CollectedFamily>{
+        {"gongkai_db_pool_connections",
+         "Open database connections by state.",
+         MetricType::kGauge,
+         {"pool", "state"},
+         {{{name, "in_use"}, static_cast<double>(s.in_use)},
+          {{name, "idle"}, static_cast<double>(s.idle)}}},
+        one("gongkai_db_pool_max_connections", "Configured maximum of open connections.",
+            MetricType::kGauge, s.max),
+        one("gongkai_db_pool_waits_total", "Connection acquisitions that had to wait.",
+            MetricType::kCounter, s.waits_total),
+        one("gongkai_db_pool_wait_timeouts_total",
+            "Connection acquisitions that timed out (UNAVAILABLE).", MetricType::kCounter,
+            s.wait_timeouts_total),
+        one("gongkai_db_pool_errors_total",
+            "Failed connection opens and connections discarded as broken.", MetricType::kCounter,
+            s.errors_total),
+        one("gongkai_db_pool_connections_opened_total", "Connections opened successfully.",
+            MetricType::kCounter, s.connections_opened_total),
+    };
+  });
+}
+
+}  // namespace gongkai::server

@@ -1,0 +1,129 @@
+#include "libs/server/grpc_server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <signal.h>
+
+#include <cerrno>
+#include <csignal>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "libs/log/log.h"
+#include "libs/metrics/process_metrics.h"
+#include "libs/server/access_log_interceptor.h"
+
+namespace gongkai::server {
+
+absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
+    const ServerConfig& config, const std::vector<grpc::Service*>& services,
+    metrics::Registry* registry) {
+  auto server = std::unique_ptr<GrpcServer>(new GrpcServer());
+  server->config_ = config;
+  metrics::RegisterProcessMetrics(*registry);
+  server->grpc_metrics_ = std::make_unique<metrics::GrpcServerMetrics>(*registry);
+  server->grpc_metrics_->PreRegisterMethod("/grpc.health.v1.Health/Check", "unary");
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(config.grpc_address, grpc::InsecureServerCredentials(),
+                           &server->grpc_port_);
+  for (grpc::Service* service : services) {
+    builder.RegisterService(service);
+  }
+  builder.SetMaxReceiveMessageSize(config.max_receive_message_bytes);
+  builder.SetMaxSendMessageSize(config.max_send_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS,
+                             static_cast<int>(absl::ToInt64Milliseconds(config.keepalive_time)));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS,
+                             static_cast<int>(absl::ToInt64Milliseconds(config.keepalive_timeout)));
+  builder.AddChannelArgument(
+      GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+      static_cast<int>(absl::ToInt64Milliseconds(config.min_client_ping_interval)));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  if (config.max_polling_threads > 0) {
+    builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
+                                config.max_polling_threads);
+  }
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> factories;
+  factories.push_back(server->grpc_metrics_->NewInterceptorFactory());
+  factories.push_back(std::make_unique<AccessLogInterceptorFactory>());
+  builder.experimental().SetInterceptorCreators(std::move(factories));
+
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || server->grpc_port_ == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen for gRPC on ", config.grpc_address));
+  }
+  absl::StatusOr<std::unique_ptr<metrics::MetricsHttpServer>> exposer =
+      metrics::MetricsHttpServer::Start(config.metrics_address, registry);
+  if (!exposer.ok()) {
+    server->server_->Shutdown();
+    return exposer.status();
+  }
+  server->metrics_http_ = *std::move(exposer);
+  server->SetServing(false);
+  return server;
+}
+
+void GrpcServer::RegisterServiceName(const google::protobuf::ServiceDescriptor& descriptor) {
+  grpc_metrics_->PreRegisterService(descriptor);
+  absl::MutexLock lock(&mu_);
+  service_names_.push_back(descriptor.full_name());
+  server_->GetHealthCheckService()->SetServingStatus(descriptor.full_name(), serving_);
+}
+
+GrpcServer::~GrpcServer() { Shutdown(); }
+
+int GrpcServer::metrics_port() const { return metrics_http_ ? metrics_http_->port() : 0; }
+
+void GrpcServer::SetServing(bool serving) {
+  absl::MutexLock lock(&mu_);
+  if (shut_down_) return;
+  serving_ = serving;
+  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
+  health->SetServingStatus(serving);
+  for (const std::string& name : service_names_) health->SetServingStatus(name, serving);
+}
+
+bool GrpcServer::serving() const {
+  absl::MutexLock lock(&mu_);
+  return serving_;
+}
+
+void GrpcServer::Shutdown() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (shut_down_) return;
+    shut_down_ = true;
+    serving_ = false;
+    // Health first, so balancers and probes stop sending before connections close.
+    server_->GetHealthCheckService()->Shutdown();
+  }
+  server_->Shutdown(absl::ToChronoTime(absl::Now() + config_.shutdown_grace));
+  server_->Wait();
+  if (metrics_http_) metrics_http_->Stop();
+}
+
+ShutdownSignals::ShutdownSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int ShutdownSignals::Wait() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  while (true) {
+    int signal = 0;
+    if (sigwait(&set, &signal) == 0) return signal;
+  }
+}
+
+void ShutdownSignals::RequestForTesting() { kill(getpid(), SIGTERM); }
+
+}  // namespace gongkai::server

@@ -1,0 +1,61 @@
+#include "services/catalog/catalog_metrics.h"
+
+#include "libs/log/log.h"
+
+namespace gongkai::catalog {
+
+CatalogMetrics::CatalogMetrics(metrics::Registry& registry)
+    : documents_(registry.AddGauge("catalog_documents", "Documents by state.", {"state"})),
+      overdue_(registry
+                   .AddGauge("catalog_documents_overdue",
+                             "PROACTIVE documents not published by their due date (CAT-3).", {})
+                   .WithLabels({})),
+      returned_(registry.AddCounter("catalog_returned_submissions_total",
+                                    "Submissions returned to the drafter (CAT-2), by cause.",
+                                    {"cause"})),
+      published_(
+          registry.AddCounter("catalog_documents_published_total", "Documents published.", {})
+              .WithLabels({})),
+      conversions_(registry
+                       .AddCounter("catalog_self_review_conversions_total",
+                                   "Documents converted to PROACTIVE by the annual self-review "
+                                   "(CAT-7).",
+                                   {})
+                       .WithLabels({})),
+      refresh_errors_(registry
+                          .AddCounter("catalog_metrics_refresh_errors_total",
+                                      "Failed refreshes of the document gauges.", {})
+                          .WithLabels({})) {
+  for (const char* cause :
+       {"missing_attribute", "missing_reason", "review_failed", "office_returned"}) {
+    returned_.WithLabels({cause});
+  }
+  for (int state = v1::DRAFT; state <= v1::PUBLISHED; ++state) {
+    documents_.WithLabels({v1::DocumentState_Name(static_cast<v1::DocumentState>(state))});
+  }
+}
+
+void CatalogMetrics::DocumentReturned(absl::string_view cause_kind) {
+  returned_.WithLabels({std::string(cause_kind)}).Inc();
+}
+void CatalogMetrics::DocumentPublished() { published_.Inc(); }
+void CatalogMetrics::SelfReviewConversion() { conversions_.Inc(); }
+
+void CatalogMetrics::Refresh(CatalogRepository& repository, absl::CivilDay today) {
+  absl::StatusOr<std::map<v1::DocumentState, int64_t>> counts = repository.CountDocumentsByState();
+  absl::StatusOr<int64_t> overdue = repository.CountOverdue(today);
+  if (!counts.ok() || !overdue.ok()) {
+    refresh_errors_.Inc();
+    GK_LOG(WARNING, "refreshing document gauges failed")
+        .With("status", counts.ok() ? overdue.status() : counts.status());
+    return;
+  }
+  for (int state = v1::DRAFT; state <= v1::PUBLISHED; ++state) {
+    auto it = counts->find(static_cast<v1::DocumentState>(state));
+    documents_.WithLabels({v1::DocumentState_Name(static_cast<v1::DocumentState>(state))})
+        .Set(it == counts->end() ? 0 : static_cast<double>(it->second));
+  }
+  overdue_.Set(static_cast<double>(*overdue));
+}
+
+}  // namespace gongkai::catalog

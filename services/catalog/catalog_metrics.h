@@ -1,0 +1,41 @@
+// The catalog's business metrics, declared once:
+//   catalog_documents{state}                       gauge, refreshed from the database
+//   catalog_documents_overdue                      gauge, CAT-3 overdue publications
+//   catalog_returned_submissions_total{cause}      counter, 退文 by cause (CAT-2)
+//   catalog_documents_published_total              counter
+//   catalog_self_review_conversions_total          counter, CAT-7
+//   catalog_metrics_refresh_errors_total           counter
+// Thread-safe.
+#ifndef GONGKAI_SERVICES_CATALOG_CATALOG_METRICS_H_
+#define GONGKAI_SERVICES_CATALOG_CATALOG_METRICS_H_
+
+#include "absl/time/civil_time.h"
+#include "libs/metrics/registry.h"
+#include "services/catalog/catalog.h"
+#include "services/catalog/repository.h"
+
+namespace gongkai::catalog {
+
+class CatalogMetrics final : public CatalogObserver {
+ public:
+  explicit CatalogMetrics(metrics::Registry& registry);
+
+  void DocumentReturned(absl::string_view cause_kind) override;
+  void DocumentPublished() override;
+  void SelfReviewConversion() override;
+
+  // Reads the counts behind the gauges from the repository.
+  void Refresh(CatalogRepository& repository, absl::CivilDay today);
+
+ private:
+  metrics::Family<metrics::Gauge>& documents_;
+  metrics::Gauge& overdue_;
+  metrics::Family<metrics::Counter>& returned_;
+  metrics::Counter& published_;
+  metrics::Counter& conversions_;
+  metrics::Counter& refresh_errors_;
+};
+
+}  // namespace gongkai::catalog
+
+#endif  // GONGKAI_SERVICES_CATALOG_CATALOG_METRICS_H_

@@ -1,0 +1,202 @@
+// gongkai-catalog: the catalog service process.
+//
+//   gongkai-catalog [serve]   run the gRPC server (applies pending migrations first)
+//   gongkai-catalog migrate   apply pending migrations and exit
+//
+// Configuration comes from GONGKAI_* environment variables or --flags (libs/config);
+// see docs/services/catalog.md for the full list. A bad or missing value stops the
+// process with one line naming it.
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/notification.h"
+#include "google/protobuf/descriptor.h"
+#include "libs/auth/jwt_authenticator.h"
+#include "libs/calendar/working_day_calendar.h"
+#include "libs/clock/clock.h"
+#include "libs/config/config.h"
+#include "libs/db/connection_pool.h"
+#include "libs/db/embedded_migrations.h"
+#include "libs/db/migration.h"
+#include "libs/log/log.h"
+#include "libs/server/db_metrics.h"
+#include "libs/server/grpc_server.h"
+#include "services/catalog/catalog.h"
+#include "services/catalog/catalog_handler.h"
+#include "services/catalog/catalog_metrics.h"
+#include "services/catalog/mysql_repository.h"
+
+namespace gongkai::catalog {
+namespace {
+
+constexpr char kProgram[] = "gongkai-catalog";
+
+struct CatalogConfig {
+  std::string command = "serve";
+  server::ServerConfig server;
+  db::DbConfig db;
+  auth::AuthConfig auth;
+  std::string calendar_dir;
+  absl::Duration metrics_refresh = absl::Seconds(15);
+};
+
+CatalogConfig ReadConfig(int argc, char** argv) {
+  config::ConfigReader reader(config::ConfigSource::FromProcess(argc, argv));
+  CatalogConfig c;
+  const auto& positional = reader.source().positional();
+  if (!positional.empty()) c.command = positional[0];
+  if (positional.size() > 1 || (c.command != "serve" && c.command != "migrate")) {
+    reader.AddError(absl::StrCat("unknown command \"", absl::StrJoin(positional, " "),
+                                 "\"; use serve or migrate"));
+  }
+  c.server = server::ReadServerConfig(reader, "0.0.0.0:50051", "0.0.0.0:9101");
+  c.db.host = reader.String("db_host", "127.0.0.1");
+  c.db.port = static_cast<int>(reader.Int("db_port", 3306, 1, 65535));
+  c.db.database = reader.String("db_name", "gongkai_catalog");
+  c.db.user = reader.String("db_user", "gongkai_catalog");
+  c.db.password = reader.Secret("db_password");
+  c.db.pool_size = static_cast<int>(reader.Int("db_pool_size", 16, 1, 512));
+  c.db.acquire_timeout = reader.Duration("db_acquire_timeout", absl::Seconds(2),
+                                         absl::Milliseconds(10), absl::Minutes(1));
+  c.auth.hs256_secret = reader.OptionalSecret("jwt_hs256_secret");
+  // GONGKAI_JWT_RS256_PUBLIC_KEYS=kid1=/path/a.pem,kid2=/path/b.pem
+  const std::string rs256 = reader.String("jwt_rs256_public_keys", "");
+  for (absl::string_view entry : absl::StrSplit(rs256, ',', absl::SkipEmpty())) {
+    std::pair<std::string, std::string> kv = absl::StrSplit(entry, absl::MaxSplits('=', 1));
+    config::ConfigReader file_reader(config::ConfigSource::FromMaps({{"key_file", kv.second}}, {}));
+    std::string pem = file_reader.Secret("key");
+    if (!file_reader.Finish().ok() || kv.first.empty()) {
+      reader.AddError(absl::StrCat("GONGKAI_JWT_RS256_PUBLIC_KEYS entry \"", entry,
+                                   "\" must be kid=/readable/file.pem"));
+      continue;
+    }
+    c.auth.rs256_public_keys[kv.first] = pem;
+  }
+  c.auth.issuer = reader.RequiredString("jwt_issuer");
+  c.auth.audience = reader.RequiredString("jwt_audience");
+  c.calendar_dir = reader.String("calendar_dir", "");
+  c.metrics_refresh =
+      reader.Duration("metrics_refresh", c.metrics_refresh, absl::Seconds(1), absl::Hours(1));
+  if (absl::Status s = c.db.Validate(); !s.ok()) reader.AddError(std::string(s.message()));
+  config::ExitOnConfigError(reader.Finish(), kProgram);
+  log::Level level = log::Level::kInfo;
+  log::ParseLevel(c.server.log_level, &level);
+  log::SetMinLevel(level);
+  return c;
+}
+
+// Applies migrations, waiting (1 s between tries) while the database is unreachable,
+// until it succeeds or `stop` is notified. Migrations that fail for another reason
+// (a changed checksum, bad SQL) stop the process: that is a broken release.
+bool MigrateWhenReachable(db::ConnectionPool& pool, absl::Notification& stop) {
+  db::Migrator migrator(&pool, db::EmbeddedMigrations());
+  while (!stop.HasBeenNotified()) {
+    absl::StatusOr<std::vector<int64_t>> applied = migrator.Migrate();
+    if (applied.ok()) {
+      GK_LOG(INFO, "migrations applied")
+          .With("newly_applied", static_cast<int64_t>(applied->size()));
+      return true;
+    }
+    if (applied.status().code() != absl::StatusCode::kUnavailable) {
+      GK_LOG(ERROR, "migration failed").With("status", applied.status());
+      std::exit(1);
+    }
+    GK_LOG(WARNING, "database not reachable yet").With("status", applied.status());
+    stop.WaitForNotificationWithTimeout(absl::Seconds(1));
+  }
+  return false;
+}
+
+int Run(int argc, char** argv) {
+  server::ShutdownSignals signals;
+  const CatalogConfig config = ReadConfig(argc, argv);
+  RealClock clock;
+
+  absl::StatusOr<std::shared_ptr<calendar::WorkingDayCalendar>> calendar =
+      calendar::NewBuiltinCalendar();
+  if (!calendar.ok()) {
+    GK_LOG(ERROR, "built-in calendar data is broken").With("status", calendar.status());
+    return 1;
+  }
+  if (!config.calendar_dir.empty()) {
+    absl::Status loaded = calendar::LoadYearsFromDirectory(**calendar, config.calendar_dir);
+    config::ExitOnConfigError(loaded.ok() ? loaded
+                                          : absl::InvalidArgumentError(absl::StrCat(
+                                                "GONGKAI_CALENDAR_DIR: ", loaded.message())),
+                              kProgram);
+  }
+  absl::StatusOr<std::unique_ptr<auth::Authenticator>> authenticator =
+      auth::NewJwtAuthenticator(config.auth, clock);
+  config::ExitOnConfigError(authenticator.ok()
+                                ? absl::OkStatus()
+                                : absl::InvalidArgumentError(absl::StrCat(
+                                      "JWT settings: ", authenticator.status().message())),
+                            kProgram);
+  absl::StatusOr<std::unique_ptr<db::ConnectionPool>> pool = db::ConnectionPool::Create(config.db);
+  if (!pool.ok()) {
+    GK_LOG(ERROR, "cannot create the database pool").With("status", pool.status());
+    return 1;
+  }
+
+  absl::Notification stop;
+  if (config.command == "migrate") {
+    return MigrateWhenReachable(**pool, stop) ? 0 : 1;
+  }
+
+  metrics::Registry registry;
+  server::RegisterDbPoolMetrics(registry, **pool);
+  CatalogMetrics catalog_metrics(registry);
+  std::unique_ptr<CatalogRepository> repository = NewMysqlCatalogRepository(pool->get());
+  AllowAllReleaseGate release_gate;
+  Catalog catalog(repository.get(), *calendar, &clock, &release_gate, &catalog_metrics);
+  CatalogHandler handler(&catalog, authenticator->get());
+
+  absl::StatusOr<std::unique_ptr<server::GrpcServer>> server =
+      server::GrpcServer::Start(config.server, {&handler}, &registry);
+  if (!server.ok()) {
+    GK_LOG(ERROR, "cannot start the server").With("status", server.status());
+    return 1;
+  }
+  (*server)->RegisterServiceName(
+      *google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+          v1::CatalogService::service_full_name()));
+  GK_LOG(INFO, "catalog listening")
+      .With("grpc_port", (*server)->grpc_port())
+      .With("metrics_port", (*server)->metrics_port());
+
+  // Readiness: SERVING once the database answers and the schema is current; business
+  // gauges are refreshed in the background after that.
+  std::thread startup([&] {
+    if (!MigrateWhenReachable(**pool, stop)) return;
+    absl::StatusOr<int> recomputed = catalog.RecomputeStaleDeadlines();
+    if (!recomputed.ok()) {
+      GK_LOG(WARNING, "recomputing deadlines failed").With("status", recomputed.status());
+    } else if (*recomputed > 0) {
+      GK_LOG(INFO, "deadlines recomputed").With("documents", *recomputed);
+    }
+    (*server)->SetServing(true);
+    GK_LOG(INFO, "catalog serving");
+    while (!stop.HasBeenNotified()) {
+      catalog_metrics.Refresh(*repository, calendar::TodayInShanghai(clock));
+      stop.WaitForNotificationWithTimeout(config.metrics_refresh);
+    }
+  });
+
+  const int signal = signals.Wait();
+  GK_LOG(INFO, "shutting down").With("signal", signal);
+  stop.Notify();
+  (*server)->Shutdown();
+  startup.join();
+  GK_LOG(INFO, "catalog stopped");
+  return 0;
+}
+
+}  // namespace
+}  // namespace gongkai::catalog
+
+int main(int argc, char** argv) { return gongkai::catalog::Run(argc, argv); }

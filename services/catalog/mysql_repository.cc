@@ -1,0 +1,888 @@
+#include "services/catalog/mysql_repository.h"
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "libs/db/transaction.h"
+#include "libs/protoconv/protoconv.h"
+#include "libs/status/status_macros.h"
+
+namespace gongkai::catalog {
+namespace {
+
+using db::Connection;
+using db::Row;
+using db::Value;
+
+constexpr char kDocumentColumns[] =
+    "id, title, document_number, drafting_unit_id, issuing_authority, is_policy_document, "
+    "key_area, category_id, disclosure_attribute, nondisclosure_reason, legal_basis, "
+    "publication_limit_working_days, state, return_cause, review_outcome, review_note, reviewer, "
+    "publication_deadline, create_time, update_time, publish_time, created_by, version";
+
+// The SELECT list for documents, with or without the (possibly large) body.
+std::string DocumentSelect(bool with_body, absl::string_view alias = "") {
+  std::string columns;
+  for (absl::string_view column : absl::StrSplit(kDocumentColumns, ", ")) {
+    absl::StrAppend(&columns, columns.empty() ? "" : ", ", alias, column);
+  }
+  return absl::StrCat(columns, ", ", with_body ? absl::StrCat(alias, "body") : "'' AS body");
+}
+
+absl::StatusOr<v1::Document> DocumentFromRow(const Row& row) {
+  v1::Document d;
+  ASSIGN_OR_RETURN(int64_t id, row.GetInt64("id"));
+  d.set_id(id);
+  ASSIGN_OR_RETURN(std::string title, row.GetString("title"));
+  d.set_title(std::move(title));
+  ASSIGN_OR_RETURN(std::string body, row.GetString("body"));
+  d.set_body(std::move(body));
+  ASSIGN_OR_RETURN(std::string number, row.GetString("document_number"));
+  d.set_document_number(std::move(number));
+  ASSIGN_OR_RETURN(int64_t unit, row.GetInt64("drafting_unit_id"));
+  d.set_drafting_unit_id(unit);
+  ASSIGN_OR_RETURN(int64_t authority, row.GetInt64("issuing_authority"));
+  d.set_issuing_authority(static_cast<v1::IssuingAuthority>(authority));
+  ASSIGN_OR_RETURN(bool policy, row.GetBool("is_policy_document"));
+  d.set_is_policy_document(policy);
+  ASSIGN_OR_RETURN(int64_t key_area, row.GetInt64("key_area"));
+  d.set_key_area(static_cast<v1::KeyArea>(key_area));
+  ASSIGN_OR_RETURN(int64_t category, row.GetInt64("category_id"));
+  d.set_category_id(category);
+  ASSIGN_OR_RETURN(int64_t attribute, row.GetInt64("disclosure_attribute"));
+  d.set_disclosure_attribute(static_cast<v1::DisclosureAttribute>(attribute));
+  ASSIGN_OR_RETURN(std::string reason, row.GetString("nondisclosure_reason"));
+  d.set_nondisclosure_reason(std::move(reason));
+  ASSIGN_OR_RETURN(std::string basis, row.GetString("legal_basis"));
+  d.set_legal_basis(std::move(basis));
+  ASSIGN_OR_RETURN(int64_t limit, row.GetInt64("publication_limit_working_days"));
+  d.set_publication_limit_working_days(static_cast<int32_t>(limit));
+  ASSIGN_OR_RETURN(int64_t state, row.GetInt64("state"));
+  d.set_state(static_cast<v1::DocumentState>(state));
+  ASSIGN_OR_RETURN(std::string cause, row.GetString("return_cause"));
+  d.set_return_cause(std::move(cause));
+  ASSIGN_OR_RETURN(int64_t outcome, row.GetInt64("review_outcome"));
+  d.set_review_outcome(static_cast<v1::ReviewOutcome>(outcome));
+  ASSIGN_OR_RETURN(std::string note, row.GetString("review_note"));
+  d.set_review_note(std::move(note));
+  ASSIGN_OR_RETURN(std::string reviewer, row.GetString("reviewer"));
+  d.set_reviewer(std::move(reviewer));
+  ASSIGN_OR_RETURN(std::optional<std::string> deadline,
+                   row.GetOptionalString("publication_deadline"));
+  if (deadline.has_value() && !deadline->empty() &&
+      !d.mutable_publication_deadline()->ParseFromString(*deadline)) {
+    return absl::InternalError(absl::StrCat("document ", id, ": stored deadline is unreadable"));
+  }
+  ASSIGN_OR_RETURN(absl::Time created, row.GetTime("create_time"));
+  *d.mutable_create_time() = ToTimestamp(created);
+  ASSIGN_OR_RETURN(absl::Time updated, row.GetTime("update_time"));
+  *d.mutable_update_time() = ToTimestamp(updated);
+  ASSIGN_OR_RETURN(std::optional<absl::Time> published, row.GetOptionalTime("publish_time"));
+  if (published.has_value()) *d.mutable_publish_time() = ToTimestamp(*published);
+  ASSIGN_OR_RETURN(std::string created_by, row.GetString("created_by"));
+  d.set_created_by(std::move(created_by));
+  ASSIGN_OR_RETURN(int64_t version, row.GetInt64("version"));
+  d.set_version(version);
+  return d;
+}
+
+// The stored form of the publication clock (CAT-3).
+struct ClockColumns {
+  std::optional<absl::CivilDay> due;
+  std::optional<std::string> deadline_blob;
+  std::string calendar_versions;
+};
+
+ClockColumns ClockOf(const v1::Document& d) {
+  ClockColumns c;
+  if (d.has_publication_deadline()) {
+    const auto& due = d.publication_deadline().due();
+    c.due = absl::CivilDay(due.year(), due.month(), due.day());
+    c.deadline_blob = d.publication_deadline().SerializeAsString();
+    c.calendar_versions = CalendarVersionsKey(FromProto(d.publication_deadline()).calendars);
+  }
+  return c;
+}
+
+std::optional<absl::Time> OptionalTime(bool has, const google::protobuf::Timestamp& ts) {
+  if (!has) return std::nullopt;
+  return FromTimestamp(ts);
+}
+
+absl::Status InsertAudit(Connection& conn, int64_t document_id, const AuditRecord& audit) {
+  return conn
+      .Execute(
+          "INSERT INTO document_audit (document_id, actor, action, old_state, new_state, detail, "
+          "create_time) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          {Value(document_id), Value(audit.actor), Value(audit.action),
+           Value(static_cast<int>(audit.old_state)), Value(static_cast<int>(audit.new_state)),
+           Value(audit.detail.substr(0, 2000)), Value(audit.time)})
+      .status();
+}
+
+absl::Status InsertIdempotency(Connection& conn, const IdempotencyKey* key,
+                               const std::string& response, absl::Time now) {
+  if (key == nullptr) return absl::OkStatus();
+  return conn
+      .Execute(
+          "INSERT INTO idempotency_keys (subject, method, request_id, response, create_time) "
+          "VALUES (?, ?, ?, ?, ?)",
+          {Value(key->subject), Value(key->method), Value(key->request_id), Value(response),
+           Value(now)})
+      .status();
+}
+
+// Replaces a document's search terms (multi-row inserts of at most 500 rows).
+absl::Status ReplaceTerms(Connection& conn, int64_t document_id,
+                          const std::vector<std::string>& terms) {
+  RETURN_IF_ERROR(
+      conn.Execute("DELETE FROM document_terms WHERE document_id = ?", {Value(document_id)})
+          .status());
+  constexpr size_t kBatch = 500;
+  for (size_t start = 0; start < terms.size(); start += kBatch) {
+    const size_t end = std::min(terms.size(), start + kBatch);
+    std::string sql = "INSERT INTO document_terms (term, document_id) VALUES ";
+    std::vector<Value> params;
+    params.reserve(2 * (end - start));
+    for (size_t i = start; i < end; ++i) {
+      absl::StrAppend(&sql, i == start ? "" : ", ", "(?, ?)");
+      params.emplace_back(terms[i]);
+      params.emplace_back(document_id);
+    }
+    RETURN_IF_ERROR(conn.Execute(sql, params).status());
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Unit> UnitFromRow(const Row& row) {
+  v1::Unit u;
+  ASSIGN_OR_RETURN(int64_t id, row.GetInt64("id"));
+  u.set_id(id);
+  ASSIGN_OR_RETURN(std::string code, row.GetString("code"));
+  u.set_code(std::move(code));
+  ASSIGN_OR_RETURN(std::string name, row.GetString("name"));
+  u.set_name(std::move(name));
+  ASSIGN_OR_RETURN(int64_t level, row.GetInt64("level"));
+  u.set_level(static_cast<v1::UnitLevel>(level));
+  ASSIGN_OR_RETURN(int64_t parent, row.GetInt64("parent_id"));
+  u.set_parent_id(parent);
+  ASSIGN_OR_RETURN(absl::Time created, row.GetTime("create_time"));
+  *u.mutable_create_time() = ToTimestamp(created);
+  return u;
+}
+
+absl::StatusOr<v1::Category> CategoryFromRow(const Row& row) {
+  v1::Category c;
+  ASSIGN_OR_RETURN(int64_t id, row.GetInt64("id"));
+  c.set_id(id);
+  ASSIGN_OR_RETURN(int64_t parent, row.GetInt64("parent_id"));
+  c.set_parent_id(parent);
+  ASSIGN_OR_RETURN(std::string code, row.GetString("code"));
+  c.set_code(std::move(code));
+  ASSIGN_OR_RETURN(std::string name, row.GetString("name"));
+  c.set_name(std::move(name));
+  ASSIGN_OR_RETURN(int64_t key_area, row.GetInt64("key_area"));
+  c.set_key_area(static_cast<v1::KeyArea>(key_area));
+  return c;
+}
+
+constexpr char kCatalogItemSelect[] =
+    "SELECT r.item_id AS id, r.category_id, r.responsible_unit_id, r.content, r.time_limit, "
+    "r.method, r.revision, r.changed_by, r.change_time, r.change_note "
+    "FROM catalog_item_revisions r ";
+
+absl::StatusOr<v1::CatalogItem> CatalogItemFromRow(const Row& row) {
+  v1::CatalogItem item;
+  ASSIGN_OR_RETURN(int64_t id, row.GetInt64("id"));
+  item.set_id(id);
+  ASSIGN_OR_RETURN(int64_t category, row.GetInt64("category_id"));
+  item.set_category_id(category);
+  ASSIGN_OR_RETURN(int64_t unit, row.GetInt64("responsible_unit_id"));
+  item.set_responsible_unit_id(unit);
+  ASSIGN_OR_RETURN(std::string content, row.GetString("content"));
+  item.set_content(std::move(content));
+  ASSIGN_OR_RETURN(std::string limit, row.GetString("time_limit"));
+  item.set_time_limit(std::move(limit));
+  ASSIGN_OR_RETURN(std::string method, row.GetString("method"));
+  item.set_method(std::move(method));
+  ASSIGN_OR_RETURN(int64_t revision, row.GetInt64("revision"));
+  item.set_revision(revision);
+  ASSIGN_OR_RETURN(std::string changed_by, row.GetString("changed_by"));
+  item.set_changed_by(std::move(changed_by));
+  ASSIGN_OR_RETURN(absl::Time changed, row.GetTime("change_time"));
+  *item.mutable_change_time() = ToTimestamp(changed);
+  ASSIGN_OR_RETURN(std::string note, row.GetString("change_note"));
+  item.set_change_note(std::move(note));
+  return item;
+}
+
+absl::Status InsertRevision(Connection& conn, int64_t item_id, int64_t revision,
+                            const v1::CatalogItem& item) {
+  return conn
+      .Execute(
+          "INSERT INTO catalog_item_revisions (item_id, revision, category_id, "
+          "responsible_unit_id, content, time_limit, method, changed_by, change_time, "
+          "change_note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {Value(item_id), Value(revision), Value(item.category_id()),
+           Value(item.responsible_unit_id()), Value(item.content()), Value(item.time_limit()),
+           Value(item.method()), Value(item.changed_by()), Value(FromTimestamp(item.change_time())),
+           Value(item.change_note())})
+      .status();
+}
+
+class MysqlCatalogRepository final : public CatalogRepository {
+ public:
+  explicit MysqlCatalogRepository(db::ConnectionPool* pool) : pool_(pool) {}
+
+  absl::StatusOr<std::optional<std::string>> FindIdempotentResponse(
+      const IdempotencyKey& key) override {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(db::ResultSet rows,
+                     conn->Query("SELECT response FROM idempotency_keys WHERE subject = ? AND "
+                                 "method = ? AND request_id = ?",
+                                 {Value(key.subject), Value(key.method), Value(key.request_id)}));
+    if (rows.empty()) return std::optional<std::string>();
+    ASSIGN_OR_RETURN(std::string response, rows[0].GetString(0));
+    return std::optional<std::string>(std::move(response));
+  }
+
+  // ---- Units ----
+
+  absl::StatusOr<v1::Unit> CreateUnit(const v1::Unit& unit, const IdempotencyKey* key) override {
+    v1::Unit created = unit;
+    RETURN_IF_ERROR(Write([&](Connection& conn) -> absl::Status {
+      ASSIGN_OR_RETURN(db::ExecResult r,
+                       conn.Execute("INSERT INTO units (code, name, level, parent_id, create_time) "
+                                    "VALUES (?, ?, ?, ?, ?)",
+                                    {Value(unit.code()), Value(unit.name()),
+                                     Value(static_cast<int>(unit.level())), Value(unit.parent_id()),
+                                     Value(FromTimestamp(unit.create_time()))}));
+      created.set_id(static_cast<int64_t>(r.last_insert_id));
+      return InsertIdempotency(conn, key, created.SerializeAsString(),
+                               FromTimestamp(unit.create_time()));
+    }));
+    return created;
+  }
+
+  absl::StatusOr<v1::Unit> GetUnit(int64_t id) override {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(
+        db::ResultSet rows,
+        conn->Query("SELECT id, code, name, level, parent_id, create_time FROM units WHERE id = ?",
+                    {Value(id)}));
+    if (rows.empty()) return absl::NotFoundError(absl::StrCat("unit ", id, " not found"));
+    return UnitFromRow(rows[0]);
+  }
+
+  absl::StatusOr<std::vector<v1::Unit>> ListUnits(const UnitFilter& filter,
+                                                  const KeysetPage& page) override {
+    std::string sql = "SELECT id, code, name, level, parent_id, create_time FROM units WHERE 1=1";
+    std::vector<Value> params;
+    if (filter.parent_id != 0) {
+      sql += " AND parent_id = ?";
+      params.emplace_back(filter.parent_id);
+    }
+    if (filter.level != v1::UNIT_LEVEL_UNSPECIFIED) {
+      sql += " AND level = ?";
+      params.emplace_back(static_cast<int>(filter.level));
+    }
+    AppendKeyset("id", page, sql, params);
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(db::ResultSet rows, conn->Query(sql, params));
+    return MapRows<v1::Unit>(rows, UnitFromRow);
+  }
+
+  // ---- Documents ----
+
+  absl::StatusOr<v1::Document> CreateDocument(const v1::Document& document,
+                                              const AuditRecord& audit,
+                                              const IdempotencyKey* key) override {
+    v1::Document created = document;
+    *created.mutable_create_time() = ToTimestamp(audit.time);
+    *created.mutable_update_time() = ToTimestamp(audit.time);
+    created.set_version(1);
+    const ClockColumns clock = ClockOf(document);
+    RETURN_IF_ERROR(Write([&](Connection& conn) -> absl::Status {
+      ASSIGN_OR_RETURN(
+          db::ExecResult r,
+          conn.Execute(
+              "INSERT INTO documents (title, body, document_number, drafting_unit_id, "
+              "issuing_authority, is_policy_document, key_area, category_id, "
+              "disclosure_attribute, nondisclosure_reason, legal_basis, "
+              "publication_limit_working_days, state, return_cause, review_outcome, review_note, "
+              "reviewer, publication_due, publication_deadline, calendar_versions, create_time, "
+              "update_time, publish_time, created_by, version) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+              {Value(document.title()),
+               Value(document.body()),
+               Value(document.document_number()),
+               Value(document.drafting_unit_id()),
+               Value(static_cast<int>(document.issuing_authority())),
+               Value(document.is_policy_document()),
+               Value(static_cast<int>(document.key_area())),
+               Value(document.category_id()),
+               Value(static_cast<int>(document.disclosure_attribute())),
+               Value(document.nondisclosure_reason()),
+               Value(document.legal_basis()),
+               Value(document.publication_limit_working_days()),
+               Value(static_cast<int>(document.state())),
+               Value(document.return_cause()),
+               Value(static_cast<int>(document.review_outcome())),
+               Value(document.review_note()),
+               Value(document.reviewer()),
+               Value(clock.due),
+               Value(clock.deadline_blob),
+               Value(clock.calendar_versions),
+               Value(audit.time),
+               Value(audit.time),
+               Value(OptionalTime(document.has_publish_time(), document.publish_time())),
+               Value(document.created_by())}));
+      created.set_id(static_cast<int64_t>(r.last_insert_id));
+      RETURN_IF_ERROR(InsertAudit(conn, created.id(), audit));
+      return InsertIdempotency(conn, key, created.SerializeAsString(), audit.time);
+    }));
+    return created;
+  }
+
+  absl::StatusOr<v1::Document> GetDocument(int64_t id) override {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(db::ResultSet rows, conn->Query(absl::StrCat("SELECT ", DocumentSelect(true),
+                                                                  " FROM documents WHERE id = ?"),
+                                                     {Value(id)}));
+    if (rows.empty()) return absl::NotFoundError(absl::StrCat("document ", id, " not found"));
+    return DocumentFromRow(rows[0]);
+  }
+
+  absl::StatusOr<v1::Document> UpdateDocument(
+      const v1::Document& document, int64_t expected_version, const AuditRecord& audit,
+      const std::optional<std::vector<std::string>>& search_terms) override {
+    v1::Document updated = document;
+    updated.set_version(expected_version + 1);
+    *updated.mutable_update_time() = ToTimestamp(audit.time);
+    const ClockColumns clock = ClockOf(document);
+    RETURN_IF_ERROR(Write([&](Connection& conn) -> absl::Status {
+      ASSIGN_OR_RETURN(
+          db::ExecResult r,
+          conn.Execute(
+              "UPDATE documents SET title = ?, body = ?, document_number = ?, "
+              "drafting_unit_id = ?, issuing_authority = ?, is_policy_document = ?, key_area = ?, "
+              "category_id = ?, disclosure_attribute = ?, nondisclosure_reason = ?, "
+              "legal_basis = ?, publication_limit_working_days = ?, state = ?, return_cause = ?, "
+              "review_outcome = ?, review_note = ?, reviewer = ?, publication_due = ?, "
+              "publication_deadline = ?, calendar_versions = ?, update_time = ?, "
+              "publish_time = ?, version = version + 1 WHERE id = ? AND version = ?",
+              {Value(document.title()),
+               Value(document.body()),
+               Value(document.document_number()),
+               Value(document.drafting_unit_id()),
+               Value(static_cast<int>(document.issuing_authority())),
+               Value(document.is_policy_document()),
+               Value(static_cast<int>(document.key_area())),
+               Value(document.category_id()),
+               Value(static_cast<int>(document.disclosure_attribute())),
+               Value(document.nondisclosure_reason()),
+               Value(document.legal_basis()),
+               Value(document.publication_limit_working_days()),
+               Value(static_cast<int>(document.state())),
+               Value(document.return_cause()),
+               Value(static_cast<int>(document.review_outcome())),
+               Value(document.review_note()),
+               Value(document.reviewer()),
+               Value(clock.due),
+               Value(clock.deadline_blob),
+               Value(clock.calendar_versions),
+               Value(audit.time),
+               Value(OptionalTime(document.has_publish_time(), document.publish_time())),
+               Value(document.id()),
+               Value(expected_version)}));
+      if (r.affected_rows == 0) return VersionConflict(conn, document.id(), expected_version);
+      RETURN_IF_ERROR(InsertAudit(conn, document.id(), audit));
+      if (search_terms.has_value()) {
+        RETURN_IF_ERROR(ReplaceTerms(conn, document.id(), *search_terms));
+      }
+      return absl::OkStatus();
+    }));
+    return updated;
+  }
+
+  absl::StatusOr<std::vector<v1::Document>> ListDocuments(const DocumentFilter& filter,
+                                                          const KeysetPage& page) override {
+    std::string sql =
+        absl::StrCat("SELECT ", DocumentSelect(!filter.omit_body), " FROM documents WHERE 1=1");
+    std::vector<Value> params;
+    AppendDocumentFilter(filter, "", sql, params);
+    AppendKeyset("id", page, sql, params);
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(db::ResultSet rows, conn->Query(sql, params));
+    return MapRows<v1::Document>(rows, DocumentFromRow);
+  }
+
+  absl::StatusOr<std::vector<v1::Document>> SearchPublished(const std::vector<std::string>& terms,
+                                                            const DocumentFilter& filter,
+                                                            const KeysetPage& page) override {
+    if (terms.empty()) return std::vector<v1::Document>();
+    // Term t0 drives the scan in document-id order (its primary-key range); every other
+    // term is a primary-key probe. The optimizer picks the join order from index
+    // statistics, so the rarest term usually drives.
+    std::string sql =
+        absl::StrCat("SELECT ", DocumentSelect(!filter.omit_body, "d."), " FROM document_terms t0");
+    std::vector<Value> params;
+    for (size_t i = 1; i < terms.size(); ++i) {
+      absl::StrAppend(&sql, " JOIN document_terms t", i, " ON t", i, ".term = ? AND t", i,
+                      ".document_id = t0.document_id");
+      params.emplace_back(terms[i]);
+    }
+    absl::StrAppend(&sql, " JOIN documents d ON d.id = t0.document_id WHERE t0.term = ?");
+    params.emplace_back(terms[0]);
+    DocumentFilter published = filter;
+    published.state = v1::PUBLISHED;
+    AppendDocumentFilter(published, "d.", sql, params);
+    if (page.after_id > 0) {
+      sql += " AND t0.document_id < ?";
+      params.emplace_back(page.after_id);
+    }
+    absl::StrAppend(&sql, " ORDER BY t0.document_id DESC LIMIT ", page.limit);
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(db::ResultSet rows, conn->Query(sql, params));
+    return MapRows<v1::Document>(rows, DocumentFromRow);
+  }
+
+  absl::StatusOr<std::vector<common::v1::AuditEntry>> ListAudit(int64_t document_id,
+                                                                const KeysetPage& page) override {
+    std::string sql =
+        "SELECT id, actor, action, old_state, new_state, detail, create_time FROM document_audit "
+        "WHERE document_id = ?";
+    std::vector<Value> params = {Value(document_id)};
+    AppendKeyset("id", page, sql, params);
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(db::ResultSet rows, conn->Query(sql, params));
+    return MapRows<common::v1::AuditEntry>(
+        rows, [](const Row& row) -> absl::StatusOr<common::v1::AuditEntry> {
+          common::v1::AuditEntry e;
+          ASSIGN_OR_RETURN(int64_t id, row.GetInt64("id"));
+          e.set_id(id);
+          ASSIGN_OR_RETURN(std::string actor, row.GetString("actor"));
+          e.set_actor(std::move(actor));
+          ASSIGN_OR_RETURN(std::string action, row.GetString("action"));
+          e.set_action(std::move(action));
+          ASSIGN_OR_RETURN(int64_t old_state, row.GetInt64("old_state"));
+          e.set_old_state(v1::DocumentState_Name(static_cast<v1::DocumentState>(old_state)));
+          ASSIGN_OR_RETURN(int64_t new_state, row.GetInt64("new_state"));
+          e.set_new_state(v1::DocumentState_Name(static_cast<v1::DocumentState>(new_state)));
+          ASSIGN_OR_RETURN(std::string detail, row.GetString("detail"));
+          e.set_detail(std::move(detail));
+          ASSIGN_OR_RETURN(absl::Time time, row.GetTime("create_time"));
+          *e.mutable_time() = ToTimestamp(time);
+          return e;
+        });
+  }
+
+  absl::StatusOr<std::map<v1::DocumentState, int64_t>> CountDocumentsByState() override {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(db::ResultSet rows,
+                     conn->Query("SELECT state, COUNT(*) FROM documents GROUP BY state"));
+    std::map<v1::DocumentState, int64_t> counts;
+    for (const Row& row : rows) {
+      ASSIGN_OR_RETURN(int64_t state, row.GetInt64(0));
+      ASSIGN_OR_RETURN(int64_t count, row.GetInt64(1));
+      counts[static_cast<v1::DocumentState>(state)] = count;
+    }
+    return counts;
+  }
+
+  absl::StatusOr<int64_t> CountOverdue(absl::CivilDay today) override {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(
+        db::ResultSet rows,
+        conn->Query(
+            "SELECT COUNT(*) FROM documents WHERE disclosure_attribute = ? "
+            "AND state IN (?, ?, ?, ?) AND publication_due < ?",
+            {Value(static_cast<int>(v1::PROACTIVE)), Value(static_cast<int>(v1::DRAFT)),
+             Value(static_cast<int>(v1::RETURNED)), Value(static_cast<int>(v1::PENDING_REVIEW)),
+             Value(static_cast<int>(v1::APPROVED)), Value(today)}));
+    return rows[0].GetInt64(0);
+  }
+
+  // ---- Catalog ----
+
+  absl::StatusOr<v1::Category> CreateCategory(const v1::Category& category,
+                                              const IdempotencyKey* key) override {
+    v1::Category created = category;
+    RETURN_IF_ERROR(Write([&](Connection& conn) -> absl::Status {
+      ASSIGN_OR_RETURN(
+          db::ExecResult r,
+          conn.Execute(
+              "INSERT INTO categories (parent_id, code, name, key_area) VALUES (?, ?, ?, ?)",
+              {Value(category.parent_id()), Value(category.code()), Value(category.name()),
+               Value(static_cast<int>(category.key_area()))}));
+      created.set_id(static_cast<int64_t>(r.last_insert_id));
+      return InsertIdempotency(conn, key, created.SerializeAsString(), absl::Now());
+    }));
+    return created;
+  }
+
+  absl::StatusOr<v1::Category> GetCategory(int64_t id) override {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(
+        db::ResultSet rows,
+        conn->Query("SELECT id, parent_id, code, name, key_area FROM categories WHERE id = ?",
+                    {Value(id)}));
+    if (rows.empty()) return absl::NotFoundError(absl::StrCat("category ", id, " not found"));
+    return CategoryFromRow(rows[0]);
+  }
+
+  absl::StatusOr<std::vector<v1::Category>> ListCategories() override {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(
+        db::ResultSet rows,
+        conn->Query("SELECT id, parent_id, code, name, key_area FROM categories ORDER BY id"));
+    ASSIGN_OR_RETURN(std::vector<v1::Category> all, MapRows<v1::Category>(rows, CategoryFromRow));
+    // Parents before children: breadth-first from the roots.
+    std::multimap<int64_t, const v1::Category*> children;
+    for (const auto& c : all) children.emplace(c.parent_id(), &c);
+    std::vector<v1::Category> ordered;
+    std::vector<int64_t> frontier = {0};
+    while (!frontier.empty()) {
+      std::vector<int64_t> next;
+      for (int64_t parent : frontier) {
+        auto [begin, end] = children.equal_range(parent);
+        for (auto it = begin; it != end; ++it) {
+          ordered.push_back(*it->second);
+          next.push_back(it->second->id());
+        }
+      }
+      frontier = std::move(next);
+    }
+    return ordered;
+  }
+
+  absl::StatusOr<v1::CatalogItem> CreateCatalogItem(const v1::CatalogItem& item,
+                                                    const IdempotencyKey* key) override {
+    v1::CatalogItem created = item;
+    created.set_revision(1);
+    RETURN_IF_ERROR(Write([&](Connection& conn) -> absl::Status {
+      ASSIGN_OR_RETURN(
+          db::ExecResult r,
+          conn.Execute("INSERT INTO catalog_items (category_id, responsible_unit_id, "
+                       "revision) VALUES (?, ?, 1)",
+                       {Value(item.category_id()), Value(item.responsible_unit_id())}));
+      created.set_id(static_cast<int64_t>(r.last_insert_id));
+      RETURN_IF_ERROR(InsertRevision(conn, created.id(), 1, created));
+      return InsertIdempotency(conn, key, created.SerializeAsString(),
+                               FromTimestamp(item.change_time()));
+    }));
+    return created;
+  }
+
+  absl::StatusOr<v1::CatalogItem> UpdateCatalogItem(const v1::CatalogItem& item,
+                                                    int64_t expected_revision) override {
+    v1::CatalogItem updated = item;
+    updated.set_revision(expected_revision + 1);
+    RETURN_IF_ERROR(Write([&](Connection& conn) -> absl::Status {
+      ASSIGN_OR_RETURN(
+          db::ExecResult r,
+          conn.Execute("UPDATE catalog_items SET category_id = ?, responsible_unit_id = ?, "
+                       "revision = revision + 1 WHERE id = ? AND revision = ?",
+                       {Value(item.category_id()), Value(item.responsible_unit_id()),
+                        Value(item.id()), Value(expected_revision)}));
+      if (r.affected_rows == 0) {
+        ASSIGN_OR_RETURN(
+            db::ResultSet rows,
+            conn.Query("SELECT revision FROM catalog_items WHERE id = ?", {Value(item.id())}));
+        if (rows.empty()) {
+          return absl::NotFoundError(absl::StrCat("catalog item ", item.id(), " not found"));
+        }
+        return absl::AbortedError(
+            absl::StrCat("catalog item ", item.id(), " changed concurrently; reload and retry"));
+      }
+      return InsertRevision(conn, item.id(), expected_revision + 1, updated);
+    }));
+    return updated;
+  }
+
+  absl::StatusOr<v1::CatalogItem> GetCatalogItem(int64_t id) override {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(db::ResultSet rows,
+                     conn->Query(absl::StrCat(kCatalogItemSelect,
+                                              "JOIN catalog_items i ON i.id = r.item_id AND "
+                                              "i.revision = r.revision WHERE i.id = ?"),
+                                 {Value(id)}));
+    if (rows.empty()) return absl::NotFoundError(absl::StrCat("catalog item ", id, " not found"));
+    return CatalogItemFromRow(rows[0]);
+  }
+
+  absl::StatusOr<std::vector<v1::CatalogItem>> ListCatalogItems(const CatalogItemFilter& filter,
+                                                                const KeysetPage& page) override {
+    std::string sql = absl::StrCat(
+        kCatalogItemSelect,
+        "JOIN catalog_items i ON i.id = r.item_id AND i.revision = r.revision WHERE 1=1");
+    std::vector<Value> params;
+    if (filter.category_id != 0) {
+      sql += " AND i.category_id = ?";
+      params.emplace_back(filter.category_id);
+    }
+    if (filter.responsible_unit_id != 0) {
+      sql += " AND i.responsible_unit_id = ?";
+      params.emplace_back(filter.responsible_unit_id);
+    }
+    AppendKeyset("i.id", page, sql, params);
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(db::ResultSet rows, conn->Query(sql, params));
+    return MapRows<v1::CatalogItem>(rows, CatalogItemFromRow);
+  }
+
+  absl::StatusOr<std::vector<v1::CatalogItem>> ListCatalogItemRevisions(int64_t id) override {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(db::ResultSet rows,
+                     conn->Query(absl::StrCat(kCatalogItemSelect,
+                                              "WHERE r.item_id = ? ORDER BY r.revision DESC"),
+                                 {Value(id)}));
+    if (rows.empty()) return absl::NotFoundError(absl::StrCat("catalog item ", id, " not found"));
+    return MapRows<v1::CatalogItem>(rows, CatalogItemFromRow);
+  }
+
+  // ---- Self-review ----
+
+  absl::StatusOr<std::vector<v1::Document>> ListUndisclosedDocuments(int64_t unit_id) override {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(
+        db::ResultSet rows,
+        conn->Query(
+            absl::StrCat("SELECT ", DocumentSelect(false),
+                         " FROM documents WHERE drafting_unit_id = ? AND state = ? AND "
+                         "disclosure_attribute IN (?, ?) ORDER BY id"),
+            {Value(unit_id), Value(static_cast<int>(v1::APPROVED)),
+             Value(static_cast<int>(v1::ON_REQUEST)), Value(static_cast<int>(v1::NOT_DISCLOSED))}));
+    return MapRows<v1::Document>(rows, DocumentFromRow);
+  }
+
+  absl::StatusOr<v1::SelfReview> CreateSelfReview(const v1::SelfReview& review,
+                                                  const IdempotencyKey* key) override {
+    v1::SelfReview created = review;
+    RETURN_IF_ERROR(Write([&](Connection& conn) -> absl::Status {
+      ASSIGN_OR_RETURN(db::ExecResult r,
+                       conn.Execute("INSERT INTO self_reviews (unit_id, year, state, create_time) "
+                                    "VALUES (?, ?, ?, ?)",
+                                    {Value(review.unit_id()), Value(review.year()),
+                                     Value(static_cast<int>(review.state())),
+                                     Value(FromTimestamp(review.create_time()))}));
+      created.set_id(static_cast<int64_t>(r.last_insert_id));
+      for (const v1::SelfReviewEntry& e : review.entries()) {
+        RETURN_IF_ERROR(
+            conn.Execute("INSERT INTO self_review_entries (review_id, document_id, "
+                         "document_title, attribute_at_review) VALUES (?, ?, ?, ?)",
+                         {Value(created.id()), Value(e.document_id()), Value(e.document_title()),
+                          Value(static_cast<int>(e.attribute_at_review()))})
+                .status());
+      }
+      return InsertIdempotency(conn, key, created.SerializeAsString(),
+                               FromTimestamp(review.create_time()));
+    }));
+    return created;
+  }
+
+  absl::StatusOr<v1::SelfReview> GetSelfReview(int64_t id) override {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    return LoadSelfReview(*conn, id);
+  }
+
+  absl::StatusOr<v1::SelfReview> DecideSelfReviewEntry(
+      int64_t review_id, const v1::SelfReviewEntry& entry,
+      const std::optional<DocumentChange>& converted) override {
+    v1::SelfReview result;
+    RETURN_IF_ERROR(Write([&](Connection& conn) -> absl::Status {
+      RETURN_IF_ERROR(LockOpenReview(conn, review_id));
+      ASSIGN_OR_RETURN(
+          db::ExecResult r,
+          conn.Execute("UPDATE self_review_entries SET decision = ?, reason = ?, decided_by = ?, "
+                       "decide_time = ? WHERE review_id = ? AND document_id = ? AND decision = 0",
+                       {Value(static_cast<int>(entry.decision())), Value(entry.reason()),
+                        Value(entry.decided_by()), Value(FromTimestamp(entry.decide_time())),
+                        Value(review_id), Value(entry.document_id())}));
+      if (r.affected_rows == 0) {
+        return absl::FailedPreconditionError(absl::StrCat("document ", entry.document_id(),
+                                                          " of self-review ", review_id,
+                                                          " is not there or was already decided"));
+      }
+      if (converted.has_value()) {
+        const v1::Document& d = converted->document;
+        const ClockColumns clock = ClockOf(d);
+        ASSIGN_OR_RETURN(
+            db::ExecResult u,
+            conn.Execute(
+                "UPDATE documents SET disclosure_attribute = ?, state = ?, "
+                "review_outcome = ?, review_note = '', reviewer = '', "
+                "publication_due = ?, publication_deadline = ?, calendar_versions = ?, "
+                "update_time = ?, version = version + 1 WHERE id = ? AND version = ?",
+                {Value(static_cast<int>(d.disclosure_attribute())),
+                 Value(static_cast<int>(d.state())), Value(static_cast<int>(d.review_outcome())),
+                 Value(clock.due), Value(clock.deadline_blob), Value(clock.calendar_versions),
+                 Value(converted->audit.time), Value(d.id()), Value(converted->expected_version)}));
+        if (u.affected_rows == 0) return VersionConflict(conn, d.id(), converted->expected_version);
+        RETURN_IF_ERROR(InsertAudit(conn, d.id(), converted->audit));
+      }
+      ASSIGN_OR_RETURN(result, LoadSelfReview(conn, review_id));
+      return absl::OkStatus();
+    }));
+    return result;
+  }
+
+  absl::StatusOr<v1::SelfReview> CompleteSelfReview(int64_t review_id, absl::Time when) override {
+    v1::SelfReview result;
+    RETURN_IF_ERROR(Write([&](Connection& conn) -> absl::Status {
+      RETURN_IF_ERROR(LockOpenReview(conn, review_id));
+      ASSIGN_OR_RETURN(db::ResultSet undecided,
+                       conn.Query("SELECT COUNT(*) FROM self_review_entries WHERE review_id = ? "
+                                  "AND decision = 0",
+                                  {Value(review_id)}));
+      ASSIGN_OR_RETURN(int64_t open_entries, undecided[0].GetInt64(0));
+      if (open_entries > 0) {
+        return absl::FailedPreconditionError(
+            absl::StrCat(open_entries, " entries of self-review ", review_id, " are undecided"));
+      }
+      RETURN_IF_ERROR(conn.Execute("UPDATE self_reviews SET state = ?, complete_time = ? "
+                                   "WHERE id = ?",
+                                   {Value(static_cast<int>(v1::SELF_REVIEW_COMPLETED)), Value(when),
+                                    Value(review_id)})
+                          .status());
+      ASSIGN_OR_RETURN(result, LoadSelfReview(conn, review_id));
+      return absl::OkStatus();
+    }));
+    return result;
+  }
+
+ private:
+  // One write transaction, retried on deadlock / write conflict.
+  absl::Status Write(absl::FunctionRef<absl::Status(Connection&)> fn) {
+    return db::WithRetries(db::RetryPolicy{}, [&] { return db::RunInTransaction(*pool_, fn); });
+  }
+
+  template <typename T, typename Fn>
+  static absl::StatusOr<std::vector<T>> MapRows(const db::ResultSet& rows, Fn fn) {
+    std::vector<T> out;
+    out.reserve(rows.size());
+    for (const Row& row : rows) {
+      ASSIGN_OR_RETURN(T value, fn(row));
+      out.push_back(std::move(value));
+    }
+    return out;
+  }
+
+  static void AppendKeyset(absl::string_view column, const KeysetPage& page, std::string& sql,
+                           std::vector<Value>& params) {
+    if (page.after_id > 0) {
+      absl::StrAppend(&sql, " AND ", column, " < ?");
+      params.emplace_back(page.after_id);
+    }
+    absl::StrAppend(&sql, " ORDER BY ", column, " DESC LIMIT ", std::max(1, page.limit));
+  }
+
+  static void AppendDocumentFilter(const DocumentFilter& f, absl::string_view alias,
+                                   std::string& sql, std::vector<Value>& params) {
+    auto add = [&](absl::string_view clause, Value value) {
+      absl::StrAppend(&sql, " AND ", alias, clause);
+      params.push_back(std::move(value));
+    };
+    if (f.drafting_unit_id != 0) add("drafting_unit_id = ?", Value(f.drafting_unit_id));
+    if (f.category_id != 0) add("category_id = ?", Value(f.category_id));
+    if (f.key_area != v1::KEY_AREA_UNSPECIFIED)
+      add("key_area = ?", Value(static_cast<int>(f.key_area)));
+    if (f.attribute != v1::DISCLOSURE_ATTRIBUTE_UNSPECIFIED) {
+      add("disclosure_attribute = ?", Value(static_cast<int>(f.attribute)));
+    }
+    if (f.state != v1::DOCUMENT_STATE_UNSPECIFIED)
+      add("state = ?", Value(static_cast<int>(f.state)));
+    if (f.created_from.has_value()) add("create_time >= ?", Value(*f.created_from));
+    if (f.created_before.has_value()) add("create_time < ?", Value(*f.created_before));
+    if (f.overdue_on.has_value()) {
+      add("disclosure_attribute = ?", Value(static_cast<int>(v1::PROACTIVE)));
+      add("state <> ?", Value(static_cast<int>(v1::PUBLISHED)));
+      add("publication_due < ?", Value(*f.overdue_on));
+    }
+  }
+
+  // After an optimistic update touched no row: NOT_FOUND or ABORTED.
+  static absl::Status VersionConflict(Connection& conn, int64_t id, int64_t expected_version) {
+    ASSIGN_OR_RETURN(db::ResultSet rows,
+                     conn.Query("SELECT version FROM documents WHERE id = ?", {Value(id)}));
+    if (rows.empty()) return absl::NotFoundError(absl::StrCat("document ", id, " not found"));
+    ASSIGN_OR_RETURN(int64_t version, rows[0].GetInt64(0));
+    return absl::AbortedError(absl::StrCat("document ", id, " is at version ", version, ", not ",
+                                           expected_version,
+                                           "; it changed concurrently, reload and retry"));
+  }
+
+  static absl::Status LockOpenReview(Connection& conn, int64_t review_id) {
+    ASSIGN_OR_RETURN(
+        db::ResultSet rows,
+        conn.Query("SELECT state FROM self_reviews WHERE id = ? FOR UPDATE", {Value(review_id)}));
+    if (rows.empty()) {
+      return absl::NotFoundError(absl::StrCat("self-review ", review_id, " not found"));
+    }
+    ASSIGN_OR_RETURN(int64_t state, rows[0].GetInt64(0));
+    if (state != v1::SELF_REVIEW_OPEN) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("self-review ", review_id, " is already completed"));
+    }
+    return absl::OkStatus();
+  }
+
+  static absl::StatusOr<v1::SelfReview> LoadSelfReview(Connection& conn, int64_t id) {
+    ASSIGN_OR_RETURN(db::ResultSet head,
+                     conn.Query("SELECT id, unit_id, year, state, create_time, complete_time "
+                                "FROM self_reviews WHERE id = ?",
+                                {Value(id)}));
+    if (head.empty()) return absl::NotFoundError(absl::StrCat("self-review ", id, " not found"));
+    v1::SelfReview review;
+    review.set_id(id);
+    ASSIGN_OR_RETURN(int64_t unit, head[0].GetInt64("unit_id"));
+    review.set_unit_id(unit);
+    ASSIGN_OR_RETURN(int64_t year, head[0].GetInt64("year"));
+    review.set_year(static_cast<int32_t>(year));
+    ASSIGN_OR_RETURN(int64_t state, head[0].GetInt64("state"));
+    review.set_state(static_cast<v1::SelfReviewState>(state));
+    ASSIGN_OR_RETURN(absl::Time created, head[0].GetTime("create_time"));
+    *review.mutable_create_time() = ToTimestamp(created);
+    ASSIGN_OR_RETURN(std::optional<absl::Time> completed, head[0].GetOptionalTime("complete_time"));
+    if (completed.has_value()) *review.mutable_complete_time() = ToTimestamp(*completed);
+    ASSIGN_OR_RETURN(db::ResultSet entries,
+                     conn.Query("SELECT document_id, document_title, attribute_at_review, "
+                                "decision, reason, decided_by, decide_time FROM "
+                                "self_review_entries WHERE review_id = ? ORDER BY document_id",
+                                {Value(id)}));
+    for (const Row& row : entries) {
+      v1::SelfReviewEntry* e = review.add_entries();
+      ASSIGN_OR_RETURN(int64_t document_id, row.GetInt64("document_id"));
+      e->set_document_id(document_id);
+      ASSIGN_OR_RETURN(std::string title, row.GetString("document_title"));
+      e->set_document_title(std::move(title));
+      ASSIGN_OR_RETURN(int64_t attribute, row.GetInt64("attribute_at_review"));
+      e->set_attribute_at_review(static_cast<v1::DisclosureAttribute>(attribute));
+      ASSIGN_OR_RETURN(int64_t decision, row.GetInt64("decision"));
+      e->set_decision(static_cast<v1::SelfReviewDecision>(decision));
+      ASSIGN_OR_RETURN(std::string reason, row.GetString("reason"));
+      e->set_reason(std::move(reason));
+      ASSIGN_OR_RETURN(std::string decided_by, row.GetString("decided_by"));
+      e->set_decided_by(std::move(decided_by));
+      ASSIGN_OR_RETURN(std::optional<absl::Time> decided, row.GetOptionalTime("decide_time"));
+      if (decided.has_value()) *e->mutable_decide_time() = ToTimestamp(*decided);
+    }
+    return review;
+  }
+
+  db::ConnectionPool* pool_;
+};
+
+}  // namespace
+
+std::unique_ptr<CatalogRepository> NewMysqlCatalogRepository(db::ConnectionPool* pool) {
+  return std::make_unique<MysqlCatalogRepository>(pool);
+}
+
+}  // namespace gongkai::catalog
