@@ -16,7 +16,7 @@
 
 #include <vector>
 
-#include "libs/db/migration.h"
+#include "libs/db/migrator.h"
 
 namespace gongkai::db {
 

@@ -1,4 +1,4 @@
-#include "libs/db/migration.h"
+#include "libs/db/migrator.h"
 
 #include <openssl/evp.h>
 

@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/clock/clock.h"
 #include "libs/db/embedded_migrations.h"
-#include "libs/db/migration.h"
+#include "libs/db/migrator.h"
 #include "libs/db/testing/status_matchers.h"
 #include "libs/db/testing/test_database.h"
 

@@ -1,5 +1,6 @@
 #include "services/catalog/catalog.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -41,6 +42,7 @@ const Rule kReadInternal{
 const Rule kManageCategories{.roles = {Role::kOffice, Role::kAdmin}};
 const Rule kManageCatalogItems{.roles = {Role::kStaff, Role::kOffice, Role::kAdmin},
                                .unit_scoped = true};
+const Rule kManageCalendars{.roles = {Role::kAdmin}};
 const Rule kSelfReview{.roles = {Role::kStaff, Role::kReviewer, Role::kOffice, Role::kAdmin},
                        .unit_scoped = true};
 
@@ -690,44 +692,51 @@ absl::StatusOr<v1::ListDocumentAuditResponse> Catalog::ListDocumentAudit(
 
 absl::StatusOr<int> Catalog::RecomputeStaleDeadlines() {
   int changed = 0;
-  const std::vector<calendar::CalendarVersion> versions = calendar_->Versions();
-  const std::string current = CalendarVersionsKey(versions);
+  const std::string current = CalendarVersionsKey(calendar_->Versions());
+  constexpr int kPage = 500;
   for (v1::DocumentState state : {v1::DRAFT, v1::RETURNED, v1::PENDING_REVIEW, v1::APPROVED}) {
     DocumentFilter filter;
     filter.attribute = v1::PROACTIVE;
     filter.state = state;
-    filter.omit_body = false;
+    filter.omit_body = true;  // Scan light; reload the few stale ones in full.
     int64_t after_id = 0;
     while (true) {
       ASSIGN_OR_RETURN(std::vector<v1::Document> page,
-                       repository_->ListDocuments(filter, KeysetPage{after_id, 200}));
-      for (v1::Document& document : page) {
-        after_id = document.id();
-        if (document.has_publication_deadline()) {
-          calendar::Deadline stored = FromProto(document.publication_deadline());
-          if (!calendar_->IsStale(stored)) continue;
+                       repository_->ListDocuments(filter, KeysetPage{after_id, kPage}));
+      for (const v1::Document& listed : page) {
+        after_id = listed.id();
+        if (listed.has_publication_deadline() &&
+            !calendar_->IsStale(FromProto(listed.publication_deadline()))) {
+          continue;
         }
-        v1::Document updated = document;
-        ApplyPublicationClock(
-            updated, absl::ToCivilDay(FromTimestamp(document.create_time()), ShanghaiTimeZone()));
+        absl::StatusOr<v1::Document> document = repository_->GetDocument(listed.id());
+        if (!document.ok()) continue;  // Deleted or changed meanwhile.
+        v1::Document updated = *document;
+        // NAT-4: counted from creation, or from the conversion that made it PROACTIVE;
+        // the stored start day says which.
+        const absl::CivilDay start =
+            document->has_publication_deadline()
+                ? FromProto(document->publication_deadline()).start
+                : absl::ToCivilDay(FromTimestamp(document->create_time()), ShanghaiTimeZone());
+        ApplyPublicationClock(updated, start);
         if (updated.publication_deadline().SerializeAsString() ==
-            document.publication_deadline().SerializeAsString()) {
+            document->publication_deadline().SerializeAsString()) {
           continue;
         }
         AuditRecord audit{"system",
                           "recompute_deadline",
-                          document.state(),
-                          document.state(),
+                          document->state(),
+                          document->state(),
                           absl::StrCat("calendar ", current),
                           clock_->Now()};
-        absl::StatusOr<v1::Document> stored_update =
-            repository_->UpdateDocument(updated, document.version(), audit, std::nullopt);
-        // A concurrent edit wins; it recomputed the clock itself.
-        if (stored_update.status().code() == absl::StatusCode::kAborted) continue;
-        RETURN_IF_ERROR(stored_update.status());
+        absl::StatusOr<v1::Document> stored =
+            repository_->UpdateDocument(updated, document->version(), audit, std::nullopt);
+        // A concurrent edit wins; it computed the clock on the current calendar itself.
+        if (stored.status().code() == absl::StatusCode::kAborted) continue;
+        RETURN_IF_ERROR(stored.status());
         ++changed;
       }
-      if (page.size() < 200) break;
+      if (static_cast<int>(page.size()) < kPage) break;
     }
   }
   return changed;
@@ -884,6 +893,91 @@ absl::StatusOr<v1::ListCatalogItemRevisionsResponse> Catalog::ListCatalogItemRev
   v1::ListCatalogItemRevisionsResponse response;
   for (auto& r : revisions) *response.add_revisions() = std::move(r);
   return response;
+}
+
+// ---- Calendars (NAT-1) ------------------------------------------------------------------
+
+absl::StatusOr<bool> Catalog::ApplyCalendarYear(const calendar::YearCalendar& year) {
+  absl::StatusOr<calendar::YearCalendar> loaded = calendar_->Year(year.year);
+  if (loaded.ok() && *loaded == year) return false;
+  RETURN_IF_ERROR(calendar_->LoadOrReplaceYears({year}));
+  return true;
+}
+
+absl::StatusOr<v1::ListCalendarYearsResponse> Catalog::ListCalendarYears(
+    const Principal&, const v1::ListCalendarYearsRequest&) {
+  ASSIGN_OR_RETURN(std::vector<calendar::YearCalendar> builtin, calendar::BuiltinYearCalendars());
+  v1::ListCalendarYearsResponse response;
+  for (const calendar::CalendarVersion& version : calendar_->Versions()) {
+    ASSIGN_OR_RETURN(calendar::YearCalendar year, calendar_->Year(version.year));
+    v1::CalendarYear* out = response.add_years();
+    out->set_year(year.year);
+    out->set_version(year.version);
+    out->set_source(year.source);
+    out->set_holiday_count(static_cast<int32_t>(year.holidays.size()));
+    out->set_adjusted_working_day_count(static_cast<int32_t>(year.adjusted_working_days.size()));
+    const bool is_builtin = std::any_of(builtin.begin(), builtin.end(),
+                                        [&](const calendar::YearCalendar& b) { return b == year; });
+    out->set_origin(is_builtin ? "builtin" : "database");
+  }
+  return response;
+}
+
+absl::StatusOr<v1::CalendarYear> Catalog::PutCalendarYear(
+    const Principal& caller, const v1::PutCalendarYearRequest& request) {
+  RETURN_IF_ERROR(auth::Require(caller, kManageCalendars, std::nullopt));
+  FieldViolations v;
+  if (request.year() < 2000 || request.year() > 2100) v.Add("year", "must be from 2000 to 2100");
+  CheckText(v, "calendar_json", request.calendar_json(),
+            {.min_chars = 1, .max_chars = 200'000, .allow_newlines = true});
+  RETURN_IF_ERROR(v.ToStatus());
+  absl::StatusOr<calendar::YearCalendar> parsed =
+      calendar::ParseYearCalendarJson(request.calendar_json());
+  if (!parsed.ok()) return InvalidField("calendar_json", parsed.status().message());
+  if (parsed->year != request.year()) {
+    return InvalidField(
+        "calendar_json",
+        absl::StrCat("describes ", parsed->year, ", not the year in the path ", request.year()));
+  }
+  absl::StatusOr<calendar::YearCalendar> loaded = calendar_->Year(parsed->year);
+  if (loaded.ok() && loaded->version == parsed->version && !(*loaded == *parsed)) {
+    return PreconditionFailed(
+        "CALENDAR_VERSION", absl::StrCat("calendar-years/", parsed->year),
+        absl::StrCat("version ", parsed->version,
+                     " is already loaded with other data; an amended calendar needs a new "
+                     "version (NAT-1)"));
+  }
+  // Stored first, so every replica (and this one after a restart) applies it.
+  RETURN_IF_ERROR(repository_->SaveCalendarYear(
+      StoredCalendarYear{parsed->year, parsed->version, request.calendar_json()}, caller.subject,
+      clock_->Now()));
+  RETURN_IF_ERROR(ApplyCalendarYear(*parsed).status());
+  ASSIGN_OR_RETURN(int recomputed, RecomputeStaleDeadlines());
+  v1::CalendarYear out;
+  out.set_year(parsed->year);
+  out.set_version(parsed->version);
+  out.set_source(parsed->source);
+  out.set_holiday_count(static_cast<int32_t>(parsed->holidays.size()));
+  out.set_adjusted_working_day_count(static_cast<int32_t>(parsed->adjusted_working_days.size()));
+  out.set_recomputed_documents(recomputed);
+  out.set_origin("database");
+  return out;
+}
+
+absl::StatusOr<int> Catalog::SyncCalendarsFromStore() {
+  ASSIGN_OR_RETURN(std::vector<StoredCalendarYear> stored, repository_->ListStoredCalendarYears());
+  int changed = 0;
+  for (const StoredCalendarYear& entry : stored) {
+    absl::StatusOr<calendar::YearCalendar> parsed =
+        calendar::ParseYearCalendarJson(entry.calendar_json);
+    if (!parsed.ok()) {
+      return absl::DataLossError(absl::StrCat("stored calendar for ", entry.year,
+                                              " is unreadable: ", parsed.status().message()));
+    }
+    ASSIGN_OR_RETURN(bool applied, ApplyCalendarYear(*parsed));
+    if (applied) ++changed;
+  }
+  return changed;
 }
 
 // ---- Self-review (CAT-7) ------------------------------------------------------------------

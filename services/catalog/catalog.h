@@ -87,6 +87,15 @@ class Catalog {
   absl::StatusOr<v1::ListCatalogItemRevisionsResponse> ListCatalogItemRevisions(
       const auth::Principal& caller, const v1::ListCatalogItemRevisionsRequest& request);
 
+  absl::StatusOr<v1::ListCalendarYearsResponse> ListCalendarYears(
+      const auth::Principal& caller, const v1::ListCalendarYearsRequest& request);
+  absl::StatusOr<v1::CalendarYear> PutCalendarYear(const auth::Principal& caller,
+                                                   const v1::PutCalendarYearRequest& request);
+  // Applies the calendars stored in the database (loaded at run time, possibly by
+  // another replica) over the built-in ones; returns how many years changed. Called at
+  // start and periodically.
+  absl::StatusOr<int> SyncCalendarsFromStore();
+
   absl::StatusOr<v1::SelfReview> StartSelfReview(const auth::Principal& caller,
                                                  const v1::StartSelfReviewRequest& request);
   absl::StatusOr<v1::SelfReview> GetSelfReview(const auth::Principal& caller,
@@ -122,6 +131,8 @@ class Catalog {
   absl::Status ValidateReferences(const v1::Document& document, FieldViolations& violations,
                                   absl::string_view prefix);
   absl::CivilDay Today() const;
+  // Loads or replaces one year; false when that exact version is already loaded.
+  absl::StatusOr<bool> ApplyCalendarYear(const calendar::YearCalendar& year);
 
   CatalogRepository* repository_;
   std::shared_ptr<calendar::WorkingDayCalendar> calendar_;

@@ -39,6 +39,8 @@ GONGKAI_CATALOG_HANDLE(GetCatalogItem, GetCatalogItemRequest, CatalogItem)
 GONGKAI_CATALOG_HANDLE(ListCatalogItems, ListCatalogItemsRequest, ListCatalogItemsResponse)
 GONGKAI_CATALOG_HANDLE(ListCatalogItemRevisions, ListCatalogItemRevisionsRequest,
                        ListCatalogItemRevisionsResponse)
+GONGKAI_CATALOG_HANDLE(ListCalendarYears, ListCalendarYearsRequest, ListCalendarYearsResponse)
+GONGKAI_CATALOG_HANDLE(PutCalendarYear, PutCalendarYearRequest, CalendarYear)
 GONGKAI_CATALOG_HANDLE(StartSelfReview, StartSelfReviewRequest, SelfReview)
 GONGKAI_CATALOG_HANDLE(GetSelfReview, GetSelfReviewRequest, SelfReview)
 GONGKAI_CATALOG_HANDLE(DecideSelfReviewEntry, DecideSelfReviewEntryRequest, SelfReview)

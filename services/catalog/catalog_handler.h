@@ -41,6 +41,8 @@ class CatalogHandler final : public v1::CatalogService::Service {
   GONGKAI_CATALOG_RPC(ListCatalogItems, ListCatalogItemsRequest, ListCatalogItemsResponse)
   GONGKAI_CATALOG_RPC(ListCatalogItemRevisions, ListCatalogItemRevisionsRequest,
                       ListCatalogItemRevisionsResponse)
+  GONGKAI_CATALOG_RPC(ListCalendarYears, ListCalendarYearsRequest, ListCalendarYearsResponse)
+  GONGKAI_CATALOG_RPC(PutCalendarYear, PutCalendarYearRequest, CalendarYear)
   GONGKAI_CATALOG_RPC(StartSelfReview, StartSelfReviewRequest, SelfReview)
   GONGKAI_CATALOG_RPC(GetSelfReview, GetSelfReviewRequest, SelfReview)
   GONGKAI_CATALOG_RPC(DecideSelfReviewEntry, DecideSelfReviewEntryRequest, SelfReview)

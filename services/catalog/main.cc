@@ -22,7 +22,7 @@
 #include "libs/config/config.h"
 #include "libs/db/connection_pool.h"
 #include "libs/db/embedded_migrations.h"
-#include "libs/db/migration.h"
+#include "libs/db/migrator.h"
 #include "libs/log/log.h"
 #include "libs/server/db_metrics.h"
 #include "libs/server/grpc_server.h"
@@ -173,17 +173,28 @@ int Run(int argc, char** argv) {
   // gauges are refreshed in the background after that.
   std::thread startup([&] {
     if (!MigrateWhenReachable(**pool, stop)) return;
+    if (absl::StatusOr<int> synced = catalog.SyncCalendarsFromStore(); !synced.ok()) {
+      GK_LOG(ERROR, "stored calendars cannot be applied").With("status", synced.status());
+    }
+    (*server)->SetServing(true);
+    GK_LOG(INFO, "catalog serving");
+    catalog_metrics.Refresh(*repository, calendar::TodayInShanghai(clock));
     absl::StatusOr<int> recomputed = catalog.RecomputeStaleDeadlines();
     if (!recomputed.ok()) {
       GK_LOG(WARNING, "recomputing deadlines failed").With("status", recomputed.status());
     } else if (*recomputed > 0) {
       GK_LOG(INFO, "deadlines recomputed").With("documents", *recomputed);
     }
-    (*server)->SetServing(true);
-    GK_LOG(INFO, "catalog serving");
-    while (!stop.HasBeenNotified()) {
+    while (!stop.WaitForNotificationWithTimeout(config.metrics_refresh)) {
       catalog_metrics.Refresh(*repository, calendar::TodayInShanghai(clock));
-      stop.WaitForNotificationWithTimeout(config.metrics_refresh);
+      // A calendar loaded through another replica reaches this one here (NAT-1).
+      absl::StatusOr<int> synced = catalog.SyncCalendarsFromStore();
+      if (synced.ok() && *synced > 0) {
+        absl::StatusOr<int> changed = catalog.RecomputeStaleDeadlines();
+        GK_LOG(INFO, "calendar updated from the database")
+            .With("years", *synced)
+            .With("recomputed", changed.ok() ? *changed : -1);
+      }
     }
   });
 

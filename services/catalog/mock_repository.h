@@ -46,6 +46,10 @@ class MockCatalogRepository : public CatalogRepository {
               (const CatalogItemFilter&, const KeysetPage&), (override));
   MOCK_METHOD(absl::StatusOr<std::vector<v1::CatalogItem>>, ListCatalogItemRevisions, (int64_t),
               (override));
+  MOCK_METHOD(absl::Status, SaveCalendarYear,
+              (const StoredCalendarYear&, const std::string&, absl::Time), (override));
+  MOCK_METHOD(absl::StatusOr<std::vector<StoredCalendarYear>>, ListStoredCalendarYears, (),
+              (override));
   MOCK_METHOD(absl::StatusOr<std::vector<v1::Document>>, ListUndisclosedDocuments, (int64_t),
               (override));
   MOCK_METHOD(absl::StatusOr<v1::SelfReview>, CreateSelfReview,

@@ -647,6 +647,39 @@ class MysqlCatalogRepository final : public CatalogRepository {
     return MapRows<v1::CatalogItem>(rows, CatalogItemFromRow);
   }
 
+  // ---- Calendars ----
+
+  absl::Status SaveCalendarYear(const StoredCalendarYear& calendar, const std::string& actor,
+                                absl::Time when) override {
+    return Write([&](Connection& conn) -> absl::Status {
+      return conn
+          .Execute(
+              "INSERT INTO calendar_years (year, version, calendar_json, loaded_by, load_time) "
+              "VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE version = VALUES(version), "
+              "calendar_json = VALUES(calendar_json), loaded_by = VALUES(loaded_by), "
+              "load_time = VALUES(load_time)",
+              {Value(calendar.year), Value(calendar.version), Value(calendar.calendar_json),
+               Value(actor), Value(when)})
+          .status();
+    });
+  }
+
+  absl::StatusOr<std::vector<StoredCalendarYear>> ListStoredCalendarYears() override {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(
+        db::ResultSet rows,
+        conn->Query("SELECT year, version, calendar_json FROM calendar_years ORDER BY year"));
+    return MapRows<StoredCalendarYear>(rows,
+                                       [](const Row& row) -> absl::StatusOr<StoredCalendarYear> {
+                                         StoredCalendarYear c;
+                                         ASSIGN_OR_RETURN(int64_t year, row.GetInt64(0));
+                                         c.year = static_cast<int>(year);
+                                         ASSIGN_OR_RETURN(c.version, row.GetString(1));
+                                         ASSIGN_OR_RETURN(c.calendar_json, row.GetString(2));
+                                         return c;
+                                       });
+  }
+
   // ---- Self-review ----
 
   absl::StatusOr<std::vector<v1::Document>> ListUndisclosedDocuments(int64_t unit_id) override {

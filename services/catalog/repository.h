@@ -78,6 +78,13 @@ struct PublicationClock {
   v1::DocumentState state;
 };
 
+// A year calendar loaded at run time (NAT-1), as stored for every replica.
+struct StoredCalendarYear {
+  int year = 0;
+  std::string version;
+  std::string calendar_json;
+};
+
 struct CatalogItemFilter {
   int64_t category_id = 0;
   int64_t responsible_unit_id = 0;
@@ -142,6 +149,12 @@ class CatalogRepository {
       const CatalogItemFilter& filter, const KeysetPage& page) = 0;
   // Newest first.
   virtual absl::StatusOr<std::vector<v1::CatalogItem>> ListCatalogItemRevisions(int64_t id) = 0;
+
+  // ---- Calendars (NAT-1) ----
+  // Inserts or replaces the stored calendar of `calendar.year`.
+  virtual absl::Status SaveCalendarYear(const StoredCalendarYear& calendar,
+                                        const std::string& actor, absl::Time when) = 0;
+  virtual absl::StatusOr<std::vector<StoredCalendarYear>> ListStoredCalendarYears() = 0;
 
   // ---- Self-review (CAT-7) ----
   // Approved ON_REQUEST and NOT_DISCLOSED documents of a unit, oldest first.

@@ -29,8 +29,8 @@
 // back) are tolerated. The connection's read timeout bounds each statement.
 //
 // Thread-safe: concurrent Migrate() calls (threads or processes) serialize on the lock.
-#ifndef GONGKAI_LIBS_DB_MIGRATION_H_
-#define GONGKAI_LIBS_DB_MIGRATION_H_
+#ifndef GONGKAI_LIBS_DB_MIGRATOR_H_
+#define GONGKAI_LIBS_DB_MIGRATOR_H_
 
 #include <cstdint>
 #include <string>
@@ -90,4 +90,4 @@ std::string MigrationLockName(absl::string_view database);
 
 }  // namespace gongkai::db
 
-#endif  // GONGKAI_LIBS_DB_MIGRATION_H_
+#endif  // GONGKAI_LIBS_DB_MIGRATOR_H_
