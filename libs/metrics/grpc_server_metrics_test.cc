@@ -22,8 +22,7 @@ TEST(GrpcServerMetricsTest, CountsCallsWithGoGrpcPrometheusLabels) {
   Registry registry;
   GrpcServerMetrics grpc_metrics(registry);
   grpc_metrics.PreRegisterService(
-      *google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
-          "grpc.health.v1.Health"));
+      *grpc::health::v1::HealthCheckRequest::descriptor()->file()->service(0));
 
   grpc::EnableDefaultHealthCheckService(true);
   // A synchronous service (reflection) so the server has a polled completion queue.

@@ -15,8 +15,7 @@ int main() {
   RegisterProcessMetrics(registry);
   GrpcServerMetrics grpc_metrics(registry);
   grpc_metrics.PreRegisterService(
-      *google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
-          "grpc.health.v1.Health"));
+      *grpc::health::v1::HealthCheckRequest::descriptor()->file()->service(0));
   registry
       .AddCounter("catalog_returned_submissions_total", "Submissions returned (退文).", {"cause"})
       .WithLabels({"quote\" back\\slash\nnewline"})

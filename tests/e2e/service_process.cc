@@ -158,21 +158,13 @@ absl::Status ServiceProcess::WaitUntilListening(absl::Time deadline) {
     bool closed;
     {
       absl::MutexLock lock(&mu_);
-      // Wake up on new output, or every 50 ms to notice an exit.
-      mu_.AwaitWithTimeout(
-          absl::Condition(
-              +[](std::pair<ServiceProcess*, size_t>* arg) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-                return arg->first->lines_.size() > arg->second || arg->first->output_closed_;
-              },
-              new std::pair<ServiceProcess*, size_t>(this, seen)),
-          absl::Milliseconds(50));
       fresh.assign(lines_.begin() + static_cast<std::ptrdiff_t>(seen), lines_.end());
       seen = lines_.size();
       closed = output_closed_;
     }
     for (const std::string& line : fresh) {
       nlohmann::json json = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-      if (!json.is_object() || json.value("msg", "") != message) continue;
+      if (!json.is_object() || !json.contains("msg") || json["msg"] != message) continue;
       if (!json.contains("grpc_port") || !json.contains("metrics_port") ||
           !json["grpc_port"].is_number_integer() || !json["metrics_port"].is_number_integer()) {
         return absl::InternalError(absl::StrCat("\"", message, "\" line lacks ports: ", line));
@@ -182,11 +174,13 @@ absl::Status ServiceProcess::WaitUntilListening(absl::Time deadline) {
       return absl::OkStatus();
     }
     if (closed || Reaped()) {
+      absl::SleepFor(absl::Milliseconds(50));  // Let the exit be reaped for the message.
       Reaped();
       return absl::UnavailableError(
           absl::StrCat("service exited before logging \"", message, "\" (wait status ",
                        wait_status_, ")"));
     }
+    absl::SleepFor(absl::Milliseconds(20));
   }
   return absl::DeadlineExceededError(absl::StrCat("no \"", message, "\" log line within ",
                                                   absl::FormatDuration(options_.startup_timeout)));

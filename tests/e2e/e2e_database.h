@@ -1,0 +1,53 @@
+// A fresh database and a dedicated, least-privilege user for one end-to-end test suite,
+// on the server named by GONGKAI_TEST_MYSQL_* (see libs/db/testing/test_database.h).
+//
+// The service under test connects as the new user, which may use only the new
+// database, so a test cannot pass by relying on the administrator's privileges.
+//
+//   absl::StatusOr<std::unique_ptr<E2eDatabase>> db = E2eDatabase::Create("catalog");
+//   ASSERT_TRUE(db.ok()) << db.status();  // fails, never skips, without the variables
+//   options.env = (*db)->ServiceEnv();     // GONGKAI_DB_HOST, _PORT, _NAME, _USER, _PASSWORD
+//
+// The destructor drops the user and the database. Thread-compatible.
+#ifndef GONGKAI_TESTS_E2E_E2E_DATABASE_H_
+#define GONGKAI_TESTS_E2E_E2E_DATABASE_H_
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "libs/db/testing/test_database.h"
+
+namespace gongkai::e2e {
+
+class E2eDatabase {
+ public:
+  // FAILED_PRECONDITION when GONGKAI_TEST_MYSQL_* is not set; the server's error when
+  // the database or user cannot be created.
+  static absl::StatusOr<std::unique_ptr<E2eDatabase>> Create(absl::string_view prefix);
+
+  ~E2eDatabase();  // DROP USER, then the database is dropped; best effort.
+  E2eDatabase(const E2eDatabase&) = delete;
+  E2eDatabase& operator=(const E2eDatabase&) = delete;
+
+  // The GONGKAI_DB_* variables a service needs to use this database as the new user.
+  std::map<std::string, std::string> ServiceEnv() const;
+
+  const std::string& name() const { return database_->name(); }
+  const std::string& user() const { return user_; }
+
+ private:
+  E2eDatabase(std::unique_ptr<db::testing::TestDatabase> database, std::string user,
+              std::string host, std::string password);
+
+  std::unique_ptr<db::testing::TestDatabase> database_;
+  std::string user_;
+  std::string host_;  // The client host the server sees, e.g. "127.0.0.1" or "localhost".
+  std::string password_;
+};
+
+}  // namespace gongkai::e2e
+
+#endif  // GONGKAI_TESTS_E2E_E2E_DATABASE_H_
