@@ -20,6 +20,12 @@ absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
   auto exposer = std::unique_ptr<MetricsHttpServer>(new MetricsHttpServer());
   exposer->server_ = std::make_unique<httplib::Server>();
   httplib::Server& server = *exposer->server_;
+  // cpp-httplib's default also sets SO_REUSEPORT, which would let a second process
+  // share the port silently; a metrics port belongs to one process.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const void*>(&yes), sizeof(yes));
+  });
   server.set_keep_alive_max_count(100);
   server.set_read_timeout(5, 0);
   server.set_write_timeout(5, 0);

@@ -42,6 +42,8 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
       GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
       static_cast<int>(absl::ToInt64Milliseconds(config.min_client_ping_interval)));
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  // A second process on the same port must fail, not share it silently.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   if (config.max_polling_threads > 0) {
     builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
                                 config.max_polling_threads);
@@ -79,7 +81,7 @@ int GrpcServer::metrics_port() const { return metrics_http_ ? metrics_http_->por
 
 void GrpcServer::SetServing(bool serving) {
   absl::MutexLock lock(&mu_);
-  if (shut_down_) return;
+  if (shut_down_ || server_ == nullptr) return;
   serving_ = serving;
   grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
   health->SetServingStatus(serving);
@@ -92,6 +94,7 @@ bool GrpcServer::serving() const {
 }
 
 void GrpcServer::Shutdown() {
+  if (server_ == nullptr) return;  // Start() failed before the server existed.
   {
     absl::MutexLock lock(&mu_);
     if (shut_down_) return;

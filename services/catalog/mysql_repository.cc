@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -19,6 +21,17 @@ namespace {
 using db::Connection;
 using db::Row;
 using db::Value;
+
+// Marks an ABORTED status as an optimistic-concurrency conflict: the caller's version or
+// revision is stale, so re-running the transaction cannot succeed (unlike a deadlock or
+// write conflict, which Write() retries). Removed before the status leaves the class.
+constexpr char kStaleVersionPayload[] = "type.gongkai.dev/catalog.StaleVersion";
+
+absl::Status StaleVersionError(std::string message) {
+  absl::Status status = absl::AbortedError(std::move(message));
+  status.SetPayload(kStaleVersionPayload, absl::Cord());
+  return status;
+}
 
 constexpr char kDocumentColumns[] =
     "id, title, document_number, drafting_unit_id, issuing_authority, is_policy_document, "
@@ -598,7 +611,7 @@ class MysqlCatalogRepository final : public CatalogRepository {
         if (rows.empty()) {
           return absl::NotFoundError(absl::StrCat("catalog item ", item.id(), " not found"));
         }
-        return absl::AbortedError(
+        return StaleVersionError(
             absl::StrCat("catalog item ", item.id(), " changed concurrently; reload and retry"));
       }
       return InsertRevision(conn, item.id(), expected_revision + 1, updated);
@@ -791,9 +804,21 @@ class MysqlCatalogRepository final : public CatalogRepository {
   }
 
  private:
-  // One write transaction, retried on deadlock / write conflict.
+  // One write transaction, retried on deadlock / write conflict. A stale version
+  // (StaleVersionError) is returned at once: retrying it would fail the same way.
   absl::Status Write(absl::FunctionRef<absl::Status(Connection&)> fn) {
-    return db::WithRetries(db::RetryPolicy{}, [&] { return db::RunInTransaction(*pool_, fn); });
+    absl::Status stale;
+    absl::Status status = db::WithRetries(db::RetryPolicy{}, [&]() -> absl::Status {
+      absl::Status attempt = db::RunInTransaction(*pool_, fn);
+      if (attempt.GetPayload(kStaleVersionPayload).has_value()) {
+        stale = std::move(attempt);
+        return absl::OkStatus();  // Ends the retry loop; `stale` is the result.
+      }
+      return attempt;
+    });
+    if (stale.ok()) return status;
+    stale.ErasePayload(kStaleVersionPayload);
+    return stale;
   }
 
   template <typename T, typename Fn>
@@ -846,9 +871,9 @@ class MysqlCatalogRepository final : public CatalogRepository {
                      conn.Query("SELECT version FROM documents WHERE id = ?", {Value(id)}));
     if (rows.empty()) return absl::NotFoundError(absl::StrCat("document ", id, " not found"));
     ASSIGN_OR_RETURN(int64_t version, rows[0].GetInt64(0));
-    return absl::AbortedError(absl::StrCat("document ", id, " is at version ", version, ", not ",
-                                           expected_version,
-                                           "; it changed concurrently, reload and retry"));
+    return StaleVersionError(absl::StrCat("document ", id, " is at version ", version, ", not ",
+                                          expected_version,
+                                          "; it changed concurrently, reload and retry"));
   }
 
   static absl::Status LockOpenReview(Connection& conn, int64_t review_id) {

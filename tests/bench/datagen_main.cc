@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <iterator>
 #include <memory>
 #include <random>
 #include <string>
@@ -51,13 +52,36 @@ constexpr int kDraft = 1, kReturned = 2, kPendingReview = 3, kApproved = 4, kPub
 constexpr int kProactive = 1, kOnRequest = 2, kNotDisclosed = 3;
 constexpr int kKeyAreas = 26;
 
-const std::vector<std::string> kUnitNames = {
-    "市人民政府办公室", "市发展和改革委员会", "市教育局", "市科学技术局", "市工业和信息化局",
-    "市公安局", "市民政局", "市司法局", "市财政局", "市人力资源和社会保障局",
-    "市自然资源局", "市生态环境局", "市住房和城乡建设局", "市交通运输局", "市水利局",
-    "市农业农村局", "市商务局", "市文化广电和旅游局", "市卫生健康委员会", "市退役军人事务局",
-    "市应急管理局", "市审计局", "市国有资产监督管理委员会", "市市场监督管理局", "市统计局",
-    "市医疗保障局", "市乡村振兴局", "市城市管理局", "市林业局", "市税务局"};
+const std::vector<std::string> kUnitNames = {"市人民政府办公室",
+                                             "市发展和改革委员会",
+                                             "市教育局",
+                                             "市科学技术局",
+                                             "市工业和信息化局",
+                                             "市公安局",
+                                             "市民政局",
+                                             "市司法局",
+                                             "市财政局",
+                                             "市人力资源和社会保障局",
+                                             "市自然资源局",
+                                             "市生态环境局",
+                                             "市住房和城乡建设局",
+                                             "市交通运输局",
+                                             "市水利局",
+                                             "市农业农村局",
+                                             "市商务局",
+                                             "市文化广电和旅游局",
+                                             "市卫生健康委员会",
+                                             "市退役军人事务局",
+                                             "市应急管理局",
+                                             "市审计局",
+                                             "市国有资产监督管理委员会",
+                                             "市市场监督管理局",
+                                             "市统计局",
+                                             "市医疗保障局",
+                                             "市乡村振兴局",
+                                             "市城市管理局",
+                                             "市林业局",
+                                             "市税务局"};
 
 // Topic phrases per key area (index = KeyArea number; 0 = general business).
 const std::vector<std::vector<std::string>> kTopics = {
@@ -91,25 +115,29 @@ const std::vector<std::vector<std::string>> kTopics = {
 };
 
 const std::vector<std::string> kActions = {"做好", "加强", "进一步规范", "开展", "推进",
-                                           "印发", "实施", "落实", "调整", "公布"};
-const std::vector<std::string> kKinds = {"通知", "意见", "办法", "公告", "通告",
+                                           "印发", "实施", "落实",       "调整", "公布"};
+const std::vector<std::string> kKinds = {"通知",     "意见", "办法", "公告", "通告",
                                          "实施方案", "批复", "报告", "决定", "规定"};
-const std::vector<std::string> kOpenings = {
-    "为深入贯彻落实党中央国务院决策部署，", "根据《中华人民共和国政府信息公开条例》，",
-    "为进一步提升政务服务水平，", "经市人民政府同意，", "按照上级有关文件要求，",
-    "为切实保障人民群众合法权益，"};
-const std::vector<std::string> kMiddles = {
-    "现将有关事项通知如下：", "各单位要提高思想认识，加强组织领导，明确责任分工。",
-    "严格按照规定的时限和程序办理，确保各项工作落到实处。",
-    "相关信息将通过政府网站和政务新媒体及时向社会公开。",
-    "对工作中发现的问题要及时整改，并将整改情况按时报送。",
-    "资金使用情况接受审计监督和社会监督。", "请各县区人民政府结合实际认真贯彻执行。",
-    "办理结果将在规定时限内予以公示，公示期为十个工作日。",
-    "群众可通过政务服务热线反映意见和建议。", "本办法自发布之日起施行，有效期五年。"};
+const std::vector<std::string> kOpenings = {"为深入贯彻落实党中央国务院决策部署，",
+                                            "根据《中华人民共和国政府信息公开条例》，",
+                                            "为进一步提升政务服务水平，",
+                                            "经市人民政府同意，",
+                                            "按照上级有关文件要求，",
+                                            "为切实保障人民群众合法权益，"};
+const std::vector<std::string> kMiddles = {"现将有关事项通知如下：",
+                                           "各单位要提高思想认识，加强组织领导，明确责任分工。",
+                                           "严格按照规定的时限和程序办理，确保各项工作落到实处。",
+                                           "相关信息将通过政府网站和政务新媒体及时向社会公开。",
+                                           "对工作中发现的问题要及时整改，并将整改情况按时报送。",
+                                           "资金使用情况接受审计监督和社会监督。",
+                                           "请各县区人民政府结合实际认真贯彻执行。",
+                                           "办理结果将在规定时限内予以公示，公示期为十个工作日。",
+                                           "群众可通过政务服务热线反映意见和建议。",
+                                           "本办法自发布之日起施行，有效期五年。"};
 const std::vector<std::string> kPlaceSyllables = {
-    "青", "石", "东", "西", "南", "北", "金", "银", "龙", "凤", "桃", "李", "梅",
-    "兰", "竹", "松", "柏", "清", "河", "湖", "山", "岭", "川", "田", "溪", "泉",
-    "安", "平", "宁", "和", "福", "兴", "华", "昌", "盛", "隆", "新", "阳", "明", "光"};
+    "青", "石", "东", "西", "南", "北", "金", "银", "龙", "凤", "桃", "李", "梅", "兰",
+    "竹", "松", "柏", "清", "河", "湖", "山", "岭", "川", "田", "溪", "泉", "安", "平",
+    "宁", "和", "福", "兴", "华", "昌", "盛", "隆", "新", "阳", "明", "光"};
 const std::vector<std::string> kPlaceSuffixes = {"镇", "乡", "街道", "村", "社区"};
 
 std::string Pick(std::mt19937_64& rng, const std::vector<std::string>& list) {
@@ -137,8 +165,8 @@ std::string Place(std::mt19937_64& rng) {
 
 std::string Body(std::mt19937_64& rng, const std::string& topic, const std::string& unit) {
   const size_t target = 80 + rng() % 71;  // 80–150 characters.
-  std::string body = absl::StrCat(Pick(rng, kOpenings), unit, "就", Place(rng), topic,
-                                  "有关工作作出安排。");
+  std::string body =
+      absl::StrCat(Pick(rng, kOpenings), unit, "就", Place(rng), topic, "有关工作作出安排。");
   while (CharCount(body) < target) {
     absl::StrAppend(&body, rng() % 4 == 0 ? absl::StrCat(Place(rng), "要") : "",
                     Pick(rng, kMiddles));
@@ -189,8 +217,8 @@ int Main(int argc, char** argv) {
     return 1;
   }
   std::mt19937_64 rng(absl::GetFlag(FLAGS_seed));
-  const absl::Time first = absl::FromCivil(absl::CivilSecond(2022, 1, 1, 1, 0, 0),
-                                           absl::UTCTimeZone());
+  const absl::Time first =
+      absl::FromCivil(absl::CivilSecond(2022, 1, 1, 1, 0, 0), absl::UTCTimeZone());
   const absl::Duration span = absl::Hours(24 * 365 * 3 + 24 * 180);
 
   TsvWriter unit_file(absl::StrCat(out, "/units.tsv"));
@@ -201,8 +229,8 @@ int Main(int argc, char** argv) {
   for (int u = 1; u <= units; ++u) {
     const std::string& name = kUnitNames[(u - 1) % kUnitNames.size()];
     unit_file.Row({absl::StrCat(u), absl::StrCat("BENCH-U", u),
-                   u <= static_cast<int>(kUnitNames.size()) ? name : absl::StrCat(name, u),
-                   "3", "0", Timestamp(first)});
+                   u <= static_cast<int>(kUnitNames.size()) ? name : absl::StrCat(name, u), "3",
+                   "0", Timestamp(first)});
   }
 
   // Postings: term → ascending document ids (documents are generated in id order).
@@ -223,24 +251,42 @@ int Main(int argc, char** argv) {
     const absl::Time created = first + span * (static_cast<double>(id) / docs);
     const int roll = static_cast<int>(rng() % 100);
     int state = kPublished;
-    if (roll >= 85) state = roll < 90 ? kDraft : roll < 93 ? kReturned : roll < 96 ? kPendingReview
-                                                                                      : kApproved;
+    if (roll >= 85)
+      state = roll < 90 ? kDraft : roll < 93 ? kReturned : roll < 96 ? kPendingReview : kApproved;
     const bool published = state == kPublished;
     const int attribute = published ? kProactive : (roll % 2 == 0 ? kOnRequest : kNotDisclosed);
-    const std::string reason =
-        published ? "" : attribute == kOnRequest ? "涉及特定群体，依申请公开" : "涉及国家秘密";
+    const std::string reason = published                 ? ""
+                               : attribute == kOnRequest ? "涉及特定群体，依申请公开"
+                                                         : "涉及国家秘密";
     const std::string basis = published ? "" : "《中华人民共和国政府信息公开条例》第十四条";
     const bool reviewed = state == kApproved || published;
     const absl::Time updated = created + absl::Hours(24 * (1 + rng() % 10));
-    doc_file.Row({absl::StrCat(id), title, body,
+    doc_file.Row({absl::StrCat(id),
+                  title,
+                  body,
                   absl::StrCat("南府发〔", absl::FormatTime("%Y", created, absl::UTCTimeZone()),
                                "〕", id % 1000 + 1, "号"),
-                  absl::StrCat(unit), absl::StrCat(1 + rng() % 3), rng() % 3 == 0 ? "1" : "0",
-                  absl::StrCat(key_area), absl::StrCat(key_area == 0 ? 1 : 100 + key_area),
-                  absl::StrCat(attribute), reason, basis, "0", absl::StrCat(state),
-                  state == kReturned ? "缺少不予公开的法律依据" : "", reviewed ? "1" : "0", "",
-                  reviewed ? "bench-reviewer" : "", "\\N", "\\N", "", Timestamp(created),
-                  Timestamp(updated), published ? Timestamp(updated) : "\\N", "bench-loader",
+                  absl::StrCat(unit),
+                  absl::StrCat(1 + rng() % 3),
+                  rng() % 3 == 0 ? "1" : "0",
+                  absl::StrCat(key_area),
+                  absl::StrCat(key_area == 0 ? 1 : 100 + key_area),
+                  absl::StrCat(attribute),
+                  reason,
+                  basis,
+                  "0",
+                  absl::StrCat(state),
+                  state == kReturned ? "缺少不予公开的法律依据" : "",
+                  reviewed ? "1" : "0",
+                  "",
+                  reviewed ? "bench-reviewer" : "",
+                  "\\N",
+                  "\\N",
+                  "",
+                  Timestamp(created),
+                  Timestamp(updated),
+                  published ? Timestamp(updated) : "\\N",
+                  "bench-loader",
                   published ? "4" : "1"});
     if (!published) continue;
     for (std::string& term : catalog::DocumentTerms(title, body)) {
@@ -272,8 +318,7 @@ int Main(int argc, char** argv) {
     return 1;
   }
   std::printf("DATASET documents=%lld units=%d distinct_terms=%zu term_rows=%lld\n",
-              static_cast<long long>(docs), units, terms.size(),
-              static_cast<long long>(term_rows));
+              static_cast<long long>(docs), units, terms.size(), static_cast<long long>(term_rows));
 
   for (absl::string_view query :
        absl::StrSplit(absl::GetFlag(FLAGS_report_queries), ',', absl::SkipEmpty())) {

@@ -157,13 +157,13 @@ class ClientThread {
       slot.context->AddMetadata("authorization",
                                 absl::StrCat("Bearer ", absl::GetFlag(FLAGS_token)));
     }
-    slot.context->set_deadline(Clock::now() +
+    slot.context->set_deadline(std::chrono::system_clock::now() +
                                absl::ToChronoSeconds(absl::GetFlag(FLAGS_call_timeout)));
     slot.response.Clear();
     slot.start = Clock::now();
-    slot.reader = slot.stub->PrepareUnaryCall(slot.context.get(), workload_.method,
-                                              ToByteBuffer(workload_.request(index_, sequence_++)),
-                                              &cq_);
+    slot.reader =
+        slot.stub->PrepareUnaryCall(slot.context.get(), workload_.method,
+                                    ToByteBuffer(workload_.request(index_, sequence_++)), &cq_);
     slot.reader->StartCall();
     slot.reader->Finish(&slot.response, &slot.status, &slot);
   }
@@ -204,7 +204,7 @@ int RunLoad(const std::string& mode, const Workload& workload) {
   std::vector<std::shared_ptr<grpc::Channel>> channels = MakeChannels(channel_count);
   std::vector<std::unique_ptr<grpc::GenericStub>> stubs;
   for (auto& channel : channels) {
-    if (!channel->WaitForConnected(Clock::now() + std::chrono::seconds(10))) {
+    if (!channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10))) {
       std::fprintf(stderr, "gongkai-loadgen: cannot connect to %s\n",
                    absl::GetFlag(FLAGS_target).c_str());
       return 1;
@@ -215,7 +215,8 @@ int RunLoad(const std::string& mode, const Workload& workload) {
   const Clock::time_point begin = Clock::now();
   RunWindow window;
   window.measure_from = begin + absl::ToChronoNanoseconds(absl::GetFlag(FLAGS_warmup));
-  window.measure_to = window.measure_from + absl::ToChronoNanoseconds(absl::GetFlag(FLAGS_duration));
+  window.measure_to =
+      window.measure_from + absl::ToChronoNanoseconds(absl::GetFlag(FLAGS_duration));
 
   std::vector<std::unique_ptr<ClientThread>> clients;
   for (int t = 0; t < threads; ++t) {
@@ -239,9 +240,9 @@ int RunLoad(const std::string& mode, const Workload& workload) {
   }
   std::sort(all.begin(), all.end());
   const double seconds = absl::ToDoubleSeconds(absl::GetFlag(FLAGS_duration));
-  std::printf("mode=%s target=%s threads=%d channels=%d concurrency=%d duration=%s\n",
-              mode.c_str(), absl::GetFlag(FLAGS_target).c_str(), threads, channel_count,
-              concurrency, absl::FormatDuration(absl::GetFlag(FLAGS_duration)).c_str());
+  std::printf("mode=%s target=%s threads=%d channels=%d concurrency=%d duration=%s\n", mode.c_str(),
+              absl::GetFlag(FLAGS_target).c_str(), threads, channel_count, concurrency,
+              absl::FormatDuration(absl::GetFlag(FLAGS_duration)).c_str());
   if (errors > 0) std::printf("first error: %s\n", first_error.c_str());
   std::printf(
       "RESULT mode=%s requests=%zu rps=%.1f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f "
@@ -262,14 +263,14 @@ class Api {
             absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials()))) {}
 
   template <typename Request, typename Response>
-  bool Call(grpc::Status (v1::CatalogService::Stub::*method)(grpc::ClientContext*,
-                                                              const Request&, Response*),
+  bool Call(grpc::Status (v1::CatalogService::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                             Response*),
             const char* name, const Request& request, Response* response) {
     grpc::ClientContext context;
     if (!absl::GetFlag(FLAGS_token).empty()) {
       context.AddMetadata("authorization", absl::StrCat("Bearer ", absl::GetFlag(FLAGS_token)));
     }
-    context.set_deadline(Clock::now() + std::chrono::seconds(30));
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
     grpc::Status status = (stub_.get()->*method)(&context, request, response);
     if (!status.ok()) {
       std::fprintf(stderr, "gongkai-loadgen: %s failed: %d %s\n", name,

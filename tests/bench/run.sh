@@ -1,0 +1,509 @@
+#!/usr/bin/env bash
+# tests/bench/run.sh — the gongkai benchmark, run by `./gongkai bench [ARGS]`.
+#
+# Prints figures and compares them with the targets in docs/performance.md; a missed
+# target is reported, not a failure. Exits non-zero only when something broke: a
+# build, MariaDB or a service that would not start, or calls that failed under load.
+#
+#   tests/bench/run.sh [--no-build] [--skip-scale]
+#
+# Self-contained: builds its targets in build/ (through the shared build lock), starts
+# its own MariaDB on a free port (data under .gongkai/bench/mariadb, kept between runs
+# so the large data set is loaded once), starts gongkai-catalog on free ports with a
+# temporary JWT secret, and stops everything on exit.
+#
+# Phase 1 (a fresh, almost empty database): health Check vs GetDocument req/s,
+# CreateDocument vs `sysbench oltp_insert` (durable commits, same concurrency), the
+# service's resident memory idle and under that load.
+# Phase 2 (GONGKAI_BENCH_DOCS documents, default 1,000,000; 0 skips it): ListDocuments
+# and SearchDocuments latency with 1–2 clients.
+#
+# Settings (environment):
+#   GONGKAI_BENCH_DOCS=1000000          documents in the scale phase (0: skip it)
+#   GONGKAI_BENCH_DURATION=8s           each measurement (after GONGKAI_BENCH_WARMUP=2s)
+#   GONGKAI_BENCH_THREADS=2 GONGKAI_BENCH_CHANNELS=4 GONGKAI_BENCH_CONCURRENCY=16
+#                                       load generator shape for health / GetDocument
+#   GONGKAI_BENCH_WRITE_CONCURRENCY=8   CreateDocument calls and sysbench threads
+#   GONGKAI_BENCH_SCALE_CONCURRENCY=2   clients for the list and search runs
+#   GONGKAI_BENCH_QUERIES=通知,环境保护,宅基地审批,青龙镇
+#   GONGKAI_BENCH_MYSQL_PORT=3480       first port tried for the bench MariaDB
+#   GONGKAI_BENCH_BUFFER_POOL=1G        InnoDB buffer pool of the bench MariaDB
+set -euo pipefail
+
+GONGKAI_ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+# shellcheck source=deploy/scripts/common.sh
+source "$GONGKAI_ROOT/deploy/scripts/common.sh"
+# shellcheck source=deploy/scripts/mariadb.sh
+source "$GONGKAI_ROOT/deploy/scripts/mariadb.sh"
+
+BUILD="$GONGKAI_ROOT/build"
+BENCH_STATE="$GONGKAI_ROOT/.gongkai/bench"
+BENCH_MARIADB="$BENCH_STATE/mariadb"
+CATALOG_BIN="$BUILD/services/catalog/gongkai-catalog"
+TOKEN_BIN="$BUILD/libs/auth/gongkai-token"
+HEALTH_BIN="$BUILD/libs/server/gongkai-healthcheck"
+LOADGEN_BIN="$BUILD/tests/bench/gongkai-loadgen"
+DATAGEN_BIN="$BUILD/tests/bench/gongkai-bench-datagen"
+
+DOCS=${GONGKAI_BENCH_DOCS:-1000000}
+DURATION=${GONGKAI_BENCH_DURATION:-8s}
+WARMUP=${GONGKAI_BENCH_WARMUP:-2s}
+THREADS=${GONGKAI_BENCH_THREADS:-2}
+CHANNELS=${GONGKAI_BENCH_CHANNELS:-4}
+CONCURRENCY=${GONGKAI_BENCH_CONCURRENCY:-16}
+WRITE_CONCURRENCY=${GONGKAI_BENCH_WRITE_CONCURRENCY:-8}
+SCALE_CONCURRENCY=${GONGKAI_BENCH_SCALE_CONCURRENCY:-2}
+QUERIES=${GONGKAI_BENCH_QUERIES:-通知,环境保护,宅基地审批,青龙镇}
+BUFFER_POOL=${GONGKAI_BENCH_BUFFER_POOL:-1G}
+ISSUER=gongkai-bench
+AUDIENCE=gongkai
+DB_USER=gongkai_bench
+
+DO_BUILD=1
+DO_SCALE=1
+for arg in "$@"; do
+  case $arg in
+    --no-build) DO_BUILD=0 ;;
+    --skip-scale) DO_SCALE=0 ;;
+    -h | --help)
+      sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
+      exit 0
+      ;;
+    *) die "bench: unknown argument $arg (use --no-build, --skip-scale)" ;;
+  esac
+done
+[[ $DOCS =~ ^[0-9]+$ ]] || die "GONGKAI_BENCH_DOCS must be a number, not \"$DOCS\""
+((DOCS > 0)) || DO_SCALE=0
+
+# ---------------------------------------------------------------------------- state
+
+RUN_DIR=""
+CATALOG_PID=""
+SAMPLER_PID=""
+BROKEN=()         # what broke; any entry makes the exit status 1
+RESULT_ROWS=()    # "figure|value|target|verdict" for the final table
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  stop_sampler
+  stop_catalog
+  mariadb_stop "$BENCH_MARIADB" || true
+  [[ -n $RUN_DIR ]] && rm -rf "$RUN_DIR"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+broken() {
+  warn "BROKEN: $*"
+  BROKEN+=("$*")
+}
+
+# row FIGURE VALUE TARGET VERDICT
+row() { RESULT_ROWS+=("$1|$2|$3|$4"); }
+
+# at_least VALUE LIMIT / at_most VALUE LIMIT: "met" or "MISSED" (floats).
+at_least() { awk -v v="$1" -v l="$2" 'BEGIN { print (v + 0 >= l + 0) ? "met" : "MISSED" }'; }
+at_most() { awk -v v="$1" -v l="$2" 'BEGIN { print (v + 0 <= l + 0) ? "met" : "MISSED" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print 0; else printf "%.2f", a / b }'; }
+# seconds_of 8s → 8 (GONGKAI_BENCH_DURATION for sysbench, which wants whole seconds).
+seconds_of() {
+  [[ $1 =~ ^([0-9]+)s?$ ]] || die "durations must be whole seconds like 8s, not \"$1\""
+  printf '%s\n' "${BASH_REMATCH[1]}"
+}
+mib() { awk -v kb="$1" 'BEGIN { printf "%.1f", kb / 1024 }'; }
+
+free_port() {
+  local port=$1
+  while port_in_use "$port"; do
+    ((port < $1 + 200)) || die "no free port in $1..$((port))"
+    port=$((port + 1))
+  done
+  printf '%s\n' "$port"
+}
+
+# ---------------------------------------------------------------------------- build
+
+build_targets() {
+  local targets=(gongkai-catalog gongkai-token gongkai-healthcheck gongkai-loadgen
+    gongkai-bench-datagen)
+  if [[ ! -f $BUILD/CMakeCache.txt ]] || ! grep -q gongkai-loadgen "$BUILD/Makefile" 2>/dev/null; then
+    log "configuring $BUILD"
+    flock /tmp/gongkai-build.lock cmake -S "$GONGKAI_ROOT" -B "$BUILD" \
+      -DCMAKE_BUILD_TYPE=Release >"$RUN_DIR/configure.log" 2>&1 ||
+      { show_log_tail "$RUN_DIR/configure.log" 40; die "cmake configure failed"; }
+  fi
+  log "building ${targets[*]}"
+  flock /tmp/gongkai-build.lock cmake --build "$BUILD" -j2 --target "${targets[@]}" \
+    >"$RUN_DIR/build.log" 2>&1 || { show_log_tail "$RUN_DIR/build.log" 40; die "build failed"; }
+}
+
+# ---------------------------------------------------------------------------- MariaDB
+
+DB_PORT=""
+DB_PASSWORD_FILE=""
+
+start_mariadb() {
+  mkdir -p "$BENCH_STATE"
+  chmod 700 "$GONGKAI_ROOT/.gongkai" 2>/dev/null || true
+  # An instance left over by an interrupted run holds the data directory.
+  mariadb_stop "$BENCH_MARIADB" || true
+  mariadb_init "$BENCH_MARIADB"
+  DB_PORT=$(free_port "${GONGKAI_BENCH_MYSQL_PORT:-3480}")
+  # Durable as in production (gongkai.cnf: innodb-flush-log-at-trx-commit=1, sync_binlog
+  # left at its default); only the cache is larger, so the data set's indexes fit.
+  mariadb_start "$BENCH_MARIADB" "$DB_PORT" --innodb-buffer-pool-size="$BUFFER_POOL" \
+    --innodb-log-file-size=512M --max-connections=500
+  local password
+  password=$(random_hex 16)
+  DB_PASSWORD_FILE="$RUN_DIR/db-password"
+  write_secret "$DB_PASSWORD_FILE" "$password"
+  mariadb_sql "$BENCH_MARIADB" <<SQL || die "could not create the MariaDB user $DB_USER"
+CREATE USER IF NOT EXISTS '$DB_USER'@'127.0.0.1' IDENTIFIED BY '$password';
+ALTER USER '$DB_USER'@'127.0.0.1' IDENTIFIED BY '$password';
+GRANT ALL PRIVILEGES ON *.* TO '$DB_USER'@'127.0.0.1';
+SQL
+}
+
+recreate_database() {
+  mariadb_sql "$BENCH_MARIADB" <<SQL || die "could not recreate database $1"
+DROP DATABASE IF EXISTS \`$1\`;
+CREATE DATABASE \`$1\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+SQL
+}
+
+# ---------------------------------------------------------------------------- catalog
+
+CATALOG_GRPC=""
+CATALOG_METRICS=""
+
+# The service's settings for DATABASE, as `env` arguments.
+catalog_env() {
+  CATALOG_ENV=(GONGKAI_GRPC_ADDRESS=127.0.0.1:0 GONGKAI_METRICS_ADDRESS=127.0.0.1:0
+    GONGKAI_DB_HOST=127.0.0.1 GONGKAI_DB_PORT="$DB_PORT" GONGKAI_DB_NAME="$1"
+    GONGKAI_DB_USER="$DB_USER" GONGKAI_DB_PASSWORD_FILE="$DB_PASSWORD_FILE"
+    GONGKAI_JWT_HS256_SECRET_FILE="$RUN_DIR/jwt.key" GONGKAI_JWT_ISSUER="$ISSUER"
+    GONGKAI_JWT_AUDIENCE="$AUDIENCE")
+}
+
+# start_catalog DATABASE LOGFILE: starts the service and waits until it is SERVING.
+start_catalog() {
+  local db=$1 logfile=$2 line deadline=$((SECONDS + 60))
+  catalog_env "$db"
+  # A simple command, so $! is the service itself (env execs it).
+  env "${CATALOG_ENV[@]}" "$CATALOG_BIN" serve </dev/null >"$logfile" 2>&1 &
+  CATALOG_PID=$!
+  until line=$(grep -m1 '"catalog listening"' "$logfile" 2>/dev/null); do
+    if ! process_running "$CATALOG_PID"; then
+      show_log_tail "$logfile"
+      die "gongkai-catalog exited during start; see $logfile"
+    fi
+    ((SECONDS < deadline)) || die "gongkai-catalog did not start listening within 60s"
+    sleep 0.1
+  done
+  CATALOG_GRPC="127.0.0.1:$(jq -r .grpc_port <<<"$line")"
+  CATALOG_METRICS="127.0.0.1:$(jq -r .metrics_port <<<"$line")"
+  if ! "$HEALTH_BIN" --addr="$CATALOG_GRPC" --wait=120s >/dev/null 2>&1; then
+    show_log_tail "$logfile"
+    die "gongkai-catalog did not become SERVING within 120s; see $logfile"
+  fi
+  log "gongkai-catalog (pid $CATALOG_PID) serving on $CATALOG_GRPC, metrics $CATALOG_METRICS"
+}
+
+stop_catalog() {
+  [[ -n $CATALOG_PID ]] || return 0
+  stop_pid gongkai-catalog "$CATALOG_PID" 30 || true
+  wait "$CATALOG_PID" 2>/dev/null || true
+  CATALOG_PID=""
+}
+
+# Resident memory of the service in kB: VmRSS, or VmHWM (the peak since start).
+proc_kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$CATALOG_PID/status"; }
+
+# process_resident_memory_bytes from /metrics, in kB.
+metrics_rss_kb() {
+  curl -fsS --max-time 5 "http://$CATALOG_METRICS/metrics" |
+    awk '$1 == "process_resident_memory_bytes" { printf "%d\n", $2 / 1024 }'
+}
+
+# Samples VmRSS every 100 ms into $RUN_DIR/rss-max until stop_sampler.
+start_sampler() {
+  local pid=$CATALOG_PID out="$RUN_DIR/rss-max"
+  echo 0 >"$out"
+  (
+    max=0
+    while [[ -r /proc/$pid/status ]]; do
+      kb=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
+      if [[ -n $kb ]] && ((kb > max)); then
+        max=$kb
+        echo "$max" >"$out"
+      fi
+      sleep 0.1
+    done
+  ) &
+  SAMPLER_PID=$!
+}
+
+stop_sampler() {
+  [[ -n $SAMPLER_PID ]] || return 0
+  kill "$SAMPLER_PID" 2>/dev/null || true
+  wait "$SAMPLER_PID" 2>/dev/null || true
+  SAMPLER_PID=""
+}
+
+# ---------------------------------------------------------------------------- load
+
+# load NAME LOADGEN_ARGS...: runs gongkai-loadgen against the service, sets RPS, P50,
+# P90, P99 (ms) from its RESULT line; records a broken run.
+RPS=0 P50=0 P90=0 P99=0
+load() {
+  local name=$1 out="$RUN_DIR/load-$1.txt" rc=0 result
+  shift
+  log "load: $name"
+  "$LOADGEN_BIN" "$@" --target="$CATALOG_GRPC" --duration="$DURATION" --warmup="$WARMUP" \
+    >"$out" 2>&1 || rc=$?
+  sed 's/^/    /' "$out" >&2
+  RPS=0 P50=0 P90=0 P99=0
+  if ! result=$(grep '^RESULT ' "$out"); then
+    broken "$name: the load generator failed (exit $rc)"
+    return 0
+  fi
+  ((rc == 0)) || broken "$name: calls failed under load ($(grep -m1 'first error' "$out" || true))"
+  RPS=$(sed -E 's/.* rps=([0-9.]+).*/\1/' <<<"$result")
+  P50=$(sed -E 's/.* p50_ms=([0-9.]+).*/\1/' <<<"$result")
+  P90=$(sed -E 's/.* p90_ms=([0-9.]+).*/\1/' <<<"$result")
+  P99=$(sed -E 's/.* p99_ms=([0-9.]+).*/\1/' <<<"$result")
+}
+
+mint() {
+  "$TOKEN_BIN" --secret-file="$RUN_DIR/jwt.key" --issuer="$ISSUER" --audience="$AUDIENCE" \
+    --ttl=86400 "$@"
+}
+
+# sysbench_insert THREADS: durable single-row INSERTs (autocommit) per second on a
+# scratch database of the same MariaDB; sets SB_TPS.
+SB_TPS=0
+sysbench_insert() {
+  local threads=$1 out="$RUN_DIR/sysbench.txt" password
+  password=$(cat "$DB_PASSWORD_FILE")
+  recreate_database bench_sysbench
+  local common=(--db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$DB_PORT"
+    --mysql-user="$DB_USER" --mysql-password="$password" --mysql-db=bench_sysbench
+    --tables=1 --table-size=10000)
+  log "sysbench oltp_insert, $threads threads"
+  # sysbench 1.0 has no warm-up option: a short unmeasured run first.
+  if ! sysbench oltp_insert "${common[@]}" prepare >"$out" 2>&1 ||
+    ! sysbench oltp_insert "${common[@]}" --threads="$threads" --time=2 run >/dev/null 2>&1 ||
+    ! sysbench oltp_insert "${common[@]}" --threads="$threads" \
+      --time="$(seconds_of "$DURATION")" run >"$out" 2>&1; then
+    show_log_tail "$out"
+    broken "sysbench oltp_insert failed"
+    SB_TPS=0
+  else
+    SB_TPS=$(awk '/transactions:/ { gsub(/[(]/, "", $3); print $3 }' "$out")
+    grep -E 'transactions:|95th|avg:' "$out" | sed 's/^/    /' >&2
+  fi
+  mariadb_sql "$BENCH_MARIADB" <<<'DROP DATABASE IF EXISTS bench_sysbench;' || true
+}
+
+# ---------------------------------------------------------------------------- phase 1
+
+phase_service() {
+  log "phase 1: throughput, durable writes and memory on a fresh database"
+  recreate_database bench_service
+  start_catalog bench_service "$RUN_DIR/catalog-service.log"
+
+  local admin seed unit_id document_id staff
+  admin=$(mint --sub=bench-admin --unit-id=1 --roles=ADMIN)
+  if ! seed=$("$LOADGEN_BIN" seed --target="$CATALOG_GRPC" --token="$admin"); then
+    broken "seeding a unit and a published document failed"
+    stop_catalog
+    return 0
+  fi
+  unit_id=$(sed -E 's/.*unit_id=([0-9]+).*/\1/' <<<"$seed")
+  document_id=$(sed -E 's/.*document_id=([0-9]+).*/\1/' <<<"$seed")
+  staff=$(mint --sub=bench-staff --unit-id="$unit_id" --roles=STAFF)
+
+  sleep 2
+  local idle_kb metrics_kb
+  idle_kb=$(proc_kb VmRSS)
+  metrics_kb=$(metrics_rss_kb || echo 0)
+  log "idle resident memory: VmRSS $(mib "$idle_kb") MiB, /metrics $(mib "$metrics_kb") MiB"
+
+  start_sampler
+  local shape=(--threads="$THREADS" --channels="$CHANNELS" --concurrency="$CONCURRENCY")
+  load health health "${shape[@]}"
+  local health_rps=$RPS
+  row "health Check (c=$CONCURRENCY)" "$health_rps req/s, p99 $P99 ms" "—" "—"
+  load get-document-anonymous get-document --id="$document_id" "${shape[@]}"
+  local get_anon_rps=$RPS
+  row "GetDocument anonymous" "$get_anon_rps req/s, p99 $P99 ms" "—" "—"
+  load get-document get-document --id="$document_id" --token="$staff" "${shape[@]}"
+  local get_rps=$RPS
+  row "GetDocument with JWT" "$get_rps req/s, p99 $P99 ms" "—" "—"
+  local r
+  r=$(ratio "$get_rps" "$health_rps")
+  row "GetDocument (JWT) / health" "$r" "≥ 0.6" "$(at_least "$r" 0.6)"
+  r=$(ratio "$get_anon_rps" "$health_rps")
+  row "GetDocument (anonymous) / health" "$r" "≥ 0.6" "$(at_least "$r" 0.6)"
+
+  load create-document create-document --token="$staff" --unit_id="$unit_id" \
+    --threads=1 --channels=2 --concurrency="$WRITE_CONCURRENCY"
+  local create_rps=$RPS create_p99=$P99
+  stop_sampler
+  local peak_kb hwm_kb
+  peak_kb=$(cat "$RUN_DIR/rss-max")
+  hwm_kb=$(proc_kb VmHWM)
+  stop_catalog
+
+  sysbench_insert "$WRITE_CONCURRENCY"
+  row "CreateDocument (c=$WRITE_CONCURRENCY)" "$create_rps req/s, p99 $create_p99 ms" "—" "—"
+  row "sysbench oltp_insert (threads=$WRITE_CONCURRENCY)" "$SB_TPS inserts/s" "—" "—"
+  r=$(ratio "$create_rps" "$SB_TPS")
+  row "CreateDocument / durable INSERT" "$r" "≥ 0.4" "$(at_least "$r" 0.4)"
+
+  row "catalog RSS idle" "$(mib "$idle_kb") MiB (/metrics $(mib "$metrics_kb"))" "≤ 20 MiB" \
+    "$(at_most "$(mib "$idle_kb")" 20)"
+  row "catalog RSS peak under load" "$(mib "$peak_kb") MiB (VmHWM $(mib "$hwm_kb"))" \
+    "≤ 64 MiB" "$(at_most "$(mib "$peak_kb")" 64)"
+}
+
+# ---------------------------------------------------------------------------- phase 2
+
+# The cached data set is valid while the schema, the tokenizer, the generator and the
+# size are unchanged.
+dataset_key() {
+  {
+    cat "$GONGKAI_ROOT"/services/catalog/migrations/*.sql
+    cat "$GONGKAI_ROOT"/services/catalog/search_terms.h "$GONGKAI_ROOT"/services/catalog/search_terms.cc
+    cat "$GONGKAI_ROOT"/tests/bench/datagen_main.cc
+    echo "docs=$DOCS"
+  } | sha256sum | cut -d' ' -f1
+}
+
+load_dataset() {
+  local key tsv="$BENCH_STATE/tsv" start=$SECONDS
+  key=$(dataset_key)
+  if [[ -f $BENCH_STATE/dataset.key && $(cat "$BENCH_STATE/dataset.key") == "$key" ]] &&
+    [[ $(mariadb_sql "$BENCH_MARIADB" <<<"SELECT COUNT(*) FROM bench_docs.documents" 2>/dev/null) == "$DOCS" ]]; then
+    log "reusing the loaded data set of $DOCS documents (bench_docs)"
+    return 0
+  fi
+  rm -f "$BENCH_STATE/dataset.key"
+  log "loading $DOCS documents into bench_docs (once; cached under $BENCH_STATE)"
+  recreate_database bench_docs
+  catalog_env bench_docs
+  env "${CATALOG_ENV[@]}" "$CATALOG_BIN" migrate >"$RUN_DIR/migrate.log" 2>&1 ||
+    { show_log_tail "$RUN_DIR/migrate.log"; die "migrating bench_docs failed"; }
+  rm -rf "$tsv"
+  mkdir -p "$tsv"
+  "$DATAGEN_BIN" --docs="$DOCS" --out="$tsv" --report_queries="$QUERIES" |
+    tee "$BENCH_STATE/dataset.txt" | sed 's/^/    /' >&2 ||
+    die "generating the data set failed"
+  log "generated in $((SECONDS - start))s; loading (LOAD DATA into the empty tables)"
+  # Empty tables with unique and foreign key checks off take MariaDB's bulk-insert
+  # path (sorted index builds, no per-row undo).
+  mariadb --no-defaults --socket="$(mariadb_socket "$BENCH_MARIADB")" --user=root \
+    --local-infile=1 bench_docs <<SQL || die "loading the data set failed"
+SET SESSION unique_checks = 0, foreign_key_checks = 0;
+LOAD DATA LOCAL INFILE '$tsv/units.tsv' INTO TABLE units CHARACTER SET utf8mb4
+  (id, code, name, level, parent_id, create_time);
+LOAD DATA LOCAL INFILE '$tsv/documents.tsv' INTO TABLE documents CHARACTER SET utf8mb4
+  (id, title, body, document_number, drafting_unit_id, issuing_authority,
+   is_policy_document, key_area, category_id, disclosure_attribute, nondisclosure_reason,
+   legal_basis, publication_limit_working_days, state, return_cause, review_outcome,
+   review_note, reviewer, publication_due, publication_deadline, calendar_versions,
+   create_time, update_time, publish_time, created_by, version);
+LOAD DATA LOCAL INFILE '$tsv/document_terms.tsv' INTO TABLE document_terms
+  CHARACTER SET utf8mb4 (term, document_id);
+ANALYZE TABLE units, documents, document_terms;
+SQL
+  rm -rf "$tsv"
+  printf '%s\n' "$key" >"$BENCH_STATE/dataset.key"
+  log "data set loaded in $((SECONDS - start))s"
+}
+
+phase_scale() {
+  log "phase 2: list and search with $DOCS documents"
+  load_dataset
+  local sizes
+  sizes=$(mariadb_sql "$BENCH_MARIADB" <<'SQL'
+SELECT CONCAT(table_name, ' rows~', table_rows, ' data=', ROUND(data_length / 1048576),
+              'MiB index=', ROUND(index_length / 1048576), 'MiB')
+FROM information_schema.tables WHERE table_schema = 'bench_docs'
+  AND table_name IN ('documents', 'document_terms');
+SQL
+  )
+  sed 's/^/    /' <<<"$sizes" >&2
+  start_catalog bench_docs "$RUN_DIR/catalog-scale.log"
+  sleep 2
+  local idle_kb
+  idle_kb=$(proc_kb VmRSS)
+  start_sampler
+  local shape=(--threads=1 --channels="$SCALE_CONCURRENCY" --concurrency="$SCALE_CONCURRENCY")
+  load list-first list-documents "${shape[@]}"
+  row "ListDocuments first page (${DOCS} docs, c=$SCALE_CONCURRENCY)" \
+    "p50 $P50 ms, p99 $P99 ms ($RPS req/s)" "p99 ≤ 10 ms" "$(at_most "$P99" 10)"
+  load list-key-area list-documents --key_area=9 "${shape[@]}"
+  row "ListDocuments key_area=EDUCATION" "p50 $P50 ms, p99 $P99 ms ($RPS req/s)" \
+    "p99 ≤ 10 ms" "$(at_most "$P99" 10)"
+  load list-deep list-documents --after_id=$((DOCS / 2)) "${shape[@]}"
+  row "ListDocuments page token at id $((DOCS / 2))" "p50 $P50 ms, p99 $P99 ms ($RPS req/s)" \
+    "p99 ≤ 10 ms" "$(at_most "$P99" 10)"
+  local query matches n=0
+  IFS=',' read -r -a query_list <<<"$QUERIES"
+  for query in "${query_list[@]}"; do
+    n=$((n + 1))
+    matches=$(sed -nE "s/^QUERY \"$query\" matches=([0-9]+)$/\1/p" "$BENCH_STATE/dataset.txt" 2>/dev/null || true)
+    load "search-$n" search --query="$query" "${shape[@]}"
+    row "SearchDocuments \"$query\" (${matches:-?} matches)" \
+      "p50 $P50 ms, p99 $P99 ms ($RPS req/s)" "p99 ≤ 50 ms" "$(at_most "$P99" 50)"
+  done
+  stop_sampler
+  row "catalog RSS idle / peak, $DOCS docs" \
+    "$(mib "$idle_kb") / $(mib "$(cat "$RUN_DIR/rss-max")") MiB" "≤ 20 / ≤ 64 MiB" \
+    "$(at_most "$(mib "$idle_kb")" 20)/$(at_most "$(mib "$(cat "$RUN_DIR/rss-max")")" 64)"
+  stop_catalog
+}
+
+# ---------------------------------------------------------------------------- main
+
+print_table() {
+  local line figure value target verdict
+  echo
+  echo "gongkai bench — $(date -u +%FT%TZ) — $(nproc) cores, $(uname -r)"
+  printf '%-52s %-40s %-16s %s\n' FIGURE VALUE TARGET VERDICT
+  for line in "${RESULT_ROWS[@]}"; do
+    IFS='|' read -r figure value target verdict <<<"$line"
+    printf '%-52s %-40s %-16s %s\n' "$figure" "$value" "$target" "$verdict"
+  done
+  if ((${#BROKEN[@]})); then
+    echo
+    echo "BROKEN:"
+    printf '  %s\n' "${BROKEN[@]}"
+  fi
+}
+
+main() {
+  RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/gongkai-bench.XXXXXX")
+  if ((DO_BUILD)); then build_targets; fi
+  local bin
+  for bin in "$CATALOG_BIN" "$TOKEN_BIN" "$HEALTH_BIN" "$LOADGEN_BIN" "$DATAGEN_BIN"; do
+    [[ -x $bin ]] || die "$bin is not built (run without --no-build)"
+  done
+  command -v sysbench >/dev/null || die "sysbench is missing (apt-get install sysbench)"
+  write_secret "$RUN_DIR/jwt.key" "$(random_hex 32)"
+  start_mariadb
+  phase_service
+  if ((DO_SCALE)); then phase_scale; fi
+  mkdir -p "$BENCH_STATE/results"
+  local report
+  report="$BENCH_STATE/results/$(date -u +%Y%m%dT%H%M%SZ).txt"
+  print_table | tee "$report"
+  log "results saved to $report"
+  ((${#BROKEN[@]} == 0))
+}
+
+main
