@@ -9,18 +9,9 @@ namespace {
 using grpc::experimental::InterceptionHookPoints;
 using grpc::experimental::ServerRpcInfo;
 
-const char* TypeName(ServerRpcInfo::Type type) {
-  switch (type) {
-    case ServerRpcInfo::Type::UNARY:
-      return "unary";
-    case ServerRpcInfo::Type::CLIENT_STREAMING:
-      return "client_stream";
-    case ServerRpcInfo::Type::SERVER_STREAMING:
-      return "server_stream";
-    case ServerRpcInfo::Type::BIDI_STREAMING:
-      return "bidi_stream";
-  }
-  return "unary";
+const char* TypeOf(const google::protobuf::MethodDescriptor& method) {
+  if (method.client_streaming()) return method.server_streaming() ? "bidi_stream" : "client_stream";
+  return method.server_streaming() ? "server_stream" : "unary";
 }
 
 class MetricsInterceptor final : public grpc::experimental::Interceptor {
@@ -28,10 +19,16 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
   explicit MetricsInterceptor(GrpcServerMetrics::MethodMetrics* m) : m_(m), start_(absl::Now()) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (m_ == nullptr) {  // A method this binary does not implement: not counted.
+      methods->Proceed();
+      return;
+    }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
       m_->started->Inc();
     }
-    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE)) {
+    // The read that finds the end of a client stream also passes here, without a message.
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE) &&
+        methods->GetRecvMessage() != nullptr) {
       m_->msg_received->Inc();
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_MESSAGE)) {
@@ -55,7 +52,7 @@ class MetricsInterceptorFactory final
  public:
   explicit MetricsInterceptorFactory(GrpcServerMetrics* metrics) : metrics_(metrics) {}
   grpc::experimental::Interceptor* CreateServerInterceptor(ServerRpcInfo* info) override {
-    return new MetricsInterceptor(metrics_->ForMethod(info->method(), TypeName(info->type())));
+    return new MetricsInterceptor(metrics_->ForMethod(info->method()));
   }
 
  private:
@@ -95,8 +92,29 @@ GrpcServerMetrics::GrpcServerMetrics(Registry& registry)
                                     "Total number of gRPC stream messages sent by the server.",
                                     {"grpc_type", "grpc_service", "grpc_method"})) {}
 
-GrpcServerMetrics::MethodMetrics* GrpcServerMetrics::ForMethod(const std::string& full_method,
-                                                               const std::string& grpc_type) {
+GrpcServerMetrics::MethodMetrics* GrpcServerMetrics::ForMethod(const std::string& full_method) {
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = methods_.find(full_method);
+    if (it != methods_.end()) return it->second.get();
+  }
+  // Not pre-registered: counted only if it is a method compiled into this binary. Any
+  // other name comes from the caller, and a series per name would let a client grow the
+  // registry without bound (grpc-go does not intercept unknown methods either).
+  const size_t slash = full_method.rfind('/');
+  if (full_method.empty() || full_method[0] != '/' || slash == 0 || slash == std::string::npos) {
+    return nullptr;
+  }
+  const std::string dotted =
+      absl::StrCat(full_method.substr(1, slash - 1), ".", full_method.substr(slash + 1));
+  const google::protobuf::MethodDescriptor* method =
+      google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(dotted);
+  if (method == nullptr) return nullptr;
+  return Register(full_method, TypeOf(*method));
+}
+
+GrpcServerMetrics::MethodMetrics* GrpcServerMetrics::Register(const std::string& full_method,
+                                                              const std::string& grpc_type) {
   absl::MutexLock lock(&mu_);
   auto it = methods_.find(full_method);
   if (it != methods_.end()) return it->second.get();
@@ -125,16 +143,13 @@ GrpcServerMetrics::MethodMetrics* GrpcServerMetrics::ForMethod(const std::string
 void GrpcServerMetrics::PreRegisterService(const google::protobuf::ServiceDescriptor& service) {
   for (int i = 0; i < service.method_count(); ++i) {
     const google::protobuf::MethodDescriptor* method = service.method(i);
-    const char* type = method->client_streaming()
-                           ? (method->server_streaming() ? "bidi_stream" : "client_stream")
-                           : (method->server_streaming() ? "server_stream" : "unary");
-    ForMethod(absl::StrCat("/", service.full_name(), "/", method->name()), type);
+    Register(absl::StrCat("/", service.full_name(), "/", method->name()), TypeOf(*method));
   }
 }
 
 void GrpcServerMetrics::PreRegisterMethod(const std::string& full_method,
                                           const std::string& grpc_type) {
-  ForMethod(full_method, grpc_type);
+  Register(full_method, grpc_type);
 }
 
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>

@@ -2,6 +2,9 @@
 
 #include <httplib.h>
 
+#include <chrono>
+#include <thread>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
@@ -17,6 +20,9 @@ absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
         absl::StrCat("metrics address \"", address, "\" must be host:port"));
   }
   std::string host(address.substr(0, colon));
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {  // "[::]:9101"
+    host = host.substr(1, host.size() - 2);
+  }
   auto exposer = std::unique_ptr<MetricsHttpServer>(new MetricsHttpServer());
   exposer->server_ = std::make_unique<httplib::Server>();
   httplib::Server& server = *exposer->server_;
@@ -44,7 +50,16 @@ absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
     return absl::UnavailableError(absl::StrCat("cannot bind the metrics port ", address));
   }
   exposer->port_ = port;
-  exposer->thread_ = std::thread([&server] { server.listen_after_bind(); });
+  std::atomic<bool>& listener_done = exposer->listener_done_;
+  exposer->thread_ = std::thread([&server, &listener_done] {
+    server.listen_after_bind();
+    listener_done = true;
+  });
+  // httplib's stop() does nothing until the listener is running, so a Stop() right after
+  // Start() would leave the thread blocked in accept() and the join hanging.
+  while (!server.is_running() && !listener_done) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   return exposer;
 }
 

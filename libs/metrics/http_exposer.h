@@ -6,6 +6,7 @@
 #ifndef GONGKAI_LIBS_METRICS_HTTP_EXPOSER_H_
 #define GONGKAI_LIBS_METRICS_HTTP_EXPOSER_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
@@ -22,7 +23,10 @@ namespace gongkai::metrics {
 
 class MetricsHttpServer {
  public:
-  // "host:port"; port 0 picks a free port. UNAVAILABLE when it cannot bind.
+  // "host:port" or "[v6-host]:port"; port 0 picks a free port (see port()). Serving when
+  // this returns. INVALID_ARGUMENT for a malformed address, UNAVAILABLE when the port
+  // cannot be bound (also when another process holds it: no SO_REUSEPORT sharing).
+  // `registry` must outlive the server.
   static absl::StatusOr<std::unique_ptr<MetricsHttpServer>> Start(absl::string_view address,
                                                                   const Registry* registry);
   ~MetricsHttpServer();  // Stops.
@@ -34,6 +38,7 @@ class MetricsHttpServer {
   MetricsHttpServer() = default;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
+  std::atomic<bool> listener_done_{false};  // Set by thread_ when listening has ended.
   int port_ = 0;
 };
 

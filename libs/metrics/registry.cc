@@ -4,8 +4,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <set>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 
@@ -126,8 +128,12 @@ Histogram::Histogram(std::vector<double> upper_bounds)
 }
 
 void Histogram::Observe(double v) {
+  // First bound >= v (le is inclusive); NaN compares false everywhere, so it is counted
+  // in +Inf, as the Go client does.
   const size_t bucket =
-      std::lower_bound(upper_bounds_.begin(), upper_bounds_.end(), v) - upper_bounds_.begin();
+      std::isnan(v)
+          ? upper_bounds_.size()
+          : std::lower_bound(upper_bounds_.begin(), upper_bounds_.end(), v) - upper_bounds_.begin();
   counts_[bucket].fetch_add(1, std::memory_order_relaxed);
   sum_.Add(v);
 }
@@ -188,9 +194,25 @@ Registry::Entry& Registry::Declare(absl::string_view name, MetricType type, absl
       Fatal(absl::StrCat("invalid label name \"", label, "\" on ", name));
     }
   }
+  if (std::any_of(buckets.begin(), buckets.end(), [](double b) { return std::isnan(b); })) {
+    Fatal(absl::StrCat("buckets of ", name, " must not be NaN"));
+  }
   if (!std::is_sorted(buckets.begin(), buckets.end()) ||
       std::adjacent_find(buckets.begin(), buckets.end()) != buckets.end()) {
     Fatal(absl::StrCat("buckets of ", name, " must be strictly increasing"));
+  }
+  // A histogram `h` also writes h_bucket, h_sum and h_count: no other family may use
+  // those names, or the exposition would hold two families with the same series.
+  for (absl::string_view suffix : {"_bucket", "_sum", "_count"}) {
+    if (absl::EndsWith(name, suffix)) {
+      auto base = entries_.find(std::string(name.substr(0, name.size() - suffix.size())));
+      if (base != entries_.end() && base->second.type == MetricType::kHistogram) {
+        Fatal(absl::StrCat("metric ", name, " collides with histogram ", base->first));
+      }
+    }
+    if (type == MetricType::kHistogram && entries_.count(absl::StrCat(name, suffix)) != 0) {
+      Fatal(absl::StrCat("histogram ", name, " collides with metric ", name, suffix));
+    }
   }
   auto it = entries_.find(std::string(name));
   if (it != entries_.end()) {
@@ -227,6 +249,7 @@ Family<Gauge>& Registry::AddGauge(absl::string_view name, absl::string_view help
 Family<Histogram>& Registry::AddHistogram(absl::string_view name, absl::string_view help,
                                           std::vector<std::string> label_names,
                                           std::vector<double> buckets) {
+  if (!buckets.empty() && std::isinf(buckets.back()) && buckets.back() > 0) buckets.pop_back();
   absl::MutexLock lock(&mu_);
   Entry& e = Declare(name, MetricType::kHistogram, help, label_names, buckets);
   if (!e.histogram) {
@@ -243,6 +266,7 @@ void Registry::AddCollector(Collector collector) {
 std::string Registry::Serialize() const {
   // Rendered text per family name, so static and collected families sort together.
   std::map<std::string, std::string> rendered;
+  std::set<std::string> histogram_series;  // h_bucket, h_sum, h_count of every histogram.
   std::vector<Collector> collectors;
   {
     absl::MutexLock lock(&mu_);
@@ -263,6 +287,9 @@ std::string Registry::Serialize() const {
           absl::StrAppend(&out, " ", FormatValue(g->Value()), "\n");
         }
       } else if (e.histogram) {
+        for (const char* suffix : {"_bucket", "_sum", "_count"}) {
+          histogram_series.insert(absl::StrCat(name, suffix));
+        }
         for (const auto& [values, h] : e.histogram->Children()) {
           const Histogram::Snapshot s = h->Collect();
           for (size_t i = 0; i <= s.upper_bounds.size(); ++i) {
@@ -281,9 +308,20 @@ std::string Registry::Serialize() const {
       rendered[name] = std::move(out);
     }
   }
+  // A collector runs at scrape time, where aborting is not an option: a family it gets
+  // wrong (bad name or label, a name already taken, a histogram) is left out.
   for (const Collector& collector : collectors) {
-    for (const CollectedFamily& family : collector()) {
-      if (rendered.count(family.name) != 0 || !IsValidMetricName(family.name)) continue;
+    for (CollectedFamily& family : collector()) {
+      if (family.type == MetricType::kHistogram || !IsValidMetricName(family.name) ||
+          !std::all_of(family.label_names.begin(), family.label_names.end(),
+                       [](const std::string& l) { return IsValidLabelName(l); }) ||
+          rendered.count(family.name) != 0 || histogram_series.count(family.name) != 0) {
+        continue;
+      }
+      std::sort(family.samples.begin(), family.samples.end(),
+                [](const CollectedSample& a, const CollectedSample& b) {
+                  return a.label_values < b.label_values;
+                });
       std::string out;
       AppendHeader(out, family.name, family.help, family.type);
       for (const CollectedSample& sample : family.samples) {

@@ -14,7 +14,15 @@
 // in `_total`, business metrics carry the component prefix (`catalog_`), labels are
 // low-cardinality. Families are declared once per component (at startup), never per
 // request; declaring the same name twice with the same type, help and labels returns
-// the existing family, anything else is a programming error and aborts.
+// the existing family, anything else is a programming error and aborts (so does a name
+// that collides with a histogram's `_bucket`/`_sum`/`_count` series, and NaN buckets).
+// Conventions we hold to, which `promtool check metrics` also checks in the build:
+//   - snake_case; names `[a-zA-Z_:][a-zA-Z0-9_:]*` without colons (those are for
+//     recording rules); labels `[a-zA-Z_][a-zA-Z0-9_]*`, never starting with `__`;
+//   - the unit is a suffix in base units (`_seconds`, `_bytes`), never `_ms` or `_kb`;
+//   - counters end in `_total` and nothing else does; no family ends in `_bucket`,
+//     `_sum` or `_count`;
+//   - label values come from small fixed sets (a state, a code, a method), never ids.
 //
 // Thread-safe. Children returned by WithLabels() live as long as the registry, so hot
 // paths keep the reference and pay only an atomic add.
@@ -146,10 +154,15 @@ class Registry {
                               std::vector<std::string> label_names);
   Family<Gauge>& AddGauge(absl::string_view name, absl::string_view help,
                           std::vector<std::string> label_names);
+  // `buckets`: strictly increasing upper bounds; +Inf is implicit (a trailing +Inf is
+  // accepted and dropped).
   Family<Histogram>& AddHistogram(absl::string_view name, absl::string_view help,
                                   std::vector<std::string> label_names,
                                   std::vector<double> buckets);
-  // Called on every scrape; must be thread-safe and fast.
+  // Called on every scrape, without the registry lock held; must be thread-safe and
+  // fast. A family it returns with a bad name or label name, a name already taken or
+  // type kHistogram is left out of the output, and so is a sample with the wrong number
+  // of label values. Samples are written in label-value order.
   void AddCollector(Collector collector);
 
   // Text exposition format 0.0.4, families sorted by name.

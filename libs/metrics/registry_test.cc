@@ -1,5 +1,7 @@
 #include "libs/metrics/registry.h"
 
+#include <cmath>
+#include <limits>
 #include <thread>
 
 #include "gmock/gmock.h"
@@ -76,6 +78,71 @@ TEST(RegistryDeathTest, ConflictingDeclarationAborts) {
   EXPECT_DEATH(r.AddGauge("x_total", "X.", {"l"}), "declared twice");
   EXPECT_DEATH(r.AddGauge("bad-name", "X.", {}), "invalid metric name");
   EXPECT_DEATH(r.AddCounter("y_total", "Y.", {"a"}).WithLabels({}), "expected 1 label values");
+}
+
+TEST(RegistryTest, ExplicitInfBucketIsNotWrittenTwice) {
+  Registry r;
+  const double inf = std::numeric_limits<double>::infinity();
+  Histogram& h = r.AddHistogram("wait_seconds", "W.", {}, {1, inf}).WithLabels({});
+  h.Observe(0.5);
+  h.Observe(2);
+  EXPECT_EQ(r.Serialize(),
+            "# HELP wait_seconds W.\n"
+            "# TYPE wait_seconds histogram\n"
+            "wait_seconds_bucket{le=\"1\"} 1\n"
+            "wait_seconds_bucket{le=\"+Inf\"} 2\n"
+            "wait_seconds_sum 2.5\n"
+            "wait_seconds_count 2\n");
+  // The same family, declared with or without the trailing +Inf.
+  EXPECT_EQ(&r.AddHistogram("wait_seconds", "W.", {}, {1}),
+            &r.AddHistogram("wait_seconds", "W.", {}, {1, inf}));
+}
+
+TEST(RegistryTest, BoundaryValueIsInItsBucketAndNaNOnlyInInf) {
+  Registry r;
+  Histogram& h = r.AddHistogram("size_bytes", "S.", {}, {1, 2}).WithLabels({});
+  h.Observe(1);  // le is inclusive.
+  h.Observe(std::nan(""));
+  EXPECT_EQ(h.Collect().cumulative, (std::vector<uint64_t>{1, 1, 2}));
+  EXPECT_THAT(r.Serialize(), HasSubstr("size_bytes_sum NaN\n"));
+}
+
+TEST(RegistryDeathTest, NameCollidingWithHistogramSeriesAborts) {
+  Registry r;
+  r.AddHistogram("rpc_seconds", "R.", {}, {1});
+  EXPECT_DEATH(r.AddGauge("rpc_seconds_count", "C.", {}), "collides with histogram rpc_seconds");
+  r.AddCounter("queue_sum", "Q.", {});
+  EXPECT_DEATH(r.AddHistogram("queue", "Q.", {}, {1}), "collides with metric queue_sum");
+  EXPECT_DEATH(r.AddHistogram("nan_seconds", "N.", {}, {std::nan("")}), "must not be NaN");
+  EXPECT_DEATH(r.AddHistogram("down_seconds", "D.", {}, {2, 1}), "strictly increasing");
+}
+
+TEST(RegistryTest, CollectedFamiliesThatBreakTheFormatAreLeftOut) {
+  Registry r;
+  r.AddGauge("static_items", "Static.", {}).WithLabels({}).Set(1);
+  r.AddHistogram("lat_seconds", "L.", {}, {1});
+  r.AddCollector([] {
+    return std::vector<CollectedFamily>{
+        {"static_items", "Taken.", MetricType::kGauge, {}, {{{}, 2}}},
+        {"lat_seconds_count", "Taken by the histogram.", MetricType::kGauge, {}, {{{}, 3}}},
+        {"bad_label", "B.", MetricType::kGauge, {"bad-label"}, {{{"v"}, 4}}},
+        {"bad-name", "B.", MetricType::kGauge, {}, {{{}, 5}}},
+        {"pool_connections",
+         "Connections by state.",
+         MetricType::kGauge,
+         {"state"},
+         {{{"idle"}, 2}, {{"busy"}, 3}, {{"too", "many"}, 9}}}};
+  });
+  EXPECT_EQ(r.Serialize(),
+            "# HELP lat_seconds L.\n"
+            "# TYPE lat_seconds histogram\n"
+            "# HELP pool_connections Connections by state.\n"
+            "# TYPE pool_connections gauge\n"
+            "pool_connections{state=\"busy\"} 3\n"
+            "pool_connections{state=\"idle\"} 2\n"
+            "# HELP static_items Static.\n"
+            "# TYPE static_items gauge\n"
+            "static_items 1\n");
 }
 
 TEST(RegistryTest, ConcurrentIncrementsAreExact) {

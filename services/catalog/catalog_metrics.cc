@@ -58,4 +58,25 @@ void CatalogMetrics::Refresh(CatalogRepository& repository, absl::CivilDay today
   overdue_.Set(static_cast<double>(*overdue));
 }
 
+void RegisterDocumentCacheMetrics(metrics::Registry& registry, const DocumentCache& cache) {
+  registry.AddCollector([&cache] {
+    using metrics::CollectedFamily;
+    using metrics::MetricType;
+    const DocumentCacheStats s = cache.Stats();
+    auto one = [](const char* name, const char* help, MetricType type, int64_t value) {
+      return CollectedFamily{name, help, type, {}, {{{}, static_cast<double>(value)}}};
+    };
+    return std::vector<CollectedFamily>{
+        one("catalog_document_cache_hits_total", "Published documents served from memory.",
+            MetricType::kCounter, s.hits),
+        one("catalog_document_cache_misses_total", "Document reads that went to the database.",
+            MetricType::kCounter, s.misses),
+        one("catalog_document_cache_entries", "Published documents held in memory.",
+            MetricType::kGauge, s.entries),
+        one("catalog_document_cache_bytes", "Size of the documents held in memory.",
+            MetricType::kGauge, s.bytes),
+    };
+  });
+}
+
 }  // namespace gongkai::catalog

@@ -11,6 +11,7 @@
 
 #include "absl/time/civil_time.h"
 #include "libs/metrics/registry.h"
+#include "services/catalog/caching_repository.h"
 #include "services/catalog/catalog.h"
 #include "services/catalog/repository.h"
 
@@ -35,6 +36,10 @@ class CatalogMetrics final : public CatalogObserver {
   metrics::Counter& conversions_;
   metrics::Counter& refresh_errors_;
 };
+
+// catalog_document_cache_{hits,misses}_total, catalog_document_cache_{entries,bytes},
+// read at scrape time. `cache` must outlive the registry's scrapes.
+void RegisterDocumentCacheMetrics(metrics::Registry& registry, const DocumentCache& cache);
 
 }  // namespace gongkai::catalog
 

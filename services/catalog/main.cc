@@ -26,6 +26,7 @@
 #include "libs/log/log.h"
 #include "libs/server/db_metrics.h"
 #include "libs/server/grpc_server.h"
+#include "services/catalog/caching_repository.h"
 #include "services/catalog/catalog.h"
 #include "services/catalog/catalog_handler.h"
 #include "services/catalog/catalog_metrics.h"
@@ -43,6 +44,7 @@ struct CatalogConfig {
   auth::AuthConfig auth;
   std::string calendar_dir;
   absl::Duration metrics_refresh = absl::Seconds(15);
+  int64_t document_cache_bytes = 8 << 20;
 };
 
 CatalogConfig ReadConfig(int argc, char** argv) {
@@ -82,6 +84,8 @@ CatalogConfig ReadConfig(int argc, char** argv) {
   c.calendar_dir = reader.String("calendar_dir", "");
   c.metrics_refresh =
       reader.Duration("metrics_refresh", c.metrics_refresh, absl::Seconds(1), absl::Hours(1));
+  c.document_cache_bytes =
+      reader.Int("document_cache_bytes", c.document_cache_bytes, 0, int64_t{1} << 34);
   if (absl::Status s = c.db.Validate(); !s.ok()) reader.AddError(std::string(s.message()));
   config::ExitOnConfigError(reader.Finish(), kProgram);
   log::Level level = log::Level::kInfo;
@@ -151,7 +155,11 @@ int Run(int argc, char** argv) {
   metrics::Registry registry;
   server::RegisterDbPoolMetrics(registry, **pool);
   CatalogMetrics catalog_metrics(registry);
-  std::unique_ptr<CatalogRepository> repository = NewMysqlCatalogRepository(pool->get());
+  std::unique_ptr<CatalogRepository> mysql_repository = NewMysqlCatalogRepository(pool->get());
+  const DocumentCache* document_cache = nullptr;
+  std::unique_ptr<CatalogRepository> repository = NewCachingCatalogRepository(
+      mysql_repository.get(), static_cast<size_t>(config.document_cache_bytes), &document_cache);
+  RegisterDocumentCacheMetrics(registry, *document_cache);
   AllowAllReleaseGate release_gate;
   Catalog catalog(repository.get(), *calendar, &clock, &release_gate, &catalog_metrics);
   CatalogHandler handler(&catalog, authenticator->get());

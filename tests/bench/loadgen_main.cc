@@ -2,8 +2,8 @@
 //
 //   gongkai-loadgen health          --target=127.0.0.1:50051
 //   gongkai-loadgen get-document    --target=... --id=42 [--token=JWT]
-//   gongkai-loadgen create-document --target=... --token=JWT --unit-id=3
-//   gongkai-loadgen list-documents  --target=... [--key-area=9] [--after-id=500000]
+//   gongkai-loadgen create-document --target=... --token=JWT --unit_id=3
+//   gongkai-loadgen list-documents  --target=... [--key_area=9] [--after_id=500000]
 //   gongkai-loadgen search          --target=... --query=环境保护
 //   gongkai-loadgen seed            --target=... --token=ADMIN_JWT
 //

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -23,13 +24,15 @@ TEST(PythonInteropTest, PythonGrpcClientRoundTripsChineseTextAndReadsErrorDetail
       CatalogUnderTest::Start("python_interop");
   ASSERT_TRUE(catalog.ok()) << catalog.status();
   const std::string token = (*catalog)->Token("python-admin", std::nullopt, {"ADMIN"});
+  const std::string work_dir = absl::StrCat(::testing::TempDir(), "python_interop_", getpid());
   // The token goes through the environment, not argv, so it does not show in `ps`.
   const std::string command = absl::StrCat(
       "GONGKAI_INTEROP_TOKEN='", token, "' ", GONGKAI_PYTHON, " ", GONGKAI_PYTHON_CLIENT,
       " --address=", (*catalog)->service().grpc_address(), " --proto-dir=", GONGKAI_PROTO_DIR,
-      " --googleapis-dir=", GONGKAI_GOOGLEAPIS_PROTO_DIR, " --work-dir=", ::testing::TempDir(),
-      "python_interop_", getpid());
+      " --googleapis-dir=", GONGKAI_GOOGLEAPIS_PROTO_DIR, " --work-dir=", work_dir);
   const int rc = std::system(command.c_str());
+  std::error_code ignored;
+  std::filesystem::remove_all(work_dir, ignored);
   ASSERT_TRUE(WIFEXITED(rc)) << "python client did not exit normally: " << rc;
   EXPECT_EQ(WEXITSTATUS(rc), 0) << "python client failed; its output is above.\n"
                                 << (*catalog)->service().LogTail(20);

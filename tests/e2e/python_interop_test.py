@@ -76,6 +76,10 @@ def main():
     generate_stubs(args.proto_dir, args.googleapis_dir, args.work_dir)
 
     import grpc
+
+    # grpc/health/v1 is generated under the name of grpcio's own `grpc` package; let that
+    # package find the generated subpackage too.
+    grpc.__path__.append(os.path.join(args.work_dir, "grpc"))
     from gongkai.catalog.v1 import catalog_pb2, catalog_pb2_grpc
     from google.rpc import error_details_pb2, status_pb2
     from grpc.health.v1 import health_pb2, health_pb2_grpc

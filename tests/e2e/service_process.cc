@@ -75,7 +75,8 @@ absl::Status ServiceProcess::Spawn() {
   if (options_.env.count("PATH") == 0) {
     env_strings.push_back(absl::StrCat("PATH=", path != nullptr ? path : "/usr/bin:/bin"));
   }
-  for (const auto& [key, value] : options_.env) env_strings.push_back(absl::StrCat(key, "=", value));
+  for (const auto& [key, value] : options_.env)
+    env_strings.push_back(absl::StrCat(key, "=", value));
   std::vector<char*> envp;
   for (std::string& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
@@ -176,9 +177,8 @@ absl::Status ServiceProcess::WaitUntilListening(absl::Time deadline) {
     if (closed || Reaped()) {
       absl::SleepFor(absl::Milliseconds(50));  // Let the exit be reaped for the message.
       Reaped();
-      return absl::UnavailableError(
-          absl::StrCat("service exited before logging \"", message, "\" (wait status ",
-                       wait_status_, ")"));
+      return absl::UnavailableError(absl::StrCat("service exited before logging \"", message,
+                                                 "\" (wait status ", wait_status_, ")"));
     }
     absl::SleepFor(absl::Milliseconds(20));
   }
@@ -204,8 +204,9 @@ absl::Status ServiceProcess::WaitUntilServing(absl::Time deadline) {
     if (status.ok() && response.status() == grpc::health::v1::HealthCheckResponse::SERVING) {
       return absl::OkStatus();
     }
-    last = status.ok() ? grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status())
-                       : status.error_message();
+    last = status.ok()
+               ? grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status())
+               : status.error_message();
     absl::SleepFor(absl::Milliseconds(50));
   }
   return absl::DeadlineExceededError(
@@ -222,9 +223,8 @@ absl::StatusOr<int> ServiceProcess::Stop() {
     kill(pid_, SIGKILL);
     waitpid(pid_, &wait_status_, 0);
     exited_ = true;
-    stop_result_ = absl::DeadlineExceededError(
-        absl::StrCat("no exit within ", absl::FormatDuration(options_.shutdown_timeout),
-                     " of SIGTERM; killed"));
+    stop_result_ = absl::DeadlineExceededError(absl::StrCat(
+        "no exit within ", absl::FormatDuration(options_.shutdown_timeout), " of SIGTERM; killed"));
   } else if (WIFEXITED(wait_status_)) {
     stop_result_ = WEXITSTATUS(wait_status_);
   } else {

@@ -27,8 +27,8 @@
 
 #include <functional>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -44,8 +44,8 @@ namespace gongkai::e2e {
 class ServiceProcess {
  public:
   struct Options {
-    std::string binary;                     // Absolute path of the service binary.
-    std::vector<std::string> args;          // argv[1..].
+    std::string binary;                      // Absolute path of the service binary.
+    std::vector<std::string> args;           // argv[1..].
     std::map<std::string, std::string> env;  // The child's whole environment (plus PATH).
     // The "msg" of the JSON line that carries grpc_port and metrics_port.
     std::string listening_message = "catalog listening";

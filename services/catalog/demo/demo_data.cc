@@ -720,8 +720,8 @@ std::string DocumentBody(const DocumentSpec& document, int index) {
   } else if (absl::StrContains(kind, "报告") || kind == "说明") {
     body = absl::StrCat(
         Superior(drafter), "\n",
-        Paragraph(absl::StrCat("根据", area.basis, "和市人民政府工作部署，", issuer, "认真组织开展",
-                               subject, "相关工作。现将有关情况", kind == "说明" ? "说明" : "报告",
+        Paragraph(absl::StrCat("根据", area.basis, "和市人民政府工作部署，", issuer, "对", subject,
+                               "进行了认真梳理总结。现将有关情况", kind == "说明" ? "说明" : "报告",
                                "如下。")),
         Paragraph(absl::StrCat("一、基本情况。", m[0], "，各项工作总体进展顺利。")),
         Paragraph(

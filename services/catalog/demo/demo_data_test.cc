@@ -79,7 +79,9 @@ TEST(DemoDataTest, DocumentsReferToKnownUnitsAndHaveUniqueTitles) {
 TEST(DemoDataTest, PlansAreConsistentWithTheDisclosureRules) {
   for (const DocumentSpec& d : Documents()) {
     const bool undisclosed = d.attribute == v1::ON_REQUEST || d.attribute == v1::NOT_DISCLOSED;
-    if (d.target == Target::kPublished) EXPECT_EQ(d.attribute, v1::PROACTIVE) << d.title;
+    if (d.target == Target::kPublished) {
+      EXPECT_EQ(d.attribute, v1::PROACTIVE) << d.title;
+    }
     if (d.target == Target::kReturnedAtSubmission) {
       EXPECT_TRUE(d.attribute == v1::DISCLOSURE_ATTRIBUTE_UNSPECIFIED ||
                   (undisclosed && (d.reason[0] == '\0' || d.legal_basis[0] == '\0')))

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "libs/status/grpc_status.h"
 #include "libs/status/status_macros.h"
 
@@ -113,6 +114,7 @@ std::string LoadSummary::ToString() const {
   }
   absl::StrAppend(&line, "; catalog items ", catalog_items, " (", catalog_items_created, " new, ",
                   catalog_item_revisions, " revised); self-review ", self_review);
+  if (self_review_steps > 0) absl::StrAppend(&line, " [", self_review_steps, " steps this run]");
   absl::StrAppend(&line, NothingNew() ? " — nothing new was created" : "");
   return line;
 }
@@ -502,7 +504,10 @@ absl::Status DemoLoader::LoadSelfReview() {
   }
   if (review.state() == v1::SELF_REVIEW_OPEN) {
     bool all_decided = true;
-    for (const v1::SelfReviewEntry& entry : review.entries()) {
+    // A copy: each decision replaces `review`.
+    const std::vector<v1::SelfReviewEntry> entries(review.entries().begin(),
+                                                   review.entries().end());
+    for (const v1::SelfReviewEntry& entry : entries) {
       if (entry.decision() != v1::SELF_REVIEW_DECISION_UNSPECIFIED) continue;
       v1::DecideSelfReviewEntryRequest decide;
       decide.set_review_id(review.id());
@@ -537,9 +542,9 @@ absl::Status DemoLoader::LoadSelfReview() {
       Progress(absl::StrCat("completed self-review ", review.id()));
     }
   }
-  summary_.self_review =
-      absl::StrCat(label, " ", v1::SelfReviewState_Name(review.state()), " (kept ",
-                   review.kept_count(), ", converted ", review.converted_count(), ")");
+  summary_.self_review = absl::StrCat(
+      label, " ", absl::StripPrefix(v1::SelfReviewState_Name(review.state()), "SELF_REVIEW_"),
+      " (kept ", review.kept_count(), ", converted ", review.converted_count(), ")");
   return absl::OkStatus();
 }
 

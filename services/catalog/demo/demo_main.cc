@@ -4,8 +4,8 @@
 //
 //   gongkai-catalog-demo --target=127.0.0.1:50051 --token=<ADMIN JWT>
 //   gongkai-catalog-demo --target=127.0.0.1:50051 --token-file=admin.jwt
-//   gongkai-catalog-demo --target=127.0.0.1:50051 --secret-file=jwt-hs256.key \
-//       --issuer=gongkai-dev --audience=gongkai     # mints a token per demo user
+//   gongkai-catalog-demo --target=127.0.0.1:50051 --secret-file=jwt-hs256.key
+//       --issuer=gongkai-dev --audience=gongkai   (mints a token per demo user)
 //
 // Progress goes to stderr, one line per change; the summary line to stdout. Exit status:
 // 0 loaded (or already there), 1 a call failed (the message names the call, the item

@@ -1,0 +1,41 @@
+// A CatalogRepository decorator that keeps published documents in memory.
+//
+// A PUBLISHED document never changes (edits are only allowed in DRAFT and RETURNED,
+// and nothing moves a document out of PUBLISHED), so a cached copy can never be stale,
+// on this replica or any other: no invalidation is needed. Portals read published
+// documents far more often than anything else; the cache turns those reads into a
+// memory lookup. Everything else passes straight through.
+//
+// Bounded by the total size of the cached messages (least recently used first out).
+// Thread-safe.
+#ifndef GONGKAI_SERVICES_CATALOG_CACHING_REPOSITORY_H_
+#define GONGKAI_SERVICES_CATALOG_CACHING_REPOSITORY_H_
+
+#include <cstddef>
+#include <memory>
+
+#include "services/catalog/repository.h"
+
+namespace gongkai::catalog {
+
+struct DocumentCacheStats {
+  int64_t hits = 0;
+  int64_t misses = 0;
+  int64_t entries = 0;
+  int64_t bytes = 0;
+};
+
+class DocumentCache {
+ public:
+  virtual ~DocumentCache() = default;
+  virtual DocumentCacheStats Stats() const = 0;
+};
+
+// `inner` must outlive the result. `max_bytes` 0 disables caching.
+std::unique_ptr<CatalogRepository> NewCachingCatalogRepository(CatalogRepository* inner,
+                                                               size_t max_bytes,
+                                                               const DocumentCache** cache);
+
+}  // namespace gongkai::catalog
+
+#endif  // GONGKAI_SERVICES_CATALOG_CACHING_REPOSITORY_H_

@@ -1,0 +1,90 @@
+#include "services/catalog/caching_repository.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/catalog/mock_repository.h"
+
+namespace gongkai::catalog {
+namespace {
+
+using ::testing::_;
+using ::testing::Return;
+
+v1::Document Doc(int64_t id, v1::DocumentState state, size_t body_bytes = 10) {
+  v1::Document d;
+  d.set_id(id);
+  d.set_state(state);
+  d.set_body(std::string(body_bytes, 'x'));
+  return d;
+}
+
+TEST(CachingRepositoryTest, PublishedDocumentsAreReadOnce) {
+  MockCatalogRepository inner;
+  EXPECT_CALL(inner, GetDocument(1)).Times(1).WillOnce(Return(Doc(1, v1::PUBLISHED)));
+  const DocumentCache* cache = nullptr;
+  auto repo = NewCachingCatalogRepository(&inner, 1 << 20, &cache);
+  EXPECT_EQ(repo->GetDocument(1)->id(), 1);
+  EXPECT_EQ(repo->GetDocument(1)->id(), 1);
+  EXPECT_EQ(cache->Stats().hits, 1);
+  EXPECT_EQ(cache->Stats().misses, 1);
+}
+
+TEST(CachingRepositoryTest, UnpublishedDocumentsAreNeverCached) {
+  MockCatalogRepository inner;
+  EXPECT_CALL(inner, GetDocument(2))
+      .Times(2)
+      .WillOnce(Return(Doc(2, v1::APPROVED)))
+      .WillOnce(Return(Doc(2, v1::PUBLISHED)));
+  auto repo = NewCachingCatalogRepository(&inner, 1 << 20, nullptr);
+  EXPECT_EQ(repo->GetDocument(2)->state(), v1::APPROVED);
+  EXPECT_EQ(repo->GetDocument(2)->state(), v1::PUBLISHED);  // Read again: now published.
+}
+
+TEST(CachingRepositoryTest, ErrorsAreNotCached) {
+  MockCatalogRepository inner;
+  EXPECT_CALL(inner, GetDocument(3))
+      .Times(2)
+      .WillRepeatedly(Return(absl::UnavailableError("db down")));
+  auto repo = NewCachingCatalogRepository(&inner, 1 << 20, nullptr);
+  EXPECT_FALSE(repo->GetDocument(3).ok());
+  EXPECT_FALSE(repo->GetDocument(3).ok());
+}
+
+TEST(CachingRepositoryTest, LeastRecentlyUsedIsEvictedWithinTheByteBudget) {
+  MockCatalogRepository inner;
+  for (int id = 1; id <= 5; ++id) {
+    ON_CALL(inner, GetDocument(id)).WillByDefault(Return(Doc(id, v1::PUBLISHED, 1000)));
+  }
+  // 1..5 once each, then 2 again after its eviction.
+  EXPECT_CALL(inner, GetDocument(_)).Times(6);
+  const DocumentCache* cache = nullptr;
+  auto repo = NewCachingCatalogRepository(&inner, 4500, &cache);  // Room for four.
+  for (int id = 1; id <= 4; ++id) ASSERT_TRUE(repo->GetDocument(id).ok());
+  ASSERT_TRUE(repo->GetDocument(1).ok());  // Hit: 1 is now the most recent, 2 the least.
+  ASSERT_TRUE(repo->GetDocument(5).ok());  // Evicts 2.
+  ASSERT_TRUE(repo->GetDocument(1).ok());  // Hit.
+  ASSERT_TRUE(repo->GetDocument(2).ok());  // Miss.
+  EXPECT_LE(cache->Stats().bytes, 4500);
+  EXPECT_EQ(cache->Stats().entries, 4);
+  EXPECT_EQ(cache->Stats().hits, 2);
+}
+
+TEST(CachingRepositoryTest, AHugeDocumentDoesNotFlushTheCache) {
+  MockCatalogRepository inner;
+  EXPECT_CALL(inner, GetDocument(9)).Times(2).WillRepeatedly(Return(Doc(9, v1::PUBLISHED, 5000)));
+  const DocumentCache* cache = nullptr;
+  auto repo = NewCachingCatalogRepository(&inner, 8000, &cache);
+  ASSERT_TRUE(repo->GetDocument(9).ok());
+  ASSERT_TRUE(repo->GetDocument(9).ok());
+  EXPECT_EQ(cache->Stats().entries, 0);
+}
+
+TEST(CachingRepositoryTest, OtherCallsPassThrough) {
+  MockCatalogRepository inner;
+  EXPECT_CALL(inner, CountOverdue(absl::CivilDay(2026, 1, 5))).WillOnce(Return(7));
+  auto repo = NewCachingCatalogRepository(&inner, 1 << 20, nullptr);
+  EXPECT_EQ(*repo->CountOverdue(absl::CivilDay(2026, 1, 5)), 7);
+}
+
+}  // namespace
+}  // namespace gongkai::catalog
