@@ -460,7 +460,7 @@ class MysqlCatalogRepository final : public CatalogRepository {
       sql += " AND t0.document_id < ?";
       params.emplace_back(page.after_id);
     }
-    absl::StrAppend(&sql, " ORDER BY t0.document_id DESC LIMIT ", page.limit);
+    absl::StrAppend(&sql, " ORDER BY t0.document_id DESC LIMIT ", std::max(1, page.limit));
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
     ASSIGN_OR_RETURN(db::ResultSet rows, conn->Query(sql, params));
     return MapRows<v1::Document>(rows, DocumentFromRow);

@@ -62,7 +62,7 @@ struct DocumentFilter {
   v1::KeyArea key_area = v1::KEY_AREA_UNSPECIFIED;
   v1::DisclosureAttribute attribute = v1::DISCLOSURE_ATTRIBUTE_UNSPECIFIED;
   v1::DocumentState state = v1::DOCUMENT_STATE_UNSPECIFIED;
-  // Inclusive bounds on the creation time.
+  // Creation time in [created_from, created_before).
   std::optional<absl::Time> created_from;
   std::optional<absl::Time> created_before;
   // Only PROACTIVE, unpublished documents whose publication was due before this day.
