@@ -12,6 +12,7 @@
 #include "libs/log/log.h"
 #include "libs/metrics/process_metrics.h"
 #include "libs/server/access_log_interceptor.h"
+#include "libs/server/request_decode_interceptor.h"
 
 namespace gongkai::server {
 
@@ -48,7 +49,11 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
     builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
                                 config.max_polling_threads);
   }
+  // Order matters for PRE_SEND_STATUS: the decode fix-up runs first, so the metrics and
+  // the access log record the status the client actually receives.
+  InstallProtobufLogHandler();
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> factories;
+  factories.push_back(std::make_unique<RequestDecodeInterceptorFactory>());
   factories.push_back(server->grpc_metrics_->NewInterceptorFactory());
   factories.push_back(std::make_unique<AccessLogInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(factories));

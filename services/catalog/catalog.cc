@@ -195,9 +195,14 @@ absl::StatusOr<v1::Unit> Catalog::CreateUnit(const Principal& caller,
   to_store.set_level(unit.level());
   to_store.set_parent_id(unit.parent_id());
   *to_store.mutable_create_time() = ToTimestamp(clock_->Now());
-  return IdempotentCreate<v1::Unit>(
+  absl::StatusOr<v1::Unit> created = IdempotentCreate<v1::Unit>(
       *repository_, KeyFor(caller, "CreateUnit", request.request_id()),
       [&](const IdempotencyKey* key) { return repository_->CreateUnit(to_store, key); });
+  if (created.status().code() == absl::StatusCode::kAlreadyExists) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("unit code \"", unit.code(), "\" is already used by another unit"));
+  }
+  return created;
 }
 
 absl::StatusOr<v1::Unit> Catalog::GetUnit(const Principal&, const v1::GetUnitRequest& request) {
@@ -765,9 +770,14 @@ absl::StatusOr<v1::Category> Catalog::CreateCategory(const Principal& caller,
   }
   v1::Category to_store = category;
   to_store.clear_id();
-  return IdempotentCreate<v1::Category>(
+  absl::StatusOr<v1::Category> created = IdempotentCreate<v1::Category>(
       *repository_, KeyFor(caller, "CreateCategory", request.request_id()),
       [&](const IdempotencyKey* key) { return repository_->CreateCategory(to_store, key); });
+  if (created.status().code() == absl::StatusCode::kAlreadyExists) {
+    return absl::AlreadyExistsError(absl::StrCat("category code \"", category.code(),
+                                                 "\" is already used by another category"));
+  }
+  return created;
 }
 
 absl::StatusOr<v1::ListCategoriesResponse> Catalog::ListCategories(

@@ -82,6 +82,7 @@ CATALOG_PID=""
 SAMPLER_PID=""
 BROKEN=()         # what broke; any entry makes the exit status 1
 RESULT_ROWS=()    # "figure|value|target|verdict" for the final table
+NOTES=()          # lines printed under the table
 
 cleanup() {
   local rc=$?
@@ -103,6 +104,7 @@ broken() {
 
 # row FIGURE VALUE TARGET VERDICT
 row() { RESULT_ROWS+=("$1|$2|$3|$4"); }
+note() { NOTES+=("$*"); }
 
 # at_least VALUE LIMIT / at_most VALUE LIMIT: "met" or "MISSED" (floats).
 at_least() { awk -v v="$1" -v l="$2" 'BEGIN { print (v + 0 >= l + 0) ? "met" : "MISSED" }'; }
@@ -255,26 +257,38 @@ stop_sampler() {
 
 # ---------------------------------------------------------------------------- load
 
-# load NAME LOADGEN_ARGS...: runs gongkai-loadgen against the service, sets RPS, P50,
-# P90, P99 (ms) from its RESULT line; records a broken run.
-RPS=0 P50=0 P90=0 P99=0
+# CPU time (user + system) a process has used, in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+CLK_TCK=$(getconf CLK_TCK)
+
+# load NAME LOADGEN_ARGS...: runs gongkai-loadgen against the service and sets RPS,
+# P50, P90, P99 (ms) from its RESULT line, and CPU: the service's and MariaDB's CPU
+# time per call ("catalog N µs + db M µs"); records a broken run.
+RPS=0 P50=0 P90=0 P99=0 CPU=""
 load() {
-  local name=$1 out="$RUN_DIR/load-$1.txt" rc=0 result
+  local name=$1 out="$RUN_DIR/load-$1.txt" rc=0 result db_pid cat0 db0 cat1 db1 completed
   shift
   log "load: $name"
+  db_pid=$(mariadb_pid "$BENCH_MARIADB")
+  cat0=$(cpu_ticks "$CATALOG_PID") db0=$(cpu_ticks "$db_pid")
   "$LOADGEN_BIN" "$@" --target="$CATALOG_GRPC" --duration="$DURATION" --warmup="$WARMUP" \
     >"$out" 2>&1 || rc=$?
+  cat1=$(cpu_ticks "$CATALOG_PID") db1=$(cpu_ticks "$db_pid")
   sed 's/^/    /' "$out" >&2
-  RPS=0 P50=0 P90=0 P99=0
+  RPS=0 P50=0 P90=0 P99=0 CPU=""
   if ! result=$(grep '^RESULT ' "$out"); then
     broken "$name: the load generator failed (exit $rc)"
     return 0
   fi
   ((rc == 0)) || broken "$name: calls failed under load ($(grep -m1 'first error' "$out" || true))"
-  RPS=$(sed -E 's/.* rps=([0-9.]+).*/\1/' <<<"$result")
-  P50=$(sed -E 's/.* p50_ms=([0-9.]+).*/\1/' <<<"$result")
-  P90=$(sed -E 's/.* p90_ms=([0-9.]+).*/\1/' <<<"$result")
-  P99=$(sed -E 's/.* p99_ms=([0-9.]+).*/\1/' <<<"$result")
+  field() { sed -E "s/.* $1=([0-9.]+).*/\1/" <<<"$result"; }
+  RPS=$(field rps) P50=$(field p50_ms) P90=$(field p90_ms) P99=$(field p99_ms)
+  completed=$(field completed)
+  # The probe calls before the run are a handful; ignored.
+  CPU=$(awk -v c=$((cat1 - cat0)) -v d=$((db1 - db0)) -v n="$completed" -v hz="$CLK_TCK" \
+    'BEGIN { if (n > 0) printf "CPU/call: catalog %.0f µs + db %.0f µs", c * 1e6 / hz / n, d * 1e6 / hz / n }')
+  log "$name: $CPU"
+  note "$name: $RPS calls/s, p50 $P50 ms, p90 $P90 ms, p99 $P99 ms; $CPU"
 }
 
 mint() {
@@ -284,9 +298,9 @@ mint() {
 
 # sysbench_insert THREADS: durable single-row INSERTs (autocommit) per second on a
 # scratch database of the same MariaDB; sets SB_TPS.
-SB_TPS=0
+SB_TPS=0 SB_CPU=""
 sysbench_insert() {
-  local threads=$1 out="$RUN_DIR/sysbench.txt" password
+  local threads=$1 out="$RUN_DIR/sysbench.txt" password db_pid db0 db1 events
   password=$(cat "$DB_PASSWORD_FILE")
   recreate_database bench_sysbench
   local common=(--db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$DB_PORT"
@@ -294,15 +308,20 @@ sysbench_insert() {
     --tables=1 --table-size=10000)
   log "sysbench oltp_insert, $threads threads"
   # sysbench 1.0 has no warm-up option: a short unmeasured run first.
+  db_pid=$(mariadb_pid "$BENCH_MARIADB")
   if ! sysbench oltp_insert "${common[@]}" prepare >"$out" 2>&1 ||
     ! sysbench oltp_insert "${common[@]}" --threads="$threads" --time=2 run >/dev/null 2>&1 ||
-    ! sysbench oltp_insert "${common[@]}" --threads="$threads" \
-      --time="$(seconds_of "$DURATION")" run >"$out" 2>&1; then
+    ! { db0=$(cpu_ticks "$db_pid") && sysbench oltp_insert "${common[@]}" --threads="$threads" \
+      --time="$(seconds_of "$DURATION")" run >"$out" 2>&1 && db1=$(cpu_ticks "$db_pid"); }; then
     show_log_tail "$out"
     broken "sysbench oltp_insert failed"
     SB_TPS=0
   else
     SB_TPS=$(awk '/transactions:/ { gsub(/[(]/, "", $3); print $3 }' "$out")
+    events=$(awk '/transactions:/ { print $2 }' "$out")
+    SB_CPU=$(awk -v d=$((db1 - db0)) -v n="$events" -v hz="$CLK_TCK" \
+      'BEGIN { if (n > 0) printf "CPU/insert: db %.0f µs", d * 1e6 / hz / n }')
+    note "sysbench oltp_insert: $SB_TPS inserts/s, $threads threads; $SB_CPU"
     grep -E 'transactions:|95th|avg:' "$out" | sed 's/^/    /' >&2
   fi
   mariadb_sql "$BENCH_MARIADB" <<<'DROP DATABASE IF EXISTS bench_sysbench;' || true
@@ -331,6 +350,9 @@ phase_service() {
   idle_kb=$(proc_kb VmRSS)
   metrics_kb=$(metrics_rss_kb || echo 0)
   log "idle resident memory: VmRSS $(mib "$idle_kb") MiB, /metrics $(mib "$metrics_kb") MiB"
+  note "catalog idle: VmRSS $(mib "$idle_kb") MiB = RssAnon $(mib "$(proc_kb RssAnon)") MiB" \
+    "(heap, stacks) + RssFile $(mib "$(proc_kb RssFile)") MiB (mapped binary and shared" \
+    "libraries), $(proc_kb Threads) threads"
 
   start_sampler
   local shape=(--threads="$THREADS" --channels="$CHANNELS" --concurrency="$CONCURRENCY")
@@ -436,7 +458,7 @@ FROM information_schema.tables WHERE table_schema = 'bench_docs'
   AND table_name IN ('documents', 'document_terms');
 SQL
   )
-  sed 's/^/    /' <<<"$sizes" >&2
+  printf '%s\n' "$sizes" | sed 's/^/    /' >&2
   start_catalog bench_docs "$RUN_DIR/catalog-scale.log"
   sleep 2
   local idle_kb
@@ -474,11 +496,15 @@ print_table() {
   local line figure value target verdict
   echo
   echo "gongkai bench — $(date -u +%FT%TZ) — $(nproc) cores, $(uname -r)"
-  printf '%-52s %-40s %-16s %s\n' FIGURE VALUE TARGET VERDICT
+  printf '%-48s %-44s %-16s %s\n' FIGURE VALUE TARGET VERDICT
   for line in "${RESULT_ROWS[@]}"; do
     IFS='|' read -r figure value target verdict <<<"$line"
-    printf '%-52s %-40s %-16s %s\n' "$figure" "$value" "$target" "$verdict"
+    printf '%-48s %-44s %-16s %s\n' "$figure" "$value" "$target" "$verdict"
   done
+  if ((${#NOTES[@]})); then
+    echo
+    printf '  %s\n' "${NOTES[@]}"
+  fi
   if ((${#BROKEN[@]})); then
     echo
     echo "BROKEN:"

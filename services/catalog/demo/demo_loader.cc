@@ -141,15 +141,18 @@ absl::StatusOr<Response> DemoLoader::Call(grpc::Status (Stub::*method)(grpc::Cli
   const grpc::Status status = (stub_->*method)(&context, request, &response);
   if (status.ok()) return response;
   const absl::Status error = FromGrpcStatus(status);
-  return absl::Status(
-      error.code(),
-      absl::StrCat(rpc, " ", what, " as ", actor.subject, " (", actor.role,
-                   ") failed: ", absl::StatusCodeToString(error.code()), ": ", error.message()));
+  // With one token for everything the actor is only notional; do not name it.
+  const std::string as =
+      tokens_->SingleIdentity() ? "" : absl::StrCat(" as ", actor.subject, " (", actor.role, ")");
+  return absl::Status(error.code(),
+                      absl::StrCat(rpc, " ", what, as, " failed: ",
+                                   absl::StatusCodeToString(error.code()), ": ", error.message()));
 }
 
 absl::StatusOr<LoadSummary> DemoLoader::Load() {
   summary_ = LoadSummary{};
   RETURN_IF_ERROR(CheckCategories());
+  RETURN_IF_ERROR(CheckAccess());
   RETURN_IF_ERROR(LoadUnits());
   RETURN_IF_ERROR(LoadDocuments());
   RETURN_IF_ERROR(LoadCatalogItems());
@@ -207,6 +210,23 @@ absl::Status DemoLoader::CheckCategories() {
     return absl::FailedPreconditionError("catalog category 1 (BASIC) is missing");
   }
   return absl::OkStatus();
+}
+
+// Looking for existing documents needs to see unpublished ones too; a token that cannot
+// would make the loader create duplicates of drafts it does not see.
+absl::Status DemoLoader::CheckAccess() {
+  v1::ListDocumentsRequest request;
+  request.set_state(v1::DRAFT);
+  request.set_page_size(1);
+  request.set_omit_body(true);
+  absl::StatusOr<v1::ListDocumentsResponse> response =
+      Call(&Stub::ListDocuments, "ListDocuments", Office(), request, "(unpublished documents)");
+  if (response.status().code() == absl::StatusCode::kPermissionDenied) {
+    return absl::PermissionDeniedError(
+        absl::StrCat(response.status().message(),
+                     " — the loader needs a token with role ADMIN (or OFFICE) for --token"));
+  }
+  return response.status();
 }
 
 // ---- Units --------------------------------------------------------------------------------

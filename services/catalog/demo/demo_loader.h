@@ -77,6 +77,7 @@ class DemoLoader {
                                 const std::string& what);
 
   absl::Status CheckCategories();
+  absl::Status CheckAccess();
   absl::Status LoadUnits();
   absl::Status LoadDocuments();
   absl::Status LoadCatalogItems();
