@@ -370,7 +370,8 @@ TEST_F(CatalogE2eTest, DuplicateUnitCodeIsAlreadyExists) {
   again.mutable_unit()->set_name("另一个单位");
   again.mutable_unit()->set_level(v1::UNIT_LEVEL_COUNTY);
   EXPECT_THAT(Call(&Stub::CreateUnit, admin_, again),
-              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("duplicate")));
+              StatusIs(absl::StatusCode::kAlreadyExists,
+                       HasSubstr("unit code \"" + unit.code() + "\" is already used")));
 }
 
 TEST_F(CatalogE2eTest, AnonymousCreateUnitIsUnauthenticatedAndStaffIsPermissionDenied) {
@@ -647,6 +648,10 @@ TEST_F(CatalogE2eTest, TitleThatIsNotUtf8IsInvalidArgumentNamingTheField) {
   EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("document.title")));
   EXPECT_THAT(ViolatedFields(status), Contains("document.title"));
   EXPECT_THAT(CountAllDocuments(), db::testing::IsOkAndHolds(before));
+  // protobuf's own complaint about the bytes reaches the log as JSON, like every line.
+  for (const std::string& line : catalog_->service().LogLines()) {
+    EXPECT_TRUE(nlohmann::json::accept(line)) << "not a JSON log line: " << line;
+  }
 }
 
 // ---- Idempotency -----------------------------------------------------------------------------
