@@ -61,7 +61,9 @@ mariadb_start() {
     </dev/null >>"$dir/mariadb.log" 2>&1 &
   local deadline=$((SECONDS + 60)) pid=""
   while ! mariadb_ping "$dir"; do
-    [[ -n $pid ]] || read -r pid <"$dir/mariadbd.launch-pid" 2>/dev/null || true
+    if [[ -z $pid && -s $dir/mariadbd.launch-pid ]]; then
+      read -r pid <"$dir/mariadbd.launch-pid" || true
+    fi
     if [[ -n $pid ]] && ! process_running "$pid"; then
       show_log_tail "$dir/mariadb.log"
       die "MariaDB exited during start; see $dir/mariadb.log"
