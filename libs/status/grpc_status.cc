@@ -5,13 +5,37 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/match.h"
 #include "google/rpc/status.pb.h"
+#include "libs/log/log.h"
 
 namespace gongkai {
+
+namespace {
+
+// Codes whose message comes from inside (driver texts, SQL, host names): the caller
+// gets a generic sentence, the log keeps the detail.
+const char* GenericMessageFor(absl::StatusCode code) {
+  switch (code) {
+    case absl::StatusCode::kInternal:
+    case absl::StatusCode::kUnknown:
+    case absl::StatusCode::kDataLoss:
+      return "internal error; the server log has the details";
+    case absl::StatusCode::kUnavailable:
+      return "the service is temporarily unavailable; retry with backoff";
+    default:
+      return nullptr;
+  }
+}
+
+}  // namespace
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   const auto code = static_cast<grpc::StatusCode>(status.code());
-  const std::string message(status.message());
+  std::string message(status.message());
+  if (const char* generic = GenericMessageFor(status.code())) {
+    GK_LOG(ERROR, "call failed").With("status", status);
+    message = generic;
+  }
   google::rpc::Status rpc_status;
   rpc_status.set_code(static_cast<int>(status.code()));
   rpc_status.set_message(message);

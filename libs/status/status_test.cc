@@ -12,6 +12,7 @@ namespace gongkai {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 absl::StatusOr<int> Half(int n) {
   if (n % 2 != 0) return absl::InvalidArgumentError("odd");
@@ -69,6 +70,16 @@ TEST(GrpcStatusTest, RoundTripKeepsCodeMessageAndDetails) {
   EXPECT_EQ(back.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(back.message(), "review not passed");
   EXPECT_TRUE(back.GetPayload(kPreconditionFailureTypeUrl).has_value());
+}
+
+TEST(GrpcStatusTest, InternalDetailsStayInsideTheServer) {
+  grpc::Status g = ToGrpcStatus(absl::InternalError("MySQL error 1146: table x [sql: SELECT ...]"));
+  EXPECT_EQ(g.error_code(), grpc::StatusCode::INTERNAL);
+  EXPECT_THAT(g.error_message(), Not(HasSubstr("SELECT")));
+  grpc::Status u = ToGrpcStatus(absl::UnavailableError("Can't connect to server on '10.1.2.3'"));
+  EXPECT_EQ(u.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(u.error_message(), HasSubstr("retry"));
+  EXPECT_THAT(u.error_message(), Not(HasSubstr("10.1.2.3")));
 }
 
 TEST(GrpcStatusTest, PlainErrorHasNoDetails) {

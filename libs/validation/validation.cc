@@ -48,6 +48,17 @@ size_t Utf8Length(absl::string_view s) {
   return n;
 }
 
+std::string TruncateUtf8(absl::string_view text, size_t max_chars) {
+  size_t chars = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      if (chars == max_chars) return std::string(text.substr(0, i));
+      ++chars;
+    }
+  }
+  return std::string(text);
+}
+
 void CheckText(FieldViolations& violations, absl::string_view field, absl::string_view value,
                const TextLimits& limits) {
   const std::string name(field);
@@ -57,9 +68,9 @@ void CheckText(FieldViolations& violations, absl::string_view field, absl::strin
   }
   const size_t chars = Utf8Length(value);
   if (chars < limits.min_chars) {
-    violations.Add(name, limits.min_chars == 1
-                             ? std::string("is required")
-                             : absl::StrCat("must have at least ", limits.min_chars, " characters"));
+    violations.Add(name, limits.min_chars == 1 ? std::string("is required")
+                                               : absl::StrCat("must have at least ",
+                                                              limits.min_chars, " characters"));
     return;
   }
   if (limits.max_chars > 0 && chars > limits.max_chars) {
@@ -68,8 +79,8 @@ void CheckText(FieldViolations& violations, absl::string_view field, absl::strin
     return;
   }
   if (limits.max_bytes > 0 && value.size() > limits.max_bytes) {
-    violations.Add(name, absl::StrCat("must be at most ", limits.max_bytes, " bytes (is ",
-                                      value.size(), ")"));
+    violations.Add(
+        name, absl::StrCat("must be at most ", limits.max_bytes, " bytes (is ", value.size(), ")"));
     return;
   }
   for (char c : value) {
@@ -97,8 +108,7 @@ void CheckId(FieldViolations& violations, absl::string_view field, int64_t value
   }
 }
 
-void CheckRequestId(FieldViolations& violations, absl::string_view field,
-                    absl::string_view value) {
+void CheckRequestId(FieldViolations& violations, absl::string_view field, absl::string_view value) {
   if (value.size() > 128) {
     violations.Add(std::string(field), "must have at most 128 characters");
     return;

@@ -22,6 +22,9 @@ bool IsValidUtf8(absl::string_view text);
 // Number of code points in valid UTF-8 text.
 size_t Utf8Length(absl::string_view text);
 
+// The first `max_chars` code points of valid UTF-8 `text` (never cuts a character).
+std::string TruncateUtf8(absl::string_view text, size_t max_chars);
+
 struct TextLimits {
   size_t min_chars = 0;  // 1 makes the field required.
   size_t max_chars = 0;  // In characters (code points).
@@ -43,8 +46,7 @@ void CheckEnum(FieldViolations& violations, absl::string_view field, int value,
 void CheckId(FieldViolations& violations, absl::string_view field, int64_t value, bool required);
 
 // A client request id for idempotency: empty, or 1–128 printable ASCII characters.
-void CheckRequestId(FieldViolations& violations, absl::string_view field,
-                    absl::string_view value);
+void CheckRequestId(FieldViolations& violations, absl::string_view field, absl::string_view value);
 
 }  // namespace gongkai::validation
 

@@ -19,9 +19,9 @@ std::vector<std::string> Fields(const FieldViolations& v) {
 
 TEST(ValidationTest, Utf8RulesRejectOverlongAndSurrogates) {
   EXPECT_TRUE(IsValidUtf8("政务公开 ok"));
-  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));          // Overlong '/'.
-  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));      // Surrogate U+D800.
-  EXPECT_FALSE(IsValidUtf8("\xE6\x94"));          // Truncated.
+  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));      // Overlong '/'.
+  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));  // Surrogate U+D800.
+  EXPECT_FALSE(IsValidUtf8("\xE6\x94"));      // Truncated.
   EXPECT_EQ(Utf8Length("政务ab"), 4u);
 }
 
@@ -30,13 +30,23 @@ TEST(ValidationTest, TextLimitsCountCharactersNotBytes) {
   CheckText(v, "title", "", {.min_chars = 1, .max_chars = 3});
   CheckText(v, "name", "政务公开", {.min_chars = 1, .max_chars = 3});
   CheckText(v, "ok", "政务公", {.min_chars = 1, .max_chars = 3});
-  CheckText(v, "ctl", "a\x01" "b", {.max_chars = 10});
+  CheckText(v, "ctl",
+            "a\x01"
+            "b",
+            {.max_chars = 10});
   CheckText(v, "body", "line1\nline2", {.max_chars = 100, .allow_newlines = true});
   CheckText(v, "bytes", "政务", {.max_chars = 10, .max_bytes = 5});
-  EXPECT_THAT(Fields(v), ElementsAre("title: is required",
-                                     "name: must have at most 3 characters (has 4)",
-                                     "ctl: must not contain control characters",
-                                     "bytes: must be at most 5 bytes (is 6)"));
+  EXPECT_THAT(Fields(v),
+              ElementsAre("title: is required", "name: must have at most 3 characters (has 4)",
+                          "ctl: must not contain control characters",
+                          "bytes: must be at most 5 bytes (is 6)"));
+}
+
+TEST(ValidationTest, TruncationNeverCutsACharacter) {
+  EXPECT_EQ(TruncateUtf8("政务公开", 2), "政务");
+  EXPECT_EQ(TruncateUtf8("ab政务", 3), "ab政");
+  EXPECT_EQ(TruncateUtf8("short", 10), "short");
+  EXPECT_EQ(TruncateUtf8("政务", 0), "");
 }
 
 TEST(ValidationTest, EnumsIdsAndRequestIds) {
@@ -48,9 +58,9 @@ TEST(ValidationTest, EnumsIdsAndRequestIds) {
   CheckId(v, "e", -1, false);
   CheckRequestId(v, "f", "has space");
   CheckRequestId(v, "g", "9f1c-ok");
-  EXPECT_THAT(Fields(v), ElementsAre("a: has unknown value 9", "b: is required",
-                                     "d: must be a positive id", "e: must not be negative",
-                                     "f: must be printable ASCII without spaces"));
+  EXPECT_THAT(Fields(v),
+              ElementsAre("a: has unknown value 9", "b: is required", "d: must be a positive id",
+                          "e: must not be negative", "f: must be printable ASCII without spaces"));
 }
 
 }  // namespace

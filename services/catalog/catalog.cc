@@ -155,6 +155,37 @@ std::string TrimPage(std::vector<T>& rows, int page_size, absl::string_view fing
   return pagination::EncodePageToken(id_of(rows.back()), fingerprint);
 }
 
+// Largest list response: most clients accept 4 MiB by default, and bodies may be
+// up to 1 MB each, so a page ends early (with a page token) rather than overflowing.
+constexpr size_t kMaxListResponseBytes = 3 << 20;
+
+// Like TrimPage, and also ends the page before the responses passes the byte budget
+// (always keeping at least one document).
+std::string TrimDocumentPage(std::vector<v1::Document>& rows, int page_size,
+                             absl::string_view fingerprint) {
+  size_t bytes = 0;
+  size_t keep = 0;
+  while (keep < rows.size() && keep < static_cast<size_t>(page_size)) {
+    bytes += rows[keep].ByteSizeLong();
+    if (keep > 0 && bytes > kMaxListResponseBytes) break;
+    ++keep;
+  }
+  if (keep == rows.size()) return "";
+  rows.resize(keep);
+  return pagination::EncodePageToken(rows.back().id(), fingerprint);
+}
+
+// What only the drafting unit, the office and inspectors see of a published document:
+// review notes, who drafted and reviewed, why it was once withheld or returned.
+void RedactForOutsiders(v1::Document& d) {
+  d.clear_review_note();
+  d.clear_reviewer();
+  d.clear_created_by();
+  d.clear_return_cause();
+  d.clear_nondisclosure_reason();
+  d.clear_legal_basis();
+}
+
 }  // namespace
 
 Catalog::Catalog(CatalogRepository* repository,
@@ -259,6 +290,16 @@ absl::Status Catalog::ValidateReferences(const v1::Document& document, FieldViol
 
 namespace {
 
+// The day a document's publication clock runs from: its creation, or the conversion
+// that made it PROACTIVE (NAT-4: "created or changed"), as recorded in its deadline.
+absl::CivilDay ClockStart(const v1::Document& document) {
+  if (document.has_publication_deadline() && document.publication_deadline().start().year() > 0) {
+    const common::v1::Date& start = document.publication_deadline().start();
+    return absl::CivilDay(start.year(), start.month(), start.day());
+  }
+  return absl::ToCivilDay(FromTimestamp(document.create_time()), ShanghaiTimeZone());
+}
+
 // Field checks shared by create and update (CAT-1: the attribute may still be open in
 // a draft; submission decides whether it is complete, CAT-2).
 void ValidateDocumentFields(const v1::Document& d, FieldViolations& v) {
@@ -329,16 +370,30 @@ absl::StatusOr<calendar::Deadline> Catalog::PublicationDeadline(const v1::Docume
   return calendar_->AddWorkingDays(from, limit);
 }
 
-void Catalog::ApplyPublicationClock(v1::Document& document, absl::CivilDay from) const {
+absl::Status Catalog::ApplyPublicationClock(v1::Document& document, absl::CivilDay from) const {
   document.clear_publication_deadline();
   document.set_overdue(false);
-  if (document.disclosure_attribute() != v1::PROACTIVE) return;
+  if (document.disclosure_attribute() != v1::PROACTIVE) return absl::OkStatus();
   absl::StatusOr<calendar::Deadline> deadline = PublicationDeadline(document, from);
-  // Outside the loaded calendar years the deadline stays empty: never a guess (NAT-1).
-  // RecomputeStaleDeadlines fills it in once the year's calendar is loaded.
-  if (!deadline.ok()) return;
-  *document.mutable_publication_deadline() = ToProto(*deadline);
-  MarkOverdue(document);
+  if (deadline.ok()) {
+    *document.mutable_publication_deadline() = ToProto(*deadline);
+    MarkOverdue(document);
+    return absl::OkStatus();
+  }
+  if (deadline.status().code() != absl::StatusCode::kFailedPrecondition) return deadline.status();
+  // The period reaches a year whose official calendar is not loaded: never a guess
+  // (NAT-1). The clock keeps its start (creation or conversion day) without a due date;
+  // RecomputeStaleDeadlines completes it once that year's calendar is loaded.
+  common::v1::DeadlineExplanation* pending = document.mutable_publication_deadline();
+  *pending->mutable_start() = ToProtoDate(from);
+  pending->set_days(document.publication_limit_working_days() > 0
+                        ? document.publication_limit_working_days()
+                        : kDefaultPublicationLimit);
+  pending->set_working_days(true);
+  pending->set_text(
+      absl::StrCat("自 ", absl::FormatCivilTime(from), " 起算 ", pending->days(),
+                   " 个工作日；所涉年份的国务院节假日安排尚未载入，届满日待载入后计算。"));
+  return absl::OkStatus();
 }
 
 void Catalog::MarkOverdue(v1::Document& document) const {
@@ -347,6 +402,7 @@ void Catalog::MarkOverdue(v1::Document& document) const {
       !document.has_publication_deadline()) {
     return;
   }
+  if (document.publication_deadline().due().year() == 0) return;  // Pending calendar data.
   absl::StatusOr<absl::CivilDay> due = ToCivilDay(document.publication_deadline().due());
   document.set_overdue(due.ok() && *due < Today());
 }
@@ -375,7 +431,7 @@ absl::StatusOr<v1::Document> Catalog::CreateDocument(const Principal& caller,
   document.set_created_by(caller.subject);
   *document.mutable_create_time() = ToTimestamp(now);
   // CAT-3: due 20 working days after creation (or the shorter legal limit).
-  ApplyPublicationClock(document, absl::ToCivilDay(now, ShanghaiTimeZone()));
+  RETURN_IF_ERROR(ApplyPublicationClock(document, absl::ToCivilDay(now, ShanghaiTimeZone())));
   AuditRecord audit{caller.subject, "create", v1::DOCUMENT_STATE_UNSPECIFIED, v1::DRAFT, "", now};
   ASSIGN_OR_RETURN(v1::Document created,
                    IdempotentCreate<v1::Document>(
@@ -414,8 +470,7 @@ absl::StatusOr<v1::Document> Catalog::UpdateDocument(const Principal& caller,
   RETURN_IF_ERROR(v.ToStatus());
   v1::Document updated = current;
   CopyEditableFields(input, updated);
-  ApplyPublicationClock(updated,
-                        absl::ToCivilDay(FromTimestamp(current.create_time()), ShanghaiTimeZone()));
+  RETURN_IF_ERROR(ApplyPublicationClock(updated, ClockStart(current)));
   AuditRecord audit{caller.subject, "update", current.state(), current.state(), "", clock_->Now()};
   ASSIGN_OR_RETURN(v1::Document stored,
                    repository_->UpdateDocument(updated, current.version(), audit, std::nullopt));
@@ -487,7 +542,8 @@ absl::StatusOr<v1::Document> Catalog::ReviewDocument(const Principal& caller,
   document.set_review_note(request.note());
   document.set_reviewer(caller.subject);
   if (request.outcome() == v1::REVIEW_FAILED) {
-    document.set_return_cause(absl::StrCat("保密审查未通过：", request.note()));
+    document.set_return_cause(
+        validation::TruncateUtf8(absl::StrCat("保密审查未通过：", request.note()), 2000));
     ASSIGN_OR_RETURN(v1::Document returned,
                      Transition(caller, std::move(document), v1::RETURNED, "review_failed",
                                 request.note(), std::nullopt));
@@ -526,6 +582,8 @@ absl::StatusOr<v1::Document> Catalog::PublishDocument(const Principal& caller,
   RETURN_IF_ERROR(v.ToStatus());
   ASSIGN_OR_RETURN(v1::Document document, LoadDocument(request.id()));
   RETURN_IF_ERROR(auth::Require(caller, kPublish, document.drafting_unit_id()));
+  // A retried publish whose first answer was lost gets the published document.
+  if (document.state() == v1::PUBLISHED) return document;
   const std::string subject = absl::StrCat("documents/", document.id());
   if (document.disclosure_attribute() != v1::PROACTIVE) {
     return PreconditionFailed(
@@ -556,7 +614,10 @@ absl::StatusOr<v1::Document> Catalog::GetDocument(const Principal& caller,
   CheckId(v, "id", request.id(), /*required=*/true);
   RETURN_IF_ERROR(v.ToStatus());
   ASSIGN_OR_RETURN(v1::Document document, LoadDocument(request.id()));
-  if (document.state() == v1::PUBLISHED) return document;
+  if (document.state() == v1::PUBLISHED) {
+    if (!CanReadInternal(caller, document.drafting_unit_id())) RedactForOutsiders(document);
+    return document;
+  }
   // Unpublished work is invisible, not forbidden, to those who may not see it: the
   // answer must not reveal that the document exists.
   if (!CanReadInternal(caller, document.drafting_unit_id())) {
@@ -603,17 +664,17 @@ absl::StatusOr<v1::ListDocumentsResponse> Catalog::ListDocuments(
   ASSIGN_OR_RETURN(std::vector<v1::Document> documents,
                    repository_->ListDocuments(filter, KeysetPage{after_id, page_size + 1}));
   v1::ListDocumentsResponse response;
-  response.set_next_page_token(
-      TrimPage(documents, page_size, fingerprint, [](const v1::Document& d) { return d.id(); }));
+  response.set_next_page_token(TrimDocumentPage(documents, page_size, fingerprint));
   for (auto& d : documents) {
     MarkOverdue(d);
+    if (!internal) RedactForOutsiders(d);
     *response.add_documents() = std::move(d);
   }
   return response;
 }
 
 absl::StatusOr<v1::SearchDocumentsResponse> Catalog::SearchDocuments(
-    const Principal&, const v1::SearchDocumentsRequest& request) {
+    const Principal& caller, const v1::SearchDocumentsRequest& request) {
   FieldViolations v;
   CheckText(v, "query", request.query(), {.min_chars = 1, .max_chars = 100});
   CheckId(v, "drafting_unit_id", request.drafting_unit_id(), false);
@@ -629,6 +690,7 @@ absl::StatusOr<v1::SearchDocumentsResponse> Catalog::SearchDocuments(
   filter.drafting_unit_id = request.drafting_unit_id();
   filter.key_area = request.key_area();
   filter.state = v1::PUBLISHED;
+  filter.omit_body = true;  // Result lists carry titles; GetDocument gives the text.
   ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(request.page_size()));
   const std::string fingerprint = absl::StrCat(DocumentFingerprint(filter), "q", request.query());
   ASSIGN_OR_RETURN(int64_t after_id,
@@ -639,7 +701,10 @@ absl::StatusOr<v1::SearchDocumentsResponse> Catalog::SearchDocuments(
   v1::SearchDocumentsResponse response;
   response.set_next_page_token(
       TrimPage(documents, page_size, fingerprint, [](const v1::Document& d) { return d.id(); }));
-  for (auto& d : documents) *response.add_documents() = std::move(d);
+  for (auto& d : documents) {
+    if (!CanReadInternal(caller, d.drafting_unit_id())) RedactForOutsiders(d);
+    *response.add_documents() = std::move(d);
+  }
   return response;
 }
 
@@ -680,6 +745,10 @@ absl::StatusOr<v1::ListDocumentAuditResponse> Catalog::ListDocumentAudit(
   RETURN_IF_ERROR(v.ToStatus());
   ASSIGN_OR_RETURN(v1::Document document, repository_->GetDocument(request.id()));
   if (!CanReadInternal(caller, document.drafting_unit_id())) {
+    // As GetDocument: outsiders must not learn that an unpublished document exists.
+    if (document.state() != v1::PUBLISHED) {
+      return absl::NotFoundError(absl::StrCat("document ", request.id(), " not found"));
+    }
     RETURN_IF_ERROR(auth::Require(caller, kReadInternal, document.drafting_unit_id()));
   }
   ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(request.page_size()));
@@ -710,20 +779,13 @@ absl::StatusOr<int> Catalog::RecomputeStaleDeadlines() {
                        repository_->ListDocuments(filter, KeysetPage{after_id, kPage}));
       for (const v1::Document& listed : page) {
         after_id = listed.id();
-        if (listed.has_publication_deadline() &&
-            !calendar_->IsStale(FromProto(listed.publication_deadline()))) {
-          continue;
-        }
+        const bool complete =
+            listed.has_publication_deadline() && listed.publication_deadline().due().year() > 0;
+        if (complete && !calendar_->IsStale(FromProto(listed.publication_deadline()))) continue;
         absl::StatusOr<v1::Document> document = repository_->GetDocument(listed.id());
         if (!document.ok()) continue;  // Deleted or changed meanwhile.
         v1::Document updated = *document;
-        // NAT-4: counted from creation, or from the conversion that made it PROACTIVE;
-        // the stored start day says which.
-        const absl::CivilDay start =
-            document->has_publication_deadline()
-                ? FromProto(document->publication_deadline()).start
-                : absl::ToCivilDay(FromTimestamp(document->create_time()), ShanghaiTimeZone());
-        ApplyPublicationClock(updated, start);
+        RETURN_IF_ERROR(ApplyPublicationClock(updated, ClockStart(*document)));
         if (updated.publication_deadline().SerializeAsString() ==
             document->publication_deadline().SerializeAsString()) {
           continue;
@@ -1104,13 +1166,28 @@ absl::StatusOr<v1::SelfReview> Catalog::DecideSelfReviewEntry(
     // confidentiality review and publication again; NAT-4 counts its 20 working days
     // from the change.
     ASSIGN_OR_RETURN(v1::Document document, repository_->GetDocument(request.document_id()));
+    // The document may have moved on since the review listed it; only an approved,
+    // still undisclosed document of the reviewed unit can be converted.
+    if (document.state() != v1::APPROVED ||
+        (document.disclosure_attribute() != v1::ON_REQUEST &&
+         document.disclosure_attribute() != v1::NOT_DISCLOSED) ||
+        document.drafting_unit_id() != review.unit_id()) {
+      return PreconditionFailed(
+          "STATE", absl::StrCat("documents/", document.id()),
+          absl::StrCat("document ", document.id(), " is now ",
+                       v1::DocumentState_Name(document.state()), " and ",
+                       v1::DisclosureAttribute_Name(document.disclosure_attribute()), " of unit ",
+                       document.drafting_unit_id(),
+                       "; only an APPROVED ON_REQUEST or NOT_DISCLOSED document of unit ",
+                       review.unit_id(), " can be converted (decide KEEP instead)"));
+    }
     v1::Document converted = document;
     converted.set_disclosure_attribute(v1::PROACTIVE);
     converted.set_state(v1::PENDING_REVIEW);
     converted.set_review_outcome(v1::REVIEW_OUTCOME_UNSPECIFIED);
     converted.clear_review_note();
     converted.clear_reviewer();
-    ApplyPublicationClock(converted, absl::ToCivilDay(now, ShanghaiTimeZone()));
+    RETURN_IF_ERROR(ApplyPublicationClock(converted, absl::ToCivilDay(now, ShanghaiTimeZone())));
     change = CatalogRepository::DocumentChange{
         converted, document.version(),
         AuditRecord{caller.subject, "self_review_convert", document.state(), v1::PENDING_REVIEW,

@@ -118,9 +118,9 @@ class Catalog {
 
  private:
   // Fills publication_deadline / overdue on a PROACTIVE document; clears them otherwise.
-  // A period the loaded calendars do not cover leaves the deadline empty (it is
-  // recomputed when the calendar is loaded) rather than failing the write.
-  void ApplyPublicationClock(v1::Document& document, absl::CivilDay from) const;
+  // A period the loaded calendars do not cover keeps only its start and length (no due
+  // date; completed when the calendar is loaded) rather than failing the write.
+  absl::Status ApplyPublicationClock(v1::Document& document, absl::CivilDay from) const;
   // Sets the output-only `overdue` flag for the current day.
   void MarkOverdue(v1::Document& document) const;
   absl::StatusOr<v1::Document> LoadDocument(int64_t id);

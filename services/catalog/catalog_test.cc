@@ -146,7 +146,30 @@ TEST_F(CatalogTest, Nat1NoDeadlineIsGuessedOutsideLoadedYears) {
   *request.mutable_document() = ValidDraft();
   absl::StatusOr<v1::Document> created = catalog_->CreateDocument(Staff(), request);
   ASSERT_TRUE(created.ok()) << created.status();
-  EXPECT_FALSE(created->has_publication_deadline());
+  // The clock keeps its start and length, but no due date until 2031 is loaded.
+  EXPECT_EQ(created->publication_deadline().due().year(), 0);
+  EXPECT_EQ(created->publication_deadline().start().year(), 2031);
+  EXPECT_EQ(created->publication_deadline().days(), 20);
+  EXPECT_THAT(created->publication_deadline().text(), HasSubstr("尚未载入"));
+  EXPECT_FALSE(created->overdue());
+}
+
+// NAT-4: a converted document's clock runs from the conversion; an edit after a failed
+// review must not move it back to the creation day.
+TEST_F(CatalogTest, Nat4EditKeepsTheClockStartOfAConversion) {
+  v1::Document d = ValidDraft();
+  *d.mutable_publication_deadline() =
+      ToProto(*calendar_->AddWorkingDays(absl::CivilDay(2024, 12, 2), 20));
+  Stored(5, v1::RETURNED, d);  // Created 2024-09-30, converted 2024-12-02.
+  EchoUpdates();
+  v1::UpdateDocumentRequest request;
+  *request.mutable_document() = d;
+  request.mutable_document()->set_id(5);
+  request.mutable_document()->set_title("修改后的标题");
+  absl::StatusOr<v1::Document> updated = catalog_->UpdateDocument(Staff(), request);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->publication_deadline().start().month(), 12);
+  EXPECT_EQ(updated->publication_deadline().due().day(), 30);
 }
 
 TEST_F(CatalogTest, BadDocumentNamesEveryFieldAndWritesNothing) {
@@ -431,6 +454,57 @@ TEST_F(CatalogTest, Cat7ConversionReentersReviewWithANewDeadline) {
   const auto& due = change->document.publication_deadline().due();
   EXPECT_EQ(absl::CivilDay(due.year(), due.month(), due.day()), absl::CivilDay(2024, 12, 30));
   EXPECT_EQ(observer_.conversions, 1);
+}
+
+// CAT-7: a document that left the undisclosed state after the review started (here it
+// was published) cannot be converted back into review.
+TEST_F(CatalogTest, Cat7OnlyAnApprovedUndisclosedDocumentIsConverted) {
+  Stored(11, v1::PUBLISHED);
+  v1::SelfReview review;
+  review.set_id(3);
+  review.set_unit_id(kUnit);
+  review.set_state(v1::SELF_REVIEW_OPEN);
+  review.add_entries()->set_document_id(11);
+  ON_CALL(repo_, GetSelfReview(3)).WillByDefault(Return(review));
+  EXPECT_CALL(repo_, DecideSelfReviewEntry(_, _, _)).Times(0);
+  v1::DecideSelfReviewEntryRequest request;
+  request.set_review_id(3);
+  request.set_document_id(11);
+  request.set_decision(v1::CONVERT_TO_PROACTIVE);
+  absl::Status status = catalog_->DecideSelfReviewEntry(Staff(), request).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("decide KEEP instead"));
+}
+
+TEST_F(CatalogTest, OutsidersDoNotSeeReviewNotesOrDrafters) {
+  v1::Document d = ValidDraft();
+  d.set_review_note("第三段已删去工作秘密");
+  d.set_reviewer("reviewer-b");
+  d.set_created_by("staff-a");
+  Stored(5, v1::PUBLISHED, d);
+  v1::GetDocumentRequest request;
+  request.set_id(5);
+  absl::StatusOr<v1::Document> seen = catalog_->GetDocument(auth::Principal::Anonymous(), request);
+  ASSERT_TRUE(seen.ok());
+  EXPECT_EQ(seen->review_note(), "");
+  EXPECT_EQ(seen->created_by(), "");
+  EXPECT_EQ(catalog_->GetDocument(Staff(), request)->review_note(), "第三段已删去工作秘密");
+}
+
+TEST_F(CatalogTest, ListPagesEndBeforeTheResponseGetsTooLarge) {
+  std::vector<v1::Document> rows(5);
+  for (int i = 0; i < 5; ++i) {
+    rows[i].set_id(50 - i);
+    rows[i].set_state(v1::PUBLISHED);
+    rows[i].set_body(std::string(1'000'000, 'x'));
+  }
+  EXPECT_CALL(repo_, ListDocuments(_, _)).WillOnce(Return(rows));
+  v1::ListDocumentsRequest request;
+  request.set_page_size(10);
+  absl::StatusOr<v1::ListDocumentsResponse> page = catalog_->ListDocuments(Office(), request);
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->documents_size(), 3);  // 3 MB budget.
+  EXPECT_FALSE(page->next_page_token().empty());
 }
 
 TEST_F(CatalogTest, Cat7KeepNeedsAReasonAndCompletionNeedsEveryDecision) {

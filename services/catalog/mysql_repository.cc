@@ -14,6 +14,7 @@
 #include "libs/db/transaction.h"
 #include "libs/protoconv/protoconv.h"
 #include "libs/status/status_macros.h"
+#include "libs/validation/validation.h"
 
 namespace gongkai::catalog {
 namespace {
@@ -115,8 +116,9 @@ struct ClockColumns {
 ClockColumns ClockOf(const v1::Document& d) {
   ClockColumns c;
   if (d.has_publication_deadline()) {
+    // A pending clock (its year's calendar not loaded yet) has no due date.
     const auto& due = d.publication_deadline().due();
-    c.due = absl::CivilDay(due.year(), due.month(), due.day());
+    if (due.year() > 0) c.due = absl::CivilDay(due.year(), due.month(), due.day());
     c.deadline_blob = d.publication_deadline().SerializeAsString();
     c.calendar_versions = CalendarVersionsKey(FromProto(d.publication_deadline()).calendars);
   }
@@ -135,7 +137,7 @@ absl::Status InsertAudit(Connection& conn, int64_t document_id, const AuditRecor
           "create_time) VALUES (?, ?, ?, ?, ?, ?, ?)",
           {Value(document_id), Value(audit.actor), Value(audit.action),
            Value(static_cast<int>(audit.old_state)), Value(static_cast<int>(audit.new_state)),
-           Value(audit.detail.substr(0, 2000)), Value(audit.time)})
+           Value(validation::TruncateUtf8(audit.detail, 2000)), Value(audit.time)})
       .status();
 }
 
@@ -860,7 +862,11 @@ class MysqlCatalogRepository final : public CatalogRepository {
     if (f.created_before.has_value()) add("create_time < ?", Value(*f.created_before));
     if (f.overdue_on.has_value()) {
       add("disclosure_attribute = ?", Value(static_cast<int>(v1::PROACTIVE)));
-      add("state <> ?", Value(static_cast<int>(v1::PUBLISHED)));
+      // An IN list (not "<> PUBLISHED") lets the optimizer use the due-date index.
+      absl::StrAppend(&sql, " AND ", alias, "state IN (?, ?, ?, ?)");
+      for (v1::DocumentState st : {v1::DRAFT, v1::RETURNED, v1::PENDING_REVIEW, v1::APPROVED}) {
+        params.emplace_back(static_cast<int>(st));
+      }
       add("publication_due < ?", Value(*f.overdue_on));
     }
   }

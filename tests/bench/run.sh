@@ -5,7 +5,7 @@
 # target is reported, not a failure. Exits non-zero only when something broke: a
 # build, MariaDB or a service that would not start, or calls that failed under load.
 #
-#   tests/bench/run.sh [--no-build] [--skip-scale]
+#   tests/bench/run.sh [--no-build] [--skip-scale | --scale-only]
 #
 # Self-contained: builds its targets in build/ (through the shared build lock), starts
 # its own MariaDB on a free port (data under .gongkai/bench/mariadb, kept between runs
@@ -28,6 +28,8 @@
 #   GONGKAI_BENCH_QUERIES=通知,环境保护,宅基地审批,青龙镇
 #   GONGKAI_BENCH_MYSQL_PORT=3480       first port tried for the bench MariaDB
 #   GONGKAI_BENCH_BUFFER_POOL=1G        InnoDB buffer pool of the bench MariaDB
+#   GONGKAI_BENCH_MARIADB_ARGS=""       extra mariadbd options, for experiments, e.g.
+#                                       --optimizer-switch=index_merge_intersection=off
 set -euo pipefail
 
 GONGKAI_ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
@@ -60,16 +62,18 @@ AUDIENCE=gongkai
 DB_USER=gongkai_bench
 
 DO_BUILD=1
+DO_SERVICE=1
 DO_SCALE=1
 for arg in "$@"; do
   case $arg in
     --no-build) DO_BUILD=0 ;;
     --skip-scale) DO_SCALE=0 ;;
+    --scale-only) DO_SERVICE=0 ;;
     -h | --help)
       sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
       exit 0
       ;;
-    *) die "bench: unknown argument $arg (use --no-build, --skip-scale)" ;;
+    *) die "bench: unknown argument $arg (use --no-build, --skip-scale, --scale-only)" ;;
   esac
 done
 [[ $DOCS =~ ^[0-9]+$ ]] || die "GONGKAI_BENCH_DOCS must be a number, not \"$DOCS\""
@@ -156,8 +160,10 @@ start_mariadb() {
   DB_PORT=$(free_port "${GONGKAI_BENCH_MYSQL_PORT:-3480}")
   # Durable as in production (gongkai.cnf: innodb-flush-log-at-trx-commit=1, sync_binlog
   # left at its default); only the cache is larger, so the data set's indexes fit.
+  local extra=()
+  read -r -a extra <<<"${GONGKAI_BENCH_MARIADB_ARGS:-}"
   mariadb_start "$BENCH_MARIADB" "$DB_PORT" --innodb-buffer-pool-size="$BUFFER_POOL" \
-    --innodb-log-file-size=512M --max-connections=500
+    --innodb-log-file-size=512M --max-connections=500 "${extra[@]}"
   local password
   password=$(random_hex 16)
   DB_PASSWORD_FILE="$RUN_DIR/db-password"
@@ -356,6 +362,8 @@ phase_service() {
 
   start_sampler
   local shape=(--threads="$THREADS" --channels="$CHANNELS" --concurrency="$CONCURRENCY")
+  # GetDocument reads one published document again and again: after the first call it
+  # is served from the service's cache of published documents (phase 2 measures misses).
   load health health "${shape[@]}"
   local health_rps=$RPS
   row "health Check (c=$CONCURRENCY)" "$health_rps req/s, p99 $P99 ms" "—" "—"
@@ -474,6 +482,12 @@ SQL
   load list-deep list-documents --after_id=$((DOCS / 2)) "${shape[@]}"
   row "ListDocuments page token at id $((DOCS / 2))" "p50 $P50 ms, p99 $P99 ms ($RPS req/s)" \
     "p99 ≤ 10 ms" "$(at_most "$P99" 10)"
+  # Random ids over the whole table: nearly every read misses the service's cache of
+  # published documents (an INSPECTOR may read every state).
+  local inspector
+  inspector=$(mint --sub=bench-inspector --unit-id=1 --roles=INSPECTOR)
+  load get-random get-document --id=1 --id_max="$DOCS" --token="$inspector" "${shape[@]}"
+  row "GetDocument random id (cache misses)" "p50 $P50 ms, p99 $P99 ms ($RPS req/s)" "—" "—"
   local query matches n=0
   IFS=',' read -r -a query_list <<<"$QUERIES"
   for query in "${query_list[@]}"; do
@@ -522,7 +536,7 @@ main() {
   command -v sysbench >/dev/null || die "sysbench is missing (apt-get install sysbench)"
   write_secret "$RUN_DIR/jwt.key" "$(random_hex 32)"
   start_mariadb
-  phase_service
+  if ((DO_SERVICE)); then phase_service; fi
   if ((DO_SCALE)); then phase_scale; fi
   mkdir -p "$BENCH_STATE/results"
   local report
