@@ -132,6 +132,6 @@ int ShutdownSignals::Wait() {
   }
 }
 
-void ShutdownSignals::RequestForTesting() { kill(getpid(), SIGTERM); }
+void ShutdownSignals::Request() { kill(getpid(), SIGTERM); }
 
 }  // namespace gongkai::server

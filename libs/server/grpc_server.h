@@ -78,8 +78,9 @@ class ShutdownSignals {
   ShutdownSignals();
   // Blocks until SIGTERM or SIGINT arrives; returns the signal number.
   int Wait();
-  // Sends SIGTERM to this process (tests).
-  static void RequestForTesting();
+  // Wakes Wait() from any thread by sending SIGTERM to this process (a background task
+  // that hit a fatal error asks main() to shut down cleanly this way).
+  static void Request();
 };
 
 }  // namespace gongkai::server

@@ -764,7 +764,7 @@ absl::StatusOr<v1::ListDocumentAuditResponse> Catalog::ListDocumentAudit(
   return response;
 }
 
-absl::StatusOr<int> Catalog::RecomputeStaleDeadlines() {
+absl::StatusOr<int> Catalog::RecomputeStaleDeadlines(const std::function<bool()>& cancelled) {
   int changed = 0;
   const std::string current = CalendarVersionsKey(calendar_->Versions());
   constexpr int kPage = 500;
@@ -778,6 +778,7 @@ absl::StatusOr<int> Catalog::RecomputeStaleDeadlines() {
       ASSIGN_OR_RETURN(std::vector<v1::Document> page,
                        repository_->ListDocuments(filter, KeysetPage{after_id, kPage}));
       for (const v1::Document& listed : page) {
+        if (cancelled()) return absl::CancelledError("recomputing deadlines was interrupted");
         after_id = listed.id();
         const bool complete =
             listed.has_publication_deadline() && listed.publication_deadline().due().year() > 0;
@@ -1024,14 +1025,14 @@ absl::StatusOr<v1::CalendarYear> Catalog::PutCalendarYear(
       StoredCalendarYear{parsed->year, parsed->version, request.calendar_json()}, caller.subject,
       clock_->Now()));
   RETURN_IF_ERROR(ApplyCalendarYear(*parsed).status());
-  ASSIGN_OR_RETURN(int recomputed, RecomputeStaleDeadlines());
+  recompute_requested_ = true;
   v1::CalendarYear out;
   out.set_year(parsed->year);
   out.set_version(parsed->version);
   out.set_source(parsed->source);
   out.set_holiday_count(static_cast<int32_t>(parsed->holidays.size()));
   out.set_adjusted_working_day_count(static_cast<int32_t>(parsed->adjusted_working_days.size()));
-  out.set_recomputed_documents(recomputed);
+  out.set_recompute_scheduled(true);
   out.set_origin("database");
   return out;
 }

@@ -12,6 +12,8 @@
 #ifndef GONGKAI_SERVICES_CATALOG_CATALOG_H_
 #define GONGKAI_SERVICES_CATALOG_CATALOG_H_
 
+#include <atomic>
+#include <functional>
 #include <memory>
 
 #include "absl/status/statusor.h"
@@ -112,9 +114,14 @@ class Catalog {
                                                          absl::CivilDay from) const;
 
   // Recomputes the stored deadline of every unpublished PROACTIVE document whose
-  // deadline is missing or was computed on calendar data since replaced (NAT-1).
-  // Returns how many documents changed.
-  absl::StatusOr<int> RecomputeStaleDeadlines();
+  // deadline is pending or was computed on calendar data since replaced (NAT-1).
+  // Returns how many documents changed; stops early (CANCELLED) once `cancelled`
+  // returns true. Long: run it in the background.
+  absl::StatusOr<int> RecomputeStaleDeadlines(const std::function<bool()>& cancelled);
+
+  // True once after PutCalendarYear changed a calendar on this replica: the caller's
+  // background loop then runs RecomputeStaleDeadlines.
+  bool TakeRecomputeRequest() { return recompute_requested_.exchange(false); }
 
  private:
   // Fills publication_deadline / overdue on a PROACTIVE document; clears them otherwise.
@@ -139,6 +146,7 @@ class Catalog {
   const Clock* clock_;
   ReleaseGate* release_gate_;
   CatalogObserver* observer_;
+  std::atomic<bool> recompute_requested_{false};
 };
 
 }  // namespace gongkai::catalog

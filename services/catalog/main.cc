@@ -6,7 +6,7 @@
 // Configuration comes from GONGKAI_* environment variables or --flags (libs/config);
 // see docs/services/catalog.md for the full list. A bad or missing value stops the
 // process with one line naming it.
-#include <cstdlib>
+#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
@@ -97,23 +97,23 @@ CatalogConfig ReadConfig(int argc, char** argv) {
 // Applies migrations, waiting (1 s between tries) while the database is unreachable,
 // until it succeeds or `stop` is notified. Migrations that fail for another reason
 // (a changed checksum, bad SQL) stop the process: that is a broken release.
-bool MigrateWhenReachable(db::ConnectionPool& pool, absl::Notification& stop) {
+// Applies migrations, waiting (1 s between tries) while the database is unreachable.
+// Returns OK once applied, CANCELLED when `stop` is notified first, and any other
+// error (a changed checksum, bad SQL: a broken release) at once.
+absl::Status MigrateWhenReachable(db::ConnectionPool& pool, absl::Notification& stop) {
   db::Migrator migrator(&pool, db::EmbeddedMigrations());
   while (!stop.HasBeenNotified()) {
     absl::StatusOr<std::vector<int64_t>> applied = migrator.Migrate();
     if (applied.ok()) {
       GK_LOG(INFO, "migrations applied")
           .With("newly_applied", static_cast<int64_t>(applied->size()));
-      return true;
+      return absl::OkStatus();
     }
-    if (applied.status().code() != absl::StatusCode::kUnavailable) {
-      GK_LOG(ERROR, "migration failed").With("status", applied.status());
-      std::exit(1);
-    }
+    if (applied.status().code() != absl::StatusCode::kUnavailable) return applied.status();
     GK_LOG(WARNING, "database not reachable yet").With("status", applied.status());
     stop.WaitForNotificationWithTimeout(absl::Seconds(1));
   }
-  return false;
+  return absl::CancelledError("stopped before the database was reachable");
 }
 
 int Run(int argc, char** argv) {
@@ -148,8 +148,11 @@ int Run(int argc, char** argv) {
   }
 
   absl::Notification stop;
+  std::atomic<int> exit_code{0};
   if (config.command == "migrate") {
-    return MigrateWhenReachable(**pool, stop) ? 0 : 1;
+    absl::Status migrated = MigrateWhenReachable(**pool, stop);
+    if (!migrated.ok()) GK_LOG(ERROR, "migration failed").With("status", migrated);
+    return migrated.ok() ? 0 : 1;
   }
 
   metrics::Registry registry;
@@ -180,14 +183,21 @@ int Run(int argc, char** argv) {
   // Readiness: SERVING once the database answers and the schema is current; business
   // gauges are refreshed in the background after that.
   std::thread startup([&] {
-    if (!MigrateWhenReachable(**pool, stop)) return;
+    if (absl::Status migrated = MigrateWhenReachable(**pool, stop); !migrated.ok()) {
+      if (migrated.code() == absl::StatusCode::kCancelled) return;
+      GK_LOG(ERROR, "migration failed; stopping").With("status", migrated);
+      exit_code = 1;
+      server::ShutdownSignals::Request();  // main() shuts down and exits 1.
+      return;
+    }
     if (absl::StatusOr<int> synced = catalog.SyncCalendarsFromStore(); !synced.ok()) {
       GK_LOG(ERROR, "stored calendars cannot be applied").With("status", synced.status());
     }
     (*server)->SetServing(true);
     GK_LOG(INFO, "catalog serving");
     catalog_metrics.Refresh(*repository, calendar::TodayInShanghai(clock));
-    absl::StatusOr<int> recomputed = catalog.RecomputeStaleDeadlines();
+    const auto stopping = [&stop] { return stop.HasBeenNotified(); };
+    absl::StatusOr<int> recomputed = catalog.RecomputeStaleDeadlines(stopping);
     if (!recomputed.ok()) {
       GK_LOG(WARNING, "recomputing deadlines failed").With("status", recomputed.status());
     } else if (*recomputed > 0) {
@@ -197,11 +207,16 @@ int Run(int argc, char** argv) {
       catalog_metrics.Refresh(*repository, calendar::TodayInShanghai(clock));
       // A calendar loaded through another replica reaches this one here (NAT-1).
       absl::StatusOr<int> synced = catalog.SyncCalendarsFromStore();
-      if (synced.ok() && *synced > 0) {
-        absl::StatusOr<int> changed = catalog.RecomputeStaleDeadlines();
-        GK_LOG(INFO, "calendar updated from the database")
-            .With("years", *synced)
-            .With("recomputed", changed.ok() ? *changed : -1);
+      if (!synced.ok()) {
+        GK_LOG(WARNING, "reading stored calendars failed").With("status", synced.status());
+      }
+      const bool requested = catalog.TakeRecomputeRequest();
+      if ((synced.ok() && *synced > 0) || requested) {
+        absl::StatusOr<int> changed = catalog.RecomputeStaleDeadlines(stopping);
+        GK_LOG(INFO, "calendar changed; deadlines recomputed")
+            .With("years_from_database", synced.ok() ? *synced : 0)
+            .With("documents", changed.ok() ? *changed : -1)
+            .With("status", changed.status());
       }
     }
   });
@@ -212,7 +227,7 @@ int Run(int argc, char** argv) {
   (*server)->Shutdown();
   startup.join();
   GK_LOG(INFO, "catalog stopped");
-  return 0;
+  return exit_code.load();
 }
 
 }  // namespace
