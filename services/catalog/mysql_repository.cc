@@ -15,6 +15,7 @@
 #include "libs/protoconv/protoconv.h"
 #include "libs/status/status_macros.h"
 #include "libs/validation/validation.h"
+#include "services/catalog/search_terms.h"
 
 namespace gongkai::catalog {
 namespace {
@@ -442,27 +443,48 @@ class MysqlCatalogRepository final : public CatalogRepository {
                                                             const DocumentFilter& filter,
                                                             const KeysetPage& page) override {
     if (terms.empty()) return std::vector<v1::Document>();
-    // Term t0 drives the scan in document-id order (its primary-key range); every other
-    // term is a primary-key probe. The optimizer picks the join order from index
-    // statistics, so the rarest term usually drives.
-    std::string sql =
-        absl::StrCat("SELECT ", DocumentSelect(!filter.omit_body, "d."), " FROM document_terms t0");
-    std::vector<Value> params;
-    for (size_t i = 1; i < terms.size(); ++i) {
-      absl::StrAppend(&sql, " JOIN document_terms t", i, " ON t", i, ".term = ? AND t", i,
-                      ".document_id = t0.document_id");
-      params.emplace_back(terms[i]);
+    // Whole terms are equality matches on the (term, document_id) primary key; a
+    // single CJK character matches any term it starts (search_terms.h).
+    std::vector<std::string> whole, single;
+    for (const std::string& term : terms) {
+      (IsSingleCjkCharacter(term) ? single : whole).push_back(term);
     }
-    absl::StrAppend(&sql, " JOIN documents d ON d.id = t0.document_id WHERE t0.term = ?");
-    params.emplace_back(terms[0]);
+    std::string sql;
+    std::vector<Value> params;
+    std::string id_column;
+    if (!whole.empty()) {
+      // Term t0 drives the scan in document-id order (its primary-key range); every
+      // other term is a primary-key probe. The optimizer picks the join order from
+      // index statistics, so the rarest term usually drives.
+      sql = absl::StrCat("SELECT ", DocumentSelect(!filter.omit_body, "d."),
+                         " FROM document_terms t0");
+      for (size_t i = 1; i < whole.size(); ++i) {
+        absl::StrAppend(&sql, " JOIN document_terms t", i, " ON t", i, ".term = ? AND t", i,
+                        ".document_id = t0.document_id");
+        params.emplace_back(whole[i]);
+      }
+      absl::StrAppend(&sql, " JOIN documents d ON d.id = t0.document_id WHERE t0.term = ?");
+      params.emplace_back(whole[0]);
+      id_column = "t0.document_id";
+    } else {
+      // Only single characters: walk the published documents newest first.
+      sql = absl::StrCat("SELECT ", DocumentSelect(!filter.omit_body, "d."),
+                         " FROM documents d WHERE 1=1");
+      id_column = "d.id";
+    }
+    for (size_t k = 0; k < single.size(); ++k) {
+      absl::StrAppend(&sql, " AND EXISTS (SELECT 1 FROM document_terms s", k, " WHERE s", k,
+                      ".document_id = d.id AND s", k, ".term LIKE ?)");
+      params.emplace_back(absl::StrCat(single[k], "%"));
+    }
     DocumentFilter published = filter;
     published.state = v1::PUBLISHED;
     AppendDocumentFilter(published, "d.", sql, params);
     if (page.after_id > 0) {
-      sql += " AND t0.document_id < ?";
+      absl::StrAppend(&sql, " AND ", id_column, " < ?");
       params.emplace_back(page.after_id);
     }
-    absl::StrAppend(&sql, " ORDER BY t0.document_id DESC LIMIT ", std::max(1, page.limit));
+    absl::StrAppend(&sql, " ORDER BY ", id_column, " DESC LIMIT ", std::max(1, page.limit));
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
     ASSIGN_OR_RETURN(db::ResultSet rows, conn->Query(sql, params));
     return MapRows<v1::Document>(rows, DocumentFromRow);

@@ -63,7 +63,10 @@ class TermCollector {
   std::vector<std::string> terms_;
 };
 
-void Collect(absl::string_view text, TermCollector& out) {
+// `for_index`: also emit the last character of every longer run as a term, so that a
+// query for a single character X finds X wherever it stands: X opens a bigram ("X?")
+// unless it ends a run, and then it is this extra term (see SingleCharacterTerm).
+void Collect(absl::string_view text, TermCollector& out, bool for_index) {
   size_t i = 0;
   std::string word;
   std::vector<absl::string_view> cjk_run;  // Characters of the current CJK run.
@@ -76,6 +79,7 @@ void Collect(absl::string_view text, TermCollector& out) {
     for (size_t k = 0; k + 1 < cjk_run.size(); ++k) {
       out.Add(std::string(cjk_run[k]) + std::string(cjk_run[k + 1]));
     }
+    if (for_index && cjk_run.size() > 1) out.Add(std::string(cjk_run.back()));
     cjk_run.clear();
   };
   while (i < text.size() && !out.full()) {
@@ -107,16 +111,22 @@ void Collect(absl::string_view text, TermCollector& out) {
 
 std::vector<std::string> ExtractTerms(absl::string_view text) {
   TermCollector out(SIZE_MAX);
-  Collect(text, out);
+  Collect(text, out, /*for_index=*/false);
   return out.Take();
 }
 
 std::vector<std::string> DocumentTerms(absl::string_view title, absl::string_view body,
                                        size_t max_terms) {
   TermCollector out(max_terms);
-  Collect(title, out);
-  Collect(body, out);
+  Collect(title, out, /*for_index=*/true);
+  Collect(body, out, /*for_index=*/true);
   return out.Take();
+}
+
+bool IsSingleCjkCharacter(absl::string_view term) {
+  uint32_t cp = 0;
+  const size_t len = term.empty() ? 0 : DecodeUtf8(term, 0, &cp);
+  return len > 0 && len == term.size() && IsCjk(cp);
 }
 
 }  // namespace gongkai::catalog

@@ -8,7 +8,10 @@
 // - runs of ASCII letters and digits become lower-cased words;
 // - everything else separates terms.
 // A query matches a document when every query term is among the document's terms, so
-// "政务公开" finds every text containing it, with no dictionary to maintain.
+// "政务公开" finds every text containing it, with no dictionary to maintain. A query
+// term of a single CJK character (from "2024年" or "税") matches every document term
+// that starts with it: documents also index the last character of each run, so every
+// occurrence of a character opens at least one of the document's terms.
 //
 // Pure functions; thread-safe.
 #ifndef GONGKAI_SERVICES_CATALOG_SEARCH_TERMS_H_
@@ -31,6 +34,9 @@ std::vector<std::string> ExtractTerms(absl::string_view text);
 // `max_terms` of them (the title's first, so titles are always searchable).
 std::vector<std::string> DocumentTerms(absl::string_view title, absl::string_view body,
                                        size_t max_terms = 4096);
+
+// Whether a query term is one CJK character, matched as a prefix of document terms.
+bool IsSingleCjkCharacter(absl::string_view term);
 
 }  // namespace gongkai::catalog
 

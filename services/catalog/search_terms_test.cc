@@ -35,9 +35,27 @@ TEST(SearchTermsTest, LongWordsAreTruncated) {
   EXPECT_EQ(terms[0].size(), kMaxTermBytes);
 }
 
+TEST(SearchTermsTest, DocumentTermsAlsoHoldTheLastCharacterOfEachRun) {
+  EXPECT_THAT(DocumentTerms("纳税", ""), ElementsAre("纳税", "税"));
+  EXPECT_TRUE(IsSingleCjkCharacter("税"));
+  EXPECT_FALSE(IsSingleCjkCharacter("纳税"));
+  EXPECT_FALSE(IsSingleCjkCharacter("a"));
+}
+
+// Every occurrence of a character starts one of the document's terms, so a prefix
+// match on a single-character query term finds it wherever it stands.
+TEST(SearchTermsTest, EveryCharacterOpensSomeDocumentTerm) {
+  const auto terms = DocumentTerms("2024年工作报告，依法纳税", "");
+  for (const char* ch : {"年", "工", "报", "告", "依", "税"}) {
+    bool found = false;
+    for (const auto& t : terms) found = found || t.rfind(ch, 0) == 0;
+    EXPECT_TRUE(found) << ch;
+  }
+}
+
 TEST(SearchTermsTest, DocumentTermsTakeTitleFirstAndRespectTheCap) {
   auto terms = DocumentTerms("环境保护", "大气污染防治", 4);
-  EXPECT_THAT(terms, ElementsAre("环境", "境保", "保护", "大气"));
+  EXPECT_THAT(terms, ElementsAre("环境", "境保", "保护", "护"));
   EXPECT_THAT(DocumentTerms("标题", "正文内容"), IsSupersetOf({"标题", "正文", "内容"}));
 }
 

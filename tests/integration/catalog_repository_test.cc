@@ -930,6 +930,21 @@ TEST_F(SearchTest, AsciiWordsAreMatchedAsIndexed) {
   EXPECT_THAT(Search({"开放", "data"}, unit.id()), IsOkAndHolds(ElementsAre(id)));
 }
 
+// A query term of one CJK character ("2024年", "税") matches wherever the character
+// stands: at the start of a run, inside it, or at its end.
+TEST_F(SearchTest, SingleCharacterTermsMatchAnywhereInARun) {
+  const v1::Unit unit = NewUnit();
+  const Corpus c = SeedCorpus(unit.id());
+  const int64_t tax = Indexed(unit.id(), "关于依法纳税的公告", v1::TAXES_AND_FEES, true);
+  EXPECT_THAT(Search(ExtractTerms("2024年"), unit.id()), IsOkAndHolds(ElementsAre(c.report_2024)));
+  EXPECT_THAT(Search({"税"}, unit.id()), IsOkAndHolds(ElementsAre(tax)));  // Ends "依法纳税".
+  EXPECT_THAT(Search({"告"}, unit.id()),                                   // Ends runs.
+              IsOkAndHolds(ElementsAre(tax, c.report_2023, c.report_2024)));
+  EXPECT_THAT(Search({"纳", "公告"}, unit.id()), IsOkAndHolds(ElementsAre(tax)));
+  EXPECT_THAT(Search({"草"}, unit.id()), IsOkAndHolds(IsEmpty()));  // Only the draft has it.
+  EXPECT_THAT(Search({"税"}, unit.id(), {tax, 10}), IsOkAndHolds(IsEmpty()));
+}
+
 // ---- Categories and catalog items (CAT-5) ------------------------------------------------
 
 class CatalogTest : public RepositorySuite<CatalogTest> {};
