@@ -150,28 +150,6 @@ ResultSet Materialize(sql::ResultSet& rs) {
   return ResultSet(std::move(columns), std::move(rows));
 }
 
-// First keyword of a statement, skipping whitespace, comments and parentheses.
-bool StartsWithInsert(absl::string_view sql) {
-  size_t i = 0;
-  while (i < sql.size()) {
-    if (absl::ascii_isspace(static_cast<unsigned char>(sql[i])) || sql[i] == '(') {
-      ++i;
-    } else if (absl::StartsWith(sql.substr(i), "/*")) {
-      size_t end = sql.find("*/", i + 2);
-      if (end == absl::string_view::npos) return false;
-      i = end + 2;
-    } else if (absl::StartsWith(sql.substr(i), "--") || sql[i] == '#') {
-      size_t end = sql.find('\n', i);
-      if (end == absl::string_view::npos) return false;
-      i = end + 1;
-    } else {
-      break;
-    }
-  }
-  absl::string_view rest = sql.substr(i);
-  return absl::StartsWithIgnoreCase(rest, "INSERT") || absl::StartsWithIgnoreCase(rest, "REPLACE");
-}
-
 }  // namespace
 
 Connection::Connection(std::unique_ptr<sql::Connection> conn) : conn_(std::move(conn)) {}
@@ -278,13 +256,18 @@ absl::StatusOr<ExecResult> Connection::Execute(absl::string_view sql,
   } catch (...) {
     return FromCurrentException(sql);
   }
-  if (StartsWithInsert(sql)) {
-    absl::StatusOr<ResultSet> id = Query("SELECT LAST_INSERT_ID()");
-    if (!id.ok()) return id.status();
-    absl::StatusOr<uint64_t> value = (*id)[0].GetUint64(0);
-    if (!value.ok()) return value.status();
-    result.last_insert_id = *value;
-  }
+  return result;
+}
+
+absl::StatusOr<ExecResult> Connection::ExecuteInsert(absl::string_view sql,
+                                                     absl::Span<const Value> params) {
+  absl::StatusOr<ExecResult> result = Execute(sql, params);
+  if (!result.ok()) return result;
+  absl::StatusOr<ResultSet> id = Query("SELECT LAST_INSERT_ID()");
+  if (!id.ok()) return id.status();
+  absl::StatusOr<uint64_t> value = (*id)[0].GetUint64(0);
+  if (!value.ok()) return value.status();
+  result->last_insert_id = *value;
   return result;
 }
 

@@ -50,8 +50,8 @@ struct ExecResult {
   // values it already has counts 0. So do not read 0 as "not found" unless the UPDATE
   // always changes something (a version or update_time column).
   int64_t affected_rows = 0;
-  // LAST_INSERT_ID() after an INSERT or REPLACE (0 for other statements). For a
-  // multi-row INSERT it is the id of the first inserted row, as in MySQL.
+  // ExecuteInsert only: LAST_INSERT_ID() after the statement. For a multi-row INSERT
+  // it is the id of the first inserted row, as in MySQL. 0 from Execute.
   uint64_t last_insert_id = 0;
 };
 
@@ -66,6 +66,12 @@ class Connection {
 
   // Runs a statement that changes data (INSERT/UPDATE/DELETE/REPLACE, DDL).
   absl::StatusOr<ExecResult> Execute(absl::string_view sql, absl::Span<const Value> params = {});
+
+  // Execute, then reads the AUTO_INCREMENT id the statement generated. Connector/C++
+  // 1.1 does not expose it, so this costs one more round trip: use it only for
+  // inserts whose id the caller needs.
+  absl::StatusOr<ExecResult> ExecuteInsert(absl::string_view sql,
+                                           absl::Span<const Value> params = {});
 
   // Runs one statement through the text protocol, without parameters; rows it returns
   // are discarded. Only for schema migrations and administrative statements a server

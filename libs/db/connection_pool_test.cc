@@ -66,7 +66,7 @@ TEST_F(ConnectionPoolTest, RoundTripsEveryValueTypeIncludingChineseBinaryAndNull
   const absl::Time t =
       absl::FromCivil(absl::CivilSecond(2024, 12, 31, 23, 59, 58), absl::UTCTimeZone()) +
       absl::Microseconds(654321);
-  absl::StatusOr<ExecResult> inserted = (*conn)->Execute(
+  absl::StatusOr<ExecResult> inserted = (*conn)->ExecuteInsert(
       "INSERT INTO v (i, u, d, b, s, bin, t, day, maybe) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
       {int64_t{-9007199254740993}, uint64_t{18446744073709551615u}, 3.25, true, chinese, bytes, t,
@@ -149,7 +149,7 @@ TEST_F(ConnectionPoolTest, UpdateReportsAffectedRowsAndNoInsertId) {
   ASSERT_THAT((*conn)->Execute("CREATE TABLE n (id BIGINT AUTO_INCREMENT PRIMARY KEY, x INT)"),
               IsOk());
   absl::StatusOr<ExecResult> multi =
-      (*conn)->Execute("INSERT INTO n (x) VALUES (?), (?), (?)", {1, 2, 2});
+      (*conn)->ExecuteInsert("INSERT INTO n (x) VALUES (?), (?), (?)", {1, 2, 2});
   ASSERT_THAT(multi, IsOk());
   EXPECT_EQ(multi->affected_rows, 3);
   EXPECT_EQ(multi->last_insert_id, 1u);
@@ -157,6 +157,10 @@ TEST_F(ConnectionPoolTest, UpdateReportsAffectedRowsAndNoInsertId) {
   ASSERT_THAT(updated, IsOk());
   EXPECT_EQ(updated->affected_rows, 2);
   EXPECT_EQ(updated->last_insert_id, 0u);
+  // Plain Execute does not pay the extra round trip for the id.
+  absl::StatusOr<ExecResult> plain = (*conn)->Execute("INSERT INTO n (x) VALUES (?)", {7});
+  ASSERT_THAT(plain, IsOk());
+  EXPECT_EQ(plain->last_insert_id, 0u);
 }
 
 TEST_F(ConnectionPoolTest, UnknownColumnIsInternalWithCodeAndSqlState) {

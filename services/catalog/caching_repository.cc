@@ -33,6 +33,15 @@ class CachingCatalogRepository final : public CatalogRepository, public Document
     return document;
   }
 
+  // Units and categories are never changed or deleted once created (the API has no
+  // such call), so a unit or category found once exists for good.
+  absl::StatusOr<v1::Unit> GetUnit(int64_t id) override {
+    return ReadThrough(units_, id, [&] { return inner_->GetUnit(id); });
+  }
+  absl::StatusOr<v1::Category> GetCategory(int64_t id) override {
+    return ReadThrough(categories_, id, [&] { return inner_->GetCategory(id); });
+  }
+
   DocumentCacheStats Stats() const override {
     absl::MutexLock lock(&mu_);
     return DocumentCacheStats{hits_, misses_, static_cast<int64_t>(index_.size()),
@@ -46,7 +55,6 @@ class CachingCatalogRepository final : public CatalogRepository, public Document
   absl::StatusOr<v1::Unit> CreateUnit(const v1::Unit& unit, const IdempotencyKey* key) override {
     return inner_->CreateUnit(unit, key);
   }
-  absl::StatusOr<v1::Unit> GetUnit(int64_t id) override { return inner_->GetUnit(id); }
   absl::StatusOr<std::vector<v1::Unit>> ListUnits(const UnitFilter& filter,
                                                   const KeysetPage& page) override {
     return inner_->ListUnits(filter, page);
@@ -84,7 +92,6 @@ class CachingCatalogRepository final : public CatalogRepository, public Document
                                               const IdempotencyKey* key) override {
     return inner_->CreateCategory(category, key);
   }
-  absl::StatusOr<v1::Category> GetCategory(int64_t id) override { return inner_->GetCategory(id); }
   absl::StatusOr<std::vector<v1::Category>> ListCategories() override {
     return inner_->ListCategories();
   }
@@ -133,6 +140,25 @@ class CachingCatalogRepository final : public CatalogRepository, public Document
   }
 
  private:
+  // At most this many units and categories each are remembered (a city has hundreds).
+  static constexpr size_t kMaxDirectoryEntries = 10000;
+
+  template <typename Message, typename Load>
+  absl::StatusOr<Message> ReadThrough(std::unordered_map<int64_t, Message>& cache, int64_t id,
+                                      Load load) {
+    {
+      absl::MutexLock lock(&mu_);
+      auto it = cache.find(id);
+      if (it != cache.end()) return it->second;
+    }
+    absl::StatusOr<Message> loaded = load();
+    if (loaded.ok()) {
+      absl::MutexLock lock(&mu_);
+      if (cache.size() < kMaxDirectoryEntries) cache.emplace(id, *loaded);
+    }
+    return loaded;
+  }
+
   struct Entry {
     int64_t id;
     size_t bytes;
@@ -163,6 +189,8 @@ class CachingCatalogRepository final : public CatalogRepository, public Document
   size_t bytes_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t hits_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t misses_ ABSL_GUARDED_BY(mu_) = 0;
+  std::unordered_map<int64_t, v1::Unit> units_ ABSL_GUARDED_BY(mu_);
+  std::unordered_map<int64_t, v1::Category> categories_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace

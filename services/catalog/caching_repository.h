@@ -4,7 +4,9 @@
 // and nothing moves a document out of PUBLISHED), so a cached copy can never be stale,
 // on this replica or any other: no invalidation is needed. Portals read published
 // documents far more often than anything else; the cache turns those reads into a
-// memory lookup. Everything else passes straight through.
+// memory lookup. Units and categories, which the API never changes or deletes, are
+// remembered once read (every write checks its references). Everything else passes
+// straight through.
 //
 // Bounded by the total size of the cached messages (least recently used first out).
 // Thread-safe.

@@ -273,12 +273,13 @@ class MysqlCatalogRepository final : public CatalogRepository {
   absl::StatusOr<v1::Unit> CreateUnit(const v1::Unit& unit, const IdempotencyKey* key) override {
     v1::Unit created = unit;
     RETURN_IF_ERROR(Write([&](Connection& conn) -> absl::Status {
-      ASSIGN_OR_RETURN(db::ExecResult r,
-                       conn.Execute("INSERT INTO units (code, name, level, parent_id, create_time) "
-                                    "VALUES (?, ?, ?, ?, ?)",
-                                    {Value(unit.code()), Value(unit.name()),
-                                     Value(static_cast<int>(unit.level())), Value(unit.parent_id()),
-                                     Value(FromTimestamp(unit.create_time()))}));
+      ASSIGN_OR_RETURN(
+          db::ExecResult r,
+          conn.ExecuteInsert(
+              "INSERT INTO units (code, name, level, parent_id, create_time) "
+              "VALUES (?, ?, ?, ?, ?)",
+              {Value(unit.code()), Value(unit.name()), Value(static_cast<int>(unit.level())),
+               Value(unit.parent_id()), Value(FromTimestamp(unit.create_time()))}));
       created.set_id(static_cast<int64_t>(r.last_insert_id));
       return InsertIdempotency(conn, key, created.SerializeAsString(),
                                FromTimestamp(unit.create_time()));
@@ -327,7 +328,7 @@ class MysqlCatalogRepository final : public CatalogRepository {
     RETURN_IF_ERROR(Write([&](Connection& conn) -> absl::Status {
       ASSIGN_OR_RETURN(
           db::ExecResult r,
-          conn.Execute(
+          conn.ExecuteInsert(
               "INSERT INTO documents (title, body, document_number, drafting_unit_id, "
               "issuing_authority, is_policy_document, key_area, category_id, "
               "disclosure_attribute, nondisclosure_reason, legal_basis, "
@@ -429,8 +430,10 @@ class MysqlCatalogRepository final : public CatalogRepository {
 
   absl::StatusOr<std::vector<v1::Document>> ListDocuments(const DocumentFilter& filter,
                                                           const KeysetPage& page) override {
+    const std::string hint = KeysetIndexFor(filter);
     std::string sql =
-        absl::StrCat("SELECT ", DocumentSelect(!filter.omit_body), " FROM documents WHERE 1=1");
+        absl::StrCat("SELECT ", DocumentSelect(!filter.omit_body), " FROM documents",
+                     hint.empty() ? "" : absl::StrCat(" FORCE INDEX (", hint, ")"), " WHERE 1=1");
     std::vector<Value> params;
     AppendDocumentFilter(filter, "", sql, params);
     AppendKeyset("id", page, sql, params);
@@ -554,7 +557,7 @@ class MysqlCatalogRepository final : public CatalogRepository {
     RETURN_IF_ERROR(Write([&](Connection& conn) -> absl::Status {
       ASSIGN_OR_RETURN(
           db::ExecResult r,
-          conn.Execute(
+          conn.ExecuteInsert(
               "INSERT INTO categories (parent_id, code, name, key_area) VALUES (?, ?, ?, ?)",
               {Value(category.parent_id()), Value(category.code()), Value(category.name()),
                Value(static_cast<int>(category.key_area()))}));
@@ -606,9 +609,9 @@ class MysqlCatalogRepository final : public CatalogRepository {
     RETURN_IF_ERROR(Write([&](Connection& conn) -> absl::Status {
       ASSIGN_OR_RETURN(
           db::ExecResult r,
-          conn.Execute("INSERT INTO catalog_items (category_id, responsible_unit_id, "
-                       "revision) VALUES (?, ?, 1)",
-                       {Value(item.category_id()), Value(item.responsible_unit_id())}));
+          conn.ExecuteInsert("INSERT INTO catalog_items (category_id, responsible_unit_id, "
+                             "revision) VALUES (?, ?, 1)",
+                             {Value(item.category_id()), Value(item.responsible_unit_id())}));
       created.set_id(static_cast<int64_t>(r.last_insert_id));
       RETURN_IF_ERROR(InsertRevision(conn, created.id(), 1, created));
       return InsertIdempotency(conn, key, created.SerializeAsString(),
@@ -736,12 +739,13 @@ class MysqlCatalogRepository final : public CatalogRepository {
                                                   const IdempotencyKey* key) override {
     v1::SelfReview created = review;
     RETURN_IF_ERROR(Write([&](Connection& conn) -> absl::Status {
-      ASSIGN_OR_RETURN(db::ExecResult r,
-                       conn.Execute("INSERT INTO self_reviews (unit_id, year, state, create_time) "
-                                    "VALUES (?, ?, ?, ?)",
-                                    {Value(review.unit_id()), Value(review.year()),
-                                     Value(static_cast<int>(review.state())),
-                                     Value(FromTimestamp(review.create_time()))}));
+      ASSIGN_OR_RETURN(
+          db::ExecResult r,
+          conn.ExecuteInsert("INSERT INTO self_reviews (unit_id, year, state, create_time) "
+                             "VALUES (?, ?, ?, ?)",
+                             {Value(review.unit_id()), Value(review.year()),
+                              Value(static_cast<int>(review.state())),
+                              Value(FromTimestamp(review.create_time()))}));
       created.set_id(static_cast<int64_t>(r.last_insert_id));
       for (const v1::SelfReviewEntry& e : review.entries()) {
         RETURN_IF_ERROR(
@@ -863,6 +867,25 @@ class MysqlCatalogRepository final : public CatalogRepository {
       params.emplace_back(page.after_id);
     }
     absl::StrAppend(&sql, " ORDER BY ", column, " DESC LIMIT ", std::max(1, page.limit));
+  }
+
+  // The index that serves a document list's equality filters and its `id < ?` keyset
+  // condition as one range, newest first. The optimizer, given `state = ? AND id < ?`,
+  // prefers a `ref` on the state alone and walks every newer row before the page (seen
+  // as seconds on a million documents deep in a listing); naming the index keeps each
+  // page a short range scan. FORCE INDEX is understood by MySQL, MariaDB and TiDB.
+  // Empty (the optimizer decides) for date ranges and the overdue list.
+  static std::string KeysetIndexFor(const DocumentFilter& f) {
+    if (f.created_from || f.created_before || f.overdue_on) return "";
+    const bool state = f.state != v1::DOCUMENT_STATE_UNSPECIFIED;
+    if (f.drafting_unit_id != 0) return state ? "ix_documents_unit_state" : "ix_documents_unit";
+    if (f.key_area != v1::KEY_AREA_UNSPECIFIED) {
+      return state ? "ix_documents_state_key_area" : "ix_documents_key_area";
+    }
+    if (f.category_id != 0) return state ? "ix_documents_state_category" : "ix_documents_category";
+    if (state) return "ix_documents_state";
+    if (f.attribute != v1::DISCLOSURE_ATTRIBUTE_UNSPECIFIED) return "ix_documents_attribute";
+    return "";
   }
 
   static void AppendDocumentFilter(const DocumentFilter& f, absl::string_view alias,
