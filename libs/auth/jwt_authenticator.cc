@@ -10,12 +10,14 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "libs/status/status_macros.h"
 #include "nlohmann/json.hpp"
 
@@ -97,6 +99,47 @@ class JwtAuthenticator final : public Authenticator {
   ~JwtAuthenticator() override { OPENSSL_cleanse(hs256_secret_.data(), hs256_secret_.size()); }
 
   absl::StatusOr<Principal> VerifyToken(absl::string_view token) const override {
+    // A token verified before is only re-checked against the clock: its signature and
+    // claims cannot have changed (the key set is fixed for the authenticator's life).
+    const absl::Time now = clock_.Now();
+    {
+      absl::MutexLock lock(&cache_mu_);
+      auto it = verified_.find(token);
+      if (it != verified_.end()) {
+        if (now >= it->second.not_before && now < it->second.expires) return it->second.principal;
+        verified_.erase(it);  // Outside its window: verify in full for the precise error.
+      }
+    }
+    absl::StatusOr<Principal> principal = VerifyTokenUncached(token);
+    if (principal.ok()) Remember(token, *principal);
+    return principal;
+  }
+
+ private:
+  struct VerifiedToken {
+    Principal principal;
+    absl::Time not_before;  // nbf - leeway, or the infinite past.
+    absl::Time expires;     // exp + leeway.
+  };
+  // Verified tokens remembered at most; a busy server sees far fewer live ones.
+  static constexpr size_t kMaxVerifiedTokens = 4096;
+
+  void Remember(absl::string_view token, const Principal& principal) const {
+    // Only the time claims are needed again; the token verified, so they parse.
+    std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
+    absl::StatusOr<Json> claims = DecodeJsonObject(parts[1], "payload");
+    if (!claims.ok()) return;
+    absl::StatusOr<std::optional<absl::Time>> exp = NumericDate(*claims, "exp");
+    absl::StatusOr<std::optional<absl::Time>> nbf = NumericDate(*claims, "nbf");
+    if (!exp.ok() || !exp->has_value() || !nbf.ok()) return;
+    VerifiedToken entry{principal, nbf->has_value() ? **nbf - leeway_ : absl::InfinitePast(),
+                        **exp + leeway_};
+    absl::MutexLock lock(&cache_mu_);
+    if (verified_.size() >= kMaxVerifiedTokens) verified_.clear();
+    verified_.emplace(std::string(token), std::move(entry));
+  }
+
+  absl::StatusOr<Principal> VerifyTokenUncached(absl::string_view token) const {
     if (token.size() > kMaxTokenBytes) {
       return Unauthenticated(absl::StrCat("longer than ", kMaxTokenBytes, " bytes"));
     }
@@ -272,6 +315,8 @@ class JwtAuthenticator final : public Authenticator {
   std::string audience_;
   absl::Duration leeway_;
   const Clock& clock_;
+  mutable absl::Mutex cache_mu_;
+  mutable absl::flat_hash_map<std::string, VerifiedToken> verified_ ABSL_GUARDED_BY(cache_mu_);
 };
 
 absl::StatusOr<EvpPkeyPtr> ParseRsaPublicKey(const std::string& kid, const std::string& pem) {

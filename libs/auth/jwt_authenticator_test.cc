@@ -164,6 +164,21 @@ TEST_F(JwtAuthenticatorTest, ExpiredTokenIsRefusedAfterTheLeeway) {
   EXPECT_THAT(Message(status), HasSubstr("expired at 2025-03-01T00:10:00Z"));
 }
 
+// Verified tokens are remembered, but every answer still honours the clock, and any
+// other byte string is verified in full.
+TEST_F(JwtAuthenticatorTest, RememberedTokensStillExpireAndTamperedOnesStillFail) {
+  auto auth = Make(Hs256Config());
+  std::string token = Hs256(StaffClaims(), absl::Minutes(10));
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(auth->VerifyToken(token).ok());
+  std::string tampered = token;
+  tampered[tampered.size() - 2] = tampered[tampered.size() - 2] == 'A' ? 'B' : 'A';
+  EXPECT_THAT(Message(auth->VerifyToken(tampered).status()), HasSubstr("signature"));
+  clock_.Set(kNow + absl::Hours(1));
+  EXPECT_THAT(Message(auth->VerifyToken(token).status()), HasSubstr("expired"));
+  clock_.Set(kNow - absl::Minutes(5));  // Before its iat/nbf window? No nbf: still valid.
+  EXPECT_TRUE(auth->VerifyToken(token).ok());
+}
+
 TEST_F(JwtAuthenticatorTest, LeewayIsConfigurable) {
   AuthConfig config = Hs256Config();
   config.leeway = absl::ZeroDuration();
