@@ -131,6 +131,85 @@ std::optional<absl::Time> OptionalTime(bool has, const google::protobuf::Timesta
   return FromTimestamp(ts);
 }
 
+// The columns a document write sets, in one order for INSERT and UPDATE.
+constexpr const char* kWritableDocumentColumns[] = {"title",
+                                                    "body",
+                                                    "document_number",
+                                                    "drafting_unit_id",
+                                                    "issuing_authority",
+                                                    "is_policy_document",
+                                                    "key_area",
+                                                    "category_id",
+                                                    "disclosure_attribute",
+                                                    "nondisclosure_reason",
+                                                    "legal_basis",
+                                                    "publication_limit_working_days",
+                                                    "state",
+                                                    "return_cause",
+                                                    "review_outcome",
+                                                    "review_note",
+                                                    "reviewer",
+                                                    "publication_due",
+                                                    "publication_deadline",
+                                                    "calendar_versions",
+                                                    "publish_time",
+                                                    "created_by",
+                                                    "update_time"};
+
+// Values for kWritableDocumentColumns, then create_time when `create_time` is set.
+std::vector<Value> WritableDocumentValues(const v1::Document& d, absl::Time now, bool create_time) {
+  const ClockColumns clock = ClockOf(d);
+  std::vector<Value> values = {Value(d.title()),
+                               Value(d.body()),
+                               Value(d.document_number()),
+                               Value(d.drafting_unit_id()),
+                               Value(static_cast<int>(d.issuing_authority())),
+                               Value(d.is_policy_document()),
+                               Value(static_cast<int>(d.key_area())),
+                               Value(d.category_id()),
+                               Value(static_cast<int>(d.disclosure_attribute())),
+                               Value(d.nondisclosure_reason()),
+                               Value(d.legal_basis()),
+                               Value(d.publication_limit_working_days()),
+                               Value(static_cast<int>(d.state())),
+                               Value(d.return_cause()),
+                               Value(static_cast<int>(d.review_outcome())),
+                               Value(d.review_note()),
+                               Value(d.reviewer()),
+                               Value(clock.due),
+                               Value(clock.deadline_blob),
+                               Value(clock.calendar_versions),
+                               Value(OptionalTime(d.has_publish_time(), d.publish_time())),
+                               Value(d.created_by()),
+                               Value(now)};
+  if (create_time) values.emplace_back(now);
+  return values;
+}
+
+const std::string& InsertDocumentSql() {
+  static const std::string* sql = [] {
+    std::string columns = absl::StrJoin(kWritableDocumentColumns, ", ");
+    std::string marks;
+    for (size_t i = 0; i < std::size(kWritableDocumentColumns); ++i) marks += "?, ";
+    return new std::string(absl::StrCat("INSERT INTO documents (", columns,
+                                        ", create_time, version) VALUES (", marks, "?, 1)"));
+  }();
+  return *sql;
+}
+
+// Optimistic: the row changes only while its version is still the expected one.
+const std::string& UpdateDocumentSql() {
+  static const std::string* sql = [] {
+    return new std::string(absl::StrCat("UPDATE documents SET ",
+                                        absl::StrJoin(kWritableDocumentColumns, ", ",
+                                                      [](std::string* out, const char* column) {
+                                                        absl::StrAppend(out, column, " = ?");
+                                                      }),
+                                        ", version = version + 1 WHERE id = ? AND version = ?"));
+  }();
+  return *sql;
+}
+
 absl::Status InsertAudit(Connection& conn, int64_t document_id, const AuditRecord& audit) {
   return conn
       .Execute(
@@ -324,42 +403,11 @@ class MysqlCatalogRepository final : public CatalogRepository {
     *created.mutable_create_time() = ToTimestamp(audit.time);
     *created.mutable_update_time() = ToTimestamp(audit.time);
     created.set_version(1);
-    const ClockColumns clock = ClockOf(document);
     RETURN_IF_ERROR(Write([&](Connection& conn) -> absl::Status {
       ASSIGN_OR_RETURN(
           db::ExecResult r,
-          conn.ExecuteInsert(
-              "INSERT INTO documents (title, body, document_number, drafting_unit_id, "
-              "issuing_authority, is_policy_document, key_area, category_id, "
-              "disclosure_attribute, nondisclosure_reason, legal_basis, "
-              "publication_limit_working_days, state, return_cause, review_outcome, review_note, "
-              "reviewer, publication_due, publication_deadline, calendar_versions, create_time, "
-              "update_time, publish_time, created_by, version) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
-              {Value(document.title()),
-               Value(document.body()),
-               Value(document.document_number()),
-               Value(document.drafting_unit_id()),
-               Value(static_cast<int>(document.issuing_authority())),
-               Value(document.is_policy_document()),
-               Value(static_cast<int>(document.key_area())),
-               Value(document.category_id()),
-               Value(static_cast<int>(document.disclosure_attribute())),
-               Value(document.nondisclosure_reason()),
-               Value(document.legal_basis()),
-               Value(document.publication_limit_working_days()),
-               Value(static_cast<int>(document.state())),
-               Value(document.return_cause()),
-               Value(static_cast<int>(document.review_outcome())),
-               Value(document.review_note()),
-               Value(document.reviewer()),
-               Value(clock.due),
-               Value(clock.deadline_blob),
-               Value(clock.calendar_versions),
-               Value(audit.time),
-               Value(audit.time),
-               Value(OptionalTime(document.has_publish_time(), document.publish_time())),
-               Value(document.created_by())}));
+          conn.ExecuteInsert(InsertDocumentSql(), WritableDocumentValues(document, audit.time,
+                                                                         /*create_time=*/true)));
       created.set_id(static_cast<int64_t>(r.last_insert_id));
       RETURN_IF_ERROR(InsertAudit(conn, created.id(), audit));
       return InsertIdempotency(conn, key, created.SerializeAsString(), audit.time);
@@ -382,42 +430,14 @@ class MysqlCatalogRepository final : public CatalogRepository {
     v1::Document updated = document;
     updated.set_version(expected_version + 1);
     *updated.mutable_update_time() = ToTimestamp(audit.time);
-    const ClockColumns clock = ClockOf(document);
     RETURN_IF_ERROR(Write([&](Connection& conn) -> absl::Status {
-      ASSIGN_OR_RETURN(
-          db::ExecResult r,
-          conn.Execute(
-              "UPDATE documents SET title = ?, body = ?, document_number = ?, "
-              "drafting_unit_id = ?, issuing_authority = ?, is_policy_document = ?, key_area = ?, "
-              "category_id = ?, disclosure_attribute = ?, nondisclosure_reason = ?, "
-              "legal_basis = ?, publication_limit_working_days = ?, state = ?, return_cause = ?, "
-              "review_outcome = ?, review_note = ?, reviewer = ?, publication_due = ?, "
-              "publication_deadline = ?, calendar_versions = ?, update_time = ?, "
-              "publish_time = ?, version = version + 1 WHERE id = ? AND version = ?",
-              {Value(document.title()),
-               Value(document.body()),
-               Value(document.document_number()),
-               Value(document.drafting_unit_id()),
-               Value(static_cast<int>(document.issuing_authority())),
-               Value(document.is_policy_document()),
-               Value(static_cast<int>(document.key_area())),
-               Value(document.category_id()),
-               Value(static_cast<int>(document.disclosure_attribute())),
-               Value(document.nondisclosure_reason()),
-               Value(document.legal_basis()),
-               Value(document.publication_limit_working_days()),
-               Value(static_cast<int>(document.state())),
-               Value(document.return_cause()),
-               Value(static_cast<int>(document.review_outcome())),
-               Value(document.review_note()),
-               Value(document.reviewer()),
-               Value(clock.due),
-               Value(clock.deadline_blob),
-               Value(clock.calendar_versions),
-               Value(audit.time),
-               Value(OptionalTime(document.has_publish_time(), document.publish_time())),
-               Value(document.id()),
-               Value(expected_version)}));
+      ASSIGN_OR_RETURN(db::ExecResult r, conn.Execute(UpdateDocumentSql(), [&] {
+        std::vector<Value> values =
+            WritableDocumentValues(document, audit.time, /*create_time=*/false);
+        values.emplace_back(document.id());
+        values.emplace_back(expected_version);
+        return values;
+      }()));
       if (r.affected_rows == 0) return VersionConflict(conn, document.id(), expected_version);
       RETURN_IF_ERROR(InsertAudit(conn, document.id(), audit));
       if (search_terms.has_value()) {

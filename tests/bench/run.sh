@@ -495,7 +495,7 @@ SQL
     n=$((n + 1))
     matches=$(sed -nE "s/^QUERY \"$query\" matches=([0-9]+)$/\1/p" "$BENCH_STATE/dataset.txt" 2>/dev/null || true)
     load "search-$n" search --query="$query" "${shape[@]}"
-    row "SearchDocuments \"$query\" (${matches:-?} matches)" \
+    row "SearchDocuments \"$query\"${matches:+ ($matches matches)}" \
       "p50 $P50 ms, p99 $P99 ms ($RPS req/s)" "p99 ≤ 50 ms" "$(at_most "$P99" 50)"
   done
   stop_sampler
