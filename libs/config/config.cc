@@ -104,14 +104,13 @@ std::string ConfigReader::RequiredString(absl::string_view key) {
   return *value;
 }
 
-int64_t ConfigReader::Int(absl::string_view key, int64_t default_value, int64_t min,
-                          int64_t max) {
+int64_t ConfigReader::Int(absl::string_view key, int64_t default_value, int64_t min, int64_t max) {
   std::optional<std::string> value = Get(key);
   if (!value.has_value()) return default_value;
   int64_t parsed = 0;
   if (!absl::SimpleAtoi(*value, &parsed) || parsed < min || parsed > max) {
-    AddError(absl::StrCat(source_.Describe(key), "=\"", *value, "\" must be an integer from ",
-                          min, " to ", max));
+    AddError(absl::StrCat(source_.Describe(key), "=\"", *value, "\" must be an integer from ", min,
+                          " to ", max));
     return default_value;
   }
   return parsed;

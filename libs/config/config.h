@@ -64,8 +64,8 @@ class ConfigReader {
   int64_t Int(absl::string_view key, int64_t default_value, int64_t min, int64_t max);
   bool Bool(absl::string_view key, bool default_value);
   // Durations in absl syntax: "500ms", "30s", "2m".
-  absl::Duration Duration(absl::string_view key, absl::Duration default_value,
-                          absl::Duration min, absl::Duration max);
+  absl::Duration Duration(absl::string_view key, absl::Duration default_value, absl::Duration min,
+                          absl::Duration max);
   // A required secret: the value of `key`, or the contents of the file named by
   // `<key>_file` (trailing newline removed). Exactly one of them must be set.
   std::string Secret(absl::string_view key);

@@ -12,9 +12,8 @@ namespace {
 using ::testing::HasSubstr;
 
 TEST(ConfigTest, FlagWinsOverEnvironmentAndDashesEqualUnderscores) {
-  ConfigReader r(ConfigSource::FromMaps({{"db-host", "flag-host"}},
-                                        {{"GONGKAI_DB_HOST", "env-host"},
-                                         {"GONGKAI_DB_PORT", "3307"}}));
+  ConfigReader r(ConfigSource::FromMaps(
+      {{"db-host", "flag-host"}}, {{"GONGKAI_DB_HOST", "env-host"}, {"GONGKAI_DB_PORT", "3307"}}));
   EXPECT_EQ(r.String("db_host", "x"), "flag-host");
   EXPECT_EQ(r.Int("db_port", 3306, 1, 65535), 3307);
   EXPECT_EQ(r.String("absent", "dflt"), "dflt");

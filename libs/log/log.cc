@@ -61,11 +61,16 @@ void SetSinkForTesting(Sink* sink) { g_sink.store(sink, std::memory_order_releas
 
 bool ParseLevel(absl::string_view text, Level* level) {
   const std::string lower = absl::AsciiStrToLower(text);
-  if (lower == "debug") *level = Level::kDebug;
-  else if (lower == "info") *level = Level::kInfo;
-  else if (lower == "warning" || lower == "warn") *level = Level::kWarning;
-  else if (lower == "error") *level = Level::kError;
-  else return false;
+  if (lower == "debug")
+    *level = Level::kDebug;
+  else if (lower == "info")
+    *level = Level::kInfo;
+  else if (lower == "warning" || lower == "warn")
+    *level = Level::kWarning;
+  else if (lower == "error")
+    *level = Level::kError;
+  else
+    return false;
   return true;
 }
 

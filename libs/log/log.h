@@ -53,7 +53,7 @@ class LogLine {
   LogLine& With(absl::string_view key, int value) { return With(key, int64_t{value}); }
   LogLine& With(absl::string_view key, double value);
   LogLine& With(absl::string_view key, bool value);
-  LogLine& With(absl::string_view key, absl::Duration value);  // As seconds, a number.
+  LogLine& With(absl::string_view key, absl::Duration value);        // As seconds, a number.
   LogLine& With(absl::string_view key, const absl::Status& status);  // code + message.
 
  private:

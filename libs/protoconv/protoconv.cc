@@ -35,8 +35,8 @@ absl::StatusOr<absl::CivilDay> ToCivilDay(const common::v1::Date& date) {
   absl::CivilDay day(date.year(), date.month(), date.day());
   if (date.year() < 1 || date.year() > 9999 || day.year() != date.year() ||
       day.month() != date.month() || day.day() != date.day()) {
-    return absl::InvalidArgumentError(absl::StrCat(date.year(), "-", date.month(), "-",
-                                                   date.day(), " is not a valid date"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(date.year(), "-", date.month(), "-", date.day(), " is not a valid date"));
   }
   return day;
 }

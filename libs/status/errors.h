@@ -20,8 +20,7 @@
 
 namespace gongkai {
 
-inline constexpr absl::string_view kBadRequestTypeUrl =
-    "type.googleapis.com/google.rpc.BadRequest";
+inline constexpr absl::string_view kBadRequestTypeUrl = "type.googleapis.com/google.rpc.BadRequest";
 inline constexpr absl::string_view kPreconditionFailureTypeUrl =
     "type.googleapis.com/google.rpc.PreconditionFailure";
 inline constexpr absl::string_view kErrorInfoTypeUrl = "type.googleapis.com/google.rpc.ErrorInfo";

@@ -20,10 +20,10 @@
 #define GONGKAI_STATUS_CONCAT_(a, b) GONGKAI_STATUS_CONCAT_INNER_(a, b)
 
 // Returns the status from the enclosing function if `expr` is not OK.
-#define RETURN_IF_ERROR(expr)                                          \
-  do {                                                                 \
-    const ::absl::Status gongkai_status_ = ::gongkai::ToStatus(expr);  \
-    if (!gongkai_status_.ok()) return gongkai_status_;                 \
+#define RETURN_IF_ERROR(expr)                                         \
+  do {                                                                \
+    const ::absl::Status gongkai_status_ = ::gongkai::ToStatus(expr); \
+    if (!gongkai_status_.ok()) return gongkai_status_;                \
   } while (false)
 
 // Evaluates `rexpr` (an absl::StatusOr<T>); on error returns its status, otherwise
