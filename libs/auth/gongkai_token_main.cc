@@ -25,6 +25,7 @@
 #include "libs/auth/principal.h"
 #include "libs/auth/token_minter.h"
 #include "libs/clock/clock.h"
+#include "libs/config/flag_names.h"
 
 ABSL_FLAG(std::string, secret_file, "", "File holding the HS256 secret (signs with HS256)");
 ABSL_FLAG(std::string, private_key_file, "", "RSA private key PEM (signs with RS256)");
@@ -53,23 +54,6 @@ std::string ReadFile(const std::string& flag, const std::string& path) {
   return contents.str();
 }
 
-// absl flags only know underscores; accept "--unit-id" for "--unit_id".
-std::vector<char*> NormalizeFlagNames(int argc, char** argv, std::vector<std::string>& storage) {
-  storage.assign(argv, argv + argc);
-  for (size_t i = 1; i < storage.size(); ++i) {
-    std::string& arg = storage[i];
-    if (arg == "--") break;
-    if (arg.rfind("--", 0) != 0) continue;
-    const size_t name_end = std::min(arg.find('='), arg.size());
-    for (size_t j = 2; j < name_end; ++j) {
-      if (arg[j] == '-') arg[j] = '_';
-    }
-  }
-  std::vector<char*> result;
-  for (std::string& arg : storage) result.push_back(arg.data());
-  return result;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -77,7 +61,7 @@ int main(int argc, char** argv) {
       "prints a signed JWT: gongkai-token --secret-file=F --sub=alice --unit-id=3 "
       "--roles=STAFF,REVIEWER --ttl=3600 --issuer=gongkai-dev --audience=gongkai");
   std::vector<std::string> storage;
-  std::vector<char*> args = NormalizeFlagNames(argc, argv, storage);
+  std::vector<char*> args = gongkai::config::NormalizeFlagNames(argc, argv, storage);
   std::vector<char*> positional =
       absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
   if (positional.size() > 1) Fail(absl::StrCat("unexpected argument \"", positional[1], "\""));

@@ -1,4 +1,5 @@
 #include "libs/config/config.h"
+#include "libs/config/flag_names.h"
 
 #include <cstdio>
 #include <fstream>
@@ -61,6 +62,18 @@ TEST(ConfigTest, AddressNeedsHostAndPort) {
   ConfigReader ok(ConfigSource::FromMaps({{"grpc_address", "127.0.0.1:0"}}, {}));
   EXPECT_EQ(ok.Address("grpc_address", ""), "127.0.0.1:0");
   EXPECT_TRUE(ok.Finish().ok());
+}
+
+TEST(FlagNamesTest, DashesBecomeUnderscoresInNamesOnly) {
+  std::vector<std::string> in = {"prog", "--unit-id=3", "--sub=a-b", "--", "--not-me"};
+  std::vector<char*> argv;
+  for (auto& a : in) argv.push_back(a.data());
+  std::vector<std::string> storage;
+  std::vector<char*> out = NormalizeFlagNames(static_cast<int>(argv.size()), argv.data(), storage);
+  ASSERT_EQ(out.size(), 5u);
+  EXPECT_STREQ(out[1], "--unit_id=3");
+  EXPECT_STREQ(out[2], "--sub=a-b");
+  EXPECT_STREQ(out[4], "--not-me");
 }
 
 TEST(ConfigTest, PositionalArgumentsAreKept) {

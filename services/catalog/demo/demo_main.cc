@@ -30,6 +30,7 @@
 #include "absl/time/time.h"
 #include "gongkai/catalog/v1/catalog.grpc.pb.h"
 #include "libs/clock/clock.h"
+#include "libs/config/flag_names.h"
 #include "services/catalog/demo/actor_tokens.h"
 #include "services/catalog/demo/demo_loader.h"
 
@@ -62,23 +63,6 @@ std::string ReadTrimmedFile(const std::string& flag, const std::string& path) {
   return std::string(absl::StripAsciiWhitespace(contents.str()));
 }
 
-// absl flags only know underscores; accept "--token-file" for "--token_file".
-std::vector<char*> NormalizeFlagNames(int argc, char** argv, std::vector<std::string>& storage) {
-  storage.assign(argv, argv + argc);
-  for (size_t i = 1; i < storage.size(); ++i) {
-    std::string& arg = storage[i];
-    if (arg == "--") break;
-    if (arg.rfind("--", 0) != 0) continue;
-    const size_t name_end = std::min(arg.find('='), arg.size());
-    for (size_t j = 2; j < name_end; ++j) {
-      if (arg[j] == '-') arg[j] = '_';
-    }
-  }
-  std::vector<char*> result;
-  for (std::string& arg : storage) result.push_back(arg.data());
-  return result;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -87,7 +71,7 @@ int main(int argc, char** argv) {
       "loads the catalog demo data: gongkai-catalog-demo --target=HOST:PORT "
       "(--token=ADMIN_JWT | --token-file=F | --secret-file=F [--issuer=I --audience=A])");
   std::vector<std::string> storage;
-  std::vector<char*> args = NormalizeFlagNames(argc, argv, storage);
+  std::vector<char*> args = gongkai::config::NormalizeFlagNames(argc, argv, storage);
   std::vector<char*> positional =
       absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
   if (positional.size() > 1) Fail(2, absl::StrCat("unexpected argument \"", positional[1], "\""));
