@@ -78,6 +78,29 @@ wait_pid_exit() {
   done
 }
 
+# await_ready NAME PIDFILE LOGFILE TIMEOUT_SECONDS WHAT CHECK...: runs CHECK until it
+# succeeds. Dies, showing the end of LOGFILE, when the process recorded in PIDFILE
+# exits first or TIMEOUT_SECONDS pass ("NAME did not WHAT within ...").
+await_ready() {
+  local name=$1 pidfile=$2 logfile=$3 timeout=$4 what=$5 deadline pid=""
+  shift 5
+  deadline=$((SECONDS + timeout))
+  while ! "$@" >/dev/null; do
+    if [[ -z $pid && -s $pidfile ]]; then
+      read -r pid <"$pidfile" || true
+    fi
+    if [[ -n $pid ]] && ! process_running "$pid"; then
+      show_log_tail "$logfile"
+      die "$name exited during start; see $logfile"
+    fi
+    if ((SECONDS >= deadline)); then
+      show_log_tail "$logfile"
+      die "$name did not $what within ${timeout}s; see $logfile"
+    fi
+    sleep 0.3
+  done
+}
+
 # Runs a command under the team-wide build lock (one build at a time on the machine).
 with_build_lock() {
   local lock="${TMPDIR:-/tmp}/gongkai-build.lock"

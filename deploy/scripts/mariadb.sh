@@ -59,21 +59,8 @@ mariadb_start() {
     --socket="$socket" --pid-file="$dir/mariadb.pid" --datadir="$dir/data" \
     --log-error="$dir/mariadb.log" --user="$(id -un)" "$@" \
     </dev/null >>"$dir/mariadb.log" 2>&1 &
-  local deadline=$((SECONDS + 60)) pid=""
-  while ! mariadb_ping "$dir"; do
-    if [[ -z $pid && -s $dir/mariadbd.launch-pid ]]; then
-      read -r pid <"$dir/mariadbd.launch-pid" || true
-    fi
-    if [[ -n $pid ]] && ! process_running "$pid"; then
-      show_log_tail "$dir/mariadb.log"
-      die "MariaDB exited during start; see $dir/mariadb.log"
-    fi
-    if ((SECONDS >= deadline)); then
-      show_log_tail "$dir/mariadb.log"
-      die "MariaDB did not answer within 60s; see $dir/mariadb.log"
-    fi
-    sleep 0.3
-  done
+  await_ready MariaDB "$dir/mariadbd.launch-pid" "$dir/mariadb.log" 60 answer \
+    mariadb_ping "$dir"
   printf '%s\n' "$port" >"$dir/mariadb.port"
   if [[ -f $dir/initialized.pending ]]; then
     # TCP root logins without a password are not wanted, even on loopback.

@@ -171,24 +171,12 @@ service_health() {
 # service_wait_healthy NAME: waits for SERVING; on death or timeout, fails pointing
 # at the log.
 service_wait_healthy() {
-  local name=$1 timeout=${GONGKAI_START_TIMEOUT:-60} deadline pid="" logfile
-  deadline=$((SECONDS + timeout))
-  logfile=$(service_log "$name")
+  local name=$1 timeout=${GONGKAI_START_TIMEOUT:-60}
   if [[ ! -x $GONGKAI_HEALTHCHECK ]]; then
     warn "$GONGKAI_HEALTHCHECK is not built; only checking that $name accepts connections"
   fi
-  while ! service_health "$name" >/dev/null; do
-    [[ -n $pid ]] || read -r pid <"$(service_pidfile "$name")" 2>/dev/null || true
-    if [[ -n $pid ]] && ! process_running "$pid"; then
-      show_log_tail "$logfile"
-      die "$name exited during start; see $logfile"
-    fi
-    if ((SECONDS >= deadline)); then
-      show_log_tail "$logfile"
-      die "$name did not report SERVING within ${timeout}s; see $logfile"
-    fi
-    sleep 0.5
-  done
+  await_ready "$name" "$(service_pidfile "$name")" "$(service_log "$name")" "$timeout" \
+    "report SERVING" service_health "$name"
   log "$name is $(service_health "$name")"
 }
 
