@@ -1,0 +1,423 @@
+#include "gateway/transcoder.h"
+
+#include <cstdint>
+#include <cstring>
+#include <map>
+#include <set>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
+#include "google/protobuf/type.pb.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/type_resolver_util.h"
+#include "libs/status/errors.h"
+
+namespace gongkai::gateway {
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+
+constexpr absl::string_view kTypeUrlPrefix = "type.googleapis.com";
+
+// The descriptor-pool TypeResolver converts descriptors to google.protobuf.Type on every
+// lookup; one conversion per type for the life of the process is enough.
+class CachingTypeResolver : public google::protobuf::util::TypeResolver {
+ public:
+  explicit CachingTypeResolver(const google::protobuf::DescriptorPool* pool)
+      : inner_(google::protobuf::util::NewTypeResolverForDescriptorPool(std::string(kTypeUrlPrefix),
+                                                                        pool)) {}
+
+  google::protobuf::util::Status ResolveMessageType(const std::string& type_url,
+                                                    google::protobuf::Type* type) override {
+    return Resolve(type_url, type, types_, &TypeResolver::ResolveMessageType);
+  }
+  google::protobuf::util::Status ResolveEnumType(const std::string& type_url,
+                                                 google::protobuf::Enum* enum_type) override {
+    return Resolve(type_url, enum_type, enums_, &TypeResolver::ResolveEnumType);
+  }
+
+ private:
+  template <typename T>
+  google::protobuf::util::Status Resolve(
+      const std::string& type_url, T* out, std::map<std::string, T>& cache,
+      google::protobuf::util::Status (TypeResolver::*resolve)(const std::string&, T*)) {
+    {
+      absl::ReaderMutexLock lock(&mu_);
+      auto it = cache.find(type_url);
+      if (it != cache.end()) {
+        *out = it->second;
+        return google::protobuf::util::Status();
+      }
+    }
+    T resolved;
+    google::protobuf::util::Status status = (inner_.get()->*resolve)(type_url, &resolved);
+    if (!status.ok()) return status;
+    absl::MutexLock lock(&mu_);
+    *out = cache.emplace(type_url, std::move(resolved)).first->second;
+    return status;
+  }
+
+  std::unique_ptr<TypeResolver> inner_;
+  absl::Mutex mu_;
+  std::map<std::string, google::protobuf::Type> types_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, google::protobuf::Enum> enums_ ABSL_GUARDED_BY(mu_);
+};
+
+// protobuf's JSON errors look like "(document.title): invalid value 5 for type
+// TYPE_STRING" or "foo: Cannot find field."; this names the field for the BadRequest
+// detail.
+absl::Status JsonError(const google::protobuf::util::Status& status,
+                       absl::string_view body_prefix) {
+  std::string message(status.message());
+  std::string field = std::string(body_prefix.empty() ? "body" : body_prefix);
+  if (absl::StartsWith(message, "(")) {
+    const size_t close = message.find(')');
+    if (close != std::string::npos) {
+      field = message.substr(1, close - 1);
+      message = std::string(absl::StripLeadingAsciiWhitespace(
+          absl::string_view(message).substr(close + 1 + (message[close + 1] == ':' ? 1 : 0))));
+    }
+  } else if (absl::EndsWith(message, ": Cannot find field.")) {
+    field = message.substr(0, message.size() - strlen(": Cannot find field."));
+    message = absl::StrCat("unknown field \"", field, "\"");
+  } else {
+    // Malformed JSON: keep the first line (the parser adds the input around it).
+    message = absl::StrCat("malformed JSON: ", message.substr(0, message.find('\n')));
+  }
+  return InvalidField(field, message);
+}
+
+bool IsWrapperOrStringForm(const Descriptor& type) {
+  static const std::set<std::string>* const kStringForms = new std::set<std::string>{
+      "google.protobuf.Timestamp",   "google.protobuf.Duration",    "google.protobuf.FieldMask",
+      "google.protobuf.StringValue", "google.protobuf.BytesValue",  "google.protobuf.Int64Value",
+      "google.protobuf.UInt64Value", "google.protobuf.Int32Value",  "google.protobuf.UInt32Value",
+      "google.protobuf.BoolValue",   "google.protobuf.DoubleValue", "google.protobuf.FloatValue"};
+  return kStringForms->count(type.full_name()) > 0;
+}
+
+class RequestBuilder {
+ public:
+  RequestBuilder(google::protobuf::util::TypeResolver* resolver, Message* request)
+      : resolver_(resolver), request_(request) {}
+
+  // Sets the field at `path` (names as written by the caller) from its text form.
+  // `source` is "path" or "query", for the messages.
+  absl::Status Set(absl::string_view path, absl::string_view value, bool json_names_allowed) {
+    Message* message = request_;
+    const FieldDescriptor* field = nullptr;
+    std::vector<absl::string_view> names = absl::StrSplit(path, '.');
+    std::string canonical;
+    for (size_t i = 0; i < names.size(); ++i) {
+      const Descriptor* type = message->GetDescriptor();
+      field = type->FindFieldByName(std::string(names[i]));
+      for (int f = 0; field == nullptr && json_names_allowed && f < type->field_count(); ++f) {
+        if (type->field(f)->json_name() == names[i]) field = type->field(f);
+      }
+      if (field == nullptr) {
+        return InvalidField(
+            path, absl::StrCat("unknown field: ", type->full_name(), " has no \"", names[i], "\""));
+      }
+      absl::StrAppend(&canonical, canonical.empty() ? "" : ".", field->name());
+      const bool last = i + 1 == names.size();
+      if (last) break;
+      if (field->type() != FieldDescriptor::TYPE_MESSAGE || field->is_repeated()) {
+        return InvalidField(path, absl::StrCat("\"", field->name(),
+                                               "\" has no sub-fields to set from a parameter"));
+      }
+      message = message->GetReflection()->MutableMessage(message, field);
+    }
+    canonical_path_ = canonical;
+    return SetLeaf(path, *message, field, value);
+  }
+
+  const std::string& canonical_path() const { return canonical_path_; }
+
+ private:
+  absl::Status SetLeaf(absl::string_view path, Message& message, const FieldDescriptor* field,
+                       absl::string_view value) {
+    const Reflection& r = *message.GetReflection();
+    if (field->is_map()) {
+      return InvalidField(path, "map fields cannot be set from a parameter; send JSON");
+    }
+    const bool repeated = field->is_repeated();
+    auto bad = [&](absl::string_view expected) {
+      return InvalidField(path, absl::StrCat("\"", value, "\" is not ", expected));
+    };
+    switch (field->cpp_type()) {
+      case FieldDescriptor::CPPTYPE_STRING: {
+        std::string v(value);
+        if (field->type() == FieldDescriptor::TYPE_BYTES &&
+            !absl::WebSafeBase64Unescape(value, &v) && !absl::Base64Unescape(value, &v)) {
+          return bad("base64");
+        }
+        repeated ? r.AddString(&message, field, v) : r.SetString(&message, field, v);
+        return absl::OkStatus();
+      }
+      case FieldDescriptor::CPPTYPE_INT32: {
+        int32_t v;
+        if (!absl::SimpleAtoi(value, &v)) return bad("a 32-bit integer");
+        repeated ? r.AddInt32(&message, field, v) : r.SetInt32(&message, field, v);
+        return absl::OkStatus();
+      }
+      case FieldDescriptor::CPPTYPE_INT64: {
+        int64_t v;
+        if (!absl::SimpleAtoi(value, &v)) return bad("a 64-bit integer");
+        repeated ? r.AddInt64(&message, field, v) : r.SetInt64(&message, field, v);
+        return absl::OkStatus();
+      }
+      case FieldDescriptor::CPPTYPE_UINT32: {
+        uint32_t v;
+        if (!absl::SimpleAtoi(value, &v)) return bad("an unsigned 32-bit integer");
+        repeated ? r.AddUInt32(&message, field, v) : r.SetUInt32(&message, field, v);
+        return absl::OkStatus();
+      }
+      case FieldDescriptor::CPPTYPE_UINT64: {
+        uint64_t v;
+        if (!absl::SimpleAtoi(value, &v)) return bad("an unsigned 64-bit integer");
+        repeated ? r.AddUInt64(&message, field, v) : r.SetUInt64(&message, field, v);
+        return absl::OkStatus();
+      }
+      case FieldDescriptor::CPPTYPE_DOUBLE: {
+        double v;
+        if (!absl::SimpleAtod(value, &v)) return bad("a number");
+        repeated ? r.AddDouble(&message, field, v) : r.SetDouble(&message, field, v);
+        return absl::OkStatus();
+      }
+      case FieldDescriptor::CPPTYPE_FLOAT: {
+        float v;
+        if (!absl::SimpleAtof(value, &v)) return bad("a number");
+        repeated ? r.AddFloat(&message, field, v) : r.SetFloat(&message, field, v);
+        return absl::OkStatus();
+      }
+      case FieldDescriptor::CPPTYPE_BOOL: {
+        bool v;
+        if (value == "true" || value == "1") {
+          v = true;
+        } else if (value == "false" || value == "0") {
+          v = false;
+        } else {
+          return bad("true or false");
+        }
+        repeated ? r.AddBool(&message, field, v) : r.SetBool(&message, field, v);
+        return absl::OkStatus();
+      }
+      case FieldDescriptor::CPPTYPE_ENUM: {
+        const google::protobuf::EnumValueDescriptor* e =
+            field->enum_type()->FindValueByName(std::string(value));
+        int number;
+        if (e == nullptr && absl::SimpleAtoi(value, &number)) {
+          e = field->enum_type()->FindValueByNumber(number);
+        }
+        if (e == nullptr) return bad(absl::StrCat("a value of ", field->enum_type()->full_name()));
+        repeated ? r.AddEnum(&message, field, e) : r.SetEnum(&message, field, e);
+        return absl::OkStatus();
+      }
+      case FieldDescriptor::CPPTYPE_MESSAGE:
+        return SetMessageLeaf(path, message, field, value);
+    }
+    return InvalidField(path, "unsupported field type");
+  }
+
+  absl::Status SetMessageLeaf(absl::string_view path, Message& message,
+                              const FieldDescriptor* field, absl::string_view value) {
+    const Descriptor& type = *field->message_type();
+    const Reflection& r = *message.GetReflection();
+    Message* target =
+        field->is_repeated() ? r.AddMessage(&message, field) : r.MutableMessage(&message, field);
+    if (type.full_name() == "gongkai.common.v1.Date") {
+      int year, month, day;
+      std::vector<absl::string_view> parts = absl::StrSplit(value, '-');
+      if (parts.size() != 3 || parts[0].size() != 4 || !absl::SimpleAtoi(parts[0], &year) ||
+          !absl::SimpleAtoi(parts[1], &month) || !absl::SimpleAtoi(parts[2], &day)) {
+        return InvalidField(path, absl::StrCat("\"", value, "\" is not a date YYYY-MM-DD"));
+      }
+      const Reflection& tr = *target->GetReflection();
+      tr.SetInt32(target, type.FindFieldByName("year"), year);
+      tr.SetInt32(target, type.FindFieldByName("month"), month);
+      tr.SetInt32(target, type.FindFieldByName("day"), day);
+      return absl::OkStatus();
+    }
+    if (!IsWrapperOrStringForm(type)) {
+      return InvalidField(
+          path, absl::StrCat("\"", field->name(), "\" is a ", type.full_name(),
+                             "; set its fields (", field->name(), ".<field>=...) or send JSON"));
+    }
+    // The JSON form of these types is a string (or a bare number/bool for wrappers of
+    // numbers); the JSON parser validates it.
+    const bool quoted = type.full_name() == "google.protobuf.Timestamp" ||
+                        type.full_name() == "google.protobuf.Duration" ||
+                        type.full_name() == "google.protobuf.FieldMask" ||
+                        type.full_name() == "google.protobuf.StringValue" ||
+                        type.full_name() == "google.protobuf.BytesValue" ||
+                        type.full_name() == "google.protobuf.Int64Value" ||
+                        type.full_name() == "google.protobuf.UInt64Value";
+    const std::string json =
+        quoted ? absl::StrCat("\"", absl::CEscape(value), "\"") : std::string(value);
+    std::string binary;
+    google::protobuf::util::Status status = google::protobuf::util::JsonToBinaryString(
+        resolver_, TypeUrl(type), json, &binary, google::protobuf::util::JsonParseOptions());
+    if (!status.ok() || !target->ParseFromString(binary)) {
+      return InvalidField(path, absl::StrCat("\"", value, "\" is not a valid ", type.full_name()));
+    }
+    return absl::OkStatus();
+  }
+
+  google::protobuf::util::TypeResolver* resolver_;
+  Message* request_;
+  std::string canonical_path_;
+};
+
+struct QueryParameter {
+  std::string name;
+  std::string value;
+};
+
+absl::StatusOr<std::vector<QueryParameter>> ParseQuery(absl::string_view query) {
+  std::vector<QueryParameter> out;
+  for (absl::string_view pair : absl::StrSplit(query, '&', absl::SkipEmpty())) {
+    std::pair<absl::string_view, absl::string_view> kv =
+        absl::StrSplit(pair, absl::MaxSplits('=', 1));
+    std::string raw_name(kv.first);
+    std::string raw_value(kv.second);
+    // Form encoding: '+' is a space.
+    std::replace(raw_name.begin(), raw_name.end(), '+', ' ');
+    std::replace(raw_value.begin(), raw_value.end(), '+', ' ');
+    QueryParameter p;
+    if (!PercentDecode(raw_name, false, &p.name) || p.name.empty()) {
+      return InvalidField("query",
+                          absl::StrCat("malformed query parameter name \"", kv.first, "\""));
+    }
+    if (!PercentDecode(raw_value, false, &p.value)) {
+      return InvalidField(p.name, "malformed percent-encoding in the value");
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string TypeUrl(const Descriptor& message) {
+  return absl::StrCat(kTypeUrlPrefix, "/", message.full_name());
+}
+
+Transcoder::Transcoder(const google::protobuf::DescriptorPool* pool)
+    : pool_(pool), factory_(pool), resolver_(std::make_unique<CachingTypeResolver>(pool)) {
+  factory_.SetDelegateToGeneratedFactory(false);
+}
+
+Transcoder::~Transcoder() = default;
+
+absl::StatusOr<std::string> Transcoder::BuildRequest(const Route& route,
+                                                     const PathTemplate::Bindings& bindings,
+                                                     absl::string_view query,
+                                                     absl::string_view body) const {
+  const Descriptor& input = *route.method->input_type();
+  std::unique_ptr<Message> request(factory_.GetPrototype(&input)->New());
+
+  // 1. The body.
+  if (!route.body.empty()) {
+    absl::string_view trimmed = absl::StripAsciiWhitespace(body);
+    if (!trimmed.empty()) {
+      std::string json;
+      if (route.body_field == nullptr) {
+        json = std::string(trimmed);
+      } else {
+        json = absl::StrCat("{\"", route.body_field->json_name(), "\":", trimmed, "}");
+      }
+      std::string binary;
+      google::protobuf::util::JsonParseOptions options;
+      options.ignore_unknown_fields = false;
+      google::protobuf::util::Status status = google::protobuf::util::JsonToBinaryString(
+          resolver_.get(), TypeUrl(input), json, &binary, options);
+      if (!status.ok()) {
+        return JsonError(status, route.body_field == nullptr ? "" : route.body_field->name());
+      }
+      if (!request->ParseFromString(binary)) {
+        return absl::InternalError("JSON converted to bytes that do not parse");
+      }
+    }
+  } else if (!absl::StripAsciiWhitespace(body).empty()) {
+    return InvalidField("body", absl::StrCat(route.http_method, " ", route.path.text(),
+                                             " takes no body; send parameters in the query"));
+  }
+
+  // 2. Path variables (override whatever the body said).
+  RequestBuilder builder(resolver_.get(), request.get());
+  for (const auto& [field_path, value] : bindings) {
+    if (absl::Status s = builder.Set(field_path, value, /*json_names_allowed=*/false); !s.ok()) {
+      return s;
+    }
+  }
+
+  // 3. The query string.
+  absl::StatusOr<std::vector<QueryParameter>> parameters = ParseQuery(query);
+  if (!parameters.ok()) return parameters.status();
+  if (!parameters->empty() && route.body == "*") {
+    return InvalidField((*parameters)[0].name,
+                        absl::StrCat(route.http_method, " ", route.path.text(),
+                                     " takes every field from the JSON body; query parameters "
+                                     "are not accepted"));
+  }
+  std::set<std::string> scalar_fields_set;
+  for (const QueryParameter& p : *parameters) {
+    if (absl::Status s = builder.Set(p.name, p.value, /*json_names_allowed=*/true); !s.ok()) {
+      return s;
+    }
+    const std::string& canonical = builder.canonical_path();
+    for (const std::string& bound : route.path_field_paths) {
+      if (canonical == bound) {
+        return InvalidField(p.name,
+                            "this field is set by the path; it cannot also be a query "
+                            "parameter");
+      }
+    }
+    if (route.body_field != nullptr &&
+        (canonical == route.body_field->name() ||
+         absl::StartsWith(canonical, absl::StrCat(route.body_field->name(), ".")))) {
+      return InvalidField(p.name, "this field comes from the JSON body");
+    }
+  }
+  return request->SerializeAsString();
+}
+
+absl::StatusOr<std::string> Transcoder::ResponseToJson(const Route& route,
+                                                       const std::string& response_bytes) const {
+  google::protobuf::util::JsonPrintOptions options;
+  options.always_print_primitive_fields = true;
+  options.preserve_proto_field_names = false;
+  std::string json;
+  google::protobuf::util::Status status;
+  if (route.response_body_field == nullptr) {
+    status = google::protobuf::util::BinaryToJsonString(
+        resolver_.get(), TypeUrl(*route.method->output_type()), response_bytes, &json, options);
+  } else {
+    std::unique_ptr<Message> response(factory_.GetPrototype(route.method->output_type())->New());
+    if (!response->ParseFromString(response_bytes)) {
+      return absl::InternalError(
+          absl::StrCat("the response of ", route.grpc_method, " does not parse"));
+    }
+    const FieldDescriptor* field = route.response_body_field;
+    if (field->is_repeated() || field->type() != FieldDescriptor::TYPE_MESSAGE) {
+      return absl::InternalError("response_body must name a singular message field");
+    }
+    status = google::protobuf::util::MessageToJsonString(
+        response->GetReflection()->GetMessage(*response, field), &json, options);
+  }
+  if (!status.ok()) {
+    return absl::InternalError(
+        absl::StrCat("the response of ", route.grpc_method,
+                     " does not convert to JSON: ", std::string(status.message())));
+  }
+  return json;
+}
+
+}  // namespace gongkai::gateway
