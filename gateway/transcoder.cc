@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
+#include "gateway/json_writer.h"
 #include "google/protobuf/type.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/type_resolver_util.h"
@@ -391,31 +392,24 @@ absl::StatusOr<std::string> Transcoder::BuildRequest(const Route& route,
 
 absl::StatusOr<std::string> Transcoder::ResponseToJson(const Route& route,
                                                        const std::string& response_bytes) const {
-  google::protobuf::util::JsonPrintOptions options;
-  options.always_print_primitive_fields = true;
-  options.preserve_proto_field_names = false;
-  std::string json;
-  google::protobuf::util::Status status;
-  if (route.response_body_field == nullptr) {
-    status = google::protobuf::util::BinaryToJsonString(
-        resolver_.get(), TypeUrl(*route.method->output_type()), response_bytes, &json, options);
-  } else {
-    std::unique_ptr<Message> response(factory_.GetPrototype(route.method->output_type())->New());
-    if (!response->ParseFromString(response_bytes)) {
-      return absl::InternalError(
-          absl::StrCat("the response of ", route.grpc_method, " does not parse"));
-    }
+  std::unique_ptr<Message> response(factory_.GetPrototype(route.method->output_type())->New());
+  if (!response->ParseFromString(response_bytes)) {
+    return absl::InternalError(
+        absl::StrCat("the response of ", route.grpc_method, " does not parse"));
+  }
+  const Message* body = response.get();
+  if (route.response_body_field != nullptr) {
     const FieldDescriptor* field = route.response_body_field;
     if (field->is_repeated() || field->type() != FieldDescriptor::TYPE_MESSAGE) {
       return absl::InternalError("response_body must name a singular message field");
     }
-    status = google::protobuf::util::MessageToJsonString(
-        response->GetReflection()->GetMessage(*response, field), &json, options);
+    body = &response->GetReflection()->GetMessage(*response, field);
   }
-  if (!status.ok()) {
+  std::string json;
+  json.reserve(response_bytes.size() + response_bytes.size() / 4 + 64);
+  if (absl::Status s = AppendProto3Json(*body, &json); !s.ok()) {
     return absl::InternalError(
-        absl::StrCat("the response of ", route.grpc_method,
-                     " does not convert to JSON: ", std::string(status.message())));
+        absl::StrCat("the response of ", route.grpc_method, " has no JSON form: ", s.message()));
   }
   return json;
 }

@@ -13,12 +13,20 @@ GONGKAI_SERVICES=(
   "opinion-response     gongkai_opinion         50054 9104"
   "website-supervision  gongkai_website         50055 9105"
   "assessment           gongkai_assessment      50056 9106"
+  "gateway              -                       8080  9100"
 )
+# The gateway is the last line: it starts after the services it forwards to, has no
+# database, listens on HTTP (its port column is the HTTP port; override with
+# GONGKAI_GATEWAY_HTTP_PORT) and is healthy when GET /readyz answers 200.
 
 # The environment one service process gets (KEY=VALUE lines). Service-specific
 # additions go in the case at the end.
 service_env() {
   local name=$1 db
+  if [[ $name == gateway ]]; then
+    gateway_env
+    return 0
+  fi
   db=$(service_db "$name")
   printf '%s\n' \
     "GONGKAI_GRPC_ADDRESS=127.0.0.1:$(service_grpc_port "$name")" \
@@ -34,6 +42,40 @@ service_env() {
   case $name in
     *) ;;  # e.g. catalog) echo "GONGKAI_INTERPRETATION_TARGET=127.0.0.1:$(service_grpc_port interpretation)" ;;
   esac
+}
+
+# The gateway's environment: every built service as a backend, the dev JWT secret
+# (it verifies tokens and signs the ones it forwards for API-key callers), the dev API
+# keys and the CORS origins of local front-end dev servers.
+gateway_env() {
+  local backends=() other
+  for other in $(service_names); do
+    [[ $other == gateway ]] && continue
+    if [[ -x $(service_binary "$other") ]]; then
+      backends+=("$other=127.0.0.1:$(service_grpc_port "$other")")
+    fi
+  done
+  printf '%s\n' \
+    "GONGKAI_HTTP_ADDRESS=127.0.0.1:$(service_grpc_port gateway)" \
+    "GONGKAI_METRICS_ADDRESS=127.0.0.1:$(service_metrics_port gateway)" \
+    "GONGKAI_BACKENDS=$(IFS=,; echo "${backends[*]}")" \
+    "GONGKAI_JWT_HS256_SECRET_FILE=$GONGKAI_JWT_SECRET_FILE" \
+    "GONGKAI_JWT_ISSUER=$GONGKAI_JWT_ISSUER" \
+    "GONGKAI_JWT_AUDIENCE=$GONGKAI_JWT_AUDIENCE" \
+    "GONGKAI_API_KEYS_FILE=$GONGKAI_SECRETS/api-keys.json" \
+    "GONGKAI_CORS_ALLOWED_ORIGINS=${GONGKAI_CORS_ALLOWED_ORIGINS:-http://localhost:5173,http://localhost:3000}"
+}
+
+# gateway_ensure_api_key: a dev API key for a system-to-system caller (the general
+# office's OA system, role OFFICE), made once; the key is in $GONGKAI_SECRETS/demo-api-key.
+gateway_ensure_api_key() {
+  local tool="$GONGKAI_BUILD_DIR/gateway/gongkai-api-key" out
+  [[ -s $GONGKAI_SECRETS/api-keys.json ]] && return 0
+  [[ -x $tool ]] || die "$tool is not built"
+  out=$("$tool" --name=demo-oa-system --subject=system:demo-oa --unit-id=1 --roles=OFFICE) ||
+    die "gongkai-api-key failed"
+  write_secret "$GONGKAI_SECRETS/demo-api-key" "$(sed -n 1p <<<"$out")"
+  write_secret "$GONGKAI_SECRETS/api-keys.json" "{\"keys\":[$(sed -n 2p <<<"$out")]}"
 }
 
 service_names() {
@@ -69,6 +111,7 @@ _service_env_name() {
 service_grpc_port() {
   local var
   var=$(_service_env_name "$1" GRPC_PORT)
+  [[ $1 == gateway ]] && var=GONGKAI_GATEWAY_HTTP_PORT
   printf '%s\n' "${!var:-$(service_field "$1" 3)}"
 }
 
@@ -78,12 +121,27 @@ service_metrics_port() {
   printf '%s\n' "${!var:-$(service_field "$1" 4)}"
 }
 
-service_binary() { printf '%s\n' "$GONGKAI_BUILD_DIR/services/$1/gongkai-$1"; }
+service_binary() {
+  if [[ $1 == gateway ]]; then
+    printf '%s\n' "$GONGKAI_BUILD_DIR/gateway/gongkai-gateway"
+  else
+    printf '%s\n' "$GONGKAI_BUILD_DIR/services/$1/gongkai-$1"
+  fi
+}
 service_log() { printf '%s\n' "$GONGKAI_LOGS/$1.log"; }
 service_pidfile() { printf '%s\n' "$GONGKAI_RUN/$1.pid"; }
 
 # A service is present once its source folder exists; it gets a database then.
-service_present() { [[ -d $GONGKAI_ROOT/services/$1 ]]; }
+service_present() {
+  if [[ $1 == gateway ]]; then [[ -d $GONGKAI_ROOT/gateway ]]; else [[ -d $GONGKAI_ROOT/services/$1 ]]; fi
+}
+
+# service_address NAME: where it serves (gRPC, or HTTP for the gateway) while running.
+service_address() {
+  local key=GONGKAI_GRPC_ADDRESS
+  [[ $1 == gateway ]] && key=GONGKAI_HTTP_ADDRESS
+  service_recorded "$1" "$key"
+}
 
 # service_pid NAME: the pid of the running service, fails if it is not running.
 service_pid() { pid_from_file "$(service_pidfile "$1")" "gongkai-$1"; }
@@ -101,6 +159,7 @@ _binary_stamp() { stat -c '%Y %s %i' "$1"; }
 service_ensure_db() {
   local name=$1 db password_file password
   db=$(service_db "$name")
+  [[ $db == - ]] && return 0
   password_file="$GONGKAI_SECRETS/$name.db-password"
   if [[ ! -s $password_file ]]; then
     write_secret "$password_file" "$(random_hex 24)"
@@ -150,8 +209,15 @@ service_start() {
 # built yet, but the port accepts connections) or DOWN. Succeeds only when usable.
 service_health() {
   local name=$1 addr
-  addr=$(service_recorded "$name" GONGKAI_GRPC_ADDRESS) ||
-    addr="127.0.0.1:$(service_grpc_port "$name")"
+  addr=$(service_address "$name") || addr="127.0.0.1:$(service_grpc_port "$name")"
+  if [[ $name == gateway ]]; then
+    if curl -fsS --max-time 5 "http://$addr/readyz" >/dev/null 2>&1; then
+      echo SERVING
+      return 0
+    fi
+    if port_in_use "${addr##*:}"; then echo NOT_SERVING; else echo DOWN; fi
+    return 1
+  fi
   if [[ -x $GONGKAI_HEALTHCHECK ]]; then
     if timeout 5 "$GONGKAI_HEALTHCHECK" --addr="$addr" >/dev/null 2>&1; then
       echo SERVING

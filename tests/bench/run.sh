@@ -14,7 +14,10 @@
 #
 # Phase 1 (a fresh, almost empty database): health Check vs GetDocument req/s,
 # CreateDocument vs `sysbench oltp_insert` (durable commits, same concurrency), the
-# service's resident memory idle and under that load.
+# service's resident memory idle and under that load; then the REST gateway in front of
+# the same service: GetDocument as GET /v1/documents/{id} with wrk against the same
+# call made directly over gRPC (throughput at the same concurrency, and the median
+# at one client, where the difference is the latency the gateway adds).
 # Phase 2 (GONGKAI_BENCH_DOCS documents, default 1,000,000; 0 skips it): ListDocuments
 # and SearchDocuments latency with 1–2 clients.
 #
@@ -44,6 +47,7 @@ BENCH_MARIADB="$BENCH_STATE/mariadb"
 CATALOG_BIN="$BUILD/services/catalog/gongkai-catalog"
 TOKEN_BIN="$BUILD/libs/auth/gongkai-token"
 HEALTH_BIN="$BUILD/libs/server/gongkai-healthcheck"
+GATEWAY_BIN="$BUILD/gateway/gongkai-gateway"
 LOADGEN_BIN="$BUILD/tests/bench/gongkai-loadgen"
 DATAGEN_BIN="$BUILD/tests/bench/gongkai-bench-datagen"
 
@@ -83,6 +87,7 @@ done
 
 RUN_DIR=""
 CATALOG_PID=""
+GATEWAY_PID=""
 SAMPLER_PID=""
 BROKEN=()         # what broke; any entry makes the exit status 1
 RESULT_ROWS=()    # "figure|value|target|verdict" for the final table
@@ -92,6 +97,7 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   stop_sampler
+  stop_gateway
   stop_catalog
   mariadb_stop "$BENCH_MARIADB" || true
   [[ -n $RUN_DIR ]] && rm -rf "$RUN_DIR"
@@ -134,7 +140,7 @@ free_port() {
 
 build_targets() {
   local targets=(gongkai-catalog gongkai-token gongkai-healthcheck gongkai-loadgen
-    gongkai-bench-datagen)
+    gongkai-bench-datagen gongkai-gateway)
   if [[ ! -f $BUILD/CMakeCache.txt ]] || ! grep -q gongkai-loadgen "$BUILD/Makefile" 2>/dev/null; then
     log "configuring $BUILD"
     flock /tmp/gongkai-build.lock cmake -S "$GONGKAI_ROOT" -B "$BUILD" \
@@ -225,6 +231,71 @@ stop_catalog() {
   stop_pid gongkai-catalog "$CATALOG_PID" 30 || true
   wait "$CATALOG_PID" 2>/dev/null || true
   CATALOG_PID=""
+}
+
+# start_gateway LOGFILE: the gateway in front of the running catalog, rate limits off
+# (the benchmark is one client address), waiting for /readyz.
+start_gateway() {
+  local logfile=$1 line deadline=$((SECONDS + 60))
+  env GONGKAI_HTTP_ADDRESS=127.0.0.1:0 GONGKAI_METRICS_ADDRESS=127.0.0.1:0 \
+    GONGKAI_BACKENDS="catalog=$CATALOG_GRPC" GONGKAI_JWT_HS256_SECRET_FILE="$RUN_DIR/jwt.key" \
+    GONGKAI_JWT_ISSUER="$ISSUER" GONGKAI_JWT_AUDIENCE="$AUDIENCE" \
+    GONGKAI_RATE_LIMIT_ANONYMOUS_READ=0:0 GONGKAI_RATE_LIMIT_AUTHENTICATED=0:0 \
+    "$GATEWAY_BIN" </dev/null >"$logfile" 2>&1 &
+  GATEWAY_PID=$!
+  until line=$(grep -m1 '"gateway listening"' "$logfile" 2>/dev/null); do
+    if ! process_running "$GATEWAY_PID"; then
+      show_log_tail "$logfile"
+      die "gongkai-gateway exited during start; see $logfile"
+    fi
+    ((SECONDS < deadline)) || die "gongkai-gateway did not start listening within 60s"
+    sleep 0.1
+  done
+  GATEWAY_HTTP="127.0.0.1:$(jq -r .http_port <<<"$line")"
+  until curl -fsS --max-time 2 "http://$GATEWAY_HTTP/readyz" >/dev/null 2>&1; do
+    ((SECONDS < deadline)) || die "gongkai-gateway did not become ready within 60s"
+    sleep 0.2
+  done
+  log "gongkai-gateway (pid $GATEWAY_PID) on http://$GATEWAY_HTTP"
+}
+
+stop_gateway() {
+  [[ -n $GATEWAY_PID ]] || return 0
+  stop_pid gongkai-gateway "$GATEWAY_PID" 30 || true
+  wait "$GATEWAY_PID" 2>/dev/null || true
+  GATEWAY_PID=""
+}
+
+# wrk_load NAME CONNECTIONS URL [HEADER]: sets RPS and P50 (ms) from wrk; records a
+# broken run when any response was not 2xx.
+wrk_load() {
+  local name=$1 connections=$2 url=$3 header=${4:-} out="$RUN_DIR/wrk-$1.txt" threads=$THREADS
+  ((connections < threads)) && threads=$connections
+  log "load: $name (wrk, $connections connections)"
+  local args=(-t"$threads" -c"$connections" -d"$(seconds_of "$DURATION")"s --latency)
+  [[ -n $header ]] && args+=(-H "$header")
+  # Warm-up: connections, the service's document cache, the gateway's type cache.
+  wrk -t1 -c1 -d"$(seconds_of "$WARMUP")"s "$url" >/dev/null 2>&1 || true
+  local gw0 cat0 gw1 cat1
+  gw0=$(cpu_ticks "$GATEWAY_PID") cat0=$(cpu_ticks "$CATALOG_PID")
+  if ! wrk "${args[@]}" "$url" >"$out" 2>&1; then
+    broken "$name: wrk failed"
+    RPS=0 P50=0
+    return 0
+  fi
+  gw1=$(cpu_ticks "$GATEWAY_PID") cat1=$(cpu_ticks "$CATALOG_PID")
+  sed 's/^/    /' "$out" >&2
+  if grep -q 'Non-2xx or 3xx responses' "$out"; then
+    broken "$name: $(grep 'Non-2xx' "$out" | xargs)"
+  fi
+  RPS=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")
+  P50=$(awk '$1 == "50%" { v = $2; u = v; gsub(/[0-9.]/, "", u); sub(/[a-z]+$/, "", v);
+    f = (u == "us") ? 0.001 : (u == "s") ? 1000 : 1; printf "%.3f", v * f }' "$out")
+  local requests
+  requests=$(awk '/requests in/ { print $1 }' "$out")
+  CPU=$(awk -v g=$((gw1 - gw0)) -v c=$((cat1 - cat0)) -v n="$requests" -v hz="$CLK_TCK" \
+    'BEGIN { if (n > 0) printf "CPU/call: gateway %.0f µs + catalog %.0f µs", g * 1e6 / hz / n, c * 1e6 / hz / n }')
+  note "$name: $RPS req/s, p50 $P50 ms; $CPU"
 }
 
 # Resident memory of the service in kB: VmRSS, or VmHWM (the peak since start).
@@ -379,6 +450,8 @@ phase_service() {
   r=$(ratio "$get_anon_rps" "$health_rps")
   row "GetDocument (anonymous) / health" "$r" "≥ 0.6" "$(at_least "$r" 0.6)"
 
+  phase_gateway "$document_id" "$get_anon_rps"
+
   load create-document create-document --token="$staff" --unit_id="$unit_id" \
     --threads=1 --channels=2 --concurrency="$WRITE_CONCURRENCY"
   local create_rps=$RPS create_p99=$P99
@@ -398,6 +471,33 @@ phase_service() {
     "$(at_most "$(mib "$idle_kb")" 20)"
   row "catalog RSS peak under load" "$(mib "$peak_kb") MiB (VmHWM $(mib "$hwm_kb"))" \
     "≤ 64 MiB" "$(at_most "$(mib "$peak_kb")" 64)"
+}
+
+# phase_gateway DOCUMENT_ID DIRECT_RPS: the same anonymous GetDocument through the
+# gateway (issue #3 targets: ≥ 60% of the direct req/s, < 1 ms added at the median).
+phase_gateway() {
+  local document_id=$1 direct_rps=$2
+  start_gateway "$RUN_DIR/gateway.log"
+  local url="http://$GATEWAY_HTTP/v1/documents/$document_id"
+  curl -fsS "$url" >/dev/null || broken "GET $url failed before the load"
+  wrk_load gateway-get-document "$CONCURRENCY" "$url"
+  local gateway_rps=$RPS
+  row "GET /v1/documents/{id} via gateway (c=$CONCURRENCY)" "$gateway_rps req/s" "—" "—"
+  local r
+  r=$(ratio "$gateway_rps" "$direct_rps")
+  row "gateway GET / direct gRPC GetDocument" "$r" "≥ 0.6" "$(at_least "$r" 0.6)"
+
+  # The median at one client: what a single user waits for.
+  load get-document-c1 get-document --id="$document_id" --threads=1 --channels=1 --concurrency=1
+  local direct_p50=$P50
+  wrk_load gateway-get-document-c1 1 "$url"
+  local gateway_p50=$P50 added
+  added=$(awk -v g="$gateway_p50" -v d="$direct_p50" 'BEGIN { printf "%.3f", g - d }')
+  row "median, 1 client: direct gRPC / via gateway" "$direct_p50 ms / $gateway_p50 ms" "—" "—"
+  row "latency the gateway adds at the median" "$added ms" "< 1 ms" "$(at_most "$added" 0.999)"
+  note "gateway idle-after-load RSS: $(awk '$1 == "VmRSS:" { printf "%.1f MiB", $2 / 1024 }' \
+    "/proc/$GATEWAY_PID/status")"
+  stop_gateway
 }
 
 # ---------------------------------------------------------------------------- phase 2
@@ -531,7 +631,8 @@ main() {
   RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/gongkai-bench.XXXXXX")
   if ((DO_BUILD)); then build_targets; fi
   local bin
-  for bin in "$CATALOG_BIN" "$TOKEN_BIN" "$HEALTH_BIN" "$LOADGEN_BIN" "$DATAGEN_BIN"; do
+  for bin in "$CATALOG_BIN" "$TOKEN_BIN" "$HEALTH_BIN" "$LOADGEN_BIN" "$DATAGEN_BIN" \
+    "$GATEWAY_BIN"; do
     [[ -x $bin ]] || die "$bin is not built (run without --no-build)"
   done
   command -v sysbench >/dev/null || die "sysbench is missing (apt-get install sysbench)"
