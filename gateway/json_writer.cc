@@ -330,10 +330,26 @@ class Writer {
 
 }  // namespace
 
+namespace {
+
+// Bytes that can be copied as they are: printable ASCII except '"' and '\\', and every
+// byte of a multi-byte UTF-8 sequence except a 0xE2 lead (U+2028/U+2029 start with it).
+constexpr bool IsPlain(unsigned char c) {
+  return (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') || (c >= 0x80 && c != 0xE2);
+}
+
+}  // namespace
+
 void AppendJsonString(absl::string_view text, std::string* out) {
   out->reserve(out->size() + text.size() + 2);
   out->push_back('"');
-  for (size_t i = 0; i < text.size(); ++i) {
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t run = i;
+    while (run < text.size() && IsPlain(static_cast<unsigned char>(text[run]))) ++run;
+    out->append(text.data() + i, run - i);
+    if (run == text.size()) break;
+    i = run;
     const unsigned char c = static_cast<unsigned char>(text[i]);
     switch (c) {
       case '"':
@@ -371,6 +387,7 @@ void AppendJsonString(absl::string_view text, std::string* out) {
           out->push_back(static_cast<char>(c));
         }
     }
+    ++i;
   }
   out->push_back('"');
 }
