@@ -1069,6 +1069,17 @@ void CountDecisions(v1::SelfReview& review) {
 
 }  // namespace
 
+// CAT-7 with CAT-8: the information most often requested from the unit in the review's
+// year, computed from the disclosure requests each time (never stored with the review).
+absl::Status Catalog::AttachMostRequested(v1::SelfReview& review) const {
+  review.clear_most_requested();
+  if (!most_requested_) return absl::OkStatus();
+  ASSIGN_OR_RETURN(std::vector<v1::MostRequestedInformation> items,
+                   most_requested_(review.unit_id(), review.year()));
+  for (auto& item : items) *review.add_most_requested() = std::move(item);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<v1::SelfReview> Catalog::StartSelfReview(const Principal& caller,
                                                         const v1::StartSelfReviewRequest& request) {
   FieldViolations v;
@@ -1112,6 +1123,7 @@ absl::StatusOr<v1::SelfReview> Catalog::StartSelfReview(const Principal& caller,
   }
   ASSIGN_OR_RETURN(v1::SelfReview stored, std::move(created));
   CountDecisions(stored);
+  RETURN_IF_ERROR(AttachMostRequested(stored));  // CAT-7
   return stored;
 }
 
@@ -1123,6 +1135,7 @@ absl::StatusOr<v1::SelfReview> Catalog::GetSelfReview(const Principal& caller,
   ASSIGN_OR_RETURN(v1::SelfReview review, repository_->GetSelfReview(request.id()));
   RETURN_IF_ERROR(auth::Require(caller, kReadInternal, review.unit_id()));
   CountDecisions(review);
+  RETURN_IF_ERROR(AttachMostRequested(review));  // CAT-7
   return review;
 }
 
@@ -1200,6 +1213,7 @@ absl::StatusOr<v1::SelfReview> Catalog::DecideSelfReviewEntry(
                    repository_->DecideSelfReviewEntry(review.id(), entry, change));
   if (change.has_value() && observer_ != nullptr) observer_->SelfReviewConversion();
   CountDecisions(updated);
+  RETURN_IF_ERROR(AttachMostRequested(updated));  // CAT-7
   return updated;
 }
 
@@ -1229,6 +1243,7 @@ absl::StatusOr<v1::SelfReview> Catalog::CompleteSelfReview(
   ASSIGN_OR_RETURN(v1::SelfReview completed,
                    repository_->CompleteSelfReview(review.id(), clock_->Now()));
   CountDecisions(completed);
+  RETURN_IF_ERROR(AttachMostRequested(completed));  // CAT-7
   return completed;
 }
 

@@ -123,6 +123,17 @@ class Catalog {
   // background loop then runs RecomputeStaleDeadlines.
   bool TakeRecomputeRequest() { return recompute_requested_.exchange(false); }
 
+  // CAT-7 with CAT-8: where a self-review's "most requested" list comes from (the
+  // disclosure requests, services/catalog/requests/); called with the review's unit and
+  // year each time a review is returned. Unset: the list stays empty. Call before
+  // serving; not thread-safe against concurrent self-review calls.
+  using MostRequestedSource =
+      std::function<absl::StatusOr<std::vector<v1::MostRequestedInformation>>(int64_t unit_id,
+                                                                              int year)>;
+  void SetMostRequestedSource(MostRequestedSource source) {
+    most_requested_ = std::move(source);
+  }
+
  private:
   // Fills publication_deadline / overdue on a PROACTIVE document; clears them otherwise.
   // A period the loaded calendars do not cover keeps only its start and length (no due
@@ -140,6 +151,8 @@ class Catalog {
   absl::CivilDay Today() const;
   // Loads or replaces one year; false when that exact version is already loaded.
   absl::StatusOr<bool> ApplyCalendarYear(const calendar::YearCalendar& year);
+  // CAT-7: fills review.most_requested from most_requested_ (when set).
+  absl::Status AttachMostRequested(v1::SelfReview& review) const;
 
   CatalogRepository* repository_;
   std::shared_ptr<calendar::WorkingDayCalendar> calendar_;
@@ -147,6 +160,7 @@ class Catalog {
   ReleaseGate* release_gate_;
   CatalogObserver* observer_;
   std::atomic<bool> recompute_requested_{false};
+  MostRequestedSource most_requested_;  // CAT-7: see SetMostRequestedSource.
 };
 
 }  // namespace gongkai::catalog

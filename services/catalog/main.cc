@@ -13,9 +13,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "absl/synchronization/notification.h"
 #include "google/protobuf/descriptor.h"
+#include "libs/auth/auth_config_reader.h"
 #include "libs/auth/jwt_authenticator.h"
 #include "libs/calendar/working_day_calendar.h"
 #include "libs/clock/clock.h"
@@ -26,11 +26,18 @@
 #include "libs/log/log.h"
 #include "libs/server/db_metrics.h"
 #include "libs/server/grpc_server.h"
+#include "services/catalog/annual_report/annual_report_handler.h"
+#include "services/catalog/annual_report/annual_reports.h"
+#include "services/catalog/annual_report/mysql_report_repository.h"
 #include "services/catalog/caching_repository.h"
 #include "services/catalog/catalog.h"
 #include "services/catalog/catalog_handler.h"
 #include "services/catalog/catalog_metrics.h"
 #include "services/catalog/mysql_repository.h"
+#include "services/catalog/requests/disclosure_requests.h"
+#include "services/catalog/requests/mysql_request_repository.h"
+#include "services/catalog/requests/request_handler.h"
+#include "services/catalog/requests/request_metrics.h"
 
 namespace gongkai::catalog {
 namespace {
@@ -65,22 +72,7 @@ CatalogConfig ReadConfig(int argc, char** argv) {
   c.db.pool_size = static_cast<int>(reader.Int("db_pool_size", 16, 1, 512));
   c.db.acquire_timeout = reader.Duration("db_acquire_timeout", absl::Seconds(2),
                                          absl::Milliseconds(10), absl::Minutes(1));
-  c.auth.hs256_secret = reader.OptionalSecret("jwt_hs256_secret");
-  // GONGKAI_JWT_RS256_PUBLIC_KEYS=kid1=/path/a.pem,kid2=/path/b.pem
-  const std::string rs256 = reader.String("jwt_rs256_public_keys", "");
-  for (absl::string_view entry : absl::StrSplit(rs256, ',', absl::SkipEmpty())) {
-    std::pair<std::string, std::string> kv = absl::StrSplit(entry, absl::MaxSplits('=', 1));
-    config::ConfigReader file_reader(config::ConfigSource::FromMaps({{"key_file", kv.second}}, {}));
-    std::string pem = file_reader.Secret("key");
-    if (!file_reader.Finish().ok() || kv.first.empty()) {
-      reader.AddError(absl::StrCat("GONGKAI_JWT_RS256_PUBLIC_KEYS entry \"", entry,
-                                   "\" must be kid=/readable/file.pem"));
-      continue;
-    }
-    c.auth.rs256_public_keys[kv.first] = pem;
-  }
-  c.auth.issuer = reader.RequiredString("jwt_issuer");
-  c.auth.audience = reader.RequiredString("jwt_audience");
+  c.auth = auth::ReadAuthConfig(reader);
   c.calendar_dir = reader.String("calendar_dir", "");
   c.metrics_refresh =
       reader.Duration("metrics_refresh", c.metrics_refresh, absl::Seconds(1), absl::Hours(1));
@@ -166,9 +158,28 @@ int Run(int argc, char** argv) {
   AllowAllReleaseGate release_gate;
   Catalog catalog(repository.get(), *calendar, &clock, &release_gate, &catalog_metrics);
   CatalogHandler handler(&catalog, authenticator->get());
+  // Disclosure on request (CAT-8, NAT-5 to NAT-9); its "most requested" list feeds the
+  // catalog's annual self-review (CAT-7).
+  std::unique_ptr<requests::RequestRepository> request_repository =
+      requests::NewMysqlRequestRepository(pool->get());
+  requests::RequestMetrics request_metrics(registry);
+  requests::DisclosureRequests disclosure_requests(request_repository.get(), *calendar, &clock,
+                                                   &request_metrics);
+  requests::RequestHandler request_handler(&disclosure_requests, authenticator->get());
+  catalog.SetMostRequestedSource([&disclosure_requests](int64_t unit_id, int year) {
+    return disclosure_requests.MostRequestedForSelfReview(unit_id, year);
+  });
+  // The annual report (CAT-9, NAT-10) publishes through the catalog's own rules.
+  std::unique_ptr<annual_report::AnnualReportRepository> report_repository =
+      annual_report::NewMysqlAnnualReportRepository(pool->get());
+  std::unique_ptr<annual_report::ReportPublisher> report_publisher =
+      annual_report::NewCatalogReportPublisher(&catalog);
+  annual_report::AnnualReports annual_reports(report_repository.get(), report_publisher.get(),
+                                              &clock);
+  annual_report::AnnualReportHandler annual_report_handler(&annual_reports, authenticator->get());
 
-  absl::StatusOr<std::unique_ptr<server::GrpcServer>> server =
-      server::GrpcServer::Start(config.server, {&handler}, &registry);
+  absl::StatusOr<std::unique_ptr<server::GrpcServer>> server = server::GrpcServer::Start(
+      config.server, {&handler, &annual_report_handler, &request_handler}, &registry);
   if (!server.ok()) {
     GK_LOG(ERROR, "cannot start the server").With("status", server.status());
     return 1;
@@ -176,6 +187,12 @@ int Run(int argc, char** argv) {
   (*server)->RegisterServiceName(
       *google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
           v1::CatalogService::service_full_name()));
+  (*server)->RegisterServiceName(
+      *google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+          v1::AnnualReportService::service_full_name()));
+  (*server)->RegisterServiceName(
+      *google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+          v1::DisclosureRequestService::service_full_name()));
   GK_LOG(INFO, "catalog listening")
       .With("grpc_port", (*server)->grpc_port())
       .With("metrics_port", (*server)->metrics_port());
@@ -196,6 +213,7 @@ int Run(int argc, char** argv) {
     (*server)->SetServing(true);
     GK_LOG(INFO, "catalog serving");
     catalog_metrics.Refresh(*repository, calendar::TodayInShanghai(clock));
+    request_metrics.Refresh(*request_repository, **calendar, calendar::TodayInShanghai(clock));
     const auto stopping = [&stop] { return stop.HasBeenNotified(); };
     absl::StatusOr<int> recomputed = catalog.RecomputeStaleDeadlines(stopping);
     if (!recomputed.ok()) {
@@ -205,6 +223,7 @@ int Run(int argc, char** argv) {
     }
     while (!stop.WaitForNotificationWithTimeout(config.metrics_refresh)) {
       catalog_metrics.Refresh(*repository, calendar::TodayInShanghai(clock));
+      request_metrics.Refresh(*request_repository, **calendar, calendar::TodayInShanghai(clock));
       // A calendar loaded through another replica reaches this one here (NAT-1).
       absl::StatusOr<int> synced = catalog.SyncCalendarsFromStore();
       if (!synced.ok()) {

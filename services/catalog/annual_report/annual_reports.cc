@@ -1,0 +1,369 @@
+#include "services/catalog/annual_report/annual_reports.h"
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "libs/auth/policy.h"
+#include "libs/calendar/working_day_calendar.h"
+#include "libs/pagination/page_token.h"
+#include "libs/protoconv/protoconv.h"
+#include "libs/status/errors.h"
+#include "libs/status/status_macros.h"
+#include "libs/validation/validation.h"
+#include "services/catalog/annual_report/deadlines.h"
+#include "services/catalog/annual_report/html_renderer.h"
+#include "services/catalog/annual_report/report_tables.h"
+
+namespace gongkai::catalog::annual_report {
+namespace {
+
+using auth::Principal;
+using auth::Role;
+using auth::Rule;
+
+// ---- Who may do what: every RPC's rule, in one place. --------------------------------
+// Reading a draft (computed now) or computing one: the unit's staff and reviewers, the
+// general office, inspectors, administrators. The whole-government report (unit 0) is
+// not one unit's, so STAFF and REVIEWER cannot reach it (auth::Require with nullopt).
+const Rule kReadDraft{
+    .roles = {Role::kStaff, Role::kReviewer, Role::kOffice, Role::kInspector, Role::kAdmin},
+    .unit_scoped = true,
+    .access = auth::Access::kRead};
+// Entering figures and texts.
+const Rule kEditDraft{.roles = {Role::kStaff, Role::kOffice, Role::kAdmin}, .unit_scoped = true};
+// Publishing: drafting and publishing the catalog document...
+const Rule kPublishReport{.roles = {Role::kStaff, Role::kOffice, Role::kAdmin},
+                          .unit_scoped = true};
+// ...and its confidentiality review (CAT-4), which the report is not exempt from. The
+// same rule as the catalog's, checked up front so a refused publication writes nothing.
+const Rule kReviewReport{.roles = {Role::kReviewer, Role::kAdmin}, .unit_scoped = true};
+// Drafts of every unit, and the deadline overview: supervisors only.
+const Rule kSuperviseAll{.roles = {Role::kOffice, Role::kInspector, Role::kAdmin},
+                         .access = auth::Access::kRead};
+
+constexpr int kFirstReportYear = 2008;  // The regulation took effect on 2008-05-01.
+constexpr validation::TextLimits kSectionLimits{.max_chars = 20'000, .allow_newlines = true};
+constexpr validation::TextLimits kTitleLimits{.max_chars = 500};
+constexpr char kWholeGovernmentName[] = "本级人民政府（全部单位汇总）";
+
+std::optional<int64_t> UnitOf(int64_t unit_id) {
+  return unit_id == 0 ? std::nullopt : std::optional<int64_t>(unit_id);
+}
+
+void CheckYear(FieldViolations& v, int year, absl::CivilDay today) {
+  if (year < kFirstReportYear || year > today.year()) {
+    v.Add("year", absl::StrCat("must be from ", kFirstReportYear, " to ", today.year()));
+  }
+}
+
+void CheckCount(FieldViolations& v, absl::string_view field, int64_t value) {
+  if (value < 0) v.Add(std::string(field), "must not be negative");
+}
+
+void CheckInputs(FieldViolations& v, const v1::AnnualReportInputs& in) {
+  CheckCount(v, "inputs.regulations_made", in.regulations_made());
+  CheckCount(v, "inputs.regulations_repealed", in.regulations_repealed());
+  CheckCount(v, "inputs.regulations_in_force", in.regulations_in_force());
+  CheckCount(v, "inputs.normative_documents_repealed", in.normative_documents_repealed());
+  CheckCount(v, "inputs.licensing_decisions", in.licensing_decisions());
+  CheckCount(v, "inputs.penalty_decisions", in.penalty_decisions());
+  CheckCount(v, "inputs.enforcement_decisions", in.enforcement_decisions());
+  CheckCount(v, "inputs.fee_income_fen", in.fee_income_fen());
+  if (in.has_opening_carried_over()) {
+    const v1::ApplicantCounts& c = in.opening_carried_over();
+    int64_t sum = 0;
+    for (int i = 0; i < 6; ++i) {
+      CheckCount(v, absl::StrCat("inputs.opening_carried_over.", ApplicantColumns()[i].key),
+                 ColumnValue(c, i));
+      sum += ColumnValue(c, i);
+    }
+    if (c.total() != 0 && c.total() != sum) {
+      v.Add("inputs.opening_carried_over.total",
+            absl::StrCat("must be 0 (computed) or the sum of the columns, ", sum));
+    }
+  }
+  validation::CheckText(v, "inputs.overview", in.overview(), kSectionLimits);
+  validation::CheckText(v, "inputs.problems_and_improvements", in.problems_and_improvements(),
+                        kSectionLimits);
+  validation::CheckText(v, "inputs.other_matters", in.other_matters(), kSectionLimits);
+}
+
+std::string ListFingerprint(const v1::ListAnnualReportsRequest& r) {
+  return absl::StrCat("y", r.year(), "d", r.include_drafts());
+}
+
+}  // namespace
+
+absl::CivilDay AnnualReports::Today() const { return calendar::TodayInShanghai(*clock_); }
+
+absl::StatusOr<ReportUnit> AnnualReports::ResolveScope(int64_t unit_id) {
+  if (unit_id == 0) return ReportUnit{0, kWholeGovernmentName, v1::UNIT_LEVEL_UNSPECIFIED};
+  ASSIGN_OR_RETURN(std::optional<ReportUnit> unit, repository_->FindUnit(unit_id));
+  if (!unit.has_value()) return absl::NotFoundError(absl::StrCat("unit ", unit_id, " not found"));
+  return *std::move(unit);
+}
+
+absl::StatusOr<v1::AnnualReport> AnnualReports::Build(int year, const ReportUnit& scope,
+                                                      const v1::AnnualReportInputs& inputs) {
+  const YearRange range = YearRange::Of(year);
+  ASSIGN_OR_RETURN(std::vector<RequestTally> requests, repository_->CountRequests(scope.id, range));
+  ASSIGN_OR_RETURN(std::vector<ChallengeTally> challenges,
+                   repository_->CountChallenges(scope.id, range));
+  ASSIGN_OR_RETURN(PolicyDocumentCounts documents,
+                   repository_->CountPolicyDocuments(scope.id, range));
+  v1::AnnualReport report;
+  report.set_year(year);
+  report.set_unit_id(scope.id);
+  report.set_unit_name(scope.name);
+  report.set_state(v1::ANNUAL_REPORT_DRAFT);
+  *report.mutable_proactive_disclosure() = BuildProactiveTable(documents, inputs);
+  *report.mutable_requests() = BuildRequestTable(requests, inputs);
+  *report.mutable_challenges() = BuildChallengeTable(challenges);
+  *report.mutable_inputs() = inputs;
+  *report.mutable_due() = ToProtoDate(AnnualReportDue(year, scope.level));
+  *report.mutable_compute_time() = ToTimestamp(clock_->Now());
+  RETURN_IF_ERROR(CheckRequestTable(report.requests()));  // NAT-10, on every computation.
+  return report;
+}
+
+absl::StatusOr<v1::AnnualReport> AnnualReports::ComputeAnnualReport(
+    const Principal& caller, const v1::ComputeAnnualReportRequest& request) {
+  FieldViolations v;
+  CheckYear(v, request.year(), Today());
+  validation::CheckId(v, "unit_id", request.unit_id(), /*required=*/false);
+  CheckInputs(v, request.inputs());
+  RETURN_IF_ERROR(v.ToStatus());
+  RETURN_IF_ERROR(auth::Require(caller, kReadDraft, UnitOf(request.unit_id())));
+  ASSIGN_OR_RETURN(ReportUnit scope, ResolveScope(request.unit_id()));
+  ASSIGN_OR_RETURN(std::optional<StoredReport> stored,
+                   repository_->FindReport(request.year(), request.unit_id()));
+  v1::AnnualReportInputs inputs = request.inputs();
+  if (!request.has_inputs() && stored.has_value()) inputs = stored->inputs;
+  ASSIGN_OR_RETURN(v1::AnnualReport report, Build(request.year(), scope, inputs));
+  if (stored.has_value()) report.set_version(stored->version);
+  return report;
+}
+
+absl::StatusOr<v1::AnnualReport> AnnualReports::SaveAnnualReport(
+    const Principal& caller, const v1::SaveAnnualReportRequest& request) {
+  FieldViolations v;
+  CheckYear(v, request.year(), Today());
+  validation::CheckId(v, "unit_id", request.unit_id(), /*required=*/false);
+  CheckInputs(v, request.inputs());
+  if (request.expected_version() < 0) v.Add("expected_version", "must not be negative");
+  RETURN_IF_ERROR(v.ToStatus());
+  RETURN_IF_ERROR(auth::Require(caller, kEditDraft, UnitOf(request.unit_id())));
+  ASSIGN_OR_RETURN(ReportUnit scope, ResolveScope(request.unit_id()));
+  ASSIGN_OR_RETURN(std::optional<StoredReport> stored,
+                   repository_->FindReport(request.year(), request.unit_id()));
+  const std::string subject =
+      absl::StrCat("annual-reports/", request.year(), "/units/", request.unit_id());
+  if (stored.has_value() && stored->state == v1::ANNUAL_REPORT_PUBLISHED) {
+    return PreconditionFailed(
+        "STATE", subject,
+        absl::StrCat("the ", request.year(), " report is published; it can no longer change"));
+  }
+  const int64_t current_version = stored.has_value() ? stored->version : 0;
+  if (request.expected_version() != 0 && request.expected_version() != current_version) {
+    return absl::AbortedError(absl::StrCat("the report is at version ", current_version, ", not ",
+                                           request.expected_version(), "; reload and retry"));
+  }
+  // The entered figures must still make the tables add up.
+  ASSIGN_OR_RETURN(v1::AnnualReport report, Build(request.year(), scope, request.inputs()));
+  ASSIGN_OR_RETURN(
+      StoredReport saved,
+      repository_->SaveDraft(request.year(), request.unit_id(), request.inputs(), current_version,
+                             ReportAudit{caller.subject, "save", "", clock_->Now()}));
+  report.set_version(saved.version);
+  return report;
+}
+
+absl::StatusOr<v1::AnnualReport> AnnualReports::PublishAnnualReport(
+    const Principal& caller, const v1::PublishAnnualReportRequest& request) {
+  const absl::CivilDay today = Today();
+  FieldViolations v;
+  CheckYear(v, request.year(), today);
+  validation::CheckId(v, "unit_id", request.unit_id(), /*required=*/false);
+  validation::CheckId(v, "publishing_unit_id", request.publishing_unit_id(),
+                      /*required=*/request.unit_id() == 0);
+  if (request.unit_id() != 0 && request.publishing_unit_id() != 0 &&
+      request.publishing_unit_id() != request.unit_id()) {
+    v.Add("publishing_unit_id", "must be 0 or unit_id for a unit's own report");
+  }
+  validation::CheckText(v, "title", request.title(), kTitleLimits);
+  RETURN_IF_ERROR(v.ToStatus());
+  const int64_t publishing_unit =
+      request.unit_id() != 0 ? request.unit_id() : request.publishing_unit_id();
+  RETURN_IF_ERROR(auth::Require(caller, kPublishReport, UnitOf(request.unit_id())));
+  RETURN_IF_ERROR(auth::Require(caller, kPublishReport, publishing_unit));
+  RETURN_IF_ERROR(auth::Require(caller, kReviewReport, publishing_unit));
+  ASSIGN_OR_RETURN(ReportUnit scope, ResolveScope(request.unit_id()));
+  ASSIGN_OR_RETURN(ReportUnit publisher_unit, ResolveScope(publishing_unit));
+
+  ASSIGN_OR_RETURN(std::optional<StoredReport> stored,
+                   repository_->FindReport(request.year(), request.unit_id()));
+  // A retried publication gets the published report.
+  if (stored.has_value() && stored->snapshot.has_value()) return *stored->snapshot;
+  const std::string subject =
+      absl::StrCat("annual-reports/", request.year(), "/units/", request.unit_id());
+  if (request.year() >= today.year()) {
+    return PreconditionFailed("YEAR_NOT_ENDED", subject,
+                              absl::StrCat("the report of ", request.year(),
+                                           " can be published once the year has ended"));
+  }
+  const v1::AnnualReportInputs inputs =
+      stored.has_value() ? stored->inputs : v1::AnnualReportInputs();
+  ASSIGN_OR_RETURN(v1::AnnualReport report, Build(request.year(), scope, inputs));
+  const absl::Time now = clock_->Now();
+  report.set_state(v1::ANNUAL_REPORT_PUBLISHED);
+  *report.mutable_publish_time() = ToTimestamp(now);
+  report.set_published_by(caller.subject);
+
+  ReportDocument document;
+  document.drafting_unit_id = publisher_unit.id;
+  document.issuing_authority = request.unit_id() == 0 ? v1::CITY_GOVERNMENT_OFFICE : v1::DEPARTMENT;
+  document.title = request.title().empty()
+                       ? absl::StrCat(request.unit_id() == 0 ? publisher_unit.name : scope.name,
+                                      request.year(), "年政府信息公开工作年度报告")
+                       : request.title();
+  document.body = annual_report::RenderAnnualReportHtml(report);
+  document.request_id = absl::StrCat("annual-report-", request.year(), "-", request.unit_id());
+  ASSIGN_OR_RETURN(int64_t document_id, publisher_->PublishDocument(caller, document));
+  report.set_document_id(document_id);
+  ASSIGN_OR_RETURN(
+      StoredReport saved,
+      repository_->MarkPublished(
+          report, stored.has_value() ? stored->version : 0,
+          ReportAudit{caller.subject, "publish", absl::StrCat("document ", document_id), now}));
+  report.set_version(saved.version);
+  return report;
+}
+
+absl::StatusOr<v1::AnnualReport> AnnualReports::Load(const Principal& caller, int year,
+                                                     int64_t unit_id) {
+  ASSIGN_OR_RETURN(std::optional<StoredReport> stored, repository_->FindReport(year, unit_id));
+  if (stored.has_value() && stored->snapshot.has_value()) return *stored->snapshot;
+  // Drafts are invisible, not forbidden, to those who may not see them.
+  if (!auth::Require(caller, kReadDraft, UnitOf(unit_id)).ok()) {
+    return absl::NotFoundError(
+        absl::StrCat("no published annual report of ", year, " for unit ", unit_id));
+  }
+  ASSIGN_OR_RETURN(ReportUnit scope, ResolveScope(unit_id));
+  ASSIGN_OR_RETURN(
+      v1::AnnualReport report,
+      Build(year, scope, stored.has_value() ? stored->inputs : v1::AnnualReportInputs()));
+  if (stored.has_value()) report.set_version(stored->version);
+  return report;
+}
+
+absl::StatusOr<v1::AnnualReport> AnnualReports::GetAnnualReport(
+    const Principal& caller, const v1::GetAnnualReportRequest& request) {
+  FieldViolations v;
+  CheckYear(v, request.year(), Today());
+  validation::CheckId(v, "unit_id", request.unit_id(), /*required=*/false);
+  RETURN_IF_ERROR(v.ToStatus());
+  return Load(caller, request.year(), request.unit_id());
+}
+
+absl::StatusOr<v1::AnnualReportHtml> AnnualReports::RenderAnnualReportHtml(
+    const Principal& caller, const v1::RenderAnnualReportHtmlRequest& request) {
+  FieldViolations v;
+  CheckYear(v, request.year(), Today());
+  validation::CheckId(v, "unit_id", request.unit_id(), /*required=*/false);
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::AnnualReport report, Load(caller, request.year(), request.unit_id()));
+  v1::AnnualReportHtml html;
+  html.set_html(annual_report::RenderAnnualReportHtml(report));
+  return html;
+}
+
+absl::StatusOr<v1::ListAnnualReportsResponse> AnnualReports::ListAnnualReports(
+    const Principal& caller, const v1::ListAnnualReportsRequest& request) {
+  FieldViolations v;
+  if (request.year() != 0) CheckYear(v, request.year(), Today());
+  absl::StatusOr<int> page_size = pagination::ResolvePageSize(request.page_size());
+  if (!page_size.ok()) v.Add("page_size", std::string(page_size.status().message()));
+  const std::string fingerprint = ListFingerprint(request);
+  absl::StatusOr<int64_t> after = pagination::DecodePageToken(request.page_token(), fingerprint);
+  if (!after.ok()) v.Add("page_token", std::string(after.status().message()));
+  RETURN_IF_ERROR(v.ToStatus());
+  if (request.include_drafts()) RETURN_IF_ERROR(auth::Require(caller, kSuperviseAll));
+
+  ASSIGN_OR_RETURN(
+      std::vector<StoredReport> rows,
+      repository_->ListReports(request.year(), request.include_drafts(), *after, *page_size + 1));
+  v1::ListAnnualReportsResponse response;
+  if (static_cast<int>(rows.size()) > *page_size) {
+    rows.resize(*page_size);
+    response.set_next_page_token(pagination::EncodePageToken(rows.back().id, fingerprint));
+  }
+  std::map<int64_t, ReportUnit> units;
+  for (const StoredReport& row : rows) {
+    if (row.snapshot.has_value()) {
+      *response.add_reports() = *row.snapshot;
+      continue;
+    }
+    // A draft is listed without its tables (computing every one is GetAnnualReport's job).
+    if (units.count(row.unit_id) == 0) {
+      ASSIGN_OR_RETURN(ReportUnit unit, ResolveScope(row.unit_id));
+      units[row.unit_id] = std::move(unit);
+    }
+    v1::AnnualReport* draft = response.add_reports();
+    draft->set_year(row.year);
+    draft->set_unit_id(row.unit_id);
+    draft->set_unit_name(units[row.unit_id].name);
+    draft->set_state(row.state);
+    *draft->mutable_inputs() = row.inputs;
+    *draft->mutable_due() = ToProtoDate(AnnualReportDue(row.year, units[row.unit_id].level));
+    draft->set_version(row.version);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::ListAnnualReportDeadlinesResponse> AnnualReports::ListAnnualReportDeadlines(
+    const Principal& caller, const v1::ListAnnualReportDeadlinesRequest& request) {
+  const absl::CivilDay today = Today();
+  FieldViolations v;
+  CheckYear(v, request.year(), today);
+  RETURN_IF_ERROR(v.ToStatus());
+  RETURN_IF_ERROR(auth::Require(caller, kSuperviseAll));
+
+  // Publication day of every published report of the year, by unit.
+  std::map<int64_t, absl::CivilDay> published_on;
+  int64_t after_id = 0;
+  constexpr int kBatch = 200;
+  while (true) {
+    ASSIGN_OR_RETURN(std::vector<StoredReport> batch,
+                     repository_->ListReports(request.year(), false, after_id, kBatch));
+    for (const StoredReport& r : batch) {
+      if (r.publish_time.has_value()) {
+        published_on[r.unit_id] = absl::ToCivilDay(*r.publish_time, ShanghaiTimeZone());
+      }
+    }
+    if (static_cast<int>(batch.size()) < kBatch) break;
+    after_id = batch.back().id;
+  }
+
+  ASSIGN_OR_RETURN(std::vector<ReportUnit> units, repository_->ListUnits());
+  units.insert(units.begin(), ReportUnit{0, kWholeGovernmentName, v1::UNIT_LEVEL_UNSPECIFIED});
+  v1::ListAnnualReportDeadlinesResponse response;
+  for (const ReportUnit& unit : units) {
+    const absl::CivilDay due = AnnualReportDue(request.year(), unit.level);
+    std::optional<absl::CivilDay> published;
+    if (auto it = published_on.find(unit.id); it != published_on.end()) published = it->second;
+    v1::AnnualReportDeadline* d = response.add_deadlines();
+    d->set_unit_id(unit.id);
+    d->set_unit_name(unit.name);
+    d->set_level(unit.level);
+    *d->mutable_due() = ToProtoDate(due);
+    d->set_published(published.has_value());
+    if (published.has_value()) *d->mutable_published_on() = ToProtoDate(*published);
+    d->set_status(DeadlineStatusOf(due, published, today));
+  }
+  return response;
+}
+
+}  // namespace gongkai::catalog::annual_report

@@ -1,0 +1,72 @@
+// The annual report's domain rules (CAT-9, NAT-10): computes Tables 2, 3 and 4 for a
+// year and a unit (unit_id 0: the whole government), checks the Table 3 invariant,
+// stores entered figures, publishes a snapshot as a catalog document, renders the
+// printable page and tracks the Jan 31 / Mar 31 deadlines.
+//
+// Pure C++ over AnnualReportRepository and ReportPublisher: no gRPC, no SQL. Every
+// method validates its input (INVALID_ARGUMENT naming each bad field), checks the
+// caller's right with the one rule table in annual_reports.cc, and returns:
+//   NOT_FOUND            the unit, or (for a caller who may not see drafts) a
+//                        published report, does not exist;
+//   FAILED_PRECONDITION  Table 3 does not add up (PreconditionFailure lists each row
+//                        and column), the year has not ended (publish), the report is
+//                        already published (save);
+//   ABORTED              expected_version is stale or a concurrent save won.
+//
+//   AnnualReports reports(&repository, publisher.get(), &clock);
+//   ASSIGN_OR_RETURN(v1::AnnualReport report, reports.ComputeAnnualReport(caller, request));
+//
+// Thread-safe: holds no mutable state of its own.
+#ifndef GONGKAI_SERVICES_CATALOG_ANNUAL_REPORT_ANNUAL_REPORTS_H_
+#define GONGKAI_SERVICES_CATALOG_ANNUAL_REPORT_ANNUAL_REPORTS_H_
+
+#include <optional>
+
+#include "absl/status/statusor.h"
+#include "gongkai/catalog/v1/annual_report.pb.h"
+#include "libs/auth/principal.h"
+#include "libs/clock/clock.h"
+#include "services/catalog/annual_report/report_publisher.h"
+#include "services/catalog/annual_report/report_repository.h"
+
+namespace gongkai::catalog::annual_report {
+
+class AnnualReports {
+ public:
+  // All pointers must outlive the object.
+  AnnualReports(AnnualReportRepository* repository, ReportPublisher* publisher, const Clock* clock)
+      : repository_(repository), publisher_(publisher), clock_(clock) {}
+
+  absl::StatusOr<v1::AnnualReport> ComputeAnnualReport(
+      const auth::Principal& caller, const v1::ComputeAnnualReportRequest& request);
+  absl::StatusOr<v1::AnnualReport> SaveAnnualReport(const auth::Principal& caller,
+                                                    const v1::SaveAnnualReportRequest& request);
+  absl::StatusOr<v1::AnnualReport> PublishAnnualReport(
+      const auth::Principal& caller, const v1::PublishAnnualReportRequest& request);
+  absl::StatusOr<v1::AnnualReport> GetAnnualReport(const auth::Principal& caller,
+                                                   const v1::GetAnnualReportRequest& request);
+  absl::StatusOr<v1::ListAnnualReportsResponse> ListAnnualReports(
+      const auth::Principal& caller, const v1::ListAnnualReportsRequest& request);
+  absl::StatusOr<v1::AnnualReportHtml> RenderAnnualReportHtml(
+      const auth::Principal& caller, const v1::RenderAnnualReportHtmlRequest& request);
+  absl::StatusOr<v1::ListAnnualReportDeadlinesResponse> ListAnnualReportDeadlines(
+      const auth::Principal& caller, const v1::ListAnnualReportDeadlinesRequest& request);
+
+ private:
+  // The unit a report is about; unit 0 is the whole government.
+  absl::StatusOr<ReportUnit> ResolveScope(int64_t unit_id);
+  // Computes the tables and checks the invariant (FAILED_PRECONDITION when it fails).
+  absl::StatusOr<v1::AnnualReport> Build(int year, const ReportUnit& scope,
+                                         const v1::AnnualReportInputs& inputs);
+  // The published snapshot, or (for callers who may see drafts) the draft computed now.
+  absl::StatusOr<v1::AnnualReport> Load(const auth::Principal& caller, int year, int64_t unit_id);
+  absl::CivilDay Today() const;
+
+  AnnualReportRepository* repository_;
+  ReportPublisher* publisher_;
+  const Clock* clock_;
+};
+
+}  // namespace gongkai::catalog::annual_report
+
+#endif  // GONGKAI_SERVICES_CATALOG_ANNUAL_REPORT_ANNUAL_REPORTS_H_

@@ -1,0 +1,340 @@
+// Unit tests of the annual report's domain rules (CAT-9, NAT-10) over the fake
+// repository and a fake publisher.
+#include "services/catalog/annual_report/annual_reports.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "libs/db/testing/status_matchers.h"
+#include "libs/status/errors.h"
+#include "services/catalog/annual_report/fake_report_repository.h"
+
+namespace gongkai::catalog::annual_report {
+namespace {
+
+using ::gongkai::db::testing::IsOk;
+using ::gongkai::db::testing::StatusIs;
+using ::testing::AllOf;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::SizeIs;
+
+constexpr int64_t kDept = 7;
+constexpr int64_t kOtherDept = 8;
+constexpr int64_t kCity = 1;
+
+class FakePublisher final : public ReportPublisher {
+ public:
+  absl::StatusOr<int64_t> PublishDocument(const auth::Principal& caller,
+                                          const ReportDocument& document) override {
+    calls.push_back(document);
+    callers.push_back(caller.subject);
+    return 500 + static_cast<int64_t>(calls.size());
+  }
+  std::vector<ReportDocument> calls;
+  std::vector<std::string> callers;
+};
+
+auth::Principal Make(std::string subject, std::optional<int64_t> unit,
+                     std::initializer_list<auth::Role> roles) {
+  auth::Principal p;
+  p.subject = std::move(subject);
+  p.unit_id = unit;
+  p.roles = auth::RoleSet(roles);
+  return p;
+}
+
+absl::Time Shanghai(int y, int m, int d) {
+  return absl::FromCivil(absl::CivilSecond(y, m, d, 10, 0, 0), ShanghaiTimeZone());
+}
+
+class AnnualReportsTest : public ::testing::Test {
+ protected:
+  AnnualReportsTest() : clock_(Shanghai(2025, 1, 20)), reports_(&repo_, &publisher_, &clock_) {
+    repo_.AddUnit({kCity, "市人民政府", v1::UNIT_LEVEL_CITY});
+    repo_.AddUnit({kDept, "市教育局", v1::UNIT_LEVEL_DEPARTMENT});
+    repo_.AddUnit({kOtherDept, "市卫生健康委", v1::UNIT_LEVEL_DEPARTMENT});
+    // 2024 for the education bureau: 3 new, 1 carried over from 2023, 3 handled, 1 open.
+    repo_.AddRequest({.unit_id = kDept,
+                      .received_on = absl::CivilDay(2023, 12, 28),
+                      .answered_on = absl::CivilDay(2024, 1, 8),
+                      .outcome = v1::OUTCOME_DISCLOSED});
+    repo_.AddRequest({.unit_id = kDept,
+                      .applicant_type = v1::APPLICANT_BUSINESS,
+                      .received_on = absl::CivilDay(2024, 3, 1),
+                      .answered_on = absl::CivilDay(2024, 3, 20),
+                      .outcome = v1::OUTCOME_NOT_DISCLOSED_STATE_SECRET});
+    repo_.AddRequest({.unit_id = kDept,
+                      .received_on = absl::CivilDay(2024, 6, 1),
+                      .answered_on = absl::CivilDay(2024, 6, 5),
+                      .outcome = v1::OUTCOME_ALREADY_PUBLIC});
+    repo_.AddRequest({.unit_id = kDept,
+                      .received_on = absl::CivilDay(2024, 12, 30),
+                      .answered_on = absl::CivilDay(2025, 1, 5),
+                      .outcome = v1::OUTCOME_PARTLY_DISCLOSED});
+    // One for another department.
+    repo_.AddRequest({.unit_id = kOtherDept, .received_on = absl::CivilDay(2024, 5, 5)});
+  }
+
+  v1::ComputeAnnualReportRequest ComputeRequest(int year, int64_t unit) {
+    v1::ComputeAnnualReportRequest r;
+    r.set_year(year);
+    r.set_unit_id(unit);
+    return r;
+  }
+  v1::PublishAnnualReportRequest PublishRequest(int year, int64_t unit) {
+    v1::PublishAnnualReportRequest r;
+    r.set_year(year);
+    r.set_unit_id(unit);
+    return r;
+  }
+  v1::GetAnnualReportRequest GetRequest(int year, int64_t unit) {
+    v1::GetAnnualReportRequest r;
+    r.set_year(year);
+    r.set_unit_id(unit);
+    return r;
+  }
+
+  FakeReportRepository repo_;
+  FakePublisher publisher_;
+  FakeClock clock_;
+  AnnualReports reports_;
+  const auth::Principal office_ = Make("office", std::nullopt, {auth::Role::kOffice});
+  const auth::Principal admin_ = Make("admin", std::nullopt, {auth::Role::kAdmin});
+  const auth::Principal staff_ = Make("staff", kDept, {auth::Role::kStaff});
+  const auth::Principal staff_reviewer_ =
+      Make("clerk", kDept, {auth::Role::kStaff, auth::Role::kReviewer});
+  const auth::Principal anonymous_ = auth::Principal::Anonymous();
+};
+
+TEST_F(AnnualReportsTest, ComputeCountsTheUnitsRequests) {
+  absl::StatusOr<v1::AnnualReport> report =
+      reports_.ComputeAnnualReport(staff_, ComputeRequest(2024, kDept));
+  ASSERT_THAT(report, IsOk());
+  EXPECT_EQ(report->unit_name(), "市教育局");
+  EXPECT_EQ(report->state(), v1::ANNUAL_REPORT_DRAFT);
+  const v1::RequestTable& t = report->requests();
+  EXPECT_EQ(t.new_requests().total(), 3);
+  EXPECT_EQ(t.new_requests().business(), 1);
+  EXPECT_EQ(t.carried_over().natural_person(), 1);
+  EXPECT_EQ(t.total_handled().total(), 3);
+  EXPECT_EQ(t.outcomes(0).counts().natural_person(), 2);  // Disclosed incl. already public.
+  EXPECT_EQ(t.carried_forward().total(), 1);
+  EXPECT_EQ(report->due().month(), 1);
+  EXPECT_EQ(report->due().day(), 31);
+  EXPECT_EQ(report->due().year(), 2025);
+}
+
+TEST_F(AnnualReportsTest, WholeGovernmentCountsEveryUnitAndIsDueMarch31) {
+  absl::StatusOr<v1::AnnualReport> report =
+      reports_.ComputeAnnualReport(office_, ComputeRequest(2024, 0));
+  ASSERT_THAT(report, IsOk());
+  EXPECT_EQ(report->requests().new_requests().total(), 4);
+  EXPECT_EQ(report->requests().carried_forward().total(), 2);
+  EXPECT_EQ(report->due().month(), 3);
+}
+
+TEST_F(AnnualReportsTest, StaffCannotComputeTheWholeGovernmentOrAnotherUnit) {
+  EXPECT_THAT(reports_.ComputeAnnualReport(staff_, ComputeRequest(2024, 0)),
+              StatusIs(absl::StatusCode::kPermissionDenied, testing::_));
+  EXPECT_THAT(reports_.ComputeAnnualReport(staff_, ComputeRequest(2024, kOtherDept)),
+              StatusIs(absl::StatusCode::kPermissionDenied, testing::_));
+  EXPECT_THAT(reports_.ComputeAnnualReport(anonymous_, ComputeRequest(2024, kDept)),
+              StatusIs(absl::StatusCode::kUnauthenticated, testing::_));
+}
+
+TEST_F(AnnualReportsTest, BadYearUnitAndInputsAreNamed) {
+  v1::ComputeAnnualReportRequest r = ComputeRequest(2007, -1);
+  r.mutable_inputs()->set_penalty_decisions(-3);
+  r.mutable_inputs()->mutable_opening_carried_over()->set_business(2);
+  r.mutable_inputs()->mutable_opening_carried_over()->set_total(5);
+  const absl::Status status = reports_.ComputeAnnualReport(office_, r).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  std::vector<std::string> fields;
+  for (const FieldViolation& v : FieldViolationsOf(status)) fields.push_back(v.field);
+  EXPECT_THAT(fields, ElementsAre("year", "unit_id", "inputs.penalty_decisions",
+                                  "inputs.opening_carried_over.total"));
+  EXPECT_THAT(
+      reports_.ComputeAnnualReport(office_, ComputeRequest(2026, kDept)),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("year: must be from 2008 to 2025")));
+}
+
+TEST_F(AnnualReportsTest, UnknownUnitIsNotFound) {
+  EXPECT_THAT(reports_.ComputeAnnualReport(office_, ComputeRequest(2024, 99)),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("unit 99")));
+}
+
+TEST_F(AnnualReportsTest, ComputeRefusesATableThatDoesNotAddUp) {
+  repo_.AddRequest({.unit_id = kDept,
+                    .received_on = absl::CivilDay(2024, 8, 1),
+                    .answered_on = absl::CivilDay(2024, 8, 2),
+                    .outcome = 0});
+  EXPECT_THAT(
+      reports_.ComputeAnnualReport(office_, ComputeRequest(2024, kDept)),
+      StatusIs(absl::StatusCode::kFailedPrecondition,
+               AllOf(HasSubstr("Table 3 does not add up"), HasSubstr("requests.natural_person"))));
+}
+
+TEST_F(AnnualReportsTest, SaveStoresInputsThatComputeThenUses) {
+  v1::SaveAnnualReportRequest save;
+  save.set_year(2024);
+  save.set_unit_id(kDept);
+  save.mutable_inputs()->set_licensing_decisions(12);
+  absl::StatusOr<v1::AnnualReport> saved = reports_.SaveAnnualReport(staff_, save);
+  ASSERT_THAT(saved, IsOk());
+  EXPECT_EQ(saved->version(), 1);
+  absl::StatusOr<v1::AnnualReport> computed =
+      reports_.ComputeAnnualReport(staff_, ComputeRequest(2024, kDept));
+  ASSERT_THAT(computed, IsOk());
+  EXPECT_EQ(computed->proactive_disclosure().licensing_decisions().value(), 12);
+  EXPECT_EQ(computed->version(), 1);
+
+  save.set_expected_version(5);
+  EXPECT_THAT(reports_.SaveAnnualReport(staff_, save),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("version 1, not 5")));
+}
+
+TEST_F(AnnualReportsTest, SaveThatBreaksTheInvariantWritesNothing) {
+  v1::SaveAnnualReportRequest save;
+  save.set_year(2024);
+  save.set_unit_id(kDept);
+  save.mutable_inputs()->mutable_opening_carried_over()->set_natural_person(9);
+  EXPECT_THAT(reports_.SaveAnnualReport(staff_, save),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("自然人")));
+  EXPECT_EQ(repo_.writes(), 0);
+}
+
+TEST_F(AnnualReportsTest, PublishWaitsForTheYearToEnd) {
+  EXPECT_THAT(
+      reports_.PublishAnnualReport(admin_, PublishRequest(2025, kDept)),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("once the year has ended")));
+  EXPECT_THAT(publisher_.calls, SizeIs(0));
+}
+
+TEST_F(AnnualReportsTest, PublishNeedsTheConfidentialityReviewRight) {
+  EXPECT_THAT(reports_.PublishAnnualReport(staff_, PublishRequest(2024, kDept)),
+              StatusIs(absl::StatusCode::kPermissionDenied, testing::_));
+  EXPECT_THAT(publisher_.calls, SizeIs(0));
+  EXPECT_EQ(repo_.writes(), 0);
+}
+
+TEST_F(AnnualReportsTest, PublishStoresTheSnapshotAndPublishesADocument) {
+  absl::StatusOr<v1::AnnualReport> published =
+      reports_.PublishAnnualReport(staff_reviewer_, PublishRequest(2024, kDept));
+  ASSERT_THAT(published, IsOk());
+  EXPECT_EQ(published->state(), v1::ANNUAL_REPORT_PUBLISHED);
+  EXPECT_EQ(published->document_id(), 501);
+  EXPECT_EQ(published->published_by(), "clerk");
+  ASSERT_THAT(publisher_.calls, SizeIs(1));
+  EXPECT_EQ(publisher_.calls[0].drafting_unit_id, kDept);
+  EXPECT_EQ(publisher_.calls[0].title, "市教育局2024年政府信息公开工作年度报告");
+  EXPECT_EQ(publisher_.calls[0].request_id, "annual-report-2024-7");
+  EXPECT_THAT(publisher_.calls[0].body, HasSubstr("data-table=\"3\""));
+
+  // Anyone reads the snapshot; new data does not change it.
+  repo_.AddRequest({.unit_id = kDept, .received_on = absl::CivilDay(2024, 9, 9)});
+  absl::StatusOr<v1::AnnualReport> read =
+      reports_.GetAnnualReport(anonymous_, GetRequest(2024, kDept));
+  ASSERT_THAT(read, IsOk());
+  EXPECT_EQ(read->requests().new_requests().total(), 3);
+  EXPECT_EQ(read->document_id(), 501);
+
+  // A retry returns the published report without publishing again.
+  ASSERT_THAT(reports_.PublishAnnualReport(staff_reviewer_, PublishRequest(2024, kDept)), IsOk());
+  EXPECT_THAT(publisher_.calls, SizeIs(1));
+
+  v1::SaveAnnualReportRequest save;
+  save.set_year(2024);
+  save.set_unit_id(kDept);
+  EXPECT_THAT(reports_.SaveAnnualReport(staff_, save),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("is published")));
+}
+
+TEST_F(AnnualReportsTest, WholeGovernmentPublicationNamesItsPublishingUnit) {
+  absl::Status missing = reports_.PublishAnnualReport(admin_, PublishRequest(2024, 0)).status();
+  EXPECT_EQ(missing.code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_THAT(FieldViolationsOf(missing), SizeIs(1));
+  EXPECT_EQ(FieldViolationsOf(missing)[0].field, "publishing_unit_id");
+
+  v1::PublishAnnualReportRequest r = PublishRequest(2024, 0);
+  r.set_publishing_unit_id(kCity);
+  ASSERT_THAT(reports_.PublishAnnualReport(admin_, r), IsOk());
+  ASSERT_THAT(publisher_.calls, SizeIs(1));
+  EXPECT_EQ(publisher_.calls[0].drafting_unit_id, kCity);
+  EXPECT_EQ(publisher_.calls[0].issuing_authority, v1::CITY_GOVERNMENT_OFFICE);
+  EXPECT_EQ(publisher_.calls[0].title, "市人民政府2024年政府信息公开工作年度报告");
+}
+
+TEST_F(AnnualReportsTest, DraftIsInvisibleToThePublic) {
+  EXPECT_THAT(reports_.GetAnnualReport(anonymous_, GetRequest(2024, kDept)),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("no published annual report")));
+  EXPECT_THAT(reports_.GetAnnualReport(staff_, GetRequest(2024, kDept)), IsOk());
+  v1::RenderAnnualReportHtmlRequest render;
+  render.set_year(2024);
+  render.set_unit_id(kDept);
+  absl::StatusOr<v1::AnnualReportHtml> html = reports_.RenderAnnualReportHtml(staff_, render);
+  ASSERT_THAT(html, IsOk());
+  EXPECT_THAT(html->html(), HasSubstr("data-state=\"draft\""));
+}
+
+TEST_F(AnnualReportsTest, ListShowsDraftsOnlyToSupervisors) {
+  v1::SaveAnnualReportRequest save;
+  save.set_year(2024);
+  save.set_unit_id(kOtherDept);
+  ASSERT_THAT(reports_.SaveAnnualReport(office_, save), IsOk());
+  ASSERT_THAT(reports_.PublishAnnualReport(admin_, PublishRequest(2024, kDept)), IsOk());
+
+  v1::ListAnnualReportsRequest list;
+  absl::StatusOr<v1::ListAnnualReportsResponse> open = reports_.ListAnnualReports(anonymous_, list);
+  ASSERT_THAT(open, IsOk());
+  ASSERT_THAT(open->reports(), SizeIs(1));
+  EXPECT_EQ(open->reports(0).unit_id(), kDept);
+
+  list.set_include_drafts(true);
+  EXPECT_THAT(reports_.ListAnnualReports(staff_, list),
+              StatusIs(absl::StatusCode::kPermissionDenied, testing::_));
+  list.set_page_size(1);
+  absl::StatusOr<v1::ListAnnualReportsResponse> page1 = reports_.ListAnnualReports(office_, list);
+  ASSERT_THAT(page1, IsOk());
+  ASSERT_THAT(page1->reports(), SizeIs(1));
+  EXPECT_EQ(page1->reports(0).unit_id(), kDept);  // Newest (largest id) first.
+  ASSERT_FALSE(page1->next_page_token().empty());
+  list.set_page_token(page1->next_page_token());
+  absl::StatusOr<v1::ListAnnualReportsResponse> page2 = reports_.ListAnnualReports(office_, list);
+  ASSERT_THAT(page2, IsOk());
+  ASSERT_THAT(page2->reports(), SizeIs(1));
+  EXPECT_EQ(page2->reports(0).unit_id(), kOtherDept);
+  EXPECT_EQ(page2->reports(0).state(), v1::ANNUAL_REPORT_DRAFT);
+  EXPECT_EQ(page2->reports(0).unit_name(), "市卫生健康委");
+  EXPECT_TRUE(page2->next_page_token().empty());
+}
+
+TEST_F(AnnualReportsTest, DeadlinesTrackEveryUnit) {
+  ASSERT_THAT(reports_.PublishAnnualReport(admin_, PublishRequest(2024, kDept)),
+              IsOk());  // Jan 20.
+  clock_.Set(Shanghai(2025, 2, 15));
+  v1::ListAnnualReportDeadlinesRequest request;
+  request.set_year(2024);
+  EXPECT_THAT(reports_.ListAnnualReportDeadlines(staff_, request),
+              StatusIs(absl::StatusCode::kPermissionDenied, testing::_));
+  absl::StatusOr<v1::ListAnnualReportDeadlinesResponse> deadlines =
+      reports_.ListAnnualReportDeadlines(office_, request);
+  ASSERT_THAT(deadlines, IsOk());
+  ASSERT_THAT(deadlines->deadlines(), SizeIs(4));
+  std::map<int64_t, v1::AnnualReportDeadline> by_unit;
+  for (const auto& d : deadlines->deadlines()) by_unit[d.unit_id()] = d;
+  EXPECT_EQ(by_unit[0].status(), v1::DEADLINE_NOT_YET_DUE);
+  EXPECT_EQ(by_unit[0].due().month(), 3);
+  EXPECT_EQ(by_unit[kCity].status(), v1::DEADLINE_NOT_YET_DUE);
+  EXPECT_EQ(by_unit[kDept].status(), v1::DEADLINE_PUBLISHED_ON_TIME);
+  EXPECT_TRUE(by_unit[kDept].published());
+  EXPECT_EQ(by_unit[kDept].published_on().day(), 20);
+  EXPECT_EQ(by_unit[kOtherDept].status(), v1::DEADLINE_OVERDUE);
+  EXPECT_EQ(by_unit[kOtherDept].due().day(), 31);
+}
+
+}  // namespace
+}  // namespace gongkai::catalog::annual_report

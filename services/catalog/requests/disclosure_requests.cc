@@ -1,0 +1,913 @@
+#include "services/catalog/requests/disclosure_requests.h"
+
+#include <optional>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "libs/auth/policy.h"
+#include "libs/pagination/page_token.h"
+#include "libs/protoconv/protoconv.h"
+#include "libs/status/errors.h"
+#include "libs/status/status_macros.h"
+#include "libs/validation/validation.h"
+#include "services/catalog/requests/fees.h"
+#include "services/catalog/requests/request_rules.h"
+#include "services/catalog/requests/tracking_secret.h"
+
+namespace gongkai::catalog::requests {
+namespace {
+
+using auth::Principal;
+using auth::Role;
+using auth::Rule;
+using validation::CheckEnum;
+using validation::CheckId;
+using validation::CheckRequestId;
+using validation::CheckText;
+
+// ---- Who may do what: every RPC's rule, in one place. --------------------------------
+// Anyone may file online (PUBLIC); registering a request that came in person, by mail
+// or by fax is the receiving unit's staff's work. Handling binds STAFF to the unit that
+// holds the request; OFFICE and ADMIN act on every unit; INSPECTOR reads.
+const Rule kFileOnline{.roles = {Role::kPublic}};
+const Rule kRegister{.roles = {Role::kStaff, Role::kOffice, Role::kAdmin}, .unit_scoped = true};
+const Rule kHandle{.roles = {Role::kStaff, Role::kOffice, Role::kAdmin}, .unit_scoped = true};
+const Rule kRead{
+    .roles = {Role::kStaff, Role::kReviewer, Role::kOffice, Role::kInspector, Role::kAdmin},
+    .unit_scoped = true,
+    .access = auth::Access::kRead};
+
+// ---- Input limits. -----------------------------------------------------------------------
+constexpr validation::TextLimits kNameLimits{.min_chars = 1, .max_chars = 200};
+constexpr validation::TextLimits kContactLimits{.min_chars = 1, .max_chars = 500};
+constexpr validation::TextLimits kSubjectLimits{.min_chars = 1, .max_chars = 500};
+constexpr validation::TextLimits kDescriptionLimits{.max_chars = 4000, .allow_newlines = true};
+constexpr validation::TextLimits kNoteLimits{.max_chars = 2000, .allow_newlines = true};
+constexpr validation::TextLimits kRequiredNoteLimits{
+    .min_chars = 1, .max_chars = 2000, .allow_newlines = true};
+constexpr validation::TextLimits kCaseNumberLimits{.max_chars = 100};
+constexpr int kTrackingCodeChars = 12;
+constexpr int kTrackingSecretChars = 20;
+constexpr int kMaxDueWithinWorkingDays = 20;
+constexpr int kMostRequestedMinCount = 2;  // CAT-7: "most often" means asked more than once.
+constexpr int kMostRequestedDefaultLimit = 10;
+constexpr int kMostRequestedMaxLimit = 100;
+
+bool HasDate(const common::v1::Date& d) { return d.year() != 0 || d.month() != 0 || d.day() != 0; }
+
+// An optional date field: nullopt when empty; a violation when impossible.
+std::optional<absl::CivilDay> OptionalDate(FieldViolations& v, absl::string_view field,
+                                           const common::v1::Date& date) {
+  if (!HasDate(date)) return std::nullopt;
+  absl::StatusOr<absl::CivilDay> day = ToCivilDay(date);
+  if (!day.ok()) {
+    v.Add(std::string(field), std::string(day.status().message()));
+    return std::nullopt;
+  }
+  return *day;
+}
+
+absl::CivilDay DayOf(const common::v1::Date& d) {
+  return absl::CivilDay(d.year(), d.month(), d.day());
+}
+
+// Identity document numbers: ASCII letters, digits and '-', compared upper-case.
+void CheckIdNumber(FieldViolations& v, absl::string_view field, absl::string_view id_number) {
+  CheckText(v, field, id_number, {.min_chars = 1, .max_chars = 64});
+  for (char c : id_number) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-') {
+      v.Add(std::string(field), "may contain only letters, digits and '-'");
+      return;
+    }
+  }
+}
+
+std::string ApplicantKey(absl::string_view id_number) {
+  return Sha256Hex(absl::StrCat("applicant:", absl::AsciiStrToUpper(id_number)));
+}
+
+bool IsOpen(v1::DisclosureRequestState state) { return state != v1::REQUEST_ANSWERED; }
+
+// The reply clock runs (and can be overdue) unless answered or awaiting correction.
+bool ReplyClockRuns(v1::DisclosureRequestState state) {
+  return state != v1::REQUEST_ANSWERED && state != v1::REQUEST_AWAITING_CORRECTION;
+}
+
+absl::Status WrongState(const v1::DisclosureRequest& r, absl::string_view allowed) {
+  return PreconditionFailed(
+      "STATE", absl::StrCat("disclosure-requests/", r.id()),
+      absl::StrCat("request ", r.id(), " is ", v1::DisclosureRequestState_Name(r.state()), "; ",
+                   allowed));
+}
+
+// A period whose calendar year is not loaded: its start and length, no due date.
+common::v1::DeadlineExplanation PendingDeadline(absl::CivilDay start, int days,
+                                                absl::string_view rule_text) {
+  common::v1::DeadlineExplanation pending;
+  *pending.mutable_start() = ToProtoDate(start);
+  pending.set_days(days);
+  pending.set_working_days(true);
+  pending.set_text(absl::StrCat(
+      rule_text, rule_text.empty() ? "" : "\n", "自 ", absl::FormatCivilTime(start), " 起算 ", days,
+      " 个工作日；所涉年份的国务院节假日安排尚未载入，届满日待载入后计算。"));
+  return pending;
+}
+
+// Fills `out` from a computed deadline, or a pending one when the calendar is missing.
+absl::Status SetDeadline(const absl::StatusOr<calendar::Deadline>& deadline, absl::CivilDay start,
+                         int days, absl::string_view rule_text,
+                         common::v1::DeadlineExplanation* out) {
+  if (deadline.ok()) {
+    *out = ToProto(*deadline);
+    out->set_text(absl::StrCat(rule_text, rule_text.empty() ? "" : "\n", deadline->Explain()));
+    return absl::OkStatus();
+  }
+  if (deadline.status().code() != absl::StatusCode::kFailedPrecondition) return deadline.status();
+  *out = PendingDeadline(start, days, rule_text);
+  return absl::OkStatus();
+}
+
+std::optional<absl::CivilDay> DueOf(const common::v1::DeadlineExplanation& d) {
+  if (d.due().year() == 0) return std::nullopt;
+  return DayOf(d.due());
+}
+
+// What the public sees when tracking: no names of the staff who handled the request.
+void RedactStaff(v1::DisclosureRequest& r) {
+  r.clear_created_by();
+  r.clear_answered_by();
+}
+
+template <typename Message>
+absl::StatusOr<std::optional<Message>> Replay(RequestRepository& repository,
+                                              const IdempotencyKey& key) {
+  if (key.request_id.empty()) return std::optional<Message>();
+  ASSIGN_OR_RETURN(std::optional<std::string> stored, repository.FindIdempotentResponse(key));
+  if (!stored.has_value()) return std::optional<Message>();
+  Message message;
+  if (!message.ParseFromString(*stored)) {
+    return absl::InternalError(
+        absl::StrCat("stored response for request_id ", key.request_id, " is unreadable"));
+  }
+  return std::optional<Message>(std::move(message));
+}
+
+std::string FilterFingerprint(const RequestFilter& f) {
+  return absl::StrCat("u", f.unit_id, "s", f.state, "a", f.applicant_type, "f",
+                      f.received_from ? absl::FormatCivilTime(*f.received_from) : "", "t",
+                      f.received_to ? absl::FormatCivilTime(*f.received_to) : "", "d",
+                      f.reply_due_by ? absl::FormatCivilTime(*f.reply_due_by) : "");
+}
+
+}  // namespace
+
+DisclosureRequests::DisclosureRequests(RequestRepository* repository,
+                                       std::shared_ptr<calendar::WorkingDayCalendar> calendar,
+                                       const Clock* clock, RequestObserver* observer,
+                                       TokenSource tokens)
+    : repository_(repository),
+      calendar_(std::move(calendar)),
+      clock_(clock),
+      observer_(observer),
+      tokens_(tokens ? std::move(tokens) : TokenSource(RandomToken)) {}
+
+absl::CivilDay DisclosureRequests::Today() const { return calendar::TodayInShanghai(*clock_); }
+
+absl::Status DisclosureRequests::ApplyClocks(v1::DisclosureRequest& r) const {
+  r.clear_correction_deadline();
+  r.clear_consultation_deadline();
+  r.clear_reply_deadline();
+  r.set_overdue(false);
+  const absl::CivilDay received = DayOf(r.received_on());
+  // NAT-6: the notice deadline matters while one can still be issued, and afterwards
+  // to show it was issued in time.
+  if (r.state() == v1::REQUEST_RECEIVED || HasDate(r.correction_notice_on())) {
+    RETURN_IF_ERROR(SetDeadline(
+        CorrectionNoticeDeadline(*calendar_, received), received, kCorrectionNoticeWorkingDays,
+        "补正告知期限：自收到申请之日起 7 个工作日内一次性告知（条例第三十条）。",
+        r.mutable_correction_deadline()));
+  }
+  if (HasDate(r.consultation_started_on())) {
+    const absl::CivilDay started = DayOf(r.consultation_started_on());
+    RETURN_IF_ERROR(SetDeadline(ConsultationDeadline(*calendar_, started), started,
+                                kConsultationWorkingDays,
+                                "第三方答复期限：自征求意见之日起 15 个工作日（条例第三十二条）。",
+                                r.mutable_consultation_deadline()));
+  }
+  if (r.state() == v1::REQUEST_AWAITING_CORRECTION) return absl::OkStatus();
+  ReplyClockFacts facts;
+  facts.clock_start = DayOf(r.clock_start_on());
+  facts.restarted_by_correction = HasDate(r.corrected_on());
+  facts.extension_working_days = r.extension_working_days();
+  facts.paused_working_days = r.paused_working_days();
+  facts.consultation_running = r.state() == v1::REQUEST_IN_CONSULTATION;
+  absl::StatusOr<ReplyClock> clock = ComputeReplyClock(*calendar_, facts);
+  if (clock.ok()) {
+    *r.mutable_reply_deadline() = ToProto(clock->deadline);
+    r.mutable_reply_deadline()->set_text(clock->text);
+  } else if (clock.status().code() == absl::StatusCode::kFailedPrecondition) {
+    const int days = kReplyWorkingDays + facts.extension_working_days + facts.paused_working_days +
+                     (facts.consultation_running ? kConsultationWorkingDays : 0);
+    *r.mutable_reply_deadline() = PendingDeadline(facts.clock_start, days, ReplyRuleText(facts));
+  } else {
+    return clock.status();
+  }
+  const std::optional<absl::CivilDay> due = DueOf(r.reply_deadline());
+  r.set_overdue(ReplyClockRuns(r.state()) && due.has_value() && *due < Today());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::DisclosureRequest> DisclosureRequests::Load(int64_t id) const {
+  ASSIGN_OR_RETURN(v1::DisclosureRequest r, repository_->GetRequest(id));
+  RETURN_IF_ERROR(ApplyClocks(r));
+  return r;
+}
+
+absl::StatusOr<v1::DisclosureRequest> DisclosureRequests::Store(
+    const Principal& caller, const v1::DisclosureRequest& current, v1::DisclosureRequest updated,
+    int64_t expected_version, absl::string_view action, std::string detail) {
+  if (expected_version != 0 && expected_version != current.version()) {
+    return absl::AbortedError(absl::StrCat("request ", current.id(), " is at version ",
+                                           current.version(), ", not ", expected_version,
+                                           "; reload and retry"));
+  }
+  RETURN_IF_ERROR(ApplyClocks(updated));
+  RequestEvent event{caller.subject, std::string(action), current.state(), updated.state(),
+                     Today(),        std::move(detail),   clock_->Now()};
+  ASSIGN_OR_RETURN(v1::DisclosureRequest stored,
+                   repository_->UpdateRequest(updated, current.version(), event));
+  RETURN_IF_ERROR(ApplyClocks(stored));
+  return stored;
+}
+
+// ---- Filing and reading ---------------------------------------------------------------
+
+absl::StatusOr<v1::FileRequestResponse> DisclosureRequests::FileRequest(
+    const Principal& caller, const v1::FileRequestRequest& request) {
+  FieldViolations v;
+  CheckId(v, "unit_id", request.unit_id(), /*required=*/true);
+  const v1::Applicant& applicant = request.applicant();
+  CheckEnum(v, "applicant.type", applicant.type(), v1::ApplicantType_IsValid, /*required=*/true);
+  CheckText(v, "applicant.name", applicant.name(), kNameLimits);
+  CheckIdNumber(v, "applicant.id_number", applicant.id_number());
+  CheckText(v, "applicant.contact", applicant.contact(), kContactLimits);
+  CheckEnum(v, "channel", request.channel(), v1::RequestChannel_IsValid, /*required=*/false);
+  CheckText(v, "subject", request.subject(), kSubjectLimits);
+  CheckText(v, "description", request.description(), kDescriptionLimits);
+  CheckRequestId(v, "request_id", request.request_id());
+  const std::optional<absl::CivilDay> event_day =
+      OptionalDate(v, "receipt_event_on", request.receipt_event_on());
+  const v1::RequestChannel channel =
+      request.channel() == v1::REQUEST_CHANNEL_UNSPECIFIED ? v1::CHANNEL_ONLINE : request.channel();
+  const absl::CivilDay today = Today();
+  absl::StatusOr<absl::CivilDay> received = absl::InternalError("not computed");
+  if (v1::RequestChannel_IsValid(channel)) {
+    received = ReceiptDate(channel, today, event_day);  // NAT-5.
+    for (const FieldViolation& fv : FieldViolationsOf(received.status())) {
+      v.Add(fv.field, fv.description);
+    }
+  }
+  RETURN_IF_ERROR(v.ToStatus());
+  RETURN_IF_ERROR(received.status());
+  // Only staff of the receiving unit register requests that did not come online.
+  RETURN_IF_ERROR(auth::Require(caller, channel == v1::CHANNEL_ONLINE ? kFileOnline : kRegister,
+                                request.unit_id()));
+  absl::Status unit = repository_->CheckUnitExists(request.unit_id());
+  if (unit.code() == absl::StatusCode::kNotFound) {
+    return InvalidField("unit_id", absl::StrCat("unit ", request.unit_id(), " does not exist"));
+  }
+  RETURN_IF_ERROR(unit);
+
+  const std::string applicant_key = ApplicantKey(applicant.id_number());
+  // An anonymous filer is identified by its applicant for idempotency, so a replay
+  // needs both the request id and the identity document number.
+  const IdempotencyKey key{
+      caller.anonymous() ? absl::StrCat("applicant:", applicant_key) : caller.subject,
+      "FileRequest", request.request_id()};
+  auto respond = [](v1::DisclosureRequest r, std::string secret) {
+    v1::FileRequestResponse response;
+    response.set_tracking_code(r.tracking_code());
+    response.set_tracking_secret(std::move(secret));
+    *response.mutable_request() = std::move(r);
+    return response;
+  };
+  ASSIGN_OR_RETURN(std::optional<v1::DisclosureRequest> replay,
+                   Replay<v1::DisclosureRequest>(*repository_, key));
+  if (replay.has_value()) {
+    RETURN_IF_ERROR(ApplyClocks(*replay));
+    return respond(*std::move(replay), "");
+  }
+
+  const absl::Time now = clock_->Now();
+  v1::DisclosureRequest r;
+  r.set_unit_id(request.unit_id());
+  r.set_tracking_code(tokens_(kTrackingCodeChars));
+  r.set_applicant_type(applicant.type());
+  r.set_applicant_name(applicant.name());
+  r.set_applicant_contact(applicant.contact());
+  r.set_channel(channel);
+  r.set_state(v1::REQUEST_RECEIVED);
+  r.set_subject(std::string(absl::StripAsciiWhitespace(request.subject())));
+  r.set_description(request.description());
+  *r.mutable_received_on() = ToProtoDate(*received);
+  *r.mutable_clock_start_on() = ToProtoDate(*received);
+  r.set_created_by(caller.subject);
+  RETURN_IF_ERROR(ApplyClocks(r));
+  const std::string secret = tokens_(kTrackingSecretChars);
+  RequestEvent event{caller.subject,
+                     "file",
+                     v1::DISCLOSURE_REQUEST_STATE_UNSPECIFIED,
+                     v1::REQUEST_RECEIVED,
+                     *received,
+                     absl::StrCat("收到申请（", v1::RequestChannel_Name(channel), "），收到日期 ",
+                                  absl::FormatCivilTime(*received), "（NAT-5）"),
+                     now};
+  absl::StatusOr<v1::DisclosureRequest> created =
+      repository_->CreateRequest(r, RequestSecrets{Sha256Hex(secret), applicant_key}, event,
+                                 key.request_id.empty() ? nullptr : &key);
+  if (created.status().code() == absl::StatusCode::kAlreadyExists && !key.request_id.empty()) {
+    ASSIGN_OR_RETURN(std::optional<v1::DisclosureRequest> winner,
+                     Replay<v1::DisclosureRequest>(*repository_, key));
+    if (winner.has_value()) {
+      RETURN_IF_ERROR(ApplyClocks(*winner));
+      return respond(*std::move(winner), "");
+    }
+  }
+  ASSIGN_OR_RETURN(v1::DisclosureRequest stored, std::move(created));
+  RETURN_IF_ERROR(ApplyClocks(stored));
+  if (observer_ != nullptr) observer_->RequestFiled(channel);
+  return respond(std::move(stored), secret);
+}
+
+absl::StatusOr<v1::TrackRequestResponse> DisclosureRequests::TrackRequest(
+    const Principal&, const v1::TrackRequestRequest& request) {
+  FieldViolations v;
+  CheckText(v, "tracking_code", request.tracking_code(), {.min_chars = 1, .max_chars = 32});
+  CheckText(v, "tracking_secret", request.tracking_secret(), {.min_chars = 1, .max_chars = 64});
+  RETURN_IF_ERROR(v.ToStatus());
+  const absl::Status not_found =
+      absl::NotFoundError("no request matches this tracking code and secret");
+  absl::StatusOr<RequestRepository::Tracked> tracked =
+      repository_->FindByTrackingCode(absl::AsciiStrToUpper(request.tracking_code()));
+  if (tracked.status().code() == absl::StatusCode::kNotFound) {
+    // Same work as a wrong secret, so timing does not tell which codes exist.
+    SecretMatches(request.tracking_secret(), Sha256Hex("no such request"));
+    return not_found;
+  }
+  RETURN_IF_ERROR(tracked.status());
+  if (!SecretMatches(request.tracking_secret(), tracked->secret_sha256)) return not_found;
+  v1::TrackRequestResponse response;
+  *response.mutable_request() = std::move(tracked->request);
+  RETURN_IF_ERROR(ApplyClocks(*response.mutable_request()));
+  RedactStaff(*response.mutable_request());
+  ASSIGN_OR_RETURN(std::vector<v1::DisclosureRequestEvent> history,
+                   repository_->ListHistory(response.request().id()));
+  for (v1::DisclosureRequestEvent& e : history) {
+    e.clear_actor();
+    *response.add_history() = std::move(e);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::DisclosureRequest> DisclosureRequests::GetRequest(
+    const Principal& caller, const v1::GetRequestRequest& request) {
+  FieldViolations v;
+  CheckId(v, "id", request.id(), /*required=*/true);
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::DisclosureRequest r, Load(request.id()));
+  RETURN_IF_ERROR(auth::Require(caller, kRead, r.unit_id()));
+  return r;
+}
+
+absl::StatusOr<v1::ListRequestsResponse> DisclosureRequests::ListRequests(
+    const Principal& caller, const v1::ListRequestsRequest& request) {
+  FieldViolations v;
+  RequestFilter filter;
+  CheckId(v, "unit_id", request.unit_id(), /*required=*/false);
+  CheckEnum(v, "state", request.state(), v1::DisclosureRequestState_IsValid, false);
+  CheckEnum(v, "applicant_type", request.applicant_type(), v1::ApplicantType_IsValid, false);
+  filter.received_from = OptionalDate(v, "received_from", request.received_from());
+  filter.received_to = OptionalDate(v, "received_to", request.received_to());
+  if (filter.received_from && filter.received_to && *filter.received_to < *filter.received_from) {
+    v.Add("received_to", "must not be before received_from");
+  }
+  RETURN_IF_ERROR(v.ToStatus());
+  RETURN_IF_ERROR(auth::Require(
+      caller, kRead,
+      request.unit_id() != 0 ? std::optional<int64_t>(request.unit_id()) : std::nullopt));
+  filter.unit_id = request.unit_id();
+  filter.state = request.state();
+  filter.applicant_type = request.applicant_type();
+  ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(request.page_size()));
+  const std::string fingerprint = FilterFingerprint(filter);
+  ASSIGN_OR_RETURN(int64_t after_id,
+                   pagination::DecodePageToken(request.page_token(), fingerprint));
+  ASSIGN_OR_RETURN(std::vector<v1::DisclosureRequest> rows,
+                   repository_->ListRequests(filter, KeysetPage{after_id, page_size + 1}));
+  v1::ListRequestsResponse response;
+  if (static_cast<int>(rows.size()) > page_size) {
+    rows.resize(page_size);
+    response.set_next_page_token(pagination::EncodePageToken(rows.back().id(), fingerprint));
+  }
+  for (v1::DisclosureRequest& r : rows) {
+    RETURN_IF_ERROR(ApplyClocks(r));
+    *response.add_requests() = std::move(r);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::ListRequestsResponse> DisclosureRequests::ListDueRequests(
+    const Principal& caller, const v1::ListDueRequestsRequest& request) {
+  FieldViolations v;
+  CheckId(v, "unit_id", request.unit_id(), /*required=*/true);
+  if (request.due_within_working_days() < 0 ||
+      request.due_within_working_days() > kMaxDueWithinWorkingDays) {
+    v.Add("due_within_working_days",
+          absl::StrCat("must be from 0 (overdue only) to ", kMaxDueWithinWorkingDays));
+  }
+  RETURN_IF_ERROR(v.ToStatus());
+  RETURN_IF_ERROR(auth::Require(caller, kRead, request.unit_id()));
+  RequestFilter filter;
+  filter.unit_id = request.unit_id();
+  const absl::CivilDay today = Today();
+  if (request.due_within_working_days() == 0) {
+    filter.reply_due_by = today - 1;
+  } else {
+    ASSIGN_OR_RETURN(calendar::Deadline horizon,
+                     calendar_->AddWorkingDays(today, request.due_within_working_days()));
+    filter.reply_due_by = horizon.due;
+  }
+  ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(request.page_size()));
+  const std::string fingerprint = FilterFingerprint(filter);
+  ASSIGN_OR_RETURN(int64_t after_id,
+                   pagination::DecodePageToken(request.page_token(), fingerprint));
+  ASSIGN_OR_RETURN(std::vector<v1::DisclosureRequest> rows,
+                   repository_->ListRequests(filter, KeysetPage{after_id, page_size + 1}));
+  v1::ListRequestsResponse response;
+  if (static_cast<int>(rows.size()) > page_size) {
+    rows.resize(page_size);
+    response.set_next_page_token(pagination::EncodePageToken(rows.back().id(), fingerprint));
+  }
+  for (v1::DisclosureRequest& r : rows) {
+    RETURN_IF_ERROR(ApplyClocks(r));
+    *response.add_requests() = std::move(r);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::ListRequestHistoryResponse> DisclosureRequests::ListRequestHistory(
+    const Principal& caller, const v1::ListRequestHistoryRequest& request) {
+  FieldViolations v;
+  CheckId(v, "id", request.id(), /*required=*/true);
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::DisclosureRequest r, repository_->GetRequest(request.id()));
+  RETURN_IF_ERROR(auth::Require(caller, kRead, r.unit_id()));
+  ASSIGN_OR_RETURN(std::vector<v1::DisclosureRequestEvent> events,
+                   repository_->ListHistory(request.id()));
+  v1::ListRequestHistoryResponse response;
+  for (auto& e : events) *response.add_events() = std::move(e);
+  return response;
+}
+
+// ---- Lifecycle ------------------------------------------------------------------------
+
+absl::StatusOr<v1::DisclosureRequest> DisclosureRequests::IssueCorrectionNotice(
+    const Principal& caller, const v1::IssueCorrectionNoticeRequest& request) {
+  FieldViolations v;
+  CheckId(v, "id", request.id(), /*required=*/true);
+  CheckText(v, "notice", request.notice(), kRequiredNoteLimits);
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::DisclosureRequest current, Load(request.id()));
+  RETURN_IF_ERROR(auth::Require(caller, kHandle, current.unit_id()));
+  if (HasDate(current.correction_notice_on())) {
+    return PreconditionFailed("CORRECTION", absl::StrCat("disclosure-requests/", current.id()),
+                              "a correction notice was already issued; NAT-6 allows one notice "
+                              "listing everything to fix");
+  }
+  if (current.state() != v1::REQUEST_RECEIVED) {
+    return WrongState(current, "a correction notice is issued only on a RECEIVED request");
+  }
+  const absl::CivilDay today = Today();
+  const std::optional<absl::CivilDay> due = DueOf(current.correction_deadline());
+  if (due.has_value() && today > *due) {
+    return PreconditionFailed(
+        "CORRECTION_DEADLINE", absl::StrCat("disclosure-requests/", current.id()),
+        absl::StrCat("the correction notice was due by ", absl::FormatCivilTime(*due),
+                     " (7 working days after receipt, NAT-6); reply to the request instead"));
+  }
+  v1::DisclosureRequest updated = current;
+  updated.set_state(v1::REQUEST_AWAITING_CORRECTION);
+  *updated.mutable_correction_notice_on() = ToProtoDate(today);
+  updated.set_correction_notice_text(request.notice());
+  return Store(caller, current, std::move(updated), request.expected_version(), "correction_notice",
+               request.notice());
+}
+
+absl::StatusOr<v1::DisclosureRequest> DisclosureRequests::RecordCorrection(
+    const Principal& caller, const v1::RecordCorrectionRequest& request) {
+  FieldViolations v;
+  CheckId(v, "id", request.id(), /*required=*/true);
+  const std::optional<absl::CivilDay> given =
+      OptionalDate(v, "corrected_on", request.corrected_on());
+  CheckText(v, "description", request.description(), kDescriptionLimits);
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::DisclosureRequest current, Load(request.id()));
+  RETURN_IF_ERROR(auth::Require(caller, kHandle, current.unit_id()));
+  if (current.state() != v1::REQUEST_AWAITING_CORRECTION) {
+    return WrongState(current, "a correction is recorded only while AWAITING_CORRECTION");
+  }
+  const absl::CivilDay today = Today();
+  const absl::CivilDay corrected_on = given.value_or(today);
+  if (corrected_on > today) return InvalidField("corrected_on", "must not be in the future");
+  if (corrected_on < DayOf(current.correction_notice_on())) {
+    return InvalidField(
+        "corrected_on",
+        absl::StrCat("must not be before the correction notice (",
+                     absl::FormatCivilTime(DayOf(current.correction_notice_on())), ")"));
+  }
+  v1::DisclosureRequest updated = current;
+  updated.set_state(v1::REQUEST_CORRECTED);
+  *updated.mutable_corrected_on() = ToProtoDate(corrected_on);
+  // NAT-6: the reply period restarts from the corrected request's receipt.
+  *updated.mutable_clock_start_on() = ToProtoDate(corrected_on);
+  if (!request.description().empty()) updated.set_description(request.description());
+  return Store(caller, current, std::move(updated), request.expected_version(), "correction",
+               absl::StrCat("收到补正后的申请 ", absl::FormatCivilTime(corrected_on),
+                            "，答复期限重新起算（NAT-6）"));
+}
+
+absl::StatusOr<v1::DisclosureRequest> DisclosureRequests::AssignRequest(
+    const Principal& caller, const v1::AssignRequestRequest& request) {
+  FieldViolations v;
+  CheckId(v, "id", request.id(), /*required=*/true);
+  CheckId(v, "unit_id", request.unit_id(), /*required=*/true);
+  CheckText(v, "note", request.note(), kNoteLimits);
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::DisclosureRequest current, Load(request.id()));
+  RETURN_IF_ERROR(auth::Require(caller, kHandle, current.unit_id()));
+  if (current.state() != v1::REQUEST_RECEIVED && current.state() != v1::REQUEST_CORRECTED &&
+      current.state() != v1::REQUEST_ASSIGNED) {
+    return WrongState(current, "only RECEIVED, CORRECTED or ASSIGNED requests can be assigned");
+  }
+  absl::Status unit = repository_->CheckUnitExists(request.unit_id());
+  if (unit.code() == absl::StatusCode::kNotFound) {
+    return InvalidField("unit_id", absl::StrCat("unit ", request.unit_id(), " does not exist"));
+  }
+  RETURN_IF_ERROR(unit);
+  v1::DisclosureRequest updated = current;
+  updated.set_state(v1::REQUEST_ASSIGNED);
+  updated.set_unit_id(request.unit_id());
+  return Store(caller, current, std::move(updated), request.expected_version(), "assign",
+               absl::StrCat("unit ", current.unit_id(), " → unit ", request.unit_id(),
+                            request.note().empty() ? "" : "：", request.note()));
+}
+
+absl::StatusOr<v1::DisclosureRequest> DisclosureRequests::StartThirdPartyConsultation(
+    const Principal& caller, const v1::StartThirdPartyConsultationRequest& request) {
+  FieldViolations v;
+  CheckId(v, "id", request.id(), /*required=*/true);
+  CheckText(v, "third_party", request.third_party(), kNameLimits);
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::DisclosureRequest current, Load(request.id()));
+  RETURN_IF_ERROR(auth::Require(caller, kHandle, current.unit_id()));
+  if (current.state() != v1::REQUEST_ASSIGNED) {
+    return WrongState(current, "the holding unit consults a third party on an ASSIGNED request");
+  }
+  if (HasDate(current.consultation_started_on())) {
+    return PreconditionFailed("CONSULTATION", absl::StrCat("disclosure-requests/", current.id()),
+                              "a third party was already consulted on this request");
+  }
+  v1::DisclosureRequest updated = current;
+  updated.set_state(v1::REQUEST_IN_CONSULTATION);
+  updated.set_consultation_third_party(request.third_party());
+  *updated.mutable_consultation_started_on() = ToProtoDate(Today());
+  return Store(caller, current, std::move(updated), request.expected_version(),
+               "consultation_start",
+               absl::StrCat("征求第三方意见：", request.third_party(),
+                            "；第三方答复期间不计入答复期限（NAT-6）"));
+}
+
+absl::StatusOr<v1::DisclosureRequest> DisclosureRequests::EndThirdPartyConsultation(
+    const Principal& caller, const v1::EndThirdPartyConsultationRequest& request) {
+  FieldViolations v;
+  CheckId(v, "id", request.id(), /*required=*/true);
+  CheckText(v, "note", request.note(), kNoteLimits);
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::DisclosureRequest current, Load(request.id()));
+  RETURN_IF_ERROR(auth::Require(caller, kHandle, current.unit_id()));
+  if (current.state() != v1::REQUEST_IN_CONSULTATION) {
+    return WrongState(current, "no third-party consultation is running");
+  }
+  const absl::CivilDay today = Today();
+  ASSIGN_OR_RETURN(int paused,
+                   PausedWorkingDays(*calendar_, DayOf(current.consultation_started_on()), today));
+  v1::DisclosureRequest updated = current;
+  updated.set_state(v1::REQUEST_ASSIGNED);
+  *updated.mutable_consultation_ended_on() = ToProtoDate(today);
+  updated.set_paused_working_days(current.paused_working_days() + paused);
+  return Store(caller, current, std::move(updated), request.expected_version(), "consultation_end",
+               absl::StrCat("第三方意见征求结束，", paused, " 个工作日不计入答复期限（NAT-6）",
+                            request.note().empty() ? "" : "：", request.note()));
+}
+
+absl::StatusOr<v1::DisclosureRequest> DisclosureRequests::ExtendRequest(
+    const Principal& caller, const v1::ExtendRequestRequest& request) {
+  FieldViolations v;
+  CheckId(v, "id", request.id(), /*required=*/true);
+  CheckText(v, "approver", request.approver(), kNameLimits);
+  CheckText(v, "reason", request.reason(), kRequiredNoteLimits);
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::DisclosureRequest current, Load(request.id()));
+  RETURN_IF_ERROR(auth::Require(caller, kHandle, current.unit_id()));
+  CheckExtension(request.working_days(), current.extension_working_days(), v);
+  RETURN_IF_ERROR(v.ToStatus());
+  if (!ReplyClockRuns(current.state())) {
+    return WrongState(current, "only a request whose reply period runs can be extended");
+  }
+  const absl::CivilDay today = Today();
+  const std::optional<absl::CivilDay> due = DueOf(current.reply_deadline());
+  if (due.has_value() && today > *due) {
+    return PreconditionFailed(
+        "REPLY_DEADLINE", absl::StrCat("disclosure-requests/", current.id()),
+        absl::StrCat("the reply was due by ", absl::FormatCivilTime(*due),
+                     "; an extension must be approved before the period ends (NAT-7)"));
+  }
+  v1::DisclosureRequest updated = current;
+  updated.set_extension_working_days(request.working_days());
+  updated.set_extension_approver(request.approver());
+  updated.set_extension_reason(request.reason());
+  *updated.mutable_extended_on() = ToProtoDate(today);
+  return Store(caller, current, std::move(updated), request.expected_version(), "extend",
+               absl::StrCat("延长答复期限 ", request.working_days(), " 个工作日，批准人 ",
+                            request.approver(), "：", request.reason(), "（NAT-7）"));
+}
+
+absl::StatusOr<v1::FeeQuote> DisclosureRequests::QuoteFee(const Principal& caller,
+                                                          const v1::QuoteFeeRequest& request) {
+  FieldViolations v;
+  CheckId(v, "id", request.id(), /*required=*/true);
+  CheckEnum(v, "fee_method", request.fee_method(), v1::FeeMethod_IsValid, /*required=*/true);
+  if (request.fee_method() == v1::FEE_BY_PAGES && request.pages() <= 0) {
+    v.Add("pages", "must be positive when the fee is charged by pages (NAT-9)");
+  } else if (request.fee_method() != v1::FEE_BY_PAGES && request.pages() != 0) {
+    v.Add("pages", "is only for FEE_BY_PAGES (NAT-9)");
+  }
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::DisclosureRequest current, repository_->GetRequest(request.id()));
+  RETURN_IF_ERROR(auth::Require(caller, kHandle, current.unit_id()));
+  v1::FeeQuote quote;
+  Fee fee;
+  if (request.fee_method() == v1::FEE_BY_COUNT) {
+    ASSIGN_OR_RETURN(int ordinal, repository_->ApplicantOrdinalInMonth(current.id()));
+    fee = FeeByCount(ordinal, current.received_on().year(), current.received_on().month());
+    quote.set_ordinal_in_month(ordinal);
+  } else {
+    fee = FeeByPages(request.pages());
+  }
+  quote.set_fee_method(fee.method);
+  quote.set_fee_fen(fee.fen);
+  quote.set_explanation(fee.explanation);
+  return quote;
+}
+
+absl::StatusOr<v1::DisclosureRequest> DisclosureRequests::AnswerRequest(
+    const Principal& caller, const v1::AnswerRequestRequest& request) {
+  FieldViolations v;
+  CheckId(v, "id", request.id(), /*required=*/true);
+  AnswerFacts answer{
+      request.outcome(),     request.reason(),      request.already_public_document_id(),
+      request.holder_name(), request.on_the_spot(), request.fee_method(),
+      request.fee_pages()};
+  CheckAnswer(answer, v);  // NAT-8, NAT-9.
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::DisclosureRequest current, Load(request.id()));
+  RETURN_IF_ERROR(auth::Require(caller, kHandle, current.unit_id()));
+  if (!IsOpen(current.state())) return WrongState(current, "it was already answered");
+  if (current.state() == v1::REQUEST_IN_CONSULTATION) {
+    return WrongState(current, "end the third-party consultation before answering");
+  }
+  const bool awaiting = current.state() == v1::REQUEST_AWAITING_CORRECTION;
+  if (awaiting != (request.outcome() == v1::OUTCOME_OTHER_NO_CORRECTION)) {
+    return awaiting ? WrongState(current,
+                                 "while awaiting correction the only outcome is "
+                                 "OUTCOME_OTHER_NO_CORRECTION (the applicant did not correct "
+                                 "in time)")
+                    : InvalidField("outcome",
+                                   "OUTCOME_OTHER_NO_CORRECTION needs a correction notice that "
+                                   "was not answered (request is not AWAITING_CORRECTION)");
+  }
+  if (request.outcome() == v1::OUTCOME_CANNOT_PROVIDE_UNCLEAR && !HasDate(current.corrected_on())) {
+    return InvalidField("outcome",
+                        "OUTCOME_CANNOT_PROVIDE_UNCLEAR is for a request still unclear after "
+                        "correction; issue a correction notice first (NAT-6)");
+  }
+  const absl::CivilDay today = Today();
+  if (request.on_the_spot() &&
+      (current.channel() != v1::CHANNEL_IN_PERSON || DayOf(current.received_on()) != today)) {
+    return InvalidField("on_the_spot",
+                        "a reply on the spot is for an in-person request, the day it is received "
+                        "(NAT-7)");
+  }
+  if (request.outcome() == v1::OUTCOME_ALREADY_PUBLIC) {
+    absl::StatusOr<std::string> title =
+        repository_->PublishedDocumentTitle(request.already_public_document_id());
+    if (title.status().code() == absl::StatusCode::kNotFound) {
+      return InvalidField("already_public_document_id",
+                          absl::StrCat("document ", request.already_public_document_id(),
+                                       " is not a published document"));
+    }
+    RETURN_IF_ERROR(title.status());
+  }
+  v1::DisclosureRequest updated = current;
+  if (request.fee_method() == v1::FEE_BY_COUNT) {
+    ASSIGN_OR_RETURN(int ordinal, repository_->ApplicantOrdinalInMonth(current.id()));
+    Fee fee = FeeByCount(ordinal, current.received_on().year(), current.received_on().month());
+    updated.set_fee_fen(fee.fen);
+    updated.set_fee_explanation(fee.explanation);
+  } else if (request.fee_method() == v1::FEE_BY_PAGES) {
+    Fee fee = FeeByPages(request.fee_pages());
+    updated.set_fee_fen(fee.fen);
+    updated.set_fee_explanation(fee.explanation);
+  }
+  updated.set_fee_method(request.fee_method());
+  updated.set_fee_pages(request.fee_pages());
+  updated.set_state(v1::REQUEST_ANSWERED);
+  updated.set_outcome(request.outcome());
+  updated.set_outcome_reason(request.reason());
+  updated.set_already_public_document_id(request.already_public_document_id());
+  updated.set_holder_name(request.holder_name());
+  updated.set_on_the_spot(request.on_the_spot());
+  *updated.mutable_answered_on() = ToProtoDate(today);
+  updated.set_answered_by(caller.subject);
+  const bool late = current.overdue();
+  ASSIGN_OR_RETURN(
+      v1::DisclosureRequest stored,
+      Store(caller, current, std::move(updated), request.expected_version(), "answer",
+            absl::StrCat(v1::RequestOutcome_Name(request.outcome()),
+                         request.on_the_spot() ? "（当场答复）" : "", late ? "（逾期答复）" : "",
+                         request.reason().empty() ? "" : "：", request.reason())));
+  if (observer_ != nullptr) observer_->RequestAnswered(request.outcome(), late);
+  return stored;
+}
+
+// ---- NAT-10 Table 4 -------------------------------------------------------------------
+
+absl::StatusOr<v1::DisclosureChallenge> DisclosureRequests::RecordChallenge(
+    const Principal& caller, const v1::RecordChallengeRequest& request) {
+  FieldViolations v;
+  CheckId(v, "disclosure_request_id", request.disclosure_request_id(), /*required=*/true);
+  CheckEnum(v, "kind", request.kind(), v1::ChallengeKind_IsValid, /*required=*/true);
+  CheckEnum(v, "result", request.result(), v1::ChallengeResult_IsValid, /*required=*/false);
+  const std::optional<absl::CivilDay> filed = OptionalDate(v, "filed_on", request.filed_on());
+  if (!HasDate(request.filed_on())) v.Add("filed_on", "is required");
+  const std::optional<absl::CivilDay> decided = OptionalDate(v, "decided_on", request.decided_on());
+  CheckText(v, "case_number", request.case_number(), kCaseNumberLimits);
+  CheckText(v, "note", request.note(), kNoteLimits);
+  CheckRequestId(v, "request_id", request.request_id());
+  const v1::ChallengeResult result = request.result() == v1::CHALLENGE_RESULT_UNSPECIFIED
+                                         ? v1::CHALLENGE_PENDING
+                                         : request.result();
+  const absl::CivilDay today = Today();
+  if (filed && *filed > today) v.Add("filed_on", "must not be in the future");
+  if (result == v1::CHALLENGE_PENDING && decided) {
+    v.Add("decided_on", "must be empty while the result is CHALLENGE_PENDING");
+  } else if (result != v1::CHALLENGE_PENDING && !decided && !HasDate(request.decided_on())) {
+    v.Add("decided_on", "is required once the challenge is decided");
+  }
+  if (decided && filed && *decided < *filed) v.Add("decided_on", "must not be before filed_on");
+  if (decided && *decided > today) v.Add("decided_on", "must not be in the future");
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::DisclosureRequest r,
+                   repository_->GetRequest(request.disclosure_request_id()));
+  RETURN_IF_ERROR(auth::Require(caller, kHandle, r.unit_id()));
+  if (r.state() != v1::REQUEST_ANSWERED) {
+    return WrongState(r, "review and litigation are recorded against an answered request");
+  }
+  if (*filed < DayOf(r.answered_on())) {
+    return InvalidField("filed_on",
+                        absl::StrCat("must not be before the answer (",
+                                     absl::FormatCivilTime(DayOf(r.answered_on())), ")"));
+  }
+  const IdempotencyKey key{caller.subject, "RecordChallenge", request.request_id()};
+  ASSIGN_OR_RETURN(std::optional<v1::DisclosureChallenge> replay,
+                   Replay<v1::DisclosureChallenge>(*repository_, key));
+  if (replay.has_value()) return *std::move(replay);
+  v1::DisclosureChallenge c;
+  c.set_disclosure_request_id(r.id());
+  c.set_unit_id(r.unit_id());
+  c.set_kind(request.kind());
+  c.set_result(result);
+  *c.mutable_filed_on() = request.filed_on();
+  if (decided) *c.mutable_decided_on() = request.decided_on();
+  c.set_case_number(request.case_number());
+  c.set_note(request.note());
+  c.set_created_by(caller.subject);
+  RequestEvent event{caller.subject,
+                     "challenge_recorded",
+                     r.state(),
+                     r.state(),
+                     today,
+                     absl::StrCat(v1::ChallengeKind_Name(request.kind()), " ",
+                                  v1::ChallengeResult_Name(result), " ", request.case_number()),
+                     clock_->Now()};
+  absl::StatusOr<v1::DisclosureChallenge> created =
+      repository_->CreateChallenge(c, event, key.request_id.empty() ? nullptr : &key);
+  if (created.status().code() == absl::StatusCode::kAlreadyExists && !key.request_id.empty()) {
+    ASSIGN_OR_RETURN(std::optional<v1::DisclosureChallenge> winner,
+                     Replay<v1::DisclosureChallenge>(*repository_, key));
+    if (winner.has_value()) return *std::move(winner);
+  }
+  return created;
+}
+
+absl::StatusOr<v1::DisclosureChallenge> DisclosureRequests::UpdateChallenge(
+    const Principal& caller, const v1::UpdateChallengeRequest& request) {
+  FieldViolations v;
+  CheckId(v, "id", request.id(), /*required=*/true);
+  CheckEnum(v, "result", request.result(), v1::ChallengeResult_IsValid, /*required=*/true);
+  const std::optional<absl::CivilDay> decided = OptionalDate(v, "decided_on", request.decided_on());
+  CheckText(v, "note", request.note(), kNoteLimits);
+  if (request.result() == v1::CHALLENGE_PENDING && HasDate(request.decided_on())) {
+    v.Add("decided_on", "must be empty while the result is CHALLENGE_PENDING");
+  } else if (request.result() != v1::CHALLENGE_PENDING && !HasDate(request.decided_on())) {
+    v.Add("decided_on", "is required once the challenge is decided");
+  }
+  if (decided && *decided > Today()) v.Add("decided_on", "must not be in the future");
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::DisclosureChallenge current, repository_->GetChallenge(request.id()));
+  RETURN_IF_ERROR(auth::Require(caller, kHandle, current.unit_id()));
+  if (current.result() != v1::CHALLENGE_PENDING) {
+    return PreconditionFailed("STATE", absl::StrCat("disclosure-challenges/", current.id()),
+                              absl::StrCat("challenge ", current.id(), " was already decided: ",
+                                           v1::ChallengeResult_Name(current.result())));
+  }
+  if (decided && *decided < DayOf(current.filed_on())) {
+    return InvalidField("decided_on", "must not be before filed_on");
+  }
+  v1::DisclosureChallenge updated = current;
+  updated.set_result(request.result());
+  if (decided) {
+    *updated.mutable_decided_on() = request.decided_on();
+  } else {
+    updated.clear_decided_on();
+  }
+  if (!request.note().empty()) updated.set_note(request.note());
+  RequestEvent event{
+      caller.subject,
+      "challenge_updated",
+      v1::REQUEST_ANSWERED,
+      v1::REQUEST_ANSWERED,
+      Today(),
+      absl::StrCat("challenge ", current.id(), ": ", v1::ChallengeResult_Name(request.result())),
+      clock_->Now()};
+  return repository_->UpdateChallenge(updated, event);
+}
+
+absl::StatusOr<v1::ListChallengesResponse> DisclosureRequests::ListChallenges(
+    const Principal& caller, const v1::ListChallengesRequest& request) {
+  FieldViolations v;
+  CheckId(v, "disclosure_request_id", request.disclosure_request_id(), /*required=*/true);
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::DisclosureRequest r,
+                   repository_->GetRequest(request.disclosure_request_id()));
+  RETURN_IF_ERROR(auth::Require(caller, kRead, r.unit_id()));
+  ASSIGN_OR_RETURN(std::vector<v1::DisclosureChallenge> challenges,
+                   repository_->ListChallenges(r.id()));
+  v1::ListChallengesResponse response;
+  for (auto& c : challenges) *response.add_challenges() = std::move(c);
+  return response;
+}
+
+// ---- CAT-7 ----------------------------------------------------------------------------
+
+absl::StatusOr<v1::ListMostRequestedResponse> DisclosureRequests::ListMostRequested(
+    const Principal& caller, const v1::ListMostRequestedRequest& request) {
+  FieldViolations v;
+  CheckId(v, "unit_id", request.unit_id(), /*required=*/true);
+  const int this_year = Today().year();
+  if (request.year() < 2008 || request.year() > this_year) {
+    v.Add("year", absl::StrCat("must be from 2008 to ", this_year));
+  }
+  if (request.limit() < 0 || request.limit() > kMostRequestedMaxLimit) {
+    v.Add("limit", absl::StrCat("must be from 0 (default ", kMostRequestedDefaultLimit, ") to ",
+                                kMostRequestedMaxLimit));
+  }
+  RETURN_IF_ERROR(v.ToStatus());
+  RETURN_IF_ERROR(auth::Require(caller, kRead, request.unit_id()));
+  ASSIGN_OR_RETURN(std::vector<v1::MostRequestedInformation> items,
+                   repository_->MostRequested(
+                       request.unit_id(), request.year(), kMostRequestedMinCount,
+                       request.limit() == 0 ? kMostRequestedDefaultLimit : request.limit()));
+  v1::ListMostRequestedResponse response;
+  for (auto& item : items) *response.add_items() = std::move(item);
+  return response;
+}
+
+absl::StatusOr<std::vector<v1::MostRequestedInformation>>
+DisclosureRequests::MostRequestedForSelfReview(int64_t unit_id, int year) {
+  return repository_->MostRequested(unit_id, year, kMostRequestedMinCount,
+                                    kMostRequestedDefaultLimit);
+}
+
+}  // namespace gongkai::catalog::requests

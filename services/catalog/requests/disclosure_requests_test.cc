@@ -1,0 +1,443 @@
+// The disclosure-request domain rules over a mock repository, with the real 2024/2025
+// calendars and an injected clock (CAT-8, NAT-5 to NAT-9).
+#include "services/catalog/requests/disclosure_requests.h"
+
+#include <map>
+#include <memory>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "libs/db/testing/status_matchers.h"
+#include "libs/protoconv/protoconv.h"
+#include "libs/status/errors.h"
+#include "services/catalog/requests/mock_request_repository.h"
+#include "services/catalog/requests/tracking_secret.h"
+
+namespace gongkai::catalog::requests {
+namespace {
+
+using auth::Principal;
+using auth::Role;
+using ::gongkai::db::testing::StatusIs;
+using ::testing::_;
+using ::testing::HasSubstr;
+using ::testing::Invoke;
+using ::testing::IsEmpty;
+using ::testing::NiceMock;
+using ::testing::Return;
+
+constexpr int64_t kUnit = 7;
+
+absl::Time NoonInShanghai(absl::CivilDay day) {
+  return absl::FromCivil(absl::CivilSecond(day.year(), day.month(), day.day(), 12, 0, 0),
+                         ShanghaiTimeZone());
+}
+
+std::vector<std::string> Fields(const absl::Status& status) {
+  std::vector<std::string> fields;
+  for (const FieldViolation& v : FieldViolationsOf(status)) fields.push_back(v.field);
+  return fields;
+}
+
+Principal StaffOf(std::string subject, int64_t unit) {
+  Principal p;
+  p.subject = std::move(subject);
+  p.unit_id = unit;
+  p.roles = {Role::kStaff};
+  return p;
+}
+
+absl::CivilDay Day(const common::v1::Date& d) {
+  return absl::CivilDay(d.year(), d.month(), d.day());
+}
+
+// A mock repository that keeps what it is given, so a request can be moved through its
+// lifecycle; tests add expectations on top (e.g. Times(0) for "nothing written").
+class DisclosureRequestsTest : public ::testing::Test {
+ protected:
+  DisclosureRequestsTest() : clock_(NoonInShanghai(absl::CivilDay(2024, 9, 27))) {
+    calendar_ = *calendar::NewBuiltinCalendar();
+    requests_ = std::make_unique<DisclosureRequests>(&repository_, calendar_, &clock_, nullptr);
+    ON_CALL(repository_, FindIdempotentResponse(_)).WillByDefault(Return(std::nullopt));
+    ON_CALL(repository_, CheckUnitExists(_)).WillByDefault(Return(absl::OkStatus()));
+    ON_CALL(repository_, CreateRequest(_, _, _, _))
+        .WillByDefault(Invoke([this](const v1::DisclosureRequest& r, const RequestSecrets& s,
+                                     const RequestEvent& e, const IdempotencyKey*) {
+          v1::DisclosureRequest stored = r;
+          stored.set_id(++next_id_);
+          stored.set_version(1);
+          store_[stored.id()] = stored;
+          secrets_[stored.id()] = s;
+          events_.push_back(e);
+          return absl::StatusOr<v1::DisclosureRequest>(stored);
+        }));
+    ON_CALL(repository_, GetRequest(_)).WillByDefault(Invoke([this](int64_t id) {
+      auto it = store_.find(id);
+      if (it == store_.end())
+        return absl::StatusOr<v1::DisclosureRequest>(absl::NotFoundError("no"));
+      return absl::StatusOr<v1::DisclosureRequest>(it->second);
+    }));
+    ON_CALL(repository_, UpdateRequest(_, _, _))
+        .WillByDefault(
+            Invoke([this](const v1::DisclosureRequest& r, int64_t expected, const RequestEvent& e) {
+              v1::DisclosureRequest stored = r;
+              stored.set_version(expected + 1);
+              store_[r.id()] = stored;
+              events_.push_back(e);
+              return absl::StatusOr<v1::DisclosureRequest>(stored);
+            }));
+  }
+
+  void SetToday(absl::CivilDay day) { clock_.Set(NoonInShanghai(day)); }
+
+  // Files an online request as the public on `day`; returns its id.
+  int64_t FileOnline(absl::CivilDay day, std::string* secret = nullptr) {
+    SetToday(day);
+    absl::StatusOr<v1::FileRequestResponse> filed =
+        requests_->FileRequest(Principal::Anonymous(), ValidFiling());
+    EXPECT_TRUE(filed.ok()) << filed.status();
+    if (!filed.ok()) return 0;
+    if (secret != nullptr) *secret = filed->tracking_secret();
+    return filed->request().id();
+  }
+
+  static v1::FileRequestRequest ValidFiling() {
+    v1::FileRequestRequest req;
+    req.set_unit_id(kUnit);
+    req.mutable_applicant()->set_type(v1::APPLICANT_NATURAL_PERSON);
+    req.mutable_applicant()->set_name("张三");
+    req.mutable_applicant()->set_id_number("110101199003070000");
+    req.mutable_applicant()->set_contact("13800000000");
+    req.set_subject("2024年老旧小区改造项目清单");
+    return req;
+  }
+
+  const Principal staff_ = StaffOf("alice", kUnit);
+  const Principal other_staff_ = StaffOf("bob", kUnit + 1);
+  NiceMock<MockRequestRepository> repository_;
+  FakeClock clock_;
+  std::shared_ptr<calendar::WorkingDayCalendar> calendar_;
+  std::unique_ptr<DisclosureRequests> requests_;
+  std::map<int64_t, v1::DisclosureRequest> store_;
+  std::map<int64_t, RequestSecrets> secrets_;
+  std::vector<RequestEvent> events_;
+  int64_t next_id_ = 0;
+};
+
+// ---- Filing (NAT-5) ------------------------------------------------------------------------
+
+TEST_F(DisclosureRequestsTest, PublicFilingOnlineIsReceivedTodayAndStoresOnlyTheSecretHash) {
+  SetToday(absl::CivilDay(2024, 2, 1));
+  absl::StatusOr<v1::FileRequestResponse> filed =
+      requests_->FileRequest(Principal::Anonymous(), ValidFiling());
+  ASSERT_TRUE(filed.ok()) << filed.status();
+  EXPECT_EQ(filed->request().channel(), v1::CHANNEL_ONLINE);
+  EXPECT_EQ(filed->request().state(), v1::REQUEST_RECEIVED);
+  EXPECT_EQ(Day(filed->request().received_on()), absl::CivilDay(2024, 2, 1));
+  // NAT-7 across Spring Festival 2024.
+  EXPECT_EQ(Day(filed->request().reply_deadline().due()), absl::CivilDay(2024, 3, 5));
+  EXPECT_THAT(filed->request().reply_deadline().text(), HasSubstr("春节"));
+  // NAT-6: the correction notice deadline is shown too.
+  // Feb 2, Feb 4 (adjusted Sunday), Feb 5..9: the 7th working day is Feb 9.
+  EXPECT_EQ(Day(filed->request().correction_deadline().due()), absl::CivilDay(2024, 2, 9));
+  EXPECT_EQ(filed->tracking_code().size(), 12u);
+  EXPECT_EQ(filed->tracking_secret().size(), 20u);
+  const RequestSecrets& stored = secrets_[filed->request().id()];
+  EXPECT_EQ(stored.secret_sha256, Sha256Hex(filed->tracking_secret()));
+  EXPECT_NE(stored.applicant_key.find("110101"), 0u);  // A hash, not the number.
+  EXPECT_EQ(stored.applicant_key.size(), 64u);
+  ASSERT_EQ(events_.size(), 1u);
+  EXPECT_EQ(events_[0].action, "file");
+}
+
+TEST_F(DisclosureRequestsTest, AnonymousCannotRegisterAMailRequest) {
+  v1::FileRequestRequest req = ValidFiling();
+  req.set_channel(v1::CHANNEL_REGISTERED_MAIL);
+  *req.mutable_receipt_event_on() = ToProtoDate(absl::CivilDay(2024, 9, 26));
+  EXPECT_CALL(repository_, CreateRequest).Times(0);
+  EXPECT_THAT(requests_->FileRequest(Principal::Anonymous(), req),
+              StatusIs(absl::StatusCode::kUnauthenticated, _));
+}
+
+TEST_F(DisclosureRequestsTest, StaffRegisterRegisteredMailOnTheDayItWasSignedFor) {
+  v1::FileRequestRequest req = ValidFiling();
+  req.set_channel(v1::CHANNEL_REGISTERED_MAIL);
+  *req.mutable_receipt_event_on() = ToProtoDate(absl::CivilDay(2024, 9, 25));
+  absl::StatusOr<v1::FileRequestResponse> filed = requests_->FileRequest(staff_, req);
+  ASSERT_TRUE(filed.ok()) << filed.status();
+  EXPECT_EQ(Day(filed->request().received_on()), absl::CivilDay(2024, 9, 25));
+  EXPECT_EQ(filed->request().created_by(), "alice");
+}
+
+TEST_F(DisclosureRequestsTest, BadFilingNamesEveryFieldAndWritesNothing) {
+  v1::FileRequestRequest req;
+  req.set_channel(v1::CHANNEL_ORDINARY_MAIL);
+  req.mutable_applicant()->set_id_number("11 01");
+  EXPECT_CALL(repository_, CreateRequest).Times(0);
+  absl::StatusOr<v1::FileRequestResponse> filed = requests_->FileRequest(staff_, req);
+  EXPECT_THAT(filed, StatusIs(absl::StatusCode::kInvalidArgument, _));
+  EXPECT_THAT(
+      Fields(filed.status()),
+      ::testing::IsSupersetOf({"unit_id", "applicant.type", "applicant.name", "applicant.id_number",
+                               "applicant.contact", "subject", "receipt_event_on"}));
+}
+
+TEST_F(DisclosureRequestsTest, DuplicateRequestIdReplaysTheFirstRequestWithoutItsSecret) {
+  v1::DisclosureRequest first;
+  first.set_id(41);
+  first.set_tracking_code("ABCDEFGHJKLM");
+  first.set_state(v1::REQUEST_RECEIVED);
+  *first.mutable_received_on() = ToProtoDate(absl::CivilDay(2024, 9, 27));
+  *first.mutable_clock_start_on() = ToProtoDate(absl::CivilDay(2024, 9, 27));
+  EXPECT_CALL(repository_, FindIdempotentResponse(_))
+      .WillOnce(Return(std::optional<std::string>(first.SerializeAsString())));
+  EXPECT_CALL(repository_, CreateRequest).Times(0);
+  v1::FileRequestRequest req = ValidFiling();
+  req.set_request_id("r-1");
+  absl::StatusOr<v1::FileRequestResponse> replay =
+      requests_->FileRequest(Principal::Anonymous(), req);
+  ASSERT_TRUE(replay.ok()) << replay.status();
+  EXPECT_EQ(replay->request().id(), 41);
+  EXPECT_EQ(replay->tracking_code(), "ABCDEFGHJKLM");
+  EXPECT_THAT(replay->tracking_secret(), IsEmpty());
+}
+
+// ---- Tracking ------------------------------------------------------------------------------
+
+TEST_F(DisclosureRequestsTest, TrackingNeedsTheSecretAndHidesStaffNames) {
+  std::string secret;
+  const int64_t id = FileOnline(absl::CivilDay(2024, 9, 27), &secret);
+  v1::DisclosureRequest stored = store_[id];
+  stored.set_created_by("alice");
+  EXPECT_CALL(repository_, FindByTrackingCode(stored.tracking_code()))
+      .WillRepeatedly(Return(RequestRepository::Tracked{stored, secrets_[id].secret_sha256}));
+  EXPECT_CALL(repository_, FindByTrackingCode("NOSUCHCODE"))
+      .WillRepeatedly(Return(absl::NotFoundError("none")));
+  v1::DisclosureRequestEvent event;
+  event.set_actor("alice");
+  event.set_action("file");
+  ON_CALL(repository_, ListHistory(id))
+      .WillByDefault(Return(std::vector<v1::DisclosureRequestEvent>{event}));
+
+  v1::TrackRequestRequest track;
+  track.set_tracking_code(stored.tracking_code());
+  track.set_tracking_secret(secret);
+  absl::StatusOr<v1::TrackRequestResponse> ok =
+      requests_->TrackRequest(Principal::Anonymous(), track);
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->request().id(), id);
+  EXPECT_THAT(ok->request().created_by(), IsEmpty());
+  ASSERT_EQ(ok->history_size(), 1);
+  EXPECT_THAT(ok->history(0).actor(), IsEmpty());
+
+  track.set_tracking_secret("WRONGSECRETWRONGSECR");
+  absl::StatusOr<v1::TrackRequestResponse> wrong =
+      requests_->TrackRequest(Principal::Anonymous(), track);
+  track.set_tracking_code("NOSUCHCODE");
+  absl::StatusOr<v1::TrackRequestResponse> unknown =
+      requests_->TrackRequest(Principal::Anonymous(), track);
+  EXPECT_THAT(wrong, StatusIs(absl::StatusCode::kNotFound, HasSubstr("tracking code and secret")));
+  EXPECT_EQ(wrong.status(), unknown.status());
+}
+
+// ---- Lifecycle and clocks ------------------------------------------------------------------
+
+TEST_F(DisclosureRequestsTest, CorrectionRestartsTheReplyClock) {
+  const int64_t id = FileOnline(absl::CivilDay(2024, 9, 27));
+  SetToday(absl::CivilDay(2024, 9, 30));
+  v1::IssueCorrectionNoticeRequest notice;
+  notice.set_id(id);
+  notice.set_notice("请写明所需信息的名称和文号");
+  absl::StatusOr<v1::DisclosureRequest> waiting = requests_->IssueCorrectionNotice(staff_, notice);
+  ASSERT_TRUE(waiting.ok()) << waiting.status();
+  EXPECT_EQ(waiting->state(), v1::REQUEST_AWAITING_CORRECTION);
+  EXPECT_FALSE(waiting->has_reply_deadline());  // The applicant's turn.
+
+  SetToday(absl::CivilDay(2024, 10, 14));
+  v1::RecordCorrectionRequest corrected;
+  corrected.set_id(id);
+  absl::StatusOr<v1::DisclosureRequest> restarted = requests_->RecordCorrection(staff_, corrected);
+  ASSERT_TRUE(restarted.ok()) << restarted.status();
+  EXPECT_EQ(restarted->state(), v1::REQUEST_CORRECTED);
+  EXPECT_EQ(Day(restarted->reply_deadline().due()), absl::CivilDay(2024, 11, 11));
+  EXPECT_THAT(restarted->reply_deadline().text(), HasSubstr("收到补正后申请之日（2024-10-14）"));
+}
+
+TEST_F(DisclosureRequestsTest, OnlyOneCorrectionNoticeAndOnlyWithinSevenWorkingDays) {
+  const int64_t late_id = FileOnline(absl::CivilDay(2024, 9, 27));
+  SetToday(absl::CivilDay(2024, 10, 14));  // Due 2024-10-12 (adjusted Saturday).
+  v1::IssueCorrectionNoticeRequest notice;
+  notice.set_id(late_id);
+  notice.set_notice("补正");
+  EXPECT_THAT(requests_->IssueCorrectionNotice(staff_, notice),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("2024-10-12")));
+
+  const int64_t id = FileOnline(absl::CivilDay(2024, 9, 27));
+  notice.set_id(id);
+  ASSERT_TRUE(requests_->IssueCorrectionNotice(staff_, notice).ok());
+  EXPECT_THAT(requests_->IssueCorrectionNotice(staff_, notice),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("one notice")));
+}
+
+TEST_F(DisclosureRequestsTest, ConsultationPauseMovesTheReplyDue) {
+  const int64_t id = FileOnline(absl::CivilDay(2025, 1, 20));
+  v1::AssignRequestRequest assign;
+  assign.set_id(id);
+  assign.set_unit_id(kUnit);
+  ASSERT_TRUE(requests_->AssignRequest(staff_, assign).ok());
+  SetToday(absl::CivilDay(2025, 1, 22));
+  v1::StartThirdPartyConsultationRequest start;
+  start.set_id(id);
+  start.set_third_party("某建筑公司");
+  absl::StatusOr<v1::DisclosureRequest> consulting =
+      requests_->StartThirdPartyConsultation(staff_, start);
+  ASSERT_TRUE(consulting.ok()) << consulting.status();
+  EXPECT_EQ(Day(consulting->consultation_deadline().due()), absl::CivilDay(2025, 2, 18));
+  SetToday(absl::CivilDay(2025, 2, 7));
+  v1::EndThirdPartyConsultationRequest end;
+  end.set_id(id);
+  absl::StatusOr<v1::DisclosureRequest> resumed = requests_->EndThirdPartyConsultation(staff_, end);
+  ASSERT_TRUE(resumed.ok()) << resumed.status();
+  EXPECT_EQ(resumed->paused_working_days(), 7);
+  EXPECT_EQ(Day(resumed->reply_deadline().due()), absl::CivilDay(2025, 3, 4));
+}
+
+TEST_F(DisclosureRequestsTest, ExtensionOnceWithApproverAndReasonBeforeTheDueDate) {
+  const int64_t id = FileOnline(absl::CivilDay(2025, 9, 22));
+  v1::ExtendRequestRequest extend;
+  extend.set_id(id);
+  extend.set_working_days(20);
+  extend.set_approver("办公室主任 王五");
+  extend.set_reason("涉及多个部门，需协调");
+  absl::StatusOr<v1::DisclosureRequest> extended = requests_->ExtendRequest(staff_, extend);
+  ASSERT_TRUE(extended.ok()) << extended.status();
+  EXPECT_EQ(Day(extended->reply_deadline().due()), absl::CivilDay(2025, 11, 21));
+  extend.set_working_days(5);
+  EXPECT_THAT(requests_->ExtendRequest(staff_, extend),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("only once")));
+
+  const int64_t late = FileOnline(absl::CivilDay(2025, 9, 22));
+  SetToday(absl::CivilDay(2025, 10, 27));  // Due 2025-10-24.
+  extend.set_id(late);
+  extend.set_working_days(10);
+  EXPECT_THAT(requests_->ExtendRequest(staff_, extend),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("2025-10-24")));
+  EXPECT_TRUE(store_[late].extension_approver().empty());
+}
+
+TEST_F(DisclosureRequestsTest, OpenRequestPastItsDueDateIsOverdue) {
+  const int64_t id = FileOnline(absl::CivilDay(2025, 9, 22));
+  SetToday(absl::CivilDay(2025, 10, 27));
+  v1::GetRequestRequest get;
+  get.set_id(id);
+  absl::StatusOr<v1::DisclosureRequest> r = requests_->GetRequest(staff_, get);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(r->overdue());
+  EXPECT_THAT(requests_->GetRequest(other_staff_, get),
+              StatusIs(absl::StatusCode::kPermissionDenied, _));
+}
+
+TEST_F(DisclosureRequestsTest, DueDateInAnUnloadedYearIsPendingNotGuessed) {
+  const int64_t id = FileOnline(absl::CivilDay(2026, 12, 20));
+  const v1::DisclosureRequest& r = store_[id];
+  EXPECT_EQ(r.reply_deadline().due().year(), 0);
+  EXPECT_THAT(r.reply_deadline().text(), HasSubstr("尚未载入"));
+}
+
+// ---- Answers (NAT-8, NAT-9) -----------------------------------------------------------------
+
+TEST_F(DisclosureRequestsTest, ReasonBearingOutcomeWithoutReasonWritesNothing) {
+  const int64_t id = FileOnline(absl::CivilDay(2024, 9, 27));
+  v1::AnswerRequestRequest answer;
+  answer.set_id(id);
+  answer.set_outcome(v1::OUTCOME_NOT_DISCLOSED_THIRD_PARTY_RIGHTS);
+  EXPECT_CALL(repository_, UpdateRequest).Times(0);
+  absl::StatusOr<v1::DisclosureRequest> r = requests_->AnswerRequest(staff_, answer);
+  EXPECT_THAT(r, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("reason")));
+  EXPECT_THAT(Fields(r.status()), ::testing::ElementsAre("reason"));
+}
+
+TEST_F(DisclosureRequestsTest, AwaitingCorrectionCanOnlyEndAsNoCorrection) {
+  const int64_t id = FileOnline(absl::CivilDay(2024, 9, 27));
+  v1::IssueCorrectionNoticeRequest notice;
+  notice.set_id(id);
+  notice.set_notice("补正");
+  ASSERT_TRUE(requests_->IssueCorrectionNotice(staff_, notice).ok());
+  v1::AnswerRequestRequest answer;
+  answer.set_id(id);
+  answer.set_outcome(v1::OUTCOME_DISCLOSED);
+  EXPECT_THAT(
+      requests_->AnswerRequest(staff_, answer),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("OUTCOME_OTHER_NO_CORRECTION")));
+  answer.set_outcome(v1::OUTCOME_OTHER_NO_CORRECTION);
+  answer.set_reason("申请人逾期未补正");
+  absl::StatusOr<v1::DisclosureRequest> closed = requests_->AnswerRequest(staff_, answer);
+  ASSERT_TRUE(closed.ok()) << closed.status();
+  EXPECT_EQ(closed->state(), v1::REQUEST_ANSWERED);
+}
+
+TEST_F(DisclosureRequestsTest, AlreadyPublicMustPointToAPublishedDocument) {
+  const int64_t id = FileOnline(absl::CivilDay(2024, 9, 27));
+  EXPECT_CALL(repository_, PublishedDocumentTitle(99)).WillOnce(Return(absl::NotFoundError("no")));
+  EXPECT_CALL(repository_, PublishedDocumentTitle(5)).WillOnce(Return(std::string("清单")));
+  v1::AnswerRequestRequest answer;
+  answer.set_id(id);
+  answer.set_outcome(v1::OUTCOME_ALREADY_PUBLIC);
+  answer.set_already_public_document_id(99);
+  EXPECT_THAT(requests_->AnswerRequest(staff_, answer),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a published document")));
+  answer.set_already_public_document_id(5);
+  absl::StatusOr<v1::DisclosureRequest> answered = requests_->AnswerRequest(staff_, answer);
+  ASSERT_TRUE(answered.ok()) << answered.status();
+  EXPECT_EQ(answered->already_public_document_id(), 5);
+  EXPECT_EQ(Day(answered->answered_on()), absl::CivilDay(2024, 9, 27));
+}
+
+TEST_F(DisclosureRequestsTest, FeeByCountUsesTheApplicantsPlaceInTheMonth) {
+  const int64_t id = FileOnline(absl::CivilDay(2024, 9, 27));
+  EXPECT_CALL(repository_, ApplicantOrdinalInMonth(id)).WillOnce(Return(31));
+  v1::AnswerRequestRequest answer;
+  answer.set_id(id);
+  answer.set_outcome(v1::OUTCOME_DISCLOSED);
+  answer.set_fee_method(v1::FEE_BY_COUNT);
+  absl::StatusOr<v1::DisclosureRequest> answered = requests_->AnswerRequest(staff_, answer);
+  ASSERT_TRUE(answered.ok()) << answered.status();
+  EXPECT_EQ(answered->fee_fen(), 20000);
+  EXPECT_THAT(answered->fee_explanation(), HasSubstr("第 31 件申请"));
+}
+
+TEST_F(DisclosureRequestsTest, ReplyOnTheSpotIsForInPersonRequestsTheSameDay) {
+  v1::FileRequestRequest req = ValidFiling();
+  req.set_channel(v1::CHANNEL_IN_PERSON);
+  absl::StatusOr<v1::FileRequestResponse> filed = requests_->FileRequest(staff_, req);
+  ASSERT_TRUE(filed.ok()) << filed.status();
+  v1::AnswerRequestRequest answer;
+  answer.set_id(filed->request().id());
+  answer.set_outcome(v1::OUTCOME_DISCLOSED);
+  answer.set_on_the_spot(true);
+  absl::StatusOr<v1::DisclosureRequest> answered = requests_->AnswerRequest(staff_, answer);
+  ASSERT_TRUE(answered.ok()) << answered.status();
+  EXPECT_TRUE(answered->on_the_spot());
+
+  const int64_t online = FileOnline(absl::CivilDay(2024, 9, 27));
+  answer.set_id(online);
+  EXPECT_THAT(requests_->AnswerRequest(staff_, answer),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("on the spot")));
+}
+
+TEST_F(DisclosureRequestsTest, ChallengeIsRecordedOnlyAgainstAnAnsweredRequest) {
+  const int64_t id = FileOnline(absl::CivilDay(2024, 9, 27));
+  v1::RecordChallengeRequest challenge;
+  challenge.set_disclosure_request_id(id);
+  challenge.set_kind(v1::CHALLENGE_ADMINISTRATIVE_REVIEW);
+  *challenge.mutable_filed_on() = ToProtoDate(absl::CivilDay(2024, 9, 27));
+  EXPECT_CALL(repository_, CreateChallenge).Times(0);
+  EXPECT_THAT(requests_->RecordChallenge(staff_, challenge),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("answered")));
+  challenge.set_result(v1::CHALLENGE_UPHELD);
+  EXPECT_THAT(Fields(requests_->RecordChallenge(staff_, challenge).status()),
+              ::testing::ElementsAre("decided_on"));
+}
+
+}  // namespace
+}  // namespace gongkai::catalog::requests

@@ -1,0 +1,140 @@
+// Storage of disclosure requests, their history and their Table 4 challenges (CAT-8):
+// the interface the domain rules (disclosure_requests.h) depend on.
+// mysql_request_repository.h implements it on MySQL (tables of migration 0005); unit
+// tests use MockRequestRepository.
+//
+// Contracts every implementation keeps (as services/catalog/repository.h):
+// - Each mutating call is one transaction: the change, its history event and, for
+//   creates, the idempotency record (table idempotency_keys) commit together or not at
+//   all.
+// - Updates name the version they were computed from; a mismatch is ABORTED.
+// - NOT_FOUND names the missing resource.
+// - Lists are keyset-paginated by id, newest first; `after_id` = 0 starts at the top.
+// Thread-safe: called concurrently from gRPC worker threads.
+#ifndef GONGKAI_SERVICES_CATALOG_REQUESTS_REQUEST_REPOSITORY_H_
+#define GONGKAI_SERVICES_CATALOG_REQUESTS_REQUEST_REPOSITORY_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "gongkai/catalog/v1/disclosure_requests.pb.h"
+#include "services/catalog/repository.h"
+
+namespace gongkai::catalog::requests {
+
+namespace v1 = ::gongkai::catalog::v1;
+
+// One history line: who, what, the state change, the civil day it took effect.
+struct RequestEvent {
+  std::string actor;
+  std::string action;
+  v1::DisclosureRequestState old_state = v1::DISCLOSURE_REQUEST_STATE_UNSPECIFIED;
+  v1::DisclosureRequestState new_state = v1::DISCLOSURE_REQUEST_STATE_UNSPECIFIED;
+  absl::CivilDay event_on;
+  std::string detail;
+  absl::Time time;
+};
+
+// What is stored with a new request besides its proto.
+struct RequestSecrets {
+  std::string secret_sha256;  // Hex SHA-256 of the tracking secret.
+  std::string applicant_key;  // Hex SHA-256 of the normalized identity document number.
+};
+
+struct RequestFilter {
+  int64_t unit_id = 0;  // 0: every unit.
+  v1::DisclosureRequestState state = v1::DISCLOSURE_REQUEST_STATE_UNSPECIFIED;
+  v1::ApplicantType applicant_type = v1::APPLICANT_TYPE_UNSPECIFIED;
+  // received_on in [received_from, received_to].
+  std::optional<absl::CivilDay> received_from;
+  std::optional<absl::CivilDay> received_to;
+  // Only requests whose reply clock runs (not answered, not awaiting correction) and
+  // whose stored reply due date is on or before this day.
+  std::optional<absl::CivilDay> reply_due_by;
+};
+
+// Counts behind the business gauges.
+struct RequestCounts {
+  std::map<v1::DisclosureRequestState, int64_t> by_state;
+  int64_t overdue = 0;   // Reply due before today, clock running.
+  int64_t due_soon = 0;  // Reply due today .. due_soon_by, clock running.
+};
+
+class RequestRepository {
+ public:
+  virtual ~RequestRepository() = default;
+
+  virtual absl::StatusOr<std::optional<std::string>> FindIdempotentResponse(
+      const IdempotencyKey& key) = 0;
+
+  // Stores a new request (id, create/update time and version 1 assigned here from
+  // `event.time`) with its first history event; the idempotency record holds the
+  // serialized stored request. ALREADY_EXISTS when the tracking code or the
+  // idempotency key is taken.
+  virtual absl::StatusOr<v1::DisclosureRequest> CreateRequest(const v1::DisclosureRequest& request,
+                                                              const RequestSecrets& secrets,
+                                                              const RequestEvent& event,
+                                                              const IdempotencyKey* key) = 0;
+  virtual absl::StatusOr<v1::DisclosureRequest> GetRequest(int64_t id) = 0;
+  // The request with this tracking code and its secret's hash. NOT_FOUND otherwise.
+  struct Tracked {
+    v1::DisclosureRequest request;
+    std::string secret_sha256;
+  };
+  virtual absl::StatusOr<Tracked> FindByTrackingCode(const std::string& tracking_code) = 0;
+  // Replaces the stored request if its version is still `expected_version`, appending
+  // `event` to its history; version becomes expected_version + 1.
+  virtual absl::StatusOr<v1::DisclosureRequest> UpdateRequest(const v1::DisclosureRequest& request,
+                                                              int64_t expected_version,
+                                                              const RequestEvent& event) = 0;
+  virtual absl::StatusOr<std::vector<v1::DisclosureRequest>> ListRequests(
+      const RequestFilter& filter, const KeysetPage& page) = 0;
+  // Oldest first.
+  virtual absl::StatusOr<std::vector<v1::DisclosureRequestEvent>> ListHistory(
+      int64_t request_id) = 0;
+
+  // NAT-9: the place of request `request_id` among the requests of the same applicant
+  // to the same unit received in the same calendar month (ordered by receipt date,
+  // then id); 1 for the first.
+  virtual absl::StatusOr<int> ApplicantOrdinalInMonth(int64_t request_id) = 0;
+
+  // The title of a PUBLISHED document; NOT_FOUND for any other id.
+  virtual absl::StatusOr<std::string> PublishedDocumentTitle(int64_t document_id) = 0;
+  // NOT_FOUND unless the unit exists.
+  virtual absl::Status CheckUnitExists(int64_t unit_id) = 0;
+
+  // CAT-7: what unit `unit_id` was asked for by requests received in `year`, grouped by
+  // already-public document (when the answer named one) or else by subject; groups of
+  // at least `min_count` requests, largest first, at most `limit`.
+  virtual absl::StatusOr<std::vector<v1::MostRequestedInformation>> MostRequested(int64_t unit_id,
+                                                                                  int year,
+                                                                                  int min_count,
+                                                                                  int limit) = 0;
+
+  // ---- NAT-10 Table 4 ----
+  // Stores a new challenge with a "challenge_recorded" event on its request.
+  virtual absl::StatusOr<v1::DisclosureChallenge> CreateChallenge(
+      const v1::DisclosureChallenge& challenge, const RequestEvent& event,
+      const IdempotencyKey* key) = 0;
+  virtual absl::StatusOr<v1::DisclosureChallenge> GetChallenge(int64_t id) = 0;
+  // Replaces result, decided_on and note (update_time from `event.time`).
+  virtual absl::StatusOr<v1::DisclosureChallenge> UpdateChallenge(
+      const v1::DisclosureChallenge& challenge, const RequestEvent& event) = 0;
+  // Oldest first.
+  virtual absl::StatusOr<std::vector<v1::DisclosureChallenge>> ListChallenges(
+      int64_t request_id) = 0;
+
+  // For the gauges: `today` decides overdue, [today, due_soon_by] due soon.
+  virtual absl::StatusOr<RequestCounts> CountRequests(absl::CivilDay today,
+                                                      absl::CivilDay due_soon_by) = 0;
+};
+
+}  // namespace gongkai::catalog::requests
+
+#endif  // GONGKAI_SERVICES_CATALOG_REQUESTS_REQUEST_REPOSITORY_H_

@@ -1,0 +1,397 @@
+// End-to-end tests of the annual report (CAT-9, NAT-10, inspection item 14) through the
+// running gongkai-catalog binary: real gRPC, real MariaDB, real process.
+//
+// The current year's report is checked against requests filed, answered and challenged
+// through DisclosureRequestService. A past year cannot be filed through the service (a
+// request's receipt date is the day it arrives, NAT-5), so the published-report test
+// inserts that year's request rows with SQL, exactly as the request service stores
+// them, and then publishes through AnnualReportService.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/cord.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "gongkai/catalog/v1/annual_report.grpc.pb.h"
+#include "gongkai/catalog/v1/catalog.grpc.pb.h"
+#include "gongkai/catalog/v1/disclosure_requests.grpc.pb.h"
+#include "google/rpc/error_details.pb.h"
+#include "libs/clock/clock.h"
+#include "libs/db/connection_pool.h"
+#include "libs/db/testing/status_matchers.h"
+#include "libs/protoconv/protoconv.h"
+#include "libs/status/errors.h"
+#include "libs/status/grpc_status.h"
+#include "tests/e2e/catalog_under_test.h"
+
+namespace gongkai::e2e {
+namespace {
+
+namespace v1 = ::gongkai::catalog::v1;
+using ::gongkai::db::testing::IsOk;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+MATCHER_P2(StatusIs, code, message_matcher, "") {
+  const absl::Status status = ::gongkai::ToStatus(arg);
+  *result_listener << "whose status is " << status;
+  return status.code() == code &&
+         ::testing::ExplainMatchResult(message_matcher, std::string(status.message()),
+                                       result_listener);
+}
+
+// Subjects of the google.rpc.PreconditionFailure detail of a status.
+std::vector<std::string> PreconditionSubjects(const absl::Status& status) {
+  std::vector<std::string> subjects;
+  auto payload = status.GetPayload(kPreconditionFailureTypeUrl);
+  google::rpc::PreconditionFailure failure;
+  if (payload.has_value() && failure.ParseFromString(std::string(*payload))) {
+    for (const auto& v : failure.violations()) subjects.push_back(v.subject());
+  }
+  return subjects;
+}
+
+class AnnualReportE2eTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    absl::StatusOr<std::unique_ptr<CatalogUnderTest>> started =
+        CatalogUnderTest::Start("annual_report_e2e");
+    if (!started.ok()) {
+      start_error_ = started.status().ToString();
+      return;
+    }
+    catalog_ = *std::move(started);
+  }
+  static void TearDownTestSuite() { catalog_.reset(); }
+
+  void SetUp() override {
+    ASSERT_NE(catalog_, nullptr) << "the catalog service did not start: " << start_error_;
+    auto channel =
+        grpc::CreateChannel(catalog_->service().grpc_address(), grpc::InsecureChannelCredentials());
+    reports_ = v1::AnnualReportService::NewStub(channel);
+    requests_ = v1::DisclosureRequestService::NewStub(channel);
+    catalog_stub_ = catalog_->NewStub();
+    admin_ = catalog_->Token("e2e-admin", std::nullopt, {"ADMIN"});
+    office_ = catalog_->Token("e2e-office", std::nullopt, {"OFFICE"});
+  }
+
+  // One unary call with `token` ("" = anonymous), back as absl::Status with details.
+  template <typename Stub, typename Request, typename Response>
+  absl::StatusOr<Response> Call(Stub* stub,
+                                grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                             Response*),
+                                const std::string& token, const Request& request) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(15)));
+    if (!token.empty()) context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
+    Response response;
+    grpc::Status status = (stub->*method)(&context, request, &response);
+    if (!status.ok()) return FromGrpcStatus(status);
+    return response;
+  }
+
+  int64_t NewUnit(const std::string& name) {
+    static int counter = 0;
+    v1::CreateUnitRequest request;
+    request.mutable_unit()->set_code(absl::StrCat("AR-E2E-", ++counter));
+    request.mutable_unit()->set_name(name);
+    request.mutable_unit()->set_level(v1::UNIT_LEVEL_DEPARTMENT);
+    absl::StatusOr<v1::Unit> unit =
+        Call(catalog_stub_.get(), &v1::CatalogService::Stub::CreateUnit, admin_, request);
+    EXPECT_THAT(unit, IsOk());
+    return unit.ok() ? unit->id() : 0;
+  }
+
+  // A connection to the service's database as the service's own user.
+  std::unique_ptr<db::ConnectionPool> OpenDatabase() {
+    std::map<std::string, std::string> env = catalog_->database().ServiceEnv();
+    db::DbConfig config;
+    config.host = env["GONGKAI_DB_HOST"];
+    EXPECT_TRUE(absl::SimpleAtoi(env["GONGKAI_DB_PORT"], &config.port));
+    config.database = env["GONGKAI_DB_NAME"];
+    config.user = env["GONGKAI_DB_USER"];
+    config.password = env["GONGKAI_DB_PASSWORD"];
+    config.pool_size = 2;
+    absl::StatusOr<std::unique_ptr<db::ConnectionPool>> pool = db::ConnectionPool::Create(config);
+    EXPECT_THAT(pool, IsOk());
+    return pool.ok() ? *std::move(pool) : nullptr;
+  }
+
+  // Inserts a request row as the request service stores it.
+  void InsertRequest(db::ConnectionPool& pool, int64_t unit, int applicant_type,
+                     absl::CivilDay received, db::Value answered, db::Value outcome) {
+    static int counter = 0;
+    auto conn = pool.Acquire();
+    ASSERT_THAT(conn, IsOk());
+    ASSERT_THAT(
+        (*conn)
+            ->Execute("INSERT INTO disclosure_requests (unit_id, tracking_code, secret_sha256, "
+                      "applicant_type, applicant_name, applicant_key, channel, state, subject, "
+                      "received_on, clock_start_on, outcome, answered_on, created_by, create_time, "
+                      "update_time) VALUES (?, ?, ?, ?, '申请人', ?, 1, 1, '信息', ?, ?, ?, ?, "
+                      "'sql', ?, ?)",
+                      {unit, absl::StrCat("E2E-SQL-", ++counter), std::string(64, 'a'),
+                       static_cast<int64_t>(applicant_type), std::string(64, 'b'), received,
+                       received, outcome, answered, absl::Now(), absl::Now()})
+            .status(),
+        IsOk());
+  }
+
+  absl::StatusOr<v1::FileRequestResponse> File(int64_t unit, v1::ApplicantType type,
+                                               const std::string& who) {
+    v1::FileRequestRequest request;
+    request.set_unit_id(unit);
+    request.mutable_applicant()->set_type(type);
+    request.mutable_applicant()->set_name(who);
+    request.mutable_applicant()->set_id_number(absl::StrCat("ID", who.size(), type));
+    request.mutable_applicant()->set_contact("13800000000");
+    request.set_subject("2025年义务教育招生计划");
+    return Call(requests_.get(), &v1::DisclosureRequestService::Stub::FileRequest, "", request);
+  }
+
+  absl::StatusOr<v1::DisclosureRequest> Answer(const std::string& token, int64_t id,
+                                               v1::RequestOutcome outcome) {
+    v1::AnswerRequestRequest request;
+    request.set_id(id);
+    request.set_outcome(outcome);
+    if (outcome != v1::OUTCOME_DISCLOSED) request.set_reason("依据条例相关规定");
+    return Call(requests_.get(), &v1::DisclosureRequestService::Stub::AnswerRequest, token,
+                request);
+  }
+
+  static std::unique_ptr<CatalogUnderTest> catalog_;
+  static std::string start_error_;
+  std::unique_ptr<v1::AnnualReportService::Stub> reports_;
+  std::unique_ptr<v1::DisclosureRequestService::Stub> requests_;
+  std::unique_ptr<v1::CatalogService::Stub> catalog_stub_;
+  std::string admin_;
+  std::string office_;
+};
+
+std::unique_ptr<CatalogUnderTest> AnnualReportE2eTest::catalog_;
+std::string AnnualReportE2eTest::start_error_;
+
+// Issue 4: file requests through the running service, move them through the
+// lifecycle, and check the report's numbers against the requests that were made.
+TEST_F(AnnualReportE2eTest, CurrentYearReportCountsTheRequestsFiledThroughTheService) {
+  const int64_t unit = NewUnit("市教育局（年报）");
+  const std::string staff = catalog_->Token("e2e-staff", unit, {"STAFF"});
+  const int year = absl::ToCivilDay(absl::Now(), ShanghaiTimeZone()).year();
+
+  struct Filed {
+    v1::ApplicantType type;
+    std::optional<v1::RequestOutcome> outcome;
+  };
+  const std::vector<Filed> plan = {
+      {v1::APPLICANT_NATURAL_PERSON, v1::OUTCOME_DISCLOSED},
+      {v1::APPLICANT_NATURAL_PERSON, std::nullopt},
+      {v1::APPLICANT_NATURAL_PERSON, v1::OUTCOME_NOT_PROCESSED_REPEAT},
+      {v1::APPLICANT_BUSINESS, v1::OUTCOME_NOT_DISCLOSED_STATE_SECRET},
+      {v1::APPLICANT_BUSINESS, std::nullopt},
+      {v1::APPLICANT_LEGAL_SERVICE, v1::OUTCOME_OTHER},
+  };
+  std::vector<int64_t> ids;
+  for (size_t i = 0; i < plan.size(); ++i) {
+    absl::StatusOr<v1::FileRequestResponse> filed =
+        File(unit, plan[i].type, absl::StrCat("申请人", i));
+    if (filed.status().code() == absl::StatusCode::kUnimplemented) {
+      GTEST_SKIP() << "DisclosureRequestService is not registered in gongkai-catalog yet";
+    }
+    ASSERT_THAT(filed, IsOk());
+    ids.push_back(filed->request().id());
+  }
+  for (size_t i = 0; i < plan.size(); ++i) {
+    if (plan[i].outcome.has_value()) {
+      ASSERT_THAT(Answer(staff, ids[i], *plan[i].outcome), IsOk());
+    }
+  }
+  v1::RecordChallengeRequest challenge;
+  challenge.set_disclosure_request_id(ids[3]);
+  challenge.set_kind(v1::CHALLENGE_ADMINISTRATIVE_REVIEW);
+  *challenge.mutable_filed_on() = ToProtoDate(absl::ToCivilDay(absl::Now(), ShanghaiTimeZone()));
+  ASSERT_THAT(
+      Call(requests_.get(), &v1::DisclosureRequestService::Stub::RecordChallenge, staff, challenge),
+      IsOk());
+
+  v1::ComputeAnnualReportRequest compute;
+  compute.set_year(year);
+  compute.set_unit_id(unit);
+  absl::StatusOr<v1::AnnualReport> report =
+      Call(reports_.get(), &v1::AnnualReportService::Stub::ComputeAnnualReport, staff, compute);
+  ASSERT_THAT(report, IsOk());
+  const v1::RequestTable& t = report->requests();
+  EXPECT_EQ(t.new_requests().natural_person(), 3);
+  EXPECT_EQ(t.new_requests().business(), 2);
+  EXPECT_EQ(t.new_requests().legal_service(), 1);
+  EXPECT_EQ(t.new_requests().total(), 6);
+  EXPECT_EQ(t.carried_over().total(), 0);
+  std::map<v1::RequestOutcome, v1::ApplicantCounts> rows;
+  for (const v1::OutcomeRow& row : t.outcomes()) rows[row.outcome()] = row.counts();
+  EXPECT_EQ(rows[v1::OUTCOME_DISCLOSED].natural_person(), 1);
+  EXPECT_EQ(rows[v1::OUTCOME_NOT_PROCESSED_REPEAT].natural_person(), 1);
+  EXPECT_EQ(rows[v1::OUTCOME_NOT_DISCLOSED_STATE_SECRET].business(), 1);
+  EXPECT_EQ(rows[v1::OUTCOME_OTHER].legal_service(), 1);
+  EXPECT_EQ(t.total_handled().total(), 4);
+  EXPECT_EQ(t.carried_forward().natural_person(), 1);
+  EXPECT_EQ(t.carried_forward().business(), 1);
+  EXPECT_EQ(t.carried_forward().total(), 2);
+  EXPECT_EQ(report->challenges().administrative_review().pending(), 1);
+  EXPECT_EQ(report->challenges().administrative_review().total(), 1);
+
+  // The year is not over: nothing to publish, and the public sees no draft.
+  v1::PublishAnnualReportRequest publish;
+  publish.set_year(year);
+  publish.set_unit_id(unit);
+  EXPECT_THAT(
+      Call(reports_.get(), &v1::AnnualReportService::Stub::PublishAnnualReport, admin_, publish),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("year has ended")));
+  v1::GetAnnualReportRequest get;
+  get.set_year(year);
+  get.set_unit_id(unit);
+  EXPECT_THAT(Call(reports_.get(), &v1::AnnualReportService::Stub::GetAnnualReport, "", get),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("no published annual report")));
+}
+
+TEST_F(AnnualReportE2eTest, PastYearReportIsPublishedAsACatalogDocument) {
+  const int64_t unit = NewUnit("市卫生健康委（年报）");
+  const int year = absl::ToCivilDay(absl::Now(), ShanghaiTimeZone()).year() - 1;
+  std::unique_ptr<db::ConnectionPool> pool = OpenDatabase();
+  ASSERT_NE(pool, nullptr);
+  // Carried over from the year before, handled in January.
+  InsertRequest(*pool, unit, v1::APPLICANT_NATURAL_PERSON, absl::CivilDay(year - 1, 12, 30),
+                absl::CivilDay(year, 1, 5), int64_t{v1::OUTCOME_DISCLOSED});
+  InsertRequest(*pool, unit, v1::APPLICANT_BUSINESS, absl::CivilDay(year, 5, 5), db::Value(),
+                db::Value());
+  InsertRequest(*pool, unit, v1::APPLICANT_NATURAL_PERSON, absl::CivilDay(year, 6, 1),
+                absl::CivilDay(year, 6, 3), int64_t{v1::OUTCOME_ALREADY_PUBLIC});
+
+  const std::string clerk = catalog_->Token("e2e-clerk", unit, {"STAFF", "REVIEWER"});
+  v1::SaveAnnualReportRequest save;
+  save.set_year(year);
+  save.set_unit_id(unit);
+  save.mutable_inputs()->set_licensing_decisions(5);
+  save.mutable_inputs()->set_overview("全年依法公开。<script>alert(1)</script>");
+  absl::StatusOr<v1::AnnualReport> saved =
+      Call(reports_.get(), &v1::AnnualReportService::Stub::SaveAnnualReport, clerk, save);
+  ASSERT_THAT(saved, IsOk());
+  EXPECT_EQ(saved->version(), 1);
+
+  // A staff member without the confidentiality-review right cannot publish (CAT-4).
+  v1::PublishAnnualReportRequest publish;
+  publish.set_year(year);
+  publish.set_unit_id(unit);
+  EXPECT_THAT(Call(reports_.get(), &v1::AnnualReportService::Stub::PublishAnnualReport,
+                   catalog_->Token("e2e-staff2", unit, {"STAFF"}), publish),
+              StatusIs(absl::StatusCode::kPermissionDenied, testing::_));
+
+  absl::StatusOr<v1::AnnualReport> published =
+      Call(reports_.get(), &v1::AnnualReportService::Stub::PublishAnnualReport, clerk, publish);
+  ASSERT_THAT(published, IsOk());
+  EXPECT_EQ(published->state(), v1::ANNUAL_REPORT_PUBLISHED);
+  EXPECT_GT(published->document_id(), 0);
+  EXPECT_EQ(published->requests().new_requests().total(), 2);
+  EXPECT_EQ(published->requests().carried_over().natural_person(), 1);
+  EXPECT_EQ(published->requests().outcomes(0).counts().natural_person(), 2);
+  EXPECT_EQ(published->requests().carried_forward().business(), 1);
+  EXPECT_EQ(published->proactive_disclosure().licensing_decisions().value(), 5);
+  EXPECT_EQ(published->proactive_disclosure().licensing_decisions().source(), v1::FIGURE_ENTERED);
+
+  // Inspection item 14: the report is a published catalog document anyone can read.
+  v1::GetDocumentRequest get_document;
+  get_document.set_id(published->document_id());
+  absl::StatusOr<v1::Document> document =
+      Call(catalog_stub_.get(), &v1::CatalogService::Stub::GetDocument, "", get_document);
+  ASSERT_THAT(document, IsOk());
+  EXPECT_EQ(document->state(), v1::PUBLISHED);
+  EXPECT_EQ(document->drafting_unit_id(), unit);
+  EXPECT_EQ(document->title(),
+            absl::StrCat("市卫生健康委（年报）", year, "年政府信息公开工作年度报告"));
+  EXPECT_THAT(document->body(), HasSubstr("data-table=\"3\""));
+  EXPECT_THAT(document->body(), HasSubstr("&lt;script&gt;"));
+  EXPECT_THAT(document->body(), Not(HasSubstr("<script>")));
+
+  // Anyone reads the report and its page; a retry returns it unchanged.
+  v1::GetAnnualReportRequest get;
+  get.set_year(year);
+  get.set_unit_id(unit);
+  absl::StatusOr<v1::AnnualReport> read =
+      Call(reports_.get(), &v1::AnnualReportService::Stub::GetAnnualReport, "", get);
+  ASSERT_THAT(read, IsOk());
+  EXPECT_EQ(read->document_id(), published->document_id());
+  v1::RenderAnnualReportHtmlRequest render;
+  render.set_year(year);
+  render.set_unit_id(unit);
+  absl::StatusOr<v1::AnnualReportHtml> html =
+      Call(reports_.get(), &v1::AnnualReportService::Stub::RenderAnnualReportHtml, "", render);
+  ASSERT_THAT(html, IsOk());
+  EXPECT_THAT(html->html(), HasSubstr("data-table=\"4\""));
+  absl::StatusOr<v1::AnnualReport> again =
+      Call(reports_.get(), &v1::AnnualReportService::Stub::PublishAnnualReport, clerk, publish);
+  ASSERT_THAT(again, IsOk());
+  EXPECT_EQ(again->document_id(), published->document_id());
+
+  v1::ListAnnualReportsRequest list;
+  list.set_year(year);
+  absl::StatusOr<v1::ListAnnualReportsResponse> listed =
+      Call(reports_.get(), &v1::AnnualReportService::Stub::ListAnnualReports, "", list);
+  ASSERT_THAT(listed, IsOk());
+  ASSERT_GE(listed->reports_size(), 1);
+  EXPECT_EQ(listed->reports(0).unit_id(), unit);
+
+  // NAT-10: the department's deadline was Jan 31; it published after it.
+  v1::ListAnnualReportDeadlinesRequest deadlines_request;
+  deadlines_request.set_year(year);
+  absl::StatusOr<v1::ListAnnualReportDeadlinesResponse> deadlines =
+      Call(reports_.get(), &v1::AnnualReportService::Stub::ListAnnualReportDeadlines, office_,
+           deadlines_request);
+  ASSERT_THAT(deadlines, IsOk());
+  bool found = false;
+  for (const v1::AnnualReportDeadline& d : deadlines->deadlines()) {
+    if (d.unit_id() == 0) {
+      EXPECT_EQ(d.due().month(), 3);
+    }
+    if (d.unit_id() != unit) continue;
+    found = true;
+    EXPECT_TRUE(d.published());
+    EXPECT_EQ(d.due().month(), 1);
+    EXPECT_EQ(d.due().day(), 31);
+    EXPECT_EQ(d.status(), v1::DEADLINE_PUBLISHED_LATE);
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST_F(AnnualReportE2eTest, ReportThatDoesNotAddUpIsRefusedWithTheColumnsNamed) {
+  const int64_t unit = NewUnit("市交通运输局（年报）");
+  const int year = absl::ToCivilDay(absl::Now(), ShanghaiTimeZone()).year() - 1;
+  std::unique_ptr<db::ConnectionPool> pool = OpenDatabase();
+  ASSERT_NE(pool, nullptr);
+  // Answered without an outcome: lands in no Table 3 row.
+  InsertRequest(*pool, unit, v1::APPLICANT_SOCIAL_WELFARE, absl::CivilDay(year, 3, 1),
+                absl::CivilDay(year, 3, 2), db::Value());
+  v1::ComputeAnnualReportRequest compute;
+  compute.set_year(year);
+  compute.set_unit_id(unit);
+  absl::StatusOr<v1::AnnualReport> report =
+      Call(reports_.get(), &v1::AnnualReportService::Stub::ComputeAnnualReport, office_, compute);
+  EXPECT_THAT(report, StatusIs(absl::StatusCode::kFailedPrecondition,
+                               HasSubstr("Table 3 does not add up")));
+  EXPECT_THAT(PreconditionSubjects(report.status()),
+              testing::UnorderedElementsAre("requests.social_welfare", "requests.total"));
+  v1::PublishAnnualReportRequest publish;
+  publish.set_year(year);
+  publish.set_unit_id(unit);
+  EXPECT_THAT(
+      Call(reports_.get(), &v1::AnnualReportService::Stub::PublishAnnualReport, admin_, publish),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("社会公益组织")));
+}
+
+}  // namespace
+}  // namespace gongkai::e2e

@@ -1,0 +1,387 @@
+// End-to-end tests of disclosure on request (CAT-8, NAT-5 to NAT-9, NAT-10 Table 4) in
+// the gongkai-catalog binary: real gRPC, real MariaDB, real process, real clock.
+//
+// One service instance serves the suite; each test creates its own unit. Dates follow
+// the real calendar, so the assertions are about the rules (states, history, fees,
+// access), while the exact day counting is covered by the unit tests on fixed dates.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "gongkai/catalog/v1/catalog.grpc.pb.h"
+#include "gongkai/catalog/v1/disclosure_requests.grpc.pb.h"
+#include "libs/calendar/working_day_calendar.h"
+#include "libs/clock/clock.h"
+#include "libs/status/errors.h"
+#include "libs/status/grpc_status.h"
+#include "libs/status/status_macros.h"
+#include "tests/e2e/catalog_under_test.h"
+
+namespace gongkai::e2e {
+namespace {
+
+namespace v1 = ::gongkai::catalog::v1;
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::IsSupersetOf;
+using ::testing::SizeIs;
+using RequestStub = v1::DisclosureRequestService::Stub;
+using CatalogStub = v1::CatalogService::Stub;
+
+#define E2E_CONCAT_INNER(a, b) a##b
+#define E2E_CONCAT(a, b) E2E_CONCAT_INNER(a, b)
+#define ASSERT_OK_AND_ASSIGN(lhs, rexpr) \
+  ASSERT_OK_AND_ASSIGN_IMPL(E2E_CONCAT(status_or_, __LINE__), lhs, rexpr)
+#define ASSERT_OK_AND_ASSIGN_IMPL(tmp, lhs, rexpr) \
+  auto tmp = (rexpr);                              \
+  ASSERT_TRUE(tmp.ok()) << tmp.status();           \
+  lhs = *std::move(tmp)
+
+constexpr char kAnonymous[] = "";
+
+MATCHER_P2(StatusIs, code, message_matcher,
+           "status code " + ::testing::PrintToString(code) + " and a matching message") {
+  const absl::Status status = ::gongkai::ToStatus(arg);
+  *result_listener << "whose status is " << status;
+  return status.code() == code &&
+         ::testing::ExplainMatchResult(message_matcher, std::string(status.message()),
+                                       result_listener);
+}
+
+std::vector<std::string> ViolatedFields(const absl::Status& status) {
+  std::vector<std::string> fields;
+  for (const FieldViolation& v : FieldViolationsOf(status)) fields.push_back(v.field);
+  return fields;
+}
+
+class DisclosureRequestsE2eTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    absl::StatusOr<std::unique_ptr<CatalogUnderTest>> started =
+        CatalogUnderTest::Start("requests_e2e");
+    if (!started.ok()) {
+      start_error_ = started.status().ToString();
+      return;
+    }
+    catalog_ = *std::move(started);
+  }
+  static void TearDownTestSuite() { catalog_.reset(); }
+
+  void SetUp() override {
+    ASSERT_NE(catalog_, nullptr) << "the catalog service did not start: " << start_error_;
+    auto channel =
+        grpc::CreateChannel(catalog_->service().grpc_address(), grpc::InsecureChannelCredentials());
+    requests_ = v1::DisclosureRequestService::NewStub(channel);
+    catalog_stub_ = v1::CatalogService::NewStub(channel);
+    admin_ = catalog_->Token("e2e-admin", std::nullopt, {"ADMIN"});
+  }
+
+  template <typename Stub, typename Request, typename Response>
+  absl::StatusOr<Response> Call(Stub* stub,
+                                grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                             Response*),
+                                const std::string& token, const Request& request) {
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+    if (!token.empty()) context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
+    Response response;
+    grpc::Status status = (stub->*method)(&context, request, &response);
+    if (!status.ok()) return FromGrpcStatus(status);
+    return response;
+  }
+  template <typename Request, typename Response>
+  absl::StatusOr<Response> R(grpc::Status (RequestStub::*method)(grpc::ClientContext*,
+                                                                 const Request&, Response*),
+                             const std::string& token, const Request& request) {
+    return Call(requests_.get(), method, token, request);
+  }
+
+  int64_t NewUnit() {
+    static int counter = 0;
+    v1::CreateUnitRequest request;
+    request.mutable_unit()->set_code(absl::StrCat("REQ-E2E-", ++counter));
+    request.mutable_unit()->set_name("市住房和城乡建设局");
+    request.mutable_unit()->set_level(v1::UNIT_LEVEL_DEPARTMENT);
+    absl::StatusOr<v1::Unit> unit =
+        Call(catalog_stub_.get(), &CatalogStub::CreateUnit, admin_, request);
+    EXPECT_TRUE(unit.ok()) << unit.status();
+    return unit.ok() ? unit->id() : 0;
+  }
+  std::string StaffOf(int64_t unit_id) const {
+    return catalog_->Token(absl::StrCat("staff-", unit_id), unit_id, {"STAFF"});
+  }
+
+  static v1::FileRequestRequest Filing(int64_t unit_id,
+                                       absl::string_view subject = "老旧小区改造项目清单",
+                                       absl::string_view request_id = "") {
+    v1::FileRequestRequest request;
+    request.set_unit_id(unit_id);
+    request.mutable_applicant()->set_type(v1::APPLICANT_NATURAL_PERSON);
+    request.mutable_applicant()->set_name("张三");
+    request.mutable_applicant()->set_id_number("450102199001010000");
+    request.mutable_applicant()->set_contact("13800000000");
+    request.set_subject(std::string(subject));
+    request.set_description("请公开本市2024年老旧小区改造项目清单。");
+    request.set_request_id(std::string(request_id));
+    return request;
+  }
+
+  absl::StatusOr<v1::ListRequestsResponse> ListOfUnit(int64_t unit_id) {
+    v1::ListRequestsRequest list;
+    list.set_unit_id(unit_id);
+    return R(&RequestStub::ListRequests, StaffOf(unit_id), list);
+  }
+
+  static std::unique_ptr<CatalogUnderTest> catalog_;
+  static std::string start_error_;
+  std::unique_ptr<RequestStub> requests_;
+  std::unique_ptr<CatalogStub> catalog_stub_;
+  std::string admin_;
+};
+
+std::unique_ptr<CatalogUnderTest> DisclosureRequestsE2eTest::catalog_;
+std::string DisclosureRequestsE2eTest::start_error_;
+
+TEST_F(DisclosureRequestsE2eTest, PublicRequestGoesThroughTheWholeLifecycle) {
+  const int64_t unit = NewUnit();
+  const int64_t holder = NewUnit();
+  const std::string staff = StaffOf(unit);
+  const std::string holder_staff = StaffOf(holder);
+
+  // Filed by the public, online (NAT-5: received today).
+  ASSERT_OK_AND_ASSIGN(v1::FileRequestResponse filed,
+                       R(&RequestStub::FileRequest, kAnonymous, Filing(unit)));
+  const int64_t id = filed.request().id();
+  EXPECT_EQ(filed.request().state(), v1::REQUEST_RECEIVED);
+  EXPECT_EQ(filed.request().channel(), v1::CHANNEL_ONLINE);
+  EXPECT_THAT(filed.tracking_secret(), SizeIs(20));
+  EXPECT_THAT(filed.request().reply_deadline().text(), HasSubstr("答复期限"));
+  EXPECT_THAT(filed.request().correction_deadline().text(), HasSubstr("补正告知期限"));
+
+  // NAT-6: one correction notice, then the corrected request restarts the clock.
+  v1::IssueCorrectionNoticeRequest notice;
+  notice.set_id(id);
+  notice.set_notice("请写明项目所在区县");
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest r,
+                       R(&RequestStub::IssueCorrectionNotice, staff, notice));
+  EXPECT_EQ(r.state(), v1::REQUEST_AWAITING_CORRECTION);
+  EXPECT_THAT(R(&RequestStub::IssueCorrectionNotice, staff, notice),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("one notice")));
+  v1::RecordCorrectionRequest correction;
+  correction.set_id(id);
+  correction.set_description("请公开青秀区2024年老旧小区改造项目清单。");
+  ASSERT_OK_AND_ASSIGN(r, R(&RequestStub::RecordCorrection, staff, correction));
+  EXPECT_EQ(r.state(), v1::REQUEST_CORRECTED);
+  EXPECT_THAT(r.reply_deadline().text(), HasSubstr("收到补正后申请之日"));
+
+  // Assigned to the holding unit, which consults a third party and extends once.
+  v1::AssignRequestRequest assign;
+  assign.set_id(id);
+  assign.set_unit_id(holder);
+  ASSERT_OK_AND_ASSIGN(r, R(&RequestStub::AssignRequest, staff, assign));
+  EXPECT_EQ(r.unit_id(), holder);
+  v1::StartThirdPartyConsultationRequest consult;
+  consult.set_id(id);
+  consult.set_third_party("某建筑工程公司");
+  EXPECT_THAT(R(&RequestStub::StartThirdPartyConsultation, staff, consult),
+              StatusIs(absl::StatusCode::kPermissionDenied, testing::_));
+  ASSERT_OK_AND_ASSIGN(r, R(&RequestStub::StartThirdPartyConsultation, holder_staff, consult));
+  EXPECT_EQ(r.state(), v1::REQUEST_IN_CONSULTATION);
+  EXPECT_THAT(r.consultation_deadline().text(), HasSubstr("15 个工作日"));
+  v1::EndThirdPartyConsultationRequest end;
+  end.set_id(id);
+  end.set_note("第三方同意公开");
+  ASSERT_OK_AND_ASSIGN(r, R(&RequestStub::EndThirdPartyConsultation, holder_staff, end));
+  EXPECT_EQ(r.state(), v1::REQUEST_ASSIGNED);
+  v1::ExtendRequestRequest extend;
+  extend.set_id(id);
+  extend.set_working_days(10);
+  extend.set_approver("办公室主任");
+  extend.set_reason("需汇总多个区县材料");
+  ASSERT_OK_AND_ASSIGN(r, R(&RequestStub::ExtendRequest, holder_staff, extend));
+  EXPECT_EQ(r.extension_working_days(), 10);
+  EXPECT_THAT(r.reply_deadline().text(), HasSubstr("经批准延长 10 个工作日"));
+  EXPECT_THAT(R(&RequestStub::ExtendRequest, holder_staff, extend),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("only once")));
+
+  // NAT-9 fee quote, then NAT-8 answer with the fee by pages.
+  v1::QuoteFeeRequest quote;
+  quote.set_id(id);
+  quote.set_fee_method(v1::FEE_BY_PAGES);
+  quote.set_pages(150);
+  ASSERT_OK_AND_ASSIGN(v1::FeeQuote fee, R(&RequestStub::QuoteFee, holder_staff, quote));
+  EXPECT_EQ(fee.fee_fen(), 170000);
+  EXPECT_THAT(fee.explanation(), HasSubstr("合计 1700.00 元"));
+  v1::AnswerRequestRequest answer;
+  answer.set_id(id);
+  answer.set_outcome(v1::OUTCOME_PARTLY_DISCLOSED);
+  answer.set_fee_method(v1::FEE_BY_PAGES);
+  answer.set_fee_pages(150);
+  absl::StatusOr<v1::DisclosureRequest> refused =
+      R(&RequestStub::AnswerRequest, holder_staff, answer);
+  EXPECT_THAT(refused, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("reason")));
+  EXPECT_THAT(ViolatedFields(refused.status()), testing::ElementsAre("reason"));
+  answer.set_reason("涉及个人隐私的部分不予公开（条例第十五条）");
+  ASSERT_OK_AND_ASSIGN(r, R(&RequestStub::AnswerRequest, holder_staff, answer));
+  EXPECT_EQ(r.state(), v1::REQUEST_ANSWERED);
+  EXPECT_EQ(r.fee_fen(), 170000);
+  EXPECT_THAT(r.answered_on().year(), testing::Gt(2000));
+
+  // Every transition is in the history.
+  v1::ListRequestHistoryRequest history;
+  history.set_id(id);
+  ASSERT_OK_AND_ASSIGN(v1::ListRequestHistoryResponse events,
+                       R(&RequestStub::ListRequestHistory, holder_staff, history));
+  std::vector<std::string> actions;
+  for (const auto& e : events.events()) actions.push_back(e.action());
+  EXPECT_THAT(actions,
+              testing::ElementsAre("file", "correction_notice", "correction", "assign",
+                                   "consultation_start", "consultation_end", "extend", "answer"));
+  EXPECT_EQ(events.events(7).actor(), absl::StrCat("staff-", holder));
+
+  // The applicant tracks it with the code and secret; staff names stay hidden.
+  v1::TrackRequestRequest track;
+  track.set_tracking_code(filed.tracking_code());
+  track.set_tracking_secret(filed.tracking_secret());
+  ASSERT_OK_AND_ASSIGN(v1::TrackRequestResponse tracked,
+                       R(&RequestStub::TrackRequest, kAnonymous, track));
+  EXPECT_EQ(tracked.request().state(), v1::REQUEST_ANSWERED);
+  EXPECT_THAT(tracked.history(), SizeIs(8));
+  EXPECT_THAT(tracked.history(7).actor(), IsEmpty());
+  EXPECT_THAT(tracked.request().answered_by(), IsEmpty());
+
+  // NAT-10 Table 4: an administrative review, pending, then corrected.
+  v1::RecordChallengeRequest challenge;
+  challenge.set_disclosure_request_id(id);
+  challenge.set_kind(v1::CHALLENGE_ADMINISTRATIVE_REVIEW);
+  *challenge.mutable_filed_on() = r.answered_on();
+  challenge.set_case_number("复议〔2026〕1号");
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureChallenge c,
+                       R(&RequestStub::RecordChallenge, holder_staff, challenge));
+  EXPECT_EQ(c.result(), v1::CHALLENGE_PENDING);
+  v1::UpdateChallengeRequest decide;
+  decide.set_id(c.id());
+  decide.set_result(v1::CHALLENGE_CORRECTED);
+  *decide.mutable_decided_on() = r.answered_on();
+  ASSERT_OK_AND_ASSIGN(c, R(&RequestStub::UpdateChallenge, holder_staff, decide));
+  EXPECT_EQ(c.result(), v1::CHALLENGE_CORRECTED);
+  EXPECT_THAT(R(&RequestStub::UpdateChallenge, holder_staff, decide),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already decided")));
+}
+
+TEST_F(DisclosureRequestsE2eTest, TrackingNeedsTheRightSecretAndStaffReadsNeedAToken) {
+  const int64_t unit = NewUnit();
+  ASSERT_OK_AND_ASSIGN(v1::FileRequestResponse filed,
+                       R(&RequestStub::FileRequest, kAnonymous, Filing(unit)));
+  v1::TrackRequestRequest track;
+  track.set_tracking_code(filed.tracking_code());
+  track.set_tracking_secret("WRONGWRONGWRONGWRONG");
+  absl::StatusOr<v1::TrackRequestResponse> wrong = R(&RequestStub::TrackRequest, kAnonymous, track);
+  track.set_tracking_code("NOSUCHCODE12");
+  absl::StatusOr<v1::TrackRequestResponse> unknown =
+      R(&RequestStub::TrackRequest, kAnonymous, track);
+  EXPECT_THAT(wrong, StatusIs(absl::StatusCode::kNotFound, HasSubstr("tracking code and secret")));
+  EXPECT_EQ(wrong.status().message(), unknown.status().message());
+
+  v1::GetRequestRequest get;
+  get.set_id(filed.request().id());
+  EXPECT_THAT(R(&RequestStub::GetRequest, kAnonymous, get),
+              StatusIs(absl::StatusCode::kUnauthenticated, testing::_));
+  EXPECT_THAT(R(&RequestStub::GetRequest, StaffOf(unit + 1000), get),
+              StatusIs(absl::StatusCode::kPermissionDenied, testing::_));
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest read, R(&RequestStub::GetRequest, StaffOf(unit), get));
+  EXPECT_EQ(read.tracking_code(), filed.tracking_code());
+
+  // The public may only file online; mail is registered by staff with its date.
+  v1::FileRequestRequest mail = Filing(unit);
+  mail.set_channel(v1::CHANNEL_REGISTERED_MAIL);
+  *mail.mutable_receipt_event_on() = read.received_on();
+  EXPECT_THAT(R(&RequestStub::FileRequest, kAnonymous, mail),
+              StatusIs(absl::StatusCode::kUnauthenticated, testing::_));
+  ASSERT_OK_AND_ASSIGN(v1::FileRequestResponse registered,
+                       R(&RequestStub::FileRequest, StaffOf(unit), mail));
+  EXPECT_EQ(registered.request().channel(), v1::CHANNEL_REGISTERED_MAIL);
+}
+
+TEST_F(DisclosureRequestsE2eTest, DuplicateRequestIdCreatesNothing) {
+  const int64_t unit = NewUnit();
+  const v1::FileRequestRequest filing = Filing(unit, "学区划分", "client-req-1");
+  ASSERT_OK_AND_ASSIGN(v1::FileRequestResponse first,
+                       R(&RequestStub::FileRequest, kAnonymous, filing));
+  ASSERT_OK_AND_ASSIGN(v1::FileRequestResponse again,
+                       R(&RequestStub::FileRequest, kAnonymous, filing));
+  EXPECT_EQ(again.request().id(), first.request().id());
+  EXPECT_EQ(again.tracking_code(), first.tracking_code());
+  EXPECT_THAT(again.tracking_secret(), IsEmpty());  // Shown once only.
+  ASSERT_OK_AND_ASSIGN(v1::ListRequestsResponse list, ListOfUnit(unit));
+  EXPECT_THAT(list.requests(), SizeIs(1));
+}
+
+TEST_F(DisclosureRequestsE2eTest, BadInputNamesTheFieldsAndWritesNothing) {
+  const int64_t unit = NewUnit();
+  v1::FileRequestRequest bad = Filing(unit);
+  bad.mutable_applicant()->set_type(static_cast<v1::ApplicantType>(42));
+  bad.mutable_applicant()->clear_contact();
+  bad.set_subject("");
+  bad.set_channel(v1::CHANNEL_FAX);
+  absl::StatusOr<v1::FileRequestResponse> filed = R(&RequestStub::FileRequest, StaffOf(unit), bad);
+  EXPECT_THAT(filed, StatusIs(absl::StatusCode::kInvalidArgument, testing::_));
+  EXPECT_THAT(ViolatedFields(filed.status()),
+              IsSupersetOf({"applicant.type", "applicant.contact", "subject", "receipt_event_on"}));
+  v1::FileRequestRequest unknown_unit = Filing(987654321);
+  EXPECT_THAT(R(&RequestStub::FileRequest, kAnonymous, unknown_unit),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unit_id")));
+  ASSERT_OK_AND_ASSIGN(v1::ListRequestsResponse list, ListOfUnit(unit));
+  EXPECT_THAT(list.requests(), IsEmpty());
+}
+
+TEST_F(DisclosureRequestsE2eTest, FrequentlyRequestedInformationShowsInTheSelfReview) {
+  const int64_t unit = NewUnit();
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(R(&RequestStub::FileRequest, kAnonymous, Filing(unit, "征地补偿标准")).ok());
+  }
+  ASSERT_TRUE(R(&RequestStub::FileRequest, kAnonymous, Filing(unit, "只问一次的事")).ok());
+  const int year = calendar::TodayInShanghai(RealClock()).year();
+  v1::ListMostRequestedRequest most;
+  most.set_unit_id(unit);
+  most.set_year(year);
+  ASSERT_OK_AND_ASSIGN(v1::ListMostRequestedResponse listed,
+                       R(&RequestStub::ListMostRequested, StaffOf(unit), most));
+  ASSERT_THAT(listed.items(), SizeIs(1));
+  EXPECT_EQ(listed.items(0).subject(), "征地补偿标准");
+  EXPECT_EQ(listed.items(0).request_count(), 3);
+
+  // CAT-7: the annual self-review lists it.
+  v1::StartSelfReviewRequest start;
+  start.set_unit_id(unit);
+  start.set_year(year);
+  ASSERT_OK_AND_ASSIGN(
+      v1::SelfReview review,
+      Call(catalog_stub_.get(), &CatalogStub::StartSelfReview, StaffOf(unit), start));
+  ASSERT_THAT(review.most_requested(), SizeIs(1));
+  EXPECT_EQ(review.most_requested(0).subject(), "征地补偿标准");
+  EXPECT_EQ(review.most_requested(0).request_count(), 3);
+}
+
+TEST_F(DisclosureRequestsE2eTest, OverdueListNeedsAValidWindow) {
+  const int64_t unit = NewUnit();
+  v1::ListDueRequestsRequest due;
+  due.set_unit_id(unit);
+  due.set_due_within_working_days(21);
+  EXPECT_THAT(R(&RequestStub::ListDueRequests, StaffOf(unit), due),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("due_within_working_days")));
+  due.set_due_within_working_days(0);
+  ASSERT_OK_AND_ASSIGN(v1::ListRequestsResponse overdue,
+                       R(&RequestStub::ListDueRequests, StaffOf(unit), due));
+  EXPECT_THAT(overdue.requests(), IsEmpty());
+}
+
+}  // namespace
+}  // namespace gongkai::e2e

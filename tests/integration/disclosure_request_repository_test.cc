@@ -1,0 +1,385 @@
+// Integration tests (label: integration) of the disclosure-request MySQL repository
+// (services/catalog/requests/mysql_request_repository.cc) against the contract of
+// services/catalog/requests/request_repository.h, on the real MySQL/MariaDB named by
+// GONGKAI_TEST_MYSQL_* with the catalog's embedded migrations (0005 included).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "libs/db/connection_pool.h"
+#include "libs/db/embedded_migrations.h"
+#include "libs/db/migrator.h"
+#include "libs/db/testing/status_matchers.h"
+#include "libs/db/testing/test_database.h"
+#include "libs/protoconv/protoconv.h"
+#include "services/catalog/requests/mysql_request_repository.h"
+
+namespace gongkai::catalog::requests {
+namespace {
+
+using ::gongkai::db::testing::IsOk;
+using ::gongkai::db::testing::IsOkAndHolds;
+using ::gongkai::db::testing::StatusIs;
+using ::gongkai::db::testing::TestDatabase;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+#define GK_CONCAT_INNER(a, b) a##b
+#define GK_CONCAT(a, b) GK_CONCAT_INNER(a, b)
+#define GK_ASSERT_OK_AND_ASSIGN_IMPL(statusor, lhs, expr) \
+  auto statusor = (expr);                                 \
+  ASSERT_TRUE(statusor.ok()) << statusor.status();        \
+  lhs = std::move(*statusor)
+#define ASSERT_OK_AND_ASSIGN(lhs, expr) \
+  GK_ASSERT_OK_AND_ASSIGN_IMPL(GK_CONCAT(statusor_, __LINE__), lhs, expr)
+
+const absl::Time kT0 = absl::FromUnixMicros(1718000000123456);
+
+MATCHER_P(EqualsProto, expected, "equals the expected message") {
+  std::string diff;
+  google::protobuf::util::MessageDifferencer differencer;
+  differencer.ReportDifferencesToString(&diff);
+  if (differencer.Compare(arg, expected)) return true;
+  *result_listener << "differs:\n" << diff;
+  return false;
+}
+
+template <typename T>
+std::vector<int64_t> Ids(const std::vector<T>& items) {
+  std::vector<int64_t> ids;
+  for (const T& item : items) ids.push_back(item.id());
+  return ids;
+}
+
+class DisclosureRequestRepositoryTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    absl::StatusOr<std::unique_ptr<TestDatabase>> db = TestDatabase::Create("reqrepo");
+    if (!db.ok()) {
+      setup_status_ = db.status();
+      return;
+    }
+    absl::StatusOr<std::unique_ptr<db::ConnectionPool>> pool =
+        db::ConnectionPool::Create((*db)->config());
+    if (!pool.ok()) {
+      setup_status_ = pool.status();
+      return;
+    }
+    absl::StatusOr<std::vector<int64_t>> applied =
+        db::Migrator(pool->get(), db::EmbeddedMigrations()).Migrate();
+    if (!applied.ok()) {
+      setup_status_ = applied.status();
+      return;
+    }
+    db_ = std::move(*db).release();
+    pool_ = std::move(*pool).release();
+    repo_ = NewMysqlRequestRepository(pool_).release();
+  }
+  static void TearDownTestSuite() {
+    delete repo_;
+    delete pool_;
+    delete db_;
+    repo_ = nullptr;
+    pool_ = nullptr;
+    db_ = nullptr;
+  }
+  void SetUp() override { ASSERT_NE(repo_, nullptr) << "no test database: " << setup_status_; }
+
+  RequestRepository& repo() { return *repo_; }
+
+  absl::Status Execute(absl::string_view sql, std::vector<db::Value> params = {}) {
+    absl::StatusOr<db::ConnectionLease> conn = pool_->Acquire();
+    if (!conn.ok()) return conn.status();
+    return (*conn)->Execute(sql, params).status();
+  }
+  int64_t Count(absl::string_view sql, std::vector<db::Value> params = {}) {
+    absl::StatusOr<db::ConnectionLease> conn = pool_->Acquire();
+    if (!conn.ok()) return -1;
+    absl::StatusOr<db::ResultSet> rows = (*conn)->Query(sql, params);
+    if (!rows.ok() || rows->size() != 1) return -1;
+    return (*rows)[0].GetInt64(0).value_or(-1);
+  }
+
+  int64_t NewUnit() {
+    static std::atomic<int> counter{0};
+    const int n = ++counter;
+    EXPECT_THAT(
+        Execute("INSERT INTO units (id, code, name, level, create_time) VALUES "
+                "(?, ?, '测试局', 3, ?)",
+                {db::Value(1000 + n), db::Value(absl::StrCat("REQ-UNIT-", n)), db::Value(kT0)}),
+        IsOk());
+    return 1000 + n;
+  }
+
+  static v1::DisclosureRequest NewRequest(int64_t unit, absl::CivilDay received,
+                                          absl::string_view subject = "老旧小区改造清单") {
+    static std::atomic<int> counter{0};
+    v1::DisclosureRequest r;
+    r.set_unit_id(unit);
+    r.set_tracking_code(absl::StrCat("TRK", ++counter));
+    r.set_applicant_type(v1::APPLICANT_BUSINESS);
+    r.set_applicant_name("某公司");
+    r.set_applicant_contact("0771-1234567");
+    r.set_channel(v1::CHANNEL_REGISTERED_MAIL);
+    r.set_state(v1::REQUEST_RECEIVED);
+    r.set_subject(std::string(subject));
+    r.set_description("请提供……");
+    *r.mutable_received_on() = ToProtoDate(received);
+    *r.mutable_clock_start_on() = ToProtoDate(received);
+    common::v1::DeadlineExplanation* reply = r.mutable_reply_deadline();
+    *reply->mutable_start() = ToProtoDate(received);
+    reply->set_days(20);
+    reply->set_working_days(true);
+    *reply->mutable_due() = ToProtoDate(received + 28);
+    common::v1::CalendarVersion* v = reply->add_calendars();
+    v->set_year(static_cast<int32_t>(received.year()));
+    v->set_version("cn.1");
+    reply->set_text("答复期限……");
+    r.set_created_by("alice");
+    return r;
+  }
+
+  static RequestEvent Event(absl::string_view action, v1::DisclosureRequestState from,
+                            v1::DisclosureRequestState to) {
+    return RequestEvent{
+        "alice", std::string(action), from, to, absl::CivilDay(2024, 6, 10), "detail", kT0};
+  }
+
+  absl::StatusOr<v1::DisclosureRequest> Create(const v1::DisclosureRequest& r,
+                                               absl::string_view applicant = "A") {
+    return repo().CreateRequest(
+        r, RequestSecrets{std::string(64, 'f'), std::string(applicant)},
+        Event("file", v1::DISCLOSURE_REQUEST_STATE_UNSPECIFIED, v1::REQUEST_RECEIVED), nullptr);
+  }
+
+  static TestDatabase* db_;
+  static db::ConnectionPool* pool_;
+  static RequestRepository* repo_;
+  static absl::Status setup_status_;
+};
+
+TestDatabase* DisclosureRequestRepositoryTest::db_ = nullptr;
+db::ConnectionPool* DisclosureRequestRepositoryTest::pool_ = nullptr;
+RequestRepository* DisclosureRequestRepositoryTest::repo_ = nullptr;
+absl::Status DisclosureRequestRepositoryTest::setup_status_;
+
+TEST_F(DisclosureRequestRepositoryTest, CreatedRequestReadsBackWithItsFirstHistoryEvent) {
+  const int64_t unit = NewUnit();
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest created,
+                       Create(NewRequest(unit, absl::CivilDay(2024, 6, 3))));
+  EXPECT_GT(created.id(), 0);
+  EXPECT_EQ(created.version(), 1);
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest read, repo().GetRequest(created.id()));
+  EXPECT_THAT(read, EqualsProto(created));
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::DisclosureRequestEvent> history,
+                       repo().ListHistory(created.id()));
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0].action(), "file");
+  EXPECT_EQ(history[0].new_state(), v1::REQUEST_RECEIVED);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM disclosure_requests WHERE id = ? AND outcome IS NULL "
+                  "AND answered_on IS NULL AND reply_due_on = '2024-07-01'",
+                  {created.id()}),
+            1);
+}
+
+TEST_F(DisclosureRequestRepositoryTest, DuplicateIdempotencyKeyCreatesNothing) {
+  const int64_t unit = NewUnit();
+  const IdempotencyKey key{"alice", "FileRequest", "dup-1"};
+  const RequestEvent event =
+      Event("file", v1::DISCLOSURE_REQUEST_STATE_UNSPECIFIED, v1::REQUEST_RECEIVED);
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest first,
+                       repo().CreateRequest(NewRequest(unit, absl::CivilDay(2024, 6, 3)),
+                                            RequestSecrets{"h", "A"}, event, &key));
+  EXPECT_THAT(repo().CreateRequest(NewRequest(unit, absl::CivilDay(2024, 6, 3)),
+                                   RequestSecrets{"h", "A"}, event, &key),
+              StatusIs(absl::StatusCode::kAlreadyExists, testing::_));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM disclosure_requests WHERE unit_id = ?", {unit}), 1);
+  ASSERT_OK_AND_ASSIGN(std::optional<std::string> stored, repo().FindIdempotentResponse(key));
+  ASSERT_TRUE(stored.has_value());
+  v1::DisclosureRequest replay;
+  ASSERT_TRUE(replay.ParseFromString(*stored));
+  EXPECT_EQ(replay.id(), first.id());
+}
+
+TEST_F(DisclosureRequestRepositoryTest, TrackingCodeFindsTheRequestAndItsSecretHash) {
+  const int64_t unit = NewUnit();
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest created,
+                       Create(NewRequest(unit, absl::CivilDay(2024, 6, 3))));
+  ASSERT_OK_AND_ASSIGN(RequestRepository::Tracked tracked,
+                       repo().FindByTrackingCode(created.tracking_code()));
+  EXPECT_EQ(tracked.request.id(), created.id());
+  EXPECT_EQ(tracked.secret_sha256, std::string(64, 'f'));
+  EXPECT_THAT(repo().FindByTrackingCode("NOPE"), StatusIs(absl::StatusCode::kNotFound, testing::_));
+}
+
+TEST_F(DisclosureRequestRepositoryTest, StaleVersionIsAbortedAndWritesNothing) {
+  const int64_t unit = NewUnit();
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest created,
+                       Create(NewRequest(unit, absl::CivilDay(2024, 6, 3))));
+  v1::DisclosureRequest answered = created;
+  answered.set_state(v1::REQUEST_ANSWERED);
+  answered.set_outcome(v1::OUTCOME_CANNOT_PROVIDE_NOT_HELD);
+  answered.set_outcome_reason("本机关不掌握");
+  answered.set_holder_name("市自然资源局");
+  *answered.mutable_answered_on() = ToProtoDate(absl::CivilDay(2024, 6, 20));
+  answered.set_fee_method(v1::FEE_BY_PAGES);
+  answered.set_fee_pages(150);
+  answered.set_fee_fen(170000);
+  const RequestEvent event = Event("answer", v1::REQUEST_RECEIVED, v1::REQUEST_ANSWERED);
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest stored, repo().UpdateRequest(answered, 1, event));
+  EXPECT_EQ(stored.version(), 2);
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest read, repo().GetRequest(created.id()));
+  EXPECT_EQ(read.outcome(), v1::OUTCOME_CANNOT_PROVIDE_NOT_HELD);
+  EXPECT_EQ(read.holder_name(), "市自然资源局");
+  EXPECT_EQ(read.fee_fen(), 170000);
+  EXPECT_EQ(read.version(), 2);
+  EXPECT_THAT(repo().UpdateRequest(answered, 1, event),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("version 2")));
+  EXPECT_EQ(
+      Count("SELECT COUNT(*) FROM disclosure_request_history WHERE request_id = ?", {created.id()}),
+      2);
+  EXPECT_EQ(Count("SELECT outcome FROM disclosure_requests WHERE id = ?", {created.id()}), 20);
+}
+
+TEST_F(DisclosureRequestRepositoryTest, ListFiltersAndPagesNewestFirst) {
+  const int64_t unit = NewUnit();
+  std::vector<int64_t> ids;
+  for (int day = 1; day <= 3; ++day) {
+    ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest r,
+                         Create(NewRequest(unit, absl::CivilDay(2024, 6, day))));
+    ids.push_back(r.id());
+  }
+  RequestFilter filter;
+  filter.unit_id = unit;
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::DisclosureRequest> page1,
+                       repo().ListRequests(filter, KeysetPage{0, 2}));
+  EXPECT_THAT(Ids(page1), ElementsAre(ids[2], ids[1]));
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::DisclosureRequest> page2,
+                       repo().ListRequests(filter, KeysetPage{ids[1], 2}));
+  EXPECT_THAT(Ids(page2), ElementsAre(ids[0]));
+  filter.received_from = absl::CivilDay(2024, 6, 2);
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::DisclosureRequest> recent,
+                       repo().ListRequests(filter, KeysetPage{0, 10}));
+  EXPECT_THAT(Ids(recent), ElementsAre(ids[2], ids[1]));
+  // Reply due (received + 28 days) on or before 2024-06-30: only the first request.
+  RequestFilter due;
+  due.unit_id = unit;
+  due.reply_due_by = absl::CivilDay(2024, 6, 29);
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::DisclosureRequest> overdue,
+                       repo().ListRequests(due, KeysetPage{0, 10}));
+  EXPECT_THAT(Ids(overdue), ElementsAre(ids[0]));
+}
+
+TEST_F(DisclosureRequestRepositoryTest, ApplicantOrdinalCountsTheSameApplicantInTheSameMonth) {
+  const int64_t unit = NewUnit();
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest may,
+                       Create(NewRequest(unit, absl::CivilDay(2024, 5, 31)), "P"));
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest a,
+                       Create(NewRequest(unit, absl::CivilDay(2024, 6, 3)), "P"));
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest other,
+                       Create(NewRequest(unit, absl::CivilDay(2024, 6, 3)), "Q"));
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest b,
+                       Create(NewRequest(unit, absl::CivilDay(2024, 6, 3)), "P"));
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest c,
+                       Create(NewRequest(unit, absl::CivilDay(2024, 6, 30)), "P"));
+  EXPECT_THAT(repo().ApplicantOrdinalInMonth(may.id()), IsOkAndHolds(1));
+  EXPECT_THAT(repo().ApplicantOrdinalInMonth(a.id()), IsOkAndHolds(1));
+  EXPECT_THAT(repo().ApplicantOrdinalInMonth(b.id()), IsOkAndHolds(2));
+  EXPECT_THAT(repo().ApplicantOrdinalInMonth(c.id()), IsOkAndHolds(3));
+  EXPECT_THAT(repo().ApplicantOrdinalInMonth(other.id()), IsOkAndHolds(1));
+}
+
+TEST_F(DisclosureRequestRepositoryTest, MostRequestedGroupsBySubjectOrPublishedDocument) {
+  const int64_t unit = NewUnit();
+  for (int i = 0; i < 3; ++i)
+    ASSERT_THAT(Create(NewRequest(unit, absl::CivilDay(2024, 3, 1 + i), "学区划分")), IsOk());
+  for (int i = 0; i < 2; ++i)
+    ASSERT_THAT(Create(NewRequest(unit, absl::CivilDay(2024, 4, 1 + i), "征地补偿")), IsOk());
+  ASSERT_THAT(Create(NewRequest(unit, absl::CivilDay(2024, 4, 9), "只问一次")), IsOk());
+  ASSERT_THAT(Create(NewRequest(unit, absl::CivilDay(2023, 4, 9), "学区划分")),
+              IsOk());  // Another year.
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::MostRequestedInformation> items,
+                       repo().MostRequested(unit, 2024, 2, 10));
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].subject(), "学区划分");
+  EXPECT_EQ(items[0].request_count(), 3);
+  EXPECT_EQ(items[1].subject(), "征地补偿");
+  EXPECT_EQ(items[1].request_count(), 2);
+}
+
+TEST_F(DisclosureRequestRepositoryTest, PublishedDocumentTitleOnlyForPublishedDocuments) {
+  const int64_t unit = NewUnit();
+  ASSERT_THAT(
+      Execute("INSERT INTO documents (id, title, body, drafting_unit_id, "
+              "issuing_authority, state, create_time, update_time, created_by) VALUES "
+              "(?, '已公开清单', '', ?, 1, ?, ?, ?, 'alice'), (?, '草稿', '', ?, 1, 1, ?, ?, "
+              "'alice')",
+              {db::Value(unit * 10), db::Value(unit), db::Value(static_cast<int>(v1::PUBLISHED)),
+               db::Value(kT0), db::Value(kT0), db::Value(unit * 10 + 1), db::Value(unit),
+               db::Value(kT0), db::Value(kT0)}),
+      IsOk());
+  EXPECT_THAT(repo().PublishedDocumentTitle(unit * 10), IsOkAndHolds(std::string("已公开清单")));
+  EXPECT_THAT(repo().PublishedDocumentTitle(unit * 10 + 1),
+              StatusIs(absl::StatusCode::kNotFound, testing::_));
+  EXPECT_THAT(repo().CheckUnitExists(unit), IsOk());
+  EXPECT_THAT(repo().CheckUnitExists(987654), StatusIs(absl::StatusCode::kNotFound, testing::_));
+}
+
+TEST_F(DisclosureRequestRepositoryTest, ChallengeIsDecidedOnceAndRecordedInTheHistory) {
+  const int64_t unit = NewUnit();
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest r,
+                       Create(NewRequest(unit, absl::CivilDay(2024, 6, 3))));
+  v1::DisclosureChallenge c;
+  c.set_disclosure_request_id(r.id());
+  c.set_unit_id(unit);
+  c.set_kind(v1::CHALLENGE_ADMINISTRATIVE_REVIEW);
+  c.set_result(v1::CHALLENGE_PENDING);
+  *c.mutable_filed_on() = ToProtoDate(absl::CivilDay(2024, 7, 1));
+  c.set_case_number("复议〔2024〕1号");
+  c.set_created_by("alice");
+  const RequestEvent event =
+      Event("challenge_recorded", v1::REQUEST_ANSWERED, v1::REQUEST_ANSWERED);
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureChallenge created, repo().CreateChallenge(c, event, nullptr));
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureChallenge read, repo().GetChallenge(created.id()));
+  EXPECT_THAT(read, EqualsProto(created));
+  v1::DisclosureChallenge decided = read;
+  decided.set_result(v1::CHALLENGE_CORRECTED);
+  *decided.mutable_decided_on() = ToProtoDate(absl::CivilDay(2024, 8, 1));
+  ASSERT_THAT(repo().UpdateChallenge(decided, event), IsOk());
+  EXPECT_THAT(repo().UpdateChallenge(decided, event),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("no longer pending")));
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::DisclosureChallenge> all, repo().ListChallenges(r.id()));
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].result(), v1::CHALLENGE_CORRECTED);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM disclosure_request_history WHERE request_id = ?", {r.id()}),
+            3);
+}
+
+TEST_F(DisclosureRequestRepositoryTest, CountsOverdueAndDueSoonOnlyWhileTheClockRuns) {
+  ASSERT_OK_AND_ASSIGN(RequestCounts before, repo().CountRequests(absl::CivilDay(2030, 1, 1),
+                                                                  absl::CivilDay(2030, 1, 8)));
+  const int64_t unit = NewUnit();
+  v1::DisclosureRequest late = NewRequest(unit, absl::CivilDay(2029, 11, 1));     // Due 11-29.
+  v1::DisclosureRequest soon = NewRequest(unit, absl::CivilDay(2029, 12, 6));     // Due 2030-01-03.
+  v1::DisclosureRequest waiting = NewRequest(unit, absl::CivilDay(2029, 11, 1));  // Stopped.
+  waiting.set_state(v1::REQUEST_AWAITING_CORRECTION);
+  for (const auto& r : {late, soon, waiting}) ASSERT_THAT(Create(r), IsOk());
+  ASSERT_OK_AND_ASSIGN(RequestCounts after, repo().CountRequests(absl::CivilDay(2030, 1, 1),
+                                                                 absl::CivilDay(2030, 1, 8)));
+  EXPECT_EQ(after.overdue - before.overdue, 1);
+  EXPECT_EQ(after.due_soon - before.due_soon, 1);
+  EXPECT_EQ(after.by_state[v1::REQUEST_AWAITING_CORRECTION] -
+                before.by_state[v1::REQUEST_AWAITING_CORRECTION],
+            1);
+}
+
+}  // namespace
+}  // namespace gongkai::catalog::requests
