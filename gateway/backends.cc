@@ -1,7 +1,10 @@
 #include "gateway/backends.h"
 
+#include <algorithm>
 #include <atomic>
+#include <set>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -47,18 +50,30 @@ class GrpcBackends : public Backends {
       grpc::ByteBuffer response;
       CallDone done;
     };
-    auto* call = new Call();
+    auto call = std::make_shared<Call>();
     call->done = std::move(done);
+    if (!Track(&call->context, call)) {
+      call->done(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the gateway is shutting down"),
+                 std::string());
+      return;
+    }
     if (options.deadline != absl::InfiniteFuture()) {
       call->context.set_deadline(absl::ToChronoTime(options.deadline));
     }
-    for (const auto& [key, value] : options.metadata) call->context.AddMetadata(key, value);
+    for (const auto& [key, value] : options.metadata) {
+      // gRPC aborts the process on a text value outside printable ASCII; the pipeline
+      // validates what it forwards, and this keeps any later mistake from crashing.
+      if (!std::all_of(value.begin(), value.end(), [](char c) { return c >= 0x20 && c <= 0x7e; })) {
+        continue;
+      }
+      call->context.AddMetadata(key, value);
+    }
     grpc::Slice slice(request);
     call->request = grpc::ByteBuffer(&slice, 1);
     const uint64_t index = backend.next.fetch_add(1, std::memory_order_relaxed);
     grpc::GenericStub& stub = *backend.stubs[index % backend.stubs.size()];
     stub.UnaryCall(&call->context, grpc_method, grpc::StubOptions(), &call->request,
-                   &call->response, [call](grpc::Status status) {
+                   &call->response, [this, call](grpc::Status status) {
                      std::string bytes;
                      if (status.ok()) {
                        std::vector<grpc::Slice> slices;
@@ -72,8 +87,9 @@ class GrpcBackends : public Backends {
                        }
                      }
                      CallDone done = std::move(call->done);
-                     delete call;
+                     // Before Untrack: Shutdown waits for `done` to have returned.
                      done(status, std::move(bytes));
+                     Untrack(&call->context);
                    });
   }
 
@@ -104,14 +120,28 @@ class GrpcBackends : public Backends {
       auto check = std::make_shared<Check>();
       check->context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
       Backend* b = backend.get();
+      const bool tracked = Track(&check->context, check);
+      if (!tracked) check->context.TryCancel();
       b->health->async()->Check(
           &check->context, &check->request, &check->response,
-          [round, check, b](grpc::Status status) {
+          [this, round, check, b, tracked](grpc::Status status) {
+            struct UntrackAtExit {
+              GrpcBackends* self;
+              grpc::ClientContext* context;
+              bool tracked;
+              ~UntrackAtExit() {
+                if (tracked) self->Untrack(context);
+              }
+            } untrack{this, &check->context, tracked};
             BackendHealth health;
             health.backend = b->name;
             health.address = b->address;
             if (!status.ok()) {
-              health.detail = absl::StrCat("health check failed: ", status.error_message());
+              // The code only: messages name internal addresses.
+              health.detail = absl::StrCat(
+                  "UNREACHABLE (",
+                  absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code())),
+                  ")");
             } else {
               health.serving =
                   check->response.status() == grpc::health::v1::HealthCheckResponse::SERVING;
@@ -134,8 +164,47 @@ class GrpcBackends : public Backends {
     }
   }
 
+  void Shutdown() override {
+    std::vector<std::shared_ptr<void>> keep_alive;
+    std::vector<grpc::ClientContext*> contexts;
+    {
+      absl::MutexLock lock(&mu_);
+      shutting_down_ = true;
+      for (const auto& [context, owner] : live_) {
+        contexts.push_back(context);
+        keep_alive.push_back(owner);  // The context stays valid while we cancel it.
+      }
+    }
+    // Outside the lock: a cancelled call may complete (and Untrack) on this thread.
+    for (grpc::ClientContext* context : contexts) context->TryCancel();
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(
+        +[](std::map<grpc::ClientContext*, std::shared_ptr<void>>* live) { return live->empty(); },
+        &live_));
+  }
+
+  // Registers a call (and what owns its context) so Shutdown can cancel it and wait for
+  // its completion; false once shutting down.
+  bool Track(grpc::ClientContext* context, std::shared_ptr<void> owner) {
+    absl::MutexLock lock(&mu_);
+    if (shutting_down_) return false;
+    live_.emplace(context, std::move(owner));
+    return true;
+  }
+  void Untrack(grpc::ClientContext* context) {
+    std::shared_ptr<void> owner;  // Released after the lock.
+    absl::MutexLock lock(&mu_);
+    auto it = live_.find(context);
+    if (it == live_.end()) return;
+    owner = std::move(it->second);
+    live_.erase(it);
+  }
+
  private:
   std::map<std::string, std::unique_ptr<Backend>> backends_;
+  absl::Mutex mu_;
+  bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
+  std::map<grpc::ClientContext*, std::shared_ptr<void>> live_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace
@@ -161,6 +230,9 @@ absl::StatusOr<std::unique_ptr<Backends>> Backends::Create(
       args.SetInt("gongkai.channel_index", i);
       args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 60000);
       args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
+      // With a dns:/// target naming several replicas (a headless Service), spread
+      // calls over all of them instead of sticking to the first.
+      args.SetLoadBalancingPolicyName("round_robin");
       std::shared_ptr<grpc::Channel> channel =
           grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
       backend->stubs.push_back(std::make_unique<grpc::GenericStub>(channel));

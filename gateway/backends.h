@@ -63,6 +63,10 @@ class Backends {
   // `timeout`; `done` gets one entry per backend, sorted by name.
   virtual void CheckHealth(absl::Duration timeout,
                            std::function<void(std::vector<BackendHealth>)> done) = 0;
+  // Cancels every call still running and returns once all their completions have
+  // run; later calls complete at once with UNAVAILABLE. Call it before destroying what
+  // the completions use (the pipeline, its metrics).
+  virtual void Shutdown() = 0;
 };
 
 }  // namespace gongkai::gateway

@@ -62,6 +62,43 @@ bool IsJsonContentType(absl::string_view value) {
   return true;
 }
 
+// gRPC accepts only printable ASCII in text metadata (a C++ client aborts otherwise), so
+// every value taken from a request header is checked before it is passed on.
+bool IsMetadataSafe(absl::string_view value) {
+  return std::all_of(value.begin(), value.end(), [](char c) { return c >= 0x20 && c <= 0x7e; });
+}
+
+// W3C Trace Context: version-traceid-parentid-flags, lower-case hex.
+bool IsValidTraceparent(absl::string_view value) {
+  if (value.size() != 55) return false;
+  for (size_t i = 0; i < value.size(); ++i) {
+    const char c = value[i];
+    if (i == 2 || i == 35 || i == 52) {
+      if (c != '-') return false;
+    } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool IsIpAddress(absl::string_view text) {
+  if (text.empty() || text.size() > 45) return false;
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return absl::ascii_isxdigit(static_cast<unsigned char>(c)) || c == '.' || c == ':';
+  });
+}
+
+// The entries of an X-Forwarded-For value that look like addresses, in order.
+std::vector<std::string> ForwardedAddresses(absl::string_view header) {
+  std::vector<std::string> out;
+  for (absl::string_view entry : absl::StrSplit(header, ',')) {
+    entry = absl::StripAsciiWhitespace(entry);
+    if (IsIpAddress(entry)) out.emplace_back(entry);
+  }
+  return out;
+}
+
 grpc::Status GatewayStatus(grpc::StatusCode code, std::string message) {
   return grpc::Status(code, std::move(message));
 }
@@ -108,6 +145,7 @@ struct Gateway::Context {
   std::string principal = "anonymous";
   std::string upstream_code;  // gRPC code name of the backend call, when one was made.
   std::string client_address;
+  bool cors_headers_set = false;  // A preflight answer carries its own CORS headers.
 };
 
 Gateway::Gateway(GatewayDependencies deps, GatewayConfig config)
@@ -125,9 +163,11 @@ void Gateway::Handle(HttpRequest request, Respond respond) {
   context->origin = std::string(r.Header("origin").value_or(""));
   context->client_address = HostOf(r.peer_address);
   if (config_.trust_forwarded_for) {
+    // The trusted proxy appends the address it saw; entries before it are the client's
+    // own claims and must not choose the rate-limit bucket.
     if (std::optional<absl::string_view> xff = r.Header("x-forwarded-for")) {
-      absl::string_view first = absl::StripAsciiWhitespace(*xff).substr(0, xff->find(','));
-      if (!first.empty()) context->client_address = std::string(absl::StripAsciiWhitespace(first));
+      std::vector<std::string> addresses = ForwardedAddresses(*xff);
+      if (!addresses.empty()) context->client_address = addresses.back();
     }
   }
 
@@ -149,12 +189,14 @@ void Gateway::Handle(HttpRequest request, Respond respond) {
                              absl::StrCat("CORS preflight refused: ", answer.refusal_reason)));
     }
     for (auto& header : answer.headers) response.headers.push_back(std::move(header));
+    context->cors_headers_set = true;
     return Finish(context, std::move(response));
   }
 
   if (HandleBuiltin(context)) return;
 
-  RouteTable::Lookup hit = deps_.routes->Find(r.method, r.path);
+  // HEAD is answered wherever GET is (the server drops the body).
+  RouteTable::Lookup hit = deps_.routes->Find(r.method == "HEAD" ? "GET" : r.method, r.path);
   if (hit.route == nullptr) {
     if (hit.allowed_methods.empty()) {
       return Finish(
@@ -218,28 +260,53 @@ bool Gateway::HandleBuiltin(const std::shared_ptr<Context>& context) {
 }
 
 void Gateway::HandleReadiness(const std::shared_ptr<Context>& context) {
-  deps_.backends->CheckHealth(
-      config_.readiness_timeout, [this, context](std::vector<BackendHealth> results) {
-        nlohmann::json body;
-        body["backends"] = nlohmann::json::array();
-        std::vector<std::string> down;
-        for (const BackendHealth& h : results) {
-          body["backends"].push_back(
-              {{"backend", h.backend}, {"address", h.address}, {"status", h.detail}});
-          if (!h.serving) down.push_back(absl::StrCat(h.backend, " (", h.detail, ")"));
-        }
-        if (down.empty()) {
-          body["status"] = "SERVING";
-          Finish(context, JsonResponse(200, body.dump()));
-          return;
-        }
-        HttpResponse response = ErrorResponse(
-            503, GatewayStatus(grpc::StatusCode::UNAVAILABLE,
-                               absl::StrCat("not ready: backend ", absl::StrJoin(down, ", "),
-                                            " is not serving")));
-        Finish(context, std::move(response));
-      });
+  if (draining_.load()) {
+    return Finish(context, ErrorResponse(503, GatewayStatus(grpc::StatusCode::UNAVAILABLE,
+                                                            "not ready: shutting down")));
+  }
+  auto answer = [this, context](const std::vector<BackendHealth>& results) {
+    nlohmann::json body;
+    body["backends"] = nlohmann::json::array();
+    std::vector<std::string> down;
+    for (const BackendHealth& h : results) {
+      body["backends"].push_back({{"backend", h.backend}, {"status", h.detail}});
+      if (!h.serving) down.push_back(absl::StrCat(h.backend, " (", h.detail, ")"));
+    }
+    // Routes whose backend has no address answer 503: the gateway is not ready for them.
+    for (const std::string& backend : deps_.routes->Backends()) {
+      if (!deps_.backends->Has(backend)) {
+        body["backends"].push_back({{"backend", backend}, {"status", "NOT_CONFIGURED"}});
+        down.push_back(absl::StrCat(backend, " (no address in GONGKAI_BACKENDS)"));
+      }
+    }
+    if (down.empty()) {
+      body["status"] = "SERVING";
+      return Finish(context, JsonResponse(200, body.dump()));
+    }
+    Finish(context, ErrorResponse(503, GatewayStatus(grpc::StatusCode::UNAVAILABLE,
+                                                     absl::StrCat("not ready: backend ",
+                                                                  absl::StrJoin(down, ", "),
+                                                                  " is not serving"))));
+  };
+  // Probes from many load balancers share one round of health checks per second.
+  std::optional<std::vector<BackendHealth>> cached;
+  {
+    absl::MutexLock lock(&readiness_mu_);
+    if (absl::Now() - readiness_checked_ < absl::Seconds(1)) cached = readiness_cache_;
+  }
+  if (cached.has_value()) return answer(*cached);
+  deps_.backends->CheckHealth(config_.readiness_timeout,
+                              [this, answer](std::vector<BackendHealth> results) {
+                                {
+                                  absl::MutexLock lock(&readiness_mu_);
+                                  readiness_cache_ = results;
+                                  readiness_checked_ = absl::Now();
+                                }
+                                answer(results);
+                              });
 }
+
+void Gateway::StartDraining() { draining_.store(true); }
 
 void Gateway::HandleRoute(std::shared_ptr<Context> context, const RouteTable::Lookup& hit) {
   const Route& route = *hit.route;
@@ -273,7 +340,13 @@ void Gateway::HandleRoute(std::shared_ptr<Context> context, const RouteTable::Lo
     }
   } else {
     principal = deps_.authenticator->AuthenticateHeader(authorization);
-    if (authorization.has_value()) forwarded_authorization = std::string(*authorization);
+    if (principal.ok() && authorization.has_value()) {
+      // Forward the verified token in canonical form, never the raw header (whose
+      // whitespace or bytes gRPC metadata may not carry).
+      absl::string_view token = absl::StripAsciiWhitespace(*authorization);
+      token = absl::StripAsciiWhitespace(token.substr(std::min<size_t>(token.size(), 6)));
+      forwarded_authorization = absl::StrCat("Bearer ", token);
+    }
   }
   if (!principal.ok()) return Finish(context, ErrorResponse(ToGrpcStatus(principal.status())));
   if (principal->anonymous() && route.access == gongkai::api::ACCESS_AUTHENTICATED) {
@@ -302,8 +375,9 @@ void Gateway::HandleRoute(std::shared_ptr<Context> context, const RouteTable::Lo
                            absl::StrCat("rate limit for ", RateClassName(rate_class),
                                         " callers exceeded; retry after ",
                                         RetryAfterSeconds(decision.retry_after), " s")));
-    response.headers.emplace_back("retry-after",
-                                  absl::StrCat(RetryAfterSeconds(decision.retry_after)));
+    for (auto& [name, value] : response.headers) {
+      if (name == "retry-after") value = absl::StrCat(RetryAfterSeconds(decision.retry_after));
+    }
     return Finish(context, std::move(response));
   }
 
@@ -331,15 +405,21 @@ void Gateway::HandleRoute(std::shared_ptr<Context> context, const RouteTable::Lo
   if (!forwarded_authorization.empty()) {
     options.metadata.emplace_back("authorization", forwarded_authorization);
   }
-  for (const char* passed : {"traceparent", "tracestate"}) {
-    if (std::optional<absl::string_view> v = r.Header(passed)) {
-      options.metadata.emplace_back(passed, std::string(*v));
+  // Trace context only when well formed (a malformed one starts a new trace).
+  if (std::optional<absl::string_view> traceparent = r.Header("traceparent");
+      traceparent.has_value() && IsValidTraceparent(*traceparent)) {
+    options.metadata.emplace_back("traceparent", std::string(*traceparent));
+    if (std::optional<absl::string_view> tracestate = r.Header("tracestate");
+        tracestate.has_value() && tracestate->size() <= 512 && IsMetadataSafe(*tracestate)) {
+      options.metadata.emplace_back("tracestate", std::string(*tracestate));
     }
   }
-  const std::string peer_host = HostOf(r.peer_address);
-  std::optional<absl::string_view> xff = r.Header("x-forwarded-for");
-  options.metadata.emplace_back("x-forwarded-for",
-                                xff.has_value() ? absl::StrCat(*xff, ", ", peer_host) : peer_host);
+  std::vector<std::string> chain;
+  if (std::optional<absl::string_view> xff = r.Header("x-forwarded-for")) {
+    chain = ForwardedAddresses(*xff);
+  }
+  chain.push_back(HostOf(r.peer_address));
+  options.metadata.emplace_back("x-forwarded-for", absl::StrJoin(chain, ", "));
 
   deps_.backends->Call(
       route.backend, route.grpc_method, *grpc_request, options,
@@ -379,7 +459,7 @@ absl::StatusOr<std::string> Gateway::InternalToken(const auth::Principal& princi
   const absl::Time now = deps_.clock->Now();
   {
     absl::MutexLock lock(&token_mu_);
-    auto it = minted_tokens_.find(principal.subject);
+    auto it = minted_tokens_.find(principal.DebugString());
     if (it != minted_tokens_.end() && now < it->second.refresh_after) return it->second.header;
   }
   auth::Claims claims;
@@ -396,16 +476,18 @@ absl::StatusOr<std::string> Gateway::InternalToken(const auth::Principal& princi
   if (!token.ok()) return token.status();
   std::string header = absl::StrCat("Bearer ", *token);
   absl::MutexLock lock(&token_mu_);
-  minted_tokens_[principal.subject] = {header, now + config_.internal_token_ttl / 2};
+  // Keyed by the whole principal (subject, unit, roles): two keys may share a subject.
+  minted_tokens_[principal.DebugString()] = {header, now + config_.internal_token_ttl / 2};
   return header;
 }
 
 void Gateway::Finish(const std::shared_ptr<Context>& context, HttpResponse response) {
-  for (auto& header : deps_.cors->ResponseHeaders(context->origin)) {
-    response.headers.push_back(std::move(header));
+  if (!context->cors_headers_set) {
+    for (auto& header : deps_.cors->ResponseHeaders(context->origin)) {
+      response.headers.push_back(std::move(header));
+    }
   }
   response.headers.emplace_back("x-request-id", context->request_id);
-  if (context->request.method == "HEAD") response.body.clear();
   const absl::Duration latency = absl::Now() - context->request.received;
   deps_.metrics->RequestFinished(context->route_label, context->request.method, response.status,
                                  latency);

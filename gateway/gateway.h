@@ -14,6 +14,7 @@
 #ifndef GONGKAI_GATEWAY_GATEWAY_H_
 #define GONGKAI_GATEWAY_GATEWAY_H_
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -41,7 +42,8 @@ struct GatewayConfig {
   std::map<std::string, absl::Duration> method_deadlines;
   // Grpc-Timeout values above this are lowered to it.
   absl::Duration max_deadline = absl::Seconds(60);
-  // Use the first X-Forwarded-For address as the client (rate limits, logs). Only behind
+  // Use the last X-Forwarded-For address (the one the proxy in front appended) as the
+  // client (rate limits, logs). Only behind
   // a proxy that sets it; otherwise clients could choose their own rate-limit bucket.
   bool trust_forwarded_for = false;
   bool access_log = true;
@@ -73,6 +75,10 @@ class Gateway : public HttpHandler {
   void Handle(HttpRequest request, Respond respond) override;
   void OnServerRefusal(const HttpRequest& request, int status) override;
 
+  // From now on /readyz answers 503 so load balancers stop sending new requests while
+  // the HTTP server drains (called on SIGTERM, before HttpServer::Shutdown).
+  void StartDraining();
+
  private:
   struct Context;
 
@@ -86,6 +92,11 @@ class Gateway : public HttpHandler {
 
   GatewayDependencies deps_;
   GatewayConfig config_;
+
+  std::atomic<bool> draining_{false};
+  absl::Mutex readiness_mu_;
+  std::vector<BackendHealth> readiness_cache_ ABSL_GUARDED_BY(readiness_mu_);
+  absl::Time readiness_checked_ ABSL_GUARDED_BY(readiness_mu_) = absl::InfinitePast();
 
   absl::Mutex token_mu_;
   struct MintedToken {

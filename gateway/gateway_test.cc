@@ -33,6 +33,7 @@ namespace {
 using gatewaytest::v1::EchoRequest;
 using gatewaytest::v1::EchoResponse;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 constexpr char kSecret[] = "0123456789abcdef0123456789abcdef-gateway-test";
@@ -98,7 +99,8 @@ class EchoServiceImpl final : public gatewaytest::v1::EchoService::Service {
 
 struct Harness {
   explicit Harness(HttpServerConfig http_config = {}, RateLimitConfig limits = {},
-                   std::string backend_address = "") {
+                   std::string backend_address = "", bool trust_forwarded_for = false,
+                   std::string backend_name = "gatewaytest") {
     grpc::EnableDefaultHealthCheckService(true);
     grpc::ServerBuilder builder;
     int port = 0;
@@ -110,7 +112,7 @@ struct Harness {
     routes = *RouteTable::Build(*google::protobuf::DescriptorPool::generated_pool(),
                                 {"gongkai.gatewaytest.v1.EchoService"});
     transcoder = std::make_unique<Transcoder>(google::protobuf::DescriptorPool::generated_pool());
-    backends = *Backends::Create({{"gatewaytest", backend_address}}, BackendOptions{});
+    backends = *Backends::Create({{backend_name, backend_address}}, BackendOptions{});
     auth::AuthConfig auth_config;
     auth_config.hs256_secret = kSecret;
     auth_config.issuer = kIssuer;
@@ -143,6 +145,7 @@ struct Harness {
     config.default_deadline = absl::Seconds(5);
     config.max_deadline = absl::Seconds(20);
     config.access_log = false;
+    config.trust_forwarded_for = trust_forwarded_for;
     gateway = std::make_unique<Gateway>(deps, config);
     http_config.address = "127.0.0.1:0";
     http = *HttpServer::Start(http_config, gateway.get());
@@ -151,6 +154,7 @@ struct Harness {
   }
   ~Harness() {
     http->Shutdown(absl::Seconds(1));
+    backends->Shutdown();
     grpc_server->Shutdown(std::chrono::system_clock::now());
   }
 
@@ -308,7 +312,7 @@ TEST(GatewayTest, GrpcCodesMapToHttpStatusesWithStatusBodies) {
   Harness h;
   const std::pair<int, int> expected[] = {
       {3, 400},  {5, 404},  {6, 409},  {7, 403},  {8, 429},  {9, 400}, {10, 409}, {11, 400},
-      {12, 501}, {13, 500}, {14, 503}, {15, 500}, {16, 401}, {2, 500}, {4, 504},
+      {12, 501}, {13, 500}, {14, 503}, {15, 500}, {16, 401}, {2, 500}, {4, 504},  {1, 500},
   };
   for (const auto& [code, http_status] : expected) {
     httplib::Result r = h.client->Get(absl::StrCat("/v1/fail/", code));
@@ -467,6 +471,111 @@ TEST(GatewayTest, KeepAliveServesManyRequestsOnOneConnection) {
   Harness h;
   h.client->set_keep_alive(true);
   for (int i = 0; i < 30; ++i) ASSERT_EQ(h.client->Get("/v1/public/echo")->status, 200);
+}
+
+TEST(GatewayTest, PreflightCarriesExactlyOneAllowOrigin) {
+  Harness h;
+  httplib::Result r = h.client->Options("/v1/echo/5", {{"Origin", "https://portal.example.gov.cn"},
+                                                       {"Access-Control-Request-Method", "PUT"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 204);
+  EXPECT_EQ(r->headers.count("Access-Control-Allow-Origin"), 1u);
+  EXPECT_FALSE(r->has_header("Content-Type"));
+  // The verb route only takes POST, so a preflight for GET on it is refused.
+  r = h.client->Options("/v1/echo/5:publish", {{"Origin", "https://portal.example.gov.cn"},
+                                               {"Access-Control-Request-Method", "GET"}});
+  EXPECT_EQ(r->status, 403);
+}
+
+TEST(GatewayTest, HeaderValuesGrpcCannotCarryNeverReachTheBackend) {
+  Harness h;
+  // A tab in traceparent and a non-ASCII X-Forwarded-For: the gateway must neither
+  // crash nor forward them.
+  std::string answer =
+      RawExchange(h.http->port(),
+                  "GET /v1/public/echo HTTP/1.1\r\nHost: x\r\ntraceparent: 00-a\tb\r\n"
+                  "X-Forwarded-For: \xc3\xa9, 198.51.100.4\r\nConnection: close\r\n\r\n",
+                  absl::Seconds(5));
+  ASSERT_THAT(answer, StartsWith("HTTP/1.1 200"));
+  nlohmann::json body = nlohmann::json::parse(answer.substr(answer.find("\r\n\r\n") + 4));
+  EXPECT_FALSE(body["metadata"].contains("traceparent"));
+  EXPECT_EQ(body["metadata"]["x-forwarded-for"], "198.51.100.4, 127.0.0.1");
+  EXPECT_EQ(h.client->Get("/healthz")->status, 200);  // Still alive.
+}
+
+TEST(GatewayTest, TrustedForwardedForUsesTheAddressTheProxyAppended) {
+  RateLimitConfig limits;
+  limits.anonymous_write = {0.1, 1};
+  Harness h({}, limits, "", /*trust_forwarded_for=*/true);
+  // A client cannot pick a fresh bucket by inventing the first entry.
+  EXPECT_EQ(h.client
+                ->Post("/v1/public/echo", {{"X-Forwarded-For", "10.0.0.1, 203.0.113.9"}}, "{}",
+                       "application/json")
+                ->status,
+            200);
+  EXPECT_EQ(h.client
+                ->Post("/v1/public/echo", {{"X-Forwarded-For", "10.0.0.2, 203.0.113.9"}}, "{}",
+                       "application/json")
+                ->status,
+            429);
+  EXPECT_EQ(
+      h.client
+          ->Post("/v1/public/echo", {{"X-Forwarded-For", "203.0.113.10"}}, "{}", "application/json")
+          ->status,
+      200);
+}
+
+TEST(GatewayTest, ClientMistakesInValuesAre400NeverServerErrors) {
+  Harness h;
+  const httplib::Headers auth = {{"Authorization", h.Token()}};
+  // GBK bytes where UTF-8 is required.
+  httplib::Result r = h.client->Get("/v1/public/echo?displayName=%D5%FE%CE%F1");
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(Json(r)["details"][0]["fieldViolations"][0]["field"], "displayName");
+  // A singular field given twice.
+  r = h.client->Get("/v1/public/echo?millis=1&millis=2");
+  EXPECT_EQ(r->status, 400);
+  // A named body cannot reach other fields of the request.
+  r = h.client->Post("/v1/echo", auth, R"({"label":"x"},"name":"smuggled")", "application/json");
+  EXPECT_EQ(r->status, 400);
+  // A lone surrogate escape in a JSON string.
+  r = h.client->Put("/v1/echo/1", auth, R"({"name":"\udc00"})", "application/json");
+  EXPECT_EQ(r->status, 400) << r->body;
+}
+
+TEST(GatewayTest, HeadIsAnsweredWhereGetIsWithoutABody) {
+  Harness h;
+  std::string answer = RawExchange(
+      h.http->port(), "HEAD /v1/public/echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+      absl::Seconds(5));
+  ASSERT_THAT(answer, StartsWith("HTTP/1.1 200"));
+  EXPECT_THAT(answer, HasSubstr("Content-Length: "));
+  EXPECT_THAT(answer, Not(HasSubstr("Content-Length: 0")));
+  EXPECT_EQ(answer.substr(answer.find("\r\n\r\n") + 4), "");
+}
+
+TEST(GatewayTest, ReadinessNamesBackendsWithoutAnAddress) {
+  Harness h({}, {}, "", false, /*backend_name=*/"someone-else");
+  httplib::Result r = h.client->Get("/readyz");
+  EXPECT_EQ(r->status, 503);
+  EXPECT_THAT(Json(r)["message"].get<std::string>(), HasSubstr("gatewaytest"));
+  EXPECT_THAT(Json(r)["message"].get<std::string>(), HasSubstr("GONGKAI_BACKENDS"));
+}
+
+TEST(GatewayTest, ShutdownCancelsCallsThatOutliveTheGracePeriod) {
+  Harness h;
+  std::thread slow([&] {
+    httplib::Client c("127.0.0.1", h.http->port());
+    c.set_read_timeout(10, 0);
+    c.Get("/v1/slow/5000", {{"Grpc-Timeout", "8S"}});
+  });
+  absl::SleepFor(absl::Milliseconds(300));
+  const absl::Time start = absl::Now();
+  h.gateway->StartDraining();
+  h.http->Shutdown(absl::Milliseconds(100));
+  h.backends->Shutdown();  // Returns once the cancelled call's completion has run.
+  EXPECT_LT(absl::Now() - start, absl::Seconds(3));
+  slow.join();
 }
 
 TEST(ParseGrpcTimeoutTest, UnitsAndRejects) {

@@ -24,8 +24,6 @@ int HttpStatusForCode(grpc::StatusCode code) {
       return 409;
     case grpc::StatusCode::RESOURCE_EXHAUSTED:
       return 429;
-    case grpc::StatusCode::CANCELLED:
-      return 499;
     case grpc::StatusCode::UNIMPLEMENTED:
       return 501;
     case grpc::StatusCode::UNAVAILABLE:
@@ -61,6 +59,10 @@ HttpResponse ErrorResponse(int http_status, const grpc::Status& status) {
   HttpResponse response;
   response.status = http_status;
   response.body = StatusJson(status);
+  if (http_status == 429) {
+    // The gateway's own limiter replaces this with its refill time.
+    response.headers.emplace_back("retry-after", "1");
+  }
   if (http_status == 401) {
     // RFC 6750 §3; both schemes the gateway accepts.
     response.headers.emplace_back("www-authenticate", "Bearer realm=\"gongkai\"");

@@ -18,8 +18,8 @@ namespace gongkai::gateway {
 
 // INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE 400; UNAUTHENTICATED 401;
 // PERMISSION_DENIED 403; NOT_FOUND 404; ALREADY_EXISTS, ABORTED 409;
-// RESOURCE_EXHAUSTED 429; CANCELLED 499; UNIMPLEMENTED 501; UNAVAILABLE 503;
-// DEADLINE_EXCEEDED 504; everything else 500.
+// RESOURCE_EXHAUSTED 429 (with Retry-After); UNIMPLEMENTED 501; UNAVAILABLE 503;
+// DEADLINE_EXCEEDED 504; everything else (CANCELLED, UNKNOWN, INTERNAL, DATA_LOSS) 500.
 int HttpStatusForCode(grpc::StatusCode code);
 
 // {"code":3,"message":"...","details":[{"@type":"type.googleapis.com/google.rpc.BadRequest",...}]}

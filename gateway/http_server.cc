@@ -40,6 +40,7 @@ struct ServerState {
   HttpHandler* const handler;
   net::io_context ioc;
   std::atomic<int> in_flight{0};
+  std::atomic<bool> draining{false};
   std::atomic<int> connections{0};
 
   absl::Mutex mu;
@@ -100,6 +101,21 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnHeader(beast::error_code ec) {
     if (ec) return OnReadError(ec);
     const auto& head = parser_->get();
+    head_request_ = head.method() == http::verb::head;
+    keep_alive_ = head.keep_alive();
+    // Admission before the body is read, so max_in_flight also bounds the memory held
+    // by bodies (max_in_flight × max_body_bytes).
+    if (state_->in_flight.fetch_add(1, std::memory_order_acq_rel) >= state_->config.max_in_flight) {
+      state_->in_flight.fetch_sub(1, std::memory_order_acq_rel);
+      HttpResponse busy = ErrorResponse(
+          503, RefusalStatus(503, "the gateway is handling too many requests; retry shortly"));
+      busy.headers.emplace_back("retry-after", "1");
+      HttpRequest partial = PartialRequest();
+      state_->handler->OnServerRefusal(partial, 503);
+      // The unread body would be taken for the next request: close after answering.
+      return Write(std::move(busy), /*close_after=*/true);
+    }
+    admitted_ = true;
     if (beast::iequals(head[http::field::expect], "100-continue")) {
       // The body limit was checked against Content-Length while the head was parsed.
       auto continue_response =
@@ -107,7 +123,7 @@ class Session : public std::enable_shared_from_this<Session> {
       http::async_write(
           stream_, *continue_response,
           [self = shared_from_this(), continue_response](beast::error_code ec, std::size_t) {
-            if (ec) return;
+            if (ec) return self->ReleaseAdmission();
             self->ReadBody();
           });
       return;
@@ -121,7 +137,26 @@ class Session : public std::enable_shared_from_this<Session> {
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnBody(ec); });
   }
 
+  // Gives back the admission of a request that will not reach the handler.
+  void ReleaseAdmission() {
+    if (!admitted_) return;
+    admitted_ = false;
+    state_->in_flight.fetch_sub(1, std::memory_order_acq_rel);
+  }
+
+  HttpRequest PartialRequest() const {
+    HttpRequest partial;
+    partial.received = absl::Now();
+    partial.peer_address = peer_;
+    if (parser_.has_value() && parser_->is_header_done()) {
+      partial.method = std::string(parser_->get().method_string());
+      partial.path = std::string(parser_->get().target());
+    }
+    return partial;
+  }
+
   void OnReadError(beast::error_code ec) {
+    ReleaseAdmission();
     if (ec == http::error::end_of_stream || ec == net::error::eof ||
         ec == net::error::connection_reset || ec == net::error::operation_aborted ||
         ec == beast::error::timeout || ec == net::error::bad_descriptor) {
@@ -161,17 +196,9 @@ class Session : public std::enable_shared_from_this<Session> {
     request.body = std::move(message.body());
     request.peer_address = peer_;
 
-    if (state_->in_flight.fetch_add(1, std::memory_order_acq_rel) >= state_->config.max_in_flight) {
-      state_->in_flight.fetch_sub(1, std::memory_order_acq_rel);
-      HttpResponse busy = ErrorResponse(
-          503, RefusalStatus(503, "the gateway is handling too many requests; retry shortly"));
-      busy.headers.emplace_back("retry-after", "1");
-      state_->handler->OnServerRefusal(request, 503);
-      return Write(std::move(busy), /*close_after=*/false);
-    }
     state_->handler->Handle(std::move(request), [self = shared_from_this()](HttpResponse r) {
       net::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable {
-        self->state_->in_flight.fetch_sub(1, std::memory_order_acq_rel);
+        self->ReleaseAdmission();
         self->Write(std::move(r), /*close_after=*/false);
       });
     });
@@ -180,14 +207,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // Answers a request the server cannot hand to the handler, then closes: after a
   // framing error the rest of the stream cannot be trusted.
   void Refuse(int status, std::string message) {
-    HttpRequest partial;
-    partial.received = absl::Now();
-    partial.peer_address = peer_;
-    if (parser_.has_value() && parser_->is_header_done()) {
-      partial.method = std::string(parser_->get().method_string());
-      partial.path = std::string(parser_->get().target());
-    }
-    state_->handler->OnServerRefusal(partial, status);
+    state_->handler->OnServerRefusal(PartialRequest(), status);
     Write(ErrorResponse(status, RefusalStatus(status, std::move(message))), /*close_after=*/true);
   }
 
@@ -195,11 +215,18 @@ class Session : public std::enable_shared_from_this<Session> {
     auto response = std::make_shared<http::response<http::string_body>>();
     response->version(11);
     response->result(static_cast<unsigned>(r.status));
-    response->set(http::field::content_type, r.content_type);
+    if (!r.content_type.empty()) response->set(http::field::content_type, r.content_type);
     for (auto& [name, value] : r.headers) response->insert(name, value);
-    response->keep_alive(keep_alive_ && !close_after);
-    response->body() = std::move(r.body);
-    response->prepare_payload();
+    // While draining, each connection ends after its current response.
+    response->keep_alive(keep_alive_ && !close_after && !state_->draining.load());
+    const bool no_body = r.status == 204 || r.status == 304 || (r.status >= 100 && r.status < 200);
+    if (head_request_) {
+      // HEAD: the headers a GET would get, Content-Length included, and no body.
+      if (!no_body) response->content_length(r.body.size());
+    } else if (!no_body) {
+      response->body() = std::move(r.body);
+      response->prepare_payload();
+    }
     stream_.expires_after(ToChrono(state_->config.request_timeout));
     http::async_write(stream_, *response,
                       [self = shared_from_this(), response](beast::error_code ec, std::size_t) {
@@ -219,6 +246,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::string peer_;
   bool keep_alive_ = true;
+  bool head_request_ = false;
+  bool admitted_ = false;  // Counted in in_flight until its response is written.
 };
 
 absl::StatusOr<tcp::endpoint> ParseEndpoint(absl::string_view address) {
@@ -278,6 +307,7 @@ class BeastHttpServer : public HttpServer {
 
   void Shutdown(absl::Duration grace) override {
     if (stopped_.exchange(true)) return;
+    state_->draining.store(true);
     net::post(acceptor_.get_executor(), [this] {
       beast::error_code ec;
       acceptor_.close(ec);

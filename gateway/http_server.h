@@ -11,11 +11,13 @@
 // Limits, each answered with a google.rpc.Status JSON body before the handler sees
 // anything: request head over max_header_bytes → 431; body over max_body_bytes → 413
 // (decided from Content-Length before the body is read, also for "Expect:
-// 100-continue"); malformed HTTP → 400; more than max_in_flight requests being handled
-// → 503 with Retry-After. A request must arrive completely within request_timeout of
-// the connection starting to wait for it (slow clients cannot hold the gateway); idle
-// keep-alive connections are closed after the same time. Connections beyond
-// max_connections are closed at once.
+// 100-continue"); malformed HTTP → 400; more than max_in_flight requests admitted (a
+// request is admitted once its head is read, so bodies held in memory are bounded too)
+// → 503 with Retry-After. HEAD gets the headers of the response without its body.
+// Shutdown first stops keep-alive, so connections end after their current response. A request must
+// arrive completely within request_timeout of the connection starting to wait for it (slow clients
+// cannot hold the gateway); idle keep-alive connections are closed after the same time. Connections
+// beyond max_connections are closed at once.
 //
 // Thread-safety: Start/Shutdown from one thread; the handler is called concurrently
 // from the I/O threads and its `respond` callback may be called from any thread, once.
@@ -49,8 +51,9 @@ class HttpHandler {
   virtual ~HttpHandler() = default;
   // Must call `respond` exactly once, from any thread, now or later.
   virtual void Handle(HttpRequest request, Respond respond) = 0;
-  // Called for every response the server writes, the handler's and its own refusals
-  // (for metrics and access logs). `route` is "" for the server's own refusals.
+  // Called when the server answers a request itself, without calling Handle (431, 413,
+  // 400 for malformed HTTP, 503 over max_in_flight), for metrics and access logs.
+  // `request` has only what was parsed (possibly nothing but the peer).
   virtual void OnServerRefusal(const HttpRequest& request, int status) = 0;
 };
 

@@ -251,7 +251,12 @@ int Run(int argc, char** argv) {
 
   const int signal = signals.Wait();
   GK_LOG(INFO, "shutting down").With("signal", signal);
+  // Not ready first (load balancers stop routing here), then drain the HTTP side, then
+  // cancel whatever backend call outlived the grace period and wait for its completion
+  // before the objects it reports to are destroyed.
+  gateway.StartDraining();
   (*http)->Shutdown(config.shutdown_grace);
+  backends->Shutdown();
   return 0;
 }
 

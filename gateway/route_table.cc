@@ -105,10 +105,11 @@ absl::Status AddRoute(const MethodDescriptor& method, const google::api::HttpRul
   }
   if (!rule.response_body().empty()) {
     route->response_body_field = method.output_type()->FindFieldByName(rule.response_body());
-    if (route->response_body_field == nullptr) {
-      return RuleError(
-          method, absl::StrCat("response_body \"", rule.response_body(), "\" is not a field of ",
-                               method.output_type()->full_name()));
+    if (route->response_body_field == nullptr || route->response_body_field->is_repeated() ||
+        route->response_body_field->type() != FieldDescriptor::TYPE_MESSAGE) {
+      return RuleError(method, absl::StrCat("response_body \"", rule.response_body(),
+                                            "\" must be a singular message field of ",
+                                            method.output_type()->full_name()));
     }
   }
   for (const auto& other : routes) {
@@ -186,9 +187,16 @@ RouteTable::Lookup RouteTable::Find(absl::string_view http_method, absl::string_
 }
 
 std::vector<std::string> RouteTable::MethodsAt(absl::string_view path) const {
+  // The same tiers as Find: templates with a verb first, so the methods listed are
+  // exactly those Find would accept.
   std::set<std::string> methods;
+  std::optional<bool> tier_has_verb;
   for (const std::unique_ptr<Route>& route : routes_) {
-    if (route->path.Match(path).has_value()) methods.insert(route->http_method);
+    const bool has_verb = !route->path.verb().empty();
+    if (tier_has_verb.has_value() && *tier_has_verb != has_verb) break;
+    if (!route->path.Match(path).has_value()) continue;
+    tier_has_verb = has_verb;
+    methods.insert(route->http_method);
   }
   return {methods.begin(), methods.end()};
 }

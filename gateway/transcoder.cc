@@ -16,6 +16,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/type_resolver_util.h"
 #include "libs/status/errors.h"
+#include "nlohmann/json.hpp"
 
 namespace gongkai::gateway {
 namespace {
@@ -74,25 +75,63 @@ class CachingTypeResolver : public google::protobuf::util::TypeResolver {
 // protobuf's JSON errors look like "(document.title): invalid value 5 for type
 // TYPE_STRING" or "foo: Cannot find field."; this names the field for the BadRequest
 // detail.
-absl::Status JsonError(const google::protobuf::util::Status& status,
-                       absl::string_view body_prefix) {
+absl::Status JsonError(const google::protobuf::util::Status& status, absl::string_view body_field) {
   std::string message(status.message());
-  std::string field = std::string(body_prefix.empty() ? "body" : body_prefix);
+  const std::string prefix = body_field.empty() ? "" : absl::StrCat(body_field, ".");
+  std::string field = body_field.empty() ? "body" : std::string(body_field);
   if (absl::StartsWith(message, "(")) {
     const size_t close = message.find(')');
     if (close != std::string::npos) {
-      field = message.substr(1, close - 1);
+      field = absl::StrCat(prefix, message.substr(1, close - 1));
       message = std::string(absl::StripLeadingAsciiWhitespace(
           absl::string_view(message).substr(close + 1 + (message[close + 1] == ':' ? 1 : 0))));
     }
   } else if (absl::EndsWith(message, ": Cannot find field.")) {
-    field = message.substr(0, message.size() - strlen(": Cannot find field."));
+    field =
+        absl::StrCat(prefix, message.substr(0, message.size() - strlen(": Cannot find field.")));
     message = absl::StrCat("unknown field \"", field, "\"");
   } else {
     // Malformed JSON: keep the first line (the parser adds the input around it).
     message = absl::StrCat("malformed JSON: ", message.substr(0, message.find('\n')));
   }
   return InvalidField(field, message);
+}
+
+bool IsValidUtf8(absl::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    int extra;
+    uint32_t code_point;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      extra = 1;
+      code_point = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      extra = 2;
+      code_point = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      extra = 3;
+      code_point = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + extra >= s.size()) return false;
+    for (int k = 1; k <= extra; ++k) {
+      const unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      code_point = (code_point << 6) | (cc & 0x3F);
+    }
+    static constexpr uint32_t kMinForLength[] = {0, 0x80, 0x800, 0x10000};
+    if (code_point < kMinForLength[extra] || code_point > 0x10FFFF ||
+        (code_point >= 0xD800 && code_point <= 0xDFFF)) {
+      return false;
+    }
+    i += extra + 1;
+  }
+  return true;
 }
 
 bool IsWrapperOrStringForm(const Descriptor& type) {
@@ -109,8 +148,8 @@ class RequestBuilder {
   RequestBuilder(google::protobuf::util::TypeResolver* resolver, Message* request)
       : resolver_(resolver), request_(request) {}
 
-  // Sets the field at `path` (names as written by the caller) from its text form.
-  // `source` is "path" or "query", for the messages.
+  // Sets the field at `path` (names as written by the caller) from its text form;
+  // `json_names_allowed` also accepts lowerCamelCase names (query parameters).
   absl::Status Set(absl::string_view path, absl::string_view value, bool json_names_allowed) {
     Message* message = request_;
     const FieldDescriptor* field = nullptr;
@@ -136,10 +175,12 @@ class RequestBuilder {
       message = message->GetReflection()->MutableMessage(message, field);
     }
     canonical_path_ = canonical;
+    last_field_repeated_ = field->is_repeated();
     return SetLeaf(path, *message, field, value);
   }
 
   const std::string& canonical_path() const { return canonical_path_; }
+  bool last_field_repeated() const { return last_field_repeated_; }
 
  private:
   absl::Status SetLeaf(absl::string_view path, Message& message, const FieldDescriptor* field,
@@ -158,6 +199,11 @@ class RequestBuilder {
         if (field->type() == FieldDescriptor::TYPE_BYTES &&
             !absl::WebSafeBase64Unescape(value, &v) && !absl::Base64Unescape(value, &v)) {
           return bad("base64");
+        }
+        // proto3 strings are UTF-8; a percent-encoded GBK value would otherwise fail
+        // to parse in the service (a 500 for a client mistake).
+        if (field->type() == FieldDescriptor::TYPE_STRING && !IsValidUtf8(v)) {
+          return InvalidField(path, "is not valid UTF-8 (percent-encode UTF-8 bytes)");
         }
         repeated ? r.AddString(&message, field, v) : r.SetString(&message, field, v);
         return absl::OkStatus();
@@ -274,6 +320,7 @@ class RequestBuilder {
   google::protobuf::util::TypeResolver* resolver_;
   Message* request_;
   std::string canonical_path_;
+  bool last_field_repeated_ = false;
 };
 
 struct QueryParameter {
@@ -328,22 +375,38 @@ absl::StatusOr<std::string> Transcoder::BuildRequest(const Route& route,
   if (!route.body.empty()) {
     absl::string_view trimmed = absl::StripAsciiWhitespace(body);
     if (!trimmed.empty()) {
+      const FieldDescriptor* field = route.body_field;
+      // A message field is converted as its own type, so the body cannot reach other
+      // fields of the request; any other field is wrapped, after checking the body is
+      // exactly one JSON value.
+      const bool as_message = field != nullptr && !field->is_repeated() &&
+                              field->type() == FieldDescriptor::TYPE_MESSAGE;
       std::string json;
-      if (route.body_field == nullptr) {
+      const Descriptor* target = &input;
+      if (field == nullptr) {
         json = std::string(trimmed);
+      } else if (as_message) {
+        json = std::string(trimmed);
+        target = field->message_type();
       } else {
-        json = absl::StrCat("{\"", route.body_field->json_name(), "\":", trimmed, "}");
+        if (!nlohmann::json::accept(trimmed)) {
+          return InvalidField(field->name(), "malformed JSON: the body must be one JSON value");
+        }
+        json = absl::StrCat("{\"", field->json_name(), "\":", trimmed, "}");
       }
       std::string binary;
       google::protobuf::util::JsonParseOptions options;
       options.ignore_unknown_fields = false;
       google::protobuf::util::Status status = google::protobuf::util::JsonToBinaryString(
-          resolver_.get(), TypeUrl(input), json, &binary, options);
-      if (!status.ok()) {
-        return JsonError(status, route.body_field == nullptr ? "" : route.body_field->name());
-      }
-      if (!request->ParseFromString(binary)) {
-        return absl::InternalError("JSON converted to bytes that do not parse");
+          resolver_.get(), TypeUrl(*target), json, &binary, options);
+      if (!status.ok()) return JsonError(status, as_message ? field->name() : "");
+      Message* destination = as_message
+                                 ? request->GetReflection()->MutableMessage(request.get(), field)
+                                 : request.get();
+      if (!destination->ParseFromString(binary)) {
+        // The converter let through a string that is not UTF-8 (a lone surrogate escape).
+        return InvalidField(field == nullptr ? "body" : field->name(),
+                            "a string in the body is not valid Unicode");
       }
     }
   } else if (!absl::StripAsciiWhitespace(body).empty()) {
@@ -368,12 +431,15 @@ absl::StatusOr<std::string> Transcoder::BuildRequest(const Route& route,
                                      " takes every field from the JSON body; query parameters "
                                      "are not accepted"));
   }
-  std::set<std::string> scalar_fields_set;
+  std::set<std::string> singular_fields_set;
   for (const QueryParameter& p : *parameters) {
     if (absl::Status s = builder.Set(p.name, p.value, /*json_names_allowed=*/true); !s.ok()) {
       return s;
     }
     const std::string& canonical = builder.canonical_path();
+    if (!builder.last_field_repeated() && !singular_fields_set.insert(canonical).second) {
+      return InvalidField(p.name, "given more than once; only repeated fields take several values");
+    }
     for (const std::string& bound : route.path_field_paths) {
       if (canonical == bound) {
         return InvalidField(p.name,
