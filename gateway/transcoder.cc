@@ -97,6 +97,56 @@ absl::Status JsonError(const google::protobuf::util::Status& status, absl::strin
   return InvalidField(field, message);
 }
 
+// protobuf 3.21's JSON parser accepts "yes", "t" or "1" for a bool field and reports
+// an object given for a scalar field with a garbled message; proto3 JSON allows neither.
+// This walks the parsed body along the message type and refuses both, naming the field.
+// Everything else is left to the parser.
+absl::Status CheckJsonShapes(const nlohmann::json& value, const Descriptor& type,
+                             const std::string& path) {
+  if (!value.is_object() || type.file()->name().rfind("google/protobuf/", 0) == 0) {
+    return absl::OkStatus();
+  }
+  for (const auto& [key, member] : value.items()) {
+    const FieldDescriptor* field = type.FindFieldByName(key);
+    for (int i = 0; field == nullptr && i < type.field_count(); ++i) {
+      if (type.field(i)->json_name() == key) field = type.field(i);
+    }
+    if (field == nullptr || member.is_null()) continue;  // The parser names unknown fields.
+    const std::string here = path.empty() ? field->name() : absl::StrCat(path, ".", field->name());
+    auto check_one = [&](const nlohmann::json& element,
+                         const FieldDescriptor* element_field) -> absl::Status {
+      if (element_field->type() == FieldDescriptor::TYPE_MESSAGE) {
+        return CheckJsonShapes(element, *element_field->message_type(), here);
+      }
+      if (element.is_object() || element.is_array()) {
+        return InvalidField(here,
+                            absl::StrCat("must be a ", element_field->type_name(), ", not a JSON ",
+                                         element.is_object() ? "object" : "array"));
+      }
+      if (element_field->type() == FieldDescriptor::TYPE_BOOL && !element.is_boolean()) {
+        return InvalidField(here, "must be true or false");
+      }
+      return absl::OkStatus();
+    };
+    if (field->is_map()) {
+      if (!member.is_object()) continue;
+      const FieldDescriptor* map_value = field->message_type()->map_value();
+      for (const auto& [map_key, map_member] : member.items()) {
+        (void)map_key;
+        if (absl::Status s = check_one(map_member, map_value); !s.ok()) return s;
+      }
+    } else if (field->is_repeated()) {
+      if (!member.is_array()) continue;
+      for (const nlohmann::json& element : member) {
+        if (absl::Status s = check_one(element, field); !s.ok()) return s;
+      }
+    } else if (absl::Status s = check_one(member, field); !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
 bool IsValidUtf8(absl::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
@@ -393,6 +443,14 @@ absl::StatusOr<std::string> Transcoder::BuildRequest(const Route& route,
           return InvalidField(field->name(), "malformed JSON: the body must be one JSON value");
         }
         json = absl::StrCat("{\"", field->json_name(), "\":", trimmed, "}");
+      }
+      const nlohmann::json parsed =
+          nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+      if (!parsed.is_discarded()) {
+        if (absl::Status s = CheckJsonShapes(parsed, *target, as_message ? field->name() : "");
+            !s.ok()) {
+          return s;
+        }
       }
       std::string binary;
       google::protobuf::util::JsonParseOptions options;

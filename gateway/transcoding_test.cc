@@ -203,6 +203,18 @@ TEST_F(TranscodingTest, JsonErrorsNameTheField) {
   EXPECT_EQ(ViolatedField(r.status()), "item.weight") << r.status();
 }
 
+TEST_F(TranscodingTest, BoolsMustBeJsonBooleansAndScalarsNotObjects) {
+  absl::StatusOr<EchoRequest> r = Build("PUT", "/v1/echo/9", R"({"flag": "yes"})");
+  EXPECT_EQ(ViolatedField(r.status()), "flag") << r.status();
+  r = Build("PUT", "/v1/echo/9", R"({"inner": {"deeper": {"label": {"a": 1}}}})");
+  EXPECT_EQ(ViolatedField(r.status()), "inner.deeper.label") << r.status();
+  r = Build("POST", "/v1/echo", R"({"tags": ["a", ["b"]]})");
+  EXPECT_EQ(ViolatedField(r.status()), "item.tags") << r.status();
+  r = Build("PUT", "/v1/echo/9", R"({"flag": true, "labels": {"k": "v"}})");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(r->flag());
+}
+
 TEST_F(TranscodingTest, BodyOnARouteWithoutBodyIsRefused) {
   absl::StatusOr<EchoRequest> r = Build("GET", "/v1/echo/1", R"({"name":"x"})");
   EXPECT_EQ(ViolatedField(r.status()), "body");

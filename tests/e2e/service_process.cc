@@ -64,7 +64,12 @@ ServiceProcess::~ServiceProcess() {
   if (reader_.joinable()) reader_.join();
 }
 
-std::string ServiceProcess::grpc_address() const { return absl::StrCat("127.0.0.1:", grpc_port_); }
+std::string ServiceProcess::grpc_address() const { return absl::StrCat("127.0.0.1:", grpc_port()); }
+
+int ServiceProcess::port(const std::string& key) const {
+  auto it = ports_.find(key);
+  return it == ports_.end() ? 0 : it->second;
+}
 
 absl::Status ServiceProcess::Spawn() {
   int fds[2];
@@ -166,12 +171,13 @@ absl::Status ServiceProcess::WaitUntilListening(absl::Time deadline) {
     for (const std::string& line : fresh) {
       nlohmann::json json = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
       if (!json.is_object() || !json.contains("msg") || json["msg"] != message) continue;
-      if (!json.contains("grpc_port") || !json.contains("metrics_port") ||
-          !json["grpc_port"].is_number_integer() || !json["metrics_port"].is_number_integer()) {
-        return absl::InternalError(absl::StrCat("\"", message, "\" line lacks ports: ", line));
+      for (const std::string& key : options_.port_keys) {
+        if (!json.contains(key) || !json[key].is_number_integer()) {
+          return absl::InternalError(
+              absl::StrCat("\"", message, "\" line lacks ", key, ": ", line));
+        }
+        ports_[key] = json[key].get<int>();
       }
-      grpc_port_ = json["grpc_port"].get<int>();
-      metrics_port_ = json["metrics_port"].get<int>();
       return absl::OkStatus();
     }
     if (closed || Reaped()) {
@@ -187,6 +193,20 @@ absl::Status ServiceProcess::WaitUntilListening(absl::Time deadline) {
 }
 
 absl::Status ServiceProcess::WaitUntilServing(absl::Time deadline) {
+  if (options_.readiness_probe) {
+    absl::Status last = absl::UnavailableError("not probed");
+    while (absl::Now() < deadline) {
+      if (Reaped()) {
+        return absl::UnavailableError(
+            absl::StrCat("service exited while starting (wait status ", wait_status_, ")"));
+      }
+      last = options_.readiness_probe(*this);
+      if (last.ok()) return absl::OkStatus();
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    return absl::DeadlineExceededError(
+        absl::StrCat("readiness probe did not succeed in time; last answer: ", last.ToString()));
+  }
   std::shared_ptr<grpc::Channel> channel =
       grpc::CreateChannel(grpc_address(), grpc::InsecureChannelCredentials());
   std::unique_ptr<grpc::health::v1::Health::Stub> stub = grpc::health::v1::Health::NewStub(channel);

@@ -3,7 +3,9 @@
 // Start() spawns the binary with exactly the environment it is given (plus PATH), reads
 // its stderr and stdout in a background thread, learns the ports it bound from its
 // "<service> listening" JSON log line ({"msg":"catalog listening","grpc_port":…,
-// "metrics_port":…}) and waits until the standard gRPC health check answers SERVING.
+// "metrics_port":…}; the keys are Options::port_keys) and waits until the standard gRPC
+// health check answers SERVING (or until Options::readiness_probe succeeds, for a
+// process that is not a gRPC server, such as the gateway).
 // Every log line is kept, so tests can assert on the access log. Stop() (or the
 // destructor) sends SIGTERM and expects a clean exit with code 0 within the grace period,
 // then SIGKILLs; a test that does not call Stop() still fails when the service does not
@@ -47,8 +49,13 @@ class ServiceProcess {
     std::string binary;                      // Absolute path of the service binary.
     std::vector<std::string> args;           // argv[1..].
     std::map<std::string, std::string> env;  // The child's whole environment (plus PATH).
-    // The "msg" of the JSON line that carries grpc_port and metrics_port.
+    // The "msg" of the JSON line that carries the ports named by port_keys.
     std::string listening_message = "catalog listening";
+    // Integer fields of the listening line, each required; read back with port().
+    std::vector<std::string> port_keys = {"grpc_port", "metrics_port"};
+    // Polled (every 50 ms, until startup_timeout) once the ports are known; OK means
+    // ready. Unset: the gRPC health check on grpc_port must answer SERVING.
+    std::function<absl::Status(const ServiceProcess&)> readiness_probe;
     // How long Start() waits for the listening line and then for SERVING.
     absl::Duration startup_timeout = absl::Seconds(30);
     // How long Stop() waits after SIGTERM before SIGKILL.
@@ -68,8 +75,10 @@ class ServiceProcess {
   ServiceProcess(const ServiceProcess&) = delete;
   ServiceProcess& operator=(const ServiceProcess&) = delete;
 
-  int grpc_port() const { return grpc_port_; }
-  int metrics_port() const { return metrics_port_; }
+  int grpc_port() const { return port("grpc_port"); }
+  int metrics_port() const { return port("metrics_port"); }
+  // The port logged under `key` (one of Options::port_keys); 0 for any other key.
+  int port(const std::string& key) const;
   std::string grpc_address() const;  // "127.0.0.1:<grpc_port>"
   pid_t pid() const { return pid_; }
 
@@ -101,8 +110,7 @@ class ServiceProcess {
 
   Options options_;
   pid_t pid_ = -1;
-  int grpc_port_ = 0;
-  int metrics_port_ = 0;
+  std::map<std::string, int> ports_;  // Written once by Start(), before it returns.
   std::thread reader_;
   bool echo_ = false;
 
