@@ -26,8 +26,13 @@ namespace gongkai::catalog::demo {
 
 struct Actor {
   std::string subject;
-  std::string role;  // "STAFF", "REVIEWER" or "OFFICE".
+  std::string role;  // "STAFF", "REVIEWER", "OFFICE", or "PUBLIC" (no token at all).
   std::optional<int64_t> unit_id;
+
+  // A member of the public filing online: calls go without any token, whatever the
+  // TokenSource. `who` only names the actor in error messages.
+  static Actor Public(std::string who) { return {std::move(who), "PUBLIC", std::nullopt}; }
+  bool anonymous() const { return role == "PUBLIC"; }
 
   static Actor Office(std::string subject) { return {std::move(subject), "OFFICE", std::nullopt}; }
   static Actor Staff(std::string subject, int64_t unit_id) {

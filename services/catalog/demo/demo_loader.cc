@@ -8,8 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
-#include "libs/status/grpc_status.h"
 #include "libs/status/status_macros.h"
+#include "services/catalog/demo/actor_call.h"
 
 namespace gongkai::catalog::demo {
 namespace {
@@ -128,25 +128,7 @@ absl::StatusOr<Response> DemoLoader::Call(grpc::Status (Stub::*method)(grpc::Cli
                                                                        const Request&, Response*),
                                           const char* rpc, const Actor& actor,
                                           const Request& request, const std::string& what) {
-  absl::StatusOr<std::string> token = tokens_->TokenFor(actor);
-  if (!token.ok()) {
-    return absl::Status(token.status().code(),
-                        absl::StrCat("cannot get a token for ", actor.subject, " (", actor.role,
-                                     "): ", token.status().message()));
-  }
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_timeout));
-  context.AddMetadata("authorization", absl::StrCat("Bearer ", *token));
-  Response response;
-  const grpc::Status status = (stub_->*method)(&context, request, &response);
-  if (status.ok()) return response;
-  const absl::Status error = FromGrpcStatus(status);
-  // With one token for everything the actor is only notional; do not name it.
-  const std::string as =
-      tokens_->SingleIdentity() ? "" : absl::StrCat(" as ", actor.subject, " (", actor.role, ")");
-  return absl::Status(error.code(),
-                      absl::StrCat(rpc, " ", what, as, " failed: ",
-                                   absl::StatusCodeToString(error.code()), ": ", error.message()));
+  return CallAs(stub_, method, rpc, *tokens_, actor, request, what, options_.call_timeout);
 }
 
 absl::StatusOr<LoadSummary> DemoLoader::Load() {

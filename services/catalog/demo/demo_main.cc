@@ -1,13 +1,16 @@
 // gongkai-catalog-demo: loads realistic demo data (a city modelled on Nanning: units,
-// ~70 documents in every CAT-6 key area, catalog items, a self-review) into a running
-// catalog service through its public gRPC API. Safe to run again: nothing is duplicated.
+// ~70 documents in every CAT-6 key area, catalog items, a self-review, 16 disclosure
+// requests in every lifecycle state and outcome with two challenges, a draft annual
+// report) into a running catalog service through its public gRPC API. Safe to run
+// again: nothing is duplicated.
 //
 //   gongkai-catalog-demo --target=127.0.0.1:50051 --token=<ADMIN JWT>
 //   gongkai-catalog-demo --target=127.0.0.1:50051 --token-file=admin.jwt
 //   gongkai-catalog-demo --target=127.0.0.1:50051 --secret-file=jwt-hs256.key
 //       --issuer=gongkai-dev --audience=gongkai   (mints a token per demo user)
 //
-// Progress goes to stderr, one line per change; the summary line to stdout. Exit status:
+// Progress goes to stderr, one line per change; two summary lines (catalog, requests) to
+// stdout. Exit status:
 // 0 loaded (or already there), 1 a call failed (the message names the call, the item
 // and the gRPC status), 2 bad flags.
 #include <algorithm>
@@ -28,11 +31,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "gongkai/catalog/v1/annual_report.grpc.pb.h"
 #include "gongkai/catalog/v1/catalog.grpc.pb.h"
+#include "gongkai/catalog/v1/disclosure_requests.grpc.pb.h"
 #include "libs/clock/clock.h"
 #include "libs/config/flag_names.h"
 #include "services/catalog/demo/actor_tokens.h"
 #include "services/catalog/demo/demo_loader.h"
+#include "services/catalog/demo/request_demo_loader.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50051", "The catalog service's gRPC address");
 ABSL_FLAG(std::string, token, "", "A bearer token with role ADMIN, used for every call");
@@ -120,10 +126,21 @@ int main(int argc, char** argv) {
             << (tokens->SingleIdentity() ? " with the given token"
                                          : " as per-unit demo users (minted tokens)")
             << "\n";
-  demo::DemoLoader loader(stub.get(), tokens.get(),
-                          demo::LoaderOptions{absl::GetFlag(FLAGS_call_timeout)}, &std::cerr);
+  const demo::LoaderOptions options{absl::GetFlag(FLAGS_call_timeout)};
+  demo::DemoLoader loader(stub.get(), tokens.get(), options, &std::cerr);
   absl::StatusOr<demo::LoadSummary> summary = loader.Load();
   if (!summary.ok()) Fail(1, std::string(summary.status().message()));
   std::cout << kProgram << ": " << summary->ToString() << std::endl;
+
+  // CAT-8, CAT-9: the requests need the units and published documents loaded above.
+  std::unique_ptr<gongkai::catalog::v1::DisclosureRequestService::Stub> requests =
+      gongkai::catalog::v1::DisclosureRequestService::NewStub(channel);
+  std::unique_ptr<gongkai::catalog::v1::AnnualReportService::Stub> reports =
+      gongkai::catalog::v1::AnnualReportService::NewStub(channel);
+  demo::RequestDemoLoader request_loader(stub.get(), requests.get(), reports.get(), tokens.get(),
+                                         options, &clock, &std::cerr);
+  absl::StatusOr<demo::RequestLoadSummary> request_summary = request_loader.Load();
+  if (!request_summary.ok()) Fail(1, std::string(request_summary.status().message()));
+  std::cout << kProgram << ": " << request_summary->ToString() << std::endl;
   return 0;
 }
