@@ -130,9 +130,7 @@ class Catalog {
   using MostRequestedSource =
       std::function<absl::StatusOr<std::vector<v1::MostRequestedInformation>>(int64_t unit_id,
                                                                               int year)>;
-  void SetMostRequestedSource(MostRequestedSource source) {
-    most_requested_ = std::move(source);
-  }
+  void SetMostRequestedSource(MostRequestedSource source) { most_requested_ = std::move(source); }
 
  private:
   // Fills publication_deadline / overdue on a PROACTIVE document; clears them otherwise.
