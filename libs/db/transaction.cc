@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <exception>
+#include <string>
+#include <utility>
 
 #include "absl/random/random.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "libs/db/mysql_errors.h"
@@ -79,6 +82,34 @@ absl::Status WithRetries(const RetryPolicy& policy, absl::FunctionRef<absl::Stat
         absl::StrCat("gave up after ", attempts, " attempts: ", status.message()));
   }
   return status;
+}
+
+namespace {
+// Marks a StaleVersionError while it crosses the retry loop; never leaves this file.
+constexpr char kStaleVersionPayload[] = "type.gongkai.dev/db.StaleVersion";
+}  // namespace
+
+absl::Status StaleVersionError(std::string message) {
+  absl::Status status = absl::AbortedError(std::move(message));
+  status.SetPayload(kStaleVersionPayload, absl::Cord());
+  return status;
+}
+
+absl::Status RunInTransactionWithRetries(ConnectionPool& pool,
+                                         absl::FunctionRef<absl::Status(Connection&)> fn,
+                                         const RetryPolicy& policy) {
+  absl::Status stale;
+  absl::Status status = WithRetries(policy, [&]() -> absl::Status {
+    absl::Status attempt = RunInTransaction(pool, fn);
+    if (attempt.GetPayload(kStaleVersionPayload).has_value()) {
+      stale = std::move(attempt);
+      return absl::OkStatus();  // Ends the retry loop; `stale` is the result.
+    }
+    return attempt;
+  });
+  if (stale.ok()) return status;
+  stale.ErasePayload(kStaleVersionPayload);
+  return stale;
 }
 
 }  // namespace gongkai::db

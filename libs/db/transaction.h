@@ -20,6 +20,8 @@
 #ifndef GONGKAI_LIBS_DB_TRANSACTION_H_
 #define GONGKAI_LIBS_DB_TRANSACTION_H_
 
+#include <string>
+
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -53,6 +55,24 @@ struct RetryPolicy {
 // Returns fn's last status. fn must be a whole transaction: retrying a single statement
 // of a transaction the server already rolled back would be wrong.
 absl::Status WithRetries(const RetryPolicy& policy, absl::FunctionRef<absl::Status()> fn);
+
+// An optimistic-concurrency conflict found inside a transaction (the caller's version is
+// stale): ABORTED with `message`, marked so that RunInTransactionWithRetries returns it
+// at once instead of retrying (it would fail the same way every time).
+absl::Status StaleVersionError(std::string message);
+
+// One write transaction: RunInTransaction(pool, fn) inside WithRetries(policy, ...), so
+// a deadlock or write conflict re-runs the whole of fn; a StaleVersionError from fn is
+// returned at once, without its marker (an ordinary ABORTED with the same message).
+//
+//   RETURN_IF_ERROR(db::RunInTransactionWithRetries(*pool_, [&](db::Connection& conn) {
+//     ASSIGN_OR_RETURN(db::ExecResult r, conn.Execute("UPDATE ... AND version = ?", ...));
+//     if (r.affected_rows == 0) return db::StaleVersionError("document 7 changed");
+//     return absl::OkStatus();
+//   }));
+absl::Status RunInTransactionWithRetries(ConnectionPool& pool,
+                                         absl::FunctionRef<absl::Status(Connection&)> fn,
+                                         const RetryPolicy& policy = RetryPolicy{});
 
 }  // namespace gongkai::db
 

@@ -125,6 +125,46 @@ TEST_F(TransactionTest, NestedTransactionOnTheSameConnectionIsRefused) {
                                      HasSubstr("already in a transaction")));
 }
 
+TEST_F(TransactionTest, StaleVersionIsReturnedAtOnceWithoutItsMarkerAndRollsBack) {
+  int attempts = 0;
+  absl::Status status = RunInTransactionWithRetries(*pool_, [&](Connection& conn) {
+    ++attempts;
+    absl::Status updated = conn.Execute("UPDATE accounts SET balance = 0 WHERE id = 1").status();
+    if (!updated.ok()) return updated;
+    return StaleVersionError("account 1 is at version 3, not 2");
+  });
+  EXPECT_EQ(attempts, 1);
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kAborted,
+                               ::testing::StrEq("account 1 is at version 3, not 2")));
+  int payloads = 0;
+  status.ForEachPayload([&](absl::string_view, const absl::Cord&) { ++payloads; });
+  EXPECT_EQ(payloads, 0);
+  EXPECT_EQ(Balance(1), 100);
+}
+
+TEST_F(TransactionTest, AbortedWriteIsRetriedUntilItCommits) {
+  int attempts = 0;
+  absl::Status status = RunInTransactionWithRetries(*pool_, [&](Connection& conn) {
+    absl::Status updated =
+        conn.Execute("UPDATE accounts SET balance = balance + 1 WHERE id = 1").status();
+    if (!updated.ok()) return updated;
+    return ++attempts < 3 ? absl::AbortedError("write conflict") : absl::OkStatus();
+  });
+  EXPECT_THAT(status, IsOk());
+  EXPECT_EQ(attempts, 3);
+  EXPECT_EQ(Balance(1), 101);  // The two aborted attempts rolled back.
+}
+
+TEST_F(TransactionTest, OtherErrorsOfAWriteAreNotRetried) {
+  int attempts = 0;
+  absl::Status status = RunInTransactionWithRetries(*pool_, [&](Connection&) {
+    ++attempts;
+    return absl::NotFoundError("account 9 not found");
+  });
+  EXPECT_EQ(attempts, 1);
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kNotFound, HasSubstr("account 9")));
+}
+
 // Two transactions lock rows 1 and 2 in opposite orders. Each waits at the barrier after
 // its first update (first attempt only), so the second updates always form a cycle.
 class DeadlockTest : public TransactionTest {

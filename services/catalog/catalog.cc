@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "libs/auth/policy.h"
+#include "libs/idempotency/idempotency.h"
 #include "libs/pagination/page_token.h"
 #include "libs/protoconv/protoconv.h"
 #include "libs/status/status_macros.h"
@@ -20,6 +21,8 @@ namespace {
 using auth::Principal;
 using auth::Role;
 using auth::Rule;
+using idempotency::IdempotentCreate;
+using idempotency::Replay;
 using validation::CheckEnum;
 using validation::CheckId;
 using validation::CheckRequestId;
@@ -80,36 +83,6 @@ bool CanReadInternal(const Principal& caller, int64_t unit_id) {
 IdempotencyKey KeyFor(const Principal& caller, absl::string_view method,
                       absl::string_view request_id) {
   return IdempotencyKey{caller.subject, std::string(method), std::string(request_id)};
-}
-
-// Returns the stored first response of an idempotent create, if there is one.
-template <typename Message>
-absl::StatusOr<std::optional<Message>> Replay(CatalogRepository& repository,
-                                              const IdempotencyKey& key) {
-  if (key.request_id.empty()) return std::optional<Message>();
-  ASSIGN_OR_RETURN(std::optional<std::string> stored, repository.FindIdempotentResponse(key));
-  if (!stored.has_value()) return std::optional<Message>();
-  Message message;
-  if (!message.ParseFromString(*stored)) {
-    return absl::InternalError(
-        absl::StrCat("stored response for request_id ", key.request_id, " is unreadable"));
-  }
-  return std::optional<Message>(std::move(message));
-}
-
-// Runs an idempotent create: replays a stored response, otherwise creates; a concurrent
-// duplicate that lost the race on the idempotency key gets the winner's response.
-template <typename Message, typename CreateFn>
-absl::StatusOr<Message> IdempotentCreate(CatalogRepository& repository, const IdempotencyKey& key,
-                                         CreateFn create) {
-  ASSIGN_OR_RETURN(std::optional<Message> replay, Replay<Message>(repository, key));
-  if (replay.has_value()) return *std::move(replay);
-  absl::StatusOr<Message> created = create(key.request_id.empty() ? nullptr : &key);
-  if (created.status().code() == absl::StatusCode::kAlreadyExists && !key.request_id.empty()) {
-    ASSIGN_OR_RETURN(std::optional<Message> winner, Replay<Message>(repository, key));
-    if (winner.has_value()) return *std::move(winner);
-  }
-  return created;
 }
 
 std::string DocumentFingerprint(const DocumentFilter& f) {
@@ -1113,7 +1086,7 @@ absl::StatusOr<v1::SelfReview> Catalog::StartSelfReview(const Principal& caller,
     entry->set_attribute_at_review(d.disclosure_attribute());
   }
   absl::StatusOr<v1::SelfReview> created =
-      repository_->CreateSelfReview(review, key.request_id.empty() ? nullptr : &key);
+      repository_->CreateSelfReview(review, idempotency::StoredKey(key));
   if (created.status().code() == absl::StatusCode::kAlreadyExists) {
     ASSIGN_OR_RETURN(std::optional<v1::SelfReview> winner,
                      Replay<v1::SelfReview>(*repository_, key));

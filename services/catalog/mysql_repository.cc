@@ -7,10 +7,11 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "libs/db/idempotency.h"
+#include "libs/db/map_rows.h"
 #include "libs/db/transaction.h"
 #include "libs/protoconv/protoconv.h"
 #include "libs/status/status_macros.h"
@@ -21,19 +22,11 @@ namespace gongkai::catalog {
 namespace {
 
 using db::Connection;
+using db::InsertIdempotencyRecord;
+using db::MapRows;
 using db::Row;
+using db::StaleVersionError;
 using db::Value;
-
-// Marks an ABORTED status as an optimistic-concurrency conflict: the caller's version or
-// revision is stale, so re-running the transaction cannot succeed (unlike a deadlock or
-// write conflict, which Write() retries). Removed before the status leaves the class.
-constexpr char kStaleVersionPayload[] = "type.gongkai.dev/catalog.StaleVersion";
-
-absl::Status StaleVersionError(std::string message) {
-  absl::Status status = absl::AbortedError(std::move(message));
-  status.SetPayload(kStaleVersionPayload, absl::Cord());
-  return status;
-}
 
 constexpr char kDocumentColumns[] =
     "id, title, document_number, drafting_unit_id, issuing_authority, is_policy_document, "
@@ -221,18 +214,6 @@ absl::Status InsertAudit(Connection& conn, int64_t document_id, const AuditRecor
       .status();
 }
 
-absl::Status InsertIdempotency(Connection& conn, const IdempotencyKey* key,
-                               const std::string& response, absl::Time now) {
-  if (key == nullptr) return absl::OkStatus();
-  return conn
-      .Execute(
-          "INSERT INTO idempotency_keys (subject, method, request_id, response, create_time) "
-          "VALUES (?, ?, ?, ?, ?)",
-          {Value(key->subject), Value(key->method), Value(key->request_id), Value(response),
-           Value(now)})
-      .status();
-}
-
 // Replaces a document's search terms (multi-row inserts of at most 500 rows).
 absl::Status ReplaceTerms(Connection& conn, int64_t document_id,
                           const std::vector<std::string>& terms) {
@@ -338,13 +319,7 @@ class MysqlCatalogRepository final : public CatalogRepository {
   absl::StatusOr<std::optional<std::string>> FindIdempotentResponse(
       const IdempotencyKey& key) override {
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    ASSIGN_OR_RETURN(db::ResultSet rows,
-                     conn->Query("SELECT response FROM idempotency_keys WHERE subject = ? AND "
-                                 "method = ? AND request_id = ?",
-                                 {Value(key.subject), Value(key.method), Value(key.request_id)}));
-    if (rows.empty()) return std::optional<std::string>();
-    ASSIGN_OR_RETURN(std::string response, rows[0].GetString(0));
-    return std::optional<std::string>(std::move(response));
+    return db::FindIdempotentResponse(*conn, key);
   }
 
   // ---- Units ----
@@ -360,8 +335,8 @@ class MysqlCatalogRepository final : public CatalogRepository {
               {Value(unit.code()), Value(unit.name()), Value(static_cast<int>(unit.level())),
                Value(unit.parent_id()), Value(FromTimestamp(unit.create_time()))}));
       created.set_id(static_cast<int64_t>(r.last_insert_id));
-      return InsertIdempotency(conn, key, created.SerializeAsString(),
-                               FromTimestamp(unit.create_time()));
+      return InsertIdempotencyRecord(conn, key, created.SerializeAsString(),
+                                     FromTimestamp(unit.create_time()));
     }));
     return created;
   }
@@ -410,7 +385,7 @@ class MysqlCatalogRepository final : public CatalogRepository {
                                                                          /*create_time=*/true)));
       created.set_id(static_cast<int64_t>(r.last_insert_id));
       RETURN_IF_ERROR(InsertAudit(conn, created.id(), audit));
-      return InsertIdempotency(conn, key, created.SerializeAsString(), audit.time);
+      return InsertIdempotencyRecord(conn, key, created.SerializeAsString(), audit.time);
     }));
     return created;
   }
@@ -582,7 +557,7 @@ class MysqlCatalogRepository final : public CatalogRepository {
               {Value(category.parent_id()), Value(category.code()), Value(category.name()),
                Value(static_cast<int>(category.key_area()))}));
       created.set_id(static_cast<int64_t>(r.last_insert_id));
-      return InsertIdempotency(conn, key, created.SerializeAsString(), absl::Now());
+      return InsertIdempotencyRecord(conn, key, created.SerializeAsString(), absl::Now());
     }));
     return created;
   }
@@ -634,8 +609,8 @@ class MysqlCatalogRepository final : public CatalogRepository {
                              {Value(item.category_id()), Value(item.responsible_unit_id())}));
       created.set_id(static_cast<int64_t>(r.last_insert_id));
       RETURN_IF_ERROR(InsertRevision(conn, created.id(), 1, created));
-      return InsertIdempotency(conn, key, created.SerializeAsString(),
-                               FromTimestamp(item.change_time()));
+      return InsertIdempotencyRecord(conn, key, created.SerializeAsString(),
+                                     FromTimestamp(item.change_time()));
     }));
     return created;
   }
@@ -775,8 +750,8 @@ class MysqlCatalogRepository final : public CatalogRepository {
                           Value(static_cast<int>(e.attribute_at_review()))})
                 .status());
       }
-      return InsertIdempotency(conn, key, created.SerializeAsString(),
-                               FromTimestamp(review.create_time()));
+      return InsertIdempotencyRecord(conn, key, created.SerializeAsString(),
+                                     FromTimestamp(review.create_time()));
     }));
     return created;
   }
@@ -855,29 +830,7 @@ class MysqlCatalogRepository final : public CatalogRepository {
   // One write transaction, retried on deadlock / write conflict. A stale version
   // (StaleVersionError) is returned at once: retrying it would fail the same way.
   absl::Status Write(absl::FunctionRef<absl::Status(Connection&)> fn) {
-    absl::Status stale;
-    absl::Status status = db::WithRetries(db::RetryPolicy{}, [&]() -> absl::Status {
-      absl::Status attempt = db::RunInTransaction(*pool_, fn);
-      if (attempt.GetPayload(kStaleVersionPayload).has_value()) {
-        stale = std::move(attempt);
-        return absl::OkStatus();  // Ends the retry loop; `stale` is the result.
-      }
-      return attempt;
-    });
-    if (stale.ok()) return status;
-    stale.ErasePayload(kStaleVersionPayload);
-    return stale;
-  }
-
-  template <typename T, typename Fn>
-  static absl::StatusOr<std::vector<T>> MapRows(const db::ResultSet& rows, Fn fn) {
-    std::vector<T> out;
-    out.reserve(rows.size());
-    for (const Row& row : rows) {
-      ASSIGN_OR_RETURN(T value, fn(row));
-      out.push_back(std::move(value));
-    }
-    return out;
+    return db::RunInTransactionWithRetries(*pool_, fn);
   }
 
   static void AppendKeyset(absl::string_view column, const KeysetPage& page, std::string& sql,

@@ -23,18 +23,15 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "gongkai/catalog/v1/catalog.pb.h"
+#include "libs/idempotency/idempotency.h"
 
 namespace gongkai::catalog {
 
 namespace v1 = ::gongkai::catalog::v1;
 
 // Identifies one client-requested create: a retry with the same key returns the
-// stored response instead of creating again.
-struct IdempotencyKey {
-  std::string subject;     // Who asked (the principal's subject, "" for anonymous).
-  std::string method;      // e.g. "CreateDocument".
-  std::string request_id;  // The client's id.
-};
+// stored response instead of creating again (libs/idempotency).
+using IdempotencyKey = idempotency::Key;
 
 // One line of a document's audit trail.
 struct AuditRecord {

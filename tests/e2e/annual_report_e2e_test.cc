@@ -16,7 +16,6 @@
 #include <vector>
 
 #include "absl/strings/cord.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
@@ -30,23 +29,18 @@
 #include "libs/protoconv/protoconv.h"
 #include "libs/status/errors.h"
 #include "libs/status/grpc_status.h"
+#include "tests/e2e/catalog_suite.h"
 #include "tests/e2e/catalog_under_test.h"
+#include "tests/e2e/grpc_call.h"
 
 namespace gongkai::e2e {
 namespace {
 
 namespace v1 = ::gongkai::catalog::v1;
 using ::gongkai::db::testing::IsOk;
+using ::gongkai::db::testing::StatusIs;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-MATCHER_P2(StatusIs, code, message_matcher, "") {
-  const absl::Status status = ::gongkai::ToStatus(arg);
-  *result_listener << "whose status is " << status;
-  return status.code() == code &&
-         ::testing::ExplainMatchResult(message_matcher, std::string(status.message()),
-                                       result_listener);
-}
 
 // Subjects of the google.rpc.PreconditionFailure detail of a status.
 std::vector<std::string> PreconditionSubjects(const absl::Status& status) {
@@ -59,21 +53,13 @@ std::vector<std::string> PreconditionSubjects(const absl::Status& status) {
   return subjects;
 }
 
-class AnnualReportE2eTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    absl::StatusOr<std::unique_ptr<CatalogUnderTest>> started =
-        CatalogUnderTest::Start("annual_report_e2e");
-    if (!started.ok()) {
-      start_error_ = started.status().ToString();
-      return;
-    }
-    catalog_ = *std::move(started);
-  }
-  static void TearDownTestSuite() { catalog_.reset(); }
+class AnnualReportE2eTest : public CatalogSuite<AnnualReportE2eTest> {
+ public:
+  static constexpr char kDatabasePrefix[] = "annual_report_e2e";
 
+ protected:
   void SetUp() override {
-    ASSERT_NE(catalog_, nullptr) << "the catalog service did not start: " << start_error_;
+    ASSERT_NO_FATAL_FAILURE(CatalogSuite::SetUp());
     auto channel =
         grpc::CreateChannel(catalog_->service().grpc_address(), grpc::InsecureChannelCredentials());
     reports_ = v1::AnnualReportService::NewStub(channel);
@@ -89,13 +75,7 @@ class AnnualReportE2eTest : public ::testing::Test {
                                 grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
                                                              Response*),
                                 const std::string& token, const Request& request) {
-    grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(15)));
-    if (!token.empty()) context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
-    Response response;
-    grpc::Status status = (stub->*method)(&context, request, &response);
-    if (!status.ok()) return FromGrpcStatus(status);
-    return response;
+    return UnaryCall(*stub, method, token, request, absl::Seconds(15));
   }
 
   int64_t NewUnit(const std::string& name) {
@@ -112,15 +92,8 @@ class AnnualReportE2eTest : public ::testing::Test {
 
   // A connection to the service's database as the service's own user.
   std::unique_ptr<db::ConnectionPool> OpenDatabase() {
-    std::map<std::string, std::string> env = catalog_->database().ServiceEnv();
-    db::DbConfig config;
-    config.host = env["GONGKAI_DB_HOST"];
-    EXPECT_TRUE(absl::SimpleAtoi(env["GONGKAI_DB_PORT"], &config.port));
-    config.database = env["GONGKAI_DB_NAME"];
-    config.user = env["GONGKAI_DB_USER"];
-    config.password = env["GONGKAI_DB_PASSWORD"];
-    config.pool_size = 2;
-    absl::StatusOr<std::unique_ptr<db::ConnectionPool>> pool = db::ConnectionPool::Create(config);
+    absl::StatusOr<std::unique_ptr<db::ConnectionPool>> pool =
+        db::ConnectionPool::Create(catalog_->database().ServiceConfig(/*pool_size=*/2));
     EXPECT_THAT(pool, IsOk());
     return pool.ok() ? *std::move(pool) : nullptr;
   }
@@ -167,17 +140,12 @@ class AnnualReportE2eTest : public ::testing::Test {
                 request);
   }
 
-  static std::unique_ptr<CatalogUnderTest> catalog_;
-  static std::string start_error_;
   std::unique_ptr<v1::AnnualReportService::Stub> reports_;
   std::unique_ptr<v1::DisclosureRequestService::Stub> requests_;
   std::unique_ptr<v1::CatalogService::Stub> catalog_stub_;
   std::string admin_;
   std::string office_;
 };
-
-std::unique_ptr<CatalogUnderTest> AnnualReportE2eTest::catalog_;
-std::string AnnualReportE2eTest::start_error_;
 
 // Issue 4: file requests through the running service, move them through the
 // lifecycle, and check the report's numbers against the requests that were made.

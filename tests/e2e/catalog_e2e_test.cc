@@ -10,6 +10,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -33,7 +34,9 @@
 #include "libs/db/testing/status_matchers.h"
 #include "libs/status/errors.h"
 #include "libs/status/grpc_status.h"
+#include "tests/e2e/catalog_suite.h"
 #include "tests/e2e/catalog_under_test.h"
+#include "tests/e2e/grpc_call.h"
 
 #ifndef GONGKAI_PROMTOOL
 #error "GONGKAI_PROMTOOL must be defined by the build"
@@ -53,35 +56,11 @@ using ::testing::Property;
 using ::testing::SizeIs;
 using Stub = v1::CatalogService::Stub;
 
-#define E2E_CONCAT_INNER(a, b) a##b
-#define E2E_CONCAT(a, b) E2E_CONCAT_INNER(a, b)
-#define ASSERT_OK_AND_ASSIGN(lhs, rexpr) \
-  ASSERT_OK_AND_ASSIGN_IMPL(E2E_CONCAT(status_or_, __LINE__), lhs, rexpr)
-#define ASSERT_OK_AND_ASSIGN_IMPL(tmp, lhs, rexpr) \
-  auto tmp = (rexpr);                              \
-  ASSERT_TRUE(tmp.ok()) << tmp.status();           \
-  lhs = *std::move(tmp)
+using ::gongkai::db::testing::StatusIs;
+
 #define ASSERT_OK(expr) ASSERT_THAT(expr, ::gongkai::db::testing::IsOk())
 
 constexpr char kAnonymous[] = "";
-
-// Like db::testing::StatusIs, but always shows the actual status, so a failure says which
-// message the service sent.
-MATCHER_P2(StatusIs, code, message_matcher,
-           "status code " + ::testing::PrintToString(code) + " and a matching message") {
-  const absl::Status status = ::gongkai::ToStatus(arg);
-  *result_listener << "whose status is " << status;
-  return status.code() == code &&
-         ::testing::ExplainMatchResult(message_matcher, std::string(status.message()),
-                                       result_listener);
-}
-
-// The field paths named by the google.rpc.BadRequest detail of a status.
-std::vector<std::string> ViolatedFields(const absl::Status& status) {
-  std::vector<std::string> fields;
-  for (const FieldViolation& v : FieldViolationsOf(status)) fields.push_back(v.field);
-  return fields;
-}
 
 // The value of the first sample of `name` whose labels include every `labels` entry.
 std::optional<double> MetricValue(const std::string& exposition, absl::string_view name,
@@ -99,24 +78,16 @@ std::optional<double> MetricValue(const std::string& exposition, absl::string_vi
   return std::nullopt;
 }
 
-class CatalogE2eTest : public ::testing::Test {
+class CatalogE2eTest : public CatalogSuite<CatalogE2eTest> {
+ public:
+  static constexpr char kDatabasePrefix[] = "catalog_e2e";
+  static std::map<std::string, std::string> CatalogEnv() {
+    return {{"GONGKAI_METRICS_REFRESH", "1s"}};
+  }
+
  protected:
-  static void SetUpTestSuite() {
-    absl::StatusOr<std::unique_ptr<CatalogUnderTest>> started =
-        CatalogUnderTest::Start("catalog_e2e", {{"GONGKAI_METRICS_REFRESH", "1s"}});
-    if (!started.ok()) {
-      start_error_ = started.status().ToString();
-      return;
-    }
-    catalog_ = *std::move(started);
-  }
-
-  static void TearDownTestSuite() {
-    catalog_.reset();  // SIGTERM; a failure unless the service exits with 0.
-  }
-
   void SetUp() override {
-    ASSERT_NE(catalog_, nullptr) << "the catalog service did not start: " << start_error_;
+    ASSERT_NO_FATAL_FAILURE(CatalogSuite::SetUp());
     stub_ = catalog_->NewStub();
     admin_ = catalog_->Token("e2e-admin", std::nullopt, {"ADMIN"});
     office_ = catalog_->Token("e2e-office", std::nullopt, {"OFFICE"});
@@ -130,14 +101,7 @@ class CatalogE2eTest : public ::testing::Test {
                                                              Response*),
                                 const std::string& token, const Request& request,
                                 const std::string& request_id_header = "") {
-    grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
-    if (!token.empty()) context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
-    if (!request_id_header.empty()) context.AddMetadata("x-request-id", request_id_header);
-    Response response;
-    grpc::Status status = (stub_.get()->*method)(&context, request, &response);
-    if (!status.ok()) return FromGrpcStatus(status);
-    return response;
+    return UnaryCall(*stub_, method, token, request, absl::Seconds(10), request_id_header);
   }
 
   // A unit with a code unique in this suite.
@@ -246,8 +210,6 @@ class CatalogE2eTest : public ::testing::Test {
     return result->body;
   }
 
-  inline static std::unique_ptr<CatalogUnderTest> catalog_;
-  inline static std::string start_error_ = "not started";
   inline static int unit_counter_ = 0;
 
   std::unique_ptr<Stub> stub_;

@@ -18,15 +18,19 @@
 #include "gongkai/catalog/v1/disclosure_requests.grpc.pb.h"
 #include "libs/calendar/working_day_calendar.h"
 #include "libs/clock/clock.h"
+#include "libs/db/testing/status_matchers.h"
 #include "libs/status/errors.h"
 #include "libs/status/grpc_status.h"
 #include "libs/status/status_macros.h"
+#include "tests/e2e/catalog_suite.h"
 #include "tests/e2e/catalog_under_test.h"
+#include "tests/e2e/grpc_call.h"
 
 namespace gongkai::e2e {
 namespace {
 
 namespace v1 = ::gongkai::catalog::v1;
+using ::gongkai::db::testing::StatusIs;
 using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -35,47 +39,15 @@ using ::testing::SizeIs;
 using RequestStub = v1::DisclosureRequestService::Stub;
 using CatalogStub = v1::CatalogService::Stub;
 
-#define E2E_CONCAT_INNER(a, b) a##b
-#define E2E_CONCAT(a, b) E2E_CONCAT_INNER(a, b)
-#define ASSERT_OK_AND_ASSIGN(lhs, rexpr) \
-  ASSERT_OK_AND_ASSIGN_IMPL(E2E_CONCAT(status_or_, __LINE__), lhs, rexpr)
-#define ASSERT_OK_AND_ASSIGN_IMPL(tmp, lhs, rexpr) \
-  auto tmp = (rexpr);                              \
-  ASSERT_TRUE(tmp.ok()) << tmp.status();           \
-  lhs = *std::move(tmp)
-
 constexpr char kAnonymous[] = "";
 
-MATCHER_P2(StatusIs, code, message_matcher,
-           "status code " + ::testing::PrintToString(code) + " and a matching message") {
-  const absl::Status status = ::gongkai::ToStatus(arg);
-  *result_listener << "whose status is " << status;
-  return status.code() == code &&
-         ::testing::ExplainMatchResult(message_matcher, std::string(status.message()),
-                                       result_listener);
-}
+class DisclosureRequestsE2eTest : public CatalogSuite<DisclosureRequestsE2eTest> {
+ public:
+  static constexpr char kDatabasePrefix[] = "requests_e2e";
 
-std::vector<std::string> ViolatedFields(const absl::Status& status) {
-  std::vector<std::string> fields;
-  for (const FieldViolation& v : FieldViolationsOf(status)) fields.push_back(v.field);
-  return fields;
-}
-
-class DisclosureRequestsE2eTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    absl::StatusOr<std::unique_ptr<CatalogUnderTest>> started =
-        CatalogUnderTest::Start("requests_e2e");
-    if (!started.ok()) {
-      start_error_ = started.status().ToString();
-      return;
-    }
-    catalog_ = *std::move(started);
-  }
-  static void TearDownTestSuite() { catalog_.reset(); }
-
   void SetUp() override {
-    ASSERT_NE(catalog_, nullptr) << "the catalog service did not start: " << start_error_;
+    ASSERT_NO_FATAL_FAILURE(CatalogSuite::SetUp());
     auto channel =
         grpc::CreateChannel(catalog_->service().grpc_address(), grpc::InsecureChannelCredentials());
     requests_ = v1::DisclosureRequestService::NewStub(channel);
@@ -88,13 +60,7 @@ class DisclosureRequestsE2eTest : public ::testing::Test {
                                 grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
                                                              Response*),
                                 const std::string& token, const Request& request) {
-    grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
-    if (!token.empty()) context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
-    Response response;
-    grpc::Status status = (stub->*method)(&context, request, &response);
-    if (!status.ok()) return FromGrpcStatus(status);
-    return response;
+    return UnaryCall(*stub, method, token, request);
   }
   template <typename Request, typename Response>
   absl::StatusOr<Response> R(grpc::Status (RequestStub::*method)(grpc::ClientContext*,
@@ -139,15 +105,10 @@ class DisclosureRequestsE2eTest : public ::testing::Test {
     return R(&RequestStub::ListRequests, StaffOf(unit_id), list);
   }
 
-  static std::unique_ptr<CatalogUnderTest> catalog_;
-  static std::string start_error_;
   std::unique_ptr<RequestStub> requests_;
   std::unique_ptr<CatalogStub> catalog_stub_;
   std::string admin_;
 };
-
-std::unique_ptr<CatalogUnderTest> DisclosureRequestsE2eTest::catalog_;
-std::string DisclosureRequestsE2eTest::start_error_;
 
 TEST_F(DisclosureRequestsE2eTest, PublicRequestGoesThroughTheWholeLifecycle) {
   const int64_t unit = NewUnit();

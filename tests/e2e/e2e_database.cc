@@ -58,4 +58,15 @@ std::map<std::string, std::string> E2eDatabase::ServiceEnv() const {
           {"GONGKAI_DB_PASSWORD", password_}};
 }
 
+db::DbConfig E2eDatabase::ServiceConfig(int pool_size) const {
+  db::DbConfig config;
+  config.host = database_->config().host;
+  config.port = database_->config().port;
+  config.database = database_->config().database;
+  config.user = user_;
+  config.password = password_;
+  config.pool_size = pool_size;
+  return config;
+}
+
 }  // namespace gongkai::e2e

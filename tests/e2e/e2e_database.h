@@ -18,6 +18,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "libs/db/db_config.h"
 #include "libs/db/testing/test_database.h"
 
 namespace gongkai::e2e {
@@ -34,6 +35,9 @@ class E2eDatabase {
 
   // The GONGKAI_DB_* variables a service needs to use this database as the new user.
   std::map<std::string, std::string> ServiceEnv() const;
+  // The same settings as a DbConfig (other fields at their defaults), for a test that
+  // checks the database as the service sees it.
+  db::DbConfig ServiceConfig(int pool_size) const;
 
   const std::string& name() const { return database_->name(); }
   const std::string& user() const { return user_; }

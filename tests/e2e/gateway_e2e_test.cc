@@ -266,16 +266,9 @@ class GatewayE2eTest : public ::testing::Test {
 
   // Rows in the catalog's tables, as the service's own database user sees them.
   std::map<std::string, int64_t> RowCounts() {
-    std::map<std::string, std::string> env = env_->catalog().database().ServiceEnv();
-    db::DbConfig config;
-    config.host = env["GONGKAI_DB_HOST"];
-    EXPECT_TRUE(absl::SimpleAtoi(env["GONGKAI_DB_PORT"], &config.port));
-    config.database = env["GONGKAI_DB_NAME"];
-    config.user = env["GONGKAI_DB_USER"];
-    config.password = env["GONGKAI_DB_PASSWORD"];
-    config.pool_size = 1;
     std::map<std::string, int64_t> counts;
-    absl::StatusOr<std::unique_ptr<db::ConnectionPool>> pool = db::ConnectionPool::Create(config);
+    absl::StatusOr<std::unique_ptr<db::ConnectionPool>> pool =
+        db::ConnectionPool::Create(env_->catalog().database().ServiceConfig(/*pool_size=*/1));
     EXPECT_TRUE(pool.ok()) << pool.status();
     if (!pool.ok()) return counts;
     auto conn = (*pool)->Acquire();

@@ -19,13 +19,12 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "libs/clock/clock.h"
 #include "libs/db/connection_pool.h"
-#include "libs/db/embedded_migrations.h"
-#include "libs/db/migrator.h"
 #include "libs/db/testing/status_matchers.h"
 #include "libs/db/testing/test_database.h"
 #include "services/catalog/annual_report/fake_report_repository.h"
 #include "services/catalog/annual_report/mysql_report_repository.h"
 #include "services/catalog/annual_report/report_tables.h"
+#include "tests/integration/repository_test_support.h"
 
 namespace gongkai::catalog::annual_report {
 namespace {
@@ -33,31 +32,20 @@ namespace {
 using ::gongkai::db::testing::IsOk;
 using ::gongkai::db::testing::StatusIs;
 using ::gongkai::db::testing::TestDatabase;
+using ::gongkai::integration::MigratedDatabase;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
 
 class AnnualReportRepositoryTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    absl::StatusOr<std::unique_ptr<TestDatabase>> database = TestDatabase::Create("annual_report");
-    if (!database.ok()) {
-      setup_error_ = database.status().ToString();
+    absl::StatusOr<MigratedDatabase> db = MigratedDatabase::Create("annual_report");
+    if (!db.ok()) {
+      setup_error_ = db.status().ToString();
       return;
     }
-    absl::StatusOr<std::unique_ptr<db::ConnectionPool>> pool =
-        db::ConnectionPool::Create((*database)->config());
-    if (!pool.ok()) {
-      setup_error_ = pool.status().ToString();
-      return;
-    }
-    absl::StatusOr<std::vector<int64_t>> migrated =
-        db::Migrator(pool->get(), db::EmbeddedMigrations()).Migrate();
-    if (!migrated.ok()) {
-      setup_error_ = migrated.status().ToString();
-      return;
-    }
-    database_ = database->release();
-    pool_ = pool->release();
+    database_ = db->database.release();
+    pool_ = db->pool.release();
     repo_ = NewMysqlAnnualReportRepository(pool_).release();
   }
 

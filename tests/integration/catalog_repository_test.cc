@@ -24,16 +24,14 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gongkai/catalog/v1/catalog.pb.h"
-#include "google/protobuf/util/message_differencer.h"
 #include "libs/db/connection_pool.h"
-#include "libs/db/embedded_migrations.h"
-#include "libs/db/migrator.h"
 #include "libs/db/testing/status_matchers.h"
 #include "libs/db/testing/test_database.h"
 #include "libs/protoconv/protoconv.h"
 #include "services/catalog/mysql_repository.h"
 #include "services/catalog/repository.h"
 #include "services/catalog/search_terms.h"
+#include "tests/integration/repository_test_support.h"
 
 namespace gongkai::catalog {
 namespace {
@@ -42,6 +40,9 @@ using ::gongkai::db::testing::IsOk;
 using ::gongkai::db::testing::IsOkAndHolds;
 using ::gongkai::db::testing::StatusIs;
 using ::gongkai::db::testing::TestDatabase;
+using ::gongkai::integration::EqualsProto;
+using ::gongkai::integration::Ids;
+using ::gongkai::integration::MigratedDatabase;
 using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -52,34 +53,8 @@ using ::testing::Pair;
 using ::testing::ResultOf;
 using ::testing::SizeIs;
 
-#define GK_CONCAT_INNER(a, b) a##b
-#define GK_CONCAT(a, b) GK_CONCAT_INNER(a, b)
-#define GK_ASSERT_OK_AND_ASSIGN_IMPL(statusor, lhs, expr) \
-  auto statusor = (expr);                                 \
-  ASSERT_TRUE(statusor.ok()) << statusor.status();        \
-  lhs = std::move(*statusor)
-// Fails the test (and returns) unless `expr` is OK; otherwise assigns its value.
-#define ASSERT_OK_AND_ASSIGN(lhs, expr) \
-  GK_ASSERT_OK_AND_ASSIGN_IMPL(GK_CONCAT(statusor_, __LINE__), lhs, expr)
-
 // A fixed instant with microseconds, as DATETIME(6) stores them.
 const absl::Time kT0 = absl::FromUnixMicros(1718000000123456);  // 2024-06-10 06:13:20.123456Z
-
-MATCHER_P(EqualsProto, expected, "equals the expected message") {
-  std::string diff;
-  google::protobuf::util::MessageDifferencer differencer;
-  differencer.ReportDifferencesToString(&diff);
-  if (differencer.Compare(arg, expected)) return true;
-  *result_listener << "differs:\n" << diff;
-  return false;
-}
-
-template <typename T>
-std::vector<int64_t> Ids(const std::vector<T>& items) {
-  std::vector<int64_t> ids;
-  for (const T& item : items) ids.push_back(item.id());
-  return ids;
-}
 
 common::v1::DeadlineExplanation MakeDeadline(absl::CivilDay start, absl::CivilDay due) {
   common::v1::DeadlineExplanation e;
@@ -114,18 +89,12 @@ AuditRecord Audit(absl::string_view action, v1::DocumentState old_state,
 class RepositoryEnv {
  public:
   static absl::StatusOr<std::unique_ptr<RepositoryEnv>> Create() {
-    absl::StatusOr<std::unique_ptr<TestDatabase>> db = TestDatabase::Create("catrepo");
+    // 8 writer threads in the concurrency test, plus checks.
+    absl::StatusOr<MigratedDatabase> db = MigratedDatabase::Create("catrepo", /*pool_size=*/12);
     if (!db.ok()) return db.status();
-    db::DbConfig config = (*db)->config();
-    config.pool_size = 12;  // 8 writer threads in the concurrency test, plus checks.
-    absl::StatusOr<std::unique_ptr<db::ConnectionPool>> pool = db::ConnectionPool::Create(config);
-    if (!pool.ok()) return pool.status();
-    absl::StatusOr<std::vector<int64_t>> applied =
-        db::Migrator(pool->get(), db::EmbeddedMigrations()).Migrate();
-    if (!applied.ok()) return applied.status();
     auto env = std::unique_ptr<RepositoryEnv>(new RepositoryEnv());
-    env->db_ = *std::move(db);
-    env->pool_ = *std::move(pool);
+    env->db_ = std::move(db->database);
+    env->pool_ = std::move(db->pool);
     env->repo_ = NewMysqlCatalogRepository(env->pool_.get());
     return env;
   }

@@ -13,14 +13,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
-#include "google/protobuf/util/message_differencer.h"
 #include "libs/db/connection_pool.h"
-#include "libs/db/embedded_migrations.h"
-#include "libs/db/migrator.h"
 #include "libs/db/testing/status_matchers.h"
 #include "libs/db/testing/test_database.h"
 #include "libs/protoconv/protoconv.h"
 #include "services/catalog/requests/mysql_request_repository.h"
+#include "tests/integration/repository_test_support.h"
 
 namespace gongkai::catalog::requests {
 namespace {
@@ -29,58 +27,24 @@ using ::gongkai::db::testing::IsOk;
 using ::gongkai::db::testing::IsOkAndHolds;
 using ::gongkai::db::testing::StatusIs;
 using ::gongkai::db::testing::TestDatabase;
+using ::gongkai::integration::EqualsProto;
+using ::gongkai::integration::Ids;
+using ::gongkai::integration::MigratedDatabase;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-#define GK_CONCAT_INNER(a, b) a##b
-#define GK_CONCAT(a, b) GK_CONCAT_INNER(a, b)
-#define GK_ASSERT_OK_AND_ASSIGN_IMPL(statusor, lhs, expr) \
-  auto statusor = (expr);                                 \
-  ASSERT_TRUE(statusor.ok()) << statusor.status();        \
-  lhs = std::move(*statusor)
-#define ASSERT_OK_AND_ASSIGN(lhs, expr) \
-  GK_ASSERT_OK_AND_ASSIGN_IMPL(GK_CONCAT(statusor_, __LINE__), lhs, expr)
-
 const absl::Time kT0 = absl::FromUnixMicros(1718000000123456);
-
-MATCHER_P(EqualsProto, expected, "equals the expected message") {
-  std::string diff;
-  google::protobuf::util::MessageDifferencer differencer;
-  differencer.ReportDifferencesToString(&diff);
-  if (differencer.Compare(arg, expected)) return true;
-  *result_listener << "differs:\n" << diff;
-  return false;
-}
-
-template <typename T>
-std::vector<int64_t> Ids(const std::vector<T>& items) {
-  std::vector<int64_t> ids;
-  for (const T& item : items) ids.push_back(item.id());
-  return ids;
-}
 
 class DisclosureRequestRepositoryTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    absl::StatusOr<std::unique_ptr<TestDatabase>> db = TestDatabase::Create("reqrepo");
+    absl::StatusOr<MigratedDatabase> db = MigratedDatabase::Create("reqrepo");
     if (!db.ok()) {
       setup_status_ = db.status();
       return;
     }
-    absl::StatusOr<std::unique_ptr<db::ConnectionPool>> pool =
-        db::ConnectionPool::Create((*db)->config());
-    if (!pool.ok()) {
-      setup_status_ = pool.status();
-      return;
-    }
-    absl::StatusOr<std::vector<int64_t>> applied =
-        db::Migrator(pool->get(), db::EmbeddedMigrations()).Migrate();
-    if (!applied.ok()) {
-      setup_status_ = applied.status();
-      return;
-    }
-    db_ = std::move(*db).release();
-    pool_ = std::move(*pool).release();
+    db_ = db->database.release();
+    pool_ = db->pool.release();
     repo_ = NewMysqlRequestRepository(pool_).release();
   }
   static void TearDownTestSuite() {

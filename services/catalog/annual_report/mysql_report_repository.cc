@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
+#include "libs/db/map_rows.h"
 #include "libs/db/transaction.h"
 #include "libs/status/status_macros.h"
 
@@ -17,16 +17,6 @@ namespace {
 using db::Connection;
 using db::Row;
 using db::Value;
-
-// Marks an optimistic-concurrency conflict inside a transaction, so Write() returns it
-// at once instead of retrying (retrying a stale version fails the same way).
-constexpr char kStalePayload[] = "type.gongkai.dev/annual_report.Stale";
-
-absl::Status StaleError(std::string message) {
-  absl::Status status = absl::AbortedError(std::move(message));
-  status.SetPayload(kStalePayload, absl::Cord());
-  return status;
-}
 
 constexpr char kReportColumns[] =
     "id, year, unit_id, state, inputs, snapshot, document_id, publish_time, update_time, "
@@ -195,12 +185,7 @@ class MysqlAnnualReportRepository final : public AnnualReportRepository {
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
     ASSIGN_OR_RETURN(db::ResultSet rows,
                      conn->Query("SELECT id, name, level FROM units ORDER BY id"));
-    std::vector<ReportUnit> out;
-    for (const Row& row : rows) {
-      ASSIGN_OR_RETURN(ReportUnit unit, UnitFromRow(row));
-      out.push_back(std::move(unit));
-    }
-    return out;
+    return db::MapRows<ReportUnit>(rows, UnitFromRow);
   }
 
   absl::StatusOr<std::optional<StoredReport>> FindReport(int year, int64_t unit_id) override {
@@ -253,12 +238,7 @@ class MysqlAnnualReportRepository final : public AnnualReportRepository {
     absl::StrAppend(&sql, " ORDER BY id DESC LIMIT ", std::max(1, limit));
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
     ASSIGN_OR_RETURN(db::ResultSet rows, conn->Query(sql, params));
-    std::vector<StoredReport> out;
-    for (const Row& row : rows) {
-      ASSIGN_OR_RETURN(StoredReport report, ReportFromRow(row));
-      out.push_back(std::move(report));
-    }
-    return out;
+    return db::MapRows<StoredReport>(rows, ReportFromRow);
   }
 
  private:
@@ -277,8 +257,8 @@ class MysqlAnnualReportRepository final : public AnnualReportRepository {
             {w.year, w.unit_id, static_cast<int64_t>(w.state), w.inputs, w.snapshot, w.document_id,
              w.publish_time, audit.time, audit.time});
         if (inserted.status().code() == absl::StatusCode::kAlreadyExists) {
-          return StaleError(absl::StrCat("the ", w.year, " report of unit ", w.unit_id,
-                                         " was saved concurrently; reload and retry"));
+          return db::StaleVersionError(absl::StrCat("the ", w.year, " report of unit ", w.unit_id,
+                                                    " was saved concurrently; reload and retry"));
         }
         RETURN_IF_ERROR(inserted.status());
         report_id = static_cast<int64_t>(inserted->last_insert_id);
@@ -293,9 +273,9 @@ class MysqlAnnualReportRepository final : public AnnualReportRepository {
                           w.publish_time, audit.time, w.year, w.unit_id, expected_version,
                           static_cast<int64_t>(v1::ANNUAL_REPORT_DRAFT)}));
         if (updated.affected_rows == 0) {
-          return StaleError(absl::StrCat("the ", w.year, " report of unit ", w.unit_id,
-                                         " is no longer the draft at version ", expected_version,
-                                         "; reload and retry"));
+          return db::StaleVersionError(absl::StrCat("the ", w.year, " report of unit ", w.unit_id,
+                                                    " is no longer the draft at version ",
+                                                    expected_version, "; reload and retry"));
         }
       }
       ASSIGN_OR_RETURN(std::optional<StoredReport> stored, ReadReport(conn, w.year, w.unit_id));
@@ -316,18 +296,7 @@ class MysqlAnnualReportRepository final : public AnnualReportRepository {
   // One write transaction, retried on deadlock / write conflict; a stale version is
   // returned at once.
   absl::Status Write(absl::FunctionRef<absl::Status(Connection&)> fn) {
-    absl::Status stale;
-    absl::Status status = db::WithRetries(db::RetryPolicy{}, [&]() -> absl::Status {
-      absl::Status attempt = db::RunInTransaction(*pool_, fn);
-      if (attempt.GetPayload(kStalePayload).has_value()) {
-        stale = std::move(attempt);
-        return absl::OkStatus();
-      }
-      return attempt;
-    });
-    if (stale.ok()) return status;
-    stale.ErasePayload(kStalePayload);
-    return stale;
+    return db::RunInTransactionWithRetries(*pool_, fn);
   }
 
   db::ConnectionPool* pool_;

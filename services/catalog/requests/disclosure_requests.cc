@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "libs/auth/policy.h"
+#include "libs/idempotency/idempotency.h"
 #include "libs/pagination/page_token.h"
 #include "libs/protoconv/protoconv.h"
 #include "libs/status/errors.h"
@@ -21,6 +22,7 @@ namespace {
 using auth::Principal;
 using auth::Role;
 using auth::Rule;
+using idempotency::Replay;
 using validation::CheckEnum;
 using validation::CheckId;
 using validation::CheckRequestId;
@@ -137,20 +139,6 @@ std::optional<absl::CivilDay> DueOf(const common::v1::DeadlineExplanation& d) {
 void RedactStaff(v1::DisclosureRequest& r) {
   r.clear_created_by();
   r.clear_answered_by();
-}
-
-template <typename Message>
-absl::StatusOr<std::optional<Message>> Replay(RequestRepository& repository,
-                                              const IdempotencyKey& key) {
-  if (key.request_id.empty()) return std::optional<Message>();
-  ASSIGN_OR_RETURN(std::optional<std::string> stored, repository.FindIdempotentResponse(key));
-  if (!stored.has_value()) return std::optional<Message>();
-  Message message;
-  if (!message.ParseFromString(*stored)) {
-    return absl::InternalError(
-        absl::StrCat("stored response for request_id ", key.request_id, " is unreadable"));
-  }
-  return std::optional<Message>(std::move(message));
 }
 
 std::string FilterFingerprint(const RequestFilter& f) {
@@ -323,9 +311,8 @@ absl::StatusOr<v1::FileRequestResponse> DisclosureRequests::FileRequest(
                      absl::StrCat("收到申请（", v1::RequestChannel_Name(channel), "），收到日期 ",
                                   absl::FormatCivilTime(*received), "（NAT-5）"),
                      now};
-  absl::StatusOr<v1::DisclosureRequest> created =
-      repository_->CreateRequest(r, RequestSecrets{Sha256Hex(secret), applicant_key}, event,
-                                 key.request_id.empty() ? nullptr : &key);
+  absl::StatusOr<v1::DisclosureRequest> created = repository_->CreateRequest(
+      r, RequestSecrets{Sha256Hex(secret), applicant_key}, event, idempotency::StoredKey(key));
   if (created.status().code() == absl::StatusCode::kAlreadyExists && !key.request_id.empty()) {
     ASSIGN_OR_RETURN(std::optional<v1::DisclosureRequest> winner,
                      Replay<v1::DisclosureRequest>(*repository_, key));
@@ -790,35 +777,29 @@ absl::StatusOr<v1::DisclosureChallenge> DisclosureRequests::RecordChallenge(
                                      absl::FormatCivilTime(DayOf(r.answered_on())), ")"));
   }
   const IdempotencyKey key{caller.subject, "RecordChallenge", request.request_id()};
-  ASSIGN_OR_RETURN(std::optional<v1::DisclosureChallenge> replay,
-                   Replay<v1::DisclosureChallenge>(*repository_, key));
-  if (replay.has_value()) return *std::move(replay);
-  v1::DisclosureChallenge c;
-  c.set_disclosure_request_id(r.id());
-  c.set_unit_id(r.unit_id());
-  c.set_kind(request.kind());
-  c.set_result(result);
-  *c.mutable_filed_on() = request.filed_on();
-  if (decided) *c.mutable_decided_on() = request.decided_on();
-  c.set_case_number(request.case_number());
-  c.set_note(request.note());
-  c.set_created_by(caller.subject);
-  RequestEvent event{caller.subject,
-                     "challenge_recorded",
-                     r.state(),
-                     r.state(),
-                     today,
-                     absl::StrCat(v1::ChallengeKind_Name(request.kind()), " ",
-                                  v1::ChallengeResult_Name(result), " ", request.case_number()),
-                     clock_->Now()};
-  absl::StatusOr<v1::DisclosureChallenge> created =
-      repository_->CreateChallenge(c, event, key.request_id.empty() ? nullptr : &key);
-  if (created.status().code() == absl::StatusCode::kAlreadyExists && !key.request_id.empty()) {
-    ASSIGN_OR_RETURN(std::optional<v1::DisclosureChallenge> winner,
-                     Replay<v1::DisclosureChallenge>(*repository_, key));
-    if (winner.has_value()) return *std::move(winner);
-  }
-  return created;
+  return idempotency::IdempotentCreate<v1::DisclosureChallenge>(
+      *repository_, key, [&](const IdempotencyKey* stored_key) {
+        v1::DisclosureChallenge c;
+        c.set_disclosure_request_id(r.id());
+        c.set_unit_id(r.unit_id());
+        c.set_kind(request.kind());
+        c.set_result(result);
+        *c.mutable_filed_on() = request.filed_on();
+        if (decided) *c.mutable_decided_on() = request.decided_on();
+        c.set_case_number(request.case_number());
+        c.set_note(request.note());
+        c.set_created_by(caller.subject);
+        RequestEvent event{
+            caller.subject,
+            "challenge_recorded",
+            r.state(),
+            r.state(),
+            today,
+            absl::StrCat(v1::ChallengeKind_Name(request.kind()), " ",
+                         v1::ChallengeResult_Name(result), " ", request.case_number()),
+            clock_->Now()};
+        return repository_->CreateChallenge(c, event, stored_key);
+      });
 }
 
 absl::StatusOr<v1::DisclosureChallenge> DisclosureRequests::UpdateChallenge(

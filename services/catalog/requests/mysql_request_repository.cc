@@ -5,9 +5,10 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "libs/db/idempotency.h"
+#include "libs/db/map_rows.h"
 #include "libs/db/transaction.h"
 #include "libs/protoconv/protoconv.h"
 #include "libs/status/status_macros.h"
@@ -17,12 +18,10 @@ namespace gongkai::catalog::requests {
 namespace {
 
 using db::Connection;
+using db::InsertIdempotencyRecord;
+using db::MapRows;
 using db::Row;
 using db::Value;
-
-// Marks an optimistic-concurrency conflict so Write() does not retry it (a stale
-// version fails the same way every time); removed before the status leaves the class.
-constexpr char kStaleVersionPayload[] = "type.gongkai.dev/catalog.requests.StaleVersion";
 
 // States in which the reply clock runs (not answered, not awaiting correction).
 constexpr int kRunningStates[] = {v1::REQUEST_RECEIVED, v1::REQUEST_CORRECTED, v1::REQUEST_ASSIGNED,
@@ -291,29 +290,6 @@ absl::Status InsertEvent(Connection& conn, int64_t request_id, const RequestEven
       .status();
 }
 
-absl::Status InsertIdempotency(Connection& conn, const IdempotencyKey* key,
-                               const std::string& response, absl::Time now) {
-  if (key == nullptr) return absl::OkStatus();
-  return conn
-      .Execute(
-          "INSERT INTO idempotency_keys (subject, method, request_id, response, create_time) "
-          "VALUES (?, ?, ?, ?, ?)",
-          {Value(key->subject), Value(key->method), Value(key->request_id), Value(response),
-           Value(now)})
-      .status();
-}
-
-template <typename T, typename Fn>
-absl::StatusOr<std::vector<T>> MapRows(const db::ResultSet& rows, Fn fn) {
-  std::vector<T> out;
-  out.reserve(rows.size());
-  for (const Row& row : rows) {
-    ASSIGN_OR_RETURN(T value, fn(row));
-    out.push_back(std::move(value));
-  }
-  return out;
-}
-
 void AddRunningStates(std::vector<Value>& params) {
   for (int s : kRunningStates) params.emplace_back(s);
 }
@@ -325,13 +301,7 @@ class MysqlRequestRepository final : public RequestRepository {
   absl::StatusOr<std::optional<std::string>> FindIdempotentResponse(
       const IdempotencyKey& key) override {
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    ASSIGN_OR_RETURN(db::ResultSet rows,
-                     conn->Query("SELECT response FROM idempotency_keys WHERE subject = ? AND "
-                                 "method = ? AND request_id = ?",
-                                 {Value(key.subject), Value(key.method), Value(key.request_id)}));
-    if (rows.empty()) return std::optional<std::string>();
-    ASSIGN_OR_RETURN(std::string response, rows[0].GetString(0));
-    return std::optional<std::string>(std::move(response));
+    return db::FindIdempotentResponse(*conn, key);
   }
 
   absl::StatusOr<v1::DisclosureRequest> CreateRequest(const v1::DisclosureRequest& request,
@@ -361,7 +331,7 @@ class MysqlRequestRepository final : public RequestRepository {
       ASSIGN_OR_RETURN(db::ExecResult r, conn.ExecuteInsert(*sql, values));
       created.set_id(static_cast<int64_t>(r.last_insert_id));
       RETURN_IF_ERROR(InsertEvent(conn, created.id(), event));
-      return InsertIdempotency(conn, key, created.SerializeAsString(), event.time);
+      return InsertIdempotencyRecord(conn, key, created.SerializeAsString(), event.time);
     }));
     return created;
   }
@@ -419,11 +389,9 @@ class MysqlRequestRepository final : public RequestRepository {
               absl::StrCat("disclosure request ", request.id(), " not found"));
         }
         ASSIGN_OR_RETURN(int64_t version, rows[0].GetInt64(0));
-        absl::Status stale = absl::AbortedError(
+        return db::StaleVersionError(
             absl::StrCat("disclosure request ", request.id(), " is at version ", version, ", not ",
                          expected_version, "; it changed concurrently, reload and retry"));
-        stale.SetPayload(kStaleVersionPayload, absl::Cord());
-        return stale;
       }
       return InsertEvent(conn, request.id(), event);
     }));
@@ -564,7 +532,7 @@ class MysqlRequestRepository final : public RequestRepository {
                Value(event.time)}));
       created.set_id(static_cast<int64_t>(r.last_insert_id));
       RETURN_IF_ERROR(InsertEvent(conn, challenge.disclosure_request_id(), event));
-      return InsertIdempotency(conn, key, created.SerializeAsString(), event.time);
+      return InsertIdempotencyRecord(conn, key, created.SerializeAsString(), event.time);
     }));
     return created;
   }
@@ -643,18 +611,7 @@ class MysqlRequestRepository final : public RequestRepository {
   // One write transaction, retried on deadlock / write conflict; a stale version is
   // returned at once.
   absl::Status Write(absl::FunctionRef<absl::Status(Connection&)> fn) {
-    absl::Status stale;
-    absl::Status status = db::WithRetries(db::RetryPolicy{}, [&]() -> absl::Status {
-      absl::Status attempt = db::RunInTransaction(*pool_, fn);
-      if (attempt.GetPayload(kStaleVersionPayload).has_value()) {
-        stale = std::move(attempt);
-        return absl::OkStatus();
-      }
-      return attempt;
-    });
-    if (stale.ok()) return status;
-    stale.ErasePayload(kStaleVersionPayload);
-    return stale;
+    return db::RunInTransactionWithRetries(*pool_, fn);
   }
 
   db::ConnectionPool* pool_;

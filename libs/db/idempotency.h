@@ -1,0 +1,50 @@
+// The MySQL side of idempotent creates (libs/idempotency/idempotency.h): the stored
+// first response of each keyed create, in the table idempotency_keys that each service's
+// migration creates:
+//
+//   CREATE TABLE idempotency_keys (subject VARCHAR(200), method VARCHAR(64),
+//     request_id VARCHAR(128), response MEDIUMBLOB, create_time DATETIME(6),
+//     PRIMARY KEY (subject, method, request_id))  -- utf8mb4_bin
+//
+// A repository's create inserts the record in the transaction that creates the row, so
+// both commit or neither does; a second insert of the same key is ALREADY_EXISTS, which
+// idempotency::IdempotentCreate turns into a replay of the winner's response.
+//
+//   RETURN_IF_ERROR(db::RunInTransactionWithRetries(*pool_, [&](db::Connection& conn) {
+//     ... INSERT the row, fill `created` ...
+//     return db::InsertIdempotencyRecord(conn, key, created.SerializeAsString(), now);
+//   }));
+//
+//   absl::StatusOr<std::optional<std::string>> FindIdempotentResponse(
+//       const idempotency::Key& key) override {
+//     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+//     return db::FindIdempotentResponse(*conn, key);
+//   }
+//
+// Thread-compatible like the Connection passed in (one connection, one thread).
+#ifndef GONGKAI_LIBS_DB_IDEMPOTENCY_H_
+#define GONGKAI_LIBS_DB_IDEMPOTENCY_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "libs/db/connection.h"
+#include "libs/idempotency/idempotency.h"
+
+namespace gongkai::db {
+
+// The serialized response stored for `key`, or nullopt when there is none.
+absl::StatusOr<std::optional<std::string>> FindIdempotentResponse(Connection& conn,
+                                                                  const idempotency::Key& key);
+
+// Stores `response` for `key` with `create_time`; does nothing (OK) when `key` is null
+// (the client sent no request id). ALREADY_EXISTS when the key is taken.
+absl::Status InsertIdempotencyRecord(Connection& conn, const idempotency::Key* key,
+                                     const std::string& response, absl::Time create_time);
+
+}  // namespace gongkai::db
+
+#endif  // GONGKAI_LIBS_DB_IDEMPOTENCY_H_
