@@ -167,7 +167,13 @@ absl::StatusOr<v1::AnnualReport> AnnualReports::SaveAnnualReport(
         absl::StrCat("the ", request.year(), " report is published; it can no longer change"));
   }
   const int64_t current_version = stored.has_value() ? stored->version : 0;
-  if (request.expected_version() != 0 && request.expected_version() != current_version) {
+  // expected_version 0 creates the first draft; it never overwrites a stored one.
+  if (request.expected_version() == 0 && stored.has_value()) {
+    return absl::AbortedError(absl::StrCat(
+        "a draft of the ", request.year(), " report already exists at version ", current_version,
+        "; pass expected_version ", current_version, " to change it"));
+  }
+  if (request.expected_version() != current_version) {
     return absl::AbortedError(absl::StrCat("the report is at version ", current_version, ", not ",
                                            request.expected_version(), "; reload and retry"));
   }

@@ -11,7 +11,8 @@
 //   FAILED_PRECONDITION  Table 3 does not add up (PreconditionFailure lists each row
 //                        and column), the year has not ended (publish), the report is
 //                        already published (save);
-//   ABORTED              expected_version is stale or a concurrent save won.
+//   ABORTED              expected_version is stale, is 0 while a draft already
+//                        exists (save), or a concurrent save won.
 //
 //   AnnualReports reports(&repository, publisher.get(), &clock);
 //   ASSIGN_OR_RETURN(v1::AnnualReport report, reports.ComputeAnnualReport(caller, request));

@@ -197,6 +197,29 @@ TEST_F(AnnualReportsTest, SaveStoresInputsThatComputeThenUses) {
               StatusIs(absl::StatusCode::kAborted, HasSubstr("version 1, not 5")));
 }
 
+TEST_F(AnnualReportsTest, SaveWithVersionZeroNeverOverwritesAStoredDraft) {
+  v1::SaveAnnualReportRequest save;
+  save.set_year(2024);
+  save.set_unit_id(kDept);
+  save.mutable_inputs()->set_licensing_decisions(12);
+  ASSERT_THAT(reports_.SaveAnnualReport(staff_, save), IsOk());
+  const int writes = repo_.writes();
+
+  save.mutable_inputs()->set_licensing_decisions(99);
+  EXPECT_THAT(reports_.SaveAnnualReport(staff_, save),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("already exists at version 1")));
+  EXPECT_EQ(repo_.writes(), writes);
+  absl::StatusOr<v1::AnnualReport> computed =
+      reports_.ComputeAnnualReport(staff_, ComputeRequest(2024, kDept));
+  ASSERT_THAT(computed, IsOk());
+  EXPECT_EQ(computed->proactive_disclosure().licensing_decisions().value(), 12);
+
+  save.set_expected_version(1);
+  absl::StatusOr<v1::AnnualReport> updated = reports_.SaveAnnualReport(staff_, save);
+  ASSERT_THAT(updated, IsOk());
+  EXPECT_EQ(updated->version(), 2);
+}
+
 TEST_F(AnnualReportsTest, SaveThatBreaksTheInvariantWritesNothing) {
   v1::SaveAnnualReportRequest save;
   save.set_year(2024);

@@ -135,10 +135,43 @@ std::optional<absl::CivilDay> DueOf(const common::v1::DeadlineExplanation& d) {
   return DayOf(d.due());
 }
 
-// What the public sees when tracking: no names of the staff who handled the request.
+// What the public sees when tracking: no names of the staff who handled the request,
+// nor who approved an extension, nor the third party consulted (Art. 32).
 void RedactStaff(v1::DisclosureRequest& r) {
   r.clear_created_by();
   r.clear_answered_by();
+  r.clear_extension_approver();
+  r.clear_consultation_third_party();
+}
+
+// The public text for a history entry: staff details (approvers, internal notes, the
+// third party, case numbers) stay internal; the applicant sees what happened, not who.
+std::string PublicDetail(absl::string_view action) {
+  if (action == "file") return "收到申请";
+  if (action == "correction_notice") return "已告知补正";
+  if (action == "correction") return "已收到补正";
+  if (action == "assign") return "已转办理单位";
+  if (action == "consultation_start") return "已征求第三方意见";
+  if (action == "consultation_end") return "第三方意见征求结束";
+  if (action == "extend") return "已延长答复期限";
+  if (action == "answer") return "已答复";
+  if (action == "challenge_recorded") return "已登记行政复议或诉讼";
+  if (action == "challenge_updated") return "行政复议或诉讼结果已更新";
+  return "";
+}
+
+// A unit-scoped rule with the unit check left out: does the caller hold a role for it?
+Rule AnyUnit(Rule rule) {
+  rule.unit_scoped = false;
+  return rule;
+}
+
+// A request of another unit answers exactly like a missing id, so ids cannot be probed
+// across units; role problems were already refused by AnyUnit(rule) before loading.
+absl::Status RequireVisible(const Principal& caller, const Rule& rule,
+                            const v1::DisclosureRequest& r) {
+  if (auth::Require(caller, rule, r.unit_id()).ok()) return absl::OkStatus();
+  return absl::NotFoundError(absl::StrCat("disclosure request ", r.id(), " not found"));
 }
 
 std::string FilterFingerprint(const RequestFilter& f) {
@@ -352,6 +385,7 @@ absl::StatusOr<v1::TrackRequestResponse> DisclosureRequests::TrackRequest(
                    repository_->ListHistory(response.request().id()));
   for (v1::DisclosureRequestEvent& e : history) {
     e.clear_actor();
+    e.set_detail(PublicDetail(e.action()));
     *response.add_history() = std::move(e);
   }
   return response;
@@ -362,8 +396,9 @@ absl::StatusOr<v1::DisclosureRequest> DisclosureRequests::GetRequest(
   FieldViolations v;
   CheckId(v, "id", request.id(), /*required=*/true);
   RETURN_IF_ERROR(v.ToStatus());
+  RETURN_IF_ERROR(auth::Require(caller, AnyUnit(kRead)));
   ASSIGN_OR_RETURN(v1::DisclosureRequest r, Load(request.id()));
-  RETURN_IF_ERROR(auth::Require(caller, kRead, r.unit_id()));
+  RETURN_IF_ERROR(RequireVisible(caller, kRead, r));
   return r;
 }
 
@@ -448,8 +483,9 @@ absl::StatusOr<v1::ListRequestHistoryResponse> DisclosureRequests::ListRequestHi
   FieldViolations v;
   CheckId(v, "id", request.id(), /*required=*/true);
   RETURN_IF_ERROR(v.ToStatus());
+  RETURN_IF_ERROR(auth::Require(caller, AnyUnit(kRead)));
   ASSIGN_OR_RETURN(v1::DisclosureRequest r, repository_->GetRequest(request.id()));
-  RETURN_IF_ERROR(auth::Require(caller, kRead, r.unit_id()));
+  RETURN_IF_ERROR(RequireVisible(caller, kRead, r));
   ASSIGN_OR_RETURN(std::vector<v1::DisclosureRequestEvent> events,
                    repository_->ListHistory(request.id()));
   v1::ListRequestHistoryResponse response;
@@ -564,6 +600,15 @@ absl::StatusOr<v1::DisclosureRequest> DisclosureRequests::StartThirdPartyConsult
   if (HasDate(current.consultation_started_on())) {
     return PreconditionFailed("CONSULTATION", absl::StrCat("disclosure-requests/", current.id()),
                               "a third party was already consulted on this request");
+  }
+  // NAT-6: a consultation pauses a running reply period; started after the due date it
+  // would hide the overdue.
+  const std::optional<absl::CivilDay> due = DueOf(current.reply_deadline());
+  if (due.has_value() && Today() > *due) {
+    return PreconditionFailed(
+        "REPLY_DEADLINE", absl::StrCat("disclosure-requests/", current.id()),
+        absl::StrCat("the reply was due by ", absl::FormatCivilTime(*due),
+                     "; a third-party consultation must start before the period ends (NAT-6)"));
   }
   v1::DisclosureRequest updated = current;
   updated.set_state(v1::REQUEST_IN_CONSULTATION);
@@ -765,9 +810,10 @@ absl::StatusOr<v1::DisclosureChallenge> DisclosureRequests::RecordChallenge(
   if (decided && filed && *decided < *filed) v.Add("decided_on", "must not be before filed_on");
   if (decided && *decided > today) v.Add("decided_on", "must not be in the future");
   RETURN_IF_ERROR(v.ToStatus());
+  RETURN_IF_ERROR(auth::Require(caller, AnyUnit(kHandle)));
   ASSIGN_OR_RETURN(v1::DisclosureRequest r,
                    repository_->GetRequest(request.disclosure_request_id()));
-  RETURN_IF_ERROR(auth::Require(caller, kHandle, r.unit_id()));
+  RETURN_IF_ERROR(RequireVisible(caller, kHandle, r));
   if (r.state() != v1::REQUEST_ANSWERED) {
     return WrongState(r, "review and litigation are recorded against an answered request");
   }
@@ -850,9 +896,10 @@ absl::StatusOr<v1::ListChallengesResponse> DisclosureRequests::ListChallenges(
   FieldViolations v;
   CheckId(v, "disclosure_request_id", request.disclosure_request_id(), /*required=*/true);
   RETURN_IF_ERROR(v.ToStatus());
+  RETURN_IF_ERROR(auth::Require(caller, AnyUnit(kRead)));
   ASSIGN_OR_RETURN(v1::DisclosureRequest r,
                    repository_->GetRequest(request.disclosure_request_id()));
-  RETURN_IF_ERROR(auth::Require(caller, kRead, r.unit_id()));
+  RETURN_IF_ERROR(RequireVisible(caller, kRead, r));
   ASSIGN_OR_RETURN(std::vector<v1::DisclosureChallenge> challenges,
                    repository_->ListChallenges(r.id()));
   v1::ListChallengesResponse response;

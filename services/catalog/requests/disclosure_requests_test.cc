@@ -4,8 +4,13 @@
 
 #include <map>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
+#include "absl/strings/cord.h"
 #include "gmock/gmock.h"
+#include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
 #include "libs/db/testing/status_matchers.h"
 #include "libs/protoconv/protoconv.h"
@@ -37,6 +42,16 @@ std::vector<std::string> Fields(const absl::Status& status) {
   std::vector<std::string> fields;
   for (const FieldViolation& v : FieldViolationsOf(status)) fields.push_back(v.field);
   return fields;
+}
+
+// The `type` of each PreconditionFailure violation carried by `status`.
+std::vector<std::string> PreconditionTypes(const absl::Status& status) {
+  std::vector<std::string> types;
+  auto payload = status.GetPayload(kPreconditionFailureTypeUrl);
+  google::rpc::PreconditionFailure failure;
+  if (!payload.has_value() || !failure.ParseFromString(std::string(*payload))) return types;
+  for (const auto& v : failure.violations()) types.push_back(v.type());
+  return types;
 }
 
 Principal StaffOf(std::string subject, int64_t unit) {
@@ -240,6 +255,45 @@ TEST_F(DisclosureRequestsTest, TrackingNeedsTheSecretAndHidesStaffNames) {
   EXPECT_EQ(wrong.status(), unknown.status());
 }
 
+TEST_F(DisclosureRequestsTest, TrackingHidesApproverThirdPartyAndInternalHistoryDetails) {
+  std::string secret;
+  const int64_t id = FileOnline(absl::CivilDay(2025, 1, 20), &secret);
+  v1::DisclosureRequest stored = store_[id];
+  stored.set_state(v1::REQUEST_IN_CONSULTATION);
+  stored.set_consultation_third_party("某建筑公司");
+  *stored.mutable_consultation_started_on() = ToProtoDate(absl::CivilDay(2025, 1, 22));
+  stored.set_extension_working_days(20);
+  stored.set_extension_approver("办公室主任 王五");
+  stored.set_extension_reason("涉及多个部门，需协调");
+  EXPECT_CALL(repository_, FindByTrackingCode(stored.tracking_code()))
+      .WillRepeatedly(Return(RequestRepository::Tracked{stored, secrets_[id].secret_sha256}));
+  std::vector<v1::DisclosureRequestEvent> events(3);
+  events[0].set_action("consultation_start");
+  events[0].set_new_state(v1::REQUEST_IN_CONSULTATION);
+  events[0].set_detail("征求第三方意见：某建筑公司");
+  events[1].set_action("extend");
+  events[1].set_detail("延长答复期限 20 个工作日，批准人 办公室主任 王五：内部说明");
+  events[2].set_action("something_new");
+  events[2].set_detail("内部备注");
+  ON_CALL(repository_, ListHistory(id)).WillByDefault(Return(events));
+
+  v1::TrackRequestRequest track;
+  track.set_tracking_code(stored.tracking_code());
+  track.set_tracking_secret(secret);
+  absl::StatusOr<v1::TrackRequestResponse> tracked =
+      requests_->TrackRequest(Principal::Anonymous(), track);
+  ASSERT_TRUE(tracked.ok()) << tracked.status();
+  EXPECT_THAT(tracked->request().extension_approver(), IsEmpty());
+  EXPECT_THAT(tracked->request().consultation_third_party(), IsEmpty());
+  EXPECT_EQ(tracked->request().extension_working_days(), 20);
+  ASSERT_EQ(tracked->history_size(), 3);
+  EXPECT_EQ(tracked->history(0).action(), "consultation_start");
+  EXPECT_EQ(tracked->history(0).new_state(), v1::REQUEST_IN_CONSULTATION);
+  EXPECT_EQ(tracked->history(0).detail(), "已征求第三方意见");
+  EXPECT_EQ(tracked->history(1).detail(), "已延长答复期限");
+  EXPECT_THAT(tracked->history(2).detail(), IsEmpty());
+}
+
 // ---- Lifecycle and clocks ------------------------------------------------------------------
 
 TEST_F(DisclosureRequestsTest, CorrectionRestartsTheReplyClock) {
@@ -333,8 +387,71 @@ TEST_F(DisclosureRequestsTest, OpenRequestPastItsDueDateIsOverdue) {
   absl::StatusOr<v1::DisclosureRequest> r = requests_->GetRequest(staff_, get);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_TRUE(r->overdue());
+  // Another unit's request answers like a missing one (no probing of ids).
   EXPECT_THAT(requests_->GetRequest(other_staff_, get),
-              StatusIs(absl::StatusCode::kPermissionDenied, _));
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("not found")));
+}
+
+TEST_F(DisclosureRequestsTest, AnotherUnitsRequestLooksLikeAMissingId) {
+  const int64_t id = FileOnline(absl::CivilDay(2024, 9, 27));
+  const int64_t missing = id + 100;
+  ON_CALL(repository_, ListHistory(_))
+      .WillByDefault(Return(std::vector<v1::DisclosureRequestEvent>{}));
+  ON_CALL(repository_, ListChallenges(_))
+      .WillByDefault(Return(std::vector<v1::DisclosureChallenge>{}));
+  EXPECT_CALL(repository_, CreateChallenge).Times(0);
+  for (int64_t target : {id, missing}) {
+    SCOPED_TRACE(target);
+    v1::GetRequestRequest get;
+    get.set_id(target);
+    EXPECT_THAT(requests_->GetRequest(other_staff_, get), StatusIs(absl::StatusCode::kNotFound, _));
+    v1::ListRequestHistoryRequest history;
+    history.set_id(target);
+    EXPECT_THAT(requests_->ListRequestHistory(other_staff_, history),
+                StatusIs(absl::StatusCode::kNotFound, _));
+    v1::ListChallengesRequest challenges;
+    challenges.set_disclosure_request_id(target);
+    EXPECT_THAT(requests_->ListChallenges(other_staff_, challenges),
+                StatusIs(absl::StatusCode::kNotFound, _));
+    v1::RecordChallengeRequest challenge;
+    challenge.set_disclosure_request_id(target);
+    challenge.set_kind(v1::CHALLENGE_ADMINISTRATIVE_REVIEW);
+    *challenge.mutable_filed_on() = ToProtoDate(absl::CivilDay(2024, 9, 27));
+    EXPECT_THAT(requests_->RecordChallenge(other_staff_, challenge),
+                StatusIs(absl::StatusCode::kNotFound, _));
+  }
+  // The holding unit still reads it; a caller without a role is refused before any lookup.
+  v1::ListRequestHistoryRequest history;
+  history.set_id(id);
+  EXPECT_TRUE(requests_->ListRequestHistory(staff_, history).ok());
+  v1::GetRequestRequest get;
+  get.set_id(id);
+  EXPECT_THAT(requests_->GetRequest(Principal::Anonymous(), get),
+              StatusIs(absl::StatusCode::kUnauthenticated, _));
+  get.set_id(missing);
+  EXPECT_THAT(requests_->GetRequest(Principal::Anonymous(), get),
+              StatusIs(absl::StatusCode::kUnauthenticated, _));
+}
+
+TEST_F(DisclosureRequestsTest, ConsultationCannotStartAfterTheReplyDueDate) {
+  const int64_t id = FileOnline(absl::CivilDay(2025, 9, 22));
+  v1::AssignRequestRequest assign;
+  assign.set_id(id);
+  assign.set_unit_id(kUnit);
+  ASSERT_TRUE(requests_->AssignRequest(staff_, assign).ok());
+  SetToday(absl::CivilDay(2025, 10, 27));  // Due 2025-10-24.
+  v1::StartThirdPartyConsultationRequest start;
+  start.set_id(id);
+  start.set_third_party("某建筑公司");
+  absl::StatusOr<v1::DisclosureRequest> late =
+      requests_->StartThirdPartyConsultation(staff_, start);
+  EXPECT_THAT(late, StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("2025-10-24")));
+  EXPECT_THAT(PreconditionTypes(late.status()), ::testing::ElementsAre("REPLY_DEADLINE"));
+  EXPECT_EQ(store_[id].state(), v1::REQUEST_ASSIGNED);
+  EXPECT_TRUE(store_[id].consultation_third_party().empty());
+
+  SetToday(absl::CivilDay(2025, 10, 24));  // On the due date it may still start.
+  EXPECT_TRUE(requests_->StartThirdPartyConsultation(staff_, start).ok());
 }
 
 TEST_F(DisclosureRequestsTest, DueDateInAnUnloadedYearIsPendingNotGuessed) {
