@@ -421,10 +421,14 @@ absl::StatusOr<v1::ListRequestsResponse> DisclosureRequests::ListRequests(
   filter.unit_id = request.unit_id();
   filter.state = request.state();
   filter.applicant_type = request.applicant_type();
-  ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(request.page_size()));
+  return ListPage(filter, request.page_size(), request.page_token());
+}
+
+absl::StatusOr<v1::ListRequestsResponse> DisclosureRequests::ListPage(
+    const RequestFilter& filter, int32_t requested_page_size, const std::string& page_token) {
+  ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(requested_page_size));
   const std::string fingerprint = FilterFingerprint(filter);
-  ASSIGN_OR_RETURN(int64_t after_id,
-                   pagination::DecodePageToken(request.page_token(), fingerprint));
+  ASSIGN_OR_RETURN(int64_t after_id, pagination::DecodePageToken(page_token, fingerprint));
   ASSIGN_OR_RETURN(std::vector<v1::DisclosureRequest> rows,
                    repository_->ListRequests(filter, KeysetPage{after_id, page_size + 1}));
   v1::ListRequestsResponse response;
@@ -460,22 +464,7 @@ absl::StatusOr<v1::ListRequestsResponse> DisclosureRequests::ListDueRequests(
                      calendar_->AddWorkingDays(today, request.due_within_working_days()));
     filter.reply_due_by = horizon.due;
   }
-  ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(request.page_size()));
-  const std::string fingerprint = FilterFingerprint(filter);
-  ASSIGN_OR_RETURN(int64_t after_id,
-                   pagination::DecodePageToken(request.page_token(), fingerprint));
-  ASSIGN_OR_RETURN(std::vector<v1::DisclosureRequest> rows,
-                   repository_->ListRequests(filter, KeysetPage{after_id, page_size + 1}));
-  v1::ListRequestsResponse response;
-  if (static_cast<int>(rows.size()) > page_size) {
-    rows.resize(page_size);
-    response.set_next_page_token(pagination::EncodePageToken(rows.back().id(), fingerprint));
-  }
-  for (v1::DisclosureRequest& r : rows) {
-    RETURN_IF_ERROR(ApplyClocks(r));
-    *response.add_requests() = std::move(r);
-  }
-  return response;
+  return ListPage(filter, request.page_size(), request.page_token());
 }
 
 absl::StatusOr<v1::ListRequestHistoryResponse> DisclosureRequests::ListRequestHistory(

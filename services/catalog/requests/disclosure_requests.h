@@ -106,6 +106,10 @@ class DisclosureRequests {
   absl::Status ApplyClocks(v1::DisclosureRequest& request) const;
 
  private:
+  // One keyset page of requests matching `filter`, with their clocks applied.
+  absl::StatusOr<v1::ListRequestsResponse> ListPage(const RequestFilter& filter,
+                                                    int32_t requested_page_size,
+                                                    const std::string& page_token);
   absl::StatusOr<v1::DisclosureRequest> Load(int64_t id) const;
   // Checks the caller's expected version, stores `updated` with its event.
   absl::StatusOr<v1::DisclosureRequest> Store(const auth::Principal& caller,
