@@ -215,12 +215,22 @@ int Run(int argc, char** argv) {
     catalog_metrics.Refresh(*repository, calendar::TodayInShanghai(clock));
     request_metrics.Refresh(*request_repository, **calendar, calendar::TodayInShanghai(clock));
     const auto stopping = [&stop] { return stop.HasBeenNotified(); };
-    absl::StatusOr<int> recomputed = catalog.RecomputeStaleDeadlines(stopping);
-    if (!recomputed.ok()) {
-      GK_LOG(WARNING, "recomputing deadlines failed").With("status", recomputed.status());
-    } else if (*recomputed > 0) {
-      GK_LOG(INFO, "deadlines recomputed").With("documents", *recomputed);
-    }
+    const auto recompute_clocks = [&](absl::string_view why) {
+      absl::StatusOr<int> documents = catalog.RecomputeStaleDeadlines(stopping);
+      absl::StatusOr<int> requests = disclosure_requests.RecomputeStoredClocks(stopping);
+      if (!documents.ok() || !requests.ok()) {
+        GK_LOG(WARNING, "recomputing deadlines failed")
+            .With("why", why)
+            .With("documents_status", documents.status())
+            .With("requests_status", requests.status());
+      } else if (*documents > 0 || *requests > 0) {
+        GK_LOG(INFO, "deadlines recomputed")
+            .With("why", why)
+            .With("documents", *documents)
+            .With("requests", *requests);
+      }
+    };
+    recompute_clocks("start-up");
     while (!stop.WaitForNotificationWithTimeout(config.metrics_refresh)) {
       catalog_metrics.Refresh(*repository, calendar::TodayInShanghai(clock));
       request_metrics.Refresh(*request_repository, **calendar, calendar::TodayInShanghai(clock));
@@ -231,11 +241,8 @@ int Run(int argc, char** argv) {
       }
       const bool requested = catalog.TakeRecomputeRequest();
       if ((synced.ok() && *synced > 0) || requested) {
-        absl::StatusOr<int> changed = catalog.RecomputeStaleDeadlines(stopping);
-        GK_LOG(INFO, "calendar changed; deadlines recomputed")
-            .With("years_from_database", synced.ok() ? *synced : 0)
-            .With("documents", changed.ok() ? *changed : -1)
-            .With("status", changed.status());
+        GK_LOG(INFO, "calendar changed").With("years_from_database", synced.ok() ? *synced : 0);
+        recompute_clocks("calendar changed");
       }
     }
   });

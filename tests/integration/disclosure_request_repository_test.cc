@@ -242,6 +242,47 @@ TEST_F(DisclosureRequestRepositoryTest, ListFiltersAndPagesNewestFirst) {
   EXPECT_THAT(Ids(overdue), ElementsAre(ids[0]));
 }
 
+TEST_F(DisclosureRequestRepositoryTest, RefreshClocksRewritesDueDatesWithoutANewVersion) {
+  const int64_t unit = NewUnit();
+  // Filed while its period's year had no calendar: no reply due date stored.
+  v1::DisclosureRequest pending = NewRequest(unit, absl::CivilDay(2024, 12, 20));
+  pending.mutable_reply_deadline()->clear_due();
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest created, Create(pending));
+  RequestFilter due;
+  due.unit_id = unit;
+  due.reply_due_by = absl::CivilDay(2025, 12, 31);
+  EXPECT_THAT(repo().ListRequests(due, KeysetPage{0, 10}), IsOkAndHolds(::testing::IsEmpty()));
+
+  v1::DisclosureRequest computed = created;
+  *computed.mutable_reply_deadline()->mutable_due() = ToProtoDate(absl::CivilDay(2025, 1, 17));
+  *computed.mutable_correction_deadline()->mutable_due() =
+      ToProtoDate(absl::CivilDay(2024, 12, 31));
+  EXPECT_THAT(repo().RefreshClocks(computed), IsOkAndHolds(true));
+  EXPECT_THAT(repo().RefreshClocks(computed), IsOkAndHolds(false));  // Already these.
+
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest read, repo().GetRequest(created.id()));
+  EXPECT_EQ(read.version(), created.version());
+  EXPECT_THAT(read.reply_deadline(), EqualsProto(computed.reply_deadline()));
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::DisclosureRequest> listed,
+                       repo().ListRequests(due, KeysetPage{0, 10}));
+  EXPECT_THAT(Ids(listed), ElementsAre(created.id()));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM disclosure_requests WHERE id = ? AND "
+                  "correction_due_on = '2024-12-31'",
+                  {created.id()}),
+            1);
+  EXPECT_EQ(
+      Count("SELECT COUNT(*) FROM disclosure_request_history WHERE request_id = ?", {created.id()}),
+      1);
+
+  // Computed from a version that is no longer stored: nothing is written.
+  v1::DisclosureRequest outdated = computed;
+  outdated.set_version(created.version() + 7);
+  *outdated.mutable_reply_deadline()->mutable_due() = ToProtoDate(absl::CivilDay(2025, 2, 28));
+  EXPECT_THAT(repo().RefreshClocks(outdated), IsOkAndHolds(false));
+  ASSERT_OK_AND_ASSIGN(read, repo().GetRequest(created.id()));
+  EXPECT_EQ(read.reply_deadline().due().month(), 1);
+}
+
 TEST_F(DisclosureRequestRepositoryTest, ApplicantOrdinalCountsTheSameApplicantInTheSameMonth) {
   const int64_t unit = NewUnit();
   ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest may,

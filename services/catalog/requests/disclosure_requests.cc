@@ -1,10 +1,13 @@
 #include "services/catalog/requests/disclosure_requests.h"
 
 #include <optional>
+#include <string>
 #include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "libs/auth/policy.h"
 #include "libs/idempotency/idempotency.h"
 #include "libs/pagination/page_token.h"
@@ -87,6 +90,25 @@ void CheckIdNumber(FieldViolations& v, absl::string_view field, absl::string_vie
 
 std::string ApplicantKey(absl::string_view id_number) {
   return Sha256Hex(absl::StrCat("applicant:", absl::AsciiStrToUpper(id_number)));
+}
+
+// Who an anonymous filing is, for idempotency: the applicant and the whole filing.
+// A replay returns the stored request, so it must be earned by sending that very
+// request again (identity number, name, contact, subject, text and all); someone who
+// guesses a request id learns nothing they did not send, and a different filing under
+// a reused request id is simply a new request.
+std::string AnonymousFilerKey(absl::string_view applicant_key,
+                              const v1::FileRequestRequest& request) {
+  v1::FileRequestRequest filing = request;
+  filing.clear_request_id();
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream out(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&out);
+    coded.SetSerializationDeterministic(true);
+    filing.SerializeToCodedStream(&coded);
+  }
+  return absl::StrCat("filing:", Sha256Hex(absl::StrCat(applicant_key, "\n", bytes)));
 }
 
 bool IsOpen(v1::DisclosureRequestState state) { return state != v1::REQUEST_ANSWERED; }
@@ -239,6 +261,33 @@ absl::Status DisclosureRequests::ApplyClocks(v1::DisclosureRequest& r) const {
   return absl::OkStatus();
 }
 
+absl::StatusOr<int> DisclosureRequests::RecomputeStoredClocks(
+    const std::function<bool()>& cancelled) {
+  constexpr int kPage = 500;
+  int changed = 0;
+  for (v1::DisclosureRequestState state :
+       {v1::REQUEST_RECEIVED, v1::REQUEST_AWAITING_CORRECTION, v1::REQUEST_CORRECTED,
+        v1::REQUEST_ASSIGNED, v1::REQUEST_IN_CONSULTATION}) {
+    RequestFilter filter;
+    filter.state = state;
+    int64_t after_id = 0;
+    while (true) {
+      ASSIGN_OR_RETURN(std::vector<v1::DisclosureRequest> page,
+                       repository_->ListRequests(filter, KeysetPage{after_id, kPage}));
+      for (v1::DisclosureRequest& r : page) {
+        if (cancelled()) return absl::CancelledError("recomputing request clocks was interrupted");
+        after_id = r.id();
+        RETURN_IF_ERROR(ApplyClocks(r));
+        // A request changed meanwhile was stored with clocks computed on these calendars.
+        ASSIGN_OR_RETURN(bool written, repository_->RefreshClocks(r));
+        if (written) ++changed;
+      }
+      if (static_cast<int>(page.size()) < kPage) break;
+    }
+  }
+  return changed;
+}
+
 absl::StatusOr<v1::DisclosureRequest> DisclosureRequests::Load(int64_t id) const {
   ASSIGN_OR_RETURN(v1::DisclosureRequest r, repository_->GetRequest(id));
   RETURN_IF_ERROR(ApplyClocks(r));
@@ -301,10 +350,8 @@ absl::StatusOr<v1::FileRequestResponse> DisclosureRequests::FileRequest(
   RETURN_IF_ERROR(unit);
 
   const std::string applicant_key = ApplicantKey(applicant.id_number());
-  // An anonymous filer is identified by its applicant for idempotency, so a replay
-  // needs both the request id and the identity document number.
   const IdempotencyKey key{
-      caller.anonymous() ? absl::StrCat("applicant:", applicant_key) : caller.subject,
+      caller.anonymous() ? AnonymousFilerKey(applicant_key, request) : caller.subject,
       "FileRequest", request.request_id()};
   auto respond = [](v1::DisclosureRequest r, std::string secret) {
     v1::FileRequestResponse response;

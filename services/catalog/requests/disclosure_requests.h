@@ -99,6 +99,13 @@ class DisclosureRequests {
   absl::StatusOr<std::vector<v1::MostRequestedInformation>> MostRequestedForSelfReview(
       int64_t unit_id, int year);
 
+  // Brings the stored clocks of open requests up to the loaded calendars and returns
+  // how many changed. Reads always recompute, but the overdue and due-soon lists and
+  // gauges select on the stored reply due date: a request filed while a year of its
+  // period was not loaded has none, and a revised calendar moves it. Run after a
+  // calendar year is loaded or replaced; stops with CANCELLED when `cancelled()`.
+  absl::StatusOr<int> RecomputeStoredClocks(const std::function<bool()>& cancelled);
+
   // Fills the clock fields (correction, consultation and reply deadlines with their
   // explanations, `overdue`) from the request's facts, on the current calendars. A
   // period reaching a year whose calendar is not loaded keeps its start and length,

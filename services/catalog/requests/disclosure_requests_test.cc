@@ -217,6 +217,32 @@ TEST_F(DisclosureRequestsTest, DuplicateRequestIdReplaysTheFirstRequestWithoutIt
   EXPECT_THAT(replay->tracking_secret(), IsEmpty());
 }
 
+TEST_F(DisclosureRequestsTest, AnonymousReplayNeedsTheSameFilingNotJustAGuessedRequestId) {
+  std::vector<IdempotencyKey> asked;
+  EXPECT_CALL(repository_, FindIdempotentResponse(_))
+      .WillRepeatedly(Invoke([&](const IdempotencyKey& key) {
+        asked.push_back(key);
+        return absl::StatusOr<std::optional<std::string>>(std::nullopt);
+      }));
+  v1::FileRequestRequest req = ValidFiling();
+  req.set_request_id("r-1");
+  ASSERT_TRUE(requests_->FileRequest(Principal::Anonymous(), req).ok());
+  ASSERT_TRUE(requests_->FileRequest(Principal::Anonymous(), req).ok());
+  v1::FileRequestRequest other = req;  // Same applicant and request id, other filing.
+  other.set_description("另一份申请");
+  ASSERT_TRUE(requests_->FileRequest(Principal::Anonymous(), other).ok());
+  ASSERT_EQ(asked.size(), 3u);
+  EXPECT_EQ(asked[0].subject, asked[1].subject);
+  EXPECT_NE(asked[0].subject, asked[2].subject);
+  EXPECT_EQ(asked[0].request_id, "r-1");
+  EXPECT_THAT(asked[0].subject, ::testing::Not(HasSubstr("110101199003070000")));
+
+  // Staff keep the usual key: who asked and the request id.
+  req.set_channel(v1::CHANNEL_IN_PERSON);
+  ASSERT_TRUE(requests_->FileRequest(staff_, req).ok());
+  EXPECT_EQ(asked.back().subject, staff_.subject);
+}
+
 // ---- Tracking ------------------------------------------------------------------------------
 
 TEST_F(DisclosureRequestsTest, TrackingNeedsTheSecretAndHidesStaffNames) {
@@ -554,6 +580,56 @@ TEST_F(DisclosureRequestsTest, ChallengeIsRecordedOnlyAgainstAnAnsweredRequest) 
   challenge.set_result(v1::CHALLENGE_UPHELD);
   EXPECT_THAT(Fields(requests_->RecordChallenge(staff_, challenge).status()),
               ::testing::ElementsAre("decided_on"));
+}
+
+// ---- Stored clocks after a calendar change (NAT-1, NAT-7) -----------------------------------
+
+TEST_F(DisclosureRequestsTest, RecomputeStoredClocksRewritesOpenRequestsOnTheLoadedCalendar) {
+  // Filed when the period's year had no calendar: stored without a reply due date.
+  v1::DisclosureRequest stale;
+  stale.set_id(5);
+  stale.set_version(3);
+  stale.set_unit_id(kUnit);
+  stale.set_state(v1::REQUEST_ASSIGNED);
+  *stale.mutable_received_on() = ToProtoDate(absl::CivilDay(2024, 9, 27));
+  *stale.mutable_clock_start_on() = ToProtoDate(absl::CivilDay(2024, 9, 27));
+  std::vector<v1::DisclosureRequestState> listed_states;
+  EXPECT_CALL(repository_, ListRequests(_, _))
+      .WillRepeatedly(Invoke([&](const RequestFilter& f, const KeysetPage&) {
+        listed_states.push_back(f.state);
+        std::vector<v1::DisclosureRequest> page;
+        if (f.state == v1::REQUEST_ASSIGNED) page.push_back(stale);
+        return absl::StatusOr<std::vector<v1::DisclosureRequest>>(page);
+      }));
+  std::vector<v1::DisclosureRequest> refreshed;
+  EXPECT_CALL(repository_, RefreshClocks(_)).WillOnce(Invoke([&](const v1::DisclosureRequest& r) {
+    refreshed.push_back(r);
+    return absl::StatusOr<bool>(true);
+  }));
+  EXPECT_CALL(repository_, UpdateRequest).Times(0);  // No new version, no history event.
+
+  absl::StatusOr<int> changed = requests_->RecomputeStoredClocks([] { return false; });
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_EQ(*changed, 1);
+  EXPECT_THAT(listed_states, ::testing::Not(::testing::Contains(v1::REQUEST_ANSWERED)));
+  EXPECT_THAT(listed_states, ::testing::Contains(v1::REQUEST_IN_CONSULTATION));
+  ASSERT_EQ(refreshed.size(), 1u);
+  EXPECT_EQ(refreshed[0].version(), 3);
+  // 20 working days from 2024-09-27 across the National Day holiday (Oct 1-7).
+  EXPECT_EQ(Day(refreshed[0].reply_deadline().due()), absl::CivilDay(2024, 10, 30));
+}
+
+TEST_F(DisclosureRequestsTest, RecomputeStoredClocksStopsWhenCancelled) {
+  v1::DisclosureRequest open;
+  open.set_id(6);
+  open.set_state(v1::REQUEST_RECEIVED);
+  *open.mutable_received_on() = ToProtoDate(absl::CivilDay(2024, 9, 27));
+  *open.mutable_clock_start_on() = ToProtoDate(absl::CivilDay(2024, 9, 27));
+  ON_CALL(repository_, ListRequests(_, _))
+      .WillByDefault(Return(std::vector<v1::DisclosureRequest>{open}));
+  EXPECT_CALL(repository_, RefreshClocks).Times(0);
+  EXPECT_THAT(requests_->RecomputeStoredClocks([] { return true; }),
+              StatusIs(absl::StatusCode::kCancelled, _));
 }
 
 }  // namespace

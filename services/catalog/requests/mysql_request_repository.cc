@@ -398,6 +398,31 @@ class MysqlRequestRepository final : public RequestRepository {
     return stored;
   }
 
+  absl::StatusOr<bool> RefreshClocks(const v1::DisclosureRequest& request) override {
+    std::optional<std::string> reply_blob;
+    std::string versions;
+    if (request.has_reply_deadline()) {
+      reply_blob = request.reply_deadline().SerializeAsString();
+      versions = CalendarVersionsKey(FromProto(request.reply_deadline()).calendars);
+    }
+    // MySQL counts changed rows: an UPDATE that sets what is already there counts 0.
+    bool written = false;
+    RETURN_IF_ERROR(Write([&](Connection& conn) -> absl::Status {
+      ASSIGN_OR_RETURN(
+          db::ExecResult r,
+          conn.Execute("UPDATE disclosure_requests SET correction_due_on = ?, "
+                       "consultation_due_on = ?, reply_due_on = ?, reply_deadline = ?, "
+                       "calendar_versions = ? WHERE id = ? AND version = ?",
+                       {Value(OptDay(request.correction_deadline().due())),
+                        Value(OptDay(request.consultation_deadline().due())),
+                        Value(OptDay(request.reply_deadline().due())), Value(reply_blob),
+                        Value(versions), Value(request.id()), Value(request.version())}));
+      written = r.affected_rows > 0;
+      return absl::OkStatus();
+    }));
+    return written;
+  }
+
   absl::StatusOr<std::vector<v1::DisclosureRequest>> ListRequests(const RequestFilter& f,
                                                                   const KeysetPage& page) override {
     std::string sql =

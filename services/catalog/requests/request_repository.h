@@ -95,6 +95,13 @@ class RequestRepository {
                                                               const RequestEvent& event) = 0;
   virtual absl::StatusOr<std::vector<v1::DisclosureRequest>> ListRequests(
       const RequestFilter& filter, const KeysetPage& page) = 0;
+  // Rewrites the stored clock columns (correction, consultation and reply due dates, the
+  // reply deadline with its explanation and calendar versions) from `request`'s clock
+  // fields, if the request is still at `request.version()`. They are derived from the
+  // calendar, not edited: the version stays and no history event is added. true when
+  // something was written; false when the request changed meanwhile or its stored
+  // clocks already were these.
+  virtual absl::StatusOr<bool> RefreshClocks(const v1::DisclosureRequest& request) = 0;
   // Oldest first.
   virtual absl::StatusOr<std::vector<v1::DisclosureRequestEvent>> ListHistory(
       int64_t request_id) = 0;
