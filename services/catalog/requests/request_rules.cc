@@ -11,14 +11,20 @@ namespace gongkai::catalog::requests {
 absl::StatusOr<absl::CivilDay> ReceiptDate(v1::RequestChannel channel, absl::CivilDay today,
                                            std::optional<absl::CivilDay> event_day) {
   switch (channel) {
-    case v1::CHANNEL_IN_PERSON:
     case v1::CHANNEL_ONLINE:
       if (event_day.has_value()) {
         return InvalidField("receipt_event_on",
-                            "must be empty for in-person and online requests: they are "
-                            "received the day they are filed (NAT-5)");
+                            "must be empty for online requests: they are received the day "
+                            "they are filed (NAT-5)");
       }
       return today;
+    case v1::CHANNEL_IN_PERSON:
+      // Handed in on a day; registered by staff that day or, at a busy counter, later.
+      if (event_day.has_value() && *event_day > today) {
+        return InvalidField("receipt_event_on", absl::StrCat("must not be after today (",
+                                                             absl::FormatCivilTime(today), ")"));
+      }
+      return event_day.value_or(today);
     case v1::CHANNEL_REGISTERED_MAIL:
     case v1::CHANNEL_ORDINARY_MAIL:
     case v1::CHANNEL_FAX: {

@@ -39,11 +39,12 @@ inline constexpr int kConsultationWorkingDays = 15;     // NAT-6, Art. 32.
 inline constexpr int kReplyWorkingDays = 20;            // NAT-7, Art. 33.
 inline constexpr int kMaxExtensionWorkingDays = 20;     // NAT-7, Art. 33.
 
-// NAT-5 (Art. 31): the day a request counts as received. In person and online: the day
-// it is filed (`today`; an online filing is confirmed by the system at once). Registered
-// mail (signed for), ordinary mail (receipt confirmed) and fax (both sides confirm):
-// `event_day`, which is required and must not be after `today`. INVALID_ARGUMENT on
-// field "receipt_event_on" otherwise (also when a date is given for in person/online).
+// NAT-5 (Art. 31): the day a request counts as received. Online: the day it is filed
+// (`today`; the system confirms at once), no `event_day`. In person: the day it was
+// handed in, `event_day` when staff register it later, else `today`. Registered mail
+// (signed for), ordinary mail (receipt confirmed) and fax (both sides confirm):
+// `event_day`, required. An `event_day` is never after `today`. INVALID_ARGUMENT on field
+// "receipt_event_on" otherwise.
 absl::StatusOr<absl::CivilDay> ReceiptDate(v1::RequestChannel channel, absl::CivilDay today,
                                            std::optional<absl::CivilDay> event_day);
 

@@ -42,6 +42,15 @@ TEST(ReceiptDateTest, InPersonAndOnlineAreReceivedTheDayTheyAreFiled) {
   EXPECT_EQ(*ReceiptDate(v1::CHANNEL_ONLINE, today, std::nullopt), today);
 }
 
+TEST(ReceiptDateTest, InPersonRegisteredLaterIsReceivedTheDayItWasHandedIn) {
+  const absl::CivilDay today(2024, 3, 4);
+  const absl::CivilDay handed_in(2024, 3, 1);
+  EXPECT_EQ(*ReceiptDate(v1::CHANNEL_IN_PERSON, today, handed_in), handed_in);
+  absl::StatusOr<absl::CivilDay> future = ReceiptDate(v1::CHANNEL_IN_PERSON, today, today + 1);
+  EXPECT_THAT(future.status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("must not be after today")));
+}
+
 TEST(ReceiptDateTest, MailAndFaxAreReceivedOnTheEventDay) {
   const absl::CivilDay today(2024, 3, 4);
   const absl::CivilDay signed_for(2024, 2, 29);
