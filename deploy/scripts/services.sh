@@ -40,7 +40,8 @@ service_env() {
     "GONGKAI_JWT_ISSUER=$GONGKAI_JWT_ISSUER" \
     "GONGKAI_JWT_AUDIENCE=$GONGKAI_JWT_AUDIENCE"
   case $name in
-    *) ;;  # e.g. catalog) echo "GONGKAI_INTERPRETATION_TARGET=127.0.0.1:$(service_grpc_port interpretation)" ;;
+    catalog) echo "GONGKAI_APPLICANT_KEY_SECRET_FILE=$(service_secret catalog applicant-key)" ;;
+    *) ;;
   esac
 }
 
@@ -154,6 +155,16 @@ service_recorded() {
 }
 
 _binary_stamp() { stat -c '%Y %s %i' "$1"; }
+
+# service_secret NAME WHAT: the path of a random secret of the service, made on first use
+# and kept (a changed secret can orphan data keyed with it).
+service_secret() {
+  local file="$GONGKAI_SECRETS/$1.$2"
+  if [[ ! -s $file ]]; then
+    write_secret "$file" "$(random_hex 32)"
+  fi
+  printf '%s\n' "$file"
+}
 
 # service_ensure_db NAME: the service's database and user with its own password.
 service_ensure_db() {

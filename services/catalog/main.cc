@@ -43,12 +43,15 @@ namespace gongkai::catalog {
 namespace {
 
 constexpr char kProgram[] = "gongkai-catalog";
+constexpr size_t kMinApplicantKeyBytes = 32;
 
 struct CatalogConfig {
   std::string command = "serve";
   server::ServerConfig server;
   db::DbConfig db;
   auth::AuthConfig auth;
+  // Keys the stored stand-in for applicants' identity document numbers (NAT-9).
+  std::string applicant_key_secret;
   std::string calendar_dir;
   absl::Duration metrics_refresh = absl::Seconds(15);
   int64_t document_cache_bytes = 8 << 20;
@@ -73,6 +76,11 @@ CatalogConfig ReadConfig(int argc, char** argv) {
   c.db.acquire_timeout = reader.Duration("db_acquire_timeout", absl::Seconds(2),
                                          absl::Milliseconds(10), absl::Minutes(1));
   c.auth = auth::ReadAuthConfig(reader);
+  c.applicant_key_secret = reader.Secret("applicant_key_secret");
+  if (!c.applicant_key_secret.empty() && c.applicant_key_secret.size() < kMinApplicantKeyBytes) {
+    reader.AddError(absl::StrCat("GONGKAI_APPLICANT_KEY_SECRET must be at least ",
+                                 kMinApplicantKeyBytes, " bytes (e.g. openssl rand -hex 32)"));
+  }
   c.calendar_dir = reader.String("calendar_dir", "");
   c.metrics_refresh =
       reader.Duration("metrics_refresh", c.metrics_refresh, absl::Seconds(1), absl::Hours(1));
@@ -164,7 +172,7 @@ int Run(int argc, char** argv) {
       requests::NewMysqlRequestRepository(pool->get());
   requests::RequestMetrics request_metrics(registry);
   requests::DisclosureRequests disclosure_requests(request_repository.get(), *calendar, &clock,
-                                                   &request_metrics);
+                                                   &request_metrics, config.applicant_key_secret);
   requests::RequestHandler request_handler(&disclosure_requests, authenticator->get());
   catalog.SetMostRequestedSource([&disclosure_requests](int64_t unit_id, int year) {
     return disclosure_requests.MostRequestedForSelfReview(unit_id, year);

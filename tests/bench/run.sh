@@ -199,7 +199,7 @@ catalog_env() {
     GONGKAI_DB_HOST=127.0.0.1 GONGKAI_DB_PORT="$DB_PORT" GONGKAI_DB_NAME="$1"
     GONGKAI_DB_USER="$DB_USER" GONGKAI_DB_PASSWORD_FILE="$DB_PASSWORD_FILE"
     GONGKAI_JWT_HS256_SECRET_FILE="$RUN_DIR/jwt.key" GONGKAI_JWT_ISSUER="$ISSUER"
-    GONGKAI_JWT_AUDIENCE="$AUDIENCE")
+    GONGKAI_JWT_AUDIENCE="$AUDIENCE" GONGKAI_APPLICANT_KEY_SECRET_FILE="$RUN_DIR/applicant.key")
 }
 
 # start_catalog DATABASE LOGFILE: starts the service and waits until it is SERVING.
@@ -637,6 +637,7 @@ main() {
   done
   command -v sysbench >/dev/null || die "sysbench is missing (apt-get install sysbench)"
   write_secret "$RUN_DIR/jwt.key" "$(random_hex 32)"
+  write_secret "$RUN_DIR/applicant.key" "$(random_hex 32)"
   start_mariadb
   if ((DO_SERVICE)); then phase_service; fi
   if ((DO_SCALE)); then phase_scale; fi

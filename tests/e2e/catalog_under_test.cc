@@ -35,6 +35,7 @@ absl::StatusOr<std::unique_ptr<CatalogUnderTest>> CatalogUnderTest::Start(
   options.env["GONGKAI_JWT_ISSUER"] = kE2eIssuer;
   options.env["GONGKAI_JWT_AUDIENCE"] = kE2eAudience;
   options.env["GONGKAI_DB_POOL_SIZE"] = "4";
+  options.env["GONGKAI_APPLICANT_KEY_SECRET"] = absl::StrCat(catalog->jwt_secret_, "-applicants");
   for (auto& [key, value] : extra_env) options.env[key] = std::move(value);
   ASSIGN_OR_RETURN(catalog->service_, ServiceProcess::Start(std::move(options)));
   return catalog;

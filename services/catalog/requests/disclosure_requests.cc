@@ -88,17 +88,13 @@ void CheckIdNumber(FieldViolations& v, absl::string_view field, absl::string_vie
   }
 }
 
-std::string ApplicantKey(absl::string_view id_number) {
-  return Sha256Hex(absl::StrCat("applicant:", absl::AsciiStrToUpper(id_number)));
-}
-
 // Who an anonymous filing is, for idempotency: the applicant and the whole filing.
 // A replay returns the stored request, so it must be earned by sending that very
 // request again (identity number, name, contact, subject, text and all); someone who
 // guesses a request id learns nothing they did not send, and a different filing under
-// a reused request id is simply a new request.
-std::string AnonymousFilerKey(absl::string_view applicant_key,
-                              const v1::FileRequestRequest& request) {
+// a reused request id is simply a new request. Keyed like the applicant key, since the
+// filing holds the identity document number.
+std::string AnonymousFilerKey(absl::string_view secret, const v1::FileRequestRequest& request) {
   v1::FileRequestRequest filing = request;
   filing.clear_request_id();
   std::string bytes;
@@ -108,7 +104,7 @@ std::string AnonymousFilerKey(absl::string_view applicant_key,
     coded.SetSerializationDeterministic(true);
     filing.SerializeToCodedStream(&coded);
   }
-  return absl::StrCat("filing:", Sha256Hex(absl::StrCat(applicant_key, "\n", bytes)));
+  return absl::StrCat("filing:", HmacSha256Hex(secret, bytes));
 }
 
 bool IsOpen(v1::DisclosureRequestState state) { return state != v1::REQUEST_ANSWERED; }
@@ -208,14 +204,22 @@ std::string FilterFingerprint(const RequestFilter& f) {
 DisclosureRequests::DisclosureRequests(RequestRepository* repository,
                                        std::shared_ptr<calendar::WorkingDayCalendar> calendar,
                                        const Clock* clock, RequestObserver* observer,
-                                       TokenSource tokens)
+                                       std::string applicant_key_secret, TokenSource tokens)
     : repository_(repository),
       calendar_(std::move(calendar)),
       clock_(clock),
       observer_(observer),
+      applicant_key_secret_(std::move(applicant_key_secret)),
       tokens_(tokens ? std::move(tokens) : TokenSource(RandomToken)) {}
 
 absl::CivilDay DisclosureRequests::Today() const { return calendar::TodayInShanghai(*clock_); }
+
+std::string DisclosureRequests::ApplicantKey(absl::string_view id_number) const {
+  // Keyed: an 18-digit resident ID has few enough plausible values that a plain hash
+  // of it could be reversed by anyone holding the table.
+  return HmacSha256Hex(applicant_key_secret_,
+                       absl::StrCat("applicant:", absl::AsciiStrToUpper(id_number)));
+}
 
 absl::Status DisclosureRequests::ApplyClocks(v1::DisclosureRequest& r) const {
   r.clear_correction_deadline();
@@ -351,7 +355,7 @@ absl::StatusOr<v1::FileRequestResponse> DisclosureRequests::FileRequest(
 
   const std::string applicant_key = ApplicantKey(applicant.id_number());
   const IdempotencyKey key{
-      caller.anonymous() ? AnonymousFilerKey(applicant_key, request) : caller.subject,
+      caller.anonymous() ? AnonymousFilerKey(applicant_key_secret_, request) : caller.subject,
       "FileRequest", request.request_id()};
   auto respond = [](v1::DisclosureRequest r, std::string secret) {
     v1::FileRequestResponse response;

@@ -47,11 +47,15 @@ class DisclosureRequests {
   // Returns `chars` random characters for tracking codes and secrets.
   using TokenSource = std::function<std::string(int chars)>;
 
-  // Pointers must outlive the object; `observer` may be null. `tokens` defaults to the
-  // CSPRNG (tracking_secret.h).
+  // Pointers must outlive the object; `observer` may be null. `applicant_key_secret`
+  // keys the hash that stands for an applicant's identity document number (NAT-9
+  // counts per applicant; the number itself is never stored): keep it secret and
+  // stable, a new secret starts every applicant's monthly count afresh. `tokens`
+  // defaults to the CSPRNG (tracking_secret.h).
   DisclosureRequests(RequestRepository* repository,
                      std::shared_ptr<calendar::WorkingDayCalendar> calendar, const Clock* clock,
-                     RequestObserver* observer, TokenSource tokens = nullptr);
+                     RequestObserver* observer, std::string applicant_key_secret,
+                     TokenSource tokens = nullptr);
 
   absl::StatusOr<v1::FileRequestResponse> FileRequest(const auth::Principal& caller,
                                                       const v1::FileRequestRequest& request);
@@ -125,11 +129,14 @@ class DisclosureRequests {
                                               int64_t expected_version, absl::string_view action,
                                               std::string detail);
   absl::CivilDay Today() const;
+  // The stored stand-in for an identity document number.
+  std::string ApplicantKey(absl::string_view id_number) const;
 
   RequestRepository* repository_;
   std::shared_ptr<calendar::WorkingDayCalendar> calendar_;
   const Clock* clock_;
   RequestObserver* observer_;
+  std::string applicant_key_secret_;
   TokenSource tokens_;
 };
 

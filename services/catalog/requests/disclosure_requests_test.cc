@@ -32,6 +32,7 @@ using ::testing::NiceMock;
 using ::testing::Return;
 
 constexpr int64_t kUnit = 7;
+constexpr char kApplicantKeySecret[] = "test-applicant-key-secret-of-32-bytes!";
 
 absl::Time NoonInShanghai(absl::CivilDay day) {
   return absl::FromCivil(absl::CivilSecond(day.year(), day.month(), day.day(), 12, 0, 0),
@@ -72,7 +73,8 @@ class DisclosureRequestsTest : public ::testing::Test {
  protected:
   DisclosureRequestsTest() : clock_(NoonInShanghai(absl::CivilDay(2024, 9, 27))) {
     calendar_ = *calendar::NewBuiltinCalendar();
-    requests_ = std::make_unique<DisclosureRequests>(&repository_, calendar_, &clock_, nullptr);
+    requests_ = std::make_unique<DisclosureRequests>(&repository_, calendar_, &clock_, nullptr,
+                                                     kApplicantKeySecret);
     ON_CALL(repository_, FindIdempotentResponse(_)).WillByDefault(Return(std::nullopt));
     ON_CALL(repository_, CheckUnitExists(_)).WillByDefault(Return(absl::OkStatus()));
     ON_CALL(repository_, CreateRequest(_, _, _, _))
@@ -159,8 +161,10 @@ TEST_F(DisclosureRequestsTest, PublicFilingOnlineIsReceivedTodayAndStoresOnlyThe
   EXPECT_EQ(filed->tracking_secret().size(), 20u);
   const RequestSecrets& stored = secrets_[filed->request().id()];
   EXPECT_EQ(stored.secret_sha256, Sha256Hex(filed->tracking_secret()));
-  EXPECT_NE(stored.applicant_key.find("110101"), 0u);  // A hash, not the number.
-  EXPECT_EQ(stored.applicant_key.size(), 64u);
+  // Keyed: neither the number nor its plain hash is stored.
+  EXPECT_EQ(stored.applicant_key,
+            HmacSha256Hex(kApplicantKeySecret, "applicant:110101199003070000"));
+  EXPECT_NE(stored.applicant_key, Sha256Hex("applicant:110101199003070000"));
   ASSERT_EQ(events_.size(), 1u);
   EXPECT_EQ(events_[0].action, "file");
 }

@@ -44,7 +44,7 @@ struct RequestEvent {
 // What is stored with a new request besides its proto.
 struct RequestSecrets {
   std::string secret_sha256;  // Hex SHA-256 of the tracking secret.
-  std::string applicant_key;  // Hex SHA-256 of the normalized identity document number.
+  std::string applicant_key;  // Hex HMAC-SHA256 of the normalized identity document number.
 };
 
 struct RequestFilter {

@@ -25,6 +25,11 @@ std::string RandomToken(int chars);
 // Lower-case hex SHA-256 of `text` (64 characters).
 std::string Sha256Hex(absl::string_view text);
 
+// Lower-case hex HMAC-SHA256 of `text` under `key` (64 characters): a keyed hash for
+// values from a small space (identity document numbers) that a plain hash would not
+// hide from whoever reads the table.
+std::string HmacSha256Hex(absl::string_view key, absl::string_view text);
+
 // Whether SHA-256 of `secret` equals `stored_hex`, compared in constant time.
 bool SecretMatches(absl::string_view secret, absl::string_view stored_hex);
 
