@@ -416,6 +416,12 @@ absl::StatusOr<v1::Document> Catalog::CreateDocument(const Principal& caller,
   return created;
 }
 
+absl::StatusOr<std::optional<v1::Document>> Catalog::FindCreatedDocument(
+    absl::string_view subject, absl::string_view request_id) {
+  return Replay<v1::Document>(*repository_, IdempotencyKey{std::string(subject), "CreateDocument",
+                                                           std::string(request_id)});
+}
+
 absl::StatusOr<v1::Document> Catalog::UpdateDocument(const Principal& caller,
                                                      const v1::UpdateDocumentRequest& request) {
   const v1::Document& input = request.document();

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "absl/status/statusor.h"
 #include "gongkai/catalog/v1/catalog.pb.h"
@@ -53,6 +54,12 @@ class Catalog {
 
   absl::StatusOr<v1::Document> CreateDocument(const auth::Principal& caller,
                                               const v1::CreateDocumentRequest& request);
+  // The document `subject` created with CreateDocument and `request_id` (its first
+  // response, as a retry would replay it), or nullopt when there is none. Not an RPC:
+  // checks no right, so in-process callers (the annual report's publisher, which takes
+  // over another user's interrupted publication) must have checked their own.
+  absl::StatusOr<std::optional<v1::Document>> FindCreatedDocument(absl::string_view subject,
+                                                                  absl::string_view request_id);
   absl::StatusOr<v1::Document> UpdateDocument(const auth::Principal& caller,
                                               const v1::UpdateDocumentRequest& request);
   absl::StatusOr<v1::Document> SubmitDocument(const auth::Principal& caller,

@@ -361,5 +361,140 @@ TEST_F(AnnualReportE2eTest, ReportThatDoesNotAddUpIsRefusedWithTheColumnsNamed) 
       StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("社会公益组织")));
 }
 
+// CAT-9: a publication interrupted after its numbers were frozen is completed by
+// another user with the frozen numbers and the document the first user had created.
+// The interruption is staged with SQL: the row is written exactly as step A leaves it
+// (state PUBLISHING, the computed report as snapshot, holder and start time), and the
+// first user's document is created through CatalogService with the request id the
+// publisher uses, as if the process had died before recording it.
+TEST_F(AnnualReportE2eTest, InterruptedPublicationIsCompletedByAnotherUserWithTheFrozenNumbers) {
+  const int64_t unit = NewUnit("市民政局（年报）");
+  const int year = absl::ToCivilDay(absl::Now(), ShanghaiTimeZone()).year() - 1;
+  std::unique_ptr<db::ConnectionPool> pool = OpenDatabase();
+  ASSERT_NE(pool, nullptr);
+  InsertRequest(*pool, unit, v1::APPLICANT_NATURAL_PERSON, absl::CivilDay(year, 4, 1),
+                absl::CivilDay(year, 4, 9), int64_t{v1::OUTCOME_DISCLOSED});
+  const std::string first = "e2e-clerk-first";
+  const std::string first_token = catalog_->Token(first, unit, {"STAFF", "REVIEWER"});
+  const std::string second_token = catalog_->Token("e2e-clerk-second", unit, {"STAFF", "REVIEWER"});
+  v1::SaveAnnualReportRequest save;
+  save.set_year(year);
+  save.set_unit_id(unit);
+  ASSERT_THAT(
+      Call(reports_.get(), &v1::AnnualReportService::Stub::SaveAnnualReport, first_token, save),
+      IsOk());
+
+  // Step A as the first user would have left it.
+  v1::ComputeAnnualReportRequest compute;
+  compute.set_year(year);
+  compute.set_unit_id(unit);
+  absl::StatusOr<v1::AnnualReport> frozen = Call(
+      reports_.get(), &v1::AnnualReportService::Stub::ComputeAnnualReport, first_token, compute);
+  ASSERT_THAT(frozen, IsOk());
+  ASSERT_EQ(frozen->requests().new_requests().total(), 1);
+  const absl::Time started = absl::Now();
+  const std::string title = absl::StrCat("市民政局（年报）", year, "年政府信息公开工作年度报告");
+  frozen->set_state(v1::ANNUAL_REPORT_PUBLISHING);
+  *frozen->mutable_publish_time() = ToTimestamp(started);
+  frozen->set_published_by(first);
+  frozen->set_publishing_unit_id(unit);
+  frozen->set_document_title(title);
+  frozen->clear_version();
+  int64_t report_id = 0;
+  {
+    auto conn = pool->Acquire();
+    ASSERT_THAT(conn, IsOk());
+    ASSERT_THAT((*conn)
+                    ->Execute("UPDATE annual_reports SET state = 3, snapshot = ?, "
+                              "publish_time = ?, publication_started_by = ?, "
+                              "publication_started_at = ?, version = version + 1 "
+                              "WHERE year = ? AND unit_id = ? AND state = 1",
+                              {frozen->SerializeAsString(), started, first, started, year, unit})
+                    .status(),
+                IsOk());
+    auto rows = (*conn)->Query("SELECT id FROM annual_reports WHERE year = ? AND unit_id = ?",
+                               {year, unit});
+    ASSERT_THAT(rows, IsOk());
+    ASSERT_EQ(rows->size(), 1u);
+    report_id = *(*rows)[0].GetInt64("id");
+  }
+  // The first user's document, created but never recorded on the report.
+  v1::CreateDocumentRequest create;
+  create.mutable_document()->set_title(title);
+  create.mutable_document()->set_body("<p>年度报告</p>");
+  create.mutable_document()->set_drafting_unit_id(unit);
+  create.mutable_document()->set_issuing_authority(v1::DEPARTMENT);
+  create.mutable_document()->set_disclosure_attribute(v1::PROACTIVE);
+  create.set_request_id(absl::StrCat("annual-report-", report_id));
+  absl::StatusOr<v1::Document> orphan =
+      Call(catalog_stub_.get(), &v1::CatalogService::Stub::CreateDocument, first_token, create);
+  ASSERT_THAT(orphan, IsOk());
+
+  // Data recorded after the freeze does not reach the published report.
+  InsertRequest(*pool, unit, v1::APPLICANT_BUSINESS, absl::CivilDay(year, 7, 1), db::Value(),
+                db::Value());
+
+  // Meanwhile: the public sees nothing, staff see the frozen snapshot, saving is refused.
+  v1::GetAnnualReportRequest get;
+  get.set_year(year);
+  get.set_unit_id(unit);
+  EXPECT_THAT(Call(reports_.get(), &v1::AnnualReportService::Stub::GetAnnualReport, "", get),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("no published annual report")));
+  absl::StatusOr<v1::AnnualReport> staff_view =
+      Call(reports_.get(), &v1::AnnualReportService::Stub::GetAnnualReport, second_token, get);
+  ASSERT_THAT(staff_view, IsOk());
+  EXPECT_EQ(staff_view->state(), v1::ANNUAL_REPORT_PUBLISHING);
+  EXPECT_EQ(staff_view->requests().new_requests().total(), 1);
+  save.set_expected_version(2);
+  EXPECT_THAT(
+      Call(reports_.get(), &v1::AnnualReportService::Stub::SaveAnnualReport, second_token, save),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("ANNUAL_REPORT_PUBLISHING")));
+
+  // Within the lease the publication is the first user's.
+  v1::PublishAnnualReportRequest publish;
+  publish.set_year(year);
+  publish.set_unit_id(unit);
+  EXPECT_THAT(Call(reports_.get(), &v1::AnnualReportService::Stub::PublishAnnualReport,
+                   second_token, publish),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("started by e2e-clerk-first")));
+
+  // After it, the second user takes over and completes it with the first one's document.
+  {
+    auto conn = pool->Acquire();
+    ASSERT_THAT(conn, IsOk());
+    ASSERT_THAT((*conn)
+                    ->Execute("UPDATE annual_reports SET publication_started_at = ? "
+                              "WHERE id = ?",
+                              {started - absl::Minutes(3), report_id})
+                    .status(),
+                IsOk());
+  }
+  absl::StatusOr<v1::AnnualReport> published = Call(
+      reports_.get(), &v1::AnnualReportService::Stub::PublishAnnualReport, second_token, publish);
+  ASSERT_THAT(published, IsOk());
+  EXPECT_EQ(published->state(), v1::ANNUAL_REPORT_PUBLISHED);
+  EXPECT_EQ(published->document_id(), orphan->id());
+  EXPECT_EQ(published->requests().new_requests().total(), 1);
+  EXPECT_EQ(published->published_by(), first);
+  v1::GetDocumentRequest get_document;
+  get_document.set_id(orphan->id());
+  absl::StatusOr<v1::Document> document =
+      Call(catalog_stub_.get(), &v1::CatalogService::Stub::GetDocument, "", get_document);
+  ASSERT_THAT(document, IsOk());
+  EXPECT_EQ(document->state(), v1::PUBLISHED);
+  absl::StatusOr<v1::AnnualReport> read =
+      Call(reports_.get(), &v1::AnnualReportService::Stub::GetAnnualReport, "", get);
+  ASSERT_THAT(read, IsOk());
+  EXPECT_EQ(read->document_id(), orphan->id());
+  EXPECT_EQ(read->requests().new_requests().total(), 1);
+  // One annual-report document for the unit, not two.
+  v1::ListDocumentsRequest list;
+  list.set_drafting_unit_id(unit);
+  absl::StatusOr<v1::ListDocumentsResponse> documents =
+      Call(catalog_stub_.get(), &v1::CatalogService::Stub::ListDocuments, second_token, list);
+  ASSERT_THAT(documents, IsOk());
+  EXPECT_EQ(documents->documents_size(), 1);
+}
+
 }  // namespace
 }  // namespace gongkai::e2e

@@ -21,6 +21,7 @@
 #include "libs/db/connection_pool.h"
 #include "libs/db/testing/status_matchers.h"
 #include "libs/db/testing/test_database.h"
+#include "libs/status/status_macros.h"
 #include "services/catalog/annual_report/fake_report_repository.h"
 #include "services/catalog/annual_report/mysql_report_repository.h"
 #include "services/catalog/annual_report/report_tables.h"
@@ -33,6 +34,7 @@ using ::gongkai::db::testing::IsOk;
 using ::gongkai::db::testing::StatusIs;
 using ::gongkai::db::testing::TestDatabase;
 using ::gongkai::integration::MigratedDatabase;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
 
@@ -114,6 +116,38 @@ class AnnualReportRepositoryTest : public ::testing::Test {
         "publish_time, created_by) VALUES ('规范性文件', '', ?, 3, ?, 1, ?, ?, ?, ?, 'test')",
         {unit, policy, static_cast<int64_t>(state), absl::Now(), absl::Now(), published});
     ASSERT_TRUE(inserted.ok()) << inserted.status();
+  }
+
+  // Takes `snapshot` through the three publication writes (CAT-9): freeze, record
+  // document `document_id`, complete.
+  absl::StatusOr<StoredReport> Publish(const v1::AnnualReport& snapshot, int64_t expected_version,
+                                       int64_t document_id, const std::string& actor,
+                                       absl::Time time) {
+    ASSIGN_OR_RETURN(
+        StoredReport started,
+        repo_->StartPublication(snapshot, expected_version, {actor, "publish_started", "", time}));
+    ASSIGN_OR_RETURN(
+        StoredReport recorded,
+        repo_->RecordPublicationDocument(
+            snapshot.year(), snapshot.unit_id(), document_id, started.version,
+            {actor, "publish_document", absl::StrCat("document ", document_id), time}));
+    return repo_->CompletePublication(
+        snapshot.year(), snapshot.unit_id(), recorded.version,
+        {actor, "publish", absl::StrCat("document ", document_id), time});
+  }
+
+  // The audit actions of report `id`, in order.
+  std::vector<std::string> AuditActions(int64_t id) {
+    std::vector<std::string> actions;
+    auto conn = pool_->Acquire();
+    EXPECT_TRUE(conn.ok());
+    if (!conn.ok()) return actions;
+    auto rows = (*conn)->Query(
+        "SELECT action FROM annual_report_audit WHERE report_id = ? ORDER BY id", {id});
+    EXPECT_TRUE(rows.ok()) << rows.status();
+    if (!rows.ok()) return actions;
+    for (const db::Row& row : *rows) actions.push_back(*row.GetString("action"));
+    return actions;
   }
 
   static std::string setup_error_;
@@ -333,22 +367,19 @@ TEST_F(AnnualReportRepositoryTest, DraftsAreVersionedAndPublicationIsFinal) {
   v1::AnnualReport snapshot;
   snapshot.set_year(2024);
   snapshot.set_unit_id(unit);
-  snapshot.set_state(v1::ANNUAL_REPORT_PUBLISHED);
-  snapshot.set_document_id(77);
   *snapshot.mutable_inputs() = inputs;
   const absl::Time t1 = t0 + absl::Hours(1);
-  absl::StatusOr<StoredReport> published =
-      repo_->MarkPublished(snapshot, 2, {"carol", "publish", "document 77", t1});
+  absl::StatusOr<StoredReport> published = Publish(snapshot, 2, 77, "carol", t1);
   ASSERT_THAT(published, IsOk());
   EXPECT_EQ(published->state, v1::ANNUAL_REPORT_PUBLISHED);
   EXPECT_EQ(published->document_id, 77);
   EXPECT_EQ(published->publish_time, t1);
   ASSERT_TRUE(published->snapshot.has_value());
   EXPECT_EQ(published->snapshot->inputs().licensing_decisions(), 3);
-  EXPECT_EQ(published->snapshot->version(), 3);
+  EXPECT_EQ(published->snapshot->version(), 5);  // Freeze, document, complete.
 
   // Published is final: saving at the current version is refused.
-  EXPECT_THAT(repo_->SaveDraft(2024, unit, inputs, 3, {"alice", "save", "", t1}),
+  EXPECT_THAT(repo_->SaveDraft(2024, unit, inputs, 5, {"alice", "save", "", t1}),
               StatusIs(absl::StatusCode::kAborted, HasSubstr("no longer the draft")));
 
   // Audit: one row per successful write.
@@ -357,9 +388,9 @@ TEST_F(AnnualReportRepositoryTest, DraftsAreVersionedAndPublicationIsFinal) {
   auto audit = (*conn)->Query(
       "SELECT actor, action FROM annual_report_audit WHERE report_id = ? ORDER BY id", {first->id});
   ASSERT_TRUE(audit.ok());
-  ASSERT_EQ(audit->size(), 3u);
-  EXPECT_EQ(*(*audit)[2].GetString("actor"), "carol");
-  EXPECT_EQ(*(*audit)[2].GetString("action"), "publish");
+  ASSERT_EQ(audit->size(), 5u);
+  EXPECT_EQ(*(*audit)[4].GetString("actor"), "carol");
+  EXPECT_EQ(*(*audit)[4].GetString("action"), "publish");
 }
 
 TEST_F(AnnualReportRepositoryTest, ListReportsFiltersAndPages) {
@@ -370,7 +401,7 @@ TEST_F(AnnualReportRepositoryTest, ListReportsFiltersAndPages) {
   v1::AnnualReport snapshot;
   snapshot.set_year(2019);
   snapshot.set_unit_id(b);
-  ASSERT_THAT(repo_->MarkPublished(snapshot, 0, {"x", "publish", "", t}), IsOk());
+  ASSERT_THAT(Publish(snapshot, 0, 1, "x", t), IsOk());
 
   absl::StatusOr<std::vector<StoredReport>> published = repo_->ListReports(2019, false, 0, 10);
   ASSERT_THAT(published, IsOk());
@@ -385,6 +416,159 @@ TEST_F(AnnualReportRepositoryTest, ListReportsFiltersAndPages) {
   ASSERT_THAT(next, IsOk());
   ASSERT_THAT(*next, SizeIs(1));
   EXPECT_EQ((*next)[0].unit_id, a);
+}
+
+// CAT-9: the publication is frozen first (PUBLISHING), then gets its document, then is
+// completed; every step is version-checked, and a refused one writes nothing.
+TEST_F(AnnualReportRepositoryTest, CAT9_PublicationStepsRoundTripAndRefuseStaleVersions) {
+  const int64_t unit = NewUnit();
+  const absl::Time t0 = absl::FromUnixMicros(1737100000654321);
+  v1::AnnualReportInputs inputs;
+  inputs.set_licensing_decisions(9);
+  ASSERT_THAT(repo_->SaveDraft(2023, unit, inputs, 0, {"alice", "save", "", t0}), IsOk());
+
+  v1::AnnualReport snapshot;
+  snapshot.set_year(2023);
+  snapshot.set_unit_id(unit);
+  snapshot.set_unit_name("单位");
+  snapshot.set_state(v1::ANNUAL_REPORT_PUBLISHING);
+  *snapshot.mutable_inputs() = inputs;
+  snapshot.mutable_requests()->mutable_new_requests()->set_total(12);
+  snapshot.set_published_by("bob");
+  snapshot.set_publishing_unit_id(unit);
+  snapshot.set_document_title("单位2023年政府信息公开工作年度报告");
+  const absl::Time t1 = t0 + absl::Minutes(1);
+  absl::StatusOr<StoredReport> frozen =
+      repo_->StartPublication(snapshot, 1, {"bob", "publish_started", "", t1});
+  ASSERT_THAT(frozen, IsOk());
+  EXPECT_EQ(frozen->state, v1::ANNUAL_REPORT_PUBLISHING);
+  EXPECT_EQ(frozen->version, 2);
+  EXPECT_EQ(frozen->document_id, 0);
+  EXPECT_EQ(frozen->publish_time, t1);
+  EXPECT_EQ(frozen->publication_started_by, "bob");
+  EXPECT_EQ(frozen->publication_started_at, t1);
+  ASSERT_TRUE(frozen->snapshot.has_value());
+  EXPECT_EQ(frozen->snapshot->state(), v1::ANNUAL_REPORT_PUBLISHING);
+  EXPECT_EQ(frozen->snapshot->requests().new_requests().total(), 12);
+  EXPECT_EQ(frozen->snapshot->document_title(), "单位2023年政府信息公开工作年度报告");
+  EXPECT_EQ(frozen->snapshot->version(), 2);
+
+  // Nothing below may write: stale versions and wrong states are ABORTED.
+  const absl::Time t2 = t1 + absl::Minutes(5);
+  EXPECT_THAT(repo_->SaveDraft(2023, unit, inputs, 2, {"alice", "save", "", t2}),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("no longer the draft")));
+  EXPECT_THAT(repo_->StartPublication(snapshot, 2, {"carol", "publish_started", "", t2}),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("no longer the draft")));
+  EXPECT_THAT(repo_->TakeOverPublication(2023, unit, 1, {"carol", "publish_taken_over", "", t2}),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("at version 1")));
+  EXPECT_THAT(
+      repo_->RecordPublicationDocument(2023, unit, 88, 7, {"bob", "publish_document", "", t2}),
+      StatusIs(absl::StatusCode::kAborted, HasSubstr("at version 7")));
+  EXPECT_THAT(repo_->CompletePublication(2023, unit, 2, {"bob", "publish", "", t2}),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("with a document")));
+  absl::StatusOr<std::optional<StoredReport>> unchanged = repo_->FindReport(2023, unit);
+  ASSERT_THAT(unchanged, IsOk());
+  ASSERT_TRUE(unchanged->has_value());
+  EXPECT_EQ((*unchanged)->version, 2);
+  EXPECT_EQ((*unchanged)->publication_started_by, "bob");
+  EXPECT_EQ((*unchanged)->update_time, t1);
+  EXPECT_THAT(AuditActions(frozen->id), ElementsAre("save", "publish_started"));
+
+  // A report being published is not in the public list; supervisors see it.
+  absl::StatusOr<std::vector<StoredReport>> listed = repo_->ListReports(2023, false, 0, 100);
+  ASSERT_THAT(listed, IsOk());
+  for (const StoredReport& r : *listed) EXPECT_NE(r.unit_id, unit);
+  absl::StatusOr<std::vector<StoredReport>> all = repo_->ListReports(2023, true, 0, 100);
+  ASSERT_THAT(all, IsOk());
+  bool seen = false;
+  for (const StoredReport& r : *all) {
+    if (r.unit_id != unit) continue;
+    seen = true;
+    EXPECT_EQ(r.state, v1::ANNUAL_REPORT_PUBLISHING);
+  }
+  EXPECT_TRUE(seen);
+
+  // The lease moves to carol.
+  absl::StatusOr<StoredReport> taken =
+      repo_->TakeOverPublication(2023, unit, 2, {"carol", "publish_taken_over", "from bob", t2});
+  ASSERT_THAT(taken, IsOk());
+  EXPECT_EQ(taken->version, 3);
+  EXPECT_EQ(taken->publication_started_by, "carol");
+  EXPECT_EQ(taken->publication_started_at, t2);
+  EXPECT_EQ(taken->publish_time, t1);  // The frozen report's time does not move.
+
+  absl::StatusOr<StoredReport> recorded = repo_->RecordPublicationDocument(
+      2023, unit, 88, 3, {"carol", "publish_document", "document 88", t2});
+  ASSERT_THAT(recorded, IsOk());
+  EXPECT_EQ(recorded->document_id, 88);
+  EXPECT_EQ(recorded->snapshot->document_id(), 88);
+  EXPECT_EQ(recorded->state, v1::ANNUAL_REPORT_PUBLISHING);
+  // Once the document is recorded it is the one: no second document, no take-over.
+  EXPECT_THAT(
+      repo_->RecordPublicationDocument(2023, unit, 89, 4, {"x", "publish_document", "", t2}),
+      StatusIs(absl::StatusCode::kAborted, HasSubstr("without a document")));
+  EXPECT_THAT(repo_->TakeOverPublication(2023, unit, 4, {"x", "publish_taken_over", "", t2}),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("without a document")));
+  EXPECT_THAT(repo_->CompletePublication(2023, unit, 3, {"carol", "publish", "", t2}),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("at version 3")));
+
+  const absl::Time t3 = t2 + absl::Seconds(3);
+  absl::StatusOr<StoredReport> published =
+      repo_->CompletePublication(2023, unit, 4, {"carol", "publish", "document 88", t3});
+  ASSERT_THAT(published, IsOk());
+  EXPECT_EQ(published->state, v1::ANNUAL_REPORT_PUBLISHED);
+  EXPECT_EQ(published->version, 5);
+  EXPECT_EQ(published->document_id, 88);
+  EXPECT_EQ(published->publish_time, t1);
+  EXPECT_EQ(published->update_time, t3);
+  ASSERT_TRUE(published->snapshot.has_value());
+  EXPECT_EQ(published->snapshot->state(), v1::ANNUAL_REPORT_PUBLISHED);
+  EXPECT_EQ(published->snapshot->document_id(), 88);
+  EXPECT_EQ(published->snapshot->requests().new_requests().total(), 12);
+  EXPECT_EQ(published->snapshot->published_by(), "bob");
+  EXPECT_THAT(repo_->CompletePublication(2023, unit, 5, {"carol", "publish", "", t3}),
+              StatusIs(absl::StatusCode::kAborted, testing::_));
+  EXPECT_THAT(
+      AuditActions(published->id),
+      ElementsAre("save", "publish_started", "publish_taken_over", "publish_document", "publish"));
+
+  // The stored blob itself is the published report (read back through the public list).
+  absl::StatusOr<std::vector<StoredReport>> public_list = repo_->ListReports(2023, false, 0, 100);
+  ASSERT_THAT(public_list, IsOk());
+  seen = false;
+  for (const StoredReport& r : *public_list) {
+    if (r.unit_id != unit) continue;
+    seen = true;
+    EXPECT_EQ(r.snapshot->state(), v1::ANNUAL_REPORT_PUBLISHED);
+    EXPECT_EQ(r.snapshot->document_id(), 88);
+  }
+  EXPECT_TRUE(seen);
+}
+
+TEST_F(AnnualReportRepositoryTest, CAT9_FreezingWithoutADraftInsertsOnceOnly) {
+  const int64_t unit = NewUnit();
+  const absl::Time t = absl::FromUnixMicros(1737200000000000);
+  v1::AnnualReport snapshot;
+  snapshot.set_year(2022);
+  snapshot.set_unit_id(unit);
+  absl::StatusOr<StoredReport> frozen =
+      repo_->StartPublication(snapshot, 0, {"bob", "publish_started", "", t});
+  ASSERT_THAT(frozen, IsOk());
+  EXPECT_EQ(frozen->version, 1);
+  EXPECT_EQ(frozen->state, v1::ANNUAL_REPORT_PUBLISHING);
+  // A concurrent first publication (or save) loses and writes nothing.
+  EXPECT_THAT(repo_->StartPublication(snapshot, 0, {"carol", "publish_started", "", t}),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("concurrently")));
+  EXPECT_THAT(repo_->SaveDraft(2022, unit, {}, 0, {"carol", "save", "", t}),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("concurrently")));
+  EXPECT_THAT(repo_->RecordPublicationDocument(2022, unit, 0, 1, {"bob", "x", "", t}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("document id 0")));
+  EXPECT_THAT(AuditActions(frozen->id), ElementsAre("publish_started"));
+  absl::StatusOr<std::optional<StoredReport>> stored = repo_->FindReport(2022, unit);
+  ASSERT_THAT(stored, IsOk());
+  ASSERT_TRUE(stored->has_value());
+  EXPECT_EQ((*stored)->version, 1);
+  EXPECT_EQ((*stored)->publication_started_by, "bob");
 }
 
 }  // namespace

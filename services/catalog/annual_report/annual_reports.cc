@@ -1,11 +1,13 @@
 #include "services/catalog/annual_report/annual_reports.h"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "libs/auth/policy.h"
 #include "libs/calendar/working_day_calendar.h"
 #include "libs/pagination/page_token.h"
@@ -95,6 +97,21 @@ std::string ListFingerprint(const v1::ListAnnualReportsRequest& r) {
   return absl::StrCat("y", r.year(), "d", r.include_drafts());
 }
 
+std::string ReportSubject(int year, int64_t unit_id) {
+  return absl::StrCat("annual-reports/", year, "/units/", unit_id);
+}
+
+std::string FormatShanghai(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%d %H:%M:%S %Ez", t, ShanghaiTimeZone());
+}
+
+// The catalog document's body: the frozen snapshot's page as it reads once published.
+// Depends only on the snapshot, so whoever creates the document creates the same one.
+std::string DocumentBody(v1::AnnualReport snapshot) {
+  snapshot.set_state(v1::ANNUAL_REPORT_PUBLISHED);
+  return annual_report::RenderAnnualReportHtml(snapshot);
+}
+
 }  // namespace
 
 absl::CivilDay AnnualReports::Today() const { return calendar::TodayInShanghai(*clock_); }
@@ -159,12 +176,18 @@ absl::StatusOr<v1::AnnualReport> AnnualReports::SaveAnnualReport(
   ASSIGN_OR_RETURN(ReportUnit scope, ResolveScope(request.unit_id()));
   ASSIGN_OR_RETURN(std::optional<StoredReport> stored,
                    repository_->FindReport(request.year(), request.unit_id()));
-  const std::string subject =
-      absl::StrCat("annual-reports/", request.year(), "/units/", request.unit_id());
+  const std::string subject = ReportSubject(request.year(), request.unit_id());
   if (stored.has_value() && stored->state == v1::ANNUAL_REPORT_PUBLISHED) {
     return PreconditionFailed(
         "STATE", subject,
         absl::StrCat("the ", request.year(), " report is published; it can no longer change"));
+  }
+  if (stored.has_value() && stored->state == v1::ANNUAL_REPORT_PUBLISHING) {
+    return PreconditionFailed(
+        "STATE", subject,
+        absl::StrCat("the ", request.year(),
+                     " report is being published (ANNUAL_REPORT_PUBLISHING); its numbers are "
+                     "frozen and can no longer change: call PublishAnnualReport to complete it"));
   }
   const int64_t current_version = stored.has_value() ? stored->version : 0;
   // expected_version 0 creates the first draft; it never overwrites a stored one.
@@ -201,62 +224,144 @@ absl::StatusOr<v1::AnnualReport> AnnualReports::PublishAnnualReport(
   }
   validation::CheckText(v, "title", request.title(), kTitleLimits);
   RETURN_IF_ERROR(v.ToStatus());
-  const int64_t publishing_unit =
-      request.unit_id() != 0 ? request.unit_id() : request.publishing_unit_id();
   RETURN_IF_ERROR(auth::Require(caller, kPublishReport, UnitOf(request.unit_id())));
-  RETURN_IF_ERROR(auth::Require(caller, kPublishReport, publishing_unit));
-  RETURN_IF_ERROR(auth::Require(caller, kReviewReport, publishing_unit));
-  ASSIGN_OR_RETURN(ReportUnit scope, ResolveScope(request.unit_id()));
-  ASSIGN_OR_RETURN(ReportUnit publisher_unit, ResolveScope(publishing_unit));
+  const std::string subject = ReportSubject(request.year(), request.unit_id());
 
   ASSIGN_OR_RETURN(std::optional<StoredReport> stored,
                    repository_->FindReport(request.year(), request.unit_id()));
+  const bool frozen = stored.has_value() && stored->state != v1::ANNUAL_REPORT_DRAFT &&
+                      stored->snapshot.has_value();
+  int64_t publishing_unit =
+      request.unit_id() != 0 ? request.unit_id() : request.publishing_unit_id();
+  if (frozen && stored->snapshot->publishing_unit_id() != 0) {
+    publishing_unit = stored->snapshot->publishing_unit_id();
+  }
+  RETURN_IF_ERROR(auth::Require(caller, kPublishReport, publishing_unit));
+  RETURN_IF_ERROR(auth::Require(caller, kReviewReport, publishing_unit));
   // A retried publication gets the published report.
-  if (stored.has_value() && stored->snapshot.has_value()) return *stored->snapshot;
-  const std::string subject =
-      absl::StrCat("annual-reports/", request.year(), "/units/", request.unit_id());
+  if (frozen && stored->state == v1::ANNUAL_REPORT_PUBLISHED) return *stored->snapshot;
+  if (frozen) {
+    // The document's unit and title were frozen with the numbers.
+    const v1::AnnualReport& snapshot = *stored->snapshot;
+    if ((request.publishing_unit_id() != 0 &&
+         request.publishing_unit_id() != snapshot.publishing_unit_id()) ||
+        (!request.title().empty() && request.title() != snapshot.document_title())) {
+      return PreconditionFailed(
+          "PUBLICATION", subject,
+          absl::StrCat("the publication of the ", request.year(),
+                       " report started with publishing_unit_id ", snapshot.publishing_unit_id(),
+                       " and title \"", snapshot.document_title(),
+                       "\"; retry with those or leave them empty"));
+    }
+    return ContinuePublication(caller, *std::move(stored));
+  }
+
   if (request.year() >= today.year()) {
     return PreconditionFailed("YEAR_NOT_ENDED", subject,
                               absl::StrCat("the report of ", request.year(),
                                            " can be published once the year has ended"));
   }
+  ASSIGN_OR_RETURN(ReportUnit scope, ResolveScope(request.unit_id()));
+  ASSIGN_OR_RETURN(ReportUnit publisher_unit, ResolveScope(publishing_unit));
+  // Step A: the numbers are computed (and the invariant checked) for the last time and
+  // frozen; a report that does not add up is never frozen.
   const v1::AnnualReportInputs inputs =
       stored.has_value() ? stored->inputs : v1::AnnualReportInputs();
   ASSIGN_OR_RETURN(v1::AnnualReport report, Build(request.year(), scope, inputs));
   const absl::Time now = clock_->Now();
-  report.set_state(v1::ANNUAL_REPORT_PUBLISHED);
+  report.set_state(v1::ANNUAL_REPORT_PUBLISHING);
   *report.mutable_publish_time() = ToTimestamp(now);
   report.set_published_by(caller.subject);
-
-  ReportDocument document;
-  document.drafting_unit_id = publisher_unit.id;
-  document.issuing_authority = request.unit_id() == 0 ? v1::CITY_GOVERNMENT_OFFICE : v1::DEPARTMENT;
-  document.title = request.title().empty()
-                       ? absl::StrCat(request.unit_id() == 0 ? publisher_unit.name : scope.name,
-                                      request.year(), "年政府信息公开工作年度报告")
-                       : request.title();
-  document.body = annual_report::RenderAnnualReportHtml(report);
-  document.request_id = absl::StrCat("annual-report-", request.year(), "-", request.unit_id());
-  ASSIGN_OR_RETURN(int64_t document_id, publisher_->PublishDocument(caller, document));
-  report.set_document_id(document_id);
+  report.set_publishing_unit_id(publisher_unit.id);
+  report.set_document_title(
+      request.title().empty()
+          ? absl::StrCat(request.unit_id() == 0 ? publisher_unit.name : scope.name, request.year(),
+                         "年政府信息公开工作年度报告")
+          : request.title());
   ASSIGN_OR_RETURN(
-      StoredReport saved,
-      repository_->MarkPublished(
-          report, stored.has_value() ? stored->version : 0,
-          ReportAudit{caller.subject, "publish", absl::StrCat("document ", document_id), now}));
-  report.set_version(saved.version);
-  return report;
+      StoredReport started,
+      repository_->StartPublication(report, stored.has_value() ? stored->version : 0,
+                                    ReportAudit{caller.subject, "publish_started", "", now}));
+  return ContinuePublication(caller, std::move(started));
+}
+
+absl::StatusOr<v1::AnnualReport> AnnualReports::ContinuePublication(const Principal& caller,
+                                                                    StoredReport stored) {
+  const int year = stored.year;
+  const int64_t unit_id = stored.unit_id;
+  // Step B: the document, created once per report whoever completes the publication.
+  if (stored.document_id == 0) {
+    const std::string request_id = absl::StrCat("annual-report-", stored.id);
+    std::optional<int64_t> document_id;
+    const std::string holder = stored.publication_started_by;
+    if (holder != caller.subject) {
+      const absl::Time now = clock_->Now();
+      const absl::Time lease_end =
+          stored.publication_started_at.value_or(absl::InfinitePast()) + kPublicationLease;
+      if (now < lease_end) {
+        return absl::AbortedError(
+            absl::StrCat("publication of the ", year, " report started by ", holder, " at ",
+                         FormatShanghai(*stored.publication_started_at),
+                         " is in progress; retry after ", FormatShanghai(lease_end)));
+      }
+      ASSIGN_OR_RETURN(stored, repository_->TakeOverPublication(
+                                   year, unit_id, stored.version,
+                                   ReportAudit{caller.subject, "publish_taken_over",
+                                               absl::StrCat("from ", holder), now}));
+      // The previous holder may have created the document before being interrupted.
+      ASSIGN_OR_RETURN(document_id, publisher_->FindCreatedDocument(holder, request_id));
+    }
+    if (!document_id.has_value()) {
+      const v1::AnnualReport& snapshot = *stored.snapshot;
+      ReportDocument document;
+      document.drafting_unit_id = snapshot.publishing_unit_id();
+      document.issuing_authority = unit_id == 0 ? v1::CITY_GOVERNMENT_OFFICE : v1::DEPARTMENT;
+      document.title = snapshot.document_title();
+      document.body = DocumentBody(snapshot);
+      document.request_id = request_id;
+      ASSIGN_OR_RETURN(document_id, publisher_->CreateDocument(caller, document));
+    }
+    // Recorded at once: from here on every retry continues with this document.
+    ASSIGN_OR_RETURN(stored,
+                     repository_->RecordPublicationDocument(
+                         year, unit_id, *document_id, stored.version,
+                         ReportAudit{caller.subject, "publish_document",
+                                     absl::StrCat("document ", *document_id), clock_->Now()}));
+  }
+  RETURN_IF_ERROR(publisher_->PublishDocument(caller, stored.document_id));
+  // Step C.
+  absl::StatusOr<StoredReport> published = repository_->CompletePublication(
+      year, unit_id, stored.version,
+      ReportAudit{caller.subject, "publish", absl::StrCat("document ", stored.document_id),
+                  clock_->Now()});
+  if (published.status().code() == absl::StatusCode::kAborted) {
+    // Someone else completed it meanwhile: that is the same publication.
+    ASSIGN_OR_RETURN(std::optional<StoredReport> now_stored,
+                     repository_->FindReport(year, unit_id));
+    if (now_stored.has_value() && now_stored->state == v1::ANNUAL_REPORT_PUBLISHED &&
+        now_stored->snapshot.has_value()) {
+      return *now_stored->snapshot;
+    }
+  }
+  RETURN_IF_ERROR(published.status());
+  return *published->snapshot;
 }
 
 absl::StatusOr<v1::AnnualReport> AnnualReports::Load(const Principal& caller, int year,
                                                      int64_t unit_id) {
   ASSIGN_OR_RETURN(std::optional<StoredReport> stored, repository_->FindReport(year, unit_id));
-  if (stored.has_value() && stored->snapshot.has_value()) return *stored->snapshot;
-  // Drafts are invisible, not forbidden, to those who may not see them.
+  if (stored.has_value() && stored->state == v1::ANNUAL_REPORT_PUBLISHED &&
+      stored->snapshot.has_value()) {
+    return *stored->snapshot;
+  }
+  // Drafts and reports being published are invisible, not forbidden, to those who may
+  // not see them.
   if (!auth::Require(caller, kReadDraft, UnitOf(unit_id)).ok()) {
     return absl::NotFoundError(
         absl::StrCat("no published annual report of ", year, " for unit ", unit_id));
   }
+  // Being published: the frozen snapshot, not a fresh computation.
+  if (stored.has_value() && stored->snapshot.has_value()) return *stored->snapshot;
   ASSIGN_OR_RETURN(ReportUnit scope, ResolveScope(unit_id));
   ASSIGN_OR_RETURN(
       v1::AnnualReport report,
@@ -345,7 +450,8 @@ absl::StatusOr<v1::ListAnnualReportDeadlinesResponse> AnnualReports::ListAnnualR
     ASSIGN_OR_RETURN(std::vector<StoredReport> batch,
                      repository_->ListReports(request.year(), false, after_id, kBatch));
     for (const StoredReport& r : batch) {
-      if (r.publish_time.has_value()) {
+      // A report being published is not published yet.
+      if (r.state == v1::ANNUAL_REPORT_PUBLISHED && r.publish_time.has_value()) {
         published_on[r.unit_id] = absl::ToCivilDay(*r.publish_time, ShanghaiTimeZone());
       }
     }

@@ -5,12 +5,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "libs/db/testing/status_matchers.h"
 #include "libs/status/errors.h"
 #include "services/catalog/annual_report/fake_report_repository.h"
+#include "services/catalog/annual_report/html_renderer.h"
 
 namespace gongkai::catalog::annual_report {
 namespace {
@@ -20,22 +23,53 @@ using ::gongkai::db::testing::StatusIs;
 using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::SizeIs;
 
 constexpr int64_t kDept = 7;
 constexpr int64_t kOtherDept = 8;
 constexpr int64_t kCity = 1;
 
+// Models the catalog's idempotent create: one document per (creator, request_id).
+// Document ids are 501, 502, ... in creation order.
 class FakePublisher final : public ReportPublisher {
  public:
-  absl::StatusOr<int64_t> PublishDocument(const auth::Principal& caller,
-                                          const ReportDocument& document) override {
-    calls.push_back(document);
-    callers.push_back(caller.subject);
-    return 500 + static_cast<int64_t>(calls.size());
+  absl::StatusOr<std::optional<int64_t>> FindCreatedDocument(
+      absl::string_view subject, absl::string_view request_id) override {
+    auto it = keys_.find({std::string(subject), std::string(request_id)});
+    if (it == keys_.end()) return std::optional<int64_t>();
+    return std::optional<int64_t>(it->second);
   }
+  absl::StatusOr<int64_t> CreateDocument(const auth::Principal& caller,
+                                         const ReportDocument& document) override {
+    if (!fail_create.ok()) return std::exchange(fail_create, absl::OkStatus());
+    auto [it, inserted] = keys_.try_emplace({caller.subject, document.request_id}, 0);
+    if (inserted) {
+      calls.push_back(document);
+      callers.push_back(caller.subject);
+      it->second = 500 + static_cast<int64_t>(calls.size());
+    }
+    return it->second;
+  }
+  absl::Status PublishDocument(const auth::Principal& caller, int64_t document_id) override {
+    if (!fail_publish.ok()) return std::exchange(fail_publish, absl::OkStatus());
+    publishers.push_back(caller.subject);
+    published.push_back(document_id);
+    return absl::OkStatus();
+  }
+
+  // Every document created, with its creator.
   std::vector<ReportDocument> calls;
   std::vector<std::string> callers;
+  // Every successful PublishDocument: who, which document.
+  std::vector<std::string> publishers;
+  std::vector<int64_t> published;
+  // The next CreateDocument / PublishDocument fails with this status (once).
+  absl::Status fail_create;
+  absl::Status fail_publish;
+
+ private:
+  std::map<std::pair<std::string, std::string>, int64_t> keys_;
 };
 
 auth::Principal Make(std::string subject, std::optional<int64_t> unit,
@@ -108,6 +142,21 @@ class AnnualReportsTest : public ::testing::Test {
   const auth::Principal staff_reviewer_ =
       Make("clerk", kDept, {auth::Role::kStaff, auth::Role::kReviewer});
   const auth::Principal anonymous_ = auth::Principal::Anonymous();
+  // A second user allowed to publish the education bureau's report.
+  const auth::Principal other_clerk_ =
+      Make("clerk2", kDept, {auth::Role::kStaff, auth::Role::kReviewer});
+
+  std::vector<std::string> AuditActions() const {
+    std::vector<std::string> actions;
+    for (const ReportAudit& a : repo_.audit()) actions.push_back(a.action);
+    return actions;
+  }
+  v1::AnnualReportState StoredState() {
+    absl::StatusOr<std::optional<StoredReport>> stored = repo_.FindReport(2024, kDept);
+    EXPECT_THAT(stored, IsOk());
+    return stored.ok() && stored->has_value() ? (*stored)->state
+                                              : v1::ANNUAL_REPORT_STATE_UNSPECIFIED;
+  }
 };
 
 TEST_F(AnnualReportsTest, ComputeCountsTheUnitsRequests) {
@@ -254,7 +303,7 @@ TEST_F(AnnualReportsTest, PublishStoresTheSnapshotAndPublishesADocument) {
   ASSERT_THAT(publisher_.calls, SizeIs(1));
   EXPECT_EQ(publisher_.calls[0].drafting_unit_id, kDept);
   EXPECT_EQ(publisher_.calls[0].title, "市教育局2024年政府信息公开工作年度报告");
-  EXPECT_EQ(publisher_.calls[0].request_id, "annual-report-2024-7");
+  EXPECT_EQ(publisher_.calls[0].request_id, "annual-report-1");  // The report row's id.
   EXPECT_THAT(publisher_.calls[0].body, HasSubstr("data-table=\"3\""));
 
   // Anyone reads the snapshot; new data does not change it.
@@ -357,6 +406,198 @@ TEST_F(AnnualReportsTest, DeadlinesTrackEveryUnit) {
   EXPECT_EQ(by_unit[kDept].published_on().day(), 20);
   EXPECT_EQ(by_unit[kOtherDept].status(), v1::DEADLINE_OVERDUE);
   EXPECT_EQ(by_unit[kOtherDept].due().day(), 31);
+}
+
+// ---- The frozen, resumable publication (CAT-9, NAT-10). ---------------------------------
+
+TEST_F(AnnualReportsTest, CAT9_PublicationInterruptedAfterFreezeCompletesWithTheFrozenNumbers) {
+  publisher_.fail_create = absl::UnavailableError("catalog unreachable");
+  EXPECT_THAT(reports_.PublishAnnualReport(staff_reviewer_, PublishRequest(2024, kDept)),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("catalog unreachable")));
+  EXPECT_EQ(StoredState(), v1::ANNUAL_REPORT_PUBLISHING);
+  EXPECT_THAT(publisher_.calls, SizeIs(0));
+
+  // New data arrives after the freeze: a draft would count it, the publication not.
+  clock_.Set(Shanghai(2025, 1, 21));
+  repo_.AddRequest({.unit_id = kDept, .received_on = absl::CivilDay(2024, 9, 9)});
+  absl::StatusOr<v1::AnnualReport> computed =
+      reports_.ComputeAnnualReport(staff_, ComputeRequest(2024, kDept));
+  ASSERT_THAT(computed, IsOk());
+  EXPECT_EQ(computed->requests().new_requests().total(), 4);
+
+  absl::StatusOr<v1::AnnualReport> published =
+      reports_.PublishAnnualReport(staff_reviewer_, PublishRequest(2024, kDept));
+  ASSERT_THAT(published, IsOk());
+  EXPECT_EQ(published->state(), v1::ANNUAL_REPORT_PUBLISHED);
+  EXPECT_EQ(published->requests().new_requests().total(), 3);
+  EXPECT_EQ(published->publish_time().seconds(), absl::ToUnixSeconds(Shanghai(2025, 1, 20)));
+  EXPECT_EQ(published->published_by(), "clerk");
+  EXPECT_EQ(published->document_id(), 501);
+  // The document shows exactly the published snapshot.
+  ASSERT_THAT(publisher_.calls, SizeIs(1));
+  EXPECT_EQ(publisher_.calls[0].body, RenderAnnualReportHtml(*published));
+  EXPECT_THAT(publisher_.calls[0].body, Not(HasSubstr("data-state=")));
+  EXPECT_THAT(publisher_.published, ElementsAre(501));
+  EXPECT_THAT(AuditActions(), ElementsAre("publish_started", "publish_document", "publish"));
+}
+
+TEST_F(AnnualReportsTest, CAT9_RetryByAnotherUserAfterTheDocumentWasCreatedCreatesNoSecondOne) {
+  repo_.FailNext("RecordPublicationDocument", absl::UnavailableError("database gone"));
+  EXPECT_THAT(reports_.PublishAnnualReport(staff_reviewer_, PublishRequest(2024, kDept)),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("database gone")));
+  ASSERT_THAT(publisher_.calls, SizeIs(1));  // Created as "clerk", not recorded.
+
+  // Within the lease the publication is clerk's.
+  clock_.Set(Shanghai(2025, 1, 20) + kPublicationLease - absl::Seconds(1));
+  EXPECT_THAT(reports_.PublishAnnualReport(other_clerk_, PublishRequest(2024, kDept)),
+              StatusIs(absl::StatusCode::kAborted,
+                       AllOf(HasSubstr("started by clerk at 2025-01-20 10:00:00"),
+                             HasSubstr("is in progress; retry after 2025-01-20 10:02:00"))));
+  EXPECT_EQ(StoredState(), v1::ANNUAL_REPORT_PUBLISHING);
+
+  // After it, clerk2 takes over and finds clerk's document.
+  clock_.Set(Shanghai(2025, 1, 20) + kPublicationLease);
+  absl::StatusOr<v1::AnnualReport> published =
+      reports_.PublishAnnualReport(other_clerk_, PublishRequest(2024, kDept));
+  ASSERT_THAT(published, IsOk());
+  EXPECT_EQ(published->state(), v1::ANNUAL_REPORT_PUBLISHED);
+  EXPECT_EQ(published->document_id(), 501);
+  EXPECT_THAT(publisher_.calls, SizeIs(1));
+  EXPECT_THAT(publisher_.publishers, ElementsAre("clerk2"));
+  EXPECT_THAT(AuditActions(),
+              ElementsAre("publish_started", "publish_taken_over", "publish_document", "publish"));
+  EXPECT_EQ(repo_.audit()[1].actor, "clerk2");
+  EXPECT_EQ(repo_.audit()[1].detail, "from clerk");
+}
+
+TEST_F(AnnualReportsTest, CAT9_RecordedDocumentIsCompletedByAnotherUserWithinTheLease) {
+  publisher_.fail_publish = PreconditionFailed("RELEASE_GATE", "documents/501", "gate closed");
+  EXPECT_THAT(reports_.PublishAnnualReport(staff_reviewer_, PublishRequest(2024, kDept)),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("gate closed")));
+  EXPECT_EQ(StoredState(), v1::ANNUAL_REPORT_PUBLISHING);
+
+  // The document is on the row: nothing to lease, anyone allowed continues it.
+  absl::StatusOr<v1::AnnualReport> published =
+      reports_.PublishAnnualReport(other_clerk_, PublishRequest(2024, kDept));
+  ASSERT_THAT(published, IsOk());
+  EXPECT_EQ(published->document_id(), 501);
+  EXPECT_THAT(publisher_.calls, SizeIs(1));
+  EXPECT_THAT(publisher_.published, ElementsAre(501));
+  EXPECT_THAT(AuditActions(), ElementsAre("publish_started", "publish_document", "publish"));
+}
+
+TEST_F(AnnualReportsTest, CAT9_LeaseMovesWithTheTakeOver) {
+  publisher_.fail_create = absl::UnavailableError("catalog unreachable");
+  ASSERT_THAT(reports_.PublishAnnualReport(staff_reviewer_, PublishRequest(2024, kDept)),
+              StatusIs(absl::StatusCode::kUnavailable, testing::_));
+  // clerk2 takes over after the lease, and is interrupted too (before any document).
+  clock_.Set(Shanghai(2025, 1, 20) + absl::Minutes(5));
+  publisher_.fail_create = absl::UnavailableError("catalog unreachable");
+  ASSERT_THAT(reports_.PublishAnnualReport(other_clerk_, PublishRequest(2024, kDept)),
+              StatusIs(absl::StatusCode::kUnavailable, testing::_));
+  // Now clerk must wait for clerk2's lease.
+  clock_.Set(Shanghai(2025, 1, 20) + absl::Minutes(6));
+  EXPECT_THAT(reports_.PublishAnnualReport(staff_reviewer_, PublishRequest(2024, kDept)),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("started by clerk2")));
+  // clerk2 itself needs no lease check and creates the document under its own key.
+  absl::StatusOr<v1::AnnualReport> published =
+      reports_.PublishAnnualReport(other_clerk_, PublishRequest(2024, kDept));
+  ASSERT_THAT(published, IsOk());
+  ASSERT_THAT(publisher_.calls, SizeIs(1));
+  EXPECT_THAT(publisher_.callers, ElementsAre("clerk2"));
+  EXPECT_EQ(publisher_.calls[0].request_id, "annual-report-1");
+  EXPECT_EQ(published->published_by(), "clerk");  // Who froze the numbers.
+}
+
+TEST_F(AnnualReportsTest, CAT9_SaveIsRefusedWhileTheReportIsBeingPublished) {
+  publisher_.fail_create = absl::UnavailableError("catalog unreachable");
+  ASSERT_THAT(reports_.PublishAnnualReport(staff_reviewer_, PublishRequest(2024, kDept)),
+              StatusIs(absl::StatusCode::kUnavailable, testing::_));
+  const int writes = repo_.writes();
+  v1::SaveAnnualReportRequest save;
+  save.set_year(2024);
+  save.set_unit_id(kDept);
+  save.set_expected_version(1);
+  save.mutable_inputs()->set_licensing_decisions(4);
+  EXPECT_THAT(reports_.SaveAnnualReport(staff_, save),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("being published (ANNUAL_REPORT_PUBLISHING)")));
+  EXPECT_EQ(repo_.writes(), writes);
+}
+
+TEST_F(AnnualReportsTest, CAT9_ReportBeingPublishedIsVisibleOnlyToStaffAsTheFrozenSnapshot) {
+  publisher_.fail_create = absl::UnavailableError("catalog unreachable");
+  ASSERT_THAT(reports_.PublishAnnualReport(staff_reviewer_, PublishRequest(2024, kDept)),
+              StatusIs(absl::StatusCode::kUnavailable, testing::_));
+  repo_.AddRequest({.unit_id = kDept, .received_on = absl::CivilDay(2024, 9, 9)});
+
+  EXPECT_THAT(reports_.GetAnnualReport(anonymous_, GetRequest(2024, kDept)),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("no published annual report")));
+  v1::RenderAnnualReportHtmlRequest render;
+  render.set_year(2024);
+  render.set_unit_id(kDept);
+  EXPECT_THAT(reports_.RenderAnnualReportHtml(anonymous_, render),
+              StatusIs(absl::StatusCode::kNotFound, testing::_));
+  v1::ListAnnualReportsRequest list;
+  absl::StatusOr<v1::ListAnnualReportsResponse> open = reports_.ListAnnualReports(anonymous_, list);
+  ASSERT_THAT(open, IsOk());
+  EXPECT_THAT(open->reports(), SizeIs(0));
+
+  absl::StatusOr<v1::AnnualReport> staff_view =
+      reports_.GetAnnualReport(staff_, GetRequest(2024, kDept));
+  ASSERT_THAT(staff_view, IsOk());
+  EXPECT_EQ(staff_view->state(), v1::ANNUAL_REPORT_PUBLISHING);
+  EXPECT_EQ(staff_view->requests().new_requests().total(), 3);  // Frozen, not recomputed.
+  EXPECT_EQ(staff_view->document_title(), "市教育局2024年政府信息公开工作年度报告");
+  absl::StatusOr<v1::AnnualReportHtml> html = reports_.RenderAnnualReportHtml(staff_, render);
+  ASSERT_THAT(html, IsOk());
+  EXPECT_THAT(html->html(), HasSubstr("data-state=\"publishing\""));
+  list.set_include_drafts(true);
+  absl::StatusOr<v1::ListAnnualReportsResponse> all = reports_.ListAnnualReports(office_, list);
+  ASSERT_THAT(all, IsOk());
+  ASSERT_THAT(all->reports(), SizeIs(1));
+  EXPECT_EQ(all->reports(0).state(), v1::ANNUAL_REPORT_PUBLISHING);
+
+  // NAT-10: not published yet.
+  clock_.Set(Shanghai(2025, 2, 15));
+  v1::ListAnnualReportDeadlinesRequest deadlines_request;
+  deadlines_request.set_year(2024);
+  absl::StatusOr<v1::ListAnnualReportDeadlinesResponse> deadlines =
+      reports_.ListAnnualReportDeadlines(office_, deadlines_request);
+  ASSERT_THAT(deadlines, IsOk());
+  for (const v1::AnnualReportDeadline& d : deadlines->deadlines()) {
+    if (d.unit_id() != kDept) continue;
+    EXPECT_FALSE(d.published());
+    EXPECT_EQ(d.status(), v1::DEADLINE_OVERDUE);
+  }
+}
+
+TEST_F(AnnualReportsTest, NAT10_ReportThatDoesNotAddUpIsNeverFrozen) {
+  repo_.AddRequest({.unit_id = kDept,
+                    .received_on = absl::CivilDay(2024, 8, 1),
+                    .answered_on = absl::CivilDay(2024, 8, 2),
+                    .outcome = 0});
+  EXPECT_THAT(
+      reports_.PublishAnnualReport(staff_reviewer_, PublishRequest(2024, kDept)),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("Table 3 does not add up")));
+  EXPECT_EQ(repo_.writes(), 0);
+  EXPECT_THAT(publisher_.calls, SizeIs(0));
+}
+
+TEST_F(AnnualReportsTest, CAT9_RetryMustNotChangeTheFrozenTitle) {
+  publisher_.fail_create = absl::UnavailableError("catalog unreachable");
+  ASSERT_THAT(reports_.PublishAnnualReport(staff_reviewer_, PublishRequest(2024, kDept)),
+              StatusIs(absl::StatusCode::kUnavailable, testing::_));
+  v1::PublishAnnualReportRequest retitled = PublishRequest(2024, kDept);
+  retitled.set_title("另一个标题");
+  EXPECT_THAT(reports_.PublishAnnualReport(staff_reviewer_, retitled),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("title \"市教育局2024年政府信息公开工作年度报告\"")));
+  EXPECT_THAT(publisher_.calls, SizeIs(0));
+  retitled.set_title("市教育局2024年政府信息公开工作年度报告");
+  ASSERT_THAT(reports_.PublishAnnualReport(staff_reviewer_, retitled), IsOk());
+  ASSERT_THAT(publisher_.calls, SizeIs(1));
+  EXPECT_EQ(publisher_.calls[0].title, "市教育局2024年政府信息公开工作年度报告");
 }
 
 }  // namespace

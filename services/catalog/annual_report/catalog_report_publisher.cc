@@ -1,4 +1,5 @@
 #include <memory>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -13,8 +14,16 @@ class CatalogReportPublisher final : public ReportPublisher {
  public:
   explicit CatalogReportPublisher(Catalog* catalog) : catalog_(catalog) {}
 
-  absl::StatusOr<int64_t> PublishDocument(const auth::Principal& caller,
-                                          const ReportDocument& input) override {
+  absl::StatusOr<std::optional<int64_t>> FindCreatedDocument(
+      absl::string_view subject, absl::string_view request_id) override {
+    ASSIGN_OR_RETURN(std::optional<v1::Document> created,
+                     catalog_->FindCreatedDocument(subject, request_id));
+    if (!created.has_value()) return std::optional<int64_t>();
+    return std::optional<int64_t>(created->id());
+  }
+
+  absl::StatusOr<int64_t> CreateDocument(const auth::Principal& caller,
+                                         const ReportDocument& input) override {
     v1::CreateDocumentRequest create;
     v1::Document* document = create.mutable_document();
     document->set_title(input.title);
@@ -24,9 +33,12 @@ class CatalogReportPublisher final : public ReportPublisher {
     document->set_disclosure_attribute(v1::PROACTIVE);
     create.set_request_id(input.request_id);
     ASSIGN_OR_RETURN(v1::Document created, catalog_->CreateDocument(caller, create));
-    // A replayed create returns the first response: read where the document is now.
+    return created.id();
+  }
+
+  absl::Status PublishDocument(const auth::Principal& caller, int64_t document_id) override {
     v1::GetDocumentRequest get;
-    get.set_id(created.id());
+    get.set_id(document_id);
     ASSIGN_OR_RETURN(v1::Document current, catalog_->GetDocument(caller, get));
 
     if (current.state() == v1::DRAFT || current.state() == v1::RETURNED) {
@@ -57,7 +69,7 @@ class CatalogReportPublisher final : public ReportPublisher {
           absl::StrCat("the report document is ", v1::DocumentState_Name(current.state()),
                        ", not PUBLISHED"));
     }
-    return current.id();
+    return absl::OkStatus();
   }
 
  private:

@@ -2,7 +2,8 @@
 // challenges, policy documents, units) and aggregates them with the same classification
 // functions the SQL mirrors (report_tables.h), so the domain's rules are tested on
 // realistic input without a database. Stored reports follow the repository contract
-// (versions, ABORTED on a stale one).
+// (versions and states, ABORTED on a stale one); FailNext makes one write fail, to
+// test what an interrupted publication leaves behind.
 //
 //   FakeReportRepository repo;
 //   repo.AddUnit({7, "市教育局", v1::UNIT_LEVEL_DEPARTMENT});
@@ -18,11 +19,14 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "libs/status/status_macros.h"
 #include "services/catalog/annual_report/report_repository.h"
 #include "services/catalog/annual_report/report_tables.h"
 
@@ -53,8 +57,15 @@ class FakeReportRepository final : public AnnualReportRepository {
   void AddRequest(Request r) { requests_.push_back(r); }
   void AddChallenge(Challenge c) { challenges_.push_back(c); }
   void AddPolicyDocument(PolicyDocument d) { documents_.push_back(d); }
-  // The number of writes (SaveDraft / MarkPublished) that succeeded.
+  // The number of writes that succeeded.
   int writes() const { return writes_; }
+  // The next call of the write `method` (e.g. "RecordPublicationDocument") returns
+  // `status` and writes nothing.
+  void FailNext(std::string method, absl::Status status) {
+    failures_[std::move(method)] = std::move(status);
+  }
+  // The audit entries written, in order.
+  const std::vector<ReportAudit>& audit() const { return audit_; }
 
   absl::StatusOr<std::vector<RequestTally>> CountRequests(int64_t unit_id,
                                                           const YearRange& year) override {
@@ -119,6 +130,7 @@ class FakeReportRepository final : public AnnualReportRepository {
                                          const v1::AnnualReportInputs& inputs,
                                          int64_t expected_version,
                                          const ReportAudit& audit) override {
+    RETURN_IF_ERROR(TakeFailure("SaveDraft"));
     StoredReport r;
     r.year = year;
     r.unit_id = unit_id;
@@ -126,18 +138,53 @@ class FakeReportRepository final : public AnnualReportRepository {
     return Store(std::move(r), expected_version, audit);
   }
 
-  absl::StatusOr<StoredReport> MarkPublished(const v1::AnnualReport& snapshot,
-                                             int64_t expected_version,
-                                             const ReportAudit& audit) override {
+  absl::StatusOr<StoredReport> StartPublication(const v1::AnnualReport& snapshot,
+                                                int64_t expected_version,
+                                                const ReportAudit& audit) override {
+    RETURN_IF_ERROR(TakeFailure("StartPublication"));
     StoredReport r;
     r.year = snapshot.year();
     r.unit_id = snapshot.unit_id();
-    r.state = v1::ANNUAL_REPORT_PUBLISHED;
+    r.state = v1::ANNUAL_REPORT_PUBLISHING;
     r.inputs = snapshot.inputs();
     r.snapshot = snapshot;
-    r.document_id = snapshot.document_id();
+    r.snapshot->set_document_id(0);
     r.publish_time = audit.time;
+    r.publication_started_by = audit.actor;
+    r.publication_started_at = audit.time;
     return Store(std::move(r), expected_version, audit);
+  }
+
+  absl::StatusOr<StoredReport> TakeOverPublication(int year, int64_t unit_id,
+                                                   int64_t expected_version,
+                                                   const ReportAudit& audit) override {
+    RETURN_IF_ERROR(TakeFailure("TakeOverPublication"));
+    ASSIGN_OR_RETURN(StoredReport * r, Publishing(year, unit_id, expected_version, false));
+    r->publication_started_by = audit.actor;
+    r->publication_started_at = audit.time;
+    return Updated(*r, audit);
+  }
+
+  absl::StatusOr<StoredReport> RecordPublicationDocument(int year, int64_t unit_id,
+                                                         int64_t document_id,
+                                                         int64_t expected_version,
+                                                         const ReportAudit& audit) override {
+    RETURN_IF_ERROR(TakeFailure("RecordPublicationDocument"));
+    if (document_id <= 0) {
+      return absl::InvalidArgumentError(absl::StrCat("document id ", document_id));
+    }
+    ASSIGN_OR_RETURN(StoredReport * r, Publishing(year, unit_id, expected_version, false));
+    r->document_id = document_id;
+    return Updated(*r, audit);
+  }
+
+  absl::StatusOr<StoredReport> CompletePublication(int year, int64_t unit_id,
+                                                   int64_t expected_version,
+                                                   const ReportAudit& audit) override {
+    RETURN_IF_ERROR(TakeFailure("CompletePublication"));
+    ASSIGN_OR_RETURN(StoredReport * r, Publishing(year, unit_id, expected_version, true));
+    r->state = v1::ANNUAL_REPORT_PUBLISHED;
+    return Updated(*r, audit);
   }
 
   absl::StatusOr<std::vector<StoredReport>> ListReports(int year, bool include_drafts,
@@ -156,6 +203,15 @@ class FakeReportRepository final : public AnnualReportRepository {
   }
 
  private:
+  absl::Status TakeFailure(const std::string& method) {
+    auto it = failures_.find(method);
+    if (it == failures_.end()) return absl::OkStatus();
+    absl::Status status = std::move(it->second);
+    failures_.erase(it);
+    return status;
+  }
+
+  // Inserts (expected_version 0) or replaces the draft at expected_version.
   absl::StatusOr<StoredReport> Store(StoredReport r, int64_t expected_version,
                                      const ReportAudit& audit) {
     auto it = reports_.find({r.year, r.unit_id});
@@ -165,10 +221,38 @@ class FakeReportRepository final : public AnnualReportRepository {
       return absl::AbortedError(absl::StrCat("stale version ", expected_version));
     }
     r.id = it == reports_.end() ? ++next_id_ : it->second.id;
-    r.version = current + 1;
+    r.version = current;
+    const std::pair<int, int64_t> key(r.year, r.unit_id);
+    StoredReport& slot = reports_[key];
+    slot = std::move(r);
+    return Updated(slot, audit);
+  }
+
+  // The PUBLISHING report at expected_version, with (or, if !with_document, without)
+  // its document; ABORTED otherwise.
+  absl::StatusOr<StoredReport*> Publishing(int year, int64_t unit_id, int64_t expected_version,
+                                           bool with_document) {
+    auto it = reports_.find({year, unit_id});
+    if (it == reports_.end() || it->second.version != expected_version ||
+        it->second.state != v1::ANNUAL_REPORT_PUBLISHING ||
+        (it->second.document_id != 0) != with_document) {
+      return absl::AbortedError(absl::StrCat(
+          "the ", year, " report of unit ", unit_id, " is not being published ",
+          with_document ? "with" : "without", " a document at version ", expected_version));
+    }
+    return &it->second;
+  }
+
+  // Bumps the version of a written row, keeps its snapshot in step, audits.
+  StoredReport Updated(StoredReport& r, const ReportAudit& audit) {
+    ++r.version;
     r.update_time = audit.time;
-    if (r.snapshot.has_value()) r.snapshot->set_version(r.version);
-    reports_[{r.year, r.unit_id}] = r;
+    if (r.snapshot.has_value()) {
+      r.snapshot->set_state(r.state);
+      r.snapshot->set_document_id(r.document_id);
+      r.snapshot->set_version(r.version);
+    }
+    audit_.push_back(audit);
     ++writes_;
     return r;
   }
@@ -180,6 +264,8 @@ class FakeReportRepository final : public AnnualReportRepository {
   std::map<std::pair<int, int64_t>, StoredReport> reports_;
   int64_t next_id_ = 0;
   int writes_ = 0;
+  std::map<std::string, absl::Status> failures_;
+  std::vector<ReportAudit> audit_;
 };
 
 }  // namespace gongkai::catalog::annual_report

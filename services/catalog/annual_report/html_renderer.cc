@@ -199,7 +199,11 @@ std::string RenderAnnualReportHtml(const v1::AnnualReport& report) {
   absl::StrAppend(
       &out, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n", "<title>",
       title, "</title>\n<style>", kStyle, "</style>\n</head>\n<body>\n", "<h1>", title, "</h1>\n");
-  if (report.state() != v1::ANNUAL_REPORT_PUBLISHED) {
+  if (report.state() == v1::ANNUAL_REPORT_PUBLISHING) {
+    absl::StrAppend(&out,
+                    "<p class=\"legend\" data-state=\"publishing\">发布中：数据已冻结，"
+                    "正在发布。</p>\n");
+  } else if (report.state() != v1::ANNUAL_REPORT_PUBLISHED) {
     absl::StrAppend(&out,
                     "<p class=\"legend\" data-state=\"draft\">草稿：尚未发布，"
                     "数据按当前记录计算。</p>\n");

@@ -20,7 +20,7 @@ using db::Value;
 
 constexpr char kReportColumns[] =
     "id, year, unit_id, state, inputs, snapshot, document_id, publish_time, update_time, "
-    "version";
+    "version, publication_started_by, publication_started_at";
 
 absl::StatusOr<StoredReport> ReportFromRow(const Row& row) {
   StoredReport r;
@@ -46,7 +46,14 @@ absl::StatusOr<StoredReport> ReportFromRow(const Row& row) {
   ASSIGN_OR_RETURN(r.publish_time, row.GetOptionalTime("publish_time"));
   ASSIGN_OR_RETURN(r.update_time, row.GetTime("update_time"));
   ASSIGN_OR_RETURN(r.version, row.GetInt64("version"));
-  if (r.snapshot.has_value()) r.snapshot->set_version(r.version);
+  ASSIGN_OR_RETURN(r.publication_started_by, row.GetString("publication_started_by"));
+  ASSIGN_OR_RETURN(r.publication_started_at, row.GetOptionalTime("publication_started_at"));
+  // The row's state, document and version are the snapshot's (the contract).
+  if (r.snapshot.has_value()) {
+    r.snapshot->set_state(r.state);
+    r.snapshot->set_document_id(r.document_id);
+    r.snapshot->set_version(r.version);
+  }
   return r;
 }
 
@@ -79,7 +86,13 @@ struct ReportWrite {
   std::optional<std::string> snapshot;
   int64_t document_id = 0;
   std::optional<absl::Time> publish_time;
+  std::string publication_started_by;
+  std::optional<absl::Time> publication_started_at;
 };
+
+std::string ReportName(int year, int64_t unit_id) {
+  return absl::StrCat("the ", year, " report of unit ", unit_id);
+}
 
 class MysqlAnnualReportRepository final : public AnnualReportRepository {
  public:
@@ -204,18 +217,80 @@ class MysqlAnnualReportRepository final : public AnnualReportRepository {
     return Store(w, expected_version, audit);
   }
 
-  absl::StatusOr<StoredReport> MarkPublished(const v1::AnnualReport& snapshot,
-                                             int64_t expected_version,
-                                             const ReportAudit& audit) override {
+  absl::StatusOr<StoredReport> StartPublication(const v1::AnnualReport& snapshot,
+                                                int64_t expected_version,
+                                                const ReportAudit& audit) override {
     ReportWrite w;
     w.year = snapshot.year();
     w.unit_id = snapshot.unit_id();
-    w.state = v1::ANNUAL_REPORT_PUBLISHED;
+    w.state = v1::ANNUAL_REPORT_PUBLISHING;
     w.inputs = snapshot.inputs().SerializeAsString();
-    w.snapshot = snapshot.SerializeAsString();
-    w.document_id = snapshot.document_id();
+    v1::AnnualReport frozen = snapshot;
+    frozen.set_state(v1::ANNUAL_REPORT_PUBLISHING);
+    frozen.set_document_id(0);
+    w.snapshot = frozen.SerializeAsString();
     w.publish_time = audit.time;
+    w.publication_started_by = audit.actor;
+    w.publication_started_at = audit.time;
     return Store(w, expected_version, audit);
+  }
+
+  absl::StatusOr<StoredReport> TakeOverPublication(int year, int64_t unit_id,
+                                                   int64_t expected_version,
+                                                   const ReportAudit& audit) override {
+    return Update(year, unit_id, expected_version, audit,
+                  "publication_started_by = ?, publication_started_at = ?",
+                  {audit.actor, audit.time}, "AND document_id = 0",
+                  "no longer being published without a document");
+  }
+
+  absl::StatusOr<StoredReport> RecordPublicationDocument(int year, int64_t unit_id,
+                                                         int64_t document_id,
+                                                         int64_t expected_version,
+                                                         const ReportAudit& audit) override {
+    if (document_id <= 0) {
+      return absl::InvalidArgumentError(absl::StrCat("document id ", document_id));
+    }
+    return Update(year, unit_id, expected_version, audit, "document_id = ?", {document_id},
+                  "AND document_id = 0", "no longer being published without a document");
+  }
+
+  absl::StatusOr<StoredReport> CompletePublication(int year, int64_t unit_id,
+                                                   int64_t expected_version,
+                                                   const ReportAudit& audit) override {
+    StoredReport result;
+    RETURN_IF_ERROR(Write([&](Connection& conn) -> absl::Status {
+      ASSIGN_OR_RETURN(std::optional<StoredReport> current, ReadReport(conn, year, unit_id));
+      if (!current.has_value() || current->version != expected_version ||
+          current->state != v1::ANNUAL_REPORT_PUBLISHING || current->document_id == 0 ||
+          !current->snapshot.has_value()) {
+        return db::StaleVersionError(absl::StrCat(ReportName(year, unit_id),
+                                                  " is no longer being published with a document"
+                                                  " at version ",
+                                                  expected_version, "; reload and retry"));
+      }
+      // The stored snapshot becomes the report as published (the row's fields are set
+      // on it by ReportFromRow anyway).
+      v1::AnnualReport published = *current->snapshot;
+      published.set_state(v1::ANNUAL_REPORT_PUBLISHED);
+      published.clear_version();
+      ASSIGN_OR_RETURN(
+          db::ExecResult updated,
+          conn.Execute("UPDATE annual_reports SET state = ?, snapshot = ?, update_time = ?, "
+                       "version = version + 1 "
+                       "WHERE id = ? AND version = ? AND state = ? AND document_id <> 0",
+                       {static_cast<int64_t>(v1::ANNUAL_REPORT_PUBLISHED),
+                        published.SerializeAsString(), audit.time, current->id, expected_version,
+                        static_cast<int64_t>(v1::ANNUAL_REPORT_PUBLISHING)}));
+      if (updated.affected_rows == 0) {
+        return db::StaleVersionError(absl::StrCat(ReportName(year, unit_id),
+                                                  " changed while being marked published; "
+                                                  "reload and retry"));
+      }
+      ASSIGN_OR_RETURN(result, AuditAndRead(conn, year, unit_id, audit));
+      return absl::OkStatus();
+    }));
+    return result;
   }
 
   absl::StatusOr<std::vector<StoredReport>> ListReports(int year, bool include_drafts,
@@ -242,55 +317,87 @@ class MysqlAnnualReportRepository final : public AnnualReportRepository {
   }
 
  private:
-  // Inserts (expected_version 0) or updates the draft at expected_version, with its
-  // audit entry, in one transaction.
+  // Inserts (expected_version 0) or updates the draft at expected_version (a draft or
+  // the frozen publication), with its audit entry, in one transaction.
   absl::StatusOr<StoredReport> Store(const ReportWrite& w, int64_t expected_version,
                                      const ReportAudit& audit) {
     StoredReport result;
     RETURN_IF_ERROR(Write([&](Connection& conn) -> absl::Status {
-      int64_t report_id = 0;
       if (expected_version == 0) {
         absl::StatusOr<db::ExecResult> inserted = conn.ExecuteInsert(
             "INSERT INTO annual_reports (year, unit_id, state, inputs, snapshot, document_id, "
-            "publish_time, create_time, update_time, version) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+            "publish_time, publication_started_by, publication_started_at, create_time, "
+            "update_time, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
             {w.year, w.unit_id, static_cast<int64_t>(w.state), w.inputs, w.snapshot, w.document_id,
-             w.publish_time, audit.time, audit.time});
+             w.publish_time, w.publication_started_by, w.publication_started_at, audit.time,
+             audit.time});
         if (inserted.status().code() == absl::StatusCode::kAlreadyExists) {
-          return db::StaleVersionError(absl::StrCat("the ", w.year, " report of unit ", w.unit_id,
+          return db::StaleVersionError(absl::StrCat(ReportName(w.year, w.unit_id),
                                                     " was saved concurrently; reload and retry"));
         }
         RETURN_IF_ERROR(inserted.status());
-        report_id = static_cast<int64_t>(inserted->last_insert_id);
       } else {
         ASSIGN_OR_RETURN(
             db::ExecResult updated,
-            conn.Execute("UPDATE annual_reports SET state = ?, inputs = ?, snapshot = ?, "
-                         "document_id = ?, publish_time = ?, update_time = ?, "
-                         "version = version + 1 "
-                         "WHERE year = ? AND unit_id = ? AND version = ? AND state = ?",
-                         {static_cast<int64_t>(w.state), w.inputs, w.snapshot, w.document_id,
-                          w.publish_time, audit.time, w.year, w.unit_id, expected_version,
-                          static_cast<int64_t>(v1::ANNUAL_REPORT_DRAFT)}));
+            conn.Execute(
+                "UPDATE annual_reports SET state = ?, inputs = ?, snapshot = ?, "
+                "document_id = ?, publish_time = ?, publication_started_by = ?, "
+                "publication_started_at = ?, update_time = ?, version = version + 1 "
+                "WHERE year = ? AND unit_id = ? AND version = ? AND state = ?",
+                {static_cast<int64_t>(w.state), w.inputs, w.snapshot, w.document_id, w.publish_time,
+                 w.publication_started_by, w.publication_started_at, audit.time, w.year, w.unit_id,
+                 expected_version, static_cast<int64_t>(v1::ANNUAL_REPORT_DRAFT)}));
         if (updated.affected_rows == 0) {
-          return db::StaleVersionError(absl::StrCat("the ", w.year, " report of unit ", w.unit_id,
+          return db::StaleVersionError(absl::StrCat(ReportName(w.year, w.unit_id),
                                                     " is no longer the draft at version ",
                                                     expected_version, "; reload and retry"));
         }
       }
-      ASSIGN_OR_RETURN(std::optional<StoredReport> stored, ReadReport(conn, w.year, w.unit_id));
-      if (!stored.has_value()) {
-        return absl::InternalError("annual report vanished inside its own transaction");
-      }
-      if (report_id == 0) report_id = stored->id;
-      RETURN_IF_ERROR(conn.Execute("INSERT INTO annual_report_audit (report_id, actor, action, "
-                                   "detail, create_time) VALUES (?, ?, ?, ?, ?)",
-                                   {report_id, audit.actor, audit.action, audit.detail, audit.time})
-                          .status());
-      result = *std::move(stored);
+      ASSIGN_OR_RETURN(result, AuditAndRead(conn, w.year, w.unit_id, audit));
       return absl::OkStatus();
     }));
     return result;
+  }
+
+  // Updates `set` (plus update_time and version) on the PUBLISHING report at
+  // expected_version whose row also satisfies `condition`, with its audit entry, in one
+  // transaction; ABORTED "<report> is <what_changed>" when no row matches.
+  absl::StatusOr<StoredReport> Update(int year, int64_t unit_id, int64_t expected_version,
+                                      const ReportAudit& audit, absl::string_view set,
+                                      std::vector<Value> params, absl::string_view condition,
+                                      absl::string_view what_changed) {
+    params.insert(params.end(), {audit.time, year, unit_id, expected_version,
+                                 static_cast<int64_t>(v1::ANNUAL_REPORT_PUBLISHING)});
+    const std::string sql =
+        absl::StrCat("UPDATE annual_reports SET ", set, ", update_time = ?, version = version + 1 ",
+                     "WHERE year = ? AND unit_id = ? AND version = ? AND state = ? ", condition);
+    StoredReport result;
+    RETURN_IF_ERROR(Write([&](Connection& conn) -> absl::Status {
+      ASSIGN_OR_RETURN(db::ExecResult updated, conn.Execute(sql, params));
+      if (updated.affected_rows == 0) {
+        return db::StaleVersionError(absl::StrCat(ReportName(year, unit_id), " is ", what_changed,
+                                                  " at version ", expected_version,
+                                                  "; reload and retry"));
+      }
+      ASSIGN_OR_RETURN(result, AuditAndRead(conn, year, unit_id, audit));
+      return absl::OkStatus();
+    }));
+    return result;
+  }
+
+  // Inside a write transaction: appends the audit entry of the report just written and
+  // reads the report back.
+  static absl::StatusOr<StoredReport> AuditAndRead(Connection& conn, int year, int64_t unit_id,
+                                                   const ReportAudit& audit) {
+    ASSIGN_OR_RETURN(std::optional<StoredReport> stored, ReadReport(conn, year, unit_id));
+    if (!stored.has_value()) {
+      return absl::InternalError("annual report vanished inside its own transaction");
+    }
+    RETURN_IF_ERROR(conn.Execute("INSERT INTO annual_report_audit (report_id, actor, action, "
+                                 "detail, create_time) VALUES (?, ?, ?, ?, ?)",
+                                 {stored->id, audit.actor, audit.action, audit.detail, audit.time})
+                        .status());
+    return *std::move(stored);
   }
 
   // One write transaction, retried on deadlock / write conflict; a stale version is

@@ -1,7 +1,7 @@
 // AnnualReportRepository on MySQL-compatible databases (MariaDB, MySQL 8, TiDB) through
 // libs/db. Aggregates are GROUP BY queries over documents, disclosure_requests and
 // disclosure_challenges (migrations 0001 and 0005, read only); reports live in
-// annual_reports / annual_report_audit (migration 0006). Every write is one
+// annual_reports / annual_report_audit (migrations 0006 and 0007). Every write is one
 // transaction, retried on deadlock / write conflict (db::WithRetries).
 //
 //   std::unique_ptr<AnnualReportRepository> repository = NewMysqlAnnualReportRepository(pool);

@@ -4,7 +4,10 @@
 // publish, each with the caller's rights, CAT-2/CAT-4); unit tests use a fake.
 //
 //   std::unique_ptr<ReportPublisher> publisher = NewCatalogReportPublisher(&catalog);
-//   ASSIGN_OR_RETURN(int64_t document_id, publisher->PublishDocument(caller, document));
+//   ASSIGN_OR_RETURN(std::optional<int64_t> found,
+//                    publisher->FindCreatedDocument(starter, document.request_id));
+//   ASSIGN_OR_RETURN(int64_t id, publisher->CreateDocument(caller, document));
+//   RETURN_IF_ERROR(publisher->PublishDocument(caller, id));
 //
 // Thread-safe when the Catalog is (it is).
 #ifndef GONGKAI_SERVICES_CATALOG_ANNUAL_REPORT_REPORT_PUBLISHER_H_
@@ -12,9 +15,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "gongkai/catalog/v1/catalog.pb.h"
 #include "libs/auth/principal.h"
 #include "services/catalog/catalog.h"
@@ -25,20 +31,31 @@ struct ReportDocument {
   int64_t drafting_unit_id = 0;
   v1::IssuingAuthority issuing_authority = v1::DEPARTMENT;
   std::string title;
-  std::string body;        // The printable HTML page.
-  std::string request_id;  // Makes the create idempotent when a publication is retried.
+  std::string body;  // The printable HTML page.
+  // Makes the create idempotent per caller ("annual-report-<report row id>").
+  std::string request_id;
 };
 
 class ReportPublisher {
  public:
   virtual ~ReportPublisher() = default;
-  // Creates the document as a PROACTIVE one and takes it to PUBLISHED as `caller`
-  // (continuing where an earlier, interrupted attempt with the same request_id
-  // stopped); returns its id. The catalog's errors pass through unchanged
-  // (PERMISSION_DENIED when the caller lacks a step's right, FAILED_PRECONDITION when
-  // the release gate refuses).
-  virtual absl::StatusOr<int64_t> PublishDocument(const auth::Principal& caller,
-                                                  const ReportDocument& document) = 0;
+  // The id of the document `subject` created with `request_id` (CreateDocument), or
+  // nullopt when that user created none. Reads the idempotency record only: no right
+  // is checked, so the caller must have checked its own.
+  virtual absl::StatusOr<std::optional<int64_t>> FindCreatedDocument(
+      absl::string_view subject, absl::string_view request_id) = 0;
+  // Creates the document as a PROACTIVE DRAFT as `caller`; a retry by the same caller
+  // with the same request_id returns the same document. The catalog's errors pass
+  // through unchanged (PERMISSION_DENIED, INVALID_ARGUMENT).
+  virtual absl::StatusOr<int64_t> CreateDocument(const auth::Principal& caller,
+                                                 const ReportDocument& document) = 0;
+  // Takes document `document_id` to PUBLISHED as `caller` (submit, confidentiality
+  // review, publish), continuing from whatever state an earlier, interrupted attempt
+  // left it in; OK when it is published already. FAILED_PRECONDITION when it was
+  // returned or is in a state it cannot be published from; the catalog's errors pass
+  // through (PERMISSION_DENIED when the caller lacks a step's right, FAILED_PRECONDITION
+  // when the release gate refuses).
+  virtual absl::Status PublishDocument(const auth::Principal& caller, int64_t document_id) = 0;
 };
 
 // `catalog` must outlive the publisher.

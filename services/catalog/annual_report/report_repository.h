@@ -13,7 +13,12 @@
 //   ClassifyAnswered / DecidedByYearEnd (report_tables.h) say.
 // - Writes are one transaction each, with their audit entry. Optimistic concurrency:
 //   a write names the version it was computed from (0: nothing stored yet); a
-//   mismatch is ABORTED and nothing is written.
+//   mismatch, or a row not in the state the write starts from, is ABORTED and nothing
+//   is written. Every write increments the version.
+// - States: DRAFT --StartPublication--> PUBLISHING --CompletePublication--> PUBLISHED.
+//   While PUBLISHING, RecordPublicationDocument sets the document id once, and
+//   TakeOverPublication (only before the document exists) moves the publication to
+//   another user.
 // Thread-safe: called concurrently from gRPC worker threads.
 #ifndef GONGKAI_SERVICES_CATALOG_ANNUAL_REPORT_REPORT_REPOSITORY_H_
 #define GONGKAI_SERVICES_CATALOG_ANNUAL_REPORT_REPORT_REPOSITORY_H_
@@ -79,24 +84,32 @@ struct ReportUnit {
   v1::UnitLevel level = v1::UNIT_LEVEL_UNSPECIFIED;
 };
 
-// One stored report: the entered inputs of a draft, or the snapshot once published.
+// One stored report: the entered inputs of a draft, or the snapshot once frozen.
 struct StoredReport {
   int64_t id = 0;
   int year = 0;
   int64_t unit_id = 0;
   v1::AnnualReportState state = v1::ANNUAL_REPORT_DRAFT;
   v1::AnnualReportInputs inputs;
-  // Set once published: the report exactly as published.
+  // Set from StartPublication on: the report exactly as it is (being) published, its
+  // state and document_id those of the row, its version the row's.
   std::optional<v1::AnnualReport> snapshot;
+  // The catalog document; 0 until RecordPublicationDocument.
   int64_t document_id = 0;
   int64_t version = 0;
   absl::Time update_time;
+  // When the publication started (the snapshot's publish_time).
   std::optional<absl::Time> publish_time;
+  // Who holds the publication (started it or last took it over), and since when; ""
+  // and nullopt for a draft.
+  std::string publication_started_by;
+  std::optional<absl::Time> publication_started_at;
 };
 
 struct ReportAudit {
   std::string actor;
-  std::string action;  // "save", "publish".
+  // "save", "publish_started", "publish_taken_over", "publish_document", "publish".
+  std::string action;
   std::string detail;
   absl::Time time;
 };
@@ -124,18 +137,37 @@ class AnnualReportRepository {
   virtual absl::StatusOr<std::optional<StoredReport>> FindReport(int year, int64_t unit_id) = 0;
   // Stores the inputs of a draft: inserts when expected_version is 0, else updates the
   // draft at that version (version + 1). ABORTED on a version mismatch, a concurrent
-  // insert, or a report published meanwhile.
+  // insert, or a report whose publication started meanwhile.
   virtual absl::StatusOr<StoredReport> SaveDraft(int year, int64_t unit_id,
                                                  const v1::AnnualReportInputs& inputs,
                                                  int64_t expected_version,
                                                  const ReportAudit& audit) = 0;
-  // Stores the published snapshot (with its document id and publish time
-  // `audit.time`), inserting or updating the draft at expected_version as SaveDraft.
-  virtual absl::StatusOr<StoredReport> MarkPublished(const v1::AnnualReport& snapshot,
-                                                     int64_t expected_version,
-                                                     const ReportAudit& audit) = 0;
-  // Reports of `year` (0: every year), published only unless include_drafts, by id
-  // descending, after `after_id` (0: from the top), at most `limit`.
+  // Step A of a publication: freezes `snapshot` (its publish_time is the row's) with
+  // state PUBLISHING and no document, inserting (expected_version 0) or updating the
+  // DRAFT at expected_version; `audit.actor` / `audit.time` hold the publication.
+  // ABORTED on a version mismatch, a concurrent insert, or a row that is not a draft.
+  virtual absl::StatusOr<StoredReport> StartPublication(const v1::AnnualReport& snapshot,
+                                                        int64_t expected_version,
+                                                        const ReportAudit& audit) = 0;
+  // Moves a PUBLISHING report without a document at expected_version to `audit.actor`
+  // from `audit.time` on. ABORTED otherwise.
+  virtual absl::StatusOr<StoredReport> TakeOverPublication(int year, int64_t unit_id,
+                                                           int64_t expected_version,
+                                                           const ReportAudit& audit) = 0;
+  // Records the catalog document (> 0) of a PUBLISHING report without one, at
+  // expected_version (row and snapshot). ABORTED otherwise.
+  virtual absl::StatusOr<StoredReport> RecordPublicationDocument(int year, int64_t unit_id,
+                                                                 int64_t document_id,
+                                                                 int64_t expected_version,
+                                                                 const ReportAudit& audit) = 0;
+  // Step C: a PUBLISHING report with its document, at expected_version, becomes
+  // PUBLISHED (row and snapshot). ABORTED otherwise.
+  virtual absl::StatusOr<StoredReport> CompletePublication(int year, int64_t unit_id,
+                                                           int64_t expected_version,
+                                                           const ReportAudit& audit) = 0;
+  // Reports of `year` (0: every year), PUBLISHED only unless include_drafts (then also
+  // DRAFT and PUBLISHING), by id descending, after `after_id` (0: from the top), at
+  // most `limit`.
   virtual absl::StatusOr<std::vector<StoredReport>> ListReports(int year, bool include_drafts,
                                                                 int64_t after_id, int limit) = 0;
 };
