@@ -8,6 +8,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cerrno>
+#include <functional>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -41,9 +44,14 @@ constexpr char kIssuer[] = "gongkai-test";
 constexpr char kAudience[] = "gongkai";
 constexpr char kApiKey[] = "gk_test_key_for_the_oa_system_0123456789";
 
-// Echoes the request and the metadata; Fail and Slow do what their names say.
+// Echoes the request and the metadata; Fail and Slow do what their names say. Slow
+// counts the calls that reached it, so tests wait for a call to be in progress instead
+// of sleeping and hoping, and returns early once `release_slow` is set.
 class EchoServiceImpl final : public gatewaytest::v1::EchoService::Service {
  public:
+  std::atomic<int> slow_calls_started{0};
+  std::atomic<bool> release_slow{false};
+
   grpc::Status Echo(grpc::ServerContext* context, const EchoRequest* request,
                     EchoResponse* response) {
     *response->mutable_request() = *request;
@@ -91,8 +99,11 @@ class EchoServiceImpl final : public gatewaytest::v1::EchoService::Service {
     return grpc::Status(code, status.message(), status.SerializeAsString());
   }
   grpc::Status Slow(grpc::ServerContext* c, const EchoRequest* q, EchoResponse* r) override {
+    slow_calls_started.fetch_add(1);
     const absl::Time until = absl::Now() + absl::Milliseconds(q->millis());
-    while (absl::Now() < until && !c->IsCancelled()) absl::SleepFor(absl::Milliseconds(5));
+    while (absl::Now() < until && !c->IsCancelled() && !release_slow.load()) {
+      absl::SleepFor(absl::Milliseconds(5));
+    }
     return Echo(c, q, r);
   }
 };
@@ -121,7 +132,7 @@ struct Harness {
     api_keys = *ParseApiKeyStore(
         absl::StrCat(R"({"keys":[{"name":"oa-system","sha256":")", HashApiKeyHex(kApiKey),
                      R"(","subject":"system:oa","unit_id":12,"roles":["STAFF"]}]})"));
-    rate_limiter = *NewTokenBucketRateLimiter(limits, clock);
+    rate_limiter = *NewTokenBucketRateLimiter(limits, limiter_clock);
     CorsConfig cors_config;
     cors_config.allowed_origins = {"https://portal.example.gov.cn"};
     cors = std::make_unique<CorsPolicy>(*CorsPolicy::Create(cors_config));
@@ -146,6 +157,9 @@ struct Harness {
     config.max_deadline = absl::Seconds(20);
     config.access_log = false;
     config.trust_forwarded_for = trust_forwarded_for;
+    // One health round may have to connect first; on a loaded CI machine that can take
+    // longer than the 1 s default, and a slow answer would read as "backend down".
+    config.readiness_timeout = absl::Seconds(10);
     gateway = std::make_unique<Gateway>(deps, config);
     http_config.address = "127.0.0.1:0";
     http = *HttpServer::Start(http_config, gateway.get());
@@ -174,6 +188,9 @@ struct Harness {
   EchoServiceImpl echo;
   std::unique_ptr<grpc::Server> grpc_server;
   RealClock clock;
+  // The buckets refill only when a test says so: on a slow machine real time passing
+  // between requests would otherwise hand out extra tokens and shift Retry-After.
+  FakeClock limiter_clock{absl::Now()};
   RouteTable routes;
   std::unique_ptr<Transcoder> transcoder;
   std::unique_ptr<Backends> backends;
@@ -190,8 +207,22 @@ struct Harness {
 
 nlohmann::json Json(const httplib::Result& r) { return nlohmann::json::parse(r->body); }
 
-// Sends raw bytes and returns everything the server answers before closing.
-std::string RawExchange(int port, const std::string& bytes, absl::Duration wait) {
+// Polls `condition` every 5 ms until it holds or `timeout` passes; returns whether it
+// held. The timeouts given are generous: they only bound how long a broken test hangs.
+bool WaitUntil(const std::function<bool()>& condition, absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (!condition()) {
+    if (absl::Now() >= deadline) return false;
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  return true;
+}
+
+// Sends raw bytes and returns everything the server answers before closing. Each read
+// waits up to `wait`; `closed_by_server`, when given, tells whether the exchange ended
+// because the server closed the connection (rather than because a read timed out).
+std::string RawExchange(int port, const std::string& bytes, absl::Duration wait,
+                        bool* closed_by_server = nullptr) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -205,6 +236,8 @@ std::string RawExchange(int port, const std::string& bytes, absl::Duration wait)
   char buf[4096];
   ssize_t n;
   while ((n = read(fd, buf, sizeof(buf))) > 0) out.append(buf, static_cast<size_t>(n));
+  const bool timed_out = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+  if (closed_by_server != nullptr) *closed_by_server = !timed_out;
   close(fd);
   return out;
 }
@@ -291,8 +324,11 @@ TEST(GatewayTest, RequestIdTraceparentForwardedForAndDeadlineReachTheBackend) {
   EXPECT_EQ(metadata["traceparent"], "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
   EXPECT_EQ(metadata["x-forwarded-for"], "203.0.113.7, 127.0.0.1");
   const int64_t deadline = std::stoll(Json(r)["deadlineMillis"].get<std::string>());
+  // The asked 1.5 s, not the 5 s default. gRPC rounds the timeout it sends up to 10 ms
+  // units and measures it against a clock cached per callback batch, so the backend may
+  // see a few milliseconds more than was asked; the bound leaves room for that slop.
   EXPECT_GT(deadline, 1000);
-  EXPECT_LE(deadline, 1500);
+  EXPECT_LE(deadline, 1600);
 
   r = h.client->Get("/v1/public/echo", {{"X-Request-Id", "bad id with spaces"}});
   EXPECT_EQ(r->get_header_value("x-request-id").size(), 32u);  // Generated instead.
@@ -372,15 +408,22 @@ TEST(GatewayTest, MalformedHttpIs400AndSlowClientsAreCutOff) {
   HttpServerConfig quick;
   quick.request_timeout = absl::Milliseconds(300);
   Harness h(quick);
-  EXPECT_THAT(RawExchange(h.http->port(), "GARBAGE\r\n\r\n", absl::Seconds(2)),
+  // The server answers and closes, so the generous read timeout costs nothing.
+  EXPECT_THAT(RawExchange(h.http->port(), "GARBAGE\r\n\r\n", absl::Seconds(30)),
               StartsWith("HTTP/1.1 400"));
   EXPECT_THAT(RawExchange(h.http->port(), "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
-                          absl::Seconds(2)),
+                          absl::Seconds(30)),
               StartsWith("HTTP/1.1 400"));
-  // Half a request, then nothing: the gateway closes the connection after 300 ms.
+  // Half a request, then nothing: the gateway closes the connection after 300 ms. The
+  // client waits far longer, so only the gateway can end the exchange; the elapsed bound
+  // has room for a loaded machine and still proves the cut-off is not waiting for us.
   const absl::Time start = absl::Now();
-  EXPECT_EQ(RawExchange(h.http->port(), "GET /healthz HTTP/1.1\r\nHost:", absl::Seconds(5)), "");
-  EXPECT_LT(absl::Now() - start, absl::Seconds(3));
+  bool closed_by_server = false;
+  EXPECT_EQ(RawExchange(h.http->port(), "GET /healthz HTTP/1.1\r\nHost:", absl::Seconds(30),
+                        &closed_by_server),
+            "");
+  EXPECT_TRUE(closed_by_server) << "the gateway kept a half-sent request's connection open";
+  EXPECT_LT(absl::Now() - start, absl::Seconds(10));
 }
 
 TEST(GatewayTest, CorsAllowsListedOriginsOnly) {
@@ -455,15 +498,31 @@ TEST(GatewayTest, TooManyConcurrentRequestsAre503) {
   HttpServerConfig one;
   one.max_in_flight = 1;
   Harness h(one);
+  // The slow call holds the one slot until the test releases it (its 20 s deadline only
+  // bounds a broken run), so the second request cannot miss the window on a slow machine.
+  int slow_status = 0;
   std::thread slow([&] {
     httplib::Client c("127.0.0.1", h.http->port());
-    c.Get("/v1/slow/800");
+    c.set_read_timeout(60, 0);
+    httplib::Result r = c.Get("/v1/slow/60000", {{"Grpc-Timeout", "20S"}});
+    if (r) slow_status = r->status;
   });
-  absl::SleepFor(absl::Milliseconds(200));
-  httplib::Result r = h.client->Get("/v1/public/echo");
-  EXPECT_EQ(r->status, 503);
-  EXPECT_EQ(r->get_header_value("retry-after"), "1");
+  const bool started =
+      WaitUntil([&] { return h.echo.slow_calls_started.load() == 1; }, absl::Seconds(60));
+  EXPECT_TRUE(started) << "the slow call never reached the backend";
+  if (started) {
+    EXPECT_EQ(h.http->in_flight(), 1);
+    httplib::Result r = h.client->Get("/v1/public/echo");
+    EXPECT_TRUE(r);
+    if (r) {
+      EXPECT_EQ(r->status, 503);
+      EXPECT_EQ(r->get_header_value("retry-after"), "1");
+    }
+  }
+  h.echo.release_slow = true;
   slow.join();
+  EXPECT_EQ(slow_status, 200);
+  // The slot is given back before the response is written, so it is free by now.
   EXPECT_EQ(h.client->Get("/v1/public/echo")->status, 200);
 }
 
@@ -564,17 +623,21 @@ TEST(GatewayTest, ReadinessNamesBackendsWithoutAnAddress) {
 
 TEST(GatewayTest, ShutdownCancelsCallsThatOutliveTheGracePeriod) {
   Harness h;
+  // Left alone, the call would run until its 20 s deadline; the bound below is half that,
+  // so it separates "cancelled" from "waited for" with room for a loaded machine.
   std::thread slow([&] {
     httplib::Client c("127.0.0.1", h.http->port());
-    c.set_read_timeout(10, 0);
-    c.Get("/v1/slow/5000", {{"Grpc-Timeout", "8S"}});
+    c.set_read_timeout(60, 0);
+    c.Get("/v1/slow/60000", {{"Grpc-Timeout", "20S"}});
   });
-  absl::SleepFor(absl::Milliseconds(300));
+  // Shut down only once the call is really in progress at the backend.
+  EXPECT_TRUE(WaitUntil([&] { return h.echo.slow_calls_started.load() == 1; }, absl::Seconds(60)))
+      << "the slow call never reached the backend";
   const absl::Time start = absl::Now();
   h.gateway->StartDraining();
   h.http->Shutdown(absl::Milliseconds(100));
   h.backends->Shutdown();  // Returns once the cancelled call's completion has run.
-  EXPECT_LT(absl::Now() - start, absl::Seconds(3));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(10));
   slow.join();
 }
 

@@ -41,10 +41,23 @@ class ConnectionPoolTest : public ::testing::Test {
     return pool.ok() ? *std::move(pool) : nullptr;
   }
 
+  // KILL only flags the session; the server closes it shortly after, on its own thread.
+  // Waits (generously, for a loaded machine) until the session is gone from the process
+  // list, so the pool cannot still find it alive when the test goes on.
   void Kill(uint64_t connection_id) {
     absl::StatusOr<ConnectionLease> admin = db_->admin_pool().Acquire();
     ASSERT_THAT(admin, IsOk());
     ASSERT_THAT((*admin)->ExecuteUnprepared(absl::StrCat("KILL ", connection_id)), IsOk());
+    const absl::Time deadline = absl::Now() + absl::Seconds(60);
+    while (true) {
+      absl::StatusOr<ResultSet> rows = (*admin)->Query(
+          absl::StrCat("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = ",
+                       connection_id));
+      ASSERT_THAT(rows, IsOk());
+      if (*(*rows)[0].GetInt64(0) == 0) return;
+      ASSERT_LT(absl::Now(), deadline) << "session " << connection_id << " survived KILL";
+      absl::SleepFor(absl::Milliseconds(10));
+    }
   }
 
   std::unique_ptr<TestDatabase> db_;
@@ -193,12 +206,17 @@ TEST_F(ConnectionPoolTest, ExhaustedPoolIsUnavailableNamingThePoolAfterTheTimeou
   EXPECT_EQ(stats.wait_timeouts_total, 1);
   EXPECT_EQ(stats.connections_opened_total, 2);
 
-  // A waiter gets the connection as soon as a lease ends.
+  // A waiter gets the connection as soon as a lease ends. The lease ends only once the
+  // Acquire below is waiting (waits_total is counted under the pool's lock just before
+  // it waits), however late this thread gets the CPU; the 60 s only bounds a broken run.
   std::thread releaser([&] {
-    absl::SleepFor(absl::Milliseconds(100));
+    const absl::Time deadline = absl::Now() + absl::Seconds(60);
+    while (pool->Stats().waits_total < 2 && absl::Now() < deadline) {
+      absl::SleepFor(absl::Milliseconds(1));
+    }
     *a = std::move(*b);  // Releases a's connection.
   });
-  EXPECT_THAT(pool->Acquire(absl::Seconds(5)), IsOk());
+  EXPECT_THAT(pool->Acquire(absl::Seconds(60)), IsOk());
   releaser.join();
   EXPECT_EQ(pool->Stats().waits_total, 2);
   EXPECT_EQ(pool->Stats().wait_timeouts_total, 1);

@@ -31,7 +31,7 @@ namespace gongkai::e2e {
 template <typename Stub, typename Request, typename Response>
 absl::StatusOr<Response> UnaryCall(
     Stub& stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-    const std::string& token, const Request& request, absl::Duration timeout = absl::Seconds(10),
+    const std::string& token, const Request& request, absl::Duration timeout = absl::Seconds(30),
     const std::string& request_id_header = "") {
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));

@@ -56,10 +56,13 @@ class ServiceProcess {
     // Polled (every 50 ms, until startup_timeout) once the ports are known; OK means
     // ready. Unset: the gRPC health check on grpc_port must answer SERVING.
     std::function<absl::Status(const ServiceProcess&)> readiness_probe;
-    // How long Start() waits for the listening line and then for SERVING.
-    absl::Duration startup_timeout = absl::Seconds(30);
-    // How long Stop() waits after SIGTERM before SIGKILL.
-    absl::Duration shutdown_timeout = absl::Seconds(15);
+    // How long Start() waits for the listening line and then for SERVING. Generous: a
+    // loaded CI machine may take long to start a process and run its migrations, and a
+    // service that does get ready costs nothing extra; one that does not still fails
+    // with its log tail.
+    absl::Duration startup_timeout = absl::Seconds(60);
+    // How long Stop() waits after SIGTERM before SIGKILL (a clean exit returns at once).
+    absl::Duration shutdown_timeout = absl::Seconds(30);
     // Copy every captured line to this process's stderr (also when the environment
     // variable GONGKAI_E2E_VERBOSE is set).
     bool echo_log = false;
