@@ -46,14 +46,17 @@ std::string Quote(absl::string_view untrusted) {
   return absl::StrCat("\"", shown, untrusted.size() > kMaxShown ? "...\"" : "\"");
 }
 
-// RFC 7515 §2: base64url without padding, nothing else.
+// RFC 7515 §2: base64url without padding, nothing else. Canonical only: the unused low
+// bits of the last character must be zero, so each token has exactly one spelling (a
+// signature with its last character changed does not still verify).
 absl::StatusOr<std::string> DecodeSegment(absl::string_view segment, absl::string_view what) {
   bool valid = !segment.empty() && segment.size() % 4 != 1;
   for (char c : segment) {
     if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') valid = false;
   }
   std::string decoded;
-  if (!valid || !absl::WebSafeBase64Unescape(segment, &decoded)) {
+  if (!valid || !absl::WebSafeBase64Unescape(segment, &decoded) ||
+      absl::WebSafeBase64Escape(decoded) != segment) {
     return Unauthenticated(absl::StrCat("malformed token: ", what, " is not base64url"));
   }
   return decoded;

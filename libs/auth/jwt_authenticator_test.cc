@@ -321,6 +321,24 @@ TEST_F(JwtAuthenticatorTest, MalformedTokensAreRefused) {
   }
 }
 
+TEST_F(JwtAuthenticatorTest, NonCanonicalBase64UrlIsRefusedSoATokenHasOneSpelling) {
+  auto auth = Make(Hs256Config());
+  const std::string good = Hs256(StaffClaims());
+  ASSERT_TRUE(auth->VerifyToken(good).ok());
+  // An HS256 signature is 32 bytes: 43 characters, the last carrying 2 unused bits.
+  // Setting one of them decodes to the same bytes, but is not the canonical spelling.
+  constexpr absl::string_view kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string altered = good;
+  const size_t last = kAlphabet.find(altered.back());
+  ASSERT_NE(last, absl::string_view::npos);
+  ASSERT_EQ(last & 3, 0u) << "a canonical last character has its unused bits clear";
+  altered.back() = kAlphabet[last | 1];
+  absl::Status status = auth->VerifyToken(altered).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_THAT(Message(status), HasSubstr("signature is not base64url"));
+}
+
 TEST_F(JwtAuthenticatorTest, MissingOrMistypedClaimsAreRefused) {
   auto auth = Make(Hs256Config());
   const std::string exp = absl::StrCat(absl::ToUnixSeconds(kNow + absl::Hours(1)));
