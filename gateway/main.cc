@@ -123,6 +123,8 @@ Config ReadConfig(int argc, char** argv) {
   c.gateway.max_deadline =
       reader.Duration("max_deadline", absl::Seconds(60), absl::Milliseconds(10), absl::Hours(1));
   c.gateway.method_deadlines = ParseMethodDeadlines(reader);
+  c.gateway.readiness_timeout = reader.Duration("readiness_timeout", c.gateway.readiness_timeout,
+                                                absl::Milliseconds(10), absl::Minutes(1));
   c.gateway.trust_forwarded_for = reader.Bool("trust_forwarded_for", false);
   c.gateway.access_log = reader.Bool("access_log", true);
   c.auth = auth::ReadAuthConfig(reader);
