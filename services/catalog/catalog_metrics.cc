@@ -25,7 +25,14 @@ CatalogMetrics::CatalogMetrics(metrics::Registry& registry)
       refresh_errors_(registry
                           .AddCounter("catalog_metrics_refresh_errors_total",
                                       "Failed refreshes of the document gauges.", {})
-                          .WithLabels({})) {
+                          .WithLabels({})),
+      calendar_loaded_through_(
+          registry
+              .AddGauge("catalog_calendar_loaded_through_year",
+                        "Every year from the current one up to this one has its official "
+                        "working-day calendar loaded; later deadlines stay pending.",
+                        {})
+              .WithLabels({})) {
   for (const char* cause :
        {"missing_attribute", "missing_reason", "review_failed", "office_returned"}) {
     returned_.WithLabels({cause});
@@ -40,6 +47,13 @@ void CatalogMetrics::DocumentReturned(absl::string_view cause_kind) {
 }
 void CatalogMetrics::DocumentPublished() { published_.Inc(); }
 void CatalogMetrics::SelfReviewConversion() { conversions_.Inc(); }
+
+void CatalogMetrics::RefreshCalendar(const calendar::WorkingDayCalendar& calendar,
+                                     absl::CivilDay today) {
+  int64_t last = today.year() - 1;
+  while (calendar.Year(static_cast<int>(last + 1)).ok()) ++last;
+  calendar_loaded_through_.Set(static_cast<double>(last));
+}
 
 void CatalogMetrics::Refresh(CatalogRepository& repository, absl::CivilDay today) {
   absl::StatusOr<std::map<v1::DocumentState, int64_t>> counts = repository.CountDocumentsByState();

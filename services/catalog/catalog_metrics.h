@@ -5,11 +5,13 @@
 //   catalog_documents_published_total              counter
 //   catalog_self_review_conversions_total          counter, CAT-7
 //   catalog_metrics_refresh_errors_total           counter
+//   catalog_calendar_loaded_through_year           gauge, NAT-1 coverage of the calendar
 // Thread-safe.
 #ifndef GONGKAI_SERVICES_CATALOG_CATALOG_METRICS_H_
 #define GONGKAI_SERVICES_CATALOG_CATALOG_METRICS_H_
 
 #include "absl/time/civil_time.h"
+#include "libs/calendar/working_day_calendar.h"
 #include "libs/metrics/registry.h"
 #include "services/catalog/caching_repository.h"
 #include "services/catalog/catalog.h"
@@ -27,6 +29,10 @@ class CatalogMetrics final : public CatalogObserver {
 
   // Reads the counts behind the gauges from the repository.
   void Refresh(CatalogRepository& repository, absl::CivilDay today);
+  // The last year up to which every year from `today`'s is loaded (today's year - 1
+  // when even that is missing). Deadlines reaching past it stay pending (NAT-1), so an
+  // alert fires when December comes and next year is not loaded.
+  void RefreshCalendar(const calendar::WorkingDayCalendar& calendar, absl::CivilDay today);
 
  private:
   metrics::Family<metrics::Gauge>& documents_;
@@ -35,6 +41,7 @@ class CatalogMetrics final : public CatalogObserver {
   metrics::Counter& published_;
   metrics::Counter& conversions_;
   metrics::Counter& refresh_errors_;
+  metrics::Gauge& calendar_loaded_through_;
 };
 
 // catalog_document_cache_{hits,misses}_total, catalog_document_cache_{entries,bytes},

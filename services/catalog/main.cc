@@ -221,6 +221,7 @@ int Run(int argc, char** argv) {
     (*server)->SetServing(true);
     GK_LOG(INFO, "catalog serving");
     catalog_metrics.Refresh(*repository, calendar::TodayInShanghai(clock));
+    catalog_metrics.RefreshCalendar(**calendar, calendar::TodayInShanghai(clock));
     request_metrics.Refresh(*request_repository, **calendar, calendar::TodayInShanghai(clock));
     const auto stopping = [&stop] { return stop.HasBeenNotified(); };
     const auto recompute_clocks = [&](absl::string_view why) {
@@ -241,6 +242,7 @@ int Run(int argc, char** argv) {
     recompute_clocks("start-up");
     while (!stop.WaitForNotificationWithTimeout(config.metrics_refresh)) {
       catalog_metrics.Refresh(*repository, calendar::TodayInShanghai(clock));
+      catalog_metrics.RefreshCalendar(**calendar, calendar::TodayInShanghai(clock));
       request_metrics.Refresh(*request_repository, **calendar, calendar::TodayInShanghai(clock));
       // A calendar loaded through another replica reaches this one here (NAT-1).
       absl::StatusOr<int> synced = catalog.SyncCalendarsFromStore();

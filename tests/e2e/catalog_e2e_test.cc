@@ -833,6 +833,11 @@ TEST_F(CatalogE2eTest, MetricsEndpointExposesGrpcBusinessAndProcessMetrics) {
             1)
       << body;
   EXPECT_GT(MetricValue(body, "process_resident_memory_bytes", {}).value_or(0), 0) << body;
+  // NAT-1 coverage: the stand-in directory loads this year and the next where the
+  // built-in data lacks them, so at least next year is covered.
+  EXPECT_GE(MetricValue(body, "catalog_calendar_loaded_through_year", {}).value_or(0),
+            calendar::TodayInShanghai(RealClock()).year() + 1)
+      << body;
 
   // The exposition must satisfy Prometheus' own checker.
   const std::string path = absl::StrCat(::testing::TempDir(), "/catalog_metrics.txt");
