@@ -6,6 +6,10 @@
 // request's receipt date is the day it arrives, NAT-5), so the published-report test
 // inserts that year's request rows with SQL, exactly as the request service stores
 // them, and then publishes through AnnualReportService.
+//
+// The service dates everything by its own clock, so each test reads "today" once at its
+// start and takes the other days it needs from the service's answers (a request's
+// answered_on, a report's published_on); nothing assumes the run stays within one day.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -41,6 +45,14 @@ using ::gongkai::db::testing::IsOk;
 using ::gongkai::db::testing::StatusIs;
 using ::testing::HasSubstr;
 using ::testing::Not;
+
+// Today in Shanghai, the day the service dates everything by (it runs on this machine's
+// clock). Read it once per test: a run can cross midnight.
+absl::CivilDay TodayInShanghai() { return absl::ToCivilDay(absl::Now(), ShanghaiTimeZone()); }
+
+absl::CivilDay DayOf(const common::v1::Date& date) {
+  return absl::CivilDay(date.year(), date.month(), date.day());
+}
 
 // Subjects of the google.rpc.PreconditionFailure detail of a status.
 std::vector<std::string> PreconditionSubjects(const absl::Status& status) {
@@ -152,7 +164,7 @@ class AnnualReportE2eTest : public CatalogSuite<AnnualReportE2eTest> {
 TEST_F(AnnualReportE2eTest, CurrentYearReportCountsTheRequestsFiledThroughTheService) {
   const int64_t unit = NewUnit("市教育局（年报）");
   const std::string staff = catalog_->Token("e2e-staff", unit, {"STAFF"});
-  const int year = absl::ToCivilDay(absl::Now(), ShanghaiTimeZone()).year();
+  const int year = TodayInShanghai().year();
 
   struct Filed {
     v1::ApplicantType type;
@@ -167,6 +179,7 @@ TEST_F(AnnualReportE2eTest, CurrentYearReportCountsTheRequestsFiledThroughTheSer
       {v1::APPLICANT_LEGAL_SERVICE, v1::OUTCOME_OTHER},
   };
   std::vector<int64_t> ids;
+  std::optional<absl::CivilDay> challenged_answer_day;
   for (size_t i = 0; i < plan.size(); ++i) {
     absl::StatusOr<v1::FileRequestResponse> filed =
         File(unit, plan[i].type, absl::StrCat("申请人", i));
@@ -178,13 +191,17 @@ TEST_F(AnnualReportE2eTest, CurrentYearReportCountsTheRequestsFiledThroughTheSer
   }
   for (size_t i = 0; i < plan.size(); ++i) {
     if (plan[i].outcome.has_value()) {
-      ASSERT_THAT(Answer(staff, ids[i], *plan[i].outcome), IsOk());
+      absl::StatusOr<v1::DisclosureRequest> answered = Answer(staff, ids[i], *plan[i].outcome);
+      ASSERT_THAT(answered, IsOk());
+      if (i == 3) challenged_answer_day = DayOf(answered->answered_on());
     }
   }
+  // Filed the day the service answered it: neither before the answer nor in the future.
+  ASSERT_TRUE(challenged_answer_day.has_value());
   v1::RecordChallengeRequest challenge;
   challenge.set_disclosure_request_id(ids[3]);
   challenge.set_kind(v1::CHALLENGE_ADMINISTRATIVE_REVIEW);
-  *challenge.mutable_filed_on() = ToProtoDate(absl::ToCivilDay(absl::Now(), ShanghaiTimeZone()));
+  *challenge.mutable_filed_on() = ToProtoDate(*challenged_answer_day);
   ASSERT_THAT(
       Call(requests_.get(), &v1::DisclosureRequestService::Stub::RecordChallenge, staff, challenge),
       IsOk());
@@ -195,6 +212,25 @@ TEST_F(AnnualReportE2eTest, CurrentYearReportCountsTheRequestsFiledThroughTheSer
   absl::StatusOr<v1::AnnualReport> report =
       Call(reports_.get(), &v1::AnnualReportService::Stub::ComputeAnnualReport, staff, compute);
   ASSERT_THAT(report, IsOk());
+
+  // The year is not over: nothing to publish, and the public sees no draft.
+  v1::PublishAnnualReportRequest publish;
+  publish.set_year(year);
+  publish.set_unit_id(unit);
+  absl::StatusOr<v1::AnnualReport> published =
+      Call(reports_.get(), &v1::AnnualReportService::Stub::PublishAnnualReport, admin_, publish);
+  v1::GetAnnualReportRequest get;
+  get.set_year(year);
+  get.set_unit_id(unit);
+  absl::StatusOr<v1::AnnualReport> public_view =
+      Call(reports_.get(), &v1::AnnualReportService::Stub::GetAnnualReport, "", get);
+  // Every call above was made between the two readings of the clock, so when both fall
+  // in `year` the service saw `year` throughout. Only a run across New Year's midnight
+  // in Shanghai does not (its requests may be dated in either year): it proves nothing.
+  if (TodayInShanghai().year() != year) {
+    GTEST_SKIP() << "the year " << year << " ended while the test ran";
+  }
+
   const v1::RequestTable& t = report->requests();
   EXPECT_EQ(t.new_requests().natural_person(), 3);
   EXPECT_EQ(t.new_requests().business(), 2);
@@ -213,24 +249,21 @@ TEST_F(AnnualReportE2eTest, CurrentYearReportCountsTheRequestsFiledThroughTheSer
   EXPECT_EQ(t.carried_forward().total(), 2);
   EXPECT_EQ(report->challenges().administrative_review().pending(), 1);
   EXPECT_EQ(report->challenges().administrative_review().total(), 1);
-
-  // The year is not over: nothing to publish, and the public sees no draft.
-  v1::PublishAnnualReportRequest publish;
-  publish.set_year(year);
-  publish.set_unit_id(unit);
-  EXPECT_THAT(
-      Call(reports_.get(), &v1::AnnualReportService::Stub::PublishAnnualReport, admin_, publish),
-      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("year has ended")));
-  v1::GetAnnualReportRequest get;
-  get.set_year(year);
-  get.set_unit_id(unit);
-  EXPECT_THAT(Call(reports_.get(), &v1::AnnualReportService::Stub::GetAnnualReport, "", get),
+  EXPECT_THAT(published,
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("year has ended")));
+  EXPECT_THAT(public_view,
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("no published annual report")));
 }
 
+// NAT-10 deadlines: the report is of the year before last, whose deadlines (a
+// department's Jan 31 and the government's Mar 31 of last year) have passed whatever the
+// day of the run, so the expected statuses are fixed. (Last year's would turn from
+// not-yet-due to overdue during the year; the unit tests cover both sides on fixed
+// dates.)
 TEST_F(AnnualReportE2eTest, PastYearReportIsPublishedAsACatalogDocument) {
   const int64_t unit = NewUnit("市卫生健康委（年报）");
-  const int year = absl::ToCivilDay(absl::Now(), ShanghaiTimeZone()).year() - 1;
+  const absl::CivilDay today = TodayInShanghai();
+  const int year = today.year() - 2;
   std::unique_ptr<db::ConnectionPool> pool = OpenDatabase();
   ASSERT_NE(pool, nullptr);
   // Carried over from the year before, handled in January.
@@ -314,31 +347,39 @@ TEST_F(AnnualReportE2eTest, PastYearReportIsPublishedAsACatalogDocument) {
   ASSERT_GE(listed->reports_size(), 1);
   EXPECT_EQ(listed->reports(0).unit_id(), unit);
 
-  // NAT-10: the department's deadline was Jan 31; it published after it.
+  // NAT-10: the department's deadline was Jan 31 of the next year; it published today,
+  // after it. The whole government's (unit 0, Mar 31) passed with nothing published.
   v1::ListAnnualReportDeadlinesRequest deadlines_request;
   deadlines_request.set_year(year);
   absl::StatusOr<v1::ListAnnualReportDeadlinesResponse> deadlines =
       Call(reports_.get(), &v1::AnnualReportService::Stub::ListAnnualReportDeadlines, office_,
            deadlines_request);
   ASSERT_THAT(deadlines, IsOk());
+  const absl::CivilDay today_after = TodayInShanghai();
   bool found = false;
+  bool found_government = false;
   for (const v1::AnnualReportDeadline& d : deadlines->deadlines()) {
     if (d.unit_id() == 0) {
-      EXPECT_EQ(d.due().month(), 3);
+      found_government = true;
+      EXPECT_EQ(DayOf(d.due()), absl::CivilDay(year + 1, 3, 31));
+      EXPECT_FALSE(d.published());
+      EXPECT_EQ(d.status(), v1::DEADLINE_OVERDUE);
     }
     if (d.unit_id() != unit) continue;
     found = true;
     EXPECT_TRUE(d.published());
-    EXPECT_EQ(d.due().month(), 1);
-    EXPECT_EQ(d.due().day(), 31);
+    EXPECT_EQ(DayOf(d.due()), absl::CivilDay(year + 1, 1, 31));
+    EXPECT_GE(DayOf(d.published_on()), today);
+    EXPECT_LE(DayOf(d.published_on()), today_after);
     EXPECT_EQ(d.status(), v1::DEADLINE_PUBLISHED_LATE);
   }
   EXPECT_TRUE(found);
+  EXPECT_TRUE(found_government);
 }
 
 TEST_F(AnnualReportE2eTest, ReportThatDoesNotAddUpIsRefusedWithTheColumnsNamed) {
   const int64_t unit = NewUnit("市交通运输局（年报）");
-  const int year = absl::ToCivilDay(absl::Now(), ShanghaiTimeZone()).year() - 1;
+  const int year = TodayInShanghai().year() - 1;
   std::unique_ptr<db::ConnectionPool> pool = OpenDatabase();
   ASSERT_NE(pool, nullptr);
   // Answered without an outcome: lands in no Table 3 row.
@@ -369,7 +410,7 @@ TEST_F(AnnualReportE2eTest, ReportThatDoesNotAddUpIsRefusedWithTheColumnsNamed) 
 // publisher uses, as if the process had died before recording it.
 TEST_F(AnnualReportE2eTest, InterruptedPublicationIsCompletedByAnotherUserWithTheFrozenNumbers) {
   const int64_t unit = NewUnit("市民政局（年报）");
-  const int year = absl::ToCivilDay(absl::Now(), ShanghaiTimeZone()).year() - 1;
+  const int year = TodayInShanghai().year() - 1;
   std::unique_ptr<db::ConnectionPool> pool = OpenDatabase();
   ASSERT_NE(pool, nullptr);
   InsertRequest(*pool, unit, v1::APPLICANT_NATURAL_PERSON, absl::CivilDay(year, 4, 1),

@@ -20,6 +20,12 @@ import shutil
 import sys
 import uuid
 
+# Seconds to wait for the connection and for each call. Generous: the CI machine is a
+# shared, loaded 2-core box, and a call that takes this long has hung rather than
+# been slow. A call past it raises grpc.RpcError (DEADLINE_EXCEEDED), which ends the
+# run with a traceback naming the call.
+TIMEOUT_S = 60
+
 
 def fail(message):
     print(f"FAIL: {message}", flush=True)
@@ -86,14 +92,14 @@ def main():
 
     channel = grpc.insecure_channel(args.address)
     try:
-        grpc.channel_ready_future(channel).result(timeout=10)
+        grpc.channel_ready_future(channel).result(timeout=TIMEOUT_S)
     except grpc.FutureTimeoutError:
-        fail(f"could not connect to {args.address}")
+        fail(f"could not connect to {args.address} within {TIMEOUT_S} s")
     auth = (("authorization", f"Bearer {token}"),)
 
     # 1. Standard health protocol.
     health = health_pb2_grpc.HealthStub(channel)
-    answer = health.Check(health_pb2.HealthCheckRequest(service=""), timeout=5)
+    answer = health.Check(health_pb2.HealthCheckRequest(service=""), timeout=TIMEOUT_S)
     if answer.status != health_pb2.HealthCheckResponse.SERVING:
         fail(f"health status is {answer.status}, want SERVING")
     ok("grpc.health.v1.Health/Check says SERVING")
@@ -109,7 +115,7 @@ def main():
             request_id=f"py-unit-{suffix}",
         ),
         metadata=auth,
-        timeout=10,
+        timeout=TIMEOUT_S,
     )
     if unit.id <= 0 or unit.name != "市卫生健康委员会":
         fail(f"CreateUnit returned {unit}")
@@ -131,12 +137,12 @@ def main():
             request_id=f"py-doc-{suffix}",
         ),
         metadata=auth,
-        timeout=10,
+        timeout=TIMEOUT_S,
     )
     if created.state != catalog_pb2.DRAFT:
         fail(f"new document is in state {created.state}, want DRAFT")
     fetched = catalog.GetDocument(
-        catalog_pb2.GetDocumentRequest(id=created.id), metadata=auth, timeout=10
+        catalog_pb2.GetDocumentRequest(id=created.id), metadata=auth, timeout=TIMEOUT_S
     )
     for field, want in (("title", title), ("body", body), ("document_number", "卫发〔2026〕7号")):
         got = getattr(fetched, field)
@@ -157,7 +163,7 @@ def main():
                 )
             ),
             metadata=auth,
-            timeout=10,
+            timeout=TIMEOUT_S,
         )
         fail("CreateDocument with an empty title succeeded")
     except grpc.RpcError as error:

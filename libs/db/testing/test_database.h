@@ -39,7 +39,7 @@ class TestDatabase {
   TestDatabase(const TestDatabase&) = delete;
   TestDatabase& operator=(const TestDatabase&) = delete;
 
-  // Settings for the fresh database (pool_size 8, 5s acquire/connect timeouts).
+  // Settings for the fresh database (pool_size 8, 30s acquire/connect timeouts).
   const DbConfig& config() const { return config_; }
   const std::string& name() const { return config_.database; }
   // A pool with no database selected, for administrative statements (KILL, GRANT).
