@@ -50,9 +50,8 @@ class ConnectionPoolTest : public ::testing::Test {
     ASSERT_THAT((*admin)->ExecuteUnprepared(absl::StrCat("KILL ", connection_id)), IsOk());
     const absl::Time deadline = absl::Now() + absl::Seconds(60);
     while (true) {
-      absl::StatusOr<ResultSet> rows = (*admin)->Query(
-          absl::StrCat("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = ",
-                       connection_id));
+      absl::StatusOr<ResultSet> rows = (*admin)->Query(absl::StrCat(
+          "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = ", connection_id));
       ASSERT_THAT(rows, IsOk());
       if (*(*rows)[0].GetInt64(0) == 0) return;
       ASSERT_LT(absl::Now(), deadline) << "session " << connection_id << " survived KILL";
