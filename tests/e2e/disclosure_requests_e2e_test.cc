@@ -250,6 +250,33 @@ TEST_F(DisclosureRequestsE2eTest, PublicRequestGoesThroughTheWholeLifecycle) {
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already decided")));
 }
 
+TEST_F(DisclosureRequestsE2eTest, Cat8ALostSecretIsResetByStaffAndTheOldOneStopsWorking) {
+  const int64_t unit = NewUnit();
+  ASSERT_OK_AND_ASSIGN(v1::FileRequestResponse filed,
+                       R(&RequestStub::FileRequest, kAnonymous, Filing(unit)));
+  v1::ResetTrackingSecretRequest reset;
+  reset.set_id(filed.request().id());
+  reset.set_verification("窗口核验身份证原件");
+  EXPECT_THAT(R(&RequestStub::ResetTrackingSecret, kAnonymous, reset),
+              StatusIs(absl::StatusCode::kUnauthenticated, testing::_));
+  ASSERT_OK_AND_ASSIGN(v1::ResetTrackingSecretResponse done,
+                       R(&RequestStub::ResetTrackingSecret, StaffOf(unit), reset));
+  EXPECT_EQ(done.tracking_code(), filed.tracking_code());
+  EXPECT_NE(done.tracking_secret(), filed.tracking_secret());
+
+  v1::TrackRequestRequest track;
+  track.set_tracking_code(filed.tracking_code());
+  track.set_tracking_secret(filed.tracking_secret());
+  EXPECT_THAT(R(&RequestStub::TrackRequest, kAnonymous, track),
+              StatusIs(absl::StatusCode::kNotFound, testing::_));
+  track.set_tracking_secret(done.tracking_secret());
+  ASSERT_OK_AND_ASSIGN(v1::TrackRequestResponse tracked,
+                       R(&RequestStub::TrackRequest, kAnonymous, track));
+  ASSERT_EQ(tracked.history_size(), 2);
+  EXPECT_EQ(tracked.history(1).action(), "reset_tracking_secret");
+  EXPECT_EQ(tracked.history(1).detail(), "查询密码已重置");  // Not how identity was checked.
+}
+
 TEST_F(DisclosureRequestsE2eTest, TrackingNeedsTheRightSecretAndStaffReadsNeedAToken) {
   const int64_t unit = NewUnit();
   ASSERT_OK_AND_ASSIGN(v1::FileRequestResponse filed,

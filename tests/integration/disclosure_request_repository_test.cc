@@ -184,6 +184,31 @@ TEST_F(DisclosureRequestRepositoryTest, TrackingCodeFindsTheRequestAndItsSecretH
   EXPECT_THAT(repo().FindByTrackingCode("NOPE"), StatusIs(absl::StatusCode::kNotFound, testing::_));
 }
 
+TEST_F(DisclosureRequestRepositoryTest, ReplacedTrackingSecretIsVersionedAndInTheHistory) {
+  const int64_t unit = NewUnit();
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest created,
+                       Create(NewRequest(unit, absl::CivilDay(2024, 6, 3))));
+  const RequestEvent event =
+      Event("reset_tracking_secret", v1::REQUEST_RECEIVED, v1::REQUEST_RECEIVED);
+  EXPECT_THAT(repo().ReplaceTrackingSecret(created.id(), 1, std::string(64, 'a'), event),
+              IsOkAndHolds(2));
+  ASSERT_OK_AND_ASSIGN(RequestRepository::Tracked tracked,
+                       repo().FindByTrackingCode(created.tracking_code()));
+  EXPECT_EQ(tracked.secret_sha256, std::string(64, 'a'));
+  EXPECT_EQ(tracked.request.version(), 2);
+  // A stale version writes nothing.
+  EXPECT_THAT(repo().ReplaceTrackingSecret(created.id(), 1, std::string(64, 'b'), event),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("version 2")));
+  EXPECT_THAT(repo().ReplaceTrackingSecret(987654321, 1, std::string(64, 'b'), event),
+              StatusIs(absl::StatusCode::kNotFound, testing::_));
+  ASSERT_OK_AND_ASSIGN(tracked, repo().FindByTrackingCode(created.tracking_code()));
+  EXPECT_EQ(tracked.secret_sha256, std::string(64, 'a'));
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::DisclosureRequestEvent> history,
+                       repo().ListHistory(created.id()));
+  ASSERT_EQ(history.size(), 2u);
+  EXPECT_EQ(history[1].action(), "reset_tracking_secret");
+}
+
 TEST_F(DisclosureRequestRepositoryTest, StaleVersionIsAbortedAndWritesNothing) {
   const int64_t unit = NewUnit();
   ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest created,

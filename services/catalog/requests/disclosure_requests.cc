@@ -175,6 +175,7 @@ std::string PublicDetail(absl::string_view action) {
   if (action == "answer") return "已答复";
   if (action == "challenge_recorded") return "已登记行政复议或诉讼";
   if (action == "challenge_updated") return "行政复议或诉讼结果已更新";
+  if (action == "reset_tracking_secret") return "查询密码已重置";
   return "";
 }
 
@@ -681,6 +682,37 @@ absl::StatusOr<v1::DisclosureRequest> DisclosureRequests::EndThirdPartyConsultat
   return Store(caller, current, std::move(updated), request.expected_version(), "consultation_end",
                absl::StrCat("第三方意见征求结束，", paused, " 个工作日不计入答复期限（NAT-6）",
                             request.note().empty() ? "" : "：", request.note()));
+}
+
+absl::StatusOr<v1::ResetTrackingSecretResponse> DisclosureRequests::ResetTrackingSecret(
+    const Principal& caller, const v1::ResetTrackingSecretRequest& request) {
+  FieldViolations v;
+  CheckId(v, "id", request.id(), /*required=*/true);
+  CheckText(v, "verification", request.verification(), kRequiredNoteLimits);
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::DisclosureRequest current, Load(request.id()));
+  RETURN_IF_ERROR(auth::Require(caller, kHandle, current.unit_id()));
+  if (request.expected_version() != 0 && request.expected_version() != current.version()) {
+    return absl::AbortedError(absl::StrCat("request ", current.id(), " is at version ",
+                                           current.version(), ", not ", request.expected_version(),
+                                           "; reload and retry"));
+  }
+  const std::string secret = tokens_(kTrackingSecretChars);
+  // CAT-8: who reset it and on what proof; the tracked view shows only that it happened.
+  const RequestEvent event{
+      caller.subject,  "reset_tracking_secret",
+      current.state(), current.state(),
+      Today(),         absl::StrCat("重置查询密码，身份核验：", request.verification()),
+      clock_->Now()};
+  ASSIGN_OR_RETURN(int64_t version, repository_->ReplaceTrackingSecret(
+                                        current.id(), current.version(), Sha256Hex(secret), event));
+  current.set_version(version);
+  *current.mutable_update_time() = ToTimestamp(event.time);
+  v1::ResetTrackingSecretResponse response;
+  response.set_tracking_code(current.tracking_code());
+  response.set_tracking_secret(secret);
+  *response.mutable_request() = std::move(current);
+  return response;
 }
 
 absl::StatusOr<v1::DisclosureRequest> DisclosureRequests::ExtendRequest(

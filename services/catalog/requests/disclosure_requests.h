@@ -81,6 +81,8 @@ class DisclosureRequests {
       const auth::Principal& caller, const v1::StartThirdPartyConsultationRequest& request);
   absl::StatusOr<v1::DisclosureRequest> EndThirdPartyConsultation(
       const auth::Principal& caller, const v1::EndThirdPartyConsultationRequest& request);
+  absl::StatusOr<v1::ResetTrackingSecretResponse> ResetTrackingSecret(
+      const auth::Principal& caller, const v1::ResetTrackingSecretRequest& request);
   absl::StatusOr<v1::DisclosureRequest> ExtendRequest(const auth::Principal& caller,
                                                       const v1::ExtendRequestRequest& request);
   absl::StatusOr<v1::FeeQuote> QuoteFee(const auth::Principal& caller,

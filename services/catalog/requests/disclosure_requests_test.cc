@@ -285,6 +285,53 @@ TEST_F(DisclosureRequestsTest, TrackingNeedsTheSecretAndHidesStaffNames) {
   EXPECT_EQ(wrong.status(), unknown.status());
 }
 
+TEST_F(DisclosureRequestsTest, Cat8ResetTrackingSecretIssuesANewSecretWithTheVerificationOnRecord) {
+  std::string old_secret;
+  const int64_t id = FileOnline(absl::CivilDay(2024, 9, 27), &old_secret);
+  std::string stored_hash;
+  RequestEvent event;
+  EXPECT_CALL(repository_, ReplaceTrackingSecret(id, 1, _, _))
+      .WillOnce(
+          Invoke([&](int64_t, int64_t version, const std::string& hash, const RequestEvent& e) {
+            stored_hash = hash;
+            event = e;
+            return absl::StatusOr<int64_t>(version + 1);
+          }));
+  v1::ResetTrackingSecretRequest reset;
+  reset.set_id(id);
+  reset.set_verification("窗口核验身份证原件");
+  absl::StatusOr<v1::ResetTrackingSecretResponse> done =
+      requests_->ResetTrackingSecret(staff_, reset);
+  ASSERT_TRUE(done.ok()) << done.status();
+  EXPECT_EQ(done->tracking_secret().size(), 20u);
+  EXPECT_NE(done->tracking_secret(), old_secret);
+  EXPECT_EQ(done->tracking_code(), store_[id].tracking_code());
+  EXPECT_EQ(stored_hash, Sha256Hex(done->tracking_secret()));
+  EXPECT_EQ(done->request().version(), 2);
+  EXPECT_EQ(event.action, "reset_tracking_secret");
+  EXPECT_EQ(event.actor, "alice");
+  EXPECT_THAT(event.detail, HasSubstr("窗口核验身份证原件"));
+}
+
+TEST_F(DisclosureRequestsTest, Cat8ResetTrackingSecretNeedsTheVerificationAndTheHandlingUnit) {
+  const int64_t id = FileOnline(absl::CivilDay(2024, 9, 27));
+  EXPECT_CALL(repository_, ReplaceTrackingSecret).Times(0);
+  v1::ResetTrackingSecretRequest reset;
+  reset.set_id(id);
+  absl::StatusOr<v1::ResetTrackingSecretResponse> unverified =
+      requests_->ResetTrackingSecret(staff_, reset);
+  EXPECT_THAT(unverified, StatusIs(absl::StatusCode::kInvalidArgument, _));
+  EXPECT_THAT(Fields(unverified.status()), ::testing::ElementsAre("verification"));
+  reset.set_verification("电话核验");
+  EXPECT_THAT(requests_->ResetTrackingSecret(other_staff_, reset),
+              StatusIs(absl::StatusCode::kPermissionDenied, _));
+  EXPECT_THAT(requests_->ResetTrackingSecret(Principal::Anonymous(), reset),
+              StatusIs(absl::StatusCode::kUnauthenticated, _));
+  reset.set_expected_version(7);
+  EXPECT_THAT(requests_->ResetTrackingSecret(staff_, reset),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("version 1")));
+}
+
 TEST_F(DisclosureRequestsTest, TrackingHidesApproverThirdPartyAndInternalHistoryDetails) {
   std::string secret;
   const int64_t id = FileOnline(absl::CivilDay(2025, 1, 20), &secret);

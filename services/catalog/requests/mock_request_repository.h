@@ -21,6 +21,8 @@ class MockRequestRepository : public RequestRepository {
               (const v1::DisclosureRequest&, int64_t, const RequestEvent&), (override));
   MOCK_METHOD(absl::StatusOr<std::vector<v1::DisclosureRequest>>, ListRequests,
               (const RequestFilter&, const KeysetPage&), (override));
+  MOCK_METHOD(absl::StatusOr<int64_t>, ReplaceTrackingSecret,
+              (int64_t, int64_t, const std::string&, const RequestEvent&), (override));
   MOCK_METHOD(absl::StatusOr<bool>, RefreshClocks, (const v1::DisclosureRequest&), (override));
   MOCK_METHOD(absl::StatusOr<std::vector<v1::DisclosureRequestEvent>>, ListHistory, (int64_t),
               (override));

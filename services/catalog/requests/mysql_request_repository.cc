@@ -398,6 +398,33 @@ class MysqlRequestRepository final : public RequestRepository {
     return stored;
   }
 
+  absl::StatusOr<int64_t> ReplaceTrackingSecret(int64_t id, int64_t expected_version,
+                                                const std::string& secret_sha256,
+                                                const RequestEvent& event) override {
+    RETURN_IF_ERROR(Write([&](Connection& conn) -> absl::Status {
+      ASSIGN_OR_RETURN(db::ExecResult r,
+                       conn.Execute("UPDATE disclosure_requests SET secret_sha256 = ?, "
+                                    "update_time = ?, version = version + 1 "
+                                    "WHERE id = ? AND version = ?",
+                                    {Value(secret_sha256), Value(event.time), Value(id),
+                                     Value(expected_version)}));
+      if (r.affected_rows == 0) {
+        ASSIGN_OR_RETURN(
+            db::ResultSet rows,
+            conn.Query("SELECT version FROM disclosure_requests WHERE id = ?", {Value(id)}));
+        if (rows.empty()) {
+          return absl::NotFoundError(absl::StrCat("disclosure request ", id, " not found"));
+        }
+        ASSIGN_OR_RETURN(int64_t version, rows[0].GetInt64(0));
+        return db::StaleVersionError(absl::StrCat("disclosure request ", id, " is at version ",
+                                                  version, ", not ", expected_version,
+                                                  "; it changed concurrently, reload and retry"));
+      }
+      return InsertEvent(conn, id, event);
+    }));
+    return expected_version + 1;
+  }
+
   absl::StatusOr<bool> RefreshClocks(const v1::DisclosureRequest& request) override {
     std::optional<std::string> reply_blob;
     std::string versions;

@@ -30,6 +30,7 @@ GONGKAI_REQUEST_HANDLE(StartThirdPartyConsultation, StartThirdPartyConsultationR
                        DisclosureRequest)
 GONGKAI_REQUEST_HANDLE(EndThirdPartyConsultation, EndThirdPartyConsultationRequest,
                        DisclosureRequest)
+GONGKAI_REQUEST_HANDLE(ResetTrackingSecret, ResetTrackingSecretRequest, ResetTrackingSecretResponse)
 GONGKAI_REQUEST_HANDLE(ExtendRequest, ExtendRequestRequest, DisclosureRequest)
 GONGKAI_REQUEST_HANDLE(QuoteFee, QuoteFeeRequest, FeeQuote)
 GONGKAI_REQUEST_HANDLE(AnswerRequest, AnswerRequestRequest, DisclosureRequest)

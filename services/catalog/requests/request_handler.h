@@ -33,6 +33,7 @@ class RequestHandler final : public v1::DisclosureRequestService::Service {
                       DisclosureRequest)
   GONGKAI_REQUEST_RPC(EndThirdPartyConsultation, EndThirdPartyConsultationRequest,
                       DisclosureRequest)
+  GONGKAI_REQUEST_RPC(ResetTrackingSecret, ResetTrackingSecretRequest, ResetTrackingSecretResponse)
   GONGKAI_REQUEST_RPC(ExtendRequest, ExtendRequestRequest, DisclosureRequest)
   GONGKAI_REQUEST_RPC(QuoteFee, QuoteFeeRequest, FeeQuote)
   GONGKAI_REQUEST_RPC(AnswerRequest, AnswerRequestRequest, DisclosureRequest)

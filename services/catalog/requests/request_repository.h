@@ -93,6 +93,11 @@ class RequestRepository {
   virtual absl::StatusOr<v1::DisclosureRequest> UpdateRequest(const v1::DisclosureRequest& request,
                                                               int64_t expected_version,
                                                               const RequestEvent& event) = 0;
+  // Replaces the tracking secret's hash of request `id` if it is still at
+  // `expected_version`, appending `event`; returns the new version (expected + 1).
+  virtual absl::StatusOr<int64_t> ReplaceTrackingSecret(int64_t id, int64_t expected_version,
+                                                        const std::string& secret_sha256,
+                                                        const RequestEvent& event) = 0;
   virtual absl::StatusOr<std::vector<v1::DisclosureRequest>> ListRequests(
       const RequestFilter& filter, const KeysetPage& page) = 0;
   // Rewrites the stored clock columns (correction, consultation and reply due dates, the
