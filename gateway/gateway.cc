@@ -16,6 +16,7 @@
 #include "libs/log/log.h"
 #include "libs/status/errors.h"
 #include "libs/status/grpc_status.h"
+#include "libs/status/status_macros.h"
 #include "nlohmann/json.hpp"
 
 namespace gongkai::gateway {
@@ -151,7 +152,7 @@ struct Gateway::Context {
 Gateway::Gateway(GatewayDependencies deps, GatewayConfig config)
     : deps_(deps), config_(std::move(config)) {}
 
-void Gateway::Handle(HttpRequest request, Respond respond) {
+std::shared_ptr<Gateway::Context> Gateway::NewContext(HttpRequest request, Respond respond) {
   auto context = std::make_shared<Context>();
   context->request = std::move(request);
   context->respond = std::move(respond);
@@ -170,6 +171,12 @@ void Gateway::Handle(HttpRequest request, Respond respond) {
       if (!addresses.empty()) context->client_address = addresses.back();
     }
   }
+  return context;
+}
+
+void Gateway::Handle(HttpRequest request, Respond respond) {
+  std::shared_ptr<Context> context = NewContext(std::move(request), std::move(respond));
+  const HttpRequest& r = context->request;
 
   // CORS preflight: answered here, never forwarded.
   if (r.method == "OPTIONS" && !context->origin.empty() &&
@@ -195,23 +202,54 @@ void Gateway::Handle(HttpRequest request, Respond respond) {
 
   if (HandleBuiltin(context)) return;
 
-  // HEAD is answered wherever GET is (the server drops the body).
-  RouteTable::Lookup hit = deps_.routes->Find(r.method == "HEAD" ? "GET" : r.method, r.path);
-  if (hit.route == nullptr) {
-    if (hit.allowed_methods.empty()) {
-      return Finish(
-          context,
-          ErrorResponse(404, GatewayStatus(grpc::StatusCode::NOT_FOUND,
-                                           absl::StrCat("no route for ", r.method, " ", r.path))));
-    }
-    HttpResponse response = ErrorResponse(
-        405, GatewayStatus(grpc::StatusCode::UNIMPLEMENTED,
-                           absl::StrCat(r.method, " is not allowed on ", r.path, "; use ",
-                                        absl::StrJoin(hit.allowed_methods, ", "))));
-    response.headers.emplace_back("allow", absl::StrJoin(hit.allowed_methods, ", "));
-    return Finish(context, std::move(response));
-  }
+  RouteTable::Lookup hit = FindRoute(r);
+  if (hit.route == nullptr) return Finish(context, NoRouteResponse(r, hit));
   HandleRoute(std::move(context), hit);
+}
+
+bool Gateway::RefuseBeforeBody(const HttpRequest& head, Respond respond) {
+  // Uploads only: preflights and built-in pages go the usual way.
+  if (head.method == "GET" || head.method == "HEAD" || head.method == "OPTIONS") return false;
+  std::optional<HttpResponse> refusal;
+  std::string route_label = "unmatched";
+  std::string principal = "anonymous";
+  RouteTable::Lookup hit = FindRoute(head);
+  if (hit.route == nullptr) {
+    refusal = NoRouteResponse(head, hit);
+  } else {
+    route_label = hit.route->path.text();
+    absl::StatusOr<Admission> admission = Admit(head, *hit.route);
+    if (!admission.ok()) {
+      refusal = ErrorResponse(ToGrpcStatus(admission.status()));
+    } else {
+      if (!admission->principal.anonymous()) principal = admission->principal.subject;
+      refusal = NotJson(head, *hit.route);
+    }
+  }
+  if (!refusal.has_value()) return false;
+  std::shared_ptr<Context> context = NewContext(head, std::move(respond));
+  context->route_label = std::move(route_label);
+  context->principal = std::move(principal);
+  Finish(context, *std::move(refusal));
+  return true;
+}
+
+RouteTable::Lookup Gateway::FindRoute(const HttpRequest& r) const {
+  // HEAD is answered wherever GET is (the server drops the body).
+  return deps_.routes->Find(r.method == "HEAD" ? "GET" : r.method, r.path);
+}
+
+HttpResponse Gateway::NoRouteResponse(const HttpRequest& r, const RouteTable::Lookup& miss) {
+  if (miss.allowed_methods.empty()) {
+    return ErrorResponse(404, GatewayStatus(grpc::StatusCode::NOT_FOUND,
+                                            absl::StrCat("no route for ", r.method, " ", r.path)));
+  }
+  HttpResponse response = ErrorResponse(
+      405, GatewayStatus(grpc::StatusCode::UNIMPLEMENTED,
+                         absl::StrCat(r.method, " is not allowed on ", r.path, "; use ",
+                                      absl::StrJoin(miss.allowed_methods, ", "))));
+  response.headers.emplace_back("allow", absl::StrJoin(miss.allowed_methods, ", "));
+  return response;
 }
 
 bool Gateway::HandleBuiltin(const std::shared_ptr<Context>& context) {
@@ -313,50 +351,10 @@ void Gateway::HandleRoute(std::shared_ptr<Context> context, const RouteTable::Lo
   const HttpRequest& r = context->request;
   context->route_label = route.path.text();
 
-  // Authentication: an API key or a bearer token, never both.
-  std::optional<absl::string_view> api_key = r.Header(std::string(kApiKeyHeader));
-  std::optional<absl::string_view> authorization = r.Header("authorization");
-  absl::StatusOr<auth::Principal> principal = auth::Principal::Anonymous();
-  std::string forwarded_authorization;
-  if (api_key.has_value() && authorization.has_value()) {
-    return Finish(
-        context, ErrorResponse(ToGrpcStatus(InvalidField(
-                     "X-Api-Key", "send either an API key or an Authorization header, not both"))));
-  }
-  if (api_key.has_value()) {
-    if (deps_.api_keys == nullptr) {
-      principal = absl::UnauthenticatedError("API keys are not enabled on this gateway");
-    } else {
-      principal = deps_.api_keys->Authenticate(*api_key);
-    }
-    if (principal.ok()) {
-      absl::StatusOr<std::string> token = InternalToken(*principal);
-      if (!token.ok()) {
-        GK_LOG(ERROR, "cannot mint the internal token for an API key")
-            .With("status", token.status());
-        return Finish(context, ErrorResponse(ToGrpcStatus(absl::InternalError("internal error"))));
-      }
-      forwarded_authorization = *std::move(token);
-    }
-  } else {
-    principal = deps_.authenticator->AuthenticateHeader(authorization);
-    if (principal.ok() && authorization.has_value()) {
-      // Forward the verified token in canonical form, never the raw header (whose
-      // whitespace or bytes gRPC metadata may not carry).
-      absl::string_view token = absl::StripAsciiWhitespace(*authorization);
-      token = absl::StripAsciiWhitespace(token.substr(std::min<size_t>(token.size(), 6)));
-      forwarded_authorization = absl::StrCat("Bearer ", token);
-    }
-  }
-  if (!principal.ok()) return Finish(context, ErrorResponse(ToGrpcStatus(principal.status())));
-  if (principal->anonymous() && route.access == gongkai::api::ACCESS_AUTHENTICATED) {
-    return Finish(context,
-                  ErrorResponse(GatewayStatus(
-                      grpc::StatusCode::UNAUTHENTICATED,
-                      absl::StrCat(route.grpc_method.substr(1),
-                                   " needs a principal: send Authorization: Bearer <JWT> or "
-                                   "X-Api-Key"))));
-  }
+  absl::StatusOr<Admission> admission = Admit(r, route);
+  if (!admission.ok()) return Finish(context, ErrorResponse(ToGrpcStatus(admission.status())));
+  const auth::Principal* principal = &admission->principal;
+  const std::string& forwarded_authorization = admission->forwarded_authorization;
   if (!principal->anonymous()) context->principal = principal->subject;
 
   // Rate limit per principal, or per client address for anonymous callers.
@@ -381,16 +379,9 @@ void Gateway::HandleRoute(std::shared_ptr<Context> context, const RouteTable::Lo
     return Finish(context, std::move(response));
   }
 
-  // A body must be JSON.
-  if (!route.body.empty() && !absl::StripAsciiWhitespace(r.body).empty()) {
-    std::optional<absl::string_view> content_type = r.Header("content-type");
-    if (!content_type.has_value() || !IsJsonContentType(*content_type)) {
-      return Finish(
-          context,
-          ErrorResponse(415, GatewayStatus(grpc::StatusCode::INVALID_ARGUMENT,
-                                           absl::StrCat("Content-Type must be "
-                                                        "application/json (UTF-8), not \"",
-                                                        content_type.value_or(""), "\""))));
+  if (!absl::StripAsciiWhitespace(r.body).empty()) {
+    if (std::optional<HttpResponse> refusal = NotJson(r, route)) {
+      return Finish(context, *std::move(refusal));
     }
   }
 
@@ -440,6 +431,55 @@ void Gateway::HandleRoute(std::shared_ptr<Context> context, const RouteTable::Lo
         }
         Finish(context, JsonResponse(200, *std::move(json)));
       });
+}
+
+absl::StatusOr<Gateway::Admission> Gateway::Admit(const HttpRequest& r, const Route& route) {
+  // Authentication: an API key or a bearer token, never both.
+  std::optional<absl::string_view> api_key = r.Header(std::string(kApiKeyHeader));
+  std::optional<absl::string_view> authorization = r.Header("authorization");
+  if (api_key.has_value() && authorization.has_value()) {
+    return InvalidField("X-Api-Key", "send either an API key or an Authorization header, not both");
+  }
+  Admission admission;
+  if (api_key.has_value()) {
+    if (deps_.api_keys == nullptr) {
+      return absl::UnauthenticatedError("API keys are not enabled on this gateway");
+    }
+    ASSIGN_OR_RETURN(admission.principal, deps_.api_keys->Authenticate(*api_key));
+    absl::StatusOr<std::string> token = InternalToken(admission.principal);
+    if (!token.ok()) {
+      GK_LOG(ERROR, "cannot mint the internal token for an API key").With("status", token.status());
+      return absl::InternalError("internal error");
+    }
+    admission.forwarded_authorization = *std::move(token);
+  } else {
+    ASSIGN_OR_RETURN(admission.principal, deps_.authenticator->AuthenticateHeader(authorization));
+    if (authorization.has_value()) {
+      // Forward the verified token in canonical form, never the raw header (whose
+      // whitespace or bytes gRPC metadata may not carry).
+      absl::string_view token = absl::StripAsciiWhitespace(*authorization);
+      token = absl::StripAsciiWhitespace(token.substr(std::min<size_t>(token.size(), 6)));
+      admission.forwarded_authorization = absl::StrCat("Bearer ", token);
+    }
+  }
+  if (admission.principal.anonymous() && route.access == gongkai::api::ACCESS_AUTHENTICATED) {
+    return absl::UnauthenticatedError(
+        absl::StrCat(route.grpc_method.substr(1),
+                     " needs a principal: send Authorization: Bearer <JWT> or X-Api-Key"));
+  }
+  return admission;
+}
+
+std::optional<HttpResponse> Gateway::NotJson(const HttpRequest& r, const Route& route) {
+  if (route.body.empty())
+    return std::nullopt;  // The route takes no body (the transcoder
+                          // refuses one that is sent).
+  std::optional<absl::string_view> content_type = r.Header("content-type");
+  if (content_type.has_value() && IsJsonContentType(*content_type)) return std::nullopt;
+  return ErrorResponse(415, GatewayStatus(grpc::StatusCode::INVALID_ARGUMENT,
+                                          absl::StrCat("Content-Type must be "
+                                                       "application/json (UTF-8), not \"",
+                                                       content_type.value_or(""), "\"")));
 }
 
 absl::Time Gateway::DeadlineFor(const Context& context, const Route& route) const {

@@ -74,6 +74,9 @@ class Gateway : public HttpHandler {
 
   void Handle(HttpRequest request, Respond respond) override;
   void OnServerRefusal(const HttpRequest& request, int status) override;
+  // For "Expect: 100-continue" uploads: no route (404/405), no acceptable principal
+  // (400/401/403), or not JSON (415) is answered before the body is sent.
+  bool RefuseBeforeBody(const HttpRequest& head, Respond respond) override;
 
   // From now on /readyz answers 503 so load balancers stop sending new requests while
   // the HTTP server drains (called on SIGTERM, before HttpServer::Shutdown).
@@ -82,6 +85,22 @@ class Gateway : public HttpHandler {
  private:
   struct Context;
 
+  // Who calls, and the authorization to forward for them.
+  struct Admission {
+    auth::Principal principal;
+    std::string forwarded_authorization;  // Empty for anonymous callers.
+  };
+
+  // Starts the bookkeeping of one request (id, client address, in-flight metric).
+  std::shared_ptr<Context> NewContext(HttpRequest request, Respond respond);
+  RouteTable::Lookup FindRoute(const HttpRequest& r) const;
+  static HttpResponse NoRouteResponse(const HttpRequest& r, const RouteTable::Lookup& miss);
+  // The caller's principal from an API key or a bearer token, if `route` admits it:
+  // INVALID_ARGUMENT (both sent), UNAUTHENTICATED (bad credentials, or none where the
+  // route needs a principal), INTERNAL.
+  absl::StatusOr<Admission> Admit(const HttpRequest& r, const Route& route);
+  // 415 when `route` takes a body and the request's Content-Type is not JSON.
+  static std::optional<HttpResponse> NotJson(const HttpRequest& r, const Route& route);
   void HandleRoute(std::shared_ptr<Context> context, const RouteTable::Lookup& hit);
   void Finish(const std::shared_ptr<Context>& context, HttpResponse response);
   bool HandleBuiltin(const std::shared_ptr<Context>& context);

@@ -13,7 +13,9 @@
 #include <functional>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "gateway/api_keys.h"
 #include "gateway/http_server.h"
 #include "gmock/gmock.h"
@@ -402,6 +404,53 @@ TEST(GatewayTest, GatewayRefusalsUseStatusBodies) {
   r = h.client->Get("/v1/echo/5", big);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 431);
+}
+
+// "Expect: 100-continue": a request refused from its head alone is answered before its
+// body is invited, so a refused upload never sends it; an admitted one gets 100 first.
+TEST(GatewayTest, ExpectContinueUploadsAreRefusedBeforeTheBodyIsSent) {
+  Harness h;
+  const std::string token = h.Token();
+  const auto head = [](absl::string_view method, absl::string_view path, absl::string_view extra) {
+    return absl::StrCat(method, " ", path,
+                        " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        "Content-Length: 20\r\nExpect: 100-continue\r\n",
+                        extra, "\r\n");
+  };
+  struct Case {
+    std::string request;
+    std::string status_line;
+  } cases[] = {
+      {head("PUT", "/v1/echo/5", ""), "HTTP/1.1 401"},
+      {head("PUT", "/v1/echo/5", "Authorization: Bearer not-a-token\r\n"), "HTTP/1.1 401"},
+      {head("PUT", "/v1/nowhere", absl::StrCat("Authorization: ", token, "\r\n")), "HTTP/1.1 404"},
+      {head("POST", "/v1/echo/5", absl::StrCat("Authorization: ", token, "\r\n")), "HTTP/1.1 405"},
+      {absl::StrReplaceAll(
+           head("PUT", "/v1/echo/5", absl::StrCat("Authorization: ", token, "\r\n")),
+           {{"application/json", "text/plain"}}),
+       "HTTP/1.1 415"},
+  };
+  for (const Case& c : cases) {
+    bool closed = false;
+    // Only the head is sent: the answer must come without the body.
+    const std::string answer = RawExchange(h.http->port(), c.request, absl::Seconds(30), &closed);
+    EXPECT_TRUE(absl::StartsWith(answer, c.status_line)) << c.request << "\n---\n" << answer;
+    EXPECT_THAT(answer, Not(HasSubstr("100 Continue"))) << c.request;
+    EXPECT_THAT(answer, HasSubstr("x-request-id")) << answer;
+    EXPECT_TRUE(closed) << "the unread body must not be taken for a next request";
+  }
+
+  // Admitted: 100 Continue, then the answer to the body.
+  const std::string body = R"({"name":"xxxxxxxxx"})";
+  ASSERT_EQ(body.size(), 20u);
+  const std::string answer = RawExchange(
+      h.http->port(),
+      absl::StrCat(head("PUT", "/v1/echo/5",
+                        absl::StrCat("Authorization: ", token, "\r\nConnection: close\r\n")),
+                   body),
+      absl::Seconds(30));
+  EXPECT_TRUE(absl::StartsWith(answer, "HTTP/1.1 100 Continue")) << answer;
+  EXPECT_THAT(answer, HasSubstr("HTTP/1.1 200 OK")) << answer;
 }
 
 TEST(GatewayTest, MalformedHttpIs400AndSlowClientsAreCutOff) {

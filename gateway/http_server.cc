@@ -117,6 +117,16 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     admitted_ = true;
     if (beast::iequals(head[http::field::expect], "100-continue")) {
+      // A request the handler refuses from its head alone (no route, no principal, not
+      // JSON) is answered now: its body is never sent, so it is not read either.
+      const bool refused = state_->handler->RefuseBeforeBody(
+          RequestFrom(head), [self = shared_from_this()](HttpResponse r) {
+            net::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable {
+              self->ReleaseAdmission();
+              self->Write(std::move(r), /*close_after=*/true);
+            });
+          });
+      if (refused) return;
       // The body limit was checked against Content-Length while the head was parsed.
       auto continue_response =
           std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
@@ -135,6 +145,27 @@ class Session : public std::enable_shared_from_this<Session> {
     http::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnBody(ec); });
+  }
+
+  // The request's method, target and headers (not its body), from this connection.
+  HttpRequest RequestFrom(const http::request<http::string_body>& message) const {
+    HttpRequest request;
+    request.received = absl::Now();
+    request.method = std::string(message.method_string());
+    absl::string_view target(message.target().data(), message.target().size());
+    const size_t question = target.find('?');
+    request.path = std::string(target.substr(0, question));
+    if (question != absl::string_view::npos) {
+      request.query = std::string(target.substr(question + 1));
+    }
+    request.headers.reserve(std::distance(message.begin(), message.end()));
+    for (const auto& field : message) {
+      request.headers.emplace_back(absl::AsciiStrToLower(absl::string_view(
+                                       field.name_string().data(), field.name_string().size())),
+                                   std::string(field.value().data(), field.value().size()));
+    }
+    request.peer_address = peer_;
+    return request;
   }
 
   // Gives back the admission of a request that will not reach the handler.
@@ -178,23 +209,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return OnReadError(ec);
     http::request<http::string_body> message = parser_->release();
     keep_alive_ = message.keep_alive();
-
-    HttpRequest request;
-    request.received = absl::Now();
-    request.method = std::string(message.method_string());
-    absl::string_view target(message.target().data(), message.target().size());
-    const size_t question = target.find('?');
-    request.path = std::string(target.substr(0, question));
-    if (question != absl::string_view::npos)
-      request.query = std::string(target.substr(question + 1));
-    request.headers.reserve(std::distance(message.begin(), message.end()));
-    for (const auto& field : message) {
-      request.headers.emplace_back(absl::AsciiStrToLower(absl::string_view(
-                                       field.name_string().data(), field.name_string().size())),
-                                   std::string(field.value().data(), field.value().size()));
-    }
+    HttpRequest request = RequestFrom(message);
     request.body = std::move(message.body());
-    request.peer_address = peer_;
 
     state_->handler->Handle(std::move(request), [self = shared_from_this()](HttpResponse r) {
       net::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable {

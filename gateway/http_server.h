@@ -11,13 +11,14 @@
 // Limits, each answered with a google.rpc.Status JSON body before the handler sees
 // anything: request head over max_header_bytes → 431; body over max_body_bytes → 413
 // (decided from Content-Length before the body is read, also for "Expect:
-// 100-continue"); malformed HTTP → 400; more than max_in_flight requests admitted (a
-// request is admitted once its head is read, so bodies held in memory are bounded too)
-// → 503 with Retry-After. HEAD gets the headers of the response without its body.
-// Shutdown first stops keep-alive, so connections end after their current response. A request must
-// arrive completely within request_timeout of the connection starting to wait for it (slow clients
-// cannot hold the gateway); idle keep-alive connections are closed after the same time. Connections
-// beyond max_connections are closed at once.
+// 100-continue", whose head the handler may refuse before the body is invited: see
+// HttpHandler::RefuseBeforeBody); malformed HTTP → 400; more than max_in_flight requests admitted
+// (a request is admitted once its head is read, so bodies held in memory are bounded too) → 503
+// with Retry-After. HEAD gets the headers of the response without its body. Shutdown first stops
+// keep-alive, so connections end after their current response. A request must arrive completely
+// within request_timeout of the connection starting to wait for it (slow clients cannot hold the
+// gateway); idle keep-alive connections are closed after the same time. Connections beyond
+// max_connections are closed at once.
 //
 // Thread-safety: Start/Shutdown from one thread; the handler is called concurrently
 // from the I/O threads and its `respond` callback may be called from any thread, once.
@@ -55,6 +56,15 @@ class HttpHandler {
   // 400 for malformed HTTP, 503 over max_in_flight), for metrics and access logs.
   // `request` has only what was parsed (possibly nothing but the peer).
   virtual void OnServerRefusal(const HttpRequest& request, int status) = 0;
+  // For a request that sent "Expect: 100-continue": called with its head (no body yet)
+  // before the server invites the body. Returns true after calling `respond` with the
+  // final answer — the body is then never read and the connection closes after it —
+  // or false (without calling `respond`) to let the body come and Handle run as usual.
+  virtual bool RefuseBeforeBody(const HttpRequest& head, Respond respond) {
+    (void)head;
+    (void)respond;
+    return false;
+  }
 };
 
 class HttpServer {
