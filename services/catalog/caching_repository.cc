@@ -29,7 +29,7 @@ class CachingCatalogRepository final : public CatalogRepository, public Document
     }
     if (cached != nullptr) return *cached;  // Copied outside the lock.
     absl::StatusOr<v1::Document> document = inner_->GetDocument(id);
-    if (document.ok() && document->state() == v1::PUBLISHED) Insert(*document);
+    if (document.ok() && IsFinal(*document)) Insert(*document);
     return document;
   }
 
@@ -67,7 +67,10 @@ class CachingCatalogRepository final : public CatalogRepository, public Document
   absl::StatusOr<v1::Document> UpdateDocument(
       const v1::Document& document, int64_t expected_version, const AuditRecord& audit,
       const std::optional<std::vector<std::string>>& search_terms) override {
-    return inner_->UpdateDocument(document, expected_version, audit, search_terms);
+    absl::StatusOr<v1::Document> updated =
+        inner_->UpdateDocument(document, expected_version, audit, search_terms);
+    Erase(document.id());  // Also after a failure: the stored row may have changed.
+    return updated;
   }
   absl::StatusOr<std::vector<v1::Document>> ListDocuments(const DocumentFilter& filter,
                                                           const KeysetPage& page) override {
@@ -159,6 +162,12 @@ class CachingCatalogRepository final : public CatalogRepository, public Document
     return loaded;
   }
 
+  // Whether nothing can change `document` any more (see the header): it may be cached.
+  static bool IsFinal(const v1::Document& document) {
+    return document.state() == v1::PUBLISHED &&
+           (!document.is_policy_document() || document.has_repealed_on());
+  }
+
   struct Entry {
     int64_t id;
     size_t bytes;
@@ -179,6 +188,15 @@ class CachingCatalogRepository final : public CatalogRepository, public Document
       index_.erase(lru_.back().id);
       lru_.pop_back();
     }
+  }
+
+  void Erase(int64_t id) {
+    absl::MutexLock lock(&mu_);
+    auto it = index_.find(id);
+    if (it == index_.end()) return;
+    bytes_ -= it->second->bytes;
+    lru_.erase(it->second);
+    index_.erase(it);
   }
 
   CatalogRepository* inner_;

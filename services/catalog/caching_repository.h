@@ -1,11 +1,16 @@
 // A CatalogRepository decorator that keeps published documents in memory.
 //
-// A PUBLISHED document never changes (edits are only allowed in DRAFT and RETURNED,
-// and nothing moves a document out of PUBLISHED), so a cached copy can never be stale,
-// on this replica or any other: no invalidation is needed. Portals read published
-// documents far more often than anything else; the cache turns those reads into a
-// memory lookup. Units and categories, which the API never changes or deletes, are
-// remembered once read (every write checks its references). Everything else passes
+// Only final documents are cached: PUBLISHED and either not a policy document or
+// already repealed. A final document never changes (edits are only allowed in DRAFT and
+// RETURNED, nothing moves a document out of PUBLISHED, and the one change a published
+// document can still get, RepealDocument (NAT-10), happens once and only to a policy
+// document), so a cached copy can never be stale, on this replica or any other. A
+// published policy document still in force is read through every time, since any
+// replica may repeal it; once repealed it is final and cached. As a safeguard,
+// UpdateDocument through this decorator also drops the document from this replica's
+// cache. Portals read published documents far more often than anything else; the
+// cache turns those reads into a memory lookup. Units and categories, which the API never changes
+// or deletes, are remembered once read (every write checks its references). Everything else passes
 // straight through.
 //
 // Bounded by the total size of the cached messages (least recently used first out).

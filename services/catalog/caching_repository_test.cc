@@ -79,6 +79,48 @@ TEST(CachingRepositoryTest, AHugeDocumentDoesNotFlushTheCache) {
   EXPECT_EQ(cache->Stats().entries, 0);
 }
 
+// NAT-10: another replica may repeal a published policy document, so one still in force
+// is read through every time; once repealed it is final and cached.
+TEST(CachingRepositoryTest, Nat10PolicyDocumentInForceIsReadThroughUntilRepealed) {
+  MockCatalogRepository inner;
+  v1::Document in_force = Doc(4, v1::PUBLISHED);
+  in_force.set_is_policy_document(true);
+  v1::Document repealed = in_force;
+  repealed.mutable_repealed_on()->set_year(2025);
+  repealed.mutable_repealed_on()->set_month(3);
+  repealed.mutable_repealed_on()->set_day(1);
+  EXPECT_CALL(inner, GetDocument(4))
+      .Times(3)
+      .WillOnce(Return(in_force))
+      .WillOnce(Return(in_force))
+      .WillOnce(Return(repealed));
+  const DocumentCache* cache = nullptr;
+  auto repo = NewCachingCatalogRepository(&inner, 1 << 20, &cache);
+  EXPECT_FALSE(repo->GetDocument(4)->has_repealed_on());
+  EXPECT_FALSE(repo->GetDocument(4)->has_repealed_on());
+  EXPECT_TRUE(repo->GetDocument(4)->has_repealed_on());  // Repealed elsewhere: seen.
+  EXPECT_TRUE(repo->GetDocument(4)->has_repealed_on());  // Final now: a hit.
+  EXPECT_EQ(cache->Stats().hits, 1);
+  EXPECT_EQ(cache->Stats().entries, 1);
+}
+
+// An update through this replica drops its cached copy, whatever the cache held.
+TEST(CachingRepositoryTest, UpdateDropsTheCachedDocument) {
+  MockCatalogRepository inner;
+  EXPECT_CALL(inner, GetDocument(6))
+      .Times(2)
+      .WillOnce(Return(Doc(6, v1::PUBLISHED)))
+      .WillOnce(Return(Doc(6, v1::PUBLISHED, 20)));
+  EXPECT_CALL(inner, UpdateDocument(_, _, _, _)).WillOnce(Return(Doc(6, v1::PUBLISHED, 20)));
+  const DocumentCache* cache = nullptr;
+  auto repo = NewCachingCatalogRepository(&inner, 1 << 20, &cache);
+  EXPECT_EQ(repo->GetDocument(6)->body().size(), 10u);
+  ASSERT_TRUE(repo->UpdateDocument(Doc(6, v1::PUBLISHED, 20), 1, AuditRecord{}, std::nullopt).ok());
+  EXPECT_EQ(cache->Stats().entries, 0);
+  EXPECT_EQ(cache->Stats().bytes, 0);
+  EXPECT_EQ(repo->GetDocument(6)->body().size(), 20u);
+}
+
 TEST(CachingRepositoryTest, OtherCallsPassThrough) {
   MockCatalogRepository inner;
   EXPECT_CALL(inner, CountOverdue(absl::CivilDay(2026, 1, 5))).WillOnce(Return(7));

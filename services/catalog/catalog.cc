@@ -36,6 +36,8 @@ const Rule kDraft{.roles = {Role::kStaff, Role::kOffice, Role::kAdmin}, .unit_sc
 const Rule kConfidentialityReview{.roles = {Role::kReviewer, Role::kAdmin}, .unit_scoped = true};
 const Rule kReturnDocument{.roles = {Role::kOffice, Role::kAdmin}};
 const Rule kPublish{.roles = {Role::kStaff, Role::kOffice, Role::kAdmin}, .unit_scoped = true};
+// NAT-10: whoever may publish for the drafting unit may repeal what it published.
+const Rule kRepeal = kPublish;
 // Reading what is not published: the unit's own staff and reviewers, the general office,
 // inspectors (assessment), administrators.
 const Rule kReadInternal{
@@ -58,6 +60,7 @@ constexpr validation::TextLimits kReasonLimits{.max_chars = 2000, .allow_newline
 constexpr validation::TextLimits kRequiredReasonLimits{
     .min_chars = 1, .max_chars = 2000, .allow_newlines = true};
 constexpr validation::TextLimits kLegalBasisLimits{.max_chars = 500};
+constexpr validation::TextLimits kRepealingDocumentLimits{.max_chars = 500};
 constexpr validation::TextLimits kNameLimits{.min_chars = 1, .max_chars = 200};
 constexpr validation::TextLimits kCodeLimits{.min_chars = 1, .max_chars = 64};
 constexpr validation::TextLimits kCatalogTextLimits{
@@ -90,7 +93,9 @@ std::string DocumentFingerprint(const DocumentFilter& f) {
                       f.attribute, "s", f.state, "f",
                       f.created_from ? absl::ToUnixMicros(*f.created_from) : -1, "t",
                       f.created_before ? absl::ToUnixMicros(*f.created_before) : -1, "o",
-                      f.overdue_on ? absl::FormatCivilTime(*f.overdue_on) : "", "b", f.omit_body);
+                      f.overdue_on ? absl::FormatCivilTime(*f.overdue_on) : "", "b", f.omit_body,
+                      // Appended only when set, so tokens of earlier pages stay valid.
+                      f.in_force_only ? "r" : "");
 }
 
 // Converts an inclusive civil date range into the creation-time filter.
@@ -587,6 +592,80 @@ absl::StatusOr<v1::Document> Catalog::PublishDocument(const Principal& caller,
   return published;
 }
 
+absl::StatusOr<v1::Document> Catalog::RepealDocument(const Principal& caller,
+                                                     const v1::RepealDocumentRequest& request) {
+  FieldViolations v;
+  CheckId(v, "id", request.id(), /*required=*/true);
+  std::optional<absl::CivilDay> repealed_on;
+  if (!request.has_repealed_on()) {
+    v.Add("repealed_on", "is required: the day the repeal takes effect");
+  } else {
+    absl::StatusOr<absl::CivilDay> day = ToCivilDay(request.repealed_on());
+    if (!day.ok()) {
+      v.Add("repealed_on", std::string(day.status().message()));
+    } else if (*day > Today()) {
+      v.Add("repealed_on", absl::StrCat("must not be in the future (today is ",
+                                        absl::FormatCivilTime(Today()), ")"));
+    } else {
+      repealed_on = *day;
+    }
+  }
+  CheckText(v, "repealing_document", request.repealing_document(), kRepealingDocumentLimits);
+  CheckText(v, "reason", request.reason(), kRequiredReasonLimits);
+  if (request.expected_version() < 0) v.Add("expected_version", "must not be negative");
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::Document document, LoadDocument(request.id()));
+  RETURN_IF_ERROR(auth::Require(caller, kRepeal, document.drafting_unit_id()));
+  const std::string subject = absl::StrCat("documents/", document.id());
+  if (document.state() != v1::PUBLISHED) {
+    return PreconditionFailed(
+        "STATE", subject,
+        absl::StrCat("document ", document.id(), " is ", v1::DocumentState_Name(document.state()),
+                     "; only PUBLISHED documents can be repealed"));
+  }
+  if (!document.is_policy_document()) {
+    return PreconditionFailed(
+        "POLICY_DOCUMENT", subject,
+        absl::StrCat("document ", document.id(),
+                     " is not a policy document (is_policy_document is false); only normative "
+                     "documents are repealed (NAT-10)"));
+  }
+  if (document.has_repealed_on()) {
+    const common::v1::Date& on = document.repealed_on();
+    return PreconditionFailed(
+        "STATE", subject,
+        absl::StrCat("document ", document.id(), " is PUBLISHED and already repealed (已废止) on ",
+                     absl::FormatCivilTime(absl::CivilDay(on.year(), on.month(), on.day())),
+                     "; a document is repealed once"));
+  }
+  // NAT-10: a document cannot stop being in force before it was published.
+  const absl::CivilDay published_on =
+      absl::ToCivilDay(FromTimestamp(document.publish_time()), ShanghaiTimeZone());
+  if (*repealed_on < published_on) {
+    return InvalidField("repealed_on",
+                        absl::StrCat("must not be before the day document ", document.id(),
+                                     " was published, ", absl::FormatCivilTime(published_on)));
+  }
+  if (request.expected_version() != 0 && request.expected_version() != document.version()) {
+    return absl::AbortedError(absl::StrCat("document ", document.id(), " is at version ",
+                                           document.version(), ", not ", request.expected_version(),
+                                           "; reload and retry"));
+  }
+  *document.mutable_repealed_on() = ToProtoDate(*repealed_on);
+  document.set_repealing_document(request.repealing_document());
+  document.set_repeal_reason(request.reason());
+  const std::string detail = validation::TruncateUtf8(
+      absl::StrCat("废止于 ", absl::FormatCivilTime(*repealed_on),
+                   request.repealing_document().empty()
+                       ? ""
+                       : absl::StrCat("（", request.repealing_document(), "）"),
+                   "：", request.reason()),
+      2000);
+  // The state stays PUBLISHED: a repealed document remains public, marked 已废止; it
+  // stays in the search index.
+  return Transition(caller, std::move(document), v1::PUBLISHED, "repeal", detail, std::nullopt);
+}
+
 absl::StatusOr<v1::Document> Catalog::GetDocument(const Principal& caller,
                                                   const v1::GetDocumentRequest& request) {
   FieldViolations v;
@@ -623,6 +702,7 @@ absl::StatusOr<v1::ListDocumentsResponse> Catalog::ListDocuments(
   filter.attribute = request.disclosure_attribute();
   filter.state = request.state();
   filter.omit_body = request.omit_body();
+  filter.in_force_only = request.in_force_only();
   // Callers who may not see the unit's internal work see published documents only.
   const bool internal = request.drafting_unit_id() != 0
                             ? CanReadInternal(caller, request.drafting_unit_id())

@@ -70,6 +70,14 @@ class Catalog {
                                               const v1::ReturnDocumentRequest& request);
   absl::StatusOr<v1::Document> PublishDocument(const auth::Principal& caller,
                                                const v1::PublishDocumentRequest& request);
+  // NAT-10: repeals (废止) a PUBLISHED policy document once; it stays PUBLISHED with
+  // repealed_on set. INVALID_ARGUMENT naming each bad field (repealed_on missing, in the
+  // future or before the publication day; reason; repealing_document); PERMISSION_DENIED
+  // unless the caller may publish for the drafting unit; FAILED_PRECONDITION for a
+  // document that is not PUBLISHED, not a policy document, or already repealed; ABORTED
+  // for a stale expected_version. Nothing is written on any error.
+  absl::StatusOr<v1::Document> RepealDocument(const auth::Principal& caller,
+                                              const v1::RepealDocumentRequest& request);
   absl::StatusOr<v1::Document> GetDocument(const auth::Principal& caller,
                                            const v1::GetDocumentRequest& request);
   absl::StatusOr<v1::ListDocumentsResponse> ListDocuments(const auth::Principal& caller,

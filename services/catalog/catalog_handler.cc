@@ -5,7 +5,7 @@
 namespace gongkai::catalog {
 
 // Every handler has the same three steps: who is calling, what the rules say, one
-// status conversion. The macro keeps the 25 of them identical.
+// status conversion. The macro keeps them all identical.
 #define GONGKAI_CATALOG_HANDLE(Method, Request, Response)                                       \
   grpc::Status CatalogHandler::Method(grpc::ServerContext* context, const v1::Request* request, \
                                       v1::Response* response) {                                 \
@@ -26,6 +26,7 @@ GONGKAI_CATALOG_HANDLE(SubmitDocument, SubmitDocumentRequest, Document)
 GONGKAI_CATALOG_HANDLE(ReviewDocument, ReviewDocumentRequest, Document)
 GONGKAI_CATALOG_HANDLE(ReturnDocument, ReturnDocumentRequest, Document)
 GONGKAI_CATALOG_HANDLE(PublishDocument, PublishDocumentRequest, Document)
+GONGKAI_CATALOG_HANDLE(RepealDocument, RepealDocumentRequest, Document)
 GONGKAI_CATALOG_HANDLE(GetDocument, GetDocumentRequest, Document)
 GONGKAI_CATALOG_HANDLE(ListDocuments, ListDocumentsRequest, ListDocumentsResponse)
 GONGKAI_CATALOG_HANDLE(SearchDocuments, SearchDocumentsRequest, SearchDocumentsResponse)

@@ -28,6 +28,7 @@ class CatalogHandler final : public v1::CatalogService::Service {
   GONGKAI_CATALOG_RPC(ReviewDocument, ReviewDocumentRequest, Document)
   GONGKAI_CATALOG_RPC(ReturnDocument, ReturnDocumentRequest, Document)
   GONGKAI_CATALOG_RPC(PublishDocument, PublishDocumentRequest, Document)
+  GONGKAI_CATALOG_RPC(RepealDocument, RepealDocumentRequest, Document)
   GONGKAI_CATALOG_RPC(GetDocument, GetDocumentRequest, Document)
   GONGKAI_CATALOG_RPC(ListDocuments, ListDocumentsRequest, ListDocumentsResponse)
   GONGKAI_CATALOG_RPC(SearchDocuments, SearchDocumentsRequest, SearchDocumentsResponse)

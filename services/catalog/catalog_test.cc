@@ -585,5 +585,164 @@ TEST_F(CatalogTest, Nat1BadCalendarJsonNamesTheFieldAndStoresNothing) {
               HasSubstr("not the year in the path"));
 }
 
+// ---- NAT-10: repeal (废止) of a published policy document ----------------------------
+
+class RepealTest : public CatalogTest {
+ protected:
+  // A published policy document: published 2024-09-02 01:00 in Shanghai (Sep 1 in UTC).
+  v1::Document PublishedPolicy(int64_t id) {
+    v1::Document d = ValidDraft();
+    d.set_is_policy_document(true);
+    d.set_review_outcome(v1::REVIEW_PASSED);
+    *d.mutable_publish_time() = ToTimestamp(ShanghaiTime(2024, 9, 2, 1));
+    return Stored(id, v1::PUBLISHED, d);
+  }
+  static v1::RepealDocumentRequest Repeal(int64_t id, absl::CivilDay on) {
+    v1::RepealDocumentRequest r;
+    r.set_id(id);
+    *r.mutable_repealed_on() = ToProtoDate(on);
+    r.set_repealing_document("南府发〔2024〕30号");
+    r.set_reason("已被新的实施方案替代");
+    return r;
+  }
+};
+
+// The publication day itself (in Shanghai) is the earliest repeal day; the document stays
+// PUBLISHED and is not re-indexed.
+TEST_F(RepealTest, Nat10RepealMarksThePolicyDocumentAndItStaysPublished) {
+  PublishedPolicy(5);
+  v1::Document stored;
+  AuditRecord audit;
+  EchoUpdates(&stored, &audit);
+  EXPECT_CALL(repo_, UpdateDocument(_, 3, _, std::optional<std::vector<std::string>>()));
+  absl::StatusOr<v1::Document> repealed =
+      catalog_->RepealDocument(Staff(), Repeal(5, absl::CivilDay(2024, 9, 2)));
+  ASSERT_TRUE(repealed.ok()) << repealed.status();
+  EXPECT_EQ(repealed->state(), v1::PUBLISHED);
+  EXPECT_EQ(repealed->version(), 4);
+  EXPECT_EQ(*ToCivilDay(stored.repealed_on()), absl::CivilDay(2024, 9, 2));
+  EXPECT_EQ(stored.repealing_document(), "南府发〔2024〕30号");
+  EXPECT_EQ(stored.repeal_reason(), "已被新的实施方案替代");
+  EXPECT_EQ(audit.action, "repeal");
+  EXPECT_EQ(audit.actor, "staff-a");
+  EXPECT_EQ(audit.old_state, v1::PUBLISHED);
+  EXPECT_EQ(audit.new_state, v1::PUBLISHED);
+  EXPECT_THAT(audit.detail, HasSubstr("2024-09-02"));
+  EXPECT_THAT(audit.detail, HasSubstr("已被新的实施方案替代"));
+}
+
+TEST_F(RepealTest, Nat10BadRepealNamesEveryFieldAndWritesNothing) {
+  EXPECT_CALL(repo_, GetDocument(_)).Times(0);
+  EXPECT_CALL(repo_, UpdateDocument(_, _, _, _)).Times(0);
+  v1::RepealDocumentRequest request;
+  request.set_repealing_document(std::string(501, 'x'));
+  request.set_expected_version(-1);
+  absl::Status status = catalog_->RepealDocument(Staff(), request).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  std::vector<std::string> fields;
+  for (const auto& v : FieldViolationsOf(status)) fields.push_back(v.field);
+  EXPECT_THAT(fields, ::testing::UnorderedElementsAre("id", "repealed_on", "repealing_document",
+                                                      "reason", "expected_version"));
+
+  request = Repeal(5, absl::CivilDay(2024, 9, 2));
+  request.mutable_repealed_on()->set_month(13);
+  status = catalog_->RepealDocument(Staff(), request).status();
+  ASSERT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(status)[0].field, "repealed_on");
+}
+
+// Today is 2024-09-30 in Shanghai.
+TEST_F(RepealTest, Nat10RepealDayMustNotBeInTheFuture) {
+  PublishedPolicy(5);
+  EXPECT_CALL(repo_, UpdateDocument(_, _, _, _)).Times(0);
+  absl::Status status =
+      catalog_->RepealDocument(Staff(), Repeal(5, absl::CivilDay(2024, 10, 1))).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_EQ(FieldViolationsOf(status).size(), 1u);
+  EXPECT_EQ(FieldViolationsOf(status)[0].field, "repealed_on");
+  EXPECT_THAT(FieldViolationsOf(status)[0].description, HasSubstr("future"));
+}
+
+TEST_F(RepealTest, Nat10RepealDayMustNotBeBeforeThePublicationDay) {
+  PublishedPolicy(5);
+  EXPECT_CALL(repo_, UpdateDocument(_, _, _, _)).Times(0);
+  absl::Status status =
+      catalog_->RepealDocument(Staff(), Repeal(5, absl::CivilDay(2024, 9, 1))).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_EQ(FieldViolationsOf(status).size(), 1u);
+  EXPECT_EQ(FieldViolationsOf(status)[0].field, "repealed_on");
+  EXPECT_THAT(FieldViolationsOf(status)[0].description, HasSubstr("published, 2024-09-02"));
+}
+
+// The roles that publish for the drafting unit repeal: its staff, the office, admins.
+TEST_F(RepealTest, Nat10OnlyThoseWhoPublishForTheUnitMayRepeal) {
+  PublishedPolicy(5);
+  EXPECT_CALL(repo_, UpdateDocument(_, _, _, _)).Times(0);
+  const v1::RepealDocumentRequest request = Repeal(5, absl::CivilDay(2024, 9, 30));
+  EXPECT_EQ(catalog_->RepealDocument(Staff(kOtherUnit), request).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(catalog_->RepealDocument(Reviewer(), request).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(catalog_->RepealDocument(auth::Principal::Anonymous(), request).status().code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
+TEST_F(RepealTest, Nat10OfficeMayRepealForAnyUnit) {
+  PublishedPolicy(5);
+  EchoUpdates();
+  EXPECT_CALL(repo_, UpdateDocument(_, _, _, _));
+  EXPECT_TRUE(catalog_->RepealDocument(Office(), Repeal(5, absl::CivilDay(2024, 9, 30))).ok());
+}
+
+TEST_F(RepealTest, Nat10OnlyPublishedPolicyDocumentsAreRepealed) {
+  v1::Document approved = ValidDraft();
+  approved.set_is_policy_document(true);
+  Stored(6, v1::APPROVED, approved);
+  v1::Document not_policy = ValidDraft();
+  *not_policy.mutable_publish_time() = ToTimestamp(ShanghaiTime(2024, 9, 2));
+  Stored(7, v1::PUBLISHED, not_policy);
+  EXPECT_CALL(repo_, UpdateDocument(_, _, _, _)).Times(0);
+  absl::Status status =
+      catalog_->RepealDocument(Staff(), Repeal(6, absl::CivilDay(2024, 9, 30))).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("is APPROVED; only PUBLISHED"));
+  status = catalog_->RepealDocument(Staff(), Repeal(7, absl::CivilDay(2024, 9, 30))).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("not a policy document"));
+}
+
+TEST_F(RepealTest, Nat10ADocumentIsRepealedOnlyOnce) {
+  v1::Document d = PublishedPolicy(5);
+  *d.mutable_repealed_on() = ToProtoDate(absl::CivilDay(2024, 9, 10));
+  ON_CALL(repo_, GetDocument(5)).WillByDefault(Return(d));
+  EXPECT_CALL(repo_, UpdateDocument(_, _, _, _)).Times(0);
+  absl::Status status =
+      catalog_->RepealDocument(Staff(), Repeal(5, absl::CivilDay(2024, 9, 30))).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.message()),
+              HasSubstr("is PUBLISHED and already repealed (已废止) on 2024-09-10"));
+}
+
+TEST_F(RepealTest, Nat10StaleExpectedVersionIsAbortedAndWritesNothing) {
+  PublishedPolicy(5);
+  EXPECT_CALL(repo_, UpdateDocument(_, _, _, _)).Times(0);
+  v1::RepealDocumentRequest request = Repeal(5, absl::CivilDay(2024, 9, 30));
+  request.set_expected_version(2);
+  absl::Status status = catalog_->RepealDocument(Staff(), request).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kAborted);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("version 3, not 2"));
+}
+
+TEST_F(RepealTest, Nat10InForceOnlyListingLeavesOutRepealedDocuments) {
+  DocumentFilter seen;
+  EXPECT_CALL(repo_, ListDocuments(_, _))
+      .WillOnce(DoAll(SaveArg<0>(&seen), Return(std::vector<v1::Document>{})));
+  v1::ListDocumentsRequest request;
+  request.set_in_force_only(true);
+  ASSERT_TRUE(catalog_->ListDocuments(auth::Principal::Anonymous(), request).ok());
+  EXPECT_TRUE(seen.in_force_only);
+  EXPECT_EQ(seen.state, v1::PUBLISHED);
+}
+
 }  // namespace
 }  // namespace gongkai::catalog

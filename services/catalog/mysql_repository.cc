@@ -32,7 +32,8 @@ constexpr char kDocumentColumns[] =
     "id, title, document_number, drafting_unit_id, issuing_authority, is_policy_document, "
     "key_area, category_id, disclosure_attribute, nondisclosure_reason, legal_basis, "
     "publication_limit_working_days, state, return_cause, review_outcome, review_note, reviewer, "
-    "publication_deadline, create_time, update_time, publish_time, created_by, version";
+    "publication_deadline, create_time, update_time, publish_time, created_by, version, "
+    "repealed_on, repealing_document, repeal_reason";
 
 // The SELECT list for documents, with or without the (possibly large) body.
 std::string DocumentSelect(bool with_body, absl::string_view alias = "") {
@@ -97,6 +98,13 @@ absl::StatusOr<v1::Document> DocumentFromRow(const Row& row) {
   d.set_created_by(std::move(created_by));
   ASSIGN_OR_RETURN(int64_t version, row.GetInt64("version"));
   d.set_version(version);
+  ASSIGN_OR_RETURN(std::optional<absl::CivilDay> repealed_on,
+                   row.GetOptionalCivilDay("repealed_on"));
+  if (repealed_on.has_value()) *d.mutable_repealed_on() = ToProtoDate(*repealed_on);
+  ASSIGN_OR_RETURN(std::string repealing_document, row.GetString("repealing_document"));
+  d.set_repealing_document(std::move(repealing_document));
+  ASSIGN_OR_RETURN(std::string repeal_reason, row.GetString("repeal_reason"));
+  d.set_repeal_reason(std::move(repeal_reason));
   return d;
 }
 
@@ -124,6 +132,14 @@ std::optional<absl::Time> OptionalTime(bool has, const google::protobuf::Timesta
   return FromTimestamp(ts);
 }
 
+// NAT-10: the repeal day, NULL while the document is in force (validated by the
+// domain, catalog.cc).
+std::optional<absl::CivilDay> RepealedOn(const v1::Document& d) {
+  if (!d.has_repealed_on()) return std::nullopt;
+  const common::v1::Date& day = d.repealed_on();
+  return absl::CivilDay(day.year(), day.month(), day.day());
+}
+
 // The columns a document write sets, in one order for INSERT and UPDATE.
 constexpr const char* kWritableDocumentColumns[] = {"title",
                                                     "body",
@@ -147,6 +163,9 @@ constexpr const char* kWritableDocumentColumns[] = {"title",
                                                     "calendar_versions",
                                                     "publish_time",
                                                     "created_by",
+                                                    "repealed_on",
+                                                    "repealing_document",
+                                                    "repeal_reason",
                                                     "update_time"};
 
 // Values for kWritableDocumentColumns, then create_time when `create_time` is set.
@@ -174,6 +193,9 @@ std::vector<Value> WritableDocumentValues(const v1::Document& d, absl::Time now,
                                Value(clock.calendar_versions),
                                Value(OptionalTime(d.has_publish_time(), d.publish_time())),
                                Value(d.created_by()),
+                               Value(RepealedOn(d)),
+                               Value(d.repealing_document()),
+                               Value(d.repeal_reason()),
                                Value(now)};
   if (create_time) values.emplace_back(now);
   return values;
@@ -887,6 +909,7 @@ class MysqlCatalogRepository final : public CatalogRepository {
       }
       add("publication_due < ?", Value(*f.overdue_on));
     }
+    if (f.in_force_only) absl::StrAppend(&sql, " AND ", alias, "repealed_on IS NULL");
   }
 
   // After an optimistic update touched no row: NOT_FOUND or ABORTED.

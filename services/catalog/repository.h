@@ -64,6 +64,8 @@ struct DocumentFilter {
   std::optional<absl::Time> created_before;
   // Only PROACTIVE, unpublished documents whose publication was due before this day.
   std::optional<absl::CivilDay> overdue_on;
+  // Only documents not repealed (no repealed_on): in force today (NAT-10).
+  bool in_force_only = false;
   bool omit_body = false;
 };
 

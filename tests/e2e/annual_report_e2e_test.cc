@@ -377,6 +377,63 @@ TEST_F(AnnualReportE2eTest, PastYearReportIsPublishedAsACatalogDocument) {
   EXPECT_TRUE(found_government);
 }
 
+// NAT-10 Table 2: normative documents published and repealed through the catalog
+// service are counted by the current year's report; both figures are computed, and the
+// deprecated entered figure for repealed documents is ignored.
+TEST_F(AnnualReportE2eTest, Nat10Table2CountsNormativeDocumentsRepealedThroughTheCatalog) {
+  const int64_t unit = NewUnit("市司法局（年报）");
+  const absl::CivilDay today = TodayInShanghai();
+  const std::string staff = catalog_->Token("e2e-policy-staff", unit, {"STAFF"});
+  const std::string reviewer = catalog_->Token("e2e-policy-reviewer", unit, {"REVIEWER"});
+  using CatalogStub = v1::CatalogService::Stub;
+  std::vector<int64_t> published;
+  for (const char* title : {"关于行政执法公示的规定", "关于重大行政决策程序的规定"}) {
+    v1::CreateDocumentRequest create;
+    create.mutable_document()->set_title(title);
+    create.mutable_document()->set_body("规范性文件正文");
+    create.mutable_document()->set_drafting_unit_id(unit);
+    create.mutable_document()->set_issuing_authority(v1::DEPARTMENT);
+    create.mutable_document()->set_disclosure_attribute(v1::PROACTIVE);
+    create.mutable_document()->set_is_policy_document(true);
+    absl::StatusOr<v1::Document> d =
+        Call(catalog_stub_.get(), &CatalogStub::CreateDocument, staff, create);
+    ASSERT_THAT(d, IsOk());
+    v1::SubmitDocumentRequest submit;
+    submit.set_id(d->id());
+    ASSERT_THAT(Call(catalog_stub_.get(), &CatalogStub::SubmitDocument, staff, submit), IsOk());
+    v1::ReviewDocumentRequest review;
+    review.set_id(d->id());
+    review.set_outcome(v1::REVIEW_PASSED);
+    ASSERT_THAT(Call(catalog_stub_.get(), &CatalogStub::ReviewDocument, reviewer, review), IsOk());
+    v1::PublishDocumentRequest publish;
+    publish.set_id(d->id());
+    ASSERT_THAT(Call(catalog_stub_.get(), &CatalogStub::PublishDocument, staff, publish), IsOk());
+    published.push_back(d->id());
+  }
+  v1::RepealDocumentRequest repeal;
+  repeal.set_id(published[0]);
+  *repeal.mutable_repealed_on() = ToProtoDate(TodayInShanghai());
+  repeal.set_reason("已被新的规定替代");
+  ASSERT_THAT(Call(catalog_stub_.get(), &CatalogStub::RepealDocument, staff, repeal), IsOk());
+
+  v1::ComputeAnnualReportRequest compute;
+  compute.set_year(today.year());
+  compute.set_unit_id(unit);
+  compute.mutable_inputs()->set_normative_documents_repealed(9);  // Deprecated: ignored.
+  absl::StatusOr<v1::AnnualReport> report =
+      Call(reports_.get(), &v1::AnnualReportService::Stub::ComputeAnnualReport, staff, compute);
+  ASSERT_THAT(report, IsOk());
+  if (TodayInShanghai().year() != today.year()) {
+    GTEST_SKIP() << "the year " << today.year() << " ended while the test ran";
+  }
+  const v1::ProactiveDisclosureTable& t = report->proactive_disclosure();
+  EXPECT_EQ(t.normative_documents_made().value(), 2);
+  EXPECT_EQ(t.normative_documents_repealed().value(), 1);
+  EXPECT_EQ(t.normative_documents_repealed().source(), v1::FIGURE_COMPUTED);
+  EXPECT_EQ(t.normative_documents_in_force().value(), 1);
+  EXPECT_EQ(t.normative_documents_in_force().source(), v1::FIGURE_COMPUTED);
+}
+
 TEST_F(AnnualReportE2eTest, ReportThatDoesNotAddUpIsRefusedWithTheColumnsNamed) {
   const int64_t unit = NewUnit("市交通运输局（年报）");
   const int year = TodayInShanghai().year() - 1;

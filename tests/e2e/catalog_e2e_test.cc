@@ -407,6 +407,97 @@ TEST_F(CatalogE2eTest, ProactiveDocumentGoesFromDraftToPublishedAndIsFoundByAnyo
                           absl::StrCat("publish by ", s, ": APPROVED -> PUBLISHED")));
 }
 
+// NAT-10: a published policy document is repealed through the running service (with the
+// document cache on): it stays PUBLISHED and public, every later read shows it 已废止,
+// the in-force listing leaves it out, and it is repealed only once.
+TEST_F(CatalogE2eTest, Nat10PublishedPolicyDocumentIsRepealedOnceAndNoStaleCopyIsServed) {
+  ASSERT_OK_AND_ASSIGN(v1::Unit unit, NewUnit("市司法局"));
+  const std::string staff = StaffOf(unit.id());
+  v1::Document draft = Draft(unit.id(), "关于规范行政裁量权基准的若干规定");
+  draft.set_is_policy_document(true);
+  ASSERT_OK_AND_ASSIGN(v1::Document approved, Approved(unit.id(), draft));
+  ASSERT_OK_AND_ASSIGN(v1::Document published, Publish(staff, approved.id()));
+  const absl::CivilDay today = calendar::TodayInShanghai(RealClock());
+  auto date_of = [](absl::CivilDay day) {
+    common::v1::Date date;
+    date.set_year(static_cast<int32_t>(day.year()));
+    date.set_month(day.month());
+    date.set_day(day.day());
+    return date;
+  };
+  // Read (and possibly cached) before the repeal, twice.
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_OK_AND_ASSIGN(v1::Document before, Get(kAnonymous, published.id()));
+    EXPECT_FALSE(before.has_repealed_on());
+  }
+  v1::Document other = Draft(unit.id(), "非规范性文件");
+  ASSERT_OK_AND_ASSIGN(v1::Document other_approved, Approved(unit.id(), other));
+  ASSERT_OK_AND_ASSIGN(v1::Document other_published, Publish(staff, other_approved.id()));
+
+  v1::RepealDocumentRequest repeal;
+  repeal.set_id(published.id());
+  *repeal.mutable_repealed_on() = date_of(today);
+  repeal.set_repealing_document("南司规〔2026〕1号");
+  repeal.set_reason("已被新规定替代");
+  EXPECT_THAT(Call(&Stub::RepealDocument, ReviewerOf(unit.id()), repeal),
+              StatusIs(absl::StatusCode::kPermissionDenied, testing::_));
+  EXPECT_THAT(Call(&Stub::RepealDocument, kAnonymous, repeal),
+              StatusIs(absl::StatusCode::kUnauthenticated, testing::_));
+  v1::RepealDocumentRequest future = repeal;
+  *future.mutable_repealed_on() = date_of(today + 2);
+  EXPECT_THAT(Call(&Stub::RepealDocument, staff, future),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("repealed_on")));
+  v1::RepealDocumentRequest stale = repeal;
+  stale.set_expected_version(published.version() - 1);
+  EXPECT_THAT(Call(&Stub::RepealDocument, staff, stale),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("reload")));
+  v1::RepealDocumentRequest not_policy = repeal;
+  not_policy.set_id(other_published.id());
+  EXPECT_THAT(Call(&Stub::RepealDocument, staff, not_policy),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("not a policy document")));
+  ASSERT_OK_AND_ASSIGN(v1::Document unchanged, Get(kAnonymous, published.id()));
+  EXPECT_FALSE(unchanged.has_repealed_on());
+
+  repeal.set_expected_version(published.version());
+  ASSERT_OK_AND_ASSIGN(v1::Document repealed, Call(&Stub::RepealDocument, staff, repeal));
+  EXPECT_EQ(repealed.state(), v1::PUBLISHED);
+  EXPECT_EQ(repealed.version(), published.version() + 1);
+  EXPECT_EQ(absl::CivilDay(repealed.repealed_on().year(), repealed.repealed_on().month(),
+                           repealed.repealed_on().day()),
+            today);
+  for (int i = 0; i < 2; ++i) {  // The second read may come from the cache.
+    ASSERT_OK_AND_ASSIGN(v1::Document after, Get(kAnonymous, published.id()));
+    EXPECT_EQ(after.state(), v1::PUBLISHED);
+    EXPECT_TRUE(after.has_repealed_on());
+    EXPECT_EQ(after.repealing_document(), "南司规〔2026〕1号");
+    EXPECT_EQ(after.repeal_reason(), "已被新规定替代");
+    EXPECT_EQ(after.version(), repealed.version());
+  }
+  EXPECT_THAT(Call(&Stub::RepealDocument, staff, repeal),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already repealed")));
+
+  v1::ListDocumentsRequest list;
+  list.set_drafting_unit_id(unit.id());
+  list.set_omit_body(true);
+  ASSERT_OK_AND_ASSIGN(v1::ListDocumentsResponse all, Call(&Stub::ListDocuments, kAnonymous, list));
+  EXPECT_THAT(all.documents(), ElementsAre(Property(&v1::Document::id, other_published.id()),
+                                           Property(&v1::Document::id, published.id())));
+  list.set_in_force_only(true);
+  ASSERT_OK_AND_ASSIGN(v1::ListDocumentsResponse in_force,
+                       Call(&Stub::ListDocuments, kAnonymous, list));
+  EXPECT_THAT(in_force.documents(), ElementsAre(Property(&v1::Document::id, other_published.id())));
+
+  v1::ListDocumentAuditRequest audit_request;
+  audit_request.set_id(published.id());
+  ASSERT_OK_AND_ASSIGN(v1::ListDocumentAuditResponse audit,
+                       Call(&Stub::ListDocumentAudit, staff, audit_request));
+  ASSERT_FALSE(audit.entries().empty());
+  EXPECT_EQ(audit.entries(0).action(), "repeal");
+  EXPECT_EQ(audit.entries(0).old_state(), "PUBLISHED");
+  EXPECT_EQ(audit.entries(0).new_state(), "PUBLISHED");
+  EXPECT_THAT(audit.entries(0).detail(), HasSubstr("已被新规定替代"));
+}
+
 TEST_F(CatalogE2eTest, Cat2IncompleteSubmissionsAreReturnedThenAcceptedOnceFixed) {
   ASSERT_OK_AND_ASSIGN(v1::Unit unit, NewUnit());
   const std::string staff = StaffOf(unit.id());

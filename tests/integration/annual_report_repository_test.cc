@@ -107,15 +107,22 @@ class AnnualReportRepositoryTest : public ::testing::Test {
   }
 
   void AddDocument(int64_t unit, bool policy, v1::DocumentState state,
-                   std::optional<absl::Time> published) {
+                   std::optional<absl::Time> published,
+                   std::optional<absl::CivilDay> repealed_on = std::nullopt) {
     auto conn = pool_->Acquire();
     ASSERT_TRUE(conn.ok());
     auto inserted = (*conn)->Execute(
         "INSERT INTO documents (title, body, drafting_unit_id, issuing_authority, "
         "is_policy_document, disclosure_attribute, state, create_time, update_time, "
-        "publish_time, created_by) VALUES ('规范性文件', '', ?, 3, ?, 1, ?, ?, ?, ?, 'test')",
-        {unit, policy, static_cast<int64_t>(state), absl::Now(), absl::Now(), published});
+        "publish_time, created_by, repealed_on) "
+        "VALUES ('规范性文件', '', ?, 3, ?, 1, ?, ?, ?, ?, 'test', ?)",
+        {unit, policy, static_cast<int64_t>(state), absl::Now(), absl::Now(), published,
+         repealed_on});
     ASSERT_TRUE(inserted.ok()) << inserted.status();
+    if (policy && state == v1::PUBLISHED && published.has_value()) {
+      fake_.AddPolicyDocument(
+          {.unit_id = unit, .publish_time = *published, .repealed_on = repealed_on});
+    }
   }
 
   // Takes `snapshot` through the three publication writes (CAT-9): freeze, record
@@ -321,6 +328,47 @@ TEST_F(AnnualReportRepositoryTest, Table2CountsPublishedPolicyDocumentsInShangha
   ASSERT_THAT(counts, IsOk());
   EXPECT_EQ(counts->published_in_year, 1);
   EXPECT_EQ(counts->published_by_year_end, 2);
+}
+
+// NAT-10 Table 2: a repeal on Dec 31 counts in that year and ends the document's force
+// at its end; a repeal on Jan 1 leaves it in force at the end of the year before. The
+// SQL agrees with RepealedInYear / InForceAtYearEnd (the fake).
+TEST_F(AnnualReportRepositoryTest, Nat10RepealedAndInForceAtTheYearBoundaries) {
+  const int64_t unit = NewUnit();
+  const absl::Time published =
+      absl::FromCivil(absl::CivilSecond(2025, 3, 1, 9, 0, 0), ShanghaiTimeZone());
+  AddDocument(unit, true, v1::PUBLISHED, published, absl::CivilDay(2025, 12, 31));
+  AddDocument(unit, true, v1::PUBLISHED, published, absl::CivilDay(2026, 1, 1));
+  AddDocument(unit, true, v1::PUBLISHED, published, absl::CivilDay(2025, 1, 1));
+  AddDocument(unit, true, v1::PUBLISHED, published);
+  // Published in 2026: in force at neither year end before it.
+  AddDocument(unit, true, v1::PUBLISHED,
+              absl::FromCivil(absl::CivilSecond(2026, 1, 1, 0, 30, 0), ShanghaiTimeZone()));
+
+  absl::StatusOr<PolicyDocumentCounts> y2025 =
+      repo_->CountPolicyDocuments(unit, YearRange::Of(2025));
+  ASSERT_THAT(y2025, IsOk());
+  EXPECT_EQ(y2025->published_in_year, 4);
+  EXPECT_EQ(y2025->repealed_in_year, 2);      // Jan 1 and Dec 31 2025.
+  EXPECT_EQ(y2025->in_force_at_year_end, 2);  // Repealed Jan 1 2026, and never.
+
+  absl::StatusOr<PolicyDocumentCounts> y2026 =
+      repo_->CountPolicyDocuments(unit, YearRange::Of(2026));
+  ASSERT_THAT(y2026, IsOk());
+  EXPECT_EQ(y2026->published_in_year, 1);
+  EXPECT_EQ(y2026->repealed_in_year, 1);      // Jan 1 2026.
+  EXPECT_EQ(y2026->in_force_at_year_end, 2);  // Never repealed, and the 2026 one.
+
+  for (int year : {2024, 2025, 2026}) {
+    absl::StatusOr<PolicyDocumentCounts> fake =
+        fake_.CountPolicyDocuments(unit, YearRange::Of(year));
+    absl::StatusOr<PolicyDocumentCounts> sql =
+        repo_->CountPolicyDocuments(unit, YearRange::Of(year));
+    ASSERT_THAT(sql, IsOk());
+    EXPECT_EQ(sql->repealed_in_year, fake->repealed_in_year) << year;
+    EXPECT_EQ(sql->in_force_at_year_end, fake->in_force_at_year_end) << year;
+    EXPECT_EQ(sql->published_in_year, fake->published_in_year) << year;
+  }
 }
 
 TEST_F(AnnualReportRepositoryTest, UnitsAreFoundAndListed) {

@@ -588,6 +588,61 @@ TEST_F(DocumentsTest, ListAuditIsNewestFirstWithPaging) {
 
 // ---- Documents: list filters and paging ---------------------------------------------------
 
+// NAT-10 (migration 0008): the repeal columns round-trip; a repeal is an update of a
+// PUBLISHED document that keeps its state and search terms.
+TEST_F(DocumentsTest, Nat10RepealColumnsRoundTripAndStartEmpty) {
+  const v1::Unit unit = NewUnit();
+  const v1::Document created = Create(FullDocument(unit.id()));
+  EXPECT_FALSE(created.has_repealed_on());
+  ASSERT_OK_AND_ASSIGN(v1::Document read, repo().GetDocument(created.id()));
+  EXPECT_FALSE(read.has_repealed_on());
+  EXPECT_EQ(read.repealing_document(), "");
+  EXPECT_EQ(read.repeal_reason(), "");
+  EXPECT_EQ(
+      Count("SELECT COUNT(*) FROM documents WHERE id = ? AND repealed_on IS NULL", {created.id()}),
+      1);
+
+  v1::Document repealed = created;
+  *repealed.mutable_repealed_on() = ToProtoDate(absl::CivilDay(2024, 12, 31));
+  repealed.set_repealing_document("南府发〔2025〕1号《关于废止部分规范性文件的决定》");
+  repealed.set_repeal_reason("已被新的政策替代，不再适用");
+  const absl::Time later = kT0 + absl::Hours(3);
+  ASSERT_OK_AND_ASSIGN(
+      v1::Document updated,
+      repo().UpdateDocument(repealed, 1, Audit("repeal", v1::PUBLISHED, v1::PUBLISHED, later),
+                            std::nullopt));
+  EXPECT_EQ(updated.version(), 2);
+  EXPECT_THAT(repo().GetDocument(created.id()), IsOkAndHolds(EqualsProto(updated)));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM documents WHERE id = ? AND repealed_on = ?",
+                  {created.id(), absl::CivilDay(2024, 12, 31)}),
+            1);
+  ASSERT_OK_AND_ASSIGN(std::vector<common::v1::AuditEntry> audit,
+                       repo().ListAudit(created.id(), {}));
+  ASSERT_THAT(audit, SizeIs(2));
+  EXPECT_EQ(audit[0].action(), "repeal");
+  EXPECT_EQ(audit[0].old_state(), "PUBLISHED");
+  EXPECT_EQ(audit[0].new_state(), "PUBLISHED");
+}
+
+TEST_F(DocumentsTest, Nat10RepealWithStaleVersionIsAbortedAndChangesNothing) {
+  const v1::Unit unit = NewUnit();
+  const v1::Document created = Create(FullDocument(unit.id()));
+  v1::Document first = created;
+  first.set_review_note("再次确认");
+  ASSERT_OK_AND_ASSIGN(
+      v1::Document v2,
+      repo().UpdateDocument(first, 1, Audit("update", v1::PUBLISHED, v1::PUBLISHED, kT0),
+                            std::nullopt));
+  v1::Document stale = created;
+  *stale.mutable_repealed_on() = ToProtoDate(absl::CivilDay(2025, 1, 1));
+  stale.set_repeal_reason("理由");
+  EXPECT_THAT(repo().UpdateDocument(stale, 1, Audit("repeal", v1::PUBLISHED, v1::PUBLISHED, kT0),
+                                    std::nullopt),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("version 2")));
+  EXPECT_THAT(repo().GetDocument(created.id()), IsOkAndHolds(EqualsProto(v2)));
+  EXPECT_EQ(AuditRows(created.id()), 2);
+}
+
 class ListDocumentsTest : public RepositorySuite<ListDocumentsTest> {};
 
 TEST_F(ListDocumentsTest, FiltersByUnitCategoryKeyAreaAttributeAndState) {
@@ -732,6 +787,28 @@ TEST_F(ListDocumentsTest, KeysetPagingIsStableWhileNewDocumentsArrive) {
 }
 
 // ---- Counts ------------------------------------------------------------------------------
+
+// NAT-10: in_force_only leaves out repealed documents (repealed_on set).
+TEST_F(ListDocumentsTest, Nat10InForceOnlyLeavesOutRepealedDocuments) {
+  const v1::Unit unit = NewUnit();
+  v1::Document in_force = NewDocument(unit.id(), "现行有效的文件");
+  in_force.set_state(v1::PUBLISHED);
+  in_force.set_is_policy_document(true);
+  v1::Document repealed = in_force;
+  repealed.set_title("已废止的文件");
+  *repealed.mutable_repealed_on() = ToProtoDate(absl::CivilDay(2024, 6, 1));
+  repealed.set_repeal_reason("已废止");
+  const v1::Document a = Create(in_force);
+  const v1::Document b = Create(repealed);
+  DocumentFilter f;
+  f.drafting_unit_id = unit.id();
+  f.state = v1::PUBLISHED;
+  EXPECT_THAT(repo().ListDocuments(f, {}),
+              IsOkAndHolds(ResultOf(Ids<v1::Document>, ElementsAre(b.id(), a.id()))));
+  f.in_force_only = true;
+  EXPECT_THAT(repo().ListDocuments(f, {}),
+              IsOkAndHolds(ResultOf(Ids<v1::Document>, ElementsAre(a.id()))));
+}
 
 class CountsTest : public RepositorySuite<CountsTest> {};
 

@@ -69,7 +69,7 @@ void CheckInputs(FieldViolations& v, const v1::AnnualReportInputs& in) {
   CheckCount(v, "inputs.regulations_made", in.regulations_made());
   CheckCount(v, "inputs.regulations_repealed", in.regulations_repealed());
   CheckCount(v, "inputs.regulations_in_force", in.regulations_in_force());
-  CheckCount(v, "inputs.normative_documents_repealed", in.normative_documents_repealed());
+  // inputs.normative_documents_repealed is deprecated and ignored (computed, NAT-10).
   CheckCount(v, "inputs.licensing_decisions", in.licensing_decisions());
   CheckCount(v, "inputs.penalty_decisions", in.penalty_decisions());
   CheckCount(v, "inputs.enforcement_decisions", in.enforcement_decisions());

@@ -246,6 +246,36 @@ TEST_F(AnnualReportsTest, SaveStoresInputsThatComputeThenUses) {
               StatusIs(absl::StatusCode::kAborted, HasSubstr("version 1, not 5")));
 }
 
+// NAT-10 Table 2: the unit's repealed and in-force normative documents come from the
+// catalog; an entered figure for the repealed ones (deprecated) is ignored and no longer
+// validated.
+TEST_F(AnnualReportsTest, Nat10NormativeDocumentsRepealedAndInForceAreComputed) {
+  const absl::Time published =
+      absl::FromCivil(absl::CivilSecond(2024, 3, 1, 9, 0, 0), ShanghaiTimeZone());
+  repo_.AddPolicyDocument(
+      {.unit_id = kDept, .publish_time = published, .repealed_on = absl::CivilDay(2024, 9, 1)});
+  repo_.AddPolicyDocument({.unit_id = kDept, .publish_time = published});
+  repo_.AddPolicyDocument({.unit_id = kOtherDept,
+                           .publish_time = published,
+                           .repealed_on = absl::CivilDay(2024, 10, 1)});
+  v1::ComputeAnnualReportRequest r = ComputeRequest(2024, kDept);
+  r.mutable_inputs()->set_normative_documents_repealed(-5);
+  absl::StatusOr<v1::AnnualReport> report = reports_.ComputeAnnualReport(staff_, r);
+  ASSERT_THAT(report, IsOk());
+  const v1::ProactiveDisclosureTable& t = report->proactive_disclosure();
+  EXPECT_EQ(t.normative_documents_made().value(), 2);
+  EXPECT_EQ(t.normative_documents_repealed().value(), 1);
+  EXPECT_EQ(t.normative_documents_repealed().source(), v1::FIGURE_COMPUTED);
+  EXPECT_EQ(t.normative_documents_in_force().value(), 1);
+  EXPECT_EQ(t.normative_documents_in_force().source(), v1::FIGURE_COMPUTED);
+
+  absl::StatusOr<v1::AnnualReport> whole =
+      reports_.ComputeAnnualReport(office_, ComputeRequest(2024, 0));
+  ASSERT_THAT(whole, IsOk());
+  EXPECT_EQ(whole->proactive_disclosure().normative_documents_repealed().value(), 2);
+  EXPECT_EQ(whole->proactive_disclosure().normative_documents_in_force().value(), 1);
+}
+
 TEST_F(AnnualReportsTest, SaveWithVersionZeroNeverOverwritesAStoredDraft) {
   v1::SaveAnnualReportRequest save;
   save.set_year(2024);

@@ -51,6 +51,7 @@ class FakeReportRepository final : public AnnualReportRepository {
   struct PolicyDocument {
     int64_t unit_id = 1;
     absl::Time publish_time = absl::InfinitePast();
+    std::optional<absl::CivilDay> repealed_on = std::nullopt;
   };
 
   void AddUnit(ReportUnit unit) { units_[unit.id] = std::move(unit); }
@@ -104,6 +105,8 @@ class FakeReportRepository final : public AnnualReportRepository {
       if (d.publish_time >= year.next_start) continue;
       ++counts.published_by_year_end;
       if (d.publish_time >= year.start) ++counts.published_in_year;
+      if (RepealedInYear(d.repealed_on, year)) ++counts.repealed_in_year;
+      if (InForceAtYearEnd(d.publish_time, d.repealed_on, year)) ++counts.in_force_at_year_end;
     }
     return counts;
   }

@@ -23,7 +23,7 @@ v1::AnnualReport SampleReport() {
   inputs.set_licensing_decisions(42);
   inputs.set_fee_income_fen(12'345'600);
   *r.mutable_inputs() = inputs;
-  PolicyDocumentCounts docs{3, 17};
+  PolicyDocumentCounts docs{3, 17, 2, 15};
   *r.mutable_proactive_disclosure() = BuildProactiveTable(docs, inputs);
   std::vector<RequestTally> tallies = {
       {v1::APPLICANT_NATURAL_PERSON, v1::OUTCOME_DISCLOSED, Received::kInYear, Answered::kInYear,
@@ -83,8 +83,11 @@ TEST(RenderAnnualReportHtmlTest, Table2MarksComputedAndEnteredCells) {
   EXPECT_THAT(html,
               HasSubstr("<tr data-row=\"normative_documents\"><th class=\"row\">行政规范性文件</th>"
                         "<td class=\"computed\" data-source=\"computed\">3</td>"
-                        "<td class=\"entered\" data-source=\"entered\">0</td>"
-                        "<td class=\"computed\" data-source=\"computed\">17</td></tr>"));
+                        "<td class=\"computed\" data-source=\"computed\">2</td>"
+                        "<td class=\"computed\" data-source=\"computed\">15</td></tr>"));
+  // Regulations are not in the catalog: entered.
+  EXPECT_THAT(html, HasSubstr("<tr data-row=\"regulations\"><th class=\"row\">规章</th>"
+                              "<td class=\"entered\" data-source=\"entered\">"));
   EXPECT_THAT(html, HasSubstr("data-source=\"entered\">42</td>"));
   EXPECT_THAT(html, HasSubstr("本年收费金额（单位：万元）"));
   EXPECT_THAT(html, HasSubstr("data-source=\"entered\">12.3456</td>"));

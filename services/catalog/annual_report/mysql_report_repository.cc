@@ -167,11 +167,20 @@ class MysqlAnnualReportRepository final : public AnnualReportRepository {
 
   absl::StatusOr<PolicyDocumentCounts> CountPolicyDocuments(int64_t unit_id,
                                                             const YearRange& year) override {
+    // Mirrors RepealedInYear and InForceAtYearEnd (report_tables.h). A document is
+    // repealed on or after its publication day (catalog.cc), so every one repealed in
+    // the year is among those published by its end.
     std::string sql =
         "SELECT COALESCE(SUM(CASE WHEN publish_time >= ? THEN 1 ELSE 0 END), 0) AS in_year, "
-        "COUNT(*) AS by_year_end FROM documents "
+        "COUNT(*) AS by_year_end, "
+        "COALESCE(SUM(CASE WHEN repealed_on >= ? AND repealed_on <= ? THEN 1 ELSE 0 END), 0) "
+        "AS repealed_in_year, "
+        "COALESCE(SUM(CASE WHEN repealed_on IS NULL OR repealed_on > ? THEN 1 ELSE 0 END), 0) "
+        "AS in_force FROM documents "
         "WHERE state = ? AND is_policy_document = TRUE AND publish_time < ?";
-    std::vector<Value> params = {year.start, static_cast<int64_t>(v1::PUBLISHED), year.next_start};
+    std::vector<Value> params = {
+        year.start,     year.first, year.last, year.last, static_cast<int64_t>(v1::PUBLISHED),
+        year.next_start};
     if (unit_id != 0) {
       sql += " AND drafting_unit_id = ?";
       params.emplace_back(unit_id);
@@ -182,6 +191,8 @@ class MysqlAnnualReportRepository final : public AnnualReportRepository {
     if (rows.empty()) return counts;
     ASSIGN_OR_RETURN(counts.published_in_year, rows[0].GetInt64("in_year"));
     ASSIGN_OR_RETURN(counts.published_by_year_end, rows[0].GetInt64("by_year_end"));
+    ASSIGN_OR_RETURN(counts.repealed_in_year, rows[0].GetInt64("repealed_in_year"));
+    ASSIGN_OR_RETURN(counts.in_force_at_year_end, rows[0].GetInt64("in_force"));
     return counts;
   }
 

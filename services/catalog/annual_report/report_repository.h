@@ -72,10 +72,14 @@ struct ChallengeTally {
   int64_t count = 0;
 };
 
-// Published policy documents (is_policy_document) of the scope.
+// Published policy documents (is_policy_document) of the scope, classified as
+// RepealedInYear / InForceAtYearEnd (report_tables.h) say (NAT-10 Table 2).
 struct PolicyDocumentCounts {
   int64_t published_in_year = 0;      // publish_time in [start, next_start).
   int64_t published_by_year_end = 0;  // publish_time before next_start.
+  int64_t repealed_in_year = 0;       // repealed_on in [first, last].
+  // publish_time before next_start and not repealed on or before Dec 31.
+  int64_t in_force_at_year_end = 0;
 };
 
 struct ReportUnit {

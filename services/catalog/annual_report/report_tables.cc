@@ -39,6 +39,15 @@ bool DecidedByYearEnd(std::optional<absl::CivilDay> decided_on, const YearRange&
   return decided_on.has_value() && *decided_on <= year.last;
 }
 
+bool RepealedInYear(std::optional<absl::CivilDay> repealed_on, const YearRange& year) {
+  return repealed_on.has_value() && *repealed_on >= year.first && *repealed_on <= year.last;
+}
+
+bool InForceAtYearEnd(absl::Time publish_time, std::optional<absl::CivilDay> repealed_on,
+                      const YearRange& year) {
+  return publish_time < year.next_start && !(repealed_on.has_value() && *repealed_on <= year.last);
+}
+
 const std::vector<OutcomeRowSpec>& OutcomeRowSpecs() {
   static const auto* const kRows = new std::vector<OutcomeRowSpec>{
       {v1::OUTCOME_DISCLOSED, "（一）予以公开", ""},
@@ -275,8 +284,10 @@ v1::ProactiveDisclosureTable BuildProactiveTable(const PolicyDocumentCounts& doc
   *t.mutable_regulations_repealed() = Entered(inputs.regulations_repealed());
   *t.mutable_regulations_in_force() = Entered(inputs.regulations_in_force());
   *t.mutable_normative_documents_made() = Computed(documents.published_in_year);
-  *t.mutable_normative_documents_repealed() = Entered(inputs.normative_documents_repealed());
-  *t.mutable_normative_documents_in_force() = Computed(documents.published_by_year_end);
+  // NAT-10: repeal is recorded in the catalog (RepealDocument), so both are computed;
+  // the deprecated entered figure (inputs.normative_documents_repealed) is ignored.
+  *t.mutable_normative_documents_repealed() = Computed(documents.repealed_in_year);
+  *t.mutable_normative_documents_in_force() = Computed(documents.in_force_at_year_end);
   *t.mutable_licensing_decisions() = Entered(inputs.licensing_decisions());
   *t.mutable_penalty_decisions() = Entered(inputs.penalty_decisions());
   *t.mutable_enforcement_decisions() = Entered(inputs.enforcement_decisions());

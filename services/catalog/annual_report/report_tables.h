@@ -41,6 +41,14 @@ namespace gongkai::catalog::annual_report {
 std::optional<Received> ClassifyReceived(absl::CivilDay received_on, const YearRange& year);
 Answered ClassifyAnswered(std::optional<absl::CivilDay> answered_on, const YearRange& year);
 bool DecidedByYearEnd(std::optional<absl::CivilDay> decided_on, const YearRange& year);
+// NAT-10 Table 2, for a published policy document: repealed (本年废止) when repealed_on
+// falls in the year; in force (现行有效) at the year end when published before Jan 1 of
+// the next year and not repealed on or before Dec 31. So a document repealed on Dec 31
+// is repealed in that year and not in force at its end; one repealed on Jan 1 of the
+// next year still counts as in force at the end of the year before.
+bool RepealedInYear(std::optional<absl::CivilDay> repealed_on, const YearRange& year);
+bool InForceAtYearEnd(absl::Time publish_time, std::optional<absl::CivilDay> repealed_on,
+                      const YearRange& year);
 
 // One row of Table 3 part 三 in official order, with its official labels.
 struct OutcomeRowSpec {

@@ -282,19 +282,68 @@ TEST(ProactiveTableTest, PolicyDocumentsAreComputedAndTheRestEntered) {
   v1::AnnualReportInputs inputs;
   inputs.set_licensing_decisions(120);
   inputs.set_fee_income_fen(12'345'600);
-  inputs.set_normative_documents_repealed(2);
+  inputs.set_normative_documents_repealed(2);  // Deprecated: ignored (NAT-10).
   const v1::ProactiveDisclosureTable t =
       BuildProactiveTable(*repo.CountPolicyDocuments(0, YearRange::Of(2025)), inputs);
   EXPECT_EQ(t.normative_documents_made().value(), 2);
   EXPECT_EQ(t.normative_documents_made().source(), v1::FIGURE_COMPUTED);
   EXPECT_EQ(t.normative_documents_in_force().value(), 3);
   EXPECT_EQ(t.normative_documents_in_force().source(), v1::FIGURE_COMPUTED);
-  EXPECT_EQ(t.normative_documents_repealed().value(), 2);
-  EXPECT_EQ(t.normative_documents_repealed().source(), v1::FIGURE_ENTERED);
+  EXPECT_EQ(t.normative_documents_repealed().value(), 0);
+  EXPECT_EQ(t.normative_documents_repealed().source(), v1::FIGURE_COMPUTED);
   EXPECT_EQ(t.licensing_decisions().value(), 120);
   EXPECT_EQ(t.licensing_decisions().source(), v1::FIGURE_ENTERED);
   EXPECT_EQ(t.fee_income_fen().value(), 12'345'600);
   EXPECT_EQ(t.regulations_made().source(), v1::FIGURE_ENTERED);
+}
+
+// NAT-10 Table 2: repealed and in force are computed from the catalog's repeals. A
+// repeal on Dec 31 counts in that year and ends the document's force at its end; one on
+// Jan 1 of the next year leaves it in force at this year's end.
+TEST(ProactiveTableTest, Nat10RepealedAndInForceAreComputedAtTheYearBoundaries) {
+  FakeReportRepository repo;
+  const absl::Time before =
+      absl::FromCivil(absl::CivilSecond(2024, 6, 1, 9, 0, 0), ShanghaiTimeZone());
+  repo.AddPolicyDocument({.publish_time = before, .repealed_on = absl::CivilDay(2025, 12, 31)});
+  repo.AddPolicyDocument({.publish_time = before, .repealed_on = absl::CivilDay(2026, 1, 1)});
+  repo.AddPolicyDocument({.publish_time = before, .repealed_on = absl::CivilDay(2024, 12, 31)});
+  repo.AddPolicyDocument({.publish_time = before});
+  v1::AnnualReportInputs inputs;
+  inputs.set_normative_documents_repealed(7);  // Deprecated: ignored.
+
+  const v1::ProactiveDisclosureTable y2025 =
+      BuildProactiveTable(*repo.CountPolicyDocuments(0, YearRange::Of(2025)), inputs);
+  EXPECT_EQ(y2025.normative_documents_made().value(), 0);
+  EXPECT_EQ(y2025.normative_documents_repealed().value(), 1);  // Dec 31 2025.
+  EXPECT_EQ(y2025.normative_documents_repealed().source(), v1::FIGURE_COMPUTED);
+  EXPECT_EQ(y2025.normative_documents_in_force().value(), 2);  // Jan 1 2026 and never.
+  EXPECT_EQ(y2025.normative_documents_in_force().source(), v1::FIGURE_COMPUTED);
+
+  const v1::ProactiveDisclosureTable y2024 =
+      BuildProactiveTable(*repo.CountPolicyDocuments(0, YearRange::Of(2024)), inputs);
+  EXPECT_EQ(y2024.normative_documents_made().value(), 4);
+  EXPECT_EQ(y2024.normative_documents_repealed().value(), 1);  // Dec 31 2024.
+  EXPECT_EQ(y2024.normative_documents_in_force().value(), 3);
+
+  const v1::ProactiveDisclosureTable y2026 =
+      BuildProactiveTable(*repo.CountPolicyDocuments(0, YearRange::Of(2026)), inputs);
+  EXPECT_EQ(y2026.normative_documents_repealed().value(), 1);  // Jan 1 2026.
+  EXPECT_EQ(y2026.normative_documents_in_force().value(), 1);
+}
+
+TEST(ProactiveTableTest, Nat10RepealClassificationAtTheYearBoundaries) {
+  const YearRange y = YearRange::Of(2025);
+  const absl::Time published =
+      absl::FromCivil(absl::CivilSecond(2025, 12, 31, 23, 59, 59), ShanghaiTimeZone());
+  EXPECT_FALSE(RepealedInYear(std::nullopt, y));
+  EXPECT_FALSE(RepealedInYear(absl::CivilDay(2024, 12, 31), y));
+  EXPECT_TRUE(RepealedInYear(absl::CivilDay(2025, 1, 1), y));
+  EXPECT_TRUE(RepealedInYear(absl::CivilDay(2025, 12, 31), y));
+  EXPECT_FALSE(RepealedInYear(absl::CivilDay(2026, 1, 1), y));
+  EXPECT_TRUE(InForceAtYearEnd(published, std::nullopt, y));
+  EXPECT_FALSE(InForceAtYearEnd(published, absl::CivilDay(2025, 12, 31), y));
+  EXPECT_TRUE(InForceAtYearEnd(published, absl::CivilDay(2026, 1, 1), y));
+  EXPECT_FALSE(InForceAtYearEnd(published + absl::Seconds(1), std::nullopt, y));
 }
 
 TEST(ProactiveTableTest, UnitScopeCountsOnlyThatUnitsDocuments) {

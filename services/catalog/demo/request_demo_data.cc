@@ -281,7 +281,6 @@ const DisclosureRequestSpec kRequests[] = {
 const AnnualReportDraftSpec kAnnualReportDraft = {
     "NN-HURD",
     2026,
-    /*normative_documents_repealed=*/2,
     /*licensing_decisions=*/1386,
     /*penalty_decisions=*/57,
     /*enforcement_decisions=*/4,

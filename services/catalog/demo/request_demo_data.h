@@ -91,7 +91,6 @@ struct DisclosureRequestSpec {
 struct AnnualReportDraftSpec {
   const char* unit;
   int year;
-  int64_t normative_documents_repealed;
   int64_t licensing_decisions;
   int64_t penalty_decisions;
   int64_t enforcement_decisions;

@@ -265,9 +265,8 @@ TEST(RequestDemoDataTest, AnnualReportDraftIsForAUnitWithRequests) {
     requests += std::string(r.unit) == draft.unit;
   }
   EXPECT_GE(requests, 2);
-  for (int64_t figure :
-       {draft.normative_documents_repealed, draft.licensing_decisions, draft.penalty_decisions,
-        draft.enforcement_decisions, draft.fee_income_fen}) {
+  for (int64_t figure : {draft.licensing_decisions, draft.penalty_decisions,
+                         draft.enforcement_decisions, draft.fee_income_fen}) {
     EXPECT_GE(figure, 0);
   }
   EXPECT_GT(draft.licensing_decisions, 0);

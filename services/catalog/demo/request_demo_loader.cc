@@ -441,7 +441,6 @@ absl::Status RequestDemoLoader::SaveAnnualReportDraft() {
     save.set_year(spec.year);
     save.set_unit_id(unit_id);
     v1::AnnualReportInputs* inputs = save.mutable_inputs();
-    inputs->set_normative_documents_repealed(spec.normative_documents_repealed);
     inputs->set_licensing_decisions(spec.licensing_decisions);
     inputs->set_penalty_decisions(spec.penalty_decisions);
     inputs->set_enforcement_decisions(spec.enforcement_decisions);
