@@ -148,6 +148,14 @@ absl::Status SetDeadline(const absl::StatusOr<calendar::Deadline>& deadline, abs
   return absl::OkStatus();
 }
 
+// ABORTED when the caller computed its change from another version (0: any).
+absl::Status CheckExpectedVersion(const v1::DisclosureRequest& current, int64_t expected) {
+  if (expected == 0 || expected == current.version()) return absl::OkStatus();
+  return absl::AbortedError(absl::StrCat("request ", current.id(), " is at version ",
+                                         current.version(), ", not ", expected,
+                                         "; reload and retry"));
+}
+
 std::optional<absl::CivilDay> DueOf(const common::v1::DeadlineExplanation& d) {
   if (d.due().year() == 0) return std::nullopt;
   return DayOf(d.due());
@@ -302,11 +310,7 @@ absl::StatusOr<v1::DisclosureRequest> DisclosureRequests::Load(int64_t id) const
 absl::StatusOr<v1::DisclosureRequest> DisclosureRequests::Store(
     const Principal& caller, const v1::DisclosureRequest& current, v1::DisclosureRequest updated,
     int64_t expected_version, absl::string_view action, std::string detail) {
-  if (expected_version != 0 && expected_version != current.version()) {
-    return absl::AbortedError(absl::StrCat("request ", current.id(), " is at version ",
-                                           current.version(), ", not ", expected_version,
-                                           "; reload and retry"));
-  }
+  RETURN_IF_ERROR(CheckExpectedVersion(current, expected_version));
   RETURN_IF_ERROR(ApplyClocks(updated));
   RequestEvent event{caller.subject, std::string(action), current.state(), updated.state(),
                      Today(),        std::move(detail),   clock_->Now()};
@@ -692,11 +696,7 @@ absl::StatusOr<v1::ResetTrackingSecretResponse> DisclosureRequests::ResetTrackin
   RETURN_IF_ERROR(v.ToStatus());
   ASSIGN_OR_RETURN(v1::DisclosureRequest current, Load(request.id()));
   RETURN_IF_ERROR(auth::Require(caller, kHandle, current.unit_id()));
-  if (request.expected_version() != 0 && request.expected_version() != current.version()) {
-    return absl::AbortedError(absl::StrCat("request ", current.id(), " is at version ",
-                                           current.version(), ", not ", request.expected_version(),
-                                           "; reload and retry"));
-  }
+  RETURN_IF_ERROR(CheckExpectedVersion(current, request.expected_version()));
   const std::string secret = tokens_(kTrackingSecretChars);
   // CAT-8: who reset it and on what proof; the tracked view shows only that it happened.
   const RequestEvent event{

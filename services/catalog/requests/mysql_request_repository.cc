@@ -279,6 +279,20 @@ absl::StatusOr<v1::DisclosureRequestEvent> EventFromRow(const Row& row) {
   return e;
 }
 
+// Why a version-checked UPDATE of request `id` changed no row: NOT_FOUND, or ABORTED
+// naming the version it is at now.
+absl::Status MissingOrStale(Connection& conn, int64_t id, int64_t expected_version) {
+  ASSIGN_OR_RETURN(db::ResultSet rows,
+                   conn.Query("SELECT version FROM disclosure_requests WHERE id = ?", {Value(id)}));
+  if (rows.empty()) {
+    return absl::NotFoundError(absl::StrCat("disclosure request ", id, " not found"));
+  }
+  ASSIGN_OR_RETURN(int64_t version, rows[0].GetInt64(0));
+  return db::StaleVersionError(absl::StrCat("disclosure request ", id, " is at version ", version,
+                                            ", not ", expected_version,
+                                            "; it changed concurrently, reload and retry"));
+}
+
 absl::Status InsertEvent(Connection& conn, int64_t request_id, const RequestEvent& e) {
   return conn
       .Execute(
@@ -380,19 +394,7 @@ class MysqlRequestRepository final : public RequestRepository {
     *stored.mutable_update_time() = ToTimestamp(event.time);
     RETURN_IF_ERROR(Write([&](Connection& conn) -> absl::Status {
       ASSIGN_OR_RETURN(db::ExecResult r, conn.Execute(*sql, values));
-      if (r.affected_rows == 0) {
-        ASSIGN_OR_RETURN(db::ResultSet rows,
-                         conn.Query("SELECT version FROM disclosure_requests WHERE id = ?",
-                                    {Value(request.id())}));
-        if (rows.empty()) {
-          return absl::NotFoundError(
-              absl::StrCat("disclosure request ", request.id(), " not found"));
-        }
-        ASSIGN_OR_RETURN(int64_t version, rows[0].GetInt64(0));
-        return db::StaleVersionError(
-            absl::StrCat("disclosure request ", request.id(), " is at version ", version, ", not ",
-                         expected_version, "; it changed concurrently, reload and retry"));
-      }
+      if (r.affected_rows == 0) return MissingOrStale(conn, request.id(), expected_version);
       return InsertEvent(conn, request.id(), event);
     }));
     return stored;
@@ -408,18 +410,7 @@ class MysqlRequestRepository final : public RequestRepository {
                                     "WHERE id = ? AND version = ?",
                                     {Value(secret_sha256), Value(event.time), Value(id),
                                      Value(expected_version)}));
-      if (r.affected_rows == 0) {
-        ASSIGN_OR_RETURN(
-            db::ResultSet rows,
-            conn.Query("SELECT version FROM disclosure_requests WHERE id = ?", {Value(id)}));
-        if (rows.empty()) {
-          return absl::NotFoundError(absl::StrCat("disclosure request ", id, " not found"));
-        }
-        ASSIGN_OR_RETURN(int64_t version, rows[0].GetInt64(0));
-        return db::StaleVersionError(absl::StrCat("disclosure request ", id, " is at version ",
-                                                  version, ", not ", expected_version,
-                                                  "; it changed concurrently, reload and retry"));
-      }
+      if (r.affected_rows == 0) return MissingOrStale(conn, id, expected_version);
       return InsertEvent(conn, id, event);
     }));
     return expected_version + 1;
