@@ -6,6 +6,7 @@
 #include "gmock/gmock.h"
 #include "grpcpp/server_context.h"
 #include "gtest/gtest.h"
+#include "libs/auth/authenticated_call.h"
 #include "libs/auth/mock_authenticator.h"
 
 namespace gongkai::auth {
@@ -96,6 +97,24 @@ TEST_F(AuthenticatorTest, GatewayHeaderWithoutValueIsAnonymous) {
   absl::StatusOr<Principal> principal = auth_.AuthenticateHeader(std::nullopt);
   ASSERT_TRUE(principal.ok());
   EXPECT_TRUE(principal->anonymous());
+}
+
+TEST_F(AuthenticatorTest, AnswerAuthenticatedPassesTheCallerAndConvertsTheStatusOnce) {
+  grpc::ServerContext context;  // No metadata: the anonymous public.
+  std::string response = "untouched";
+  grpc::Status ok = AnswerAuthenticated(auth_, context, &response, [](const Principal& caller) {
+    return absl::StatusOr<std::string>(caller.anonymous() ? "anonymous" : caller.subject);
+  });
+  EXPECT_TRUE(ok.ok());
+  EXPECT_EQ(response, "anonymous");
+
+  response = "untouched";
+  grpc::Status refused = AnswerAuthenticated(auth_, context, &response, [](const Principal&) {
+    return absl::StatusOr<std::string>(absl::InvalidArgumentError("title: must not be empty"));
+  });
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(refused.error_message(), "title: must not be empty");
+  EXPECT_EQ(response, "untouched");  // Nothing of a failed call reaches the response.
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 #include "services/catalog/catalog_handler.h"
 
-#include "libs/status/grpc_status.h"
+#include "libs/auth/authenticated_call.h"
 
 namespace gongkai::catalog {
 
@@ -9,12 +9,9 @@ namespace gongkai::catalog {
 #define GONGKAI_CATALOG_HANDLE(Method, Request, Response)                                       \
   grpc::Status CatalogHandler::Method(grpc::ServerContext* context, const v1::Request* request, \
                                       v1::Response* response) {                                 \
-    absl::StatusOr<auth::Principal> caller = authenticator_->Authenticate(*context);            \
-    if (!caller.ok()) return ToGrpcStatus(caller.status());                                     \
-    absl::StatusOr<v1::Response> result = catalog_->Method(*caller, *request);                  \
-    if (!result.ok()) return ToGrpcStatus(result.status());                                     \
-    *response = *std::move(result);                                                             \
-    return grpc::Status::OK;                                                                    \
+    return auth::AnswerAuthenticated(                                                           \
+        *authenticator_, *context, response,                                                    \
+        [&](const auth::Principal& caller) { return catalog_->Method(caller, *request); });     \
   }
 
 GONGKAI_CATALOG_HANDLE(CreateUnit, CreateUnitRequest, Unit)

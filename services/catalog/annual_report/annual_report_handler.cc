@@ -1,6 +1,6 @@
 #include "services/catalog/annual_report/annual_report_handler.h"
 
-#include "libs/status/grpc_status.h"
+#include "libs/auth/authenticated_call.h"
 
 namespace gongkai::catalog::annual_report {
 
@@ -8,12 +8,9 @@ namespace gongkai::catalog::annual_report {
 #define GONGKAI_ANNUAL_REPORT_HANDLE(Method, Request, Response)                                  \
   grpc::Status AnnualReportHandler::Method(grpc::ServerContext* context,                         \
                                            const v1::Request* request, v1::Response* response) { \
-    absl::StatusOr<auth::Principal> caller = authenticator_->Authenticate(*context);             \
-    if (!caller.ok()) return ToGrpcStatus(caller.status());                                      \
-    absl::StatusOr<v1::Response> result = reports_->Method(*caller, *request);                   \
-    if (!result.ok()) return ToGrpcStatus(result.status());                                      \
-    *response = *std::move(result);                                                              \
-    return grpc::Status::OK;                                                                     \
+    return auth::AnswerAuthenticated(                                                            \
+        *authenticator_, *context, response,                                                     \
+        [&](const auth::Principal& caller) { return reports_->Method(caller, *request); });      \
   }
 
 GONGKAI_ANNUAL_REPORT_HANDLE(ComputeAnnualReport, ComputeAnnualReportRequest, AnnualReport)

@@ -1,6 +1,6 @@
 #include "services/catalog/requests/request_handler.h"
 
-#include "libs/status/grpc_status.h"
+#include "libs/auth/authenticated_call.h"
 
 namespace gongkai::catalog::requests {
 
@@ -9,12 +9,9 @@ namespace gongkai::catalog::requests {
 #define GONGKAI_REQUEST_HANDLE(Method, Request, Response)                                       \
   grpc::Status RequestHandler::Method(grpc::ServerContext* context, const v1::Request* request, \
                                       v1::Response* response) {                                 \
-    absl::StatusOr<auth::Principal> caller = authenticator_->Authenticate(*context);            \
-    if (!caller.ok()) return ToGrpcStatus(caller.status());                                     \
-    absl::StatusOr<v1::Response> result = requests_->Method(*caller, *request);                 \
-    if (!result.ok()) return ToGrpcStatus(result.status());                                     \
-    *response = *std::move(result);                                                             \
-    return grpc::Status::OK;                                                                    \
+    return auth::AnswerAuthenticated(                                                           \
+        *authenticator_, *context, response,                                                    \
+        [&](const auth::Principal& caller) { return requests_->Method(caller, *request); });    \
   }
 
 GONGKAI_REQUEST_HANDLE(FileRequest, FileRequestRequest, FileRequestResponse)
