@@ -7,6 +7,8 @@
 
 namespace gongkai::db {
 
+MigrationSet IdempotencyMigrationSet() { return {"idempotency", IdempotencyMigrations()}; }
+
 absl::StatusOr<std::optional<std::string>> FindIdempotentResponse(Connection& conn,
                                                                   const idempotency::Key& key) {
   ASSIGN_OR_RETURN(ResultSet rows,

@@ -1,10 +1,8 @@
 // The MySQL side of idempotent creates (libs/idempotency/idempotency.h): the stored
-// first response of each keyed create, in the table idempotency_keys that each service's
-// migration creates:
-//
-//   CREATE TABLE idempotency_keys (subject VARCHAR(200), method VARCHAR(64),
-//     request_id VARCHAR(128), response MEDIUMBLOB, create_time DATETIME(6),
-//     PRIMARY KEY (subject, method, request_id))  -- utf8mb4_bin
+// first response of each keyed create, in the table idempotency_keys. The table is
+// libs/db's own (libs/db/migrations/), applied to a service's database as the library
+// migration set IdempotencyMigrationSet() — the service bootstrap (libs/server/
+// service_runner.h) does that for every service.
 //
 // A repository's create inserts the record in the transaction that creates the row, so
 // both commit or neither does; a second insert of the same key is ALREADY_EXISTS, which
@@ -27,14 +25,21 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "libs/db/connection.h"
+#include "libs/db/migrator.h"
 #include "libs/idempotency/idempotency.h"
 
 namespace gongkai::db {
+
+// The migrations that create idempotency_keys (generated from libs/db/migrations/).
+std::vector<Migration> IdempotencyMigrations();
+// The same as a library migration set, component "idempotency".
+MigrationSet IdempotencyMigrationSet();
 
 // The serialized response stored for `key`, or nullopt when there is none.
 absl::StatusOr<std::optional<std::string>> FindIdempotentResponse(Connection& conn,

@@ -26,6 +26,17 @@ constexpr char kCreateSchemaMigrations[] =
     " PRIMARY KEY (version)"
     ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
 
+// Library migration sets (MigrationSet), one ledger per component.
+constexpr char kCreateSchemaLibraryMigrations[] =
+    "CREATE TABLE IF NOT EXISTS schema_library_migrations ("
+    " component VARCHAR(64) NOT NULL,"
+    " version BIGINT NOT NULL,"
+    " name VARCHAR(255) NOT NULL,"
+    " checksum CHAR(64) NOT NULL,"
+    " applied_at DATETIME(6) NOT NULL,"
+    " PRIMARY KEY (component, version)"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
+
 // GET_LOCK is polled in short waits so a single call never outlasts the read timeout.
 constexpr absl::Duration kLockPollStep = absl::Seconds(1);
 
@@ -33,6 +44,139 @@ std::string Label(const Migration& m) { return absl::StrFormat("%04d_%s", m.vers
 
 absl::Status Prefixed(const absl::Status& status, absl::string_view prefix) {
   return absl::Status(status.code(), absl::StrCat(prefix, ": ", status.message()));
+}
+
+// Where one list of migrations is recorded: the service's own in schema_migrations
+// (component empty), a library's in schema_library_migrations under its component.
+struct Ledger {
+  std::string component;
+
+  bool library() const { return !component.empty(); }
+  std::string Describe(const Migration& m) const {
+    return library() ? absl::StrCat(component, " ", Label(m)) : Label(m);
+  }
+};
+
+bool IsValidComponent(absl::string_view component) {
+  if (component.empty() || component.size() > 64) return false;
+  return std::all_of(component.begin(), component.end(), [](char c) {
+    return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '_';
+  });
+}
+
+// Checks one list before anything touches the database.
+absl::Status CheckMigrationList(const Ledger& ledger, const std::vector<Migration>& migrations) {
+  const std::string owner = ledger.library() ? absl::StrCat(" of ", ledger.component) : "";
+  std::set<int64_t> seen;
+  for (const Migration& m : migrations) {
+    if (m.version <= 0) {
+      return absl::InvalidArgumentError(absl::StrCat("migration '", m.name, "'", owner,
+                                                     " has version ", m.version, "; must be > 0"));
+    }
+    if (!seen.insert(m.version).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("two migrations", owner, " have version ", m.version));
+    }
+    if (m.checksum != Sha256Hex(m.sql)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("migration ", ledger.Describe(m), ": checksum does not match its sql"));
+    }
+    absl::StatusOr<std::vector<SqlStatement>> split = SplitSqlStatements(m.sql);
+    if (!split.ok()) {
+      return Prefixed(split.status(), absl::StrCat("migration ", ledger.Describe(m)));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::map<int64_t, std::string>> ReadAppliedChecksums(Connection& conn,
+                                                                    const Ledger& ledger) {
+  absl::StatusOr<ResultSet> rows =
+      ledger.library()
+          ? conn.Query(
+                "SELECT version, checksum FROM schema_library_migrations WHERE component = ? "
+                "ORDER BY version",
+                {ledger.component})
+          : conn.Query("SELECT version, checksum FROM schema_migrations ORDER BY version");
+  if (!rows.ok()) {
+    return Prefixed(rows.status(), ledger.library() ? "reading schema_library_migrations"
+                                                    : "reading schema_migrations");
+  }
+  std::map<int64_t, std::string> applied;
+  for (const Row& row : *rows) {
+    absl::StatusOr<int64_t> version = row.GetInt64("version");
+    if (!version.ok()) return version.status();
+    absl::StatusOr<std::string> checksum = row.GetString("checksum");
+    if (!checksum.ok()) return checksum.status();
+    applied[*version] = *checksum;
+  }
+  return applied;
+}
+
+absl::StatusOr<ExecResult> RecordApplied(Connection& conn, const Ledger& ledger, const Migration& m,
+                                         absl::Time now) {
+  if (ledger.library()) {
+    return conn.Execute(
+        "INSERT INTO schema_library_migrations (component, version, name, checksum, "
+        "applied_at) VALUES (?, ?, ?, ?, ?)",
+        {ledger.component, m.version, m.name, m.checksum, now});
+  }
+  return conn.Execute(
+      "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
+      {m.version, m.name, m.checksum, now});
+}
+
+// Applies the migrations of `ledger` that are not recorded yet, each with its record in
+// one transaction; returns the versions applied.
+absl::StatusOr<std::vector<int64_t>> ApplyPending(Connection& conn, const Ledger& ledger,
+                                                  const std::vector<Migration>& migrations,
+                                                  const Clock& clock) {
+  absl::StatusOr<std::map<int64_t, std::string>> applied_checksums =
+      ReadAppliedChecksums(conn, ledger);
+  if (!applied_checksums.ok()) return applied_checksums.status();
+  for (const Migration& m : migrations) {
+    auto it = applied_checksums->find(m.version);
+    if (it != applied_checksums->end() && it->second != m.checksum) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("migration ", m.version, " (", ledger.Describe(m),
+                       ") was changed after it was applied: checksum in ",
+                       ledger.library() ? "schema_library_migrations" : "schema_migrations", " is ",
+                       it->second, ", the file's is ", m.checksum,
+                       ". Applied migrations must never change; add a new migration instead."));
+    }
+  }
+
+  std::vector<int64_t> newly_applied;
+  for (const Migration& m : migrations) {
+    if (applied_checksums->count(m.version) > 0) continue;
+    absl::StatusOr<std::vector<SqlStatement>> statements = SplitSqlStatements(m.sql);
+    if (!statements.ok()) return statements.status();  // Checked in Migrate().
+    // DDL commits implicitly, so the transaction only makes DML-only migrations atomic
+    // (see the header).
+    absl::Status status = RunInTransaction(conn, [&](Connection& c) -> absl::Status {
+      for (const SqlStatement& statement : *statements) {
+        absl::Status s = c.ExecuteUnprepared(statement.text);
+        if (!s.ok()) {
+          return Prefixed(s, absl::StrCat("migration ", ledger.Describe(m), ", statement at line ",
+                                          statement.line));
+        }
+      }
+      absl::StatusOr<ExecResult> recorded = RecordApplied(c, ledger, m, clock.Now());
+      if (!recorded.ok()) {
+        return Prefixed(recorded.status(),
+                        absl::StrCat("recording migration ", ledger.Describe(m)));
+      }
+      return absl::OkStatus();
+    });
+    if (!status.ok()) return status;
+    newly_applied.push_back(m.version);
+  }
+  return newly_applied;
+}
+
+void SortByVersion(std::vector<Migration>& migrations) {
+  std::sort(migrations.begin(), migrations.end(),
+            [](const Migration& a, const Migration& b) { return a.version < b.version; });
 }
 
 }  // namespace
@@ -60,29 +204,37 @@ std::string MigrationLockName(absl::string_view database) {
 }
 
 Migrator::Migrator(ConnectionPool* pool, std::vector<Migration> migrations, MigratorOptions options)
-    : pool_(pool), migrations_(std::move(migrations)), options_(options) {
-  std::sort(migrations_.begin(), migrations_.end(),
-            [](const Migration& a, const Migration& b) { return a.version < b.version; });
+    : Migrator(pool, {}, std::move(migrations), options) {}
+
+Migrator::Migrator(ConnectionPool* pool, std::vector<MigrationSet> libraries,
+                   std::vector<Migration> migrations, MigratorOptions options)
+    : pool_(pool),
+      libraries_(std::move(libraries)),
+      migrations_(std::move(migrations)),
+      options_(options) {
+  for (MigrationSet& library : libraries_) SortByVersion(library.migrations);
+  SortByVersion(migrations_);
 }
 
 absl::StatusOr<std::vector<int64_t>> Migrator::Migrate() {
-  // Check the list before touching the database.
-  std::set<int64_t> seen;
-  for (const Migration& m : migrations_) {
-    if (m.version <= 0) {
+  // Check the lists before touching the database.
+  std::set<std::string> components;
+  for (const MigrationSet& library : libraries_) {
+    if (!IsValidComponent(library.component)) {
+      return absl::InvalidArgumentError(absl::StrCat("library migration component '",
+                                                     library.component,
+                                                     "' must be 1 to 64 of a-z, 0-9 and _"));
+    }
+    if (!components.insert(library.component).second) {
       return absl::InvalidArgumentError(
-          absl::StrCat("migration '", m.name, "' has version ", m.version, "; must be > 0"));
+          absl::StrCat("library migration component '", library.component, "' is given twice"));
     }
-    if (!seen.insert(m.version).second) {
-      return absl::InvalidArgumentError(absl::StrCat("two migrations have version ", m.version));
+    if (absl::Status s = CheckMigrationList(Ledger{library.component}, library.migrations);
+        !s.ok()) {
+      return s;
     }
-    if (m.checksum != Sha256Hex(m.sql)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("migration ", Label(m), ": checksum does not match its sql"));
-    }
-    absl::StatusOr<std::vector<SqlStatement>> split = SplitSqlStatements(m.sql);
-    if (!split.ok()) return Prefixed(split.status(), absl::StrCat("migration ", Label(m)));
   }
+  if (absl::Status s = CheckMigrationList(Ledger{}, migrations_); !s.ok()) return s;
 
   absl::StatusOr<ConnectionLease> lease = pool_->Acquire();
   if (!lease.ok()) return lease.status();
@@ -130,65 +282,22 @@ absl::StatusOr<std::vector<int64_t>> Migrator::Migrate() {
 }
 
 absl::StatusOr<std::vector<int64_t>> Migrator::MigrateLocked(Connection& conn) {
-  absl::Status created = conn.ExecuteUnprepared(kCreateSchemaMigrations);
-  if (!created.ok()) return Prefixed(created, "creating schema_migrations");
-
-  absl::StatusOr<ResultSet> rows =
-      conn.Query("SELECT version, name, checksum FROM schema_migrations ORDER BY version");
-  if (!rows.ok()) return Prefixed(rows.status(), "reading schema_migrations");
-  std::map<int64_t, std::string> applied_checksums;
-  for (const Row& row : *rows) {
-    absl::StatusOr<int64_t> version = row.GetInt64("version");
-    if (!version.ok()) return version.status();
-    absl::StatusOr<std::string> checksum = row.GetString("checksum");
-    if (!checksum.ok()) return checksum.status();
-    applied_checksums[*version] = *checksum;
-  }
-
-  for (const Migration& m : migrations_) {
-    auto it = applied_checksums.find(m.version);
-    if (it != applied_checksums.end() && it->second != m.checksum) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("migration ", m.version, " (", Label(m),
-                       ") was changed after it was applied: "
-                       "checksum in schema_migrations is ",
-                       it->second, ", the file's is ", m.checksum,
-                       ". Applied migrations must never change; add a new migration instead."));
-    }
-  }
-
   const Clock* clock = options_.clock;
   static const RealClock real_clock;
   if (clock == nullptr) clock = &real_clock;
 
-  std::vector<int64_t> newly_applied;
-  for (const Migration& m : migrations_) {
-    if (applied_checksums.count(m.version) > 0) continue;
-    absl::StatusOr<std::vector<SqlStatement>> statements = SplitSqlStatements(m.sql);
-    if (!statements.ok()) return statements.status();  // Checked in Migrate().
-    // DDL commits implicitly, so the transaction only makes DML-only migrations atomic
-    // (see the header).
-    absl::Status status = RunInTransaction(conn, [&](Connection& c) -> absl::Status {
-      for (const SqlStatement& statement : *statements) {
-        absl::Status s = c.ExecuteUnprepared(statement.text);
-        if (!s.ok()) {
-          return Prefixed(
-              s, absl::StrCat("migration ", Label(m), ", statement at line ", statement.line));
-        }
-      }
-      absl::StatusOr<ExecResult> recorded = c.Execute(
-          "INSERT INTO schema_migrations (version, name, checksum, applied_at) "
-          "VALUES (?, ?, ?, ?)",
-          {m.version, m.name, m.checksum, clock->Now()});
-      if (!recorded.ok()) {
-        return Prefixed(recorded.status(), absl::StrCat("recording migration ", Label(m)));
-      }
-      return absl::OkStatus();
-    });
-    if (!status.ok()) return status;
-    newly_applied.push_back(m.version);
+  if (!libraries_.empty()) {
+    absl::Status created = conn.ExecuteUnprepared(kCreateSchemaLibraryMigrations);
+    if (!created.ok()) return Prefixed(created, "creating schema_library_migrations");
+    for (const MigrationSet& library : libraries_) {
+      absl::StatusOr<std::vector<int64_t>> applied =
+          ApplyPending(conn, Ledger{library.component}, library.migrations, *clock);
+      if (!applied.ok()) return applied.status();
+    }
   }
-  return newly_applied;
+  absl::Status created = conn.ExecuteUnprepared(kCreateSchemaMigrations);
+  if (!created.ok()) return Prefixed(created, "creating schema_migrations");
+  return ApplyPending(conn, Ledger{}, migrations_, *clock);
 }
 
 }  // namespace gongkai::db

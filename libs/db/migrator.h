@@ -28,6 +28,15 @@
 // Versions in the database that the binary does not know (a newer release was rolled
 // back) are tolerated. The connection's read timeout bounds each statement.
 //
+// Library migrations: a shared library that owns tables every service needs (libs/db's
+// idempotency_keys, libs/rules' rule_sets) ships its own NNNN_name.sql files, compiled
+// into a function with gongkai_embed_migrations(<lib> <dir> FUNCTION ns::Name). A
+// service passes those sets as `libraries`; they are applied first, in the order given,
+// under the same lock, and recorded per component in schema_library_migrations
+// (component, version, name, checksum, applied_at), so their version numbers never
+// collide with the service's own (still recorded in schema_migrations). The same rules
+// hold for them: never changed once applied, safe to run twice.
+//
 // Thread-safe: concurrent Migrate() calls (threads or processes) serialize on the lock.
 #ifndef GONGKAI_LIBS_DB_MIGRATOR_H_
 #define GONGKAI_LIBS_DB_MIGRATOR_H_
@@ -57,6 +66,13 @@ Migration MakeMigration(int64_t version, std::string name, std::string sql);
 // Lower-case hex SHA-256.
 std::string Sha256Hex(absl::string_view data);
 
+// The migrations a shared library ships, under the library's component name
+// ([a-z0-9_]+, at most 64 characters, e.g. "idempotency", "rule_sets").
+struct MigrationSet {
+  std::string component;
+  std::vector<Migration> migrations;
+};
+
 struct MigratorOptions {
   // How long to wait for another replica's migration run to finish.
   absl::Duration lock_timeout = absl::Minutes(5);
@@ -68,11 +84,15 @@ class Migrator {
  public:
   // `pool` is not owned and must outlive the Migrator.
   Migrator(ConnectionPool* pool, std::vector<Migration> migrations, MigratorOptions options = {});
+  // The same, with library migration sets applied before `migrations`.
+  Migrator(ConnectionPool* pool, std::vector<MigrationSet> libraries,
+           std::vector<Migration> migrations, MigratorOptions options = {});
 
-  // Applies the pending migrations; returns the versions applied by this call, in order
-  // (empty when the schema was already current). Errors: INVALID_ARGUMENT for a bad
-  // migration list (duplicate or non-positive version, checksum not matching sql, a
-  // script that does not split); FAILED_PRECONDITION when an applied migration changed;
+  // Applies the pending migrations; returns the service's versions applied by this call,
+  // in order (empty when the schema was already current; library versions applied are
+  // logged, not returned). Errors: INVALID_ARGUMENT for a bad migration list (duplicate
+  // or non-positive version, checksum not matching sql, a script that does not split, a
+  // bad or repeated component name); FAILED_PRECONDITION when an applied migration changed;
   // UNAVAILABLE when the lock was not obtained within lock_timeout or the database is
   // unreachable; a failing statement's own status, prefixed with the migration and line.
   absl::StatusOr<std::vector<int64_t>> Migrate();
@@ -81,6 +101,7 @@ class Migrator {
   absl::StatusOr<std::vector<int64_t>> MigrateLocked(Connection& conn);
 
   ConnectionPool* pool_;
+  std::vector<MigrationSet> libraries_;
   std::vector<Migration> migrations_;
   MigratorOptions options_;
 };

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/clock/clock.h"
 #include "libs/db/embedded_migrations.h"
+#include "libs/db/idempotency.h"
 #include "libs/db/migrator.h"
 #include "libs/db/testing/status_matchers.h"
 #include "libs/db/testing/test_database.h"
@@ -90,6 +91,73 @@ TEST_F(MigratorTest, AppliesPendingMigrationsOnceAndReRunIsANoOp) {
   absl::StatusOr<ResultSet> count = Query("SELECT COUNT(*) FROM schema_migrations");
   ASSERT_THAT(count, IsOk());
   EXPECT_EQ(*(*count)[0].GetInt64(0), 2);
+}
+
+TEST(IdempotencyMigrationsTest, LibsDbShipsTheIdempotencyKeysTable) {
+  MigrationSet set = IdempotencyMigrationSet();
+  EXPECT_EQ(set.component, "idempotency");
+  ASSERT_EQ(set.migrations.size(), 1u);
+  EXPECT_EQ(set.migrations[0].version, 1);
+  EXPECT_THAT(set.migrations[0].sql, HasSubstr("CREATE TABLE IF NOT EXISTS idempotency_keys"));
+}
+
+TEST_F(MigratorTest, LibrarySetsAreAppliedFirstAndRecordedPerComponent) {
+  // Library versions start at 1 like the service's: they are recorded apart and never
+  // collide with the service's own versions.
+  std::vector<MigrationSet> libraries = {
+      IdempotencyMigrationSet(),
+      {"audit_lib",
+       {MakeMigration(1, "create_lib_audit",
+                      "CREATE TABLE IF NOT EXISTS lib_audit (id BIGINT PRIMARY KEY)")}}};
+  EXPECT_THAT(Migrator(pool_.get(), libraries, EmbeddedMigrations()).Migrate(),
+              IsOkAndHolds(ElementsAre(1, 2)));
+  ASSERT_THAT(Query("SELECT COUNT(*) FROM idempotency_keys"), IsOk());
+  ASSERT_THAT(Query("SELECT COUNT(*) FROM lib_audit"), IsOk());
+  absl::StatusOr<ResultSet> recorded =
+      Query("SELECT component, version, name FROM schema_library_migrations ORDER BY component");
+  ASSERT_THAT(recorded, IsOk());
+  ASSERT_EQ(recorded->size(), 2u);
+  EXPECT_EQ(*(*recorded)[0].GetString("component"), "audit_lib");
+  EXPECT_EQ(*(*recorded)[1].GetString("component"), "idempotency");
+  EXPECT_EQ(*(*recorded)[1].GetString("name"), "idempotency_keys");
+  absl::StatusOr<ResultSet> own = Query("SELECT COUNT(*) FROM schema_migrations");
+  ASSERT_THAT(own, IsOk());
+  EXPECT_EQ(*(*own)[0].GetInt64(0), 2);
+
+  // Re-running applies nothing; a library's next version is applied on its own.
+  libraries[1].migrations.push_back(
+      MakeMigration(2, "add_lib_note", "CREATE TABLE IF NOT EXISTS lib_note (id BIGINT)"));
+  EXPECT_THAT(Migrator(pool_.get(), libraries, EmbeddedMigrations()).Migrate(),
+              IsOkAndHolds(IsEmpty()));
+  ASSERT_THAT(Query("SELECT COUNT(*) FROM lib_note"), IsOk());
+}
+
+TEST_F(MigratorTest, ChangedLibraryMigrationIsRefusedNamingItsComponent) {
+  std::vector<MigrationSet> libraries = {IdempotencyMigrationSet()};
+  ASSERT_THAT(Migrator(pool_.get(), libraries, {}).Migrate(), IsOk());
+  libraries[0].migrations[0] =
+      MakeMigration(1, "idempotency_keys", libraries[0].migrations[0].sql + "\n-- edited\n");
+  EXPECT_THAT(Migrator(pool_.get(), libraries, EmbeddedMigrations()).Migrate(),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("idempotency 0001_idempotency_keys) was changed")));
+  // Nothing of the service's was applied after the refusal.
+  absl::StatusOr<ResultSet> units = Query(
+      "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND "
+      "table_name = 'mig_units'");
+  ASSERT_THAT(units, IsOk());
+  EXPECT_EQ(*(*units)[0].GetInt64(0), 0);
+}
+
+TEST_F(MigratorTest, BadOrRepeatedLibraryComponentIsRefusedBeforeAnythingRuns) {
+  EXPECT_THAT(Migrator(pool_.get(), {{"Bad-Name", {}}}, EmbeddedMigrations()).Migrate(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("'Bad-Name'")));
+  EXPECT_THAT(
+      Migrator(pool_.get(), {IdempotencyMigrationSet(), IdempotencyMigrationSet()}, {}).Migrate(),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("given twice")));
+  absl::StatusOr<ResultSet> tables =
+      Query("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE()");
+  ASSERT_THAT(tables, IsOk());
+  EXPECT_EQ(*(*tables)[0].GetInt64(0), 0);
 }
 
 TEST_F(MigratorTest, NewMigrationIsAppliedOnTopOfOlderOnes) {

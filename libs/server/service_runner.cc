@@ -1,0 +1,242 @@
+#include "libs/server/service_runner.h"
+
+#include <atomic>
+#include <thread>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "absl/synchronization/notification.h"
+#include "libs/auth/auth_config_reader.h"
+#include "libs/auth/jwt_authenticator.h"
+#include "libs/calendar/remote_calendar_source.h"
+#include "libs/db/db_config.h"
+#include "libs/db/idempotency.h"
+#include "libs/log/log.h"
+#include "libs/server/db_metrics.h"
+#include "libs/server/grpc_server.h"
+#include "libs/server/server_config.h"
+
+namespace gongkai::server {
+namespace {
+
+// How long one read of the calendar owner may take.
+constexpr absl::Duration kCalendarReadDeadline = absl::Seconds(5);
+// Between tries of start-up steps that wait for something outside the process.
+constexpr absl::Duration kStartRetryPeriod = absl::Seconds(1);
+
+struct SharedConfig {
+  std::string command = "serve";
+  ServerConfig server;
+  db::DbConfig db;
+  auth::AuthConfig auth;
+  std::string calendar_dir;
+  std::string calendar_address;
+  absl::Duration refresh = absl::Seconds(15);
+};
+
+SharedConfig ReadSharedConfig(int argc, char** argv, const ServiceDefinition& definition,
+                              const std::string& program) {
+  config::ConfigReader reader(config::ConfigSource::FromProcess(argc, argv));
+  SharedConfig c;
+  const auto& positional = reader.source().positional();
+  if (!positional.empty()) c.command = positional[0];
+  if (positional.size() > 1 || (c.command != "serve" && c.command != "migrate")) {
+    reader.AddError(absl::StrCat("unknown command \"", absl::StrJoin(positional, " "),
+                                 "\"; use serve or migrate"));
+  }
+  c.server =
+      ReadServerConfig(reader, definition.default_grpc_address, definition.default_metrics_address);
+  const std::string database =
+      definition.default_database.empty()
+          ? absl::StrCat("gongkai_", absl::StrReplaceAll(definition.name, {{"-", "_"}}))
+          : definition.default_database;
+  c.db.host = reader.String("db_host", "127.0.0.1");
+  c.db.port = static_cast<int>(reader.Int("db_port", 3306, 1, 65535));
+  c.db.database = reader.String("db_name", database);
+  c.db.user = reader.String("db_user", database);
+  c.db.password = reader.Secret("db_password");
+  c.db.pool_size = static_cast<int>(reader.Int("db_pool_size", 16, 1, 512));
+  c.db.acquire_timeout = reader.Duration("db_acquire_timeout", absl::Seconds(2),
+                                         absl::Milliseconds(10), absl::Minutes(1));
+  if (absl::Status s = c.db.Validate(); !s.ok()) reader.AddError(std::string(s.message()));
+  c.auth = auth::ReadAuthConfig(reader);
+  c.calendar_dir = reader.String("calendar_dir", "");
+  if (!definition.owns_calendar) {
+    c.calendar_address = reader.String("calendar_address", "");
+    if (c.calendar_address.empty()) {
+      reader.AddError(
+          "GONGKAI_CALENDAR_ADDRESS is required: the gRPC address of the calendar's owner "
+          "(the catalog), e.g. catalog:50051");
+    }
+  }
+  c.refresh = reader.Duration("metrics_refresh", c.refresh, absl::Seconds(1), absl::Hours(1));
+  if (definition.read_config) definition.read_config(reader);
+  config::ExitOnConfigError(reader.Finish(), program);
+  log::Level level = log::Level::kInfo;
+  log::ParseLevel(c.server.log_level, &level);
+  log::SetMinLevel(level);
+  return c;
+}
+
+// Applies migrations, waiting (1 s between tries) while the database is unreachable.
+// Returns OK once applied, CANCELLED when `stop` is notified first, and any other error
+// (a changed checksum, bad SQL: a broken release) at once.
+absl::Status MigrateWhenReachable(db::Migrator& migrator, absl::Notification& stop) {
+  while (!stop.HasBeenNotified()) {
+    absl::StatusOr<std::vector<int64_t>> applied = migrator.Migrate();
+    if (applied.ok()) {
+      GK_LOG(INFO, "migrations applied")
+          .With("newly_applied", static_cast<int64_t>(applied->size()));
+      return absl::OkStatus();
+    }
+    if (applied.status().code() != absl::StatusCode::kUnavailable) return applied.status();
+    GK_LOG(WARNING, "database not reachable yet").With("status", applied.status());
+    stop.WaitForNotificationWithTimeout(kStartRetryPeriod);
+  }
+  return absl::CancelledError("stopped before the database was reachable");
+}
+
+// Runs `step` until it succeeds or `stop` is notified (then false).
+bool RetryUntilOk(absl::string_view what, absl::Notification& stop,
+                  const std::function<absl::Status()>& step) {
+  while (!stop.HasBeenNotified()) {
+    absl::Status status = step();
+    if (status.ok()) return true;
+    GK_LOG(WARNING, "start-up step failed; retrying").With("step", what).With("status", status);
+    stop.WaitForNotificationWithTimeout(kStartRetryPeriod);
+  }
+  return false;
+}
+
+// Fatal start-up problems of the process itself (not of its configuration).
+int Fail(absl::string_view what, const absl::Status& status) {
+  GK_LOG(ERROR, what).With("status", status);
+  return 1;
+}
+
+}  // namespace
+
+int RunService(int argc, char** argv, const ServiceDefinition& definition) {
+  ShutdownSignals signals;
+  const std::string program = absl::StrCat("gongkai-", definition.name);
+  const SharedConfig config = ReadSharedConfig(argc, argv, definition, program);
+  RealClock clock;
+
+  absl::StatusOr<std::unique_ptr<db::ConnectionPool>> pool = db::ConnectionPool::Create(config.db);
+  if (!pool.ok()) return Fail("cannot create the database pool", pool.status());
+  std::vector<db::MigrationSet> libraries = {db::IdempotencyMigrationSet()};
+  libraries.insert(libraries.end(), definition.library_migrations.begin(),
+                   definition.library_migrations.end());
+  db::Migrator migrator(pool->get(), std::move(libraries), definition.migrations);
+  absl::Notification stop;
+  if (config.command == "migrate") {
+    absl::Status migrated = MigrateWhenReachable(migrator, stop);
+    if (!migrated.ok()) return Fail("migration failed", migrated);
+    return 0;
+  }
+
+  absl::StatusOr<std::shared_ptr<calendar::WorkingDayCalendar>> calendar =
+      calendar::NewBuiltinCalendar();
+  if (!calendar.ok()) return Fail("built-in calendar data is broken", calendar.status());
+  if (!config.calendar_dir.empty()) {
+    absl::Status loaded = calendar::LoadYearsFromDirectory(**calendar, config.calendar_dir);
+    config::ExitOnConfigError(loaded.ok() ? loaded
+                                          : absl::InvalidArgumentError(absl::StrCat(
+                                                "GONGKAI_CALENDAR_DIR: ", loaded.message())),
+                              program);
+  }
+  absl::StatusOr<std::unique_ptr<auth::Authenticator>> authenticator =
+      auth::NewJwtAuthenticator(config.auth, clock);
+  config::ExitOnConfigError(authenticator.ok()
+                                ? absl::OkStatus()
+                                : absl::InvalidArgumentError(absl::StrCat(
+                                      "JWT settings: ", authenticator.status().message())),
+                            program);
+
+  metrics::Registry registry;
+  RegisterDbPoolMetrics(registry, **pool);
+  ServiceEnvironment environment;
+  environment.clock = &clock;
+  environment.pool = pool->get();
+  environment.registry = &registry;
+  environment.authenticator = authenticator->get();
+  environment.calendar = *calendar;
+  absl::StatusOr<std::unique_ptr<ServiceApp>> app = definition.build(environment);
+  if (!app.ok()) return Fail("cannot build the service", app.status());
+
+  std::unique_ptr<calendar::CalendarSource> remote_calendar;
+  calendar::CalendarSource* calendar_source = (*app)->OwnCalendarSource();
+  if (calendar_source == nullptr) {
+    if (definition.owns_calendar) {
+      return Fail("the calendar owner has no calendar source",
+                  absl::InternalError("ServiceApp::OwnCalendarSource() returned null"));
+    }
+    remote_calendar = calendar::NewRemoteCalendarSource(
+        grpc::CreateChannel(config.calendar_address, grpc::InsecureChannelCredentials()),
+        kCalendarReadDeadline);
+    calendar_source = remote_calendar.get();
+  }
+
+  std::vector<HostedService> hosted = (*app)->Services();
+  std::vector<grpc::Service*> services;
+  for (const HostedService& h : hosted) {
+    if (h.service == nullptr || h.descriptor == nullptr) {
+      return Fail("cannot host a service",
+                  absl::InternalError("a HostedService has no service or descriptor"));
+    }
+    services.push_back(h.service);
+  }
+  absl::StatusOr<std::unique_ptr<GrpcServer>> server =
+      GrpcServer::Start(config.server, services, &registry);
+  if (!server.ok()) return Fail("cannot start the server", server.status());
+  for (const HostedService& h : hosted) (*server)->RegisterServiceName(*h.descriptor);
+  // "<name> listening" with the bound ports: test harnesses and scripts wait for it.
+  GK_LOG(INFO, absl::StrCat(definition.name, " listening"))
+      .With("grpc_port", (*server)->grpc_port())
+      .With("metrics_port", (*server)->metrics_port());
+
+  std::atomic<int> exit_code{0};
+  std::thread background([&] {
+    const Stopping stopping = [&stop] { return stop.HasBeenNotified(); };
+    if (absl::Status migrated = MigrateWhenReachable(migrator, stop); !migrated.ok()) {
+      if (migrated.code() == absl::StatusCode::kCancelled) return;
+      GK_LOG(ERROR, "migration failed; stopping").With("status", migrated);
+      exit_code = 1;
+      ShutdownSignals::Request();  // The main thread shuts down and exits 1.
+      return;
+    }
+    const auto sync_calendar = [&]() -> absl::StatusOr<int> {
+      return calendar_source->Sync(**calendar);
+    };
+    if (!RetryUntilOk("calendar sync", stop, [&] { return sync_calendar().status(); }) ||
+        !RetryUntilOk("service start", stop, [&] { return (*app)->Start(stopping); })) {
+      return;
+    }
+    (*app)->Refresh(stopping);
+    (*server)->SetServing(true);
+    GK_LOG(INFO, absl::StrCat(definition.name, " serving"));
+    (*app)->OnCalendarChanged(stopping);
+    while (!stop.WaitForNotificationWithTimeout(config.refresh)) {
+      (*app)->Refresh(stopping);
+      absl::StatusOr<int> synced = sync_calendar();
+      if (!synced.ok()) {
+        GK_LOG(WARNING, "calendar sync failed").With("status", synced.status());
+      } else if (*synced > 0) {
+        GK_LOG(INFO, "calendar changed").With("years", *synced);
+        (*app)->OnCalendarChanged(stopping);
+      }
+    }
+  });
+
+  const int signal = signals.Wait();
+  GK_LOG(INFO, "shutting down").With("service", definition.name).With("signal", signal);
+  stop.Notify();
+  (*server)->Shutdown();
+  background.join();
+  GK_LOG(INFO, absl::StrCat(definition.name, " stopped"));
+  return exit_code.load();
+}
+
+}  // namespace gongkai::server

@@ -1,0 +1,54 @@
+// gongkai-notes: the minimal test-only service (notes_service.h). All it names is what
+// is particular to it; the process itself is libs/server/service_runner.h. It does not
+// own the calendar, so it reads the years from the catalog (GONGKAI_CALENDAR_ADDRESS).
+#include <memory>
+
+#include "libs/calendar/calendar_service.h"
+#include "libs/db/embedded_migrations.h"
+#include "libs/server/service_runner.h"
+#include "tests/template/notes_service.h"
+
+namespace gongkai::testing::notes {
+namespace {
+
+class NotesApp final : public server::ServiceApp {
+ public:
+  NotesApp(const server::ServiceEnvironment& env, int reply_working_days)
+      : repository_(NewMysqlNotesRepository(env.pool)),
+        notes_(repository_.get(), env.calendar, env.clock, reply_working_days),
+        handler_(&notes_, env.authenticator),
+        calendar_service_(env.calendar) {}
+
+  std::vector<server::HostedService> Services() override {
+    // The calendar handler lets the tests see which years this process has synced.
+    return {server::Hosted<v1::NotesService>(&handler_),
+            server::Hosted<common::v1::CalendarService>(&calendar_service_)};
+  }
+
+ private:
+  std::unique_ptr<NotesRepository> repository_;
+  Notes notes_;
+  NotesHandler handler_;
+  calendar::CalendarServiceHandler calendar_service_;
+};
+
+}  // namespace
+}  // namespace gongkai::testing::notes
+
+int main(int argc, char** argv) {
+  using namespace gongkai;  // NOLINT(build/namespaces): the composition root.
+  int reply_working_days = 0;
+  server::ServiceDefinition definition;
+  definition.name = "notes";
+  definition.default_grpc_address = "127.0.0.1:50099";
+  definition.default_metrics_address = "127.0.0.1:9199";
+  definition.migrations = db::EmbeddedMigrations();
+  definition.read_config = [&](config::ConfigReader& r) {
+    reply_working_days = static_cast<int>(r.Int("notes_reply_working_days", 5, 0, 100));
+  };
+  definition.build = [&](const server::ServiceEnvironment& env)
+      -> absl::StatusOr<std::unique_ptr<server::ServiceApp>> {
+    return std::make_unique<testing::notes::NotesApp>(env, reply_working_days);
+  };
+  return server::RunService(argc, argv, definition);
+}

@@ -1,0 +1,121 @@
+#include "tests/template/notes_service.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "libs/auth/authenticated_call.h"
+#include "libs/calendar/working_day_calendar.h"
+#include "libs/db/idempotency.h"
+#include "libs/db/transaction.h"
+#include "libs/protoconv/protoconv.h"
+#include "libs/status/errors.h"
+#include "libs/status/status_macros.h"
+#include "libs/validation/validation.h"
+
+namespace gongkai::testing::notes {
+namespace {
+
+class MysqlNotesRepository final : public NotesRepository {
+ public:
+  explicit MysqlNotesRepository(db::ConnectionPool* pool) : pool_(pool) {}
+
+  absl::StatusOr<v1::Note> Create(v1::Note note, const idempotency::Key* key,
+                                  absl::Time now) override {
+    RETURN_IF_ERROR(
+        db::RunInTransactionWithRetries(*pool_, [&](db::Connection& conn) -> absl::Status {
+          ASSIGN_OR_RETURN(absl::CivilDay due, ToCivilDay(note.reply_due()));
+          ASSIGN_OR_RETURN(db::ExecResult inserted,
+                           conn.ExecuteInsert("INSERT INTO notes (text, reply_due, created_by, "
+                                              "create_time) VALUES (?, ?, ?, ?)",
+                                              {note.text(), due, note.created_by(), now}));
+          note.set_id(static_cast<int64_t>(inserted.last_insert_id));
+          return db::InsertIdempotencyRecord(conn, key, note.SerializeAsString(), now);
+        }));
+    return note;
+  }
+
+  absl::StatusOr<v1::Note> Get(int64_t id) override {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(
+        db::ResultSet rows,
+        conn->Query("SELECT text, reply_due, created_by FROM notes WHERE id = ?", {id}));
+    if (rows.empty()) return absl::NotFoundError(absl::StrCat("note ", id, " not found"));
+    v1::Note note;
+    note.set_id(id);
+    ASSIGN_OR_RETURN(*note.mutable_text(), rows[0].GetString("text"));
+    ASSIGN_OR_RETURN(absl::CivilDay due, rows[0].GetCivilDay("reply_due"));
+    *note.mutable_reply_due() = ToProtoDate(due);
+    ASSIGN_OR_RETURN(*note.mutable_created_by(), rows[0].GetString("created_by"));
+    return note;
+  }
+
+  absl::StatusOr<std::optional<std::string>> FindIdempotentResponse(
+      const idempotency::Key& key) override {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    return db::FindIdempotentResponse(*conn, key);
+  }
+
+ private:
+  db::ConnectionPool* pool_;
+};
+
+absl::Status RequireStaff(const auth::Principal& caller) {
+  if (caller.anonymous()) return absl::UnauthenticatedError("a token is required");
+  if (!caller.roles.Contains(auth::Role::kStaff) && !caller.roles.Contains(auth::Role::kAdmin)) {
+    return absl::PermissionDeniedError("notes are for STAFF and ADMIN");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::unique_ptr<NotesRepository> NewMysqlNotesRepository(db::ConnectionPool* pool) {
+  return std::make_unique<MysqlNotesRepository>(pool);
+}
+
+absl::StatusOr<v1::Note> Notes::CreateNote(const auth::Principal& caller,
+                                           const v1::CreateNoteRequest& request) {
+  RETURN_IF_ERROR(RequireStaff(caller));
+  FieldViolations violations;
+  validation::CheckRequestId(violations, "request_id", request.request_id());
+  validation::CheckText(violations, "text", request.text(), {.min_chars = 1, .max_chars = 500});
+  RETURN_IF_ERROR(violations.ToStatus());
+  const idempotency::Key key{caller.subject, "CreateNote", request.request_id()};
+  return idempotency::IdempotentCreate<v1::Note>(
+      *repository_, key, [&](const idempotency::Key* stored_key) -> absl::StatusOr<v1::Note> {
+        ASSIGN_OR_RETURN(
+            calendar::Deadline due,
+            calendar_->AddWorkingDays(calendar::TodayInShanghai(*clock_), reply_working_days_));
+        v1::Note note;
+        note.set_text(request.text());
+        note.set_created_by(caller.subject);
+        *note.mutable_reply_due() = ToProtoDate(due.due);
+        *note.mutable_reply_due_explanation() = ToProto(due);
+        return repository_->Create(std::move(note), stored_key, clock_->Now());
+      });
+}
+
+absl::StatusOr<v1::Note> Notes::GetNote(const auth::Principal& caller,
+                                        const v1::GetNoteRequest& request) {
+  RETURN_IF_ERROR(RequireStaff(caller));
+  FieldViolations violations;
+  validation::CheckId(violations, "id", request.id(), /*required=*/true);
+  RETURN_IF_ERROR(violations.ToStatus());
+  return repository_->Get(request.id());
+}
+
+grpc::Status NotesHandler::CreateNote(grpc::ServerContext* context,
+                                      const v1::CreateNoteRequest* request, v1::Note* response) {
+  return auth::AnswerAuthenticated(
+      *authenticator_, *context, response,
+      [&](const auth::Principal& caller) { return notes_->CreateNote(caller, *request); });
+}
+
+grpc::Status NotesHandler::GetNote(grpc::ServerContext* context, const v1::GetNoteRequest* request,
+                                   v1::Note* response) {
+  return auth::AnswerAuthenticated(
+      *authenticator_, *context, response,
+      [&](const auth::Principal& caller) { return notes_->GetNote(caller, *request); });
+}
+
+}  // namespace gongkai::testing::notes

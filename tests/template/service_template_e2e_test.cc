@@ -1,0 +1,204 @@
+// End-to-end tests (label: e2e) of the service template: gongkai-notes, a minimal service
+// built only here on the shared libraries (libs/server/service_runner.h), runs next to
+// the real catalog. It applies its own migration and the libraries' (idempotency_keys),
+// serves its RPCs through the shared handler body, and counts working days on the
+// suite's one calendar, which it reads from the catalog (the owner) over gRPC.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <set>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gongkai/common/v1/calendar.grpc.pb.h"
+#include "gongkai/testing/notes/v1/notes.grpc.pb.h"
+#include "libs/db/connection_pool.h"
+#include "libs/db/testing/status_matchers.h"
+#include "nlohmann/json.hpp"
+#include "tests/e2e/catalog_under_test.h"
+#include "tests/e2e/e2e_database.h"
+#include "tests/e2e/grpc_call.h"
+#include "tests/e2e/service_process.h"
+
+#ifndef GONGKAI_NOTES_BINARY
+#error "GONGKAI_NOTES_BINARY must be defined by the build"
+#endif
+
+namespace gongkai::e2e {
+namespace {
+
+namespace notes_v1 = ::gongkai::testing::notes::v1;
+using ::gongkai::db::testing::IsOk;
+using ::gongkai::db::testing::StatusIs;
+using ::testing::HasSubstr;
+
+// A year no built-in data or stand-in covers, loaded at run time at the owner.
+constexpr int kLoadedYear = 2031;
+
+std::set<std::string> YearVersions(const std::string& address) {
+  auto stub = common::v1::CalendarService::NewStub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  absl::StatusOr<common::v1::GetCalendarYearsResponse> years =
+      UnaryCall(*stub, &common::v1::CalendarService::Stub::GetCalendarYears, "",
+                common::v1::GetCalendarYearsRequest());
+  std::set<std::string> versions;
+  if (!years.ok()) return versions;
+  for (const auto& year : years->years())
+    versions.insert(absl::StrCat(year.year(), "=", year.version()));
+  return versions;
+}
+
+class ServiceTemplateE2eTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    absl::StatusOr<std::unique_ptr<CatalogUnderTest>> catalog =
+        CatalogUnderTest::Start("tpl", {{"GONGKAI_METRICS_REFRESH", "1s"}});
+    ASSERT_TRUE(catalog.ok()) << catalog.status();
+    catalog_ = catalog->release();
+    absl::StatusOr<std::unique_ptr<E2eDatabase>> database = E2eDatabase::Create("notes");
+    ASSERT_TRUE(database.ok()) << database.status();
+    notes_database_ = database->release();
+    absl::StatusOr<std::unique_ptr<ServiceProcess>> notes =
+        StartNotes(catalog_->service().grpc_address(), absl::Seconds(60));
+    ASSERT_TRUE(notes.ok()) << notes.status();
+    notes_ = notes->release();
+  }
+
+  static void TearDownTestSuite() {
+    delete notes_;
+    delete notes_database_;
+    delete catalog_;
+  }
+
+  static absl::StatusOr<std::unique_ptr<ServiceProcess>> StartNotes(
+      const std::string& calendar_address, absl::Duration startup_timeout) {
+    ServiceProcess::Options options;
+    options.binary = GONGKAI_NOTES_BINARY;
+    options.listening_message = "notes listening";
+    options.startup_timeout = startup_timeout;
+    options.env = notes_database_->ServiceEnv();
+    options.env["GONGKAI_GRPC_ADDRESS"] = "127.0.0.1:0";
+    options.env["GONGKAI_METRICS_ADDRESS"] = "127.0.0.1:0";
+    options.env["GONGKAI_JWT_HS256_SECRET"] = catalog_->jwt_secret();
+    options.env["GONGKAI_JWT_ISSUER"] = kE2eIssuer;
+    options.env["GONGKAI_JWT_AUDIENCE"] = kE2eAudience;
+    options.env["GONGKAI_DB_POOL_SIZE"] = "2";
+    options.env["GONGKAI_CALENDAR_ADDRESS"] = calendar_address;
+    options.env["GONGKAI_METRICS_REFRESH"] = "1s";
+    return ServiceProcess::Start(options);
+  }
+
+  std::unique_ptr<notes_v1::NotesService::Stub> NotesStub() {
+    return notes_v1::NotesService::NewStub(
+        grpc::CreateChannel(notes_->grpc_address(), grpc::InsecureChannelCredentials()));
+  }
+
+  static CatalogUnderTest* catalog_;
+  static E2eDatabase* notes_database_;
+  static ServiceProcess* notes_;
+};
+
+CatalogUnderTest* ServiceTemplateE2eTest::catalog_ = nullptr;
+E2eDatabase* ServiceTemplateE2eTest::notes_database_ = nullptr;
+ServiceProcess* ServiceTemplateE2eTest::notes_ = nullptr;
+
+TEST_F(ServiceTemplateE2eTest, CreatesIdempotentlyWithADeadlineOnTheSharedCalendar) {
+  auto stub = NotesStub();
+  const std::string staff = catalog_->Token("clerk", 1, {"STAFF"});
+  notes_v1::CreateNoteRequest request;
+  request.set_request_id("note-1");
+  request.set_text("回复期限按工作日计算");
+  absl::StatusOr<notes_v1::Note> first =
+      UnaryCall(*stub, &notes_v1::NotesService::Stub::CreateNote, staff, request);
+  ASSERT_THAT(first, IsOk());
+  EXPECT_GT(first->id(), 0);
+  EXPECT_EQ(first->created_by(), "clerk");
+  EXPECT_EQ(first->reply_due_explanation().days(), 5);
+  EXPECT_FALSE(first->reply_due_explanation().calendars().empty());
+
+  // The retry is answered from the idempotency_keys table libs/db ships.
+  absl::StatusOr<notes_v1::Note> retry =
+      UnaryCall(*stub, &notes_v1::NotesService::Stub::CreateNote, staff, request);
+  ASSERT_THAT(retry, IsOk());
+  EXPECT_EQ(retry->id(), first->id());
+
+  notes_v1::GetNoteRequest get;
+  get.set_id(first->id());
+  absl::StatusOr<notes_v1::Note> read =
+      UnaryCall(*stub, &notes_v1::NotesService::Stub::GetNote, staff, get);
+  ASSERT_THAT(read, IsOk());
+  EXPECT_EQ(read->text(), request.text());
+  EXPECT_EQ(read->reply_due().day(), first->reply_due().day());
+}
+
+TEST_F(ServiceTemplateE2eTest, BadInputAndMissingRolesGetTheSharedErrors) {
+  auto stub = NotesStub();
+  notes_v1::CreateNoteRequest empty;
+  EXPECT_THAT(UnaryCall(*stub, &notes_v1::NotesService::Stub::CreateNote,
+                        catalog_->Token("clerk", 1, {"STAFF"}), empty),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("text")));
+  EXPECT_THAT(UnaryCall(*stub, &notes_v1::NotesService::Stub::CreateNote,
+                        catalog_->Token("reader", 1, {"REVIEWER"}), empty),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("STAFF")));
+  EXPECT_THAT(UnaryCall(*stub, &notes_v1::NotesService::Stub::CreateNote, "", empty),
+              StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("token")));
+}
+
+TEST_F(ServiceTemplateE2eTest, LibraryAndOwnMigrationsAreRecordedApart) {
+  absl::StatusOr<std::unique_ptr<db::ConnectionPool>> pool =
+      db::ConnectionPool::Create(notes_database_->ServiceConfig(1));
+  ASSERT_THAT(pool, IsOk());
+  absl::StatusOr<db::ConnectionLease> conn = (*pool)->Acquire();
+  ASSERT_THAT(conn, IsOk());
+  absl::StatusOr<db::ResultSet> library =
+      (*conn)->Query("SELECT component, version FROM schema_library_migrations");
+  ASSERT_THAT(library, IsOk());
+  ASSERT_EQ(library->size(), 1u);
+  EXPECT_EQ(*(*library)[0].GetString("component"), "idempotency");
+  absl::StatusOr<db::ResultSet> own = (*conn)->Query("SELECT name FROM schema_migrations");
+  ASSERT_THAT(own, IsOk());
+  ASSERT_EQ(own->size(), 1u);
+  EXPECT_EQ(*(*own)[0].GetString("name"), "notes");
+}
+
+// One calendar for the suite: a year loaded once at the owner reaches the other service
+// within its refresh period (1 s here; GONGKAI_METRICS_REFRESH, 15 s by default).
+TEST_F(ServiceTemplateE2eTest, AYearLoadedAtTheCalendarOwnerReachesTheOtherService) {
+  EXPECT_EQ(YearVersions(notes_->grpc_address()), YearVersions(catalog_->service().grpc_address()));
+
+  const nlohmann::json year = {{"region", "CN"},
+                               {"year", kLoadedYear},
+                               {"version", absl::StrCat("template-e2e-", kLoadedYear)},
+                               {"source", {{"notice", "gongkai template e2e test: weekends only"}}},
+                               {"holidays", nlohmann::json::array()},
+                               {"adjusted_working_days", nlohmann::json::array()}};
+  catalog::v1::PutCalendarYearRequest put;
+  put.set_year(kLoadedYear);
+  put.set_calendar_json(year.dump());
+  auto catalog_stub = catalog_->NewStub();
+  ASSERT_THAT(UnaryCall(*catalog_stub, &catalog::v1::CatalogService::Stub::PutCalendarYear,
+                        catalog_->Token("root", std::nullopt, {"ADMIN"}), put),
+              IsOk());
+
+  const std::string expected = absl::StrCat(kLoadedYear, "=template-e2e-", kLoadedYear);
+  const absl::Time give_up = absl::Now() + absl::Seconds(60);
+  while (YearVersions(notes_->grpc_address()).count(expected) == 0 && absl::Now() < give_up) {
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_EQ(YearVersions(notes_->grpc_address()).count(expected), 1u);
+  EXPECT_EQ(YearVersions(notes_->grpc_address()), YearVersions(catalog_->service().grpc_address()));
+}
+
+// A service never serves on calendar data it could not confirm with the owner.
+TEST_F(ServiceTemplateE2eTest, StaysNotServingWhileTheCalendarOwnerIsUnreachable) {
+  absl::StatusOr<std::unique_ptr<ServiceProcess>> orphan =
+      StartNotes("127.0.0.1:1", absl::Seconds(20));
+  ASSERT_FALSE(orphan.ok());
+  EXPECT_THAT(orphan.status(),
+              StatusIs(absl::StatusCode::kDeadlineExceeded, HasSubstr("calendar sync")));
+}
+
+}  // namespace
+}  // namespace gongkai::e2e
