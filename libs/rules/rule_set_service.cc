@@ -3,11 +3,14 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "libs/auth/authenticated_call.h"
 #include "libs/auth/policy.h"
 #include "libs/protoconv/protoconv.h"
+#include "libs/rules/rule_set_json.h"
 #include "libs/rules/rule_set_proto.h"
 #include "libs/status/errors.h"
 #include "libs/status/status_macros.h"
@@ -22,6 +25,57 @@ absl::Status RequireAuthenticated(const auth::Principal& caller) {
     return absl::UnauthenticatedError("rule sets are shown to signed-in callers only");
   }
   return absl::OkStatus();
+}
+
+constexpr size_t kMaxJsonBytes = 1 << 20;
+
+std::string NoSuchSet(absl::string_view name) {
+  return absl::StrCat("this service reads no rule set named \"", name, "\"");
+}
+
+// The same status with every field violation under `prefix`.
+absl::Status UnderField(const absl::Status& status, absl::string_view prefix) {
+  std::vector<FieldViolation> violations = FieldViolationsOf(status);
+  if (violations.empty()) return status;
+  FieldViolations v;
+  for (FieldViolation& fv : violations) {
+    // ParseRuleSetJson names the whole text "rule_set".
+    v.Add(fv.field == "rule_set" ? std::string(absl::StripSuffix(prefix, "."))
+                                 : absl::StrCat(prefix, fv.field),
+          fv.description);
+  }
+  return v.ToStatus();
+}
+
+// The validated set of a PutRuleSet request, from either form.
+absl::StatusOr<RuleSet> SetOf(const RuleBook& book, const common::v1::PutRuleSetRequest& request) {
+  switch (request.set_case()) {
+    case common::v1::PutRuleSetRequest::kRuleSet: {
+      std::shared_ptr<const RuleSchema> schema = book.SchemaFor(request.rule_set().name());
+      if (schema == nullptr)
+        return InvalidField("rule_set.name", NoSuchSet(request.rule_set().name()));
+      FieldViolations v;
+      RuleSet set = FromProto(request.rule_set(), v, "rule_set.");
+      ValidateRuleSet(set, schema, v, "rule_set.");
+      RETURN_IF_ERROR(v.ToStatus());
+      return set;
+    }
+    case common::v1::PutRuleSetRequest::kRuleSetJson: {
+      if (request.rule_set_json().size() > kMaxJsonBytes) {
+        return InvalidField("rule_set_json", "must be at most 1 MiB");
+      }
+      absl::StatusOr<std::string> name = RuleSetNameOfJson(request.rule_set_json());
+      if (!name.ok()) return UnderField(name.status(), "rule_set_json.");
+      std::shared_ptr<const RuleSchema> schema = book.SchemaFor(*name);
+      if (schema == nullptr) return InvalidField("rule_set_json.name", NoSuchSet(*name));
+      absl::StatusOr<RuleSet> set = ParseRuleSetJson(request.rule_set_json(), schema);
+      if (!set.ok()) return UnderField(set.status(), "rule_set_json.");
+      return set;
+    }
+    case common::v1::PutRuleSetRequest::SET_NOT_SET:
+      break;
+  }
+  return InvalidField("rule_set", "is required (or rule_set_json)");
 }
 
 }  // namespace
@@ -51,8 +105,7 @@ absl::StatusOr<common::v1::RuleSet> RuleSetAdmin::GetRuleSet(
   if (request.version() < 0) v.Add("version", "must not be negative");
   RETURN_IF_ERROR(v.ToStatus());
   if (book_->SchemaFor(request.name()) == nullptr) {
-    return absl::NotFoundError(
-        absl::StrCat("this service reads no rule set named \"", request.name(), "\""));
+    return absl::NotFoundError(NoSuchSet(request.name()));
   }
   std::shared_ptr<const RuleSet> set;
   if (request.version() == 0) {
@@ -66,16 +119,7 @@ absl::StatusOr<common::v1::RuleSet> RuleSetAdmin::GetRuleSet(
 absl::StatusOr<common::v1::PutRuleSetResponse> RuleSetAdmin::PutRuleSet(
     const auth::Principal& caller, const common::v1::PutRuleSetRequest& request) {
   RETURN_IF_ERROR(auth::Require(caller, kPutRuleSet));
-  if (!request.has_rule_set()) return InvalidField("rule_set", "is required");
-  std::shared_ptr<const RuleSchema> schema = book_->SchemaFor(request.rule_set().name());
-  if (schema == nullptr) {
-    return InvalidField("rule_set.name", absl::StrCat("this service reads no rule set named \"",
-                                                      request.rule_set().name(), "\""));
-  }
-  FieldViolations v;
-  RuleSet set = FromProto(request.rule_set(), v, "rule_set.");
-  ValidateRuleSet(set, schema, v, "rule_set.");
-  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(RuleSet set, SetOf(*book_, request));
   // Refused here before anything is stored when this replica already knows the version.
   RETURN_IF_ERROR(book_->CheckNew(set));
   const absl::Time now = clock_->Now();

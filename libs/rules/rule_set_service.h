@@ -13,8 +13,9 @@
 // Authorization: ListRuleSets and GetRuleSet need an authenticated caller
 // (UNAUTHENTICATED for the anonymous one); PutRuleSet needs the ADMIN role
 // (PERMISSION_DENIED otherwise).
-// PutRuleSet errors: INVALID_ARGUMENT naming each bad field ("rule_set.rules.<key>", ...),
-// also for a set name this service does not read; ALREADY_EXISTS when the version is
+// PutRuleSet takes the set as structured fields or as JSON text (rule_set_json.h).
+// Errors: INVALID_ARGUMENT naming each bad field ("rule_set.rules.<key>" or
+// "rule_set_json.rules.<key>", ...), also for a set name this service does not read; ALREADY_EXISTS when the version is
 // loaded or stored with other content; the store's errors (UNAVAILABLE). The set is
 // stored before it is applied, so a failure never leaves it applied on one replica only.
 // GetRuleSet: NOT_FOUND for an unknown set or version; FAILED_PRECONDITION when version 0

@@ -135,6 +135,32 @@ TEST_F(RuleSetAdminTest, InvalidRulesAreNamedUnderRuleSet) {
                   "rule_set.rules.unknown.rule"));
 }
 
+TEST_F(RuleSetAdminTest, PutAcceptsTheJsonOfADataFile) {
+  common::v1::PutRuleSetRequest request;
+  request.set_rule_set_json(TestRuleSetJson(2, "2026-03-01"));
+  ASSERT_OK_AND_ASSIGN(common::v1::PutRuleSetResponse put, admin_.PutRuleSet(Admin(), request));
+  EXPECT_TRUE(put.created());
+  EXPECT_EQ(put.rule_set().rules().at("annual_report.department_due").month_day().day(), 31);
+  ASSERT_OK_AND_ASSIGN(auto stored, book_.Get("test.openness", 2));
+  EXPECT_EQ(RuleSetToJson(*stored), RuleSetToJson(Parsed(2, "2026-03-01", 20)));
+}
+
+TEST_F(RuleSetAdminTest, BadJsonIsNamedUnderRuleSetJson) {
+  common::v1::PutRuleSetRequest request;
+  request.set_rule_set_json(TestRuleSetJson(
+      2, "2026-03-01", [](Json& j) { j["rules"]["fee.by_pages"]["value"] = "free"; }));
+  absl::StatusOr<common::v1::PutRuleSetResponse> put = admin_.PutRuleSet(Admin(), request);
+  ASSERT_THAT(put, StatusIs(absl::StatusCode::kInvalidArgument, ::testing::_));
+  ASSERT_THAT(FieldViolationsOf(put.status()), SizeIs(1));
+  EXPECT_EQ(FieldViolationsOf(put.status())[0].field, "rule_set_json.rules.fee.by_pages");
+  request.set_rule_set_json("{not json");
+  put = admin_.PutRuleSet(Admin(), request);
+  ASSERT_THAT(FieldViolationsOf(put.status()), SizeIs(1));
+  EXPECT_EQ(FieldViolationsOf(put.status())[0].field, "rule_set_json");
+  EXPECT_THAT(admin_.PutRuleSet(Admin(), common::v1::PutRuleSetRequest()),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("rule_set")));
+}
+
 TEST_F(RuleSetAdminTest, ASetThisServiceDoesNotReadIsInvalidArgument) {
   common::v1::PutRuleSetRequest request = PutRequest(2, "2026-03-01", 15);
   request.mutable_rule_set()->set_name("catalog.disclosure");
