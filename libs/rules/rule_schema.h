@@ -2,20 +2,21 @@
 // declared once in code next to the rules that use them. The numbers themselves are data
 // (rule_set.h); a loaded set is checked against its schema before anyone computes with it.
 //
-//   const RuleSchema& DisclosureRules() {
-//     static const RuleSchema* const schema = new RuleSchema(
-//         "catalog.disclosure",
-//         {RuleSpec::Integer("publication.working_days", Unit::kWorkingDays, {1, 60}, "CAT-3",
-//                            "proactive content is published within this period"),
-//          RuleSpec::Tiers("fee.by_pages", Unit::kPages, Unit::kYuan, {0, 1000}, "NAT-9",
-//                          "price per page, by the number of pages"),
-//          RuleSpec::Duration("response.known_facts", {absl::Minutes(10), absl::Hours(24)},
-//                             "OPI-4", "known facts are released within")});
+//   std::shared_ptr<const RuleSchema> DisclosureRuleSchema() {
+//     static const auto* const schema = new std::shared_ptr<const RuleSchema>(
+//         std::make_shared<const RuleSchema>("catalog.disclosure", std::vector<RuleSpec>{
+//             RuleSpec::Integer("publication.working_days", Unit::kWorkingDays, {1, 60},
+//                               "CAT-3", "proactive content is published within"),
+//             RuleSpec::Tiers("fee.by_pages", Unit::kPages, Unit::kYuan, {0, 1000}, "NAT-9",
+//                             "price per page, by the number of pages"),
+//             RuleSpec::Duration("response.known_facts", {absl::Minutes(10), absl::Hours(24)},
+//                                "OPI-4", "known facts are released within")}));
 //     return *schema;
 //   }
+//   RuleBook book({DisclosureRuleSchema()});   // rule_book.h
 //
-// A schema is a program constant: constructing one with a duplicate or empty key, an
-// empty bound range, or a name that is not a rule-set name aborts (a bug, not input).
+// A schema is a program constant: constructing one with a duplicate or malformed key, a
+// spec without requirement ID, min > max, or a malformed set name aborts (a bug, not input).
 //
 // Thread-safety: immutable after construction.
 #ifndef GONGKAI_LIBS_RULES_RULE_SCHEMA_H_
