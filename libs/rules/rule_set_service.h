@@ -15,9 +15,10 @@
 // (PERMISSION_DENIED otherwise).
 // PutRuleSet takes the set as structured fields or as JSON text (rule_set_json.h).
 // Errors: INVALID_ARGUMENT naming each bad field ("rule_set.rules.<key>" or
-// "rule_set_json.rules.<key>", ...), also for a set name this service does not read; ALREADY_EXISTS when the version is
-// loaded or stored with other content; the store's errors (UNAVAILABLE). The set is
-// stored before it is applied, so a failure never leaves it applied on one replica only.
+// "rule_set_json.rules.<key>", ...), also for a set name this service does not read;
+// ALREADY_EXISTS when the version is loaded or stored with other content; the store's
+// errors (UNAVAILABLE). The set is stored before it is applied, so a store failure
+// leaves it applied nowhere.
 // GetRuleSet: NOT_FOUND for an unknown set or version; FAILED_PRECONDITION when version 0
 // is asked and no version is in effect today.
 //
