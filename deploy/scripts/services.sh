@@ -14,6 +14,10 @@
 # column is the HTTP port; override with GONGKAI_GATEWAY_HTTP_PORT) and is healthy when
 # GET /readyz answers 200.
 GONGKAI_GATEWAY_LINE="gateway - 8080 9100"
+# The suite's one calendar owner (docs/adr/0021-one-calendar-owner.md): every other
+# service reads the working-day calendar from it (GONGKAI_CALENDAR_ADDRESS), so it
+# starts first (it has the lowest gRPC port).
+GONGKAI_CALENDAR_OWNER=catalog
 
 # service_manifest_value FILE KEY: KEY's value in a service.env (empty when absent);
 # surrounding quotes are dropped.
@@ -102,6 +106,10 @@ service_env() {
     "GONGKAI_JWT_HS256_SECRET_FILE=$GONGKAI_JWT_SECRET_FILE" \
     "GONGKAI_JWT_ISSUER=$GONGKAI_JWT_ISSUER" \
     "GONGKAI_JWT_AUDIENCE=$GONGKAI_JWT_AUDIENCE"
+  if [[ $name != "$GONGKAI_CALENDAR_OWNER" ]] &&
+    printf '%s\n' "${GONGKAI_SERVICES[@]}" | grep -q "^$GONGKAI_CALENDAR_OWNER "; then
+    echo "GONGKAI_CALENDAR_ADDRESS=127.0.0.1:$(service_grpc_port "$GONGKAI_CALENDAR_OWNER")"
+  fi
   while read -r secret var; do
     echo "$var=$(service_secret "$name" "$secret")"
   done < <(service_secrets "$name")
