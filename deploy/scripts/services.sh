@@ -1,28 +1,95 @@
 # shellcheck shell=bash
-# The service processes ./gongkai runs locally: their table, environment, start, stop
-# and health. Sourced by ./gongkai after common.sh and mariadb.sh.
+# The service processes ./gongkai runs locally: their discovery, environment, start,
+# stop and health. Sourced by ./gongkai after common.sh and mariadb.sh.
 
-# One line per service: name, database (also its database user), default gRPC port,
-# default metrics port. Source in services/<name>/, binary
+# The services are discovered, not listed: every services/<name>/service.env registers
+# one (its database, default ports, extra secrets, demo loader; the keys are described
+# in services/catalog/service.env). Source in services/<name>/, binary
 # build/services/<name>/gongkai-<name>. Ports are overridable with
 # GONGKAI_<NAME>_GRPC_PORT and GONGKAI_<NAME>_METRICS_PORT (NAME upper-cased, - as _).
-GONGKAI_SERVICES=(
-  "catalog              gongkai_catalog         50051 9101"
-  "interpretation       gongkai_interpretation  50052 9102"
-  "consultation         gongkai_consultation    50053 9103"
-  "opinion-response     gongkai_opinion         50054 9104"
-  "website-supervision  gongkai_website         50055 9105"
-  "assessment           gongkai_assessment      50056 9106"
-  "gateway              -                       8080  9100"
-)
-# The gateway is the last line: it starts after the services it forwards to, has no
-# database, listens on HTTP (its port column is the HTTP port; override with
-# GONGKAI_GATEWAY_HTTP_PORT) and is healthy when GET /readyz answers 200.
+#
+# GONGKAI_SERVICES holds one line per service, "name database grpc_port metrics_port",
+# in gRPC port order (the start order), then the gateway. The gateway is built in: it
+# starts after the services it forwards to, has no database, listens on HTTP (its port
+# column is the HTTP port; override with GONGKAI_GATEWAY_HTTP_PORT) and is healthy when
+# GET /readyz answers 200.
+GONGKAI_GATEWAY_LINE="gateway - 8080 9100"
+# The suite's one calendar owner (docs/adr/0021-one-calendar-owner.md): every other
+# service reads the working-day calendar from it (GONGKAI_CALENDAR_ADDRESS), so it
+# starts first (it has the lowest gRPC port).
+GONGKAI_CALENDAR_OWNER=catalog
 
-# The environment one service process gets (KEY=VALUE lines). Service-specific
-# additions go in the case at the end.
+# service_manifest_value FILE KEY: KEY's value in a service.env (empty when absent);
+# surrounding quotes are dropped.
+service_manifest_value() {
+  local value
+  value=$(sed -n "s/^[[:space:]]*$2[[:space:]]*=[[:space:]]*//p" "$1" | tail -n 1)
+  value=${value%"${value##*[![:space:]]}"}
+  if [[ $value == \"*\" || $value == \'*\' ]]; then value=${value:1:${#value}-2}; fi
+  printf '%s\n' "$value"
+}
+
+# discover_services: fills GONGKAI_SERVICES from services/*/service.env, checking each
+# file (a bad one stops every command with its path, not a half-started suite).
+discover_services() {
+  local file name db grpc metrics pair lines=() seen_ports=" "
+  for file in "$GONGKAI_ROOT"/services/*/service.env; do
+    [[ -f $file ]] || continue
+    name=$(basename "$(dirname "$file")")
+    db=$(service_manifest_value "$file" DB)
+    grpc=$(service_manifest_value "$file" GRPC_PORT)
+    metrics=$(service_manifest_value "$file" METRICS_PORT)
+    [[ $name =~ ^[a-z][a-z0-9-]*$ && $name != gateway ]] ||
+      die "$file: the folder name must be lower-case letters, digits and -"
+    [[ $db =~ ^[a-z0-9_]+$ ]] || die "$file: DB must be [a-z0-9_]+ (got '$db')"
+    [[ $grpc =~ ^[0-9]+$ && $metrics =~ ^[0-9]+$ ]] ||
+      die "$file: GRPC_PORT and METRICS_PORT must be numbers"
+    [[ $seen_ports != *" $grpc "* && $seen_ports != *" $metrics "* ]] ||
+      die "$file: port $grpc or $metrics is already another service's"
+    for pair in $(service_manifest_value "$file" SECRETS); do
+      [[ $pair =~ ^[a-z0-9-]+:[A-Z][A-Z0-9_]*$ ]] ||
+        die "$file: SECRETS entry '$pair' is not <secret>:<ENV_VAR>"
+    done
+    [[ $(service_manifest_value "$file" DEMO) =~ ^[A-Za-z0-9._-]*$ ]] ||
+      die "$file: DEMO must be a file name in build/services/$name/"
+    seen_ports+="$grpc $metrics "
+    lines+=("$grpc $name $db $grpc $metrics")
+  done
+  GONGKAI_SERVICES=()
+  local line
+  while read -r line; do
+    [[ -n $line ]] && GONGKAI_SERVICES+=("${line#* }")
+  done < <(printf '%s\n' "${lines[@]}" | sort -n)
+  GONGKAI_SERVICES+=("$GONGKAI_GATEWAY_LINE")
+}
+discover_services
+
+# service_manifest NAME: the path of NAME's service.env.
+service_manifest() { printf '%s\n' "$GONGKAI_ROOT/services/$1/service.env"; }
+
+# service_secrets NAME: its extra secrets, one "<secret> <ENV_VAR>" line each (checked
+# by discover_services).
+service_secrets() {
+  local pair
+  [[ $1 == gateway ]] && return 0
+  for pair in $(service_manifest_value "$(service_manifest "$1")" SECRETS); do
+    printf '%s %s\n' "${pair%%:*}" "${pair#*:}"
+  done
+}
+
+# service_demo_binary NAME: the path of its demo loader; fails when it has none.
+service_demo_binary() {
+  local demo
+  [[ $1 == gateway ]] && return 1
+  demo=$(service_manifest_value "$(service_manifest "$1")" DEMO)
+  [[ -n $demo ]] || return 1
+  printf '%s\n' "$GONGKAI_BUILD_DIR/services/$1/$demo"
+}
+
+# The environment one service process gets (KEY=VALUE lines): the common settings, then
+# one *_FILE variable per secret its service.env lists in SECRETS.
 service_env() {
-  local name=$1 db
+  local name=$1 db secret var
   if [[ $name == gateway ]]; then
     gateway_env
     return 0
@@ -39,10 +106,13 @@ service_env() {
     "GONGKAI_JWT_HS256_SECRET_FILE=$GONGKAI_JWT_SECRET_FILE" \
     "GONGKAI_JWT_ISSUER=$GONGKAI_JWT_ISSUER" \
     "GONGKAI_JWT_AUDIENCE=$GONGKAI_JWT_AUDIENCE"
-  case $name in
-    catalog) echo "GONGKAI_APPLICANT_KEY_SECRET_FILE=$(service_secret catalog applicant-key)" ;;
-    *) ;;
-  esac
+  if [[ $name != "$GONGKAI_CALENDAR_OWNER" ]] &&
+    printf '%s\n' "${GONGKAI_SERVICES[@]}" | grep -q "^$GONGKAI_CALENDAR_OWNER "; then
+    echo "GONGKAI_CALENDAR_ADDRESS=127.0.0.1:$(service_grpc_port "$GONGKAI_CALENDAR_OWNER")"
+  fi
+  while read -r secret var; do
+    echo "$var=$(service_secret "$name" "$secret")"
+  done < <(service_secrets "$name")
 }
 
 # The gateway's environment: every built service as a backend, the dev JWT secret

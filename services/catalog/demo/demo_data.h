@@ -2,6 +2,15 @@
 // Nanning (南宁市) — its units, documents in every CAT-6 key area, catalog items and one
 // annual self-review — as plain tables, plus the generator of the document bodies.
 //
+// The tables are data files, data/*.json, compiled into the binary
+// (gongkai_embed_demo_data, libs/demo/data_files.h) and parsed on first use:
+//   units.json      UnitSpec          key_areas.json  AreaSpec (+ the basic catalog's)
+//   documents.json  DocumentSpec      reviews.json    the item revision, the self-review
+// Enums are written by their proto value names ("UNIT_LEVEL_CITY", "PROACTIVE"), Target
+// by its name without the k ("PUBLISHED"). The files are part of the binary, so a
+// malformed one is a bug: the first use aborts naming it, and the unit test
+// (demo_data_test.cc) catches it first.
+//
 // Everything here is fixed data: the loader (demo_loader.h) turns it into CatalogService
 // calls. Nothing in this file talks to a server.
 //
@@ -19,6 +28,7 @@
 
 #include "absl/strings/string_view.h"
 #include "gongkai/catalog/v1/catalog.pb.h"
+#include "libs/demo/data_files.h"
 
 namespace gongkai::catalog::demo {
 
@@ -26,14 +36,14 @@ namespace v1 = ::gongkai::catalog::v1;
 
 // One government body. Parents come before their children in Units().
 struct UnitSpec {
-  const char* code;  // Unique, e.g. "NN-EDU".
-  const char* name;  // e.g. "南宁市教育局".
-  v1::UnitLevel level;
-  const char* parent_code;  // "" for the city government at the top.
+  std::string code;  // Unique, e.g. "NN-EDU".
+  std::string name;  // e.g. "南宁市教育局".
+  v1::UnitLevel level = v1::UNIT_LEVEL_UNSPECIFIED;
+  std::string parent_code;  // "" for the city government at the top. JSON: "parent".
   // Local parts of the user ids of the unit's drafter and confidentiality reviewer; the
   // full subject is "<local>@<code in lower case>" (see Subject()).
-  const char* staff;
-  const char* reviewer;
+  std::string staff;
+  std::string reviewer;
 };
 
 // Where the loader drives a document through the lifecycle (CAT-2, CAT-4).
@@ -48,35 +58,35 @@ enum class Target {
 };
 
 struct DocumentSpec {
-  const char* unit;  // Drafting unit code.
-  v1::KeyArea area;  // KEY_AREA_UNSPECIFIED: belongs to the basic catalog (category 1).
-  v1::IssuingAuthority authority;
+  std::string unit;                             // Drafting unit code.
+  v1::KeyArea area = v1::KEY_AREA_UNSPECIFIED;  // Unspecified: the basic catalog (category 1).
+  v1::IssuingAuthority authority = v1::ISSUING_AUTHORITY_UNSPECIFIED;
   // "<issuer>关于<subject>的<kind>": DocumentBody() reads the subject and kind from it.
-  const char* title;
-  const char* number;  // 文号; "" for drafts without one.
-  bool policy;
-  v1::DisclosureAttribute attribute;
-  Target target;
-  const char* reason = "";       // Why not PROACTIVE (CAT-2).
-  const char* legal_basis = "";  // The article cited (CAT-2).
-  const char* note = "";         // Review note, or the office's return cause.
-  int limit_working_days = 0;    // A shorter legal publication limit; 0 = 20 days.
+  std::string title;
+  std::string number;  // 文号; "" for drafts without one.
+  bool policy = false;
+  v1::DisclosureAttribute attribute = v1::DISCLOSURE_ATTRIBUTE_UNSPECIFIED;
+  Target target = Target::kDraft;
+  std::string reason;          // Why not PROACTIVE (CAT-2).
+  std::string legal_basis;     // The article cited (CAT-2).
+  std::string note;            // Review note, or the office's return cause.
+  int limit_working_days = 0;  // A shorter legal publication limit; 0 = 20 days.
 };
 
 // One CAT-6 key area: who leads it and the phrases the generated texts use.
 struct AreaSpec {
-  v1::KeyArea area;
-  const char* lead_unit;        // Responsible unit of the first catalog item.
-  const char* grassroots_unit;  // Responsible unit of the second item; "" = lead_unit.
-  const char* purpose;          // "为……" clause.
-  const char* basis;            // The law or rule the texts cite.
-  std::array<const char*, 3> measures;
-  std::array<const char*, 2> items;  // Catalog item contents (CAT-5).
+  v1::KeyArea area = v1::KEY_AREA_UNSPECIFIED;
+  std::string lead_unit;        // Responsible unit of the first catalog item.
+  std::string grassroots_unit;  // Responsible unit of the second item; "" = lead_unit.
+  std::string purpose;          // "为……" clause.
+  std::string basis;            // The law or rule the texts cite.
+  std::array<std::string, 3> measures;
+  std::array<std::string, 2> items;  // Catalog item contents (CAT-5).
 };
 
 struct CatalogItemSpec {
   int64_t category_id;
-  const char* unit;  // Responsible unit code.
+  std::string unit;  // Responsible unit code.
   std::string content;
   std::string time_limit;
   std::string method;
@@ -84,21 +94,21 @@ struct CatalogItemSpec {
 
 // The one catalog item the loader revises once (revision 2).
 struct CatalogItemRevisionSpec {
-  int64_t category_id;
-  const char* content;  // Identifies the item; the content stays the same.
-  const char* time_limit;
-  const char* method;
-  const char* change_note;
+  int64_t category_id = 0;
+  std::string content;  // Identifies the item; the content stays the same.
+  std::string time_limit;
+  std::string method;
+  std::string change_note;
 };
 
 // The completed annual self-review (CAT-7) of one unit.
 struct SelfReviewSpec {
-  const char* unit;
-  int year;
-  const char* keep_title;  // The document kept as it is...
-  const char* keep_reason;
-  const char* convert_title;  // ...and the one converted to PROACTIVE.
-  const char* convert_reason;
+  std::string unit;
+  int year = 0;
+  std::string keep_title;  // The document kept as it is...
+  std::string keep_reason;
+  std::string convert_title;  // ...and the one converted to PROACTIVE.
+  std::string convert_reason;
 };
 
 // The general office's user (role OFFICE) when the loader mints its own tokens.
@@ -108,6 +118,8 @@ inline constexpr char kCityPortal[] = "南宁市人民政府门户网站";
 
 const std::vector<UnitSpec>& Units();
 const std::vector<AreaSpec>& Areas();  // One per KeyArea 1..26, in enum order.
+// The phrases of the documents of the basic catalog (KEY_AREA_UNSPECIFIED); no items.
+const AreaSpec& BasicCatalogArea();
 const std::vector<DocumentSpec>& Documents();
 // Two per key area (52), derived from Areas().
 std::vector<CatalogItemSpec> CatalogItems();
@@ -127,6 +139,10 @@ std::string IssuerName(const DocumentSpec& document);
 // The full text of document number `index` of Documents(): addressee, a few paragraphs
 // built from the key area's phrases, closing formula, issuer and date.
 std::string DocumentBody(const DocumentSpec& document, int index);
+
+// The data files (data/*.json) as compiled into this library; defined by the source
+// gongkai_embed_demo_data() generates.
+const std::vector<::gongkai::demo::DataFile>& EmbeddedDataFiles();
 
 }  // namespace gongkai::catalog::demo
 

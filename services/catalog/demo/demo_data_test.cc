@@ -24,13 +24,30 @@ const UnitSpec* Find(absl::string_view code) {
   return nullptr;
 }
 
+// data/*.json is what the binary carries, and each file reads (an unreadable one would
+// abort the first use of its tables).
+TEST(DemoDataTest, EveryDataFileIsEmbeddedAndReads) {
+  std::set<std::string> names;
+  for (const ::gongkai::demo::DataFile& file : EmbeddedDataFiles()) {
+    names.insert(file.name);
+    EXPECT_TRUE(::gongkai::demo::ParseDataFile(EmbeddedDataFiles(), file.name).ok()) << file.name;
+  }
+  EXPECT_EQ(names, (std::set<std::string>{"annual_report_draft.json", "disclosure_requests.json",
+                                          "documents.json", "key_areas.json", "reviews.json",
+                                          "units.json"}));
+  EXPECT_THAT(Units(), SizeIs(38));
+  EXPECT_THAT(Documents(), Not(SizeIs(0)));
+  EXPECT_EQ(BasicCatalogArea().area, v1::KEY_AREA_UNSPECIFIED);
+  EXPECT_EQ(BasicCatalogArea().lead_unit, "NN-GOV-OFFICE");
+}
+
 TEST(DemoDataTest, UnitCodesAreUniqueValidAndParentsComeFirst) {
   std::set<std::string> seen;
   for (const UnitSpec& unit : Units()) {
     const std::string code = unit.code;
     EXPECT_TRUE(seen.insert(code).second) << code;
     for (char c : code) EXPECT_TRUE(isalnum(static_cast<unsigned char>(c)) || c == '-') << code;
-    if (unit.parent_code[0] != '\0') {
+    if (!unit.parent_code.empty()) {
       EXPECT_EQ(seen.count(unit.parent_code), 1u) << code << " before its parent";
     } else {
       EXPECT_EQ(unit.level, v1::UNIT_LEVEL_CITY) << code;
@@ -63,7 +80,7 @@ TEST(DemoDataTest, DocumentsReferToKnownUnitsAndHaveUniqueTitles) {
   for (const DocumentSpec& d : Documents()) {
     EXPECT_NE(Find(d.unit), nullptr) << d.title;
     EXPECT_TRUE(titles.insert(d.title).second) << d.title;
-    if (d.number[0] != '\0') {
+    if (!d.number.empty()) {
       EXPECT_TRUE(numbers.insert(d.number).second) << d.number;
       EXPECT_THAT(d.number, HasSubstr("〔2026〕"));
     }
@@ -84,16 +101,16 @@ TEST(DemoDataTest, PlansAreConsistentWithTheDisclosureRules) {
     }
     if (d.target == Target::kReturnedAtSubmission) {
       EXPECT_TRUE(d.attribute == v1::DISCLOSURE_ATTRIBUTE_UNSPECIFIED ||
-                  (undisclosed && (d.reason[0] == '\0' || d.legal_basis[0] == '\0')))
+                  (undisclosed && (d.reason.empty() || d.legal_basis.empty())))
           << d.title;
     } else if (undisclosed) {
-      EXPECT_NE(d.reason[0], '\0') << d.title;
+      EXPECT_FALSE(d.reason.empty()) << d.title;
       EXPECT_THAT(d.legal_basis, StartsWith("《中华人民共和国政府信息公开条例》")) << d.title;
     } else if (d.target != Target::kDraft) {
       EXPECT_EQ(d.attribute, v1::PROACTIVE) << d.title;
     }
     if (d.target == Target::kReturnedByReview || d.target == Target::kReturnedByOffice) {
-      EXPECT_NE(d.note[0], '\0') << d.title;
+      EXPECT_FALSE(d.note.empty()) << d.title;
     }
   }
 }
@@ -136,7 +153,7 @@ TEST(DemoDataTest, SelfReviewCoversExactlyTheUnitsUndisclosedApprovedDocuments) 
     }
   }
   EXPECT_EQ(undisclosed, (std::set<std::string>{review.keep_title, review.convert_title}));
-  EXPECT_NE(review.keep_reason[0], '\0');
+  EXPECT_FALSE(review.keep_reason.empty());
   EXPECT_EQ(review.year, 2026);
 }
 

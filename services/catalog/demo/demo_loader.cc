@@ -8,11 +8,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "libs/demo/actor_call.h"
 #include "libs/status/status_macros.h"
-#include "services/catalog/demo/actor_call.h"
 
 namespace gongkai::catalog::demo {
 namespace {
+
+using ::gongkai::demo::CallAs;
 
 constexpr int kPageSize = 100;
 
@@ -147,11 +149,11 @@ void DemoLoader::Progress(const std::string& line) {
   if (progress_ != nullptr) *progress_ << line << "\n";
 }
 
-int64_t DemoLoader::UnitId(const char* code) const { return units_.at(code).id(); }
+int64_t DemoLoader::UnitId(const std::string& code) const { return units_.at(code).id(); }
 
 Actor DemoLoader::Office() const { return Actor::Office(kOfficeSubject); }
 
-Actor DemoLoader::StaffOf(const char* unit_code) const {
+Actor DemoLoader::StaffOf(const std::string& unit_code) const {
   for (const UnitSpec& unit : Units()) {
     if (absl::string_view(unit.code) == unit_code) {
       return Actor::Staff(Subject(unit.staff, unit.code), UnitId(unit_code));
@@ -160,7 +162,7 @@ Actor DemoLoader::StaffOf(const char* unit_code) const {
   return Actor::Staff("", UnitId(unit_code));
 }
 
-Actor DemoLoader::ReviewerOf(const char* unit_code) const {
+Actor DemoLoader::ReviewerOf(const std::string& unit_code) const {
   for (const UnitSpec& unit : Units()) {
     if (absl::string_view(unit.code) == unit_code) {
       return Actor::Reviewer(Subject(unit.reviewer, unit.code), UnitId(unit_code));
@@ -240,7 +242,7 @@ absl::Status DemoLoader::LoadUnits() {
     unit->set_code(spec.code);
     unit->set_name(spec.name);
     unit->set_level(spec.level);
-    if (spec.parent_code[0] != '\0') unit->set_parent_id(UnitId(spec.parent_code));
+    if (!spec.parent_code.empty()) unit->set_parent_id(UnitId(spec.parent_code));
     request.set_request_id(absl::StrCat("demo-unit-", spec.code));
     absl::StatusOr<v1::Unit> created = Call(&Stub::CreateUnit, "CreateUnit", Office(), request,
                                             absl::StrCat("unit ", spec.code, " ", spec.name));

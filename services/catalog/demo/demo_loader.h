@@ -29,10 +29,16 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "gongkai/catalog/v1/catalog.grpc.pb.h"
-#include "services/catalog/demo/actor_tokens.h"
+#include "libs/demo/actor_tokens.h"
 #include "services/catalog/demo/demo_data.h"
 
 namespace gongkai::catalog::demo {
+
+// The shared demo helpers (libs/demo), by their short names in the catalog's loaders.
+using ::gongkai::demo::Actor;
+using ::gongkai::demo::FixedTokenSource;
+using ::gongkai::demo::MintingTokenSource;
+using ::gongkai::demo::TokenSource;
 
 struct LoadSummary {
   int units = 0;
@@ -91,10 +97,10 @@ class DemoLoader {
   // Moves `document` forward along the path `spec` plans for it.
   absl::StatusOr<v1::Document> Drive(const DocumentSpec& spec, v1::Document document);
 
-  int64_t UnitId(const char* code) const;
+  int64_t UnitId(const std::string& code) const;
   Actor Office() const;
-  Actor StaffOf(const char* unit_code) const;
-  Actor ReviewerOf(const char* unit_code) const;
+  Actor StaffOf(const std::string& unit_code) const;
+  Actor ReviewerOf(const std::string& unit_code) const;
   void Progress(const std::string& line);
 
   Stub* stub_;

@@ -36,7 +36,7 @@
 #include "gongkai/catalog/v1/disclosure_requests.grpc.pb.h"
 #include "libs/clock/clock.h"
 #include "libs/config/flag_names.h"
-#include "services/catalog/demo/actor_tokens.h"
+#include "libs/demo/actor_tokens.h"
 #include "services/catalog/demo/demo_loader.h"
 #include "services/catalog/demo/request_demo_loader.h"
 

@@ -9,6 +9,11 @@
 // challenged (NAT-10 Table 4). Receipt dates are the filing day (the service sets them)
 // or, for mail, a few days before it.
 //
+// The tables are the data files data/disclosure_requests.json and
+// data/annual_report_draft.json, embedded like those of demo_data.h: field names as
+// below, enums by their proto value names, Filer by its name without the k
+// ("PUBLIC_ONLINE"), empty texts and zero numbers left out.
+//
 //   for (const demo::DisclosureRequestSpec& r : demo::DisclosureRequests()) {
 //     v1::DisclosureRequestState end = demo::PlannedState(r);
 //   }
@@ -36,20 +41,20 @@ enum class Filer {
 };
 
 struct ApplicantSpec {
-  v1::ApplicantType type;
-  const char* name;
-  const char* id_number;  // Resident ID or unified social credit code (demo values).
-  const char* contact;
+  v1::ApplicantType type = v1::APPLICANT_TYPE_UNSPECIFIED;
+  std::string name;
+  std::string id_number;  // Resident ID or unified social credit code (demo values).
+  std::string contact;
 };
 
 // NAT-8, NAT-9: the reply. REQUEST_OUTCOME_UNSPECIFIED: the request stays open.
 struct AnswerSpec {
   v1::RequestOutcome outcome = v1::REQUEST_OUTCOME_UNSPECIFIED;
-  const char* reason = "";
+  std::string reason;
   // OUTCOME_ALREADY_PUBLIC: the title of a published demo document (demo_data.h).
-  const char* already_public_title = "";
-  const char* holder_name = "";  // OUTCOME_CANNOT_PROVIDE_NOT_HELD only.
-  bool on_the_spot = false;      // In person, answered the day of receipt.
+  std::string already_public_title;
+  std::string holder_name;   // OUTCOME_CANNOT_PROVIDE_NOT_HELD only.
+  bool on_the_spot = false;  // In person, answered the day of receipt.
   v1::FeeMethod fee_method = v1::FEE_METHOD_UNSPECIFIED;
   int fee_pages = 0;  // FEE_BY_PAGES only; the loader asks QuoteFee first.
 };
@@ -58,30 +63,30 @@ struct AnswerSpec {
 // and still pending. CHALLENGE_KIND_UNSPECIFIED: none.
 struct ChallengeSpec {
   v1::ChallengeKind kind = v1::CHALLENGE_KIND_UNSPECIFIED;
-  const char* case_number = "";
-  const char* note = "";
+  std::string case_number;
+  std::string note;
 };
 
 struct DisclosureRequestSpec {
   // Unique; the request id of the filing is "demo-request-<key>".
-  const char* key;
-  const char* unit;  // The unit the request is addressed to (demo_data.h code).
-  Filer filer;
+  std::string key;
+  std::string unit;  // The unit the request is addressed to (demo_data.h code).
+  Filer filer = Filer::kPublicOnline;
   int mail_days_before_filing = 0;  // kStaffRegisteredMail: when it was signed for.
   ApplicantSpec applicant;
-  const char* subject;
-  const char* description;
+  std::string subject;
+  std::string description;
 
   // The path, in lifecycle order; an empty text skips the step.
-  const char* correction_notice = "";      // NAT-6: issued once, RECEIVED → AWAITING.
-  const char* corrected_description = "";  // The correction arrived: → CORRECTED.
-  const char* assign_to = "";              // Holding unit code (may be `unit` itself).
-  const char* assign_note = "";
-  const char* third_party = "";          // Consulted (Art. 32): → IN_CONSULTATION.
-  const char* consultation_result = "";  // The third party answered: → ASSIGNED.
-  int extension_working_days = 0;        // NAT-7: 1–20, with approver and reason.
-  const char* extension_approver = "";
-  const char* extension_reason = "";
+  std::string correction_notice;      // NAT-6: issued once, RECEIVED → AWAITING.
+  std::string corrected_description;  // The correction arrived: → CORRECTED.
+  std::string assign_to;              // Holding unit code (may be `unit` itself).
+  std::string assign_note;
+  std::string third_party;          // Consulted (Art. 32): → IN_CONSULTATION.
+  std::string consultation_result;  // The third party answered: → ASSIGNED.
+  int extension_working_days = 0;   // NAT-7: 1–20, with approver and reason.
+  std::string extension_approver;
+  std::string extension_reason;
   AnswerSpec answer = {};
   ChallengeSpec challenge = {};
 };
@@ -89,14 +94,14 @@ struct DisclosureRequestSpec {
 // The annual report draft the loader saves (not published: the year has not ended).
 // The Table 2 cells the catalog cannot count, entered by the unit.
 struct AnnualReportDraftSpec {
-  const char* unit;
-  int year;
-  int64_t licensing_decisions;
-  int64_t penalty_decisions;
-  int64_t enforcement_decisions;
-  int64_t fee_income_fen;
-  const char* overview;
-  const char* problems_and_improvements;
+  std::string unit;
+  int year = 0;
+  int64_t licensing_decisions = 0;
+  int64_t penalty_decisions = 0;
+  int64_t enforcement_decisions = 0;
+  int64_t fee_income_fen = 0;
+  std::string overview;
+  std::string problems_and_improvements;
 };
 
 const std::vector<DisclosureRequestSpec>& DisclosureRequests();

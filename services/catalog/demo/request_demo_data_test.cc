@@ -36,7 +36,7 @@ int Chars(absl::string_view text) {
   return n;
 }
 
-bool Has(const char* text) { return text[0] != '\0'; }
+bool Has(const std::string& text) { return !text.empty(); }
 
 TEST(RequestDemoDataTest, KeysAreUniqueAndUnitsAreDemoUnits) {
   std::set<std::string> keys;
@@ -68,7 +68,7 @@ TEST(RequestDemoDataTest, ApplicantsAndTextsFitTheServiceLimits) {
     for (char c : id) EXPECT_TRUE(isalnum(static_cast<unsigned char>(c)) || c == '-') << r.key;
     EXPECT_GE(Chars(r.subject), 1) << r.key;
     EXPECT_LE(Chars(r.subject), 500) << r.key;
-    EXPECT_EQ(std::string(r.subject).find('\n'), std::string::npos) << r.key;
+    EXPECT_EQ(r.subject.find('\n'), std::string::npos) << r.key;
     EXPECT_LE(Chars(r.description), 4000) << r.key;
     EXPECT_LE(Chars(r.corrected_description), 4000) << r.key;
     EXPECT_LE(Chars(r.correction_notice), 2000) << r.key;
@@ -106,7 +106,7 @@ TEST(RequestDemoDataTest, EveryLifecycleStateIsAPlannedEnd) {
   int assigned_elsewhere = 0, extended = 0;
   for (const DisclosureRequestSpec& r : DisclosureRequests()) {
     ++ends[PlannedState(r)];
-    assigned_elsewhere += Has(r.assign_to) && std::string(r.assign_to) != r.unit;
+    assigned_elsewhere += Has(r.assign_to) && r.assign_to != r.unit;
     extended += r.extension_working_days > 0;
   }
   for (v1::DisclosureRequestState state :
@@ -233,12 +233,11 @@ TEST(RequestDemoDataTest, ChallengesAreAgainstAnsweredRequests) {
 }
 
 TEST(RequestDemoDataTest, PlannedStateFollowsTheLastStepOfThePath) {
-  DisclosureRequestSpec spec{.key = "k",
-                             .unit = "NN-EDU",
-                             .filer = Filer::kPublicOnline,
-                             .applicant = {},
-                             .subject = "s",
-                             .description = ""};
+  DisclosureRequestSpec spec;
+  spec.key = "k";
+  spec.unit = "NN-EDU";
+  spec.filer = Filer::kPublicOnline;
+  spec.subject = "s";
   EXPECT_EQ(PlannedState(spec), v1::REQUEST_RECEIVED);
   spec.correction_notice = "请补正";
   EXPECT_EQ(PlannedState(spec), v1::REQUEST_AWAITING_CORRECTION);
@@ -262,7 +261,7 @@ TEST(RequestDemoDataTest, AnnualReportDraftIsForAUnitWithRequests) {
   EXPECT_EQ(draft.year, 2026);
   int requests = 0;
   for (const DisclosureRequestSpec& r : DisclosureRequests()) {
-    requests += std::string(r.unit) == draft.unit;
+    requests += r.unit == draft.unit;
   }
   EXPECT_GE(requests, 2);
   for (int64_t figure : {draft.licensing_decisions, draft.penalty_decisions,

@@ -7,18 +7,20 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "libs/calendar/working_day_calendar.h"
+#include "libs/demo/actor_call.h"
 #include "libs/status/status_macros.h"
-#include "services/catalog/demo/actor_call.h"
 #include "services/catalog/demo/demo_data.h"
 
 namespace gongkai::catalog::demo {
 namespace {
 
+using ::gongkai::demo::CallAs;
+
 constexpr int kPageSize = 100;
 
 std::string Quoted(absl::string_view text) { return absl::StrCat("«", text, "»"); }
 
-bool Has(const char* text) { return text[0] != '\0'; }
+bool Has(const std::string& text) { return !text.empty(); }
 
 common::v1::Date ToDate(absl::CivilDay day) {
   common::v1::Date date;

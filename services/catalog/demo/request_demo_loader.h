@@ -37,7 +37,7 @@
 #include "gongkai/catalog/v1/catalog.grpc.pb.h"
 #include "gongkai/catalog/v1/disclosure_requests.grpc.pb.h"
 #include "libs/clock/clock.h"
-#include "services/catalog/demo/actor_tokens.h"
+#include "libs/demo/actor_tokens.h"
 #include "services/catalog/demo/demo_loader.h"
 #include "services/catalog/demo/request_demo_data.h"
 

@@ -1,14 +1,14 @@
-// One unary RPC of the demo loaders, made as a demo actor: sets the deadline, sends the
-// actor's bearer token (none for Actor::Public), and turns a failure into an
-// absl::Status that keeps the gRPC code and names the call, the item and the actor.
+// One unary RPC of a demo data loader (any service's), made as a demo actor: sets the deadline,
+// sends the actor's bearer token (none for Actor::Public), and turns a failure into an absl::Status
+// that keeps the gRPC code and names the call, the item and the actor.
 //
 //   ASSIGN_OR_RETURN(v1::Unit unit,
 //                    CallAs(stub, &Stub::CreateUnit, "CreateUnit", tokens, Office(), request,
 //                           "unit NN-EDU", absl::Seconds(15)));
 //
 // Thread-safety: as thread-safe as `tokens` (the loaders use one thread).
-#ifndef GONGKAI_SERVICES_CATALOG_DEMO_ACTOR_CALL_H_
-#define GONGKAI_SERVICES_CATALOG_DEMO_ACTOR_CALL_H_
+#ifndef GONGKAI_LIBS_DEMO_ACTOR_CALL_H_
+#define GONGKAI_LIBS_DEMO_ACTOR_CALL_H_
 
 #include <string>
 
@@ -18,10 +18,10 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "libs/demo/actor_tokens.h"
 #include "libs/status/grpc_status.h"
-#include "services/catalog/demo/actor_tokens.h"
 
-namespace gongkai::catalog::demo {
+namespace gongkai::demo {
 
 // Calls `method` of `stub` as `actor`. A failure reads
 // "<rpc> <what> as <subject> (<role>) failed: <CODE>: <message>"; the actor is left out
@@ -55,6 +55,6 @@ absl::StatusOr<Response> CallAs(
                                    absl::StatusCodeToString(error.code()), ": ", error.message()));
 }
 
-}  // namespace gongkai::catalog::demo
+}  // namespace gongkai::demo
 
-#endif  // GONGKAI_SERVICES_CATALOG_DEMO_ACTOR_CALL_H_
+#endif  // GONGKAI_LIBS_DEMO_ACTOR_CALL_H_

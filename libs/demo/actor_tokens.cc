@@ -1,4 +1,4 @@
-#include "services/catalog/demo/actor_tokens.h"
+#include "libs/demo/actor_tokens.h"
 
 #include <utility>
 
@@ -6,7 +6,7 @@
 #include "libs/auth/token_minter.h"
 #include "libs/status/status_macros.h"
 
-namespace gongkai::catalog::demo {
+namespace gongkai::demo {
 
 MintingTokenSource::MintingTokenSource(std::string secret, std::string issuer,
                                        std::vector<std::string> audience, const Clock* clock,
@@ -36,4 +36,4 @@ absl::StatusOr<std::string> MintingTokenSource::TokenFor(const Actor& actor) {
   return token;
 }
 
-}  // namespace gongkai::catalog::demo
+}  // namespace gongkai::demo

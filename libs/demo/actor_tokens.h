@@ -1,4 +1,5 @@
-// Who the demo loader acts as, and the bearer token it sends for that actor.
+// Who a demo data loader acts as, and the bearer token it sends for that actor. Shared
+// by the services' demo loaders (services/<name>/demo/, run once by `./gongkai up`).
 //
 // Two sources: FixedTokenSource sends one token (an ADMIN token, which may act on every
 // unit) for every actor; MintingTokenSource signs a token per actor with the services'
@@ -9,8 +10,8 @@
 //   ASSIGN_OR_RETURN(std::string jwt, tokens.TokenFor(Actor::Staff("zhang.wei@nn-edu", 4)));
 //
 // Thread-safety: not thread-safe (MintingTokenSource caches tokens); one loader, one thread.
-#ifndef GONGKAI_SERVICES_CATALOG_DEMO_ACTOR_TOKENS_H_
-#define GONGKAI_SERVICES_CATALOG_DEMO_ACTOR_TOKENS_H_
+#ifndef GONGKAI_LIBS_DEMO_ACTOR_TOKENS_H_
+#define GONGKAI_LIBS_DEMO_ACTOR_TOKENS_H_
 
 #include <cstdint>
 #include <map>
@@ -22,7 +23,7 @@
 #include "absl/time/time.h"
 #include "libs/clock/clock.h"
 
-namespace gongkai::catalog::demo {
+namespace gongkai::demo {
 
 struct Actor {
   std::string subject;
@@ -88,6 +89,6 @@ class MintingTokenSource final : public TokenSource {
   std::map<std::string, Minted> cache_;  // Key: subject, role and unit.
 };
 
-}  // namespace gongkai::catalog::demo
+}  // namespace gongkai::demo
 
-#endif  // GONGKAI_SERVICES_CATALOG_DEMO_ACTOR_TOKENS_H_
+#endif  // GONGKAI_LIBS_DEMO_ACTOR_TOKENS_H_
