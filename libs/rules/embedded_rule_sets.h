@@ -15,6 +15,8 @@
 #ifndef GONGKAI_LIBS_RULES_EMBEDDED_RULE_SETS_H_
 #define GONGKAI_LIBS_RULES_EMBEDDED_RULE_SETS_H_
 
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -28,6 +30,16 @@ std::vector<RuleSetFile> EmbeddedRuleSetFiles();
 // LoadRuleSetFiles(book, EmbeddedRuleSetFiles()). An error here is a build defect (a data
 // file that does not fit its schema); main() should stop.
 absl::StatusOr<int> LoadEmbeddedRuleSets(RuleBook& book);
+
+// The book a service starts with: its schemas, every embedded set, then the versions in
+// `rules_dir` when it is not empty (LoadRuleSetsFromDirectory; a file there may add
+// versions, never change an embedded one). Errors as those two, the directory's
+// prefixed with "rules_dir": main() should stop with one line.
+//
+//   ASSIGN_OR_RETURN(std::shared_ptr<rules::RuleBook> book,
+//                    rules::NewRuleBook({DisclosureRuleSchema()}, config.rules_dir));
+absl::StatusOr<std::shared_ptr<RuleBook>> NewRuleBook(
+    std::vector<std::shared_ptr<const RuleSchema>> schemas, const std::string& rules_dir);
 
 }  // namespace gongkai::rules
 

@@ -216,6 +216,17 @@ TEST_F(RuleBookTest, DirectoryAddsVersionsAndAgreesWithTheEmbeddedCopy) {
               StatusIs(absl::StatusCode::kFailedPrecondition, ::testing::_));
 }
 
+TEST(NewRuleBookTest, StartsWithTheEmbeddedSetsAndTheDirectory) {
+  ASSERT_OK_AND_ASSIGN(std::shared_ptr<RuleBook> book,
+                       NewRuleBook({TestRuleSchema()}, GONGKAI_RULES_TESTDATA_DIR));
+  EXPECT_THAT(book->List(), SizeIs(2));
+  ASSERT_OK_AND_ASSIGN(std::shared_ptr<RuleBook> embedded_only,
+                       NewRuleBook({TestRuleSchema()}, ""));
+  EXPECT_THAT(embedded_only->List(), SizeIs(2));
+  EXPECT_THAT(NewRuleBook({TestRuleSchema()}, "/nonexistent/rules"),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("rules_dir /nonexistent/rules")));
+}
+
 TEST_F(RuleBookTest, ABadFileIsNamedAndNothingIsLoaded) {
   std::vector<RuleSetFile> files = {{"a.json", TestRuleSetJson(7, "2028-01-01")},
                                     {"b.json", TestRuleSetJson(8, "2028-01-01", [](Json& j) {
