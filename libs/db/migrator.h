@@ -54,9 +54,6 @@ struct Migration {
 // Builds a Migration with its checksum computed from `sql`.
 Migration MakeMigration(int64_t version, std::string name, std::string sql);
 
-// Lower-case hex SHA-256.
-std::string Sha256Hex(absl::string_view data);
-
 struct MigratorOptions {
   // How long to wait for another replica's migration run to finish.
   absl::Duration lock_timeout = absl::Minutes(5);

@@ -29,11 +29,10 @@
 #include "services/catalog/annual_report/annual_report_handler.h"
 #include "services/catalog/annual_report/annual_reports.h"
 #include "services/catalog/annual_report/mysql_report_repository.h"
-#include "services/catalog/caching_repository.h"
-#include "services/catalog/catalog.h"
 #include "services/catalog/catalog_handler.h"
 #include "services/catalog/catalog_metrics.h"
-#include "services/catalog/mysql_repository.h"
+#include "services/catalog/catalog_modules.h"
+#include "services/catalog/mysql_catalog_repositories.h"
 #include "services/catalog/requests/disclosure_requests.h"
 #include "services/catalog/requests/mysql_request_repository.h"
 #include "services/catalog/requests/request_handler.h"
@@ -158,13 +157,13 @@ int Run(int argc, char** argv) {
   metrics::Registry registry;
   server::RegisterDbPoolMetrics(registry, **pool);
   CatalogMetrics catalog_metrics(registry);
-  std::unique_ptr<CatalogRepository> mysql_repository = NewMysqlCatalogRepository(pool->get());
-  const DocumentCache* document_cache = nullptr;
-  std::unique_ptr<CatalogRepository> repository = NewCachingCatalogRepository(
-      mysql_repository.get(), static_cast<size_t>(config.document_cache_bytes), &document_cache);
-  RegisterDocumentCacheMetrics(registry, *document_cache);
-  AllowAllReleaseGate release_gate;
-  Catalog catalog(repository.get(), *calendar, &clock, &release_gate, &catalog_metrics);
+  MysqlCatalogRepositories repositories(pool->get(),
+                                        static_cast<size_t>(config.document_cache_bytes));
+  documents::DocumentRepository* repository = repositories.repositories().documents;
+  RegisterDocumentCacheMetrics(registry, repositories.document_cache());
+  documents::AllowAllReleaseGate release_gate;
+  CatalogModules catalog(repositories.repositories(), *calendar, &clock, &release_gate,
+                         &catalog_metrics);
   CatalogHandler handler(&catalog, authenticator->get());
   // Disclosure on request (CAT-8, NAT-5 to NAT-9); its "most requested" list feeds the
   // catalog's annual self-review (CAT-7).
@@ -173,7 +172,8 @@ int Run(int argc, char** argv) {
   requests::RequestMetrics request_metrics(registry);
   requests::DisclosureRequests disclosure_requests(request_repository.get(), *calendar, &clock,
                                                    &request_metrics, config.applicant_key_secret);
-  requests::RequestHandler request_handler(&disclosure_requests, authenticator->get());
+  requests::Challenges challenges(request_repository.get(), &clock);
+  requests::RequestHandler request_handler(&disclosure_requests, &challenges, authenticator->get());
   catalog.SetMostRequestedSource([&disclosure_requests](int64_t unit_id, int year) {
     return disclosure_requests.MostRequestedForSelfReview(unit_id, year);
   });
@@ -181,7 +181,7 @@ int Run(int argc, char** argv) {
   std::unique_ptr<annual_report::AnnualReportRepository> report_repository =
       annual_report::NewMysqlAnnualReportRepository(pool->get());
   std::unique_ptr<annual_report::ReportPublisher> report_publisher =
-      annual_report::NewCatalogReportPublisher(&catalog);
+      annual_report::NewCatalogReportPublisher(&catalog.documents());
   annual_report::AnnualReports annual_reports(report_repository.get(), report_publisher.get(),
                                               &clock);
   annual_report::AnnualReportHandler annual_report_handler(&annual_reports, authenticator->get());

@@ -1,11 +1,12 @@
 // The domain rules of disclosure on request (CAT-8, NAT-5 to NAT-9, NAT-10 Table 4):
 // filing, tracking without an account, the lifecycle and its clocks, outcomes, fees,
-// review and litigation records, and the "most requested" list of CAT-7.
+// and the "most requested" list of CAT-7. Review and litigation records (NAT-10 Table
+// 4) are challenges.h.
 //
 // Pure C++ over RequestRepository: no gRPC, no SQL. The handler (request_handler.h)
 // authenticates the caller and passes the principal in; every method validates its
 // input (INVALID_ARGUMENT naming each bad field, nothing written), checks the caller's
-// right with the one rule table in disclosure_requests.cc, applies the state and clock
+// right with the one rule table in request_checks.h, applies the state and clock
 // rules (request_rules.h, fees.h), and writes through the repository in one
 // transaction with a history event.
 //
@@ -89,13 +90,6 @@ class DisclosureRequests {
                                         const v1::QuoteFeeRequest& request);
   absl::StatusOr<v1::DisclosureRequest> AnswerRequest(const auth::Principal& caller,
                                                       const v1::AnswerRequestRequest& request);
-
-  absl::StatusOr<v1::DisclosureChallenge> RecordChallenge(
-      const auth::Principal& caller, const v1::RecordChallengeRequest& request);
-  absl::StatusOr<v1::DisclosureChallenge> UpdateChallenge(
-      const auth::Principal& caller, const v1::UpdateChallengeRequest& request);
-  absl::StatusOr<v1::ListChallengesResponse> ListChallenges(
-      const auth::Principal& caller, const v1::ListChallengesRequest& request);
 
   absl::StatusOr<v1::ListMostRequestedResponse> ListMostRequested(
       const auth::Principal& caller, const v1::ListMostRequestedRequest& request);

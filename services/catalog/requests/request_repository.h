@@ -3,7 +3,7 @@
 // mysql_request_repository.h implements it on MySQL (tables of migration 0005); unit
 // tests use MockRequestRepository.
 //
-// Contracts every implementation keeps (as services/catalog/repository.h):
+// Contracts every implementation keeps (as services/catalog/repository_types.h):
 // - Each mutating call is one transaction: the change, its history event and, for
 //   creates, the idempotency record (table idempotency_keys) commit together or not at
 //   all.
@@ -24,7 +24,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "gongkai/catalog/v1/disclosure_requests.pb.h"
-#include "services/catalog/repository.h"
+#include "services/catalog/repository_types.h"
 
 namespace gongkai::catalog::requests {
 
