@@ -168,7 +168,7 @@ class MysqlAnnualReportRepository final : public AnnualReportRepository {
   absl::StatusOr<PolicyDocumentCounts> CountPolicyDocuments(int64_t unit_id,
                                                             const YearRange& year) override {
     // Mirrors RepealedInYear and InForceAtYearEnd (report_tables.h). A document is
-    // repealed on or after its publication day (catalog.cc), so every one repealed in
+    // repealed on or after its publication day (documents/documents.cc), so every one repealed in
     // the year is among those published by its end.
     std::string sql =
         "SELECT COALESCE(SUM(CASE WHEN publish_time >= ? THEN 1 ELSE 0 END), 0) AS in_year, "

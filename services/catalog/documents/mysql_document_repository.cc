@@ -134,7 +134,7 @@ std::optional<absl::Time> OptionalTime(bool has, const google::protobuf::Timesta
 }
 
 // NAT-10: the repeal day, NULL while the document is in force (validated by the
-// domain, catalog.cc).
+// domain, documents.cc).
 std::optional<absl::CivilDay> RepealedOn(const v1::Document& d) {
   if (!d.has_repealed_on()) return std::nullopt;
   const common::v1::Date& day = d.repealed_on();

@@ -12,6 +12,9 @@
 
 namespace gongkai::catalog::requests {
 
+using auth::Principal;
+using auth::Role;
+using auth::Rule;
 using validation::CheckEnum;
 using validation::CheckId;
 using validation::CheckRequestId;

@@ -24,6 +24,9 @@
 namespace gongkai::catalog::requests {
 namespace {
 
+using auth::Principal;
+using auth::Role;
+using auth::Rule;
 using idempotency::Replay;
 using validation::CheckEnum;
 using validation::CheckId;

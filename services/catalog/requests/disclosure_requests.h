@@ -95,7 +95,7 @@ class DisclosureRequests {
       const auth::Principal& caller, const v1::ListMostRequestedRequest& request);
 
   // CAT-7: the list the annual self-review shows (two requests or more, top 10), for
-  // Catalog::SetMostRequestedSource. No authorization: the self-review checks its own.
+  // CatalogModules::SetMostRequestedSource. No authorization: the self-review checks its own.
   absl::StatusOr<std::vector<v1::MostRequestedInformation>> MostRequestedForSelfReview(
       int64_t unit_id, int year);
 

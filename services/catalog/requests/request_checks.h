@@ -23,21 +23,18 @@
 namespace gongkai::catalog::requests {
 
 namespace v1 = ::gongkai::catalog::v1;
-using auth::Principal;
-using auth::Role;
-using auth::Rule;
-
 // ---- Who may do what: every RPC's rule, in one place. --------------------------------
 // Anyone may file online (PUBLIC); registering a request that came in person, by mail
 // or by fax is the receiving unit's staff's work. Handling binds STAFF to the unit that
 // holds the request; OFFICE and ADMIN act on every unit; INSPECTOR reads.
-inline const Rule kFileOnline{.roles = {Role::kPublic}};
-inline const Rule kRegister{.roles = {Role::kStaff, Role::kOffice, Role::kAdmin},
-                            .unit_scoped = true};
-inline const Rule kHandle{.roles = {Role::kStaff, Role::kOffice, Role::kAdmin},
-                          .unit_scoped = true};
-inline const Rule kRead{
-    .roles = {Role::kStaff, Role::kReviewer, Role::kOffice, Role::kInspector, Role::kAdmin},
+inline const auth::Rule kFileOnline{.roles = {auth::Role::kPublic}};
+inline const auth::Rule kRegister{
+    .roles = {auth::Role::kStaff, auth::Role::kOffice, auth::Role::kAdmin}, .unit_scoped = true};
+inline const auth::Rule kHandle{
+    .roles = {auth::Role::kStaff, auth::Role::kOffice, auth::Role::kAdmin}, .unit_scoped = true};
+inline const auth::Rule kRead{
+    .roles = {auth::Role::kStaff, auth::Role::kReviewer, auth::Role::kOffice,
+              auth::Role::kInspector, auth::Role::kAdmin},
     .unit_scoped = true,
     .access = auth::Access::kRead};
 
@@ -72,14 +69,14 @@ inline absl::Status WrongState(const v1::DisclosureRequest& r, absl::string_view
 }
 
 // A unit-scoped rule with the unit check left out: does the caller hold a role for it?
-inline Rule AnyUnit(Rule rule) {
+inline auth::Rule AnyUnit(auth::Rule rule) {
   rule.unit_scoped = false;
   return rule;
 }
 
 // A request of another unit answers exactly like a missing id, so ids cannot be probed
 // across units; role problems were already refused by AnyUnit(rule) before loading.
-inline absl::Status RequireVisible(const Principal& caller, const Rule& rule,
+inline absl::Status RequireVisible(const auth::Principal& caller, const auth::Rule& rule,
                                    const v1::DisclosureRequest& r) {
   if (auth::Require(caller, rule, r.unit_id()).ok()) return absl::OkStatus();
   return absl::NotFoundError(absl::StrCat("disclosure request ", r.id(), " not found"));

@@ -31,6 +31,8 @@
 namespace gongkai::catalog {
 namespace {
 
+using documents::AuditRecord;
+using documents::DocumentFilter;
 using ::gongkai::db::testing::IsOk;
 using ::gongkai::db::testing::IsOkAndHolds;
 using ::gongkai::db::testing::StatusIs;
@@ -38,6 +40,8 @@ using ::gongkai::db::testing::TestDatabase;
 using ::gongkai::integration::EqualsProto;
 using ::gongkai::integration::Ids;
 using ::gongkai::integration::MigratedDatabase;
+using repository_testing::kT0;
+using repository_testing::RepositorySuite;
 using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -47,9 +51,6 @@ using ::testing::Optional;
 using ::testing::Pair;
 using ::testing::ResultOf;
 using ::testing::SizeIs;
-using namespace ::gongkai::catalog::repository_testing;  // NOLINT(build/namespaces): the fixture.
-using documents::AuditRecord;
-using documents::DocumentFilter;
 
 // ---- Categories and catalog items (CAT-5) ------------------------------------------------
 

@@ -32,6 +32,8 @@
 namespace gongkai::catalog {
 namespace {
 
+using documents::AuditRecord;
+using documents::DocumentFilter;
 using ::gongkai::db::testing::IsOk;
 using ::gongkai::db::testing::IsOkAndHolds;
 using ::gongkai::db::testing::StatusIs;
@@ -39,6 +41,10 @@ using ::gongkai::db::testing::TestDatabase;
 using ::gongkai::integration::EqualsProto;
 using ::gongkai::integration::Ids;
 using ::gongkai::integration::MigratedDatabase;
+using repository_testing::Audit;
+using repository_testing::kT0;
+using repository_testing::MakeDeadline;
+using repository_testing::RepositorySuite;
 using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -48,9 +54,6 @@ using ::testing::Optional;
 using ::testing::Pair;
 using ::testing::ResultOf;
 using ::testing::SizeIs;
-using namespace ::gongkai::catalog::repository_testing;  // NOLINT(build/namespaces): the fixture.
-using documents::AuditRecord;
-using documents::DocumentFilter;
 
 // ---- Documents: create, get, update ------------------------------------------------------
 
@@ -460,7 +463,7 @@ TEST_F(ListDocumentsTest, FiltersByUnitCategoryKeyAreaAttributeAndState) {
 }
 
 TEST_F(ListDocumentsTest, CreatedFromIsInclusiveAndCreatedBeforeIsExclusive) {
-  // catalog.cc sets created_before to the start of the day after `created_to`, so the
+  // documents.cc sets created_before to the start of the day after `created_to`, so the
   // upper bound is exclusive (repository.h calls both bounds inclusive).
   const v1::Unit unit = NewUnit();
   const int64_t early = Create(NewDocument(unit.id()), kT0).id();
