@@ -170,8 +170,10 @@ int Run(int argc, char** argv) {
   std::unique_ptr<requests::RequestRepository> request_repository =
       requests::NewMysqlRequestRepository(pool->get());
   requests::RequestMetrics request_metrics(registry);
-  requests::DisclosureRequests disclosure_requests(request_repository.get(), *calendar, &clock,
-                                                   &request_metrics, config.applicant_key_secret);
+  requests::DisclosureRequests disclosure_requests(
+      request_repository.get(), repositories.repositories().units,
+      repositories.repositories().documents, *calendar, &clock, &request_metrics,
+      config.applicant_key_secret);
   requests::Challenges challenges(request_repository.get(), &clock);
   requests::RequestHandler request_handler(&disclosure_requests, &challenges, authenticator->get());
   catalog.SetMostRequestedSource([&disclosure_requests](int64_t unit_id, int year) {

@@ -34,8 +34,9 @@ class MysqlCatalogRepositories {
   std::unique_ptr<catalog_items::CatalogItemRepository> catalog_items_;
   std::unique_ptr<catalog_items::CatalogItemRepository> cached_catalog_items_;
   std::unique_ptr<documents::DocumentRepository> documents_;
-  std::unique_ptr<documents::DocumentRepository> cached_documents_;
+  // Set while cached_documents_ is constructed, so declared (initialized) before it.
   const documents::DocumentCache* document_cache_ = nullptr;
+  std::unique_ptr<documents::DocumentRepository> cached_documents_;
   std::unique_ptr<calendars::CalendarRepository> calendars_;
   std::unique_ptr<self_review::SelfReviewRepository> self_reviews_;
   CatalogRepositories cached_;

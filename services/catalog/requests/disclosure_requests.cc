@@ -90,11 +90,14 @@ std::string FilterFingerprint(const RequestFilter& f) {
 
 }  // namespace
 
-DisclosureRequests::DisclosureRequests(RequestRepository* repository,
+DisclosureRequests::DisclosureRequests(RequestRepository* repository, units::UnitRepository* units,
+                                       documents::DocumentRepository* documents,
                                        std::shared_ptr<calendar::WorkingDayCalendar> calendar,
                                        const Clock* clock, RequestObserver* observer,
                                        std::string applicant_key_secret, TokenSource tokens)
     : repository_(repository),
+      units_(units),
+      documents_(documents),
       calendar_(std::move(calendar)),
       clock_(clock),
       observer_(observer),
@@ -232,7 +235,7 @@ absl::StatusOr<v1::FileRequestResponse> DisclosureRequests::FileRequest(
   // Only staff of the receiving unit register requests that did not come online.
   RETURN_IF_ERROR(auth::Require(caller, channel == v1::CHANNEL_ONLINE ? kFileOnline : kRegister,
                                 request.unit_id()));
-  absl::Status unit = repository_->CheckUnitExists(request.unit_id());
+  absl::Status unit = units_->GetUnit(request.unit_id()).status();
   if (unit.code() == absl::StatusCode::kNotFound) {
     return InvalidField("unit_id", absl::StrCat("unit ", request.unit_id(), " does not exist"));
   }
@@ -497,7 +500,7 @@ absl::StatusOr<v1::DisclosureRequest> DisclosureRequests::AssignRequest(
       current.state() != v1::REQUEST_ASSIGNED) {
     return WrongState(current, "only RECEIVED, CORRECTED or ASSIGNED requests can be assigned");
   }
-  absl::Status unit = repository_->CheckUnitExists(request.unit_id());
+  absl::Status unit = units_->GetUnit(request.unit_id()).status();
   if (unit.code() == absl::StatusCode::kNotFound) {
     return InvalidField("unit_id", absl::StrCat("unit ", request.unit_id(), " does not exist"));
   }
@@ -694,14 +697,15 @@ absl::StatusOr<v1::DisclosureRequest> DisclosureRequests::AnswerRequest(
                         "(NAT-7)");
   }
   if (request.outcome() == v1::OUTCOME_ALREADY_PUBLIC) {
-    absl::StatusOr<std::string> title =
-        repository_->PublishedDocumentTitle(request.already_public_document_id());
-    if (title.status().code() == absl::StatusCode::kNotFound) {
+    absl::StatusOr<v1::Document> document =
+        documents_->GetDocument(request.already_public_document_id());
+    if (document.status().code() == absl::StatusCode::kNotFound ||
+        (document.ok() && document->state() != v1::PUBLISHED)) {
       return InvalidField("already_public_document_id",
                           absl::StrCat("document ", request.already_public_document_id(),
                                        " is not a published document"));
     }
-    RETURN_IF_ERROR(title.status());
+    RETURN_IF_ERROR(document.status());
   }
   v1::DisclosureRequest updated = current;
   if (request.fee_method() == v1::FEE_BY_COUNT) {

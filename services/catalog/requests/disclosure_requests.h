@@ -3,14 +3,17 @@
 // and the "most requested" list of CAT-7. Review and litigation records (NAT-10 Table
 // 4) are challenges.h.
 //
-// Pure C++ over RequestRepository: no gRPC, no SQL. The handler (request_handler.h)
+// Pure C++ over RequestRepository: no gRPC, no SQL. Units and published documents are
+// looked up through their modules' interfaces (units::UnitRepository,
+// documents::DocumentRepository), never their tables. The handler (request_handler.h)
 // authenticates the caller and passes the principal in; every method validates its
 // input (INVALID_ARGUMENT naming each bad field, nothing written), checks the caller's
 // right with the one rule table in request_checks.h, applies the state and clock
 // rules (request_rules.h, fees.h), and writes through the repository in one
 // transaction with a history event.
 //
-//   DisclosureRequests requests(repository.get(), calendar, &clock, &metrics);
+//   DisclosureRequests requests(repository.get(), units, documents, calendar, &clock,
+//                               &metrics, applicant_key_secret);
 //   ASSIGN_OR_RETURN(v1::FileRequestResponse filed, requests.FileRequest(caller, req));
 //
 // Every request returned carries its clocks freshly computed on the loaded calendars
@@ -30,7 +33,9 @@
 #include "libs/auth/principal.h"
 #include "libs/calendar/working_day_calendar.h"
 #include "libs/clock/clock.h"
+#include "services/catalog/documents/document_repository.h"
 #include "services/catalog/requests/request_repository.h"
+#include "services/catalog/units/unit_repository.h"
 
 namespace gongkai::catalog::requests {
 
@@ -53,7 +58,8 @@ class DisclosureRequests {
   // counts per applicant; the number itself is never stored): keep it secret and
   // stable, a new secret starts every applicant's monthly count afresh. `tokens`
   // defaults to the CSPRNG (tracking_secret.h).
-  DisclosureRequests(RequestRepository* repository,
+  DisclosureRequests(RequestRepository* repository, units::UnitRepository* units,
+                     documents::DocumentRepository* documents,
                      std::shared_ptr<calendar::WorkingDayCalendar> calendar, const Clock* clock,
                      RequestObserver* observer, std::string applicant_key_secret,
                      TokenSource tokens = nullptr);
@@ -129,6 +135,8 @@ class DisclosureRequests {
   std::string ApplicantKey(absl::string_view id_number) const;
 
   RequestRepository* repository_;
+  units::UnitRepository* units_;              // The units module: does a unit exist?
+  documents::DocumentRepository* documents_;  // The documents module: already public?
   std::shared_ptr<calendar::WorkingDayCalendar> calendar_;
   const Clock* clock_;
   RequestObserver* observer_;

@@ -17,9 +17,11 @@
 #include "libs/db/testing/status_matchers.h"
 #include "libs/protoconv/protoconv.h"
 #include "libs/status/errors.h"
+#include "services/catalog/documents/mock_document_repository.h"
 #include "services/catalog/requests/challenges.h"
 #include "services/catalog/requests/mock_request_repository.h"
 #include "services/catalog/requests/tracking_secret.h"
+#include "services/catalog/units/mock_unit_repository.h"
 
 namespace gongkai::catalog::requests {
 namespace {
@@ -76,11 +78,11 @@ class DisclosureRequestsTest : public ::testing::Test {
  protected:
   DisclosureRequestsTest() : clock_(NoonInShanghai(absl::CivilDay(2024, 9, 27))) {
     calendar_ = *calendar::NewBuiltinCalendar();
-    requests_ = std::make_unique<DisclosureRequests>(&repository_, calendar_, &clock_, nullptr,
-                                                     kApplicantKeySecret);
+    requests_ = std::make_unique<DisclosureRequests>(&repository_, &units_, &documents_, calendar_,
+                                                     &clock_, nullptr, kApplicantKeySecret);
     challenges_ = std::make_unique<Challenges>(&repository_, &clock_);
     ON_CALL(repository_, FindIdempotentResponse(_)).WillByDefault(Return(std::nullopt));
-    ON_CALL(repository_, CheckUnitExists(_)).WillByDefault(Return(absl::OkStatus()));
+    ON_CALL(units_, GetUnit(_)).WillByDefault(Return(v1::Unit()));
     ON_CALL(repository_, CreateRequest(_, _, _, _))
         .WillByDefault(Invoke([this](const v1::DisclosureRequest& r, const RequestSecrets& s,
                                      const RequestEvent& e, const IdempotencyKey*) {
@@ -136,6 +138,8 @@ class DisclosureRequestsTest : public ::testing::Test {
   const Principal staff_ = StaffOf("alice", kUnit);
   const Principal other_staff_ = StaffOf("bob", kUnit + 1);
   NiceMock<MockRequestRepository> repository_;
+  NiceMock<units::MockUnitRepository> units_;
+  NiceMock<documents::MockDocumentRepository> documents_;
   FakeClock clock_;
   std::shared_ptr<calendar::WorkingDayCalendar> calendar_;
   std::unique_ptr<DisclosureRequests> requests_;
@@ -577,12 +581,23 @@ TEST_F(DisclosureRequestsTest, AwaitingCorrectionCanOnlyEndAsNoCorrection) {
 
 TEST_F(DisclosureRequestsTest, AlreadyPublicMustPointToAPublishedDocument) {
   const int64_t id = FileOnline(absl::CivilDay(2024, 9, 27));
-  EXPECT_CALL(repository_, PublishedDocumentTitle(99)).WillOnce(Return(absl::NotFoundError("no")));
-  EXPECT_CALL(repository_, PublishedDocumentTitle(5)).WillOnce(Return(std::string("清单")));
+  v1::Document draft;
+  draft.set_id(98);
+  draft.set_state(v1::APPROVED);
+  v1::Document published;
+  published.set_id(5);
+  published.set_title("清单");
+  published.set_state(v1::PUBLISHED);
+  EXPECT_CALL(documents_, GetDocument(99)).WillOnce(Return(absl::NotFoundError("no")));
+  EXPECT_CALL(documents_, GetDocument(98)).WillOnce(Return(draft));
+  EXPECT_CALL(documents_, GetDocument(5)).WillOnce(Return(published));
   v1::AnswerRequestRequest answer;
   answer.set_id(id);
   answer.set_outcome(v1::OUTCOME_ALREADY_PUBLIC);
   answer.set_already_public_document_id(99);
+  EXPECT_THAT(requests_->AnswerRequest(staff_, answer),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a published document")));
+  answer.set_already_public_document_id(98);  // Exists, not published.
   EXPECT_THAT(requests_->AnswerRequest(staff_, answer),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a published document")));
   answer.set_already_public_document_id(5);

@@ -27,8 +27,6 @@ class MockRequestRepository : public RequestRepository {
   MOCK_METHOD(absl::StatusOr<std::vector<v1::DisclosureRequestEvent>>, ListHistory, (int64_t),
               (override));
   MOCK_METHOD(absl::StatusOr<int>, ApplicantOrdinalInMonth, (int64_t), (override));
-  MOCK_METHOD(absl::StatusOr<std::string>, PublishedDocumentTitle, (int64_t), (override));
-  MOCK_METHOD(absl::Status, CheckUnitExists, (int64_t), (override));
   MOCK_METHOD(absl::StatusOr<std::vector<v1::MostRequestedInformation>>, MostRequested,
               (int64_t, int, int, int), (override));
   MOCK_METHOD(absl::StatusOr<v1::DisclosureChallenge>, CreateChallenge,

@@ -505,25 +505,6 @@ class MysqlRequestRepository final : public RequestRepository {
     return static_cast<int>(count);
   }
 
-  absl::StatusOr<std::string> PublishedDocumentTitle(int64_t document_id) override {
-    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    ASSIGN_OR_RETURN(db::ResultSet rows,
-                     conn->Query("SELECT title FROM documents WHERE id = ? AND state = ?",
-                                 {Value(document_id), Value(static_cast<int>(v1::PUBLISHED))}));
-    if (rows.empty()) {
-      return absl::NotFoundError(absl::StrCat("no published document ", document_id));
-    }
-    return rows[0].GetString(0);
-  }
-
-  absl::Status CheckUnitExists(int64_t unit_id) override {
-    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    ASSIGN_OR_RETURN(db::ResultSet rows,
-                     conn->Query("SELECT id FROM units WHERE id = ?", {Value(unit_id)}));
-    if (rows.empty()) return absl::NotFoundError(absl::StrCat("unit ", unit_id, " not found"));
-    return absl::OkStatus();
-  }
-
   absl::StatusOr<std::vector<v1::MostRequestedInformation>> MostRequested(int64_t unit_id, int year,
                                                                           int min_count,
                                                                           int limit) override {

@@ -116,11 +116,6 @@ class RequestRepository {
   // then id); 1 for the first.
   virtual absl::StatusOr<int> ApplicantOrdinalInMonth(int64_t request_id) = 0;
 
-  // The title of a PUBLISHED document; NOT_FOUND for any other id.
-  virtual absl::StatusOr<std::string> PublishedDocumentTitle(int64_t document_id) = 0;
-  // NOT_FOUND unless the unit exists.
-  virtual absl::Status CheckUnitExists(int64_t unit_id) = 0;
-
   // CAT-7: what unit `unit_id` was asked for by requests received in `year`, grouped by
   // already-public document (when the answer named one) or else by subject; groups of
   // at least `min_count` requests, largest first, at most `limit`.
