@@ -181,7 +181,9 @@ int Run(int argc, char** argv) {
   });
   // The annual report (CAT-9, NAT-10) publishes through the catalog's own rules.
   std::unique_ptr<annual_report::AnnualReportRepository> report_repository =
-      annual_report::NewMysqlAnnualReportRepository(pool->get());
+      annual_report::NewMysqlAnnualReportRepository(
+          pool->get(), {request_repository.get(), repositories.repositories().documents,
+                        repositories.repositories().units});
   std::unique_ptr<annual_report::ReportPublisher> report_publisher =
       annual_report::NewCatalogReportPublisher(&catalog.documents());
   annual_report::AnnualReports annual_reports(report_repository.get(), report_publisher.get(),

@@ -78,6 +78,11 @@ class CachingDocumentRepository final : public DocumentRepository, public Docume
   absl::StatusOr<std::vector<v1::Document>> ListUndisclosedDocuments(int64_t unit_id) override {
     return inner_->ListUndisclosedDocuments(unit_id);
   }
+  absl::StatusOr<PolicyDocumentYearCounts> CountPolicyDocumentsForYear(
+      int64_t unit_id, absl::Time start, absl::Time next_start, absl::CivilDay first,
+      absl::CivilDay last) override {
+    return inner_->CountPolicyDocumentsForYear(unit_id, start, next_start, first, last);
+  }
 
  private:
   // Whether nothing can change `document` any more (see the header): it may be cached.

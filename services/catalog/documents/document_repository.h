@@ -55,6 +55,16 @@ struct DocumentChange {
   AuditRecord audit;
 };
 
+// The annual report's Table 2 input (NAT-10): published policy documents
+// (is_policy_document) of a scope, for one year.
+struct PolicyDocumentYearCounts {
+  int64_t published_in_year = 0;      // publish_time in [start, next_start).
+  int64_t published_by_year_end = 0;  // publish_time before next_start.
+  int64_t repealed_in_year = 0;       // repealed_on in [first, last].
+  // publish_time before next_start and not repealed on or before `last`.
+  int64_t in_force_at_year_end = 0;
+};
+
 class DocumentRepository : public IdempotencyStore {
  public:
   // Stores a new document (id, create/update times and version 1 are assigned here
@@ -82,6 +92,13 @@ class DocumentRepository : public IdempotencyStore {
   // Approved ON_REQUEST and NOT_DISCLOSED documents of a unit, oldest first, without
   // bodies (what a self-review lists, CAT-7).
   virtual absl::StatusOr<std::vector<v1::Document>> ListUndisclosedDocuments(int64_t unit_id) = 0;
+
+  // The annual report's policy-document counts (services/catalog/annual_report/) of
+  // drafting unit `unit_id` (0: every unit) for the year that starts at `start` (Jan 1,
+  // Asia/Shanghai; days [first, last]) and ends before `next_start`.
+  virtual absl::StatusOr<PolicyDocumentYearCounts> CountPolicyDocumentsForYear(
+      int64_t unit_id, absl::Time start, absl::Time next_start, absl::CivilDay first,
+      absl::CivilDay last) = 0;
 
   // Counts for the business metrics.
   virtual absl::StatusOr<std::map<v1::DocumentState, int64_t>> CountDocumentsByState() = 0;

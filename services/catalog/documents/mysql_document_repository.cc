@@ -429,6 +429,37 @@ class MysqlDocumentRepository final : public DocumentRepository {
         });
   }
 
+  absl::StatusOr<PolicyDocumentYearCounts> CountPolicyDocumentsForYear(
+      int64_t unit_id, absl::Time start, absl::Time next_start, absl::CivilDay first,
+      absl::CivilDay last) override {
+    // Mirrors RepealedInYear and InForceAtYearEnd (annual_report/report_tables.h). A document is
+    // repealed on or after its publication day (documents/documents.cc), so every one repealed in
+    // the year is among those published by its end.
+    std::string sql =
+        "SELECT COALESCE(SUM(CASE WHEN publish_time >= ? THEN 1 ELSE 0 END), 0) AS in_year, "
+        "COUNT(*) AS by_year_end, "
+        "COALESCE(SUM(CASE WHEN repealed_on >= ? AND repealed_on <= ? THEN 1 ELSE 0 END), 0) "
+        "AS repealed_in_year, "
+        "COALESCE(SUM(CASE WHEN repealed_on IS NULL OR repealed_on > ? THEN 1 ELSE 0 END), 0) "
+        "AS in_force FROM documents "
+        "WHERE state = ? AND is_policy_document = TRUE AND publish_time < ?";
+    std::vector<Value> params = {start,     first, last, last, static_cast<int64_t>(v1::PUBLISHED),
+                                 next_start};
+    if (unit_id != 0) {
+      sql += " AND drafting_unit_id = ?";
+      params.emplace_back(unit_id);
+    }
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(db::ResultSet rows, conn->Query(sql, params));
+    PolicyDocumentYearCounts counts;
+    if (rows.empty()) return counts;
+    ASSIGN_OR_RETURN(counts.published_in_year, rows[0].GetInt64("in_year"));
+    ASSIGN_OR_RETURN(counts.published_by_year_end, rows[0].GetInt64("by_year_end"));
+    ASSIGN_OR_RETURN(counts.repealed_in_year, rows[0].GetInt64("repealed_in_year"));
+    ASSIGN_OR_RETURN(counts.in_force_at_year_end, rows[0].GetInt64("in_force"));
+    return counts;
+  }
+
   absl::StatusOr<std::map<v1::DocumentState, int64_t>> CountDocumentsByState() override {
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
     ASSIGN_OR_RETURN(db::ResultSet rows,

@@ -9,6 +9,10 @@ namespace gongkai::catalog::requests {
 
 class MockRequestRepository : public RequestRepository {
  public:
+  MOCK_METHOD(absl::StatusOr<std::vector<RequestYearTally>>, TallyRequestsForYear,
+              (int64_t, absl::CivilDay, absl::CivilDay), (override));
+  MOCK_METHOD(absl::StatusOr<std::vector<ChallengeYearTally>>, TallyChallengesForYear,
+              (int64_t, absl::CivilDay, absl::CivilDay), (override));
   MOCK_METHOD(absl::StatusOr<std::optional<std::string>>, FindIdempotentResponse,
               (const IdempotencyKey&), (override));
   MOCK_METHOD(absl::StatusOr<v1::DisclosureRequest>, CreateRequest,

@@ -66,6 +66,27 @@ struct RequestCounts {
   int64_t due_soon = 0;  // Reply due today .. due_soon_by, clock running.
 };
 
+// The annual report's Table 3 input (NAT-10): requests received on or before the
+// year's last day, counted per applicant type, outcome (0: none recorded), whether
+// received before the year, and when answered relative to the year.
+struct RequestYearTally {
+  enum class Answered { kOpen, kBeforeYear, kInYear, kAfterYear };
+  int applicant_type = 0;  // v1::ApplicantType number as stored.
+  int outcome = 0;         // v1::RequestOutcome number; 0 when none is recorded.
+  bool received_before_year = false;
+  Answered answered = Answered::kOpen;
+  int64_t count = 0;
+};
+
+// The annual report's Table 4 input: review and litigation cases filed in the year,
+// per kind, result as stored now, and whether decided on or before the year's end.
+struct ChallengeYearTally {
+  int kind = 0;    // v1::ChallengeKind number.
+  int result = 0;  // v1::ChallengeResult number.
+  bool decided_by_year_end = false;
+  int64_t count = 0;
+};
+
 class RequestRepository {
  public:
   virtual ~RequestRepository() = default;
@@ -119,6 +140,13 @@ class RequestRepository {
   // CAT-7: what unit `unit_id` was asked for by requests received in `year`, grouped by
   // already-public document (when the answer named one) or else by subject; groups of
   // at least `min_count` requests, largest first, at most `limit`.
+  // The annual report's tallies (services/catalog/annual_report/) of unit `unit_id`
+  // (0: every unit) for the year [first, last].
+  virtual absl::StatusOr<std::vector<RequestYearTally>> TallyRequestsForYear(
+      int64_t unit_id, absl::CivilDay first, absl::CivilDay last) = 0;
+  virtual absl::StatusOr<std::vector<ChallengeYearTally>> TallyChallengesForYear(
+      int64_t unit_id, absl::CivilDay first, absl::CivilDay last) = 0;
+
   virtual absl::StatusOr<std::vector<v1::MostRequestedInformation>> MostRequested(int64_t unit_id,
                                                                                   int year,
                                                                                   int min_count,
