@@ -1,16 +1,14 @@
 #include "libs/db/migrator.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <map>
 #include <set>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "libs/crypto/sha256.h"
 #include "libs/db/sql_splitter.h"
 #include "libs/db/transaction.h"
 
@@ -77,7 +75,7 @@ absl::Status CheckMigrationList(const Ledger& ledger, const std::vector<Migratio
       return absl::InvalidArgumentError(
           absl::StrCat("two migrations", owner, " have version ", m.version));
     }
-    if (m.checksum != Sha256Hex(m.sql)) {
+    if (m.checksum != crypto::Sha256Hex(m.sql)) {
       return absl::InvalidArgumentError(
           absl::StrCat("migration ", ledger.Describe(m), ": checksum does not match its sql"));
     }
@@ -181,18 +179,11 @@ void SortByVersion(std::vector<Migration>& migrations) {
 
 }  // namespace
 
-std::string Sha256Hex(absl::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), length));
-}
-
 Migration MakeMigration(int64_t version, std::string name, std::string sql) {
   Migration m;
   m.version = version;
   m.name = std::move(name);
-  m.checksum = Sha256Hex(sql);
+  m.checksum = crypto::Sha256Hex(sql);
   m.sql = std::move(sql);
   return m;
 }

@@ -63,9 +63,6 @@ struct Migration {
 // Builds a Migration with its checksum computed from `sql`.
 Migration MakeMigration(int64_t version, std::string name, std::string sql);
 
-// Lower-case hex SHA-256.
-std::string Sha256Hex(absl::string_view data);
-
 // The migrations a shared library ships, under the library's component name
 // ([a-z0-9_]+, at most 64 characters, e.g. "idempotency", "rule_sets").
 struct MigrationSet {

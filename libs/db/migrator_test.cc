@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "libs/clock/clock.h"
+#include "libs/crypto/sha256.h"
 #include "libs/db/embedded_migrations.h"
 #include "libs/db/idempotency.h"
 #include "libs/db/migrator.h"
@@ -60,8 +61,9 @@ TEST(EmbeddedMigrationsTest, EmbedsTheTestdataFilesInVersionOrderWithChecksums) 
   EXPECT_THAT(migrations[0].sql, HasSubstr("CREATE TABLE IF NOT EXISTS mig_units"));
   EXPECT_EQ(migrations[1].version, 2);
   EXPECT_EQ(migrations[1].name, "seed_units");
-  EXPECT_EQ(migrations[1].checksum, Sha256Hex(migrations[1].sql));
-  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(migrations[1].checksum, crypto::Sha256Hex(migrations[1].sql));
+  EXPECT_EQ(crypto::Sha256Hex("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 TEST_F(MigratorTest, AppliesPendingMigrationsOnceAndReRunIsANoOp) {

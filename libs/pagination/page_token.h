@@ -8,12 +8,14 @@
 //   ASSIGN_OR_RETURN(int64_t after_id, DecodePageToken(req.page_token(), fingerprint));
 //   ASSIGN_OR_RETURN(int page_size, ResolvePageSize(req.page_size()));
 //   ... fetch page_size + 1 rows with id < after_id ...
-//   resp.set_next_page_token(more ? EncodePageToken(last_id, fingerprint) : "");
+//   resp.set_next_page_token(TrimPage(rows, page_size, fingerprint,
+//                                     [](const Row& r) { return r.id(); }));
 #ifndef GONGKAI_LIBS_PAGINATION_PAGE_TOKEN_H_
 #define GONGKAI_LIBS_PAGINATION_PAGE_TOKEN_H_
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -33,6 +35,17 @@ absl::StatusOr<int64_t> DecodePageToken(absl::string_view token,
 // 0 → default; 1..max → itself; negative or over max → INVALID_ARGUMENT on "page_size".
 absl::StatusOr<int> ResolvePageSize(int requested, int default_size = kDefaultPageSize,
                                     int max_size = kMaxPageSize);
+
+// A keyset list fetches one row more than the page holds to learn whether another
+// page exists. Trims `rows` to `page_size` and returns the token of the next page
+// (after the last row kept, `id_of(row)`), or "" when `rows` was the last page.
+template <typename Row, typename IdFn>
+std::string TrimPage(std::vector<Row>& rows, int page_size, absl::string_view filter_fingerprint,
+                     IdFn id_of) {
+  if (static_cast<int>(rows.size()) <= page_size) return "";
+  rows.resize(static_cast<size_t>(page_size));
+  return EncodePageToken(id_of(rows.back()), filter_fingerprint);
+}
 
 }  // namespace gongkai::pagination
 

@@ -34,5 +34,18 @@ TEST(PageSizeTest, DefaultsAndBounds) {
   EXPECT_EQ(ResolvePageSize(-1).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST(TrimPageTest, ExtraRowMeansAnotherPageAfterTheLastKept) {
+  std::vector<int64_t> rows = {9, 8, 7};
+  const std::string token = TrimPage(rows, 2, "f", [](int64_t id) { return id; });
+  EXPECT_EQ(rows, (std::vector<int64_t>{9, 8}));
+  EXPECT_EQ(*DecodePageToken(token, "f"), 8);
+}
+
+TEST(TrimPageTest, LastPageHasNoToken) {
+  std::vector<int64_t> rows = {9, 8};
+  EXPECT_EQ(TrimPage(rows, 2, "f", [](int64_t id) { return id; }), "");
+  EXPECT_EQ(rows.size(), 2u);
+}
+
 }  // namespace
 }  // namespace gongkai::pagination

@@ -1,57 +1,62 @@
-// The gRPC face of the catalog service: a thin handler per RPC that authenticates the
-// caller, calls the domain rules (catalog.h) and converts the result once
-// (libs/status/grpc_status.h). No business rule lives here.
+// The gRPC face of the catalog service (CatalogService, one proto service for every
+// module): a thin handler per RPC that authenticates the caller, calls the module that
+// owns the RPC (units/, documents/, catalog_items/, calendars/, self_review/; wired in
+// catalog_modules.h) and converts the result once (libs/auth/rpc_table.h). No business rule
+// lives here.
 #ifndef GONGKAI_SERVICES_CATALOG_CATALOG_HANDLER_H_
 #define GONGKAI_SERVICES_CATALOG_CATALOG_HANDLER_H_
 
 #include "gongkai/catalog/v1/catalog.grpc.pb.h"
 #include "libs/auth/authenticator.h"
-#include "services/catalog/catalog.h"
+#include "libs/auth/rpc_table.h"
+#include "services/catalog/catalog_modules.h"
 
 namespace gongkai::catalog {
+
+// Every RPC of CatalogService, once: X(module, Method, Request, Response), where
+// `module` names the CatalogModules accessor of the module that answers it. The declarations
+// below and the definitions in catalog_handler.cc are both expanded from this list.
+#define GONGKAI_CATALOG_RPCS(X)                                                          \
+  X(units, CreateUnit, CreateUnitRequest, Unit)                                          \
+  X(units, GetUnit, GetUnitRequest, Unit)                                                \
+  X(units, ListUnits, ListUnitsRequest, ListUnitsResponse)                               \
+  X(documents, CreateDocument, CreateDocumentRequest, Document)                          \
+  X(documents, UpdateDocument, UpdateDocumentRequest, Document)                          \
+  X(documents, SubmitDocument, SubmitDocumentRequest, Document)                          \
+  X(documents, ReviewDocument, ReviewDocumentRequest, Document)                          \
+  X(documents, ReturnDocument, ReturnDocumentRequest, Document)                          \
+  X(documents, PublishDocument, PublishDocumentRequest, Document)                        \
+  X(documents, RepealDocument, RepealDocumentRequest, Document)                          \
+  X(documents, GetDocument, GetDocumentRequest, Document)                                \
+  X(documents, ListDocuments, ListDocumentsRequest, ListDocumentsResponse)               \
+  X(documents, SearchDocuments, SearchDocumentsRequest, SearchDocumentsResponse)         \
+  X(documents, ListOverdueDocuments, ListOverdueDocumentsRequest, ListDocumentsResponse) \
+  X(documents, ListDocumentAudit, ListDocumentAuditRequest, ListDocumentAuditResponse)   \
+  X(catalog_items, CreateCategory, CreateCategoryRequest, Category)                      \
+  X(catalog_items, ListCategories, ListCategoriesRequest, ListCategoriesResponse)        \
+  X(catalog_items, CreateCatalogItem, CreateCatalogItemRequest, CatalogItem)             \
+  X(catalog_items, UpdateCatalogItem, UpdateCatalogItemRequest, CatalogItem)             \
+  X(catalog_items, GetCatalogItem, GetCatalogItemRequest, CatalogItem)                   \
+  X(catalog_items, ListCatalogItems, ListCatalogItemsRequest, ListCatalogItemsResponse)  \
+  X(catalog_items, ListCatalogItemRevisions, ListCatalogItemRevisionsRequest,            \
+    ListCatalogItemRevisionsResponse)                                                    \
+  X(calendars, ListCalendarYears, ListCalendarYearsRequest, ListCalendarYearsResponse)   \
+  X(calendars, PutCalendarYear, PutCalendarYearRequest, CalendarYear)                    \
+  X(self_reviews, StartSelfReview, StartSelfReviewRequest, SelfReview)                   \
+  X(self_reviews, GetSelfReview, GetSelfReviewRequest, SelfReview)                       \
+  X(self_reviews, DecideSelfReviewEntry, DecideSelfReviewEntryRequest, SelfReview)       \
+  X(self_reviews, CompleteSelfReview, CompleteSelfReviewRequest, SelfReview)
 
 class CatalogHandler final : public v1::CatalogService::Service {
  public:
   // Both must outlive the handler.
-  CatalogHandler(Catalog* catalog, const auth::Authenticator* authenticator)
+  CatalogHandler(CatalogModules* catalog, const auth::Authenticator* authenticator)
       : catalog_(catalog), authenticator_(authenticator) {}
 
-#define GONGKAI_CATALOG_RPC(Method, Request, Response)                          \
-  grpc::Status Method(grpc::ServerContext* context, const v1::Request* request, \
-                      v1::Response* response) override;
-  GONGKAI_CATALOG_RPC(CreateUnit, CreateUnitRequest, Unit)
-  GONGKAI_CATALOG_RPC(GetUnit, GetUnitRequest, Unit)
-  GONGKAI_CATALOG_RPC(ListUnits, ListUnitsRequest, ListUnitsResponse)
-  GONGKAI_CATALOG_RPC(CreateDocument, CreateDocumentRequest, Document)
-  GONGKAI_CATALOG_RPC(UpdateDocument, UpdateDocumentRequest, Document)
-  GONGKAI_CATALOG_RPC(SubmitDocument, SubmitDocumentRequest, Document)
-  GONGKAI_CATALOG_RPC(ReviewDocument, ReviewDocumentRequest, Document)
-  GONGKAI_CATALOG_RPC(ReturnDocument, ReturnDocumentRequest, Document)
-  GONGKAI_CATALOG_RPC(PublishDocument, PublishDocumentRequest, Document)
-  GONGKAI_CATALOG_RPC(RepealDocument, RepealDocumentRequest, Document)
-  GONGKAI_CATALOG_RPC(GetDocument, GetDocumentRequest, Document)
-  GONGKAI_CATALOG_RPC(ListDocuments, ListDocumentsRequest, ListDocumentsResponse)
-  GONGKAI_CATALOG_RPC(SearchDocuments, SearchDocumentsRequest, SearchDocumentsResponse)
-  GONGKAI_CATALOG_RPC(ListOverdueDocuments, ListOverdueDocumentsRequest, ListDocumentsResponse)
-  GONGKAI_CATALOG_RPC(ListDocumentAudit, ListDocumentAuditRequest, ListDocumentAuditResponse)
-  GONGKAI_CATALOG_RPC(CreateCategory, CreateCategoryRequest, Category)
-  GONGKAI_CATALOG_RPC(ListCategories, ListCategoriesRequest, ListCategoriesResponse)
-  GONGKAI_CATALOG_RPC(CreateCatalogItem, CreateCatalogItemRequest, CatalogItem)
-  GONGKAI_CATALOG_RPC(UpdateCatalogItem, UpdateCatalogItemRequest, CatalogItem)
-  GONGKAI_CATALOG_RPC(GetCatalogItem, GetCatalogItemRequest, CatalogItem)
-  GONGKAI_CATALOG_RPC(ListCatalogItems, ListCatalogItemsRequest, ListCatalogItemsResponse)
-  GONGKAI_CATALOG_RPC(ListCatalogItemRevisions, ListCatalogItemRevisionsRequest,
-                      ListCatalogItemRevisionsResponse)
-  GONGKAI_CATALOG_RPC(ListCalendarYears, ListCalendarYearsRequest, ListCalendarYearsResponse)
-  GONGKAI_CATALOG_RPC(PutCalendarYear, PutCalendarYearRequest, CalendarYear)
-  GONGKAI_CATALOG_RPC(StartSelfReview, StartSelfReviewRequest, SelfReview)
-  GONGKAI_CATALOG_RPC(GetSelfReview, GetSelfReviewRequest, SelfReview)
-  GONGKAI_CATALOG_RPC(DecideSelfReviewEntry, DecideSelfReviewEntryRequest, SelfReview)
-  GONGKAI_CATALOG_RPC(CompleteSelfReview, CompleteSelfReviewRequest, SelfReview)
-#undef GONGKAI_CATALOG_RPC
+  GONGKAI_CATALOG_RPCS(GONGKAI_DECLARE_RPC)
 
  private:
-  Catalog* catalog_;
+  CatalogModules* catalog_;
   const auth::Authenticator* authenticator_;
 };
 

@@ -55,7 +55,7 @@ void CatalogMetrics::RefreshCalendar(const calendar::WorkingDayCalendar& calenda
   calendar_loaded_through_.Set(static_cast<double>(last));
 }
 
-void CatalogMetrics::Refresh(CatalogRepository& repository, absl::CivilDay today) {
+void CatalogMetrics::Refresh(documents::DocumentRepository& repository, absl::CivilDay today) {
   absl::StatusOr<std::map<v1::DocumentState, int64_t>> counts = repository.CountDocumentsByState();
   absl::StatusOr<int64_t> overdue = repository.CountOverdue(today);
   if (!counts.ok() || !overdue.ok()) {
@@ -72,11 +72,12 @@ void CatalogMetrics::Refresh(CatalogRepository& repository, absl::CivilDay today
   overdue_.Set(static_cast<double>(*overdue));
 }
 
-void RegisterDocumentCacheMetrics(metrics::Registry& registry, const DocumentCache& cache) {
+void RegisterDocumentCacheMetrics(metrics::Registry& registry,
+                                  const documents::DocumentCache& cache) {
   registry.AddCollector([&cache] {
     using metrics::CollectedFamily;
     using metrics::MetricType;
-    const DocumentCacheStats s = cache.Stats();
+    const documents::DocumentCacheStats s = cache.Stats();
     auto one = [](const char* name, const char* help, MetricType type, int64_t value) {
       return CollectedFamily{name, help, type, {}, {{{}, static_cast<double>(value)}}};
     };

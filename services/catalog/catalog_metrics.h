@@ -13,9 +13,9 @@
 #include "absl/time/civil_time.h"
 #include "libs/calendar/working_day_calendar.h"
 #include "libs/metrics/registry.h"
-#include "services/catalog/caching_repository.h"
-#include "services/catalog/catalog.h"
-#include "services/catalog/repository.h"
+#include "services/catalog/catalog_observer.h"
+#include "services/catalog/documents/caching_document_repository.h"
+#include "services/catalog/documents/document_repository.h"
 
 namespace gongkai::catalog {
 
@@ -28,7 +28,7 @@ class CatalogMetrics final : public CatalogObserver {
   void SelfReviewConversion() override;
 
   // Reads the counts behind the gauges from the repository.
-  void Refresh(CatalogRepository& repository, absl::CivilDay today);
+  void Refresh(documents::DocumentRepository& repository, absl::CivilDay today);
   // The last year up to which every year from `today`'s is loaded (today's year - 1
   // when even that is missing). Deadlines reaching past it stay pending (NAT-1), so an
   // alert fires when December comes and next year is not loaded.
@@ -46,7 +46,8 @@ class CatalogMetrics final : public CatalogObserver {
 
 // catalog_document_cache_{hits,misses}_total, catalog_document_cache_{entries,bytes},
 // read at scrape time. `cache` must outlive the registry's scrapes.
-void RegisterDocumentCacheMetrics(metrics::Registry& registry, const DocumentCache& cache);
+void RegisterDocumentCacheMetrics(metrics::Registry& registry,
+                                  const documents::DocumentCache& cache);
 
 }  // namespace gongkai::catalog
 

@@ -18,11 +18,10 @@
 #include "services/catalog/annual_report/annual_report_handler.h"
 #include "services/catalog/annual_report/annual_reports.h"
 #include "services/catalog/annual_report/mysql_report_repository.h"
-#include "services/catalog/caching_repository.h"
-#include "services/catalog/catalog.h"
 #include "services/catalog/catalog_handler.h"
 #include "services/catalog/catalog_metrics.h"
-#include "services/catalog/mysql_repository.h"
+#include "services/catalog/catalog_modules.h"
+#include "services/catalog/mysql_catalog_repositories.h"
 #include "services/catalog/requests/disclosure_requests.h"
 #include "services/catalog/requests/mysql_request_repository.h"
 #include "services/catalog/requests/request_handler.h"
@@ -53,15 +52,15 @@ void ReadCatalogConfig(config::ConfigReader& reader, CatalogConfig& c) {
 // PutCalendarYear on this replica also asks for its stored clocks to be recomputed.
 class StoredCalendarSource final : public calendar::CalendarSource {
  public:
-  explicit StoredCalendarSource(Catalog* catalog) : catalog_(catalog) {}
-  absl::StatusOr<int> Sync(calendar::WorkingDayCalendar& /*calendar: the catalog's own*/) override {
+  explicit StoredCalendarSource(CatalogModules* catalog) : catalog_(catalog) {}
+  absl::StatusOr<int> Sync(calendar::WorkingDayCalendar& /*the catalog's own*/) override {
     absl::StatusOr<int> synced = catalog_->SyncCalendarsFromStore();
     if (!synced.ok()) return synced;
     return *synced + (catalog_->TakeRecomputeRequest() ? 1 : 0);
   }
 
  private:
-  Catalog* catalog_;
+  CatalogModules* catalog_;
 };
 
 // The catalog's object graph: documents and the disclosure catalog (CAT-1..CAT-7),
@@ -72,24 +71,26 @@ class CatalogApp final : public server::ServiceApp {
   CatalogApp(const server::ServiceEnvironment& env, const CatalogConfig& config)
       : env_(env),
         catalog_metrics_(*env.registry),
-        mysql_repository_(NewMysqlCatalogRepository(env.pool)),
-        repository_(NewCachingCatalogRepository(mysql_repository_.get(),
-                                                static_cast<size_t>(config.document_cache_bytes),
-                                                &document_cache_)),
-        catalog_(repository_.get(), env.calendar, env.clock, &release_gate_, &catalog_metrics_),
+        repositories_(env.pool, static_cast<size_t>(config.document_cache_bytes)),
+        catalog_(repositories_.repositories(), env.calendar, env.clock, &release_gate_,
+                 &catalog_metrics_),
         handler_(&catalog_, env.authenticator),
         request_repository_(requests::NewMysqlRequestRepository(env.pool)),
         request_metrics_(*env.registry),
-        disclosure_requests_(request_repository_.get(), env.calendar, env.clock, &request_metrics_,
-                             config.applicant_key_secret),
-        request_handler_(&disclosure_requests_, env.authenticator),
-        report_repository_(annual_report::NewMysqlAnnualReportRepository(env.pool)),
-        report_publisher_(annual_report::NewCatalogReportPublisher(&catalog_)),
+        disclosure_requests_(request_repository_.get(), repositories_.repositories().units,
+                             repositories_.repositories().documents, env.calendar, env.clock,
+                             &request_metrics_, config.applicant_key_secret),
+        challenges_(request_repository_.get(), env.clock),
+        request_handler_(&disclosure_requests_, &challenges_, env.authenticator),
+        report_repository_(annual_report::NewMysqlAnnualReportRepository(
+            env.pool, {request_repository_.get(), repositories_.repositories().documents,
+                       repositories_.repositories().units})),
+        report_publisher_(annual_report::NewCatalogReportPublisher(&catalog_.documents())),
         annual_reports_(report_repository_.get(), report_publisher_.get(), env.clock),
         annual_report_handler_(&annual_reports_, env.authenticator),
         calendar_service_(env.calendar),
         calendar_source_(&catalog_) {
-    RegisterDocumentCacheMetrics(*env.registry, *document_cache_);
+    RegisterDocumentCacheMetrics(*env.registry, repositories_.document_cache());
     // The "most requested" list of disclosure requests feeds the self-review (CAT-7).
     catalog_.SetMostRequestedSource([this](int64_t unit_id, int year) {
       return disclosure_requests_.MostRequestedForSelfReview(unit_id, year);
@@ -107,7 +108,7 @@ class CatalogApp final : public server::ServiceApp {
 
   void Refresh(const server::Stopping& /*stopping*/) override {
     const absl::CivilDay today = calendar::TodayInShanghai(*env_.clock);
-    catalog_metrics_.Refresh(*repository_, today);
+    catalog_metrics_.Refresh(*repositories_.repositories().documents, today);
     catalog_metrics_.RefreshCalendar(*env_.calendar, today);
     request_metrics_.Refresh(*request_repository_, *env_.calendar, today);
   }
@@ -129,16 +130,15 @@ class CatalogApp final : public server::ServiceApp {
  private:
   server::ServiceEnvironment env_;
   CatalogMetrics catalog_metrics_;
-  std::unique_ptr<CatalogRepository> mysql_repository_;
-  const DocumentCache* document_cache_ = nullptr;
-  std::unique_ptr<CatalogRepository> repository_;
+  MysqlCatalogRepositories repositories_;
   // PLANNED (issue 9): the interpretation service's release gate (INT-3).
-  AllowAllReleaseGate release_gate_;
-  Catalog catalog_;
+  documents::AllowAllReleaseGate release_gate_;
+  CatalogModules catalog_;
   CatalogHandler handler_;
   std::unique_ptr<requests::RequestRepository> request_repository_;
   requests::RequestMetrics request_metrics_;
   requests::DisclosureRequests disclosure_requests_;
+  requests::Challenges challenges_;
   requests::RequestHandler request_handler_;
   std::unique_ptr<annual_report::AnnualReportRepository> report_repository_;
   std::unique_ptr<annual_report::ReportPublisher> report_publisher_;

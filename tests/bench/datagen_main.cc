@@ -8,7 +8,7 @@
 // Writes DIR/units.tsv, DIR/documents.tsv (id order) and DIR/document_terms.tsv
 // (primary-key order: term bytes, then document id, so InnoDB appends). Every
 // published document gets exactly the terms the service itself would index when
-// publishing it (catalog::DocumentTerms, the same library target), so searches see
+// publishing it (catalog::documents::DocumentTerms, the same library target), so searches see
 // the index the service would have built.
 //
 // The data: Chinese titles and 80–150-character bodies assembled from word lists per
@@ -36,7 +36,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
-#include "services/catalog/search_terms.h"
+#include "services/catalog/documents/search_terms.h"
 
 ABSL_FLAG(int64_t, docs, 1000000, "documents to generate");
 ABSL_FLAG(int, units, 40, "units (drafting bodies) to generate");
@@ -289,7 +289,7 @@ int Main(int argc, char** argv) {
                   "bench-loader",
                   published ? "4" : "1"});
     if (!published) continue;
-    for (std::string& term : catalog::DocumentTerms(title, body)) {
+    for (std::string& term : catalog::documents::DocumentTerms(title, body)) {
       auto [it, inserted] = term_ids.try_emplace(std::move(term), terms.size());
       if (inserted) {
         terms.push_back(it->first);
@@ -324,7 +324,7 @@ int Main(int argc, char** argv) {
        absl::StrSplit(absl::GetFlag(FLAGS_report_queries), ',', absl::SkipEmpty())) {
     std::vector<uint32_t> matches;
     bool first_term = true;
-    for (const std::string& term : catalog::ExtractTerms(query)) {
+    for (const std::string& term : catalog::documents::ExtractTerms(query)) {
       auto it = term_ids.find(term);
       const std::vector<uint32_t> none;
       const std::vector<uint32_t>& list = it == term_ids.end() ? none : postings[it->second];

@@ -1,9 +1,10 @@
 // Integration tests (label: integration) of the annual report's MySQL repository
 // (services/catalog/annual_report/mysql_report_repository.cc) on the real MySQL/MariaDB
-// named by GONGKAI_TEST_MYSQL_*: the GROUP BY aggregates over disclosure_requests,
-// disclosure_challenges and documents (rows inserted directly with SQL, as the request
-// service would store them), parity with the classification the unit tests use, and
-// the storage contract of reports (versions, publication, listing).
+// named by GONGKAI_TEST_MYSQL_*: the aggregates over disclosure_requests,
+// disclosure_challenges and documents, as the requests and documents modules' MySQL
+// repositories compute them for the report (ReportSources; rows inserted directly with
+// SQL, as the request service would store them), parity with the classification the
+// unit tests use, and the storage contract of reports (versions, publication, listing).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -25,6 +26,9 @@
 #include "services/catalog/annual_report/fake_report_repository.h"
 #include "services/catalog/annual_report/mysql_report_repository.h"
 #include "services/catalog/annual_report/report_tables.h"
+#include "services/catalog/documents/mysql_document_repository.h"
+#include "services/catalog/requests/mysql_request_repository.h"
+#include "services/catalog/units/mysql_unit_repository.h"
 #include "tests/integration/repository_test_support.h"
 
 namespace gongkai::catalog::annual_report {
@@ -48,11 +52,17 @@ class AnnualReportRepositoryTest : public ::testing::Test {
     }
     database_ = db->database.release();
     pool_ = db->pool.release();
-    repo_ = NewMysqlAnnualReportRepository(pool_).release();
+    requests_ = requests::NewMysqlRequestRepository(pool_).release();
+    documents_ = documents::NewMysqlDocumentRepository(pool_).release();
+    units_ = units::NewMysqlUnitRepository(pool_).release();
+    repo_ = NewMysqlAnnualReportRepository(pool_, {requests_, documents_, units_}).release();
   }
 
   static void TearDownTestSuite() {
     delete repo_;
+    delete units_;
+    delete documents_;
+    delete requests_;
     delete pool_;
     delete database_;
   }
@@ -160,6 +170,10 @@ class AnnualReportRepositoryTest : public ::testing::Test {
   static std::string setup_error_;
   static TestDatabase* database_;
   static db::ConnectionPool* pool_;
+  // The modules the report's tallies and units come from (ReportSources).
+  static requests::RequestRepository* requests_;
+  static documents::DocumentRepository* documents_;
+  static units::UnitRepository* units_;
   static AnnualReportRepository* repo_;
   FakeReportRepository fake_;
 };
@@ -167,6 +181,9 @@ class AnnualReportRepositoryTest : public ::testing::Test {
 std::string AnnualReportRepositoryTest::setup_error_;
 TestDatabase* AnnualReportRepositoryTest::database_ = nullptr;
 db::ConnectionPool* AnnualReportRepositoryTest::pool_ = nullptr;
+requests::RequestRepository* AnnualReportRepositoryTest::requests_ = nullptr;
+documents::DocumentRepository* AnnualReportRepositoryTest::documents_ = nullptr;
+units::UnitRepository* AnnualReportRepositoryTest::units_ = nullptr;
 AnnualReportRepository* AnnualReportRepositoryTest::repo_ = nullptr;
 
 bool SameMessage(const google::protobuf::Message& a, const google::protobuf::Message& b,

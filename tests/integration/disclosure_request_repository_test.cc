@@ -345,24 +345,6 @@ TEST_F(DisclosureRequestRepositoryTest, MostRequestedGroupsBySubjectOrPublishedD
   EXPECT_EQ(items[1].request_count(), 2);
 }
 
-TEST_F(DisclosureRequestRepositoryTest, PublishedDocumentTitleOnlyForPublishedDocuments) {
-  const int64_t unit = NewUnit();
-  ASSERT_THAT(
-      Execute("INSERT INTO documents (id, title, body, drafting_unit_id, "
-              "issuing_authority, state, create_time, update_time, created_by) VALUES "
-              "(?, '已公开清单', '', ?, 1, ?, ?, ?, 'alice'), (?, '草稿', '', ?, 1, 1, ?, ?, "
-              "'alice')",
-              {db::Value(unit * 10), db::Value(unit), db::Value(static_cast<int>(v1::PUBLISHED)),
-               db::Value(kT0), db::Value(kT0), db::Value(unit * 10 + 1), db::Value(unit),
-               db::Value(kT0), db::Value(kT0)}),
-      IsOk());
-  EXPECT_THAT(repo().PublishedDocumentTitle(unit * 10), IsOkAndHolds(std::string("已公开清单")));
-  EXPECT_THAT(repo().PublishedDocumentTitle(unit * 10 + 1),
-              StatusIs(absl::StatusCode::kNotFound, testing::_));
-  EXPECT_THAT(repo().CheckUnitExists(unit), IsOk());
-  EXPECT_THAT(repo().CheckUnitExists(987654), StatusIs(absl::StatusCode::kNotFound, testing::_));
-}
-
 TEST_F(DisclosureRequestRepositoryTest, ChallengeIsDecidedOnceAndRecordedInTheHistory) {
   const int64_t unit = NewUnit();
   ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest r,

@@ -6,9 +6,23 @@
 
 #include "gongkai/catalog/v1/annual_report.grpc.pb.h"
 #include "libs/auth/authenticator.h"
+#include "libs/auth/rpc_table.h"
 #include "services/catalog/annual_report/annual_reports.h"
 
 namespace gongkai::catalog::annual_report {
+
+// Every RPC of AnnualReportService, once: X(domain, Method, Request, Response)
+// (libs/auth/rpc_table.h). The declarations below and the definitions in the .cc
+// are both expanded from this list.
+#define GONGKAI_ANNUAL_REPORT_RPCS(X)                                                  \
+  X(reports_, ComputeAnnualReport, ComputeAnnualReportRequest, AnnualReport)           \
+  X(reports_, SaveAnnualReport, SaveAnnualReportRequest, AnnualReport)                 \
+  X(reports_, PublishAnnualReport, PublishAnnualReportRequest, AnnualReport)           \
+  X(reports_, GetAnnualReport, GetAnnualReportRequest, AnnualReport)                   \
+  X(reports_, ListAnnualReports, ListAnnualReportsRequest, ListAnnualReportsResponse)  \
+  X(reports_, RenderAnnualReportHtml, RenderAnnualReportHtmlRequest, AnnualReportHtml) \
+  X(reports_, ListAnnualReportDeadlines, ListAnnualReportDeadlinesRequest,             \
+    ListAnnualReportDeadlinesResponse)
 
 class AnnualReportHandler final : public v1::AnnualReportService::Service {
  public:
@@ -16,18 +30,7 @@ class AnnualReportHandler final : public v1::AnnualReportService::Service {
   AnnualReportHandler(AnnualReports* reports, const auth::Authenticator* authenticator)
       : reports_(reports), authenticator_(authenticator) {}
 
-#define GONGKAI_ANNUAL_REPORT_RPC(Method, Request, Response)                    \
-  grpc::Status Method(grpc::ServerContext* context, const v1::Request* request, \
-                      v1::Response* response) override;
-  GONGKAI_ANNUAL_REPORT_RPC(ComputeAnnualReport, ComputeAnnualReportRequest, AnnualReport)
-  GONGKAI_ANNUAL_REPORT_RPC(SaveAnnualReport, SaveAnnualReportRequest, AnnualReport)
-  GONGKAI_ANNUAL_REPORT_RPC(PublishAnnualReport, PublishAnnualReportRequest, AnnualReport)
-  GONGKAI_ANNUAL_REPORT_RPC(GetAnnualReport, GetAnnualReportRequest, AnnualReport)
-  GONGKAI_ANNUAL_REPORT_RPC(ListAnnualReports, ListAnnualReportsRequest, ListAnnualReportsResponse)
-  GONGKAI_ANNUAL_REPORT_RPC(RenderAnnualReportHtml, RenderAnnualReportHtmlRequest, AnnualReportHtml)
-  GONGKAI_ANNUAL_REPORT_RPC(ListAnnualReportDeadlines, ListAnnualReportDeadlinesRequest,
-                            ListAnnualReportDeadlinesResponse)
-#undef GONGKAI_ANNUAL_REPORT_RPC
+  GONGKAI_ANNUAL_REPORT_RPCS(GONGKAI_DECLARE_RPC)
 
  private:
   AnnualReports* reports_;

@@ -407,10 +407,8 @@ absl::StatusOr<v1::ListAnnualReportsResponse> AnnualReports::ListAnnualReports(
       std::vector<StoredReport> rows,
       repository_->ListReports(request.year(), request.include_drafts(), *after, *page_size + 1));
   v1::ListAnnualReportsResponse response;
-  if (static_cast<int>(rows.size()) > *page_size) {
-    rows.resize(*page_size);
-    response.set_next_page_token(pagination::EncodePageToken(rows.back().id, fingerprint));
-  }
+  response.set_next_page_token(pagination::TrimPage(rows, *page_size, fingerprint,
+                                                    [](const StoredReport& r) { return r.id; }));
   std::map<int64_t, ReportUnit> units;
   for (const StoredReport& row : rows) {
     if (row.snapshot.has_value()) {

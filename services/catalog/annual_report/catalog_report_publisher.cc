@@ -12,12 +12,12 @@ namespace {
 
 class CatalogReportPublisher final : public ReportPublisher {
  public:
-  explicit CatalogReportPublisher(Catalog* catalog) : catalog_(catalog) {}
+  explicit CatalogReportPublisher(documents::Documents* documents) : documents_(documents) {}
 
   absl::StatusOr<std::optional<int64_t>> FindCreatedDocument(
       absl::string_view subject, absl::string_view request_id) override {
     ASSIGN_OR_RETURN(std::optional<v1::Document> created,
-                     catalog_->FindCreatedDocument(subject, request_id));
+                     documents_->FindCreatedDocument(subject, request_id));
     if (!created.has_value()) return std::optional<int64_t>();
     return std::optional<int64_t>(created->id());
   }
@@ -32,19 +32,19 @@ class CatalogReportPublisher final : public ReportPublisher {
     document->set_issuing_authority(input.issuing_authority);
     document->set_disclosure_attribute(v1::PROACTIVE);
     create.set_request_id(input.request_id);
-    ASSIGN_OR_RETURN(v1::Document created, catalog_->CreateDocument(caller, create));
+    ASSIGN_OR_RETURN(v1::Document created, documents_->CreateDocument(caller, create));
     return created.id();
   }
 
   absl::Status PublishDocument(const auth::Principal& caller, int64_t document_id) override {
     v1::GetDocumentRequest get;
     get.set_id(document_id);
-    ASSIGN_OR_RETURN(v1::Document current, catalog_->GetDocument(caller, get));
+    ASSIGN_OR_RETURN(v1::Document current, documents_->GetDocument(caller, get));
 
     if (current.state() == v1::DRAFT || current.state() == v1::RETURNED) {
       v1::SubmitDocumentRequest submit;
       submit.set_id(current.id());
-      ASSIGN_OR_RETURN(current, catalog_->SubmitDocument(caller, submit));
+      ASSIGN_OR_RETURN(current, documents_->SubmitDocument(caller, submit));
       if (current.state() == v1::RETURNED) {
         return PreconditionFailed(
             "REVIEW", absl::StrCat("documents/", current.id()),
@@ -56,12 +56,12 @@ class CatalogReportPublisher final : public ReportPublisher {
       review.set_id(current.id());
       review.set_outcome(v1::REVIEW_PASSED);
       review.set_note("政府信息公开工作年度报告发布前保密审查");
-      ASSIGN_OR_RETURN(current, catalog_->ReviewDocument(caller, review));
+      ASSIGN_OR_RETURN(current, documents_->ReviewDocument(caller, review));
     }
     if (current.state() == v1::APPROVED) {
       v1::PublishDocumentRequest publish;
       publish.set_id(current.id());
-      ASSIGN_OR_RETURN(current, catalog_->PublishDocument(caller, publish));
+      ASSIGN_OR_RETURN(current, documents_->PublishDocument(caller, publish));
     }
     if (current.state() != v1::PUBLISHED) {
       return PreconditionFailed(
@@ -73,13 +73,13 @@ class CatalogReportPublisher final : public ReportPublisher {
   }
 
  private:
-  Catalog* catalog_;
+  documents::Documents* documents_;
 };
 
 }  // namespace
 
-std::unique_ptr<ReportPublisher> NewCatalogReportPublisher(Catalog* catalog) {
-  return std::make_unique<CatalogReportPublisher>(catalog);
+std::unique_ptr<ReportPublisher> NewCatalogReportPublisher(documents::Documents* documents) {
+  return std::make_unique<CatalogReportPublisher>(documents);
 }
 
 }  // namespace gongkai::catalog::annual_report

@@ -57,15 +57,6 @@ absl::StatusOr<StoredReport> ReportFromRow(const Row& row) {
   return r;
 }
 
-absl::StatusOr<ReportUnit> UnitFromRow(const Row& row) {
-  ReportUnit u;
-  ASSIGN_OR_RETURN(u.id, row.GetInt64("id"));
-  ASSIGN_OR_RETURN(u.name, row.GetString("name"));
-  ASSIGN_OR_RETURN(int64_t level, row.GetInt64("level"));
-  u.level = static_cast<v1::UnitLevel>(level);
-  return u;
-}
-
 absl::StatusOr<std::optional<StoredReport>> ReadReport(Connection& conn, int year,
                                                        int64_t unit_id) {
   ASSIGN_OR_RETURN(db::ResultSet rows,
@@ -96,41 +87,37 @@ std::string ReportName(int year, int64_t unit_id) {
 
 class MysqlAnnualReportRepository final : public AnnualReportRepository {
  public:
-  explicit MysqlAnnualReportRepository(db::ConnectionPool* pool) : pool_(pool) {}
+  MysqlAnnualReportRepository(db::ConnectionPool* pool, const ReportSources& sources)
+      : pool_(pool), sources_(sources) {}
+
+  // ---- Tallies and units: from the modules that own them, through their interfaces.
 
   absl::StatusOr<std::vector<RequestTally>> CountRequests(int64_t unit_id,
                                                           const YearRange& year) override {
-    // Mirrors ClassifyReceived / ClassifyAnswered (report_tables.h).
-    std::string sql =
-        "SELECT applicant_type, outcome_code, received_bucket, answered_bucket, COUNT(*) AS n "
-        "FROM (SELECT applicant_type, COALESCE(outcome, 0) AS outcome_code, "
-        "CASE WHEN received_on < ? THEN 0 ELSE 1 END AS received_bucket, "
-        "CASE WHEN answered_on IS NULL THEN 0 WHEN answered_on < ? THEN 1 "
-        "WHEN answered_on <= ? THEN 2 ELSE 3 END AS answered_bucket "
-        "FROM disclosure_requests WHERE received_on <= ?";
-    std::vector<Value> params = {year.first, year.first, year.last, year.last};
-    if (unit_id != 0) {
-      sql += " AND unit_id = ?";
-      params.emplace_back(unit_id);
-    }
-    sql += ") t GROUP BY applicant_type, outcome_code, received_bucket, answered_bucket";
-    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    ASSIGN_OR_RETURN(db::ResultSet rows, conn->Query(sql, params));
+    ASSIGN_OR_RETURN(std::vector<requests::RequestYearTally> rows,
+                     sources_.requests->TallyRequestsForYear(unit_id, year.first, year.last));
     std::vector<RequestTally> out;
-    for (const Row& row : rows) {
+    out.reserve(rows.size());
+    for (const requests::RequestYearTally& row : rows) {
       RequestTally t;
-      ASSIGN_OR_RETURN(int64_t type, row.GetInt64("applicant_type"));
-      ASSIGN_OR_RETURN(int64_t outcome, row.GetInt64("outcome_code"));
-      ASSIGN_OR_RETURN(int64_t received, row.GetInt64("received_bucket"));
-      ASSIGN_OR_RETURN(int64_t answered, row.GetInt64("answered_bucket"));
-      ASSIGN_OR_RETURN(t.count, row.GetInt64("n"));
-      t.applicant_type = static_cast<int>(type);
-      t.outcome = static_cast<int>(outcome);
-      t.received = received == 0 ? Received::kBeforeYear : Received::kInYear;
-      t.answered = answered == 0   ? Answered::kOpen
-                   : answered == 1 ? Answered::kBeforeYear
-                   : answered == 2 ? Answered::kInYear
-                                   : Answered::kAfterYear;
+      t.applicant_type = row.applicant_type;
+      t.outcome = row.outcome;
+      t.received = row.received_before_year ? Received::kBeforeYear : Received::kInYear;
+      switch (row.answered) {
+        case requests::RequestYearTally::Answered::kOpen:
+          t.answered = Answered::kOpen;
+          break;
+        case requests::RequestYearTally::Answered::kBeforeYear:
+          t.answered = Answered::kBeforeYear;
+          break;
+        case requests::RequestYearTally::Answered::kInYear:
+          t.answered = Answered::kInYear;
+          break;
+        case requests::RequestYearTally::Answered::kAfterYear:
+          t.answered = Answered::kAfterYear;
+          break;
+      }
+      t.count = row.count;
       out.push_back(t);
     }
     return out;
@@ -138,78 +125,46 @@ class MysqlAnnualReportRepository final : public AnnualReportRepository {
 
   absl::StatusOr<std::vector<ChallengeTally>> CountChallenges(int64_t unit_id,
                                                               const YearRange& year) override {
-    // Mirrors DecidedByYearEnd (report_tables.h).
-    std::string sql =
-        "SELECT kind, result, decided, COUNT(*) AS n FROM (SELECT kind, result, "
-        "CASE WHEN decided_on IS NOT NULL AND decided_on <= ? THEN 1 ELSE 0 END AS decided "
-        "FROM disclosure_challenges WHERE filed_on >= ? AND filed_on <= ?";
-    std::vector<Value> params = {year.last, year.first, year.last};
-    if (unit_id != 0) {
-      sql += " AND unit_id = ?";
-      params.emplace_back(unit_id);
-    }
-    sql += ") t GROUP BY kind, result, decided";
-    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    ASSIGN_OR_RETURN(db::ResultSet rows, conn->Query(sql, params));
+    ASSIGN_OR_RETURN(std::vector<requests::ChallengeYearTally> rows,
+                     sources_.requests->TallyChallengesForYear(unit_id, year.first, year.last));
     std::vector<ChallengeTally> out;
-    for (const Row& row : rows) {
-      ChallengeTally t;
-      ASSIGN_OR_RETURN(int64_t kind, row.GetInt64("kind"));
-      ASSIGN_OR_RETURN(int64_t result, row.GetInt64("result"));
-      ASSIGN_OR_RETURN(t.decided_by_year_end, row.GetBool("decided"));
-      ASSIGN_OR_RETURN(t.count, row.GetInt64("n"));
-      t.kind = static_cast<int>(kind);
-      t.result = static_cast<int>(result);
-      out.push_back(t);
+    out.reserve(rows.size());
+    for (const requests::ChallengeYearTally& row : rows) {
+      out.push_back(ChallengeTally{row.kind, row.result, row.decided_by_year_end, row.count});
     }
     return out;
   }
 
   absl::StatusOr<PolicyDocumentCounts> CountPolicyDocuments(int64_t unit_id,
                                                             const YearRange& year) override {
-    // Mirrors RepealedInYear and InForceAtYearEnd (report_tables.h). A document is
-    // repealed on or after its publication day (catalog.cc), so every one repealed in
-    // the year is among those published by its end.
-    std::string sql =
-        "SELECT COALESCE(SUM(CASE WHEN publish_time >= ? THEN 1 ELSE 0 END), 0) AS in_year, "
-        "COUNT(*) AS by_year_end, "
-        "COALESCE(SUM(CASE WHEN repealed_on >= ? AND repealed_on <= ? THEN 1 ELSE 0 END), 0) "
-        "AS repealed_in_year, "
-        "COALESCE(SUM(CASE WHEN repealed_on IS NULL OR repealed_on > ? THEN 1 ELSE 0 END), 0) "
-        "AS in_force FROM documents "
-        "WHERE state = ? AND is_policy_document = TRUE AND publish_time < ?";
-    std::vector<Value> params = {
-        year.start,     year.first, year.last, year.last, static_cast<int64_t>(v1::PUBLISHED),
-        year.next_start};
-    if (unit_id != 0) {
-      sql += " AND drafting_unit_id = ?";
-      params.emplace_back(unit_id);
-    }
-    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    ASSIGN_OR_RETURN(db::ResultSet rows, conn->Query(sql, params));
-    PolicyDocumentCounts counts;
-    if (rows.empty()) return counts;
-    ASSIGN_OR_RETURN(counts.published_in_year, rows[0].GetInt64("in_year"));
-    ASSIGN_OR_RETURN(counts.published_by_year_end, rows[0].GetInt64("by_year_end"));
-    ASSIGN_OR_RETURN(counts.repealed_in_year, rows[0].GetInt64("repealed_in_year"));
-    ASSIGN_OR_RETURN(counts.in_force_at_year_end, rows[0].GetInt64("in_force"));
-    return counts;
+    ASSIGN_OR_RETURN(documents::PolicyDocumentYearCounts c,
+                     sources_.documents->CountPolicyDocumentsForYear(
+                         unit_id, year.start, year.next_start, year.first, year.last));
+    return PolicyDocumentCounts{c.published_in_year, c.published_by_year_end, c.repealed_in_year,
+                                c.in_force_at_year_end};
   }
 
   absl::StatusOr<std::optional<ReportUnit>> FindUnit(int64_t id) override {
-    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    ASSIGN_OR_RETURN(db::ResultSet rows,
-                     conn->Query("SELECT id, name, level FROM units WHERE id = ?", {id}));
-    if (rows.empty()) return std::optional<ReportUnit>();
-    ASSIGN_OR_RETURN(ReportUnit unit, UnitFromRow(rows[0]));
-    return std::optional<ReportUnit>(std::move(unit));
+    absl::StatusOr<v1::Unit> unit = sources_.units->GetUnit(id);
+    if (unit.status().code() == absl::StatusCode::kNotFound) return std::optional<ReportUnit>();
+    RETURN_IF_ERROR(unit.status());
+    return std::optional<ReportUnit>(ReportUnit{unit->id(), unit->name(), unit->level()});
   }
 
   absl::StatusOr<std::vector<ReportUnit>> ListUnits() override {
-    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    ASSIGN_OR_RETURN(db::ResultSet rows,
-                     conn->Query("SELECT id, name, level FROM units ORDER BY id"));
-    return db::MapRows<ReportUnit>(rows, UnitFromRow);
+    // Every unit, by id: the units module lists newest first, a page at a time.
+    constexpr int kPage = 500;
+    std::vector<ReportUnit> out;
+    KeysetPage page{0, kPage};
+    while (true) {
+      ASSIGN_OR_RETURN(std::vector<v1::Unit> units,
+                       sources_.units->ListUnits(units::UnitFilter{}, page));
+      for (const v1::Unit& u : units) out.push_back(ReportUnit{u.id(), u.name(), u.level()});
+      if (static_cast<int>(units.size()) < kPage) break;
+      page.after_id = units.back().id();
+    }
+    std::reverse(out.begin(), out.end());
+    return out;
   }
 
   absl::StatusOr<std::optional<StoredReport>> FindReport(int year, int64_t unit_id) override {
@@ -418,12 +373,14 @@ class MysqlAnnualReportRepository final : public AnnualReportRepository {
   }
 
   db::ConnectionPool* pool_;
+  const ReportSources sources_;
 };
 
 }  // namespace
 
-std::unique_ptr<AnnualReportRepository> NewMysqlAnnualReportRepository(db::ConnectionPool* pool) {
-  return std::make_unique<MysqlAnnualReportRepository>(pool);
+std::unique_ptr<AnnualReportRepository> NewMysqlAnnualReportRepository(
+    db::ConnectionPool* pool, const ReportSources& sources) {
+  return std::make_unique<MysqlAnnualReportRepository>(pool, sources);
 }
 
 }  // namespace gongkai::catalog::annual_report

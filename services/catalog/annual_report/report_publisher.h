@@ -23,7 +23,7 @@
 #include "absl/strings/string_view.h"
 #include "gongkai/catalog/v1/catalog.pb.h"
 #include "libs/auth/principal.h"
-#include "services/catalog/catalog.h"
+#include "services/catalog/documents/documents.h"
 
 namespace gongkai::catalog::annual_report {
 
@@ -58,8 +58,8 @@ class ReportPublisher {
   virtual absl::Status PublishDocument(const auth::Principal& caller, int64_t document_id) = 0;
 };
 
-// `catalog` must outlive the publisher.
-std::unique_ptr<ReportPublisher> NewCatalogReportPublisher(Catalog* catalog);
+// `documents` must outlive the publisher.
+std::unique_ptr<ReportPublisher> NewCatalogReportPublisher(documents::Documents* documents);
 
 }  // namespace gongkai::catalog::annual_report
 

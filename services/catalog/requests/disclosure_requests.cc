@@ -9,6 +9,7 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "libs/auth/policy.h"
+#include "libs/crypto/sha256.h"
 #include "libs/idempotency/idempotency.h"
 #include "libs/pagination/page_token.h"
 #include "libs/protoconv/protoconv.h"
@@ -16,6 +17,7 @@
 #include "libs/status/status_macros.h"
 #include "libs/validation/validation.h"
 #include "services/catalog/requests/fees.h"
+#include "services/catalog/requests/request_checks.h"
 #include "services/catalog/requests/request_rules.h"
 #include "services/catalog/requests/tracking_secret.h"
 
@@ -31,62 +33,19 @@ using validation::CheckId;
 using validation::CheckRequestId;
 using validation::CheckText;
 
-// ---- Who may do what: every RPC's rule, in one place. --------------------------------
-// Anyone may file online (PUBLIC); registering a request that came in person, by mail
-// or by fax is the receiving unit's staff's work. Handling binds STAFF to the unit that
-// holds the request; OFFICE and ADMIN act on every unit; INSPECTOR reads.
-const Rule kFileOnline{.roles = {Role::kPublic}};
-const Rule kRegister{.roles = {Role::kStaff, Role::kOffice, Role::kAdmin}, .unit_scoped = true};
-const Rule kHandle{.roles = {Role::kStaff, Role::kOffice, Role::kAdmin}, .unit_scoped = true};
-const Rule kRead{
-    .roles = {Role::kStaff, Role::kReviewer, Role::kOffice, Role::kInspector, Role::kAdmin},
-    .unit_scoped = true,
-    .access = auth::Access::kRead};
-
 // ---- Input limits. -----------------------------------------------------------------------
 constexpr validation::TextLimits kNameLimits{.min_chars = 1, .max_chars = 200};
 constexpr validation::TextLimits kContactLimits{.min_chars = 1, .max_chars = 500};
 constexpr validation::TextLimits kSubjectLimits{.min_chars = 1, .max_chars = 500};
 constexpr validation::TextLimits kDescriptionLimits{.max_chars = 4000, .allow_newlines = true};
-constexpr validation::TextLimits kNoteLimits{.max_chars = 2000, .allow_newlines = true};
 constexpr validation::TextLimits kRequiredNoteLimits{
     .min_chars = 1, .max_chars = 2000, .allow_newlines = true};
-constexpr validation::TextLimits kCaseNumberLimits{.max_chars = 100};
 constexpr int kTrackingCodeChars = 12;
 constexpr int kTrackingSecretChars = 20;
 constexpr int kMaxDueWithinWorkingDays = 20;
 constexpr int kMostRequestedMinCount = 2;  // CAT-7: "most often" means asked more than once.
 constexpr int kMostRequestedDefaultLimit = 10;
 constexpr int kMostRequestedMaxLimit = 100;
-
-bool HasDate(const common::v1::Date& d) { return d.year() != 0 || d.month() != 0 || d.day() != 0; }
-
-// An optional date field: nullopt when empty; a violation when impossible.
-std::optional<absl::CivilDay> OptionalDate(FieldViolations& v, absl::string_view field,
-                                           const common::v1::Date& date) {
-  if (!HasDate(date)) return std::nullopt;
-  absl::StatusOr<absl::CivilDay> day = ToCivilDay(date);
-  if (!day.ok()) {
-    v.Add(std::string(field), std::string(day.status().message()));
-    return std::nullopt;
-  }
-  return *day;
-}
-
-absl::CivilDay DayOf(const common::v1::Date& d) {
-  return absl::CivilDay(d.year(), d.month(), d.day());
-}
-
-// Identity document numbers: ASCII letters, digits and '-', compared upper-case.
-void CheckIdNumber(FieldViolations& v, absl::string_view field, absl::string_view id_number) {
-  CheckText(v, field, id_number, {.min_chars = 1, .max_chars = 64});
-  for (char c : id_number) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-') {
-      v.Add(std::string(field), "may contain only letters, digits and '-'");
-      return;
-    }
-  }
-}
 
 // Who an anonymous filing is, for idempotency: the applicant and the whole filing.
 // A replay returns the stored request, so it must be earned by sending that very
@@ -104,7 +63,7 @@ std::string AnonymousFilerKey(absl::string_view secret, const v1::FileRequestReq
     coded.SetSerializationDeterministic(true);
     filing.SerializeToCodedStream(&coded);
   }
-  return absl::StrCat("filing:", HmacSha256Hex(secret, bytes));
+  return absl::StrCat("filing:", crypto::HmacSha256Hex(secret, bytes));
 }
 
 bool IsOpen(v1::DisclosureRequestState state) { return state != v1::REQUEST_ANSWERED; }
@@ -114,91 +73,12 @@ bool ReplyClockRuns(v1::DisclosureRequestState state) {
   return state != v1::REQUEST_ANSWERED && state != v1::REQUEST_AWAITING_CORRECTION;
 }
 
-absl::Status WrongState(const v1::DisclosureRequest& r, absl::string_view allowed) {
-  return PreconditionFailed(
-      "STATE", absl::StrCat("disclosure-requests/", r.id()),
-      absl::StrCat("request ", r.id(), " is ", v1::DisclosureRequestState_Name(r.state()), "; ",
-                   allowed));
-}
-
-// A period whose calendar year is not loaded: its start and length, no due date.
-common::v1::DeadlineExplanation PendingDeadline(absl::CivilDay start, int days,
-                                                absl::string_view rule_text) {
-  common::v1::DeadlineExplanation pending;
-  *pending.mutable_start() = ToProtoDate(start);
-  pending.set_days(days);
-  pending.set_working_days(true);
-  pending.set_text(absl::StrCat(
-      rule_text, rule_text.empty() ? "" : "\n", "自 ", absl::FormatCivilTime(start), " 起算 ", days,
-      " 个工作日；所涉年份的国务院节假日安排尚未载入，届满日待载入后计算。"));
-  return pending;
-}
-
-// Fills `out` from a computed deadline, or a pending one when the calendar is missing.
-absl::Status SetDeadline(const absl::StatusOr<calendar::Deadline>& deadline, absl::CivilDay start,
-                         int days, absl::string_view rule_text,
-                         common::v1::DeadlineExplanation* out) {
-  if (deadline.ok()) {
-    *out = ToProto(*deadline);
-    out->set_text(absl::StrCat(rule_text, rule_text.empty() ? "" : "\n", deadline->Explain()));
-    return absl::OkStatus();
-  }
-  if (deadline.status().code() != absl::StatusCode::kFailedPrecondition) return deadline.status();
-  *out = PendingDeadline(start, days, rule_text);
-  return absl::OkStatus();
-}
-
 // ABORTED when the caller computed its change from another version (0: any).
 absl::Status CheckExpectedVersion(const v1::DisclosureRequest& current, int64_t expected) {
   if (expected == 0 || expected == current.version()) return absl::OkStatus();
   return absl::AbortedError(absl::StrCat("request ", current.id(), " is at version ",
                                          current.version(), ", not ", expected,
                                          "; reload and retry"));
-}
-
-std::optional<absl::CivilDay> DueOf(const common::v1::DeadlineExplanation& d) {
-  if (d.due().year() == 0) return std::nullopt;
-  return DayOf(d.due());
-}
-
-// What the public sees when tracking: no names of the staff who handled the request,
-// nor who approved an extension, nor the third party consulted (Art. 32).
-void RedactStaff(v1::DisclosureRequest& r) {
-  r.clear_created_by();
-  r.clear_answered_by();
-  r.clear_extension_approver();
-  r.clear_consultation_third_party();
-}
-
-// The public text for a history entry: staff details (approvers, internal notes, the
-// third party, case numbers) stay internal; the applicant sees what happened, not who.
-std::string PublicDetail(absl::string_view action) {
-  if (action == "file") return "收到申请";
-  if (action == "correction_notice") return "已告知补正";
-  if (action == "correction") return "已收到补正";
-  if (action == "assign") return "已转办理单位";
-  if (action == "consultation_start") return "已征求第三方意见";
-  if (action == "consultation_end") return "第三方意见征求结束";
-  if (action == "extend") return "已延长答复期限";
-  if (action == "answer") return "已答复";
-  if (action == "challenge_recorded") return "已登记行政复议或诉讼";
-  if (action == "challenge_updated") return "行政复议或诉讼结果已更新";
-  if (action == "reset_tracking_secret") return "查询密码已重置";
-  return "";
-}
-
-// A unit-scoped rule with the unit check left out: does the caller hold a role for it?
-Rule AnyUnit(Rule rule) {
-  rule.unit_scoped = false;
-  return rule;
-}
-
-// A request of another unit answers exactly like a missing id, so ids cannot be probed
-// across units; role problems were already refused by AnyUnit(rule) before loading.
-absl::Status RequireVisible(const Principal& caller, const Rule& rule,
-                            const v1::DisclosureRequest& r) {
-  if (auth::Require(caller, rule, r.unit_id()).ok()) return absl::OkStatus();
-  return absl::NotFoundError(absl::StrCat("disclosure request ", r.id(), " not found"));
 }
 
 std::string FilterFingerprint(const RequestFilter& f) {
@@ -210,11 +90,14 @@ std::string FilterFingerprint(const RequestFilter& f) {
 
 }  // namespace
 
-DisclosureRequests::DisclosureRequests(RequestRepository* repository,
+DisclosureRequests::DisclosureRequests(RequestRepository* repository, units::UnitRepository* units,
+                                       documents::DocumentRepository* documents,
                                        std::shared_ptr<calendar::WorkingDayCalendar> calendar,
                                        const Clock* clock, RequestObserver* observer,
                                        std::string applicant_key_secret, TokenSource tokens)
     : repository_(repository),
+      units_(units),
+      documents_(documents),
       calendar_(std::move(calendar)),
       clock_(clock),
       observer_(observer),
@@ -226,8 +109,8 @@ absl::CivilDay DisclosureRequests::Today() const { return calendar::TodayInShang
 std::string DisclosureRequests::ApplicantKey(absl::string_view id_number) const {
   // Keyed: an 18-digit resident ID has few enough plausible values that a plain hash
   // of it could be reversed by anyone holding the table.
-  return HmacSha256Hex(applicant_key_secret_,
-                       absl::StrCat("applicant:", absl::AsciiStrToUpper(id_number)));
+  return crypto::HmacSha256Hex(applicant_key_secret_,
+                               absl::StrCat("applicant:", absl::AsciiStrToUpper(id_number)));
 }
 
 absl::Status DisclosureRequests::ApplyClocks(v1::DisclosureRequest& r) const {
@@ -352,7 +235,7 @@ absl::StatusOr<v1::FileRequestResponse> DisclosureRequests::FileRequest(
   // Only staff of the receiving unit register requests that did not come online.
   RETURN_IF_ERROR(auth::Require(caller, channel == v1::CHANNEL_ONLINE ? kFileOnline : kRegister,
                                 request.unit_id()));
-  absl::Status unit = repository_->CheckUnitExists(request.unit_id());
+  absl::Status unit = units_->GetUnit(request.unit_id()).status();
   if (unit.code() == absl::StatusCode::kNotFound) {
     return InvalidField("unit_id", absl::StrCat("unit ", request.unit_id(), " does not exist"));
   }
@@ -400,8 +283,9 @@ absl::StatusOr<v1::FileRequestResponse> DisclosureRequests::FileRequest(
                      absl::StrCat("收到申请（", v1::RequestChannel_Name(channel), "），收到日期 ",
                                   absl::FormatCivilTime(*received), "（NAT-5）"),
                      now};
-  absl::StatusOr<v1::DisclosureRequest> created = repository_->CreateRequest(
-      r, RequestSecrets{Sha256Hex(secret), applicant_key}, event, idempotency::StoredKey(key));
+  absl::StatusOr<v1::DisclosureRequest> created =
+      repository_->CreateRequest(r, RequestSecrets{crypto::Sha256Hex(secret), applicant_key}, event,
+                                 idempotency::StoredKey(key));
   if (created.status().code() == absl::StatusCode::kAlreadyExists && !key.request_id.empty()) {
     ASSIGN_OR_RETURN(std::optional<v1::DisclosureRequest> winner,
                      Replay<v1::DisclosureRequest>(*repository_, key));
@@ -428,7 +312,7 @@ absl::StatusOr<v1::TrackRequestResponse> DisclosureRequests::TrackRequest(
       repository_->FindByTrackingCode(absl::AsciiStrToUpper(request.tracking_code()));
   if (tracked.status().code() == absl::StatusCode::kNotFound) {
     // Same work as a wrong secret, so timing does not tell which codes exist.
-    SecretMatches(request.tracking_secret(), Sha256Hex("no such request"));
+    SecretMatches(request.tracking_secret(), crypto::Sha256Hex("no such request"));
     return not_found;
   }
   RETURN_IF_ERROR(tracked.status());
@@ -488,10 +372,8 @@ absl::StatusOr<v1::ListRequestsResponse> DisclosureRequests::ListPage(
   ASSIGN_OR_RETURN(std::vector<v1::DisclosureRequest> rows,
                    repository_->ListRequests(filter, KeysetPage{after_id, page_size + 1}));
   v1::ListRequestsResponse response;
-  if (static_cast<int>(rows.size()) > page_size) {
-    rows.resize(page_size);
-    response.set_next_page_token(pagination::EncodePageToken(rows.back().id(), fingerprint));
-  }
+  response.set_next_page_token(pagination::TrimPage(
+      rows, page_size, fingerprint, [](const v1::DisclosureRequest& r) { return r.id(); }));
   for (v1::DisclosureRequest& r : rows) {
     RETURN_IF_ERROR(ApplyClocks(r));
     *response.add_requests() = std::move(r);
@@ -618,7 +500,7 @@ absl::StatusOr<v1::DisclosureRequest> DisclosureRequests::AssignRequest(
       current.state() != v1::REQUEST_ASSIGNED) {
     return WrongState(current, "only RECEIVED, CORRECTED or ASSIGNED requests can be assigned");
   }
-  absl::Status unit = repository_->CheckUnitExists(request.unit_id());
+  absl::Status unit = units_->GetUnit(request.unit_id()).status();
   if (unit.code() == absl::StatusCode::kNotFound) {
     return InvalidField("unit_id", absl::StrCat("unit ", request.unit_id(), " does not exist"));
   }
@@ -704,8 +586,9 @@ absl::StatusOr<v1::ResetTrackingSecretResponse> DisclosureRequests::ResetTrackin
       current.state(), current.state(),
       Today(),         absl::StrCat("重置查询密码，身份核验：", request.verification()),
       clock_->Now()};
-  ASSIGN_OR_RETURN(int64_t version, repository_->ReplaceTrackingSecret(
-                                        current.id(), current.version(), Sha256Hex(secret), event));
+  ASSIGN_OR_RETURN(int64_t version,
+                   repository_->ReplaceTrackingSecret(current.id(), current.version(),
+                                                      crypto::Sha256Hex(secret), event));
   current.set_version(version);
   *current.mutable_update_time() = ToTimestamp(event.time);
   v1::ResetTrackingSecretResponse response;
@@ -814,14 +697,15 @@ absl::StatusOr<v1::DisclosureRequest> DisclosureRequests::AnswerRequest(
                         "(NAT-7)");
   }
   if (request.outcome() == v1::OUTCOME_ALREADY_PUBLIC) {
-    absl::StatusOr<std::string> title =
-        repository_->PublishedDocumentTitle(request.already_public_document_id());
-    if (title.status().code() == absl::StatusCode::kNotFound) {
+    absl::StatusOr<v1::Document> document =
+        documents_->GetDocument(request.already_public_document_id());
+    if (document.status().code() == absl::StatusCode::kNotFound ||
+        (document.ok() && document->state() != v1::PUBLISHED)) {
       return InvalidField("already_public_document_id",
                           absl::StrCat("document ", request.already_public_document_id(),
                                        " is not a published document"));
     }
-    RETURN_IF_ERROR(title.status());
+    RETURN_IF_ERROR(document.status());
   }
   v1::DisclosureRequest updated = current;
   if (request.fee_method() == v1::FEE_BY_COUNT) {
@@ -853,130 +737,6 @@ absl::StatusOr<v1::DisclosureRequest> DisclosureRequests::AnswerRequest(
                          request.reason().empty() ? "" : "：", request.reason())));
   if (observer_ != nullptr) observer_->RequestAnswered(request.outcome(), late);
   return stored;
-}
-
-// ---- NAT-10 Table 4 -------------------------------------------------------------------
-
-absl::StatusOr<v1::DisclosureChallenge> DisclosureRequests::RecordChallenge(
-    const Principal& caller, const v1::RecordChallengeRequest& request) {
-  FieldViolations v;
-  CheckId(v, "disclosure_request_id", request.disclosure_request_id(), /*required=*/true);
-  CheckEnum(v, "kind", request.kind(), v1::ChallengeKind_IsValid, /*required=*/true);
-  CheckEnum(v, "result", request.result(), v1::ChallengeResult_IsValid, /*required=*/false);
-  const std::optional<absl::CivilDay> filed = OptionalDate(v, "filed_on", request.filed_on());
-  if (!HasDate(request.filed_on())) v.Add("filed_on", "is required");
-  const std::optional<absl::CivilDay> decided = OptionalDate(v, "decided_on", request.decided_on());
-  CheckText(v, "case_number", request.case_number(), kCaseNumberLimits);
-  CheckText(v, "note", request.note(), kNoteLimits);
-  CheckRequestId(v, "request_id", request.request_id());
-  const v1::ChallengeResult result = request.result() == v1::CHALLENGE_RESULT_UNSPECIFIED
-                                         ? v1::CHALLENGE_PENDING
-                                         : request.result();
-  const absl::CivilDay today = Today();
-  if (filed && *filed > today) v.Add("filed_on", "must not be in the future");
-  if (result == v1::CHALLENGE_PENDING && decided) {
-    v.Add("decided_on", "must be empty while the result is CHALLENGE_PENDING");
-  } else if (result != v1::CHALLENGE_PENDING && !decided && !HasDate(request.decided_on())) {
-    v.Add("decided_on", "is required once the challenge is decided");
-  }
-  if (decided && filed && *decided < *filed) v.Add("decided_on", "must not be before filed_on");
-  if (decided && *decided > today) v.Add("decided_on", "must not be in the future");
-  RETURN_IF_ERROR(v.ToStatus());
-  RETURN_IF_ERROR(auth::Require(caller, AnyUnit(kHandle)));
-  ASSIGN_OR_RETURN(v1::DisclosureRequest r,
-                   repository_->GetRequest(request.disclosure_request_id()));
-  RETURN_IF_ERROR(RequireVisible(caller, kHandle, r));
-  if (r.state() != v1::REQUEST_ANSWERED) {
-    return WrongState(r, "review and litigation are recorded against an answered request");
-  }
-  if (*filed < DayOf(r.answered_on())) {
-    return InvalidField("filed_on",
-                        absl::StrCat("must not be before the answer (",
-                                     absl::FormatCivilTime(DayOf(r.answered_on())), ")"));
-  }
-  const IdempotencyKey key{caller.subject, "RecordChallenge", request.request_id()};
-  return idempotency::IdempotentCreate<v1::DisclosureChallenge>(
-      *repository_, key, [&](const IdempotencyKey* stored_key) {
-        v1::DisclosureChallenge c;
-        c.set_disclosure_request_id(r.id());
-        c.set_unit_id(r.unit_id());
-        c.set_kind(request.kind());
-        c.set_result(result);
-        *c.mutable_filed_on() = request.filed_on();
-        if (decided) *c.mutable_decided_on() = request.decided_on();
-        c.set_case_number(request.case_number());
-        c.set_note(request.note());
-        c.set_created_by(caller.subject);
-        RequestEvent event{
-            caller.subject,
-            "challenge_recorded",
-            r.state(),
-            r.state(),
-            today,
-            absl::StrCat(v1::ChallengeKind_Name(request.kind()), " ",
-                         v1::ChallengeResult_Name(result), " ", request.case_number()),
-            clock_->Now()};
-        return repository_->CreateChallenge(c, event, stored_key);
-      });
-}
-
-absl::StatusOr<v1::DisclosureChallenge> DisclosureRequests::UpdateChallenge(
-    const Principal& caller, const v1::UpdateChallengeRequest& request) {
-  FieldViolations v;
-  CheckId(v, "id", request.id(), /*required=*/true);
-  CheckEnum(v, "result", request.result(), v1::ChallengeResult_IsValid, /*required=*/true);
-  const std::optional<absl::CivilDay> decided = OptionalDate(v, "decided_on", request.decided_on());
-  CheckText(v, "note", request.note(), kNoteLimits);
-  if (request.result() == v1::CHALLENGE_PENDING && HasDate(request.decided_on())) {
-    v.Add("decided_on", "must be empty while the result is CHALLENGE_PENDING");
-  } else if (request.result() != v1::CHALLENGE_PENDING && !HasDate(request.decided_on())) {
-    v.Add("decided_on", "is required once the challenge is decided");
-  }
-  if (decided && *decided > Today()) v.Add("decided_on", "must not be in the future");
-  RETURN_IF_ERROR(v.ToStatus());
-  ASSIGN_OR_RETURN(v1::DisclosureChallenge current, repository_->GetChallenge(request.id()));
-  RETURN_IF_ERROR(auth::Require(caller, kHandle, current.unit_id()));
-  if (current.result() != v1::CHALLENGE_PENDING) {
-    return PreconditionFailed("STATE", absl::StrCat("disclosure-challenges/", current.id()),
-                              absl::StrCat("challenge ", current.id(), " was already decided: ",
-                                           v1::ChallengeResult_Name(current.result())));
-  }
-  if (decided && *decided < DayOf(current.filed_on())) {
-    return InvalidField("decided_on", "must not be before filed_on");
-  }
-  v1::DisclosureChallenge updated = current;
-  updated.set_result(request.result());
-  if (decided) {
-    *updated.mutable_decided_on() = request.decided_on();
-  } else {
-    updated.clear_decided_on();
-  }
-  if (!request.note().empty()) updated.set_note(request.note());
-  RequestEvent event{
-      caller.subject,
-      "challenge_updated",
-      v1::REQUEST_ANSWERED,
-      v1::REQUEST_ANSWERED,
-      Today(),
-      absl::StrCat("challenge ", current.id(), ": ", v1::ChallengeResult_Name(request.result())),
-      clock_->Now()};
-  return repository_->UpdateChallenge(updated, event);
-}
-
-absl::StatusOr<v1::ListChallengesResponse> DisclosureRequests::ListChallenges(
-    const Principal& caller, const v1::ListChallengesRequest& request) {
-  FieldViolations v;
-  CheckId(v, "disclosure_request_id", request.disclosure_request_id(), /*required=*/true);
-  RETURN_IF_ERROR(v.ToStatus());
-  RETURN_IF_ERROR(auth::Require(caller, AnyUnit(kRead)));
-  ASSIGN_OR_RETURN(v1::DisclosureRequest r,
-                   repository_->GetRequest(request.disclosure_request_id()));
-  RETURN_IF_ERROR(RequireVisible(caller, kRead, r));
-  ASSIGN_OR_RETURN(std::vector<v1::DisclosureChallenge> challenges,
-                   repository_->ListChallenges(r.id()));
-  v1::ListChallengesResponse response;
-  for (auto& c : challenges) *response.add_challenges() = std::move(c);
-  return response;
 }
 
 // ---- CAT-7 ----------------------------------------------------------------------------

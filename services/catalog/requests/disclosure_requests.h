@@ -1,15 +1,19 @@
 // The domain rules of disclosure on request (CAT-8, NAT-5 to NAT-9, NAT-10 Table 4):
 // filing, tracking without an account, the lifecycle and its clocks, outcomes, fees,
-// review and litigation records, and the "most requested" list of CAT-7.
+// and the "most requested" list of CAT-7. Review and litigation records (NAT-10 Table
+// 4) are challenges.h.
 //
-// Pure C++ over RequestRepository: no gRPC, no SQL. The handler (request_handler.h)
+// Pure C++ over RequestRepository: no gRPC, no SQL. Units and published documents are
+// looked up through their modules' interfaces (units::UnitRepository,
+// documents::DocumentRepository), never their tables. The handler (request_handler.h)
 // authenticates the caller and passes the principal in; every method validates its
 // input (INVALID_ARGUMENT naming each bad field, nothing written), checks the caller's
-// right with the one rule table in disclosure_requests.cc, applies the state and clock
+// right with the one rule table in request_checks.h, applies the state and clock
 // rules (request_rules.h, fees.h), and writes through the repository in one
 // transaction with a history event.
 //
-//   DisclosureRequests requests(repository.get(), calendar, &clock, &metrics);
+//   DisclosureRequests requests(repository.get(), units, documents, calendar, &clock,
+//                               &metrics, applicant_key_secret);
 //   ASSIGN_OR_RETURN(v1::FileRequestResponse filed, requests.FileRequest(caller, req));
 //
 // Every request returned carries its clocks freshly computed on the loaded calendars
@@ -29,7 +33,9 @@
 #include "libs/auth/principal.h"
 #include "libs/calendar/working_day_calendar.h"
 #include "libs/clock/clock.h"
+#include "services/catalog/documents/document_repository.h"
 #include "services/catalog/requests/request_repository.h"
+#include "services/catalog/units/unit_repository.h"
 
 namespace gongkai::catalog::requests {
 
@@ -52,7 +58,8 @@ class DisclosureRequests {
   // counts per applicant; the number itself is never stored): keep it secret and
   // stable, a new secret starts every applicant's monthly count afresh. `tokens`
   // defaults to the CSPRNG (tracking_secret.h).
-  DisclosureRequests(RequestRepository* repository,
+  DisclosureRequests(RequestRepository* repository, units::UnitRepository* units,
+                     documents::DocumentRepository* documents,
                      std::shared_ptr<calendar::WorkingDayCalendar> calendar, const Clock* clock,
                      RequestObserver* observer, std::string applicant_key_secret,
                      TokenSource tokens = nullptr);
@@ -90,18 +97,11 @@ class DisclosureRequests {
   absl::StatusOr<v1::DisclosureRequest> AnswerRequest(const auth::Principal& caller,
                                                       const v1::AnswerRequestRequest& request);
 
-  absl::StatusOr<v1::DisclosureChallenge> RecordChallenge(
-      const auth::Principal& caller, const v1::RecordChallengeRequest& request);
-  absl::StatusOr<v1::DisclosureChallenge> UpdateChallenge(
-      const auth::Principal& caller, const v1::UpdateChallengeRequest& request);
-  absl::StatusOr<v1::ListChallengesResponse> ListChallenges(
-      const auth::Principal& caller, const v1::ListChallengesRequest& request);
-
   absl::StatusOr<v1::ListMostRequestedResponse> ListMostRequested(
       const auth::Principal& caller, const v1::ListMostRequestedRequest& request);
 
   // CAT-7: the list the annual self-review shows (two requests or more, top 10), for
-  // Catalog::SetMostRequestedSource. No authorization: the self-review checks its own.
+  // CatalogModules::SetMostRequestedSource. No authorization: the self-review checks its own.
   absl::StatusOr<std::vector<v1::MostRequestedInformation>> MostRequestedForSelfReview(
       int64_t unit_id, int year);
 
@@ -135,6 +135,8 @@ class DisclosureRequests {
   std::string ApplicantKey(absl::string_view id_number) const;
 
   RequestRepository* repository_;
+  units::UnitRepository* units_;              // The units module: does a unit exist?
+  documents::DocumentRepository* documents_;  // The documents module: already public?
   std::shared_ptr<calendar::WorkingDayCalendar> calendar_;
   const Clock* clock_;
   RequestObserver* observer_;

@@ -1,5 +1,6 @@
 // The disclosure-request domain rules over a mock repository, with the real 2024/2025
-// calendars and an injected clock (CAT-8, NAT-5 to NAT-9).
+// calendars and an injected clock (CAT-8, NAT-5 to NAT-9), with the review and
+// litigation records of challenges.h (NAT-10 Table 4) on the same fixture.
 #include "services/catalog/requests/disclosure_requests.h"
 
 #include <map>
@@ -12,11 +13,15 @@
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
+#include "libs/crypto/sha256.h"
 #include "libs/db/testing/status_matchers.h"
 #include "libs/protoconv/protoconv.h"
 #include "libs/status/errors.h"
+#include "services/catalog/documents/mock_document_repository.h"
+#include "services/catalog/requests/challenges.h"
 #include "services/catalog/requests/mock_request_repository.h"
 #include "services/catalog/requests/tracking_secret.h"
+#include "services/catalog/units/mock_unit_repository.h"
 
 namespace gongkai::catalog::requests {
 namespace {
@@ -73,10 +78,11 @@ class DisclosureRequestsTest : public ::testing::Test {
  protected:
   DisclosureRequestsTest() : clock_(NoonInShanghai(absl::CivilDay(2024, 9, 27))) {
     calendar_ = *calendar::NewBuiltinCalendar();
-    requests_ = std::make_unique<DisclosureRequests>(&repository_, calendar_, &clock_, nullptr,
-                                                     kApplicantKeySecret);
+    requests_ = std::make_unique<DisclosureRequests>(&repository_, &units_, &documents_, calendar_,
+                                                     &clock_, nullptr, kApplicantKeySecret);
+    challenges_ = std::make_unique<Challenges>(&repository_, &clock_);
     ON_CALL(repository_, FindIdempotentResponse(_)).WillByDefault(Return(std::nullopt));
-    ON_CALL(repository_, CheckUnitExists(_)).WillByDefault(Return(absl::OkStatus()));
+    ON_CALL(units_, GetUnit(_)).WillByDefault(Return(v1::Unit()));
     ON_CALL(repository_, CreateRequest(_, _, _, _))
         .WillByDefault(Invoke([this](const v1::DisclosureRequest& r, const RequestSecrets& s,
                                      const RequestEvent& e, const IdempotencyKey*) {
@@ -132,9 +138,12 @@ class DisclosureRequestsTest : public ::testing::Test {
   const Principal staff_ = StaffOf("alice", kUnit);
   const Principal other_staff_ = StaffOf("bob", kUnit + 1);
   NiceMock<MockRequestRepository> repository_;
+  NiceMock<units::MockUnitRepository> units_;
+  NiceMock<documents::MockDocumentRepository> documents_;
   FakeClock clock_;
   std::shared_ptr<calendar::WorkingDayCalendar> calendar_;
   std::unique_ptr<DisclosureRequests> requests_;
+  std::unique_ptr<Challenges> challenges_;
   std::map<int64_t, v1::DisclosureRequest> store_;
   std::map<int64_t, RequestSecrets> secrets_;
   std::vector<RequestEvent> events_;
@@ -160,11 +169,11 @@ TEST_F(DisclosureRequestsTest, PublicFilingOnlineIsReceivedTodayAndStoresOnlyThe
   EXPECT_EQ(filed->tracking_code().size(), 12u);
   EXPECT_EQ(filed->tracking_secret().size(), 20u);
   const RequestSecrets& stored = secrets_[filed->request().id()];
-  EXPECT_EQ(stored.secret_sha256, Sha256Hex(filed->tracking_secret()));
+  EXPECT_EQ(stored.secret_sha256, crypto::Sha256Hex(filed->tracking_secret()));
   // Keyed: neither the number nor its plain hash is stored.
   EXPECT_EQ(stored.applicant_key,
-            HmacSha256Hex(kApplicantKeySecret, "applicant:110101199003070000"));
-  EXPECT_NE(stored.applicant_key, Sha256Hex("applicant:110101199003070000"));
+            crypto::HmacSha256Hex(kApplicantKeySecret, "applicant:110101199003070000"));
+  EXPECT_NE(stored.applicant_key, crypto::Sha256Hex("applicant:110101199003070000"));
   ASSERT_EQ(events_.size(), 1u);
   EXPECT_EQ(events_[0].action, "file");
 }
@@ -306,7 +315,7 @@ TEST_F(DisclosureRequestsTest, Cat8ResetTrackingSecretIssuesANewSecretWithTheVer
   EXPECT_EQ(done->tracking_secret().size(), 20u);
   EXPECT_NE(done->tracking_secret(), old_secret);
   EXPECT_EQ(done->tracking_code(), store_[id].tracking_code());
-  EXPECT_EQ(stored_hash, Sha256Hex(done->tracking_secret()));
+  EXPECT_EQ(stored_hash, crypto::Sha256Hex(done->tracking_secret()));
   EXPECT_EQ(done->request().version(), 2);
   EXPECT_EQ(event.action, "reset_tracking_secret");
   EXPECT_EQ(event.actor, "alice");
@@ -488,13 +497,13 @@ TEST_F(DisclosureRequestsTest, AnotherUnitsRequestLooksLikeAMissingId) {
                 StatusIs(absl::StatusCode::kNotFound, _));
     v1::ListChallengesRequest challenges;
     challenges.set_disclosure_request_id(target);
-    EXPECT_THAT(requests_->ListChallenges(other_staff_, challenges),
+    EXPECT_THAT(challenges_->ListChallenges(other_staff_, challenges),
                 StatusIs(absl::StatusCode::kNotFound, _));
     v1::RecordChallengeRequest challenge;
     challenge.set_disclosure_request_id(target);
     challenge.set_kind(v1::CHALLENGE_ADMINISTRATIVE_REVIEW);
     *challenge.mutable_filed_on() = ToProtoDate(absl::CivilDay(2024, 9, 27));
-    EXPECT_THAT(requests_->RecordChallenge(other_staff_, challenge),
+    EXPECT_THAT(challenges_->RecordChallenge(other_staff_, challenge),
                 StatusIs(absl::StatusCode::kNotFound, _));
   }
   // The holding unit still reads it; a caller without a role is refused before any lookup.
@@ -572,12 +581,23 @@ TEST_F(DisclosureRequestsTest, AwaitingCorrectionCanOnlyEndAsNoCorrection) {
 
 TEST_F(DisclosureRequestsTest, AlreadyPublicMustPointToAPublishedDocument) {
   const int64_t id = FileOnline(absl::CivilDay(2024, 9, 27));
-  EXPECT_CALL(repository_, PublishedDocumentTitle(99)).WillOnce(Return(absl::NotFoundError("no")));
-  EXPECT_CALL(repository_, PublishedDocumentTitle(5)).WillOnce(Return(std::string("清单")));
+  v1::Document draft;
+  draft.set_id(98);
+  draft.set_state(v1::APPROVED);
+  v1::Document published;
+  published.set_id(5);
+  published.set_title("清单");
+  published.set_state(v1::PUBLISHED);
+  EXPECT_CALL(documents_, GetDocument(99)).WillOnce(Return(absl::NotFoundError("no")));
+  EXPECT_CALL(documents_, GetDocument(98)).WillOnce(Return(draft));
+  EXPECT_CALL(documents_, GetDocument(5)).WillOnce(Return(published));
   v1::AnswerRequestRequest answer;
   answer.set_id(id);
   answer.set_outcome(v1::OUTCOME_ALREADY_PUBLIC);
   answer.set_already_public_document_id(99);
+  EXPECT_THAT(requests_->AnswerRequest(staff_, answer),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a published document")));
+  answer.set_already_public_document_id(98);  // Exists, not published.
   EXPECT_THAT(requests_->AnswerRequest(staff_, answer),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a published document")));
   answer.set_already_public_document_id(5);
@@ -626,10 +646,10 @@ TEST_F(DisclosureRequestsTest, ChallengeIsRecordedOnlyAgainstAnAnsweredRequest) 
   challenge.set_kind(v1::CHALLENGE_ADMINISTRATIVE_REVIEW);
   *challenge.mutable_filed_on() = ToProtoDate(absl::CivilDay(2024, 9, 27));
   EXPECT_CALL(repository_, CreateChallenge).Times(0);
-  EXPECT_THAT(requests_->RecordChallenge(staff_, challenge),
+  EXPECT_THAT(challenges_->RecordChallenge(staff_, challenge),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("answered")));
   challenge.set_result(v1::CHALLENGE_UPHELD);
-  EXPECT_THAT(Fields(requests_->RecordChallenge(staff_, challenge).status()),
+  EXPECT_THAT(Fields(challenges_->RecordChallenge(staff_, challenge).status()),
               ::testing::ElementsAre("decided_on"));
 }
 

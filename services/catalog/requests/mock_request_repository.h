@@ -9,6 +9,10 @@ namespace gongkai::catalog::requests {
 
 class MockRequestRepository : public RequestRepository {
  public:
+  MOCK_METHOD(absl::StatusOr<std::vector<RequestYearTally>>, TallyRequestsForYear,
+              (int64_t, absl::CivilDay, absl::CivilDay), (override));
+  MOCK_METHOD(absl::StatusOr<std::vector<ChallengeYearTally>>, TallyChallengesForYear,
+              (int64_t, absl::CivilDay, absl::CivilDay), (override));
   MOCK_METHOD(absl::StatusOr<std::optional<std::string>>, FindIdempotentResponse,
               (const IdempotencyKey&), (override));
   MOCK_METHOD(absl::StatusOr<v1::DisclosureRequest>, CreateRequest,
@@ -27,8 +31,6 @@ class MockRequestRepository : public RequestRepository {
   MOCK_METHOD(absl::StatusOr<std::vector<v1::DisclosureRequestEvent>>, ListHistory, (int64_t),
               (override));
   MOCK_METHOD(absl::StatusOr<int>, ApplicantOrdinalInMonth, (int64_t), (override));
-  MOCK_METHOD(absl::StatusOr<std::string>, PublishedDocumentTitle, (int64_t), (override));
-  MOCK_METHOD(absl::Status, CheckUnitExists, (int64_t), (override));
   MOCK_METHOD(absl::StatusOr<std::vector<v1::MostRequestedInformation>>, MostRequested,
               (int64_t, int, int, int), (override));
   MOCK_METHOD(absl::StatusOr<v1::DisclosureChallenge>, CreateChallenge,

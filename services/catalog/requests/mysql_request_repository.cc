@@ -505,23 +505,72 @@ class MysqlRequestRepository final : public RequestRepository {
     return static_cast<int>(count);
   }
 
-  absl::StatusOr<std::string> PublishedDocumentTitle(int64_t document_id) override {
-    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    ASSIGN_OR_RETURN(db::ResultSet rows,
-                     conn->Query("SELECT title FROM documents WHERE id = ? AND state = ?",
-                                 {Value(document_id), Value(static_cast<int>(v1::PUBLISHED))}));
-    if (rows.empty()) {
-      return absl::NotFoundError(absl::StrCat("no published document ", document_id));
+  absl::StatusOr<std::vector<RequestYearTally>> TallyRequestsForYear(int64_t unit_id,
+                                                                     absl::CivilDay first,
+                                                                     absl::CivilDay last) override {
+    // Mirrors ClassifyReceived / ClassifyAnswered (annual_report/report_tables.h).
+    std::string sql =
+        "SELECT applicant_type, outcome_code, received_bucket, answered_bucket, COUNT(*) AS n "
+        "FROM (SELECT applicant_type, COALESCE(outcome, 0) AS outcome_code, "
+        "CASE WHEN received_on < ? THEN 0 ELSE 1 END AS received_bucket, "
+        "CASE WHEN answered_on IS NULL THEN 0 WHEN answered_on < ? THEN 1 "
+        "WHEN answered_on <= ? THEN 2 ELSE 3 END AS answered_bucket "
+        "FROM disclosure_requests WHERE received_on <= ?";
+    std::vector<Value> params = {first, first, last, last};
+    if (unit_id != 0) {
+      sql += " AND unit_id = ?";
+      params.emplace_back(unit_id);
     }
-    return rows[0].GetString(0);
+    sql += ") t GROUP BY applicant_type, outcome_code, received_bucket, answered_bucket";
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(db::ResultSet rows, conn->Query(sql, params));
+    std::vector<RequestYearTally> out;
+    for (const Row& row : rows) {
+      RequestYearTally t;
+      ASSIGN_OR_RETURN(int64_t type, row.GetInt64("applicant_type"));
+      ASSIGN_OR_RETURN(int64_t outcome, row.GetInt64("outcome_code"));
+      ASSIGN_OR_RETURN(int64_t received, row.GetInt64("received_bucket"));
+      ASSIGN_OR_RETURN(int64_t answered, row.GetInt64("answered_bucket"));
+      ASSIGN_OR_RETURN(t.count, row.GetInt64("n"));
+      t.applicant_type = static_cast<int>(type);
+      t.outcome = static_cast<int>(outcome);
+      t.received_before_year = received == 0;
+      t.answered = answered == 0   ? RequestYearTally::Answered::kOpen
+                   : answered == 1 ? RequestYearTally::Answered::kBeforeYear
+                   : answered == 2 ? RequestYearTally::Answered::kInYear
+                                   : RequestYearTally::Answered::kAfterYear;
+      out.push_back(t);
+    }
+    return out;
   }
 
-  absl::Status CheckUnitExists(int64_t unit_id) override {
+  absl::StatusOr<std::vector<ChallengeYearTally>> TallyChallengesForYear(
+      int64_t unit_id, absl::CivilDay first, absl::CivilDay last) override {
+    // Mirrors DecidedByYearEnd (annual_report/report_tables.h).
+    std::string sql =
+        "SELECT kind, result, decided, COUNT(*) AS n FROM (SELECT kind, result, "
+        "CASE WHEN decided_on IS NOT NULL AND decided_on <= ? THEN 1 ELSE 0 END AS decided "
+        "FROM disclosure_challenges WHERE filed_on >= ? AND filed_on <= ?";
+    std::vector<Value> params = {last, first, last};
+    if (unit_id != 0) {
+      sql += " AND unit_id = ?";
+      params.emplace_back(unit_id);
+    }
+    sql += ") t GROUP BY kind, result, decided";
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    ASSIGN_OR_RETURN(db::ResultSet rows,
-                     conn->Query("SELECT id FROM units WHERE id = ?", {Value(unit_id)}));
-    if (rows.empty()) return absl::NotFoundError(absl::StrCat("unit ", unit_id, " not found"));
-    return absl::OkStatus();
+    ASSIGN_OR_RETURN(db::ResultSet rows, conn->Query(sql, params));
+    std::vector<ChallengeYearTally> out;
+    for (const Row& row : rows) {
+      ChallengeYearTally t;
+      ASSIGN_OR_RETURN(int64_t kind, row.GetInt64("kind"));
+      ASSIGN_OR_RETURN(int64_t result, row.GetInt64("result"));
+      ASSIGN_OR_RETURN(t.decided_by_year_end, row.GetBool("decided"));
+      ASSIGN_OR_RETURN(t.count, row.GetInt64("n"));
+      t.kind = static_cast<int>(kind);
+      t.result = static_cast<int>(result);
+      out.push_back(t);
+    }
+    return out;
   }
 
   absl::StatusOr<std::vector<v1::MostRequestedInformation>> MostRequested(int64_t unit_id, int year,

@@ -3,7 +3,7 @@
 // mysql_request_repository.h implements it on MySQL (tables of migration 0005); unit
 // tests use MockRequestRepository.
 //
-// Contracts every implementation keeps (as services/catalog/repository.h):
+// Contracts every implementation keeps (as services/catalog/repository_types.h):
 // - Each mutating call is one transaction: the change, its history event and, for
 //   creates, the idempotency record (table idempotency_keys) commit together or not at
 //   all.
@@ -24,7 +24,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "gongkai/catalog/v1/disclosure_requests.pb.h"
-#include "services/catalog/repository.h"
+#include "services/catalog/repository_types.h"
 
 namespace gongkai::catalog::requests {
 
@@ -64,6 +64,27 @@ struct RequestCounts {
   std::map<v1::DisclosureRequestState, int64_t> by_state;
   int64_t overdue = 0;   // Reply due before today, clock running.
   int64_t due_soon = 0;  // Reply due today .. due_soon_by, clock running.
+};
+
+// The annual report's Table 3 input (NAT-10): requests received on or before the
+// year's last day, counted per applicant type, outcome (0: none recorded), whether
+// received before the year, and when answered relative to the year.
+struct RequestYearTally {
+  enum class Answered { kOpen, kBeforeYear, kInYear, kAfterYear };
+  int applicant_type = 0;  // v1::ApplicantType number as stored.
+  int outcome = 0;         // v1::RequestOutcome number; 0 when none is recorded.
+  bool received_before_year = false;
+  Answered answered = Answered::kOpen;
+  int64_t count = 0;
+};
+
+// The annual report's Table 4 input: review and litigation cases filed in the year,
+// per kind, result as stored now, and whether decided on or before the year's end.
+struct ChallengeYearTally {
+  int kind = 0;    // v1::ChallengeKind number.
+  int result = 0;  // v1::ChallengeResult number.
+  bool decided_by_year_end = false;
+  int64_t count = 0;
 };
 
 class RequestRepository {
@@ -116,14 +137,16 @@ class RequestRepository {
   // then id); 1 for the first.
   virtual absl::StatusOr<int> ApplicantOrdinalInMonth(int64_t request_id) = 0;
 
-  // The title of a PUBLISHED document; NOT_FOUND for any other id.
-  virtual absl::StatusOr<std::string> PublishedDocumentTitle(int64_t document_id) = 0;
-  // NOT_FOUND unless the unit exists.
-  virtual absl::Status CheckUnitExists(int64_t unit_id) = 0;
-
   // CAT-7: what unit `unit_id` was asked for by requests received in `year`, grouped by
   // already-public document (when the answer named one) or else by subject; groups of
   // at least `min_count` requests, largest first, at most `limit`.
+  // The annual report's tallies (services/catalog/annual_report/) of unit `unit_id`
+  // (0: every unit) for the year [first, last].
+  virtual absl::StatusOr<std::vector<RequestYearTally>> TallyRequestsForYear(
+      int64_t unit_id, absl::CivilDay first, absl::CivilDay last) = 0;
+  virtual absl::StatusOr<std::vector<ChallengeYearTally>> TallyChallengesForYear(
+      int64_t unit_id, absl::CivilDay first, absl::CivilDay last) = 0;
+
   virtual absl::StatusOr<std::vector<v1::MostRequestedInformation>> MostRequested(int64_t unit_id,
                                                                                   int year,
                                                                                   int min_count,

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "libs/protoconv/protoconv.h"
 #include "libs/status/status_macros.h"
 #include "libs/validation/validation.h"
 
@@ -154,6 +155,39 @@ void CheckAnswer(const AnswerFacts& a, FieldViolations& v) {
   } else if (a.fee_method != v1::FEE_BY_PAGES && a.fee_pages != 0) {
     v.Add("fee_pages", "is only for FEE_BY_PAGES: one fee method per request, never both (NAT-9)");
   }
+}
+
+// ---- Clock explanations ----
+
+common::v1::DeadlineExplanation PendingDeadline(absl::CivilDay start, int days,
+                                                absl::string_view rule_text) {
+  common::v1::DeadlineExplanation pending;
+  *pending.mutable_start() = ToProtoDate(start);
+  pending.set_days(days);
+  pending.set_working_days(true);
+  pending.set_text(absl::StrCat(
+      rule_text, rule_text.empty() ? "" : "\n", "自 ", absl::FormatCivilTime(start), " 起算 ", days,
+      " 个工作日；所涉年份的国务院节假日安排尚未载入，届满日待载入后计算。"));
+  return pending;
+}
+
+absl::Status SetDeadline(const absl::StatusOr<calendar::Deadline>& deadline, absl::CivilDay start,
+                         int days, absl::string_view rule_text,
+                         common::v1::DeadlineExplanation* out) {
+  if (deadline.ok()) {
+    *out = ToProto(*deadline);
+    out->set_text(absl::StrCat(rule_text, rule_text.empty() ? "" : "\n", deadline->Explain()));
+    return absl::OkStatus();
+  }
+  if (deadline.status().code() != absl::StatusCode::kFailedPrecondition) return deadline.status();
+  *out = PendingDeadline(start, days, rule_text);
+  return absl::OkStatus();
+}
+
+std::optional<absl::CivilDay> DueOf(const common::v1::DeadlineExplanation& deadline) {
+  if (deadline.due().year() == 0) return std::nullopt;
+  const common::v1::Date& due = deadline.due();
+  return absl::CivilDay(due.year(), due.month(), due.day());
 }
 
 }  // namespace gongkai::catalog::requests

@@ -25,8 +25,10 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "gongkai/catalog/v1/disclosure_types.pb.h"
+#include "gongkai/common/v1/common.pb.h"
 #include "libs/calendar/working_day_calendar.h"
 #include "libs/status/errors.h"
 
@@ -111,6 +113,23 @@ struct AnswerFacts {
 // for OUTCOME_ALREADY_PUBLIC; a holder name only with OUTCOME_CANNOT_PROVIDE_NOT_HELD;
 // a fee only with information provided, one method, pages only (and > 0) by pages.
 void CheckAnswer(const AnswerFacts& answer, FieldViolations& v);
+
+// ---- Clock explanations ----
+
+// A period whose calendar year is not loaded (NAT-1): its start and length, no due
+// date, and a text saying the due date waits for the calendar.
+common::v1::DeadlineExplanation PendingDeadline(absl::CivilDay start, int days,
+                                                absl::string_view rule_text);
+
+// Fills `out` from a computed deadline (its explanation after `rule_text`), or a
+// pending one when the calendar is missing (FAILED_PRECONDITION from the calendar).
+// Other errors of `deadline` are returned.
+absl::Status SetDeadline(const absl::StatusOr<calendar::Deadline>& deadline, absl::CivilDay start,
+                         int days, absl::string_view rule_text,
+                         common::v1::DeadlineExplanation* out);
+
+// The due day of an explanation; nullopt while pending.
+std::optional<absl::CivilDay> DueOf(const common::v1::DeadlineExplanation& deadline);
 
 }  // namespace gongkai::catalog::requests
 

@@ -1,0 +1,188 @@
+#include "services/catalog/catalog_items/catalog_items.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "libs/auth/policy.h"
+#include "libs/idempotency/idempotency.h"
+#include "libs/pagination/page_token.h"
+#include "libs/protoconv/protoconv.h"
+#include "libs/status/status_macros.h"
+#include "libs/validation/validation.h"
+#include "services/catalog/catalog_rules.h"
+
+namespace gongkai::catalog::catalog_items {
+
+using auth::Principal;
+using validation::CheckEnum;
+using validation::CheckId;
+using validation::CheckRequestId;
+using validation::CheckText;
+
+namespace {
+
+constexpr validation::TextLimits kCatalogTextLimits{
+    .min_chars = 1, .max_chars = 2000, .allow_newlines = true};
+constexpr validation::TextLimits kShortRequiredText{.min_chars = 1, .max_chars = 200};
+
+}  // namespace
+
+absl::StatusOr<v1::Category> CatalogItems::CreateCategory(
+    const Principal& caller, const v1::CreateCategoryRequest& request) {
+  RETURN_IF_ERROR(auth::Require(caller, kManageCategories, std::nullopt));
+  const v1::Category& category = request.category();
+  FieldViolations v;
+  CheckId(v, "category.parent_id", category.parent_id(), false);
+  CheckCode(v, "category.code", category.code());
+  CheckText(v, "category.name", category.name(), kNameLimits);
+  CheckEnum(v, "category.key_area", category.key_area(), v1::KeyArea_IsValid, false);
+  CheckRequestId(v, "request_id", request.request_id());
+  RETURN_IF_ERROR(v.ToStatus());
+  if (category.parent_id() != 0) {
+    absl::StatusOr<v1::Category> parent = repository_->GetCategory(category.parent_id());
+    if (parent.status().code() == absl::StatusCode::kNotFound) {
+      return InvalidField("category.parent_id",
+                          absl::StrCat("category ", category.parent_id(), " does not exist"));
+    }
+    RETURN_IF_ERROR(parent.status());
+  }
+  v1::Category to_store = category;
+  to_store.clear_id();
+  absl::StatusOr<v1::Category> created = idempotency::IdempotentCreate<v1::Category>(
+      *repository_, KeyFor(caller, "CreateCategory", request.request_id()),
+      [&](const IdempotencyKey* key) { return repository_->CreateCategory(to_store, key); });
+  if (created.status().code() == absl::StatusCode::kAlreadyExists) {
+    return absl::AlreadyExistsError(absl::StrCat("category code \"", category.code(),
+                                                 "\" is already used by another category"));
+  }
+  return created;
+}
+
+absl::StatusOr<v1::ListCategoriesResponse> CatalogItems::ListCategories(
+    const Principal&, const v1::ListCategoriesRequest&) {
+  ASSIGN_OR_RETURN(std::vector<v1::Category> categories, repository_->ListCategories());
+  v1::ListCategoriesResponse response;
+  for (auto& c : categories) *response.add_categories() = std::move(c);
+  return response;
+}
+
+namespace {
+
+void ValidateCatalogItem(const v1::CatalogItem& item, FieldViolations& v) {
+  CheckId(v, "item.category_id", item.category_id(), true);
+  CheckId(v, "item.responsible_unit_id", item.responsible_unit_id(), true);
+  CheckText(v, "item.content", item.content(), kCatalogTextLimits);
+  CheckText(v, "item.time_limit", item.time_limit(), kShortRequiredText);
+  CheckText(v, "item.method", item.method(), kShortRequiredText);
+  CheckText(v, "item.change_note", item.change_note(), {.max_chars = 1000});
+}
+
+}  // namespace
+
+absl::StatusOr<v1::CatalogItem> CatalogItems::CreateCatalogItem(
+    const Principal& caller, const v1::CreateCatalogItemRequest& request) {
+  FieldViolations v;
+  ValidateCatalogItem(request.item(), v);
+  CheckRequestId(v, "request_id", request.request_id());
+  RETURN_IF_ERROR(v.ToStatus());
+  RETURN_IF_ERROR(auth::Require(caller, kManageCatalogItems, request.item().responsible_unit_id()));
+  absl::StatusOr<v1::Category> category = repository_->GetCategory(request.item().category_id());
+  if (category.status().code() == absl::StatusCode::kNotFound) {
+    v.Add("item.category_id",
+          absl::StrCat("category ", request.item().category_id(), " does not exist"));
+  } else {
+    RETURN_IF_ERROR(category.status());
+  }
+  absl::StatusOr<v1::Unit> unit = units_->GetUnit(request.item().responsible_unit_id());
+  if (unit.status().code() == absl::StatusCode::kNotFound) {
+    v.Add("item.responsible_unit_id",
+          absl::StrCat("unit ", request.item().responsible_unit_id(), " does not exist"));
+  } else {
+    RETURN_IF_ERROR(unit.status());
+  }
+  RETURN_IF_ERROR(v.ToStatus());
+  v1::CatalogItem item = request.item();
+  item.clear_id();
+  item.set_revision(1);
+  item.set_changed_by(caller.subject);
+  *item.mutable_change_time() = ToTimestamp(clock_->Now());
+  return idempotency::IdempotentCreate<v1::CatalogItem>(
+      *repository_, KeyFor(caller, "CreateCatalogItem", request.request_id()),
+      [&](const IdempotencyKey* key) { return repository_->CreateCatalogItem(item, key); });
+}
+
+absl::StatusOr<v1::CatalogItem> CatalogItems::UpdateCatalogItem(
+    const Principal& caller, const v1::UpdateCatalogItemRequest& request) {
+  FieldViolations v;
+  CheckId(v, "item.id", request.item().id(), true);
+  ValidateCatalogItem(request.item(), v);
+  if (request.expected_revision() < 0) v.Add("expected_revision", "must not be negative");
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::CatalogItem current, repository_->GetCatalogItem(request.item().id()));
+  RETURN_IF_ERROR(auth::Require(caller, kManageCatalogItems, current.responsible_unit_id()));
+  RETURN_IF_ERROR(auth::Require(caller, kManageCatalogItems, request.item().responsible_unit_id()));
+  if (request.expected_revision() != 0 && request.expected_revision() != current.revision()) {
+    return absl::AbortedError(absl::StrCat("catalog item ", current.id(), " is at revision ",
+                                           current.revision(), ", not ",
+                                           request.expected_revision(), "; reload and retry"));
+  }
+  if (request.item().category_id() != current.category_id()) {
+    absl::StatusOr<v1::Category> category = repository_->GetCategory(request.item().category_id());
+    if (category.status().code() == absl::StatusCode::kNotFound) {
+      return InvalidField(
+          "item.category_id",
+          absl::StrCat("category ", request.item().category_id(), " does not exist"));
+    }
+    RETURN_IF_ERROR(category.status());
+  }
+  v1::CatalogItem item = request.item();
+  item.set_changed_by(caller.subject);
+  *item.mutable_change_time() = ToTimestamp(clock_->Now());
+  return repository_->UpdateCatalogItem(item, current.revision());
+}
+
+absl::StatusOr<v1::CatalogItem> CatalogItems::GetCatalogItem(
+    const Principal&, const v1::GetCatalogItemRequest& request) {
+  FieldViolations v;
+  CheckId(v, "id", request.id(), true);
+  RETURN_IF_ERROR(v.ToStatus());
+  return repository_->GetCatalogItem(request.id());
+}
+
+absl::StatusOr<v1::ListCatalogItemsResponse> CatalogItems::ListCatalogItems(
+    const Principal&, const v1::ListCatalogItemsRequest& request) {
+  FieldViolations v;
+  CheckId(v, "category_id", request.category_id(), false);
+  CheckId(v, "responsible_unit_id", request.responsible_unit_id(), false);
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(request.page_size()));
+  const std::string fingerprint =
+      absl::StrCat("c", request.category_id(), "u", request.responsible_unit_id());
+  ASSIGN_OR_RETURN(int64_t after_id,
+                   pagination::DecodePageToken(request.page_token(), fingerprint));
+  ASSIGN_OR_RETURN(std::vector<v1::CatalogItem> items,
+                   repository_->ListCatalogItems(
+                       CatalogItemFilter{request.category_id(), request.responsible_unit_id()},
+                       KeysetPage{after_id, page_size + 1}));
+  v1::ListCatalogItemsResponse response;
+  response.set_next_page_token(pagination::TrimPage(
+      items, page_size, fingerprint, [](const v1::CatalogItem& i) { return i.id(); }));
+  for (auto& i : items) *response.add_items() = std::move(i);
+  return response;
+}
+
+absl::StatusOr<v1::ListCatalogItemRevisionsResponse> CatalogItems::ListCatalogItemRevisions(
+    const Principal&, const v1::ListCatalogItemRevisionsRequest& request) {
+  FieldViolations v;
+  CheckId(v, "id", request.id(), true);
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(std::vector<v1::CatalogItem> revisions,
+                   repository_->ListCatalogItemRevisions(request.id()));
+  v1::ListCatalogItemRevisionsResponse response;
+  for (auto& r : revisions) *response.add_revisions() = std::move(r);
+  return response;
+}
+
+}  // namespace gongkai::catalog::catalog_items

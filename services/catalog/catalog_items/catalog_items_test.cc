@@ -1,0 +1,101 @@
+// Unit tests of the catalog-item rules (CAT-5, CAT-6): mock repositories and a fake
+// clock.
+#include "services/catalog/catalog_items/catalog_items.h"
+
+#include <optional>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "libs/status/errors.h"
+#include "services/catalog/catalog_items/mock_catalog_item_repository.h"
+#include "services/catalog/catalog_test_support.h"
+#include "services/catalog/units/mock_unit_repository.h"
+
+namespace gongkai::catalog::catalog_items {
+namespace {
+
+using catalog_testing::kOtherUnit;
+using catalog_testing::kUnit;
+using catalog_testing::ShanghaiTime;
+using catalog_testing::Staff;
+using ::testing::_;
+using ::testing::HasSubstr;
+using ::testing::NiceMock;
+using ::testing::Return;
+
+class CatalogItemsTest : public ::testing::Test {
+ protected:
+  CatalogItemsTest() : clock_(ShanghaiTime(2024, 9, 30)), items_(&repo_, &units_, &clock_) {
+    ON_CALL(repo_, FindIdempotentResponse(_)).WillByDefault(Return(std::optional<std::string>()));
+    v1::Unit unit;
+    unit.set_id(kUnit);
+    ON_CALL(units_, GetUnit(kUnit)).WillByDefault(Return(unit));
+    v1::Category category;
+    category.set_id(4);
+    ON_CALL(repo_, GetCategory(4)).WillByDefault(Return(category));
+  }
+
+  static v1::CreateCatalogItemRequest Create(int64_t category_id, int64_t unit_id) {
+    v1::CreateCatalogItemRequest request;
+    v1::CatalogItem* item = request.mutable_item();
+    item->set_category_id(category_id);
+    item->set_responsible_unit_id(unit_id);
+    item->set_content("义务教育阶段学校招生入学政策");
+    item->set_time_limit("信息形成或变更之日起20个工作日内");
+    item->set_method("政府网站");
+    return request;
+  }
+
+  NiceMock<MockCatalogItemRepository> repo_;
+  NiceMock<units::MockUnitRepository> units_;
+  FakeClock clock_;
+  CatalogItems items_;
+};
+
+TEST_F(CatalogItemsTest, Cat5NewItemIsRevisionOneByTheCaller) {
+  v1::CatalogItem stored;
+  EXPECT_CALL(repo_, CreateCatalogItem(_, _))
+      .WillOnce([&](const v1::CatalogItem& item, const IdempotencyKey*) {
+        stored = item;
+        return absl::StatusOr<v1::CatalogItem>(item);
+      });
+  absl::StatusOr<v1::CatalogItem> created = items_.CreateCatalogItem(Staff(), Create(4, kUnit));
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(stored.revision(), 1);
+  EXPECT_EQ(stored.changed_by(), "staff-a");
+}
+
+TEST_F(CatalogItemsTest, UnknownCategoryAndUnitAreNamedAndNothingIsWritten) {
+  EXPECT_CALL(repo_, CreateCatalogItem(_, _)).Times(0);
+  EXPECT_CALL(repo_, GetCategory(5)).WillOnce(Return(absl::NotFoundError("category 5")));
+  EXPECT_CALL(units_, GetUnit(kUnit)).WillOnce(Return(absl::NotFoundError("unit 7")));
+  absl::Status status = items_.CreateCatalogItem(Staff(), Create(5, kUnit)).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_EQ(FieldViolationsOf(status).size(), 2u);
+  EXPECT_EQ(FieldViolationsOf(status)[0].field, "item.category_id");
+  EXPECT_EQ(FieldViolationsOf(status)[1].field, "item.responsible_unit_id");
+}
+
+TEST_F(CatalogItemsTest, StaffCannotManageAnotherUnitsItems) {
+  EXPECT_CALL(repo_, CreateCatalogItem(_, _)).Times(0);
+  EXPECT_EQ(items_.CreateCatalogItem(Staff(), Create(4, kOtherUnit)).status().code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+TEST_F(CatalogItemsTest, Cat6StaleRevisionIsAborted) {
+  v1::CatalogItem current = Create(4, kUnit).item();
+  current.set_id(9);
+  current.set_revision(3);
+  ON_CALL(repo_, GetCatalogItem(9)).WillByDefault(Return(current));
+  EXPECT_CALL(repo_, UpdateCatalogItem(_, _)).Times(0);
+  v1::UpdateCatalogItemRequest request;
+  *request.mutable_item() = current;
+  request.set_expected_revision(2);
+  absl::Status status = items_.UpdateCatalogItem(Staff(), request).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kAborted);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("revision 3"));
+}
+
+}  // namespace
+}  // namespace gongkai::catalog::catalog_items

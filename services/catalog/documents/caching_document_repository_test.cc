@@ -1,0 +1,133 @@
+// Unit tests of the document cache decorator: what is cached, eviction, NAT-10 repeal.
+#include "services/catalog/documents/caching_document_repository.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/catalog/documents/mock_document_repository.h"
+
+namespace gongkai::catalog::documents {
+namespace {
+
+using ::testing::_;
+using ::testing::Return;
+
+v1::Document Doc(int64_t id, v1::DocumentState state, size_t body_bytes = 10) {
+  v1::Document d;
+  d.set_id(id);
+  d.set_state(state);
+  d.set_body(std::string(body_bytes, 'x'));
+  return d;
+}
+
+TEST(CachingDocumentRepositoryTest, PublishedDocumentsAreReadOnce) {
+  MockDocumentRepository inner;
+  EXPECT_CALL(inner, GetDocument(1)).Times(1).WillOnce(Return(Doc(1, v1::PUBLISHED)));
+  const DocumentCache* cache = nullptr;
+  auto repo = NewCachingDocumentRepository(&inner, 1 << 20, &cache);
+  EXPECT_EQ(repo->GetDocument(1)->id(), 1);
+  EXPECT_EQ(repo->GetDocument(1)->id(), 1);
+  EXPECT_EQ(cache->Stats().hits, 1);
+  EXPECT_EQ(cache->Stats().misses, 1);
+}
+
+TEST(CachingDocumentRepositoryTest, UnpublishedDocumentsAreNeverCached) {
+  MockDocumentRepository inner;
+  EXPECT_CALL(inner, GetDocument(2))
+      .Times(2)
+      .WillOnce(Return(Doc(2, v1::APPROVED)))
+      .WillOnce(Return(Doc(2, v1::PUBLISHED)));
+  auto repo = NewCachingDocumentRepository(&inner, 1 << 20, nullptr);
+  EXPECT_EQ(repo->GetDocument(2)->state(), v1::APPROVED);
+  EXPECT_EQ(repo->GetDocument(2)->state(), v1::PUBLISHED);  // Read again: now published.
+}
+
+TEST(CachingDocumentRepositoryTest, ErrorsAreNotCached) {
+  MockDocumentRepository inner;
+  EXPECT_CALL(inner, GetDocument(3))
+      .Times(2)
+      .WillRepeatedly(Return(absl::UnavailableError("db down")));
+  auto repo = NewCachingDocumentRepository(&inner, 1 << 20, nullptr);
+  EXPECT_FALSE(repo->GetDocument(3).ok());
+  EXPECT_FALSE(repo->GetDocument(3).ok());
+}
+
+TEST(CachingDocumentRepositoryTest, LeastRecentlyUsedIsEvictedWithinTheByteBudget) {
+  MockDocumentRepository inner;
+  for (int id = 1; id <= 5; ++id) {
+    ON_CALL(inner, GetDocument(id)).WillByDefault(Return(Doc(id, v1::PUBLISHED, 1000)));
+  }
+  // 1..5 once each, then 2 again after its eviction.
+  EXPECT_CALL(inner, GetDocument(_)).Times(6);
+  const DocumentCache* cache = nullptr;
+  auto repo = NewCachingDocumentRepository(&inner, 4500, &cache);  // Room for four.
+  for (int id = 1; id <= 4; ++id) ASSERT_TRUE(repo->GetDocument(id).ok());
+  ASSERT_TRUE(repo->GetDocument(1).ok());  // Hit: 1 is now the most recent, 2 the least.
+  ASSERT_TRUE(repo->GetDocument(5).ok());  // Evicts 2.
+  ASSERT_TRUE(repo->GetDocument(1).ok());  // Hit.
+  ASSERT_TRUE(repo->GetDocument(2).ok());  // Miss.
+  EXPECT_LE(cache->Stats().bytes, 4500);
+  EXPECT_EQ(cache->Stats().entries, 4);
+  EXPECT_EQ(cache->Stats().hits, 2);
+}
+
+TEST(CachingDocumentRepositoryTest, AHugeDocumentDoesNotFlushTheCache) {
+  MockDocumentRepository inner;
+  EXPECT_CALL(inner, GetDocument(9)).Times(2).WillRepeatedly(Return(Doc(9, v1::PUBLISHED, 5000)));
+  const DocumentCache* cache = nullptr;
+  auto repo = NewCachingDocumentRepository(&inner, 8000, &cache);
+  ASSERT_TRUE(repo->GetDocument(9).ok());
+  ASSERT_TRUE(repo->GetDocument(9).ok());
+  EXPECT_EQ(cache->Stats().entries, 0);
+}
+
+// NAT-10: another replica may repeal a published policy document, so one still in force
+// is read through every time; once repealed it is final and cached.
+TEST(CachingDocumentRepositoryTest, Nat10PolicyDocumentInForceIsReadThroughUntilRepealed) {
+  MockDocumentRepository inner;
+  v1::Document in_force = Doc(4, v1::PUBLISHED);
+  in_force.set_is_policy_document(true);
+  v1::Document repealed = in_force;
+  repealed.mutable_repealed_on()->set_year(2025);
+  repealed.mutable_repealed_on()->set_month(3);
+  repealed.mutable_repealed_on()->set_day(1);
+  EXPECT_CALL(inner, GetDocument(4))
+      .Times(3)
+      .WillOnce(Return(in_force))
+      .WillOnce(Return(in_force))
+      .WillOnce(Return(repealed));
+  const DocumentCache* cache = nullptr;
+  auto repo = NewCachingDocumentRepository(&inner, 1 << 20, &cache);
+  EXPECT_FALSE(repo->GetDocument(4)->has_repealed_on());
+  EXPECT_FALSE(repo->GetDocument(4)->has_repealed_on());
+  EXPECT_TRUE(repo->GetDocument(4)->has_repealed_on());  // Repealed elsewhere: seen.
+  EXPECT_TRUE(repo->GetDocument(4)->has_repealed_on());  // Final now: a hit.
+  EXPECT_EQ(cache->Stats().hits, 1);
+  EXPECT_EQ(cache->Stats().entries, 1);
+}
+
+// An update through this replica drops its cached copy, whatever the cache held.
+TEST(CachingDocumentRepositoryTest, UpdateDropsTheCachedDocument) {
+  MockDocumentRepository inner;
+  EXPECT_CALL(inner, GetDocument(6))
+      .Times(2)
+      .WillOnce(Return(Doc(6, v1::PUBLISHED)))
+      .WillOnce(Return(Doc(6, v1::PUBLISHED, 20)));
+  EXPECT_CALL(inner, UpdateDocument(_, _, _, _)).WillOnce(Return(Doc(6, v1::PUBLISHED, 20)));
+  const DocumentCache* cache = nullptr;
+  auto repo = NewCachingDocumentRepository(&inner, 1 << 20, &cache);
+  EXPECT_EQ(repo->GetDocument(6)->body().size(), 10u);
+  ASSERT_TRUE(repo->UpdateDocument(Doc(6, v1::PUBLISHED, 20), 1, AuditRecord{}, std::nullopt).ok());
+  EXPECT_EQ(cache->Stats().entries, 0);
+  EXPECT_EQ(cache->Stats().bytes, 0);
+  EXPECT_EQ(repo->GetDocument(6)->body().size(), 20u);
+}
+
+TEST(CachingDocumentRepositoryTest, OtherCallsPassThrough) {
+  MockDocumentRepository inner;
+  EXPECT_CALL(inner, CountOverdue(absl::CivilDay(2026, 1, 5))).WillOnce(Return(7));
+  auto repo = NewCachingDocumentRepository(&inner, 1 << 20, nullptr);
+  EXPECT_EQ(*repo->CountOverdue(absl::CivilDay(2026, 1, 5)), 7);
+}
+
+}  // namespace
+}  // namespace gongkai::catalog::documents

@@ -1,0 +1,110 @@
+// Storage of documents, their audit trail and their full-text index entries: the
+// interface the documents rules (documents.h) depend on. mysql_document_repository.h
+// implements it on MySQL (tables documents, document_audit, document_terms);
+// caching_document_repository.h keeps final documents in memory; unit tests use
+// MockDocumentRepository. Contracts: repository_types.h.
+#ifndef GONGKAI_SERVICES_CATALOG_DOCUMENTS_DOCUMENT_REPOSITORY_H_
+#define GONGKAI_SERVICES_CATALOG_DOCUMENTS_DOCUMENT_REPOSITORY_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "gongkai/catalog/v1/catalog.pb.h"
+#include "services/catalog/repository_types.h"
+
+namespace gongkai::catalog::documents {
+
+// One line of a document's audit trail.
+struct AuditRecord {
+  std::string actor;
+  std::string action;  // e.g. "create", "submit", "return", "review", "publish".
+  v1::DocumentState old_state = v1::DOCUMENT_STATE_UNSPECIFIED;
+  v1::DocumentState new_state = v1::DOCUMENT_STATE_UNSPECIFIED;
+  std::string detail;
+  absl::Time time;
+};
+
+struct DocumentFilter {
+  int64_t drafting_unit_id = 0;
+  int64_t category_id = 0;
+  v1::KeyArea key_area = v1::KEY_AREA_UNSPECIFIED;
+  v1::DisclosureAttribute attribute = v1::DISCLOSURE_ATTRIBUTE_UNSPECIFIED;
+  v1::DocumentState state = v1::DOCUMENT_STATE_UNSPECIFIED;
+  // Creation time in [created_from, created_before).
+  std::optional<absl::Time> created_from;
+  std::optional<absl::Time> created_before;
+  // Only PROACTIVE, unpublished documents whose publication was due before this day.
+  std::optional<absl::CivilDay> overdue_on;
+  // Only documents not repealed (no repealed_on): in force today (NAT-10).
+  bool in_force_only = false;
+  bool omit_body = false;
+};
+
+// A document update computed by another module (a self-review's conversion to
+// PROACTIVE, CAT-7), stored by that module's repository in its own transaction through
+// mysql_document_repository.h's WriteDocumentConversion.
+struct DocumentChange {
+  v1::Document document;
+  int64_t expected_version = 0;
+  AuditRecord audit;
+};
+
+// The annual report's Table 2 input (NAT-10): published policy documents
+// (is_policy_document) of a scope, for one year.
+struct PolicyDocumentYearCounts {
+  int64_t published_in_year = 0;      // publish_time in [start, next_start).
+  int64_t published_by_year_end = 0;  // publish_time before next_start.
+  int64_t repealed_in_year = 0;       // repealed_on in [first, last].
+  // publish_time before next_start and not repealed on or before `last`.
+  int64_t in_force_at_year_end = 0;
+};
+
+class DocumentRepository : public IdempotencyStore {
+ public:
+  // Stores a new document (id, create/update times and version 1 are assigned here
+  // from `audit.time`) with its audit entry and idempotency record.
+  virtual absl::StatusOr<v1::Document> CreateDocument(const v1::Document& document,
+                                                      const AuditRecord& audit,
+                                                      const IdempotencyKey* key) = 0;
+  virtual absl::StatusOr<v1::Document> GetDocument(int64_t id) = 0;
+  // Replaces the stored document if its version is still `expected_version`; the
+  // stored version becomes expected_version + 1 and update_time `audit.time`.
+  // `search_terms`, when given, replaces the document's full-text index entries
+  // (empty vector: remove it from the index).
+  virtual absl::StatusOr<v1::Document> UpdateDocument(
+      const v1::Document& document, int64_t expected_version, const AuditRecord& audit,
+      const std::optional<std::vector<std::string>>& search_terms) = 0;
+  virtual absl::StatusOr<std::vector<v1::Document>> ListDocuments(const DocumentFilter& filter,
+                                                                  const KeysetPage& page) = 0;
+  // Published documents whose index holds every one of `terms` (AND), newest first,
+  // restricted by the filter's unit and key area.
+  virtual absl::StatusOr<std::vector<v1::Document>> SearchPublished(
+      const std::vector<std::string>& terms, const DocumentFilter& filter,
+      const KeysetPage& page) = 0;
+  virtual absl::StatusOr<std::vector<gongkai::common::v1::AuditEntry>> ListAudit(
+      int64_t document_id, const KeysetPage& page) = 0;
+  // Approved ON_REQUEST and NOT_DISCLOSED documents of a unit, oldest first, without
+  // bodies (what a self-review lists, CAT-7).
+  virtual absl::StatusOr<std::vector<v1::Document>> ListUndisclosedDocuments(int64_t unit_id) = 0;
+
+  // The annual report's policy-document counts (services/catalog/annual_report/) of
+  // drafting unit `unit_id` (0: every unit) for the year that starts at `start` (Jan 1,
+  // Asia/Shanghai; days [first, last]) and ends before `next_start`.
+  virtual absl::StatusOr<PolicyDocumentYearCounts> CountPolicyDocumentsForYear(
+      int64_t unit_id, absl::Time start, absl::Time next_start, absl::CivilDay first,
+      absl::CivilDay last) = 0;
+
+  // Counts for the business metrics.
+  virtual absl::StatusOr<std::map<v1::DocumentState, int64_t>> CountDocumentsByState() = 0;
+  virtual absl::StatusOr<int64_t> CountOverdue(absl::CivilDay today) = 0;
+};
+
+}  // namespace gongkai::catalog::documents
+
+#endif  // GONGKAI_SERVICES_CATALOG_DOCUMENTS_DOCUMENT_REPOSITORY_H_

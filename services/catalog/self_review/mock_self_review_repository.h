@@ -1,0 +1,30 @@
+// gMock double of SelfReviewRepository for unit tests of the self-review rules.
+#ifndef GONGKAI_SERVICES_CATALOG_SELF_REVIEW_MOCK_SELF_REVIEW_REPOSITORY_H_
+#define GONGKAI_SERVICES_CATALOG_SELF_REVIEW_MOCK_SELF_REVIEW_REPOSITORY_H_
+
+#include <optional>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "services/catalog/self_review/self_review_repository.h"
+
+namespace gongkai::catalog::self_review {
+
+class MockSelfReviewRepository : public SelfReviewRepository {
+ public:
+  MOCK_METHOD(absl::StatusOr<std::optional<std::string>>, FindIdempotentResponse,
+              (const IdempotencyKey&), (override));
+  MOCK_METHOD(absl::StatusOr<v1::SelfReview>, CreateSelfReview,
+              (const v1::SelfReview&, const IdempotencyKey*), (override));
+  MOCK_METHOD(absl::StatusOr<v1::SelfReview>, GetSelfReview, (int64_t), (override));
+  MOCK_METHOD(absl::StatusOr<v1::SelfReview>, DecideSelfReviewEntry,
+              (int64_t, const v1::SelfReviewEntry&,
+               const std::optional<documents::DocumentChange>&),
+              (override));
+  MOCK_METHOD(absl::StatusOr<v1::SelfReview>, CompleteSelfReview, (int64_t, absl::Time),
+              (override));
+};
+
+}  // namespace gongkai::catalog::self_review
+
+#endif  // GONGKAI_SERVICES_CATALOG_SELF_REVIEW_MOCK_SELF_REVIEW_REPOSITORY_H_

@@ -1,0 +1,182 @@
+#include "services/catalog/self_review/mysql_self_review_repository.h"
+
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "libs/db/idempotency.h"
+#include "libs/db/transaction.h"
+#include "libs/protoconv/protoconv.h"
+#include "libs/status/status_macros.h"
+#include "services/catalog/documents/mysql_document_repository.h"
+
+namespace gongkai::catalog::self_review {
+namespace {
+
+using db::Connection;
+using db::InsertIdempotencyRecord;
+using db::Row;
+using db::Value;
+
+class MysqlSelfReviewRepository final : public SelfReviewRepository {
+ public:
+  explicit MysqlSelfReviewRepository(db::ConnectionPool* pool) : pool_(pool) {}
+
+  absl::StatusOr<std::optional<std::string>> FindIdempotentResponse(
+      const IdempotencyKey& key) override {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    return db::FindIdempotentResponse(*conn, key);
+  }
+
+  absl::StatusOr<v1::SelfReview> CreateSelfReview(const v1::SelfReview& review,
+                                                  const IdempotencyKey* key) override {
+    v1::SelfReview created = review;
+    RETURN_IF_ERROR(db::RunInTransactionWithRetries(*pool_, [&](Connection& conn) -> absl::Status {
+      ASSIGN_OR_RETURN(
+          db::ExecResult r,
+          conn.ExecuteInsert("INSERT INTO self_reviews (unit_id, year, state, create_time) "
+                             "VALUES (?, ?, ?, ?)",
+                             {Value(review.unit_id()), Value(review.year()),
+                              Value(static_cast<int>(review.state())),
+                              Value(FromTimestamp(review.create_time()))}));
+      created.set_id(static_cast<int64_t>(r.last_insert_id));
+      for (const v1::SelfReviewEntry& e : review.entries()) {
+        RETURN_IF_ERROR(
+            conn.Execute("INSERT INTO self_review_entries (review_id, document_id, "
+                         "document_title, attribute_at_review) VALUES (?, ?, ?, ?)",
+                         {Value(created.id()), Value(e.document_id()), Value(e.document_title()),
+                          Value(static_cast<int>(e.attribute_at_review()))})
+                .status());
+      }
+      return InsertIdempotencyRecord(conn, key, created.SerializeAsString(),
+                                     FromTimestamp(review.create_time()));
+    }));
+    return created;
+  }
+
+  absl::StatusOr<v1::SelfReview> GetSelfReview(int64_t id) override {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    return LoadSelfReview(*conn, id);
+  }
+
+  absl::StatusOr<v1::SelfReview> DecideSelfReviewEntry(
+      int64_t review_id, const v1::SelfReviewEntry& entry,
+      const std::optional<documents::DocumentChange>& converted) override {
+    v1::SelfReview result;
+    RETURN_IF_ERROR(db::RunInTransactionWithRetries(*pool_, [&](Connection& conn) -> absl::Status {
+      RETURN_IF_ERROR(LockOpenReview(conn, review_id));
+      ASSIGN_OR_RETURN(
+          db::ExecResult r,
+          conn.Execute("UPDATE self_review_entries SET decision = ?, reason = ?, decided_by = ?, "
+                       "decide_time = ? WHERE review_id = ? AND document_id = ? AND decision = 0",
+                       {Value(static_cast<int>(entry.decision())), Value(entry.reason()),
+                        Value(entry.decided_by()), Value(FromTimestamp(entry.decide_time())),
+                        Value(review_id), Value(entry.document_id())}));
+      if (r.affected_rows == 0) {
+        return absl::FailedPreconditionError(absl::StrCat("document ", entry.document_id(),
+                                                          " of self-review ", review_id,
+                                                          " is not there or was already decided"));
+      }
+      if (converted.has_value()) {
+        RETURN_IF_ERROR(documents::WriteDocumentConversion(conn, *converted));
+      }
+      ASSIGN_OR_RETURN(result, LoadSelfReview(conn, review_id));
+      return absl::OkStatus();
+    }));
+    return result;
+  }
+
+  absl::StatusOr<v1::SelfReview> CompleteSelfReview(int64_t review_id, absl::Time when) override {
+    v1::SelfReview result;
+    RETURN_IF_ERROR(db::RunInTransactionWithRetries(*pool_, [&](Connection& conn) -> absl::Status {
+      RETURN_IF_ERROR(LockOpenReview(conn, review_id));
+      ASSIGN_OR_RETURN(db::ResultSet undecided,
+                       conn.Query("SELECT COUNT(*) FROM self_review_entries WHERE review_id = ? "
+                                  "AND decision = 0",
+                                  {Value(review_id)}));
+      ASSIGN_OR_RETURN(int64_t open_entries, undecided[0].GetInt64(0));
+      if (open_entries > 0) {
+        return absl::FailedPreconditionError(
+            absl::StrCat(open_entries, " entries of self-review ", review_id, " are undecided"));
+      }
+      RETURN_IF_ERROR(conn.Execute("UPDATE self_reviews SET state = ?, complete_time = ? "
+                                   "WHERE id = ?",
+                                   {Value(static_cast<int>(v1::SELF_REVIEW_COMPLETED)), Value(when),
+                                    Value(review_id)})
+                          .status());
+      ASSIGN_OR_RETURN(result, LoadSelfReview(conn, review_id));
+      return absl::OkStatus();
+    }));
+    return result;
+  }
+
+ private:
+  static absl::Status LockOpenReview(Connection& conn, int64_t review_id) {
+    ASSIGN_OR_RETURN(
+        db::ResultSet rows,
+        conn.Query("SELECT state FROM self_reviews WHERE id = ? FOR UPDATE", {Value(review_id)}));
+    if (rows.empty()) {
+      return absl::NotFoundError(absl::StrCat("self-review ", review_id, " not found"));
+    }
+    ASSIGN_OR_RETURN(int64_t state, rows[0].GetInt64(0));
+    if (state != v1::SELF_REVIEW_OPEN) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("self-review ", review_id, " is already completed"));
+    }
+    return absl::OkStatus();
+  }
+
+  static absl::StatusOr<v1::SelfReview> LoadSelfReview(Connection& conn, int64_t id) {
+    ASSIGN_OR_RETURN(db::ResultSet head,
+                     conn.Query("SELECT id, unit_id, year, state, create_time, complete_time "
+                                "FROM self_reviews WHERE id = ?",
+                                {Value(id)}));
+    if (head.empty()) return absl::NotFoundError(absl::StrCat("self-review ", id, " not found"));
+    v1::SelfReview review;
+    review.set_id(id);
+    ASSIGN_OR_RETURN(int64_t unit, head[0].GetInt64("unit_id"));
+    review.set_unit_id(unit);
+    ASSIGN_OR_RETURN(int64_t year, head[0].GetInt64("year"));
+    review.set_year(static_cast<int32_t>(year));
+    ASSIGN_OR_RETURN(int64_t state, head[0].GetInt64("state"));
+    review.set_state(static_cast<v1::SelfReviewState>(state));
+    ASSIGN_OR_RETURN(absl::Time created, head[0].GetTime("create_time"));
+    *review.mutable_create_time() = ToTimestamp(created);
+    ASSIGN_OR_RETURN(std::optional<absl::Time> completed, head[0].GetOptionalTime("complete_time"));
+    if (completed.has_value()) *review.mutable_complete_time() = ToTimestamp(*completed);
+    ASSIGN_OR_RETURN(db::ResultSet entries,
+                     conn.Query("SELECT document_id, document_title, attribute_at_review, "
+                                "decision, reason, decided_by, decide_time FROM "
+                                "self_review_entries WHERE review_id = ? ORDER BY document_id",
+                                {Value(id)}));
+    for (const Row& row : entries) {
+      v1::SelfReviewEntry* e = review.add_entries();
+      ASSIGN_OR_RETURN(int64_t document_id, row.GetInt64("document_id"));
+      e->set_document_id(document_id);
+      ASSIGN_OR_RETURN(std::string title, row.GetString("document_title"));
+      e->set_document_title(std::move(title));
+      ASSIGN_OR_RETURN(int64_t attribute, row.GetInt64("attribute_at_review"));
+      e->set_attribute_at_review(static_cast<v1::DisclosureAttribute>(attribute));
+      ASSIGN_OR_RETURN(int64_t decision, row.GetInt64("decision"));
+      e->set_decision(static_cast<v1::SelfReviewDecision>(decision));
+      ASSIGN_OR_RETURN(std::string reason, row.GetString("reason"));
+      e->set_reason(std::move(reason));
+      ASSIGN_OR_RETURN(std::string decided_by, row.GetString("decided_by"));
+      e->set_decided_by(std::move(decided_by));
+      ASSIGN_OR_RETURN(std::optional<absl::Time> decided, row.GetOptionalTime("decide_time"));
+      if (decided.has_value()) *e->mutable_decide_time() = ToTimestamp(*decided);
+    }
+    return review;
+  }
+
+  db::ConnectionPool* pool_;
+};
+
+}  // namespace
+
+std::unique_ptr<SelfReviewRepository> NewMysqlSelfReviewRepository(db::ConnectionPool* pool) {
+  return std::make_unique<MysqlSelfReviewRepository>(pool);
+}
+
+}  // namespace gongkai::catalog::self_review

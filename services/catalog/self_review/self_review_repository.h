@@ -1,0 +1,38 @@
+// Storage of the annual self-reviews (CAT-7): a review per unit and year with one entry
+// per undisclosed document. The interface the self-review rules (self_reviews.h)
+// depend on; mysql_self_review_repository.h implements it on MySQL (tables
+// self_reviews, self_review_entries); unit tests use MockSelfReviewRepository.
+// Contracts: repository_types.h.
+#ifndef GONGKAI_SERVICES_CATALOG_SELF_REVIEW_SELF_REVIEW_REPOSITORY_H_
+#define GONGKAI_SERVICES_CATALOG_SELF_REVIEW_SELF_REVIEW_REPOSITORY_H_
+
+#include <cstdint>
+#include <optional>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "gongkai/catalog/v1/catalog.pb.h"
+#include "services/catalog/documents/document_repository.h"
+#include "services/catalog/repository_types.h"
+
+namespace gongkai::catalog::self_review {
+
+class SelfReviewRepository : public IdempotencyStore {
+ public:
+  // Stores a new review with its entries. ALREADY_EXISTS if the unit has one that year.
+  virtual absl::StatusOr<v1::SelfReview> CreateSelfReview(const v1::SelfReview& review,
+                                                          const IdempotencyKey* key) = 0;
+  virtual absl::StatusOr<v1::SelfReview> GetSelfReview(int64_t id) = 0;
+  // Records a decision on one entry; when `converted` is given, also stores that
+  // document change (conversion to PROACTIVE, CAT-7, computed by the documents module)
+  // in the same transaction. FAILED_PRECONDITION when the review is completed or the
+  // entry already decided; ABORTED when the document changed meanwhile.
+  virtual absl::StatusOr<v1::SelfReview> DecideSelfReviewEntry(
+      int64_t review_id, const v1::SelfReviewEntry& entry,
+      const std::optional<documents::DocumentChange>& converted) = 0;
+  virtual absl::StatusOr<v1::SelfReview> CompleteSelfReview(int64_t review_id, absl::Time when) = 0;
+};
+
+}  // namespace gongkai::catalog::self_review
+
+#endif  // GONGKAI_SERVICES_CATALOG_SELF_REVIEW_SELF_REVIEW_REPOSITORY_H_

@@ -1,0 +1,197 @@
+#include "services/catalog/self_review/self_reviews.h"
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "libs/auth/policy.h"
+#include "libs/idempotency/idempotency.h"
+#include "libs/protoconv/protoconv.h"
+#include "libs/status/errors.h"
+#include "libs/status/status_macros.h"
+#include "libs/validation/validation.h"
+#include "services/catalog/catalog_rules.h"
+
+namespace gongkai::catalog::self_review {
+
+using auth::Principal;
+using validation::CheckEnum;
+using validation::CheckId;
+using validation::CheckRequestId;
+using validation::CheckText;
+
+absl::CivilDay SelfReviews::Today() const { return calendar::TodayInShanghai(*clock_); }
+
+namespace {
+
+void CountDecisions(v1::SelfReview& review) {
+  int kept = 0, converted = 0;
+  for (const auto& e : review.entries()) {
+    if (e.decision() == v1::KEEP) ++kept;
+    if (e.decision() == v1::CONVERT_TO_PROACTIVE) ++converted;
+  }
+  review.set_kept_count(kept);
+  review.set_converted_count(converted);
+}
+
+}  // namespace
+
+// CAT-7 with CAT-8: the information most often requested from the unit in the review's
+// year, computed from the disclosure requests each time (never stored with the review).
+absl::Status SelfReviews::AttachMostRequested(v1::SelfReview& review) const {
+  review.clear_most_requested();
+  if (!most_requested_) return absl::OkStatus();
+  ASSIGN_OR_RETURN(std::vector<v1::MostRequestedInformation> items,
+                   most_requested_(review.unit_id(), review.year()));
+  for (auto& item : items) *review.add_most_requested() = std::move(item);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::SelfReview> SelfReviews::StartSelfReview(
+    const Principal& caller, const v1::StartSelfReviewRequest& request) {
+  FieldViolations v;
+  CheckId(v, "unit_id", request.unit_id(), true);
+  const int this_year = Today().year();
+  if (request.year() < 2008 || request.year() > this_year) {
+    v.Add("year", absl::StrCat("must be from 2008 to ", this_year));
+  }
+  CheckRequestId(v, "request_id", request.request_id());
+  RETURN_IF_ERROR(v.ToStatus());
+  RETURN_IF_ERROR(auth::Require(caller, kSelfReview, request.unit_id()));
+  absl::StatusOr<v1::Unit> unit = units_->GetUnit(request.unit_id());
+  if (unit.status().code() == absl::StatusCode::kNotFound) {
+    return InvalidField("unit_id", absl::StrCat("unit ", request.unit_id(), " does not exist"));
+  }
+  RETURN_IF_ERROR(unit.status());
+  const IdempotencyKey key = KeyFor(caller, "StartSelfReview", request.request_id());
+  ASSIGN_OR_RETURN(std::optional<v1::SelfReview> replay,
+                   idempotency::Replay<v1::SelfReview>(*repository_, key));
+  if (replay.has_value()) return *std::move(replay);
+  ASSIGN_OR_RETURN(std::vector<v1::Document> documents,
+                   documents_->ListUndisclosedDocuments(request.unit_id()));
+  v1::SelfReview review;
+  review.set_unit_id(request.unit_id());
+  review.set_year(request.year());
+  review.set_state(v1::SELF_REVIEW_OPEN);
+  *review.mutable_create_time() = ToTimestamp(clock_->Now());
+  for (const v1::Document& d : documents) {
+    v1::SelfReviewEntry* entry = review.add_entries();
+    entry->set_document_id(d.id());
+    entry->set_document_title(d.title());
+    entry->set_attribute_at_review(d.disclosure_attribute());
+  }
+  absl::StatusOr<v1::SelfReview> created =
+      repository_->CreateSelfReview(review, idempotency::StoredKey(key));
+  if (created.status().code() == absl::StatusCode::kAlreadyExists) {
+    ASSIGN_OR_RETURN(std::optional<v1::SelfReview> winner,
+                     idempotency::Replay<v1::SelfReview>(*repository_, key));
+    if (winner.has_value()) return *std::move(winner);
+    return absl::AlreadyExistsError(absl::StrCat(
+        "unit ", request.unit_id(), " already has a self-review for ", request.year()));
+  }
+  ASSIGN_OR_RETURN(v1::SelfReview stored, std::move(created));
+  CountDecisions(stored);
+  RETURN_IF_ERROR(AttachMostRequested(stored));  // CAT-7
+  return stored;
+}
+
+absl::StatusOr<v1::SelfReview> SelfReviews::GetSelfReview(const Principal& caller,
+                                                          const v1::GetSelfReviewRequest& request) {
+  FieldViolations v;
+  CheckId(v, "id", request.id(), true);
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::SelfReview review, repository_->GetSelfReview(request.id()));
+  RETURN_IF_ERROR(auth::Require(caller, kReadInternal, review.unit_id()));
+  CountDecisions(review);
+  RETURN_IF_ERROR(AttachMostRequested(review));  // CAT-7
+  return review;
+}
+
+absl::StatusOr<v1::SelfReview> SelfReviews::DecideSelfReviewEntry(
+    const Principal& caller, const v1::DecideSelfReviewEntryRequest& request) {
+  FieldViolations v;
+  CheckId(v, "review_id", request.review_id(), true);
+  CheckId(v, "document_id", request.document_id(), true);
+  CheckEnum(v, "decision", request.decision(), v1::SelfReviewDecision_IsValid, true);
+  CheckText(v, "reason", request.reason(),
+            request.decision() == v1::KEEP ? kRequiredReasonLimits : kReasonLimits);
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::SelfReview review, repository_->GetSelfReview(request.review_id()));
+  RETURN_IF_ERROR(auth::Require(caller, kSelfReview, review.unit_id()));
+  if (review.state() != v1::SELF_REVIEW_OPEN) {
+    return PreconditionFailed("STATE", absl::StrCat("self-reviews/", review.id()),
+                              "the self-review is completed; decisions can no longer change");
+  }
+  const v1::SelfReviewEntry* found = nullptr;
+  for (const auto& e : review.entries()) {
+    if (e.document_id() == request.document_id()) found = &e;
+  }
+  if (found == nullptr) {
+    return absl::NotFoundError(absl::StrCat("document ", request.document_id(),
+                                            " is not part of self-review ", review.id()));
+  }
+  if (found->decision() != v1::SELF_REVIEW_DECISION_UNSPECIFIED) {
+    return PreconditionFailed(
+        "DECIDED", absl::StrCat("self-reviews/", review.id(), "/entries/", request.document_id()),
+        absl::StrCat("document ", request.document_id(),
+                     " was already decided: ", v1::SelfReviewDecision_Name(found->decision())));
+  }
+  const absl::Time now = clock_->Now();
+  v1::SelfReviewEntry entry = *found;
+  entry.set_decision(request.decision());
+  entry.set_reason(request.reason());
+  entry.set_decided_by(caller.subject);
+  *entry.mutable_decide_time() = ToTimestamp(now);
+  std::optional<documents::DocumentChange> change;
+  if (request.decision() == v1::CONVERT_TO_PROACTIVE) {
+    // CAT-7: the converted document becomes PROACTIVE and goes through the
+    // confidentiality review and publication again; NAT-4 counts its 20 working days
+    // from the change. The documents module decides whether it still can be converted.
+    ASSIGN_OR_RETURN(change, documents_->PrepareConversionToProactive(
+                                 caller, request.document_id(), review.unit_id(),
+                                 absl::StrCat("self-review ", review.id(), " (", review.year(),
+                                              "): converted to PROACTIVE. ", request.reason()),
+                                 now));
+  }
+  ASSIGN_OR_RETURN(v1::SelfReview updated,
+                   repository_->DecideSelfReviewEntry(review.id(), entry, change));
+  if (change.has_value() && observer_ != nullptr) observer_->SelfReviewConversion();
+  CountDecisions(updated);
+  RETURN_IF_ERROR(AttachMostRequested(updated));  // CAT-7
+  return updated;
+}
+
+absl::StatusOr<v1::SelfReview> SelfReviews::CompleteSelfReview(
+    const Principal& caller, const v1::CompleteSelfReviewRequest& request) {
+  FieldViolations v;
+  CheckId(v, "id", request.id(), true);
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::SelfReview review, repository_->GetSelfReview(request.id()));
+  RETURN_IF_ERROR(auth::Require(caller, kSelfReview, review.unit_id()));
+  if (review.state() != v1::SELF_REVIEW_OPEN) {
+    return PreconditionFailed("STATE", absl::StrCat("self-reviews/", review.id()),
+                              "the self-review is already completed");
+  }
+  std::vector<std::string> undecided;
+  for (const auto& e : review.entries()) {
+    if (e.decision() == v1::SELF_REVIEW_DECISION_UNSPECIFIED) {
+      undecided.push_back(absl::StrCat(e.document_id()));
+    }
+  }
+  if (!undecided.empty()) {
+    return PreconditionFailed(
+        "UNDECIDED", absl::StrCat("self-reviews/", review.id()),
+        absl::StrCat("every entry needs a decision first; undecided documents: ",
+                     absl::StrJoin(undecided, ", ")));
+  }
+  ASSIGN_OR_RETURN(v1::SelfReview completed,
+                   repository_->CompleteSelfReview(review.id(), clock_->Now()));
+  CountDecisions(completed);
+  RETURN_IF_ERROR(AttachMostRequested(completed));  // CAT-7
+  return completed;
+}
+
+}  // namespace gongkai::catalog::self_review

@@ -1,0 +1,149 @@
+// Unit tests of the self-review rules (CAT-7): mock repositories behind the real
+// documents rules, the real working-day calendar and a fake clock.
+#include "services/catalog/self_review/self_reviews.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "libs/calendar/working_day_calendar.h"
+#include "libs/protoconv/protoconv.h"
+#include "services/catalog/catalog_items/mock_catalog_item_repository.h"
+#include "services/catalog/catalog_test_support.h"
+#include "services/catalog/documents/documents.h"
+#include "services/catalog/documents/mock_document_repository.h"
+#include "services/catalog/self_review/mock_self_review_repository.h"
+#include "services/catalog/units/mock_unit_repository.h"
+
+namespace gongkai::catalog::self_review {
+namespace {
+
+using catalog_testing::kUnit;
+using catalog_testing::RecordingObserver;
+using catalog_testing::ShanghaiTime;
+using catalog_testing::Staff;
+using catalog_testing::ValidDraft;
+using ::testing::_;
+using ::testing::DoAll;
+using ::testing::HasSubstr;
+using ::testing::NiceMock;
+using ::testing::Return;
+using ::testing::SaveArg;
+
+class SelfReviewsTest : public ::testing::Test {
+ protected:
+  SelfReviewsTest() : clock_(ShanghaiTime(2024, 9, 30)) {
+    calendar_ = *calendar::NewBuiltinCalendar();
+    documents_ = std::make_unique<documents::Documents>(&documents_repo_, &units_, &categories_,
+                                                        calendar_, &clock_, &gate_, &observer_);
+    self_reviews_ =
+        std::make_unique<SelfReviews>(&reviews_, &units_, documents_.get(), &clock_, &observer_);
+    v1::Unit unit;
+    unit.set_id(kUnit);
+    ON_CALL(units_, GetUnit(kUnit)).WillByDefault(Return(unit));
+    ON_CALL(reviews_, FindIdempotentResponse(_))
+        .WillByDefault(Return(std::optional<std::string>()));
+  }
+
+  // A stored document in `state`, returned by GetDocument(id).
+  v1::Document Stored(int64_t id, v1::DocumentState state, v1::Document d = ValidDraft()) {
+    d.set_id(id);
+    d.set_state(state);
+    d.set_version(3);
+    *d.mutable_create_time() = ToTimestamp(ShanghaiTime(2024, 9, 30));
+    ON_CALL(documents_repo_, GetDocument(id)).WillByDefault(Return(d));
+    return d;
+  }
+
+  NiceMock<MockSelfReviewRepository> reviews_;
+  NiceMock<documents::MockDocumentRepository> documents_repo_;
+  NiceMock<units::MockUnitRepository> units_;
+  NiceMock<catalog_items::MockCatalogItemRepository> categories_;
+  FakeClock clock_;
+  std::shared_ptr<calendar::WorkingDayCalendar> calendar_;
+  documents::AllowAllReleaseGate gate_;
+  RecordingObserver observer_;
+  std::unique_ptr<documents::Documents> documents_;
+  std::unique_ptr<SelfReviews> self_reviews_;
+};
+
+// CAT-7: converting an ON_REQUEST document sends it back to review as PROACTIVE with a
+// new deadline counted from the conversion.
+TEST_F(SelfReviewsTest, Cat7ConversionReentersReviewWithANewDeadline) {
+  v1::Document d = ValidDraft();
+  d.set_disclosure_attribute(v1::ON_REQUEST);
+  Stored(11, v1::APPROVED, d);
+  v1::SelfReview review;
+  review.set_id(3);
+  review.set_unit_id(kUnit);
+  review.set_year(2024);
+  review.set_state(v1::SELF_REVIEW_OPEN);
+  review.add_entries()->set_document_id(11);
+  ON_CALL(reviews_, GetSelfReview(3)).WillByDefault(Return(review));
+  std::optional<documents::DocumentChange> change;
+  v1::SelfReview decided = review;
+  decided.mutable_entries(0)->set_decision(v1::CONVERT_TO_PROACTIVE);
+  EXPECT_CALL(reviews_, DecideSelfReviewEntry(3, _, _))
+      .WillOnce(DoAll(SaveArg<2>(&change), Return(decided)));
+  clock_.Set(ShanghaiTime(2024, 12, 2));
+  v1::DecideSelfReviewEntryRequest request;
+  request.set_review_id(3);
+  request.set_document_id(11);
+  request.set_decision(v1::CONVERT_TO_PROACTIVE);
+  absl::StatusOr<v1::SelfReview> result = self_reviews_->DecideSelfReviewEntry(Staff(), request);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->converted_count(), 1);
+  ASSERT_TRUE(change.has_value());
+  EXPECT_EQ(change->document.disclosure_attribute(), v1::PROACTIVE);
+  EXPECT_EQ(change->document.state(), v1::PENDING_REVIEW);
+  // 20 working days after Mon 2024-12-02: Dec 3..31 has 21 working days; the 20th is
+  // Mon Dec 30.
+  const auto& due = change->document.publication_deadline().due();
+  EXPECT_EQ(absl::CivilDay(due.year(), due.month(), due.day()), absl::CivilDay(2024, 12, 30));
+  EXPECT_EQ(observer_.conversions, 1);
+}
+
+// CAT-7: a document that left the undisclosed state after the review started (here it
+// was published) cannot be converted back into review.
+TEST_F(SelfReviewsTest, Cat7OnlyAnApprovedUndisclosedDocumentIsConverted) {
+  Stored(11, v1::PUBLISHED);
+  v1::SelfReview review;
+  review.set_id(3);
+  review.set_unit_id(kUnit);
+  review.set_state(v1::SELF_REVIEW_OPEN);
+  review.add_entries()->set_document_id(11);
+  ON_CALL(reviews_, GetSelfReview(3)).WillByDefault(Return(review));
+  EXPECT_CALL(reviews_, DecideSelfReviewEntry(_, _, _)).Times(0);
+  v1::DecideSelfReviewEntryRequest request;
+  request.set_review_id(3);
+  request.set_document_id(11);
+  request.set_decision(v1::CONVERT_TO_PROACTIVE);
+  absl::Status status = self_reviews_->DecideSelfReviewEntry(Staff(), request).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("decide KEEP instead"));
+}
+
+TEST_F(SelfReviewsTest, Cat7KeepNeedsAReasonAndCompletionNeedsEveryDecision) {
+  v1::SelfReview review;
+  review.set_id(3);
+  review.set_unit_id(kUnit);
+  review.set_state(v1::SELF_REVIEW_OPEN);
+  review.add_entries()->set_document_id(11);
+  ON_CALL(reviews_, GetSelfReview(3)).WillByDefault(Return(review));
+  v1::DecideSelfReviewEntryRequest keep;
+  keep.set_review_id(3);
+  keep.set_document_id(11);
+  keep.set_decision(v1::KEEP);
+  EXPECT_EQ(self_reviews_->DecideSelfReviewEntry(Staff(), keep).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  v1::CompleteSelfReviewRequest complete;
+  complete.set_id(3);
+  absl::Status status = self_reviews_->CompleteSelfReview(Staff(), complete).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("11"));
+}
+
+}  // namespace
+}  // namespace gongkai::catalog::self_review

@@ -1,0 +1,299 @@
+// Integration tests (label: integration) of the self-review module's MySQL repository
+// (services/catalog/self_review/, CAT-7), with conversions written through the documents module,
+// against its repository interface, on the real MySQL/MariaDB named by GONGKAI_TEST_MYSQL_*
+// (fixture: catalog_repository_fixture.h).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdint>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "gongkai/catalog/v1/catalog.pb.h"
+#include "libs/db/connection_pool.h"
+#include "libs/db/testing/status_matchers.h"
+#include "libs/db/testing/test_database.h"
+#include "libs/protoconv/protoconv.h"
+#include "tests/integration/catalog/catalog_repository_fixture.h"
+#include "tests/integration/repository_test_support.h"
+
+namespace gongkai::catalog {
+namespace {
+
+using documents::AuditRecord;
+using documents::DocumentFilter;
+using ::gongkai::db::testing::IsOk;
+using ::gongkai::db::testing::IsOkAndHolds;
+using ::gongkai::db::testing::StatusIs;
+using ::gongkai::db::testing::TestDatabase;
+using ::gongkai::integration::EqualsProto;
+using ::gongkai::integration::Ids;
+using ::gongkai::integration::MigratedDatabase;
+using repository_testing::Audit;
+using repository_testing::kT0;
+using repository_testing::MakeDeadline;
+using repository_testing::RepositorySuite;
+using ::testing::AllOf;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::Optional;
+using ::testing::Pair;
+using ::testing::ResultOf;
+using ::testing::SizeIs;
+
+// ---- Self-review (CAT-7) -----------------------------------------------------------------
+
+class SelfReviewTest : public RepositorySuite<SelfReviewTest> {
+ protected:
+  int64_t Approved(int64_t unit_id, v1::DisclosureAttribute attribute, absl::string_view title,
+                   v1::DocumentState state = v1::APPROVED) {
+    v1::Document d = NewDocument(unit_id, title);
+    d.set_disclosure_attribute(attribute);
+    d.set_state(state);
+    if (attribute != v1::PROACTIVE) {
+      d.set_nondisclosure_reason("涉及国家秘密");
+      d.set_legal_basis("《政府信息公开条例》第十四条");
+    }
+    d.set_review_outcome(v1::REVIEW_PASSED);
+    d.set_reviewer("carol");
+    return Create(d).id();
+  }
+
+  // A review of the unit's undisclosed documents, as the domain builds it.
+  absl::StatusOr<v1::SelfReview> StartReview(int64_t unit_id, int year) {
+    absl::StatusOr<std::vector<v1::Document>> docs = documents().ListUndisclosedDocuments(unit_id);
+    if (!docs.ok()) return docs.status();
+    v1::SelfReview review;
+    review.set_unit_id(unit_id);
+    review.set_year(year);
+    review.set_state(v1::SELF_REVIEW_OPEN);
+    *review.mutable_create_time() = ToTimestamp(kT0);
+    for (const v1::Document& d : *docs) {
+      v1::SelfReviewEntry* e = review.add_entries();
+      e->set_document_id(d.id());
+      e->set_document_title(d.title());
+      e->set_attribute_at_review(d.disclosure_attribute());
+    }
+    return reviews().CreateSelfReview(review, nullptr);
+  }
+
+  static v1::SelfReviewEntry Decision(int64_t document_id, v1::SelfReviewDecision decision) {
+    v1::SelfReviewEntry e;
+    e.set_document_id(document_id);
+    e.set_decision(decision);
+    e.set_reason(decision == v1::KEEP ? "仍涉及国家秘密" : "已不再涉密，转为主动公开");
+    e.set_decided_by("reviewer-wang");
+    *e.mutable_decide_time() = ToTimestamp(kT0 + absl::Hours(24));
+    return e;
+  }
+
+  // The conversion of `document` to PROACTIVE (CAT-7), as the domain builds it.
+  static documents::DocumentChange Conversion(const v1::Document& document,
+                                              int64_t expected_version) {
+    v1::Document converted = document;
+    converted.set_disclosure_attribute(v1::PROACTIVE);
+    converted.set_state(v1::APPROVED);
+    *converted.mutable_publication_deadline() =
+        MakeDeadline(absl::CivilDay(2024, 6, 11), absl::CivilDay(2024, 7, 9));
+    return {converted, expected_version,
+            Audit("self-review-convert", v1::APPROVED, v1::APPROVED, kT0 + absl::Hours(24))};
+  }
+};
+
+TEST_F(SelfReviewTest, ListUndisclosedDocumentsReturnsApprovedNonProactiveOfTheUnitOldestFirst) {
+  const v1::Unit unit = NewUnit();
+  const v1::Unit other = NewUnit();
+  const int64_t on_request = Approved(unit.id(), v1::ON_REQUEST, "依申请公开文件");
+  Approved(unit.id(), v1::PROACTIVE, "主动公开文件");
+  const int64_t not_disclosed = Approved(unit.id(), v1::NOT_DISCLOSED, "不予公开文件");
+  Approved(unit.id(), v1::ON_REQUEST, "待审核文件", v1::PENDING_REVIEW);
+  Approved(unit.id(), v1::NOT_DISCLOSED, "草稿", v1::DRAFT);
+  Approved(other.id(), v1::NOT_DISCLOSED, "其他单位文件");
+
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::Document> docs,
+                       documents().ListUndisclosedDocuments(unit.id()));
+  EXPECT_THAT(Ids(docs), ElementsAre(on_request, not_disclosed));
+  EXPECT_EQ(docs[0].title(), "依申请公开文件");
+  EXPECT_EQ(docs[1].disclosure_attribute(), v1::NOT_DISCLOSED);
+}
+
+TEST_F(SelfReviewTest, CreateStoresEntriesAndASecondReviewOfTheYearIsAlreadyExists) {
+  const v1::Unit unit = NewUnit();
+  const int64_t a = Approved(unit.id(), v1::ON_REQUEST, "文件甲");
+  const int64_t b = Approved(unit.id(), v1::NOT_DISCLOSED, "文件乙");
+  ASSERT_OK_AND_ASSIGN(v1::SelfReview review, StartReview(unit.id(), 2024));
+  EXPECT_GT(review.id(), 0);
+
+  ASSERT_OK_AND_ASSIGN(v1::SelfReview loaded, reviews().GetSelfReview(review.id()));
+  EXPECT_EQ(loaded.unit_id(), unit.id());
+  EXPECT_EQ(loaded.year(), 2024);
+  EXPECT_EQ(loaded.state(), v1::SELF_REVIEW_OPEN);
+  EXPECT_EQ(FromTimestamp(loaded.create_time()), kT0);
+  EXPECT_FALSE(loaded.has_complete_time());
+  ASSERT_THAT(loaded.entries(), SizeIs(2));
+  EXPECT_EQ(loaded.entries(0).document_id(), a);
+  EXPECT_EQ(loaded.entries(0).document_title(), "文件甲");
+  EXPECT_EQ(loaded.entries(0).attribute_at_review(), v1::ON_REQUEST);
+  EXPECT_EQ(loaded.entries(0).decision(), v1::SELF_REVIEW_DECISION_UNSPECIFIED);
+  EXPECT_FALSE(loaded.entries(0).has_decide_time());
+  EXPECT_EQ(loaded.entries(1).document_id(), b);
+  EXPECT_EQ(loaded.entries(1).attribute_at_review(), v1::NOT_DISCLOSED);
+
+  const int64_t reviews_before = Count("SELECT COUNT(*) FROM self_reviews");
+  const int64_t entries_before = Count("SELECT COUNT(*) FROM self_review_entries");
+  EXPECT_THAT(StartReview(unit.id(), 2024),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("uk_self_reviews_unit_year")));
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM self_reviews"), reviews_before);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM self_review_entries"), entries_before);
+  EXPECT_THAT(StartReview(unit.id(), 2025), IsOk());
+  EXPECT_THAT(reviews().GetSelfReview(88888),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("88888")));
+}
+
+TEST_F(SelfReviewTest, KeepDecisionIsRecordedWithoutTouchingTheDocument) {
+  const v1::Unit unit = NewUnit();
+  const int64_t doc_id = Approved(unit.id(), v1::NOT_DISCLOSED, "文件");
+  ASSERT_OK_AND_ASSIGN(v1::SelfReview review, StartReview(unit.id(), 2024));
+  ASSERT_OK_AND_ASSIGN(v1::Document before, documents().GetDocument(doc_id));
+
+  ASSERT_OK_AND_ASSIGN(
+      v1::SelfReview decided,
+      reviews().DecideSelfReviewEntry(review.id(), Decision(doc_id, v1::KEEP), std::nullopt));
+  ASSERT_THAT(decided.entries(), SizeIs(1));
+  const v1::SelfReviewEntry& e = decided.entries(0);
+  EXPECT_EQ(e.decision(), v1::KEEP);
+  EXPECT_EQ(e.reason(), "仍涉及国家秘密");
+  EXPECT_EQ(e.decided_by(), "reviewer-wang");
+  EXPECT_EQ(FromTimestamp(e.decide_time()), kT0 + absl::Hours(24));
+  EXPECT_THAT(reviews().GetSelfReview(review.id()), IsOkAndHolds(EqualsProto(decided)));
+  EXPECT_THAT(documents().GetDocument(doc_id), IsOkAndHolds(EqualsProto(before)));
+  EXPECT_EQ(AuditRows(doc_id), 1);
+}
+
+TEST_F(SelfReviewTest, ConversionUpdatesTheDocumentAndAuditsInTheSameTransaction) {
+  const v1::Unit unit = NewUnit();
+  const int64_t doc_id = Approved(unit.id(), v1::ON_REQUEST, "文件");
+  ASSERT_OK_AND_ASSIGN(v1::SelfReview review, StartReview(unit.id(), 2024));
+  ASSERT_OK_AND_ASSIGN(v1::Document before, documents().GetDocument(doc_id));
+
+  ASSERT_OK_AND_ASSIGN(
+      v1::SelfReview decided,
+      reviews().DecideSelfReviewEntry(review.id(), Decision(doc_id, v1::CONVERT_TO_PROACTIVE),
+                                      Conversion(before, before.version())));
+  EXPECT_EQ(decided.entries(0).decision(), v1::CONVERT_TO_PROACTIVE);
+  ASSERT_OK_AND_ASSIGN(v1::Document after, documents().GetDocument(doc_id));
+  EXPECT_EQ(after.version(), before.version() + 1);
+  EXPECT_EQ(after.disclosure_attribute(), v1::PROACTIVE);
+  EXPECT_EQ(after.state(), v1::APPROVED);
+  EXPECT_EQ(after.publication_deadline().due().day(), 9);
+  EXPECT_EQ(FromTimestamp(after.update_time()), kT0 + absl::Hours(24));
+  EXPECT_EQ(after.title(), before.title());
+  EXPECT_EQ(AuditRows(doc_id), 2);
+  ASSERT_OK_AND_ASSIGN(std::vector<common::v1::AuditEntry> audit,
+                       documents().ListAudit(doc_id, {0, 1}));
+  EXPECT_EQ(audit[0].action(), "self-review-convert");
+  // Converted documents are no longer undisclosed.
+  EXPECT_THAT(documents().ListUndisclosedDocuments(unit.id()), IsOkAndHolds(IsEmpty()));
+}
+
+TEST_F(SelfReviewTest, StaleVersionInTheConversionIsAbortedAndTheEntryStaysUndecided) {
+  const v1::Unit unit = NewUnit();
+  const int64_t doc_id = Approved(unit.id(), v1::ON_REQUEST, "文件");
+  ASSERT_OK_AND_ASSIGN(v1::SelfReview review, StartReview(unit.id(), 2024));
+  ASSERT_OK_AND_ASSIGN(v1::Document before, documents().GetDocument(doc_id));
+  // Someone edits the document after the reviewer loaded it.
+  ASSERT_OK_AND_ASSIGN(
+      v1::Document edited,
+      documents().UpdateDocument(before, before.version(),
+                                 Audit("edit", v1::APPROVED, v1::APPROVED, kT0), std::nullopt));
+
+  EXPECT_THAT(
+      reviews().DecideSelfReviewEntry(review.id(), Decision(doc_id, v1::CONVERT_TO_PROACTIVE),
+                                      Conversion(before, before.version())),
+      StatusIs(absl::StatusCode::kAborted,
+               AllOf(HasSubstr("is at version 2, not 1"), Not(HasSubstr("gave up")))));
+  ASSERT_OK_AND_ASSIGN(v1::SelfReview loaded, reviews().GetSelfReview(review.id()));
+  EXPECT_EQ(loaded.entries(0).decision(), v1::SELF_REVIEW_DECISION_UNSPECIFIED);
+  EXPECT_EQ(loaded.entries(0).decided_by(), "");
+  EXPECT_THAT(documents().GetDocument(doc_id), IsOkAndHolds(EqualsProto(edited)));
+  EXPECT_EQ(AuditRows(doc_id), 2);
+
+  // With the current version it goes through.
+  EXPECT_THAT(
+      reviews().DecideSelfReviewEntry(review.id(), Decision(doc_id, v1::CONVERT_TO_PROACTIVE),
+                                      Conversion(edited, edited.version())),
+      IsOk());
+}
+
+TEST_F(SelfReviewTest, DecidingTwiceIsFailedPrecondition) {
+  const v1::Unit unit = NewUnit();
+  const int64_t doc_id = Approved(unit.id(), v1::ON_REQUEST, "文件");
+  ASSERT_OK_AND_ASSIGN(v1::SelfReview review, StartReview(unit.id(), 2024));
+  ASSERT_THAT(
+      reviews().DecideSelfReviewEntry(review.id(), Decision(doc_id, v1::KEEP), std::nullopt),
+      IsOk());
+  v1::SelfReviewEntry again = Decision(doc_id, v1::CONVERT_TO_PROACTIVE);
+  EXPECT_THAT(reviews().DecideSelfReviewEntry(review.id(), again, std::nullopt),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already decided")));
+  ASSERT_OK_AND_ASSIGN(v1::SelfReview loaded, reviews().GetSelfReview(review.id()));
+  EXPECT_EQ(loaded.entries(0).decision(), v1::KEEP);
+  // A document that is not in the review is refused the same way.
+  EXPECT_THAT(
+      reviews().DecideSelfReviewEntry(review.id(), Decision(999999, v1::KEEP), std::nullopt),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("999999")));
+  EXPECT_THAT(reviews().DecideSelfReviewEntry(55555, Decision(doc_id, v1::KEEP), std::nullopt),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("55555")));
+}
+
+TEST_F(SelfReviewTest, CompleteNeedsEveryEntryDecidedAndThenRefusesDecisions) {
+  const v1::Unit unit = NewUnit();
+  const int64_t a = Approved(unit.id(), v1::ON_REQUEST, "文件甲");
+  const int64_t b = Approved(unit.id(), v1::NOT_DISCLOSED, "文件乙");
+  ASSERT_OK_AND_ASSIGN(v1::SelfReview review, StartReview(unit.id(), 2024));
+  const absl::Time done = kT0 + absl::Hours(72);
+
+  EXPECT_THAT(reviews().CompleteSelfReview(review.id(), done),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("2 entries")));
+  ASSERT_THAT(reviews().DecideSelfReviewEntry(review.id(), Decision(a, v1::KEEP), std::nullopt),
+              IsOk());
+  EXPECT_THAT(reviews().CompleteSelfReview(review.id(), done),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("1 entries")));
+  ASSERT_THAT(reviews().DecideSelfReviewEntry(review.id(), Decision(b, v1::KEEP), std::nullopt),
+              IsOk());
+
+  ASSERT_OK_AND_ASSIGN(v1::SelfReview completed, reviews().CompleteSelfReview(review.id(), done));
+  EXPECT_EQ(completed.state(), v1::SELF_REVIEW_COMPLETED);
+  EXPECT_EQ(FromTimestamp(completed.complete_time()), done);
+  EXPECT_THAT(reviews().GetSelfReview(review.id()), IsOkAndHolds(EqualsProto(completed)));
+
+  EXPECT_THAT(reviews().DecideSelfReviewEntry(review.id(), Decision(a, v1::CONVERT_TO_PROACTIVE),
+                                              std::nullopt),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("completed")));
+  EXPECT_THAT(reviews().CompleteSelfReview(review.id(), done),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("completed")));
+}
+
+TEST_F(SelfReviewTest, ReviewWithoutEntriesCompletesAtOnce) {
+  const v1::Unit unit = NewUnit();
+  ASSERT_OK_AND_ASSIGN(v1::SelfReview review, StartReview(unit.id(), 2024));
+  EXPECT_THAT(review.entries(), IsEmpty());
+  ASSERT_OK_AND_ASSIGN(v1::SelfReview completed, reviews().CompleteSelfReview(review.id(), kT0));
+  EXPECT_EQ(completed.state(), v1::SELF_REVIEW_COMPLETED);
+}
+
+}  // namespace
+}  // namespace gongkai::catalog
