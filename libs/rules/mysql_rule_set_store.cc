@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "libs/crypto/sha256.h"
 #include "libs/db/map_rows.h"
 #include "libs/db/migrator.h"
 #include "libs/db/transaction.h"
@@ -16,7 +17,7 @@ namespace gongkai::rules {
 absl::StatusOr<bool> MySqlRuleSetStore::Insert(const RuleSet& set, absl::string_view created_by,
                                                absl::Time create_time) {
   const std::string body = RuleSetToJson(set);
-  const std::string checksum = db::Sha256Hex(body);
+  const std::string checksum = crypto::Sha256Hex(body);
   bool inserted = false;
   RETURN_IF_ERROR(db::RunInTransactionWithRetries(*pool_, [&](db::Connection& conn) {
     inserted = false;
@@ -59,7 +60,7 @@ absl::StatusOr<std::vector<StoredRuleSet>> MySqlRuleSetStore::List() {
     ASSIGN_OR_RETURN(s.checksum, row.GetString(4));
     ASSIGN_OR_RETURN(s.created_by, row.GetString(5));
     ASSIGN_OR_RETURN(s.create_time, row.GetTime(6));
-    if (db::Sha256Hex(s.body) != s.checksum) {
+    if (crypto::Sha256Hex(s.body) != s.checksum) {
       return absl::DataLossError(absl::StrCat("stored rule set ", s.name, " v", s.version,
                                               " does not match its checksum"));
     }

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "libs/crypto/sha256.h"
 #include "libs/db/connection_pool.h"
 #include "libs/db/migrator.h"
 #include "libs/db/testing/status_matchers.h"
@@ -70,7 +71,7 @@ TEST_F(MySqlRuleSetStoreTest, StoredVersionIsListedWithItsCanonicalBody) {
   EXPECT_EQ(rows[0].version, 2);
   EXPECT_EQ(rows[0].effective_from, absl::CivilDay(2026, 1, 1));
   EXPECT_EQ(rows[0].body, RuleSetToJson(Set(2)));
-  EXPECT_EQ(rows[0].checksum, db::Sha256Hex(rows[0].body));
+  EXPECT_EQ(rows[0].checksum, crypto::Sha256Hex(rows[0].body));
   EXPECT_EQ(rows[0].created_by, "alice");
   EXPECT_EQ(rows[0].create_time, kCreated);
   ASSERT_OK_AND_ASSIGN(RuleSet back, book_.ParseJson(rows[0].body));
