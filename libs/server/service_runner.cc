@@ -14,6 +14,10 @@
 #include "libs/db/db_config.h"
 #include "libs/db/idempotency.h"
 #include "libs/log/log.h"
+#include "libs/rules/mysql_rule_set_store.h"
+#include "libs/rules/rule_set_service.h"
+#include "libs/rules/rule_set_store.h"
+#include "libs/rules/rule_set_store_migrations.h"
 #include "libs/server/db_metrics.h"
 #include "libs/server/grpc_server.h"
 #include "libs/server/server_config.h"
@@ -33,6 +37,7 @@ struct SharedConfig {
   auth::AuthConfig auth;
   std::string calendar_dir;
   std::string calendar_address;
+  std::string rules_dir;
   absl::Duration refresh = absl::Seconds(15);
 };
 
@@ -71,6 +76,7 @@ SharedConfig ReadSharedConfig(int argc, char** argv, const ServiceDefinition& de
           "(the catalog), e.g. catalog:50051");
     }
   }
+  if (!definition.rule_schemas.empty()) c.rules_dir = reader.String("rules_dir", "");
   c.refresh = reader.Duration("metrics_refresh", c.refresh, absl::Seconds(1), absl::Hours(1));
   if (definition.read_config) definition.read_config(reader);
   config::ExitOnConfigError(reader.Finish(), program);
@@ -116,6 +122,30 @@ int Fail(absl::string_view what, const absl::Status& status) {
   return 1;
 }
 
+// A service's rule sets: the book, where versions put at run time are stored, and the
+// administration service (only for services that declare rule schemas).
+struct RuleSets {
+  std::shared_ptr<rules::RuleBook> book;
+  std::unique_ptr<rules::RuleSetStore> store;
+  std::unique_ptr<rules::RuleSetAdmin> admin;
+  std::unique_ptr<rules::RuleSetServiceImpl> service;
+  int64_t applied_generation = 0;
+
+  // Loads the versions stored by any replica; true when the book gained one since the
+  // last call (whoever put it).
+  absl::StatusOr<bool> Sync() {
+    absl::StatusOr<rules::SyncReport> report = rules::SyncFromStore(*store, *book);
+    if (!report.ok()) return report.status();
+    for (const absl::Status& rejected : report->rejected) {
+      GK_LOG(WARNING, "stored rule-set version not applied").With("status", rejected);
+    }
+    const int64_t generation = book->Generation();
+    const bool changed = generation != applied_generation;
+    applied_generation = generation;
+    return changed;
+  }
+};
+
 }  // namespace
 
 int RunService(int argc, char** argv, const ServiceDefinition& definition) {
@@ -127,6 +157,7 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   absl::StatusOr<std::unique_ptr<db::ConnectionPool>> pool = db::ConnectionPool::Create(config.db);
   if (!pool.ok()) return Fail("cannot create the database pool", pool.status());
   std::vector<db::MigrationSet> libraries = {db::IdempotencyMigrationSet()};
+  if (!definition.rule_schemas.empty()) libraries.push_back(rules::RuleSetStoreMigrationSet());
   libraries.insert(libraries.end(), definition.library_migrations.begin(),
                    definition.library_migrations.end());
   db::Migrator migrator(pool->get(), std::move(libraries), definition.migrations);
@@ -155,6 +186,29 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
                                       "JWT settings: ", authenticator.status().message())),
                             program);
 
+  RuleSets rule_sets;
+  if (!definition.rule_schemas.empty()) {
+    rule_sets.book = std::make_shared<rules::RuleBook>(definition.rule_schemas);
+    absl::StatusOr<int> builtin =
+        rules::LoadRuleSetFiles(*rule_sets.book, definition.builtin_rule_sets);
+    if (!builtin.ok()) return Fail("built-in rule sets are broken", builtin.status());
+    if (!config.rules_dir.empty()) {
+      absl::StatusOr<int> loaded =
+          rules::LoadRuleSetsFromDirectory(*rule_sets.book, config.rules_dir);
+      config::ExitOnConfigError(loaded.ok()
+                                    ? absl::OkStatus()
+                                    : absl::InvalidArgumentError(absl::StrCat(
+                                          "GONGKAI_RULES_DIR: ", loaded.status().message())),
+                                program);
+    }
+    rule_sets.applied_generation = rule_sets.book->Generation();
+    rule_sets.store = std::make_unique<rules::MySqlRuleSetStore>(pool->get());
+    rule_sets.admin =
+        std::make_unique<rules::RuleSetAdmin>(rule_sets.book.get(), rule_sets.store.get(), &clock);
+    rule_sets.service =
+        std::make_unique<rules::RuleSetServiceImpl>(authenticator->get(), rule_sets.admin.get());
+  }
+
   metrics::Registry registry;
   RegisterDbPoolMetrics(registry, **pool);
   ServiceEnvironment environment;
@@ -163,6 +217,7 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   environment.registry = &registry;
   environment.authenticator = authenticator->get();
   environment.calendar = *calendar;
+  environment.rules = rule_sets.book;
   absl::StatusOr<std::unique_ptr<ServiceApp>> app = definition.build(environment);
   if (!app.ok()) return Fail("cannot build the service", app.status());
 
@@ -180,6 +235,9 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   }
 
   std::vector<HostedService> hosted = (*app)->Services();
+  if (rule_sets.service != nullptr) {
+    hosted.push_back(Hosted<common::v1::RuleSetService>(rule_sets.service.get()));
+  }
   std::vector<grpc::Service*> services;
   for (const HostedService& h : hosted) {
     if (h.service == nullptr || h.descriptor == nullptr) {
@@ -210,7 +268,12 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
     const auto sync_calendar = [&]() -> absl::StatusOr<int> {
       return calendar_source->Sync(**calendar);
     };
+    const auto sync_rules = [&]() -> absl::StatusOr<bool> {
+      if (rule_sets.book == nullptr) return false;
+      return rule_sets.Sync();
+    };
     if (!RetryUntilOk("calendar sync", stop, [&] { return sync_calendar().status(); }) ||
+        !RetryUntilOk("rule-set sync", stop, [&] { return sync_rules().status(); }) ||
         !RetryUntilOk("service start", stop, [&] { return (*app)->Start(stopping); })) {
       return;
     }
@@ -218,6 +281,7 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
     (*server)->SetServing(true);
     GK_LOG(INFO, absl::StrCat(definition.name, " serving"));
     (*app)->OnCalendarChanged(stopping);
+    if (rule_sets.book != nullptr) (*app)->OnRulesChanged(stopping);
     while (!stop.WaitForNotificationWithTimeout(config.refresh)) {
       (*app)->Refresh(stopping);
       absl::StatusOr<int> synced = sync_calendar();
@@ -226,6 +290,13 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
       } else if (*synced > 0) {
         GK_LOG(INFO, "calendar changed").With("years", *synced);
         (*app)->OnCalendarChanged(stopping);
+      }
+      absl::StatusOr<bool> rules_changed = sync_rules();
+      if (!rules_changed.ok()) {
+        GK_LOG(WARNING, "rule-set sync failed").With("status", rules_changed.status());
+      } else if (*rules_changed) {
+        GK_LOG(INFO, "rule sets changed");
+        (*app)->OnRulesChanged(stopping);
       }
     }
   });

@@ -31,7 +31,8 @@
 // _USER (the same), _PASSWORD(_FILE), _POOL_SIZE, _ACQUIRE_TIMEOUT; the JWT settings of
 // libs/auth/auth_config_reader.h; GONGKAI_CALENDAR_DIR (extra year files, loaded at
 // start); GONGKAI_CALENDAR_ADDRESS (the calendar owner's gRPC address; required unless
-// the service owns the calendar); GONGKAI_METRICS_REFRESH (the background period).
+// the service owns the calendar); GONGKAI_RULES_DIR (extra rule-set versions, loaded at
+// start; services with rule sets only); GONGKAI_METRICS_REFRESH (the background period).
 // A bad or missing value stops the process with one line naming it.
 //
 // Start-up order: the gRPC and metrics ports are bound at once with health NOT_SERVING;
@@ -41,7 +42,15 @@
 // Start() runs (retried likewise), and health turns SERVING. From then on, every
 // refresh period: ServiceApp::Refresh(), a calendar sync, and ServiceApp::
 // OnCalendarChanged() when a year changed (also once at start-up, since another replica
-// may have changed a year while this one was down). A migration that fails for any
+// may have changed a year while this one was down).
+//
+// Rule sets (libs/rules, ADR 0019): a service that declares rule schemas gets a RuleBook
+// in its environment holding its built-in sets (normally rules::EmbeddedRuleSetFiles()),
+// the versions in GONGKAI_RULES_DIR and those stored in its database's rule_sets table
+// (the library migration is added), hosts gongkai.common.v1.RuleSetService for ADMINs
+// to put new versions at run time, syncs the stored versions with the calendar (before
+// SERVING and every refresh period) and calls ServiceApp::OnRulesChanged() when the
+// book gained a version, here or on another replica. A migration that fails for any
 // other reason than an unreachable database stops the process with exit code 1.
 #ifndef GONGKAI_LIBS_SERVER_SERVICE_RUNNER_H_
 #define GONGKAI_LIBS_SERVER_SERVICE_RUNNER_H_
@@ -63,6 +72,8 @@
 #include "libs/db/connection_pool.h"
 #include "libs/db/migrator.h"
 #include "libs/metrics/registry.h"
+#include "libs/rules/rule_book.h"
+#include "libs/rules/rule_schema.h"
 
 namespace gongkai::server {
 
@@ -92,6 +103,8 @@ struct ServiceEnvironment {
   const auth::Authenticator* authenticator = nullptr;
   // The process's working-day calendar, kept in sync with the suite's calendar owner.
   std::shared_ptr<calendar::WorkingDayCalendar> calendar;
+  // The service's rule sets; null when it declares no rule schemas.
+  std::shared_ptr<rules::RuleBook> rules;
 };
 
 // A service's object graph: repositories, rules, handlers and its background work.
@@ -118,6 +131,10 @@ class ServiceApp {
   // A calendar year was loaded or replaced (here or at the owner), and once at start-up:
   // recompute the deadlines the service stores (NAT-1).
   virtual void OnCalendarChanged(const Stopping& /*stopping*/) {}
+
+  // A rule-set version was added (put here or on another replica): recompute what was
+  // computed from the rules and is stored (results name the version they used).
+  virtual void OnRulesChanged(const Stopping& /*stopping*/) {}
 };
 
 struct ServiceDefinition {
@@ -135,6 +152,11 @@ struct ServiceDefinition {
   std::vector<db::MigrationSet> library_migrations;
   // The service's own, normally db::EmbeddedMigrations().
   std::vector<db::Migration> migrations;
+  // The rule sets the service reads (their keys, types and bounds; the numbers are
+  // data), and its built-in versions, normally rules::EmbeddedRuleSetFiles() from
+  // gongkai_embed_rule_sets(<target> <dir>). Empty: the service has no rule sets.
+  std::vector<std::shared_ptr<const rules::RuleSchema>> rule_schemas;
+  std::vector<rules::RuleSetFile> builtin_rule_sets;
   // Reads the service's own settings; problems go to the reader (AddError) and stop
   // the process together with the shared settings' problems. May be empty.
   std::function<void(config::ConfigReader&)> read_config;

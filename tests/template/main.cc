@@ -1,10 +1,12 @@
 // gongkai-notes: the minimal test-only service (notes_service.h). All it names is what
 // is particular to it; the process itself is libs/server/service_runner.h. It does not
-// own the calendar, so it reads the years from the catalog (GONGKAI_CALENDAR_ADDRESS).
+// own the calendar, so it reads the years from the catalog (GONGKAI_CALENDAR_ADDRESS);
+// its reply period is a rule set (rules/notes.reply.v1.json, replaceable at run time).
 #include <memory>
 
 #include "libs/calendar/calendar_service.h"
 #include "libs/db/embedded_migrations.h"
+#include "libs/rules/embedded_rule_sets.h"
 #include "libs/server/service_runner.h"
 #include "tests/template/notes_service.h"
 
@@ -13,9 +15,9 @@ namespace {
 
 class NotesApp final : public server::ServiceApp {
  public:
-  NotesApp(const server::ServiceEnvironment& env, int reply_working_days)
+  explicit NotesApp(const server::ServiceEnvironment& env)
       : repository_(NewMysqlNotesRepository(env.pool)),
-        notes_(repository_.get(), env.calendar, env.clock, reply_working_days),
+        notes_(repository_.get(), env.calendar, env.rules, env.clock),
         handler_(&notes_, env.authenticator),
         calendar_service_(env.calendar) {}
 
@@ -37,18 +39,16 @@ class NotesApp final : public server::ServiceApp {
 
 int main(int argc, char** argv) {
   using namespace gongkai;  // NOLINT(build/namespaces): the composition root.
-  int reply_working_days = 0;
   server::ServiceDefinition definition;
   definition.name = "notes";
   definition.default_grpc_address = "127.0.0.1:50099";
   definition.default_metrics_address = "127.0.0.1:9199";
   definition.migrations = db::EmbeddedMigrations();
-  definition.read_config = [&](config::ConfigReader& r) {
-    reply_working_days = static_cast<int>(r.Int("notes_reply_working_days", 5, 0, 100));
-  };
+  definition.rule_schemas = {testing::notes::NotesRuleSchema()};
+  definition.builtin_rule_sets = rules::EmbeddedRuleSetFiles();
   definition.build = [&](const server::ServiceEnvironment& env)
       -> absl::StatusOr<std::unique_ptr<server::ServiceApp>> {
-    return std::make_unique<testing::notes::NotesApp>(env, reply_working_days);
+    return std::make_unique<testing::notes::NotesApp>(env);
   };
   return server::RunService(argc, argv, definition);
 }

@@ -69,6 +69,15 @@ absl::Status RequireStaff(const auth::Principal& caller) {
 
 }  // namespace
 
+std::shared_ptr<const rules::RuleSchema> NotesRuleSchema() {
+  static const auto* const schema =
+      new std::shared_ptr<const rules::RuleSchema>(std::make_shared<const rules::RuleSchema>(
+          "notes.reply", std::vector<rules::RuleSpec>{rules::RuleSpec::Integer(
+                             "reply.working_days", rules::Unit::kWorkingDays, {1, 100}, "TPL-1",
+                             "a note is answered within")}));
+  return *schema;
+}
+
 std::unique_ptr<NotesRepository> NewMysqlNotesRepository(db::ConnectionPool* pool) {
   return std::make_unique<MysqlNotesRepository>(pool);
 }
@@ -83,14 +92,18 @@ absl::StatusOr<v1::Note> Notes::CreateNote(const auth::Principal& caller,
   const idempotency::Key key{caller.subject, "CreateNote", request.request_id()};
   return idempotency::IdempotentCreate<v1::Note>(
       *repository_, key, [&](const idempotency::Key* stored_key) -> absl::StatusOr<v1::Note> {
-        ASSIGN_OR_RETURN(
-            calendar::Deadline due,
-            calendar_->AddWorkingDays(calendar::TodayInShanghai(*clock_), reply_working_days_));
+        const absl::CivilDay today = calendar::TodayInShanghai(*clock_);
+        ASSIGN_OR_RETURN(std::shared_ptr<const rules::RuleSet> rule_set,
+                         rules_->EffectiveOn("notes.reply", today));
+        ASSIGN_OR_RETURN(rules::Cited<int64_t> period, rule_set->WorkingDays("reply.working_days"));
+        ASSIGN_OR_RETURN(calendar::Deadline due,
+                         calendar_->AddWorkingDays(today, static_cast<int>(period.value)));
         v1::Note note;
         note.set_text(request.text());
         note.set_created_by(caller.subject);
         *note.mutable_reply_due() = ToProtoDate(due.due);
         *note.mutable_reply_due_explanation() = ToProto(due);
+        note.set_reply_period_rule(period.rule.Explain());
         return repository_->Create(std::move(note), stored_key, clock_->Now());
       });
 }

@@ -2,8 +2,9 @@
 // has, each a few lines, on the shared libraries only.
 //
 //   NotesHandler (gRPC; libs/auth/authenticated_call.h)
-//     -> Notes (rules: validation, the reply clock from the suite's calendar,
-//        idempotent creates through libs/idempotency)
+//     -> Notes (rules: validation, the reply clock from the suite's calendar and the
+//        period from the "notes.reply" rule set, idempotent creates through
+//        libs/idempotency)
 //       -> NotesRepository (interface) <- MySQL implementation (libs/db, and the
 //          idempotency_keys table libs/db ships as a library migration)
 //
@@ -23,6 +24,8 @@
 #include "libs/clock/clock.h"
 #include "libs/db/connection_pool.h"
 #include "libs/idempotency/idempotency.h"
+#include "libs/rules/rule_book.h"
+#include "libs/rules/rule_schema.h"
 
 namespace gongkai::testing::notes {
 
@@ -41,14 +44,18 @@ class NotesRepository {
 
 std::unique_ptr<NotesRepository> NewMysqlNotesRepository(db::ConnectionPool* pool);
 
+// The rule set the service reads: how many working days a reply may take ("TPL-1", a
+// made-up requirement of this test-only service).
+std::shared_ptr<const rules::RuleSchema> NotesRuleSchema();
+
 class Notes {
  public:
   Notes(NotesRepository* repository, std::shared_ptr<const calendar::WorkingDayCalendar> calendar,
-        const Clock* clock, int reply_working_days)
+        std::shared_ptr<const rules::RuleBook> rules, const Clock* clock)
       : repository_(repository),
         calendar_(std::move(calendar)),
-        clock_(clock),
-        reply_working_days_(reply_working_days) {}
+        rules_(std::move(rules)),
+        clock_(clock) {}
 
   absl::StatusOr<v1::Note> CreateNote(const auth::Principal& caller,
                                       const v1::CreateNoteRequest& request);
@@ -58,8 +65,8 @@ class Notes {
  private:
   NotesRepository* repository_;
   std::shared_ptr<const calendar::WorkingDayCalendar> calendar_;
+  std::shared_ptr<const rules::RuleBook> rules_;
   const Clock* clock_;
-  int reply_working_days_;
 };
 
 class NotesHandler final : public v1::NotesService::Service {

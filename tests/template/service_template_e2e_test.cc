@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gongkai/common/v1/calendar.grpc.pb.h"
+#include "gongkai/common/v1/rule_sets.grpc.pb.h"
 #include "gongkai/testing/notes/v1/notes.grpc.pb.h"
 #include "libs/db/connection_pool.h"
 #include "libs/db/testing/status_matchers.h"
@@ -116,6 +117,7 @@ TEST_F(ServiceTemplateE2eTest, CreatesIdempotentlyWithADeadlineOnTheSharedCalend
   EXPECT_GT(first->id(), 0);
   EXPECT_EQ(first->created_by(), "clerk");
   EXPECT_EQ(first->reply_due_explanation().days(), 5);
+  EXPECT_THAT(first->reply_period_rule(), HasSubstr("notes.reply v1"));
   EXPECT_FALSE(first->reply_due_explanation().calendars().empty());
 
   // The retry is answered from the idempotency_keys table libs/db ships.
@@ -146,6 +148,52 @@ TEST_F(ServiceTemplateE2eTest, BadInputAndMissingRolesGetTheSharedErrors) {
               StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("token")));
 }
 
+// Rule numbers are data: an ADMIN puts a stricter version at run time, and the next
+// result uses it and names it; the earlier result keeps the version it was computed on.
+TEST_F(ServiceTemplateE2eTest, ARuleSetVersionPutAtRunTimeTakesEffectWithoutARelease) {
+  auto stub = NotesStub();
+  const std::string staff = catalog_->Token("clerk", 1, {"STAFF"});
+  notes_v1::CreateNoteRequest before;
+  before.set_request_id("before-v2");
+  before.set_text("按第一版规则");
+  absl::StatusOr<notes_v1::Note> on_v1 =
+      UnaryCall(*stub, &notes_v1::NotesService::Stub::CreateNote, staff, before);
+  ASSERT_THAT(on_v1, IsOk());
+
+  auto rules_stub = common::v1::RuleSetService::NewStub(
+      grpc::CreateChannel(notes_->grpc_address(), grpc::InsecureChannelCredentials()));
+  common::v1::PutRuleSetRequest put;
+  put.set_rule_set_json(R"({"name": "notes.reply", "version": 2, "effective_from": "2020-01-01",
+      "basis": "a stricter city rule", "rules": {"reply.working_days": {"value": 3}}})");
+  EXPECT_THAT(UnaryCall(*rules_stub, &common::v1::RuleSetService::Stub::PutRuleSet, staff, put),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("ADMIN")));
+  ASSERT_THAT(UnaryCall(*rules_stub, &common::v1::RuleSetService::Stub::PutRuleSet,
+                        catalog_->Token("root", std::nullopt, {"ADMIN"}), put),
+              IsOk());
+
+  notes_v1::CreateNoteRequest after = before;
+  after.set_request_id("after-v2");
+  absl::StatusOr<notes_v1::Note> on_v2 =
+      UnaryCall(*stub, &notes_v1::NotesService::Stub::CreateNote, staff, after);
+  ASSERT_THAT(on_v2, IsOk());
+  EXPECT_EQ(on_v2->reply_due_explanation().days(), 3);
+  EXPECT_THAT(on_v2->reply_period_rule(), HasSubstr("notes.reply v2"));
+  EXPECT_THAT(on_v2->reply_period_rule(), HasSubstr("TPL-1"));
+  EXPECT_EQ(on_v1->reply_due_explanation().days(), 5);
+
+  // A bad version is refused naming the rule, and changes nothing.
+  put.set_rule_set_json(R"({"name": "notes.reply", "version": 3, "effective_from": "2020-01-01",
+      "basis": "x", "rules": {"reply.working_days": {"value": 0}}})");
+  EXPECT_THAT(UnaryCall(*rules_stub, &common::v1::RuleSetService::Stub::PutRuleSet,
+                        catalog_->Token("root", std::nullopt, {"ADMIN"}), put),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("reply.working_days")));
+  after.set_request_id("after-bad-v3");
+  absl::StatusOr<notes_v1::Note> still_v2 =
+      UnaryCall(*stub, &notes_v1::NotesService::Stub::CreateNote, staff, after);
+  ASSERT_THAT(still_v2, IsOk());
+  EXPECT_THAT(still_v2->reply_period_rule(), HasSubstr("notes.reply v2"));
+}
+
 TEST_F(ServiceTemplateE2eTest, LibraryAndOwnMigrationsAreRecordedApart) {
   absl::StatusOr<std::unique_ptr<db::ConnectionPool>> pool =
       db::ConnectionPool::Create(notes_database_->ServiceConfig(1));
@@ -153,10 +201,11 @@ TEST_F(ServiceTemplateE2eTest, LibraryAndOwnMigrationsAreRecordedApart) {
   absl::StatusOr<db::ConnectionLease> conn = (*pool)->Acquire();
   ASSERT_THAT(conn, IsOk());
   absl::StatusOr<db::ResultSet> library =
-      (*conn)->Query("SELECT component, version FROM schema_library_migrations");
+      (*conn)->Query("SELECT component, version FROM schema_library_migrations ORDER BY component");
   ASSERT_THAT(library, IsOk());
-  ASSERT_EQ(library->size(), 1u);
+  ASSERT_EQ(library->size(), 2u);
   EXPECT_EQ(*(*library)[0].GetString("component"), "idempotency");
+  EXPECT_EQ(*(*library)[1].GetString("component"), "rule_sets");
   absl::StatusOr<db::ResultSet> own = (*conn)->Query("SELECT name FROM schema_migrations");
   ASSERT_THAT(own, IsOk());
   ASSERT_EQ(own->size(), 1u);
