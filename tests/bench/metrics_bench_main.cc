@@ -29,7 +29,7 @@ Registry& SharedRegistry() {
 void BM_CounterInc(benchmark::State& state) {
   static Counter& counter =
       SharedRegistry().AddCounter("bench_counter_total", "Bench.", {}).WithLabels({});
-  for (auto _ : state) counter.Inc();
+  for (auto _ : state) counter.Increment();
 }
 BENCHMARK(BM_CounterInc)->Threads(1)->Threads(2);
 
@@ -57,10 +57,10 @@ void BM_GrpcUnaryCallMetrics(benchmark::State& state) {
   const std::string method = "/gongkai.catalog.v1.CatalogService/GetDocument";
   for (auto _ : state) {
     GrpcServerMetrics::MethodMetrics* m = grpc_metrics->ForMethod(method);
-    m->started->Inc();
-    m->msg_received->Inc();
-    m->msg_sent->Inc();
-    m->handled[0]->Inc();
+    m->started->Increment();
+    m->msg_received->Increment();
+    m->msg_sent->Increment();
+    m->handled[0]->Increment();
     m->handling_seconds->Observe(0.0012);
   }
 }
@@ -72,7 +72,7 @@ void BM_GatewayRequestWithLabels(benchmark::State& state) {
       "bench_http_requests_total", "Bench.", {"route", "method", "code"});
   const std::string route = "/v1/documents/{id}";
   for (auto _ : state) {
-    requests.WithLabels({route, "GET", absl::StrCat(200)}).Inc();
+    requests.WithLabels({route, "GET", absl::StrCat(200)}).Increment();
   }
 }
 BENCHMARK(BM_GatewayRequestWithLabels)->Threads(1)->Threads(2);
