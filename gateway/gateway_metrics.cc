@@ -43,21 +43,21 @@ std::string MethodLabel(absl::string_view method) {
 
 void GatewayMetrics::RequestFinished(absl::string_view route, absl::string_view method, int status,
                                      absl::Duration latency) {
-  in_flight_.Dec();
-  requests_.WithLabels({std::string(route), MethodLabel(method), absl::StrCat(status)}).Inc();
+  in_flight_.Decrement();
+  requests_.WithLabels({std::string(route), MethodLabel(method), absl::StrCat(status)}).Increment();
   duration_.WithLabels({std::string(route)}).Observe(absl::ToDoubleSeconds(latency));
 }
 
 void GatewayMetrics::RequestRefused(absl::string_view method, int status) {
-  requests_.WithLabels({"unmatched", MethodLabel(method), absl::StrCat(status)}).Inc();
+  requests_.WithLabels({"unmatched", MethodLabel(method), absl::StrCat(status)}).Increment();
 }
 
 void GatewayMetrics::UpstreamError(absl::string_view backend, absl::string_view code) {
-  upstream_errors_.WithLabels({std::string(backend), std::string(code)}).Inc();
+  upstream_errors_.WithLabels({std::string(backend), std::string(code)}).Increment();
 }
 
 void GatewayMetrics::RateLimited(absl::string_view rate_class) {
-  rate_limited_.WithLabels({std::string(rate_class)}).Inc();
+  rate_limited_.WithLabels({std::string(rate_class)}).Increment();
 }
 
 }  // namespace gongkai::gateway

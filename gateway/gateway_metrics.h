@@ -1,4 +1,4 @@
-// The gateway's Prometheus metrics, in the suite's own client (libs/metrics):
+// The gateway's Prometheus metrics, through libs/metrics (prometheus-cpp):
 //
 //   http_requests_total{route,method,code}      every answered request
 //   http_request_duration_seconds{route}        latency histogram per route
@@ -25,7 +25,7 @@ class GatewayMetrics {
  public:
   explicit GatewayMetrics(metrics::Registry* registry);
 
-  void RequestStarted() { in_flight_.Inc(); }
+  void RequestStarted() { in_flight_.Increment(); }
   void RequestFinished(absl::string_view route, absl::string_view method, int status,
                        absl::Duration latency);
   // A request the HTTP server refused before it reached the pipeline (not in flight).

@@ -528,7 +528,7 @@ TEST(GatewayTest, HealthReadinessAndMetrics) {
   EXPECT_EQ(metrics->status, 200);
   EXPECT_THAT(
       metrics->body,
-      HasSubstr(R"(http_requests_total{route="/v1/public/echo",method="GET",code="200"} 1)"));
+      HasSubstr(R"(http_requests_total{code="200",method="GET",route="/v1/public/echo"} 1)"));
   EXPECT_THAT(metrics->body, HasSubstr("http_request_duration_seconds_bucket"));
   EXPECT_THAT(metrics->body, HasSubstr("http_requests_in_flight"));
 

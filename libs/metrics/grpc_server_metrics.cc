@@ -24,19 +24,19 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
       return;
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
-      m_->started->Inc();
+      m_->started->Increment();
     }
     // The read that finds the end of a client stream also passes here, without a message.
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE) &&
         methods->GetRecvMessage() != nullptr) {
-      m_->msg_received->Inc();
+      m_->msg_received->Increment();
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_MESSAGE)) {
-      m_->msg_sent->Inc();
+      m_->msg_sent->Increment();
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       const int code = static_cast<int>(methods->GetSendStatus().error_code());
-      m_->handled[code >= 0 && code < 17 ? code : 2]->Inc();
+      m_->handled[code >= 0 && code < 17 ? code : 2]->Increment();
       m_->handling_seconds->Observe(absl::ToDoubleSeconds(absl::Now() - start_));
     }
     methods->Proceed();

@@ -1,73 +1,103 @@
 #include "libs/metrics/http_exposer.h"
 
-#include <httplib.h>
+#include <CivetServer.h>
+#include <civetweb.h>
+#include <prometheus/exposer.h>
 
-#include <chrono>
-#include <thread>
+#include <algorithm>
+#include <cstring>
+#include <exception>
+#include <string>
+#include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace gongkai::metrics {
+namespace {
 
-absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
-    absl::string_view address, const Registry* registry) {
+// mg_check_feature() bit of civetweb's IPv6 support.
+constexpr unsigned kCivetwebIpv6 = 8;
+// Worker threads: each one serves one connection at a time; a scrape takes milliseconds.
+constexpr const char* kThreads = "2";
+// A client that stalls mid-request frees its thread after this long.
+constexpr const char* kRequestTimeoutMs = "5000";
+
+// civetweb's begin_request callback: answers GET /healthz and leaves every other request
+// (0) to the handlers, /metrics being prometheus-cpp's.
+int ServeHealthz(mg_connection* connection) {
+  const mg_request_info* request = mg_get_request_info(connection);
+  if (request == nullptr || request->local_uri == nullptr ||
+      std::strcmp(request->local_uri, "/healthz") != 0 ||
+      std::strcmp(request->request_method, "GET") != 0) {
+    return 0;
+  }
+  static constexpr char kBody[] = "ok\n";
+  mg_send_http_ok(connection, "text/plain; charset=utf-8", sizeof(kBody) - 1);
+  mg_write(connection, kBody, sizeof(kBody) - 1);
+  return 200;
+}
+
+// civetweb's listening_ports syntax also takes lists, "s"/"r" suffixes and a bare
+// port: only "host:port" gets through.
+absl::Status CheckAddress(absl::string_view address) {
   const size_t colon = address.rfind(':');
   int port = -1;
-  if (colon == absl::string_view::npos || !absl::SimpleAtoi(address.substr(colon + 1), &port) ||
-      port < 0 || port > 65535) {
+  const absl::string_view host = colon == absl::string_view::npos ? "" : address.substr(0, colon);
+  const absl::string_view digits =
+      colon == absl::string_view::npos ? "" : address.substr(colon + 1);
+  if (host.empty() || digits.empty() ||
+      !std::all_of(digits.begin(), digits.end(),
+                   [](char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); }) ||
+      !absl::SimpleAtoi(digits, &port) || port > 65535 ||
+      std::any_of(host.begin(), host.end(), [](char c) {
+        return c == ',' || absl::ascii_isspace(static_cast<unsigned char>(c));
+      })) {
     return absl::InvalidArgumentError(
         absl::StrCat("metrics address \"", address, "\" must be host:port"));
   }
-  std::string host(address.substr(0, colon));
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {  // "[::]:9101"
-    host = host.substr(1, host.size() - 2);
+  if (absl::StartsWith(host, "[") && mg_check_feature(kCivetwebIpv6) == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("metrics address \"", address,
+                     "\": IPv6 is not supported (Debian's civetweb is built without it); use "
+                     "an IPv4 address such as 0.0.0.0"));
   }
-  auto exposer = std::unique_ptr<MetricsHttpServer>(new MetricsHttpServer());
-  exposer->server_ = std::make_unique<httplib::Server>();
-  httplib::Server& server = *exposer->server_;
-  // cpp-httplib's default also sets SO_REUSEPORT, which would let a second process
-  // share the port silently; a metrics port belongs to one process.
-  server.set_socket_options([](socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<const void*>(&yes), sizeof(yes));
-  });
-  server.set_keep_alive_max_count(100);
-  server.set_read_timeout(5, 0);
-  server.set_write_timeout(5, 0);
-  server.Get("/metrics", [registry](const httplib::Request&, httplib::Response& response) {
-    response.set_content(registry->Serialize(), std::string(kTextContentType).c_str());
-  });
-  server.Get("/healthz", [](const httplib::Request&, httplib::Response& response) {
-    response.set_content("ok\n", "text/plain; charset=utf-8");
-  });
-  if (port == 0) {
-    port = server.bind_to_any_port(host);
-    if (port < 0) {
-      return absl::UnavailableError(absl::StrCat("cannot bind the metrics port on ", host));
-    }
-  } else if (!server.bind_to_port(host, port)) {
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
+    absl::string_view address, const Registry* registry) {
+  if (absl::Status valid = CheckAddress(address); !valid.ok()) return valid;
+  static const CivetCallbacks callbacks = [] {
+    CivetCallbacks c;
+    c.begin_request = ServeHealthz;
+    return c;
+  }();
+  auto server = std::unique_ptr<MetricsHttpServer>(new MetricsHttpServer());
+  try {
+    server->exposer_ = std::make_unique<prometheus::Exposer>(
+        std::vector<std::string>{"listening_ports", std::string(address), "num_threads", kThreads,
+                                 "request_timeout_ms", kRequestTimeoutMs},
+        &callbacks);
+  } catch (const std::exception& e) {  // civetweb could not bind (CivetException).
+    return absl::UnavailableError(
+        absl::StrCat("cannot bind the metrics port ", address, ": ", e.what()));
+  }
+  server->exposer_->RegisterCollectable(registry->AsCollectable());
+  const std::vector<int> ports = server->exposer_->GetListeningPorts();
+  if (ports.empty()) {
     return absl::UnavailableError(absl::StrCat("cannot bind the metrics port ", address));
   }
-  exposer->port_ = port;
-  std::atomic<bool>& listener_done = exposer->listener_done_;
-  exposer->thread_ = std::thread([&server, &listener_done] {
-    server.listen_after_bind();
-    listener_done = true;
-  });
-  // httplib's stop() does nothing until the listener is running, so a Stop() right after
-  // Start() would leave the thread blocked in accept() and the join hanging.
-  while (!server.is_running() && !listener_done) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  return exposer;
+  server->port_ = ports.front();
+  return server;
 }
 
 MetricsHttpServer::~MetricsHttpServer() { Stop(); }
 
-void MetricsHttpServer::Stop() {
-  if (server_) server_->stop();
-  if (thread_.joinable()) thread_.join();
-}
+void MetricsHttpServer::Stop() { exposer_.reset(); }
 
 }  // namespace gongkai::metrics

@@ -24,11 +24,11 @@ int main(int argc, char** argv) {
   GrpcServerMetrics grpc_metrics(registry);
   grpc_metrics.PreRegisterService(
       *grpc::health::v1::HealthCheckRequest::descriptor()->file()->service(0));
-  grpc_metrics.ForMethod("/grpc.health.v1.Health/Check")->handled[0]->Inc(3);
+  grpc_metrics.ForMethod("/grpc.health.v1.Health/Check")->handled[0]->Increment(3);
   registry
       .AddCounter("catalog_returned_submissions_total", "Submissions returned (退文).", {"cause"})
       .WithLabels({"quote\" back\\slash\nnewline"})
-      .Inc(2);
+      .Increment(2);
   registry.AddGauge("catalog_documents", "Documents by state.", {"state"})
       .WithLabels({"PUBLISHED"})
       .Set(12);

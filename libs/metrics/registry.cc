@@ -1,12 +1,14 @@
 #include "libs/metrics/registry.h"
 
+#include <prometheus/check_names.h>
+#include <prometheus/text_serializer.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <set>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -19,136 +21,81 @@ namespace {
   std::abort();
 }
 
-const char* TypeName(MetricType type) {
-  switch (type) {
-    case MetricType::kCounter:
-      return "counter";
-    case MetricType::kGauge:
-      return "gauge";
-    case MetricType::kHistogram:
-      return "histogram";
-  }
-  return "untyped";
+bool IsValidMetricName(const std::string& name) { return prometheus::CheckMetricName(name); }
+
+bool AreValidLabelNames(const std::vector<std::string>& names) {
+  return std::all_of(names.begin(), names.end(),
+                     [](const std::string& n) { return prometheus::CheckLabelName(n); });
 }
 
-void AppendLabels(std::string& out, const std::vector<std::string>& names,
-                  const LabelValues& values, absl::string_view extra_name = "",
-                  absl::string_view extra_value = "") {
-  if (names.empty() && extra_name.empty()) return;
-  out.push_back('{');
-  bool first = true;
-  for (size_t i = 0; i < names.size(); ++i) {
-    absl::StrAppend(&out, first ? "" : ",", names[i], "=\"", EscapeLabelValue(values[i]), "\"");
-    first = false;
-  }
-  if (!extra_name.empty()) {
-    absl::StrAppend(&out, first ? "" : ",", extra_name, "=\"", extra_value, "\"");
-  }
-  out.push_back('}');
-}
-
-void AppendHeader(std::string& out, absl::string_view name, absl::string_view help,
-                  MetricType type) {
-  absl::StrAppend(&out, "# HELP ", name, " ", EscapeHelp(help), "\n# TYPE ", name, " ",
-                  TypeName(type), "\n");
-}
-
-}  // namespace
-
-bool IsValidMetricName(absl::string_view name) {
-  if (name.empty()) return false;
-  for (size_t i = 0; i < name.size(); ++i) {
-    const char c = name[i];
-    const bool ok = absl::ascii_isalpha(static_cast<unsigned char>(c)) || c == '_' || c == ':' ||
-                    (i > 0 && absl::ascii_isdigit(static_cast<unsigned char>(c)));
-    if (!ok) return false;
-  }
-  return true;
-}
-
-bool IsValidLabelName(absl::string_view name) {
-  if (name.empty() || (name.size() >= 2 && name[0] == '_' && name[1] == '_')) return false;
-  for (size_t i = 0; i < name.size(); ++i) {
-    const char c = name[i];
-    const bool ok = absl::ascii_isalpha(static_cast<unsigned char>(c)) || c == '_' ||
-                    (i > 0 && absl::ascii_isdigit(static_cast<unsigned char>(c)));
-    if (!ok) return false;
-  }
-  return true;
-}
-
-std::string EscapeLabelValue(absl::string_view value) {
-  std::string out;
-  out.reserve(value.size());
-  for (char c : value) {
-    if (c == '\\')
-      out += "\\\\";
-    else if (c == '"')
-      out += "\\\"";
-    else if (c == '\n')
-      out += "\\n";
-    else
-      out.push_back(c);
-  }
-  return out;
-}
-
+// HELP as the text format wants it: prometheus-cpp 1.0.1 writes it verbatim.
 std::string EscapeHelp(absl::string_view help) {
   std::string out;
   out.reserve(help.size());
   for (char c : help) {
-    if (c == '\\')
+    if (c == '\\') {
       out += "\\\\";
-    else if (c == '\n')
+    } else if (c == '\n') {
       out += "\\n";
-    else
+    } else {
       out.push_back(c);
+    }
   }
   return out;
 }
 
-std::string FormatValue(double value) {
-  if (std::isnan(value)) return "NaN";
-  if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
-  if (value == std::floor(value) && std::fabs(value) < 1e15) {
-    return absl::StrCat(static_cast<int64_t>(value));
-  }
-  char buffer[32];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buffer, sizeof(buffer), "%.*g", precision, value);
-    if (std::strtod(buffer, nullptr) == value) break;
-  }
-  return buffer;
+prometheus::Labels ToLabels(const std::vector<std::string>& names, const LabelValues& values) {
+  prometheus::Labels labels;
+  for (size_t i = 0; i < names.size(); ++i) labels.emplace(names[i], values[i]);
+  return labels;
 }
 
-Histogram::Histogram(std::vector<double> upper_bounds)
-    : upper_bounds_(std::move(upper_bounds)),
-      counts_(new std::atomic<uint64_t>[upper_bounds_.size() + 1]) {
-  for (size_t i = 0; i <= upper_bounds_.size(); ++i) counts_[i].store(0);
+// Children in label-value order. Every child of a family has the same label names,
+// sorted (prometheus::Labels is a std::map), so comparing the label lists compares the
+// values in name order.
+void SortChildren(prometheus::MetricFamily& family) {
+  std::sort(family.metric.begin(), family.metric.end(),
+            [](const prometheus::ClientMetric& a, const prometheus::ClientMetric& b) {
+              return a.label < b.label;
+            });
 }
 
-void Histogram::Observe(double v) {
-  // First bound >= v (le is inclusive); NaN compares false everywhere, so it is counted
-  // in +Inf, as the Go client does.
-  const size_t bucket =
-      std::isnan(v)
-          ? upper_bounds_.size()
-          : std::lower_bound(upper_bounds_.begin(), upper_bounds_.end(), v) - upper_bounds_.begin();
-  counts_[bucket].fetch_add(1, std::memory_order_relaxed);
-  sum_.Add(v);
-}
-
-Histogram::Snapshot Histogram::Collect() const {
-  Snapshot s;
-  s.upper_bounds = upper_bounds_;
-  uint64_t running = 0;
-  for (size_t i = 0; i <= upper_bounds_.size(); ++i) {
-    running += counts_[i].load(std::memory_order_relaxed);
-    s.cumulative.push_back(running);
+// A collected family as prometheus-cpp's MetricFamily; samples with the wrong number of
+// label values are dropped.
+prometheus::MetricFamily Convert(const CollectedFamily& collected) {
+  prometheus::MetricFamily family;
+  family.name = collected.name;
+  family.help = EscapeHelp(collected.help);
+  family.type = collected.type == MetricType::kCounter ? prometheus::MetricType::Counter
+                                                       : prometheus::MetricType::Gauge;
+  for (const CollectedSample& sample : collected.samples) {
+    if (sample.label_values.size() != collected.label_names.size()) continue;
+    prometheus::ClientMetric metric;
+    for (const auto& [name, value] : ToLabels(collected.label_names, sample.label_values)) {
+      metric.label.push_back({name, value});
+    }
+    if (collected.type == MetricType::kCounter) {
+      metric.counter.value = sample.value;
+    } else {
+      metric.gauge.value = sample.value;
+    }
+    family.metric.push_back(std::move(metric));
   }
-  s.sum = sum_.Get();
-  return s;
+  return family;
 }
+
+// Serves Registry::Collect() to prometheus::Exposer, which holds collectables by
+// weak_ptr.
+class RegistryCollectable final : public prometheus::Collectable {
+ public:
+  explicit RegistryCollectable(const Registry* registry) : registry_(registry) {}
+  std::vector<prometheus::MetricFamily> Collect() const override { return registry_->Collect(); }
+
+ private:
+  const Registry* registry_;
+};
+
+}  // namespace
 
 std::vector<double> DefaultBuckets() { return {.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}; }
 
@@ -161,38 +108,37 @@ T& Family<T>::WithLabels(const LabelValues& values) {
   absl::MutexLock lock(&mu_);
   auto it = children_.find(values);
   if (it != children_.end()) return *it->second;
-  std::unique_ptr<T> child;
+  T* child;
   if constexpr (std::is_same_v<T, Histogram>) {
-    child = std::make_unique<Histogram>(buckets_);
+    child = &family_.Add(ToLabels(label_names_, values), buckets_);
   } else {
-    child = std::make_unique<T>();
+    child = &family_.Add(ToLabels(label_names_, values));
   }
-  T& ref = *child;
-  children_.emplace(values, std::move(child));
-  return ref;
-}
-
-template <typename T>
-std::vector<std::pair<LabelValues, const T*>> Family<T>::Children() const {
-  absl::MutexLock lock(&mu_);
-  std::vector<std::pair<LabelValues, const T*>> out;
-  out.reserve(children_.size());
-  for (const auto& [values, child] : children_) out.emplace_back(values, child.get());
-  return out;
+  children_.emplace(values, child);
+  return *child;
 }
 
 template class Family<Counter>;
 template class Family<Gauge>;
 template class Family<Histogram>;
 
+Registry::Registry() : collectable_(std::make_shared<RegistryCollectable>(this)) {}
+
+Registry::~Registry() = default;
+
 Registry::Entry& Registry::Declare(absl::string_view name, MetricType type, absl::string_view help,
                                    const std::vector<std::string>& label_names,
                                    const std::vector<double>& buckets) {
-  if (!IsValidMetricName(name)) Fatal(absl::StrCat("invalid metric name \"", name, "\""));
+  if (!IsValidMetricName(std::string(name))) {
+    Fatal(absl::StrCat("invalid metric name \"", name, "\""));
+  }
   for (const std::string& label : label_names) {
-    if (!IsValidLabelName(label) || (type == MetricType::kHistogram && label == "le")) {
+    if (!prometheus::CheckLabelName(label) || (type == MetricType::kHistogram && label == "le")) {
       Fatal(absl::StrCat("invalid label name \"", label, "\" on ", name));
     }
+  }
+  if (std::set<std::string>(label_names.begin(), label_names.end()).size() != label_names.size()) {
+    Fatal(absl::StrCat("duplicate label name on ", name));
   }
   if (std::any_of(buckets.begin(), buckets.end(), [](double b) { return std::isnan(b); })) {
     Fatal(absl::StrCat("buckets of ", name, " must not be NaN"));
@@ -234,7 +180,13 @@ Family<Counter>& Registry::AddCounter(absl::string_view name, absl::string_view 
                                       std::vector<std::string> label_names) {
   absl::MutexLock lock(&mu_);
   Entry& e = Declare(name, MetricType::kCounter, help, label_names, {});
-  if (!e.counter) e.counter = std::make_unique<Family<Counter>>(std::move(label_names));
+  if (!e.counter) {
+    e.counter = std::make_unique<Family<Counter>>(prometheus::BuildCounter()
+                                                      .Name(std::string(name))
+                                                      .Help(EscapeHelp(help))
+                                                      .Register(registry_),
+                                                  std::move(label_names), std::vector<double>{});
+  }
   return *e.counter;
 }
 
@@ -242,7 +194,11 @@ Family<Gauge>& Registry::AddGauge(absl::string_view name, absl::string_view help
                                   std::vector<std::string> label_names) {
   absl::MutexLock lock(&mu_);
   Entry& e = Declare(name, MetricType::kGauge, help, label_names, {});
-  if (!e.gauge) e.gauge = std::make_unique<Family<Gauge>>(std::move(label_names));
+  if (!e.gauge) {
+    e.gauge = std::make_unique<Family<Gauge>>(
+        prometheus::BuildGauge().Name(std::string(name)).Help(EscapeHelp(help)).Register(registry_),
+        std::move(label_names), std::vector<double>{});
+  }
   return *e.gauge;
 }
 
@@ -253,7 +209,11 @@ Family<Histogram>& Registry::AddHistogram(absl::string_view name, absl::string_v
   absl::MutexLock lock(&mu_);
   Entry& e = Declare(name, MetricType::kHistogram, help, label_names, buckets);
   if (!e.histogram) {
-    e.histogram = std::make_unique<Family<Histogram>>(std::move(label_names), std::move(buckets));
+    e.histogram = std::make_unique<Family<Histogram>>(prometheus::BuildHistogram()
+                                                          .Name(std::string(name))
+                                                          .Help(EscapeHelp(help))
+                                                          .Register(registry_),
+                                                      std::move(label_names), std::move(buckets));
   }
   return *e.histogram;
 }
@@ -263,79 +223,38 @@ void Registry::AddCollector(Collector collector) {
   collectors_.push_back(std::move(collector));
 }
 
-std::string Registry::Serialize() const {
-  // Rendered text per family name, so static and collected families sort together.
-  std::map<std::string, std::string> rendered;
-  std::set<std::string> histogram_series;  // h_bucket, h_sum, h_count of every histogram.
+std::vector<prometheus::MetricFamily> Registry::Collect() const {
   std::vector<Collector> collectors;
+  std::set<std::string> taken;  // Family names, and h_bucket, h_sum, h_count of histograms.
   {
     absl::MutexLock lock(&mu_);
     collectors = collectors_;
     for (const auto& [name, e] : entries_) {
-      std::string out;
-      AppendHeader(out, name, e.help, e.type);
-      if (e.counter) {
-        for (const auto& [values, c] : e.counter->Children()) {
-          out += name;
-          AppendLabels(out, e.label_names, values);
-          absl::StrAppend(&out, " ", FormatValue(c->Value()), "\n");
-        }
-      } else if (e.gauge) {
-        for (const auto& [values, g] : e.gauge->Children()) {
-          out += name;
-          AppendLabels(out, e.label_names, values);
-          absl::StrAppend(&out, " ", FormatValue(g->Value()), "\n");
-        }
-      } else if (e.histogram) {
-        for (const char* suffix : {"_bucket", "_sum", "_count"}) {
-          histogram_series.insert(absl::StrCat(name, suffix));
-        }
-        for (const auto& [values, h] : e.histogram->Children()) {
-          const Histogram::Snapshot s = h->Collect();
-          for (size_t i = 0; i <= s.upper_bounds.size(); ++i) {
-            absl::StrAppend(&out, name, "_bucket");
-            AppendLabels(out, e.label_names, values, "le",
-                         i < s.upper_bounds.size() ? FormatValue(s.upper_bounds[i]) : "+Inf");
-            absl::StrAppend(&out, " ", s.cumulative[i], "\n");
-          }
-          absl::StrAppend(&out, name, "_sum");
-          AppendLabels(out, e.label_names, values);
-          absl::StrAppend(&out, " ", FormatValue(s.sum), "\n", name, "_count");
-          AppendLabels(out, e.label_names, values);
-          absl::StrAppend(&out, " ", s.cumulative.back(), "\n");
-        }
-      }
-      rendered[name] = std::move(out);
+      taken.insert(name);
+      if (e.type != MetricType::kHistogram) continue;
+      for (const char* suffix : {"_bucket", "_sum", "_count"}) taken.insert(name + suffix);
     }
   }
-  // A collector runs at scrape time, where aborting is not an option: a family it gets
-  // wrong (bad name or label, a name already taken, a histogram) is left out.
+  std::vector<prometheus::MetricFamily> families = registry_.Collect();
   for (const Collector& collector : collectors) {
-    for (CollectedFamily& family : collector()) {
-      if (family.type == MetricType::kHistogram || !IsValidMetricName(family.name) ||
-          !std::all_of(family.label_names.begin(), family.label_names.end(),
-                       [](const std::string& l) { return IsValidLabelName(l); }) ||
-          rendered.count(family.name) != 0 || histogram_series.count(family.name) != 0) {
+    for (const CollectedFamily& collected : collector()) {
+      if (collected.type == MetricType::kHistogram || !IsValidMetricName(collected.name) ||
+          !AreValidLabelNames(collected.label_names) || !taken.insert(collected.name).second) {
         continue;
       }
-      std::sort(family.samples.begin(), family.samples.end(),
-                [](const CollectedSample& a, const CollectedSample& b) {
-                  return a.label_values < b.label_values;
-                });
-      std::string out;
-      AppendHeader(out, family.name, family.help, family.type);
-      for (const CollectedSample& sample : family.samples) {
-        if (sample.label_values.size() != family.label_names.size()) continue;
-        out += family.name;
-        AppendLabels(out, family.label_names, sample.label_values);
-        absl::StrAppend(&out, " ", FormatValue(sample.value), "\n");
-      }
-      rendered[family.name] = std::move(out);
+      families.push_back(Convert(collected));
     }
   }
-  std::string text;
-  for (const auto& [name, out] : rendered) text += out;
-  return text;
+  for (prometheus::MetricFamily& family : families) SortChildren(family);
+  std::sort(families.begin(), families.end(),
+            [](const prometheus::MetricFamily& a, const prometheus::MetricFamily& b) {
+              return a.name < b.name;
+            });
+  return families;
+}
+
+std::string Registry::Serialize() const {
+  return prometheus::TextSerializer().Serialize(Collect());
 }
 
 }  // namespace gongkai::metrics

@@ -1,133 +1,96 @@
-// The suite's own Prometheus client: counters, gauges and histograms with labels, a
-// registry, and the text exposition format 0.0.4. (Debian has no prometheus-cpp.)
+// The suite's metrics registry: a thin layer over prometheus-cpp (docs/adr/0017) that
+// keeps the declare-once discipline the services rely on.
 //
 //   metrics::Registry registry;
-//   auto& requests = registry.AddCounter("catalog_documents_published_total",
-//                                        "Documents published.", {});
-//   requests.WithLabels({}).Inc();
+//   auto& published = registry.AddCounter("catalog_documents_published_total",
+//                                         "Documents published.", {});
+//   published.WithLabels({}).Increment();
 //   auto& latency = registry.AddHistogram("rpc_seconds", "Latency.", {"method"},
 //                                         metrics::DefaultBuckets());
 //   latency.WithLabels({"GetDocument"}).Observe(0.004);
-//   std::string text = registry.Serialize();   // served at /metrics
+//   std::string text = registry.Serialize();   // what /metrics serves
 //
-// Naming follows the Prometheus conventions: base units (seconds, bytes), counters end
-// in `_total`, business metrics carry the component prefix (`catalog_`), labels are
-// low-cardinality. Families are declared once per component (at startup), never per
-// request; declaring the same name twice with the same type, help and labels returns
-// the existing family, anything else is a programming error and aborts (so does a name
-// that collides with a histogram's `_bucket`/`_sum`/`_count` series, and NaN buckets).
-// Conventions we hold to, which `promtool check metrics` also checks in the build:
-//   - snake_case; names `[a-zA-Z_:][a-zA-Z0-9_:]*` without colons (those are for
-//     recording rules); labels `[a-zA-Z_][a-zA-Z0-9_]*`, never starting with `__`;
-//   - the unit is a suffix in base units (`_seconds`, `_bytes`), never `_ms` or `_kb`;
-//   - counters end in `_total` and nothing else does; no family ends in `_bucket`,
-//     `_sum` or `_count`;
-//   - label values come from small fixed sets (a state, a code, a method), never ids.
+// Counter, Gauge and Histogram are prometheus-cpp's own classes; what this layer adds:
+//   - label names are declared with the family and WithLabels() takes the values in
+//     that order (the wrong number of values aborts);
+//   - declaring the same name twice with the same type, help, labels and buckets
+//     returns the existing family; anything else is a programming error and aborts
+//     (so do invalid names, `le` on a histogram, NaN or unsorted buckets, and a name
+//     that collides with a histogram's `_bucket`/`_sum`/`_count` series), where
+//     prometheus-cpp would throw or silently merge a different declaration;
+//   - scrape-time collectors (AddCollector) whose output is checked, not trusted;
+//   - output sorted by family name and label values, HELP escaped (prometheus-cpp
+//     1.0.1 writes it verbatim, so a newline would break the exposition).
+// Labels come out in alphabetical order (prometheus::Labels is a std::map).
 //
-// Thread-safe. Children returned by WithLabels() live as long as the registry, so hot
-// paths keep the reference and pay only an atomic add.
+// Naming follows the Prometheus conventions, which `promtool check metrics` also checks
+// in the build: snake_case; the unit a suffix in base units (`_seconds`, `_bytes`);
+// counters end in `_total` and nothing else does; business metrics carry the component
+// prefix (`catalog_`); label values come from small fixed sets, never ids.
+//
+// Thread-safe. Families and children live as long as the registry, so hot paths keep
+// the reference from WithLabels() and pay only prometheus-cpp's update (an atomic add
+// for counters and gauges, a short uncontended lock for a histogram).
 #ifndef GONGKAI_LIBS_METRICS_REGISTRY_H_
 #define GONGKAI_LIBS_METRICS_REGISTRY_H_
 
-#include <atomic>
-#include <cstdint>
+#include <prometheus/collectable.h>
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/metric_family.h>
+#include <prometheus/registry.h>
+
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/hash/hash.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 
 namespace gongkai::metrics {
 
+using Counter = prometheus::Counter;
+using Gauge = prometheus::Gauge;
+using Histogram = prometheus::Histogram;
 using LabelValues = std::vector<std::string>;
-
-// A double that supports atomic addition (std::atomic<double>::fetch_add is C++20).
-class AtomicDouble {
- public:
-  void Add(double v) {
-    double current = value_.load(std::memory_order_relaxed);
-    while (!value_.compare_exchange_weak(current, current + v, std::memory_order_relaxed)) {
-    }
-  }
-  void Set(double v) { value_.store(v, std::memory_order_relaxed); }
-  double Get() const { return value_.load(std::memory_order_relaxed); }
-
- private:
-  std::atomic<double> value_{0.0};
-};
-
-class Counter {
- public:
-  // `v` must be non-negative: a counter only goes up.
-  void Inc(double v = 1.0) {
-    if (v > 0) value_.Add(v);
-  }
-  double Value() const { return value_.Get(); }
-
- private:
-  AtomicDouble value_;
-};
-
-class Gauge {
- public:
-  void Set(double v) { value_.Set(v); }
-  void Inc(double v = 1.0) { value_.Add(v); }
-  void Dec(double v = 1.0) { value_.Add(-v); }
-  double Value() const { return value_.Get(); }
-
- private:
-  AtomicDouble value_;
-};
-
-class Histogram {
- public:
-  // `upper_bounds` sorted ascending, without +Inf (added implicitly).
-  explicit Histogram(std::vector<double> upper_bounds);
-  void Observe(double v);
-
-  struct Snapshot {
-    std::vector<double> upper_bounds;  // Without +Inf.
-    std::vector<uint64_t> cumulative;  // One per bound, then the +Inf bucket.
-    double sum = 0;
-  };
-  // The +Inf bucket is the total of all buckets, so it always equals _count.
-  Snapshot Collect() const;
-
- private:
-  std::vector<double> upper_bounds_;
-  std::unique_ptr<std::atomic<uint64_t>[]> counts_;  // upper_bounds_.size() + 1.
-  AtomicDouble sum_;
-};
 
 // The Go client's default buckets: .005 .01 .025 .05 .1 .25 .5 1 2.5 5 10 seconds.
 std::vector<double> DefaultBuckets();
 
-enum class MetricType { kCounter, kGauge, kHistogram };
-
-// A family: one metric name, its help and label names, and a child per label tuple.
+// One metric name with its label names, over a prometheus::Family.
 template <typename T>
 class Family {
  public:
-  Family(std::vector<std::string> label_names, std::vector<double> buckets = {})
-      : label_names_(std::move(label_names)), buckets_(std::move(buckets)) {}
+  Family(prometheus::Family<T>& family, std::vector<std::string> label_names,
+         std::vector<double> buckets)
+      : family_(family), label_names_(std::move(label_names)), buckets_(std::move(buckets)) {}
+  Family(const Family&) = delete;
+  Family& operator=(const Family&) = delete;
 
-  // The child for these label values (created on first use). Aborts when the number of
-  // values differs from the number of label names.
+  // The child for these label values, created (at zero) on first use. Aborts when the
+  // number of values differs from the number of label names. The reference stays valid
+  // as long as the registry.
   T& WithLabels(const LabelValues& values);
 
   const std::vector<std::string>& label_names() const { return label_names_; }
-  // Every child, in label-value order.
-  std::vector<std::pair<LabelValues, const T*>> Children() const;
 
  private:
-  std::vector<std::string> label_names_;
-  std::vector<double> buckets_;
-  mutable absl::Mutex mu_;
-  std::map<LabelValues, std::unique_ptr<T>> children_ ABSL_GUARDED_BY(mu_);
+  prometheus::Family<T>& family_;
+  const std::vector<std::string> label_names_;
+  const std::vector<double> buckets_;  // Histograms only.
+  absl::Mutex mu_;
+  // Children already created, by label values: a repeated WithLabels() finds its child
+  // here without building a prometheus::Labels map.
+  absl::flat_hash_map<LabelValues, T*> children_ ABSL_GUARDED_BY(mu_);
 };
+
+enum class MetricType { kCounter, kGauge, kHistogram };
 
 // Samples produced at scrape time by a collector (process metrics, pool statistics,
 // values read from elsewhere).
@@ -146,7 +109,8 @@ using Collector = std::function<std::vector<CollectedFamily>()>;
 
 class Registry {
  public:
-  Registry() = default;
+  Registry();
+  ~Registry();
   Registry(const Registry&) = delete;
   Registry& operator=(const Registry&) = delete;
 
@@ -162,11 +126,17 @@ class Registry {
   // Called on every scrape, without the registry lock held; must be thread-safe and
   // fast. A family it returns with a bad name or label name, a name already taken or
   // type kHistogram is left out of the output, and so is a sample with the wrong number
-  // of label values. Samples are written in label-value order.
+  // of label values: a scrape must not abort, nor emit what Prometheus would reject.
   void AddCollector(Collector collector);
 
-  // Text exposition format 0.0.4, families sorted by name.
+  // Every declared and collected family, sorted by name, children by label values.
+  std::vector<prometheus::MetricFamily> Collect() const;
+  // Collect() in the text exposition format 0.0.4.
   std::string Serialize() const;
+
+  // Collect() as a prometheus::Collectable, for prometheus::Exposer. It expires with the
+  // registry; a scrape still running then must not outlive it (stop the exposer first).
+  std::weak_ptr<prometheus::Collectable> AsCollectable() const { return collectable_; }
 
  private:
   struct Entry {
@@ -178,25 +148,21 @@ class Registry {
     std::unique_ptr<Family<Gauge>> gauge;
     std::unique_ptr<Family<Histogram>> histogram;
   };
+  // Aborts on an invalid or conflicting declaration; returns the entry (new or the
+  // existing identical one).
   Entry& Declare(absl::string_view name, MetricType type, absl::string_view help,
                  const std::vector<std::string>& label_names, const std::vector<double>& buckets)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
+  prometheus::Registry registry_;
   mutable absl::Mutex mu_;
   std::map<std::string, Entry> entries_ ABSL_GUARDED_BY(mu_);
   std::vector<Collector> collectors_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<prometheus::Collectable> collectable_;
 };
 
 // The content type of Serialize()'s output.
 inline constexpr absl::string_view kTextContentType = "text/plain; version=0.0.4; charset=utf-8";
-
-// Helpers of the text format, exposed for tests.
-bool IsValidMetricName(absl::string_view name);
-bool IsValidLabelName(absl::string_view name);
-std::string EscapeLabelValue(absl::string_view value);
-std::string EscapeHelp(absl::string_view help);
-// Shortest text that parses back to the same double; "+Inf", "-Inf", "NaN".
-std::string FormatValue(double value);
 
 }  // namespace gongkai::metrics
 

@@ -43,10 +43,10 @@ CatalogMetrics::CatalogMetrics(metrics::Registry& registry)
 }
 
 void CatalogMetrics::DocumentReturned(absl::string_view cause_kind) {
-  returned_.WithLabels({std::string(cause_kind)}).Inc();
+  returned_.WithLabels({std::string(cause_kind)}).Increment();
 }
-void CatalogMetrics::DocumentPublished() { published_.Inc(); }
-void CatalogMetrics::SelfReviewConversion() { conversions_.Inc(); }
+void CatalogMetrics::DocumentPublished() { published_.Increment(); }
+void CatalogMetrics::SelfReviewConversion() { conversions_.Increment(); }
 
 void CatalogMetrics::RefreshCalendar(const calendar::WorkingDayCalendar& calendar,
                                      absl::CivilDay today) {
@@ -59,7 +59,7 @@ void CatalogMetrics::Refresh(documents::DocumentRepository& repository, absl::Ci
   absl::StatusOr<std::map<v1::DocumentState, int64_t>> counts = repository.CountDocumentsByState();
   absl::StatusOr<int64_t> overdue = repository.CountOverdue(today);
   if (!counts.ok() || !overdue.ok()) {
-    refresh_errors_.Inc();
+    refresh_errors_.Increment();
     GK_LOG(WARNING, "refreshing document gauges failed")
         .With("status", counts.ok() ? overdue.status() : counts.status());
     return;

@@ -1024,9 +1024,9 @@ TEST_F(GatewayE2eTest, HealthAndMetricsWithRouteLabelsPassPromtool) {
   EXPECT_THAT(metrics.Header("Content-Type"), HasSubstr("text/plain"));
   EXPECT_THAT(
       metrics.body,
-      HasSubstr(R"(http_requests_total{route="/v1/documents/{id}",method="GET",code="404"})"));
+      HasSubstr(R"(http_requests_total{code="404",method="GET",route="/v1/documents/{id}"})"));
   EXPECT_THAT(metrics.body,
-              HasSubstr(R"(http_requests_total{route="/v1/units",method="GET",code="200"})"));
+              HasSubstr(R"(http_requests_total{code="200",method="GET",route="/v1/units"})"));
   EXPECT_THAT(metrics.body, HasSubstr("http_request_duration_seconds_bucket"));
   EXPECT_THAT(metrics.body, HasSubstr(R"(backend="catalog",code="NOT_FOUND")"));
 

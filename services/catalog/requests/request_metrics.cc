@@ -48,11 +48,11 @@ RequestMetrics::RequestMetrics(metrics::Registry& registry)
 }
 
 void RequestMetrics::RequestFiled(v1::RequestChannel channel) {
-  filed_.WithLabels({v1::RequestChannel_Name(channel)}).Inc();
+  filed_.WithLabels({v1::RequestChannel_Name(channel)}).Increment();
 }
 
 void RequestMetrics::RequestAnswered(v1::RequestOutcome outcome, bool late) {
-  answered_.WithLabels({std::string(OutcomeGroup(outcome)), late ? "late" : "on_time"}).Inc();
+  answered_.WithLabels({std::string(OutcomeGroup(outcome)), late ? "late" : "on_time"}).Increment();
 }
 
 void RequestMetrics::Refresh(RequestRepository& repository,
@@ -63,7 +63,7 @@ void RequestMetrics::Refresh(RequestRepository& repository,
       horizon.ok() ? horizon->due : absl::CivilDay(today.year(), 12, 31);
   absl::StatusOr<RequestCounts> counts = repository.CountRequests(today, due_soon_by);
   if (!counts.ok()) {
-    refresh_errors_.Inc();
+    refresh_errors_.Increment();
     GK_LOG(WARNING, "refreshing disclosure request gauges failed").With("status", counts.status());
     return;
   }
