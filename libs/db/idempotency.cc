@@ -9,6 +9,12 @@ namespace gongkai::db {
 
 MigrationSet IdempotencyMigrationSet() { return {"idempotency", IdempotencyMigrations()}; }
 
+absl::StatusOr<std::optional<std::string>> FindIdempotentResponse(ConnectionPool& pool,
+                                                                  const idempotency::Key& key) {
+  ASSIGN_OR_RETURN(ConnectionLease conn, pool.Acquire());
+  return FindIdempotentResponse(*conn, key);
+}
+
 absl::StatusOr<std::optional<std::string>> FindIdempotentResponse(Connection& conn,
                                                                   const idempotency::Key& key) {
   ASSIGN_OR_RETURN(ResultSet rows,

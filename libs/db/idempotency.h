@@ -15,11 +15,11 @@
 //
 //   absl::StatusOr<std::optional<std::string>> FindIdempotentResponse(
 //       const idempotency::Key& key) override {
-//     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-//     return db::FindIdempotentResponse(*conn, key);
+//     return db::FindIdempotentResponse(*pool_, key);
 //   }
 //
-// Thread-compatible like the Connection passed in (one connection, one thread).
+// The Connection overloads are thread-compatible like the Connection passed in (one
+// connection, one thread).
 #ifndef GONGKAI_LIBS_DB_IDEMPOTENCY_H_
 #define GONGKAI_LIBS_DB_IDEMPOTENCY_H_
 
@@ -31,6 +31,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "libs/db/connection.h"
+#include "libs/db/connection_pool.h"
 #include "libs/db/migrator.h"
 #include "libs/idempotency/idempotency.h"
 
@@ -43,6 +44,10 @@ MigrationSet IdempotencyMigrationSet();
 
 // The serialized response stored for `key`, or nullopt when there is none.
 absl::StatusOr<std::optional<std::string>> FindIdempotentResponse(Connection& conn,
+                                                                  const idempotency::Key& key);
+// The same on a connection leased from `pool` for the one read (thread-safe): what a
+// repository's FindIdempotentResponse override returns.
+absl::StatusOr<std::optional<std::string>> FindIdempotentResponse(ConnectionPool& pool,
                                                                   const idempotency::Key& key);
 
 // Stores `response` for `key` with `create_time`; does nothing (OK) when `key` is null

@@ -51,8 +51,7 @@ class MysqlNotesRepository final : public NotesRepository {
 
   absl::StatusOr<std::optional<std::string>> FindIdempotentResponse(
       const idempotency::Key& key) override {
-    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    return db::FindIdempotentResponse(*conn, key);
+    return db::FindIdempotentResponse(*pool_, key);
   }
 
  private:

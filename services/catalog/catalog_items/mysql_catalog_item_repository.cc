@@ -89,8 +89,7 @@ class MysqlCatalogItemRepository final : public CatalogItemRepository {
 
   absl::StatusOr<std::optional<std::string>> FindIdempotentResponse(
       const IdempotencyKey& key) override {
-    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    return db::FindIdempotentResponse(*conn, key);
+    return db::FindIdempotentResponse(*pool_, key);
   }
 
   absl::StatusOr<v1::Category> CreateCategory(const v1::Category& category,

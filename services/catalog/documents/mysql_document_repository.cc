@@ -276,8 +276,7 @@ class MysqlDocumentRepository final : public DocumentRepository {
 
   absl::StatusOr<std::optional<std::string>> FindIdempotentResponse(
       const IdempotencyKey& key) override {
-    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    return db::FindIdempotentResponse(*conn, key);
+    return db::FindIdempotentResponse(*pool_, key);
   }
 
   // ---- Documents ----

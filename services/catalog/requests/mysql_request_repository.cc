@@ -314,8 +314,7 @@ class MysqlRequestRepository final : public RequestRepository {
 
   absl::StatusOr<std::optional<std::string>> FindIdempotentResponse(
       const IdempotencyKey& key) override {
-    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    return db::FindIdempotentResponse(*conn, key);
+    return db::FindIdempotentResponse(*pool_, key);
   }
 
   absl::StatusOr<v1::DisclosureRequest> CreateRequest(const v1::DisclosureRequest& request,

@@ -25,8 +25,7 @@ class MysqlSelfReviewRepository final : public SelfReviewRepository {
 
   absl::StatusOr<std::optional<std::string>> FindIdempotentResponse(
       const IdempotencyKey& key) override {
-    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    return db::FindIdempotentResponse(*conn, key);
+    return db::FindIdempotentResponse(*pool_, key);
   }
 
   absl::StatusOr<v1::SelfReview> CreateSelfReview(const v1::SelfReview& review,

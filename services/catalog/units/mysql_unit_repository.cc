@@ -44,8 +44,7 @@ class MysqlUnitRepository final : public UnitRepository {
 
   absl::StatusOr<std::optional<std::string>> FindIdempotentResponse(
       const IdempotencyKey& key) override {
-    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    return db::FindIdempotentResponse(*conn, key);
+    return db::FindIdempotentResponse(*pool_, key);
   }
 
   absl::StatusOr<v1::Unit> CreateUnit(const v1::Unit& unit, const IdempotencyKey* key) override {
