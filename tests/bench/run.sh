@@ -147,6 +147,10 @@ build_targets() {
       -DCMAKE_BUILD_TYPE=Release >"$RUN_DIR/configure.log" 2>&1 ||
       { show_log_tail "$RUN_DIR/configure.log" 40; die "cmake configure failed"; }
   fi
+  # Built only where Google Benchmark is installed (libbenchmark-dev, in ./gongkai's list).
+  if grep -q gongkai-metrics-bench "$BUILD/Makefile" 2>/dev/null; then
+    targets+=(gongkai-metrics-bench)
+  fi
   log "building ${targets[*]}"
   flock /tmp/gongkai-build.lock cmake --build "$BUILD" -j2 --target "${targets[@]}" \
     >"$RUN_DIR/build.log" 2>&1 || { show_log_tail "$RUN_DIR/build.log" 40; die "build failed"; }
@@ -627,6 +631,20 @@ print_table() {
   fi
 }
 
+# The per-call cost of the metrics every RPC and HTTP request updates (prometheus-cpp,
+# ADR 0017), in one thread; printed as it comes, not part of the ratio table.
+phase_metrics() {
+  local bin="$BUILD/tests/bench/gongkai-metrics-bench"
+  if [[ ! -x $bin ]]; then
+    log "metrics: $bin is not built (libbenchmark-dev missing?); skipped"
+    return 0
+  fi
+  log "metrics: per-call cost of the metric updates (ns per operation)"
+  "$bin" --benchmark_min_time=0.2 --benchmark_repetitions=3 \
+    --benchmark_report_aggregates_only=true 2>&1 | grep -E '^(Benchmark|-|.*_median)' ||
+    BROKEN+=("metrics bench failed")
+}
+
 main() {
   RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/gongkai-bench.XXXXXX")
   if ((DO_BUILD)); then build_targets; fi
@@ -639,7 +657,10 @@ main() {
   write_secret "$RUN_DIR/jwt.key" "$(random_hex 32)"
   write_secret "$RUN_DIR/applicant.key" "$(random_hex 32)"
   start_mariadb
-  if ((DO_SERVICE)); then phase_service; fi
+  if ((DO_SERVICE)); then
+    phase_service
+    phase_metrics
+  fi
   if ((DO_SCALE)); then phase_scale; fi
   mkdir -p "$BENCH_STATE/results"
   local report
