@@ -234,6 +234,12 @@ std::vector<CalendarVersion> WorkingDayCalendar::Versions() const {
   return versions;
 }
 
+std::vector<YearCalendar> WorkingDayCalendar::Years() const {
+  std::vector<YearCalendar> calendars;
+  for (const auto& [year, index] : *snapshot()) calendars.push_back(index->calendar);
+  return calendars;
+}
+
 absl::StatusOr<YearCalendar> WorkingDayCalendar::Year(int year) const {
   const std::shared_ptr<const Snapshot> years = snapshot();
   auto it = years->find(year);

@@ -92,6 +92,10 @@ class WorkingDayCalendar {
   // The loaded years' versions, in year order.
   std::vector<CalendarVersion> Versions() const;
 
+  // Every loaded year, in year order, from one snapshot (so a batch loaded together by
+  // LoadOrReplaceYears is seen whole or not at all).
+  std::vector<YearCalendar> Years() const;
+
   // The loaded calendar of `year`. NOT_FOUND if not loaded.
   absl::StatusOr<YearCalendar> Year(int year) const;
 

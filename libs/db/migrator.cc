@@ -247,8 +247,13 @@ absl::StatusOr<std::vector<int64_t>> Migrator::Migrate() {
   const absl::Time deadline = absl::Now() + options_.lock_timeout;
   while (true) {
     const absl::Duration left = std::max(absl::ZeroDuration(), deadline - absl::Now());
+    if (options_.stopping && options_.stopping()) {
+      return absl::CancelledError(
+          absl::StrCat("stopped while waiting for the migration lock '", lock_name, "'"));
+    }
+    // At least 1 s: a 0 s wait on the last stretch would poll the server in a busy loop.
     const int64_t wait_seconds =
-        absl::ToInt64Seconds(std::min(left, kLockPollStep));  // 0 = try once.
+        std::max<int64_t>(1, absl::ToInt64Seconds(std::min(left, kLockPollStep)));
     absl::StatusOr<ResultSet> got = conn.Query("SELECT GET_LOCK(?, ?)", {lock_name, wait_seconds});
     if (!got.ok()) return Prefixed(got.status(), "taking the migration lock");
     absl::StatusOr<std::optional<int64_t>> result = (*got)[0].GetOptionalInt64(0);
@@ -277,6 +282,7 @@ absl::StatusOr<std::vector<int64_t>> Migrator::MigrateLocked(Connection& conn) {
   static const RealClock real_clock;
   if (clock == nullptr) clock = &real_clock;
 
+  library_applied_.clear();
   if (!libraries_.empty()) {
     absl::Status created = conn.ExecuteUnprepared(kCreateSchemaLibraryMigrations);
     if (!created.ok()) return Prefixed(created, "creating schema_library_migrations");
@@ -284,6 +290,7 @@ absl::StatusOr<std::vector<int64_t>> Migrator::MigrateLocked(Connection& conn) {
       absl::StatusOr<std::vector<int64_t>> applied =
           ApplyPending(conn, Ledger{library.component}, library.migrations, *clock);
       if (!applied.ok()) return applied.status();
+      if (!applied->empty()) library_applied_[library.component] = *std::move(applied);
     }
   }
   absl::Status created = conn.ExecuteUnprepared(kCreateSchemaMigrations);

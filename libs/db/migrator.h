@@ -42,6 +42,8 @@
 #define GONGKAI_LIBS_DB_MIGRATOR_H_
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -75,6 +77,9 @@ struct MigratorOptions {
   absl::Duration lock_timeout = absl::Minutes(5);
   // Source of schema_migrations.applied_at; RealClock when null. Not owned.
   const Clock* clock = nullptr;
+  // Polled between tries for the lock: when it returns true, Migrate() gives up with
+  // CANCELLED (a process shutting down). Never polled when unset.
+  std::function<bool()> stopping;
 };
 
 class Migrator {
@@ -86,13 +91,20 @@ class Migrator {
            std::vector<Migration> migrations, MigratorOptions options = {});
 
   // Applies the pending migrations; returns the service's versions applied by this call,
-  // in order (empty when the schema was already current; library versions applied are
-  // logged, not returned). Errors: INVALID_ARGUMENT for a bad migration list (duplicate
+  // in order (empty when the schema was already current; the libraries' are in
+  // library_applied()). Errors: INVALID_ARGUMENT for a bad migration list (duplicate
   // or non-positive version, checksum not matching sql, a script that does not split, a
   // bad or repeated component name); FAILED_PRECONDITION when an applied migration changed;
   // UNAVAILABLE when the lock was not obtained within lock_timeout or the database is
-  // unreachable; a failing statement's own status, prefixed with the migration and line.
+  // unreachable; CANCELLED when options.stopping said so while waiting for the lock; a failing
+  // statement's own status, prefixed with the migration and line.
   absl::StatusOr<std::vector<int64_t>> Migrate();
+
+  // The library versions the last Migrate() applied, by component (components with
+  // nothing new are absent).
+  const std::map<std::string, std::vector<int64_t>>& library_applied() const {
+    return library_applied_;
+  }
 
  private:
   absl::StatusOr<std::vector<int64_t>> MigrateLocked(Connection& conn);
@@ -101,6 +113,7 @@ class Migrator {
   std::vector<MigrationSet> libraries_;
   std::vector<Migration> migrations_;
   MigratorOptions options_;
+  std::map<std::string, std::vector<int64_t>> library_applied_;
 };
 
 // The lock name used for `database` (at most 64 characters, MySQL's limit).

@@ -111,8 +111,12 @@ TEST_F(MigratorTest, LibrarySetsAreAppliedFirstAndRecordedPerComponent) {
       {"audit_lib",
        {MakeMigration(1, "create_lib_audit",
                       "CREATE TABLE IF NOT EXISTS lib_audit (id BIGINT PRIMARY KEY)")}}};
-  EXPECT_THAT(Migrator(pool_.get(), libraries, EmbeddedMigrations()).Migrate(),
-              IsOkAndHolds(ElementsAre(1, 2)));
+  Migrator first(pool_.get(), libraries, EmbeddedMigrations());
+  EXPECT_THAT(first.Migrate(), IsOkAndHolds(ElementsAre(1, 2)));
+  EXPECT_THAT(
+      first.library_applied(),
+      UnorderedElementsAre(std::pair<const std::string, std::vector<int64_t>>{"idempotency", {1}},
+                           std::pair<const std::string, std::vector<int64_t>>{"audit_lib", {1}}));
   ASSERT_THAT(Query("SELECT COUNT(*) FROM idempotency_keys"), IsOk());
   ASSERT_THAT(Query("SELECT COUNT(*) FROM lib_audit"), IsOk());
   absl::StatusOr<ResultSet> recorded =
@@ -129,8 +133,10 @@ TEST_F(MigratorTest, LibrarySetsAreAppliedFirstAndRecordedPerComponent) {
   // Re-running applies nothing; a library's next version is applied on its own.
   libraries[1].migrations.push_back(
       MakeMigration(2, "add_lib_note", "CREATE TABLE IF NOT EXISTS lib_note (id BIGINT)"));
-  EXPECT_THAT(Migrator(pool_.get(), libraries, EmbeddedMigrations()).Migrate(),
-              IsOkAndHolds(IsEmpty()));
+  Migrator second(pool_.get(), libraries, EmbeddedMigrations());
+  EXPECT_THAT(second.Migrate(), IsOkAndHolds(IsEmpty()));
+  EXPECT_EQ(second.library_applied().at("audit_lib"), std::vector<int64_t>{2});
+  EXPECT_EQ(second.library_applied().count("idempotency"), 0u);
   ASSERT_THAT(Query("SELECT COUNT(*) FROM lib_note"), IsOk());
 }
 
@@ -262,6 +268,21 @@ TEST_F(MigratorTest, LockHeldElsewhereIsUnavailableAfterTheTimeout) {
   ASSERT_THAT((*holder)->Query("SELECT RELEASE_LOCK(?)", {lock}), IsOk());
   EXPECT_THAT(Migrator(pool_.get(), EmbeddedMigrations(), options).Migrate(),
               IsOkAndHolds(ElementsAre(1, 2)));
+}
+
+TEST_F(MigratorTest, AProcessStoppingWhileWaitingForTheLockGivesUpAtOnce) {
+  absl::StatusOr<ConnectionLease> holder = pool_->Acquire();
+  ASSERT_THAT(holder, IsOk());
+  const std::string lock = MigrationLockName(db_->name());
+  ASSERT_THAT((*holder)->Query("SELECT GET_LOCK(?, 0)", {lock}), IsOk());
+  MigratorOptions options;
+  options.lock_timeout = absl::Hours(1);
+  int polls = 0;
+  options.stopping = [&polls] { return ++polls > 2; };
+  EXPECT_THAT(Migrator(pool_.get(), EmbeddedMigrations(), options).Migrate(),
+              StatusIs(absl::StatusCode::kCancelled, HasSubstr("stopped while waiting")));
+  EXPECT_EQ(polls, 3);
+  ASSERT_THAT((*holder)->Query("SELECT RELEASE_LOCK(?)", {lock}), IsOk());
 }
 
 TEST(MigrationLockNameTest, IsCappedAtMysqlsSixtyFourCharacters) {

@@ -133,7 +133,8 @@ absl::StatusOr<ComplianceEvidence> GetComplianceEvidence(
   for (InspectionItem item : wanted) {
     ASSIGN_OR_RETURN(ItemEvidence evidence, source.Collect(item, query));
     evidence.set_item(item);
-    if (evidence.incomplete_reasons().empty()) evidence.set_complete(true);
+    // Complete exactly when no reason says otherwise (MarkIncomplete is the only way).
+    evidence.set_complete(evidence.incomplete_reasons().empty());
     if (query.period_end >= query.today) {
       MarkIncomplete(evidence, "the period has not ended: figures may still change");
     }

@@ -46,8 +46,9 @@ class EvidenceSource {
   virtual ~EvidenceSource() = default;
   // The items this service answers, in item order.
   virtual std::vector<InspectionItem> Items() const = 0;
-  // The evidence for one of Items(). The handler sets `item` and the completeness of a
-  // period that has not ended; Collect adds its own incompleteness reasons.
+  // The evidence for one of Items(). The handler sets `item`, and `complete` from the
+  // reasons: Collect marks an item incomplete only with MarkIncomplete(reason); the
+  // handler adds the reason of a period that has not ended.
   virtual absl::StatusOr<ItemEvidence> Collect(InspectionItem item, const EvidenceQuery& query) = 0;
 };
 

@@ -66,19 +66,23 @@ SharedConfig ReadSharedConfig(int argc, char** argv, const ServiceDefinition& de
   c.db.acquire_timeout = reader.Duration("db_acquire_timeout", absl::Seconds(2),
                                          absl::Milliseconds(10), absl::Minutes(1));
   if (absl::Status s = c.db.Validate(); !s.ok()) reader.AddError(std::string(s.message()));
-  c.auth = auth::ReadAuthConfig(reader);
-  c.calendar_dir = reader.String("calendar_dir", "");
-  if (!definition.owns_calendar) {
-    c.calendar_address = reader.String("calendar_address", "");
-    if (c.calendar_address.empty()) {
-      reader.AddError(
-          "GONGKAI_CALENDAR_ADDRESS is required: the gRPC address of the calendar's owner "
-          "(the catalog), e.g. catalog:50051");
+  // `migrate` needs the database only: a migration job is not asked for serving settings.
+  if (c.command == "serve") {
+    c.auth = auth::ReadAuthConfig(reader);
+    c.calendar_dir = reader.String("calendar_dir", "");
+    if (!definition.owns_calendar) {
+      if (!reader.source().Get("calendar_address").has_value()) {
+        reader.AddError(
+            "GONGKAI_CALENDAR_ADDRESS is required: the gRPC address of the calendar's owner "
+            "(the catalog), e.g. catalog:50051");
+      } else {
+        c.calendar_address = reader.Address("calendar_address", "");
+      }
     }
+    if (!definition.rule_schemas.empty()) c.rules_dir = reader.String("rules_dir", "");
+    c.refresh = reader.Duration("metrics_refresh", c.refresh, absl::Seconds(1), absl::Hours(1));
+    if (definition.read_config) definition.read_config(reader);
   }
-  if (!definition.rule_schemas.empty()) c.rules_dir = reader.String("rules_dir", "");
-  c.refresh = reader.Duration("metrics_refresh", c.refresh, absl::Seconds(1), absl::Hours(1));
-  if (definition.read_config) definition.read_config(reader);
   config::ExitOnConfigError(reader.Finish(), program);
   log::Level level = log::Level::kInfo;
   log::ParseLevel(c.server.log_level, &level);
@@ -86,22 +90,32 @@ SharedConfig ReadSharedConfig(int argc, char** argv, const ServiceDefinition& de
   return c;
 }
 
-// Applies migrations, waiting (1 s between tries) while the database is unreachable.
-// Returns OK once applied, CANCELLED when `stop` is notified first, and any other error
-// (a changed checksum, bad SQL: a broken release) at once.
-absl::Status MigrateWhenReachable(db::Migrator& migrator, absl::Notification& stop) {
+// Applies migrations, trying again every second while that is not possible yet (the
+// database unreachable, another replica holding the migration lock, a deadlock or write
+// conflict). Returns OK once applied, CANCELLED when `stop` is notified first, and any
+// other error (a changed checksum, bad SQL: a broken release) at once.
+absl::Status MigrateWhenPossible(db::Migrator& migrator, absl::Notification& stop) {
   while (!stop.HasBeenNotified()) {
     absl::StatusOr<std::vector<int64_t>> applied = migrator.Migrate();
     if (applied.ok()) {
       GK_LOG(INFO, "migrations applied")
           .With("newly_applied", static_cast<int64_t>(applied->size()));
+      for (const auto& [component, versions] : migrator.library_applied()) {
+        GK_LOG(INFO, "library migrations applied")
+            .With("component", component)
+            .With("newly_applied", static_cast<int64_t>(versions.size()));
+      }
       return absl::OkStatus();
     }
-    if (applied.status().code() != absl::StatusCode::kUnavailable) return applied.status();
-    GK_LOG(WARNING, "database not reachable yet").With("status", applied.status());
+    const absl::StatusCode code = applied.status().code();
+    if (code == absl::StatusCode::kCancelled) break;
+    if (code != absl::StatusCode::kUnavailable && code != absl::StatusCode::kAborted) {
+      return applied.status();
+    }
+    GK_LOG(WARNING, "migrations not possible yet; retrying").With("status", applied.status());
     stop.WaitForNotificationWithTimeout(kStartRetryPeriod);
   }
-  return absl::CancelledError("stopped before the database was reachable");
+  return absl::CancelledError("stopped before migrations could be applied");
 }
 
 // Runs `step` until it succeeds or `stop` is notified (then false).
@@ -160,10 +174,20 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   if (!definition.rule_schemas.empty()) libraries.push_back(rules::RuleSetStoreMigrationSet());
   libraries.insert(libraries.end(), definition.library_migrations.begin(),
                    definition.library_migrations.end());
-  db::Migrator migrator(pool->get(), std::move(libraries), definition.migrations);
   absl::Notification stop;
+  db::MigratorOptions migrator_options;
+  migrator_options.stopping = [&stop] { return stop.HasBeenNotified(); };
+  db::Migrator migrator(pool->get(), std::move(libraries), definition.migrations, migrator_options);
   if (config.command == "migrate") {
-    absl::Status migrated = MigrateWhenReachable(migrator, stop);
+    // SIGTERM or Ctrl-C while waiting (for the database or another replica's lock) ends
+    // the wait; the waiter is woken by a signal of our own once the migration is done.
+    std::thread signal_waiter([&] {
+      signals.Wait();
+      stop.Notify();
+    });
+    absl::Status migrated = MigrateWhenPossible(migrator, stop);
+    if (!stop.HasBeenNotified()) ShutdownSignals::Request();
+    signal_waiter.join();
     if (!migrated.ok()) return Fail("migration failed", migrated);
     return 0;
   }
@@ -258,7 +282,7 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   std::atomic<int> exit_code{0};
   std::thread background([&] {
     const Stopping stopping = [&stop] { return stop.HasBeenNotified(); };
-    if (absl::Status migrated = MigrateWhenReachable(migrator, stop); !migrated.ok()) {
+    if (absl::Status migrated = MigrateWhenPossible(migrator, stop); !migrated.ok()) {
       if (migrated.code() == absl::StatusCode::kCancelled) return;
       GK_LOG(ERROR, "migration failed; stopping").With("status", migrated);
       exit_code = 1;

@@ -50,17 +50,21 @@ void ReadCatalogConfig(config::ConfigReader& reader, CatalogConfig& c) {
 
 // The calendar years loaded at run time live in the catalog's database; a
 // PutCalendarYear on this replica also asks for its stored clocks to be recomputed.
+// The other services are served the calendar only once the stored years are applied.
 class StoredCalendarSource final : public calendar::CalendarSource {
  public:
-  explicit StoredCalendarSource(CatalogModules* catalog) : catalog_(catalog) {}
+  StoredCalendarSource(CatalogModules* catalog, calendar::CalendarServiceHandler* service)
+      : catalog_(catalog), service_(service) {}
   absl::StatusOr<int> Sync(calendar::WorkingDayCalendar& /*the catalog's own*/) override {
     absl::StatusOr<int> synced = catalog_->SyncCalendarsFromStore();
     if (!synced.ok()) return synced;
+    service_->MarkSynced();
     return *synced + (catalog_->TakeRecomputeRequest() ? 1 : 0);
   }
 
  private:
   CatalogModules* catalog_;
+  calendar::CalendarServiceHandler* service_;
 };
 
 // The catalog's object graph: documents and the disclosure catalog (CAT-1..CAT-7),
@@ -89,7 +93,7 @@ class CatalogApp final : public server::ServiceApp {
         annual_reports_(report_repository_.get(), report_publisher_.get(), env.clock),
         annual_report_handler_(&annual_reports_, env.authenticator),
         calendar_service_(env.calendar),
-        calendar_source_(&catalog_) {
+        calendar_source_(&catalog_, &calendar_service_) {
     RegisterDocumentCacheMetrics(*env.registry, repositories_.document_cache());
     // The "most requested" list of disclosure requests feeds the self-review (CAT-7).
     catalog_.SetMostRequestedSource([this](int64_t unit_id, int year) {

@@ -6,6 +6,7 @@
 
 #include "libs/calendar/calendar_service.h"
 #include "libs/db/embedded_migrations.h"
+#include "libs/log/log.h"
 #include "libs/rules/embedded_rule_sets.h"
 #include "libs/server/service_runner.h"
 #include "tests/template/notes_service.h"
@@ -20,6 +21,23 @@ class NotesApp final : public server::ServiceApp {
         notes_(repository_.get(), env.calendar, env.rules, env.clock),
         handler_(&notes_, env.authenticator),
         calendar_service_(env.calendar) {}
+
+  // Runs after the first calendar sync: from then on the synced years are served.
+  absl::Status Start(const server::Stopping& /*stopping*/) override {
+    calendar_service_.MarkSynced();
+    return absl::OkStatus();
+  }
+
+  // NAT-1: stored due dates follow the calendar. (A new rule-set version changes nothing
+  // stored: a note keeps the rule of the day it was created, named in its answer.)
+  void OnCalendarChanged(const server::Stopping& stopping) override {
+    absl::StatusOr<int> changed = notes_.RecomputeReplyDue(stopping);
+    if (!changed.ok()) {
+      GK_LOG(WARNING, "recomputing reply due dates failed").With("status", changed.status());
+    } else if (*changed > 0) {
+      GK_LOG(INFO, "reply due dates recomputed").With("notes", *changed);
+    }
+  }
 
   std::vector<server::HostedService> Services() override {
     // The calendar handler lets the tests see which years this process has synced.

@@ -15,6 +15,24 @@
 namespace gongkai::testing::notes {
 namespace {
 
+constexpr char kSelectNote[] =
+    "SELECT id, text, created_on, reply_working_days, reply_due, created_by FROM notes";
+
+absl::StatusOr<v1::Note> ReadNote(const db::Row& row) {
+  v1::Note note;
+  ASSIGN_OR_RETURN(int64_t id, row.GetInt64("id"));
+  note.set_id(id);
+  ASSIGN_OR_RETURN(*note.mutable_text(), row.GetString("text"));
+  ASSIGN_OR_RETURN(absl::CivilDay created_on, row.GetCivilDay("created_on"));
+  *note.mutable_created_on() = ToProtoDate(created_on);
+  ASSIGN_OR_RETURN(int64_t days, row.GetInt64("reply_working_days"));
+  note.set_reply_working_days(static_cast<int32_t>(days));
+  ASSIGN_OR_RETURN(absl::CivilDay due, row.GetCivilDay("reply_due"));
+  *note.mutable_reply_due() = ToProtoDate(due);
+  ASSIGN_OR_RETURN(*note.mutable_created_by(), row.GetString("created_by"));
+  return note;
+}
+
 class MysqlNotesRepository final : public NotesRepository {
  public:
   explicit MysqlNotesRepository(db::ConnectionPool* pool) : pool_(pool) {}
@@ -24,10 +42,13 @@ class MysqlNotesRepository final : public NotesRepository {
     RETURN_IF_ERROR(
         db::RunInTransactionWithRetries(*pool_, [&](db::Connection& conn) -> absl::Status {
           ASSIGN_OR_RETURN(absl::CivilDay due, ToCivilDay(note.reply_due()));
-          ASSIGN_OR_RETURN(db::ExecResult inserted,
-                           conn.ExecuteInsert("INSERT INTO notes (text, reply_due, created_by, "
-                                              "create_time) VALUES (?, ?, ?, ?)",
-                                              {note.text(), due, note.created_by(), now}));
+          ASSIGN_OR_RETURN(absl::CivilDay created_on, ToCivilDay(note.created_on()));
+          ASSIGN_OR_RETURN(
+              db::ExecResult inserted,
+              conn.ExecuteInsert("INSERT INTO notes (text, created_on, reply_working_days, "
+                                 "reply_due, created_by, create_time) VALUES (?, ?, ?, ?, ?, ?)",
+                                 {note.text(), created_on, note.reply_working_days(), due,
+                                  note.created_by(), now}));
           note.set_id(static_cast<int64_t>(inserted.last_insert_id));
           return db::InsertIdempotencyRecord(conn, key, note.SerializeAsString(), now);
         }));
@@ -36,17 +57,28 @@ class MysqlNotesRepository final : public NotesRepository {
 
   absl::StatusOr<v1::Note> Get(int64_t id) override {
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    ASSIGN_OR_RETURN(
-        db::ResultSet rows,
-        conn->Query("SELECT text, reply_due, created_by FROM notes WHERE id = ?", {id}));
+    ASSIGN_OR_RETURN(db::ResultSet rows,
+                     conn->Query(absl::StrCat(kSelectNote, " WHERE id = ?"), {id}));
     if (rows.empty()) return absl::NotFoundError(absl::StrCat("note ", id, " not found"));
-    v1::Note note;
-    note.set_id(id);
-    ASSIGN_OR_RETURN(*note.mutable_text(), rows[0].GetString("text"));
-    ASSIGN_OR_RETURN(absl::CivilDay due, rows[0].GetCivilDay("reply_due"));
-    *note.mutable_reply_due() = ToProtoDate(due);
-    ASSIGN_OR_RETURN(*note.mutable_created_by(), rows[0].GetString("created_by"));
-    return note;
+    return ReadNote(rows[0]);
+  }
+
+  absl::StatusOr<std::vector<v1::Note>> ListAfter(int64_t after_id, int limit) override {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(db::ResultSet rows,
+                     conn->Query(absl::StrCat(kSelectNote, " WHERE id > ? ORDER BY id LIMIT ?"),
+                                 {after_id, int64_t{limit}}));
+    std::vector<v1::Note> notes;
+    for (const db::Row& row : rows) {
+      ASSIGN_OR_RETURN(v1::Note note, ReadNote(row));
+      notes.push_back(std::move(note));
+    }
+    return notes;
+  }
+
+  absl::Status UpdateReplyDue(int64_t id, absl::CivilDay due) override {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    return conn->Execute("UPDATE notes SET reply_due = ? WHERE id = ?", {due, id}).status();
   }
 
   absl::StatusOr<std::optional<std::string>> FindIdempotentResponse(
@@ -100,6 +132,8 @@ absl::StatusOr<v1::Note> Notes::CreateNote(const auth::Principal& caller,
         v1::Note note;
         note.set_text(request.text());
         note.set_created_by(caller.subject);
+        *note.mutable_created_on() = ToProtoDate(today);
+        note.set_reply_working_days(static_cast<int32_t>(period.value));
         *note.mutable_reply_due() = ToProtoDate(due.due);
         *note.mutable_reply_due_explanation() = ToProto(due);
         note.set_reply_period_rule(period.rule.Explain());
@@ -114,6 +148,30 @@ absl::StatusOr<v1::Note> Notes::GetNote(const auth::Principal& caller,
   validation::CheckId(violations, "id", request.id(), /*required=*/true);
   RETURN_IF_ERROR(violations.ToStatus());
   return repository_->Get(request.id());
+}
+
+absl::StatusOr<int> Notes::RecomputeReplyDue(const std::function<bool()>& stopping) {
+  constexpr int kBatch = 100;
+  int changed = 0;
+  int64_t after_id = 0;
+  while (!stopping()) {
+    ASSIGN_OR_RETURN(std::vector<v1::Note> notes, repository_->ListAfter(after_id, kBatch));
+    for (const v1::Note& note : notes) {
+      after_id = note.id();
+      ASSIGN_OR_RETURN(absl::CivilDay created_on, ToCivilDay(note.created_on()));
+      absl::StatusOr<calendar::Deadline> due =
+          calendar_->AddWorkingDays(created_on, note.reply_working_days());
+      if (absl::IsFailedPrecondition(due.status())) continue;  // A year not loaded yet.
+      if (!due.ok()) return due.status();
+      if (ToProtoDate(due->due).SerializeAsString() == note.reply_due().SerializeAsString()) {
+        continue;
+      }
+      RETURN_IF_ERROR(repository_->UpdateReplyDue(note.id(), due->due));
+      ++changed;
+    }
+    if (static_cast<int>(notes.size()) < kBatch) break;
+  }
+  return changed;
 }
 
 grpc::Status NotesHandler::CreateNote(grpc::ServerContext* context,

@@ -12,9 +12,11 @@
 #ifndef GONGKAI_TESTS_TEMPLATE_NOTES_SERVICE_H_
 #define GONGKAI_TESTS_TEMPLATE_NOTES_SERVICE_H_
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "gongkai/testing/notes/v1/notes.grpc.pb.h"
@@ -38,6 +40,9 @@ class NotesRepository {
   virtual absl::StatusOr<v1::Note> Create(v1::Note note, const idempotency::Key* key,
                                           absl::Time now) = 0;
   virtual absl::StatusOr<v1::Note> Get(int64_t id) = 0;
+  // Up to `limit` notes with an id above `after_id`, in id order.
+  virtual absl::StatusOr<std::vector<v1::Note>> ListAfter(int64_t after_id, int limit) = 0;
+  virtual absl::Status UpdateReplyDue(int64_t id, absl::CivilDay due) = 0;
   virtual absl::StatusOr<std::optional<std::string>> FindIdempotentResponse(
       const idempotency::Key& key) = 0;
 };
@@ -61,6 +66,11 @@ class Notes {
                                       const v1::CreateNoteRequest& request);
   absl::StatusOr<v1::Note> GetNote(const auth::Principal& caller,
                                    const v1::GetNoteRequest& request);
+
+  // After a calendar change (NAT-1): every stored due date computed again from its start
+  // day and length on the current calendar; returns how many changed. A note whose
+  // period reaches a year that is not loaded keeps its date.
+  absl::StatusOr<int> RecomputeReplyDue(const std::function<bool()>& stopping);
 
  private:
   NotesRepository* repository_;

@@ -6,15 +6,19 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "gongkai/common/v1/calendar.grpc.pb.h"
 #include "gongkai/common/v1/rule_sets.grpc.pb.h"
 #include "gongkai/testing/notes/v1/notes.grpc.pb.h"
+#include "libs/calendar/working_day_calendar.h"
 #include "libs/db/connection_pool.h"
 #include "libs/db/testing/status_matchers.h"
 #include "nlohmann/json.hpp"
@@ -22,6 +26,7 @@
 #include "tests/e2e/e2e_database.h"
 #include "tests/e2e/grpc_call.h"
 #include "tests/e2e/service_process.h"
+#include "tests/e2e/stand_in_calendar.h"
 
 #ifndef GONGKAI_NOTES_BINARY
 #error "GONGKAI_NOTES_BINARY must be defined by the build"
@@ -37,6 +42,23 @@ using ::testing::HasSubstr;
 
 // A year no built-in data or stand-in covers, loaded at run time at the owner.
 constexpr int kLoadedYear = 2031;
+
+// Polls `done` every 100 ms for up to 60 s (a refresh period is 1 s here).
+bool WaitUntil(const std::function<bool()>& done) {
+  const absl::Time give_up = absl::Now() + absl::Seconds(60);
+  while (!done()) {
+    if (absl::Now() > give_up) return false;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  return true;
+}
+
+absl::StatusOr<common::v1::GetCalendarYearsResponse> CalendarYears(const std::string& address) {
+  auto stub = common::v1::CalendarService::NewStub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  return UnaryCall(*stub, &common::v1::CalendarService::Stub::GetCalendarYears, "",
+                   common::v1::GetCalendarYearsRequest());
+}
 
 std::set<std::string> YearVersions(const std::string& address) {
   auto stub = common::v1::CalendarService::NewStub(
@@ -54,8 +76,11 @@ std::set<std::string> YearVersions(const std::string& address) {
 class ServiceTemplateE2eTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    absl::StatusOr<std::unique_ptr<CatalogUnderTest>> catalog =
-        CatalogUnderTest::Start("tpl", {{"GONGKAI_METRICS_REFRESH", "1s"}});
+    // The stand-in years (weekends only) cover today's and next year's wherever no
+    // official schedule is compiled in, so the notes' reply periods never depend on the
+    // day the tests run; notes gets them from the catalog, like every other year.
+    absl::StatusOr<std::unique_ptr<CatalogUnderTest>> catalog = CatalogUnderTest::Start(
+        "tpl", {{"GONGKAI_METRICS_REFRESH", "1s"}, {"GONGKAI_CALENDAR_DIR", StandInCalendarDir()}});
     ASSERT_TRUE(catalog.ok()) << catalog.status();
     catalog_ = catalog->release();
     absl::StatusOr<std::unique_ptr<E2eDatabase>> database = E2eDatabase::Create("notes");
@@ -116,8 +141,11 @@ TEST_F(ServiceTemplateE2eTest, CreatesIdempotentlyWithADeadlineOnTheSharedCalend
   ASSERT_THAT(first, IsOk());
   EXPECT_GT(first->id(), 0);
   EXPECT_EQ(first->created_by(), "clerk");
-  EXPECT_EQ(first->reply_due_explanation().days(), 5);
-  EXPECT_THAT(first->reply_period_rule(), HasSubstr("notes.reply v1"));
+  // The period is the rule set's (5 in v1; another test puts v2), named with its value.
+  EXPECT_THAT(first->reply_period_rule(),
+              HasSubstr(absl::StrCat("reply.working_days = ", first->reply_due_explanation().days(),
+                                     " working days (TPL-1)")));
+  EXPECT_EQ(first->reply_working_days(), first->reply_due_explanation().days());
   EXPECT_FALSE(first->reply_due_explanation().calendars().empty());
 
   // The retry is answered from the idempotency_keys table libs/db ships.
@@ -232,12 +260,78 @@ TEST_F(ServiceTemplateE2eTest, AYearLoadedAtTheCalendarOwnerReachesTheOtherServi
               IsOk());
 
   const std::string expected = absl::StrCat(kLoadedYear, "=template-e2e-", kLoadedYear);
-  const absl::Time give_up = absl::Now() + absl::Seconds(60);
-  while (YearVersions(notes_->grpc_address()).count(expected) == 0 && absl::Now() < give_up) {
-    absl::SleepFor(absl::Milliseconds(100));
+  EXPECT_TRUE(WaitUntil([&] { return YearVersions(notes_->grpc_address()).count(expected) == 1; }));
+  EXPECT_TRUE(WaitUntil([&] {
+    return YearVersions(notes_->grpc_address()) == YearVersions(catalog_->service().grpc_address());
+  }));
+}
+
+// NAT-1: a notice amended after a due date was stored moves that date, in the service
+// that stored it, once the amendment reaches it from the calendar's owner.
+TEST_F(ServiceTemplateE2eTest, AnAmendedCalendarYearMovesTheStoredDueDates) {
+  auto stub = NotesStub();
+  const std::string staff = catalog_->Token("clerk", 1, {"STAFF"});
+  notes_v1::CreateNoteRequest request;
+  request.set_request_id("before-amendment");
+  request.set_text("假日调整前登记");
+  absl::StatusOr<notes_v1::Note> note =
+      UnaryCall(*stub, &notes_v1::NotesService::Stub::CreateNote, staff, request);
+  ASSERT_THAT(note, IsOk());
+
+  // The amendment makes the stored due day a holiday.
+  absl::StatusOr<common::v1::GetCalendarYearsResponse> owner_years =
+      CalendarYears(catalog_->service().grpc_address());
+  ASSERT_THAT(owner_years, IsOk());
+  const int due_year = note->reply_due().year();
+  const std::string due_day = absl::StrFormat("%04d-%02d-%02d", due_year, note->reply_due().month(),
+                                              note->reply_due().day());
+  nlohmann::json amended;
+  for (const auto& year : owner_years->years()) {
+    if (year.year() == due_year) amended = nlohmann::json::parse(year.calendar_json());
   }
-  EXPECT_EQ(YearVersions(notes_->grpc_address()).count(expected), 1u);
-  EXPECT_EQ(YearVersions(notes_->grpc_address()), YearVersions(catalog_->service().grpc_address()));
+  ASSERT_FALSE(amended.is_null()) << "the owner has no calendar for " << due_year;
+  nlohmann::json adjusted = nlohmann::json::array();
+  for (const auto& day : amended["adjusted_working_days"]) {
+    if (day["date"] != due_day) adjusted.push_back(day);
+  }
+  amended["adjusted_working_days"] = adjusted;
+  amended["holidays"].push_back({{"date", due_day}, {"name", "模板测试调整"}});
+  amended["version"] = absl::StrCat(amended["version"].get<std::string>(), "-amended");
+  catalog::v1::PutCalendarYearRequest put;
+  put.set_year(due_year);
+  put.set_calendar_json(amended.dump());
+  auto catalog_stub = catalog_->NewStub();
+  ASSERT_THAT(UnaryCall(*catalog_stub, &catalog::v1::CatalogService::Stub::PutCalendarYear,
+                        catalog_->Token("root", std::nullopt, {"ADMIN"}), put),
+              IsOk());
+
+  // Expected: the same period counted on the owner's calendar with the amendment.
+  calendar::WorkingDayCalendar expected_calendar;
+  std::vector<calendar::YearCalendar> years;
+  for (const auto& year : owner_years->years()) {
+    absl::StatusOr<calendar::YearCalendar> parsed = calendar::ParseYearCalendarJson(
+        year.year() == due_year ? amended.dump() : year.calendar_json());
+    ASSERT_THAT(parsed, IsOk());
+    years.push_back(*std::move(parsed));
+  }
+  ASSERT_THAT(expected_calendar.LoadOrReplaceYears(std::move(years)), IsOk());
+  absl::StatusOr<calendar::Deadline> expected = expected_calendar.AddWorkingDays(
+      absl::CivilDay(note->created_on().year(), note->created_on().month(),
+                     note->created_on().day()),
+      note->reply_working_days());
+  ASSERT_THAT(expected, IsOk());
+  ASSERT_GT(expected->due,
+            absl::CivilDay(due_year, note->reply_due().month(), note->reply_due().day()));
+
+  notes_v1::GetNoteRequest get;
+  get.set_id(note->id());
+  EXPECT_TRUE(WaitUntil([&] {
+    absl::StatusOr<notes_v1::Note> now =
+        UnaryCall(*stub, &notes_v1::NotesService::Stub::GetNote, staff, get);
+    return now.ok() && absl::CivilDay(now->reply_due().year(), now->reply_due().month(),
+                                      now->reply_due().day()) == expected->due;
+  })) << "the stored due date did not move to "
+      << expected->due;
 }
 
 // A service never serves on calendar data it could not confirm with the owner.
