@@ -15,8 +15,8 @@
 # GET /readyz answers 200.
 GONGKAI_GATEWAY_LINE="gateway - 8080 9100"
 # The suite's one calendar owner (docs/adr/0021-one-calendar-owner.md): every other
-# service reads the working-day calendar from it (GONGKAI_CALENDAR_ADDRESS), so it
-# starts first (it has the lowest gRPC port).
+# service reads the working-day calendar from it (GONGKAI_CALENDAR_ADDRESS) and stays
+# NOT_SERVING until it can, so `up` refuses to start one without the owner built.
 GONGKAI_CALENDAR_OWNER=catalog
 
 # service_manifest_value FILE KEY: KEY's value in a service.env (empty when absent);

@@ -4,22 +4,22 @@
 // service's gRPC services with health, reflection, metrics and access logs, refreshes
 // business gauges in the background and shuts down cleanly on SIGTERM.
 //
-// A service's main.cc names only what is particular to it:
+// A service's main.cc names only what is particular to it (tests/template/main.cc is a
+// complete one):
 //
 //   int main(int argc, char** argv) {
-//     NotesConfig notes_config;                 // the service's own settings
 //     server::ServiceDefinition definition;
 //     definition.name = "notes";                // gongkai-notes, database gongkai_notes
-//     definition.default_grpc_address = "0.0.0.0:50057";
-//     definition.default_metrics_address = "0.0.0.0:9107";
+//     definition.default_grpc_address = "0.0.0.0:50099";
+//     definition.default_metrics_address = "0.0.0.0:9199";
 //     definition.migrations = db::EmbeddedMigrations();
-//     definition.read_config = [&](config::ConfigReader& r) {
-//       notes_config.limit = r.Int("notes_limit", 100, 1, 1000);
-//     };
+//     definition.rule_schemas = {NotesRuleSchema()};
+//     definition.builtin_rule_sets = rules::EmbeddedRuleSetFiles();
+//     definition.read_config = [&](config::ConfigReader& r) { ... its own settings ... };
 //     definition.build = [&](const server::ServiceEnvironment& env)
 //         -> absl::StatusOr<std::unique_ptr<server::ServiceApp>> {
-//       return std::make_unique<NotesApp>(env, notes_config);   // wires repository,
-//     };                                                       // rules and handler
+//       return std::make_unique<NotesApp>(env);  // repositories, rules, handlers
+//     };
 //     return server::RunService(argc, argv, definition);
 //   }
 //
