@@ -77,6 +77,11 @@ struct DocumentEvidencePeriod {
   // count when overdue_by is before `first`.
   absl::CivilDay overdue_by;
   absl::Time overdue_checked_at;
+  // The parts of DocumentEvidence wanted (each inspection item reads one); the others
+  // stay empty and are not queried.
+  bool procedures = true;         // drafted, returned_for_attribute, published_after_review.
+  bool attributes = true;         // proactive .. without_attribute.
+  bool publication_clock = true;  // published_on_time .. unpublished_without_due_date.
 };
 
 // The documents of one drafting unit behind inspection items 3, 4 and 5 (ASM-6).

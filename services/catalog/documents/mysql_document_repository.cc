@@ -503,8 +503,6 @@ class MysqlDocumentRepository final : public DocumentRepository {
   absl::StatusOr<DocumentEvidence> EvidenceForUnit(const DocumentEvidencePeriod& p) override {
     constexpr char kCreated[] =
         "FROM documents WHERE drafting_unit_id = ? AND create_time >= ? AND create_time < ?";
-    // Asia/Shanghai has been UTC+8 without daylight saving since 1991: due day D ends at
-    // D 16:00 UTC, so "published on or before the due day" is a portable comparison.
     constexpr char kPublished[] =
         "FROM documents WHERE drafting_unit_id = ? AND state = ? AND publish_time >= ? "
         "AND publish_time < ?";
@@ -515,35 +513,43 @@ class MysqlDocumentRepository final : public DocumentRepository {
     DocumentEvidence e;
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
     const std::vector<Value> created = {unit, Value(p.start), Value(p.end)};
-    ASSIGN_OR_RETURN(e.drafted, QueryIdSample(*conn, "id", kCreated, created));
-    const std::pair<IdSample*, v1::DisclosureAttribute> by_attribute[] = {
-        {&e.proactive, v1::PROACTIVE},
-        {&e.on_request, v1::ON_REQUEST},
-        {&e.not_disclosed, v1::NOT_DISCLOSED},
-        {&e.without_attribute, v1::DISCLOSURE_ATTRIBUTE_UNSPECIFIED}};
-    for (const auto& [sample, a] : by_attribute) {
+    if (p.procedures) {
+      ASSIGN_OR_RETURN(e.drafted, QueryIdSample(*conn, "id", kCreated, created));
+      // CAT-2: a submission returned (from DRAFT or RETURNED, documents.cc SubmitDocument);
+      // returns by the office or a failed review start from PENDING_REVIEW or APPROVED.
       ASSIGN_OR_RETURN(
-          *sample,
-          QueryIdSample(*conn, "id", absl::StrCat(kCreated, " AND disclosure_attribute = ?"),
-                        {unit, Value(p.start), Value(p.end), attribute(a)}));
+          e.returned_for_attribute,
+          QueryIdSample(*conn, "d.id",
+                        "FROM documents d JOIN document_audit a ON a.document_id = d.id "
+                        "WHERE d.drafting_unit_id = ? AND a.action = 'return' "
+                        "AND a.old_state IN (?, ?) AND a.create_time >= ? AND a.create_time < ?",
+                        {unit, Value(static_cast<int>(v1::DRAFT)),
+                         Value(static_cast<int>(v1::RETURNED)), Value(p.start), Value(p.end)}));
+      ASSIGN_OR_RETURN(
+          e.published_after_review,
+          QueryIdSample(*conn, "id", absl::StrCat(kPublished, " AND review_outcome = ?"),
+                        {unit, published, Value(p.start), Value(p.end),
+                         Value(static_cast<int>(v1::REVIEW_PASSED))}));
     }
-    // CAT-2: a submission returned (from DRAFT or RETURNED, documents.cc SubmitDocument);
-    // returns by the office or a failed review start from PENDING_REVIEW or APPROVED.
-    ASSIGN_OR_RETURN(
-        e.returned_for_attribute,
-        QueryIdSample(*conn, "d.id",
-                      "FROM documents d JOIN document_audit a ON a.document_id = d.id "
-                      "WHERE d.drafting_unit_id = ? AND a.action = 'return' "
-                      "AND a.old_state IN (?, ?) AND a.create_time >= ? AND a.create_time < ?",
-                      {unit, Value(static_cast<int>(v1::DRAFT)),
-                       Value(static_cast<int>(v1::RETURNED)), Value(p.start), Value(p.end)}));
+    if (p.attributes) {
+      const std::pair<IdSample*, v1::DisclosureAttribute> by_attribute[] = {
+          {&e.proactive, v1::PROACTIVE},
+          {&e.on_request, v1::ON_REQUEST},
+          {&e.not_disclosed, v1::NOT_DISCLOSED},
+          {&e.without_attribute, v1::DISCLOSURE_ATTRIBUTE_UNSPECIFIED}};
+      for (const auto& [sample, a] : by_attribute) {
+        ASSIGN_OR_RETURN(
+            *sample,
+            QueryIdSample(*conn, "id", absl::StrCat(kCreated, " AND disclosure_attribute = ?"),
+                          {unit, Value(p.start), Value(p.end), attribute(a)}));
+      }
+    }
+    if (!p.publication_clock) return e;
     const std::vector<Value> in_period = {unit, published, Value(p.start), Value(p.end)};
-    ASSIGN_OR_RETURN(e.published_after_review,
-                     QueryIdSample(*conn, "id", absl::StrCat(kPublished, " AND review_outcome = ?"),
-                                   {unit, published, Value(p.start), Value(p.end),
-                                    Value(static_cast<int>(v1::REVIEW_PASSED))}));
     std::vector<Value> proactive_published = in_period;
     proactive_published.push_back(proactive);
+    // CAT-3. Asia/Shanghai has been UTC+8 without daylight saving since 1991: due day D
+    // ends at D 16:00 UTC, so "published on or before the due day" is portable SQL.
     ASSIGN_OR_RETURN(e.published_on_time,
                      QueryIdSample(*conn, "id",
                                    absl::StrCat(kPublished,

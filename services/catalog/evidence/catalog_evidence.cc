@@ -48,8 +48,14 @@ absl::CivilDay OverdueBy(const EvidenceQuery& query) {
   return std::min(query.period_end, query.today - 1);
 }
 
-documents::DocumentEvidencePeriod DocumentPeriod(const EvidenceQuery& query) {
+// The documents' part of one item: procedures (3), attributes (4) or the CAT-3 clock (5).
+enum class DocumentPart { kProcedures, kAttributes, kPublicationClock };
+
+documents::DocumentEvidencePeriod DocumentPeriod(const EvidenceQuery& query, DocumentPart part) {
   documents::DocumentEvidencePeriod p;
+  p.procedures = part == DocumentPart::kProcedures;
+  p.attributes = part == DocumentPart::kAttributes;
+  p.publication_clock = part == DocumentPart::kPublicationClock;
   p.unit_id = query.unit_id;
   p.first = query.period_start;
   p.last = query.period_end;
@@ -96,8 +102,9 @@ absl::StatusOr<ItemEvidence> CatalogEvidence::Collect(InspectionItem item,
 
 // Item 3: the "five disclosures" built into document procedures (CAT-1, CAT-2, CAT-4).
 absl::StatusOr<ItemEvidence> CatalogEvidence::FiveDisclosures(const EvidenceQuery& query) {
-  ASSIGN_OR_RETURN(documents::DocumentEvidence d,
-                   repositories_.documents->EvidenceForUnit(DocumentPeriod(query)));
+  ASSIGN_OR_RETURN(
+      documents::DocumentEvidence d,
+      repositories_.documents->EvidenceForUnit(DocumentPeriod(query, DocumentPart::kProcedures)));
   ItemEvidence evidence;
   Add(evidence, {"documents_drafted", "期内起草的公文", "CAT-1", "document"}, d.drafted);
   Add(evidence,
@@ -111,8 +118,9 @@ absl::StatusOr<ItemEvidence> CatalogEvidence::FiveDisclosures(const EvidenceQuer
 
 // Item 4: the disclosure attribute determined at the source (CAT-1, CAT-2).
 absl::StatusOr<ItemEvidence> CatalogEvidence::AttributeAtSource(const EvidenceQuery& query) {
-  ASSIGN_OR_RETURN(documents::DocumentEvidence d,
-                   repositories_.documents->EvidenceForUnit(DocumentPeriod(query)));
+  ASSIGN_OR_RETURN(
+      documents::DocumentEvidence d,
+      repositories_.documents->EvidenceForUnit(DocumentPeriod(query, DocumentPart::kAttributes)));
   ItemEvidence evidence;
   Add(evidence, {"documents_proactive", "期内起草、属性为主动公开的公文", "CAT-1", "document"},
       d.proactive);
@@ -133,7 +141,8 @@ absl::StatusOr<ItemEvidence> CatalogEvidence::ProactiveCatalog(const EvidenceQue
                    repositories_.catalog_items->EvidenceForUnit(
                        query.unit_id, StartOf(query.period_start), StartOf(query.period_end + 1)));
   ASSIGN_OR_RETURN(documents::DocumentEvidence d,
-                   repositories_.documents->EvidenceForUnit(DocumentPeriod(query)));
+                   repositories_.documents->EvidenceForUnit(
+                       DocumentPeriod(query, DocumentPart::kPublicationClock)));
   // CAT-7: the review of each year whose Dec 31 falls in the period.
   std::vector<int> years;
   for (int year = static_cast<int>(query.period_start.year());

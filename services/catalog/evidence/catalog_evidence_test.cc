@@ -123,6 +123,10 @@ TEST_F(CatalogEvidenceTest, Item3AsksForTheShanghaiPeriodAndListsDraftedReturned
   EXPECT_EQ(asked.end, ShanghaiTime(2025, 6, 1, 0));
   EXPECT_EQ(asked.overdue_by, kMay31);
   EXPECT_EQ(asked.overdue_checked_at, ShanghaiTime(2025, 6, 1, 0));
+  // Only item 3's part is read.
+  EXPECT_TRUE(asked.procedures);
+  EXPECT_FALSE(asked.attributes);
+  EXPECT_FALSE(asked.publication_clock);
   const EvidenceIndicator& drafted = Indicator(*e, "documents_drafted");
   EXPECT_EQ(drafted.count(), 3);
   EXPECT_THAT(drafted.references(), ElementsAre("document/3", "document/4", "document/5"));
@@ -161,6 +165,8 @@ TEST_F(CatalogEvidenceTest, Item5OverdueIsCheckedAtYesterdayWhileThePeriodRuns) 
                   .ok());
   EXPECT_EQ(asked.overdue_by, absl::CivilDay(2025, 6, 14));
   EXPECT_EQ(asked.overdue_checked_at, ShanghaiTime(2025, 6, 15, 0));
+  EXPECT_TRUE(asked.publication_clock);
+  EXPECT_FALSE(asked.procedures);
 }
 
 TEST_F(CatalogEvidenceTest, Item5CountsCatalogPublicationClocksSelfReviewsAndConversions) {

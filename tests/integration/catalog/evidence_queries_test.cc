@@ -119,9 +119,15 @@ TEST_F(EvidenceQueriesTest, Asm6DocumentsOfAUnitAndPeriodByProcedureAttributeAnd
 
   // Checked at the end of 06-24: the document due 06-25 is not overdue yet, and the one
   // due 06-12 was published by then.
-  e = documents().EvidenceForUnit(June(unit, absl::CivilDay(2024, 6, 24)));
+  documents::DocumentEvidencePeriod clock_only = June(unit, absl::CivilDay(2024, 6, 24));
+  clock_only.procedures = false;
+  clock_only.attributes = false;
+  e = documents().EvidenceForUnit(clock_only);
   ASSERT_THAT(e, IsOk());
   EXPECT_THAT(IdsOf(e->overdue_unpublished), IsEmpty());
+  EXPECT_THAT(IdsOf(e->published_on_time), ElementsAre(on_time.id()));
+  EXPECT_THAT(IdsOf(e->drafted), IsEmpty());  // Not asked, not read.
+  EXPECT_THAT(IdsOf(e->proactive), IsEmpty());
   // Checked at the end of 06-12: the late one was still unpublished.
   e = documents().EvidenceForUnit(June(unit, absl::CivilDay(2024, 6, 12)));
   ASSERT_THAT(e, IsOk());
