@@ -63,6 +63,16 @@ void AddIndicator(ItemEvidence& evidence, const IndicatorSpec& spec, std::vector
   indicator->set_references_truncated(listed < ids.size());
 }
 
+void AddIndicatorWithCount(ItemEvidence& evidence, const IndicatorSpec& spec, int64_t count,
+                           std::vector<int64_t> first_ids) {
+  AddIndicator(evidence, spec, std::move(first_ids));
+  common::v1::EvidenceIndicator* indicator =
+      evidence.mutable_indicators(evidence.indicators_size() - 1);
+  const int64_t listed = indicator->references_size();
+  indicator->set_count(std::max(count, listed));
+  indicator->set_references_truncated(indicator->references_truncated() || listed < count);
+}
+
 void AddCount(ItemEvidence& evidence, const IndicatorSpec& spec, int64_t count) {
   common::v1::EvidenceIndicator* indicator = evidence.add_indicators();
   indicator->set_name(spec.name);

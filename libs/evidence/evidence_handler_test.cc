@@ -149,5 +149,17 @@ TEST_F(EvidenceTest, AtMostAThousandReferencesAreListedButTheCountIsWhole) {
   EXPECT_THAT(evidence.indicators(1).references(), IsEmpty());
 }
 
+TEST_F(EvidenceTest, AWholeCountWithItsFirstIdsListsThemAndSaysWhenThereAreMore) {
+  ItemEvidence evidence;
+  AddIndicatorWithCount(evidence, {"late", "d", "CAT-3", "document"}, 2500, {3, 1, 2});
+  EXPECT_EQ(evidence.indicators(0).count(), 2500);
+  EXPECT_THAT(evidence.indicators(0).references(),
+              ElementsAre("document/1", "document/2", "document/3"));
+  EXPECT_TRUE(evidence.indicators(0).references_truncated());
+  AddIndicatorWithCount(evidence, {"all", "d", "CAT-3", "document"}, 2, {7, 5});
+  EXPECT_EQ(evidence.indicators(1).count(), 2);
+  EXPECT_FALSE(evidence.indicators(1).references_truncated());
+}
+
 }  // namespace
 }  // namespace gongkai::evidence

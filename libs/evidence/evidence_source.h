@@ -67,6 +67,13 @@ inline constexpr int kMaxReferences = 1000;
 // first kMaxReferences of them).
 void AddIndicator(ItemEvidence& evidence, const IndicatorSpec& spec, std::vector<int64_t> ids);
 
+// Adds an indicator counting `count` records of which `first_ids` are the first ones in
+// id order (a repository's COUNT plus a bounded id list, so millions of rows are never
+// loaded); at most kMaxReferences of them are listed, and the references are marked
+// truncated when fewer are listed than counted.
+void AddIndicatorWithCount(ItemEvidence& evidence, const IndicatorSpec& spec, int64_t count,
+                           std::vector<int64_t> first_ids);
+
 // Adds an indicator with a count and no records behind it (e.g. a figure entered in
 // an annual report).
 void AddCount(ItemEvidence& evidence, const IndicatorSpec& spec, int64_t count);

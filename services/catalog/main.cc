@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/calendar/calendar_service.h"
 #include "libs/db/embedded_migrations.h"
+#include "libs/evidence/evidence_handler.h"
 #include "libs/log/log.h"
 #include "libs/server/service_runner.h"
 #include "services/catalog/annual_report/annual_report_handler.h"
@@ -21,6 +22,7 @@
 #include "services/catalog/catalog_handler.h"
 #include "services/catalog/catalog_metrics.h"
 #include "services/catalog/catalog_modules.h"
+#include "services/catalog/evidence/catalog_evidence.h"
 #include "services/catalog/mysql_catalog_repositories.h"
 #include "services/catalog/requests/disclosure_requests.h"
 #include "services/catalog/requests/mysql_request_repository.h"
@@ -68,8 +70,8 @@ class StoredCalendarSource final : public calendar::CalendarSource {
 };
 
 // The catalog's object graph: documents and the disclosure catalog (CAT-1..CAT-7),
-// disclosure on request (CAT-8, NAT-5..NAT-9), the annual report (CAT-9, NAT-10), and
-// the suite's calendar.
+// disclosure on request (CAT-8, NAT-5..NAT-9), the annual report (CAT-9, NAT-10), the
+// compliance evidence (ASM-6), and the suite's calendar.
 class CatalogApp final : public server::ServiceApp {
  public:
   CatalogApp(const server::ServiceEnvironment& env, const CatalogConfig& config)
@@ -92,6 +94,11 @@ class CatalogApp final : public server::ServiceApp {
         report_publisher_(annual_report::NewCatalogReportPublisher(&catalog_.documents())),
         annual_reports_(report_repository_.get(), report_publisher_.get(), env.clock),
         annual_report_handler_(&annual_reports_, env.authenticator),
+        catalog_evidence_(
+            {repositories_.repositories().units, repositories_.repositories().catalog_items,
+             repositories_.repositories().documents, repositories_.repositories().self_reviews,
+             request_repository_.get(), report_repository_.get()}),
+        evidence_handler_("catalog", &catalog_evidence_, env.authenticator, env.clock),
         calendar_service_(env.calendar),
         calendar_source_(&catalog_, &calendar_service_) {
     RegisterDocumentCacheMetrics(*env.registry, repositories_.document_cache());
@@ -105,7 +112,8 @@ class CatalogApp final : public server::ServiceApp {
     return {server::Hosted<v1::CatalogService>(&handler_),
             server::Hosted<v1::AnnualReportService>(&annual_report_handler_),
             server::Hosted<v1::DisclosureRequestService>(&request_handler_),
-            server::Hosted<common::v1::CalendarService>(&calendar_service_)};
+            server::Hosted<common::v1::CalendarService>(&calendar_service_),
+            server::Hosted<common::v1::ComplianceEvidenceService>(&evidence_handler_)};
   }
 
   calendar::CalendarSource* OwnCalendarSource() override { return &calendar_source_; }
@@ -148,6 +156,9 @@ class CatalogApp final : public server::ServiceApp {
   std::unique_ptr<annual_report::ReportPublisher> report_publisher_;
   annual_report::AnnualReports annual_reports_;
   annual_report::AnnualReportHandler annual_report_handler_;
+  // The compliance-evidence call (ASM-6 items 3, 4, 5, 11, 14; ADR 0022).
+  evidence::CatalogEvidence catalog_evidence_;
+  gongkai::evidence::ComplianceEvidenceHandler evidence_handler_;
   calendar::CalendarServiceHandler calendar_service_;
   StoredCalendarSource calendar_source_;
 };

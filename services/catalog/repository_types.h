@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "gongkai/catalog/v1/catalog.pb.h"
@@ -33,6 +34,19 @@ using IdempotencyKey = idempotency::Key;
 struct KeysetPage {
   int64_t after_id = 0;
   int limit = 20;
+};
+
+// The records behind one compliance-evidence indicator (ASM-6, libs/evidence): how many
+// there are, and the first kMaxEvidenceIds of their ids in id order. Evidence reads
+// are per unit and period, but a count is never bounded by what is listed.
+inline constexpr int kMaxEvidenceIds = 1000;
+struct IdSample {
+  int64_t count = 0;
+  std::vector<int64_t> ids;
+
+  friend bool operator==(const IdSample& a, const IdSample& b) {
+    return a.count == b.count && a.ids == b.ids;
+  }
 };
 
 // Where the first responses of idempotent creates are kept (one table for the whole

@@ -393,5 +393,60 @@ TEST_F(DisclosureRequestRepositoryTest, CountsOverdueAndDueSoonOnlyWhileTheClock
             1);
 }
 
+TEST_F(DisclosureRequestRepositoryTest, Asm6EvidenceCountsRequestsAgainstTheStoredNat7DueDate) {
+  const int64_t unit = NewUnit();
+  auto answer = [&](int64_t id, absl::CivilDay on) {
+    return Execute(
+        "UPDATE disclosure_requests SET state = ?, outcome = ?, answered_on = ? "
+        "WHERE id = ?",
+        {static_cast<int>(v1::REQUEST_ANSWERED), static_cast<int>(v1::OUTCOME_DISCLOSED), on, id});
+  };
+  // Received 06-03, due 07-01 (NewRequest: received + 28).
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest on_time,
+                       Create(NewRequest(unit, absl::CivilDay(2024, 6, 3))));
+  ASSERT_THAT(answer(on_time.id(), absl::CivilDay(2024, 6, 20)), IsOk());
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest answered_july,
+                       Create(NewRequest(unit, absl::CivilDay(2024, 6, 3))));
+  ASSERT_THAT(answer(answered_july.id(), absl::CivilDay(2024, 7, 5)), IsOk());
+  // Received 05-01, due 05-29.
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest open,
+                       Create(NewRequest(unit, absl::CivilDay(2024, 5, 1))));
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest late,
+                       Create(NewRequest(unit, absl::CivilDay(2024, 5, 1))));
+  ASSERT_THAT(answer(late.id(), absl::CivilDay(2024, 6, 10)), IsOk());
+  v1::DisclosureRequest waiting = NewRequest(unit, absl::CivilDay(2024, 5, 1));
+  waiting.set_state(v1::REQUEST_AWAITING_CORRECTION);
+  ASSERT_THAT(Create(waiting), IsOk());
+  // NAT-10 Table 4: a review filed in June whose result corrected the answer.
+  v1::DisclosureChallenge c;
+  c.set_disclosure_request_id(on_time.id());
+  c.set_unit_id(unit);
+  c.set_kind(v1::CHALLENGE_ADMINISTRATIVE_REVIEW);
+  c.set_result(v1::CHALLENGE_CORRECTED);
+  *c.mutable_filed_on() = ToProtoDate(absl::CivilDay(2024, 6, 15));
+  c.set_created_by("alice");
+  ASSERT_THAT(
+      repo().CreateChallenge(
+          c, Event("challenge_recorded", v1::REQUEST_ANSWERED, v1::REQUEST_ANSWERED), nullptr),
+      IsOk());
+
+  RequestEvidencePeriod june{unit, absl::CivilDay(2024, 6, 1), absl::CivilDay(2024, 6, 30),
+                             absl::CivilDay(2024, 6, 30)};
+  ASSERT_OK_AND_ASSIGN(RequestEvidence e, repo().EvidenceForUnit(june));
+  EXPECT_THAT(e.received.ids, ElementsAre(on_time.id(), answered_july.id()));
+  EXPECT_EQ(e.received.count, 2);
+  EXPECT_THAT(e.answered.ids, ElementsAre(on_time.id(), late.id()));
+  EXPECT_THAT(e.answered_on_time.ids, ElementsAre(on_time.id()));
+  EXPECT_THAT(e.answered_late.ids, ElementsAre(late.id()));
+  EXPECT_THAT(e.open_overdue.ids, ElementsAre(open.id()));
+  EXPECT_THAT(e.challenged.ids, ElementsAre(on_time.id()));
+  EXPECT_THAT(e.challenge_corrected.ids, ElementsAre(on_time.id()));
+  EXPECT_EQ(e.answered_without_due_date, 0);
+  // At the end of 06-05 the late one was still open and past its due date too.
+  june.overdue_by = absl::CivilDay(2024, 6, 5);
+  ASSERT_OK_AND_ASSIGN(e, repo().EvidenceForUnit(june));
+  EXPECT_THAT(e.open_overdue.ids, ElementsAre(open.id(), late.id()));
+}
+
 }  // namespace
 }  // namespace gongkai::catalog::requests

@@ -44,6 +44,10 @@ class CachingCatalogItemRepository final : public CatalogItemRepository {
   absl::StatusOr<std::vector<v1::CatalogItem>> ListCatalogItemRevisions(int64_t id) override {
     return inner_->ListCatalogItemRevisions(id);
   }
+  absl::StatusOr<CatalogItemEvidence> EvidenceForUnit(int64_t unit_id, absl::Time start,
+                                                      absl::Time end) override {
+    return inner_->EvidenceForUnit(unit_id, start, end);
+  }
 
  private:
   CatalogItemRepository* inner_;

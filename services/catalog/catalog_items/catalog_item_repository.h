@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "gongkai/catalog/v1/catalog.pb.h"
 #include "services/catalog/repository_types.h"
 
@@ -19,6 +20,12 @@ namespace gongkai::catalog::catalog_items {
 struct CatalogItemFilter {
   int64_t category_id = 0;
   int64_t responsible_unit_id = 0;
+};
+
+// The catalog items of one responsible unit behind inspection item 5 (ASM-6, CAT-5).
+struct CatalogItemEvidence {
+  IdSample responsible;  // Items whose current responsible unit is the unit.
+  IdSample revised;      // Those with a revision (creation included) in the period.
 };
 
 class CatalogItemRepository : public IdempotencyStore {
@@ -43,6 +50,11 @@ class CatalogItemRepository : public IdempotencyStore {
       const CatalogItemFilter& filter, const KeysetPage& page) = 0;
   // Newest first.
   virtual absl::StatusOr<std::vector<v1::CatalogItem>> ListCatalogItemRevisions(int64_t id) = 0;
+
+  // The compliance evidence of unit `unit_id` (ASM-6 item 5): revisions changed in
+  // [start, end).
+  virtual absl::StatusOr<CatalogItemEvidence> EvidenceForUnit(int64_t unit_id, absl::Time start,
+                                                              absl::Time end) = 0;
 };
 
 }  // namespace gongkai::catalog::catalog_items

@@ -29,6 +29,8 @@ class MockCatalogItemRepository : public CatalogItemRepository {
               (const CatalogItemFilter&, const KeysetPage&), (override));
   MOCK_METHOD(absl::StatusOr<std::vector<v1::CatalogItem>>, ListCatalogItemRevisions, (int64_t),
               (override));
+  MOCK_METHOD(absl::StatusOr<CatalogItemEvidence>, EvidenceForUnit,
+              (int64_t, absl::Time, absl::Time), (override));
 };
 
 }  // namespace gongkai::catalog::catalog_items

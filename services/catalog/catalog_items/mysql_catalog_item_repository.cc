@@ -12,6 +12,7 @@
 #include "libs/db/transaction.h"
 #include "libs/protoconv/protoconv.h"
 #include "libs/status/status_macros.h"
+#include "services/catalog/mysql_id_sample.h"
 #include "services/catalog/mysql_keyset.h"
 
 namespace gongkai::catalog::catalog_items {
@@ -226,6 +227,23 @@ class MysqlCatalogItemRepository final : public CatalogItemRepository {
                                  {Value(id)}));
     if (rows.empty()) return absl::NotFoundError(absl::StrCat("catalog item ", id, " not found"));
     return MapRows<v1::CatalogItem>(rows, CatalogItemFromRow);
+  }
+
+  absl::StatusOr<CatalogItemEvidence> EvidenceForUnit(int64_t unit_id, absl::Time start,
+                                                      absl::Time end) override {
+    CatalogItemEvidence e;
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(e.responsible,
+                     QueryIdSample(*conn, "id", "FROM catalog_items WHERE responsible_unit_id = ?",
+                                   {Value(unit_id)}));
+    ASSIGN_OR_RETURN(
+        e.revised,
+        QueryIdSample(
+            *conn, "i.id",
+            "FROM catalog_items i JOIN catalog_item_revisions r ON r.item_id = i.id "
+            "WHERE i.responsible_unit_id = ? AND r.change_time >= ? AND r.change_time < ?",
+            {Value(unit_id), Value(start), Value(end)}));
+    return e;
   }
 
  private:

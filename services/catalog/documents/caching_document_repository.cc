@@ -75,6 +75,9 @@ class CachingDocumentRepository final : public DocumentRepository, public Docume
   absl::StatusOr<int64_t> CountOverdue(absl::CivilDay today) override {
     return inner_->CountOverdue(today);
   }
+  absl::StatusOr<DocumentEvidence> EvidenceForUnit(const DocumentEvidencePeriod& period) override {
+    return inner_->EvidenceForUnit(period);
+  }
   absl::StatusOr<std::vector<v1::Document>> ListUndisclosedDocuments(int64_t unit_id) override {
     return inner_->ListUndisclosedDocuments(unit_id);
   }

@@ -65,6 +65,48 @@ struct PolicyDocumentYearCounts {
   int64_t in_force_at_year_end = 0;
 };
 
+// One unit and period of the compliance evidence (ASM-6, services/catalog/evidence/).
+struct DocumentEvidencePeriod {
+  int64_t unit_id = 0;
+  absl::CivilDay first;  // The period's days, both included (Asia/Shanghai).
+  absl::CivilDay last;
+  absl::Time start;  // first 00:00 Asia/Shanghai.
+  absl::Time end;    // The day after `last`, 00:00 Asia/Shanghai (excluded).
+  // The last day of the period that has passed (the earlier of `last` and yesterday)
+  // and the end of that day: overdue counts look at the documents then. No overdue
+  // count when overdue_by is before `first`.
+  absl::CivilDay overdue_by;
+  absl::Time overdue_checked_at;
+  // The parts of DocumentEvidence wanted (each inspection item reads one); the others
+  // stay empty and are not queried.
+  bool procedures = true;         // drafted, returned_for_attribute, published_after_review.
+  bool attributes = true;         // proactive .. without_attribute.
+  bool publication_clock = true;  // published_on_time .. unpublished_without_due_date.
+};
+
+// The documents of one drafting unit behind inspection items 3, 4 and 5 (ASM-6).
+// "Created" is create_time in [start, end); "published" publish_time in [start, end).
+struct DocumentEvidence {
+  IdSample drafted;                 // Created.
+  IdSample returned_for_attribute;  // A submission returned (退文) in the period (CAT-2).
+  IdSample published_after_review;  // Published with a passed review (CAT-4).
+  IdSample proactive;               // Created, by current attribute (CAT-1).
+  IdSample on_request;
+  IdSample not_disclosed;
+  IdSample without_attribute;  // Created and still without an attribute.
+  // PROACTIVE, published, against the stored publication_due (CAT-3): on or before
+  // the due day (Asia/Shanghai) / after it.
+  IdSample published_on_time;
+  IdSample published_late;
+  // PROACTIVE, publication_due in [first, overdue_by], not published before
+  // overdue_checked_at (CAT-3).
+  IdSample overdue_unpublished;
+  // PROACTIVE documents whose due date is pending (its year's calendar not loaded,
+  // NAT-1): published in the period / unpublished and created before `end`.
+  int64_t published_without_due_date = 0;
+  int64_t unpublished_without_due_date = 0;
+};
+
 class DocumentRepository : public IdempotencyStore {
  public:
   // Stores a new document (id, create/update times and version 1 are assigned here
@@ -99,6 +141,11 @@ class DocumentRepository : public IdempotencyStore {
   virtual absl::StatusOr<PolicyDocumentYearCounts> CountPolicyDocumentsForYear(
       int64_t unit_id, absl::Time start, absl::Time next_start, absl::CivilDay first,
       absl::CivilDay last) = 0;
+
+  // The compliance evidence of one drafting unit and period (ASM-6 items 3, 4, 5):
+  // per unit, each a COUNT and at most kMaxEvidenceIds ids.
+  virtual absl::StatusOr<DocumentEvidence> EvidenceForUnit(
+      const DocumentEvidencePeriod& period) = 0;
 
   // Counts for the business metrics.
   virtual absl::StatusOr<std::map<v1::DocumentState, int64_t>> CountDocumentsByState() = 0;

@@ -36,6 +36,8 @@ class MockDocumentRepository : public DocumentRepository {
   MOCK_METHOD((absl::StatusOr<std::map<v1::DocumentState, int64_t>>), CountDocumentsByState, (),
               (override));
   MOCK_METHOD(absl::StatusOr<int64_t>, CountOverdue, (absl::CivilDay), (override));
+  MOCK_METHOD(absl::StatusOr<DocumentEvidence>, EvidenceForUnit, (const DocumentEvidencePeriod&),
+              (override));
   MOCK_METHOD(absl::StatusOr<PolicyDocumentYearCounts>, CountPolicyDocumentsForYear,
               (int64_t, absl::Time, absl::Time, absl::CivilDay, absl::CivilDay), (override));
 };

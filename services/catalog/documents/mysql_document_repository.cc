@@ -17,6 +17,7 @@
 #include "libs/status/status_macros.h"
 #include "libs/validation/validation.h"
 #include "services/catalog/documents/search_terms.h"
+#include "services/catalog/mysql_id_sample.h"
 #include "services/catalog/mysql_keyset.h"
 
 namespace gongkai::catalog::documents {
@@ -496,6 +497,97 @@ class MysqlDocumentRepository final : public DocumentRepository {
             {Value(unit_id), Value(static_cast<int>(v1::APPROVED)),
              Value(static_cast<int>(v1::ON_REQUEST)), Value(static_cast<int>(v1::NOT_DISCLOSED))}));
     return MapRows<v1::Document>(rows, DocumentFromRow);
+  }
+
+  absl::StatusOr<DocumentEvidence> EvidenceForUnit(const DocumentEvidencePeriod& p) override {
+    constexpr char kCreated[] =
+        "FROM documents WHERE drafting_unit_id = ? AND create_time >= ? AND create_time < ?";
+    constexpr char kPublished[] =
+        "FROM documents WHERE drafting_unit_id = ? AND state = ? AND publish_time >= ? "
+        "AND publish_time < ?";
+    const Value unit(p.unit_id);
+    const Value published(static_cast<int>(v1::PUBLISHED));
+    const Value proactive(static_cast<int>(v1::PROACTIVE));
+    auto attribute = [](v1::DisclosureAttribute a) { return Value(static_cast<int>(a)); };
+    DocumentEvidence e;
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    const std::vector<Value> created = {unit, Value(p.start), Value(p.end)};
+    if (p.procedures) {
+      ASSIGN_OR_RETURN(e.drafted, QueryIdSample(*conn, "id", kCreated, created));
+      // CAT-2: a submission returned (from DRAFT or RETURNED, documents.cc SubmitDocument);
+      // returns by the office or a failed review start from PENDING_REVIEW or APPROVED.
+      ASSIGN_OR_RETURN(
+          e.returned_for_attribute,
+          QueryIdSample(*conn, "d.id",
+                        "FROM documents d JOIN document_audit a ON a.document_id = d.id "
+                        "WHERE d.drafting_unit_id = ? AND a.action = 'return' "
+                        "AND a.old_state IN (?, ?) AND a.create_time >= ? AND a.create_time < ?",
+                        {unit, Value(static_cast<int>(v1::DRAFT)),
+                         Value(static_cast<int>(v1::RETURNED)), Value(p.start), Value(p.end)}));
+      ASSIGN_OR_RETURN(
+          e.published_after_review,
+          QueryIdSample(*conn, "id", absl::StrCat(kPublished, " AND review_outcome = ?"),
+                        {unit, published, Value(p.start), Value(p.end),
+                         Value(static_cast<int>(v1::REVIEW_PASSED))}));
+    }
+    if (p.attributes) {
+      const std::pair<IdSample*, v1::DisclosureAttribute> by_attribute[] = {
+          {&e.proactive, v1::PROACTIVE},
+          {&e.on_request, v1::ON_REQUEST},
+          {&e.not_disclosed, v1::NOT_DISCLOSED},
+          {&e.without_attribute, v1::DISCLOSURE_ATTRIBUTE_UNSPECIFIED}};
+      for (const auto& [sample, a] : by_attribute) {
+        ASSIGN_OR_RETURN(
+            *sample,
+            QueryIdSample(*conn, "id", absl::StrCat(kCreated, " AND disclosure_attribute = ?"),
+                          {unit, Value(p.start), Value(p.end), attribute(a)}));
+      }
+    }
+    if (!p.publication_clock) return e;
+    const std::vector<Value> in_period = {unit, published, Value(p.start), Value(p.end)};
+    std::vector<Value> proactive_published = in_period;
+    proactive_published.push_back(proactive);
+    // CAT-3. Asia/Shanghai has been UTC+8 without daylight saving since 1991: due day D
+    // ends at D 16:00 UTC, so "published on or before the due day" is portable SQL.
+    ASSIGN_OR_RETURN(e.published_on_time,
+                     QueryIdSample(*conn, "id",
+                                   absl::StrCat(kPublished,
+                                                " AND disclosure_attribute = ? AND publication_due "
+                                                "IS NOT NULL AND publish_time < "
+                                                "DATE_ADD(publication_due, INTERVAL 16 HOUR)"),
+                                   proactive_published));
+    ASSIGN_OR_RETURN(e.published_late,
+                     QueryIdSample(*conn, "id",
+                                   absl::StrCat(kPublished,
+                                                " AND disclosure_attribute = ? AND publication_due "
+                                                "IS NOT NULL AND publish_time >= "
+                                                "DATE_ADD(publication_due, INTERVAL 16 HOUR)"),
+                                   proactive_published));
+    ASSIGN_OR_RETURN(IdSample published_pending,
+                     QueryIdSample(*conn, "id",
+                                   absl::StrCat(kPublished,
+                                                " AND disclosure_attribute = ? AND "
+                                                "publication_due IS NULL"),
+                                   proactive_published));
+    e.published_without_due_date = published_pending.count;
+    if (p.overdue_by >= p.first) {
+      ASSIGN_OR_RETURN(
+          e.overdue_unpublished,
+          QueryIdSample(
+              *conn, "id",
+              "FROM documents WHERE drafting_unit_id = ? AND disclosure_attribute = ? "
+              "AND publication_due >= ? AND publication_due <= ? "
+              "AND (publish_time IS NULL OR publish_time >= ?)",
+              {unit, proactive, Value(p.first), Value(p.overdue_by), Value(p.overdue_checked_at)}));
+    }
+    ASSIGN_OR_RETURN(IdSample unpublished_pending,
+                     QueryIdSample(*conn, "id",
+                                   "FROM documents WHERE drafting_unit_id = ? AND "
+                                   "disclosure_attribute = ? AND state <> ? AND "
+                                   "publication_due IS NULL AND create_time < ?",
+                                   {unit, proactive, published, Value(p.end)}));
+    e.unpublished_without_due_date = unpublished_pending.count;
+    return e;
   }
 
  private:

@@ -43,6 +43,8 @@ class MockRequestRepository : public RequestRepository {
               (override));
   MOCK_METHOD(absl::StatusOr<RequestCounts>, CountRequests, (absl::CivilDay, absl::CivilDay),
               (override));
+  MOCK_METHOD(absl::StatusOr<RequestEvidence>, EvidenceForUnit, (const RequestEvidencePeriod&),
+              (override));
 };
 
 }  // namespace gongkai::catalog::requests

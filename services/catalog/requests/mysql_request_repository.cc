@@ -13,6 +13,7 @@
 #include "libs/protoconv/protoconv.h"
 #include "libs/status/status_macros.h"
 #include "libs/validation/validation.h"
+#include "services/catalog/mysql_id_sample.h"
 
 namespace gongkai::catalog::requests {
 namespace {
@@ -696,6 +697,52 @@ class MysqlRequestRepository final : public RequestRepository {
     ASSIGN_OR_RETURN(counts.overdue, due[0].GetInt64("overdue"));
     ASSIGN_OR_RETURN(counts.due_soon, due[0].GetInt64("due_soon"));
     return counts;
+  }
+
+  absl::StatusOr<RequestEvidence> EvidenceForUnit(const RequestEvidencePeriod& p) override {
+    constexpr char kAnswered[] =
+        "FROM disclosure_requests WHERE unit_id = ? AND answered_on >= ? AND answered_on <= ?";
+    constexpr char kChallenged[] =
+        "FROM disclosure_challenges WHERE unit_id = ? AND filed_on >= ? AND filed_on <= ?";
+    const std::vector<Value> period = {Value(p.unit_id), Value(p.first), Value(p.last)};
+    RequestEvidence e;
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(e.received, QueryIdSample(*conn, "id",
+                                               "FROM disclosure_requests WHERE unit_id = ? AND "
+                                               "received_on >= ? AND received_on <= ?",
+                                               period));
+    ASSIGN_OR_RETURN(e.answered, QueryIdSample(*conn, "id", kAnswered, period));
+    ASSIGN_OR_RETURN(
+        e.answered_on_time,
+        QueryIdSample(*conn, "id", absl::StrCat(kAnswered, " AND answered_on <= reply_due_on"),
+                      period));
+    ASSIGN_OR_RETURN(
+        e.answered_late,
+        QueryIdSample(*conn, "id", absl::StrCat(kAnswered, " AND answered_on > reply_due_on"),
+                      period));
+    ASSIGN_OR_RETURN(
+        IdSample pending,
+        QueryIdSample(*conn, "id", absl::StrCat(kAnswered, " AND reply_due_on IS NULL"), period));
+    e.answered_without_due_date = pending.count;
+    if (p.overdue_by >= p.first) {
+      std::vector<Value> params = {Value(p.unit_id), Value(p.overdue_by), Value(p.overdue_by)};
+      AddRunningStates(params);
+      params.emplace_back(p.overdue_by);
+      ASSIGN_OR_RETURN(
+          e.open_overdue,
+          QueryIdSample(*conn, "id",
+                        absl::StrCat("FROM disclosure_requests WHERE unit_id = ? AND received_on "
+                                     "<= ? AND reply_due_on <= ? AND ((answered_on IS NULL AND ",
+                                     kRunningStatesSql, ") OR answered_on > ?)"),
+                        params));
+    }
+    ASSIGN_OR_RETURN(e.challenged, QueryIdSample(*conn, "request_id", kChallenged, period));
+    std::vector<Value> corrected = period;
+    corrected.emplace_back(static_cast<int>(v1::CHALLENGE_CORRECTED));
+    ASSIGN_OR_RETURN(e.challenge_corrected,
+                     QueryIdSample(*conn, "request_id",
+                                   absl::StrCat(kChallenged, " AND result = ?"), corrected));
+    return e;
   }
 
  private:

@@ -87,6 +87,36 @@ struct ChallengeYearTally {
   int64_t count = 0;
 };
 
+// One unit and period of the compliance evidence (ASM-6 item 11).
+struct RequestEvidencePeriod {
+  int64_t unit_id = 0;
+  absl::CivilDay first;  // Both included (Asia/Shanghai).
+  absl::CivilDay last;
+  // The last day of the period that has passed (the earlier of `last` and yesterday):
+  // a request is open and overdue when, at that day's end, it was unanswered and its
+  // stored reply due date had passed. No overdue count when it is before `first`.
+  absl::CivilDay overdue_by;
+};
+
+// The requests the unit handles (current unit_id) behind inspection item 11 (CAT-8).
+struct RequestEvidence {
+  IdSample received;  // received_on in the period (NAT-5).
+  IdSample answered;  // answered_on in the period.
+  // Answered in the period, against the stored reply_due_on (NAT-7, extension and
+  // paused days included): on or before it / after it.
+  IdSample answered_on_time;
+  IdSample answered_late;
+  // Received by overdue_by, reply_due_on on or before it, and at its end unanswered with
+  // the reply clock running (answered later, or still open and not awaiting correction).
+  IdSample open_overdue;
+  // Request ids of administrative reviews and lawsuits filed in the period (NAT-10
+  // Table 4), and of those whose result is CORRECTED.
+  IdSample challenged;
+  IdSample challenge_corrected;
+  // Answered in the period without a stored due date (its calendar year not loaded).
+  int64_t answered_without_due_date = 0;
+};
+
 class RequestRepository {
  public:
   virtual ~RequestRepository() = default;
@@ -164,6 +194,9 @@ class RequestRepository {
   // Oldest first.
   virtual absl::StatusOr<std::vector<v1::DisclosureChallenge>> ListChallenges(
       int64_t request_id) = 0;
+
+  // The compliance evidence of one unit and period (ASM-6 item 11).
+  virtual absl::StatusOr<RequestEvidence> EvidenceForUnit(const RequestEvidencePeriod& period) = 0;
 
   // For the gauges: `today` decides overdue, [today, due_soon_by] due soon.
   virtual absl::StatusOr<RequestCounts> CountRequests(absl::CivilDay today,

@@ -10,6 +10,7 @@
 #include "libs/protoconv/protoconv.h"
 #include "libs/status/status_macros.h"
 #include "services/catalog/documents/mysql_document_repository.h"
+#include "services/catalog/mysql_id_sample.h"
 
 namespace gongkai::catalog::self_review {
 namespace {
@@ -108,6 +109,34 @@ class MysqlSelfReviewRepository final : public SelfReviewRepository {
       return absl::OkStatus();
     }));
     return result;
+  }
+
+  absl::StatusOr<SelfReviewEvidence> EvidenceForUnit(int64_t unit_id, int first_year, int last_year,
+                                                     absl::Time start, absl::Time end) override {
+    SelfReviewEvidence e;
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(db::ResultSet rows,
+                     conn->Query("SELECT id, year, state FROM self_reviews WHERE unit_id = ? "
+                                 "AND year >= ? AND year <= ? ORDER BY year",
+                                 {Value(unit_id), Value(first_year), Value(last_year)}));
+    for (const Row& row : rows) {
+      SelfReviewOfYear review;
+      ASSIGN_OR_RETURN(review.id, row.GetInt64("id"));
+      ASSIGN_OR_RETURN(int64_t year, row.GetInt64("year"));
+      review.year = static_cast<int>(year);
+      ASSIGN_OR_RETURN(int64_t state, row.GetInt64("state"));
+      review.completed = state == v1::SELF_REVIEW_COMPLETED;
+      e.reviews.push_back(review);
+    }
+    ASSIGN_OR_RETURN(
+        e.conversions,
+        QueryIdSample(*conn, "e.document_id",
+                      "FROM self_reviews r JOIN self_review_entries e ON e.review_id = r.id "
+                      "WHERE r.unit_id = ? AND e.decision = ? AND e.decide_time >= ? "
+                      "AND e.decide_time < ?",
+                      {Value(unit_id), Value(static_cast<int>(v1::CONVERT_TO_PROACTIVE)),
+                       Value(start), Value(end)}));
+    return e;
   }
 
  private:

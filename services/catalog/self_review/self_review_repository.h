@@ -17,6 +17,19 @@
 
 namespace gongkai::catalog::self_review {
 
+// The self-reviews of one unit behind inspection item 5 (ASM-6, CAT-7).
+struct SelfReviewOfYear {
+  int year = 0;
+  int64_t id = 0;
+  bool completed = false;
+};
+struct SelfReviewEvidence {
+  // The unit's reviews of the years asked for, by year; a year without one is absent.
+  std::vector<SelfReviewOfYear> reviews;
+  // Documents converted to PROACTIVE by a decision taken in the period.
+  IdSample conversions;
+};
+
 class SelfReviewRepository : public IdempotencyStore {
  public:
   // Stores a new review with its entries. ALREADY_EXISTS if the unit has one that year.
@@ -31,6 +44,12 @@ class SelfReviewRepository : public IdempotencyStore {
       int64_t review_id, const v1::SelfReviewEntry& entry,
       const std::optional<documents::DocumentChange>& converted) = 0;
   virtual absl::StatusOr<v1::SelfReview> CompleteSelfReview(int64_t review_id, absl::Time when) = 0;
+
+  // The compliance evidence of unit `unit_id` (ASM-6 item 5): its reviews of the years
+  // [first_year, last_year] and the conversions decided in [start, end).
+  virtual absl::StatusOr<SelfReviewEvidence> EvidenceForUnit(int64_t unit_id, int first_year,
+                                                             int last_year, absl::Time start,
+                                                             absl::Time end) = 0;
 };
 
 }  // namespace gongkai::catalog::self_review
