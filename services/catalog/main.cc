@@ -1,4 +1,5 @@
-// gongkai-catalog: the catalog service process (libs/server/service_runner.h runs it).
+// gongkai-catalog: the catalog service process (libs/server/service_runner.h runs it;
+// its object graph is catalog_app.h).
 //
 //   gongkai-catalog [serve]   run the gRPC server (applies pending migrations first)
 //   gongkai-catalog migrate   apply pending migrations and exit
@@ -8,163 +9,10 @@
 // Its own settings besides the shared ones (docs/services/catalog.md):
 // GONGKAI_APPLICANT_KEY_SECRET(_FILE), GONGKAI_DOCUMENT_CACHE_BYTES.
 #include <memory>
-#include <string>
 
-#include "absl/strings/str_cat.h"
-#include "libs/calendar/calendar_service.h"
 #include "libs/db/embedded_migrations.h"
-#include "libs/evidence/evidence_handler.h"
-#include "libs/log/log.h"
 #include "libs/server/service_runner.h"
-#include "services/catalog/annual_report/annual_report_handler.h"
-#include "services/catalog/annual_report/annual_reports.h"
-#include "services/catalog/annual_report/mysql_report_repository.h"
-#include "services/catalog/catalog_handler.h"
-#include "services/catalog/catalog_metrics.h"
-#include "services/catalog/catalog_modules.h"
-#include "services/catalog/evidence/catalog_evidence.h"
-#include "services/catalog/mysql_catalog_repositories.h"
-#include "services/catalog/requests/disclosure_requests.h"
-#include "services/catalog/requests/mysql_request_repository.h"
-#include "services/catalog/requests/request_handler.h"
-#include "services/catalog/requests/request_metrics.h"
-
-namespace gongkai::catalog {
-namespace {
-
-constexpr size_t kMinApplicantKeyBytes = 32;
-
-struct CatalogConfig {
-  // Keys the stored stand-in for applicants' identity document numbers (NAT-9).
-  std::string applicant_key_secret;
-  int64_t document_cache_bytes = 8 << 20;
-};
-
-void ReadCatalogConfig(config::ConfigReader& reader, CatalogConfig& c) {
-  c.applicant_key_secret = reader.Secret("applicant_key_secret");
-  if (!c.applicant_key_secret.empty() && c.applicant_key_secret.size() < kMinApplicantKeyBytes) {
-    reader.AddError(absl::StrCat("GONGKAI_APPLICANT_KEY_SECRET must be at least ",
-                                 kMinApplicantKeyBytes, " bytes (e.g. openssl rand -hex 32)"));
-  }
-  c.document_cache_bytes =
-      reader.Int("document_cache_bytes", c.document_cache_bytes, 0, int64_t{1} << 34);
-}
-
-// The calendar years loaded at run time live in the catalog's database; a
-// PutCalendarYear on this replica also asks for its stored clocks to be recomputed.
-// The other services are served the calendar only once the stored years are applied.
-class StoredCalendarSource final : public calendar::CalendarSource {
- public:
-  StoredCalendarSource(CatalogModules* catalog, calendar::CalendarServiceHandler* service)
-      : catalog_(catalog), service_(service) {}
-  absl::StatusOr<int> Sync(calendar::WorkingDayCalendar& /*the catalog's own*/) override {
-    absl::StatusOr<int> synced = catalog_->SyncCalendarsFromStore();
-    if (!synced.ok()) return synced;
-    service_->MarkSynced();
-    return *synced + (catalog_->TakeRecomputeRequest() ? 1 : 0);
-  }
-
- private:
-  CatalogModules* catalog_;
-  calendar::CalendarServiceHandler* service_;
-};
-
-// The catalog's object graph: documents and the disclosure catalog (CAT-1..CAT-7),
-// disclosure on request (CAT-8, NAT-5..NAT-9), the annual report (CAT-9, NAT-10), the
-// compliance evidence (ASM-6), and the suite's calendar.
-class CatalogApp final : public server::ServiceApp {
- public:
-  CatalogApp(const server::ServiceEnvironment& env, const CatalogConfig& config)
-      : env_(env),
-        catalog_metrics_(*env.registry),
-        repositories_(env.pool, static_cast<size_t>(config.document_cache_bytes)),
-        catalog_(repositories_.repositories(), env.calendar, env.clock, &release_gate_,
-                 &catalog_metrics_),
-        handler_(&catalog_, env.authenticator),
-        request_repository_(requests::NewMysqlRequestRepository(env.pool)),
-        request_metrics_(*env.registry),
-        disclosure_requests_(request_repository_.get(), repositories_.repositories().units,
-                             repositories_.repositories().documents, env.calendar, env.clock,
-                             &request_metrics_, config.applicant_key_secret),
-        challenges_(request_repository_.get(), env.clock),
-        request_handler_(&disclosure_requests_, &challenges_, env.authenticator),
-        report_repository_(annual_report::NewMysqlAnnualReportRepository(
-            env.pool, {request_repository_.get(), repositories_.repositories().documents,
-                       repositories_.repositories().units})),
-        report_publisher_(annual_report::NewCatalogReportPublisher(&catalog_.documents())),
-        annual_reports_(report_repository_.get(), report_publisher_.get(), env.clock),
-        annual_report_handler_(&annual_reports_, env.authenticator),
-        catalog_evidence_(
-            {repositories_.repositories().units, repositories_.repositories().catalog_items,
-             repositories_.repositories().documents, repositories_.repositories().self_reviews,
-             request_repository_.get(), report_repository_.get()}),
-        evidence_handler_("catalog", &catalog_evidence_, env.authenticator, env.clock),
-        calendar_service_(env.calendar),
-        calendar_source_(&catalog_, &calendar_service_) {
-    RegisterDocumentCacheMetrics(*env.registry, repositories_.document_cache());
-    // The "most requested" list of disclosure requests feeds the self-review (CAT-7).
-    catalog_.SetMostRequestedSource([this](int64_t unit_id, int year) {
-      return disclosure_requests_.MostRequestedForSelfReview(unit_id, year);
-    });
-  }
-
-  std::vector<server::HostedService> Services() override {
-    return {server::Hosted<v1::CatalogService>(&handler_),
-            server::Hosted<v1::AnnualReportService>(&annual_report_handler_),
-            server::Hosted<v1::DisclosureRequestService>(&request_handler_),
-            server::Hosted<common::v1::CalendarService>(&calendar_service_),
-            server::Hosted<common::v1::ComplianceEvidenceService>(&evidence_handler_)};
-  }
-
-  calendar::CalendarSource* OwnCalendarSource() override { return &calendar_source_; }
-
-  void Refresh(const server::Stopping& /*stopping*/) override {
-    const absl::CivilDay today = calendar::TodayInShanghai(*env_.clock);
-    catalog_metrics_.Refresh(*repositories_.repositories().documents, today);
-    catalog_metrics_.RefreshCalendar(*env_.calendar, today);
-    request_metrics_.Refresh(*request_repository_, *env_.calendar, today);
-  }
-
-  void OnCalendarChanged(const server::Stopping& stopping) override {
-    absl::StatusOr<int> documents = catalog_.RecomputeStaleDeadlines(stopping);
-    absl::StatusOr<int> requests = disclosure_requests_.RecomputeStoredClocks(stopping);
-    if (!documents.ok() || !requests.ok()) {
-      GK_LOG(WARNING, "recomputing deadlines failed")
-          .With("documents_status", documents.status())
-          .With("requests_status", requests.status());
-    } else if (*documents > 0 || *requests > 0) {
-      GK_LOG(INFO, "deadlines recomputed")
-          .With("documents", *documents)
-          .With("requests", *requests);
-    }
-  }
-
- private:
-  server::ServiceEnvironment env_;
-  CatalogMetrics catalog_metrics_;
-  MysqlCatalogRepositories repositories_;
-  // PLANNED (issue 9): the interpretation service's release gate (INT-3).
-  documents::AllowAllReleaseGate release_gate_;
-  CatalogModules catalog_;
-  CatalogHandler handler_;
-  std::unique_ptr<requests::RequestRepository> request_repository_;
-  requests::RequestMetrics request_metrics_;
-  requests::DisclosureRequests disclosure_requests_;
-  requests::Challenges challenges_;
-  requests::RequestHandler request_handler_;
-  std::unique_ptr<annual_report::AnnualReportRepository> report_repository_;
-  std::unique_ptr<annual_report::ReportPublisher> report_publisher_;
-  annual_report::AnnualReports annual_reports_;
-  annual_report::AnnualReportHandler annual_report_handler_;
-  // The compliance-evidence call (ASM-6 items 3, 4, 5, 11, 14; ADR 0022).
-  evidence::CatalogEvidence catalog_evidence_;
-  gongkai::evidence::ComplianceEvidenceHandler evidence_handler_;
-  calendar::CalendarServiceHandler calendar_service_;
-  StoredCalendarSource calendar_source_;
-};
-
-}  // namespace
-}  // namespace gongkai::catalog
+#include "services/catalog/catalog_app.h"
 
 int main(int argc, char** argv) {
   using namespace gongkai;  // NOLINT(build/namespaces): the composition root.
@@ -180,7 +28,7 @@ int main(int argc, char** argv) {
   };
   definition.build = [&](const server::ServiceEnvironment& env)
       -> absl::StatusOr<std::unique_ptr<server::ServiceApp>> {
-    return std::make_unique<catalog::CatalogApp>(env, catalog_config);
+    return catalog::NewCatalogApp(env, catalog_config);
   };
   return server::RunService(argc, argv, definition);
 }
