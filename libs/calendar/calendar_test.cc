@@ -122,8 +122,7 @@ TEST_F(CalendarTest, BuiltinDataMatchesNat2Schedules) {
   EXPECT_THAT(calendar_->Year(2025)->adjusted_working_days, SizeIs(5));
 }
 
-// NAT-1: like 2024 and 2025, the 2026 calendar names its notice by its document number
-// (version cn-2026.2: only the source changed, and a change needs a new version).
+// NAT-1: named by its document number like 2024/2025 (cn-2026.2: only the source changed).
 constexpr char kNotice2026[] = "国办发明电〔2025〕7号";
 
 // NAT-1/NAT-2, the 2026 notice copied literally: 元旦 01-01..03; 春节 02-15..23; 清明节
