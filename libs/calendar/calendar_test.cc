@@ -2,9 +2,9 @@
 //
 // Every expected date below is worked out by hand from the NAT-2 schedules in
 // shared/reference/requirements.md (2024, 2025) and from the State Council notice for 2026
-// (国务院办公厅关于2026年部分节假日安排的通知, 2025-11-04), with the day-by-day count written
-// in a comment; none is taken from the code under test. Weekdays used: 2024-01-01 Mon,
-// 2024-02-01 Thu, 2024-04-01 Mon, 2024-05-01 Wed, 2024-09-01 Sun, 2024-10-01 Tue,
+// (国办发明电〔2025〕7号, 国务院办公厅关于2026年部分节假日安排的通知, 2025-11-04), with the
+// day-by-day count written in a comment; none is taken from the code under test. Weekdays used:
+// 2024-01-01 Mon, 2024-02-01 Thu, 2024-04-01 Mon, 2024-05-01 Wed, 2024-09-01 Sun, 2024-10-01 Tue,
 // 2024-12-01 Sun, 2025-01-01 Wed, 2025-04-01 Tue, 2025-09-01 Mon, 2025-10-01 Wed,
 // 2026-01-01 Thu, 2026-09-01 Tue, 2026-10-01 Thu, 2026-11-01 Sun, 2026-12-01 Tue.
 #include <atomic>
@@ -122,7 +122,8 @@ TEST_F(CalendarTest, BuiltinDataMatchesNat2Schedules) {
   EXPECT_THAT(calendar_->Year(2025)->adjusted_working_days, SizeIs(5));
 }
 
-constexpr char kNotice2026[] = "国务院办公厅关于2026年部分节假日安排的通知（2025年11月4日）";
+// NAT-1: named by its document number like 2024/2025 (cn-2026.2: only the source changed).
+constexpr char kNotice2026[] = "国办发明电〔2025〕7号";
 
 // NAT-1/NAT-2, the 2026 notice copied literally: 元旦 01-01..03; 春节 02-15..23; 清明节
 // 04-04..06; 劳动节 05-01..05; 端午节 06-19..21; 中秋节 09-25..27; 国庆节 10-01..07.
@@ -186,7 +187,7 @@ TEST_F(CalendarTest, BuiltinVersionsNameTheirNotices) {
   EXPECT_THAT(calendar_->Versions(),
               ElementsAre(CalendarVersion{2024, "cn-2024.1", "国办发明电〔2023〕7号"},
                           CalendarVersion{2025, "cn-2025.1", "国办发明电〔2024〕12号"},
-                          CalendarVersion{2026, "cn-2026.1", kNotice2026}));
+                          CalendarVersion{2026, "cn-2026.2", kNotice2026}));
 }
 
 TEST_F(CalendarTest, EmbeddedDataEqualsTheDataFiles) {
@@ -285,7 +286,7 @@ TEST_F(CalendarTest, MidAutumnAndNationalDay2026TwentyWorkingDaysFromSeptember18
   EXPECT_THAT(CountedAdjustedDaysOf(d), ElementsAre(D(2026, 9, 20), D(2026, 10, 10)));
   EXPECT_EQ(d.notes[1].reason, "adjusted working day (国庆节)");
   EXPECT_EQ(d.notes[2].reason, "中秋节");
-  EXPECT_THAT(d.calendars, ElementsAre(CalendarVersion{2026, "cn-2026.1", kNotice2026}));
+  EXPECT_THAT(d.calendars, ElementsAre(CalendarVersion{2026, "cn-2026.2", kNotice2026}));
   EXPECT_EQ(*calendar_->CountWorkingDaysBetween(D(2026, 9, 18), D(2026, 10, 22)), 20);
 }
 
@@ -575,7 +576,7 @@ class LoadYearsFromDirectoryTest : public CalendarTest {
   // Hypothetical amendment of 2026: 10-08 (Thu) also off.
   YearCalendar Amended2026() const {
     YearCalendar amended = *calendar_->Year(2026);
-    amended.version = "cn-2026.2";
+    amended.version = "cn-2026.3";
     amended.holidays.push_back({D(2026, 10, 8), "国庆节"});
     return amended;
   }
@@ -600,7 +601,7 @@ TEST_F(LoadYearsFromDirectoryTest, LoadsNewYearsAndReplacesAmendedOnes) {
   absl::Status loaded = LoadYearsFromDirectory(*calendar_, dir_);
   ASSERT_TRUE(loaded.ok()) << loaded;
 
-  EXPECT_THAT(LoadedVersions(), ElementsAre("cn-2024.1", "cn-2025.1", "cn-2026.2", "test-2027.1"));
+  EXPECT_THAT(LoadedVersions(), ElementsAre("cn-2024.1", "cn-2025.1", "cn-2026.3", "test-2027.1"));
   EXPECT_EQ(calendar_->IsWorkingDay(D(2026, 10, 8)).value(), false);
   EXPECT_EQ(calendar_->IsWorkingDay(D(2027, 1, 1)).value(), false);
   EXPECT_TRUE(calendar_->IsStale(before));
@@ -611,20 +612,20 @@ TEST_F(LoadYearsFromDirectoryTest, LoadsNewYearsAndReplacesAmendedOnes) {
 
 TEST_F(LoadYearsFromDirectoryTest, IdenticalFilesAndEmptyDirectoriesChangeNothing) {
   ASSERT_TRUE(LoadYearsFromDirectory(*calendar_, dir_).ok());
-  EXPECT_THAT(LoadedVersions(), ElementsAre("cn-2024.1", "cn-2025.1", "cn-2026.1"));
+  EXPECT_THAT(LoadedVersions(), ElementsAre("cn-2024.1", "cn-2025.1", "cn-2026.2"));
 
   std::filesystem::copy_file(std::string(GONGKAI_CALENDAR_DATA_DIR) + "/cn-2026.json",
                              dir_ + "/cn-2026.json");
   const Deadline before = MustAddWorkingDays(D(2026, 9, 18), 20);
   absl::Status loaded = LoadYearsFromDirectory(*calendar_, dir_);
   ASSERT_TRUE(loaded.ok()) << loaded;
-  EXPECT_THAT(LoadedVersions(), ElementsAre("cn-2024.1", "cn-2025.1", "cn-2026.1"));
+  EXPECT_THAT(LoadedVersions(), ElementsAre("cn-2024.1", "cn-2025.1", "cn-2026.2"));
   EXPECT_FALSE(calendar_->IsStale(before));
 }
 
 TEST_F(LoadYearsFromDirectoryTest, ChangedDataUnderTheSameVersionIsRefusedAndNothingLoads) {
   YearCalendar silent = Amended2026();
-  silent.version = "cn-2026.1";
+  silent.version = "cn-2026.2";
   Write("cn-2026.json", YearCalendarToJson(silent));
   Write("cn-2027.json", YearCalendarToJson(Fake2027()));
 
@@ -632,7 +633,7 @@ TEST_F(LoadYearsFromDirectoryTest, ChangedDataUnderTheSameVersionIsRefusedAndNot
   EXPECT_EQ(loaded.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(loaded.message(), HasSubstr(dir_ + "/cn-2026.json: the calendar for 2026 differs"));
   EXPECT_THAT(loaded.message(), HasSubstr("new version"));
-  EXPECT_THAT(LoadedVersions(), ElementsAre("cn-2024.1", "cn-2025.1", "cn-2026.1"));
+  EXPECT_THAT(LoadedVersions(), ElementsAre("cn-2024.1", "cn-2025.1", "cn-2026.2"));
 }
 
 TEST_F(LoadYearsFromDirectoryTest, AnInvalidFileIsNamedAndNothingLoads) {
@@ -644,7 +645,7 @@ TEST_F(LoadYearsFromDirectoryTest, AnInvalidFileIsNamedAndNothingLoads) {
   EXPECT_THAT(
       loaded.message(),
       HasSubstr(dir_ + "/cn-2028.json: invalid request: calendar: is not well-formed JSON"));
-  EXPECT_THAT(LoadedVersions(), ElementsAre("cn-2024.1", "cn-2025.1", "cn-2026.1"));
+  EXPECT_THAT(LoadedVersions(), ElementsAre("cn-2024.1", "cn-2025.1", "cn-2026.2"));
 }
 
 TEST_F(LoadYearsFromDirectoryTest, TwoFilesForTheSameYearAreInvalidArgument) {

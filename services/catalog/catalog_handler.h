@@ -45,7 +45,9 @@ namespace gongkai::catalog {
   X(self_reviews, StartSelfReview, StartSelfReviewRequest, SelfReview)                   \
   X(self_reviews, GetSelfReview, GetSelfReviewRequest, SelfReview)                       \
   X(self_reviews, DecideSelfReviewEntry, DecideSelfReviewEntryRequest, SelfReview)       \
-  X(self_reviews, CompleteSelfReview, CompleteSelfReviewRequest, SelfReview)
+  X(self_reviews, CompleteSelfReview, CompleteSelfReviewRequest, SelfReview)             \
+  X(self_reviews, ListIncompleteSelfReviews, ListIncompleteSelfReviewsRequest,           \
+    ListIncompleteSelfReviewsResponse)
 
 class CatalogHandler final : public v1::CatalogService::Service {
  public:

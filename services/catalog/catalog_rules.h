@@ -44,6 +44,10 @@ inline const auth::Rule kManageCategories{.roles = {auth::Role::kOffice, auth::R
 inline const auth::Rule kManageCatalogItems{
     .roles = {auth::Role::kStaff, auth::Role::kOffice, auth::Role::kAdmin}, .unit_scoped = true};
 inline const auth::Rule kManageCalendars{.roles = {auth::Role::kAdmin}};
+// CAT-7: the general office follows which units have not completed the year's review.
+inline const auth::Rule kSuperviseSelfReviews{
+    .roles = {auth::Role::kOffice, auth::Role::kInspector, auth::Role::kAdmin},
+    .access = auth::Access::kRead};
 inline const auth::Rule kSelfReview{
     .roles = {auth::Role::kStaff, auth::Role::kReviewer, auth::Role::kOffice, auth::Role::kAdmin},
     .unit_scoped = true};

@@ -5,7 +5,7 @@
 //   gongkai-loadgen create-document --target=... --token=JWT --unit_id=3
 //   gongkai-loadgen list-documents  --target=... [--key_area=9] [--after_id=500000]
 //   gongkai-loadgen search          --target=... --query=环境保护
-//   gongkai-loadgen seed            --target=... --token=ADMIN_JWT
+//   gongkai-loadgen seed            --target=... --token=ADMIN_JWT --reviewer_token=JWT
 //
 // `--concurrency` calls are kept in flight at all times (closed loop: a slot sends its
 // next call as soon as the previous one completes), spread over `--threads` client
@@ -61,6 +61,9 @@ ABSL_FLAG(absl::Duration, duration, absl::Seconds(10), "measured duration");
 ABSL_FLAG(absl::Duration, warmup, absl::Seconds(2), "unmeasured warm-up before it");
 ABSL_FLAG(absl::Duration, call_timeout, absl::Seconds(10), "deadline of each call");
 ABSL_FLAG(std::string, token, "", "JWT sent as `authorization: Bearer`; empty: anonymous");
+ABSL_FLAG(std::string, reviewer_token, "",
+          "seed: JWT of another user (REVIEWER or ADMIN) for the confidentiality review, which "
+          "the author may not pass (CAT-4)");
 ABSL_FLAG(int64_t, id, 0, "get-document: the document id");
 ABSL_FLAG(int64_t, id_max, 0,
           "get-document: when set, every call reads a random id from 1 to this (defeats the "
@@ -276,11 +279,10 @@ class Api {
   template <typename Request, typename Response>
   bool Call(grpc::Status (v1::CatalogService::Stub::*method)(grpc::ClientContext*, const Request&,
                                                              Response*),
-            const char* name, const Request& request, Response* response) {
+            const char* name, const Request& request, Response* response,
+            const std::string& token = absl::GetFlag(FLAGS_token)) {
     grpc::ClientContext context;
-    if (!absl::GetFlag(FLAGS_token).empty()) {
-      context.AddMetadata("authorization", absl::StrCat("Bearer ", absl::GetFlag(FLAGS_token)));
-    }
+    if (!token.empty()) context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
     grpc::Status status = (stub_.get()->*method)(&context, request, response);
     if (!status.ok()) {
@@ -341,7 +343,8 @@ int Seed() {
   review.set_outcome(v1::REVIEW_PASSED);
   publish.set_id(document.id());
   if (!api.Call(&v1::CatalogService::Stub::SubmitDocument, "SubmitDocument", submit, &document) ||
-      !api.Call(&v1::CatalogService::Stub::ReviewDocument, "ReviewDocument", review, &document) ||
+      !api.Call(&v1::CatalogService::Stub::ReviewDocument, "ReviewDocument", review, &document,
+                absl::GetFlag(FLAGS_reviewer_token)) ||
       !api.Call(&v1::CatalogService::Stub::PublishDocument, "PublishDocument", publish,
                 &document)) {
     return 1;

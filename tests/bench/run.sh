@@ -415,9 +415,12 @@ phase_service() {
   recreate_database bench_service
   start_catalog bench_service "$RUN_DIR/catalog-service.log"
 
-  local admin seed unit_id document_id staff
+  local admin reviewer seed unit_id document_id staff
   admin=$(mint --sub=bench-admin --unit-id=1 --roles=ADMIN)
-  if ! seed=$("$LOADGEN_BIN" seed --target="$CATALOG_GRPC" --token="$admin"); then
+  # CAT-4: the author never passes its own confidentiality review.
+  reviewer=$(mint --sub=bench-reviewer --unit-id=1 --roles=ADMIN)
+  if ! seed=$("$LOADGEN_BIN" seed --target="$CATALOG_GRPC" --token="$admin" \
+    --reviewer_token="$reviewer"); then
     broken "seeding a unit and a published document failed"
     stop_catalog
     return 0

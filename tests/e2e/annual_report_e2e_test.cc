@@ -102,6 +102,16 @@ class AnnualReportE2eTest : public CatalogSuite<AnnualReportE2eTest> {
     return unit.ok() ? unit->id() : 0;
   }
 
+  // CAT-4: the confidentiality review of document `id`, passed in the reviewers' queue
+  // by `token`.
+  absl::StatusOr<v1::Document> ReviewDocument(int64_t id, const std::string& token) {
+    v1::ReviewDocumentRequest review;
+    review.set_id(id);
+    review.set_outcome(v1::REVIEW_PASSED);
+    review.set_note("年度报告发布前保密审查");
+    return Call(catalog_stub_.get(), &v1::CatalogService::Stub::ReviewDocument, token, review);
+  }
+
   // A connection to the service's database as the service's own user.
   std::unique_ptr<db::ConnectionPool> OpenDatabase() {
     absl::StatusOr<std::unique_ptr<db::ConnectionPool>> pool =
@@ -285,18 +295,37 @@ TEST_F(AnnualReportE2eTest, PastYearReportIsPublishedAsACatalogDocument) {
   ASSERT_THAT(saved, IsOk());
   EXPECT_EQ(saved->version(), 1);
 
-  // A staff member without the confidentiality-review right cannot publish (CAT-4).
+  // A reviewer reviews but does not publish.
   v1::PublishAnnualReportRequest publish;
   publish.set_year(year);
   publish.set_unit_id(unit);
-  EXPECT_THAT(Call(reports_.get(), &v1::AnnualReportService::Stub::PublishAnnualReport,
-                   catalog_->Token("e2e-staff2", unit, {"STAFF"}), publish),
-              StatusIs(absl::StatusCode::kPermissionDenied, testing::_));
+  const std::string reviewer = catalog_->Token("e2e-report-reviewer", unit, {"REVIEWER"});
+  EXPECT_THAT(
+      Call(reports_.get(), &v1::AnnualReportService::Stub::PublishAnnualReport, reviewer, publish),
+      StatusIs(absl::StatusCode::kPermissionDenied, testing::_));
+
+  // CAT-4: publishing creates and submits the document; it waits in the reviewers' queue.
+  absl::StatusOr<v1::AnnualReport> submitted =
+      Call(reports_.get(), &v1::AnnualReportService::Stub::PublishAnnualReport, clerk, publish);
+  ASSERT_THAT(submitted, IsOk());
+  EXPECT_EQ(submitted->state(), v1::ANNUAL_REPORT_PUBLISHING);
+  ASSERT_GT(submitted->document_id(), 0);
+  v1::GetDocumentRequest get_submitted;
+  get_submitted.set_id(submitted->document_id());
+  absl::StatusOr<v1::Document> queued =
+      Call(catalog_stub_.get(), &v1::CatalogService::Stub::GetDocument, clerk, get_submitted);
+  ASSERT_THAT(queued, IsOk());
+  EXPECT_EQ(queued->state(), v1::PENDING_REVIEW);
+  // The publisher holds REVIEWER too, but never passes its own document's review.
+  EXPECT_THAT(ReviewDocument(submitted->document_id(), clerk),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("another REVIEWER")));
+  ASSERT_THAT(ReviewDocument(submitted->document_id(), reviewer), IsOk());
 
   absl::StatusOr<v1::AnnualReport> published =
       Call(reports_.get(), &v1::AnnualReportService::Stub::PublishAnnualReport, clerk, publish);
   ASSERT_THAT(published, IsOk());
   EXPECT_EQ(published->state(), v1::ANNUAL_REPORT_PUBLISHED);
+  EXPECT_EQ(published->document_id(), submitted->document_id());
   EXPECT_GT(published->document_id(), 0);
   EXPECT_EQ(published->requests().new_requests().total(), 2);
   EXPECT_EQ(published->requests().carried_over().natural_person(), 1);
@@ -567,6 +596,13 @@ TEST_F(AnnualReportE2eTest, InterruptedPublicationIsCompletedByAnotherUserWithTh
                     .status(),
                 IsOk());
   }
+  absl::StatusOr<v1::AnnualReport> submitted = Call(
+      reports_.get(), &v1::AnnualReportService::Stub::PublishAnnualReport, second_token, publish);
+  ASSERT_THAT(submitted, IsOk());
+  EXPECT_EQ(submitted->state(), v1::ANNUAL_REPORT_PUBLISHING);
+  EXPECT_EQ(submitted->document_id(), orphan->id());
+  // CAT-4: a reviewer of the unit other than the document's author passes the review.
+  ASSERT_THAT(ReviewDocument(orphan->id(), second_token), IsOk());
   absl::StatusOr<v1::AnnualReport> published = Call(
       reports_.get(), &v1::AnnualReportService::Stub::PublishAnnualReport, second_token, publish);
   ASSERT_THAT(published, IsOk());

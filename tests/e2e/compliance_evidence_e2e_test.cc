@@ -300,6 +300,55 @@ TEST_F(ComplianceEvidenceE2eTest, AnItemTheCatalogDoesNotHoldIsNamed) {
   EXPECT_THAT(ViolatedFields(refused.status()), ElementsAre("items[0]"));
 }
 
+// CAT-7: the general office sees which units have not completed this year's review —
+// none started, or still open — in keyset pages; unit staff may not list them.
+TEST_F(ComplianceEvidenceE2eTest, Cat7OfficeSeesUnitsThatHaveNotCompletedTheYearsReview) {
+  const int64_t none = NewUnit();
+  const int64_t open = NewUnit();
+  const int64_t done = NewUnit();
+  const int year = calendar::TodayInShanghai(RealClock()).year();
+  std::map<int64_t, int64_t> review_of;
+  for (int64_t unit : {open, done}) {
+    v1::StartSelfReviewRequest start;
+    start.set_unit_id(unit);
+    start.set_year(year);
+    ASSERT_OK_AND_ASSIGN(
+        v1::SelfReview review,
+        UnaryCall(*catalog_stub_, &CatalogStub::StartSelfReview,
+                  catalog_->Token(absl::StrCat("staff-", unit), unit, {"STAFF"}), start));
+    review_of[unit] = review.id();
+  }
+  v1::CompleteSelfReviewRequest complete;  // No undisclosed documents: nothing to decide.
+  complete.set_id(review_of[done]);
+  ASSERT_THAT(UnaryCall(*catalog_stub_, &CatalogStub::CompleteSelfReview,
+                        catalog_->Token(absl::StrCat("staff-", done), done, {"STAFF"}), complete)
+                  .status(),
+              IsOk());
+
+  v1::ListIncompleteSelfReviewsRequest list;
+  list.set_year(year);
+  EXPECT_THAT(UnaryCall(*catalog_stub_, &CatalogStub::ListIncompleteSelfReviews,
+                        catalog_->Token("staff-none", none, {"STAFF"}), list),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("OFFICE")));
+  const std::string office = catalog_->Token("e2e-office", std::nullopt, {"OFFICE"});
+  list.set_page_size(2);
+  std::map<int64_t, v1::IncompleteSelfReview> listed;
+  for (int pages = 0; pages < 1000; ++pages) {
+    ASSERT_OK_AND_ASSIGN(
+        v1::ListIncompleteSelfReviewsResponse page,
+        UnaryCall(*catalog_stub_, &CatalogStub::ListIncompleteSelfReviews, office, list));
+    for (const v1::IncompleteSelfReview& u : page.units()) listed[u.unit_id()] = u;
+    if (page.next_page_token().empty()) break;
+    list.set_page_token(page.next_page_token());
+  }
+  ASSERT_TRUE(listed.count(none));
+  EXPECT_EQ(listed[none].self_review_id(), 0);
+  ASSERT_TRUE(listed.count(open));
+  EXPECT_EQ(listed[open].self_review_id(), review_of[open]);
+  EXPECT_EQ(listed[open].state(), v1::SELF_REVIEW_OPEN);
+  EXPECT_FALSE(listed.count(done));
+}
+
 TEST_F(ComplianceEvidenceE2eTest, AUnitThatDoesNotExistIsNotFound) {
   EXPECT_THAT(Evidence(inspector_, 987654321),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("987654321")));

@@ -178,11 +178,21 @@ TEST_F(DisclosureRequestsE2eTest, PublicRequestGoesThroughTheWholeLifecycle) {
   extend.set_working_days(10);
   extend.set_approver("办公室主任");
   extend.set_reason("需汇总多个区县材料");
-  ASSERT_OK_AND_ASSIGN(r, R(&RequestStub::ExtendRequest, holder_staff, extend));
+  // NAT-7: the unit's staff may not approve; the head of the disclosure office (OFFICE)
+  // does, and the notice to the applicant is produced.
+  EXPECT_THAT(R(&RequestStub::ExtendRequest, holder_staff, extend),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("role OFFICE")));
+  const std::string office_head = catalog_->Token("e2e-office-head", std::nullopt, {"OFFICE"});
+  ASSERT_OK_AND_ASSIGN(r, R(&RequestStub::ExtendRequest, office_head, extend));
   EXPECT_EQ(r.extension_working_days(), 10);
   EXPECT_THAT(r.reply_deadline().text(), HasSubstr("经批准延长 10 个工作日"));
   EXPECT_TRUE(r.reply_deadline().has_due());
-  EXPECT_THAT(R(&RequestStub::ExtendRequest, holder_staff, extend),
+  EXPECT_THAT(r.extension_notice_text(), HasSubstr("因需汇总多个区县材料"));
+  EXPECT_THAT(r.extension_notice_text(), HasSubstr("延长后的答复期限为"));
+  EXPECT_EQ(r.extension_notice_channel(), v1::CHANNEL_ONLINE);
+  EXPECT_EQ(r.extension_notice_on().SerializeAsString(), r.extended_on().SerializeAsString());
+  const std::string extension_notice = r.extension_notice_text();
+  EXPECT_THAT(R(&RequestStub::ExtendRequest, office_head, extend),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("only once")));
 
   // NAT-9 fee quote, then NAT-8 answer with the fee by pages.
@@ -230,6 +240,7 @@ TEST_F(DisclosureRequestsE2eTest, PublicRequestGoesThroughTheWholeLifecycle) {
   EXPECT_THAT(tracked.history(), SizeIs(8));
   EXPECT_THAT(tracked.history(7).actor(), IsEmpty());
   EXPECT_THAT(tracked.request().answered_by(), IsEmpty());
+  EXPECT_EQ(tracked.request().extension_notice_text(), extension_notice);  // NAT-7.
 
   // NAT-10 Table 4: an administrative review, pending, then corrected.
   v1::RecordChallengeRequest challenge;
@@ -248,6 +259,42 @@ TEST_F(DisclosureRequestsE2eTest, PublicRequestGoesThroughTheWholeLifecycle) {
   EXPECT_EQ(c.result(), v1::CHALLENGE_CORRECTED);
   EXPECT_THAT(R(&RequestStub::UpdateChallenge, holder_staff, decide),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already decided")));
+}
+
+// NAT-8: "governed by other laws" names the law; "already public" may name a gazette;
+// the applicant sees both on the tracking page.
+TEST_F(DisclosureRequestsE2eTest, Nat8OtherLawAndGazetteReferenceReachTheApplicant) {
+  const int64_t unit = NewUnit();
+  const std::string staff = StaffOf(unit);
+  ASSERT_OK_AND_ASSIGN(v1::FileRequestResponse registry,
+                       R(&RequestStub::FileRequest, kAnonymous, Filing(unit, "某房屋登记簿")));
+  v1::AnswerRequestRequest answer;
+  answer.set_id(registry.request().id());
+  answer.set_outcome(v1::OUTCOME_GOVERNED_BY_OTHER_LAW);
+  answer.set_reason("所申请信息属于不动产登记资料，请依照该条例向不动产登记机构申请查询");
+  EXPECT_THAT(ViolatedFields(R(&RequestStub::AnswerRequest, staff, answer).status()),
+              testing::ElementsAre("governing_law"));
+  answer.set_governing_law("《不动产登记暂行条例》");
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest r, R(&RequestStub::AnswerRequest, staff, answer));
+  EXPECT_EQ(r.outcome(), v1::OUTCOME_GOVERNED_BY_OTHER_LAW);
+  v1::TrackRequestRequest track;
+  track.set_tracking_code(registry.tracking_code());
+  track.set_tracking_secret(registry.tracking_secret());
+  ASSERT_OK_AND_ASSIGN(v1::TrackRequestResponse tracked,
+                       R(&RequestStub::TrackRequest, kAnonymous, track));
+  EXPECT_EQ(tracked.request().governing_law(), "《不动产登记暂行条例》");
+
+  ASSERT_OK_AND_ASSIGN(v1::FileRequestResponse gazette,
+                       R(&RequestStub::FileRequest, kAnonymous, Filing(unit, "某规划批复")));
+  v1::AnswerRequestRequest published;
+  published.set_id(gazette.request().id());
+  published.set_outcome(v1::OUTCOME_ALREADY_PUBLIC);
+  published.set_already_public_reference("《南宁市人民政府公报》2024年第5期");
+  ASSERT_OK_AND_ASSIGN(r, R(&RequestStub::AnswerRequest, staff, published));
+  track.set_tracking_code(gazette.tracking_code());
+  track.set_tracking_secret(gazette.tracking_secret());
+  ASSERT_OK_AND_ASSIGN(tracked, R(&RequestStub::TrackRequest, kAnonymous, track));
+  EXPECT_EQ(tracked.request().already_public_reference(), "《南宁市人民政府公报》2024年第5期");
 }
 
 TEST_F(DisclosureRequestsE2eTest, Cat8ALostSecretIsResetByStaffAndTheOldOneStopsWorking) {

@@ -209,6 +209,72 @@ TEST_F(DisclosureRequestRepositoryTest, ReplacedTrackingSecretIsVersionedAndInTh
   EXPECT_EQ(history[1].action(), "reset_tracking_secret");
 }
 
+// NAT-8 (migration 0011): the outside publication of an "already public" answer and the
+// law named by "governed by other laws" are stored and read back.
+TEST_F(DisclosureRequestRepositoryTest, Nat8OutsideReferenceAndGoverningLawRoundTrip) {
+  const int64_t unit = NewUnit();
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest gazette,
+                       Create(NewRequest(unit, absl::CivilDay(2024, 6, 3))));
+  gazette.set_state(v1::REQUEST_ANSWERED);
+  gazette.set_outcome(v1::OUTCOME_ALREADY_PUBLIC);
+  gazette.set_already_public_reference("《南宁市人民政府公报》2024年第5期");
+  *gazette.mutable_answered_on() = ToProtoDate(absl::CivilDay(2024, 6, 20));
+  ASSERT_TRUE(
+      repo()
+          .UpdateRequest(gazette, 1, Event("answer", v1::REQUEST_RECEIVED, v1::REQUEST_ANSWERED))
+          .ok());
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest read, repo().GetRequest(gazette.id()));
+  EXPECT_EQ(read.already_public_reference(), "《南宁市人民政府公报》2024年第5期");
+  EXPECT_EQ(read.already_public_document_id(), 0);
+  EXPECT_EQ(read.governing_law(), "");
+
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest registry,
+                       Create(NewRequest(unit, absl::CivilDay(2024, 6, 4))));
+  registry.set_state(v1::REQUEST_ANSWERED);
+  registry.set_outcome(v1::OUTCOME_GOVERNED_BY_OTHER_LAW);
+  registry.set_outcome_reason("属于不动产登记资料");
+  registry.set_governing_law("《不动产登记暂行条例》");
+  *registry.mutable_answered_on() = ToProtoDate(absl::CivilDay(2024, 6, 21));
+  ASSERT_TRUE(
+      repo()
+          .UpdateRequest(registry, 1, Event("answer", v1::REQUEST_RECEIVED, v1::REQUEST_ANSWERED))
+          .ok());
+  ASSERT_OK_AND_ASSIGN(read, repo().GetRequest(registry.id()));
+  EXPECT_EQ(read.outcome(), v1::OUTCOME_GOVERNED_BY_OTHER_LAW);
+  EXPECT_EQ(read.governing_law(), "《不动产登记暂行条例》");
+  EXPECT_EQ(read.already_public_reference(), "");
+}
+
+// NAT-7 (migration 0012): the notice of extension (text, day, channel) is stored and
+// read back.
+TEST_F(DisclosureRequestRepositoryTest, Nat7ExtensionNoticeRoundTrips) {
+  const int64_t unit = NewUnit();
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest extended,
+                       Create(NewRequest(unit, absl::CivilDay(2024, 6, 3))));
+  extended.set_extension_working_days(20);
+  extended.set_extension_approver("办公室主任 王五");
+  extended.set_extension_reason("涉及多个部门");
+  *extended.mutable_extended_on() = ToProtoDate(absl::CivilDay(2024, 6, 20));
+  extended.set_extension_notice_text("张三：……答复期限延长 20 个工作日……特此告知。");
+  *extended.mutable_extension_notice_on() = ToProtoDate(absl::CivilDay(2024, 6, 20));
+  extended.set_extension_notice_channel(v1::CHANNEL_REGISTERED_MAIL);
+  ASSERT_TRUE(
+      repo()
+          .UpdateRequest(extended, 1, Event("extend", v1::REQUEST_RECEIVED, v1::REQUEST_RECEIVED))
+          .ok());
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest read, repo().GetRequest(extended.id()));
+  EXPECT_EQ(read.extension_notice_text(), "张三：……答复期限延长 20 个工作日……特此告知。");
+  EXPECT_EQ(read.extension_notice_on().day(), 20);
+  EXPECT_EQ(read.extension_notice_channel(), v1::CHANNEL_REGISTERED_MAIL);
+
+  // A request never extended reads back without a notice day.
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest plain,
+                       Create(NewRequest(unit, absl::CivilDay(2024, 6, 4))));
+  ASSERT_OK_AND_ASSIGN(read, repo().GetRequest(plain.id()));
+  EXPECT_FALSE(read.has_extension_notice_on());
+  EXPECT_EQ(read.extension_notice_channel(), v1::REQUEST_CHANNEL_UNSPECIFIED);
+}
+
 TEST_F(DisclosureRequestRepositoryTest, StaleVersionIsAbortedAndWritesNothing) {
   const int64_t unit = NewUnit();
   ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest created,

@@ -13,9 +13,13 @@
 //       never rebuild: the published numbers are the frozen ones.
 //   (B) creates the catalog document from the snapshot (request id
 //       "annual-report-<row id>"; a user taking over first looks for the document the
-//       previous holder created), records its id on the row at once, then takes it
-//       to PUBLISHED. Before the document exists the publication is leased to whoever
-//       started (or took over) it for kPublicationLease; others get ABORTED until then.
+//       previous holder created), records its id on the row at once, then submits it
+//       to the confidentiality review (CAT-4), which a reviewer of the publishing unit
+//       other than the publisher passes in the ordinary queue (ReviewDocument). Until
+//       then PublishAnnualReport answers the report still PUBLISHING, with its
+//       document_id; called again after the review, it publishes the document. Before
+//       the document exists the publication is leased to whoever started (or took
+//       over) it for kPublicationLease; others get ABORTED until then.
 //   (C) marks the row PUBLISHED.
 // Each step is one version-checked transaction.
 //

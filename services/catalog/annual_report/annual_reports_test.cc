@@ -51,11 +51,16 @@ class FakePublisher final : public ReportPublisher {
     }
     return it->second;
   }
-  absl::Status PublishDocument(const auth::Principal& caller, int64_t document_id) override {
+  absl::StatusOr<PublishStep> PublishDocument(const auth::Principal& caller,
+                                              int64_t document_id) override {
     if (!fail_publish.ok()) return std::exchange(fail_publish, absl::OkStatus());
+    if (awaiting_review) {
+      submitted.push_back(document_id);
+      return PublishStep::kAwaitingReview;
+    }
     publishers.push_back(caller.subject);
     published.push_back(document_id);
-    return absl::OkStatus();
+    return PublishStep::kPublished;
   }
 
   // Every document created, with its creator.
@@ -64,6 +69,10 @@ class FakePublisher final : public ReportPublisher {
   // Every successful PublishDocument: who, which document.
   std::vector<std::string> publishers;
   std::vector<int64_t> published;
+  // CAT-4: while true, the document waits in the reviewers' queue (a reviewer passing
+  // it is modelled by setting it back to false).
+  bool awaiting_review = false;
+  std::vector<int64_t> submitted;
   // The next CreateDocument / PublishDocument fails with this status (once).
   absl::Status fail_create;
   absl::Status fail_publish;
@@ -316,11 +325,41 @@ TEST_F(AnnualReportsTest, PublishWaitsForTheYearToEnd) {
   EXPECT_THAT(publisher_.calls, SizeIs(0));
 }
 
-TEST_F(AnnualReportsTest, PublishNeedsTheConfidentialityReviewRight) {
-  EXPECT_THAT(reports_.PublishAnnualReport(staff_, PublishRequest(2024, kDept)),
+// Publishing is the drafting unit's (STAFF), the office's or an administrator's; a
+// reviewer reviews but does not publish. (Before CAT-4 the publisher also needed the
+// review right, because it passed the review itself; it no longer does.)
+TEST_F(AnnualReportsTest, PublishNeedsThePublishRight) {
+  const auth::Principal reviewer = Make("reviewer", kDept, {auth::Role::kReviewer});
+  EXPECT_THAT(reports_.PublishAnnualReport(reviewer, PublishRequest(2024, kDept)),
               StatusIs(absl::StatusCode::kPermissionDenied, testing::_));
   EXPECT_THAT(publisher_.calls, SizeIs(0));
   EXPECT_EQ(repo_.writes(), 0);
+}
+
+// CAT-4: the report's document goes to a real reviewer's queue; the publication stays
+// PUBLISHING with its document until the review passed, then completes on the next call.
+TEST_F(AnnualReportsTest, Cat4ReportWaitsInTheReviewersQueueThenPublishes) {
+  publisher_.awaiting_review = true;
+  absl::StatusOr<v1::AnnualReport> submitted =
+      reports_.PublishAnnualReport(staff_, PublishRequest(2024, kDept));
+  ASSERT_THAT(submitted, IsOk());
+  EXPECT_EQ(submitted->state(), v1::ANNUAL_REPORT_PUBLISHING);
+  EXPECT_EQ(submitted->document_id(), 501);
+  EXPECT_EQ(StoredState(), v1::ANNUAL_REPORT_PUBLISHING);
+  EXPECT_THAT(publisher_.submitted, ElementsAre(501));
+  EXPECT_THAT(publisher_.published, SizeIs(0));
+  // Asked again before the review: still waiting, nothing created twice.
+  ASSERT_THAT(reports_.PublishAnnualReport(staff_, PublishRequest(2024, kDept)), IsOk());
+  EXPECT_EQ(StoredState(), v1::ANNUAL_REPORT_PUBLISHING);
+
+  publisher_.awaiting_review = false;  // A reviewer of the unit passed the review.
+  absl::StatusOr<v1::AnnualReport> published =
+      reports_.PublishAnnualReport(staff_, PublishRequest(2024, kDept));
+  ASSERT_THAT(published, IsOk());
+  EXPECT_EQ(published->state(), v1::ANNUAL_REPORT_PUBLISHED);
+  EXPECT_EQ(published->document_id(), 501);
+  EXPECT_THAT(publisher_.calls, SizeIs(1));
+  EXPECT_THAT(publisher_.published, ElementsAre(501));
 }
 
 TEST_F(AnnualReportsTest, PublishStoresTheSnapshotAndPublishesADocument) {

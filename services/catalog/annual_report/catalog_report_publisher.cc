@@ -36,7 +36,8 @@ class CatalogReportPublisher final : public ReportPublisher {
     return created.id();
   }
 
-  absl::Status PublishDocument(const auth::Principal& caller, int64_t document_id) override {
+  absl::StatusOr<PublishStep> PublishDocument(const auth::Principal& caller,
+                                              int64_t document_id) override {
     v1::GetDocumentRequest get;
     get.set_id(document_id);
     ASSIGN_OR_RETURN(v1::Document current, documents_->GetDocument(caller, get));
@@ -51,13 +52,9 @@ class CatalogReportPublisher final : public ReportPublisher {
             absl::StrCat("the report document was returned: ", current.return_cause()));
       }
     }
-    if (current.state() == v1::PENDING_REVIEW) {
-      v1::ReviewDocumentRequest review;
-      review.set_id(current.id());
-      review.set_outcome(v1::REVIEW_PASSED);
-      review.set_note("政府信息公开工作年度报告发布前保密审查");
-      ASSIGN_OR_RETURN(current, documents_->ReviewDocument(caller, review));
-    }
+    // CAT-4: the review is a reviewer's of the unit, in the ordinary queue; never the
+    // publisher's own.
+    if (current.state() == v1::PENDING_REVIEW) return PublishStep::kAwaitingReview;
     if (current.state() == v1::APPROVED) {
       v1::PublishDocumentRequest publish;
       publish.set_id(current.id());
@@ -69,7 +66,7 @@ class CatalogReportPublisher final : public ReportPublisher {
           absl::StrCat("the report document is ", v1::DocumentState_Name(current.state()),
                        ", not PUBLISHED"));
     }
-    return absl::OkStatus();
+    return PublishStep::kPublished;
   }
 
  private:

@@ -1,13 +1,15 @@
 // How a published annual report becomes a catalog document (inspection item 14): the
 // seam between the report's rules and the catalog. NewCatalogReportPublisher drives the
-// catalog's own domain rules in-process (create → submit → confidentiality review →
-// publish, each with the caller's rights, CAT-2/CAT-4); unit tests use a fake.
+// catalog's own domain rules in-process (create → submit, then once a reviewer of the
+// unit has passed the confidentiality review in the reviewer's queue → publish, each
+// with the caller's rights, CAT-2/CAT-4); unit tests use a fake.
 //
 //   std::unique_ptr<ReportPublisher> publisher = NewCatalogReportPublisher(&catalog);
 //   ASSIGN_OR_RETURN(std::optional<int64_t> found,
 //                    publisher->FindCreatedDocument(starter, document.request_id));
 //   ASSIGN_OR_RETURN(int64_t id, publisher->CreateDocument(caller, document));
-//   RETURN_IF_ERROR(publisher->PublishDocument(caller, id));
+//   ASSIGN_OR_RETURN(PublishStep step, publisher->PublishDocument(caller, id));
+//   if (step == PublishStep::kAwaitingReview) { /* call again after the review */ }
 //
 // Thread-safe when the Catalog is (it is).
 #ifndef GONGKAI_SERVICES_CATALOG_ANNUAL_REPORT_REPORT_PUBLISHER_H_
@@ -36,6 +38,14 @@ struct ReportDocument {
   std::string request_id;
 };
 
+// Where PublishDocument left the document.
+enum class PublishStep {
+  kPublished,
+  // Submitted and in the unit's confidentiality-review queue (CAT-4): a reviewer other
+  // than its author passes it with ReviewDocument, then PublishDocument is called again.
+  kAwaitingReview,
+};
+
 class ReportPublisher {
  public:
   virtual ~ReportPublisher() = default;
@@ -49,13 +59,16 @@ class ReportPublisher {
   // through unchanged (PERMISSION_DENIED, INVALID_ARGUMENT).
   virtual absl::StatusOr<int64_t> CreateDocument(const auth::Principal& caller,
                                                  const ReportDocument& document) = 0;
-  // Takes document `document_id` to PUBLISHED as `caller` (submit, confidentiality
-  // review, publish), continuing from whatever state an earlier, interrupted attempt
-  // left it in; OK when it is published already. FAILED_PRECONDITION when it was
-  // returned or is in a state it cannot be published from; the catalog's errors pass
-  // through (PERMISSION_DENIED when the caller lacks a step's right, FAILED_PRECONDITION
-  // when the release gate refuses).
-  virtual absl::Status PublishDocument(const auth::Principal& caller, int64_t document_id) = 0;
+  // Takes document `document_id` as far towards PUBLISHED as `caller` may (submit;
+  // publish once the review passed), continuing from whatever state an earlier,
+  // interrupted attempt left it in: kAwaitingReview while it waits for the
+  // confidentiality review, which the publisher never does itself (CAT-4); kPublished
+  // when it is published (already or now). FAILED_PRECONDITION when it was returned or
+  // is in a state it cannot be published from; the catalog's errors pass through
+  // (PERMISSION_DENIED when the caller lacks a step's right, FAILED_PRECONDITION when
+  // the release gate refuses).
+  virtual absl::StatusOr<PublishStep> PublishDocument(const auth::Principal& caller,
+                                                      int64_t document_id) = 0;
 };
 
 // `documents` must outlive the publisher.

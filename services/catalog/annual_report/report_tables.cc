@@ -81,6 +81,10 @@ const std::vector<OutcomeRowSpec>& OutcomeRowSpecs() {
 
 std::optional<v1::RequestOutcome> RowOf(int outcome) {
   if (outcome == v1::OUTCOME_ALREADY_PUBLIC) return v1::OUTCOME_DISCLOSED;
+  // NAT-8 outcomes without a row of their own in the 2021 format: 信息不存在 is reported as
+  // 本机关不掌握相关政府信息, records governed by other laws as 其他处理 / 其他.
+  if (outcome == v1::OUTCOME_DOES_NOT_EXIST) return v1::OUTCOME_CANNOT_PROVIDE_NOT_HELD;
+  if (outcome == v1::OUTCOME_GOVERNED_BY_OTHER_LAW) return v1::OUTCOME_OTHER;
   if (outcome == v1::REQUEST_OUTCOME_UNSPECIFIED || !v1::RequestOutcome_IsValid(outcome)) {
     return std::nullopt;
   }

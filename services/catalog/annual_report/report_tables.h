@@ -58,8 +58,10 @@ struct OutcomeRowSpec {
 };
 const std::vector<OutcomeRowSpec>& OutcomeRowSpecs();
 
-// The Table 3 row a recorded outcome is counted in: ALREADY_PUBLIC is counted as
-// DISCLOSED; nullopt for UNSPECIFIED or an unknown number.
+// The Table 3 row a recorded outcome is counted in (NAT-8, NAT-10): ALREADY_PUBLIC is
+// counted as DISCLOSED, DOES_NOT_EXIST as CANNOT_PROVIDE_NOT_HELD (本机关不掌握相关政府信息),
+// GOVERNED_BY_OTHER_LAW as OTHER (其他处理 3.其他); nullopt for UNSPECIFIED or an unknown
+// number.
 std::optional<v1::RequestOutcome> RowOf(int outcome);
 
 // The seven Table 3 columns in official order (the last is 总计), with their labels.

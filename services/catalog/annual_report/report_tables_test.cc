@@ -166,6 +166,27 @@ TEST_F(ReportTablesTest, EachReasonRowCountsItsOwnOutcome) {
   EXPECT_TRUE(CheckRequestTable(t).ok());
 }
 
+// NAT-8/NAT-10: 信息不存在 is counted as 本机关不掌握相关政府信息, records governed by other
+// laws as 其他处理 3.其他; each stays its own outcome on the request.
+TEST_F(ReportTablesTest, Nat8DoesNotExistAndOtherLawAreCountedInTheirRows) {
+  repo_.AddRequest({.applicant_type = v1::APPLICANT_NATURAL_PERSON,
+                    .received_on = absl::CivilDay(2025, 5, 6),
+                    .answered_on = absl::CivilDay(2025, 6, 1),
+                    .outcome = v1::OUTCOME_DOES_NOT_EXIST});
+  repo_.AddRequest({.applicant_type = v1::APPLICANT_BUSINESS,
+                    .received_on = absl::CivilDay(2025, 5, 7),
+                    .answered_on = absl::CivilDay(2025, 6, 2),
+                    .outcome = v1::OUTCOME_GOVERNED_BY_OTHER_LAW});
+  const v1::RequestTable t = Table3(2025);
+  EXPECT_EQ(t.outcomes_size(), 21);  // No new rows: the 2021 format is kept.
+  EXPECT_EQ(Row(t, v1::OUTCOME_CANNOT_PROVIDE_NOT_HELD).counts().natural_person(), 1);
+  EXPECT_EQ(Row(t, v1::OUTCOME_OTHER).counts().business(), 1);
+  EXPECT_EQ(t.total_handled().total(), 2);
+  EXPECT_TRUE(CheckRequestTable(t).ok());
+  EXPECT_EQ(RowOf(v1::OUTCOME_DOES_NOT_EXIST), v1::OUTCOME_CANNOT_PROVIDE_NOT_HELD);
+  EXPECT_EQ(RowOf(v1::OUTCOME_GOVERNED_BY_OTHER_LAW), v1::OUTCOME_OTHER);
+}
+
 TEST_F(ReportTablesTest, EnteredOpeningFigureReplacesTheComputedCarryOver) {
   // First year of use: two requests from before were registered late and answered now.
   repo_.AddRequest({.received_on = absl::CivilDay(2024, 12, 1),

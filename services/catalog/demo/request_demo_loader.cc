@@ -347,8 +347,9 @@ absl::StatusOr<v1::DisclosureRequest> RequestDemoLoader::Take(
       call.set_approver(spec.extension_approver);
       call.set_reason(spec.extension_reason);
       call.set_expected_version(request.version());
-      return CallAs(requests_, &RequestStub::ExtendRequest, "ExtendRequest", *tokens_, clerk, call,
-                    what, timeout);
+      // NAT-7: approved by the head of the disclosure office (the general office).
+      return CallAs(requests_, &RequestStub::ExtendRequest, "ExtendRequest", *tokens_, Office(),
+                    call, what, timeout);
     }
     case Step::kAnswer:
       break;

@@ -393,6 +393,14 @@ absl::StatusOr<v1::Document> Documents::ReviewDocument(const Principal& caller,
   RETURN_IF_ERROR(v.ToStatus());
   ASSIGN_OR_RETURN(v1::Document document, LoadDocument(request.id()));
   RETURN_IF_ERROR(auth::Require(caller, kConfidentialityReview, document.drafting_unit_id()));
+  // CAT-4: the review is another person's, whatever roles the author holds (ADMIN, or
+  // STAFF and REVIEWER together).
+  if (!document.created_by().empty() && document.created_by() == caller.subject) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("document ", document.id(), " was drafted by ", caller.subject,
+                     "; its confidentiality review must be done by another REVIEWER of the "
+                     "unit (CAT-4)"));
+  }
   if (document.state() != v1::PENDING_REVIEW) {
     return PreconditionFailed(
         "STATE", absl::StrCat("documents/", document.id()),

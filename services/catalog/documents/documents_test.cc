@@ -301,6 +301,42 @@ TEST_F(DocumentsTest, Cat4ReviewThenPublishIndexesTheDocument) {
   EXPECT_EQ(observer_.published, 1);
 }
 
+// CAT-4: the author never reviews their own draft, neither as ADMIN nor holding STAFF
+// and REVIEWER at once; another reviewer of the unit does.
+TEST_F(DocumentsTest, Cat4TheAuthorNeverReviewsTheirOwnDraft) {
+  v1::Document d = ValidDraft();
+  d.set_created_by("clerk-d");
+  Stored(5, v1::PENDING_REVIEW, d);
+  v1::ReviewDocumentRequest review;
+  review.set_id(5);
+  review.set_outcome(v1::REVIEW_PASSED);
+  const auth::Principal both{"clerk-d", kUnit, {auth::Role::kStaff, auth::Role::kReviewer}, {}};
+  const auth::Principal admin{"clerk-d", std::nullopt, {auth::Role::kAdmin}, {}};
+  EXPECT_CALL(repo_, UpdateDocument(_, _, _, _)).Times(0);
+  for (const auth::Principal& author : {both, admin}) {
+    absl::Status own = documents_->ReviewDocument(author, review).status();
+    EXPECT_EQ(own.code(), absl::StatusCode::kPermissionDenied);
+    EXPECT_THAT(std::string(own.message()), HasSubstr("another REVIEWER"));
+  }
+  review.set_outcome(v1::REVIEW_FAILED);
+  review.set_note("自审");
+  EXPECT_EQ(documents_->ReviewDocument(both, review).status().code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+TEST_F(DocumentsTest, Cat4AnotherReviewerOfTheUnitPassesTheAuthorsDraft) {
+  v1::Document d = ValidDraft();
+  d.set_created_by("clerk-d");
+  Stored(5, v1::PENDING_REVIEW, d);
+  EchoUpdates();
+  v1::ReviewDocumentRequest review;
+  review.set_id(5);
+  review.set_outcome(v1::REVIEW_PASSED);
+  absl::StatusOr<v1::Document> approved = documents_->ReviewDocument(Reviewer(), review);
+  ASSERT_TRUE(approved.ok()) << approved.status();
+  EXPECT_EQ(approved->reviewer(), "reviewer-b");
+}
+
 TEST_F(DocumentsTest, FailedReviewReturnsTheDocumentWithTheNote) {
   Stored(5, v1::PENDING_REVIEW);
   EchoUpdates();

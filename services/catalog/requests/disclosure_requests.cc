@@ -604,9 +604,14 @@ absl::StatusOr<v1::DisclosureRequest> DisclosureRequests::ExtendRequest(
   CheckId(v, "id", request.id(), /*required=*/true);
   CheckText(v, "approver", request.approver(), kNameLimits);
   CheckText(v, "reason", request.reason(), kRequiredNoteLimits);
+  CheckEnum(v, "notice_channel", request.notice_channel(), v1::RequestChannel_IsValid, false);
   RETURN_IF_ERROR(v.ToStatus());
+  if (absl::Status approve = auth::Require(caller, kApproveExtension); !approve.ok()) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "an extension is approved by the head of the disclosure office, role OFFICE (NAT-7); ",
+        approve.message()));
+  }
   ASSIGN_OR_RETURN(v1::DisclosureRequest current, Load(request.id()));
-  RETURN_IF_ERROR(auth::Require(caller, kHandle, current.unit_id()));
   CheckExtension(request.working_days(), current.extension_working_days(), v);
   RETURN_IF_ERROR(v.ToStatus());
   if (!ReplyClockRuns(current.state())) {
@@ -625,9 +630,16 @@ absl::StatusOr<v1::DisclosureRequest> DisclosureRequests::ExtendRequest(
   updated.set_extension_approver(request.approver());
   updated.set_extension_reason(request.reason());
   *updated.mutable_extended_on() = ToProtoDate(today);
+  // NAT-7: the notice to the applicant, with the due date the extension gives.
+  RETURN_IF_ERROR(ApplyClocks(updated));
+  RecordExtensionNotice(updated, request.reason(), request.notice_channel(), today);
+  std::string detail =
+      absl::StrCat("延长答复期限 ", request.working_days(), " 个工作日，批准人 ",
+                   request.approver(), "：", request.reason(), "（NAT-7）；告知申请人（",
+                   v1::RequestChannel_Name(updated.extension_notice_channel()), "）：",
+                   updated.extension_notice_text());
   return Store(caller, current, std::move(updated), request.expected_version(), "extend",
-               absl::StrCat("延长答复期限 ", request.working_days(), " 个工作日，批准人 ",
-                            request.approver(), "：", request.reason(), "（NAT-7）"));
+               std::move(detail));
 }
 
 absl::StatusOr<v1::FeeQuote> DisclosureRequests::QuoteFee(const Principal& caller,
@@ -662,10 +674,15 @@ absl::StatusOr<v1::DisclosureRequest> DisclosureRequests::AnswerRequest(
     const Principal& caller, const v1::AnswerRequestRequest& request) {
   FieldViolations v;
   CheckId(v, "id", request.id(), /*required=*/true);
-  AnswerFacts answer{
-      request.outcome(),     request.reason(),      request.already_public_document_id(),
-      request.holder_name(), request.on_the_spot(), request.fee_method(),
-      request.fee_pages()};
+  AnswerFacts answer{.outcome = request.outcome(),
+                     .reason = request.reason(),
+                     .already_public_document_id = request.already_public_document_id(),
+                     .already_public_reference = request.already_public_reference(),
+                     .holder_name = request.holder_name(),
+                     .governing_law = request.governing_law(),
+                     .on_the_spot = request.on_the_spot(),
+                     .fee_method = request.fee_method(),
+                     .fee_pages = request.fee_pages()};
   CheckAnswer(answer, v);  // NAT-8, NAT-9.
   RETURN_IF_ERROR(v.ToStatus());
   ASSIGN_OR_RETURN(v1::DisclosureRequest current, Load(request.id()));
@@ -696,7 +713,7 @@ absl::StatusOr<v1::DisclosureRequest> DisclosureRequests::AnswerRequest(
                         "a reply on the spot is for an in-person request, the day it is received "
                         "(NAT-7)");
   }
-  if (request.outcome() == v1::OUTCOME_ALREADY_PUBLIC) {
+  if (request.already_public_document_id() > 0) {
     absl::StatusOr<v1::Document> document =
         documents_->GetDocument(request.already_public_document_id());
     if (document.status().code() == absl::StatusCode::kNotFound ||
@@ -724,7 +741,9 @@ absl::StatusOr<v1::DisclosureRequest> DisclosureRequests::AnswerRequest(
   updated.set_outcome(request.outcome());
   updated.set_outcome_reason(request.reason());
   updated.set_already_public_document_id(request.already_public_document_id());
+  updated.set_already_public_reference(request.already_public_reference());
   updated.set_holder_name(request.holder_name());
+  updated.set_governing_law(request.governing_law());
   updated.set_on_the_spot(request.on_the_spot());
   *updated.mutable_answered_on() = ToProtoDate(today);
   updated.set_answered_by(caller.subject);

@@ -137,6 +137,8 @@ class DisclosureRequestsTest : public ::testing::Test {
 
   const Principal staff_ = StaffOf("alice", kUnit);
   const Principal other_staff_ = StaffOf("bob", kUnit + 1);
+  // NAT-7: the head of the disclosure office (the general office, role OFFICE).
+  const Principal office_head_{"office-head", std::nullopt, {auth::Role::kOffice}, {}};
   NiceMock<MockRequestRepository> repository_;
   NiceMock<units::MockUnitRepository> units_;
   NiceMock<documents::MockDocumentRepository> documents_;
@@ -351,6 +353,8 @@ TEST_F(DisclosureRequestsTest, TrackingHidesApproverThirdPartyAndInternalHistory
   stored.set_extension_working_days(20);
   stored.set_extension_approver("办公室主任 王五");
   stored.set_extension_reason("涉及多个部门，需协调");
+  stored.set_extension_notice_text("张三：……答复期限延长 20 个工作日……特此告知。");
+  stored.set_extension_notice_channel(v1::CHANNEL_ONLINE);
   EXPECT_CALL(repository_, FindByTrackingCode(stored.tracking_code()))
       .WillRepeatedly(Return(RequestRepository::Tracked{stored, secrets_[id].secret_sha256}));
   std::vector<v1::DisclosureRequestEvent> events(3);
@@ -372,6 +376,9 @@ TEST_F(DisclosureRequestsTest, TrackingHidesApproverThirdPartyAndInternalHistory
   EXPECT_THAT(tracked->request().extension_approver(), IsEmpty());
   EXPECT_THAT(tracked->request().consultation_third_party(), IsEmpty());
   EXPECT_EQ(tracked->request().extension_working_days(), 20);
+  // NAT-7: the notice of extension is on the tracking page.
+  EXPECT_THAT(tracked->request().extension_notice_text(), HasSubstr("答复期限延长 20 个工作日"));
+  EXPECT_EQ(tracked->request().extension_notice_channel(), v1::CHANNEL_ONLINE);
   ASSERT_EQ(tracked->history_size(), 3);
   EXPECT_EQ(tracked->history(0).action(), "consultation_start");
   EXPECT_EQ(tracked->history(0).new_state(), v1::REQUEST_IN_CONSULTATION);
@@ -449,20 +456,73 @@ TEST_F(DisclosureRequestsTest, ExtensionOnceWithApproverAndReasonBeforeTheDueDat
   extend.set_working_days(20);
   extend.set_approver("办公室主任 王五");
   extend.set_reason("涉及多个部门，需协调");
-  absl::StatusOr<v1::DisclosureRequest> extended = requests_->ExtendRequest(staff_, extend);
+  absl::StatusOr<v1::DisclosureRequest> extended = requests_->ExtendRequest(office_head_, extend);
   ASSERT_TRUE(extended.ok()) << extended.status();
   EXPECT_EQ(Day(extended->reply_deadline().due()), absl::CivilDay(2025, 11, 21));
   extend.set_working_days(5);
-  EXPECT_THAT(requests_->ExtendRequest(staff_, extend),
+  EXPECT_THAT(requests_->ExtendRequest(office_head_, extend),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("only once")));
 
   const int64_t late = FileOnline(absl::CivilDay(2025, 9, 22));
   SetToday(absl::CivilDay(2025, 10, 27));  // Due 2025-10-24.
   extend.set_id(late);
   extend.set_working_days(10);
-  EXPECT_THAT(requests_->ExtendRequest(staff_, extend),
+  EXPECT_THAT(requests_->ExtendRequest(office_head_, extend),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("2025-10-24")));
   EXPECT_TRUE(store_[late].extension_approver().empty());
+}
+
+// NAT-7: only the head of the disclosure office (OFFICE) approves; the unit's staff, and
+// an ADMIN, are refused with the role named, and nothing is written.
+TEST_F(DisclosureRequestsTest, Nat7ExtensionIsApprovedOnlyByTheDisclosureOfficeHead) {
+  const int64_t id = FileOnline(absl::CivilDay(2025, 9, 22));
+  v1::ExtendRequestRequest extend;
+  extend.set_id(id);
+  extend.set_working_days(20);
+  extend.set_approver("办公室主任 王五");
+  extend.set_reason("涉及多个部门，需协调");
+  const Principal admin{"admin", std::nullopt, {auth::Role::kAdmin}, {}};
+  for (const Principal& refused : {staff_, admin}) {
+    EXPECT_THAT(requests_->ExtendRequest(refused, extend),
+                StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("role OFFICE")));
+  }
+  EXPECT_EQ(store_[id].extension_working_days(), 0);
+  EXPECT_TRUE(store_[id].extension_notice_text().empty());
+}
+
+// NAT-7: the approved extension produces the notice to the applicant — text with the
+// reason, the days added and the new due date; the day; the channel — and records it.
+TEST_F(DisclosureRequestsTest, Nat7ExtensionProducesAndRecordsTheNoticeToTheApplicant) {
+  const int64_t id = FileOnline(absl::CivilDay(2025, 9, 22));
+  SetToday(absl::CivilDay(2025, 10, 9));
+  v1::ExtendRequestRequest extend;
+  extend.set_id(id);
+  extend.set_working_days(20);
+  extend.set_approver("办公室主任 王五");
+  extend.set_reason("涉及多个部门，需协调");
+  extend.set_notice_channel(v1::CHANNEL_REGISTERED_MAIL);
+  absl::StatusOr<v1::DisclosureRequest> extended = requests_->ExtendRequest(office_head_, extend);
+  ASSERT_TRUE(extended.ok()) << extended.status();
+  // Due 2025-10-24 without the extension; 20 more working days: 2025-11-21.
+  EXPECT_THAT(extended->extension_notice_text(), HasSubstr("因涉及多个部门，需协调"));
+  EXPECT_THAT(extended->extension_notice_text(), HasSubstr("答复期限延长 20 个工作日"));
+  EXPECT_THAT(extended->extension_notice_text(), HasSubstr("延长后的答复期限为 2025年11月21日"));
+  EXPECT_EQ(Day(extended->extension_notice_on()), absl::CivilDay(2025, 10, 9));
+  EXPECT_EQ(extended->extension_notice_channel(), v1::CHANNEL_REGISTERED_MAIL);
+  EXPECT_EQ(store_[id].extension_notice_text(), extended->extension_notice_text());
+  ASSERT_FALSE(events_.empty());
+  EXPECT_EQ(events_.back().action, "extend");
+  EXPECT_EQ(events_.back().actor, "office-head");
+  EXPECT_THAT(events_.back().detail, HasSubstr("CHANNEL_REGISTERED_MAIL"));
+  EXPECT_THAT(events_.back().detail, HasSubstr("2025年11月21日"));
+
+  // Unset channel: the notice goes the way the request came (online here).
+  const int64_t other = FileOnline(absl::CivilDay(2025, 9, 22));
+  extend.set_id(other);
+  extend.clear_notice_channel();
+  absl::StatusOr<v1::DisclosureRequest> online = requests_->ExtendRequest(office_head_, extend);
+  ASSERT_TRUE(online.ok()) << online.status();
+  EXPECT_EQ(online->extension_notice_channel(), v1::CHANNEL_ONLINE);
 }
 
 TEST_F(DisclosureRequestsTest, OpenRequestPastItsDueDateIsOverdue) {
@@ -605,6 +665,38 @@ TEST_F(DisclosureRequestsTest, AlreadyPublicMustPointToAPublishedDocument) {
   ASSERT_TRUE(answered.ok()) << answered.status();
   EXPECT_EQ(answered->already_public_document_id(), 5);
   EXPECT_EQ(Day(answered->answered_on()), absl::CivilDay(2024, 9, 27));
+}
+
+// NAT-8: published outside the catalog (a gazette): the reference is recorded, no
+// catalog document is looked up.
+TEST_F(DisclosureRequestsTest, Nat8AlreadyPublicInTheGazetteRecordsTheReference) {
+  const int64_t id = FileOnline(absl::CivilDay(2024, 9, 27));
+  EXPECT_CALL(documents_, GetDocument(testing::_)).Times(0);
+  v1::AnswerRequestRequest answer;
+  answer.set_id(id);
+  answer.set_outcome(v1::OUTCOME_ALREADY_PUBLIC);
+  answer.set_already_public_reference("《南宁市人民政府公报》2024年第5期");
+  absl::StatusOr<v1::DisclosureRequest> answered = requests_->AnswerRequest(staff_, answer);
+  ASSERT_TRUE(answered.ok()) << answered.status();
+  EXPECT_EQ(answered->already_public_reference(), "《南宁市人民政府公报》2024年第5期");
+  EXPECT_EQ(answered->already_public_document_id(), 0);
+}
+
+// NAT-8: "governed by other laws" is recorded as its own outcome with the law named.
+TEST_F(DisclosureRequestsTest, Nat8GovernedByOtherLawIsRecordedWithTheLaw) {
+  const int64_t id = FileOnline(absl::CivilDay(2024, 9, 27));
+  v1::AnswerRequestRequest answer;
+  answer.set_id(id);
+  answer.set_outcome(v1::OUTCOME_GOVERNED_BY_OTHER_LAW);
+  answer.set_reason("所申请信息属于不动产登记资料，请向不动产登记机构申请查询");
+  EXPECT_THAT(requests_->AnswerRequest(staff_, answer),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("governing_law")));
+  EXPECT_EQ(store_[id].state(), v1::REQUEST_RECEIVED);
+  answer.set_governing_law("《不动产登记暂行条例》");
+  absl::StatusOr<v1::DisclosureRequest> answered = requests_->AnswerRequest(staff_, answer);
+  ASSERT_TRUE(answered.ok()) << answered.status();
+  EXPECT_EQ(answered->outcome(), v1::OUTCOME_GOVERNED_BY_OTHER_LAW);
+  EXPECT_EQ(answered->governing_law(), "《不动产登记暂行条例》");
 }
 
 TEST_F(DisclosureRequestsTest, FeeByCountUsesTheApplicantsPlaceInTheMonth) {

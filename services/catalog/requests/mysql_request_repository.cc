@@ -77,6 +77,11 @@ constexpr const char* kWritableColumns[] = {"unit_id",
                                             "fee_pages",
                                             "fee_fen",
                                             "fee_explanation",
+                                            "already_public_reference",
+                                            "governing_law",
+                                            "extension_notice_text",
+                                            "extension_notice_on",
+                                            "extension_notice_channel",
                                             "update_time"};
 
 std::vector<Value> WritableValues(const v1::DisclosureRequest& r, absl::Time now) {
@@ -125,6 +130,11 @@ std::vector<Value> WritableValues(const v1::DisclosureRequest& r, absl::Time now
           Value(r.fee_pages()),
           Value(r.fee_fen()),
           Value(r.fee_explanation()),
+          Value(r.already_public_reference()),
+          Value(r.governing_law()),
+          Value(r.extension_notice_text()),
+          Value(OptDay(r.extension_notice_on())),
+          Value(static_cast<int>(r.extension_notice_channel())),
           Value(now)};
 }
 
@@ -135,7 +145,8 @@ constexpr char kSelectColumns[] =
     "consultation_ended_on, paused_working_days, extension_working_days, extension_approver, "
     "extension_reason, extended_on, reply_deadline, outcome, outcome_reason, answered_on, "
     "answered_by, on_the_spot, already_public_document_id, holder_name, fee_method, fee_pages, "
-    "fee_fen, fee_explanation, created_by, create_time, update_time, version";
+    "fee_fen, fee_explanation, already_public_reference, governing_law, extension_notice_text, "
+    "extension_notice_on, extension_notice_channel, created_by, create_time, update_time, version";
 
 // Sets a date field from a DATE column; a NULL leaves the field unset. `field` returns
 // the mutable field (called only when there is a value, so NULL adds no empty message).
@@ -210,6 +221,17 @@ absl::StatusOr<v1::DisclosureRequest> RequestFromRow(const Row& row) {
   r.set_already_public_document_id(document.value_or(0));
   ASSIGN_OR_RETURN(std::string holder, row.GetString("holder_name"));
   r.set_holder_name(std::move(holder));
+  ASSIGN_OR_RETURN(std::string reference, row.GetString("already_public_reference"));
+  r.set_already_public_reference(std::move(reference));
+  ASSIGN_OR_RETURN(std::string law, row.GetString("governing_law"));
+  r.set_governing_law(std::move(law));
+  ASSIGN_OR_RETURN(std::optional<std::string> extension_notice,
+                   row.GetOptionalString("extension_notice_text"));
+  r.set_extension_notice_text(extension_notice.value_or(""));
+  RETURN_IF_ERROR(
+      SetDate(row, "extension_notice_on", [&] { return r.mutable_extension_notice_on(); }));
+  ASSIGN_OR_RETURN(int64_t notice_channel, row.GetInt64("extension_notice_channel"));
+  r.set_extension_notice_channel(static_cast<v1::RequestChannel>(notice_channel));
   ASSIGN_OR_RETURN(int64_t fee_method, row.GetInt64("fee_method"));
   r.set_fee_method(static_cast<v1::FeeMethod>(fee_method));
   ASSIGN_OR_RETURN(int64_t fee_pages, row.GetInt64("fee_pages"));

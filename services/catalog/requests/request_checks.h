@@ -32,6 +32,10 @@ inline const auth::Rule kRegister{
     .roles = {auth::Role::kStaff, auth::Role::kOffice, auth::Role::kAdmin}, .unit_scoped = true};
 inline const auth::Rule kHandle{
     .roles = {auth::Role::kStaff, auth::Role::kOffice, auth::Role::kAdmin}, .unit_scoped = true};
+// NAT-7: an extension is approved by the head of the disclosure office. The disclosure
+// office is the general office (政府信息公开工作机构 sits in the 办公室), role OFFICE;
+// unit staff and ADMIN (who operates the system) do not approve.
+inline const auth::Rule kApproveExtension{.roles = {auth::Role::kOffice}};
 inline const auth::Rule kRead{
     .roles = {auth::Role::kStaff, auth::Role::kReviewer, auth::Role::kOffice,
               auth::Role::kInspector, auth::Role::kAdmin},

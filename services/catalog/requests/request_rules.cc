@@ -114,6 +114,34 @@ void CheckExtension(int requested_days, int already_granted_days, FieldViolation
   }
 }
 
+std::string ExtensionNoticeText(const v1::DisclosureRequest& extended, absl::string_view reason,
+                                std::optional<absl::CivilDay> new_due) {
+  const common::v1::Date& received = extended.received_on();
+  std::string text = absl::StrCat(
+      extended.applicant_name(), "：您于 ", received.year(), "年", received.month(), "月",
+      received.day(), "日 提出的政府信息公开申请（查询码 ", extended.tracking_code(), "），因",
+      reason, "，经本机关政府信息公开工作机构负责人同意，答复期限延长 ",
+      extended.extension_working_days(),
+      " 个工作日（《中华人民共和国政府信息公开条例》第三十三条）");
+  if (new_due.has_value()) {
+    absl::StrAppend(&text, "，延长后的答复期限为 ", new_due->year(), "年", new_due->month(), "月",
+                    new_due->day(), "日。");
+  } else {
+    absl::StrAppend(&text, "，延长后的答复期限待该年度工作日历公布后确定。");
+  }
+  absl::StrAppend(&text, "特此告知。");
+  return validation::TruncateUtf8(text, kExtensionNoticeMaxChars);
+}
+
+void RecordExtensionNotice(v1::DisclosureRequest& extended, absl::string_view reason,
+                           v1::RequestChannel channel, absl::CivilDay today) {
+  extended.set_extension_notice_text(
+      ExtensionNoticeText(extended, reason, DueOf(extended.reply_deadline())));
+  *extended.mutable_extension_notice_on() = ToProtoDate(today);
+  extended.set_extension_notice_channel(
+      channel != v1::REQUEST_CHANNEL_UNSPECIFIED ? channel : extended.channel());
+}
+
 bool OutcomeNeedsReason(v1::RequestOutcome outcome) {
   return outcome != v1::OUTCOME_ALREADY_PUBLIC && outcome != v1::OUTCOME_DISCLOSED &&
          outcome != v1::REQUEST_OUTCOME_UNSPECIFIED;
@@ -132,12 +160,33 @@ void CheckAnswer(const AnswerFacts& a, FieldViolations& v) {
     v.Add("reason", absl::StrCat("is required for ", v1::RequestOutcome_Name(a.outcome),
                                  ": the reply must state its reason (NAT-8)"));
   }
-  if (a.outcome == v1::OUTCOME_ALREADY_PUBLIC && a.already_public_document_id <= 0) {
-    v.Add("already_public_document_id",
-          "is required for OUTCOME_ALREADY_PUBLIC: the reply says where the information is "
-          "published (NAT-8)");
-  } else if (a.outcome != v1::OUTCOME_ALREADY_PUBLIC && a.already_public_document_id != 0) {
-    v.Add("already_public_document_id", "is only for OUTCOME_ALREADY_PUBLIC");
+  validation::CheckText(v, "already_public_reference", a.already_public_reference,
+                        {.max_chars = 1000});
+  const bool has_document = a.already_public_document_id != 0;
+  const bool has_reference = !a.already_public_reference.empty();
+  if (a.outcome == v1::OUTCOME_ALREADY_PUBLIC) {
+    if (!has_document && !has_reference) {
+      v.Add("already_public_document_id",
+            "OUTCOME_ALREADY_PUBLIC needs a published catalog document or an "
+            "already_public_reference (gazette, other site): the reply says where the "
+            "information is published (NAT-8)");
+    } else if (has_document && has_reference) {
+      v.Add("already_public_reference",
+            "give either already_public_document_id or already_public_reference, not both");
+    } else if (has_document && a.already_public_document_id < 0) {
+      v.Add("already_public_document_id", "must be positive");
+    }
+  } else {
+    if (has_document) v.Add("already_public_document_id", "is only for OUTCOME_ALREADY_PUBLIC");
+    if (has_reference) v.Add("already_public_reference", "is only for OUTCOME_ALREADY_PUBLIC");
+  }
+  validation::CheckText(v, "governing_law", a.governing_law, {.max_chars = 200});
+  if (a.outcome == v1::OUTCOME_GOVERNED_BY_OTHER_LAW && a.governing_law.empty()) {
+    v.Add("governing_law",
+          "is required for OUTCOME_GOVERNED_BY_OTHER_LAW: the reply names the law that governs "
+          "access (NAT-8, Art. 36(7))");
+  } else if (a.outcome != v1::OUTCOME_GOVERNED_BY_OTHER_LAW && !a.governing_law.empty()) {
+    v.Add("governing_law", "is only for OUTCOME_GOVERNED_BY_OTHER_LAW");
   }
   validation::CheckText(v, "holder_name", a.holder_name, {.max_chars = 200});
   if (a.outcome != v1::OUTCOME_CANNOT_PROVIDE_NOT_HELD && !a.holder_name.empty()) {

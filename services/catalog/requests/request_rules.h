@@ -27,6 +27,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "gongkai/catalog/v1/disclosure_requests.pb.h"
 #include "gongkai/catalog/v1/disclosure_types.pb.h"
 #include "gongkai/common/v1/common.pb.h"
 #include "libs/calendar/working_day_calendar.h"
@@ -91,6 +92,18 @@ std::string ReplyRuleText(const ReplyClockFacts& facts);
 // already granted ("working_days"); approver and reason are checked by the caller.
 void CheckExtension(int requested_days, int already_granted_days, FieldViolations& v);
 
+// NAT-7: the text of the notice of extension to the applicant: the request (received
+// on, tracking code), the reason, the working days added and the new due date (or,
+// when that year's calendar is not loaded, that it follows once the calendar is).
+// The stored notice is at most this long (the column's limit).
+inline constexpr size_t kExtensionNoticeMaxChars = 2000;
+std::string ExtensionNoticeText(const v1::DisclosureRequest& extended, absl::string_view reason,
+                                std::optional<absl::CivilDay> new_due);
+// NAT-7: sets the notice on `extended` (its reply clock already applied): the text with
+// the new due date, `today`, and `channel` (unset: the channel the request came by).
+void RecordExtensionNotice(v1::DisclosureRequest& extended, absl::string_view reason,
+                           v1::RequestChannel channel, absl::CivilDay today);
+
 // NAT-8: whether recording `outcome` needs a reason text (every outcome except
 // already public and disclosed: partly disclosed says what was withheld and why).
 bool OutcomeNeedsReason(v1::RequestOutcome outcome);
@@ -102,15 +115,19 @@ struct AnswerFacts {
   v1::RequestOutcome outcome = v1::REQUEST_OUTCOME_UNSPECIFIED;
   std::string reason = "";
   int64_t already_public_document_id = 0;
+  std::string already_public_reference = "";
   std::string holder_name = "";
+  std::string governing_law = "";
   bool on_the_spot = false;
   v1::FeeMethod fee_method = v1::FEE_METHOD_UNSPECIFIED;
   int fee_pages = 0;
 };
 
 // NAT-8 and NAT-9: the field checks of an answer, each bad field added to `v`:
-// a known outcome; its reason when it needs one; the already-public document exactly
-// for OUTCOME_ALREADY_PUBLIC; a holder name only with OUTCOME_CANNOT_PROVIDE_NOT_HELD;
+// a known outcome; its reason when it needs one; for OUTCOME_ALREADY_PUBLIC, and only
+// for it, exactly one of the catalog document and the outside reference (gazette, other
+// site); the governing law exactly for OUTCOME_GOVERNED_BY_OTHER_LAW; a holder name only
+// with OUTCOME_CANNOT_PROVIDE_NOT_HELD;
 // a fee only with information provided, one method, pages only (and > 0) by pages.
 void CheckAnswer(const AnswerFacts& answer, FieldViolations& v);
 

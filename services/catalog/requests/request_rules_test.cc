@@ -203,6 +203,54 @@ TEST(CheckAnswerTest, AlreadyPublicMustNameTheDocument) {
   EXPECT_THAT(Fields(v.ToStatus()), ::testing::ElementsAre("already_public_document_id"));
 }
 
+// NAT-8: "already public" says where — a catalog document or an outside publication.
+TEST(CheckAnswerTest, Nat8AlreadyPublicMayPointAtAnOutsidePublication) {
+  FieldViolations gazette;
+  CheckAnswer({.outcome = v1::OUTCOME_ALREADY_PUBLIC,
+               .already_public_reference = "《南宁市人民政府公报》2026年第3期"},
+              gazette);
+  EXPECT_TRUE(gazette.empty());
+  FieldViolations both;
+  CheckAnswer({.outcome = v1::OUTCOME_ALREADY_PUBLIC,
+               .already_public_document_id = 7,
+               .already_public_reference = "https://www.gov.cn/zhengce/"},
+              both);
+  EXPECT_THAT(Fields(both.ToStatus()), ::testing::ElementsAre("already_public_reference"));
+  FieldViolations elsewhere;
+  CheckAnswer({.outcome = v1::OUTCOME_DISCLOSED, .already_public_reference = "公报"}, elsewhere);
+  EXPECT_THAT(Fields(elsewhere.ToStatus()), ::testing::ElementsAre("already_public_reference"));
+}
+
+// NAT-8: "does not exist" is an outcome of its own and states its reason.
+TEST(CheckAnswerTest, Nat8DoesNotExistNeedsItsReason) {
+  FieldViolations bare;
+  CheckAnswer({.outcome = v1::OUTCOME_DOES_NOT_EXIST}, bare);
+  EXPECT_THAT(Fields(bare.ToStatus()), ::testing::ElementsAre("reason"));
+  FieldViolations stated;
+  CheckAnswer({.outcome = v1::OUTCOME_DOES_NOT_EXIST, .reason = "经检索，该政府信息不存在"},
+              stated);
+  EXPECT_TRUE(stated.empty());
+}
+
+// NAT-8 (Art. 36(7)): records governed by other laws name that law, and only they do.
+TEST(CheckAnswerTest, Nat8GovernedByOtherLawNamesTheLaw) {
+  FieldViolations unnamed;
+  CheckAnswer({.outcome = v1::OUTCOME_GOVERNED_BY_OTHER_LAW, .reason = "属于不动产登记资料"},
+              unnamed);
+  EXPECT_THAT(unnamed.ToStatus(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("governing_law")));
+  FieldViolations named;
+  CheckAnswer({.outcome = v1::OUTCOME_GOVERNED_BY_OTHER_LAW,
+               .reason = "属于不动产登记资料，请依照该条例向登记机构申请查询",
+               .governing_law = "《不动产登记暂行条例》"},
+              named);
+  EXPECT_TRUE(named.empty());
+  FieldViolations misplaced;
+  CheckAnswer({.outcome = v1::OUTCOME_DISCLOSED, .governing_law = "《不动产登记暂行条例》"},
+              misplaced);
+  EXPECT_THAT(Fields(misplaced.ToStatus()), ::testing::ElementsAre("governing_law"));
+}
+
 TEST(CheckAnswerTest, OnlyNotHeldMayNameTheHolder) {
   FieldViolations held;
   CheckAnswer({.outcome = v1::OUTCOME_CANNOT_PROVIDE_NOT_HELD,

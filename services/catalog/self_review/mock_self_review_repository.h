@@ -23,6 +23,8 @@ class MockSelfReviewRepository : public SelfReviewRepository {
               (override));
   MOCK_METHOD(absl::StatusOr<v1::SelfReview>, CompleteSelfReview, (int64_t, absl::Time),
               (override));
+  MOCK_METHOD(absl::StatusOr<std::vector<v1::IncompleteSelfReview>>, ListIncompleteSelfReviews,
+              (int, int64_t, int), (override));
   MOCK_METHOD(absl::StatusOr<SelfReviewEvidence>, EvidenceForUnit,
               (int64_t, int, int, absl::Time, absl::Time), (override));
 };

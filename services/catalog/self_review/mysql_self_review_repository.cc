@@ -1,8 +1,10 @@
 #include "services/catalog/self_review/mysql_self_review_repository.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "libs/db/idempotency.h"
@@ -53,6 +55,38 @@ class MysqlSelfReviewRepository final : public SelfReviewRepository {
                                      FromTimestamp(review.create_time()));
     }));
     return created;
+  }
+
+  absl::StatusOr<std::vector<v1::IncompleteSelfReview>> ListIncompleteSelfReviews(
+      int year, int64_t after_unit_id, int limit) override {
+    // CAT-7: every unit without a completed review of the year (uk_self_reviews_unit_year
+    // makes the join one row per unit); keyset on the units' primary key.
+    const std::string sql = absl::StrCat(
+        "SELECT u.id, u.code, u.name, COALESCE(r.id, 0) AS review_id, "
+        "COALESCE(r.state, 0) AS review_state FROM units u "
+        "LEFT JOIN self_reviews r ON r.unit_id = u.id AND r.year = ? "
+        "WHERE u.id > ? AND (r.id IS NULL OR r.state <> ?) ORDER BY u.id LIMIT ",
+        std::max(1, limit));
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(db::ResultSet rows,
+                     conn->Query(sql, {Value(year), Value(after_unit_id),
+                                       Value(static_cast<int>(v1::SELF_REVIEW_COMPLETED))}));
+    std::vector<v1::IncompleteSelfReview> out;
+    for (const Row& row : rows) {
+      v1::IncompleteSelfReview u;
+      ASSIGN_OR_RETURN(int64_t id, row.GetInt64("id"));
+      ASSIGN_OR_RETURN(std::string code, row.GetString("code"));
+      ASSIGN_OR_RETURN(std::string name, row.GetString("name"));
+      ASSIGN_OR_RETURN(int64_t review_id, row.GetInt64("review_id"));
+      ASSIGN_OR_RETURN(int64_t state, row.GetInt64("review_state"));
+      u.set_unit_id(id);
+      u.set_unit_code(std::move(code));
+      u.set_unit_name(std::move(name));
+      u.set_self_review_id(review_id);
+      u.set_state(static_cast<v1::SelfReviewState>(state));
+      out.push_back(std::move(u));
+    }
+    return out;
   }
 
   absl::StatusOr<v1::SelfReview> GetSelfReview(int64_t id) override {

@@ -45,6 +45,11 @@ class SelfReviewRepository : public IdempotencyStore {
       const std::optional<documents::DocumentChange>& converted) = 0;
   virtual absl::StatusOr<v1::SelfReview> CompleteSelfReview(int64_t review_id, absl::Time when) = 0;
 
+  // CAT-7: up to `limit` units with id > `after_unit_id`, by id, that have no completed
+  // review of `year` (none, or one still open).
+  virtual absl::StatusOr<std::vector<v1::IncompleteSelfReview>> ListIncompleteSelfReviews(
+      int year, int64_t after_unit_id, int limit) = 0;
+
   // The compliance evidence of unit `unit_id` (ASM-6 item 5): its reviews of the years
   // [first_year, last_year] and the conversions decided in [start, end).
   virtual absl::StatusOr<SelfReviewEvidence> EvidenceForUnit(int64_t unit_id, int first_year,

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "libs/auth/policy.h"
 #include "libs/idempotency/idempotency.h"
+#include "libs/pagination/page_token.h"
 #include "libs/protoconv/protoconv.h"
 #include "libs/status/errors.h"
 #include "libs/status/status_macros.h"
@@ -192,6 +193,28 @@ absl::StatusOr<v1::SelfReview> SelfReviews::CompleteSelfReview(
   CountDecisions(completed);
   RETURN_IF_ERROR(AttachMostRequested(completed));  // CAT-7
   return completed;
+}
+
+absl::StatusOr<v1::ListIncompleteSelfReviewsResponse> SelfReviews::ListIncompleteSelfReviews(
+    const Principal& caller, const v1::ListIncompleteSelfReviewsRequest& request) {
+  RETURN_IF_ERROR(auth::Require(caller, kSuperviseSelfReviews));
+  FieldViolations v;
+  const int this_year = Today().year();
+  if (request.year() < 2008 || request.year() > this_year) {
+    v.Add("year", absl::StrCat("must be from 2008 to ", this_year));
+  }
+  RETURN_IF_ERROR(v.ToStatus());
+  const std::string fingerprint = absl::StrCat("incomplete-self-reviews:", request.year());
+  ASSIGN_OR_RETURN(int64_t after, pagination::DecodePageToken(request.page_token(), fingerprint));
+  ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(request.page_size()));
+  ASSIGN_OR_RETURN(std::vector<v1::IncompleteSelfReview> units,
+                   repository_->ListIncompleteSelfReviews(request.year(), after, page_size + 1));
+  v1::ListIncompleteSelfReviewsResponse response;
+  response.set_next_page_token(
+      pagination::TrimPage(units, page_size, fingerprint,
+                           [](const v1::IncompleteSelfReview& u) { return u.unit_id(); }));
+  for (v1::IncompleteSelfReview& u : units) *response.add_units() = std::move(u);
+  return response;
 }
 
 }  // namespace gongkai::catalog::self_review

@@ -49,6 +49,11 @@ class SelfReviews {
       const auth::Principal& caller, const v1::DecideSelfReviewEntryRequest& request);
   absl::StatusOr<v1::SelfReview> CompleteSelfReview(const auth::Principal& caller,
                                                     const v1::CompleteSelfReviewRequest& request);
+  // CAT-7: which units have not completed the year's review (OFFICE, INSPECTOR, ADMIN;
+  // PERMISSION_DENIED otherwise). INVALID_ARGUMENT for a year outside 2008..this year, a
+  // bad page size or a token issued for another year.
+  absl::StatusOr<v1::ListIncompleteSelfReviewsResponse> ListIncompleteSelfReviews(
+      const auth::Principal& caller, const v1::ListIncompleteSelfReviewsRequest& request);
 
   // CAT-7 with CAT-8: where a self-review's "most requested" list comes from (the
   // disclosure requests, services/catalog/requests/); called with the review's unit and

@@ -145,5 +145,47 @@ TEST_F(SelfReviewsTest, Cat7KeepNeedsAReasonAndCompletionNeedsEveryDecision) {
   EXPECT_THAT(std::string(status.message()), HasSubstr("11"));
 }
 
+// CAT-7: the general office sees which units have not completed the year's review, in
+// keyset pages; unit staff do not.
+TEST_F(SelfReviewsTest, Cat7OfficeListsUnitsWithoutACompletedReviewInPages) {
+  v1::ListIncompleteSelfReviewsRequest request;
+  request.set_year(2024);
+  EXPECT_EQ(self_reviews_->ListIncompleteSelfReviews(Staff(), request).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  std::vector<v1::IncompleteSelfReview> units(3);
+  for (int i = 0; i < 3; ++i) units[i].set_unit_id(10 + i);
+  units[1].set_self_review_id(4);
+  units[1].set_state(v1::SELF_REVIEW_OPEN);
+  request.set_page_size(2);
+  EXPECT_CALL(reviews_, ListIncompleteSelfReviews(2024, 0, 3)).WillOnce(Return(units));
+  absl::StatusOr<v1::ListIncompleteSelfReviewsResponse> first =
+      self_reviews_->ListIncompleteSelfReviews(catalog_testing::Office(), request);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->units_size(), 2);
+  EXPECT_EQ(first->units(1).self_review_id(), 4);
+  ASSERT_FALSE(first->next_page_token().empty());
+
+  request.set_page_token(first->next_page_token());
+  EXPECT_CALL(reviews_, ListIncompleteSelfReviews(2024, 11, 3))
+      .WillOnce(Return(std::vector<v1::IncompleteSelfReview>{units[2]}));
+  absl::StatusOr<v1::ListIncompleteSelfReviewsResponse> second =
+      self_reviews_->ListIncompleteSelfReviews(catalog_testing::Office(), request);
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_EQ(second->units_size(), 1);
+  EXPECT_TRUE(second->next_page_token().empty());
+
+  // A token belongs to its year; a year in the future is refused.
+  request.set_year(2023);
+  absl::Status other_year =
+      self_reviews_->ListIncompleteSelfReviews(catalog_testing::Office(), request).status();
+  EXPECT_EQ(other_year.code(), absl::StatusCode::kInvalidArgument);
+  request.clear_page_token();
+  request.set_year(2025);
+  absl::Status future =
+      self_reviews_->ListIncompleteSelfReviews(catalog_testing::Office(), request).status();
+  EXPECT_EQ(future.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(future.message()), HasSubstr("year"));
+}
+
 }  // namespace
 }  // namespace gongkai::catalog::self_review

@@ -131,6 +131,37 @@ TEST_F(SelfReviewTest, ListUndisclosedDocumentsReturnsApprovedNonProactiveOfTheU
   EXPECT_EQ(docs[1].disclosure_attribute(), v1::NOT_DISCLOSED);
 }
 
+// CAT-7: the units without a completed review of the year — none started, or still
+// open — by unit id, from a keyset position.
+TEST_F(SelfReviewTest, Cat7IncompleteReviewsListUnitsWithoutACompletedReviewOfTheYear) {
+  const v1::Unit none = NewUnit();
+  const v1::Unit open = NewUnit();
+  const v1::Unit done = NewUnit();
+  ASSERT_OK_AND_ASSIGN(v1::SelfReview open_review, StartReview(open.id(), 2031));
+  ASSERT_OK_AND_ASSIGN(v1::SelfReview done_review, StartReview(done.id(), 2031));
+  ASSERT_THAT(reviews().CompleteSelfReview(done_review.id(), kT0), IsOk());
+  ASSERT_THAT(StartReview(none.id(), 2030), IsOk());  // Another year's review counts not.
+
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::IncompleteSelfReview> page,
+                       reviews().ListIncompleteSelfReviews(2031, none.id() - 1, 1000));
+  std::map<int64_t, v1::IncompleteSelfReview> by_unit;
+  for (const v1::IncompleteSelfReview& u : page) by_unit[u.unit_id()] = u;
+  ASSERT_TRUE(by_unit.count(none.id()));
+  EXPECT_EQ(by_unit[none.id()].self_review_id(), 0);
+  EXPECT_EQ(by_unit[none.id()].state(), v1::SELF_REVIEW_STATE_UNSPECIFIED);
+  EXPECT_EQ(by_unit[none.id()].unit_code(), none.code());
+  ASSERT_TRUE(by_unit.count(open.id()));
+  EXPECT_EQ(by_unit[open.id()].self_review_id(), open_review.id());
+  EXPECT_EQ(by_unit[open.id()].state(), v1::SELF_REVIEW_OPEN);
+  EXPECT_FALSE(by_unit.count(done.id()));
+  EXPECT_EQ(page.front().unit_id(), none.id());  // Ascending from the keyset position.
+
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::IncompleteSelfReview> after,
+                       reviews().ListIncompleteSelfReviews(2031, none.id(), 1));
+  ASSERT_THAT(after, SizeIs(1));
+  EXPECT_EQ(after[0].unit_id(), open.id());
+}
+
 TEST_F(SelfReviewTest, CreateStoresEntriesAndASecondReviewOfTheYearIsAlreadyExists) {
   const v1::Unit unit = NewUnit();
   const int64_t a = Approved(unit.id(), v1::ON_REQUEST, "文件甲");
