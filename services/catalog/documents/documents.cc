@@ -720,7 +720,10 @@ absl::StatusOr<int> Documents::RecomputeStaleDeadlines(const std::function<bool(
             listed.has_publication_deadline() && listed.publication_deadline().due().year() > 0;
         if (complete && !calendar_->IsStale(FromProto(listed.publication_deadline()))) continue;
         absl::StatusOr<v1::Document> document = repository_->GetDocument(listed.id());
-        if (!document.ok()) continue;  // Deleted or changed meanwhile.
+        // Deleted meanwhile: nothing to recompute. Any other error (UNAVAILABLE...) fails
+        // the pass, so the caller runs it again instead of leaving the clock stale.
+        if (document.status().code() == absl::StatusCode::kNotFound) continue;
+        RETURN_IF_ERROR(document.status());
         v1::Document updated = *document;
         RETURN_IF_ERROR(ApplyPublicationClock(updated, ClockStart(*document)));
         if (updated.publication_deadline().SerializeAsString() ==

@@ -183,6 +183,36 @@ TEST_F(DocumentsTest, AnonymousCannotDraft) {
             absl::StatusCode::kUnauthenticated);
 }
 
+// NAT-1, CAT-3: a stale clock is recomputed after a calendar change. A document deleted
+// meanwhile (NOT_FOUND) is skipped; any other read error fails the pass so that it is
+// run again, never leaving the clock stale in silence.
+TEST_F(DocumentsTest, Nat1RecomputeSkipsOnlyDeletedDocumentsAndFailsOnOtherReadErrors) {
+  v1::Document pending = ValidDraft();  // No due date yet: stale whatever the calendar.
+  pending.set_state(v1::DRAFT);
+  ON_CALL(repo_, ListDocuments(_, _))
+      .WillByDefault(Invoke([&](const DocumentFilter& f, const KeysetPage& page) {
+        std::vector<v1::Document> out;
+        if (f.state != v1::DRAFT || page.after_id != 0) return out;
+        for (int64_t id : {1, 2}) {
+          out.push_back(pending);
+          out.back().set_id(id);
+        }
+        return out;
+      }));
+  ON_CALL(repo_, GetDocument(1)).WillByDefault(Return(absl::NotFoundError("document 1")));
+  Stored(2, v1::DRAFT);
+  EchoUpdates();
+  EXPECT_CALL(repo_, UpdateDocument(_, _, _, _)).Times(1);
+  absl::StatusOr<int> changed = documents_->RecomputeStaleDeadlines([] { return false; });
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_EQ(*changed, 1);
+
+  ON_CALL(repo_, GetDocument(1)).WillByDefault(Return(absl::UnavailableError("db down")));
+  absl::Status failed = documents_->RecomputeStaleDeadlines([] { return false; }).status();
+  EXPECT_EQ(failed.code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(std::string(failed.message()), HasSubstr("db down"));
+}
+
 TEST_F(DocumentsTest, IdempotentRetryReturnsTheFirstResultAndCreatesNothing) {
   v1::Document first = ValidDraft();
   first.set_id(99);
