@@ -287,12 +287,13 @@ absl::StatusOr<v1::Document> Documents::CreateDocument(const Principal& caller,
   // CAT-3: due 20 working days after creation (or the shorter legal limit).
   RETURN_IF_ERROR(ApplyPublicationClock(document, absl::ToCivilDay(now, ShanghaiTimeZone())));
   AuditRecord audit{caller.subject, "create", v1::DOCUMENT_STATE_UNSPECIFIED, v1::DRAFT, "", now};
-  ASSIGN_OR_RETURN(v1::Document created,
-                   idempotency::IdempotentCreate<v1::Document>(
-                       *repository_, KeyFor(caller, "CreateDocument", request.request_id()),
-                       [&](const IdempotencyKey* key) {
-                         return repository_->CreateDocument(document, audit, key);
-                       }));
+  ASSIGN_OR_RETURN(
+      v1::Document created,
+      idempotency::IdempotentCreate<v1::Document>(
+          *repository_, KeyFor(caller, "CreateDocument", request.request_id(), request),
+          [&](const IdempotencyKey* key) {
+            return repository_->CreateDocument(document, audit, key);
+          }));
   MarkOverdue(created);
   return created;
 }

@@ -216,8 +216,10 @@ TEST_F(DocumentsTest, Nat1RecomputeSkipsOnlyDeletedDocumentsAndFailsOnOtherReadE
 TEST_F(DocumentsTest, IdempotentRetryReturnsTheFirstResultAndCreatesNothing) {
   v1::Document first = ValidDraft();
   first.set_id(99);
+  IdempotencyKey asked;
   EXPECT_CALL(repo_, FindIdempotentResponse(_))
-      .WillOnce(Return(std::optional<std::string>(first.SerializeAsString())));
+      .WillOnce(
+          DoAll(SaveArg<0>(&asked), Return(std::optional<std::string>(first.SerializeAsString()))));
   EXPECT_CALL(repo_, CreateDocument(_, _, _)).Times(0);
   v1::CreateDocumentRequest request;
   *request.mutable_document() = ValidDraft();
@@ -225,6 +227,9 @@ TEST_F(DocumentsTest, IdempotentRetryReturnsTheFirstResultAndCreatesNothing) {
   absl::StatusOr<v1::Document> again = documents_->CreateDocument(Staff(), request);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->id(), 99);
+  // The key carries the request's hash, so the store refuses a different body (issue 16).
+  EXPECT_EQ(asked.request_hash, idempotency::RequestHash(request));
+  EXPECT_EQ(asked.request_hash.size(), 64u);
 }
 
 // CAT-2: no attribute → returned (退文) with the cause recorded, not an error.
