@@ -84,6 +84,14 @@ absl::StatusOr<std::optional<absl::Time>> NumericDate(const Json& claims, const 
   return Unauthenticated(absl::StrCat("claim ", name, " must be a number of seconds"));
 }
 
+// Characters of a UTF-8 string (nlohmann::json rejects invalid UTF-8 while parsing):
+// every byte that is not a continuation byte starts one.
+size_t Utf8Chars(absl::string_view text) {
+  size_t chars = 0;
+  for (char c : text) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return chars;
+}
+
 std::string Rfc3339(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
 }
@@ -264,6 +272,10 @@ class JwtAuthenticator final : public Authenticator {
       return Unauthenticated("claim sub must be a non-empty string");
     }
     principal.subject = sub->get<std::string>();
+    if (Utf8Chars(principal.subject) > kMaxSubjectChars) {
+      return Unauthenticated(
+          absl::StrCat("claim sub is longer than ", kMaxSubjectChars, " characters"));
+    }
 
     if (auto unit = claims.find("unit_id"); unit != claims.end()) {
       if (!unit->is_number_integer() ||

@@ -14,7 +14,8 @@
 // confusion are refused before any cryptography); no `crit` header; the signature
 // verifies (OpenSSL; HMAC compared in constant time); `exp` is present and not passed;
 // `nbf`, if present, has been reached; `iss` equals the issuer; `aud` (string or array)
-// contains the audience; `sub` is a non-empty string; claims have the types listed in
+// contains the audience; `sub` is a non-empty string of at most kMaxSubjectChars
+// characters; claims have the types listed in
 // principal.h. Times are compared with the injected Clock, tolerating `leeway` of skew.
 //
 // Thread-safety: the authenticator is immutable; VerifyToken may run concurrently.
@@ -33,6 +34,10 @@
 
 namespace gongkai::auth {
 
+// The longest `sub` accepted, in characters (UTF-8 code points): the subject is stored
+// in VARCHAR(200) columns (answered_by, extension_approver, audit actors...), so a longer
+// one is refused at authentication rather than truncated or failed on write.
+inline constexpr size_t kMaxSubjectChars = 200;
 // RFC 7518 §3.2: an HS256 key must be at least as long as the hash output.
 inline constexpr size_t kMinHs256SecretBytes = 32;
 // RSA keys shorter than this are refused (RFC 7518 §3.3).

@@ -371,6 +371,29 @@ TEST_F(JwtAuthenticatorTest, MissingOrMistypedClaimsAreRefused) {
   }
 }
 
+// The subject lands in VARCHAR(200) columns: a longer one is refused at the door.
+TEST_F(JwtAuthenticatorTest, SubjectLongerThanTheStoredColumnsIsRefused) {
+  auto auth = Make(Hs256Config());
+  const std::string longest(kMaxSubjectChars, 'a');
+  absl::StatusOr<Principal> ok =
+      auth->VerifyToken(SignedPayload(PayloadWith(absl::StrCat(R"(,"sub":")", longest, "\""))));
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->subject, longest);
+
+  // 200 Chinese characters are 600 bytes but 200 characters: accepted.
+  std::string chinese;
+  for (size_t i = 0; i < kMaxSubjectChars; ++i) chinese += "\xe5\x85\xac";
+  EXPECT_TRUE(
+      auth->VerifyToken(SignedPayload(PayloadWith(absl::StrCat(R"(,"sub":")", chinese, "\""))))
+          .ok());
+
+  absl::Status too_long =
+      auth->VerifyToken(SignedPayload(PayloadWith(absl::StrCat(R"(,"sub":")", longest, "b\""))))
+          .status();
+  EXPECT_EQ(too_long.code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_THAT(Message(too_long), HasSubstr("claim sub is longer than 200 characters"));
+}
+
 TEST_F(JwtAuthenticatorTest, UnknownRolesAreIgnoredAndReported) {
   Claims claims = StaffClaims();
   claims.roles = {"OFFICE", "MAYOR", "staff"};

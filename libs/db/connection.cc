@@ -178,7 +178,9 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const DbConfig& con
     if (!config.database.empty()) options["schema"] = sql::SQLString(config.database);
     options["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
     options["OPT_CONNECT_TIMEOUT"] = WholeSeconds(config.connect_timeout);
-    options["OPT_READ_TIMEOUT"] = WholeSeconds(config.read_timeout);
+    if (config.read_timeout != absl::InfiniteDuration()) {
+      options["OPT_READ_TIMEOUT"] = WholeSeconds(config.read_timeout);
+    }
     options["OPT_WRITE_TIMEOUT"] = WholeSeconds(config.write_timeout);
     options["OPT_RECONNECT"] = false;
     raw.reset(Driver()->connect(options));

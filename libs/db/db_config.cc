@@ -39,4 +39,12 @@ absl::Status DbConfig::Validate() const {
   return absl::OkStatus();
 }
 
+DbConfig MigrationDbConfig(const DbConfig& config) {
+  DbConfig migration = config;
+  migration.pool_name = absl::StrCat(config.EffectivePoolName(), "_migrations");
+  migration.pool_size = 2;
+  migration.read_timeout = absl::InfiniteDuration();
+  return migration;
+}
+
 }  // namespace gongkai::db

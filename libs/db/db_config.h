@@ -37,8 +37,9 @@ struct DbConfig {
   absl::Duration acquire_timeout = absl::Seconds(5);
 
   // Driver timeouts. MySQL takes whole seconds: each is rounded up to at least 1s. The
-  // read timeout bounds every statement, so it must exceed the slowest query and the
-  // slowest migration statement.
+  // read timeout bounds every statement, so it must exceed the slowest query;
+  // absl::InfiniteDuration() sets none (MigrationDbConfig: a migration's index build
+  // on a large table may take far longer than any query).
   absl::Duration connect_timeout = absl::Seconds(5);
   absl::Duration read_timeout = absl::Seconds(30);
   absl::Duration write_timeout = absl::Seconds(30);
@@ -54,6 +55,11 @@ struct DbConfig {
   // pool_size < 1, non-positive timeouts).
   absl::Status Validate() const;
 };
+
+// The settings of the Migrator's own pool, from the service's `config`: the same
+// server, schema and credentials, no read timeout (a DDL statement runs as long as it
+// takes), 2 connections, pool name "<name>_migrations".
+DbConfig MigrationDbConfig(const DbConfig& config);
 
 }  // namespace gongkai::db
 

@@ -18,11 +18,21 @@
 //     return db::FindIdempotentResponse(*pool_, key);
 //   }
 //
+// A stored row carries the request's hash (idempotency::RequestHash): a lookup whose
+// key has another hash is INVALID_ARGUMENT naming request_id. Rows are kept for a
+// retention period (the service bootstrap purges older ones with
+// PurgeIdempotencyRecords; GONGKAI_IDEMPOTENCY_RETENTION, default 30 days): a retry
+// later than that creates again. Size bound: a row holds the serialized first response
+// of one create, which is at most the RPC's own bound (the 4 MB default gRPC message
+// size; MEDIUMBLOB caps it at 16 MB), and rows live only for the retention period.
+//
 // The Connection overloads are thread-compatible like the Connection passed in (one
 // connection, one thread).
 #ifndef GONGKAI_LIBS_DB_IDEMPOTENCY_H_
 #define GONGKAI_LIBS_DB_IDEMPOTENCY_H_
 
+#include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,7 +52,9 @@ std::vector<Migration> IdempotencyMigrations();
 // The same as a library migration set, component "idempotency".
 MigrationSet IdempotencyMigrationSet();
 
-// The serialized response stored for `key`, or nullopt when there is none.
+// The serialized response stored for `key`, or nullopt when there is none;
+// INVALID_ARGUMENT naming request_id when it was stored for a different request
+// (idempotency::CheckSameRequest).
 absl::StatusOr<std::optional<std::string>> FindIdempotentResponse(Connection& conn,
                                                                   const idempotency::Key& key);
 // The same on a connection leased from `pool` for the one read (thread-safe): what a
@@ -54,6 +66,13 @@ absl::StatusOr<std::optional<std::string>> FindIdempotentResponse(ConnectionPool
 // (the client sent no request id). ALREADY_EXISTS when the key is taken.
 absl::Status InsertIdempotencyRecord(Connection& conn, const idempotency::Key* key,
                                      const std::string& response, absl::Time create_time);
+
+// Deletes the records created before `created_before`, `batch_size` rows per DELETE
+// (one short statement each), until none is left or `stopping` (may be empty) says so.
+// Returns how many were deleted. Thread-safe (leases connections from `pool`).
+absl::StatusOr<int64_t> PurgeIdempotencyRecords(ConnectionPool& pool, absl::Time created_before,
+                                                int batch_size = 1000,
+                                                const std::function<bool()>& stopping = {});
 
 }  // namespace gongkai::db
 

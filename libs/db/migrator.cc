@@ -9,8 +9,10 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "libs/crypto/sha256.h"
+#include "libs/db/mysql_errors.h"
 #include "libs/db/sql_splitter.h"
 #include "libs/db/transaction.h"
+#include "libs/log/log.h"
 
 namespace gongkai::db {
 namespace {
@@ -154,6 +156,15 @@ absl::StatusOr<std::vector<int64_t>> ApplyPending(Connection& conn, const Ledger
     absl::Status status = RunInTransaction(conn, [&](Connection& c) -> absl::Status {
       for (const SqlStatement& statement : *statements) {
         absl::Status s = c.ExecuteUnprepared(statement.text);
+        if (IsSchemaObjectExists(s)) {
+          // 1050/1060/1061: the table, column or index is there, created by a run that
+          // stopped after this statement (DDL commits at once). Applied; go on.
+          GK_LOG(WARNING, "migration statement already applied; continuing")
+              .With("migration", ledger.Describe(m))
+              .With("line", statement.line)
+              .With("status", s);
+          continue;
+        }
         if (!s.ok()) {
           return Prefixed(s, absl::StrCat("migration ", ledger.Describe(m), ", statement at line ",
                                           statement.line));

@@ -21,12 +21,17 @@
 // Atomicity: MySQL, MariaDB and TiDB commit implicitly before and after every DDL
 // statement, so a migration that creates tables is NOT atomic. If one fails half-way,
 // the statements before the failure stay applied and its version is not recorded; the
-// next run executes the whole file again. So write every migration so that running it
-// twice is harmless: CREATE TABLE IF NOT EXISTS, ADD COLUMN IF NOT EXISTS (MariaDB) or a
-// new version per ALTER, INSERT IGNORE / ON DUPLICATE KEY UPDATE for seed rows. A
+// next run executes the whole file again. A DDL statement that then fails with 1050
+// (table exists), 1060 (duplicate column) or 1061 (duplicate key name) is taken as
+// already applied: logged, and the run goes on (mysql_errors.h IsSchemaObjectExists).
+// Still write every migration so that running it twice is harmless (CREATE TABLE IF
+// NOT EXISTS, INSERT IGNORE / ON DUPLICATE KEY UPDATE for seed rows), and put one DDL
+// statement per file from 0009 on (checked by tests/migrations_lint_test.cc). A
 // migration of DML only is atomic (it commits together with its version row).
 // Versions in the database that the binary does not know (a newer release was rolled
-// back) are tolerated. The connection's read timeout bounds each statement.
+// back) are tolerated. The pool's read timeout bounds each statement: give the Migrator
+// a pool built from MigrationDbConfig() (no read timeout), as the service bootstrap
+// does, so a long index build on a large table is not cut off half-way.
 //
 // Library migrations: a shared library that owns tables every service needs (libs/db's
 // idempotency_keys, libs/rules' rule_sets) ships its own NNNN_name.sql files, compiled

@@ -22,6 +22,7 @@ using ::gongkai::db::testing::IsOk;
 using ::gongkai::db::testing::IsOkAndHolds;
 using ::gongkai::db::testing::StatusIs;
 using ::gongkai::db::testing::TestDatabase;
+using ::testing::_;
 using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -98,9 +99,67 @@ TEST_F(MigratorTest, AppliesPendingMigrationsOnceAndReRunIsANoOp) {
 TEST(IdempotencyMigrationsTest, LibsDbShipsTheIdempotencyKeysTable) {
   MigrationSet set = IdempotencyMigrationSet();
   EXPECT_EQ(set.component, "idempotency");
-  ASSERT_EQ(set.migrations.size(), 1u);
+  ASSERT_EQ(set.migrations.size(), 3u);
   EXPECT_EQ(set.migrations[0].version, 1);
   EXPECT_THAT(set.migrations[0].sql, HasSubstr("CREATE TABLE IF NOT EXISTS idempotency_keys"));
+  EXPECT_THAT(set.migrations[1].sql, HasSubstr("ADD COLUMN request_hash"));  // Issue 16.
+  EXPECT_THAT(set.migrations[2].sql, HasSubstr("ON idempotency_keys (create_time)"));
+}
+
+// Issue 16, defect 2: a migration stopped half-way (DDL commits statement by statement)
+// is run again from the top; the table, index and column it already created (errors
+// 1050, 1061, 1060) are taken as applied and the run completes instead of failing for
+// ever.
+TEST_F(MigratorTest, MigrationInterruptedHalfWayCompletesWhenRunAgain) {
+  const std::vector<Migration> migrations = {
+      MakeMigration(1, "several_ddl",
+                    "CREATE TABLE mig_half (id BIGINT PRIMARY KEY, code VARCHAR(8));\n"
+                    "CREATE INDEX idx_mig_half_code ON mig_half (code);\n"
+                    "ALTER TABLE mig_half ADD COLUMN note VARCHAR(20);\n"
+                    "INSERT INTO mig_later (id) VALUES (1);\n")};
+  // The first run stops at the fourth statement (its table is missing, as a timeout
+  // would stop it); the first three are committed.
+  EXPECT_THAT(Migrator(pool_.get(), migrations).Migrate(),
+              StatusIs(absl::StatusCode::kInternal, HasSubstr("statement at line 4")));
+  ASSERT_THAT(Query("SELECT note FROM mig_half"), IsOk());
+  {
+    absl::StatusOr<ConnectionLease> conn = pool_->Acquire();
+    ASSERT_THAT(conn, IsOk());
+    ASSERT_THAT((*conn)->Execute("CREATE TABLE mig_later (id BIGINT PRIMARY KEY)"), IsOk());
+  }
+
+  EXPECT_THAT(Migrator(pool_.get(), migrations).Migrate(), IsOkAndHolds(ElementsAre(1)));
+  absl::StatusOr<ResultSet> later = Query("SELECT COUNT(*) FROM mig_later");
+  ASSERT_THAT(later, IsOk());
+  EXPECT_EQ(*(*later)[0].GetInt64(0), 1);
+  EXPECT_THAT(Migrator(pool_.get(), migrations).Migrate(), IsOkAndHolds(IsEmpty()));
+
+  // Any other error still stops the run.
+  const std::vector<Migration> broken = {
+      MakeMigration(2, "broken", "CREATE TABLE mig_broken (id BIGINT PRIMARY KEY,)")};
+  EXPECT_THAT(Migrator(pool_.get(), broken).Migrate(), StatusIs(absl::StatusCode::kInternal, _));
+}
+
+// Issue 16, defect 2: the migration pool has no read timeout, so a statement slower
+// than the service pool's read timeout (an index build on a large table) completes.
+TEST_F(MigratorTest, MigrationPoolHasNoReadTimeout) {
+  DbConfig service = db_->config();
+  service.read_timeout = absl::Seconds(1);
+  absl::StatusOr<std::unique_ptr<ConnectionPool>> service_pool = ConnectionPool::Create(service);
+  ASSERT_THAT(service_pool, IsOk());
+  absl::StatusOr<ConnectionLease> slow = (*service_pool)->Acquire();
+  ASSERT_THAT(slow, IsOk());
+  EXPECT_FALSE((*slow)->Query("SELECT SLEEP(3)").ok());  // Cut off by the read timeout.
+
+  const DbConfig migration = MigrationDbConfig(service);
+  EXPECT_EQ(migration.read_timeout, absl::InfiniteDuration());
+  EXPECT_EQ(migration.database, service.database);
+  absl::StatusOr<std::unique_ptr<ConnectionPool>> migration_pool =
+      ConnectionPool::Create(migration);
+  ASSERT_THAT(migration_pool, IsOk());
+  absl::StatusOr<ConnectionLease> patient = (*migration_pool)->Acquire();
+  ASSERT_THAT(patient, IsOk());
+  EXPECT_THAT((*patient)->Query("SELECT SLEEP(3)"), IsOk());
 }
 
 TEST_F(MigratorTest, LibrarySetsAreAppliedFirstAndRecordedPerComponent) {
@@ -113,16 +172,16 @@ TEST_F(MigratorTest, LibrarySetsAreAppliedFirstAndRecordedPerComponent) {
                       "CREATE TABLE IF NOT EXISTS lib_audit (id BIGINT PRIMARY KEY)")}}};
   Migrator first(pool_.get(), libraries, EmbeddedMigrations());
   EXPECT_THAT(first.Migrate(), IsOkAndHolds(ElementsAre(1, 2)));
-  EXPECT_THAT(
-      first.library_applied(),
-      UnorderedElementsAre(std::pair<const std::string, std::vector<int64_t>>{"idempotency", {1}},
-                           std::pair<const std::string, std::vector<int64_t>>{"audit_lib", {1}}));
+  EXPECT_THAT(first.library_applied(),
+              UnorderedElementsAre(
+                  std::pair<const std::string, std::vector<int64_t>>{"idempotency", {1, 2, 3}},
+                  std::pair<const std::string, std::vector<int64_t>>{"audit_lib", {1}}));
   ASSERT_THAT(Query("SELECT COUNT(*) FROM idempotency_keys"), IsOk());
   ASSERT_THAT(Query("SELECT COUNT(*) FROM lib_audit"), IsOk());
   absl::StatusOr<ResultSet> recorded =
       Query("SELECT component, version, name FROM schema_library_migrations ORDER BY component");
   ASSERT_THAT(recorded, IsOk());
-  ASSERT_EQ(recorded->size(), 2u);
+  ASSERT_EQ(recorded->size(), 4u);
   EXPECT_EQ(*(*recorded)[0].GetString("component"), "audit_lib");
   EXPECT_EQ(*(*recorded)[1].GetString("component"), "idempotency");
   EXPECT_EQ(*(*recorded)[1].GetString("name"), "idempotency_keys");

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 
@@ -10,6 +11,11 @@ namespace {
 
 // Server error numbers (MySQL / MariaDB / TiDB share the MySQL numbering).
 constexpr int kErDupEntry = 1062;
+// DDL meeting what it would create: a migration statement that was already applied.
+constexpr int kErTableExists = 1050;   // ER_TABLE_EXISTS_ERROR
+constexpr int kErDupFieldName = 1060;  // ER_DUP_FIELDNAME: duplicate column name
+constexpr int kErDupKeyName = 1061;    // ER_DUP_KEYNAME: duplicate key name
+constexpr absl::string_view kSchemaObjectExists = "schema object already exists";
 constexpr int kErDupEntryWithKeyName = 1586;
 constexpr int kErLockWaitTimeout = 1205;
 constexpr int kErLockDeadlock = 1213;
@@ -82,6 +88,16 @@ bool IsConnectionLostError(int error_code) {
   }
 }
 
+bool IsSchemaObjectExistsError(int error_code) {
+  return error_code == kErTableExists || error_code == kErDupFieldName ||
+         error_code == kErDupKeyName;
+}
+
+bool IsSchemaObjectExists(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kAlreadyExists &&
+         absl::StrContains(status.message(), kSchemaObjectExists);
+}
+
 absl::Status MysqlErrorToStatus(int error_code, absl::string_view sqlstate,
                                 absl::string_view message) {
   const std::string suffix = CodeSuffix(error_code, sqlstate);
@@ -125,6 +141,12 @@ absl::Status MysqlErrorToStatus(int error_code, absl::string_view sqlstate,
       return absl::InvalidArgumentError(
           absl::StrCat("value does not fit column '", column, "' (", suffix, ")"));
     }
+    case kErTableExists:
+    case kErDupFieldName:
+    case kErDupKeyName:
+      // Names a table, column or index, never a row's value: the server text is kept.
+      return absl::AlreadyExistsError(
+          absl::StrCat(kSchemaObjectExists, " (", suffix, "): ", message));
     default:
       break;
   }

@@ -6,6 +6,9 @@
 //                                                retry the whole transaction)
 //   2002 2003 2005 2006 2013 2055 1927 4031 1053 1040
 //                           → UNAVAILABLE      (connection lost; the connection is broken)
+//   1050, 1060, 1061        → ALREADY_EXISTS   ("schema object already exists": a DDL
+//                                                statement meeting its table, column or
+//                                                index; IsSchemaObjectExists)
 //   1451, 1452              → FAILED_PRECONDITION (foreign key)
 //   1406 1366 1264 1265 1292 1048 → INVALID_ARGUMENT (value does not fit the column)
 //   anything else           → INTERNAL with "MySQL error <code> (<SQLSTATE>)"
@@ -33,6 +36,12 @@ absl::Status MysqlErrorToStatus(int error_code, absl::string_view sqlstate,
 
 // True when the error means the session is gone (the connection must be discarded).
 bool IsConnectionLostError(int error_code);
+
+// True for 1050 (table exists), 1060 (duplicate column), 1061 (duplicate key name).
+bool IsSchemaObjectExistsError(int error_code);
+// True when `status` is MysqlErrorToStatus of one of those: the Migrator then treats the
+// DDL statement as already applied (a run interrupted after it, run again).
+bool IsSchemaObjectExists(const absl::Status& status);
 
 }  // namespace gongkai::db
 

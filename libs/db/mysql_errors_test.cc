@@ -26,6 +26,24 @@ TEST(MysqlErrorToStatusTest, Mysql8TablePrefixedKeyNameIsReducedToTheKey) {
       StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("key 'uk_units_code'")));
 }
 
+// Issue 16 defect 2: a migration re-run meets what its interrupted run created.
+TEST(MysqlErrorToStatusTest, DdlMeetingAnExistingTableColumnOrIndexIsSchemaObjectExists) {
+  const absl::Status key = MysqlErrorToStatus(1061, "42000", "Duplicate key name 'idx_docs'");
+  EXPECT_THAT(key, StatusIs(absl::StatusCode::kAlreadyExists,
+                            AllOf(HasSubstr("schema object already exists"),
+                                  HasSubstr("MySQL error 1061"), HasSubstr("idx_docs"))));
+  EXPECT_TRUE(IsSchemaObjectExists(key));
+  EXPECT_TRUE(IsSchemaObjectExists(MysqlErrorToStatus(1060, "42S21", "Duplicate column name 'x'")));
+  EXPECT_TRUE(IsSchemaObjectExists(MysqlErrorToStatus(1050, "42S01", "Table 't' already exists")));
+  for (int code : {1050, 1060, 1061}) EXPECT_TRUE(IsSchemaObjectExistsError(code)) << code;
+  // A duplicate row, a syntax error or a lost connection is not.
+  EXPECT_FALSE(IsSchemaObjectExists(MysqlErrorToStatus(1062, "23000", "Duplicate entry 'a'")));
+  EXPECT_FALSE(IsSchemaObjectExists(MysqlErrorToStatus(1064, "42000", "syntax error")));
+  EXPECT_FALSE(IsSchemaObjectExists(MysqlErrorToStatus(2013, "HY000", "Lost connection")));
+  EXPECT_FALSE(IsSchemaObjectExists(absl::AlreadyExistsError("schema object already")));
+  EXPECT_FALSE(IsSchemaObjectExistsError(1062));
+}
+
 TEST(MysqlErrorToStatusTest, DeadlockAndLockWaitTimeoutAreAborted) {
   EXPECT_THAT(MysqlErrorToStatus(1213, "40001", "Deadlock found"),
               StatusIs(absl::StatusCode::kAborted, HasSubstr("deadlock")));

@@ -4,10 +4,13 @@
 #include <optional>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "gmock/gmock.h"
+#include "gongkai/catalog/v1/catalog.pb.h"
 #include "google/protobuf/wrappers.pb.h"
 #include "gtest/gtest.h"
+#include "libs/status/errors.h"
 
 namespace gongkai::idempotency {
 namespace {
@@ -162,6 +165,39 @@ TEST(IdempotentCreateTest, AlreadyExistsForAnotherReasonIsReturned) {
       });
   EXPECT_EQ(result.status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_THAT(std::string(result.status().message()), HasSubstr("unit code U1 is taken"));
+}
+
+gongkai::catalog::v1::CreateUnitRequest UnitRequest(const std::string& name,
+                                                    const std::string& request_id) {
+  gongkai::catalog::v1::CreateUnitRequest request;
+  request.mutable_unit()->set_name(name);
+  request.set_request_id(request_id);
+  return request;
+}
+
+TEST(RequestHashTest, IgnoresTheRequestIdAndSeesEveryOtherField) {
+  const std::string hash = RequestHash(UnitRequest("财政局", "r-1"));
+  EXPECT_EQ(hash.size(), 64u);
+  EXPECT_EQ(RequestHash(UnitRequest("财政局", "r-2")), hash);
+  EXPECT_NE(RequestHash(UnitRequest("教育局", "r-1")), hash);
+  // A message without a request_id field is hashed whole.
+  EXPECT_NE(RequestHash(Value("a")), RequestHash(Value("b")));
+}
+
+TEST(CheckSameRequestTest, UnknownOrEqualHashesAreTheSameRequest) {
+  const Key key{"alice", "CreateUnit", "r-1", "aaaa"};
+  EXPECT_TRUE(CheckSameRequest(key, "aaaa").ok());
+  EXPECT_TRUE(CheckSameRequest(key, "").ok());  // Stored before hashes were.
+  EXPECT_TRUE(CheckSameRequest(Key{"alice", "CreateUnit", "r-1"}, "aaaa").ok());
+}
+
+TEST(CheckSameRequestTest, ADifferentRequestUnderAUsedIdIsInvalidArgumentNamingRequestId) {
+  const absl::Status status = CheckSameRequest(Key{"alice", "CreateUnit", "r-1", "bbbb"}, "aaaa");
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("already used for a different request"));
+  const std::vector<FieldViolation> fields = FieldViolationsOf(status);
+  ASSERT_EQ(fields.size(), 1u);
+  EXPECT_EQ(fields[0].field, "request_id");
 }
 
 }  // namespace

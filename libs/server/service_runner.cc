@@ -29,6 +29,9 @@ namespace {
 constexpr absl::Duration kCalendarReadDeadline = absl::Seconds(5);
 // Between tries of start-up steps that wait for something outside the process.
 constexpr absl::Duration kStartRetryPeriod = absl::Seconds(1);
+// How often expired idempotency_keys rows are purged, and how many per DELETE.
+constexpr absl::Duration kIdempotencyPurgePeriod = absl::Hours(1);
+constexpr int kIdempotencyPurgeBatch = 1000;
 
 struct SharedConfig {
   std::string command = "serve";
@@ -39,6 +42,8 @@ struct SharedConfig {
   std::string calendar_address;
   std::string rules_dir;
   absl::Duration refresh = absl::Seconds(15);
+  // How long idempotency_keys rows are kept (a retry later than that creates again).
+  absl::Duration idempotency_retention = absl::Hours(24 * 30);
 };
 
 SharedConfig ReadSharedConfig(int argc, char** argv, const ServiceDefinition& definition,
@@ -81,6 +86,8 @@ SharedConfig ReadSharedConfig(int argc, char** argv, const ServiceDefinition& de
     }
     if (!definition.rule_schemas.empty()) c.rules_dir = reader.String("rules_dir", "");
     c.refresh = reader.Duration("metrics_refresh", c.refresh, absl::Seconds(1), absl::Hours(1));
+    c.idempotency_retention = reader.Duration("idempotency_retention", c.idempotency_retention,
+                                              absl::Hours(1), absl::Hours(24 * 3660));
     if (definition.read_config) definition.read_config(reader);
   }
   config::ExitOnConfigError(reader.Finish(), program);
@@ -174,10 +181,18 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   if (!definition.rule_schemas.empty()) libraries.push_back(rules::RuleSetStoreMigrationSet());
   libraries.insert(libraries.end(), definition.library_migrations.begin(),
                    definition.library_migrations.end());
+  // Migrations run on a pool of their own without the read timeout: a timed-out index
+  // build half-way through a file would otherwise be re-run at every start (issue 16).
+  absl::StatusOr<std::unique_ptr<db::ConnectionPool>> migration_pool =
+      db::ConnectionPool::Create(db::MigrationDbConfig(config.db));
+  if (!migration_pool.ok()) {
+    return Fail("cannot create the migration pool", migration_pool.status());
+  }
   absl::Notification stop;
   db::MigratorOptions migrator_options;
   migrator_options.stopping = [&stop] { return stop.HasBeenNotified(); };
-  db::Migrator migrator(pool->get(), std::move(libraries), definition.migrations, migrator_options);
+  db::Migrator migrator(migration_pool->get(), std::move(libraries), definition.migrations,
+                        migrator_options);
   if (config.command == "migrate") {
     // SIGTERM or Ctrl-C while waiting (for the database or another replica's lock) ends
     // the wait; the waiter is woken by a signal of our own once the migration is done.
@@ -306,8 +321,23 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
     GK_LOG(INFO, absl::StrCat(definition.name, " serving"));
     (*app)->OnCalendarChanged(stopping);
     if (rule_sets.book != nullptr) (*app)->OnRulesChanged(stopping);
+    absl::Time next_purge = absl::InfinitePast();
+    const auto purge_idempotency_keys = [&] {
+      const absl::Time now = clock.Now();
+      if (now < next_purge) return;
+      next_purge = now + kIdempotencyPurgePeriod;
+      absl::StatusOr<int64_t> purged = db::PurgeIdempotencyRecords(
+          **pool, now - config.idempotency_retention, kIdempotencyPurgeBatch, stopping);
+      if (!purged.ok()) {
+        GK_LOG(WARNING, "purging idempotency keys failed").With("status", purged.status());
+      } else if (*purged > 0) {
+        GK_LOG(INFO, "idempotency keys purged").With("rows", *purged);
+      }
+    };
+    purge_idempotency_keys();
     while (!stop.WaitForNotificationWithTimeout(config.refresh)) {
       (*app)->Refresh(stopping);
+      purge_idempotency_keys();
       absl::StatusOr<int> synced = sync_calendar();
       if (!synced.ok()) {
         GK_LOG(WARNING, "calendar sync failed").With("status", synced.status());

@@ -32,7 +32,11 @@
 // libs/auth/auth_config_reader.h; GONGKAI_CALENDAR_DIR (extra year files, loaded at
 // start); GONGKAI_CALENDAR_ADDRESS (the calendar owner's gRPC address; required unless
 // the service owns the calendar); GONGKAI_RULES_DIR (extra rule-set versions, loaded at
-// start; services with rule sets only); GONGKAI_METRICS_REFRESH (the background period).
+// start; services with rule sets only); GONGKAI_METRICS_REFRESH (the background period);
+// GONGKAI_IDEMPOTENCY_RETENTION (how long a create's request id is remembered for
+// retries, default 720h = 30 days, 1h at least; rows older than that are purged hourly
+// in batches, libs/db/idempotency.h). Migrations run on a pool of their own without the
+// read timeout (db::MigrationDbConfig).
 // A bad or missing value stops the process with one line naming it.
 //
 // Start-up order: the gRPC and metrics ports are bound at once with health NOT_SERVING;

@@ -94,7 +94,9 @@ class CatalogApp final : public server::ServiceApp {
 
   calendar::CalendarSource* OwnCalendarSource() override { return &calendar_source_; }
 
-  void Refresh(const server::Stopping& /*stopping*/) override {
+  void Refresh(const server::Stopping& stopping) override {
+    // A recomputation that failed (database unavailable...) is run again, not dropped.
+    if (recompute_pending_) OnCalendarChanged(stopping);
     const absl::CivilDay today = calendar::TodayInShanghai(*env_.clock);
     catalog_metrics_.Refresh(*repositories_.repositories().documents, today);
     catalog_metrics_.RefreshCalendar(*env_.calendar, today);
@@ -104,8 +106,9 @@ class CatalogApp final : public server::ServiceApp {
   void OnCalendarChanged(const server::Stopping& stopping) override {
     absl::StatusOr<int> documents = catalog_.RecomputeStaleDeadlines(stopping);
     absl::StatusOr<int> requests = disclosure_requests_.RecomputeStoredClocks(stopping);
-    if (!documents.ok() || !requests.ok()) {
-      GK_LOG(WARNING, "recomputing deadlines failed")
+    recompute_pending_ = !documents.ok() || !requests.ok();
+    if (recompute_pending_) {
+      GK_LOG(WARNING, "recomputing deadlines failed; retried at the next refresh")
           .With("documents_status", documents.status())
           .With("requests_status", requests.status());
     } else if (*documents > 0 || *requests > 0) {
@@ -117,6 +120,8 @@ class CatalogApp final : public server::ServiceApp {
 
  private:
   server::ServiceEnvironment env_;
+  // Set when OnCalendarChanged failed; Refresh() retries it (background thread only).
+  bool recompute_pending_ = false;
   CatalogMetrics catalog_metrics_;
   MysqlCatalogRepositories repositories_;
   // PLANNED (issue 9): the interpretation service's release gate (INT-3).

@@ -14,8 +14,10 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/message.h"
 #include "libs/auth/policy.h"
 #include "libs/auth/principal.h"
+#include "libs/idempotency/idempotency.h"
 #include "libs/status/errors.h"
 #include "libs/validation/validation.h"
 #include "services/catalog/repository_types.h"
@@ -57,10 +59,13 @@ inline bool CanReadInternal(const auth::Principal& caller, int64_t unit_id) {
   return auth::Require(caller, kReadInternal, unit_id).ok();
 }
 
-// The idempotency key of `caller`'s create through RPC `method`.
+// The idempotency key of `caller`'s create `request` through RPC `method`, with the
+// request's hash (a reused request id with another request is then INVALID_ARGUMENT).
 inline IdempotencyKey KeyFor(const auth::Principal& caller, absl::string_view method,
-                             absl::string_view request_id) {
-  return IdempotencyKey{caller.subject, std::string(method), std::string(request_id)};
+                             absl::string_view request_id,
+                             const google::protobuf::Message& request) {
+  return idempotency::MakeKey(caller.subject, std::string(method), std::string(request_id),
+                              request);
 }
 
 // ---- Input limits shared by the modules. ------------------------------------------------

@@ -25,6 +25,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "libs/db/connection_pool.h"
 #include "libs/db/embedded_migrations.h"
+#include "libs/db/idempotency.h"
 #include "libs/db/migrator.h"
 #include "libs/db/testing/test_database.h"
 
@@ -47,7 +48,8 @@ struct MigratedDatabase {
     absl::StatusOr<std::unique_ptr<db::ConnectionPool>> pool = db::ConnectionPool::Create(config);
     if (!pool.ok()) return pool.status();
     absl::StatusOr<std::vector<int64_t>> applied =
-        db::Migrator(pool->get(), db::EmbeddedMigrations()).Migrate();
+        db::Migrator(pool->get(), {db::IdempotencyMigrationSet()}, db::EmbeddedMigrations())
+            .Migrate();  // As the service bootstrap does: the library's tables first.
     if (!applied.ok()) return applied.status();
     return MigratedDatabase{*std::move(database), *std::move(pool)};
   }

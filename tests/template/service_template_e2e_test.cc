@@ -228,12 +228,18 @@ TEST_F(ServiceTemplateE2eTest, LibraryAndOwnMigrationsAreRecordedApart) {
   ASSERT_THAT(pool, IsOk());
   absl::StatusOr<db::ConnectionLease> conn = (*pool)->Acquire();
   ASSERT_THAT(conn, IsOk());
-  absl::StatusOr<db::ResultSet> library =
-      (*conn)->Query("SELECT component, version FROM schema_library_migrations ORDER BY component");
+  absl::StatusOr<db::ResultSet> library = (*conn)->Query(
+      "SELECT component, version FROM schema_library_migrations "
+      "ORDER BY component, version");
   ASSERT_THAT(library, IsOk());
-  ASSERT_EQ(library->size(), 2u);
-  EXPECT_EQ(*(*library)[0].GetString("component"), "idempotency");
-  EXPECT_EQ(*(*library)[1].GetString("component"), "rule_sets");
+  // idempotency 0001-0003 (0002 and 0003 of issue 16: request hash, purge index), then
+  // rule_sets 0001.
+  ASSERT_EQ(library->size(), 4u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(*(*library)[i].GetString("component"), "idempotency");
+    EXPECT_EQ(*(*library)[i].GetInt64("version"), static_cast<int64_t>(i + 1));
+  }
+  EXPECT_EQ(*(*library)[3].GetString("component"), "rule_sets");
   absl::StatusOr<db::ResultSet> own = (*conn)->Query("SELECT name FROM schema_migrations");
   ASSERT_THAT(own, IsOk());
   ASSERT_EQ(own->size(), 1u);

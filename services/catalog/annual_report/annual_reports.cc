@@ -60,8 +60,18 @@ void CheckYear(FieldViolations& v, int year, absl::CivilDay today) {
   }
 }
 
+// The largest count (or amount in fen) a client may enter. Far above any real figure,
+// and low enough that sums over columns and over every unit of a government can never
+// overflow int64 (6 columns x 10^12 x 10^6 units < 2^63).
+constexpr int64_t kMaxEnteredCount = 1'000'000'000'000;
+
+// NAT-10: an entered figure is a count from 0 to kMaxEnteredCount.
 void CheckCount(FieldViolations& v, absl::string_view field, int64_t value) {
-  if (value < 0) v.Add(std::string(field), "must not be negative");
+  if (value < 0) {
+    v.Add(std::string(field), "must not be negative");
+  } else if (value > kMaxEnteredCount) {
+    v.Add(std::string(field), absl::StrCat("must be at most ", kMaxEnteredCount));
+  }
 }
 
 void CheckInputs(FieldViolations& v, const v1::AnnualReportInputs& in) {
@@ -77,9 +87,10 @@ void CheckInputs(FieldViolations& v, const v1::AnnualReportInputs& in) {
     const v1::ApplicantCounts& c = in.opening_carried_over();
     int64_t sum = 0;
     for (int i = 0; i < 6; ++i) {
+      const int64_t column = ColumnValue(c, i);
       CheckCount(v, absl::StrCat("inputs.opening_carried_over.", ApplicantColumns()[i].key),
-                 ColumnValue(c, i));
-      sum += ColumnValue(c, i);
+                 column);
+      if (column > 0 && column <= kMaxEnteredCount) sum += column;  // Never overflows.
     }
     if (c.total() != 0 && c.total() != sum) {
       v.Add("inputs.opening_carried_over.total",

@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <map>
 #include <string>
 #include <utility>
@@ -218,6 +219,32 @@ TEST_F(AnnualReportsTest, BadYearUnitAndInputsAreNamed) {
   EXPECT_THAT(
       reports_.ComputeAnnualReport(office_, ComputeRequest(2026, kDept)),
       StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("year: must be from 2008 to 2025")));
+}
+
+// NAT-10: entered figures are bounded, so no sum of them can overflow int64 (which was
+// undefined behaviour in the total's check and in the whole government's sums).
+TEST_F(AnnualReportsTest, NAT10_EnteredCountsThatCouldOverflowAreRefusedByName) {
+  constexpr int64_t kHuge = std::numeric_limits<int64_t>::max();
+  v1::ComputeAnnualReportRequest r = ComputeRequest(2024, kDept);
+  r.mutable_inputs()->set_fee_income_fen(kHuge);
+  r.mutable_inputs()->mutable_opening_carried_over()->set_natural_person(kHuge);
+  r.mutable_inputs()->mutable_opening_carried_over()->set_business(kHuge);
+  const absl::Status status = reports_.ComputeAnnualReport(office_, r).status();
+  EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument,
+                               HasSubstr("must be at most 1000000000000")));
+  std::vector<std::string> fields;
+  for (const FieldViolation& v : FieldViolationsOf(status)) fields.push_back(v.field);
+  EXPECT_THAT(fields,
+              ElementsAre("inputs.fee_income_fen", "inputs.opening_carried_over.natural_person",
+                          "inputs.opening_carried_over.business"));
+
+  v1::SaveAnnualReportRequest save;
+  save.set_year(2024);
+  save.set_unit_id(kDept);
+  save.mutable_inputs()->set_licensing_decisions(kHuge);
+  EXPECT_THAT(
+      reports_.SaveAnnualReport(office_, save),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("inputs.licensing_decisions")));
 }
 
 TEST_F(AnnualReportsTest, UnknownUnitIsNotFound) {

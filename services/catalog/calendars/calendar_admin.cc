@@ -68,11 +68,28 @@ absl::StatusOr<v1::CalendarYear> CalendarAdmin::PutCalendarYear(
                      " is already loaded with other data; an amended calendar needs a new "
                      "version (NAT-1)"));
   }
-  // Stored first, so every replica (and this one after a restart) applies it.
-  RETURN_IF_ERROR(repository_->SaveCalendarYear(
-      StoredCalendarYear{parsed->year, parsed->version, request.calendar_json()}, caller.subject,
-      clock_->Now()));
-  RETURN_IF_ERROR(ApplyCalendarYear(*parsed).status());
+  // Stored first (compare-and-set), so every replica (and this one after a restart)
+  // applies it. The database is authoritative: this replica applies what it holds.
+  ASSIGN_OR_RETURN(StoredCalendarYear stored,
+                   repository_->SaveCalendarYear(
+                       StoredCalendarYear{parsed->year, parsed->version, request.calendar_json()},
+                       caller.subject, clock_->Now()));
+  absl::StatusOr<calendar::YearCalendar> authoritative =
+      calendar::ParseYearCalendarJson(stored.calendar_json);
+  if (!authoritative.ok()) {
+    return absl::DataLossError(absl::StrCat("stored calendar for ", stored.year,
+                                            " is unreadable: ", authoritative.status().message()));
+  }
+  ASSIGN_OR_RETURN(bool changed, ApplyCalendarYear(*authoritative));
+  if (changed) recompute_requested_ = true;
+  if (!(*authoritative == *parsed)) {
+    // Another replica stored other data under this version first (a race of two PUTs).
+    return PreconditionFailed(
+        "CALENDAR_VERSION", absl::StrCat("calendar-years/", parsed->year),
+        absl::StrCat("version ", parsed->version,
+                     " was stored with other data by another request; an amended calendar "
+                     "needs a new version (NAT-1)"));
+  }
   recompute_requested_ = true;
   v1::CalendarYear out;
   out.set_year(parsed->year);

@@ -23,6 +23,7 @@ using ::testing::DoAll;
 using ::testing::HasSubstr;
 using ::testing::NiceMock;
 using ::testing::Return;
+using ::testing::ReturnArg;
 using ::testing::SaveArg;
 
 class CalendarAdminTest : public ::testing::Test {
@@ -57,7 +58,7 @@ TEST_F(CalendarAdminTest, Nat1AdminLoadsANewYearForEveryReplica) {
             absl::StatusCode::kPermissionDenied);
   StoredCalendarYear saved;
   EXPECT_CALL(repo_, SaveCalendarYear(_, "root", _))
-      .WillOnce(DoAll(SaveArg<0>(&saved), Return(absl::OkStatus())));
+      .WillOnce(DoAll(SaveArg<0>(&saved), ReturnArg<0>()));
   absl::StatusOr<v1::CalendarYear> loaded = admin_->PutCalendarYear(admin, request);
   ASSERT_TRUE(loaded.ok()) << loaded.status();
   EXPECT_EQ(saved.version, "test-2027.1");
@@ -77,6 +78,41 @@ TEST_F(CalendarAdminTest, Nat1AdminLoadsANewYearForEveryReplica) {
   request.set_calendar_json(calendar::YearCalendarToJson(year));
   EXPECT_EQ(admin_->PutCalendarYear(admin, request).status().code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+// NAT-1, issue 16 defect 1: two PUTs of one version with different data on two
+// replicas. The database keeps the first (compare-and-set); the replica that lost
+// applies what the database holds, not what it was sent, and refuses the request.
+TEST_F(CalendarAdminTest, Nat1RaceOnOneVersionAppliesWhatTheDatabaseHolds) {
+  calendar::YearCalendar first;
+  first.year = 2027;
+  first.version = "test-2027.1";
+  first.source = "测试用日历（非官方）";
+  first.source_title = "测试";
+  first.published = "2026-11-01";
+  first.holidays.push_back({absl::CivilDay(2027, 1, 1), "元旦"});
+  calendar::YearCalendar other = first;  // Same version, Jan 4 a holiday too.
+  other.holidays.push_back({absl::CivilDay(2027, 1, 4), "元旦"});
+  // The other replica stored `first` a moment ago; this one has not synced yet.
+  EXPECT_CALL(repo_, SaveCalendarYear(_, "root", _))
+      .WillOnce(
+          Return(StoredCalendarYear{2027, "test-2027.1", calendar::YearCalendarToJson(first)}));
+  v1::PutCalendarYearRequest request;
+  request.set_year(2027);
+  request.set_calendar_json(calendar::YearCalendarToJson(other));
+  auth::Principal admin{"root", std::nullopt, {auth::Role::kAdmin}, {}};
+
+  const absl::Status status = admin_->PutCalendarYear(admin, request).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("stored with other data"));
+  // This replica computes on the database's data: Jan 4 2027 (a Monday) is a working day.
+  absl::StatusOr<calendar::YearCalendar> applied = calendar_->Year(2027);
+  ASSERT_TRUE(applied.ok());
+  EXPECT_TRUE(*applied == first);
+  absl::StatusOr<bool> jan4 = calendar_->IsWorkingDay(absl::CivilDay(2027, 1, 4));
+  ASSERT_TRUE(jan4.ok());
+  EXPECT_TRUE(*jan4);
+  EXPECT_TRUE(admin_->TakeRecomputeRequest());  // The year changed on this replica.
 }
 
 TEST_F(CalendarAdminTest, Nat1BadCalendarJsonNamesTheFieldAndStoresNothing) {

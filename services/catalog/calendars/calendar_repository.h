@@ -24,9 +24,14 @@ struct StoredCalendarYear {
 class CalendarRepository {
  public:
   virtual ~CalendarRepository() = default;
-  // Inserts or replaces the stored calendar of `calendar.year`.
-  virtual absl::Status SaveCalendarYear(const StoredCalendarYear& calendar,
-                                        const std::string& actor, absl::Time when) = 0;
+  // Compare-and-set, in one transaction: stores `calendar` for its year unless the row
+  // stored for that year already has the same version (then it stores nothing: a
+  // version names one set of data, and the first one stored wins). Returns the row the
+  // database holds for the year afterwards — authoritative: when its data differs
+  // from `calendar` under the same version, another replica stored it first.
+  virtual absl::StatusOr<StoredCalendarYear> SaveCalendarYear(const StoredCalendarYear& calendar,
+                                                              const std::string& actor,
+                                                              absl::Time when) = 0;
   // By year.
   virtual absl::StatusOr<std::vector<StoredCalendarYear>> ListStoredCalendarYears() = 0;
 };

@@ -12,7 +12,7 @@ namespace gongkai::catalog::calendars {
 
 class MockCalendarRepository : public CalendarRepository {
  public:
-  MOCK_METHOD(absl::Status, SaveCalendarYear,
+  MOCK_METHOD(absl::StatusOr<StoredCalendarYear>, SaveCalendarYear,
               (const StoredCalendarYear&, const std::string&, absl::Time), (override));
   MOCK_METHOD(absl::StatusOr<std::vector<StoredCalendarYear>>, ListStoredCalendarYears, (),
               (override));

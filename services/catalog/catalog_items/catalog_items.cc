@@ -51,7 +51,7 @@ absl::StatusOr<v1::Category> CatalogItems::CreateCategory(
   v1::Category to_store = category;
   to_store.clear_id();
   absl::StatusOr<v1::Category> created = idempotency::IdempotentCreate<v1::Category>(
-      *repository_, KeyFor(caller, "CreateCategory", request.request_id()),
+      *repository_, KeyFor(caller, "CreateCategory", request.request_id(), request),
       [&](const IdempotencyKey* key) { return repository_->CreateCategory(to_store, key); });
   if (created.status().code() == absl::StatusCode::kAlreadyExists) {
     return absl::AlreadyExistsError(absl::StrCat("category code \"", category.code(),
@@ -109,7 +109,7 @@ absl::StatusOr<v1::CatalogItem> CatalogItems::CreateCatalogItem(
   item.set_changed_by(caller.subject);
   *item.mutable_change_time() = ToTimestamp(clock_->Now());
   return idempotency::IdempotentCreate<v1::CatalogItem>(
-      *repository_, KeyFor(caller, "CreateCatalogItem", request.request_id()),
+      *repository_, KeyFor(caller, "CreateCatalogItem", request.request_id(), request),
       [&](const IdempotencyKey* key) { return repository_->CreateCatalogItem(item, key); });
 }
 

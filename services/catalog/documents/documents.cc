@@ -287,12 +287,13 @@ absl::StatusOr<v1::Document> Documents::CreateDocument(const Principal& caller,
   // CAT-3: due 20 working days after creation (or the shorter legal limit).
   RETURN_IF_ERROR(ApplyPublicationClock(document, absl::ToCivilDay(now, ShanghaiTimeZone())));
   AuditRecord audit{caller.subject, "create", v1::DOCUMENT_STATE_UNSPECIFIED, v1::DRAFT, "", now};
-  ASSIGN_OR_RETURN(v1::Document created,
-                   idempotency::IdempotentCreate<v1::Document>(
-                       *repository_, KeyFor(caller, "CreateDocument", request.request_id()),
-                       [&](const IdempotencyKey* key) {
-                         return repository_->CreateDocument(document, audit, key);
-                       }));
+  ASSIGN_OR_RETURN(
+      v1::Document created,
+      idempotency::IdempotentCreate<v1::Document>(
+          *repository_, KeyFor(caller, "CreateDocument", request.request_id(), request),
+          [&](const IdempotencyKey* key) {
+            return repository_->CreateDocument(document, audit, key);
+          }));
   MarkOverdue(created);
   return created;
 }
@@ -728,7 +729,10 @@ absl::StatusOr<int> Documents::RecomputeStaleDeadlines(const std::function<bool(
             listed.has_publication_deadline() && listed.publication_deadline().due().year() > 0;
         if (complete && !calendar_->IsStale(FromProto(listed.publication_deadline()))) continue;
         absl::StatusOr<v1::Document> document = repository_->GetDocument(listed.id());
-        if (!document.ok()) continue;  // Deleted or changed meanwhile.
+        // Deleted meanwhile: nothing to recompute. Any other error (UNAVAILABLE...) fails
+        // the pass, so the caller runs it again instead of leaving the clock stale.
+        if (document.status().code() == absl::StatusCode::kNotFound) continue;
+        RETURN_IF_ERROR(document.status());
         v1::Document updated = *document;
         RETURN_IF_ERROR(ApplyPublicationClock(updated, ClockStart(*document)));
         if (updated.publication_deadline().SerializeAsString() ==

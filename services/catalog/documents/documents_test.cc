@@ -183,11 +183,43 @@ TEST_F(DocumentsTest, AnonymousCannotDraft) {
             absl::StatusCode::kUnauthenticated);
 }
 
+// NAT-1, CAT-3: a stale clock is recomputed after a calendar change. A document deleted
+// meanwhile (NOT_FOUND) is skipped; any other read error fails the pass so that it is
+// run again, never leaving the clock stale in silence.
+TEST_F(DocumentsTest, Nat1RecomputeSkipsOnlyDeletedDocumentsAndFailsOnOtherReadErrors) {
+  v1::Document pending = ValidDraft();  // No due date yet: stale whatever the calendar.
+  pending.set_state(v1::DRAFT);
+  ON_CALL(repo_, ListDocuments(_, _))
+      .WillByDefault(Invoke([&](const DocumentFilter& f, const KeysetPage& page) {
+        std::vector<v1::Document> out;
+        if (f.state != v1::DRAFT || page.after_id != 0) return out;
+        for (int64_t id : {1, 2}) {
+          out.push_back(pending);
+          out.back().set_id(id);
+        }
+        return out;
+      }));
+  ON_CALL(repo_, GetDocument(1)).WillByDefault(Return(absl::NotFoundError("document 1")));
+  Stored(2, v1::DRAFT);
+  EchoUpdates();
+  EXPECT_CALL(repo_, UpdateDocument(_, _, _, _)).Times(1);
+  absl::StatusOr<int> changed = documents_->RecomputeStaleDeadlines([] { return false; });
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_EQ(*changed, 1);
+
+  ON_CALL(repo_, GetDocument(1)).WillByDefault(Return(absl::UnavailableError("db down")));
+  absl::Status failed = documents_->RecomputeStaleDeadlines([] { return false; }).status();
+  EXPECT_EQ(failed.code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(std::string(failed.message()), HasSubstr("db down"));
+}
+
 TEST_F(DocumentsTest, IdempotentRetryReturnsTheFirstResultAndCreatesNothing) {
   v1::Document first = ValidDraft();
   first.set_id(99);
+  IdempotencyKey asked;
   EXPECT_CALL(repo_, FindIdempotentResponse(_))
-      .WillOnce(Return(std::optional<std::string>(first.SerializeAsString())));
+      .WillOnce(
+          DoAll(SaveArg<0>(&asked), Return(std::optional<std::string>(first.SerializeAsString()))));
   EXPECT_CALL(repo_, CreateDocument(_, _, _)).Times(0);
   v1::CreateDocumentRequest request;
   *request.mutable_document() = ValidDraft();
@@ -195,6 +227,9 @@ TEST_F(DocumentsTest, IdempotentRetryReturnsTheFirstResultAndCreatesNothing) {
   absl::StatusOr<v1::Document> again = documents_->CreateDocument(Staff(), request);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->id(), 99);
+  // The key carries the request's hash, so the store refuses a different body (issue 16).
+  EXPECT_EQ(asked.request_hash, idempotency::RequestHash(request));
+  EXPECT_EQ(asked.request_hash.size(), 64u);
 }
 
 // CAT-2: no attribute → returned (退文) with the cause recorded, not an error.

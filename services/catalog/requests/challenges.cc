@@ -59,7 +59,8 @@ absl::StatusOr<v1::DisclosureChallenge> Challenges::RecordChallenge(
                         absl::StrCat("must not be before the answer (",
                                      absl::FormatCivilTime(DayOf(r.answered_on())), ")"));
   }
-  const IdempotencyKey key{caller.subject, "RecordChallenge", request.request_id()};
+  const IdempotencyKey key =
+      idempotency::MakeKey(caller.subject, "RecordChallenge", request.request_id(), request);
   return idempotency::IdempotentCreate<v1::DisclosureChallenge>(
       *repository_, key, [&](const IdempotencyKey* stored_key) {
         v1::DisclosureChallenge c;

@@ -242,9 +242,11 @@ absl::StatusOr<v1::FileRequestResponse> DisclosureRequests::FileRequest(
   RETURN_IF_ERROR(unit);
 
   const std::string applicant_key = ApplicantKey(applicant.id_number());
-  const IdempotencyKey key{
+  // An anonymous filer's key holds the whole filing already; a signed-in caller's holds
+  // the request hash, so a reused request id with another filing is INVALID_ARGUMENT.
+  const IdempotencyKey key = idempotency::MakeKey(
       caller.anonymous() ? AnonymousFilerKey(applicant_key_secret_, request) : caller.subject,
-      "FileRequest", request.request_id()};
+      "FileRequest", request.request_id(), request);
   auto respond = [](v1::DisclosureRequest r, std::string secret) {
     v1::FileRequestResponse response;
     response.set_tracking_code(r.tracking_code());

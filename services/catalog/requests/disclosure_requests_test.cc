@@ -782,6 +782,20 @@ TEST_F(DisclosureRequestsTest, RecomputeStoredClocksRewritesOpenRequestsOnTheLoa
   EXPECT_EQ(Day(refreshed[0].reply_deadline().due()), absl::CivilDay(2024, 10, 30));
 }
 
+// NAT-1: a write error is never skipped: the pass fails, and the service runs it again.
+TEST_F(DisclosureRequestsTest, RecomputeStoredClocksReturnsUnavailableInsteadOfSkipping) {
+  v1::DisclosureRequest open;
+  open.set_id(7);
+  open.set_state(v1::REQUEST_ASSIGNED);
+  *open.mutable_received_on() = ToProtoDate(absl::CivilDay(2024, 9, 27));
+  *open.mutable_clock_start_on() = ToProtoDate(absl::CivilDay(2024, 9, 27));
+  ON_CALL(repository_, ListRequests(_, _))
+      .WillByDefault(Return(std::vector<v1::DisclosureRequest>{open}));
+  EXPECT_CALL(repository_, RefreshClocks(_)).WillOnce(Return(absl::UnavailableError("db down")));
+  EXPECT_THAT(requests_->RecomputeStoredClocks([] { return false; }),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("db down")));
+}
+
 TEST_F(DisclosureRequestsTest, RecomputeStoredClocksStopsWhenCancelled) {
   v1::DisclosureRequest open;
   open.set_id(6);

@@ -67,7 +67,7 @@ absl::StatusOr<v1::SelfReview> SelfReviews::StartSelfReview(
     return InvalidField("unit_id", absl::StrCat("unit ", request.unit_id(), " does not exist"));
   }
   RETURN_IF_ERROR(unit.status());
-  const IdempotencyKey key = KeyFor(caller, "StartSelfReview", request.request_id());
+  const IdempotencyKey key = KeyFor(caller, "StartSelfReview", request.request_id(), request);
   ASSIGN_OR_RETURN(std::optional<v1::SelfReview> replay,
                    idempotency::Replay<v1::SelfReview>(*repository_, key));
   if (replay.has_value()) return *std::move(replay);

@@ -47,7 +47,7 @@ absl::StatusOr<v1::Unit> Units::CreateUnit(const Principal& caller,
   to_store.set_parent_id(unit.parent_id());
   *to_store.mutable_create_time() = ToTimestamp(clock_->Now());
   absl::StatusOr<v1::Unit> created = idempotency::IdempotentCreate<v1::Unit>(
-      *repository_, KeyFor(caller, "CreateUnit", request.request_id()),
+      *repository_, KeyFor(caller, "CreateUnit", request.request_id(), request),
       [&](const IdempotencyKey* key) { return repository_->CreateUnit(to_store, key); });
   if (created.status().code() == absl::StatusCode::kAlreadyExists) {
     return absl::AlreadyExistsError(
