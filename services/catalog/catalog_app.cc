@@ -54,7 +54,7 @@ class CatalogApp final : public server::ServiceApp {
       : env_(env),
         catalog_metrics_(*env.registry),
         repositories_(env.pool, static_cast<size_t>(config.document_cache_bytes)),
-        catalog_(repositories_.repositories(), env.calendar, env.clock, &release_gate_,
+        catalog_(repositories_.repositories(), env.calendar, env.rules, env.clock, &release_gate_,
                  &catalog_metrics_),
         handler_(&catalog_, env.authenticator),
         request_repository_(requests::NewMysqlRequestRepository(env.pool)),
@@ -68,12 +68,13 @@ class CatalogApp final : public server::ServiceApp {
             env.pool, {request_repository_.get(), repositories_.repositories().documents,
                        repositories_.repositories().units})),
         report_publisher_(annual_report::NewCatalogReportPublisher(&catalog_.documents())),
-        annual_reports_(report_repository_.get(), report_publisher_.get(), env.clock),
+        annual_reports_(report_repository_.get(), report_publisher_.get(), env.rules, env.clock),
         annual_report_handler_(&annual_reports_, env.authenticator),
         catalog_evidence_(
             {repositories_.repositories().units, repositories_.repositories().catalog_items,
              repositories_.repositories().documents, repositories_.repositories().self_reviews,
-             request_repository_.get(), report_repository_.get()}),
+             request_repository_.get(), report_repository_.get()},
+            env.rules),
         evidence_handler_("catalog", &catalog_evidence_, env.authenticator, env.clock),
         calendar_service_(env.calendar),
         calendar_source_(&catalog_, &calendar_service_) {
@@ -101,7 +102,15 @@ class CatalogApp final : public server::ServiceApp {
     request_metrics_.Refresh(*request_repository_, *env_.calendar, today);
   }
 
-  void OnCalendarChanged(const server::Stopping& stopping) override {
+  void OnCalendarChanged(const server::Stopping& stopping) override { RecomputeClocks(stopping); }
+
+  // A rule-set version was added (here or on another replica): the stored clocks computed
+  // on a version no longer in effect for their start day are recomputed, as on a calendar
+  // change (ADR 0019).
+  void OnRulesChanged(const server::Stopping& stopping) override { RecomputeClocks(stopping); }
+
+ private:
+  void RecomputeClocks(const server::Stopping& stopping) {
     absl::StatusOr<int> documents = catalog_.RecomputeStaleDeadlines(stopping);
     absl::StatusOr<int> requests = disclosure_requests_.RecomputeStoredClocks(stopping);
     if (!documents.ok() || !requests.ok()) {
@@ -115,7 +124,6 @@ class CatalogApp final : public server::ServiceApp {
     }
   }
 
- private:
   server::ServiceEnvironment env_;
   CatalogMetrics catalog_metrics_;
   MysqlCatalogRepositories repositories_;
