@@ -60,8 +60,8 @@ class CatalogApp final : public server::ServiceApp {
         request_repository_(requests::NewMysqlRequestRepository(env.pool)),
         request_metrics_(*env.registry),
         disclosure_requests_(request_repository_.get(), repositories_.repositories().units,
-                             repositories_.repositories().documents, env.calendar, env.clock,
-                             &request_metrics_, config.applicant_key_secret),
+                             repositories_.repositories().documents, env.calendar, env.rules,
+                             env.clock, &request_metrics_, config.applicant_key_secret),
         challenges_(request_repository_.get(), env.clock),
         request_handler_(&disclosure_requests_, &challenges_, env.authenticator),
         report_repository_(annual_report::NewMysqlAnnualReportRepository(

@@ -34,8 +34,24 @@ std::shared_ptr<const RuleSchema> AnnualReportRuleSchema() {
   return *schema;
 }
 
+std::shared_ptr<const RuleSchema> FeeRuleSchema() {
+  static const auto* const schema =
+      new std::shared_ptr<const RuleSchema>(std::make_shared<const RuleSchema>(
+          kFeeRuleSet,
+          std::vector<RuleSpec>{
+              RuleSpec::Tiers("fee.by_count", Unit::kCount, Unit::kYuan, {0, 100000}, "NAT-9",
+                              "yuan per request, by the request's place in the applicant's month"),
+              RuleSpec::Integer("fee.by_count.step_requests", Unit::kCount, {1, 1000}, "NAT-9",
+                                "beyond the last count tier, the fee rises every this many"),
+              RuleSpec::Integer("fee.by_count.step_yuan", Unit::kYuan, {0, 100000}, "NAT-9",
+                                "beyond the last count tier, each step adds this much"),
+              RuleSpec::Tiers("fee.by_pages", Unit::kPages, Unit::kYuan, {0, 10000}, "NAT-9",
+                              "yuan per page, progressive by the pages provided")}));
+  return *schema;
+}
+
 std::vector<std::shared_ptr<const RuleSchema>> CatalogRuleSchemas() {
-  return {PublicationRuleSchema(), AnnualReportRuleSchema()};
+  return {PublicationRuleSchema(), AnnualReportRuleSchema(), FeeRuleSchema()};
 }
 
 absl::StatusOr<rules::Cited<int64_t>> PublicationWorkingDays(const rules::RuleBook& book,

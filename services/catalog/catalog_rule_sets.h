@@ -7,6 +7,8 @@
 //   catalog.publication    publication.working_days                         CAT-3, NAT-4
 //   catalog.annual_report  annual_report.department_due, .government_due,
 //                          annual_report.government_levels                  NAT-10
+//   catalog.fees           fee.by_count, fee.by_count.step_requests,
+//                          fee.by_count.step_yuan, fee.by_pages             NAT-9
 //
 // Callers read the version in effect on the day of the event (a document's clock start,
 // a report year's deadline), so a result keeps the rules of its time, and cite the rule
@@ -36,6 +38,7 @@ namespace gongkai::catalog {
 
 inline constexpr char kPublicationRuleSet[] = "catalog.publication";
 inline constexpr char kAnnualReportRuleSet[] = "catalog.annual_report";
+inline constexpr char kFeeRuleSet[] = "catalog.fees";
 
 // catalog.publication: publication.working_days (CAT-3, NAT-4; national 20).
 std::shared_ptr<const rules::RuleSchema> PublicationRuleSchema();
@@ -43,6 +46,11 @@ std::shared_ptr<const rules::RuleSchema> PublicationRuleSchema();
 // (03-31) and government_levels — which unit levels report as governments by
 // government_due: "city_county_township" (national reading) or "city_county".
 std::shared_ptr<const rules::RuleSchema> AnnualReportRuleSchema();
+// catalog.fees (NAT-9): fee.by_count (yuan per request by the applicant's place in the
+// month: 1+ 0, 11+ 100, 31+ 200), beyond its last tier fee.by_count.step_yuan (100)
+// more per further fee.by_count.step_requests (10); fee.by_pages (yuan per page,
+// progressive: 1+ 0, 31+ 10, 101+ 20, 201+ 40).
+std::shared_ptr<const rules::RuleSchema> FeeRuleSchema();
 // Every schema the catalog declares (server::ServiceDefinition::rule_schemas).
 std::vector<std::shared_ptr<const rules::RuleSchema>> CatalogRuleSchemas();
 
