@@ -54,26 +54,27 @@ class CatalogApp final : public server::ServiceApp {
       : env_(env),
         catalog_metrics_(*env.registry),
         repositories_(env.pool, static_cast<size_t>(config.document_cache_bytes)),
-        catalog_(repositories_.repositories(), env.calendar, env.clock, &release_gate_,
+        catalog_(repositories_.repositories(), env.calendar, env.rules, env.clock, &release_gate_,
                  &catalog_metrics_),
         handler_(&catalog_, env.authenticator),
         request_repository_(requests::NewMysqlRequestRepository(env.pool)),
         request_metrics_(*env.registry),
         disclosure_requests_(request_repository_.get(), repositories_.repositories().units,
-                             repositories_.repositories().documents, env.calendar, env.clock,
-                             &request_metrics_, config.applicant_key_secret),
+                             repositories_.repositories().documents, env.calendar, env.rules,
+                             env.clock, &request_metrics_, config.applicant_key_secret),
         challenges_(request_repository_.get(), env.clock),
         request_handler_(&disclosure_requests_, &challenges_, env.authenticator),
         report_repository_(annual_report::NewMysqlAnnualReportRepository(
             env.pool, {request_repository_.get(), repositories_.repositories().documents,
                        repositories_.repositories().units})),
         report_publisher_(annual_report::NewCatalogReportPublisher(&catalog_.documents())),
-        annual_reports_(report_repository_.get(), report_publisher_.get(), env.clock),
+        annual_reports_(report_repository_.get(), report_publisher_.get(), env.rules, env.clock),
         annual_report_handler_(&annual_reports_, env.authenticator),
         catalog_evidence_(
             {repositories_.repositories().units, repositories_.repositories().catalog_items,
              repositories_.repositories().documents, repositories_.repositories().self_reviews,
-             request_repository_.get(), report_repository_.get()}),
+             request_repository_.get(), report_repository_.get()},
+            env.rules),
         evidence_handler_("catalog", &catalog_evidence_, env.authenticator, env.clock),
         calendar_service_(env.calendar),
         calendar_source_(&catalog_, &calendar_service_) {
@@ -103,7 +104,15 @@ class CatalogApp final : public server::ServiceApp {
     request_metrics_.Refresh(*request_repository_, *env_.calendar, today);
   }
 
-  void OnCalendarChanged(const server::Stopping& stopping) override {
+  void OnCalendarChanged(const server::Stopping& stopping) override { RecomputeClocks(stopping); }
+
+  // A rule-set version was added (here or on another replica): the stored clocks computed
+  // on a version no longer in effect for their start day are recomputed, as on a calendar
+  // change (ADR 0019).
+  void OnRulesChanged(const server::Stopping& stopping) override { RecomputeClocks(stopping); }
+
+ private:
+  void RecomputeClocks(const server::Stopping& stopping) {
     absl::StatusOr<int> documents = catalog_.RecomputeStaleDeadlines(stopping);
     absl::StatusOr<int> requests = disclosure_requests_.RecomputeStoredClocks(stopping);
     recompute_pending_ = !documents.ok() || !requests.ok();
@@ -118,7 +127,6 @@ class CatalogApp final : public server::ServiceApp {
     }
   }
 
- private:
   server::ServiceEnvironment env_;
   // Set when OnCalendarChanged failed; Refresh() retries it (background thread only).
   bool recompute_pending_ = false;

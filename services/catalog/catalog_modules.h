@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "libs/calendar/working_day_calendar.h"
 #include "libs/clock/clock.h"
+#include "libs/rules/rule_book.h"
 #include "services/catalog/calendars/calendar_admin.h"
 #include "services/catalog/calendars/calendar_repository.h"
 #include "services/catalog/catalog_items/catalog_item_repository.h"
@@ -44,9 +45,10 @@ struct CatalogRepositories {
 class CatalogModules {
  public:
   // The repositories, `clock` and `release_gate` must outlive the CatalogModules; `observer`
-  // may be null.
+  // may be null. `rules` is the service's RuleBook (catalog_rule_sets.h schemas).
   CatalogModules(const CatalogRepositories& repositories,
-                 std::shared_ptr<calendar::WorkingDayCalendar> calendar, const Clock* clock,
+                 std::shared_ptr<calendar::WorkingDayCalendar> calendar,
+                 std::shared_ptr<const rules::RuleBook> rules, const Clock* clock,
                  documents::ReleaseGate* release_gate, CatalogObserver* observer);
 
   units::Units& units() { return units_; }
@@ -60,7 +62,7 @@ class CatalogModules {
   absl::StatusOr<int> SyncCalendarsFromStore() { return calendars_.SyncCalendarsFromStore(); }
   // True once after a calendar changed on this replica.
   bool TakeRecomputeRequest() { return calendars_.TakeRecomputeRequest(); }
-  // Recomputes stale publication deadlines (documents::Documents).
+  // Recomputes stale publication deadlines: calendar or rule version replaced (documents).
   absl::StatusOr<int> RecomputeStaleDeadlines(const std::function<bool()>& cancelled) {
     return documents_.RecomputeStaleDeadlines(cancelled);
   }

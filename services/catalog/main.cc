@@ -11,8 +11,10 @@
 #include <memory>
 
 #include "libs/db/embedded_migrations.h"
+#include "libs/rules/embedded_rule_sets.h"
 #include "libs/server/service_runner.h"
 #include "services/catalog/catalog_app.h"
+#include "services/catalog/catalog_rule_sets.h"
 
 int main(int argc, char** argv) {
   using namespace gongkai;  // NOLINT(build/namespaces): the composition root.
@@ -23,6 +25,10 @@ int main(int argc, char** argv) {
   definition.default_metrics_address = "0.0.0.0:9101";
   definition.owns_calendar = true;
   definition.migrations = db::EmbeddedMigrations();
+  // The statutory numbers (CAT-3, NAT-10): schemas in code, the national defaults as data
+  // (services/catalog/rules), versions put at run time in the database (ADR 0019).
+  definition.rule_schemas = catalog::CatalogRuleSchemas();
+  definition.builtin_rule_sets = rules::EmbeddedRuleSetFiles();
   definition.read_config = [&](config::ConfigReader& r) {
     catalog::ReadCatalogConfig(r, catalog_config);
   };

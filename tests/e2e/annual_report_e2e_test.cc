@@ -396,6 +396,9 @@ TEST_F(AnnualReportE2eTest, PastYearReportIsPublishedAsACatalogDocument) {
     found = true;
     EXPECT_TRUE(d.published());
     EXPECT_EQ(DayOf(d.due()), absl::CivilDay(year + 1, 1, 31));
+    // The due date names its rule (ADR 0019).
+    EXPECT_THAT(d.due_rule(), HasSubstr("catalog.annual_report v1"));
+    EXPECT_THAT(d.due_rule(), HasSubstr("annual_report.department_due = 01-31"));
     EXPECT_GE(DayOf(d.published_on()), today);
     EXPECT_LE(DayOf(d.published_on()), today_after);
     EXPECT_EQ(d.status(), v1::DEADLINE_PUBLISHED_LATE);

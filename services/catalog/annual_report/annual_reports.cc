@@ -150,7 +150,9 @@ absl::StatusOr<v1::AnnualReport> AnnualReports::Build(int year, const ReportUnit
   *report.mutable_requests() = BuildRequestTable(requests, inputs);
   *report.mutable_challenges() = BuildChallengeTable(challenges);
   *report.mutable_inputs() = inputs;
-  *report.mutable_due() = ToProtoDate(AnnualReportDue(year, scope.level));
+  ASSIGN_OR_RETURN(ReportDue due, AnnualReportDue(*rules_, year, scope.level));  // NAT-10.
+  *report.mutable_due() = ToProtoDate(due.day);
+  report.set_due_rule(due.rule.Explain());
   *report.mutable_compute_time() = ToTimestamp(clock_->Now());
   RETURN_IF_ERROR(CheckRequestTable(report.requests()));  // NAT-10, on every computation.
   return report;
@@ -442,7 +444,9 @@ absl::StatusOr<v1::ListAnnualReportsResponse> AnnualReports::ListAnnualReports(
     draft->set_unit_name(units[row.unit_id].name);
     draft->set_state(row.state);
     *draft->mutable_inputs() = row.inputs;
-    *draft->mutable_due() = ToProtoDate(AnnualReportDue(row.year, units[row.unit_id].level));
+    ASSIGN_OR_RETURN(ReportDue due, AnnualReportDue(*rules_, row.year, units[row.unit_id].level));
+    *draft->mutable_due() = ToProtoDate(due.day);
+    draft->set_due_rule(due.rule.Explain());
     draft->set_version(row.version);
   }
   return response;
@@ -477,7 +481,8 @@ absl::StatusOr<v1::ListAnnualReportDeadlinesResponse> AnnualReports::ListAnnualR
   units.insert(units.begin(), ReportUnit{0, kWholeGovernmentName, v1::UNIT_LEVEL_UNSPECIFIED});
   v1::ListAnnualReportDeadlinesResponse response;
   for (const ReportUnit& unit : units) {
-    const absl::CivilDay due = AnnualReportDue(request.year(), unit.level);
+    ASSIGN_OR_RETURN(ReportDue report_due, AnnualReportDue(*rules_, request.year(), unit.level));
+    const absl::CivilDay due = report_due.day;
     std::optional<absl::CivilDay> published;
     if (auto it = published_on.find(unit.id); it != published_on.end()) published = it->second;
     v1::AnnualReportDeadline* d = response.add_deadlines();
@@ -485,6 +490,7 @@ absl::StatusOr<v1::ListAnnualReportDeadlinesResponse> AnnualReports::ListAnnualR
     d->set_unit_name(unit.name);
     d->set_level(unit.level);
     *d->mutable_due() = ToProtoDate(due);
+    d->set_due_rule(report_due.rule.Explain());
     d->set_published(published.has_value());
     if (published.has_value()) *d->mutable_published_on() = ToProtoDate(*published);
     d->set_status(DeadlineStatusOf(due, published, today));

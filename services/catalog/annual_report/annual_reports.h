@@ -43,13 +43,16 @@
 #ifndef GONGKAI_SERVICES_CATALOG_ANNUAL_REPORT_ANNUAL_REPORTS_H_
 #define GONGKAI_SERVICES_CATALOG_ANNUAL_REPORT_ANNUAL_REPORTS_H_
 
+#include <memory>
 #include <optional>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "gongkai/catalog/v1/annual_report.pb.h"
 #include "libs/auth/principal.h"
 #include "libs/clock/clock.h"
+#include "libs/rules/rule_book.h"
 #include "services/catalog/annual_report/report_publisher.h"
 #include "services/catalog/annual_report/report_repository.h"
 
@@ -63,9 +66,11 @@ inline constexpr absl::Duration kPublicationLease = absl::Minutes(2);
 
 class AnnualReports {
  public:
-  // All pointers must outlive the object.
-  AnnualReports(AnnualReportRepository* repository, ReportPublisher* publisher, const Clock* clock)
-      : repository_(repository), publisher_(publisher), clock_(clock) {}
+  // All pointers must outlive the object. `rules` holds catalog.annual_report (NAT-10
+  // deadlines, deadlines.h).
+  AnnualReports(AnnualReportRepository* repository, ReportPublisher* publisher,
+                std::shared_ptr<const rules::RuleBook> rules, const Clock* clock)
+      : repository_(repository), publisher_(publisher), rules_(std::move(rules)), clock_(clock) {}
 
   absl::StatusOr<v1::AnnualReport> ComputeAnnualReport(
       const auth::Principal& caller, const v1::ComputeAnnualReportRequest& request);
@@ -98,6 +103,7 @@ class AnnualReports {
 
   AnnualReportRepository* repository_;
   ReportPublisher* publisher_;
+  std::shared_ptr<const rules::RuleBook> rules_;
   const Clock* clock_;
 };
 

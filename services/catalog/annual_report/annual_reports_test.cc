@@ -15,6 +15,7 @@
 #include "libs/status/errors.h"
 #include "services/catalog/annual_report/fake_report_repository.h"
 #include "services/catalog/annual_report/html_renderer.h"
+#include "services/catalog/catalog_rule_sets_testing.h"
 
 namespace gongkai::catalog::annual_report {
 namespace {
@@ -97,7 +98,8 @@ absl::Time Shanghai(int y, int m, int d) {
 
 class AnnualReportsTest : public ::testing::Test {
  protected:
-  AnnualReportsTest() : clock_(Shanghai(2025, 1, 20)), reports_(&repo_, &publisher_, &clock_) {
+  AnnualReportsTest()
+      : clock_(Shanghai(2025, 1, 20)), reports_(&repo_, &publisher_, rules_, &clock_) {
     repo_.AddUnit({kCity, "市人民政府", v1::UNIT_LEVEL_CITY});
     repo_.AddUnit({kDept, "市教育局", v1::UNIT_LEVEL_DEPARTMENT});
     repo_.AddUnit({kOtherDept, "市卫生健康委", v1::UNIT_LEVEL_DEPARTMENT});
@@ -145,6 +147,8 @@ class AnnualReportsTest : public ::testing::Test {
   FakeReportRepository repo_;
   FakePublisher publisher_;
   FakeClock clock_;
+  // The shipped rule sets (services/catalog/rules): NAT-10 deadlines.
+  std::shared_ptr<rules::RuleBook> rules_ = catalog_testing::NationalRuleBook();
   AnnualReports reports_;
   const auth::Principal office_ = Make("office", std::nullopt, {auth::Role::kOffice});
   const auth::Principal admin_ = Make("admin", std::nullopt, {auth::Role::kAdmin});

@@ -14,6 +14,7 @@
 #include "libs/protoconv/protoconv.h"
 #include "libs/status/status_macros.h"
 #include "libs/validation/validation.h"
+#include "services/catalog/catalog_rule_sets.h"
 #include "services/catalog/catalog_rules.h"
 #include "services/catalog/documents/search_terms.h"
 
@@ -33,7 +34,6 @@ constexpr validation::TextLimits kBodyLimits{
 constexpr validation::TextLimits kDocumentNumberLimits{.max_chars = 100};
 constexpr validation::TextLimits kLegalBasisLimits{.max_chars = 500};
 constexpr validation::TextLimits kRepealingDocumentLimits{.max_chars = 500};
-constexpr int kDefaultPublicationLimit = 20;  // NAT-4, CAT-3.
 
 std::string DocumentFingerprint(const DocumentFilter& f) {
   return absl::StrCat("u", f.drafting_unit_id, "c", f.category_id, "k", f.key_area, "a",
@@ -105,12 +105,14 @@ void RedactForOutsiders(v1::Document& d) {
 
 Documents::Documents(DocumentRepository* repository, units::UnitRepository* units,
                      catalog_items::CatalogItemRepository* categories,
-                     std::shared_ptr<calendar::WorkingDayCalendar> calendar, const Clock* clock,
+                     std::shared_ptr<calendar::WorkingDayCalendar> calendar,
+                     std::shared_ptr<const rules::RuleBook> rules, const Clock* clock,
                      ReleaseGate* release_gate, CatalogObserver* observer)
     : repository_(repository),
       units_(units),
       categories_(categories),
       calendar_(std::move(calendar)),
+      rules_(std::move(rules)),
       clock_(clock),
       release_gate_(release_gate),
       observer_(observer) {}
@@ -156,7 +158,8 @@ absl::CivilDay ClockStart(const v1::Document& document) {
 
 // Field checks shared by create and update (CAT-1: the attribute may still be open in
 // a draft; submission decides whether it is complete, CAT-2).
-void ValidateDocumentFields(const v1::Document& d, FieldViolations& v) {
+// `period` is the CAT-3 rule in effect today: a legal limit may only be shorter.
+void ValidateDocumentFields(const v1::Document& d, int64_t period, FieldViolations& v) {
   CheckText(v, "document.title", d.title(), kTitleLimits);
   CheckText(v, "document.body", d.body(), kBodyLimits);
   CheckText(v, "document.document_number", d.document_number(), kDocumentNumberLimits);
@@ -169,11 +172,10 @@ void ValidateDocumentFields(const v1::Document& d, FieldViolations& v) {
             v1::DisclosureAttribute_IsValid, /*required=*/false);
   CheckText(v, "document.nondisclosure_reason", d.nondisclosure_reason(), kReasonLimits);
   CheckText(v, "document.legal_basis", d.legal_basis(), kLegalBasisLimits);
-  if (d.publication_limit_working_days() < 0 ||
-      d.publication_limit_working_days() > kDefaultPublicationLimit) {
+  if (d.publication_limit_working_days() < 0 || d.publication_limit_working_days() > period) {
     v.Add("document.publication_limit_working_days",
-          absl::StrCat("must be from 1 to ", kDefaultPublicationLimit,
-                       " working days, or 0 for the default of ", kDefaultPublicationLimit));
+          absl::StrCat("must be from 1 to ", period, " working days, or 0 for the default of ",
+                       period, " (the publication.working_days rule in effect, CAT-3)"));
   }
 }
 
@@ -216,40 +218,6 @@ std::pair<std::string, std::string> MissingForSubmission(const v1::Document& d) 
 
 }  // namespace
 
-absl::StatusOr<calendar::Deadline> Documents::PublicationDeadline(const v1::Document& document,
-                                                                  absl::CivilDay from) const {
-  const int limit = document.publication_limit_working_days() > 0
-                        ? document.publication_limit_working_days()
-                        : kDefaultPublicationLimit;
-  return calendar_->AddWorkingDays(from, limit);
-}
-
-absl::Status Documents::ApplyPublicationClock(v1::Document& document, absl::CivilDay from) const {
-  document.clear_publication_deadline();
-  document.set_overdue(false);
-  if (document.disclosure_attribute() != v1::PROACTIVE) return absl::OkStatus();
-  absl::StatusOr<calendar::Deadline> deadline = PublicationDeadline(document, from);
-  if (deadline.ok()) {
-    *document.mutable_publication_deadline() = ToProto(*deadline);
-    MarkOverdue(document);
-    return absl::OkStatus();
-  }
-  if (deadline.status().code() != absl::StatusCode::kFailedPrecondition) return deadline.status();
-  // The period reaches a year whose official calendar is not loaded: never a guess
-  // (NAT-1). The clock keeps its start (creation or conversion day) without a due date;
-  // RecomputeStaleDeadlines completes it once that year's calendar is loaded.
-  common::v1::DeadlineExplanation* pending = document.mutable_publication_deadline();
-  *pending->mutable_start() = ToProtoDate(from);
-  pending->set_days(document.publication_limit_working_days() > 0
-                        ? document.publication_limit_working_days()
-                        : kDefaultPublicationLimit);
-  pending->set_working_days(true);
-  pending->set_text(
-      absl::StrCat("自 ", absl::FormatCivilTime(from), " 起算 ", pending->days(),
-                   " 个工作日；所涉年份的国务院节假日安排尚未载入，届满日待载入后计算。"));
-  return absl::OkStatus();
-}
-
 void Documents::MarkOverdue(v1::Document& document) const {
   document.set_overdue(false);
   if (document.disclosure_attribute() != v1::PROACTIVE || document.state() == v1::PUBLISHED ||
@@ -271,7 +239,8 @@ absl::StatusOr<v1::Document> Documents::CreateDocument(const Principal& caller,
                                                        const v1::CreateDocumentRequest& request) {
   const v1::Document& input = request.document();
   FieldViolations v;
-  ValidateDocumentFields(input, v);
+  ASSIGN_OR_RETURN(rules::Cited<int64_t> period, PublicationWorkingDays(*rules_, Today()));
+  ValidateDocumentFields(input, period.value, v);
   CheckRequestId(v, "request_id", request.request_id());
   RETURN_IF_ERROR(v.ToStatus());
   RETURN_IF_ERROR(auth::Require(caller, kDraft, input.drafting_unit_id()));
@@ -310,7 +279,8 @@ absl::StatusOr<v1::Document> Documents::UpdateDocument(const Principal& caller,
   const v1::Document& input = request.document();
   FieldViolations v;
   CheckId(v, "document.id", input.id(), /*required=*/true);
-  ValidateDocumentFields(input, v);
+  ASSIGN_OR_RETURN(rules::Cited<int64_t> period, PublicationWorkingDays(*rules_, Today()));
+  ValidateDocumentFields(input, period.value, v);
   if (request.expected_version() < 0) v.Add("expected_version", "must not be negative");
   RETURN_IF_ERROR(v.ToStatus());
   ASSIGN_OR_RETURN(v1::Document current, LoadDocument(input.id()));
@@ -727,7 +697,10 @@ absl::StatusOr<int> Documents::RecomputeStaleDeadlines(const std::function<bool(
         after_id = listed.id();
         const bool complete =
             listed.has_publication_deadline() && listed.publication_deadline().due().year() > 0;
-        if (complete && !calendar_->IsStale(FromProto(listed.publication_deadline()))) continue;
+        if (complete && !calendar_->IsStale(FromProto(listed.publication_deadline())) &&
+            PublicationPeriodIsCurrent(listed, ClockStart(listed))) {
+          continue;
+        }
         absl::StatusOr<v1::Document> document = repository_->GetDocument(listed.id());
         // Deleted meanwhile: nothing to recompute. Any other error (UNAVAILABLE...) fails
         // the pass, so the caller runs it again instead of leaving the clock stale.
@@ -743,7 +716,8 @@ absl::StatusOr<int> Documents::RecomputeStaleDeadlines(const std::function<bool(
                           "recompute_deadline",
                           document->state(),
                           document->state(),
-                          absl::StrCat("calendar ", current),
+                          absl::StrCat("calendar ", current, "; rules ",
+                                       updated.publication_deadline().rule_version()),
                           clock_->Now()};
         absl::StatusOr<v1::Document> stored =
             repository_->UpdateDocument(updated, document->version(), audit, std::nullopt);

@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -29,6 +30,8 @@
 #include "libs/auth/principal.h"
 #include "libs/calendar/working_day_calendar.h"
 #include "libs/clock/clock.h"
+#include "libs/rules/rule_book.h"
+#include "libs/rules/rule_set.h"
 #include "libs/status/errors.h"
 #include "services/catalog/catalog_items/catalog_item_repository.h"
 #include "services/catalog/catalog_observer.h"
@@ -40,10 +43,12 @@ namespace gongkai::catalog::documents {
 
 class Documents {
  public:
-  // All pointers must outlive the Documents. `observer` may be null.
+  // All pointers must outlive the Documents. `observer` may be null. `rules` holds the
+  // catalog.publication rule set (CAT-3, catalog_rule_sets.h) and must not be null.
   Documents(DocumentRepository* repository, units::UnitRepository* units,
             catalog_items::CatalogItemRepository* categories,
-            std::shared_ptr<calendar::WorkingDayCalendar> calendar, const Clock* clock,
+            std::shared_ptr<calendar::WorkingDayCalendar> calendar,
+            std::shared_ptr<const rules::RuleBook> rules, const Clock* clock,
             ReleaseGate* release_gate, CatalogObserver* observer);
 
   absl::StatusOr<v1::Document> CreateDocument(const auth::Principal& caller,
@@ -83,13 +88,15 @@ class Documents {
   absl::StatusOr<v1::ListDocumentAuditResponse> ListDocumentAudit(
       const auth::Principal& caller, const v1::ListDocumentAuditRequest& request);
 
-  // CAT-3: the publication deadline of a PROACTIVE document, 20 working days (or the
-  // document's shorter legal limit) after `from`. FAILED_PRECONDITION when the calendar
-  // for a year the period touches is not loaded (never a guess, NAT-1).
+  // CAT-3: the publication deadline of a PROACTIVE document, the working days of the
+  // catalog.publication rule in effect on `from` (national: 20) or the document's shorter
+  // legal limit, after `from`. FAILED_PRECONDITION when the calendar for a year the
+  // period touches is not loaded (never a guess, NAT-1) or no rule version is in effect.
   absl::StatusOr<calendar::Deadline> PublicationDeadline(const v1::Document& document,
                                                          absl::CivilDay from) const;
 
-  // Recomputes the stored deadline of every unpublished PROACTIVE document whose
+  // Recomputes the stored deadline of every unpublished PROACTIVE document whose rule
+  // (catalog.publication) version is no longer the one in effect on its start day, or
   // deadline is pending or was computed on calendar data since replaced (NAT-1).
   // Returns how many documents changed; stops early (CANCELLED) once `cancelled`
   // returns true. Long: run it in the background.
@@ -113,6 +120,13 @@ class Documents {
   // A period the loaded calendars do not cover keeps only its start and length (no due
   // date; completed when the calendar is loaded) rather than failing the write.
   absl::Status ApplyPublicationClock(v1::Document& document, absl::CivilDay from) const;
+  // The period's length in working days: the document's legal limit (no rule), else the
+  // catalog.publication rule in effect on `from` (CAT-3).
+  absl::StatusOr<std::pair<int, std::optional<rules::RuleRef>>> PublicationPeriod(
+      const v1::Document& document, absl::CivilDay from) const;
+  // Whether the stored clock's length and cited rule version are still what
+  // PublicationPeriod gives (false after a rule change that affects it).
+  bool PublicationPeriodIsCurrent(const v1::Document& document, absl::CivilDay from) const;
   // Sets the output-only `overdue` flag for the current day.
   void MarkOverdue(v1::Document& document) const;
   absl::StatusOr<v1::Document> LoadDocument(int64_t id);
@@ -128,6 +142,7 @@ class Documents {
   units::UnitRepository* units_;
   catalog_items::CatalogItemRepository* categories_;
   std::shared_ptr<calendar::WorkingDayCalendar> calendar_;
+  std::shared_ptr<const rules::RuleBook> rules_;
   const Clock* clock_;
   ReleaseGate* release_gate_;
   CatalogObserver* observer_;

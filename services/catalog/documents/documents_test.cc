@@ -4,12 +4,14 @@
 
 #include <memory>
 
+#include "absl/strings/str_format.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/calendar/working_day_calendar.h"
 #include "libs/protoconv/protoconv.h"
 #include "libs/status/errors.h"
 #include "services/catalog/catalog_items/mock_catalog_item_repository.h"
+#include "services/catalog/catalog_rule_sets_testing.h"
 #include "services/catalog/catalog_test_support.h"
 #include "services/catalog/documents/mock_document_repository.h"
 #include "services/catalog/units/mock_unit_repository.h"
@@ -38,8 +40,8 @@ class DocumentsTest : public ::testing::Test {
  protected:
   DocumentsTest() : clock_(ShanghaiTime(2024, 9, 30)) {
     calendar_ = *calendar::NewBuiltinCalendar();
-    documents_ = std::make_unique<Documents>(&repo_, &units_, &categories_, calendar_, &clock_,
-                                             &gate_, &observer_);
+    documents_ = std::make_unique<Documents>(&repo_, &units_, &categories_, calendar_, rules_,
+                                             &clock_, &gate_, &observer_);
     v1::Unit unit;
     unit.set_id(kUnit);
     ON_CALL(units_, GetUnit(kUnit)).WillByDefault(Return(unit));
@@ -75,6 +77,8 @@ class DocumentsTest : public ::testing::Test {
   NiceMock<catalog_items::MockCatalogItemRepository> categories_;
   FakeClock clock_;
   std::shared_ptr<calendar::WorkingDayCalendar> calendar_;
+  // The shipped rule sets (services/catalog/rules); a test may put another version.
+  std::shared_ptr<rules::RuleBook> rules_ = catalog_testing::NationalRuleBook();
   AllowAllReleaseGate gate_;
   RecordingObserver observer_;
   std::unique_ptr<Documents> documents_;
@@ -101,6 +105,90 @@ TEST_F(DocumentsTest, Cat3PublicationIsDueTwentyWorkingDaysAfterCreation) {
   EXPECT_THAT(created->publication_deadline().text(), HasSubstr("国庆节"));
   EXPECT_FALSE(created->overdue());
   EXPECT_EQ(stored_input.created_by(), "staff-a");
+}
+
+// ---- Rule sets (ADR 0019): the CAT-3 number is data, cited in every deadline. ----------
+
+// A city's stricter CAT-3 period, effective from `from`.
+constexpr char kCityPublicationV2[] = R"({"name": "catalog.publication", "version": 2,
+    "effective_from": "%s", "basis": "某市政务公开办法",
+    "rules": {"publication.working_days": {"value": 15, "unit": "working_days"}}})";
+
+absl::StatusOr<v1::Document> CreateEchoed(Documents& documents, MockDocumentRepository& repo) {
+  EXPECT_CALL(repo, CreateDocument(_, _, _))
+      .WillOnce(Invoke([](const v1::Document& d, const AuditRecord&, const IdempotencyKey*) {
+        v1::Document out = d;
+        out.set_id(7);
+        out.set_version(1);
+        return absl::StatusOr<v1::Document>(out);
+      }));
+  v1::CreateDocumentRequest request;
+  *request.mutable_document() = ValidDraft();
+  return documents.CreateDocument(Staff(), request);
+}
+
+TEST_F(DocumentsTest, Cat3DeadlineNamesTheRuleSetAndRuleThatGaveItsNumber) {
+  absl::StatusOr<v1::Document> created = CreateEchoed(*documents_, repo_);
+  ASSERT_TRUE(created.ok()) << created.status();
+  const common::v1::DeadlineExplanation& deadline = created->publication_deadline();
+  EXPECT_EQ(deadline.days(), 20);
+  EXPECT_EQ(deadline.rule_version(), "catalog.publication@1");
+  EXPECT_THAT(deadline.rule(), HasSubstr("publication.working_days = 20 working days (CAT-3)"));
+  EXPECT_THAT(deadline.text(), HasSubstr("依据规则：catalog.publication v1"));
+}
+
+// CAT-3: a city's 15 working days from a past day apply to a document created today:
+// from 2024-09-30, Oct 8-12 (12th adjusted), 14-18, 21-25: due 2024-10-25.
+TEST_F(DocumentsTest, Cat3CityVersionInEffectOnTheCreationDayGivesTheDeadline) {
+  catalog_testing::PutRuleSet(*rules_, absl::StrFormat(kCityPublicationV2, "2024-01-01"));
+  absl::StatusOr<v1::Document> created = CreateEchoed(*documents_, repo_);
+  ASSERT_TRUE(created.ok()) << created.status();
+  const common::v1::DeadlineExplanation& deadline = created->publication_deadline();
+  EXPECT_EQ(deadline.days(), 15);
+  EXPECT_EQ(absl::CivilDay(deadline.due().year(), deadline.due().month(), deadline.due().day()),
+            absl::CivilDay(2024, 10, 25));
+  EXPECT_EQ(deadline.rule_version(), "catalog.publication@2");
+  EXPECT_THAT(deadline.text(), HasSubstr("catalog.publication v2 (2024-01-01)"));
+}
+
+// CAT-3: a version announced for a later day leaves documents created before it alone.
+TEST_F(DocumentsTest, Cat3VersionEffectiveLaterDoesNotApplyToEarlierDocuments) {
+  catalog_testing::PutRuleSet(*rules_, absl::StrFormat(kCityPublicationV2, "2025-01-01"));
+  absl::StatusOr<v1::Document> created = CreateEchoed(*documents_, repo_);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->publication_deadline().days(), 20);
+  EXPECT_EQ(created->publication_deadline().rule_version(), "catalog.publication@1");
+}
+
+// CAT-3 (ADR 0019): a new version in effect on an open clock's start day recomputes it,
+// as a calendar change does; a clock already on that version is left alone.
+TEST_F(DocumentsTest, Cat3RuleChangeRecomputesOpenClocksComputedOnTheOldVersion) {
+  absl::StatusOr<v1::Document> created = CreateEchoed(*documents_, repo_);
+  ASSERT_TRUE(created.ok()) << created.status();
+  v1::Document current = *created;
+  ON_CALL(repo_, ListDocuments(_, _))
+      .WillByDefault(Invoke([&](const DocumentFilter& filter, const KeysetPage& page) {
+        std::vector<v1::Document> out;
+        if (filter.state == v1::DRAFT && page.after_id < current.id()) out.push_back(current);
+        return absl::StatusOr<std::vector<v1::Document>>(out);
+      }));
+  ON_CALL(repo_, GetDocument(current.id())).WillByDefault(Invoke([&](int64_t) {
+    return absl::StatusOr<v1::Document>(current);
+  }));
+  v1::Document updated;
+  AuditRecord audit;
+  EchoUpdates(&updated, &audit);
+  const auto never = [] { return false; };
+  EXPECT_EQ(documents_->RecomputeStaleDeadlines(never).value_or(-1), 0);  // Still v1.
+
+  catalog_testing::PutRuleSet(*rules_, absl::StrFormat(kCityPublicationV2, "2024-01-01"));
+  EXPECT_EQ(documents_->RecomputeStaleDeadlines(never).value_or(-1), 1);
+  EXPECT_EQ(updated.publication_deadline().days(), 15);
+  EXPECT_EQ(updated.publication_deadline().rule_version(), "catalog.publication@2");
+  EXPECT_THAT(audit.detail, HasSubstr("catalog.publication@2"));
+
+  current = updated;  // Stored on v2: nothing more to do.
+  EXPECT_EQ(documents_->RecomputeStaleDeadlines(never).value_or(-1), 0);
 }
 
 // CAT-3: a shorter legal limit replaces the 20 days (5 working days from Sep 30 2024:

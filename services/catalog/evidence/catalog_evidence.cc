@@ -238,7 +238,9 @@ absl::StatusOr<ItemEvidence> CatalogEvidence::AnnualReport(const EvidenceQuery& 
   Missing missing;
   for (int year = static_cast<int>(query.period_start.year()) - 1;
        year <= static_cast<int>(query.period_end.year()); ++year) {
-    const absl::CivilDay due = annual_report::AnnualReportDue(year, level);
+    ASSIGN_OR_RETURN(annual_report::ReportDue report_due,
+                     annual_report::AnnualReportDue(*rules_, year, level));  // NAT-10.
+    const absl::CivilDay due = report_due.day;
     if (due < query.period_start || due > query.period_end) continue;
     ASSIGN_OR_RETURN(std::optional<annual_report::StoredReport> report,
                      repositories_.annual_reports->FindReport(year, query.unit_id));

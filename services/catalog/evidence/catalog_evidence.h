@@ -21,10 +21,13 @@
 #ifndef GONGKAI_SERVICES_CATALOG_EVIDENCE_CATALOG_EVIDENCE_H_
 #define GONGKAI_SERVICES_CATALOG_EVIDENCE_CATALOG_EVIDENCE_H_
 
+#include <memory>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "libs/evidence/evidence_source.h"
+#include "libs/rules/rule_book.h"
 #include "services/catalog/annual_report/report_repository.h"
 #include "services/catalog/catalog_items/catalog_item_repository.h"
 #include "services/catalog/documents/document_repository.h"
@@ -46,8 +49,10 @@ struct EvidenceRepositories {
 
 class CatalogEvidence final : public gongkai::evidence::EvidenceSource {
  public:
-  explicit CatalogEvidence(const EvidenceRepositories& repositories)
-      : repositories_(repositories) {}
+  // `rules` holds catalog.annual_report (item 14's NAT-10 deadlines).
+  CatalogEvidence(const EvidenceRepositories& repositories,
+                  std::shared_ptr<const rules::RuleBook> rules)
+      : repositories_(repositories), rules_(std::move(rules)) {}
 
   // FIVE_DISCLOSURES_IN_PROCEDURES, DISCLOSURE_ATTRIBUTE, PROACTIVE_CATALOG,
   // DISCLOSURE_ON_REQUEST, ANNUAL_REPORT.
@@ -68,6 +73,7 @@ class CatalogEvidence final : public gongkai::evidence::EvidenceSource {
                                             v1::UnitLevel level);  // Item 14.
 
   EvidenceRepositories repositories_;
+  std::shared_ptr<const rules::RuleBook> rules_;
 };
 
 }  // namespace gongkai::catalog::evidence

@@ -11,6 +11,7 @@
 #include "libs/db/testing/status_matchers.h"
 #include "services/catalog/annual_report/fake_report_repository.h"
 #include "services/catalog/catalog_items/mock_catalog_item_repository.h"
+#include "services/catalog/catalog_rule_sets_testing.h"
 #include "services/catalog/catalog_test_support.h"
 #include "services/catalog/documents/mock_document_repository.h"
 #include "services/catalog/requests/mock_request_repository.h"
@@ -48,7 +49,8 @@ const EvidenceIndicator& Indicator(const ItemEvidence& evidence, const std::stri
 class CatalogEvidenceTest : public ::testing::Test {
  protected:
   CatalogEvidenceTest()
-      : evidence_({&units_, &items_, &documents_, &reviews_, &requests_, &reports_}) {
+      : evidence_({&units_, &items_, &documents_, &reviews_, &requests_, &reports_},
+                  catalog_testing::NationalRuleBook()) {
     SetLevel(v1::UNIT_LEVEL_DEPARTMENT);
     ON_CALL(documents_, EvidenceForUnit(_)).WillByDefault(Return(documents::DocumentEvidence()));
     ON_CALL(items_, EvidenceForUnit(_, _, _))

@@ -16,6 +16,7 @@
 #include "libs/status/errors.h"
 #include "libs/status/status_macros.h"
 #include "libs/validation/validation.h"
+#include "services/catalog/catalog_rule_sets.h"
 #include "services/catalog/requests/fees.h"
 #include "services/catalog/requests/request_checks.h"
 #include "services/catalog/requests/request_rules.h"
@@ -93,12 +94,14 @@ std::string FilterFingerprint(const RequestFilter& f) {
 DisclosureRequests::DisclosureRequests(RequestRepository* repository, units::UnitRepository* units,
                                        documents::DocumentRepository* documents,
                                        std::shared_ptr<calendar::WorkingDayCalendar> calendar,
+                                       std::shared_ptr<const rules::RuleBook> rules,
                                        const Clock* clock, RequestObserver* observer,
                                        std::string applicant_key_secret, TokenSource tokens)
     : repository_(repository),
       units_(units),
       documents_(documents),
       calendar_(std::move(calendar)),
+      rules_(std::move(rules)),
       clock_(clock),
       observer_(observer),
       applicant_key_secret_(std::move(applicant_key_secret)),
@@ -657,14 +660,18 @@ absl::StatusOr<v1::FeeQuote> DisclosureRequests::QuoteFee(const Principal& calle
   RETURN_IF_ERROR(v.ToStatus());
   ASSIGN_OR_RETURN(v1::DisclosureRequest current, repository_->GetRequest(request.id()));
   RETURN_IF_ERROR(auth::Require(caller, kHandle, current.unit_id()));
+  // NAT-9: the catalog.fees version in effect on the receipt day.
+  ASSIGN_OR_RETURN(std::shared_ptr<const rules::RuleSet> fees,
+                   rules_->EffectiveOn(kFeeRuleSet, DayOf(current.received_on())));
   v1::FeeQuote quote;
   Fee fee;
   if (request.fee_method() == v1::FEE_BY_COUNT) {
     ASSIGN_OR_RETURN(int ordinal, repository_->ApplicantOrdinalInMonth(current.id()));
-    fee = FeeByCount(ordinal, current.received_on().year(), current.received_on().month());
+    ASSIGN_OR_RETURN(fee, FeeByCount(*fees, ordinal, current.received_on().year(),
+                                     current.received_on().month()));
     quote.set_ordinal_in_month(ordinal);
   } else {
-    fee = FeeByPages(request.pages());
+    ASSIGN_OR_RETURN(fee, FeeByPages(*fees, request.pages()));
   }
   quote.set_fee_method(fee.method);
   quote.set_fee_fen(fee.fen);
@@ -727,13 +734,16 @@ absl::StatusOr<v1::DisclosureRequest> DisclosureRequests::AnswerRequest(
     RETURN_IF_ERROR(document.status());
   }
   v1::DisclosureRequest updated = current;
+  ASSIGN_OR_RETURN(std::shared_ptr<const rules::RuleSet> fees,  // NAT-9, on the receipt day.
+                   rules_->EffectiveOn(kFeeRuleSet, DayOf(current.received_on())));
   if (request.fee_method() == v1::FEE_BY_COUNT) {
     ASSIGN_OR_RETURN(int ordinal, repository_->ApplicantOrdinalInMonth(current.id()));
-    Fee fee = FeeByCount(ordinal, current.received_on().year(), current.received_on().month());
+    ASSIGN_OR_RETURN(Fee fee, FeeByCount(*fees, ordinal, current.received_on().year(),
+                                         current.received_on().month()));
     updated.set_fee_fen(fee.fen);
     updated.set_fee_explanation(fee.explanation);
   } else if (request.fee_method() == v1::FEE_BY_PAGES) {
-    Fee fee = FeeByPages(request.fee_pages());
+    ASSIGN_OR_RETURN(Fee fee, FeeByPages(*fees, request.fee_pages()));
     updated.set_fee_fen(fee.fen);
     updated.set_fee_explanation(fee.explanation);
   }

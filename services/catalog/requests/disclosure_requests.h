@@ -33,6 +33,7 @@
 #include "libs/auth/principal.h"
 #include "libs/calendar/working_day_calendar.h"
 #include "libs/clock/clock.h"
+#include "libs/rules/rule_book.h"
 #include "services/catalog/documents/document_repository.h"
 #include "services/catalog/requests/request_repository.h"
 #include "services/catalog/units/unit_repository.h"
@@ -57,10 +58,12 @@ class DisclosureRequests {
   // keys the hash that stands for an applicant's identity document number (NAT-9
   // counts per applicant; the number itself is never stored): keep it secret and
   // stable, a new secret starts every applicant's monthly count afresh. `tokens`
-  // defaults to the CSPRNG (tracking_secret.h).
+  // defaults to the CSPRNG (tracking_secret.h). `rules` holds catalog.fees (NAT-9,
+  // fees.h), read for the version in effect on a request's receipt day.
   DisclosureRequests(RequestRepository* repository, units::UnitRepository* units,
                      documents::DocumentRepository* documents,
-                     std::shared_ptr<calendar::WorkingDayCalendar> calendar, const Clock* clock,
+                     std::shared_ptr<calendar::WorkingDayCalendar> calendar,
+                     std::shared_ptr<const rules::RuleBook> rules, const Clock* clock,
                      RequestObserver* observer, std::string applicant_key_secret,
                      TokenSource tokens = nullptr);
 
@@ -138,6 +141,7 @@ class DisclosureRequests {
   units::UnitRepository* units_;              // The units module: does a unit exist?
   documents::DocumentRepository* documents_;  // The documents module: already public?
   std::shared_ptr<calendar::WorkingDayCalendar> calendar_;
+  std::shared_ptr<const rules::RuleBook> rules_;
   const Clock* clock_;
   RequestObserver* observer_;
   std::string applicant_key_secret_;

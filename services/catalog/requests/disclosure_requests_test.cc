@@ -17,6 +17,7 @@
 #include "libs/db/testing/status_matchers.h"
 #include "libs/protoconv/protoconv.h"
 #include "libs/status/errors.h"
+#include "services/catalog/catalog_rule_sets_testing.h"
 #include "services/catalog/documents/mock_document_repository.h"
 #include "services/catalog/requests/challenges.h"
 #include "services/catalog/requests/mock_request_repository.h"
@@ -79,7 +80,8 @@ class DisclosureRequestsTest : public ::testing::Test {
   DisclosureRequestsTest() : clock_(NoonInShanghai(absl::CivilDay(2024, 9, 27))) {
     calendar_ = *calendar::NewBuiltinCalendar();
     requests_ = std::make_unique<DisclosureRequests>(&repository_, &units_, &documents_, calendar_,
-                                                     &clock_, nullptr, kApplicantKeySecret);
+                                                     catalog_testing::NationalRuleBook(), &clock_,
+                                                     nullptr, kApplicantKeySecret);
     challenges_ = std::make_unique<Challenges>(&repository_, &clock_);
     ON_CALL(repository_, FindIdempotentResponse(_)).WillByDefault(Return(std::nullopt));
     ON_CALL(units_, GetUnit(_)).WillByDefault(Return(v1::Unit()));

@@ -6,23 +6,22 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "libs/status/status_macros.h"
+#include "libs/validation/validation.h"
 
 namespace gongkai::catalog::requests {
 namespace {
 
 constexpr int64_t kFenPerYuan = 100;
-constexpr int kFreeRequestsPerMonth = 10;
-constexpr int kFirstPaidTierEnd = 30;      // 11th–30th: ¥100 each.
-constexpr int64_t kYuanPerTierStep = 100;  // Each later block of 10 adds ¥100.
-constexpr int kRequestsPerLaterTier = 10;
+// The stored fee_explanation column holds 2000 characters (a set may have many tiers).
+constexpr size_t kMaxExplanationChars = 2000;
 
-struct PageTier {
-  int first;  // First page of the tier.
-  int last;   // Last page; 0 for no upper bound.
-  int64_t yuan_per_page;
-};
-constexpr PageTier kPageTiers[] = {{31, 100, 10}, {101, 200, 20}, {201, 0, 40}};
-constexpr int kFreePages = 30;
+// "依据规则：catalog.fees v1 (2008-05-01) fee.by_pages = ... (NAT-9)".
+std::string Cites(const std::vector<const rules::RuleRef*>& refs) {
+  return absl::StrCat("依据规则：", absl::StrJoin(refs, "；", [](std::string* out, const auto* r) {
+                        absl::StrAppend(out, r->Explain());
+                      }));
+}
 
 }  // namespace
 
@@ -30,51 +29,76 @@ std::string FormatYuan(int64_t fen) {
   return absl::StrFormat("%d.%02d", fen / kFenPerYuan, fen % kFenPerYuan);
 }
 
-Fee FeeByCount(int ordinal, int year, int month) {
+absl::StatusOr<Fee> FeeByCount(const rules::RuleSet& fees, int ordinal, int year, int month) {
+  ASSIGN_OR_RETURN(rules::Cited<std::vector<rules::Tier>> tiers, fees.Tiers("fee.by_count"));
+  ASSIGN_OR_RETURN(rules::Cited<int64_t> step,
+                   fees.Integer("fee.by_count.step_requests", rules::Unit::kCount));
+  ASSIGN_OR_RETURN(rules::Cited<int64_t> step_yuan,
+                   fees.Integer("fee.by_count.step_yuan", rules::Unit::kYuan));
   ordinal = std::max(ordinal, 1);
-  int64_t yuan = 0;
-  std::string tier;
-  if (ordinal <= kFreeRequestsPerMonth) {
-    tier = absl::StrCat("每月前 ", kFreeRequestsPerMonth, " 件不收费");
-  } else if (ordinal <= kFirstPaidTierEnd) {
-    yuan = kYuanPerTierStep;
-    tier = absl::StrCat("第 ", kFreeRequestsPerMonth + 1, "–", kFirstPaidTierEnd, " 件每件 ", yuan,
-                        " 元");
+  // The tier holding `ordinal` (the first when it starts later: free below it).
+  size_t i = 0;
+  while (i + 1 < tiers.value.size() && tiers.value[i + 1].from <= ordinal) ++i;
+  const rules::Tier& tier = tiers.value[i];
+  int64_t yuan = tier.value;
+  std::string text;
+  if (i + 1 < tiers.value.size()) {
+    const int64_t last = tiers.value[i + 1].from - 1;
+    if (yuan != 0) {
+      text = absl::StrCat("第 ", tier.from, "–", last, " 件每件 ", yuan, " 元");
+    } else {
+      text = tier.from <= 1 ? absl::StrCat("每月前 ", last, " 件不收费")
+                            : absl::StrCat("第 ", tier.from, "–", last, " 件不收费");
+    }
   } else {
-    const int block = (ordinal - kFirstPaidTierEnd - 1) / kRequestsPerLaterTier;  // 0 for 31–40.
-    const int first = kFirstPaidTierEnd + 1 + block * kRequestsPerLaterTier;
-    yuan = kYuanPerTierStep * (2 + block);
-    tier = absl::StrCat("第 ", kFirstPaidTierEnd + 1, " 件起每增加 ", kRequestsPerLaterTier,
-                        " 件每件加收 ", kYuanPerTierStep, " 元，第 ", first, "–",
-                        first + kRequestsPerLaterTier - 1, " 件每件 ", yuan, " 元");
+    // Beyond the last tier: each further `step` requests cost `step_yuan` more each.
+    const int64_t block = (ordinal - tier.from) / step.value;
+    const int64_t first = tier.from + block * step.value;
+    yuan += step_yuan.value * block;
+    text =
+        absl::StrCat("第 ", tier.from, " 件起每增加 ", step.value, " 件每件加收 ", step_yuan.value,
+                     " 元，第 ", first, "–", first + step.value - 1, " 件每件 ", yuan, " 元");
   }
   Fee fee;
   fee.method = catalog::v1::FEE_BY_COUNT;
   fee.fen = yuan * kFenPerYuan;
-  fee.explanation = absl::StrCat("按件计收（国办函〔2020〕109号）：本件为该申请人 ", year, " 年 ",
-                                 month, " 月向本机关提出的第 ", ordinal, " 件申请；", tier,
-                                 "；本件收费 ", FormatYuan(fee.fen), " 元。");
+  fee.explanation =
+      absl::StrCat("按件计收（", fees.basis, "）：本件为该申请人 ", year, " 年 ", month,
+                   " 月向本机关提出的第 ", ordinal, " 件申请；", text, "；本件收费 ",
+                   FormatYuan(fee.fen), " 元。", Cites({&tiers.rule, &step.rule, &step_yuan.rule}));
+  fee.explanation = validation::TruncateUtf8(fee.explanation, kMaxExplanationChars);
   return fee;
 }
 
-Fee FeeByPages(int pages) {
+absl::StatusOr<Fee> FeeByPages(const rules::RuleSet& fees, int pages) {
+  ASSIGN_OR_RETURN(rules::Cited<std::vector<rules::Tier>> tiers, fees.Tiers("fee.by_pages"));
   pages = std::max(pages, 0);
   Fee fee;
   fee.method = catalog::v1::FEE_BY_PAGES;
   std::vector<std::string> lines;
-  for (const PageTier& tier : kPageTiers) {
-    if (pages < tier.first) break;
-    const int last = tier.last == 0 ? pages : std::min(pages, tier.last);
-    const int count = last - tier.first + 1;
-    const int64_t yuan = count * tier.yuan_per_page;
+  std::vector<std::string> free;
+  for (size_t i = 0; i < tiers.value.size(); ++i) {
+    const rules::Tier& tier = tiers.value[i];
+    const int64_t first = std::max<int64_t>(tier.from, 1);
+    const bool open_ended = i + 1 == tiers.value.size();
+    const int64_t tier_last = open_ended ? 0 : tiers.value[i + 1].from - 1;
+    if (tier.value == 0) {
+      if (!open_ended) free.push_back(absl::StrCat(first, "–", tier_last, " 页"));
+      continue;
+    }
+    if (pages < first) continue;
+    const int64_t last = open_ended ? pages : std::min<int64_t>(pages, tier_last);
+    const int64_t count = last - first + 1;
+    const int64_t yuan = count * tier.value;
     fee.fen += yuan * kFenPerYuan;
-    lines.push_back(absl::StrCat(tier.first, "–", last, " 页 ", count, " 页 × ", tier.yuan_per_page,
-                                 " 元 = ", yuan, " 元"));
+    lines.push_back(
+        absl::StrCat(first, "–", last, " 页 ", count, " 页 × ", tier.value, " 元 = ", yuan, " 元"));
   }
-  fee.explanation = absl::StrCat("按量计收（国办函〔2020〕109号，超额累进）：共 ", pages, " 页；",
-                                 kFreePages, " 页以下（含）不收费");
+  fee.explanation = absl::StrCat("按量计收（", fees.basis, "，超额累进）：共 ", pages, " 页");
+  if (!free.empty()) absl::StrAppend(&fee.explanation, "；", absl::StrJoin(free, "、"), "不收费");
   if (!lines.empty()) absl::StrAppend(&fee.explanation, "；", absl::StrJoin(lines, "；"));
-  absl::StrAppend(&fee.explanation, "；合计 ", FormatYuan(fee.fen), " 元。");
+  absl::StrAppend(&fee.explanation, "；合计 ", FormatYuan(fee.fen), " 元。", Cites({&tiers.rule}));
+  fee.explanation = validation::TruncateUtf8(fee.explanation, kMaxExplanationChars);
   return fee;
 }
 

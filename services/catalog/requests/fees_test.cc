@@ -1,8 +1,12 @@
-// NAT-9 fee tiers at every boundary.
+// NAT-9 fee tiers at every boundary, with the shipped catalog.fees rule set
+// (services/catalog/rules) and a test version.
 #include "services/catalog/requests/fees.h"
+
+#include <memory>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/catalog/catalog_rule_sets_testing.h"
 
 namespace gongkai::catalog::requests {
 namespace {
@@ -10,6 +14,26 @@ namespace {
 using ::testing::HasSubstr;
 
 constexpr int64_t kYuan = 100;  // fen
+
+// The national catalog.fees version (v1).
+const rules::RuleSet& National() {
+  static const auto* const set = [] {
+    auto book = catalog_testing::NationalRuleBook();
+    return new std::shared_ptr<const rules::RuleSet>(*book->Get(kFeeRuleSet, 1));
+  }();
+  return **set;
+}
+
+Fee FeeByCount(int ordinal, int year, int month) {
+  absl::StatusOr<Fee> fee = requests::FeeByCount(National(), ordinal, year, month);
+  EXPECT_TRUE(fee.ok()) << fee.status();
+  return fee.value_or(Fee{});
+}
+Fee FeeByPages(int pages) {
+  absl::StatusOr<Fee> fee = requests::FeeByPages(National(), pages);
+  EXPECT_TRUE(fee.ok()) << fee.status();
+  return fee.value_or(Fee{});
+}
 
 TEST(FeeByCountTest, FirstTenRequestsOfTheMonthAreFree) {
   EXPECT_EQ(FeeByCount(1, 2024, 3).fen, 0);
@@ -57,6 +81,32 @@ TEST(FeeByPagesTest, TiersAreProgressive) {
   EXPECT_THAT(fee.explanation, HasSubstr("31–100 页 70 页 × 10 元 = 700 元"));
   EXPECT_THAT(fee.explanation, HasSubstr("101–150 页 50 页 × 20 元 = 1000 元"));
   EXPECT_THAT(fee.explanation, HasSubstr("合计 1700.00 元"));
+}
+
+// NAT-9 (ADR 0019): the fee names the rule set version and rules it was computed with.
+TEST(FeeRulesTest, Nat9ExplanationNamesTheRuleSetAndRules) {
+  EXPECT_THAT(FeeByCount(11, 2024, 3).explanation, HasSubstr("依据规则：catalog.fees v1"));
+  EXPECT_THAT(FeeByCount(11, 2024, 3).explanation, HasSubstr("fee.by_count = "));
+  EXPECT_THAT(FeeByPages(150).explanation, HasSubstr("fee.by_pages = "));
+  EXPECT_THAT(FeeByPages(150).explanation, HasSubstr("(NAT-9)"));
+}
+
+// NAT-9 as data: a city's version with other tiers and steps changes the fees.
+TEST(FeeRulesTest, Nat9ACityVersionChangesTiersAndSteps) {
+  auto book = catalog_testing::NationalRuleBook();
+  catalog_testing::PutRuleSet(*book, R"({"name": "catalog.fees", "version": 2,
+      "effective_from": "2024-01-01", "basis": "某市收费办法",
+      "rules": {"fee.by_count": {"value": [{"from": 1, "value": 0}, {"from": 6, "value": 50}]},
+                "fee.by_count.step_requests": {"value": 5},
+                "fee.by_count.step_yuan": {"value": 50},
+                "fee.by_pages": {"value": [{"from": 1, "value": 0}, {"from": 11, "value": 5}]}}})");
+  const rules::RuleSet& city = **book->EffectiveOn(kFeeRuleSet, absl::CivilDay(2024, 3, 1));
+  EXPECT_EQ(requests::FeeByCount(city, 5, 2024, 3)->fen, 0);
+  EXPECT_EQ(requests::FeeByCount(city, 6, 2024, 3)->fen, 50 * kYuan);
+  EXPECT_EQ(requests::FeeByCount(city, 10, 2024, 3)->fen, 50 * kYuan);
+  EXPECT_EQ(requests::FeeByCount(city, 11, 2024, 3)->fen, 100 * kYuan);
+  EXPECT_EQ(requests::FeeByPages(city, 20)->fen, 10 * 5 * kYuan);
+  EXPECT_THAT(requests::FeeByPages(city, 20)->explanation, HasSubstr("catalog.fees v2"));
 }
 
 TEST(FormatYuanTest, PrintsFenAsYuanWithTwoDecimals) {

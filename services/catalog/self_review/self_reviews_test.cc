@@ -11,6 +11,7 @@
 #include "libs/calendar/working_day_calendar.h"
 #include "libs/protoconv/protoconv.h"
 #include "services/catalog/catalog_items/mock_catalog_item_repository.h"
+#include "services/catalog/catalog_rule_sets_testing.h"
 #include "services/catalog/catalog_test_support.h"
 #include "services/catalog/documents/documents.h"
 #include "services/catalog/documents/mock_document_repository.h"
@@ -36,8 +37,9 @@ class SelfReviewsTest : public ::testing::Test {
  protected:
   SelfReviewsTest() : clock_(ShanghaiTime(2024, 9, 30)) {
     calendar_ = *calendar::NewBuiltinCalendar();
-    documents_ = std::make_unique<documents::Documents>(&documents_repo_, &units_, &categories_,
-                                                        calendar_, &clock_, &gate_, &observer_);
+    documents_ = std::make_unique<documents::Documents>(
+        &documents_repo_, &units_, &categories_, calendar_, catalog_testing::NationalRuleBook(),
+        &clock_, &gate_, &observer_);
     self_reviews_ =
         std::make_unique<SelfReviews>(&reviews_, &units_, documents_.get(), &clock_, &observer_);
     v1::Unit unit;
