@@ -1,5 +1,5 @@
 # Writes a C++ source defining gateway/static_assets.h from openapi.json and the files
-# of gateway/docs/ (same mechanism as libs/calendar/embed_data.cmake).
+# of gateway/docs/ (raw-string embedding like libs/embed_files.cmake, plus named constants and ETags).
 # Run as: cmake -DOUTPUT=<file.cc> -DOPENAPI=<openapi.json> -DDOCS=<a|b|c> -P embed_assets.cmake
 cmake_minimum_required(VERSION 3.25)
 set(delimiter "gk_asset")
