@@ -128,15 +128,26 @@ absl::StatusOr<v1::CatalogItem> CatalogItems::UpdateCatalogItem(
                                            current.revision(), ", not ",
                                            request.expected_revision(), "; reload and retry"));
   }
+  // What create checks, for whatever the update changes: INVALID_ARGUMENT naming the field.
   if (request.item().category_id() != current.category_id()) {
     absl::StatusOr<v1::Category> category = repository_->GetCategory(request.item().category_id());
     if (category.status().code() == absl::StatusCode::kNotFound) {
-      return InvalidField(
-          "item.category_id",
-          absl::StrCat("category ", request.item().category_id(), " does not exist"));
+      v.Add("item.category_id",
+            absl::StrCat("category ", request.item().category_id(), " does not exist"));
+    } else {
+      RETURN_IF_ERROR(category.status());
     }
-    RETURN_IF_ERROR(category.status());
   }
+  if (request.item().responsible_unit_id() != current.responsible_unit_id()) {
+    absl::StatusOr<v1::Unit> unit = units_->GetUnit(request.item().responsible_unit_id());
+    if (unit.status().code() == absl::StatusCode::kNotFound) {
+      v.Add("item.responsible_unit_id",
+            absl::StrCat("unit ", request.item().responsible_unit_id(), " does not exist"));
+    } else {
+      RETURN_IF_ERROR(unit.status());
+    }
+  }
+  RETURN_IF_ERROR(v.ToStatus());
   v1::CatalogItem item = request.item();
   item.set_changed_by(caller.subject);
   *item.mutable_change_time() = ToTimestamp(clock_->Now());

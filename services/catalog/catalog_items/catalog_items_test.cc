@@ -97,5 +97,23 @@ TEST_F(CatalogItemsTest, Cat6StaleRevisionIsAborted) {
   EXPECT_THAT(std::string(status.message()), HasSubstr("revision 3"));
 }
 
+// CAT-6: an update moving the item to another unit checks that unit like create does.
+TEST_F(CatalogItemsTest, Cat6UpdateToAnUnknownResponsibleUnitIsNamedAndNothingIsWritten) {
+  v1::CatalogItem current = Create(4, kUnit).item();
+  current.set_id(9);
+  current.set_revision(3);
+  ON_CALL(repo_, GetCatalogItem(9)).WillByDefault(Return(current));
+  EXPECT_CALL(units_, GetUnit(99)).WillOnce(Return(absl::NotFoundError("unit 99")));
+  EXPECT_CALL(repo_, UpdateCatalogItem(_, _)).Times(0);
+  v1::UpdateCatalogItemRequest request;
+  *request.mutable_item() = current;
+  request.mutable_item()->set_responsible_unit_id(99);
+  absl::Status status = items_.UpdateCatalogItem(catalog_testing::Office(), request).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_EQ(FieldViolationsOf(status).size(), 1u);
+  EXPECT_EQ(FieldViolationsOf(status)[0].field, "item.responsible_unit_id");
+  EXPECT_THAT(FieldViolationsOf(status)[0].description, HasSubstr("unit 99 does not exist"));
+}
+
 }  // namespace
 }  // namespace gongkai::catalog::catalog_items
