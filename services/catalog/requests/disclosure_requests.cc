@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -111,6 +112,14 @@ std::string DisclosureRequests::ApplicantKey(absl::string_view id_number) const 
   // of it could be reversed by anyone holding the table.
   return crypto::HmacSha256Hex(applicant_key_secret_,
                                absl::StrCat("applicant:", absl::AsciiStrToUpper(id_number)));
+}
+
+std::string DisclosureRequests::DerivedSecret(const IdempotencyKey& key,
+                                              absl::string_view tracking_code) const {
+  return DeriveTrackingSecret(
+      applicant_key_secret_,
+      absl::StrCat(key.subject, "\n", key.method, "\n", key.request_id, "\n", tracking_code),
+      kTrackingSecretChars);
 }
 
 absl::Status DisclosureRequests::ApplyClocks(v1::DisclosureRequest& r) const {
@@ -229,6 +238,15 @@ absl::StatusOr<v1::FileRequestResponse> DisclosureRequests::FileRequest(
     for (const FieldViolation& fv : FieldViolationsOf(received.status())) {
       v.Add(fv.field, fv.description);
     }
+    // NAT-1: a receipt day before the earliest loaded calendar year (a typo like 1026)
+    // would give a clock that stays pending for ever; later unloaded years stay pending
+    // until their calendar is loaded.
+    const std::vector<calendar::CalendarVersion> years = calendar_->Versions();
+    if (received.ok() && !years.empty() && received->year() < years.front().year) {
+      v.Add("receipt_event_on",
+            absl::StrCat("must not be before ", years.front().year,
+                         ", the earliest year of the working-day calendar (NAT-1)"));
+    }
   }
   RETURN_IF_ERROR(v.ToStatus());
   RETURN_IF_ERROR(received.status());
@@ -252,11 +270,21 @@ absl::StatusOr<v1::FileRequestResponse> DisclosureRequests::FileRequest(
     *response.mutable_request() = std::move(r);
     return response;
   };
+  // The exact retry of a filing answers with the same secret (the response it retries
+  // may have been lost): derived, never stored (ADR 0015). A secret reset since by staff
+  // is not derivable, so the retry then answers without one.
+  auto replayed_secret = [&](const v1::DisclosureRequest& r) -> absl::StatusOr<std::string> {
+    const std::string secret = DerivedSecret(key, r.tracking_code());
+    ASSIGN_OR_RETURN(RequestRepository::Tracked tracked,
+                     repository_->FindByTrackingCode(r.tracking_code()));
+    return SecretMatches(secret, tracked.secret_sha256) ? secret : std::string();
+  };
   ASSIGN_OR_RETURN(std::optional<v1::DisclosureRequest> replay,
                    Replay<v1::DisclosureRequest>(*repository_, key));
   if (replay.has_value()) {
+    ASSIGN_OR_RETURN(std::string secret, replayed_secret(*replay));
     RETURN_IF_ERROR(ApplyClocks(*replay));
-    return respond(*std::move(replay), "");
+    return respond(*std::move(replay), std::move(secret));
   }
 
   const absl::Time now = clock_->Now();
@@ -274,7 +302,8 @@ absl::StatusOr<v1::FileRequestResponse> DisclosureRequests::FileRequest(
   *r.mutable_clock_start_on() = ToProtoDate(*received);
   r.set_created_by(caller.subject);
   RETURN_IF_ERROR(ApplyClocks(r));
-  const std::string secret = tokens_(kTrackingSecretChars);
+  const std::string secret = key.request_id.empty() ? tokens_(kTrackingSecretChars)
+                                                    : DerivedSecret(key, r.tracking_code());
   RequestEvent event{caller.subject,
                      "file",
                      v1::DISCLOSURE_REQUEST_STATE_UNSPECIFIED,
@@ -290,8 +319,9 @@ absl::StatusOr<v1::FileRequestResponse> DisclosureRequests::FileRequest(
     ASSIGN_OR_RETURN(std::optional<v1::DisclosureRequest> winner,
                      Replay<v1::DisclosureRequest>(*repository_, key));
     if (winner.has_value()) {
+      ASSIGN_OR_RETURN(std::string winner_secret, replayed_secret(*winner));
       RETURN_IF_ERROR(ApplyClocks(*winner));
-      return respond(*std::move(winner), "");
+      return respond(*std::move(winner), std::move(winner_secret));
     }
   }
   ASSIGN_OR_RETURN(v1::DisclosureRequest stored, std::move(created));
@@ -309,7 +339,7 @@ absl::StatusOr<v1::TrackRequestResponse> DisclosureRequests::TrackRequest(
   const absl::Status not_found =
       absl::NotFoundError("no request matches this tracking code and secret");
   absl::StatusOr<RequestRepository::Tracked> tracked =
-      repository_->FindByTrackingCode(absl::AsciiStrToUpper(request.tracking_code()));
+      repository_->FindByTrackingCode(NormalizeTrackingToken(request.tracking_code()));
   if (tracked.status().code() == absl::StatusCode::kNotFound) {
     // Same work as a wrong secret, so timing does not tell which codes exist.
     SecretMatches(request.tracking_secret(), crypto::Sha256Hex("no such request"));
@@ -641,8 +671,9 @@ absl::StatusOr<v1::FeeQuote> DisclosureRequests::QuoteFee(const Principal& calle
     v.Add("pages", "is only for FEE_BY_PAGES (NAT-9)");
   }
   RETURN_IF_ERROR(v.ToStatus());
+  RETURN_IF_ERROR(auth::Require(caller, AnyUnit(kHandle)));
   ASSIGN_OR_RETURN(v1::DisclosureRequest current, repository_->GetRequest(request.id()));
-  RETURN_IF_ERROR(auth::Require(caller, kHandle, current.unit_id()));
+  RETURN_IF_ERROR(RequireVisible(caller, kHandle, current));  // Another unit's: NOT_FOUND.
   v1::FeeQuote quote;
   Fee fee;
   if (request.fee_method() == v1::FEE_BY_COUNT) {

@@ -178,6 +178,19 @@ TEST_F(DisclosureRequestsTest, PublicFilingOnlineIsReceivedTodayAndStoresOnlyThe
   EXPECT_EQ(events_[0].action, "file");
 }
 
+TEST_F(DisclosureRequestsTest, Nat5ReceiptDayBeforeTheEarliestCalendarYearIsRefusedByField) {
+  SetToday(absl::CivilDay(2024, 9, 27));
+  EXPECT_CALL(repository_, CreateRequest).Times(0);
+  v1::FileRequestRequest req = ValidFiling();
+  req.set_channel(v1::CHANNEL_REGISTERED_MAIL);
+  *req.mutable_receipt_event_on() = ToProtoDate(absl::CivilDay(1026, 9, 26));  // For 2026.
+  absl::StatusOr<v1::FileRequestResponse> filed = requests_->FileRequest(staff_, req);
+  EXPECT_THAT(filed, StatusIs(absl::StatusCode::kInvalidArgument, _));
+  EXPECT_THAT(Fields(filed.status()), ::testing::ElementsAre("receipt_event_on"));
+  ASSERT_EQ(FieldViolationsOf(filed.status()).size(), 1u);
+  EXPECT_THAT(FieldViolationsOf(filed.status())[0].description, HasSubstr("earliest year"));
+}
+
 TEST_F(DisclosureRequestsTest, AnonymousCannotRegisterAMailRequest) {
   v1::FileRequestRequest req = ValidFiling();
   req.set_channel(v1::CHANNEL_REGISTERED_MAIL);
@@ -210,23 +223,35 @@ TEST_F(DisclosureRequestsTest, BadFilingNamesEveryFieldAndWritesNothing) {
                                "applicant.contact", "subject", "receipt_event_on"}));
 }
 
-TEST_F(DisclosureRequestsTest, DuplicateRequestIdReplaysTheFirstRequestWithoutItsSecret) {
-  v1::DisclosureRequest first;
-  first.set_id(41);
-  first.set_tracking_code("ABCDEFGHJKLM");
-  first.set_state(v1::REQUEST_RECEIVED);
-  *first.mutable_received_on() = ToProtoDate(absl::CivilDay(2024, 9, 27));
-  *first.mutable_clock_start_on() = ToProtoDate(absl::CivilDay(2024, 9, 27));
-  EXPECT_CALL(repository_, FindIdempotentResponse(_))
-      .WillOnce(Return(std::optional<std::string>(first.SerializeAsString())));
-  EXPECT_CALL(repository_, CreateRequest).Times(0);
+// The exact retry answers with the same secret (its response may have been lost), which
+// is derived again, not stored; after a reset by staff the retry carries no secret.
+TEST_F(DisclosureRequestsTest, DuplicateRequestIdReplaysTheFirstRequestWithTheSameSecret) {
   v1::FileRequestRequest req = ValidFiling();
   req.set_request_id("r-1");
+  absl::StatusOr<v1::FileRequestResponse> first =
+      requests_->FileRequest(Principal::Anonymous(), req);
+  ASSERT_TRUE(first.ok()) << first.status();
+  const v1::DisclosureRequest stored = store_[first->request().id()];
+  EXPECT_EQ(secrets_[stored.id()].secret_sha256, crypto::Sha256Hex(first->tracking_secret()));
+  EXPECT_CALL(repository_, FindIdempotentResponse(_))
+      .WillRepeatedly(Return(std::optional<std::string>(stored.SerializeAsString())));
+  EXPECT_CALL(repository_, FindByTrackingCode(stored.tracking_code()))
+      .WillRepeatedly(Invoke([&](const std::string&) {
+        return absl::StatusOr<RequestRepository::Tracked>(
+            RequestRepository::Tracked{stored, secrets_[stored.id()].secret_sha256});
+      }));
+  EXPECT_CALL(repository_, CreateRequest).Times(0);
   absl::StatusOr<v1::FileRequestResponse> replay =
       requests_->FileRequest(Principal::Anonymous(), req);
   ASSERT_TRUE(replay.ok()) << replay.status();
-  EXPECT_EQ(replay->request().id(), 41);
-  EXPECT_EQ(replay->tracking_code(), "ABCDEFGHJKLM");
+  EXPECT_EQ(replay->request().id(), stored.id());
+  EXPECT_EQ(replay->tracking_code(), stored.tracking_code());
+  EXPECT_EQ(replay->tracking_secret(), first->tracking_secret());
+  EXPECT_THAT(replay->tracking_secret(), ::testing::MatchesRegex("[2-9A-HJ-NP-Z]{20}"));
+
+  secrets_[stored.id()].secret_sha256 = crypto::Sha256Hex("RESETBYSTAFF2345678");
+  replay = requests_->FileRequest(Principal::Anonymous(), req);
+  ASSERT_TRUE(replay.ok()) << replay.status();
   EXPECT_THAT(replay->tracking_secret(), IsEmpty());
 }
 
@@ -517,6 +542,31 @@ TEST_F(DisclosureRequestsTest, AnotherUnitsRequestLooksLikeAMissingId) {
   get.set_id(missing);
   EXPECT_THAT(requests_->GetRequest(Principal::Anonymous(), get),
               StatusIs(absl::StatusCode::kUnauthenticated, _));
+}
+
+TEST_F(DisclosureRequestsTest, QuoteFeeAndUpdateChallengeHideAnotherUnitsIdsLikeMissingOnes) {
+  const int64_t id = FileOnline(absl::CivilDay(2024, 9, 27));
+  v1::DisclosureChallenge challenge;
+  challenge.set_id(3);
+  challenge.set_unit_id(kUnit);
+  challenge.set_result(v1::CHALLENGE_PENDING);
+  ON_CALL(repository_, GetChallenge(3)).WillByDefault(Return(challenge));
+  ON_CALL(repository_, GetChallenge(4))
+      .WillByDefault(Return(absl::NotFoundError("challenge 4 not found")));
+  EXPECT_CALL(repository_, UpdateChallenge).Times(0);
+  for (int64_t target : {id, id + 100}) {
+    v1::QuoteFeeRequest quote;
+    quote.set_id(target);
+    quote.set_fee_method(v1::FEE_BY_COUNT);
+    EXPECT_THAT(requests_->QuoteFee(other_staff_, quote), StatusIs(absl::StatusCode::kNotFound, _));
+  }
+  for (int64_t target : {3, 4}) {
+    v1::UpdateChallengeRequest update;
+    update.set_id(target);
+    update.set_result(v1::CHALLENGE_PENDING);
+    EXPECT_THAT(challenges_->UpdateChallenge(other_staff_, update),
+                StatusIs(absl::StatusCode::kNotFound, HasSubstr("not found")));
+  }
 }
 
 TEST_F(DisclosureRequestsTest, ConsultationCannotStartAfterTheReplyDueDate) {
