@@ -443,9 +443,15 @@ absl::StatusOr<v1::ListRequestHistoryResponse> DisclosureRequests::ListRequestHi
   RETURN_IF_ERROR(auth::Require(caller, AnyUnit(kRead)));
   ASSIGN_OR_RETURN(v1::DisclosureRequest r, repository_->GetRequest(request.id()));
   RETURN_IF_ERROR(RequireVisible(caller, kRead, r));
+  ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(request.page_size()));
+  const std::string fingerprint = absl::StrCat("history-of-", request.id());
+  ASSIGN_OR_RETURN(int64_t after_id,
+                   pagination::DecodePageToken(request.page_token(), fingerprint));
   ASSIGN_OR_RETURN(std::vector<v1::DisclosureRequestEvent> events,
-                   repository_->ListHistory(request.id()));
+                   repository_->ListHistoryPage(request.id(), KeysetPage{after_id, page_size + 1}));
   v1::ListRequestHistoryResponse response;
+  response.set_next_page_token(pagination::TrimPage(
+      events, page_size, fingerprint, [](const v1::DisclosureRequestEvent& e) { return e.id(); }));
   for (auto& e : events) *response.add_events() = std::move(e);
   return response;
 }

@@ -506,7 +506,7 @@ TEST_F(DisclosureRequestsTest, OpenRequestPastItsDueDateIsOverdue) {
 TEST_F(DisclosureRequestsTest, AnotherUnitsRequestLooksLikeAMissingId) {
   const int64_t id = FileOnline(absl::CivilDay(2024, 9, 27));
   const int64_t missing = id + 100;
-  ON_CALL(repository_, ListHistory(_))
+  ON_CALL(repository_, ListHistoryPage(_, _))
       .WillByDefault(Return(std::vector<v1::DisclosureRequestEvent>{}));
   ON_CALL(repository_, ListChallenges(_))
       .WillByDefault(Return(std::vector<v1::DisclosureChallenge>{}));
@@ -567,6 +567,46 @@ TEST_F(DisclosureRequestsTest, QuoteFeeAndUpdateChallengeHideAnotherUnitsIdsLike
     EXPECT_THAT(challenges_->UpdateChallenge(other_staff_, update),
                 StatusIs(absl::StatusCode::kNotFound, HasSubstr("not found")));
   }
+}
+
+TEST_F(DisclosureRequestsTest, HistoryIsReadInKeysetPagesBoundToTheRequest) {
+  const int64_t id = FileOnline(absl::CivilDay(2024, 9, 27));
+  std::vector<v1::DisclosureRequestEvent> three(3);
+  for (int i = 0; i < 3; ++i) three[i].set_id(10 + i);
+  EXPECT_CALL(repository_, ListHistoryPage(id, _))
+      .WillOnce(Invoke([&](int64_t, const KeysetPage& page) {
+        EXPECT_EQ(page.after_id, 0);
+        EXPECT_EQ(page.limit, 3);  // One more than the page, to learn whether one follows.
+        return absl::StatusOr<std::vector<v1::DisclosureRequestEvent>>(three);
+      }))
+      .WillOnce(Invoke([&](int64_t, const KeysetPage& page) {
+        EXPECT_EQ(page.after_id, 11);
+        return absl::StatusOr<std::vector<v1::DisclosureRequestEvent>>(
+            std::vector<v1::DisclosureRequestEvent>{three[2]});
+      }));
+  v1::ListRequestHistoryRequest history;
+  history.set_id(id);
+  history.set_page_size(2);
+  absl::StatusOr<v1::ListRequestHistoryResponse> first =
+      requests_->ListRequestHistory(staff_, history);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->events_size(), 2);
+  ASSERT_FALSE(first->next_page_token().empty());
+  history.set_page_token(first->next_page_token());
+  absl::StatusOr<v1::ListRequestHistoryResponse> last =
+      requests_->ListRequestHistory(staff_, history);
+  ASSERT_TRUE(last.ok()) << last.status();
+  EXPECT_EQ(last->events(0).id(), 12);
+  EXPECT_TRUE(last->next_page_token().empty());
+  // A token is bound to its request; page sizes are bounded like every list.
+  const int64_t other = FileOnline(absl::CivilDay(2024, 9, 27));
+  history.set_id(other);
+  EXPECT_THAT(Fields(requests_->ListRequestHistory(staff_, history).status()),
+              ::testing::ElementsAre("page_token"));
+  history.clear_page_token();
+  history.set_page_size(101);
+  EXPECT_THAT(Fields(requests_->ListRequestHistory(staff_, history).status()),
+              ::testing::ElementsAre("page_size"));
 }
 
 TEST_F(DisclosureRequestsTest, ConsultationCannotStartAfterTheReplyDueDate) {
