@@ -114,14 +114,6 @@ std::string DisclosureRequests::ApplicantKey(absl::string_view id_number) const 
                                absl::StrCat("applicant:", absl::AsciiStrToUpper(id_number)));
 }
 
-std::string DisclosureRequests::DerivedSecret(const IdempotencyKey& key,
-                                              absl::string_view tracking_code) const {
-  return DeriveTrackingSecret(
-      applicant_key_secret_,
-      absl::StrCat(key.subject, "\n", key.method, "\n", key.request_id, "\n", tracking_code),
-      kTrackingSecretChars);
-}
-
 absl::Status DisclosureRequests::ApplyClocks(v1::DisclosureRequest& r) const {
   r.clear_correction_deadline();
   r.clear_consultation_deadline();
@@ -238,9 +230,7 @@ absl::StatusOr<v1::FileRequestResponse> DisclosureRequests::FileRequest(
     for (const FieldViolation& fv : FieldViolationsOf(received.status())) {
       v.Add(fv.field, fv.description);
     }
-    // NAT-1: a receipt day before the earliest loaded calendar year (a typo like 1026)
-    // would give a clock that stays pending for ever; later unloaded years stay pending
-    // until their calendar is loaded.
+    // NAT-1: before the earliest loaded year (a typo like 1026) the clock would never run.
     const std::vector<calendar::CalendarVersion> years = calendar_->Versions();
     if (received.ok() && !years.empty() && received->year() < years.front().year) {
       v.Add("receipt_event_on",
@@ -270,11 +260,10 @@ absl::StatusOr<v1::FileRequestResponse> DisclosureRequests::FileRequest(
     *response.mutable_request() = std::move(r);
     return response;
   };
-  // The exact retry of a filing answers with the same secret (the response it retries
-  // may have been lost): derived, never stored (ADR 0015). A secret reset since by staff
-  // is not derivable, so the retry then answers without one.
+  // The exact retry answers with the same secret, derived again (ADR 0015); none once
+  // staff reset it. The response it retries may have been lost.
   auto replayed_secret = [&](const v1::DisclosureRequest& r) -> absl::StatusOr<std::string> {
-    const std::string secret = DerivedSecret(key, r.tracking_code());
+    const std::string secret = FilingSecret(applicant_key_secret_, key, r.tracking_code());
     ASSIGN_OR_RETURN(RequestRepository::Tracked tracked,
                      repository_->FindByTrackingCode(r.tracking_code()));
     return SecretMatches(secret, tracked.secret_sha256) ? secret : std::string();
@@ -302,8 +291,9 @@ absl::StatusOr<v1::FileRequestResponse> DisclosureRequests::FileRequest(
   *r.mutable_clock_start_on() = ToProtoDate(*received);
   r.set_created_by(caller.subject);
   RETURN_IF_ERROR(ApplyClocks(r));
-  const std::string secret = key.request_id.empty() ? tokens_(kTrackingSecretChars)
-                                                    : DerivedSecret(key, r.tracking_code());
+  const std::string secret = key.request_id.empty()
+                                 ? tokens_(kTrackingSecretChars)
+                                 : FilingSecret(applicant_key_secret_, key, r.tracking_code());
   RequestEvent event{caller.subject,
                      "file",
                      v1::DISCLOSURE_REQUEST_STATE_UNSPECIFIED,

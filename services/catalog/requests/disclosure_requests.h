@@ -133,8 +133,6 @@ class DisclosureRequests {
   absl::CivilDay Today() const;
   // The stored stand-in for an identity document number.
   std::string ApplicantKey(absl::string_view id_number) const;
-  // The tracking secret of a filing with a request id, derived again by its exact retry.
-  std::string DerivedSecret(const IdempotencyKey& key, absl::string_view tracking_code) const;
 
   RequestRepository* repository_;
   units::UnitRepository* units_;              // The units module: does a unit exist?

@@ -41,6 +41,14 @@ std::string DeriveTrackingSecret(absl::string_view key_secret, absl::string_view
   return token;
 }
 
+std::string FilingSecret(absl::string_view key_secret, const idempotency::Key& key,
+                         absl::string_view tracking_code) {
+  return DeriveTrackingSecret(
+      key_secret,
+      absl::StrCat(key.subject, "\n", key.method, "\n", key.request_id, "\n", tracking_code),
+      /*chars=*/20);
+}
+
 std::string NormalizeTrackingToken(absl::string_view token) { return absl::AsciiStrToUpper(token); }
 
 bool SecretMatches(absl::string_view secret, absl::string_view stored_hex) {

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "libs/idempotency/idempotency.h"
 
 namespace gongkai::catalog::requests {
 
@@ -30,6 +31,11 @@ std::string RandomToken(int chars);
 // `key_secret` it is as unguessable as a random one. `chars` is at most 32.
 std::string DeriveTrackingSecret(absl::string_view key_secret, absl::string_view identity,
                                  int chars);
+
+// DeriveTrackingSecret for a filing: `key` (who filed, the method and the request id)
+// and the issued tracking code, 20 characters like a random secret.
+std::string FilingSecret(absl::string_view key_secret, const idempotency::Key& key,
+                         absl::string_view tracking_code);
 
 // A tracking code or secret as typed by an applicant, in the form it was issued: ASCII
 // letters upper-cased (the alphabet has no lower-case letters, so this costs no entropy
