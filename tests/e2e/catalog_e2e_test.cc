@@ -770,18 +770,25 @@ TEST_F(CatalogE2eTest, ExpiredForgedAndUnsignedTokensAreUnauthenticated) {
 
 // ---- The disclosure catalog (CAT-5, CAT-6) ----------------------------------------------------
 
-TEST_F(CatalogE2eTest, Cat6SeededCategoriesListParentsBeforeChildren) {
-  ASSERT_OK_AND_ASSIGN(v1::ListCategoriesResponse response,
-                       Call(&Stub::ListCategories, kAnonymous, v1::ListCategoriesRequest()));
+TEST_F(CatalogE2eTest, Cat6SeededCategoriesListParentsBeforeChildrenAcrossPages) {
   std::set<int64_t> seen;
   std::set<int> key_areas;
-  for (const v1::Category& c : response.categories()) {
-    if (c.parent_id() != 0) {
-      EXPECT_TRUE(seen.count(c.parent_id())) << "category " << c.id() << " before its parent";
+  v1::ListCategoriesRequest request;  // Default pages of 20: the seeded tree needs two.
+  int pages = 0;
+  do {
+    ASSERT_OK_AND_ASSIGN(v1::ListCategoriesResponse response,
+                         Call(&Stub::ListCategories, kAnonymous, request));
+    EXPECT_LE(response.categories_size(), 20);
+    for (const v1::Category& c : response.categories()) {
+      if (c.parent_id() != 0) {
+        EXPECT_TRUE(seen.count(c.parent_id())) << "category " << c.id() << " before its parent";
+      }
+      EXPECT_TRUE(seen.insert(c.id()).second) << "category " << c.id() << " listed twice";
+      if (c.key_area() != v1::KEY_AREA_UNSPECIFIED) key_areas.insert(c.key_area());
     }
-    seen.insert(c.id());
-    if (c.key_area() != v1::KEY_AREA_UNSPECIFIED) key_areas.insert(c.key_area());
-  }
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty() && ++pages < 100);
+  EXPECT_GE(pages, 1);
   for (int64_t id : {1, 2, 3}) EXPECT_TRUE(seen.count(id)) << id;
   for (int64_t id = 101; id <= 126; ++id) EXPECT_TRUE(seen.count(id)) << id;
   EXPECT_THAT(key_areas, SizeIs(26));  // One category per CAT-6 key area.

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "gmock/gmock.h"
@@ -359,7 +360,9 @@ TEST_F(DisclosureRequestsE2eTest, TrackingNeedsTheRightSecretAndStaffReadsNeedAT
   EXPECT_EQ(registered.request().channel(), v1::CHANNEL_REGISTERED_MAIL);
 }
 
-TEST_F(DisclosureRequestsE2eTest, DuplicateRequestIdCreatesNothing) {
+// A retry is for a lost response: it creates nothing and answers with the same secret,
+// which works on the tracking call (derived again, never stored: ADR 0015).
+TEST_F(DisclosureRequestsE2eTest, DuplicateRequestIdCreatesNothingAndAnswersTheSameSecret) {
   const int64_t unit = NewUnit();
   const v1::FileRequestRequest filing = Filing(unit, "学区划分", "client-req-1");
   ASSERT_OK_AND_ASSIGN(v1::FileRequestResponse first,
@@ -368,9 +371,18 @@ TEST_F(DisclosureRequestsE2eTest, DuplicateRequestIdCreatesNothing) {
                        R(&RequestStub::FileRequest, kAnonymous, filing));
   EXPECT_EQ(again.request().id(), first.request().id());
   EXPECT_EQ(again.tracking_code(), first.tracking_code());
-  EXPECT_THAT(again.tracking_secret(), IsEmpty());  // Shown once only.
+  EXPECT_THAT(again.tracking_secret(), SizeIs(20));
+  EXPECT_EQ(again.tracking_secret(), first.tracking_secret());
   ASSERT_OK_AND_ASSIGN(v1::ListRequestsResponse list, ListOfUnit(unit));
   EXPECT_THAT(list.requests(), SizeIs(1));
+
+  // The secret from the retry tracks the request, typed in any case (CAT-8).
+  v1::TrackRequestRequest track;
+  track.set_tracking_code(absl::AsciiStrToLower(again.tracking_code()));
+  track.set_tracking_secret(absl::AsciiStrToLower(again.tracking_secret()));
+  ASSERT_OK_AND_ASSIGN(v1::TrackRequestResponse tracked,
+                       R(&RequestStub::TrackRequest, kAnonymous, track));
+  EXPECT_EQ(tracked.request().id(), first.request().id());
 }
 
 TEST_F(DisclosureRequestsE2eTest, BadInputNamesTheFieldsAndWritesNothing) {

@@ -207,6 +207,17 @@ TEST_F(DisclosureRequestRepositoryTest, ReplacedTrackingSecretIsVersionedAndInTh
                        repo().ListHistory(created.id()));
   ASSERT_EQ(history.size(), 2u);
   EXPECT_EQ(history[1].action(), "reset_tracking_secret");
+  // Keyset pages of the same history, oldest first.
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::DisclosureRequestEvent> first,
+                       repo().ListHistoryPage(created.id(), KeysetPage{0, 1}));
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].id(), history[0].id());
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::DisclosureRequestEvent> rest,
+                       repo().ListHistoryPage(created.id(), KeysetPage{first[0].id(), 10}));
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].action(), "reset_tracking_secret");
+  EXPECT_THAT(repo().ListHistoryPage(created.id(), KeysetPage{rest[0].id(), 10}),
+              IsOkAndHolds(testing::IsEmpty()));
 }
 
 // NAT-8 (migration 0011): the outside publication of an "already public" answer and the

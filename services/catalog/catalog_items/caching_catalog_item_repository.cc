@@ -41,8 +41,9 @@ class CachingCatalogItemRepository final : public CatalogItemRepository {
                                                                 const KeysetPage& page) override {
     return inner_->ListCatalogItems(filter, page);
   }
-  absl::StatusOr<std::vector<v1::CatalogItem>> ListCatalogItemRevisions(int64_t id) override {
-    return inner_->ListCatalogItemRevisions(id);
+  absl::StatusOr<std::vector<v1::CatalogItem>> ListCatalogItemRevisions(
+      int64_t id, const KeysetPage& page) override {
+    return inner_->ListCatalogItemRevisions(id, page);
   }
   absl::StatusOr<CatalogItemEvidence> EvidenceForUnit(int64_t unit_id, absl::Time start,
                                                       absl::Time end) override {

@@ -48,8 +48,10 @@ class CatalogItemRepository : public IdempotencyStore {
   virtual absl::StatusOr<v1::CatalogItem> GetCatalogItem(int64_t id) = 0;
   virtual absl::StatusOr<std::vector<v1::CatalogItem>> ListCatalogItems(
       const CatalogItemFilter& filter, const KeysetPage& page) = 0;
-  // Newest first.
-  virtual absl::StatusOr<std::vector<v1::CatalogItem>> ListCatalogItemRevisions(int64_t id) = 0;
+  // Newest first, at most `page.limit`, revisions below `page.after_id` (a revision
+  // number) when continuing. NOT_FOUND when the item has no revision at all.
+  virtual absl::StatusOr<std::vector<v1::CatalogItem>> ListCatalogItemRevisions(
+      int64_t id, const KeysetPage& page) = 0;
 
   // The compliance evidence of unit `unit_id` (ASM-6 item 5): revisions changed in
   // [start, end).

@@ -1,5 +1,6 @@
 #include "services/catalog/catalog_items/catalog_items.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 #include <vector>
@@ -61,10 +62,28 @@ absl::StatusOr<v1::Category> CatalogItems::CreateCategory(
 }
 
 absl::StatusOr<v1::ListCategoriesResponse> CatalogItems::ListCategories(
-    const Principal&, const v1::ListCategoriesRequest&) {
-  ASSIGN_OR_RETURN(std::vector<v1::Category> categories, repository_->ListCategories());
+    const Principal&, const v1::ListCategoriesRequest& request) {
+  ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(request.page_size()));
+  constexpr absl::string_view kFingerprint = "categories";
+  ASSIGN_OR_RETURN(int64_t after_id,
+                   pagination::DecodePageToken(request.page_token(), kFingerprint));
+  // The tree's order (parents before children) is not an id order, so the page is cut
+  // from the ordered tree: it continues after the category the token names. The tree is
+  // written only by CreateCategory (kManageCategories), so reading it whole stays small.
+  ASSIGN_OR_RETURN(std::vector<v1::Category> tree, repository_->ListCategories());
+  auto start = tree.begin();
+  if (after_id != 0) {
+    start = std::find_if(tree.begin(), tree.end(),
+                         [&](const v1::Category& c) { return c.id() == after_id; });
+    if (start == tree.end()) return InvalidField("page_token", "names no category");
+    ++start;
+  }
+  const size_t left = static_cast<size_t>(tree.end() - start);
+  std::vector<v1::Category> page(start, start + std::min(left, static_cast<size_t>(page_size) + 1));
   v1::ListCategoriesResponse response;
-  for (auto& c : categories) *response.add_categories() = std::move(c);
+  response.set_next_page_token(pagination::TrimPage(page, page_size, kFingerprint,
+                                                    [](const v1::Category& c) { return c.id(); }));
+  for (auto& c : page) *response.add_categories() = std::move(c);
   return response;
 }
 
@@ -128,15 +147,26 @@ absl::StatusOr<v1::CatalogItem> CatalogItems::UpdateCatalogItem(
                                            current.revision(), ", not ",
                                            request.expected_revision(), "; reload and retry"));
   }
+  // What create checks, for whatever the update changes: INVALID_ARGUMENT naming the field.
   if (request.item().category_id() != current.category_id()) {
     absl::StatusOr<v1::Category> category = repository_->GetCategory(request.item().category_id());
     if (category.status().code() == absl::StatusCode::kNotFound) {
-      return InvalidField(
-          "item.category_id",
-          absl::StrCat("category ", request.item().category_id(), " does not exist"));
+      v.Add("item.category_id",
+            absl::StrCat("category ", request.item().category_id(), " does not exist"));
+    } else {
+      RETURN_IF_ERROR(category.status());
     }
-    RETURN_IF_ERROR(category.status());
   }
+  if (request.item().responsible_unit_id() != current.responsible_unit_id()) {
+    absl::StatusOr<v1::Unit> unit = units_->GetUnit(request.item().responsible_unit_id());
+    if (unit.status().code() == absl::StatusCode::kNotFound) {
+      v.Add("item.responsible_unit_id",
+            absl::StrCat("unit ", request.item().responsible_unit_id(), " does not exist"));
+    } else {
+      RETURN_IF_ERROR(unit.status());
+    }
+  }
+  RETURN_IF_ERROR(v.ToStatus());
   v1::CatalogItem item = request.item();
   item.set_changed_by(caller.subject);
   *item.mutable_change_time() = ToTimestamp(clock_->Now());
@@ -178,9 +208,17 @@ absl::StatusOr<v1::ListCatalogItemRevisionsResponse> CatalogItems::ListCatalogIt
   FieldViolations v;
   CheckId(v, "id", request.id(), true);
   RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(request.page_size()));
+  // A token continues after a revision number of this very item.
+  const std::string fingerprint = absl::StrCat("revisions-of-", request.id());
+  ASSIGN_OR_RETURN(int64_t after_revision,
+                   pagination::DecodePageToken(request.page_token(), fingerprint));
   ASSIGN_OR_RETURN(std::vector<v1::CatalogItem> revisions,
-                   repository_->ListCatalogItemRevisions(request.id()));
+                   repository_->ListCatalogItemRevisions(
+                       request.id(), KeysetPage{after_revision, page_size + 1}));
   v1::ListCatalogItemRevisionsResponse response;
+  response.set_next_page_token(pagination::TrimPage(
+      revisions, page_size, fingerprint, [](const v1::CatalogItem& r) { return r.revision(); }));
   for (auto& r : revisions) *response.add_revisions() = std::move(r);
   return response;
 }

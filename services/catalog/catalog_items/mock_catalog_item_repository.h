@@ -27,8 +27,8 @@ class MockCatalogItemRepository : public CatalogItemRepository {
   MOCK_METHOD(absl::StatusOr<v1::CatalogItem>, GetCatalogItem, (int64_t), (override));
   MOCK_METHOD(absl::StatusOr<std::vector<v1::CatalogItem>>, ListCatalogItems,
               (const CatalogItemFilter&, const KeysetPage&), (override));
-  MOCK_METHOD(absl::StatusOr<std::vector<v1::CatalogItem>>, ListCatalogItemRevisions, (int64_t),
-              (override));
+  MOCK_METHOD(absl::StatusOr<std::vector<v1::CatalogItem>>, ListCatalogItemRevisions,
+              (int64_t, const KeysetPage&), (override));
   MOCK_METHOD(absl::StatusOr<CatalogItemEvidence>, EvidenceForUnit,
               (int64_t, absl::Time, absl::Time), (override));
 };

@@ -219,13 +219,16 @@ class MysqlCatalogItemRepository final : public CatalogItemRepository {
     return MapRows<v1::CatalogItem>(rows, CatalogItemFromRow);
   }
 
-  absl::StatusOr<std::vector<v1::CatalogItem>> ListCatalogItemRevisions(int64_t id) override {
+  absl::StatusOr<std::vector<v1::CatalogItem>> ListCatalogItemRevisions(
+      int64_t id, const KeysetPage& page) override {
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    ASSIGN_OR_RETURN(db::ResultSet rows,
-                     conn->Query(absl::StrCat(kCatalogItemSelect,
-                                              "WHERE r.item_id = ? ORDER BY r.revision DESC"),
-                                 {Value(id)}));
-    if (rows.empty()) return absl::NotFoundError(absl::StrCat("catalog item ", id, " not found"));
+    std::string sql = absl::StrCat(kCatalogItemSelect, "WHERE r.item_id = ?");
+    std::vector<Value> params = {Value(id)};
+    AppendKeyset("r.revision", page, sql, params);  // The primary key (item_id, revision).
+    ASSIGN_OR_RETURN(db::ResultSet rows, conn->Query(sql, params));
+    if (rows.empty() && page.after_id == 0) {
+      return absl::NotFoundError(absl::StrCat("catalog item ", id, " not found"));
+    }
     return MapRows<v1::CatalogItem>(rows, CatalogItemFromRow);
   }
 

@@ -174,13 +174,18 @@ Actor DemoLoader::ReviewerOf(const std::string& unit_code) const {
 // ---- Categories: seeded by the migrations; the loader only checks them (CAT-6). ----------
 
 absl::Status DemoLoader::CheckCategories() {
-  ASSIGN_OR_RETURN(v1::ListCategoriesResponse response,
-                   Call(&Stub::ListCategories, "ListCategories", Office(),
-                        v1::ListCategoriesRequest(), "(the seeded key-area categories)"));
   std::map<int64_t, v1::KeyArea> seeded;
-  for (const v1::Category& category : response.categories()) {
-    seeded[category.id()] = category.key_area();
-  }
+  v1::ListCategoriesRequest request;
+  request.set_page_size(100);
+  do {
+    ASSIGN_OR_RETURN(v1::ListCategoriesResponse response,
+                     Call(&Stub::ListCategories, "ListCategories", Office(), request,
+                          "(the seeded key-area categories)"));
+    for (const v1::Category& category : response.categories()) {
+      seeded[category.id()] = category.key_area();
+    }
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty());
   for (const AreaSpec& area : Areas()) {
     const int64_t id = CategoryFor(area.area);
     auto it = seeded.find(id);

@@ -100,8 +100,12 @@ absl::StatusOr<v1::DisclosureChallenge> Challenges::UpdateChallenge(
   }
   if (decided && *decided > Today()) v.Add("decided_on", "must not be in the future");
   RETURN_IF_ERROR(v.ToStatus());
+  RETURN_IF_ERROR(auth::Require(caller, AnyUnit(kHandle)));
   ASSIGN_OR_RETURN(v1::DisclosureChallenge current, repository_->GetChallenge(request.id()));
-  RETURN_IF_ERROR(auth::Require(caller, kHandle, current.unit_id()));
+  if (!auth::Require(caller, kHandle, current.unit_id()).ok()) {
+    // Another unit's challenge answers like a missing id, so ids cannot be probed.
+    return absl::NotFoundError(absl::StrCat("challenge ", request.id(), " not found"));
+  }
   if (current.result() != v1::CHALLENGE_PENDING) {
     return PreconditionFailed("STATE", absl::StrCat("disclosure-challenges/", current.id()),
                               absl::StrCat("challenge ", current.id(), " was already decided: ",

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -232,6 +233,13 @@ absl::StatusOr<v1::FileRequestResponse> DisclosureRequests::FileRequest(
     for (const FieldViolation& fv : FieldViolationsOf(received.status())) {
       v.Add(fv.field, fv.description);
     }
+    // NAT-1: before the earliest loaded year (a typo like 1026) the clock would never run.
+    const std::vector<calendar::CalendarVersion> years = calendar_->Versions();
+    if (received.ok() && !years.empty() && received->year() < years.front().year) {
+      v.Add("receipt_event_on",
+            absl::StrCat("must not be before ", years.front().year,
+                         ", the earliest year of the working-day calendar (NAT-1)"));
+    }
   }
   RETURN_IF_ERROR(v.ToStatus());
   RETURN_IF_ERROR(received.status());
@@ -257,11 +265,20 @@ absl::StatusOr<v1::FileRequestResponse> DisclosureRequests::FileRequest(
     *response.mutable_request() = std::move(r);
     return response;
   };
+  // The exact retry answers with the same secret, derived again (ADR 0015); none once
+  // staff reset it. The response it retries may have been lost.
+  auto replayed_secret = [&](const v1::DisclosureRequest& r) -> absl::StatusOr<std::string> {
+    const std::string secret = FilingSecret(applicant_key_secret_, key, r.tracking_code());
+    ASSIGN_OR_RETURN(RequestRepository::Tracked tracked,
+                     repository_->FindByTrackingCode(r.tracking_code()));
+    return SecretMatches(secret, tracked.secret_sha256) ? secret : std::string();
+  };
   ASSIGN_OR_RETURN(std::optional<v1::DisclosureRequest> replay,
                    Replay<v1::DisclosureRequest>(*repository_, key));
   if (replay.has_value()) {
+    ASSIGN_OR_RETURN(std::string secret, replayed_secret(*replay));
     RETURN_IF_ERROR(ApplyClocks(*replay));
-    return respond(*std::move(replay), "");
+    return respond(*std::move(replay), std::move(secret));
   }
 
   const absl::Time now = clock_->Now();
@@ -279,7 +296,9 @@ absl::StatusOr<v1::FileRequestResponse> DisclosureRequests::FileRequest(
   *r.mutable_clock_start_on() = ToProtoDate(*received);
   r.set_created_by(caller.subject);
   RETURN_IF_ERROR(ApplyClocks(r));
-  const std::string secret = tokens_(kTrackingSecretChars);
+  const std::string secret = key.request_id.empty()
+                                 ? tokens_(kTrackingSecretChars)
+                                 : FilingSecret(applicant_key_secret_, key, r.tracking_code());
   RequestEvent event{caller.subject,
                      "file",
                      v1::DISCLOSURE_REQUEST_STATE_UNSPECIFIED,
@@ -295,8 +314,9 @@ absl::StatusOr<v1::FileRequestResponse> DisclosureRequests::FileRequest(
     ASSIGN_OR_RETURN(std::optional<v1::DisclosureRequest> winner,
                      Replay<v1::DisclosureRequest>(*repository_, key));
     if (winner.has_value()) {
+      ASSIGN_OR_RETURN(std::string winner_secret, replayed_secret(*winner));
       RETURN_IF_ERROR(ApplyClocks(*winner));
-      return respond(*std::move(winner), "");
+      return respond(*std::move(winner), std::move(winner_secret));
     }
   }
   ASSIGN_OR_RETURN(v1::DisclosureRequest stored, std::move(created));
@@ -314,7 +334,7 @@ absl::StatusOr<v1::TrackRequestResponse> DisclosureRequests::TrackRequest(
   const absl::Status not_found =
       absl::NotFoundError("no request matches this tracking code and secret");
   absl::StatusOr<RequestRepository::Tracked> tracked =
-      repository_->FindByTrackingCode(absl::AsciiStrToUpper(request.tracking_code()));
+      repository_->FindByTrackingCode(NormalizeTrackingToken(request.tracking_code()));
   if (tracked.status().code() == absl::StatusCode::kNotFound) {
     // Same work as a wrong secret, so timing does not tell which codes exist.
     SecretMatches(request.tracking_secret(), crypto::Sha256Hex("no such request"));
@@ -418,9 +438,15 @@ absl::StatusOr<v1::ListRequestHistoryResponse> DisclosureRequests::ListRequestHi
   RETURN_IF_ERROR(auth::Require(caller, AnyUnit(kRead)));
   ASSIGN_OR_RETURN(v1::DisclosureRequest r, repository_->GetRequest(request.id()));
   RETURN_IF_ERROR(RequireVisible(caller, kRead, r));
+  ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(request.page_size()));
+  const std::string fingerprint = absl::StrCat("history-of-", request.id());
+  ASSIGN_OR_RETURN(int64_t after_id,
+                   pagination::DecodePageToken(request.page_token(), fingerprint));
   ASSIGN_OR_RETURN(std::vector<v1::DisclosureRequestEvent> events,
-                   repository_->ListHistory(request.id()));
+                   repository_->ListHistoryPage(request.id(), KeysetPage{after_id, page_size + 1}));
   v1::ListRequestHistoryResponse response;
+  response.set_next_page_token(pagination::TrimPage(
+      events, page_size, fingerprint, [](const v1::DisclosureRequestEvent& e) { return e.id(); }));
   for (auto& e : events) *response.add_events() = std::move(e);
   return response;
 }
@@ -658,8 +684,9 @@ absl::StatusOr<v1::FeeQuote> DisclosureRequests::QuoteFee(const Principal& calle
     v.Add("pages", "is only for FEE_BY_PAGES (NAT-9)");
   }
   RETURN_IF_ERROR(v.ToStatus());
+  RETURN_IF_ERROR(auth::Require(caller, AnyUnit(kHandle)));
   ASSIGN_OR_RETURN(v1::DisclosureRequest current, repository_->GetRequest(request.id()));
-  RETURN_IF_ERROR(auth::Require(caller, kHandle, current.unit_id()));
+  RETURN_IF_ERROR(RequireVisible(caller, kHandle, current));  // Another unit's: NOT_FOUND.
   // NAT-9: the catalog.fees version in effect on the receipt day.
   ASSIGN_OR_RETURN(std::shared_ptr<const rules::RuleSet> fees,
                    rules_->EffectiveOn(kFeeRuleSet, DayOf(current.received_on())));

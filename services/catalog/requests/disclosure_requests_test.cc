@@ -182,6 +182,19 @@ TEST_F(DisclosureRequestsTest, PublicFilingOnlineIsReceivedTodayAndStoresOnlyThe
   EXPECT_EQ(events_[0].action, "file");
 }
 
+TEST_F(DisclosureRequestsTest, Nat5ReceiptDayBeforeTheEarliestCalendarYearIsRefusedByField) {
+  SetToday(absl::CivilDay(2024, 9, 27));
+  EXPECT_CALL(repository_, CreateRequest).Times(0);
+  v1::FileRequestRequest req = ValidFiling();
+  req.set_channel(v1::CHANNEL_REGISTERED_MAIL);
+  *req.mutable_receipt_event_on() = ToProtoDate(absl::CivilDay(1026, 9, 26));  // For 2026.
+  absl::StatusOr<v1::FileRequestResponse> filed = requests_->FileRequest(staff_, req);
+  EXPECT_THAT(filed, StatusIs(absl::StatusCode::kInvalidArgument, _));
+  EXPECT_THAT(Fields(filed.status()), ::testing::ElementsAre("receipt_event_on"));
+  ASSERT_EQ(FieldViolationsOf(filed.status()).size(), 1u);
+  EXPECT_THAT(FieldViolationsOf(filed.status())[0].description, HasSubstr("earliest year"));
+}
+
 TEST_F(DisclosureRequestsTest, AnonymousCannotRegisterAMailRequest) {
   v1::FileRequestRequest req = ValidFiling();
   req.set_channel(v1::CHANNEL_REGISTERED_MAIL);
@@ -214,23 +227,35 @@ TEST_F(DisclosureRequestsTest, BadFilingNamesEveryFieldAndWritesNothing) {
                                "applicant.contact", "subject", "receipt_event_on"}));
 }
 
-TEST_F(DisclosureRequestsTest, DuplicateRequestIdReplaysTheFirstRequestWithoutItsSecret) {
-  v1::DisclosureRequest first;
-  first.set_id(41);
-  first.set_tracking_code("ABCDEFGHJKLM");
-  first.set_state(v1::REQUEST_RECEIVED);
-  *first.mutable_received_on() = ToProtoDate(absl::CivilDay(2024, 9, 27));
-  *first.mutable_clock_start_on() = ToProtoDate(absl::CivilDay(2024, 9, 27));
-  EXPECT_CALL(repository_, FindIdempotentResponse(_))
-      .WillOnce(Return(std::optional<std::string>(first.SerializeAsString())));
-  EXPECT_CALL(repository_, CreateRequest).Times(0);
+// The exact retry answers with the same secret (its response may have been lost), which
+// is derived again, not stored; after a reset by staff the retry carries no secret.
+TEST_F(DisclosureRequestsTest, DuplicateRequestIdReplaysTheFirstRequestWithTheSameSecret) {
   v1::FileRequestRequest req = ValidFiling();
   req.set_request_id("r-1");
+  absl::StatusOr<v1::FileRequestResponse> first =
+      requests_->FileRequest(Principal::Anonymous(), req);
+  ASSERT_TRUE(first.ok()) << first.status();
+  const v1::DisclosureRequest stored = store_[first->request().id()];
+  EXPECT_EQ(secrets_[stored.id()].secret_sha256, crypto::Sha256Hex(first->tracking_secret()));
+  EXPECT_CALL(repository_, FindIdempotentResponse(_))
+      .WillRepeatedly(Return(std::optional<std::string>(stored.SerializeAsString())));
+  EXPECT_CALL(repository_, FindByTrackingCode(stored.tracking_code()))
+      .WillRepeatedly(Invoke([&](const std::string&) {
+        return absl::StatusOr<RequestRepository::Tracked>(
+            RequestRepository::Tracked{stored, secrets_[stored.id()].secret_sha256});
+      }));
+  EXPECT_CALL(repository_, CreateRequest).Times(0);
   absl::StatusOr<v1::FileRequestResponse> replay =
       requests_->FileRequest(Principal::Anonymous(), req);
   ASSERT_TRUE(replay.ok()) << replay.status();
-  EXPECT_EQ(replay->request().id(), 41);
-  EXPECT_EQ(replay->tracking_code(), "ABCDEFGHJKLM");
+  EXPECT_EQ(replay->request().id(), stored.id());
+  EXPECT_EQ(replay->tracking_code(), stored.tracking_code());
+  EXPECT_EQ(replay->tracking_secret(), first->tracking_secret());
+  EXPECT_THAT(replay->tracking_secret(), ::testing::MatchesRegex("[2-9A-HJ-NP-Z]{20}"));
+
+  secrets_[stored.id()].secret_sha256 = crypto::Sha256Hex("RESETBYSTAFF2345678");
+  replay = requests_->FileRequest(Principal::Anonymous(), req);
+  ASSERT_TRUE(replay.ok()) << replay.status();
   EXPECT_THAT(replay->tracking_secret(), IsEmpty());
 }
 
@@ -543,7 +568,7 @@ TEST_F(DisclosureRequestsTest, OpenRequestPastItsDueDateIsOverdue) {
 TEST_F(DisclosureRequestsTest, AnotherUnitsRequestLooksLikeAMissingId) {
   const int64_t id = FileOnline(absl::CivilDay(2024, 9, 27));
   const int64_t missing = id + 100;
-  ON_CALL(repository_, ListHistory(_))
+  ON_CALL(repository_, ListHistoryPage(_, _))
       .WillByDefault(Return(std::vector<v1::DisclosureRequestEvent>{}));
   ON_CALL(repository_, ListChallenges(_))
       .WillByDefault(Return(std::vector<v1::DisclosureChallenge>{}));
@@ -579,6 +604,71 @@ TEST_F(DisclosureRequestsTest, AnotherUnitsRequestLooksLikeAMissingId) {
   get.set_id(missing);
   EXPECT_THAT(requests_->GetRequest(Principal::Anonymous(), get),
               StatusIs(absl::StatusCode::kUnauthenticated, _));
+}
+
+TEST_F(DisclosureRequestsTest, QuoteFeeAndUpdateChallengeHideAnotherUnitsIdsLikeMissingOnes) {
+  const int64_t id = FileOnline(absl::CivilDay(2024, 9, 27));
+  v1::DisclosureChallenge challenge;
+  challenge.set_id(3);
+  challenge.set_unit_id(kUnit);
+  challenge.set_result(v1::CHALLENGE_PENDING);
+  ON_CALL(repository_, GetChallenge(3)).WillByDefault(Return(challenge));
+  ON_CALL(repository_, GetChallenge(4))
+      .WillByDefault(Return(absl::NotFoundError("challenge 4 not found")));
+  EXPECT_CALL(repository_, UpdateChallenge).Times(0);
+  for (int64_t target : {id, id + 100}) {
+    v1::QuoteFeeRequest quote;
+    quote.set_id(target);
+    quote.set_fee_method(v1::FEE_BY_COUNT);
+    EXPECT_THAT(requests_->QuoteFee(other_staff_, quote), StatusIs(absl::StatusCode::kNotFound, _));
+  }
+  for (int64_t target : {3, 4}) {
+    v1::UpdateChallengeRequest update;
+    update.set_id(target);
+    update.set_result(v1::CHALLENGE_PENDING);
+    EXPECT_THAT(challenges_->UpdateChallenge(other_staff_, update),
+                StatusIs(absl::StatusCode::kNotFound, HasSubstr("not found")));
+  }
+}
+
+TEST_F(DisclosureRequestsTest, HistoryIsReadInKeysetPagesBoundToTheRequest) {
+  const int64_t id = FileOnline(absl::CivilDay(2024, 9, 27));
+  std::vector<v1::DisclosureRequestEvent> three(3);
+  for (int i = 0; i < 3; ++i) three[i].set_id(10 + i);
+  EXPECT_CALL(repository_, ListHistoryPage(id, _))
+      .WillOnce(Invoke([&](int64_t, const KeysetPage& page) {
+        EXPECT_EQ(page.after_id, 0);
+        EXPECT_EQ(page.limit, 3);  // One more than the page, to learn whether one follows.
+        return absl::StatusOr<std::vector<v1::DisclosureRequestEvent>>(three);
+      }))
+      .WillOnce(Invoke([&](int64_t, const KeysetPage& page) {
+        EXPECT_EQ(page.after_id, 11);
+        return absl::StatusOr<std::vector<v1::DisclosureRequestEvent>>(
+            std::vector<v1::DisclosureRequestEvent>{three[2]});
+      }));
+  v1::ListRequestHistoryRequest history;
+  history.set_id(id);
+  history.set_page_size(2);
+  absl::StatusOr<v1::ListRequestHistoryResponse> first =
+      requests_->ListRequestHistory(staff_, history);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->events_size(), 2);
+  ASSERT_FALSE(first->next_page_token().empty());
+  history.set_page_token(first->next_page_token());
+  absl::StatusOr<v1::ListRequestHistoryResponse> last =
+      requests_->ListRequestHistory(staff_, history);
+  ASSERT_TRUE(last.ok()) << last.status();
+  EXPECT_EQ(last->events(0).id(), 12);
+  EXPECT_TRUE(last->next_page_token().empty());
+  // A token is bound to its request; page sizes are bounded like every list.
+  const int64_t other = FileOnline(absl::CivilDay(2024, 9, 27));
+  history.set_id(other);
+  EXPECT_THAT(Fields(requests_->ListRequestHistory(staff_, history).status()),
+              ::testing::ElementsAre("page_token"));
+  history.clear_page_token();
+  history.set_page_size(101);
+  EXPECT_THAT(Fields(requests_->ListRequestHistory(staff_, history).status()),
+              ::testing::ElementsAre("page_size"));
 }
 
 TEST_F(DisclosureRequestsTest, ConsultationCannotStartAfterTheReplyDueDate) {

@@ -30,6 +30,8 @@ class MockRequestRepository : public RequestRepository {
   MOCK_METHOD(absl::StatusOr<bool>, RefreshClocks, (const v1::DisclosureRequest&), (override));
   MOCK_METHOD(absl::StatusOr<std::vector<v1::DisclosureRequestEvent>>, ListHistory, (int64_t),
               (override));
+  MOCK_METHOD(absl::StatusOr<std::vector<v1::DisclosureRequestEvent>>, ListHistoryPage,
+              (int64_t, const KeysetPage&), (override));
   MOCK_METHOD(absl::StatusOr<int>, ApplicantOrdinalInMonth, (int64_t), (override));
   MOCK_METHOD(absl::StatusOr<std::vector<v1::MostRequestedInformation>>, MostRequested,
               (int64_t, int, int, int), (override));

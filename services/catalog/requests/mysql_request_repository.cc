@@ -14,6 +14,7 @@
 #include "libs/status/status_macros.h"
 #include "libs/validation/validation.h"
 #include "services/catalog/mysql_id_sample.h"
+#include "services/catalog/mysql_keyset.h"
 
 namespace gongkai::catalog::requests {
 namespace {
@@ -500,6 +501,18 @@ class MysqlRequestRepository final : public RequestRepository {
         conn->Query("SELECT id, actor, action, old_state, new_state, event_on, detail, "
                     "create_time FROM disclosure_request_history WHERE request_id = ? ORDER BY id",
                     {Value(request_id)}));
+    return MapRows<v1::DisclosureRequestEvent>(rows, EventFromRow);
+  }
+
+  absl::StatusOr<std::vector<v1::DisclosureRequestEvent>> ListHistoryPage(
+      int64_t request_id, const KeysetPage& page) override {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    std::string sql =
+        "SELECT id, actor, action, old_state, new_state, event_on, detail, create_time FROM "
+        "disclosure_request_history WHERE request_id = ?";
+    std::vector<Value> params = {Value(request_id)};
+    AppendKeysetAscending("id", page, sql, params);
+    ASSIGN_OR_RETURN(db::ResultSet rows, conn->Query(sql, params));
     return MapRows<v1::DisclosureRequestEvent>(rows, EventFromRow);
   }
 

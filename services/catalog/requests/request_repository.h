@@ -161,6 +161,9 @@ class RequestRepository {
   // Oldest first.
   virtual absl::StatusOr<std::vector<v1::DisclosureRequestEvent>> ListHistory(
       int64_t request_id) = 0;
+  // Oldest first, at most `page.limit` events with ids above `page.after_id`.
+  virtual absl::StatusOr<std::vector<v1::DisclosureRequestEvent>> ListHistoryPage(
+      int64_t request_id, const KeysetPage& page) = 0;
 
   // NAT-9: the place of request `request_id` among the requests of the same applicant
   // to the same unit received in the same calendar month (ordered by receipt date,

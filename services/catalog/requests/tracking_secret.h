@@ -15,6 +15,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "libs/idempotency/idempotency.h"
 
 namespace gongkai::catalog::requests {
 
@@ -22,7 +23,27 @@ namespace gongkai::catalog::requests {
 // handing out a guessable secret would be worse than stopping.
 std::string RandomToken(int chars);
 
-// Whether SHA-256 of `secret` equals `stored_hex`, compared in constant time.
+// The tracking secret of a filing that carries a request id: `chars` characters of the
+// same alphabet taken from HMAC-SHA256 under `key_secret` (the catalog's applicant key
+// secret) of "tracking-secret:" + `identity` (who filed, the request id and the issued
+// tracking code). The exact retry of a filing derives the same secret again, so it can
+// be answered with the secret without the secret ever being stored (ADR 0015); without
+// `key_secret` it is as unguessable as a random one. `chars` is at most 32.
+std::string DeriveTrackingSecret(absl::string_view key_secret, absl::string_view identity,
+                                 int chars);
+
+// DeriveTrackingSecret for a filing: `key` (who filed, the method and the request id)
+// and the issued tracking code, 20 characters like a random secret.
+std::string FilingSecret(absl::string_view key_secret, const idempotency::Key& key,
+                         absl::string_view tracking_code);
+
+// A tracking code or secret as typed by an applicant, in the form it was issued: ASCII
+// letters upper-cased (the alphabet has no lower-case letters, so this costs no entropy
+// and "k7qm…" read off a printed notice still works); everything else is kept as is.
+std::string NormalizeTrackingToken(absl::string_view token);
+
+// Whether SHA-256 of NormalizeTrackingToken(`secret`) equals `stored_hex`, compared in
+// constant time. The stored hash is always of an issued (upper-case) secret.
 bool SecretMatches(absl::string_view secret, absl::string_view stored_hex);
 
 }  // namespace gongkai::catalog::requests

@@ -31,5 +31,24 @@ TEST(TrackingSecretTest, SecretMatchesOnlyTheExactSecret) {
   EXPECT_FALSE(SecretMatches("K7QM2X9PRT4DK7QM2X9P", stored.substr(1)));
 }
 
+TEST(TrackingSecretTest, DerivedSecretIsStableKeyedAndUsesTheAlphabet) {
+  const std::string key = "test-applicant-key-secret-of-32-bytes!";
+  const std::string secret = DeriveTrackingSecret(key, "alice|FileRequest|r-1|K7QM2X9PRT4D", 20);
+  EXPECT_THAT(secret, ::testing::MatchesRegex("[2-9A-HJ-NP-Z]{20}"));
+  EXPECT_EQ(secret, DeriveTrackingSecret(key, "alice|FileRequest|r-1|K7QM2X9PRT4D", 20));
+  EXPECT_NE(secret, DeriveTrackingSecret(key, "alice|FileRequest|r-2|K7QM2X9PRT4D", 20));
+  EXPECT_NE(secret, DeriveTrackingSecret(key + "x", "alice|FileRequest|r-1|K7QM2X9PRT4D", 20));
+}
+
+// CAT-8: the secret is normalised like the tracking code (upper case), so a secret typed
+// in lower case still matches; any other character still makes it a different secret.
+TEST(TrackingSecretTest, SecretMatchesWhateverTheCaseOfItsLetters) {
+  const std::string stored = crypto::Sha256Hex("K7QM2X9PRT4DK7QM2X9P");
+  EXPECT_TRUE(SecretMatches("k7qm2x9prt4dk7qm2x9p", stored));
+  EXPECT_TRUE(SecretMatches("K7qm2X9pRT4Dk7QM2x9P", stored));
+  EXPECT_FALSE(SecretMatches("k7qm2x9prt4dk7qm2x9q", stored));
+  EXPECT_EQ(NormalizeTrackingToken("k7qm-2x9p"), "K7QM-2X9P");
+}
+
 }  // namespace
 }  // namespace gongkai::catalog::requests

@@ -22,6 +22,10 @@ using db::InsertIdempotencyRecord;
 using db::Row;
 using db::Value;
 
+// Rows per INSERT of a new review's entries: few round trips, statements well below
+// max_allowed_packet (a title is at most 500 characters).
+constexpr int kEntriesPerInsert = 200;
+
 class MysqlSelfReviewRepository final : public SelfReviewRepository {
  public:
   explicit MysqlSelfReviewRepository(db::ConnectionPool* pool) : pool_(pool) {}
@@ -43,13 +47,21 @@ class MysqlSelfReviewRepository final : public SelfReviewRepository {
                               Value(static_cast<int>(review.state())),
                               Value(FromTimestamp(review.create_time()))}));
       created.set_id(static_cast<int64_t>(r.last_insert_id));
-      for (const v1::SelfReviewEntry& e : review.entries()) {
-        RETURN_IF_ERROR(
-            conn.Execute("INSERT INTO self_review_entries (review_id, document_id, "
-                         "document_title, attribute_at_review) VALUES (?, ?, ?, ?)",
-                         {Value(created.id()), Value(e.document_id()), Value(e.document_title()),
-                          Value(static_cast<int>(e.attribute_at_review()))})
-                .status());
+      // Entries in multi-row INSERTs of kEntriesPerInsert rows, not one round trip each.
+      for (int first = 0; first < review.entries_size(); first += kEntriesPerInsert) {
+        const int last = std::min(review.entries_size(), first + kEntriesPerInsert);
+        std::string sql =
+            "INSERT INTO self_review_entries (review_id, document_id, document_title, "
+            "attribute_at_review) VALUES ";
+        std::vector<Value> params;
+        for (int i = first; i < last; ++i) {
+          const v1::SelfReviewEntry& e = review.entries(i);
+          absl::StrAppend(&sql, i == first ? "" : ", ", "(?, ?, ?, ?)");
+          params.insert(params.end(),
+                        {Value(created.id()), Value(e.document_id()), Value(e.document_title()),
+                         Value(static_cast<int>(e.attribute_at_review()))});
+        }
+        RETURN_IF_ERROR(conn.Execute(sql, params).status());
       }
       return InsertIdempotencyRecord(conn, key, created.SerializeAsString(),
                                      FromTimestamp(review.create_time()));

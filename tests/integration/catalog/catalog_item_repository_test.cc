@@ -176,8 +176,14 @@ TEST_F(CatalogItemsTest, CreateUpdateTwiceAndReadRevisions) {
   EXPECT_EQ(r3.revision(), 3);
 
   EXPECT_THAT(items().GetCatalogItem(r1.id()), IsOkAndHolds(EqualsProto(r3)));
-  EXPECT_THAT(items().ListCatalogItemRevisions(r1.id()),
+  EXPECT_THAT(items().ListCatalogItemRevisions(r1.id(), KeysetPage{}),
               IsOkAndHolds(ElementsAre(EqualsProto(r3), EqualsProto(r2), EqualsProto(r1))));
+  // Keyset pages, newest first, continuing below a revision number.
+  EXPECT_THAT(items().ListCatalogItemRevisions(r1.id(), KeysetPage{0, 2}),
+              IsOkAndHolds(ElementsAre(EqualsProto(r3), EqualsProto(r2))));
+  EXPECT_THAT(items().ListCatalogItemRevisions(r1.id(), KeysetPage{2, 2}),
+              IsOkAndHolds(ElementsAre(EqualsProto(r1))));
+  EXPECT_THAT(items().ListCatalogItemRevisions(r1.id(), KeysetPage{1, 2}), IsOkAndHolds(IsEmpty()));
 }
 
 TEST_F(CatalogItemsTest, StaleExpectedRevisionIsAbortedAndAppendsNothing) {
@@ -191,7 +197,7 @@ TEST_F(CatalogItemsTest, StaleExpectedRevisionIsAbortedAndAppendsNothing) {
               StatusIs(absl::StatusCode::kAborted,
                        AllOf(HasSubstr("changed concurrently"), Not(HasSubstr("gave up")))));
   EXPECT_THAT(items().GetCatalogItem(r1.id()), IsOkAndHolds(EqualsProto(r2)));
-  EXPECT_THAT(items().ListCatalogItemRevisions(r1.id()), IsOkAndHolds(SizeIs(2)));
+  EXPECT_THAT(items().ListCatalogItemRevisions(r1.id(), KeysetPage{}), IsOkAndHolds(SizeIs(2)));
 }
 
 TEST_F(CatalogItemsTest, MissingItemIsNotFound) {
@@ -201,7 +207,7 @@ TEST_F(CatalogItemsTest, MissingItemIsNotFound) {
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("31337")));
   EXPECT_THAT(items().UpdateCatalogItem(ghost, 1),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("31337")));
-  EXPECT_THAT(items().ListCatalogItemRevisions(31337),
+  EXPECT_THAT(items().ListCatalogItemRevisions(31337, KeysetPage{}),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("31337")));
 }
 

@@ -195,6 +195,28 @@ TEST_F(SelfReviewTest, CreateStoresEntriesAndASecondReviewOfTheYearIsAlreadyExis
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("88888")));
 }
 
+// The entries go in in batches (issue 16 defect 7): more than one batch, all stored in order.
+TEST_F(SelfReviewTest, CreateStoresManyEntriesInBatches) {
+  const v1::Unit unit = NewUnit();
+  v1::SelfReview review;
+  review.set_unit_id(unit.id());
+  review.set_year(2024);
+  review.set_state(v1::SELF_REVIEW_OPEN);
+  *review.mutable_create_time() = ToTimestamp(kT0);
+  for (int i = 1; i <= 450; ++i) {
+    v1::SelfReviewEntry* e = review.add_entries();
+    e->set_document_id(900000 + i);
+    e->set_document_title(absl::StrCat("文件", i));
+    e->set_attribute_at_review(i % 2 ? v1::ON_REQUEST : v1::NOT_DISCLOSED);
+  }
+  ASSERT_OK_AND_ASSIGN(v1::SelfReview created, reviews().CreateSelfReview(review, nullptr));
+  ASSERT_OK_AND_ASSIGN(v1::SelfReview loaded, reviews().GetSelfReview(created.id()));
+  ASSERT_THAT(loaded.entries(), SizeIs(450));
+  EXPECT_EQ(loaded.entries(0).document_id(), 900001);
+  EXPECT_EQ(loaded.entries(449).document_title(), "文件450");
+  EXPECT_EQ(loaded.entries(449).attribute_at_review(), v1::NOT_DISCLOSED);
+}
+
 TEST_F(SelfReviewTest, KeepDecisionIsRecordedWithoutTouchingTheDocument) {
   const v1::Unit unit = NewUnit();
   const int64_t doc_id = Approved(unit.id(), v1::NOT_DISCLOSED, "文件");
