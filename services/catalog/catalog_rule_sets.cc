@@ -50,8 +50,33 @@ std::shared_ptr<const RuleSchema> FeeRuleSchema() {
   return *schema;
 }
 
+std::shared_ptr<const RuleSchema> RequestRuleSchema() {
+  static const auto* const schema =
+      new std::shared_ptr<const RuleSchema>(std::make_shared<const RuleSchema>(
+          kRequestRuleSet,
+          std::vector<RuleSpec>{
+              RuleSpec::Integer(kCorrectionNoticeRule, Unit::kWorkingDays, {1, 30}, "NAT-6",
+                                "an incomplete request's correction notice is issued within "
+                                "this many working days of its receipt"),
+              RuleSpec::Integer(kConsultationRule, Unit::kWorkingDays, {1, 60}, "NAT-6",
+                                "a consulted third party answers within this many working days "
+                                "(not counted in the reply period)"),
+              RuleSpec::Integer(kReplyRule, Unit::kWorkingDays, {1, 60}, "NAT-7",
+                                "the reply is due this many working days after receipt"),
+              RuleSpec::Integer(kMaxExtensionRule, Unit::kWorkingDays, {1, 60}, "NAT-7",
+                                "the one extension of the reply period is at most this long")}));
+  return *schema;
+}
+
 std::vector<std::shared_ptr<const RuleSchema>> CatalogRuleSchemas() {
-  return {PublicationRuleSchema(), AnnualReportRuleSchema(), FeeRuleSchema()};
+  return {PublicationRuleSchema(), AnnualReportRuleSchema(), FeeRuleSchema(), RequestRuleSchema()};
+}
+
+absl::StatusOr<rules::Cited<int64_t>> RequestWorkingDays(const rules::RuleBook& book,
+                                                         const char* key, absl::CivilDay day) {
+  ASSIGN_OR_RETURN(std::shared_ptr<const rules::RuleSet> set,
+                   book.EffectiveOn(kRequestRuleSet, day));
+  return set->WorkingDays(key);
 }
 
 absl::StatusOr<rules::Cited<int64_t>> PublicationWorkingDays(const rules::RuleBook& book,

@@ -9,6 +9,10 @@
 //                          annual_report.government_levels                  NAT-10
 //   catalog.fees           fee.by_count, fee.by_count.step_requests,
 //                          fee.by_count.step_yuan, fee.by_pages             NAT-9
+//   catalog.requests       request.correction_notice_working_days,
+//                          request.consultation_working_days                NAT-6
+//                          request.reply_working_days,
+//                          request.max_extension_working_days               NAT-7
 //
 // Callers read the version in effect on the day of the event (a document's clock start,
 // a report year's deadline), so a result keeps the rules of its time, and cite the rule
@@ -39,6 +43,13 @@ namespace gongkai::catalog {
 inline constexpr char kPublicationRuleSet[] = "catalog.publication";
 inline constexpr char kAnnualReportRuleSet[] = "catalog.annual_report";
 inline constexpr char kFeeRuleSet[] = "catalog.fees";
+inline constexpr char kRequestRuleSet[] = "catalog.requests";
+
+// catalog.requests keys (working days; national values 7, 15, 20, 20).
+inline constexpr char kCorrectionNoticeRule[] = "request.correction_notice_working_days";
+inline constexpr char kConsultationRule[] = "request.consultation_working_days";
+inline constexpr char kReplyRule[] = "request.reply_working_days";
+inline constexpr char kMaxExtensionRule[] = "request.max_extension_working_days";
 
 // catalog.publication: publication.working_days (CAT-3, NAT-4; national 20).
 std::shared_ptr<const rules::RuleSchema> PublicationRuleSchema();
@@ -51,6 +62,10 @@ std::shared_ptr<const rules::RuleSchema> AnnualReportRuleSchema();
 // more per further fee.by_count.step_requests (10); fee.by_pages (yuan per page,
 // progressive: 1+ 0, 31+ 10, 101+ 20, 201+ 40).
 std::shared_ptr<const rules::RuleSchema> FeeRuleSchema();
+// catalog.requests (NAT-6, NAT-7): the request clocks' working-day periods — the
+// correction notice (national 7), the third party's consultation (15), the reply (20)
+// and the one extension's maximum (20).
+std::shared_ptr<const rules::RuleSchema> RequestRuleSchema();
 // Every schema the catalog declares (server::ServiceDefinition::rule_schemas).
 std::vector<std::shared_ptr<const rules::RuleSchema>> CatalogRuleSchemas();
 
@@ -59,6 +74,11 @@ std::vector<std::shared_ptr<const rules::RuleSchema>> CatalogRuleSchemas();
 // version is in effect on that day.
 absl::StatusOr<rules::Cited<int64_t>> PublicationWorkingDays(const rules::RuleBook& book,
                                                              absl::CivilDay day);
+
+// NAT-6/NAT-7: the working days of `key` (one of the catalog.requests keys above) from
+// the catalog.requests version in effect on `day`. FAILED_PRECONDITION when none is.
+absl::StatusOr<rules::Cited<int64_t>> RequestWorkingDays(const rules::RuleBook& book,
+                                                         const char* key, absl::CivilDay day);
 
 // Names the rule that gave a deadline its length: sets `rule` (RuleRef::Explain()) and
 // `rule_version` (RuleRef::VersionKey()) and appends "依据规则：<Explain()>" to the text.

@@ -1,7 +1,8 @@
 // End-to-end test of the catalog's rule sets (ADR 0019, requirements.md §7: "the rule
 // set is configuration, not code"): a city's stricter CAT-3 number, put at run time
 // through gongkai.common.v1.RuleSetService, takes effect without a rebuild, is named in
-// the deadline's explanation, and recomputes the open clocks it affects.
+// the deadline's explanation, and recomputes the open clocks it affects; likewise a
+// city's shorter NAT-7 reply period (catalog.requests).
 //
 // Its own service and database (a rule put here must not change the numbers other suites
 // expect).
@@ -16,6 +17,7 @@
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gongkai/catalog/v1/catalog.grpc.pb.h"
+#include "gongkai/catalog/v1/disclosure_requests.grpc.pb.h"
 #include "gongkai/common/v1/rule_sets.grpc.pb.h"
 #include "libs/calendar/working_day_calendar.h"
 #include "libs/clock/clock.h"
@@ -34,6 +36,7 @@ using ::gongkai::db::testing::StatusIs;
 using ::testing::HasSubstr;
 using Stub = v1::CatalogService::Stub;
 using RulesStub = common::v1::RuleSetService::Stub;
+using RequestsStub = v1::DisclosureRequestService::Stub;
 
 class CatalogRulesE2eTest : public CatalogSuite<CatalogRulesE2eTest> {
  public:
@@ -50,7 +53,17 @@ class CatalogRulesE2eTest : public CatalogSuite<CatalogRulesE2eTest> {
     stub_ = catalog_->NewStub();
     rules_stub_ = common::v1::RuleSetService::NewStub(grpc::CreateChannel(
         catalog_->service().grpc_address(), grpc::InsecureChannelCredentials()));
+    requests_stub_ = v1::DisclosureRequestService::NewStub(grpc::CreateChannel(
+        catalog_->service().grpc_address(), grpc::InsecureChannelCredentials()));
     admin_ = catalog_->Token("e2e-admin", std::nullopt, {"ADMIN"});
+  }
+
+  absl::StatusOr<v1::Unit> NewUnit(const std::string& code) {
+    v1::CreateUnitRequest request;
+    request.mutable_unit()->set_code(code);
+    request.mutable_unit()->set_name("规则测试单位");
+    request.mutable_unit()->set_level(v1::UNIT_LEVEL_DEPARTMENT);
+    return UnaryCall(*stub_, &Stub::CreateUnit, admin_, request, absl::Seconds(30));
   }
 
   absl::StatusOr<v1::Document> Draft(int64_t unit_id, const std::string& title) {
@@ -84,6 +97,7 @@ class CatalogRulesE2eTest : public CatalogSuite<CatalogRulesE2eTest> {
 
   std::unique_ptr<Stub> stub_;
   std::unique_ptr<RulesStub> rules_stub_;
+  std::unique_ptr<RequestsStub> requests_stub_;
   std::string admin_;
 };
 
@@ -141,6 +155,45 @@ TEST_F(CatalogRulesE2eTest, Cat3CityPublicationPeriodPutAtRunTimeTakesEffectWith
   }
   EXPECT_EQ(recomputed.publication_deadline().days(), 15);
   EXPECT_EQ(recomputed.publication_deadline().rule_version(), "catalog.publication@2");
+}
+
+// NAT-7 (ADR 0019): a city's 15-working-day reply period, put as catalog.requests v2
+// effective from a past day, applies to the next request filed; its reply deadline is 15
+// working days after receipt and names v2.
+TEST_F(CatalogRulesE2eTest, Nat7CityReplyPeriodPutAtRunTimeAppliesToTheNextRequest) {
+  ASSERT_OK_AND_ASSIGN(std::shared_ptr<calendar::WorkingDayCalendar> cal,
+                       calendar::NewBuiltinCalendar());
+  ASSERT_THAT(calendar::LoadYearsFromDirectory(*cal, StandInCalendarDir()), IsOk());
+  ASSERT_OK_AND_ASSIGN(v1::Unit unit, NewUnit("E2E-RULES-NAT7"));
+
+  common::v1::PutRuleSetRequest put;
+  put.set_rule_set_json(R"({"name": "catalog.requests", "version": 2,
+      "effective_from": "2020-01-01", "basis": "某市政务公开办法（答复期限 15 个工作日）",
+      "rules": {
+        "request.correction_notice_working_days": {"value": 7, "unit": "working_days"},
+        "request.consultation_working_days": {"value": 15, "unit": "working_days"},
+        "request.reply_working_days": {"value": 15, "unit": "working_days"},
+        "request.max_extension_working_days": {"value": 20, "unit": "working_days"}}})");
+  ASSERT_THAT(UnaryCall(*rules_stub_, &RulesStub::PutRuleSet, admin_, put, absl::Seconds(30)),
+              IsOk());
+
+  v1::FileRequestRequest file;
+  file.set_unit_id(unit.id());
+  file.mutable_applicant()->set_type(v1::APPLICANT_NATURAL_PERSON);
+  file.mutable_applicant()->set_name("张三");
+  file.mutable_applicant()->set_id_number("110101199003070000");
+  file.mutable_applicant()->set_contact("13800000000");
+  file.set_subject("2025年义务教育招生计划");
+  ASSERT_OK_AND_ASSIGN(
+      v1::FileRequestResponse filed,
+      UnaryCall(*requests_stub_, &RequestsStub::FileRequest, "", file, absl::Seconds(30)));
+  const common::v1::DeadlineExplanation& reply = filed.request().reply_deadline();
+  EXPECT_EQ(reply.days(), 15);
+  ASSERT_OK_AND_ASSIGN(calendar::Deadline expected, cal->AddWorkingDays(Day(reply.start()), 15));
+  EXPECT_EQ(Day(reply.due()), expected.due);
+  EXPECT_EQ(reply.rule_version(), "catalog.requests@2");
+  EXPECT_THAT(reply.rule(), HasSubstr("request.reply_working_days = 15 working days (NAT-7)"));
+  EXPECT_THAT(reply.text(), HasSubstr("catalog.requests v2"));
 }
 
 // ADR 0019: a version that does not fit the schema is refused naming the rule, and the

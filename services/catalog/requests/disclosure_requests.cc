@@ -20,6 +20,7 @@
 #include "services/catalog/catalog_rule_sets.h"
 #include "services/catalog/requests/fees.h"
 #include "services/catalog/requests/request_checks.h"
+#include "services/catalog/requests/request_clocks.h"
 #include "services/catalog/requests/request_rules.h"
 #include "services/catalog/requests/tracking_secret.h"
 
@@ -70,11 +71,6 @@ std::string AnonymousFilerKey(absl::string_view secret, const v1::FileRequestReq
 
 bool IsOpen(v1::DisclosureRequestState state) { return state != v1::REQUEST_ANSWERED; }
 
-// The reply clock runs (and can be overdue) unless answered or awaiting correction.
-bool ReplyClockRuns(v1::DisclosureRequestState state) {
-  return state != v1::REQUEST_ANSWERED && state != v1::REQUEST_AWAITING_CORRECTION;
-}
-
 // ABORTED when the caller computed its change from another version (0: any).
 absl::Status CheckExpectedVersion(const v1::DisclosureRequest& current, int64_t expected) {
   if (expected == 0 || expected == current.version()) return absl::OkStatus();
@@ -118,47 +114,7 @@ std::string DisclosureRequests::ApplicantKey(absl::string_view id_number) const 
 }
 
 absl::Status DisclosureRequests::ApplyClocks(v1::DisclosureRequest& r) const {
-  r.clear_correction_deadline();
-  r.clear_consultation_deadline();
-  r.clear_reply_deadline();
-  r.set_overdue(false);
-  const absl::CivilDay received = DayOf(r.received_on());
-  // NAT-6: the notice deadline matters while one can still be issued, and afterwards
-  // to show it was issued in time.
-  if (r.state() == v1::REQUEST_RECEIVED || HasDate(r.correction_notice_on())) {
-    RETURN_IF_ERROR(SetDeadline(
-        CorrectionNoticeDeadline(*calendar_, received), received, kCorrectionNoticeWorkingDays,
-        "补正告知期限：自收到申请之日起 7 个工作日内一次性告知（条例第三十条）。",
-        r.mutable_correction_deadline()));
-  }
-  if (HasDate(r.consultation_started_on())) {
-    const absl::CivilDay started = DayOf(r.consultation_started_on());
-    RETURN_IF_ERROR(SetDeadline(ConsultationDeadline(*calendar_, started), started,
-                                kConsultationWorkingDays,
-                                "第三方答复期限：自征求意见之日起 15 个工作日（条例第三十二条）。",
-                                r.mutable_consultation_deadline()));
-  }
-  if (r.state() == v1::REQUEST_AWAITING_CORRECTION) return absl::OkStatus();
-  ReplyClockFacts facts;
-  facts.clock_start = DayOf(r.clock_start_on());
-  facts.restarted_by_correction = HasDate(r.corrected_on());
-  facts.extension_working_days = r.extension_working_days();
-  facts.paused_working_days = r.paused_working_days();
-  facts.consultation_running = r.state() == v1::REQUEST_IN_CONSULTATION;
-  absl::StatusOr<ReplyClock> clock = ComputeReplyClock(*calendar_, facts);
-  if (clock.ok()) {
-    *r.mutable_reply_deadline() = ToProto(clock->deadline);
-    r.mutable_reply_deadline()->set_text(clock->text);
-  } else if (clock.status().code() == absl::StatusCode::kFailedPrecondition) {
-    const int days = kReplyWorkingDays + facts.extension_working_days + facts.paused_working_days +
-                     (facts.consultation_running ? kConsultationWorkingDays : 0);
-    *r.mutable_reply_deadline() = PendingDeadline(facts.clock_start, days, ReplyRuleText(facts));
-  } else {
-    return clock.status();
-  }
-  const std::optional<absl::CivilDay> due = DueOf(r.reply_deadline());
-  r.set_overdue(ReplyClockRuns(r.state()) && due.has_value() && *due < Today());
-  return absl::OkStatus();
+  return ApplyRequestClocks(*calendar_, *rules_, Today(), r);  // NAT-6, NAT-7.
 }
 
 absl::StatusOr<int> DisclosureRequests::RecomputeStoredClocks(
@@ -590,8 +546,9 @@ absl::StatusOr<v1::DisclosureRequest> DisclosureRequests::EndThirdPartyConsultat
     return WrongState(current, "no third-party consultation is running");
   }
   const absl::CivilDay today = Today();
-  ASSIGN_OR_RETURN(int paused,
-                   PausedWorkingDays(*calendar_, DayOf(current.consultation_started_on()), today));
+  const absl::CivilDay started = DayOf(current.consultation_started_on());
+  ASSIGN_OR_RETURN(int consultation_days, ConsultationWorkingDays(*rules_, started));
+  ASSIGN_OR_RETURN(int paused, PausedWorkingDays(*calendar_, started, today, consultation_days));
   v1::DisclosureRequest updated = current;
   updated.set_state(v1::REQUEST_ASSIGNED);
   *updated.mutable_consultation_ended_on() = ToProtoDate(today);
@@ -643,7 +600,8 @@ absl::StatusOr<v1::DisclosureRequest> DisclosureRequests::ExtendRequest(
         approve.message()));
   }
   ASSIGN_OR_RETURN(v1::DisclosureRequest current, Load(request.id()));
-  CheckExtension(request.working_days(), current.extension_working_days(), v);
+  ASSIGN_OR_RETURN(int max_extension, MaxExtensionWorkingDays(*rules_, current));  // NAT-7.
+  CheckExtension(request.working_days(), current.extension_working_days(), v, max_extension);
   RETURN_IF_ERROR(v.ToStatus());
   if (!ReplyClockRuns(current.state())) {
     return WrongState(current, "only a request whose reply period runs can be extended");

@@ -116,7 +116,8 @@ class DisclosureRequests {
   absl::StatusOr<int> RecomputeStoredClocks(const std::function<bool()>& cancelled);
 
   // Fills the clock fields (correction, consultation and reply deadlines with their
-  // explanations, `overdue`) from the request's facts, on the current calendars. A
+  // explanations and catalog.requests rules, `overdue`) from the request's facts, on the
+  // current calendars and rule sets (request_clocks.h). A
   // period reaching a year whose calendar is not loaded keeps its start and length,
   // without a due date (NAT-1: never a guess). Errors other than that are returned.
   absl::Status ApplyClocks(v1::DisclosureRequest& request) const;

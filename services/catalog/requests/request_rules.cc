@@ -49,29 +49,30 @@ absl::StatusOr<absl::CivilDay> ReceiptDate(v1::RequestChannel channel, absl::Civ
 }
 
 absl::StatusOr<calendar::Deadline> CorrectionNoticeDeadline(
-    const calendar::WorkingDayCalendar& calendar, absl::CivilDay received_on) {
-  return calendar.AddWorkingDays(received_on, kCorrectionNoticeWorkingDays);
+    const calendar::WorkingDayCalendar& calendar, absl::CivilDay received_on, int working_days) {
+  return calendar.AddWorkingDays(received_on, working_days);
 }
 
 absl::StatusOr<calendar::Deadline> ConsultationDeadline(
-    const calendar::WorkingDayCalendar& calendar, absl::CivilDay started_on) {
-  return calendar.AddWorkingDays(started_on, kConsultationWorkingDays);
+    const calendar::WorkingDayCalendar& calendar, absl::CivilDay started_on, int working_days) {
+  return calendar.AddWorkingDays(started_on, working_days);
 }
 
 absl::StatusOr<int> PausedWorkingDays(const calendar::WorkingDayCalendar& calendar,
-                                      absl::CivilDay started_on, absl::CivilDay ended_on) {
+                                      absl::CivilDay started_on, absl::CivilDay ended_on,
+                                      int consultation_working_days) {
   if (ended_on <= started_on) return 0;
   ASSIGN_OR_RETURN(int days, calendar.CountWorkingDaysBetween(started_on, ended_on));
-  return std::min(days, kConsultationWorkingDays);
+  return std::min(days, consultation_working_days);
 }
 
 std::string ReplyRuleText(const ReplyClockFacts& facts) {
   std::string text = absl::StrCat(
       "答复期限：自", facts.restarted_by_correction ? "收到补正后申请之日" : "收到申请之日", "（",
-      absl::FormatCivilTime(facts.clock_start), "）起 ", kReplyWorkingDays,
+      absl::FormatCivilTime(facts.clock_start), "）起 ", facts.reply_working_days,
       " 个工作日（政府信息公开条例第三十三条", facts.restarted_by_correction ? "、第三十条" : "",
       "）");
-  int total = kReplyWorkingDays;
+  int total = facts.reply_working_days;
   if (facts.extension_working_days > 0) {
     absl::StrAppend(&text, "；经批准延长 ", facts.extension_working_days, " 个工作日");
     total += facts.extension_working_days;
@@ -82,9 +83,9 @@ std::string ReplyRuleText(const ReplyClockFacts& facts) {
     total += facts.paused_working_days;
   }
   if (facts.consultation_running) {
-    absl::StrAppend(&text, "；正在征求第三方意见，暂按第三方 ", kConsultationWorkingDays,
+    absl::StrAppend(&text, "；正在征求第三方意见，暂按第三方 ", facts.consultation_working_days,
                     " 个工作日期限全部不计入计算，第三方提前答复后重新计算");
-    total += kConsultationWorkingDays;
+    total += facts.consultation_working_days;
   }
   absl::StrAppend(&text, "；合计 ", total, " 个工作日。");
   return text;
@@ -93,24 +94,24 @@ std::string ReplyRuleText(const ReplyClockFacts& facts) {
 absl::StatusOr<ReplyClock> ComputeReplyClock(const calendar::WorkingDayCalendar& calendar,
                                              const ReplyClockFacts& facts) {
   ReplyClock clock;
-  clock.working_days = kReplyWorkingDays + facts.extension_working_days +
+  clock.working_days = facts.reply_working_days + facts.extension_working_days +
                        facts.paused_working_days +
-                       (facts.consultation_running ? kConsultationWorkingDays : 0);
+                       (facts.consultation_running ? facts.consultation_working_days : 0);
   ASSIGN_OR_RETURN(clock.deadline, calendar.AddWorkingDays(facts.clock_start, clock.working_days));
   clock.text = absl::StrCat(ReplyRuleText(facts), "\n", clock.deadline.Explain());
   return clock;
 }
 
-void CheckExtension(int requested_days, int already_granted_days, FieldViolations& v) {
+void CheckExtension(int requested_days, int already_granted_days, FieldViolations& v,
+                    int max_days) {
   if (already_granted_days > 0) {
     v.Add("working_days",
           absl::StrCat("the reply period was already extended by ", already_granted_days,
                        " working days; it can be extended only once (NAT-7)"));
     return;
   }
-  if (requested_days < 1 || requested_days > kMaxExtensionWorkingDays) {
-    v.Add("working_days",
-          absl::StrCat("must be from 1 to ", kMaxExtensionWorkingDays, " working days (NAT-7)"));
+  if (requested_days < 1 || requested_days > max_days) {
+    v.Add("working_days", absl::StrCat("must be from 1 to ", max_days, " working days (NAT-7)"));
   }
 }
 

@@ -37,6 +37,9 @@ namespace gongkai::catalog::requests {
 
 namespace v1 = ::gongkai::catalog::v1;
 
+// The national periods, the defaults of these pure functions. The service passes the
+// periods of the catalog.requests rule set in effect on the clock's day instead
+// (catalog_rule_sets.h, request_clocks.h; ADR 0019).
 inline constexpr int kCorrectionNoticeWorkingDays = 7;  // NAT-6, Art. 30.
 inline constexpr int kConsultationWorkingDays = 15;     // NAT-6, Art. 32.
 inline constexpr int kReplyWorkingDays = 20;            // NAT-7, Art. 33.
@@ -53,16 +56,19 @@ absl::StatusOr<absl::CivilDay> ReceiptDate(v1::RequestChannel channel, absl::Civ
 
 // NAT-6: when the correction notice must have been issued.
 absl::StatusOr<calendar::Deadline> CorrectionNoticeDeadline(
-    const calendar::WorkingDayCalendar& calendar, absl::CivilDay received_on);
+    const calendar::WorkingDayCalendar& calendar, absl::CivilDay received_on,
+    int working_days = kCorrectionNoticeWorkingDays);
 
 // NAT-6 (Art. 32): when the third party's 15 working days end.
 absl::StatusOr<calendar::Deadline> ConsultationDeadline(
-    const calendar::WorkingDayCalendar& calendar, absl::CivilDay started_on);
+    const calendar::WorkingDayCalendar& calendar, absl::CivilDay started_on,
+    int working_days = kConsultationWorkingDays);
 
 // NAT-6 (Art. 32): working days of a consultation (started_on, ended_on] that are not
-// counted in the reply period; at most 15.
+// counted in the reply period; at most the consultation period (15).
 absl::StatusOr<int> PausedWorkingDays(const calendar::WorkingDayCalendar& calendar,
-                                      absl::CivilDay started_on, absl::CivilDay ended_on);
+                                      absl::CivilDay started_on, absl::CivilDay ended_on,
+                                      int consultation_working_days = kConsultationWorkingDays);
 
 struct ReplyClockFacts {
   absl::CivilDay clock_start;  // Receipt, or receipt of the corrected request.
@@ -70,6 +76,8 @@ struct ReplyClockFacts {
   int extension_working_days = 0;
   int paused_working_days = 0;  // Finished consultations.
   bool consultation_running = false;
+  int reply_working_days = kReplyWorkingDays;                // NAT-7 (catalog.requests).
+  int consultation_working_days = kConsultationWorkingDays;  // NAT-6 (catalog.requests).
 };
 
 struct ReplyClock {
@@ -88,9 +96,10 @@ absl::StatusOr<ReplyClock> ComputeReplyClock(const calendar::WorkingDayCalendar&
 // pages whose due date cannot be computed yet).
 std::string ReplyRuleText(const ReplyClockFacts& facts);
 
-// NAT-7: adds to `v` when an extension is not allowed: not 1–20 days, or one was
-// already granted ("working_days"); approver and reason are checked by the caller.
-void CheckExtension(int requested_days, int already_granted_days, FieldViolations& v);
+// NAT-7: adds to `v` when an extension is not allowed: not 1–`max_days` (20) days, or
+// one was already granted ("working_days"); approver and reason are checked by the caller.
+void CheckExtension(int requested_days, int already_granted_days, FieldViolations& v,
+                    int max_days = kMaxExtensionWorkingDays);
 
 // NAT-7: the text of the notice of extension to the applicant: the request (received
 // on, tracking code), the reason, the working days added and the new due date (or,
