@@ -1,6 +1,7 @@
 // The calendar data files (libs/calendar/data/*.json) compiled into the library, so a
 // service binary works without the data folder. The definition is generated at build
-// time by gongkai_embed_files (libs/embed_files.cmake); use BuiltinYearCalendars() rather than this.
+// time by gongkai_embed_files (libs/embed_files.cmake); use BuiltinYearCalendars() rather than
+// this.
 #ifndef GONGKAI_LIBS_CALENDAR_INTERNAL_BUILTIN_DATA_H_
 #define GONGKAI_LIBS_CALENDAR_INTERNAL_BUILTIN_DATA_H_
 
