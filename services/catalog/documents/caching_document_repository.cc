@@ -78,8 +78,10 @@ class CachingDocumentRepository final : public DocumentRepository, public Docume
   absl::StatusOr<DocumentEvidence> EvidenceForUnit(const DocumentEvidencePeriod& period) override {
     return inner_->EvidenceForUnit(period);
   }
-  absl::StatusOr<std::vector<v1::Document>> ListUndisclosedDocuments(int64_t unit_id) override {
-    return inner_->ListUndisclosedDocuments(unit_id);
+  absl::StatusOr<std::vector<v1::Document>> ListUndisclosedDocuments(int64_t unit_id,
+                                                                     int64_t after_id,
+                                                                     int limit) override {
+    return inner_->ListUndisclosedDocuments(unit_id, after_id, limit);
   }
   absl::StatusOr<PolicyDocumentYearCounts> CountPolicyDocumentsForYear(
       int64_t unit_id, absl::Time start, absl::Time next_start, absl::CivilDay first,

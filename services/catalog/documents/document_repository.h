@@ -131,9 +131,12 @@ class DocumentRepository : public IdempotencyStore {
       const KeysetPage& page) = 0;
   virtual absl::StatusOr<std::vector<gongkai::common::v1::AuditEntry>> ListAudit(
       int64_t document_id, const KeysetPage& page) = 0;
-  // Approved ON_REQUEST and NOT_DISCLOSED documents of a unit, oldest first, without
-  // bodies (what a self-review lists, CAT-7).
-  virtual absl::StatusOr<std::vector<v1::Document>> ListUndisclosedDocuments(int64_t unit_id) = 0;
+  // Up to `limit` approved ON_REQUEST and NOT_DISCLOSED documents of a unit with id >
+  // `after_id`, oldest first, without bodies (what a self-review lists, CAT-7; read in
+  // keyset batches, issue 16 defect 7).
+  virtual absl::StatusOr<std::vector<v1::Document>> ListUndisclosedDocuments(int64_t unit_id,
+                                                                             int64_t after_id,
+                                                                             int limit) = 0;
 
   // The annual report's policy-document counts (services/catalog/annual_report/) of
   // drafting unit `unit_id` (0: every unit) for the year that starts at `start` (Jan 1,

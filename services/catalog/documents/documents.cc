@@ -734,8 +734,10 @@ absl::StatusOr<int> Documents::RecomputeStaleDeadlines(const std::function<bool(
 
 // ---- For the self-review (CAT-7) ----------------------------------------------------------
 
-absl::StatusOr<std::vector<v1::Document>> Documents::ListUndisclosedDocuments(int64_t unit_id) {
-  return repository_->ListUndisclosedDocuments(unit_id);
+absl::StatusOr<std::vector<v1::Document>> Documents::ListUndisclosedDocuments(int64_t unit_id,
+                                                                              int64_t after_id,
+                                                                              int limit) {
+  return repository_->ListUndisclosedDocuments(unit_id, after_id, limit);
 }
 
 absl::StatusOr<DocumentChange> Documents::PrepareConversionToProactive(const Principal& caller,

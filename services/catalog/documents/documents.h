@@ -103,8 +103,10 @@ class Documents {
   absl::StatusOr<int> RecomputeStaleDeadlines(const std::function<bool()>& cancelled);
 
   // ---- For the self-review (self_review/, CAT-7): not RPCs, no right checked. ----
-  // Approved ON_REQUEST and NOT_DISCLOSED documents of `unit_id`, oldest first.
-  absl::StatusOr<std::vector<v1::Document>> ListUndisclosedDocuments(int64_t unit_id);
+  // Up to `limit` approved ON_REQUEST and NOT_DISCLOSED documents of `unit_id` with id >
+  // `after_id`, oldest first (a keyset batch, issue 16 defect 7).
+  absl::StatusOr<std::vector<v1::Document>> ListUndisclosedDocuments(int64_t unit_id,
+                                                                     int64_t after_id, int limit);
   // The change that converts document `document_id` of unit `unit_id` to PROACTIVE: it
   // re-enters the confidentiality review, and NAT-4 counts its 20 working days from
   // `now`. FAILED_PRECONDITION unless the document is still APPROVED, ON_REQUEST or

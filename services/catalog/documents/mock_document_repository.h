@@ -31,8 +31,8 @@ class MockDocumentRepository : public DocumentRepository {
               (override));
   MOCK_METHOD(absl::StatusOr<std::vector<gongkai::common::v1::AuditEntry>>, ListAudit,
               (int64_t, const KeysetPage&), (override));
-  MOCK_METHOD(absl::StatusOr<std::vector<v1::Document>>, ListUndisclosedDocuments, (int64_t),
-              (override));
+  MOCK_METHOD(absl::StatusOr<std::vector<v1::Document>>, ListUndisclosedDocuments,
+              (int64_t, int64_t, int), (override));
   MOCK_METHOD((absl::StatusOr<std::map<v1::DocumentState, int64_t>>), CountDocumentsByState, (),
               (override));
   MOCK_METHOD(absl::StatusOr<int64_t>, CountOverdue, (absl::CivilDay), (override));

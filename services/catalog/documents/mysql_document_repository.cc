@@ -486,15 +486,18 @@ class MysqlDocumentRepository final : public DocumentRepository {
     return rows[0].GetInt64(0);
   }
 
-  absl::StatusOr<std::vector<v1::Document>> ListUndisclosedDocuments(int64_t unit_id) override {
+  absl::StatusOr<std::vector<v1::Document>> ListUndisclosedDocuments(int64_t unit_id,
+                                                                     int64_t after_id,
+                                                                     int limit) override {
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
     ASSIGN_OR_RETURN(
         db::ResultSet rows,
         conn->Query(
             absl::StrCat("SELECT ", DocumentSelect(false),
-                         " FROM documents WHERE drafting_unit_id = ? AND state = ? AND "
-                         "disclosure_attribute IN (?, ?) ORDER BY id"),
-            {Value(unit_id), Value(static_cast<int>(v1::APPROVED)),
+                         " FROM documents WHERE drafting_unit_id = ? AND id > ? AND state = ? AND "
+                         "disclosure_attribute IN (?, ?) ORDER BY id LIMIT ",
+                         std::max(1, limit)),
+            {Value(unit_id), Value(after_id), Value(static_cast<int>(v1::APPROVED)),
              Value(static_cast<int>(v1::ON_REQUEST)), Value(static_cast<int>(v1::NOT_DISCLOSED))}));
     return MapRows<v1::Document>(rows, DocumentFromRow);
   }

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "services/catalog/self_review/self_review_repository.h"
@@ -17,6 +18,12 @@ class MockSelfReviewRepository : public SelfReviewRepository {
   MOCK_METHOD(absl::StatusOr<v1::SelfReview>, CreateSelfReview,
               (const v1::SelfReview&, const IdempotencyKey*), (override));
   MOCK_METHOD(absl::StatusOr<v1::SelfReview>, GetSelfReview, (int64_t), (override));
+  MOCK_METHOD(absl::StatusOr<std::vector<v1::SelfReviewEntry>>, ListSelfReviewEntries,
+              (int64_t, int64_t, int), (override));
+  MOCK_METHOD(absl::StatusOr<v1::SelfReviewEntry>, GetSelfReviewEntry, (int64_t, int64_t),
+              (override));
+  MOCK_METHOD(absl::StatusOr<std::vector<int64_t>>, ListUndecidedDocumentIds, (int64_t, int),
+              (override));
   MOCK_METHOD(absl::StatusOr<v1::SelfReview>, DecideSelfReviewEntry,
               (int64_t, const v1::SelfReviewEntry&,
                const std::optional<documents::DocumentChange>&),

@@ -63,6 +63,8 @@ class MysqlSelfReviewRepository final : public SelfReviewRepository {
         }
         RETURN_IF_ERROR(conn.Execute(sql, params).status());
       }
+      created.clear_entries();
+      created.set_entry_count(review.entries_size());
       return InsertIdempotencyRecord(conn, key, created.SerializeAsString(),
                                      FromTimestamp(review.create_time()));
     }));
@@ -104,6 +106,55 @@ class MysqlSelfReviewRepository final : public SelfReviewRepository {
   absl::StatusOr<v1::SelfReview> GetSelfReview(int64_t id) override {
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
     return LoadSelfReview(*conn, id);
+  }
+
+  absl::StatusOr<std::vector<v1::SelfReviewEntry>> ListSelfReviewEntries(int64_t review_id,
+                                                                         int64_t after_document_id,
+                                                                         int limit) override {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(db::ResultSet rows,
+                     conn->Query(absl::StrCat(kEntrySelect,
+                                              " WHERE review_id = ? AND document_id > ? "
+                                              "ORDER BY document_id LIMIT ",
+                                              std::max(1, limit)),
+                                 {Value(review_id), Value(after_document_id)}));
+    std::vector<v1::SelfReviewEntry> out;
+    for (const Row& row : rows) {
+      ASSIGN_OR_RETURN(v1::SelfReviewEntry e, EntryFromRow(row));
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+
+  absl::StatusOr<v1::SelfReviewEntry> GetSelfReviewEntry(int64_t review_id,
+                                                         int64_t document_id) override {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(
+        db::ResultSet rows,
+        conn->Query(absl::StrCat(kEntrySelect, " WHERE review_id = ? AND document_id = ?"),
+                    {Value(review_id), Value(document_id)}));
+    if (rows.empty()) {
+      return absl::NotFoundError(
+          absl::StrCat("document ", document_id, " is not part of self-review ", review_id));
+    }
+    return EntryFromRow(rows[0]);
+  }
+
+  absl::StatusOr<std::vector<int64_t>> ListUndecidedDocumentIds(int64_t review_id,
+                                                                int limit) override {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(db::ResultSet rows,
+                     conn->Query(absl::StrCat("SELECT document_id FROM self_review_entries "
+                                              "WHERE review_id = ? AND decision = 0 "
+                                              "ORDER BY document_id LIMIT ",
+                                              std::max(1, limit)),
+                                 {Value(review_id)}));
+    std::vector<int64_t> out;
+    for (const Row& row : rows) {
+      ASSIGN_OR_RETURN(int64_t id, row.GetInt64(0));
+      out.push_back(id);
+    }
+    return out;
   }
 
   absl::StatusOr<v1::SelfReview> DecideSelfReviewEntry(
@@ -186,6 +237,29 @@ class MysqlSelfReviewRepository final : public SelfReviewRepository {
   }
 
  private:
+  static constexpr char kEntrySelect[] =
+      "SELECT document_id, document_title, attribute_at_review, decision, reason, "
+      "decided_by, decide_time FROM self_review_entries";
+
+  static absl::StatusOr<v1::SelfReviewEntry> EntryFromRow(const Row& row) {
+    v1::SelfReviewEntry e;
+    ASSIGN_OR_RETURN(int64_t document_id, row.GetInt64("document_id"));
+    e.set_document_id(document_id);
+    ASSIGN_OR_RETURN(std::string title, row.GetString("document_title"));
+    e.set_document_title(std::move(title));
+    ASSIGN_OR_RETURN(int64_t attribute, row.GetInt64("attribute_at_review"));
+    e.set_attribute_at_review(static_cast<v1::DisclosureAttribute>(attribute));
+    ASSIGN_OR_RETURN(int64_t decision, row.GetInt64("decision"));
+    e.set_decision(static_cast<v1::SelfReviewDecision>(decision));
+    ASSIGN_OR_RETURN(std::string reason, row.GetString("reason"));
+    e.set_reason(std::move(reason));
+    ASSIGN_OR_RETURN(std::string decided_by, row.GetString("decided_by"));
+    e.set_decided_by(std::move(decided_by));
+    ASSIGN_OR_RETURN(std::optional<absl::Time> decided, row.GetOptionalTime("decide_time"));
+    if (decided.has_value()) *e.mutable_decide_time() = ToTimestamp(*decided);
+    return e;
+  }
+
   static absl::Status LockOpenReview(Connection& conn, int64_t review_id) {
     ASSIGN_OR_RETURN(
         db::ResultSet rows,
@@ -219,28 +293,25 @@ class MysqlSelfReviewRepository final : public SelfReviewRepository {
     *review.mutable_create_time() = ToTimestamp(created);
     ASSIGN_OR_RETURN(std::optional<absl::Time> completed, head[0].GetOptionalTime("complete_time"));
     if (completed.has_value()) *review.mutable_complete_time() = ToTimestamp(*completed);
-    ASSIGN_OR_RETURN(db::ResultSet entries,
-                     conn.Query("SELECT document_id, document_title, attribute_at_review, "
-                                "decision, reason, decided_by, decide_time FROM "
-                                "self_review_entries WHERE review_id = ? ORDER BY document_id",
-                                {Value(id)}));
-    for (const Row& row : entries) {
-      v1::SelfReviewEntry* e = review.add_entries();
-      ASSIGN_OR_RETURN(int64_t document_id, row.GetInt64("document_id"));
-      e->set_document_id(document_id);
-      ASSIGN_OR_RETURN(std::string title, row.GetString("document_title"));
-      e->set_document_title(std::move(title));
-      ASSIGN_OR_RETURN(int64_t attribute, row.GetInt64("attribute_at_review"));
-      e->set_attribute_at_review(static_cast<v1::DisclosureAttribute>(attribute));
-      ASSIGN_OR_RETURN(int64_t decision, row.GetInt64("decision"));
-      e->set_decision(static_cast<v1::SelfReviewDecision>(decision));
-      ASSIGN_OR_RETURN(std::string reason, row.GetString("reason"));
-      e->set_reason(std::move(reason));
-      ASSIGN_OR_RETURN(std::string decided_by, row.GetString("decided_by"));
-      e->set_decided_by(std::move(decided_by));
-      ASSIGN_OR_RETURN(std::optional<absl::Time> decided, row.GetOptionalTime("decide_time"));
-      if (decided.has_value()) *e->mutable_decide_time() = ToTimestamp(*decided);
-    }
+    // Issue 16 defect 7: counts over every entry; the entries themselves are paged
+    // (ListSelfReviewEntries).
+    ASSIGN_OR_RETURN(
+        db::ResultSet counts,
+        conn.Query("SELECT COUNT(*) AS total, COALESCE(SUM(CASE WHEN decision <> 0 THEN 1 ELSE 0 "
+                   "END), 0) AS decided, "
+                   "COALESCE(SUM(CASE WHEN decision = ? THEN 1 ELSE 0 END), 0) AS kept, "
+                   "COALESCE(SUM(CASE WHEN decision = ? THEN 1 ELSE 0 END), 0) AS converted "
+                   "FROM self_review_entries WHERE review_id = ?",
+                   {Value(static_cast<int>(v1::KEEP)),
+                    Value(static_cast<int>(v1::CONVERT_TO_PROACTIVE)), Value(id)}));
+    ASSIGN_OR_RETURN(int64_t total, counts[0].GetInt64("total"));
+    ASSIGN_OR_RETURN(int64_t decided, counts[0].GetInt64("decided"));
+    ASSIGN_OR_RETURN(int64_t kept, counts[0].GetInt64("kept"));
+    ASSIGN_OR_RETURN(int64_t converted, counts[0].GetInt64("converted"));
+    review.set_entry_count(static_cast<int32_t>(total));
+    review.set_decided_count(static_cast<int32_t>(decided));
+    review.set_kept_count(static_cast<int32_t>(kept));
+    review.set_converted_count(static_cast<int32_t>(converted));
     return review;
   }
 

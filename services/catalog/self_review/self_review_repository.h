@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -32,17 +33,32 @@ struct SelfReviewEvidence {
 
 class SelfReviewRepository : public IdempotencyStore {
  public:
-  // Stores a new review with its entries. ALREADY_EXISTS if the unit has one that year.
+  // Stores a new review with its entries (inserted in batches). ALREADY_EXISTS if the
+  // unit has one that year. Returns the review without entries, counts set.
   virtual absl::StatusOr<v1::SelfReview> CreateSelfReview(const v1::SelfReview& review,
                                                           const IdempotencyKey* key) = 0;
+  // The review without its entries; entry_count, decided_count, kept_count and
+  // converted_count cover every entry (issue 16 defect 7: entries are read in pages).
   virtual absl::StatusOr<v1::SelfReview> GetSelfReview(int64_t id) = 0;
+  // Up to `limit` entries of review `review_id` with document id > `after_document_id`,
+  // by document id (keyset page).
+  virtual absl::StatusOr<std::vector<v1::SelfReviewEntry>> ListSelfReviewEntries(
+      int64_t review_id, int64_t after_document_id, int limit) = 0;
+  // The entry of document `document_id` in review `review_id`; NOT_FOUND if none.
+  virtual absl::StatusOr<v1::SelfReviewEntry> GetSelfReviewEntry(int64_t review_id,
+                                                                 int64_t document_id) = 0;
+  // Up to `limit` document ids of the review's undecided entries, by id.
+  virtual absl::StatusOr<std::vector<int64_t>> ListUndecidedDocumentIds(int64_t review_id,
+                                                                        int limit) = 0;
   // Records a decision on one entry; when `converted` is given, also stores that
   // document change (conversion to PROACTIVE, CAT-7, computed by the documents module)
   // in the same transaction. FAILED_PRECONDITION when the review is completed or the
-  // entry already decided; ABORTED when the document changed meanwhile.
+  // entry already decided; ABORTED when the document changed meanwhile. Returns the
+  // review as GetSelfReview does.
   virtual absl::StatusOr<v1::SelfReview> DecideSelfReviewEntry(
       int64_t review_id, const v1::SelfReviewEntry& entry,
       const std::optional<documents::DocumentChange>& converted) = 0;
+  // Returns the review as GetSelfReview does.
   virtual absl::StatusOr<v1::SelfReview> CompleteSelfReview(int64_t review_id, absl::Time when) = 0;
 
   // CAT-7: up to `limit` units with id > `after_unit_id`, by id, that have no completed

@@ -28,17 +28,34 @@ absl::CivilDay SelfReviews::Today() const { return calendar::TodayInShanghai(*cl
 
 namespace {
 
-void CountDecisions(v1::SelfReview& review) {
-  int kept = 0, converted = 0;
-  for (const auto& e : review.entries()) {
-    if (e.decision() == v1::KEEP) ++kept;
-    if (e.decision() == v1::CONVERT_TO_PROACTIVE) ++converted;
-  }
-  review.set_kept_count(kept);
-  review.set_converted_count(converted);
+// Issue 16 defect 7: undisclosed documents are read in keyset batches of this size when
+// a review starts; the undecided documents a refused completion names are capped too.
+constexpr int kDocumentBatch = 500;
+constexpr int kUndecidedNamed = 20;
+
+std::string EntriesFingerprint(int64_t review_id) {
+  return absl::StrCat("self-review-entries:", review_id);
 }
 
 }  // namespace
+
+// Issue 16 defect 7: the review's entries are one keyset page (by document id); the
+// token is bound to the review. The counts come whole from the repository.
+absl::Status SelfReviews::AttachEntries(v1::SelfReview& review, int requested_page_size,
+                                        absl::string_view page_token) const {
+  const std::string fingerprint = EntriesFingerprint(review.id());
+  ASSIGN_OR_RETURN(int64_t after, pagination::DecodePageToken(page_token, fingerprint));
+  ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(requested_page_size));
+  ASSIGN_OR_RETURN(std::vector<v1::SelfReviewEntry> entries,
+                   repository_->ListSelfReviewEntries(review.id(), after, page_size + 1));
+  review.set_next_page_token(
+      pagination::TrimPage(entries, page_size, fingerprint,
+                           [](const v1::SelfReviewEntry& e) { return e.document_id(); }));
+  review.clear_entries();
+  for (v1::SelfReviewEntry& e : entries) *review.add_entries() = std::move(e);
+  RETURN_IF_ERROR(AttachMostRequested(review));  // CAT-7
+  return absl::OkStatus();
+}
 
 // CAT-7 with CAT-8: the information most often requested from the unit in the review's
 // year, computed from the disclosure requests each time (never stored with the review).
@@ -71,18 +88,25 @@ absl::StatusOr<v1::SelfReview> SelfReviews::StartSelfReview(
   ASSIGN_OR_RETURN(std::optional<v1::SelfReview> replay,
                    idempotency::Replay<v1::SelfReview>(*repository_, key));
   if (replay.has_value()) return *std::move(replay);
-  ASSIGN_OR_RETURN(std::vector<v1::Document> documents,
-                   documents_->ListUndisclosedDocuments(request.unit_id()));
   v1::SelfReview review;
   review.set_unit_id(request.unit_id());
   review.set_year(request.year());
   review.set_state(v1::SELF_REVIEW_OPEN);
   *review.mutable_create_time() = ToTimestamp(clock_->Now());
-  for (const v1::Document& d : documents) {
-    v1::SelfReviewEntry* entry = review.add_entries();
-    entry->set_document_id(d.id());
-    entry->set_document_title(d.title());
-    entry->set_attribute_at_review(d.disclosure_attribute());
+  // Issue 16 defect 7: the unit's undisclosed documents in keyset batches, never one
+  // unbounded read.
+  for (int64_t after = 0;;) {
+    ASSIGN_OR_RETURN(
+        std::vector<v1::Document> batch,
+        documents_->ListUndisclosedDocuments(request.unit_id(), after, kDocumentBatch));
+    for (const v1::Document& d : batch) {
+      v1::SelfReviewEntry* entry = review.add_entries();
+      entry->set_document_id(d.id());
+      entry->set_document_title(d.title());
+      entry->set_attribute_at_review(d.disclosure_attribute());
+    }
+    if (static_cast<int>(batch.size()) < kDocumentBatch) break;
+    after = batch.back().id();
   }
   absl::StatusOr<v1::SelfReview> created =
       repository_->CreateSelfReview(review, idempotency::StoredKey(key));
@@ -94,8 +118,7 @@ absl::StatusOr<v1::SelfReview> SelfReviews::StartSelfReview(
         "unit ", request.unit_id(), " already has a self-review for ", request.year()));
   }
   ASSIGN_OR_RETURN(v1::SelfReview stored, std::move(created));
-  CountDecisions(stored);
-  RETURN_IF_ERROR(AttachMostRequested(stored));  // CAT-7
+  RETURN_IF_ERROR(AttachEntries(stored, 0, ""));
   return stored;
 }
 
@@ -106,8 +129,7 @@ absl::StatusOr<v1::SelfReview> SelfReviews::GetSelfReview(const Principal& calle
   RETURN_IF_ERROR(v.ToStatus());
   ASSIGN_OR_RETURN(v1::SelfReview review, repository_->GetSelfReview(request.id()));
   RETURN_IF_ERROR(auth::Require(caller, kReadInternal, review.unit_id()));
-  CountDecisions(review);
-  RETURN_IF_ERROR(AttachMostRequested(review));  // CAT-7
+  RETURN_IF_ERROR(AttachEntries(review, request.page_size(), request.page_token()));
   return review;
 }
 
@@ -126,14 +148,9 @@ absl::StatusOr<v1::SelfReview> SelfReviews::DecideSelfReviewEntry(
     return PreconditionFailed("STATE", absl::StrCat("self-reviews/", review.id()),
                               "the self-review is completed; decisions can no longer change");
   }
-  const v1::SelfReviewEntry* found = nullptr;
-  for (const auto& e : review.entries()) {
-    if (e.document_id() == request.document_id()) found = &e;
-  }
-  if (found == nullptr) {
-    return absl::NotFoundError(absl::StrCat("document ", request.document_id(),
-                                            " is not part of self-review ", review.id()));
-  }
+  ASSIGN_OR_RETURN(const v1::SelfReviewEntry found_entry,
+                   repository_->GetSelfReviewEntry(review.id(), request.document_id()));
+  const v1::SelfReviewEntry* found = &found_entry;
   if (found->decision() != v1::SELF_REVIEW_DECISION_UNSPECIFIED) {
     return PreconditionFailed(
         "DECIDED", absl::StrCat("self-reviews/", review.id(), "/entries/", request.document_id()),
@@ -160,8 +177,7 @@ absl::StatusOr<v1::SelfReview> SelfReviews::DecideSelfReviewEntry(
   ASSIGN_OR_RETURN(v1::SelfReview updated,
                    repository_->DecideSelfReviewEntry(review.id(), entry, change));
   if (change.has_value() && observer_ != nullptr) observer_->SelfReviewConversion();
-  CountDecisions(updated);
-  RETURN_IF_ERROR(AttachMostRequested(updated));  // CAT-7
+  RETURN_IF_ERROR(AttachEntries(updated, 0, ""));
   return updated;
 }
 
@@ -176,22 +192,22 @@ absl::StatusOr<v1::SelfReview> SelfReviews::CompleteSelfReview(
     return PreconditionFailed("STATE", absl::StrCat("self-reviews/", review.id()),
                               "the self-review is already completed");
   }
-  std::vector<std::string> undecided;
-  for (const auto& e : review.entries()) {
-    if (e.decision() == v1::SELF_REVIEW_DECISION_UNSPECIFIED) {
-      undecided.push_back(absl::StrCat(e.document_id()));
+  const int undecided_count = review.entry_count() - review.decided_count();
+  if (undecided_count > 0) {
+    ASSIGN_OR_RETURN(std::vector<int64_t> undecided,
+                     repository_->ListUndecidedDocumentIds(review.id(), kUndecidedNamed));
+    std::string more;
+    if (undecided_count > static_cast<int>(undecided.size())) {
+      more = absl::StrCat(" and ", undecided_count - static_cast<int>(undecided.size()), " more");
     }
-  }
-  if (!undecided.empty()) {
     return PreconditionFailed(
         "UNDECIDED", absl::StrCat("self-reviews/", review.id()),
         absl::StrCat("every entry needs a decision first; undecided documents: ",
-                     absl::StrJoin(undecided, ", ")));
+                     absl::StrJoin(undecided, ", "), more));
   }
   ASSIGN_OR_RETURN(v1::SelfReview completed,
                    repository_->CompleteSelfReview(review.id(), clock_->Now()));
-  CountDecisions(completed);
-  RETURN_IF_ERROR(AttachMostRequested(completed));  // CAT-7
+  RETURN_IF_ERROR(AttachEntries(completed, 0, ""));
   return completed;
 }
 

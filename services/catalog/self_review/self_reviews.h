@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "gongkai/catalog/v1/catalog.pb.h"
 #include "libs/auth/principal.h"
@@ -66,6 +67,11 @@ class SelfReviews {
 
  private:
   absl::CivilDay Today() const;
+  // Issue 16 defect 7: fills review.entries with one keyset page of its entries (and
+  // next_page_token), then the most-requested list. INVALID_ARGUMENT for a bad page
+  // size or a token of another review.
+  absl::Status AttachEntries(v1::SelfReview& review, int requested_page_size,
+                             absl::string_view page_token) const;
   // CAT-7: fills review.most_requested from most_requested_ (when set).
   absl::Status AttachMostRequested(v1::SelfReview& review) const;
 

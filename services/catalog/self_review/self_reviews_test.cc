@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -47,6 +48,23 @@ class SelfReviewsTest : public ::testing::Test {
     ON_CALL(units_, GetUnit(kUnit)).WillByDefault(Return(unit));
     ON_CALL(reviews_, FindIdempotentResponse(_))
         .WillByDefault(Return(std::optional<std::string>()));
+    ON_CALL(reviews_, ListSelfReviewEntries(_, _, _))
+        .WillByDefault(Return(std::vector<v1::SelfReviewEntry>()));
+  }
+
+  // An open review 3 of kUnit with one undecided entry for document 11.
+  v1::SelfReview OpenReviewWithDocument11() {
+    v1::SelfReview review;
+    review.set_id(3);
+    review.set_unit_id(kUnit);
+    review.set_year(2024);
+    review.set_state(v1::SELF_REVIEW_OPEN);
+    review.set_entry_count(1);
+    ON_CALL(reviews_, GetSelfReview(3)).WillByDefault(Return(review));
+    v1::SelfReviewEntry entry;
+    entry.set_document_id(11);
+    ON_CALL(reviews_, GetSelfReviewEntry(3, 11)).WillByDefault(Return(entry));
+    return review;
   }
 
   // A stored document in `state`, returned by GetDocument(id).
@@ -77,16 +95,11 @@ TEST_F(SelfReviewsTest, Cat7ConversionReentersReviewWithANewDeadline) {
   v1::Document d = ValidDraft();
   d.set_disclosure_attribute(v1::ON_REQUEST);
   Stored(11, v1::APPROVED, d);
-  v1::SelfReview review;
-  review.set_id(3);
-  review.set_unit_id(kUnit);
-  review.set_year(2024);
-  review.set_state(v1::SELF_REVIEW_OPEN);
-  review.add_entries()->set_document_id(11);
-  ON_CALL(reviews_, GetSelfReview(3)).WillByDefault(Return(review));
+  const v1::SelfReview review = OpenReviewWithDocument11();
   std::optional<documents::DocumentChange> change;
   v1::SelfReview decided = review;
-  decided.mutable_entries(0)->set_decision(v1::CONVERT_TO_PROACTIVE);
+  decided.set_decided_count(1);
+  decided.set_converted_count(1);
   EXPECT_CALL(reviews_, DecideSelfReviewEntry(3, _, _))
       .WillOnce(DoAll(SaveArg<2>(&change), Return(decided)));
   clock_.Set(ShanghaiTime(2024, 12, 2));
@@ -111,12 +124,7 @@ TEST_F(SelfReviewsTest, Cat7ConversionReentersReviewWithANewDeadline) {
 // was published) cannot be converted back into review.
 TEST_F(SelfReviewsTest, Cat7OnlyAnApprovedUndisclosedDocumentIsConverted) {
   Stored(11, v1::PUBLISHED);
-  v1::SelfReview review;
-  review.set_id(3);
-  review.set_unit_id(kUnit);
-  review.set_state(v1::SELF_REVIEW_OPEN);
-  review.add_entries()->set_document_id(11);
-  ON_CALL(reviews_, GetSelfReview(3)).WillByDefault(Return(review));
+  OpenReviewWithDocument11();
   EXPECT_CALL(reviews_, DecideSelfReviewEntry(_, _, _)).Times(0);
   v1::DecideSelfReviewEntryRequest request;
   request.set_review_id(3);
@@ -128,12 +136,8 @@ TEST_F(SelfReviewsTest, Cat7OnlyAnApprovedUndisclosedDocumentIsConverted) {
 }
 
 TEST_F(SelfReviewsTest, Cat7KeepNeedsAReasonAndCompletionNeedsEveryDecision) {
-  v1::SelfReview review;
-  review.set_id(3);
-  review.set_unit_id(kUnit);
-  review.set_state(v1::SELF_REVIEW_OPEN);
-  review.add_entries()->set_document_id(11);
-  ON_CALL(reviews_, GetSelfReview(3)).WillByDefault(Return(review));
+  OpenReviewWithDocument11();
+  ON_CALL(reviews_, ListUndecidedDocumentIds(3, _)).WillByDefault(Return(std::vector<int64_t>{11}));
   v1::DecideSelfReviewEntryRequest keep;
   keep.set_review_id(3);
   keep.set_document_id(11);
@@ -187,6 +191,93 @@ TEST_F(SelfReviewsTest, Cat7OfficeListsUnitsWithoutACompletedReviewInPages) {
       self_reviews_->ListIncompleteSelfReviews(catalog_testing::Office(), request).status();
   EXPECT_EQ(future.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(future.message()), HasSubstr("year"));
+}
+
+// Issue 16 defect 7 (CAT-7): GetSelfReview returns one keyset page of the entries, by
+// document id, with a token bound to the review; the counts cover every entry.
+TEST_F(SelfReviewsTest, Cat7GetSelfReviewPagesTheEntriesWithATokenBoundToTheReview) {
+  v1::SelfReview review = OpenReviewWithDocument11();
+  review.set_entry_count(3);
+  review.set_decided_count(2);
+  review.set_kept_count(2);
+  ON_CALL(reviews_, GetSelfReview(3)).WillByDefault(Return(review));
+  v1::SelfReview other = review;
+  other.set_id(4);
+  ON_CALL(reviews_, GetSelfReview(4)).WillByDefault(Return(other));
+  std::vector<v1::SelfReviewEntry> entries(3);
+  for (int i = 0; i < 3; ++i) entries[i].set_document_id(11 + i);
+  v1::GetSelfReviewRequest request;
+  request.set_id(3);
+  request.set_page_size(2);
+  EXPECT_CALL(reviews_, ListSelfReviewEntries(3, 0, 3)).WillOnce(Return(entries));
+  absl::StatusOr<v1::SelfReview> first = self_reviews_->GetSelfReview(Staff(), request);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_EQ(first->entries_size(), 2);
+  EXPECT_EQ(first->entries(1).document_id(), 12);
+  EXPECT_EQ(first->entry_count(), 3);
+  EXPECT_EQ(first->kept_count(), 2);
+  ASSERT_FALSE(first->next_page_token().empty());
+
+  request.set_page_token(first->next_page_token());
+  EXPECT_CALL(reviews_, ListSelfReviewEntries(3, 12, 3))
+      .WillOnce(Return(std::vector<v1::SelfReviewEntry>{entries[2]}));
+  absl::StatusOr<v1::SelfReview> second = self_reviews_->GetSelfReview(Staff(), request);
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_EQ(second->entries_size(), 1);
+  EXPECT_TRUE(second->next_page_token().empty());
+
+  // The token of review 3 is refused for review 4; page sizes over 100 are refused.
+  request.set_id(4);
+  EXPECT_EQ(self_reviews_->GetSelfReview(Staff(), request).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  request.clear_page_token();
+  request.set_page_size(101);
+  EXPECT_EQ(self_reviews_->GetSelfReview(Staff(), request).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  // Default page: 20 entries (21 asked for).
+  request.set_page_size(0);
+  EXPECT_CALL(reviews_, ListSelfReviewEntries(4, 0, 21))
+      .WillOnce(Return(std::vector<v1::SelfReviewEntry>()));
+  EXPECT_TRUE(self_reviews_->GetSelfReview(Staff(), request).ok());
+}
+
+// Issue 16 defect 7 (CAT-7): StartSelfReview reads the unit's undisclosed documents in
+// keyset batches of 500, not in one unbounded read.
+TEST_F(SelfReviewsTest, Cat7StartSelfReviewReadsTheUndisclosedDocumentsInBatches) {
+  std::vector<v1::Document> full(500), rest(2);
+  for (int i = 0; i < 500; ++i) full[i].set_id(1000 + i);
+  rest[0].set_id(2000);
+  rest[1].set_id(2001);
+  EXPECT_CALL(documents_repo_, ListUndisclosedDocuments(kUnit, 0, 500)).WillOnce(Return(full));
+  EXPECT_CALL(documents_repo_, ListUndisclosedDocuments(kUnit, 1499, 500)).WillOnce(Return(rest));
+  v1::SelfReview stored;
+  EXPECT_CALL(reviews_, CreateSelfReview(_, _))
+      .WillOnce(DoAll(SaveArg<0>(&stored), Return(v1::SelfReview())));
+  v1::StartSelfReviewRequest request;
+  request.set_unit_id(kUnit);
+  request.set_year(2024);
+  request.set_request_id("2b1c3c64-5e0a-4f56-9d43-5d1a0c7c0f11");
+  absl::StatusOr<v1::SelfReview> started = self_reviews_->StartSelfReview(Staff(), request);
+  ASSERT_TRUE(started.ok()) << started.status();
+  ASSERT_EQ(stored.entries_size(), 502);
+  EXPECT_EQ(stored.entries(501).document_id(), 2001);
+}
+
+// CAT-7: a refused completion names the first undecided documents and counts the rest.
+TEST_F(SelfReviewsTest, Cat7CompletionNamesTheFirstUndecidedDocumentsAndCountsTheRest) {
+  v1::SelfReview review = OpenReviewWithDocument11();
+  review.set_entry_count(25);
+  ON_CALL(reviews_, GetSelfReview(3)).WillByDefault(Return(review));
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 20; ++i) ids.push_back(100 + i);
+  EXPECT_CALL(reviews_, ListUndecidedDocumentIds(3, 20)).WillOnce(Return(ids));
+  EXPECT_CALL(reviews_, CompleteSelfReview(_, _)).Times(0);
+  v1::CompleteSelfReviewRequest complete;
+  complete.set_id(3);
+  absl::Status status = self_reviews_->CompleteSelfReview(Staff(), complete).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("100, 101"));
+  EXPECT_THAT(std::string(status.message()), HasSubstr("119 and 5 more"));
 }
 
 }  // namespace

@@ -75,7 +75,8 @@ class SelfReviewTest : public RepositorySuite<SelfReviewTest> {
 
   // A review of the unit's undisclosed documents, as the domain builds it.
   absl::StatusOr<v1::SelfReview> StartReview(int64_t unit_id, int year) {
-    absl::StatusOr<std::vector<v1::Document>> docs = documents().ListUndisclosedDocuments(unit_id);
+    absl::StatusOr<std::vector<v1::Document>> docs =
+        documents().ListUndisclosedDocuments(unit_id, 0, 1000);
     if (!docs.ok()) return docs.status();
     v1::SelfReview review;
     review.set_unit_id(unit_id);
@@ -125,10 +126,17 @@ TEST_F(SelfReviewTest, ListUndisclosedDocumentsReturnsApprovedNonProactiveOfTheU
   Approved(other.id(), v1::NOT_DISCLOSED, "其他单位文件");
 
   ASSERT_OK_AND_ASSIGN(std::vector<v1::Document> docs,
-                       documents().ListUndisclosedDocuments(unit.id()));
+                       documents().ListUndisclosedDocuments(unit.id(), 0, 100));
   EXPECT_THAT(Ids(docs), ElementsAre(on_request, not_disclosed));
   EXPECT_EQ(docs[0].title(), "依申请公开文件");
   EXPECT_EQ(docs[1].disclosure_attribute(), v1::NOT_DISCLOSED);
+  // Issue 16 defect 7: keyset batches.
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::Document> first,
+                       documents().ListUndisclosedDocuments(unit.id(), 0, 1));
+  EXPECT_THAT(Ids(first), ElementsAre(on_request));
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::Document> next,
+                       documents().ListUndisclosedDocuments(unit.id(), on_request, 1));
+  EXPECT_THAT(Ids(next), ElementsAre(not_disclosed));
 }
 
 // CAT-7: the units without a completed review of the year — none started, or still
@@ -175,14 +183,19 @@ TEST_F(SelfReviewTest, CreateStoresEntriesAndASecondReviewOfTheYearIsAlreadyExis
   EXPECT_EQ(loaded.state(), v1::SELF_REVIEW_OPEN);
   EXPECT_EQ(FromTimestamp(loaded.create_time()), kT0);
   EXPECT_FALSE(loaded.has_complete_time());
-  ASSERT_THAT(loaded.entries(), SizeIs(2));
-  EXPECT_EQ(loaded.entries(0).document_id(), a);
-  EXPECT_EQ(loaded.entries(0).document_title(), "文件甲");
-  EXPECT_EQ(loaded.entries(0).attribute_at_review(), v1::ON_REQUEST);
-  EXPECT_EQ(loaded.entries(0).decision(), v1::SELF_REVIEW_DECISION_UNSPECIFIED);
-  EXPECT_FALSE(loaded.entries(0).has_decide_time());
-  EXPECT_EQ(loaded.entries(1).document_id(), b);
-  EXPECT_EQ(loaded.entries(1).attribute_at_review(), v1::NOT_DISCLOSED);
+  EXPECT_THAT(loaded.entries(), IsEmpty());  // Entries are read in pages (defect 7).
+  EXPECT_EQ(loaded.entry_count(), 2);
+  EXPECT_EQ(loaded.decided_count(), 0);
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::SelfReviewEntry> entries,
+                       reviews().ListSelfReviewEntries(review.id(), 0, 100));
+  ASSERT_THAT(entries, SizeIs(2));
+  EXPECT_EQ(entries[0].document_id(), a);
+  EXPECT_EQ(entries[0].document_title(), "文件甲");
+  EXPECT_EQ(entries[0].attribute_at_review(), v1::ON_REQUEST);
+  EXPECT_EQ(entries[0].decision(), v1::SELF_REVIEW_DECISION_UNSPECIFIED);
+  EXPECT_FALSE(entries[0].has_decide_time());
+  EXPECT_EQ(entries[1].document_id(), b);
+  EXPECT_EQ(entries[1].attribute_at_review(), v1::NOT_DISCLOSED);
 
   const int64_t reviews_before = Count("SELECT COUNT(*) FROM self_reviews");
   const int64_t entries_before = Count("SELECT COUNT(*) FROM self_review_entries");
@@ -210,11 +223,47 @@ TEST_F(SelfReviewTest, CreateStoresManyEntriesInBatches) {
     e->set_attribute_at_review(i % 2 ? v1::ON_REQUEST : v1::NOT_DISCLOSED);
   }
   ASSERT_OK_AND_ASSIGN(v1::SelfReview created, reviews().CreateSelfReview(review, nullptr));
+  EXPECT_EQ(created.entry_count(), 450);
   ASSERT_OK_AND_ASSIGN(v1::SelfReview loaded, reviews().GetSelfReview(created.id()));
-  ASSERT_THAT(loaded.entries(), SizeIs(450));
-  EXPECT_EQ(loaded.entries(0).document_id(), 900001);
-  EXPECT_EQ(loaded.entries(449).document_title(), "文件450");
-  EXPECT_EQ(loaded.entries(449).attribute_at_review(), v1::NOT_DISCLOSED);
+  EXPECT_EQ(loaded.entry_count(), 450);
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::SelfReviewEntry> all,
+                       reviews().ListSelfReviewEntries(created.id(), 0, 1000));
+  ASSERT_THAT(all, SizeIs(450));
+  EXPECT_EQ(all[0].document_id(), 900001);
+  EXPECT_EQ(all[449].document_title(), "文件450");
+  EXPECT_EQ(all[449].attribute_at_review(), v1::NOT_DISCLOSED);
+}
+
+// Issue 16 defect 7: the entries are a keyset read by document id, bounded by `limit`.
+TEST_F(SelfReviewTest, EntriesAreReadInKeysetPagesAndUndecidedIdsAreCapped) {
+  const v1::Unit unit = NewUnit();
+  const int64_t a = Approved(unit.id(), v1::ON_REQUEST, "文件甲");
+  const int64_t b = Approved(unit.id(), v1::NOT_DISCLOSED, "文件乙");
+  const int64_t c = Approved(unit.id(), v1::ON_REQUEST, "文件丙");
+  ASSERT_OK_AND_ASSIGN(v1::SelfReview review, StartReview(unit.id(), 2024));
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::SelfReviewEntry> first,
+                       reviews().ListSelfReviewEntries(review.id(), 0, 2));
+  ASSERT_THAT(first, SizeIs(2));
+  EXPECT_EQ(first[1].document_id(), b);
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::SelfReviewEntry> second,
+                       reviews().ListSelfReviewEntries(review.id(), b, 2));
+  ASSERT_THAT(second, SizeIs(1));
+  EXPECT_EQ(second[0].document_id(), c);
+  EXPECT_THAT(reviews().ListSelfReviewEntries(review.id() + 1000, 0, 2), IsOkAndHolds(IsEmpty()));
+
+  ASSERT_THAT(reviews().DecideSelfReviewEntry(review.id(), Decision(a, v1::KEEP), std::nullopt),
+              IsOk());
+  EXPECT_THAT(reviews().ListUndecidedDocumentIds(review.id(), 1), IsOkAndHolds(ElementsAre(b)));
+  EXPECT_THAT(reviews().ListUndecidedDocumentIds(review.id(), 10), IsOkAndHolds(ElementsAre(b, c)));
+  ASSERT_OK_AND_ASSIGN(v1::SelfReviewEntry kept, reviews().GetSelfReviewEntry(review.id(), a));
+  EXPECT_EQ(kept.decision(), v1::KEEP);
+  EXPECT_THAT(reviews().GetSelfReviewEntry(review.id(), 777777),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("777777")));
+  ASSERT_OK_AND_ASSIGN(v1::SelfReview loaded, reviews().GetSelfReview(review.id()));
+  EXPECT_EQ(loaded.entry_count(), 3);
+  EXPECT_EQ(loaded.decided_count(), 1);
+  EXPECT_EQ(loaded.kept_count(), 1);
+  EXPECT_EQ(loaded.converted_count(), 0);
 }
 
 TEST_F(SelfReviewTest, KeepDecisionIsRecordedWithoutTouchingTheDocument) {
@@ -226,8 +275,10 @@ TEST_F(SelfReviewTest, KeepDecisionIsRecordedWithoutTouchingTheDocument) {
   ASSERT_OK_AND_ASSIGN(
       v1::SelfReview decided,
       reviews().DecideSelfReviewEntry(review.id(), Decision(doc_id, v1::KEEP), std::nullopt));
-  ASSERT_THAT(decided.entries(), SizeIs(1));
-  const v1::SelfReviewEntry& e = decided.entries(0);
+  EXPECT_EQ(decided.decided_count(), 1);
+  EXPECT_EQ(decided.kept_count(), 1);
+  ASSERT_OK_AND_ASSIGN(const v1::SelfReviewEntry e,
+                       reviews().GetSelfReviewEntry(review.id(), doc_id));
   EXPECT_EQ(e.decision(), v1::KEEP);
   EXPECT_EQ(e.reason(), "仍涉及国家秘密");
   EXPECT_EQ(e.decided_by(), "reviewer-wang");
@@ -247,7 +298,10 @@ TEST_F(SelfReviewTest, ConversionUpdatesTheDocumentAndAuditsInTheSameTransaction
       v1::SelfReview decided,
       reviews().DecideSelfReviewEntry(review.id(), Decision(doc_id, v1::CONVERT_TO_PROACTIVE),
                                       Conversion(before, before.version())));
-  EXPECT_EQ(decided.entries(0).decision(), v1::CONVERT_TO_PROACTIVE);
+  EXPECT_EQ(decided.converted_count(), 1);
+  ASSERT_OK_AND_ASSIGN(v1::SelfReviewEntry entry,
+                       reviews().GetSelfReviewEntry(review.id(), doc_id));
+  EXPECT_EQ(entry.decision(), v1::CONVERT_TO_PROACTIVE);
   ASSERT_OK_AND_ASSIGN(v1::Document after, documents().GetDocument(doc_id));
   EXPECT_EQ(after.version(), before.version() + 1);
   EXPECT_EQ(after.disclosure_attribute(), v1::PROACTIVE);
@@ -260,7 +314,7 @@ TEST_F(SelfReviewTest, ConversionUpdatesTheDocumentAndAuditsInTheSameTransaction
                        documents().ListAudit(doc_id, {0, 1}));
   EXPECT_EQ(audit[0].action(), "self-review-convert");
   // Converted documents are no longer undisclosed.
-  EXPECT_THAT(documents().ListUndisclosedDocuments(unit.id()), IsOkAndHolds(IsEmpty()));
+  EXPECT_THAT(documents().ListUndisclosedDocuments(unit.id(), 0, 100), IsOkAndHolds(IsEmpty()));
 }
 
 TEST_F(SelfReviewTest, StaleVersionInTheConversionIsAbortedAndTheEntryStaysUndecided) {
@@ -279,9 +333,10 @@ TEST_F(SelfReviewTest, StaleVersionInTheConversionIsAbortedAndTheEntryStaysUndec
                                       Conversion(before, before.version())),
       StatusIs(absl::StatusCode::kAborted,
                AllOf(HasSubstr("is at version 2, not 1"), Not(HasSubstr("gave up")))));
-  ASSERT_OK_AND_ASSIGN(v1::SelfReview loaded, reviews().GetSelfReview(review.id()));
-  EXPECT_EQ(loaded.entries(0).decision(), v1::SELF_REVIEW_DECISION_UNSPECIFIED);
-  EXPECT_EQ(loaded.entries(0).decided_by(), "");
+  ASSERT_OK_AND_ASSIGN(v1::SelfReviewEntry loaded,
+                       reviews().GetSelfReviewEntry(review.id(), doc_id));
+  EXPECT_EQ(loaded.decision(), v1::SELF_REVIEW_DECISION_UNSPECIFIED);
+  EXPECT_EQ(loaded.decided_by(), "");
   EXPECT_THAT(documents().GetDocument(doc_id), IsOkAndHolds(EqualsProto(edited)));
   EXPECT_EQ(AuditRows(doc_id), 2);
 
@@ -302,8 +357,9 @@ TEST_F(SelfReviewTest, DecidingTwiceIsFailedPrecondition) {
   v1::SelfReviewEntry again = Decision(doc_id, v1::CONVERT_TO_PROACTIVE);
   EXPECT_THAT(reviews().DecideSelfReviewEntry(review.id(), again, std::nullopt),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already decided")));
-  ASSERT_OK_AND_ASSIGN(v1::SelfReview loaded, reviews().GetSelfReview(review.id()));
-  EXPECT_EQ(loaded.entries(0).decision(), v1::KEEP);
+  ASSERT_OK_AND_ASSIGN(v1::SelfReviewEntry loaded,
+                       reviews().GetSelfReviewEntry(review.id(), doc_id));
+  EXPECT_EQ(loaded.decision(), v1::KEEP);
   // A document that is not in the review is refused the same way.
   EXPECT_THAT(
       reviews().DecideSelfReviewEntry(review.id(), Decision(999999, v1::KEEP), std::nullopt),
@@ -343,7 +399,7 @@ TEST_F(SelfReviewTest, CompleteNeedsEveryEntryDecidedAndThenRefusesDecisions) {
 TEST_F(SelfReviewTest, ReviewWithoutEntriesCompletesAtOnce) {
   const v1::Unit unit = NewUnit();
   ASSERT_OK_AND_ASSIGN(v1::SelfReview review, StartReview(unit.id(), 2024));
-  EXPECT_THAT(review.entries(), IsEmpty());
+  EXPECT_EQ(review.entry_count(), 0);
   ASSERT_OK_AND_ASSIGN(v1::SelfReview completed, reviews().CompleteSelfReview(review.id(), kT0));
   EXPECT_EQ(completed.state(), v1::SELF_REVIEW_COMPLETED);
 }
