@@ -250,6 +250,16 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
 
   metrics::Registry registry;
   RegisterDbPoolMetrics(registry, **pool);
+  // Failed reads of the calendar's owner and of the stored rule sets (alert
+  // GongkaiBackgroundSyncFailing): a service keeps computing on what it has, so only
+  // this counter and the log say it has stopped following changes.
+  metrics::Family<metrics::Counter>& sync_errors = registry.AddCounter(
+      "gongkai_background_sync_errors_total",
+      "Failed background syncs of the calendar (from its owner) and of stored rule sets.",
+      {"what"});
+  metrics::Counter& calendar_sync_errors = sync_errors.WithLabels({"calendar"});
+  metrics::Counter* rule_set_sync_errors =
+      definition.rule_schemas.empty() ? nullptr : &sync_errors.WithLabels({"rule_sets"});
   ServiceEnvironment environment;
   environment.clock = &clock;
   environment.pool = pool->get();
@@ -305,11 +315,15 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
       return;
     }
     const auto sync_calendar = [&]() -> absl::StatusOr<int> {
-      return calendar_source->Sync(**calendar);
+      absl::StatusOr<int> synced = calendar_source->Sync(**calendar);
+      if (!synced.ok()) calendar_sync_errors.Increment();
+      return synced;
     };
     const auto sync_rules = [&]() -> absl::StatusOr<bool> {
       if (rule_sets.book == nullptr) return false;
-      return rule_sets.Sync();
+      absl::StatusOr<bool> changed = rule_sets.Sync();
+      if (!changed.ok()) rule_set_sync_errors->Increment();
+      return changed;
     };
     if (!RetryUntilOk("calendar sync", stop, [&] { return sync_calendar().status(); }) ||
         !RetryUntilOk("rule-set sync", stop, [&] { return sync_rules().status(); }) ||
