@@ -82,8 +82,8 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -259,8 +259,7 @@ class Relay : public Notifier {
 // may be null (no metrics). INVALID_ARGUMENT for bad options (no handlers, a bad topic,
 // non-positive durations or sizes, lease not longer than poll_interval).
 absl::StatusOr<std::unique_ptr<Relay>> NewRelay(db::ConnectionPool* pool, const Clock* clock,
-                                                metrics::Registry* registry,
-                                                RelayOptions options);
+                                                metrics::Registry* registry, RelayOptions options);
 
 // ---------------------------------------------------------------------------------
 // Inspecting and operating (gongkai-outbox style tools, tests, runbooks)
