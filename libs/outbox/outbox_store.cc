@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "libs/db/transaction.h"
 #include "libs/db/value.h"
 #include "libs/status/status_macros.h"
 
@@ -13,6 +14,21 @@ namespace {
 constexpr int kPending = static_cast<int>(EventState::kPending);
 constexpr int kDelivered = static_cast<int>(EventState::kDelivered);
 constexpr int kParked = static_cast<int>(EventState::kParked);
+
+// One outcome statement (autocommit, so a whole transaction), retried on ABORTED: a
+// Galera certification conflict or a TiDB write conflict would otherwise lose the
+// outcome and cost a second delivery when the claim expires.
+absl::StatusOr<bool> ExecuteOutcome(db::ConnectionPool& pool, absl::string_view sql,
+                                    const std::vector<db::Value>& params) {
+  bool changed = false;
+  RETURN_IF_ERROR(db::WithRetries(db::RetryPolicy{}, [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool.Acquire());
+    ASSIGN_OR_RETURN(db::ExecResult result, conn->Execute(sql, params));
+    changed = result.affected_rows > 0;
+    return absl::OkStatus();
+  }));
+  return changed;
+}
 
 std::string Placeholders(size_t n) {
   std::vector<absl::string_view> marks(n, "?");
@@ -95,41 +111,33 @@ absl::StatusOr<std::vector<DeliveredEvent>> ClaimStatements::Claim(
 
 absl::StatusOr<bool> MarkDelivered(db::ConnectionPool& pool, int64_t id, absl::string_view token,
                                    absl::Time now) {
-  ASSIGN_OR_RETURN(db::ConnectionLease conn, pool.Acquire());
   // claimed_by stays: who delivered it.
-  ASSIGN_OR_RETURN(db::ExecResult result,
-                   conn->Execute("UPDATE outbox_events SET state = ?, delivered_time = ?, "
-                                 "attempts = attempts + 1, claim_token = NULL, claim_until = NULL "
-                                 "WHERE id = ? AND claim_token = ? AND state = ?",
-                                 {db::Value(kDelivered), db::Value(now), db::Value(id),
-                                  db::Value(token), db::Value(kPending)}));
-  return result.affected_rows > 0;
+  return ExecuteOutcome(pool,
+                        "UPDATE outbox_events SET state = ?, delivered_time = ?, "
+                        "attempts = attempts + 1, claim_token = NULL, claim_until = NULL "
+                        "WHERE id = ? AND claim_token = ? AND state = ?",
+                        {db::Value(kDelivered), db::Value(now), db::Value(id), db::Value(token),
+                         db::Value(kPending)});
 }
 
 absl::StatusOr<bool> MarkRetry(db::ConnectionPool& pool, int64_t id, absl::string_view token,
                                absl::Time next_attempt_time, absl::string_view error) {
-  ASSIGN_OR_RETURN(db::ConnectionLease conn, pool.Acquire());
-  ASSIGN_OR_RETURN(
-      db::ExecResult result,
-      conn->Execute("UPDATE outbox_events SET attempts = attempts + 1, next_attempt_time = ?, "
-                    "last_error = ?, claim_token = NULL, claim_until = NULL "
-                    "WHERE id = ? AND claim_token = ? AND state = ?",
-                    {db::Value(next_attempt_time), db::Value(error), db::Value(id),
-                     db::Value(token), db::Value(kPending)}));
-  return result.affected_rows > 0;
+  return ExecuteOutcome(pool,
+                        "UPDATE outbox_events SET attempts = attempts + 1, next_attempt_time = ?, "
+                        "last_error = ?, claim_token = NULL, claim_until = NULL "
+                        "WHERE id = ? AND claim_token = ? AND state = ?",
+                        {db::Value(next_attempt_time), db::Value(error), db::Value(id),
+                         db::Value(token), db::Value(kPending)});
 }
 
 absl::StatusOr<bool> MarkParked(db::ConnectionPool& pool, int64_t id, absl::string_view token,
                                 absl::Time now, absl::string_view error) {
-  ASSIGN_OR_RETURN(db::ConnectionLease conn, pool.Acquire());
-  ASSIGN_OR_RETURN(
-      db::ExecResult result,
-      conn->Execute("UPDATE outbox_events SET state = ?, parked_time = ?, "
-                    "attempts = attempts + 1, last_error = ?, claim_token = NULL, "
-                    "claim_until = NULL WHERE id = ? AND claim_token = ? AND state = ?",
-                    {db::Value(kParked), db::Value(now), db::Value(error), db::Value(id),
-                     db::Value(token), db::Value(kPending)}));
-  return result.affected_rows > 0;
+  return ExecuteOutcome(pool,
+                        "UPDATE outbox_events SET state = ?, parked_time = ?, "
+                        "attempts = attempts + 1, last_error = ?, claim_token = NULL, "
+                        "claim_until = NULL WHERE id = ? AND claim_token = ? AND state = ?",
+                        {db::Value(kParked), db::Value(now), db::Value(error), db::Value(id),
+                         db::Value(token), db::Value(kPending)});
 }
 
 absl::Status RenewClaims(db::ConnectionPool& pool, absl::string_view token,

@@ -411,6 +411,12 @@ class RelayImpl final : public Relay {
         }
       }
       absl::StatusOr<int> attempted = DeliverOnce();
+      if (absl::IsAborted(attempted.status())) {
+        // The claim UPDATE met another relay's (a Galera certification conflict, a TiDB
+        // write conflict): that relay has the events; look again after a short pause.
+        absl::SleepFor(absl::Milliseconds(10) + absl::Milliseconds(40) * Jitter());
+        continue;
+      }
       if (!attempted.ok()) {
         // The database is down or refusing: log once when it starts and then once a
         // minute, and try again at the next poll.
