@@ -219,7 +219,7 @@ struct RelayOptions {
   absl::Duration poll_interval = absl::Seconds(1);
   // Events claimed per round, and delivered by up to `delivery_threads` threads.
   int batch_size = 32;
-  int delivery_threads = 4;
+  int delivery_threads = 8;
   BackoffPolicy backoff;
   // Attempts after which a retryable failure parks the event too; 0 = retry forever
   // (the default: the age alert tells an operator, nothing is given up on).

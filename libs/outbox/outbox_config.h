@@ -11,7 +11,7 @@
 //                                   deadline and than the poll interval
 //   GONGKAI_OUTBOX_POLL_INTERVAL    look for due events without a Notify, 1s (50ms..1m)
 //   GONGKAI_OUTBOX_BATCH_SIZE       events claimed per round, 32 (1..1000)
-//   GONGKAI_OUTBOX_DELIVERY_THREADS handler calls at once, 4 (1..64)
+//   GONGKAI_OUTBOX_DELIVERY_THREADS handler calls at once, 8 (1..64)
 //   GONGKAI_OUTBOX_MAX_BACKOFF      longest wait between retries, 60s (1s..1h)
 //   GONGKAI_OUTBOX_RETENTION        delivered events kept, 168h (1h..8760h)
 // Problems go to the reader (reported with the other settings at start).

@@ -10,11 +10,11 @@
 -- replicas never deliver the same event at once; an expired claim is taken over.
 --
 -- Indexes (few: every one costs each Enqueue and each state change): the unique
--- event_key dedups Enqueue; (state, next_attempt_time) finds due events, the backlog
--- and, for delivered rows (next_attempt_time <= delivered_time), the purge;
--- (topic, ordering_key, state, id) answers "is an earlier event with this ordering key
--- pending?". A relay finds its claimed rows by primary key and claim_token, so the
--- token needs no index. On TiDB, AUTO_ID_CACHE=1 (a TiDB-only comment,
+-- event_key dedups Enqueue; (state, id) walks the pending events in id order, so a
+-- claim reads the first batch of due ones and stops, however long the backlog (and
+-- gives the backlog and the purge their rows); (topic, ordering_key, state, id)
+-- answers "is an earlier event with this ordering key pending?". A relay finds its
+-- claimed rows by primary key and claim_token, so the token needs no index. On TiDB, AUTO_ID_CACHE=1 (a TiDB-only comment,
 -- ignored by MySQL and MariaDB) keeps ids in allocation order across TiDB servers,
 -- which per-key delivery order relies on.
 CREATE TABLE IF NOT EXISTS outbox_events (
@@ -36,6 +36,6 @@ CREATE TABLE IF NOT EXISTS outbox_events (
   parked_time DATETIME(6) NULL,
   PRIMARY KEY (id),
   UNIQUE KEY uk_outbox_events_event_key (event_key),
-  KEY idx_outbox_events_due (state, next_attempt_time),
+  KEY idx_outbox_events_state (state, id),
   KEY idx_outbox_events_order (topic, ordering_key, state, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin /*T![auto_id_cache] AUTO_ID_CACHE=1 */;
