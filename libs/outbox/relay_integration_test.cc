@@ -404,11 +404,11 @@ TEST_F(RunningRelayTest, Int3_TheLeaseOfASlowDeliveryIsRenewedSoNoOtherRelayTake
       absl::MutexLock lock(&mu);
       ++calls;
     }
-    absl::SleepFor(absl::Milliseconds(2500));  // Two and a half leases.
+    absl::SleepFor(absl::Seconds(5));  // Two and a half leases.
     return absl::OkStatus();
   };
   RelayOptions options;
-  options.lease = absl::Seconds(1);
+  options.lease = absl::Seconds(2);  // Renewed every 667 ms: 1.3 s of slack on a busy machine.
   options.poll_interval = absl::Milliseconds(100);
   std::unique_ptr<Relay> first = Running(slow, options);
   std::unique_ptr<Relay> second = Running(slow, options);
