@@ -211,9 +211,11 @@ struct RelayOptions {
   std::map<std::string, Handler> handlers;
   // Written to claimed_by for diagnostics; default "<hostname>/<pid>/<random>".
   std::string relay_id;
-  // How long a claim lasts without renewal; another relay takes over an event whose
-  // claim expired (a relay that died). Longer than a handler's deadline.
-  absl::Duration lease = absl::Seconds(30);
+  // How long a claim lasts without renewal (renewed every lease/3 while its calls run,
+  // so a slow receiver keeps it); another relay takes over an event whose claim expired
+  // (a relay that died). Short, so a replica killed mid-delivery delays its events by
+  // seconds: a restarted catalog releases the interpretation within issue 9's 10 s.
+  absl::Duration lease = absl::Seconds(6);
   // How often the table is looked at without a Notify (events of other replicas, ends
   // of back-offs, expired claims). A back-off ending sooner wakes the relay sooner.
   absl::Duration poll_interval = absl::Seconds(1);

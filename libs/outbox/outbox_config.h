@@ -7,8 +7,8 @@
 //   };
 //
 // Keys (flag --outbox_lease or environment GONGKAI_OUTBOX_LEASE, and so on):
-//   GONGKAI_OUTBOX_LEASE            claim lease, 30s (2s..10m); longer than a handler's
-//                                   deadline and than the poll interval
+//   GONGKAI_OUTBOX_LEASE            claim lease, 6s (2s..10m), renewed every third of
+//                                   it while calls run; longer than the poll interval
 //   GONGKAI_OUTBOX_POLL_INTERVAL    look for due events without a Notify, 1s (50ms..1m)
 //   GONGKAI_OUTBOX_BATCH_SIZE       events claimed per round, 32 (1..1000)
 //   GONGKAI_OUTBOX_DELIVERY_THREADS handler calls at once, 8 (1..64)
