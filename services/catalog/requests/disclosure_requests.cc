@@ -770,9 +770,9 @@ absl::StatusOr<v1::ListMostRequestedResponse> DisclosureRequests::ListMostReques
   }
   RETURN_IF_ERROR(v.ToStatus());
   RETURN_IF_ERROR(auth::Require(caller, kRead, request.unit_id()));
-  ASSIGN_OR_RETURN(YearMostRequested year,
-                   MostRequestedOfYear(*repository_, *rules_, request.unit_id(), request.year(),
-                                       Today()));
+  ASSIGN_OR_RETURN(
+      YearMostRequested year,
+      MostRequestedOfYear(*repository_, *rules_, request.unit_id(), request.year(), Today()));
   const int limit = request.limit() == 0 ? kMostRequestedDefaultLimit : request.limit();
   v1::ListMostRequestedResponse response;
   for (auto& item : year.items) {

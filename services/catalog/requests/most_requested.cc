@@ -75,15 +75,15 @@ void AppendUtf8(int32_t cp, std::string& out) {
 // letters or digits (々 〆 〇, U+3005–U+3007) are kept: "二〇二四年".
 bool IsIgnored(int32_t cp) {
   if (cp < 0x80) return !absl::ascii_isalnum(static_cast<unsigned char>(cp));
-  return cp == 0x00A0 || cp == 0x00B7 ||           // no-break space, middle dot
-         (cp >= 0x2000 && cp <= 0x206F) ||         // general punctuation: “”‘’—…
-         (cp >= 0x3000 && cp <= 0x3004) ||         // ideographic space 、。〃
-         (cp >= 0x3008 && cp <= 0x301F) ||         // 〈〉《》「」『』【】〔〕 ...
-         cp == 0x3030 || cp == 0x30FB ||           // 〰 ・
-         (cp >= 0xFE10 && cp <= 0xFE19) ||         // vertical forms
-         (cp >= 0xFE30 && cp <= 0xFE4F) ||         // CJK compatibility forms
-         (cp >= 0xFF5F && cp <= 0xFF65) ||         // full-width brackets, half-width 。「」、・
-         cp == 0xFEFF;                              // byte-order mark
+  return cp == 0x00A0 || cp == 0x00B7 ||    // no-break space, middle dot
+         (cp >= 0x2000 && cp <= 0x206F) ||  // general punctuation: “”‘’—…
+         (cp >= 0x3000 && cp <= 0x3004) ||  // ideographic space 、。〃
+         (cp >= 0x3008 && cp <= 0x301F) ||  // 〈〉《》「」『』【】〔〕 ...
+         cp == 0x3030 || cp == 0x30FB ||    // 〰 ・
+         (cp >= 0xFE10 && cp <= 0xFE19) ||  // vertical forms
+         (cp >= 0xFE30 && cp <= 0xFE4F) ||  // CJK compatibility forms
+         (cp >= 0xFF5F && cp <= 0xFF65) ||  // full-width brackets, half-width 。「」、・
+         cp == 0xFEFF;                      // byte-order mark
 }
 
 // Folded and stripped of spaces and punctuation.
@@ -107,8 +107,8 @@ std::string Fold(absl::string_view text) {
 
 // What applicants wrap around the information they ask for (after Fold). Longer forms
 // first, so "申请公开" is removed whole rather than leaving "申请".
-constexpr absl::string_view kPrefixes[] = {"关于", "依申请公开", "申请公开", "请求公开",
-                                           "要求公开", "申请获取", "公开"};
+constexpr absl::string_view kPrefixes[] = {"关于",     "依申请公开", "申请公开", "请求公开",
+                                           "要求公开", "申请获取",   "公开"};
 constexpr absl::string_view kSuffixes[] = {
     "的信息公开申请", "信息公开申请", "的公开申请", "公开申请", "的政府信息", "政府信息",
     "的相关信息",     "的有关信息",   "相关信息",   "有关信息", "的信息",     "信息"};
@@ -239,8 +239,7 @@ std::vector<v1::MostRequestedInformation> MostRequestedGrouper::Groups(int min_a
     }
     if (!references.empty()) {
       item.set_already_public_reference(
-          std::max_element(references.begin(), references.end(), [](const auto& a,
-                                                                    const auto& b) {
+          std::max_element(references.begin(), references.end(), [](const auto& a, const auto& b) {
             return a.second < b.second;
           })->first);
     }
@@ -257,9 +256,8 @@ std::vector<v1::MostRequestedInformation> MostRequestedGrouper::Groups(int min_a
 }
 
 absl::StatusOr<YearMostRequested> MostRequestedOfYear(RequestRepository& repository,
-                                                      const rules::RuleBook& rules,
-                                                      int64_t unit_id, int year,
-                                                      absl::CivilDay today) {
+                                                      const rules::RuleBook& rules, int64_t unit_id,
+                                                      int year, absl::CivilDay today) {
   const absl::CivilDay first(year, 1, 1);
   const absl::CivilDay last(year, 12, 31);
   YearMostRequested result;

@@ -66,11 +66,11 @@ class MostRequestedGrouper {
   int Find(int node) const;
   void Union(int a, int b);
 
-  std::map<std::string, int> nodes_;        // Normalised key -> node.
-  std::vector<std::string> keys_;           // Node -> key.
-  mutable std::vector<int> parent_;         // Union-find (path halving in Find).
+  std::map<std::string, int> nodes_;  // Normalised key -> node.
+  std::vector<std::string> keys_;     // Node -> key.
+  mutable std::vector<int> parent_;   // Union-find (path halving in Find).
   std::vector<RequestDescription> requests_;
-  std::vector<int> request_node_;           // Request -> one of its nodes.
+  std::vector<int> request_node_;  // Request -> one of its nodes.
 };
 
 // The most-requested list of unit `unit_id`'s requests received in `year`, with the
@@ -83,9 +83,8 @@ struct YearMostRequested {
 // catalog.self_review version in effect on the year's last day (on `today` while the
 // year is not over). FAILED_PRECONDITION when no version is in effect then.
 absl::StatusOr<YearMostRequested> MostRequestedOfYear(RequestRepository& repository,
-                                                      const rules::RuleBook& rules,
-                                                      int64_t unit_id, int year,
-                                                      absl::CivilDay today);
+                                                      const rules::RuleBook& rules, int64_t unit_id,
+                                                      int year, absl::CivilDay today);
 
 }  // namespace gongkai::catalog::requests
 

@@ -47,7 +47,8 @@ TEST(MostRequestedTest, Cat7SubjectsCompareWithoutWidthCaseSpacesPunctuationOrWr
   EXPECT_EQ(NormalizeSubject("？！。"), "");
   // Invalid UTF-8 is kept, not dropped or crashed on.
   EXPECT_EQ(NormalizeSubject(std::string("a\xff") + "b"), std::string("a\xff") + "b");
-  EXPECT_EQ(NormalizeReference("《南宁市人民政府公报》 2026年第3期"), "南宁市人民政府公报2026年第3期");
+  EXPECT_EQ(NormalizeReference("《南宁市人民政府公报》 2026年第3期"),
+            "南宁市人民政府公报2026年第3期");
 }
 
 // The same information asked in other words is one group when the answers link it: by
@@ -58,14 +59,16 @@ TEST(MostRequestedTest, Cat7GroupsAreConnectedBySubjectAndByTheAnswersPublishedD
   grouper.Add(Asked(2, "关于公开征地补偿标准的信息", "b"));
   grouper.Add(Asked(3, "2024年征地补偿方案", "c", v1::OUTCOME_ALREADY_PUBLIC, 7));
   grouper.Add(Asked(4, "学区划分", "d", v1::OUTCOME_ALREADY_PUBLIC, 0, "《公报》2024年第3期"));
-  grouper.Add(Asked(5, "义务教育学区", "e", v1::OUTCOME_ALREADY_PUBLIC, 0, "《 公报 》2024年第3期"));
+  grouper.Add(
+      Asked(5, "义务教育学区", "e", v1::OUTCOME_ALREADY_PUBLIC, 0, "《 公报 》2024年第3期"));
   grouper.Add(Asked(6, "别的事", "f"));
   std::vector<v1::MostRequestedInformation> groups = grouper.Groups(2);
   ASSERT_THAT(groups, SizeIs(2));
   EXPECT_EQ(groups[0].applicant_count(), 3);
   EXPECT_EQ(groups[0].request_count(), 3);
   EXPECT_EQ(groups[0].subject(), "征地补偿标准");  // Every wording once: the earliest.
-  EXPECT_THAT(groups[0].other_subjects(), ElementsAre("关于公开征地补偿标准的信息", "2024年征地补偿方案"));
+  EXPECT_THAT(groups[0].other_subjects(),
+              ElementsAre("关于公开征地补偿标准的信息", "2024年征地补偿方案"));
   EXPECT_EQ(groups[0].already_public_document_id(), 7);
   EXPECT_THAT(groups[0].request_ids(), ElementsAre(1, 2, 3));
   EXPECT_EQ(groups[0].group_key(), "document:7");

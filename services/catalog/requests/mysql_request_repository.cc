@@ -608,9 +608,11 @@ class MysqlRequestRepository final : public RequestRepository {
     return out;
   }
 
-  absl::StatusOr<std::vector<RequestDescription>> ListRequestDescriptions(
-      int64_t unit_id, absl::CivilDay first, absl::CivilDay last, int64_t after_id,
-      int limit) override {
+  absl::StatusOr<std::vector<RequestDescription>> ListRequestDescriptions(int64_t unit_id,
+                                                                          absl::CivilDay first,
+                                                                          absl::CivilDay last,
+                                                                          int64_t after_id,
+                                                                          int limit) override {
     // ix_disclosure_requests_unit (unit_id, id) serves the keyset; the receipt days
     // filter the range.
     const std::string sql = absl::StrCat(

@@ -191,8 +191,7 @@ class RequestRepository {
   // input of most_requested.h's grouping): up to `limit` of them with id > `after_id`,
   // by id (a keyset batch).
   virtual absl::StatusOr<std::vector<RequestDescription>> ListRequestDescriptions(
-      int64_t unit_id, absl::CivilDay first, absl::CivilDay last, int64_t after_id,
-      int limit) = 0;
+      int64_t unit_id, absl::CivilDay first, absl::CivilDay last, int64_t after_id, int limit) = 0;
 
   // ---- NAT-10 Table 4 ----
   // Stores a new challenge with a "challenge_recorded" event on its request.

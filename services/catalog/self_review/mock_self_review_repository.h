@@ -34,8 +34,8 @@ class MockSelfReviewRepository : public SelfReviewRepository {
               (int64_t, int, int), (override));
   MOCK_METHOD(absl::StatusOr<v1::MostRequestedInformation>, GetMostRequested, (int64_t, int),
               (override));
-  MOCK_METHOD(absl::StatusOr<std::vector<v1::MostRequestedInformation>>,
-              ListUndecidedMostRequested, (int64_t, int), (override));
+  MOCK_METHOD(absl::StatusOr<std::vector<v1::MostRequestedInformation>>, ListUndecidedMostRequested,
+              (int64_t, int), (override));
   MOCK_METHOD(absl::StatusOr<v1::SelfReview>, DecideMostRequested,
               (int64_t, const MostRequestedDecisionWrite&), (override));
   MOCK_METHOD(absl::StatusOr<std::vector<v1::IncompleteSelfReview>>, ListIncompleteSelfReviews,

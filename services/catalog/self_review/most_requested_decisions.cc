@@ -58,10 +58,9 @@ absl::StatusOr<v1::ListSelfReviewMostRequestedResponse> SelfReviews::ListSelfRev
       std::vector<v1::MostRequestedInformation> items,
       repository_->ListMostRequested(review.id(), static_cast<int>(after), page_size + 1));
   v1::ListSelfReviewMostRequestedResponse response;
-  response.set_next_page_token(
-      pagination::TrimPage(items, page_size, fingerprint, [](const v1::MostRequestedInformation& m) {
-        return int64_t{m.item_number()};
-      }));
+  response.set_next_page_token(pagination::TrimPage(
+      items, page_size, fingerprint,
+      [](const v1::MostRequestedInformation& m) { return int64_t{m.item_number()}; }));
   for (v1::MostRequestedInformation& item : items) *response.add_items() = std::move(item);
   return response;
 }
@@ -75,10 +74,10 @@ absl::StatusOr<v1::CatalogItem> SelfReviews::CatalogItemForDisclosure(int64_t ca
   }
   RETURN_IF_ERROR(item.status());
   if (item->responsible_unit_id() != unit_id) {
-    return InvalidField("catalog_item_id",
-                        absl::StrCat("catalog item ", catalog_item_id, " is unit ",
-                                     item->responsible_unit_id(), "'s, not the reviewed unit ",
-                                     unit_id, "'s"));
+    return InvalidField(
+        "catalog_item_id",
+        absl::StrCat("catalog item ", catalog_item_id, " is unit ", item->responsible_unit_id(),
+                     "'s, not the reviewed unit ", unit_id, "'s"));
   }
   return item;
 }
@@ -115,8 +114,8 @@ absl::StatusOr<v1::SelfReview> SelfReviews::DecideMostRequested(
     return PreconditionFailed(
         "DECIDED",
         absl::StrCat("self-reviews/", review.id(), "/most-requested/", request.item_number()),
-        absl::StrCat("most-requested item ", request.item_number(), " was already decided: ",
-                     v1::MostRequestedDecision_Name(item.decision())));
+        absl::StrCat("most-requested item ", request.item_number(),
+                     " was already decided: ", v1::MostRequestedDecision_Name(item.decision())));
   }
   const absl::Time now = clock_->Now();
   MostRequestedDecisionWrite write;
@@ -132,17 +131,16 @@ absl::StatusOr<v1::SelfReview> SelfReviews::DecideMostRequested(
     }
     RETURN_IF_ERROR(document.status());
     if (document->drafting_unit_id() != review.unit_id()) {
-      return InvalidField("document_id",
-                          absl::StrCat("document ", document->id(), " is unit ",
-                                       document->drafting_unit_id(), "'s, not the reviewed unit ",
-                                       review.unit_id(), "'s"));
+      return InvalidField(
+          "document_id",
+          absl::StrCat("document ", document->id(), " is unit ", document->drafting_unit_id(),
+                       "'s, not the reviewed unit ", review.unit_id(), "'s"));
     }
     if (document->category_id() != catalog_item.category_id()) {
       return InvalidField(
-          "document_id",
-          absl::StrCat("document ", document->id(), " is in category ", document->category_id(),
-                       "; catalog item ", catalog_item.id(), " lists category ",
-                       catalog_item.category_id()));
+          "document_id", absl::StrCat("document ", document->id(), " is in category ",
+                                      document->category_id(), "; catalog item ", catalog_item.id(),
+                                      " lists category ", catalog_item.category_id()));
     }
     const std::string subject =
         absl::StrCat("self-reviews/", review.id(), "/most-requested/", item.item_number());
@@ -158,14 +156,14 @@ absl::StatusOr<v1::SelfReview> SelfReviews::DecideMostRequested(
       // CAT-7: converted as a self-review entry's CONVERT_TO_PROACTIVE is: back to the
       // confidentiality review, NAT-4 counting from now; the documents module decides
       // whether it still can be (APPROVED only).
-      ASSIGN_OR_RETURN(write.conversion,
-                       documents_->PrepareConversionToProactive(
-                           caller, document->id(), review.unit_id(),
-                           absl::StrCat("self-review ", review.id(), " (", review.year(),
-                                        "), most-requested item ", item.item_number(), " \"",
-                                        item.subject(), "\": converted to PROACTIVE. ",
-                                        request.reason()),
-                           now));
+      ASSIGN_OR_RETURN(
+          write.conversion,
+          documents_->PrepareConversionToProactive(
+              caller, document->id(), review.unit_id(),
+              absl::StrCat("self-review ", review.id(), " (", review.year(),
+                           "), most-requested item ", item.item_number(), " \"", item.subject(),
+                           "\": converted to PROACTIVE. ", request.reason()),
+              now));
       write.item.set_document_action(v1::DOCUMENT_CONVERTED);
     } else {
       return PreconditionFailed(

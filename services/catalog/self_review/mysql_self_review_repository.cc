@@ -190,8 +190,9 @@ class MysqlSelfReviewRepository final : public SelfReviewRepository {
     return result;
   }
 
-  absl::StatusOr<std::vector<v1::MostRequestedInformation>> ListMostRequested(
-      int64_t review_id, int after_item, int limit) override {
+  absl::StatusOr<std::vector<v1::MostRequestedInformation>> ListMostRequested(int64_t review_id,
+                                                                              int after_item,
+                                                                              int limit) override {
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
     ASSIGN_OR_RETURN(db::ResultSet rows,
                      conn->Query(absl::StrCat(kMostRequestedSelect,
@@ -210,13 +211,13 @@ class MysqlSelfReviewRepository final : public SelfReviewRepository {
   absl::StatusOr<v1::MostRequestedInformation> GetMostRequested(int64_t review_id,
                                                                 int item_number) override {
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    ASSIGN_OR_RETURN(db::ResultSet rows,
-                     conn->Query(absl::StrCat(kMostRequestedSelect,
-                                              " WHERE review_id = ? AND item_number = ?"),
-                                 {Value(review_id), Value(item_number)}));
+    ASSIGN_OR_RETURN(
+        db::ResultSet rows,
+        conn->Query(absl::StrCat(kMostRequestedSelect, " WHERE review_id = ? AND item_number = ?"),
+                    {Value(review_id), Value(item_number)}));
     if (rows.empty()) {
-      return absl::NotFoundError(absl::StrCat("self-review ", review_id,
-                                              " has no most-requested item ", item_number));
+      return absl::NotFoundError(
+          absl::StrCat("self-review ", review_id, " has no most-requested item ", item_number));
     }
     return MostRequestedFromRow(rows[0]);
   }
@@ -255,19 +256,19 @@ class MysqlSelfReviewRepository final : public SelfReviewRepository {
       }
       ASSIGN_OR_RETURN(
           db::ExecResult r,
-          conn.Execute(
-              "UPDATE self_review_most_requested SET decision = ?, reason = ?, "
-              "catalog_item_id = ?, document_id = ?, document_action = ?, "
-              "decided_by = ?, decide_time = ? "
-              "WHERE review_id = ? AND item_number = ? AND decision = 0",
-              {Value(static_cast<int>(item.decision())), Value(item.reason()),
-               Value(item.catalog_item_id()), Value(item.document_id()),
-               Value(static_cast<int>(item.document_action())), Value(item.decided_by()), Value(FromTimestamp(item.decide_time())),
-               Value(review_id), Value(item.item_number())}));
+          conn.Execute("UPDATE self_review_most_requested SET decision = ?, reason = ?, "
+                       "catalog_item_id = ?, document_id = ?, document_action = ?, "
+                       "decided_by = ?, decide_time = ? "
+                       "WHERE review_id = ? AND item_number = ? AND decision = 0",
+                       {Value(static_cast<int>(item.decision())), Value(item.reason()),
+                        Value(item.catalog_item_id()), Value(item.document_id()),
+                        Value(static_cast<int>(item.document_action())), Value(item.decided_by()),
+                        Value(FromTimestamp(item.decide_time())), Value(review_id),
+                        Value(item.item_number())}));
       if (r.affected_rows == 0) {
         return absl::FailedPreconditionError(
-            absl::StrCat("most-requested item ", item.item_number(), " of self-review ",
-                         review_id, " is not there or was already decided"));
+            absl::StrCat("most-requested item ", item.item_number(), " of self-review ", review_id,
+                         " is not there or was already decided"));
       }
       ASSIGN_OR_RETURN(result, LoadSelfReview(conn, review_id));
       return absl::OkStatus();
@@ -337,8 +338,7 @@ class MysqlSelfReviewRepository final : public SelfReviewRepository {
                       "AND m.decide_time >= ? AND m.decide_time < ?) c",
                       {Value(unit_id), Value(static_cast<int>(v1::CONVERT_TO_PROACTIVE)),
                        Value(start), Value(end), Value(unit_id),
-                       Value(static_cast<int>(v1::DOCUMENT_CONVERTED)), Value(start),
-                       Value(end)}));
+                       Value(static_cast<int>(v1::DOCUMENT_CONVERTED)), Value(start), Value(end)}));
     return e;
   }
 

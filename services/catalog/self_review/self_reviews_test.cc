@@ -41,9 +41,8 @@ class SelfReviewsTest : public ::testing::Test {
     documents_ = std::make_unique<documents::Documents>(
         &documents_repo_, &units_, &categories_, calendar_, catalog_testing::NationalRuleBook(),
         &clock_, &gate_, &observer_);
-    self_reviews_ =
-        std::make_unique<SelfReviews>(&reviews_, &units_, documents_.get(), &categories_, &clock_,
-                                      &observer_);
+    self_reviews_ = std::make_unique<SelfReviews>(&reviews_, &units_, documents_.get(),
+                                                  &categories_, &clock_, &observer_);
     v1::Unit unit;
     unit.set_id(kUnit);
     ON_CALL(units_, GetUnit(kUnit)).WillByDefault(Return(unit));
@@ -337,19 +336,19 @@ class MostRequestedDecisionsTest : public SelfReviewsTest {
 // CAT-7: a review stores the year's most-requested list when it starts, numbered, with
 // the threshold and the rule that gave it.
 TEST_F(MostRequestedDecisionsTest, Cat7StartStoresTheYearsListWithTheRuleThatGaveIt) {
-  self_reviews_->SetMostRequestedSource([](int64_t unit, int year)
-                                            -> absl::StatusOr<SelfReviews::MostRequestedList> {
-    EXPECT_EQ(unit, kUnit);
-    EXPECT_EQ(year, 2024);
-    SelfReviews::MostRequestedList list;
-    list.items.resize(2);
-    list.items[0].set_subject("学区划分");
-    list.items[1].set_subject("征地补偿标准");
-    list.min_applicants = 2;
-    list.rule = "catalog.self_review v1 (2008-05-01) self_review.most_requested.min_applicants";
-    list.rule_version = "catalog.self_review@1";
-    return list;
-  });
+  self_reviews_->SetMostRequestedSource(
+      [](int64_t unit, int year) -> absl::StatusOr<SelfReviews::MostRequestedList> {
+        EXPECT_EQ(unit, kUnit);
+        EXPECT_EQ(year, 2024);
+        SelfReviews::MostRequestedList list;
+        list.items.resize(2);
+        list.items[0].set_subject("学区划分");
+        list.items[1].set_subject("征地补偿标准");
+        list.min_applicants = 2;
+        list.rule = "catalog.self_review v1 (2008-05-01) self_review.most_requested.min_applicants";
+        list.rule_version = "catalog.self_review@1";
+        return list;
+      });
   v1::SelfReview stored;
   EXPECT_CALL(reviews_, CreateSelfReview(_, _))
       .WillOnce(DoAll(SaveArg<0>(&stored), Return(v1::SelfReview())));
@@ -451,8 +450,8 @@ TEST_F(MostRequestedDecisionsTest, Cat7DiscloseRefusesWhatIsNotTheUnitsOrNotInTh
   ON_CALL(documents_repo_, GetDocument(98))
       .WillByDefault(Return(absl::NotFoundError("document 98 not found")));
   const auto field_of = [&](int64_t item, int64_t document) {
-    absl::Status status = self_reviews_->DecideMostRequested(Staff(), Disclose(item, document))
-                              .status();
+    absl::Status status =
+        self_reviews_->DecideMostRequested(Staff(), Disclose(item, document)).status();
     EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
     return std::string(status.message());
   };

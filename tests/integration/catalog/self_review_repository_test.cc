@@ -472,7 +472,8 @@ TEST_F(SelfReviewMostRequestedTest, Cat7ItemsAreStoredWithTheReviewAndReadInKeys
   ASSERT_THAT(rest, SizeIs(1));
   EXPECT_EQ(rest[0].item_number(), 3);
 
-  ASSERT_OK_AND_ASSIGN(v1::MostRequestedInformation item, reviews().GetMostRequested(review.id(), 2));
+  ASSERT_OK_AND_ASSIGN(v1::MostRequestedInformation item,
+                       reviews().GetMostRequested(review.id(), 2));
   EXPECT_EQ(item.group_key(), "subject:征地补偿标准");
   EXPECT_EQ(item.request_count(), 4);
   EXPECT_EQ(item.applicant_count(), 2);
@@ -512,7 +513,8 @@ TEST_F(SelfReviewMostRequestedTest, Cat7DisclosureConvertsTheDocumentInTheDecisi
   ASSERT_OK_AND_ASSIGN(v1::SelfReview decided, reviews().DecideMostRequested(review.id(), write));
   EXPECT_EQ(decided.most_requested_decided_count(), 1);
   EXPECT_EQ(decided.most_requested_disclosed_count(), 1);
-  ASSERT_OK_AND_ASSIGN(v1::MostRequestedInformation item, reviews().GetMostRequested(review.id(), 1));
+  ASSERT_OK_AND_ASSIGN(v1::MostRequestedInformation item,
+                       reviews().GetMostRequested(review.id(), 1));
   EXPECT_EQ(item.decision(), v1::DISCLOSE_PROACTIVELY);
   EXPECT_EQ(item.catalog_item_id(), 5);
   EXPECT_EQ(item.document_id(), doc_id);
@@ -526,9 +528,9 @@ TEST_F(SelfReviewMostRequestedTest, Cat7DisclosureConvertsTheDocumentInTheDecisi
                        documents().ListAudit(doc_id, {0, 1}));
   EXPECT_EQ(audit[0].action(), "self-review-convert");
 
-  ASSERT_OK_AND_ASSIGN(SelfReviewEvidence evidence,
-                       reviews().EvidenceForUnit(unit.id(), 2024, 2024, kT0,
-                                                 kT0 + absl::Hours(48)));
+  ASSERT_OK_AND_ASSIGN(
+      SelfReviewEvidence evidence,
+      reviews().EvidenceForUnit(unit.id(), 2024, 2024, kT0, kT0 + absl::Hours(48)));
   EXPECT_EQ(evidence.conversions.count, 1);
 
   // Decided once.
@@ -541,8 +543,7 @@ TEST_F(SelfReviewMostRequestedTest, Cat7CompletionWaitsForEveryMostRequestedItem
   const v1::Unit unit = NewUnit();
   ASSERT_OK_AND_ASSIGN(v1::SelfReview review, StartWithItems(unit.id(), {"学区划分", "低保名单"}));
   EXPECT_THAT(reviews().CompleteSelfReview(review.id(), kT0 + absl::Hours(30)),
-              StatusIs(absl::StatusCode::kFailedPrecondition,
-                       HasSubstr("2 most-requested items")));
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("2 most-requested items")));
   ASSERT_THAT(reviews().DecideMostRequested(review.id(), Decided(2, v1::KEEP_ON_REQUEST)), IsOk());
   ASSERT_OK_AND_ASSIGN(std::vector<v1::MostRequestedInformation> open,
                        reviews().ListUndecidedMostRequested(review.id(), 20));
@@ -550,8 +551,7 @@ TEST_F(SelfReviewMostRequestedTest, Cat7CompletionWaitsForEveryMostRequestedItem
   EXPECT_EQ(open[0].item_number(), 1);
   EXPECT_EQ(open[0].subject(), "学区划分");
   EXPECT_THAT(reviews().CompleteSelfReview(review.id(), kT0 + absl::Hours(30)),
-              StatusIs(absl::StatusCode::kFailedPrecondition,
-                       HasSubstr("1 most-requested items")));
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("1 most-requested items")));
   ASSERT_THAT(reviews().DecideMostRequested(review.id(), Decided(1, v1::KEEP_ON_REQUEST)), IsOk());
   ASSERT_OK_AND_ASSIGN(v1::SelfReview completed,
                        reviews().CompleteSelfReview(review.id(), kT0 + absl::Hours(30)));
