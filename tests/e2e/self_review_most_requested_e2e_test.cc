@@ -55,9 +55,9 @@ class MostRequestedSuite : public CatalogSuite<Suite> {
     ASSERT_NO_FATAL_FAILURE(CatalogSuite<Suite>::SetUp());
     auto channel = grpc::CreateChannel(this->catalog_->service().grpc_address(),
                                        grpc::InsecureChannelCredentials());
-    catalog_stub_ = CatalogStub::NewStub(channel);
-    requests_stub_ = RequestStub::NewStub(channel);
-    rules_stub_ = RulesStub::NewStub(channel);
+    catalog_stub_ = v1::CatalogService::NewStub(channel);
+    requests_stub_ = v1::DisclosureRequestService::NewStub(channel);
+    rules_stub_ = common::v1::RuleSetService::NewStub(channel);
     admin_ = this->catalog_->Token("e2e-admin", std::nullopt, {"ADMIN"});
     office_ = this->catalog_->Token("e2e-office", std::nullopt, {"OFFICE"});
   }
@@ -263,7 +263,8 @@ TEST_F(SelfReviewMostRequestedE2eTest, Cat7TheYearsMostRequestedIsStoredDecidedA
   EXPECT_EQ(converted.disclosure_attribute(), v1::PROACTIVE);
   EXPECT_EQ(converted.state(), v1::PENDING_REVIEW);
   v1::ListDocumentAuditRequest audit;
-  audit.set_document_id(document.id());
+  audit.set_id(document.id());
+  audit.set_page_size(100);
   ASSERT_OK_AND_ASSIGN(v1::ListDocumentAuditResponse trail,
                        C(&CatalogStub::ListDocumentAudit, staff, audit));
   bool recorded = false;
