@@ -14,6 +14,6 @@ CatalogModules::CatalogModules(const CatalogRepositories& repositories,
                  std::move(rules), clock, release_gate, observer),
       calendars_(repositories.calendars, std::move(calendar), clock),
       self_reviews_(repositories.self_reviews, repositories.units, &documents_,
-                    repositories.catalog_items, clock, observer) {}
+                    repositories.catalog_items, &catalog_items_, clock, observer) {}
 
 }  // namespace gongkai::catalog

@@ -132,12 +132,13 @@ TEST_F(SelfReviewMostRequestedE2eTest, Cat7TheYearsMostRequestedIsStoredDecidedA
   const std::string staff = StaffOf(unit);
   // Three applicants ask for the school districts in three wordings; one applicant asks
   // twice about land compensation (one applicant: not "most requested"); two ask for
-  // the subsistence list.
+  // the subsistence list, two for the enrolment plan.
   std::vector<int> years = {
       File(unit, "学区划分", 1),     File(unit, "关于申请公开学区划分的信息", 2),
       File(unit, "学区划分。", 3),   File(unit, "征地补偿标准", 4),
       File(unit, "征地补偿标准", 4), File(unit, "低保名单", 5),
-      File(unit, "低保名单", 6)};
+      File(unit, "低保名单", 6),     File(unit, "招生计划", 7),
+      File(unit, "招生计划", 8)};
   const int year = years.front();
   if (years.back() != year) GTEST_SKIP() << "the year " << year << " ended during the filing";
 
@@ -147,16 +148,16 @@ TEST_F(SelfReviewMostRequestedE2eTest, Cat7TheYearsMostRequestedIsStoredDecidedA
   most.set_year(year);
   ASSERT_OK_AND_ASSIGN(v1::ListMostRequestedResponse listed,
                        Call(*requests_stub_, &RequestStub::ListMostRequested, staff, most));
-  ASSERT_THAT(listed.items(), SizeIs(2));
+  ASSERT_THAT(listed.items(), SizeIs(3));
   EXPECT_EQ(listed.min_applicants(), 2);
   EXPECT_EQ(listed.rule_version(), "catalog.self_review@1");
 
   ASSERT_OK_AND_ASSIGN(v1::SelfReview review, Start(unit, year));
-  EXPECT_EQ(review.most_requested_count(), 2);
+  EXPECT_EQ(review.most_requested_count(), 3);
   EXPECT_EQ(review.most_requested_min_applicants(), 2);
   EXPECT_EQ(review.most_requested_rule_version(), "catalog.self_review@1");
   EXPECT_THAT(review.most_requested_rule(), HasSubstr("self_review.most_requested.min_applicants"));
-  ASSERT_THAT(review.most_requested(), SizeIs(2));
+  ASSERT_THAT(review.most_requested(), SizeIs(3));
   const v1::MostRequestedInformation& districts = review.most_requested(0);
   EXPECT_EQ(districts.item_number(), 1);
   EXPECT_EQ(districts.subject(), "学区划分");
@@ -178,7 +179,7 @@ TEST_F(SelfReviewMostRequestedE2eTest, Cat7TheYearsMostRequestedIsStoredDecidedA
                        C(&CatalogStub::ListSelfReviewMostRequested, staff, page));
   ASSERT_THAT(second.items(), SizeIs(1));
   EXPECT_EQ(second.items(0).subject(), "低保名单");
-  EXPECT_EQ(second.next_page_token(), "");
+  EXPECT_NE(second.next_page_token(), "");
 
   // Not complete while an item is undecided: the refusal names them.
   v1::CompleteSelfReviewRequest complete;
@@ -251,7 +252,7 @@ TEST_F(SelfReviewMostRequestedE2eTest, Cat7TheYearsMostRequestedIsStoredDecidedA
                        C(&CatalogStub::DecideMostRequested, staff, disclose));
   EXPECT_EQ(disclosed.most_requested_decided_count(), 2);
   EXPECT_EQ(disclosed.most_requested_disclosed_count(), 1);
-  ASSERT_THAT(disclosed.most_requested(), SizeIs(2));
+  ASSERT_THAT(disclosed.most_requested(), SizeIs(3));
   EXPECT_EQ(disclosed.most_requested(0).decision(), v1::DISCLOSE_PROACTIVELY);
   EXPECT_EQ(disclosed.most_requested(0).document_action(), v1::DOCUMENT_CONVERTED);
   EXPECT_EQ(disclosed.most_requested(0).catalog_item_id(), catalog_item.id());
@@ -275,6 +276,43 @@ TEST_F(SelfReviewMostRequestedE2eTest, Cat7TheYearsMostRequestedIsStoredDecidedA
   // Decided once.
   EXPECT_THAT(C(&CatalogStub::DecideMostRequested, staff, disclose),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already decided")));
+
+  // Disclosed proactively through a catalog item and a PROACTIVE draft both created by
+  // the decision (checked as their own creates; placed in the unit and the category).
+  v1::DecideMostRequestedRequest create_both;
+  create_both.set_review_id(review.id());
+  create_both.set_item_number(3);
+  create_both.set_decision(v1::DISCLOSE_PROACTIVELY);
+  create_both.set_reason("两名申请人申请，招生计划应主动公开");
+  v1::CatalogItem* new_item = create_both.mutable_new_catalog_item();
+  new_item->set_category_id(109);
+  new_item->set_content("义务教育阶段招生计划");
+  new_item->set_time_limit("每年5月31日前");
+  new_item->set_method("政府网站");
+  v1::Document* new_document = create_both.mutable_new_document();
+  new_document->set_title("市教育局2026年义务教育招生计划");
+  new_document->set_body("2026年全市义务教育招生计划如下。");
+  new_document->set_issuing_authority(v1::DEPARTMENT);
+  new_document->set_key_area(v1::EDUCATION);
+  ASSERT_OK_AND_ASSIGN(v1::SelfReview created,
+                       C(&CatalogStub::DecideMostRequested, staff, create_both));
+  EXPECT_EQ(created.most_requested_disclosed_count(), 2);
+  const v1::MostRequestedInformation& plan = created.most_requested(2);
+  EXPECT_EQ(plan.document_action(), v1::DOCUMENT_CREATED);
+  EXPECT_TRUE(plan.catalog_item_created());
+  v1::GetCatalogItemRequest get_item;
+  get_item.set_id(plan.catalog_item_id());
+  ASSERT_OK_AND_ASSIGN(v1::CatalogItem stored_item,
+                       C(&CatalogStub::GetCatalogItem, staff, get_item));
+  EXPECT_EQ(stored_item.responsible_unit_id(), unit);
+  EXPECT_EQ(stored_item.content(), "义务教育阶段招生计划");
+  get.set_id(plan.document_id());
+  ASSERT_OK_AND_ASSIGN(v1::Document draft, C(&CatalogStub::GetDocument, staff, get));
+  EXPECT_EQ(draft.state(), v1::DRAFT);
+  EXPECT_EQ(draft.disclosure_attribute(), v1::PROACTIVE);
+  EXPECT_EQ(draft.drafting_unit_id(), unit);
+  EXPECT_EQ(draft.category_id(), 109);
+  EXPECT_TRUE(draft.has_publication_deadline());  // CAT-3 from the decision.
 
   // Every item decided (no undisclosed documents were there at the start): complete, and
   // the general office no longer lists the unit.

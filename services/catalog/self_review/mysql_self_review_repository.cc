@@ -11,6 +11,7 @@
 #include "libs/db/transaction.h"
 #include "libs/protoconv/protoconv.h"
 #include "libs/status/status_macros.h"
+#include "services/catalog/catalog_items/mysql_catalog_item_repository.h"
 #include "services/catalog/documents/mysql_document_repository.h"
 #include "services/catalog/mysql_id_sample.h"
 
@@ -245,26 +246,38 @@ class MysqlSelfReviewRepository final : public SelfReviewRepository {
 
   absl::StatusOr<v1::SelfReview> DecideMostRequested(
       int64_t review_id, const MostRequestedDecisionWrite& write) override {
-    const v1::MostRequestedInformation& item = write.item;
     v1::SelfReview result;
     RETURN_IF_ERROR(db::RunInTransactionWithRetries(*pool_, [&](Connection& conn) -> absl::Status {
+      // A retried transaction starts again from the caller's item (the ids created by an
+      // attempt that rolled back are gone).
+      v1::MostRequestedInformation item = write.item;
       RETURN_IF_ERROR(LockOpenReview(conn, review_id));
-      // CAT-7: the conversion first, so a stale document (ABORTED) leaves the item
-      // undecided; both commit together or not at all.
+      // CAT-7: the conversion and the creations first, so a stale document (ABORTED)
+      // leaves the item undecided; everything commits together or not at all.
       if (write.conversion.has_value()) {
         RETURN_IF_ERROR(documents::WriteDocumentConversion(conn, *write.conversion));
       }
+      if (write.new_catalog_item.has_value()) {
+        ASSIGN_OR_RETURN(int64_t created,
+                         catalog_items::InsertCatalogItem(conn, *write.new_catalog_item));
+        item.set_catalog_item_id(created);
+      }
+      if (write.new_document.has_value()) {
+        ASSIGN_OR_RETURN(int64_t created, documents::InsertNewDocument(conn, *write.new_document));
+        item.set_document_id(created);
+      }
       ASSIGN_OR_RETURN(
           db::ExecResult r,
-          conn.Execute("UPDATE self_review_most_requested SET decision = ?, reason = ?, "
-                       "catalog_item_id = ?, document_id = ?, document_action = ?, "
-                       "decided_by = ?, decide_time = ? "
-                       "WHERE review_id = ? AND item_number = ? AND decision = 0",
-                       {Value(static_cast<int>(item.decision())), Value(item.reason()),
-                        Value(item.catalog_item_id()), Value(item.document_id()),
-                        Value(static_cast<int>(item.document_action())), Value(item.decided_by()),
-                        Value(FromTimestamp(item.decide_time())), Value(review_id),
-                        Value(item.item_number())}));
+          conn.Execute(
+              "UPDATE self_review_most_requested SET decision = ?, reason = ?, "
+              "catalog_item_id = ?, document_id = ?, document_action = ?, "
+              "catalog_item_created = ?, decided_by = ?, decide_time = ? "
+              "WHERE review_id = ? AND item_number = ? AND decision = 0",
+              {Value(static_cast<int>(item.decision())), Value(item.reason()),
+               Value(item.catalog_item_id()), Value(item.document_id()),
+               Value(static_cast<int>(item.document_action())), Value(item.catalog_item_created()),
+               Value(item.decided_by()), Value(FromTimestamp(item.decide_time())), Value(review_id),
+               Value(item.item_number())}));
       if (r.affected_rows == 0) {
         return absl::FailedPreconditionError(
             absl::StrCat("most-requested item ", item.item_number(), " of self-review ", review_id,
@@ -346,7 +359,7 @@ class MysqlSelfReviewRepository final : public SelfReviewRepository {
   static constexpr char kMostRequestedSelect[] =
       "SELECT item_number, group_key, subject, request_count, applicant_count, "
       "already_public_document_id, already_public_reference, details, decision, reason, "
-      "catalog_item_id, document_id, document_action, decided_by, "
+      "catalog_item_id, document_id, document_action, catalog_item_created, decided_by, "
       "decide_time FROM self_review_most_requested";
 
   // CAT-7: a new review's most-requested items, in multi-row INSERTs; the group's other
@@ -408,6 +421,8 @@ class MysqlSelfReviewRepository final : public SelfReviewRepository {
     m.set_document_id(document_id);
     ASSIGN_OR_RETURN(int64_t action, row.GetInt64("document_action"));
     m.set_document_action(static_cast<v1::MostRequestedDocumentAction>(action));
+    ASSIGN_OR_RETURN(bool item_created, row.GetBool("catalog_item_created"));
+    m.set_catalog_item_created(item_created);
     ASSIGN_OR_RETURN(std::string decided_by, row.GetString("decided_by"));
     m.set_decided_by(std::move(decided_by));
     ASSIGN_OR_RETURN(std::optional<absl::Time> decided, row.GetOptionalTime("decide_time"));

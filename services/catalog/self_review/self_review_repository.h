@@ -40,6 +40,12 @@ struct MostRequestedDecisionWrite {
   // DOCUMENT_CONVERTED: the conversion (documents::Documents::
   // PrepareConversionToProactive), stored like a self-review entry's.
   std::optional<documents::DocumentChange> conversion;
+  // A catalog item to create (catalog_items::CatalogItems::PrepareNewCatalogItem); its
+  // id becomes the item's catalog_item_id.
+  std::optional<v1::CatalogItem> new_catalog_item;
+  // DOCUMENT_CREATED: the document to create (documents::Documents::
+  // PrepareNewDocument); its id becomes the item's document_id.
+  std::optional<documents::DocumentChange> new_document;
 };
 
 class SelfReviewRepository : public IdempotencyStore {
@@ -85,10 +91,10 @@ class SelfReviewRepository : public IdempotencyStore {
   // Up to `limit` undecided items (item number and subject only), by item number.
   virtual absl::StatusOr<std::vector<v1::MostRequestedInformation>> ListUndecidedMostRequested(
       int64_t review_id, int limit) = 0;
-  // Records the decision on one item, with its document conversion when there is one,
-  // in one transaction. FAILED_PRECONDITION when the review is completed or the item
-  // already decided; ABORTED when the document changed meanwhile. Returns the review as
-  // GetSelfReview does.
+  // Records the decision on one item, with its document conversion and the catalog item
+  // and document it creates when there are, in one transaction. FAILED_PRECONDITION when the review
+  // is completed or the item already decided; ABORTED when the document changed meanwhile. Returns
+  // the review as GetSelfReview does.
   virtual absl::StatusOr<v1::SelfReview> DecideMostRequested(
       int64_t review_id, const MostRequestedDecisionWrite& write) = 0;
 

@@ -3,10 +3,10 @@
 // of the information most often requested in the year (CAT-7, CAT-8): the list is
 // computed from the disclosure requests when the review starts (MostRequestedSource,
 // services/catalog/requests/most_requested.h), stored with the review, and each item
-// decided — disclosed proactively through a catalog item and a document (an existing
-// PROACTIVE one linked, an undisclosed one converted as an entry's conversion is) or
-// kept on request with a reason. A review completes only when every entry and every
-// item is decided.
+// decided — disclosed proactively through a catalog item (linked or created) and a
+// document (an existing PROACTIVE one linked, an undisclosed one converted as an entry's
+// conversion is, or a new PROACTIVE draft created) or kept on request with a reason. A review
+// completes only when every entry and every item is decided.
 //
 // Pure C++ over SelfReviewRepository: no gRPC, no SQL. Documents are listed and
 // converted through the documents module (documents::Documents), units and catalog
@@ -28,10 +28,12 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "gongkai/catalog/v1/catalog.pb.h"
 #include "libs/auth/principal.h"
 #include "libs/clock/clock.h"
 #include "services/catalog/catalog_items/catalog_item_repository.h"
+#include "services/catalog/catalog_items/catalog_items.h"
 #include "services/catalog/catalog_observer.h"
 #include "services/catalog/documents/documents.h"
 #include "services/catalog/self_review/self_review_repository.h"
@@ -44,11 +46,13 @@ class SelfReviews {
   // All pointers must outlive the SelfReviews. `observer` may be null.
   SelfReviews(SelfReviewRepository* repository, units::UnitRepository* units,
               documents::Documents* documents, catalog_items::CatalogItemRepository* catalog_items,
-              const Clock* clock, CatalogObserver* observer)
+              catalog_items::CatalogItems* catalog_item_rules, const Clock* clock,
+              CatalogObserver* observer)
       : repository_(repository),
         units_(units),
         documents_(documents),
         catalog_items_(catalog_items),
+        catalog_item_rules_(catalog_item_rules),
         clock_(clock),
         observer_(observer) {}
 
@@ -74,9 +78,9 @@ class SelfReviews {
   // CAT-7: decides one most-requested item once (see the file comment and
   // DecideMostRequestedRequest). INVALID_ARGUMENT naming each bad field (a missing
   // reason to keep; for DISCLOSE_PROACTIVELY a missing, foreign or unknown catalog item
-  // or document, or a document outside the item's category); PERMISSION_DENIED unless
-  // the caller may review the unit; FAILED_PRECONDITION for a completed review, a
-  // decided item, or a document that can be neither linked nor converted; ABORTED when
+  // or document, a document outside the item's category, a bad new item or document);
+  // PERMISSION_DENIED unless the caller may review the unit; FAILED_PRECONDITION for a completed
+  // review, a decided item, or a document that can be neither linked nor converted; ABORTED when
   // the document changed meanwhile. Nothing is written on any error.
   absl::StatusOr<v1::SelfReview> DecideMostRequested(const auth::Principal& caller,
                                                      const v1::DecideMostRequestedRequest& request);
@@ -106,15 +110,31 @@ class SelfReviews {
                              absl::string_view page_token) const;
   // CAT-7: fills review.most_requested with the first page of its stored items.
   absl::Status AttachMostRequested(v1::SelfReview& review) const;
-  // CAT-7: the catalog item a DISCLOSE_PROACTIVELY decision names, checked to be the
-  // unit's (field violations otherwise).
-  absl::StatusOr<v1::CatalogItem> CatalogItemForDisclosure(int64_t catalog_item_id,
-                                                           int64_t unit_id);
+  // CAT-7, DISCLOSE_PROACTIVELY: the catalog item the decision names (checked to be the
+  // unit's; its id set on write.item) or creates (write.new_catalog_item).
+  absl::StatusOr<v1::CatalogItem> CatalogItemToDisclose(
+      const auth::Principal& caller, const v1::SelfReview& review,
+      const v1::MostRequestedInformation& item, const v1::DecideMostRequestedRequest& request,
+      absl::Time now, MostRequestedDecisionWrite& write);
+  // The document the decision names: linked as it is, or converted (write.conversion).
+  absl::Status ExistingDocumentToDisclose(const auth::Principal& caller,
+                                          const v1::SelfReview& review,
+                                          const v1::MostRequestedInformation& item,
+                                          const v1::DecideMostRequestedRequest& request,
+                                          const v1::CatalogItem& catalog_item, absl::Time now,
+                                          MostRequestedDecisionWrite& write);
+  // The document the decision creates (write.new_document).
+  absl::Status NewDocumentToDisclose(const auth::Principal& caller, const v1::SelfReview& review,
+                                     const v1::MostRequestedInformation& item,
+                                     const v1::DecideMostRequestedRequest& request,
+                                     const v1::CatalogItem& catalog_item, absl::Time now,
+                                     MostRequestedDecisionWrite& write);
 
   SelfReviewRepository* repository_;
   units::UnitRepository* units_;
   documents::Documents* documents_;
   catalog_items::CatalogItemRepository* catalog_items_;
+  catalog_items::CatalogItems* catalog_item_rules_;  // Creates items (CAT-7 decisions).
   const Clock* clock_;
   CatalogObserver* observer_;
   MostRequestedSource most_requested_;  // CAT-7: see SetMostRequestedSource.

@@ -41,8 +41,11 @@ class SelfReviewsTest : public ::testing::Test {
     documents_ = std::make_unique<documents::Documents>(
         &documents_repo_, &units_, &categories_, calendar_, catalog_testing::NationalRuleBook(),
         &clock_, &gate_, &observer_);
-    self_reviews_ = std::make_unique<SelfReviews>(&reviews_, &units_, documents_.get(),
-                                                  &categories_, &clock_, &observer_);
+    catalog_item_rules_ =
+        std::make_unique<catalog_items::CatalogItems>(&categories_, &units_, &clock_);
+    self_reviews_ =
+        std::make_unique<SelfReviews>(&reviews_, &units_, documents_.get(), &categories_,
+                                      catalog_item_rules_.get(), &clock_, &observer_);
     v1::Unit unit;
     unit.set_id(kUnit);
     ON_CALL(units_, GetUnit(kUnit)).WillByDefault(Return(unit));
@@ -86,6 +89,7 @@ class SelfReviewsTest : public ::testing::Test {
   documents::AllowAllReleaseGate gate_;
   RecordingObserver observer_;
   std::unique_ptr<documents::Documents> documents_;
+  std::unique_ptr<catalog_items::CatalogItems> catalog_item_rules_;
   std::unique_ptr<SelfReviews> self_reviews_;
 };
 
@@ -482,6 +486,90 @@ TEST_F(MostRequestedDecisionsTest, Cat7AnItemIsDecidedOnceAndOnlyByTheUnit) {
   StoredInCategory40(16, v1::DISCLOSURE_ATTRIBUTE_UNSPECIFIED, v1::DRAFT);
   EXPECT_EQ(self_reviews_->DecideMostRequested(Staff(), Disclose(5, 16)).status().code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+// CAT-7: disclosing may create the catalog item and a PROACTIVE draft document, checked
+// as CreateCatalogItem and CreateDocument check them, placed in the reviewed unit and the
+// item's category; both go to the repository with the decision (one transaction).
+TEST_F(MostRequestedDecisionsTest, Cat7DiscloseCreatesTheCatalogItemAndADraftWithTheDecision) {
+  v1::Category category;
+  category.set_id(40);
+  ON_CALL(categories_, GetCategory(40)).WillByDefault(Return(category));
+  MostRequestedDecisionWrite write;
+  EXPECT_CALL(reviews_, DecideMostRequested(3, _))
+      .WillOnce(DoAll(SaveArg<1>(&write), Return(review_)));
+  clock_.Set(ShanghaiTime(2024, 12, 2));
+  v1::DecideMostRequestedRequest request = Disclose(0, 0);
+  request.set_reason("三名申请人申请同一信息");
+  v1::CatalogItem* item = request.mutable_new_catalog_item();
+  item->set_category_id(40);
+  item->set_content("义务教育学区划分");
+  item->set_time_limit("信息形成或变更之日起20个工作日内");
+  item->set_method("政府网站");
+  v1::Document draft = ValidDraft();
+  draft.clear_drafting_unit_id();
+  draft.clear_disclosure_attribute();
+  *request.mutable_new_document() = draft;
+  absl::StatusOr<v1::SelfReview> result = self_reviews_->DecideMostRequested(Staff(), request);
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_TRUE(write.new_catalog_item.has_value());
+  EXPECT_EQ(write.new_catalog_item->responsible_unit_id(), kUnit);
+  EXPECT_EQ(write.new_catalog_item->revision(), 1);
+  EXPECT_EQ(write.new_catalog_item->changed_by(), "staff-a");
+  EXPECT_THAT(write.new_catalog_item->change_note(), HasSubstr("most-requested item 1"));
+  ASSERT_TRUE(write.new_document.has_value());
+  const v1::Document& created = write.new_document->document;
+  EXPECT_EQ(created.state(), v1::DRAFT);
+  EXPECT_EQ(created.disclosure_attribute(), v1::PROACTIVE);
+  EXPECT_EQ(created.drafting_unit_id(), kUnit);
+  EXPECT_EQ(created.category_id(), 40);
+  EXPECT_EQ(created.created_by(), "staff-a");
+  EXPECT_TRUE(created.has_publication_deadline());  // CAT-3 from the decision.
+  EXPECT_EQ(write.new_document->audit.action, "create");
+  EXPECT_THAT(write.new_document->audit.detail, HasSubstr("most-requested item 1"));
+  EXPECT_FALSE(write.conversion.has_value());
+  EXPECT_EQ(write.item.document_action(), v1::DOCUMENT_CREATED);
+  EXPECT_TRUE(write.item.catalog_item_created());
+  EXPECT_EQ(write.item.catalog_item_id(), 0);  // Set by the repository on insert.
+}
+
+TEST_F(MostRequestedDecisionsTest, Cat7NewItemsAndDocumentsAreCheckedAsTheirOwnCreatesAre) {
+  EXPECT_CALL(reviews_, DecideMostRequested(_, _)).Times(0);
+  v1::Category category;
+  category.set_id(40);
+  ON_CALL(categories_, GetCategory(40)).WillByDefault(Return(category));
+  const auto violations = [&](const v1::DecideMostRequestedRequest& request) {
+    absl::Status status = self_reviews_->DecideMostRequested(Staff(), request).status();
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+    return std::string(status.message());
+  };
+  v1::DecideMostRequestedRequest request = Disclose(0, 12);
+  request.mutable_new_catalog_item()->set_category_id(40);  // No content, time limit, method.
+  EXPECT_THAT(violations(request), HasSubstr("new_catalog_item.content"));
+  request.mutable_new_catalog_item()->set_responsible_unit_id(catalog_testing::kOtherUnit);
+  EXPECT_THAT(violations(request), HasSubstr("new_catalog_item.responsible_unit_id"));
+  request = Disclose(5, 0);
+  v1::Document draft = ValidDraft();
+  draft.clear_title();
+  *request.mutable_new_document() = draft;
+  EXPECT_THAT(violations(request), HasSubstr("new_document.title"));
+  draft = ValidDraft();
+  draft.set_disclosure_attribute(v1::ON_REQUEST);
+  *request.mutable_new_document() = draft;
+  EXPECT_THAT(violations(request), HasSubstr("new_document.disclosure_attribute"));
+  draft.set_disclosure_attribute(v1::PROACTIVE);
+  draft.set_category_id(41);  // Not the item's category.
+  *request.mutable_new_document() = draft;
+  EXPECT_THAT(violations(request), HasSubstr("new_document.category_id"));
+  request.set_document_id(12);  // Both an existing and a new document.
+  EXPECT_THAT(violations(request), HasSubstr("exactly one of document_id and new_document"));
+  v1::DecideMostRequestedRequest keep;
+  keep.set_review_id(3);
+  keep.set_item_number(1);
+  keep.set_decision(v1::KEEP_ON_REQUEST);
+  keep.set_reason("涉及个人信息");
+  *keep.mutable_new_document() = ValidDraft();
+  EXPECT_THAT(violations(keep), HasSubstr("new_document"));
 }
 
 // CAT-7: a review is not complete while a most-requested item is undecided; the refusal

@@ -539,6 +539,66 @@ TEST_F(SelfReviewMostRequestedTest, Cat7DisclosureConvertsTheDocumentInTheDecisi
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already decided")));
 }
 
+// CAT-7: a decision that creates the catalog item and the document stores both in its
+// transaction (revision 1 of the item, version 1 of the draft with its "create" audit
+// line) and records their ids; a decision refused at the end leaves neither behind.
+TEST_F(SelfReviewMostRequestedTest, Cat7CreatedCatalogItemAndDocumentCommitWithTheDecision) {
+  const v1::Unit unit = NewUnit();
+  ASSERT_OK_AND_ASSIGN(v1::SelfReview review, StartWithItems(unit.id(), {"学区划分", "低保名单"}));
+  const auto creating = [&](int item_number) {
+    MostRequestedDecisionWrite write = Decided(item_number, v1::DISCLOSE_PROACTIVELY);
+    v1::CatalogItem item;
+    item.set_category_id(109);
+    item.set_responsible_unit_id(unit.id());
+    item.set_content("义务教育学区划分");
+    item.set_time_limit("信息形成或变更之日起20个工作日内");
+    item.set_method("政府网站");
+    item.set_revision(1);
+    item.set_changed_by("reviewer-wang");
+    *item.mutable_change_time() = ToTimestamp(kT0 + absl::Hours(24));
+    write.new_catalog_item = item;
+    v1::Document d = NewDocument(unit.id(), "学区划分通知");
+    d.set_category_id(109);
+    d.set_created_by("reviewer-wang");
+    write.new_document = documents::DocumentChange{
+        d, 0, Audit("create", v1::DOCUMENT_STATE_UNSPECIFIED, v1::DRAFT, kT0 + absl::Hours(24))};
+    write.item.set_document_action(v1::DOCUMENT_CREATED);
+    write.item.set_catalog_item_created(true);
+    return write;
+  };
+  const std::string items_of_unit =
+      "SELECT COUNT(*) FROM catalog_items WHERE responsible_unit_id = ?";
+  const std::string documents_of_unit = "SELECT COUNT(*) FROM documents WHERE drafting_unit_id = ?";
+
+  ASSERT_OK_AND_ASSIGN(v1::SelfReview decided,
+                       reviews().DecideMostRequested(review.id(), creating(1)));
+  EXPECT_EQ(decided.most_requested_disclosed_count(), 1);
+  ASSERT_OK_AND_ASSIGN(v1::MostRequestedInformation item,
+                       reviews().GetMostRequested(review.id(), 1));
+  EXPECT_EQ(item.document_action(), v1::DOCUMENT_CREATED);
+  EXPECT_TRUE(item.catalog_item_created());
+  ASSERT_GT(item.catalog_item_id(), 0);
+  ASSERT_GT(item.document_id(), 0);
+  ASSERT_OK_AND_ASSIGN(v1::CatalogItem catalog_item,
+                       items().GetCatalogItem(item.catalog_item_id()));
+  EXPECT_EQ(catalog_item.responsible_unit_id(), unit.id());
+  EXPECT_EQ(catalog_item.revision(), 1);
+  EXPECT_EQ(catalog_item.content(), "义务教育学区划分");
+  ASSERT_OK_AND_ASSIGN(v1::Document document, documents().GetDocument(item.document_id()));
+  EXPECT_EQ(document.title(), "学区划分通知");
+  EXPECT_EQ(document.category_id(), 109);
+  EXPECT_EQ(document.version(), 1);
+  EXPECT_EQ(AuditRows(document.id()), 1);
+  EXPECT_EQ(Count(items_of_unit, {db::Value(unit.id())}), 1);
+  EXPECT_EQ(Count(documents_of_unit, {db::Value(unit.id())}), 1);
+
+  // Item 1 is decided: a second decision creating again is refused and writes nothing.
+  EXPECT_THAT(reviews().DecideMostRequested(review.id(), creating(1)),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already decided")));
+  EXPECT_EQ(Count(items_of_unit, {db::Value(unit.id())}), 1);
+  EXPECT_EQ(Count(documents_of_unit, {db::Value(unit.id())}), 1);
+}
+
 TEST_F(SelfReviewMostRequestedTest, Cat7CompletionWaitsForEveryMostRequestedItem) {
   const v1::Unit unit = NewUnit();
   ASSERT_OK_AND_ASSIGN(v1::SelfReview review, StartWithItems(unit.id(), {"学区划分", "低保名单"}));
