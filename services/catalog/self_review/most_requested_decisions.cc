@@ -272,7 +272,22 @@ absl::StatusOr<v1::SelfReview> SelfReviews::DecideMostRequested(
   write.item.set_decided_by(caller.subject);
   *write.item.mutable_decide_time() = ToTimestamp(now);
   ASSIGN_OR_RETURN(v1::SelfReview updated, repository_->DecideMostRequested(review.id(), write));
-  if (write.conversion.has_value() && observer_ != nullptr) observer_->SelfReviewConversion();
+  if (observer_ != nullptr) {
+    if (write.conversion.has_value()) observer_->SelfReviewConversion();
+    switch (write.item.document_action()) {
+      case v1::DOCUMENT_LINKED:
+        observer_->MostRequestedDecided("linked");
+        break;
+      case v1::DOCUMENT_CONVERTED:
+        observer_->MostRequestedDecided("converted");
+        break;
+      case v1::DOCUMENT_CREATED:
+        observer_->MostRequestedDecided("created");
+        break;
+      default:
+        observer_->MostRequestedDecided("kept");
+    }
+  }
   RETURN_IF_ERROR(AttachEntries(updated, 0, ""));
   return updated;
 }

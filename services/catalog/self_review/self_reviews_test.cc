@@ -29,6 +29,7 @@ using catalog_testing::Staff;
 using catalog_testing::ValidDraft;
 using ::testing::_;
 using ::testing::DoAll;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::NiceMock;
 using ::testing::Return;
@@ -422,6 +423,7 @@ TEST_F(MostRequestedDecisionsTest, Cat7DiscloseLinksTheUnitsCatalogItemAndProact
   EXPECT_EQ(write.item.document_action(), v1::DOCUMENT_LINKED);
   EXPECT_FALSE(write.conversion.has_value());
   EXPECT_EQ(observer_.conversions, 0);
+  EXPECT_THAT(observer_.most_requested_decided, ElementsAre("linked"));
 }
 
 // CAT-7: an ON_REQUEST document is converted as an entry's conversion is — back to the
@@ -442,6 +444,7 @@ TEST_F(MostRequestedDecisionsTest, Cat7DiscloseConvertsAnUndisclosedDocumentWith
   EXPECT_EQ(write.conversion->expected_version, 3);
   EXPECT_THAT(write.conversion->audit.detail, HasSubstr("most-requested item 1"));
   EXPECT_EQ(observer_.conversions, 1);
+  EXPECT_THAT(observer_.most_requested_decided, ElementsAre("converted"));
 }
 
 TEST_F(MostRequestedDecisionsTest, Cat7DiscloseRefusesWhatIsNotTheUnitsOrNotInTheItemsCategory) {
