@@ -13,6 +13,7 @@ namespace gongkai::opinion::testing {
 namespace {
 
 using ::gongkai::db::testing::StatusIs;
+using ::testing::_;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -75,7 +76,7 @@ TEST_F(OpinionEventsTest, Opi1TheWorkflowRunsInOrderAndEveryStepIsRecorded) {
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("consultation")));
   EXPECT_THAT(events_->RecordResponse(office_, Answer(event.id(), v1::CHANNEL_WEIBO, clock_.Now()))
                   .status(),
-              StatusIs(absl::StatusCode::kFailedPrecondition));
+              StatusIs(absl::StatusCode::kFailedPrecondition, _));
   ASSERT_TRUE(Consult(event.id()).ok());
   ASSERT_TRUE(Assess(event.id(), v1::GRADE_GENERAL).ok());
   auto answered =
@@ -121,7 +122,7 @@ TEST_F(OpinionEventsTest, ClosingNeedsAnAnswerOrARecordedDecisionNotToRespond) {
   decide.set_id(event.id());
   decide.set_reason("经核实为个别网民情绪宣泄，热度已自然消退");
   EXPECT_THAT(events_->DecideNotToRespond(qingxiu_staff_, decide).status(),
-              StatusIs(absl::StatusCode::kPermissionDenied));
+              StatusIs(absl::StatusCode::kPermissionDenied, _));
   auto decided = events_->DecideNotToRespond(qingxiu_head_, decide);
   ASSERT_TRUE(decided.ok()) << decided.status();
   EXPECT_TRUE(decided->decided_not_to_respond());
@@ -237,7 +238,7 @@ TEST_F(OpinionEventsTest, Opi2TheGeneralOfficeReassignsAndTheReassignmentIsRecor
   r.add_unit_ids(kQingxiuHealth);
   r.set_reason("涉及公交线路调整，由市交通运输局牵头");
   EXPECT_THAT(events_->ReassignEvent(qingxiu_head_, r).status(),
-              StatusIs(absl::StatusCode::kPermissionDenied));
+              StatusIs(absl::StatusCode::kPermissionDenied, _));
   auto reassigned = events_->ReassignEvent(office_, r);
   ASSERT_TRUE(reassigned.ok()) << reassigned.status();
   EXPECT_EQ(reassigned->responsibility().rule(), "reassigned");
@@ -261,11 +262,11 @@ TEST_F(OpinionEventsTest, Opi5LeadersInstructionsAreSupervisedBySupervisionOnly)
   r.set_instruction("请卫健部门迅速核实情况，及时回应社会关切。");
   r.set_leader("市长");
   EXPECT_THAT(events_->RecordLeaderInstruction(qingxiu_head_, r).status(),
-              StatusIs(absl::StatusCode::kPermissionDenied));
+              StatusIs(absl::StatusCode::kPermissionDenied, _));
   ASSERT_TRUE(events_->RecordLeaderInstruction(office_, r).ok());
   v1::ListSupervisedEventsRequest list;
   EXPECT_THAT(events_->ListSupervisedEvents(qingxiu_head_, list).status(),
-              StatusIs(absl::StatusCode::kPermissionDenied));
+              StatusIs(absl::StatusCode::kPermissionDenied, _));
   auto supervised = events_->ListSupervisedEvents(supervision_, list);
   ASSERT_TRUE(supervised.ok()) << supervised.status();
   ASSERT_THAT(supervised->events(), SizeIs(1));
@@ -284,27 +285,27 @@ TEST_F(OpinionEventsTest, RolesAndUnitScopeAreCheckedInTheService) {
   EXPECT_TRUE(events_->GetEvent(inspector_, get).ok());
   EXPECT_TRUE(events_->GetEvent(supervision_, get).ok());
   EXPECT_THAT(events_->GetEvent(transport_staff_, get).status(),
-              StatusIs(absl::StatusCode::kPermissionDenied));
+              StatusIs(absl::StatusCode::kPermissionDenied, _));
   EXPECT_THAT(events_->GetEvent(auth::Principal::Anonymous(), get).status(),
-              StatusIs(absl::StatusCode::kUnauthenticated));
+              StatusIs(absl::StatusCode::kUnauthenticated, _));
   v1::RecordConsultationRequest consult;
   consult.set_id(event.id());
   consult.add_participants("x");
   consult.set_conclusion("y");
   EXPECT_THAT(events_->RecordConsultation(transport_staff_, consult).status(),
-              StatusIs(absl::StatusCode::kPermissionDenied));
+              StatusIs(absl::StatusCode::kPermissionDenied, _));
   EXPECT_THAT(events_->RecordConsultation(inspector_, consult).status(),
-              StatusIs(absl::StatusCode::kPermissionDenied));
+              StatusIs(absl::StatusCode::kPermissionDenied, _));
   v1::ListEventsRequest others;
   others.set_unit_id(kQingxiuHealth);
   EXPECT_THAT(events_->ListEvents(transport_staff_, others).status(),
-              StatusIs(absl::StatusCode::kPermissionDenied));
+              StatusIs(absl::StatusCode::kPermissionDenied, _));
   auto c = Request(v1::GRADE_GENERAL, clock_.Now());
   c.set_collecting_unit_id(kQingxiuHealth);
   EXPECT_THAT(events_->CollectEvent(transport_staff_, c).status(),
-              StatusIs(absl::StatusCode::kPermissionDenied));
+              StatusIs(absl::StatusCode::kPermissionDenied, _));
   EXPECT_THAT(events_->CollectEvent(inspector_, c).status(),
-              StatusIs(absl::StatusCode::kPermissionDenied));
+              StatusIs(absl::StatusCode::kPermissionDenied, _));
 }
 
 TEST_F(OpinionEventsTest, BadInputIsRejectedWithFieldViolationsAndChangesNothing) {
@@ -329,7 +330,7 @@ TEST_F(OpinionEventsTest, BadInputIsRejectedWithFieldViolationsAndChangesNothing
       c.set_collecting_unit_id(kCityOffice);
       return c;
     }());
-    EXPECT_THAT(collected.status(), StatusIs(absl::StatusCode::kInvalidArgument))
+    EXPECT_THAT(collected.status(), StatusIs(absl::StatusCode::kInvalidArgument, _))
         << r.ShortDebugString();
   }
   std::vector<v1::RecordResponseRequest> bad_answers;
@@ -342,7 +343,7 @@ TEST_F(OpinionEventsTest, BadInputIsRejectedWithFieldViolationsAndChangesNothing
   bad_answers[5].clear_channel();
   for (const auto& r : bad_answers) {
     EXPECT_THAT(events_->RecordResponse(office_, r).status(),
-                StatusIs(absl::StatusCode::kInvalidArgument))
+                StatusIs(absl::StatusCode::kInvalidArgument, _))
         << r.ShortDebugString();
   }
   v1::RecordAssessmentRequest stale;
@@ -351,10 +352,10 @@ TEST_F(OpinionEventsTest, BadInputIsRejectedWithFieldViolationsAndChangesNothing
   stale.set_grade(v1::GRADE_MAJOR);
   stale.set_expected_version(1);
   EXPECT_THAT(events_->RecordAssessment(office_, stale).status(),
-              StatusIs(absl::StatusCode::kAborted));
+              StatusIs(absl::StatusCode::kAborted, _));
   v1::GetEventRequest missing;
   missing.set_id(987654);
-  EXPECT_THAT(events_->GetEvent(office_, missing).status(), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(events_->GetEvent(office_, missing).status(), StatusIs(absl::StatusCode::kNotFound, _));
   EXPECT_EQ(Count("opinion_events"), events);
   EXPECT_EQ(Count("opinion_event_steps"), steps);
   EXPECT_EQ(Count("opinion_clocks"), clocks);
