@@ -134,7 +134,7 @@ Replan ReplanClocks(const std::vector<v1::EventClock>& existing,
 bool IsLate(const v1::EventClock& clock, absl::Time now) {
   const absl::Time due = FromTimestamp(clock.due_time());
   if (clock.status() == v1::CLOCK_MET) return FromTimestamp(clock.met_time()) > due;
-  if (clock.status() == v1::CLOCK_RUNNING) return now > due;
+  if (clock.status() == v1::CLOCK_RUNNING) return now >= due;  // Breached at the deadline.
   return false;
 }
 

@@ -85,7 +85,7 @@ struct Replan {
 Replan ReplanClocks(const std::vector<v1::EventClock>& existing,
                     const std::vector<PlannedClock>& plan);
 
-// The clock is late: met after its deadline, or still running at `now` after it.
+// The clock is late: met after its deadline, or still running at or after it at `now`.
 bool IsLate(const v1::EventClock& clock, absl::Time now);
 
 }  // namespace gongkai::opinion::clocks

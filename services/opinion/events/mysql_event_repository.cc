@@ -339,7 +339,7 @@ class MysqlEventRepository final : public EventRepository {
     if (filter.breached_only) {
       absl::StrAppend(&sql,
                       " AND EXISTS (SELECT 1 FROM opinion_clocks c WHERE c.event_id = e.id AND "
-                      "c.status = ? AND c.due_time < ?)");
+                      "c.status = ? AND c.due_time <= ?)");
       params.insert(params.end(), {static_cast<int64_t>(v1::CLOCK_RUNNING), filter.now});
     }
     absl::StrAppend(&sql, " ORDER BY e.id DESC LIMIT ?");
@@ -502,8 +502,8 @@ class MysqlEventRepository final : public EventRepository {
     ASSIGN_OR_RETURN(
         db::ResultSet rows,
         conn->Query("SELECT COUNT(*) AS running, "
-                    "COALESCE(SUM(CASE WHEN due_time < ? THEN 1 ELSE 0 END), 0) AS breached, "
-                    "COALESCE(SUM(CASE WHEN due_time >= ? AND due_soon_recorded_time IS NOT NULL "
+                    "COALESCE(SUM(CASE WHEN due_time <= ? THEN 1 ELSE 0 END), 0) AS breached, "
+                    "COALESCE(SUM(CASE WHEN due_time > ? AND due_soon_recorded_time IS NOT NULL "
                     "THEN 1 ELSE 0 END), 0) AS due_soon "
                     "FROM opinion_clocks WHERE status = ?",
                     {now, now, static_cast<int64_t>(v1::CLOCK_RUNNING)}));
@@ -528,7 +528,7 @@ class MysqlEventRepository final : public EventRepository {
             "SELECT e.id, e.grade, e.decided_not_to_respond, "
             "(SELECT COUNT(*) FROM opinion_responses r WHERE r.event_id = e.id) AS responses, "
             "(SELECT COUNT(*) FROM opinion_clocks c WHERE c.event_id = e.id AND "
-            " ((c.status = ? AND c.met_time > c.due_time) OR (c.status = ? AND c.due_time < ?)))"
+            " ((c.status = ? AND c.met_time > c.due_time) OR (c.status = ? AND c.due_time <= ?)))"
             " AS late_clocks "
             "FROM opinion_events e JOIN opinion_event_units u ON u.event_id = e.id "
             "WHERE u.unit_id = ? AND e.first_seen_time >= ? AND e.first_seen_time < ? "

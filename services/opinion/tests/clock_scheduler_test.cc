@@ -91,6 +91,7 @@ TEST_F(ClockSchedulerTest, Opi4AMetClockNeverFires) {
   const v1::OpinionEvent event = Collect(v1::GRADE_GENERAL, seen);
   ASSERT_TRUE(Consult(event.id()).ok());
   ASSERT_TRUE(Assess(event.id(), v1::GRADE_GENERAL).ok());
+  clock_.Set(seen + absl::Hours(2));
   ASSERT_TRUE(
       events_->RecordResponse(office_, Answer(event.id(), v1::CHANNEL_WEIBO, seen + absl::Hours(1)))
           .ok());

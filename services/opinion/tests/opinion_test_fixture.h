@@ -86,7 +86,9 @@ class OpinionFixture : public ::testing::Test {
 
   v1::OpinionEvent Collect(v1::EventGrade grade, absl::Time seen) {
     clock_.Set(seen);
-    absl::StatusOr<v1::OpinionEvent> e = events_->CollectEvent(office_, Request(grade, seen));
+    v1::CollectEventRequest request = Request(grade, seen);
+    request.set_collecting_unit_id(kCityOffice);
+    absl::StatusOr<v1::OpinionEvent> e = events_->CollectEvent(office_, request);
     EXPECT_TRUE(e.ok()) << e.status();
     return e.ok() ? *e : v1::OpinionEvent();
   }
