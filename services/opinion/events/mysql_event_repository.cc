@@ -33,8 +33,11 @@ std::optional<absl::Time> OptionalTime(const google::protobuf::Timestamp& t) {
   if (!HasTime(t)) return std::nullopt;
   return FromTimestamp(t);
 }
-void SetOptional(google::protobuf::Timestamp* out, const std::optional<absl::Time>& t) {
-  if (t.has_value()) *out = ToTimestamp(*t);
+// Sets the field through `mutable_field` only when there is a time: an unset time stays
+// absent in the message (not a present 1970-01-01).
+template <typename MutableField>
+void SetOptional(MutableField mutable_field, const std::optional<absl::Time>& t) {
+  if (t.has_value()) *mutable_field() = ToTimestamp(*t);
 }
 
 // "?, ?, ?" for n placeholders.
@@ -73,7 +76,7 @@ absl::StatusOr<v1::OpinionEvent> ReadEvent(const db::Row& row) {
   ASSIGN_OR_RETURN(absl::Time updated, row.GetTime("update_time"));
   *event.mutable_update_time() = ToTimestamp(updated);
   ASSIGN_OR_RETURN(std::optional<absl::Time> closed, row.GetOptionalTime("close_time"));
-  SetOptional(event.mutable_close_time(), closed);
+  SetOptional([&] { return event.mutable_close_time(); }, closed);
   ASSIGN_OR_RETURN(int64_t version, row.GetInt64("version"));
   event.set_version(version);
   return event;
@@ -96,11 +99,11 @@ absl::StatusOr<v1::EventClock> ReadClock(const db::Row& row) {
   ASSIGN_OR_RETURN(absl::Time due_soon, row.GetTime("due_soon_time"));
   *clock.mutable_due_soon_time() = ToTimestamp(due_soon);
   ASSIGN_OR_RETURN(std::optional<absl::Time> t, row.GetOptionalTime("due_soon_recorded_time"));
-  SetOptional(clock.mutable_due_soon_recorded_time(), t);
+  SetOptional([&] { return clock.mutable_due_soon_recorded_time(); }, t);
   ASSIGN_OR_RETURN(t, row.GetOptionalTime("breach_recorded_time"));
-  SetOptional(clock.mutable_breach_recorded_time(), t);
+  SetOptional([&] { return clock.mutable_breach_recorded_time(); }, t);
   ASSIGN_OR_RETURN(t, row.GetOptionalTime("met_time"));
-  SetOptional(clock.mutable_met_time(), t);
+  SetOptional([&] { return clock.mutable_met_time(); }, t);
   ASSIGN_OR_RETURN(std::optional<int64_t> met_by, row.GetOptionalInt64("met_by_response_id"));
   clock.set_met_by_response_id(met_by.value_or(0));
   ASSIGN_OR_RETURN(*clock.mutable_rule(), row.GetString("rule"));
