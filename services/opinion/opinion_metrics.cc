@@ -29,14 +29,13 @@ OpinionMetrics::OpinionMetrics(metrics::Registry& registry)
       delay_(registry.AddHistogram("opinion_clock_escalation_delay_seconds",
                                    "Time from a clock's due-soon or deadline moment to the "
                                    "escalation's record.",
-                                   {"stage"},
-                                   {0.05, 0.1, 0.25, 0.5, 1, 2, 5, 30, 300, 3600})),
+                                   {"stage"}, {0.05, 0.1, 0.25, 0.5, 1, 2, 5, 30, 300, 3600})),
       scheduler_errors_(registry
                             .AddCounter("opinion_scheduler_errors_total",
                                         "Clock scheduler passes that failed (retried).", {})
                             .WithLabels({})),
-      open_events_(
-          registry.AddGauge("opinion_open_events", "Opinion events not closed.", {}).WithLabels({})),
+      open_events_(registry.AddGauge("opinion_open_events", "Opinion events not closed.", {})
+                       .WithLabels({})),
       running_(registry.AddGauge("opinion_clocks_running", "Response clocks running.", {})
                    .WithLabels({})),
       due_soon_(registry
@@ -61,8 +60,8 @@ void OpinionMetrics::EventCollected(const v1::OpinionEvent& event) {
 
 void OpinionMetrics::ResponseRecorded(const v1::EventResponse& response, bool contradicts) {
   responses_
-      .WithLabels({Lower(v1::ResponseChannel_Name(response.channel())),
-                   contradicts ? "true" : "false"})
+      .WithLabels(
+          {Lower(v1::ResponseChannel_Name(response.channel())), contradicts ? "true" : "false"})
       .Increment();
 }
 
@@ -75,8 +74,8 @@ void OpinionMetrics::Escalated(const v1::Escalation& escalation) {
   const std::string stage = breach ? "breached" : "due_soon";
   escalations_.WithLabels({std::string(clocks::ClockName(escalation.clock_kind())), stage})
       .Increment();
-  delay_.WithLabels({stage}).Observe(absl::ToDoubleSeconds(
-      FromTimestamp(escalation.record_time()) - FromTimestamp(escalation.due_time())));
+  delay_.WithLabels({stage}).Observe(absl::ToDoubleSeconds(FromTimestamp(escalation.record_time()) -
+                                                           FromTimestamp(escalation.due_time())));
   if (breach) {
     breached_.Increment();
     due_soon_.Decrement();

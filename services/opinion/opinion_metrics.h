@@ -20,8 +20,7 @@
 
 namespace gongkai::opinion {
 
-class OpinionMetrics final : public events::EventObserver,
-                             public scheduler::EscalationObserver {
+class OpinionMetrics final : public events::EventObserver, public scheduler::EscalationObserver {
  public:
   explicit OpinionMetrics(metrics::Registry& registry);
 

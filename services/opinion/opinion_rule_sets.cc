@@ -11,8 +11,8 @@ namespace {
 using rules::RuleSpec;
 
 std::vector<std::string> GradeChoices() {
-  return {kGradesEspeciallyMajor, kGradesMajorAndAbove, kGradesGeneralAndAbove,
-          kGradesGeneralOnly, kGradesNone};
+  return {kGradesEspeciallyMajor, kGradesMajorAndAbove, kGradesGeneralAndAbove, kGradesGeneralOnly,
+          kGradesNone};
 }
 
 // One clock: its period on the wall clock (OPI-4/NAT-12: nights and holidays count) and
@@ -31,10 +31,12 @@ std::shared_ptr<const rules::RuleSchema> ClockRuleSchema() {
     std::vector<RuleSpec> specs;
     AddClock(specs, "known_facts", "known facts are released");
     AddClock(specs, "authoritative", "authoritative information is released");
-    AddClock(specs, "press_conference", "a press conference is held (heavy casualties or wide impact)");
+    AddClock(specs, "press_conference",
+             "a press conference is held (heavy casualties or wide impact)");
     AddClock(specs, "general_response", "government-related opinion is answered");
     specs.push_back(RuleSpec::Integer("due_soon.remaining_percent", rules::Unit::kPercent, {1, 90},
-                                      "OPI-4", "a clock is due soon when this share of it is left"));
+                                      "OPI-4",
+                                      "a clock is due soon when this share of it is left"));
     return new std::shared_ptr<const rules::RuleSchema>(
         std::make_shared<const rules::RuleSchema>(kClockRuleSet, std::move(specs)));
   }();

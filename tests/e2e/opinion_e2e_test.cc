@@ -76,8 +76,8 @@ class OpinionE2eTest : public ::testing::Test {
   static void CreateUnits() {
     auto stub = catalog_->NewStub();
     const std::string admin = catalog_->Token("root", std::nullopt, {"ADMIN"});
-    auto create = [&](const std::string& code, const std::string& name,
-                      catalog_v1::UnitLevel level, int64_t parent) -> int64_t {
+    auto create = [&](const std::string& code, const std::string& name, catalog_v1::UnitLevel level,
+                      int64_t parent) -> int64_t {
       catalog_v1::CreateUnitRequest request;
       request.mutable_unit()->set_code(code);
       request.mutable_unit()->set_name(name);
@@ -115,8 +115,9 @@ class OpinionE2eTest : public ::testing::Test {
   }
 
   static std::unique_ptr<v1::OpinionService::Stub> Stub(ServiceProcess* process = nullptr) {
-    return v1::OpinionService::NewStub(grpc::CreateChannel(
-        (process != nullptr ? process : opinion_)->grpc_address(), grpc::InsecureChannelCredentials()));
+    return v1::OpinionService::NewStub(
+        grpc::CreateChannel((process != nullptr ? process : opinion_)->grpc_address(),
+                            grpc::InsecureChannelCredentials()));
   }
 
   static std::string Office() { return catalog_->Token("office", city_office_, {"OFFICE"}); }
@@ -200,8 +201,9 @@ TEST_F(OpinionE2eTest, Opi4TheSchedulerRecordsABreachAtItsMomentAndCountsIt) {
   httplib::Client client("127.0.0.1", opinion_->metrics_port());
   EXPECT_TRUE(WaitUntil([&] {
     auto scrape = client.Get("/metrics");
-    return scrape && scrape->body.find("opinion_clock_escalations_total{clock=\"known_facts\","
-                                       "stage=\"breached\"} 1") != std::string::npos;
+    return scrape && scrape->body.find(
+                         "opinion_clock_escalations_total{clock=\"known_facts\","
+                         "stage=\"breached\"} 1") != std::string::npos;
   }));
 }
 
@@ -276,8 +278,9 @@ TEST_F(OpinionE2eTest, BadInputIsInvalidArgumentAndChangesNothing) {
   }
   v1::GetEventRequest missing;
   missing.set_id(99999999);
-  EXPECT_EQ(UnaryCall(*stub, &v1::OpinionService::Stub::GetEvent, Office(), missing).status().code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      UnaryCall(*stub, &v1::OpinionService::Stub::GetEvent, Office(), missing).status().code(),
+      absl::StatusCode::kNotFound);
   EXPECT_EQ(count(), before);
 }
 
@@ -337,11 +340,11 @@ TEST_F(OpinionE2eTest, AuthorizationTableRolesAndUnits) {
               row.reassign)
         << row.who << " ReassignEvent";
     v1::ListSupervisedEventsRequest supervised;
-    EXPECT_EQ(UnaryCall(*stub, &v1::OpinionService::Stub::ListSupervisedEvents, row.token,
-                        supervised)
-                  .status()
-                  .code(),
-              row.supervised)
+    EXPECT_EQ(
+        UnaryCall(*stub, &v1::OpinionService::Stub::ListSupervisedEvents, row.token, supervised)
+            .status()
+            .code(),
+        row.supervised)
         << row.who << " ListSupervisedEvents";
   }
 }
@@ -359,9 +362,9 @@ TEST_F(OpinionE2eTest, ComplianceEvidenceItem10CountsEventsByGradeAndTimeliness)
   *request.mutable_period_start() = ToProtoDate(today - 30);
   *request.mutable_period_end() = ToProtoDate(today);
   request.add_items(common::v1::PUBLIC_OPINION_RESPONSE);
-  auto answer = UnaryCall(*evidence_stub,
-                          &common::v1::ComplianceEvidenceService::Stub::GetComplianceEvidence,
-                          catalog_->Token("insp", std::nullopt, {"INSPECTOR"}), request);
+  auto answer =
+      UnaryCall(*evidence_stub, &common::v1::ComplianceEvidenceService::Stub::GetComplianceEvidence,
+                catalog_->Token("insp", std::nullopt, {"INSPECTOR"}), request);
   ASSERT_TRUE(answer.ok()) << answer.status();
   ASSERT_THAT(answer->items(), SizeIs(1));
   std::map<std::string, common::v1::EvidenceIndicator> by_name;

@@ -37,7 +37,8 @@ using ::testing::HasSubstr;
 class OpinionGatewayE2eTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto catalog = CatalogUnderTest::Start("opigw", {{"GONGKAI_CALENDAR_DIR", StandInCalendarDir()}});
+    auto catalog =
+        CatalogUnderTest::Start("opigw", {{"GONGKAI_CALENDAR_DIR", StandInCalendarDir()}});
     ASSERT_TRUE(catalog.ok()) << catalog.status();
     catalog_ = catalog->release();
     auto stub = catalog_->NewStub();
@@ -157,9 +158,12 @@ TEST_F(OpinionGatewayE2eTest, TheWorkflowOverRestJson) {
       absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::Now(), absl::UTCTimeZone());
   auto answer = Send("POST", absl::StrCat("/v1/opinion-events/", id, "/responses"),
                      catalog_->Token("hs", health_, {"STAFF"}),
-                     {{"requestId", "gw-answer-1"}, {"channel", "CHANNEL_WEBSITE"},
-                      {"content", "已发布防控指引"}, {"publishTime", now},
-                      {"spokesperson", "李四"}, {"link", "https://www.nanning.gov.cn/a.html"},
+                     {{"requestId", "gw-answer-1"},
+                      {"channel", "CHANNEL_WEBSITE"},
+                      {"content", "已发布防控指引"},
+                      {"publishTime", now},
+                      {"spokesperson", "李四"},
+                      {"link", "https://www.nanning.gov.cn/a.html"},
                       {"authoritative", true}});
   ASSERT_TRUE(answer);
   ASSERT_EQ(answer->status, 200) << answer->body;
@@ -182,13 +186,14 @@ TEST_F(OpinionGatewayE2eTest, ClientMistakesAre4xxWithDetails) {
   auto anonymous = Send("GET", "/v1/opinion-events", "");
   ASSERT_TRUE(anonymous);
   EXPECT_EQ(anonymous->status, 401);
-  auto staff = Send("GET", "/v1/opinion-events:supervised", catalog_->Token("hs", health_, {"STAFF"}));
+  auto staff =
+      Send("GET", "/v1/opinion-events:supervised", catalog_->Token("hs", health_, {"STAFF"}));
   ASSERT_TRUE(staff);
   EXPECT_EQ(staff->status, 403);
   const json event = Collect("gw-2");
-  auto stale = Send("POST", absl::StrCat("/v1/opinion-events/", event["id"].get<std::string>(), ":consult"),
-                    Office(),
-                    {{"participants", {"x"}}, {"conclusion", "y"}, {"expectedVersion", "99"}});
+  auto stale =
+      Send("POST", absl::StrCat("/v1/opinion-events/", event["id"].get<std::string>(), ":consult"),
+           Office(), {{"participants", {"x"}}, {"conclusion", "y"}, {"expectedVersion", "99"}});
   ASSERT_TRUE(stale);
   EXPECT_EQ(stale->status, 409);
 }

@@ -97,25 +97,26 @@ absl::Status Load() {
       const absl::Duration period = absl::Hours(48);
       const absl::Time start_time = due_time - period;
       const absl::Time due_soon = due_time - period / 4;
-      absl::StrAppend(&event_sql, i == 0 ? "" : ", ", "(?, ?, ?, ?, ?, ?, 0, 0, ?, ?, 'bench', ?, ?, 1)");
-      event_params.insert(event_params.end(),
-                          {id, int64_t{v1::EVENT_COLLECTED}, int64_t{v1::GRADE_GENERAL},
-                           int64_t{v1::CATEGORY_MEDIA_INTEREST}, unit, unit, start_time, blob,
-                           now, now});
+      absl::StrAppend(&event_sql, i == 0 ? "" : ", ",
+                      "(?, ?, ?, ?, ?, ?, 0, 0, ?, ?, 'bench', ?, ?, 1)");
+      event_params.insert(
+          event_params.end(),
+          {id, int64_t{v1::EVENT_COLLECTED}, int64_t{v1::GRADE_GENERAL},
+           int64_t{v1::CATEGORY_MEDIA_INTEREST}, unit, unit, start_time, blob, now, now});
       absl::StrAppend(&clock_sql, i == 0 ? "" : ", ", "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'bench', ?, 1)");
-      clock_params.insert(
-          clock_params.end(),
-          {id, int64_t{v1::CLOCK_GENERAL_RESPONSE}, int64_t{v1::CLOCK_RUNNING}, start_time,
-           absl::ToInt64Seconds(period), due_time, due_soon,
-           in_window ? db::Value(due_soon) : db::Value(), kBenchRule,
-           in_window ? due_time : due_soon});
+      clock_params.insert(clock_params.end(),
+                          {id, int64_t{v1::CLOCK_GENERAL_RESPONSE}, int64_t{v1::CLOCK_RUNNING},
+                           start_time, absl::ToInt64Seconds(period), due_time, due_soon,
+                           in_window ? db::Value(due_soon) : db::Value(), kBenchRule,
+                           in_window ? due_time : due_soon});
     }
     RETURN_IF_ERROR(conn->Execute(event_sql, event_params).status());
     RETURN_IF_ERROR(conn->Execute(clock_sql, clock_params).status());
-    RETURN_IF_ERROR(conn->Execute(absl::StrCat("INSERT INTO opinion_event_units (unit_id, event_id) "
-                                               "SELECT ?, id FROM opinion_events WHERE id BETWEEN ? AND ?"),
-                                  {unit, first_id + start, first_id + start + n - 1})
-                        .status());
+    RETURN_IF_ERROR(
+        conn->Execute(absl::StrCat("INSERT INTO opinion_event_units (unit_id, event_id) "
+                                   "SELECT ?, id FROM opinion_events WHERE id BETWEEN ? AND ?"),
+                      {unit, first_id + start, first_id + start + n - 1})
+            .status());
   }
   std::printf("loaded %d open events (ids %lld..%lld), %d due between +%s and +%s\n", events,
               static_cast<long long>(first_id), static_cast<long long>(first_id + events - 1), due,
@@ -127,12 +128,11 @@ absl::Status Load() {
 absl::Status Report() {
   ASSIGN_OR_RETURN(std::unique_ptr<db::ConnectionPool> pool, Pool());
   ASSIGN_OR_RETURN(db::ConnectionLease conn, pool->Acquire());
-  ASSIGN_OR_RETURN(
-      db::ResultSet rows,
-      conn->Query("SELECT e.due_time, e.record_time FROM opinion_escalations e "
-                  "JOIN opinion_clocks c ON c.id = e.clock_id "
-                  "WHERE e.stage = ? AND c.start_reason = 'bench'",
-                  {int64_t{v1::ESCALATION_BREACHED}}));
+  ASSIGN_OR_RETURN(db::ResultSet rows,
+                   conn->Query("SELECT e.due_time, e.record_time FROM opinion_escalations e "
+                               "JOIN opinion_clocks c ON c.id = e.clock_id "
+                               "WHERE e.stage = ? AND c.start_reason = 'bench'",
+                               {int64_t{v1::ESCALATION_BREACHED}}));
   std::vector<double> late_ms;
   for (const db::Row& row : rows) {
     ASSIGN_OR_RETURN(absl::Time due, row.GetTime("due_time"));

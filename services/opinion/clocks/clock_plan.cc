@@ -44,8 +44,8 @@ bool GradesCover(absl::string_view choice, v1::EventGrade grade) {
 }
 
 absl::StatusOr<std::vector<PlannedClock>> PlanClocks(const rules::RuleSet& set,
-                                                      v1::EventGrade grade,
-                                                      bool heavy_casualties_or_wide_impact) {
+                                                     v1::EventGrade grade,
+                                                     bool heavy_casualties_or_wide_impact) {
   if (grade == v1::EVENT_GRADE_UNSPECIFIED || !v1::EventGrade_IsValid(grade)) {
     return absl::InvalidArgumentError("an event needs a grade to plan its clocks");
   }

@@ -54,8 +54,8 @@ bool GradesCover(absl::string_view choice, v1::EventGrade grade);
 // impact (OPI-4). INTERNAL when the set is not a validated opinion.clocks set;
 // INVALID_ARGUMENT for an unspecified grade.
 absl::StatusOr<std::vector<PlannedClock>> PlanClocks(const rules::RuleSet& set,
-                                                      v1::EventGrade grade,
-                                                      bool heavy_casualties_or_wide_impact);
+                                                     v1::EventGrade grade,
+                                                     bool heavy_casualties_or_wide_impact);
 
 // A clock of `planned` started at `start`: due_time = start + period, due_soon_time =
 // due_time - due_soon_before; status RUNNING; `start_reason` as given.

@@ -29,9 +29,8 @@ absl::Time Shanghai(int y, int m, int d, int hh, int mm) {
 class ClockPlanTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    book_ = std::make_shared<rules::RuleBook>(
-        std::vector<std::shared_ptr<const rules::RuleSchema>>{ClockRuleSchema(),
-                                                              RoutingRuleSchema()});
+    book_ = std::make_shared<rules::RuleBook>(std::vector<std::shared_ptr<const rules::RuleSchema>>{
+        ClockRuleSchema(), RoutingRuleSchema()});
     ASSERT_TRUE(rules::LoadEmbeddedRuleSets(*book_).ok());
     auto set = book_->EffectiveOn(kClockRuleSet, absl::CivilDay(2026, 10, 1));
     ASSERT_TRUE(set.ok()) << set.status();
@@ -67,17 +66,16 @@ TEST_F(ClockPlanTest, Opi4MajorEventsGetKnownFactsAndAuthoritativeClocks) {
 }
 
 TEST_F(ClockPlanTest, Opi4PressConferenceOnlyWithHeavyCasualtiesOrWideImpact) {
-  EXPECT_THAT(Kinds(v1::GRADE_MAJOR, true),
-              ElementsAre(v1::CLOCK_KNOWN_FACTS, v1::CLOCK_AUTHORITATIVE,
-                          v1::CLOCK_PRESS_CONFERENCE));
+  EXPECT_THAT(
+      Kinds(v1::GRADE_MAJOR, true),
+      ElementsAre(v1::CLOCK_KNOWN_FACTS, v1::CLOCK_AUTHORITATIVE, v1::CLOCK_PRESS_CONFERENCE));
   // A general event with wide impact still has only the 48-hour clock.
   EXPECT_THAT(Kinds(v1::GRADE_GENERAL, true), ElementsAre(v1::CLOCK_GENERAL_RESPONSE));
 }
 
 TEST_F(ClockPlanTest, Nat12GeneralOpinionIsAnsweredWithin48Hours) {
   EXPECT_THAT(Kinds(v1::GRADE_GENERAL, false), ElementsAre(v1::CLOCK_GENERAL_RESPONSE));
-  EXPECT_EQ(Planned(v1::GRADE_GENERAL, false, v1::CLOCK_GENERAL_RESPONSE).period,
-            absl::Hours(48));
+  EXPECT_EQ(Planned(v1::GRADE_GENERAL, false, v1::CLOCK_GENERAL_RESPONSE).period, absl::Hours(48));
 }
 
 TEST_F(ClockPlanTest, Opi4PeriodsComeFromTheRuleSetAndAreCited) {
@@ -144,9 +142,8 @@ TEST_F(ClockPlanTest, Opi4WhichAnswersSatisfyWhichClock) {
 }
 
 TEST_F(ClockPlanTest, Opi4GradeRaisedCancelsTheGeneralClockAndStartsTheMajorOnes) {
-  v1::EventClock general =
-      StartClock(Planned(v1::GRADE_GENERAL, false, v1::CLOCK_GENERAL_RESPONSE),
-                 Shanghai(2026, 3, 10, 8, 0), "first seen");
+  v1::EventClock general = StartClock(Planned(v1::GRADE_GENERAL, false, v1::CLOCK_GENERAL_RESPONSE),
+                                      Shanghai(2026, 3, 10, 8, 0), "first seen");
   general.set_id(7);
   auto plan = PlanClocks(*set_, v1::GRADE_MAJOR, false);
   ASSERT_TRUE(plan.ok());

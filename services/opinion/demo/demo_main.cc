@@ -68,10 +68,10 @@ absl::StatusOr<std::vector<EventSpec>> ReadEvents() {
       EmbeddedDataFiles(), "events.json", [](const nlohmann::json& file) {
         std::vector<EventSpec> events;
         for (const nlohmann::json& e : file) {
-          d::CheckFields(e, {"request_id", "title", "summary", "source", "category", "grade",
-                             "territory", "localities", "concerned", "evidence", "minutes_ago",
-                             "wide_impact", "heavy_casualties", "instruction", "leader", "steps",
-                             "facts"});
+          d::CheckFields(
+              e, {"request_id", "title", "summary", "source", "category", "grade", "territory",
+                  "localities", "concerned", "evidence", "minutes_ago", "wide_impact",
+                  "heavy_casualties", "instruction", "leader", "steps", "facts"});
           EventSpec spec;
           v1::CollectEventRequest& r = spec.request;
           r.set_request_id(d::TextField(e, "request_id"));
@@ -109,10 +109,10 @@ absl::StatusOr<std::map<std::string, int64_t>> UnitIds(catalog_v1::CatalogServic
   catalog_v1::ListUnitsRequest request;
   request.set_page_size(100);
   while (true) {
-    ASSIGN_OR_RETURN(catalog_v1::ListUnitsResponse page,
-                     CallAs(&stub, &catalog_v1::CatalogService::Stub::ListUnits, "ListUnits",
-                            tokens, Actor::Office("demo.office"), request, "units",
-                            absl::GetFlag(FLAGS_call_timeout)));
+    ASSIGN_OR_RETURN(
+        catalog_v1::ListUnitsResponse page,
+        CallAs(&stub, &catalog_v1::CatalogService::Stub::ListUnits, "ListUnits", tokens,
+               Actor::Office("demo.office"), request, "units", absl::GetFlag(FLAGS_call_timeout)));
     for (const auto& unit : page.units()) ids[unit.code()] = unit.id();
     if (page.next_page_token().empty()) break;
     request.set_page_token(page.next_page_token());
@@ -170,8 +170,9 @@ absl::Status Load(v1::OpinionService::Stub& stub, catalog_v1::CatalogService::St
         r.add_participants("市政府办公室");
         r.add_participants("责任单位");
         r.set_conclusion("核实情况，统一口径，由责任单位发布。");
-        ASSIGN_OR_RETURN(event, CallAs(&stub, &v1::OpinionService::Stub::RecordConsultation,
-                                       "RecordConsultation", tokens, office, r, request.title(), timeout));
+        ASSIGN_OR_RETURN(event,
+                         CallAs(&stub, &v1::OpinionService::Stub::RecordConsultation,
+                                "RecordConsultation", tokens, office, r, request.title(), timeout));
       } else if (step == "assess" && state == v1::EVENT_CONSULTED) {
         v1::RecordAssessmentRequest r;
         r.set_id(event.id());
@@ -179,8 +180,9 @@ absl::Status Load(v1::OpinionService::Stub& stub, catalog_v1::CatalogService::St
         r.set_grade(request.grade());
         r.set_wide_impact(request.wide_impact());
         r.set_heavy_casualties(request.heavy_casualties());
-        ASSIGN_OR_RETURN(event, CallAs(&stub, &v1::OpinionService::Stub::RecordAssessment,
-                                       "RecordAssessment", tokens, office, r, request.title(), timeout));
+        ASSIGN_OR_RETURN(
+            event, CallAs(&stub, &v1::OpinionService::Stub::RecordAssessment, "RecordAssessment",
+                          tokens, office, r, request.title(), timeout));
       } else if (step == "respond" && state == v1::EVENT_ASSESSED) {
         v1::RecordResponseRequest r;
         r.set_id(event.id());
@@ -196,21 +198,24 @@ absl::Status Load(v1::OpinionService::Stub& stub, catalog_v1::CatalogService::St
           f->set_fact(fact);
           f->set_value(value);
         }
-        ASSIGN_OR_RETURN(event, CallAs(&stub, &v1::OpinionService::Stub::RecordResponse,
-                                       "RecordResponse", tokens, lead_staff, r, request.title(), timeout));
+        ASSIGN_OR_RETURN(event,
+                         CallAs(&stub, &v1::OpinionService::Stub::RecordResponse, "RecordResponse",
+                                tokens, lead_staff, r, request.title(), timeout));
       } else if (step == "decline" && state == v1::EVENT_ASSESSED) {
         v1::DecideNotToRespondRequest r;
         r.set_id(event.id());
         r.set_reason("经研判，咨询已由12345热线逐一答复，无需公开回应。");
-        ASSIGN_OR_RETURN(event, CallAs(&stub, &v1::OpinionService::Stub::DecideNotToRespond,
-                                       "DecideNotToRespond", tokens, lead_head, r, request.title(), timeout));
+        ASSIGN_OR_RETURN(
+            event, CallAs(&stub, &v1::OpinionService::Stub::DecideNotToRespond,
+                          "DecideNotToRespond", tokens, lead_head, r, request.title(), timeout));
       } else if (step == "evaluate" && state == v1::EVENT_RESPONDING) {
         v1::RecordEvaluationRequest r;
         r.set_id(event.id());
         r.set_effect("网民情绪平稳，相关话题热度下降。");
         r.set_lessons("首次发布可再提前，口径需提前会商。");
-        ASSIGN_OR_RETURN(event, CallAs(&stub, &v1::OpinionService::Stub::RecordEvaluation,
-                                       "RecordEvaluation", tokens, lead_staff, r, request.title(), timeout));
+        ASSIGN_OR_RETURN(
+            event, CallAs(&stub, &v1::OpinionService::Stub::RecordEvaluation, "RecordEvaluation",
+                          tokens, lead_staff, r, request.title(), timeout));
       } else if (step == "close" && state == v1::EVENT_EVALUATED) {
         v1::CloseEventRequest r;
         r.set_id(event.id());

@@ -62,17 +62,17 @@ absl::Status MayRead(const auth::Principal& caller, const v1::OpinionEvent& even
       absl::StrCat("opinion event ", event.id(), " is not your unit's"));
 }
 
-absl::Status MayAct(const auth::Principal& caller, const v1::OpinionEvent& event,
-                    UnitScope scope, auth::RoleSet member_roles, const char* what) {
+absl::Status MayAct(const auth::Principal& caller, const v1::OpinionEvent& event, UnitScope scope,
+                    auth::RoleSet member_roles, const char* what) {
   if (absl::Status s = Authenticated(caller); !s.ok()) return s;
   if (IsOffice(caller)) return absl::OkStatus();
   if (!caller.roles.Intersect(member_roles).empty() && InUnits(caller, event, scope)) {
     return absl::OkStatus();
   }
-  return absl::PermissionDeniedError(absl::StrCat(
-      what, " needs OFFICE or ADMIN, or ", member_roles.ToString(), " of ",
-      scope == UnitScope::kLead ? "the lead unit" : "a responsible unit", " of event ",
-      event.id()));
+  return absl::PermissionDeniedError(
+      absl::StrCat(what, " needs OFFICE or ADMIN, or ", member_roles.ToString(), " of ",
+                   scope == UnitScope::kLead ? "the lead unit" : "a responsible unit", " of event ",
+                   event.id()));
 }
 
 absl::Status MayReassign(const auth::Principal& caller) {

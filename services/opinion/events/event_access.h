@@ -27,8 +27,8 @@ bool ReadsAll(const auth::Principal& caller);
 absl::Status MayCollect(const auth::Principal& caller);
 absl::Status MayRead(const auth::Principal& caller, const v1::OpinionEvent& event);
 // OFFICE/ADMIN, or a member with one of `member_roles` of the units `scope` names.
-absl::Status MayAct(const auth::Principal& caller, const v1::OpinionEvent& event,
-                    UnitScope scope, auth::RoleSet member_roles, const char* what);
+absl::Status MayAct(const auth::Principal& caller, const v1::OpinionEvent& event, UnitScope scope,
+                    auth::RoleSet member_roles, const char* what);
 absl::Status MayReassign(const auth::Principal& caller);
 absl::Status MayRecordInstruction(const auth::Principal& caller);
 // OPI-5: the supervision office's view.

@@ -147,8 +147,7 @@ class EventRepository {
 
   // The events routed to `unit_id` first seen in [start, end), with their standing at
   // `now`, in id order.
-  virtual absl::StatusOr<std::vector<EventOutcome>> EventOutcomes(int64_t unit_id,
-                                                                  absl::Time start,
+  virtual absl::StatusOr<std::vector<EventOutcome>> EventOutcomes(int64_t unit_id, absl::Time start,
                                                                   absl::Time end,
                                                                   absl::Time now) = 0;
 };

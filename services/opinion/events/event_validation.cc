@@ -115,7 +115,8 @@ void CheckResponse(FieldViolations& violations, const v1::RecordResponseRequest&
   std::set<std::string> seen;
   for (int i = 0; i < request.facts_size(); ++i) {
     const std::string field = absl::StrCat("facts[", i, "]");
-    CheckText(violations, field + ".fact", request.facts(i).fact(), {.min_chars = 1, .max_chars = 100});
+    CheckText(violations, field + ".fact", request.facts(i).fact(),
+              {.min_chars = 1, .max_chars = 100});
     CheckText(violations, field + ".value", request.facts(i).value(),
               {.min_chars = 1, .max_chars = 200});
     if (!seen.insert(NormalizeFact(request.facts(i).fact())).second) {

@@ -212,28 +212,29 @@ class MysqlEventRepository final : public EventRepository {
   absl::StatusOr<v1::OpinionEvent> Create(const v1::OpinionEvent& event, const std::string& actor,
                                           absl::Time now, const idempotency::Key* key) override {
     v1::OpinionEvent stored;
-    RETURN_IF_ERROR(db::RunInTransactionWithRetries(*pool_, [&](db::Connection& conn)
-                                                                -> absl::Status {
-      ASSIGN_OR_RETURN(
-          db::ExecResult inserted,
-          conn.ExecuteInsert(
-              "INSERT INTO opinion_events (state, grade, category, collecting_unit_id, "
-              "lead_unit_id, supervised, decided_not_to_respond, first_seen_time, body, "
-              "created_by, create_time, update_time, version) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
-              {static_cast<int64_t>(event.state()), static_cast<int64_t>(event.grade()),
-               static_cast<int64_t>(event.category()), event.collecting_unit_id(),
-               event.responsibility().lead_unit_id(), !event.leader_instruction().empty(),
-               event.decided_not_to_respond(), FromTimestamp(event.first_seen_time()),
-               BodyOf(event), actor, now, now}));
-      const int64_t id = static_cast<int64_t>(inserted.last_insert_id);
-      RETURN_IF_ERROR(ReplaceUnits(conn, id, event.responsibility()));
-      for (const v1::EventClock& clock : event.clocks()) RETURN_IF_ERROR(InsertClock(conn, id, clock));
-      RETURN_IF_ERROR(InsertStep(conn, id, actor, "collect", v1::EVENT_STATE_UNSPECIFIED,
-                                 event.state(), event.responsibility().reason(), now));
-      ASSIGN_OR_RETURN(stored, Load(conn, id, /*for_update=*/false));
-      return db::InsertIdempotencyRecord(conn, key, stored.SerializeAsString(), now);
-    }));
+    RETURN_IF_ERROR(
+        db::RunInTransactionWithRetries(*pool_, [&](db::Connection& conn) -> absl::Status {
+          ASSIGN_OR_RETURN(
+              db::ExecResult inserted,
+              conn.ExecuteInsert(
+                  "INSERT INTO opinion_events (state, grade, category, collecting_unit_id, "
+                  "lead_unit_id, supervised, decided_not_to_respond, first_seen_time, body, "
+                  "created_by, create_time, update_time, version) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+                  {static_cast<int64_t>(event.state()), static_cast<int64_t>(event.grade()),
+                   static_cast<int64_t>(event.category()), event.collecting_unit_id(),
+                   event.responsibility().lead_unit_id(), !event.leader_instruction().empty(),
+                   event.decided_not_to_respond(), FromTimestamp(event.first_seen_time()),
+                   BodyOf(event), actor, now, now}));
+          const int64_t id = static_cast<int64_t>(inserted.last_insert_id);
+          RETURN_IF_ERROR(ReplaceUnits(conn, id, event.responsibility()));
+          for (const v1::EventClock& clock : event.clocks())
+            RETURN_IF_ERROR(InsertClock(conn, id, clock));
+          RETURN_IF_ERROR(InsertStep(conn, id, actor, "collect", v1::EVENT_STATE_UNSPECIFIED,
+                                     event.state(), event.responsibility().reason(), now));
+          ASSIGN_OR_RETURN(stored, Load(conn, id, /*for_update=*/false));
+          return db::InsertIdempotencyRecord(conn, key, stored.SerializeAsString(), now);
+        }));
     return stored;
   }
 
@@ -247,69 +248,71 @@ class MysqlEventRepository final : public EventRepository {
                                           const ChangeFn& change,
                                           const idempotency::Key* key) override {
     v1::OpinionEvent stored;
-    RETURN_IF_ERROR(db::RunInTransactionWithRetries(*pool_, [&](db::Connection& conn)
-                                                                -> absl::Status {
-      ASSIGN_OR_RETURN(v1::OpinionEvent current, Load(conn, id, /*for_update=*/true));
-      if (expected_version != 0 && expected_version != current.version()) {
-        return db::StaleVersionError(absl::StrCat("opinion event ", id, " is at version ",
-                                                  current.version(), ", not ",
-                                                  expected_version));
-      }
-      ASSIGN_OR_RETURN(EventChange applied, change(current));
-      v1::OpinionEvent& next = applied.event;
-      int64_t response_id = 0;
-      if (applied.response.has_value()) {
-        ASSIGN_OR_RETURN(
-            db::ExecResult inserted,
-            conn.ExecuteInsert("INSERT INTO opinion_responses (event_id, unit_id, publish_time, "
-                               "body, record_time) VALUES (?, ?, ?, ?, ?)",
-                               {id, applied.response->unit_id(),
-                                FromTimestamp(applied.response->publish_time()),
-                                applied.response->SerializeAsString(), now}));
-        response_id = static_cast<int64_t>(inserted.last_insert_id);
-        for (v1::Contradiction& c : *next.mutable_contradictions()) {
-          if (c.response_id() == kNewResponseId) c.set_response_id(response_id);
-        }
-      }
-      for (v1::EventClock clock : applied.clock_updates) {
-        if (clock.met_by_response_id() == kNewResponseId) clock.set_met_by_response_id(response_id);
-        RETURN_IF_ERROR(
-            conn.Execute(
-                    "UPDATE opinion_clocks SET status = ?, due_soon_recorded_time = ?, "
-                    "breach_recorded_time = ?, met_time = ?, met_by_response_id = ?, "
-                    "next_fire_time = ?, version = version + 1 WHERE id = ? AND event_id = ?",
-                    {static_cast<int64_t>(clock.status()),
-                     OptionalTime(clock.due_soon_recorded_time()),
-                     OptionalTime(clock.breach_recorded_time()), OptionalTime(clock.met_time()),
-                     clock.met_by_response_id() > 0 ? db::Value(clock.met_by_response_id())
-                                                    : db::Value(),
-                     NextFire(clock), clock.id(), id})
-                .status());
-      }
-      for (const v1::EventClock& clock : applied.new_clocks) {
-        RETURN_IF_ERROR(InsertClock(conn, id, clock));
-      }
-      RETURN_IF_ERROR(InsertEscalations(conn, applied.escalations));
-      if (next.responsibility().SerializeAsString() !=
-          current.responsibility().SerializeAsString()) {
-        RETURN_IF_ERROR(ReplaceUnits(conn, id, next.responsibility()));
-      }
-      const bool closing = next.state() == v1::EVENT_CLOSED && current.state() != v1::EVENT_CLOSED;
-      RETURN_IF_ERROR(
-          conn.Execute("UPDATE opinion_events SET state = ?, grade = ?, lead_unit_id = ?, "
-                       "supervised = ?, decided_not_to_respond = ?, body = ?, update_time = ?, "
-                       "close_time = COALESCE(close_time, ?), version = version + 1 "
-                       "WHERE id = ?",
-                       {static_cast<int64_t>(next.state()), static_cast<int64_t>(next.grade()),
-                        next.responsibility().lead_unit_id(), !next.leader_instruction().empty(),
-                        next.decided_not_to_respond(), BodyOf(next), now,
-                        closing ? db::Value(now) : db::Value(), id})
-              .status());
-      RETURN_IF_ERROR(InsertStep(conn, id, actor, applied.action, current.state(), next.state(),
-                                 applied.detail, now));
-      ASSIGN_OR_RETURN(stored, Load(conn, id, /*for_update=*/false));
-      return db::InsertIdempotencyRecord(conn, key, stored.SerializeAsString(), now);
-    }));
+    RETURN_IF_ERROR(
+        db::RunInTransactionWithRetries(*pool_, [&](db::Connection& conn) -> absl::Status {
+          ASSIGN_OR_RETURN(v1::OpinionEvent current, Load(conn, id, /*for_update=*/true));
+          if (expected_version != 0 && expected_version != current.version()) {
+            return db::StaleVersionError(absl::StrCat("opinion event ", id, " is at version ",
+                                                      current.version(), ", not ",
+                                                      expected_version));
+          }
+          ASSIGN_OR_RETURN(EventChange applied, change(current));
+          v1::OpinionEvent& next = applied.event;
+          int64_t response_id = 0;
+          if (applied.response.has_value()) {
+            ASSIGN_OR_RETURN(db::ExecResult inserted,
+                             conn.ExecuteInsert(
+                                 "INSERT INTO opinion_responses (event_id, unit_id, publish_time, "
+                                 "body, record_time) VALUES (?, ?, ?, ?, ?)",
+                                 {id, applied.response->unit_id(),
+                                  FromTimestamp(applied.response->publish_time()),
+                                  applied.response->SerializeAsString(), now}));
+            response_id = static_cast<int64_t>(inserted.last_insert_id);
+            for (v1::Contradiction& c : *next.mutable_contradictions()) {
+              if (c.response_id() == kNewResponseId) c.set_response_id(response_id);
+            }
+          }
+          for (v1::EventClock clock : applied.clock_updates) {
+            if (clock.met_by_response_id() == kNewResponseId)
+              clock.set_met_by_response_id(response_id);
+            RETURN_IF_ERROR(
+                conn.Execute(
+                        "UPDATE opinion_clocks SET status = ?, due_soon_recorded_time = ?, "
+                        "breach_recorded_time = ?, met_time = ?, met_by_response_id = ?, "
+                        "next_fire_time = ?, version = version + 1 WHERE id = ? AND event_id = ?",
+                        {static_cast<int64_t>(clock.status()),
+                         OptionalTime(clock.due_soon_recorded_time()),
+                         OptionalTime(clock.breach_recorded_time()), OptionalTime(clock.met_time()),
+                         clock.met_by_response_id() > 0 ? db::Value(clock.met_by_response_id())
+                                                        : db::Value(),
+                         NextFire(clock), clock.id(), id})
+                    .status());
+          }
+          for (const v1::EventClock& clock : applied.new_clocks) {
+            RETURN_IF_ERROR(InsertClock(conn, id, clock));
+          }
+          RETURN_IF_ERROR(InsertEscalations(conn, applied.escalations));
+          if (next.responsibility().SerializeAsString() !=
+              current.responsibility().SerializeAsString()) {
+            RETURN_IF_ERROR(ReplaceUnits(conn, id, next.responsibility()));
+          }
+          const bool closing =
+              next.state() == v1::EVENT_CLOSED && current.state() != v1::EVENT_CLOSED;
+          RETURN_IF_ERROR(
+              conn.Execute("UPDATE opinion_events SET state = ?, grade = ?, lead_unit_id = ?, "
+                           "supervised = ?, decided_not_to_respond = ?, body = ?, update_time = ?, "
+                           "close_time = COALESCE(close_time, ?), version = version + 1 "
+                           "WHERE id = ?",
+                           {static_cast<int64_t>(next.state()), static_cast<int64_t>(next.grade()),
+                            next.responsibility().lead_unit_id(),
+                            !next.leader_instruction().empty(), next.decided_not_to_respond(),
+                            BodyOf(next), now, closing ? db::Value(now) : db::Value(), id})
+                  .status());
+          RETURN_IF_ERROR(InsertStep(conn, id, actor, applied.action, current.state(), next.state(),
+                                     applied.detail, now));
+          ASSIGN_OR_RETURN(stored, Load(conn, id, /*for_update=*/false));
+          return db::InsertIdempotencyRecord(conn, key, stored.SerializeAsString(), now);
+        }));
     return stored;
   }
 
@@ -464,39 +467,39 @@ class MysqlEventRepository final : public EventRepository {
     // other instead of deadlocking.
     std::sort(due.begin(), due.end(), [](const Due& a, const Due& b) { return a.id < b.id; });
     std::vector<v1::Escalation> recorded;
-    RETURN_IF_ERROR(db::RunInTransactionWithRetries(*pool_, [&](db::Connection& conn)
-                                                                -> absl::Status {
-      recorded.clear();
-      for (const Due& d : due) {
-        const bool breached = now >= d.due_time;
-        // The claim: only the replica whose UPDATE changes the row records (OPI-4).
-        ASSIGN_OR_RETURN(
-            db::ExecResult claim,
-            conn.Execute("UPDATE opinion_clocks SET due_soon_recorded_time = "
-                         "COALESCE(due_soon_recorded_time, ?), breach_recorded_time = ?, "
-                         "next_fire_time = ?, version = version + 1 "
-                         "WHERE id = ? AND version = ? AND status = ?",
-                         {now, breached ? db::Value(now) : db::Value(),
-                          breached ? db::Value() : db::Value(d.due_time), d.id, d.version,
-                          static_cast<int64_t>(v1::CLOCK_RUNNING)}));
-        if (claim.affected_rows != 1) continue;
-        auto add = [&](v1::EscalationStage stage, absl::Time at) {
-          v1::Escalation e;
-          e.set_clock_id(d.id);
-          e.set_event_id(d.event_id);
-          e.set_clock_kind(static_cast<v1::ClockKind>(d.kind));
-          e.set_stage(stage);
-          *e.mutable_due_time() = ToTimestamp(at);
-          *e.mutable_record_time() = ToTimestamp(now);
-          e.set_recorded_by(replica);
-          e.set_lead_unit_id(d.lead_unit_id);
-          recorded.push_back(std::move(e));
-        };
-        if (!d.due_soon_recorded) add(v1::ESCALATION_DUE_SOON, d.due_soon_time);
-        if (breached) add(v1::ESCALATION_BREACHED, d.due_time);
-      }
-      return InsertEscalations(conn, recorded);
-    }));
+    RETURN_IF_ERROR(
+        db::RunInTransactionWithRetries(*pool_, [&](db::Connection& conn) -> absl::Status {
+          recorded.clear();
+          for (const Due& d : due) {
+            const bool breached = now >= d.due_time;
+            // The claim: only the replica whose UPDATE changes the row records (OPI-4).
+            ASSIGN_OR_RETURN(
+                db::ExecResult claim,
+                conn.Execute("UPDATE opinion_clocks SET due_soon_recorded_time = "
+                             "COALESCE(due_soon_recorded_time, ?), breach_recorded_time = ?, "
+                             "next_fire_time = ?, version = version + 1 "
+                             "WHERE id = ? AND version = ? AND status = ?",
+                             {now, breached ? db::Value(now) : db::Value(),
+                              breached ? db::Value() : db::Value(d.due_time), d.id, d.version,
+                              static_cast<int64_t>(v1::CLOCK_RUNNING)}));
+            if (claim.affected_rows != 1) continue;
+            auto add = [&](v1::EscalationStage stage, absl::Time at) {
+              v1::Escalation e;
+              e.set_clock_id(d.id);
+              e.set_event_id(d.event_id);
+              e.set_clock_kind(static_cast<v1::ClockKind>(d.kind));
+              e.set_stage(stage);
+              *e.mutable_due_time() = ToTimestamp(at);
+              *e.mutable_record_time() = ToTimestamp(now);
+              e.set_recorded_by(replica);
+              e.set_lead_unit_id(d.lead_unit_id);
+              recorded.push_back(std::move(e));
+            };
+            if (!d.due_soon_recorded) add(v1::ESCALATION_DUE_SOON, d.due_soon_time);
+            if (breached) add(v1::ESCALATION_BREACHED, d.due_time);
+          }
+          return InsertEscalations(conn, recorded);
+        }));
     return recorded;
   }
 
@@ -522,8 +525,7 @@ class MysqlEventRepository final : public EventRepository {
   }
 
   absl::StatusOr<std::vector<EventOutcome>> EventOutcomes(int64_t unit_id, absl::Time start,
-                                                          absl::Time end,
-                                                          absl::Time now) override {
+                                                          absl::Time end, absl::Time now) override {
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
     ASSIGN_OR_RETURN(
         db::ResultSet rows,
@@ -554,11 +556,11 @@ class MysqlEventRepository final : public EventRepository {
 
  private:
   absl::StatusOr<v1::OpinionEvent> Load(db::Connection& conn, int64_t id, bool for_update) {
-    ASSIGN_OR_RETURN(db::ResultSet rows,
-                     conn.Query(absl::StrCat("SELECT ", kEventColumns,
-                                             " FROM opinion_events e WHERE e.id = ?",
-                                             for_update ? " FOR UPDATE" : ""),
-                                {id}));
+    ASSIGN_OR_RETURN(
+        db::ResultSet rows,
+        conn.Query(absl::StrCat("SELECT ", kEventColumns, " FROM opinion_events e WHERE e.id = ?",
+                                for_update ? " FOR UPDATE" : ""),
+                   {id}));
     if (rows.empty()) return absl::NotFoundError(absl::StrCat("opinion event ", id, " not found"));
     ASSIGN_OR_RETURN(v1::OpinionEvent event, ReadEvent(rows[0]));
     std::vector<v1::OpinionEvent> one = {std::move(event)};
@@ -568,8 +570,7 @@ class MysqlEventRepository final : public EventRepository {
     return std::move(one.front());
   }
 
-  absl::Status AttachClocksAndResponses(db::Connection& conn,
-                                        std::vector<v1::OpinionEvent>& events,
+  absl::Status AttachClocksAndResponses(db::Connection& conn, std::vector<v1::OpinionEvent>& events,
                                         bool for_update = false) {
     if (events.empty()) return absl::OkStatus();
     std::map<int64_t, v1::OpinionEvent*> by_id;
@@ -578,12 +579,12 @@ class MysqlEventRepository final : public EventRepository {
       by_id[event.id()] = &event;
       ids.push_back(event.id());
     }
-    ASSIGN_OR_RETURN(db::ResultSet clocks,
-                     conn.Query(absl::StrCat("SELECT ", kClockColumns,
-                                             " FROM opinion_clocks WHERE event_id IN (",
-                                             Placeholders(ids.size()), ") ORDER BY id",
-                                             for_update ? " FOR UPDATE" : ""),
-                                ids));
+    ASSIGN_OR_RETURN(
+        db::ResultSet clocks,
+        conn.Query(absl::StrCat(
+                       "SELECT ", kClockColumns, " FROM opinion_clocks WHERE event_id IN (",
+                       Placeholders(ids.size()), ") ORDER BY id", for_update ? " FOR UPDATE" : ""),
+                   ids));
     for (const db::Row& row : clocks) {
       ASSIGN_OR_RETURN(int64_t event_id, row.GetInt64("event_id"));
       ASSIGN_OR_RETURN(v1::EventClock clock, ReadClock(row));

@@ -34,9 +34,9 @@ constexpr RoleSet kHeads = {Role::kHead};
 bool HasTime(const google::protobuf::Timestamp& t) { return t.seconds() != 0 || t.nanos() != 0; }
 
 absl::Status StateError(const v1::OpinionEvent& event, absl::string_view what) {
-  return PreconditionFailed("STATE", absl::StrCat("opinion_event/", event.id()),
-                            absl::StrCat("event ", event.id(), " is ",
-                                         v1::EventState_Name(event.state()), ": ", what));
+  return PreconditionFailed(
+      "STATE", absl::StrCat("opinion_event/", event.id()),
+      absl::StrCat("event ", event.id(), " is ", v1::EventState_Name(event.state()), ": ", what));
 }
 
 absl::Status NotClosed(const v1::OpinionEvent& event) {
@@ -45,9 +45,7 @@ absl::Status NotClosed(const v1::OpinionEvent& event) {
 }
 
 // The Asia/Shanghai day of `t`: the rule sets in effect that day apply.
-absl::CivilDay DayInShanghai(absl::Time t) {
-  return absl::ToCivilDay(t, ShanghaiTimeZone());
-}
+absl::CivilDay DayInShanghai(absl::Time t) { return absl::ToCivilDay(t, ShanghaiTimeZone()); }
 
 routing::RoutingInput RoutingInputOf(const v1::CollectEventRequest& request) {
   routing::RoutingInput input;
@@ -69,9 +67,9 @@ std::vector<v1::EventClock> ClocksOf(const v1::OpinionEvent& event) {
 v1::OpinionEvent OpinionEvents::Present(v1::OpinionEvent event) const {
   const absl::Time now = clock_->Now();
   for (v1::EventClock& clock : *event.mutable_clocks()) clock.set_late(clocks::IsLate(clock, now));
-  event.set_needs_consultation(std::any_of(event.contradictions().begin(),
-                                           event.contradictions().end(),
-                                           [](const v1::Contradiction& c) { return !c.resolved(); }));
+  event.set_needs_consultation(
+      std::any_of(event.contradictions().begin(), event.contradictions().end(),
+                  [](const v1::Contradiction& c) { return !c.resolved(); }));
   return event;
 }
 
@@ -183,10 +181,10 @@ absl::StatusOr<v1::ListEventsResponse> OpinionEvents::ListEvents(
       return absl::PermissionDeniedError("STAFF and HEAD list their own unit's events only");
     }
   }
-  const std::string fingerprint =
-      absl::StrCat("events:", filter.state, ":", filter.grade, ":", filter.unit_id, ":",
-                   filter.breached_only);
-  ASSIGN_OR_RETURN(int64_t before_id, pagination::DecodePageToken(request.page_token(), fingerprint));
+  const std::string fingerprint = absl::StrCat("events:", filter.state, ":", filter.grade, ":",
+                                               filter.unit_id, ":", filter.breached_only);
+  ASSIGN_OR_RETURN(int64_t before_id,
+                   pagination::DecodePageToken(request.page_token(), fingerprint));
   ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(request.page_size()));
   ASSIGN_OR_RETURN(std::vector<v1::OpinionEvent> events,
                    repository_->List(filter, before_id, page_size + 1));
@@ -206,13 +204,14 @@ absl::StatusOr<v1::ListEventHistoryResponse> OpinionEvents::ListEventHistory(
   ASSIGN_OR_RETURN(v1::OpinionEvent event, repository_->Get(request.id()));
   RETURN_IF_ERROR(MayRead(caller, event));
   const std::string fingerprint = absl::StrCat("history:", request.id());
-  ASSIGN_OR_RETURN(int64_t after_id, pagination::DecodePageToken(request.page_token(), fingerprint));
+  ASSIGN_OR_RETURN(int64_t after_id,
+                   pagination::DecodePageToken(request.page_token(), fingerprint));
   ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(request.page_size()));
   ASSIGN_OR_RETURN(std::vector<v1::EventStep> steps,
                    repository_->ListSteps(request.id(), after_id, page_size + 1));
   v1::ListEventHistoryResponse response;
-  response.set_next_page_token(pagination::TrimPage(
-      steps, page_size, fingerprint, [](const v1::EventStep& s) { return s.id(); }));
+  response.set_next_page_token(pagination::TrimPage(steps, page_size, fingerprint,
+                                                    [](const v1::EventStep& s) { return s.id(); }));
   for (v1::EventStep& step : steps) *response.add_steps() = std::move(step);
   return response;
 }
@@ -223,15 +222,14 @@ absl::StatusOr<v1::OpinionEvent> OpinionEvents::Change(
     const std::function<absl::StatusOr<EventChange>(const v1::OpinionEvent&)>& change,
     const idempotency::Key* key) {
   if (caller.anonymous()) return absl::UnauthenticatedError("a token is required");
-  ASSIGN_OR_RETURN(
-      v1::OpinionEvent stored,
-      repository_->Update(
-          id, expected_version, caller.subject, clock_->Now(),
-          [&](const v1::OpinionEvent& current) -> absl::StatusOr<EventChange> {
-            RETURN_IF_ERROR(may_change(caller, current));
-            return change(current);
-          },
-          key));
+  ASSIGN_OR_RETURN(v1::OpinionEvent stored,
+                   repository_->Update(
+                       id, expected_version, caller.subject, clock_->Now(),
+                       [&](const v1::OpinionEvent& current) -> absl::StatusOr<EventChange> {
+                         RETURN_IF_ERROR(may_change(caller, current));
+                         return change(current);
+                       },
+                       key));
   if (observer_ != nullptr) observer_->ClocksChanged();
   return Present(std::move(stored));
 }
@@ -318,11 +316,12 @@ absl::StatusOr<v1::OpinionEvent> OpinionEvents::RecordAssessment(
         assessment->set_recorded_by(caller.subject);
         *assessment->mutable_time() = ToTimestamp(now);
         change.action = "assess";
-        change.detail = absl::StrCat("grade ", v1::EventGrade_Name(request.grade()),
-                                     request.grade() != current.grade()
-                                         ? absl::StrCat(" (was ", v1::EventGrade_Name(current.grade()), ")")
-                                         : " (confirmed)",
-                                     "; risk: ", request.risk());
+        change.detail =
+            absl::StrCat("grade ", v1::EventGrade_Name(request.grade()),
+                         request.grade() != current.grade()
+                             ? absl::StrCat(" (was ", v1::EventGrade_Name(current.grade()), ")")
+                             : " (confirmed)",
+                         "; risk: ", request.risk());
         // OPI-4: the grade (and casualties, impact) decide the clocks; those the new
         // assessment adds start now, those it drops are cancelled, the rest keep running.
         const absl::CivilDay day = DayInShanghai(FromTimestamp(current.first_seen_time()));
@@ -340,12 +339,12 @@ absl::StatusOr<v1::OpinionEvent> OpinionEvents::RecordAssessment(
             change.clock_updates.push_back(std::move(cancelled));
           }
         }
-        const std::string reason =
-            absl::StrCat("assessment at ", absl::FormatTime("%Y-%m-%d %H:%M", now, ShanghaiTimeZone()),
-                         ": grade ", v1::EventGrade_Name(request.grade()),
-                         request.heavy_casualties() || request.wide_impact()
-                             ? " with heavy casualties or wide impact"
-                             : "");
+        const std::string reason = absl::StrCat(
+            "assessment at ", absl::FormatTime("%Y-%m-%d %H:%M", now, ShanghaiTimeZone()),
+            ": grade ", v1::EventGrade_Name(request.grade()),
+            request.heavy_casualties() || request.wide_impact()
+                ? " with heavy casualties or wide impact"
+                : "");
         for (const clocks::PlannedClock& planned : replan.start) {
           change.new_clocks.push_back(clocks::StartClock(planned, now, reason));
         }
@@ -403,12 +402,13 @@ absl::StatusOr<v1::OpinionEvent> OpinionEvents::ReassignEvent(
         r->set_lead_unit_id(request.unit_ids(0));
         *r->mutable_unit_ids() = request.unit_ids();
         r->set_rule("reassigned");
-        r->set_reason(absl::StrCat("reassigned by the general office to ", absl::StrJoin(names, "、"),
-                                   ": ", request.reason()));
+        r->set_reason(absl::StrCat("reassigned by the general office to ",
+                                   absl::StrJoin(names, "、"), ": ", request.reason()));
         r->set_assigned_by(caller.subject);
         *r->mutable_assign_time() = ToTimestamp(now);
         change.action = "reassign";
-        change.detail = absl::StrCat("from ", current.responsibility().reason(), " to ", r->reason());
+        change.detail =
+            absl::StrCat("from ", current.responsibility().reason(), " to ", r->reason());
         return change;
       });
 }
@@ -469,7 +469,8 @@ absl::StatusOr<v1::OpinionEvent> OpinionEvents::RecordResponse(
                            std::find(responsible.begin(), responsible.end(), *caller.unit_id) !=
                                responsible.end();
           unit_id = own ? *caller.unit_id : current.responsibility().lead_unit_id();
-        } else if (std::find(responsible.begin(), responsible.end(), unit_id) == responsible.end()) {
+        } else if (std::find(responsible.begin(), responsible.end(), unit_id) ==
+                   responsible.end()) {
           v.Add("unit_id", "not a responsible unit of the event");
         } else if (!IsOffice(caller) && caller.unit_id != unit_id) {
           return absl::PermissionDeniedError("STAFF and HEAD answer for their own unit");
@@ -531,7 +532,8 @@ absl::StatusOr<v1::OpinionEvent> OpinionEvents::RecordResponse(
           met.set_status(v1::CLOCK_MET);
           *met.mutable_met_time() = request.publish_time();
           met.set_met_by_response_id(kNewResponseId);
-          if (published > FromTimestamp(clock.due_time()) && !HasTime(clock.breach_recorded_time())) {
+          if (published > FromTimestamp(clock.due_time()) &&
+              !HasTime(clock.breach_recorded_time())) {
             *met.mutable_breach_recorded_time() = ToTimestamp(now);
             v1::Escalation breach;
             breach.set_clock_id(clock.id());
@@ -551,10 +553,10 @@ absl::StatusOr<v1::OpinionEvent> OpinionEvents::RecordResponse(
         recorded = response;
         contradicts = response.contradicts_earlier();
         change.action = "respond";
-        change.detail = absl::StrCat(v1::ResponseChannel_Name(request.channel()), " by ",
-                                     request.spokesperson(), " at ",
-                                     absl::FormatTime("%Y-%m-%d %H:%M", published, ShanghaiTimeZone()),
-                                     contradicts ? "; contradicts an earlier answer" : "");
+        change.detail = absl::StrCat(
+            v1::ResponseChannel_Name(request.channel()), " by ", request.spokesperson(), " at ",
+            absl::FormatTime("%Y-%m-%d %H:%M", published, ShanghaiTimeZone()),
+            contradicts ? "; contradicts an earlier answer" : "");
         return change;
       },
       idempotency::StoredKey(key));
@@ -579,8 +581,9 @@ absl::StatusOr<v1::OpinionEvent> OpinionEvents::DecideNotToRespond(
       },
       [&](const v1::OpinionEvent& current) -> absl::StatusOr<EventChange> {
         if (current.state() != v1::EVENT_ASSESSED) {
-          return StateError(current, "a decision not to respond is taken after the assessment, "
-                                     "before any answer");
+          return StateError(current,
+                            "a decision not to respond is taken after the assessment, "
+                            "before any answer");
         }
         EventChange change;
         change.event = current;
@@ -623,7 +626,8 @@ absl::StatusOr<v1::OpinionEvent> OpinionEvents::RecordEvaluation(
         change.event.set_evaluation_effect(request.effect());
         change.event.set_evaluation_lessons(request.lessons());
         change.action = "evaluate";
-        change.detail = absl::StrCat("effect: ", request.effect(), "; lessons: ", request.lessons());
+        change.detail =
+            absl::StrCat("effect: ", request.effect(), "; lessons: ", request.lessons());
         return change;
       });
 }
@@ -666,7 +670,8 @@ absl::StatusOr<v1::ListEventsResponse> OpinionEvents::ListSupervisedEvents(
   filter.include_closed = request.include_closed();
   filter.now = clock_->Now();
   const std::string fingerprint = absl::StrCat("supervised:", request.include_closed());
-  ASSIGN_OR_RETURN(int64_t before_id, pagination::DecodePageToken(request.page_token(), fingerprint));
+  ASSIGN_OR_RETURN(int64_t before_id,
+                   pagination::DecodePageToken(request.page_token(), fingerprint));
   ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(request.page_size()));
   ASSIGN_OR_RETURN(std::vector<v1::OpinionEvent> events,
                    repository_->List(filter, before_id, page_size + 1));
@@ -699,7 +704,8 @@ absl::StatusOr<v1::ListEscalationsResponse> OpinionEvents::ListEscalations(
   }
   const std::string fingerprint =
       absl::StrCat("escalations:", filter.event_id, ":", filter.lead_unit_id);
-  ASSIGN_OR_RETURN(int64_t before_id, pagination::DecodePageToken(request.page_token(), fingerprint));
+  ASSIGN_OR_RETURN(int64_t before_id,
+                   pagination::DecodePageToken(request.page_token(), fingerprint));
   ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(request.page_size()));
   ASSIGN_OR_RETURN(std::vector<v1::Escalation> escalations,
                    repository_->ListEscalations(filter, before_id, page_size + 1));

@@ -12,13 +12,13 @@
 
 namespace gongkai::opinion::routing {
 
-inline constexpr int64_t kCity = 1;            // 南宁市人民政府
-inline constexpr int64_t kCityHealth = 2;      // 市卫生健康委
-inline constexpr int64_t kCityTransport = 3;   // 市交通运输局
-inline constexpr int64_t kQingxiu = 4;         // 青秀区人民政府
-inline constexpr int64_t kQingxiuHealth = 5;   // 青秀区卫生健康局
-inline constexpr int64_t kXixiangtang = 6;     // 西乡塘区人民政府
-inline constexpr int64_t kCityOffice = 7;      // 市政府办公室
+inline constexpr int64_t kCity = 1;           // 南宁市人民政府
+inline constexpr int64_t kCityHealth = 2;     // 市卫生健康委
+inline constexpr int64_t kCityTransport = 3;  // 市交通运输局
+inline constexpr int64_t kQingxiu = 4;        // 青秀区人民政府
+inline constexpr int64_t kQingxiuHealth = 5;  // 青秀区卫生健康局
+inline constexpr int64_t kXixiangtang = 6;    // 西乡塘区人民政府
+inline constexpr int64_t kCityOffice = 7;     // 市政府办公室
 
 class FakeUnitLookup final : public UnitLookup {
  public:

@@ -151,13 +151,14 @@ absl::StatusOr<v1::Responsibility> Route(const RoutingInput& input, const rules:
     }
     how = "the competent city department answers";
     if (responsible.empty()) {
-      const PlacedUnit* any = !concerned.empty() ? &concerned.front()
+      const PlacedUnit* any = !concerned.empty()    ? &concerned.front()
                               : !localities.empty() ? &localities.front()
                                                     : nullptr;
       if (any != nullptr) {
         ASSIGN_OR_RETURN(PlacedUnit city, Place(CityGovernmentOf(*any).id, units));
         responsible.push_back(std::move(city));
-        how = "no city department is named among the units concerned, so the city government answers";
+        how =
+            "no city department is named among the units concerned, so the city government answers";
       }
     }
   } else if (choice.value == kLocalDepartment) {
@@ -167,8 +168,9 @@ absl::StatusOr<v1::Responsibility> Route(const RoutingInput& input, const rules:
     how = "the local department answers (属地负责)";
     if (responsible.empty() && !localities.empty()) {
       responsible = localities;
-      how = "no local department is named among the units concerned, so the district or county "
-            "government answers";
+      how =
+          "no local department is named among the units concerned, so the district or county "
+          "government answers";
     }
   } else if (choice.value == kDepartmentOneLevelUp) {
     for (const PlacedUnit& u : concerned) {
@@ -178,8 +180,9 @@ absl::StatusOr<v1::Responsibility> Route(const RoutingInput& input, const rules:
     if (responsible.empty() && !localities.empty() && localities.front().unit.parent_id != 0) {
       ASSIGN_OR_RETURN(PlacedUnit parent, Place(localities.front().unit.parent_id, units));
       responsible.push_back(std::move(parent));
-      how = "no department one level up is named among the units concerned, so the localities' "
-            "common parent answers";
+      how =
+          "no department one level up is named among the units concerned, so the localities' "
+          "common parent answers";
     }
   } else {
     return absl::InternalError(absl::StrCat("unknown routing choice ", choice.value));
@@ -199,10 +202,9 @@ absl::StatusOr<v1::Responsibility> Route(const RoutingInput& input, const rules:
     // OPI-2: several departments answer each by its duties, one leads.
     ASSIGN_OR_RETURN(rules::Cited<std::string> lead, set.Text("routing.several_departments.lead"));
     if (lead.value == kLeadHighestLevel) {
-      std::stable_sort(responsible.begin(), responsible.end(),
-                       [](const PlacedUnit& a, const PlacedUnit& b) {
-                         return a.chain.size() < b.chain.size();
-                       });
+      std::stable_sort(
+          responsible.begin(), responsible.end(),
+          [](const PlacedUnit& a, const PlacedUnit& b) { return a.chain.size() < b.chain.size(); });
     }
     result.set_rule("several_departments");
     absl::StrAppend(&citation, "; ", lead.rule.Explain());

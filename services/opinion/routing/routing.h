@@ -5,8 +5,9 @@
 //   situation (first that holds)                       rule key                   national choice
 //   a city decision (OPI-3 category 1) or city-wide    routing.city_policy        city_department
 //   one district or county                             routing.local_matter       local_department
-//   several districts or counties                      routing.several_localities department_one_level_up
-//   then, when that gives several units                routing.several_departments.lead  first_listed
+//   several districts or counties                      routing.several_localities
+//   department_one_level_up then, when that gives several units routing.several_departments.lead
+//   first_listed
 //
 // The choices:
 //   city_department          the concerned units at city level (city departments, or the

@@ -25,9 +25,8 @@ class RoutingTest : public ::testing::Test {
  protected:
   void SetUp() override {
     units_ = NanningUnits();
-    book_ = std::make_shared<rules::RuleBook>(
-        std::vector<std::shared_ptr<const rules::RuleSchema>>{ClockRuleSchema(),
-                                                              RoutingRuleSchema()});
+    book_ = std::make_shared<rules::RuleBook>(std::vector<std::shared_ptr<const rules::RuleSchema>>{
+        ClockRuleSchema(), RoutingRuleSchema()});
     ASSERT_TRUE(rules::LoadEmbeddedRuleSets(*book_).ok());
     set_ = *book_->EffectiveOn(kRoutingRuleSet, absl::CivilDay(2026, 5, 1));
   }
@@ -44,7 +43,9 @@ class RoutingTest : public ::testing::Test {
 };
 
 TEST_F(RoutingTest, Opi2MajorCityPolicyGoesToTheCompetentCityDepartment) {
-  RoutingInput input{v1::CATEGORY_CITY_DECISIONS, v1::TERRITORY_ONE_LOCALITY, {kQingxiu},
+  RoutingInput input{v1::CATEGORY_CITY_DECISIONS,
+                     v1::TERRITORY_ONE_LOCALITY,
+                     {kQingxiu},
                      {kCityHealth, kQingxiuHealth}};
   auto r = RouteIt(input);
   ASSERT_TRUE(r.ok()) << r.status();
@@ -56,7 +57,9 @@ TEST_F(RoutingTest, Opi2MajorCityPolicyGoesToTheCompetentCityDepartment) {
 }
 
 TEST_F(RoutingTest, Opi2LocalMatterGoesToTheLocalDepartment) {
-  RoutingInput input{v1::CATEGORY_LIVELIHOOD_MORALITY, v1::TERRITORY_ONE_LOCALITY, {kQingxiu},
+  RoutingInput input{v1::CATEGORY_LIVELIHOOD_MORALITY,
+                     v1::TERRITORY_ONE_LOCALITY,
+                     {kQingxiu},
                      {kCityHealth, kQingxiuHealth}};
   auto r = RouteIt(input);
   ASSERT_TRUE(r.ok()) << r.status();
@@ -66,8 +69,8 @@ TEST_F(RoutingTest, Opi2LocalMatterGoesToTheLocalDepartment) {
 }
 
 TEST_F(RoutingTest, Opi2LocalMatterWithoutALocalDepartmentGoesToTheDistrictGovernment) {
-  RoutingInput input{v1::CATEGORY_MEDIA_INTEREST, v1::TERRITORY_ONE_LOCALITY, {kXixiangtang},
-                     {kCityHealth}};
+  RoutingInput input{
+      v1::CATEGORY_MEDIA_INTEREST, v1::TERRITORY_ONE_LOCALITY, {kXixiangtang}, {kCityHealth}};
   auto r = RouteIt(input);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_THAT(r->unit_ids(), ElementsAre(kXixiangtang));
@@ -75,8 +78,10 @@ TEST_F(RoutingTest, Opi2LocalMatterWithoutALocalDepartmentGoesToTheDistrictGover
 }
 
 TEST_F(RoutingTest, Opi2SeveralLocalitiesGoToTheCompetentDepartmentOneLevelUp) {
-  RoutingInput input{v1::CATEGORY_EMERGENCY, v1::TERRITORY_SEVERAL_LOCALITIES,
-                     {kQingxiu, kXixiangtang}, {kQingxiuHealth, kCityHealth}};
+  RoutingInput input{v1::CATEGORY_EMERGENCY,
+                     v1::TERRITORY_SEVERAL_LOCALITIES,
+                     {kQingxiu, kXixiangtang},
+                     {kQingxiuHealth, kCityHealth}};
   auto r = RouteIt(input);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->rule(), "several_localities");
@@ -84,16 +89,18 @@ TEST_F(RoutingTest, Opi2SeveralLocalitiesGoToTheCompetentDepartmentOneLevelUp) {
 }
 
 TEST_F(RoutingTest, Opi2SeveralLocalitiesWithoutACityDepartmentGoToTheCommonParent) {
-  RoutingInput input{v1::CATEGORY_EMERGENCY, v1::TERRITORY_SEVERAL_LOCALITIES,
-                     {kQingxiu, kXixiangtang}, {kQingxiuHealth}};
+  RoutingInput input{v1::CATEGORY_EMERGENCY,
+                     v1::TERRITORY_SEVERAL_LOCALITIES,
+                     {kQingxiu, kXixiangtang},
+                     {kQingxiuHealth}};
   auto r = RouteIt(input);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_THAT(r->unit_ids(), ElementsAre(kCity));
 }
 
 TEST_F(RoutingTest, Opi2SeveralDepartmentsAnswerEachByDutyLedByTheFirstListed) {
-  RoutingInput input{v1::CATEGORY_CITY_DECISIONS, v1::TERRITORY_CITY, {},
-                     {kCityTransport, kCityHealth}};
+  RoutingInput input{
+      v1::CATEGORY_CITY_DECISIONS, v1::TERRITORY_CITY, {}, {kCityTransport, kCityHealth}};
   auto r = RouteIt(input);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->rule(), "several_departments");
@@ -110,8 +117,7 @@ TEST_F(RoutingTest, Opi2TheLeadChoiceIsDataInTheRuleSet) {
                 "routing.several_localities": {"value": "department_one_level_up"},
                 "routing.several_departments.lead": {"value": "highest_level"}}})");
   ASSERT_TRUE(set.ok()) << set.status();
-  RoutingInput input{v1::CATEGORY_CITY_DECISIONS, v1::TERRITORY_CITY, {},
-                     {kCityTransport, kCity}};
+  RoutingInput input{v1::CATEGORY_CITY_DECISIONS, v1::TERRITORY_CITY, {}, {kCityTransport, kCity}};
   auto r = Route(input, *set, units_);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->lead_unit_id(), kCity);
@@ -119,7 +125,9 @@ TEST_F(RoutingTest, Opi2TheLeadChoiceIsDataInTheRuleSet) {
 }
 
 TEST_F(RoutingTest, Opi2UnknownUnitsAndMisfitLocalitiesAreFieldViolations) {
-  RoutingInput input{v1::CATEGORY_EMERGENCY, v1::TERRITORY_ONE_LOCALITY, {kCityHealth},
+  RoutingInput input{v1::CATEGORY_EMERGENCY,
+                     v1::TERRITORY_ONE_LOCALITY,
+                     {kCityHealth},
                      {999, kCityHealth, kCityHealth}};
   absl::Status s = CheckUnits(input, units_);
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);

@@ -41,9 +41,9 @@ absl::StatusOr<std::vector<v1::Escalation>> ClockScheduler::FireDueNow() {
   std::vector<v1::Escalation> all;
   while (true) {
     int claimed = 0;
-    ASSIGN_OR_RETURN(std::vector<v1::Escalation> recorded,
-                     repository_->FireDue(clock_->Now(), options_.batch, options_.replica,
-                                          &claimed));
+    ASSIGN_OR_RETURN(
+        std::vector<v1::Escalation> recorded,
+        repository_->FireDue(clock_->Now(), options_.batch, options_.replica, &claimed));
     for (v1::Escalation& e : recorded) {
       if (observer_ != nullptr) observer_->Escalated(e);
       all.push_back(std::move(e));

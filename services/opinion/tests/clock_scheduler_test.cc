@@ -108,7 +108,8 @@ TEST_F(ClockSchedulerTest, Opi4TwoReplicasSharingTheDatabaseRecordEachEscalation
   // Two replicas, each with its own repository (its own pool would be the same here).
   auto other_repository = events::NewMysqlEventRepository(db_->pool.get());
   CountingObserver a_observer, b_observer;
-  scheduler::ClockScheduler a(repository_.get(), &clock_, &a_observer, {.replica = "a", .batch = 25});
+  scheduler::ClockScheduler a(repository_.get(), &clock_, &a_observer,
+                              {.replica = "a", .batch = 25});
   scheduler::ClockScheduler b(other_repository.get(), &clock_, &b_observer,
                               {.replica = "b", .batch = 25});
   std::atomic<bool> failed{false};

@@ -116,8 +116,9 @@ TEST_F(OpinionEventsTest, ClosingNeedsAnAnswerOrARecordedDecisionNotToRespond) {
   ASSERT_TRUE(Assess(event.id(), v1::GRADE_GENERAL).ok());
   v1::CloseEventRequest close;
   close.set_id(event.id());
-  EXPECT_THAT(events_->CloseEvent(office_, close).status(),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("decision not to respond")));
+  EXPECT_THAT(
+      events_->CloseEvent(office_, close).status(),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("decision not to respond")));
   v1::DecideNotToRespondRequest decide;
   decide.set_id(event.id());
   decide.set_reason("经核实为个别网民情绪宣泄，热度已自然消退");
@@ -135,7 +136,8 @@ TEST_F(OpinionEventsTest, ClosingNeedsAnAnswerOrARecordedDecisionNotToRespond) {
   EXPECT_TRUE(events_->CloseEvent(office_, close).ok());
 }
 
-TEST_F(OpinionEventsTest, Opi2ContradictingFiguresAreFlaggedForJointConsultationBeforeTheNextRelease) {
+TEST_F(OpinionEventsTest,
+       Opi2ContradictingFiguresAreFlaggedForJointConsultationBeforeTheNextRelease) {
   const v1::OpinionEvent event = Collect(v1::GRADE_MAJOR, Shanghai(2026, 3, 10, 9, 0));
   ASSERT_TRUE(Consult(event.id()).ok());
   ASSERT_TRUE(Assess(event.id(), v1::GRADE_MAJOR).ok());
@@ -153,9 +155,7 @@ TEST_F(OpinionEventsTest, Opi2ContradictingFiguresAreFlaggedForJointConsultation
   EXPECT_EQ(second->contradictions(0).value(), "5");
   EXPECT_EQ(second->contradictions(0).response_id(), second->responses(1).id());
   EXPECT_TRUE(second->responses(1).contradicts_earlier());
-  EXPECT_THAT(events_
-                  ->RecordResponse(office_,
-                                   Answer(event.id(), v1::CHANNEL_WECHAT, clock_.Now()))
+  EXPECT_THAT(events_->RecordResponse(office_, Answer(event.id(), v1::CHANNEL_WECHAT, clock_.Now()))
                   .status(),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("joint consultation")));
   auto consulted = Consult(event.id());
@@ -188,10 +188,12 @@ TEST_F(OpinionEventsTest, Opi4AGradeRaisedDuringAssessmentRestartsTheRightClocks
   auto heavy = Assess(event.id(), v1::GRADE_ESPECIALLY_MAJOR, /*heavy=*/true);
   ASSERT_TRUE(heavy.ok()) << heavy.status();
   EXPECT_EQ(ClockOf(*heavy, v1::CLOCK_KNOWN_FACTS)->id(), known->id());
-  EXPECT_EQ(ClockOf(*heavy, v1::CLOCK_KNOWN_FACTS)->due_time().seconds(), known->due_time().seconds());
+  EXPECT_EQ(ClockOf(*heavy, v1::CLOCK_KNOWN_FACTS)->due_time().seconds(),
+            known->due_time().seconds());
   const v1::EventClock* press = ClockOf(*heavy, v1::CLOCK_PRESS_CONFERENCE);
   ASSERT_NE(press, nullptr);
-  EXPECT_EQ(FromTimestamp(press->due_time()), seen + absl::Hours(2) + absl::Minutes(30) + absl::Hours(24));
+  EXPECT_EQ(FromTimestamp(press->due_time()),
+            seen + absl::Hours(2) + absl::Minutes(30) + absl::Hours(24));
 }
 
 TEST_F(OpinionEventsTest, Opi4AnswersStopTheClocksTheySatisfyAndALateOneIsABreachOnRecord) {
@@ -202,8 +204,8 @@ TEST_F(OpinionEventsTest, Opi4AnswersStopTheClocksTheySatisfyAndALateOneIsABreac
   clock_.Set(seen + absl::Hours(2));
   // Published 40 minutes after first seen, recorded later: the known-facts clock is met
   // on time; the authoritative one keeps running.
-  auto first = events_->RecordResponse(office_, Answer(event.id(), v1::CHANNEL_WEIBO,
-                                                        seen + absl::Minutes(40)));
+  auto first = events_->RecordResponse(
+      office_, Answer(event.id(), v1::CHANNEL_WEIBO, seen + absl::Minutes(40)));
   ASSERT_TRUE(first.ok()) << first.status();
   const v1::EventClock* known = ClockOf(*first, v1::CLOCK_KNOWN_FACTS, v1::CLOCK_MET);
   ASSERT_NE(known, nullptr);
@@ -334,7 +336,8 @@ TEST_F(OpinionEventsTest, BadInputIsRejectedWithFieldViolationsAndChangesNothing
         << r.ShortDebugString();
   }
   std::vector<v1::RecordResponseRequest> bad_answers;
-  for (int i = 0; i < 6; ++i) bad_answers.push_back(Answer(event.id(), v1::CHANNEL_WEIBO, clock_.Now()));
+  for (int i = 0; i < 6; ++i)
+    bad_answers.push_back(Answer(event.id(), v1::CHANNEL_WEIBO, clock_.Now()));
   bad_answers[0].clear_content();
   bad_answers[1].clear_link();
   bad_answers[2].clear_spokesperson();
@@ -355,7 +358,8 @@ TEST_F(OpinionEventsTest, BadInputIsRejectedWithFieldViolationsAndChangesNothing
               StatusIs(absl::StatusCode::kAborted, _));
   v1::GetEventRequest missing;
   missing.set_id(987654);
-  EXPECT_THAT(events_->GetEvent(office_, missing).status(), StatusIs(absl::StatusCode::kNotFound, _));
+  EXPECT_THAT(events_->GetEvent(office_, missing).status(),
+              StatusIs(absl::StatusCode::kNotFound, _));
   EXPECT_EQ(Count("opinion_events"), events);
   EXPECT_EQ(Count("opinion_event_steps"), steps);
   EXPECT_EQ(Count("opinion_clocks"), clocks);

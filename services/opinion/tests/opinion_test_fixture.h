@@ -55,9 +55,8 @@ class OpinionFixture : public ::testing::Test {
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::make_unique<integration::MigratedDatabase>(*std::move(db));
     repository_ = events::NewMysqlEventRepository(db_->pool.get());
-    book_ = std::make_shared<rules::RuleBook>(
-        std::vector<std::shared_ptr<const rules::RuleSchema>>{ClockRuleSchema(),
-                                                              RoutingRuleSchema()});
+    book_ = std::make_shared<rules::RuleBook>(std::vector<std::shared_ptr<const rules::RuleSchema>>{
+        ClockRuleSchema(), RoutingRuleSchema()});
     ASSERT_TRUE(rules::LoadEmbeddedRuleSets(*book_).ok());
     events_ = std::make_unique<events::OpinionEvents>(repository_.get(), &units_, book_, &clock_,
                                                       nullptr);
@@ -150,11 +149,9 @@ class OpinionFixture : public ::testing::Test {
   std::unique_ptr<events::OpinionEvents> events_;
 
   const auth::Principal office_ = Caller("office", kCityOffice, {auth::Role::kOffice});
-  const auth::Principal qingxiu_staff_ =
-      Caller("qx-clerk", kQingxiuHealth, {auth::Role::kStaff});
+  const auth::Principal qingxiu_staff_ = Caller("qx-clerk", kQingxiuHealth, {auth::Role::kStaff});
   const auth::Principal qingxiu_head_ = Caller("qx-head", kQingxiuHealth, {auth::Role::kHead});
-  const auth::Principal transport_staff_ =
-      Caller("jt-clerk", kCityTransport, {auth::Role::kStaff});
+  const auth::Principal transport_staff_ = Caller("jt-clerk", kCityTransport, {auth::Role::kStaff});
   const auth::Principal supervision_ = Caller("duchashi", kCity, {auth::Role::kSupervision});
   const auth::Principal inspector_ = Caller("inspector", std::nullopt, {auth::Role::kInspector});
 };
