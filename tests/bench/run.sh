@@ -671,6 +671,7 @@ main() {
   report="$BENCH_STATE/results/$(date -u +%Y%m%dT%H%M%SZ).txt"
   print_table | tee "$report"
   log "results saved to $report"
+  ((DO_SERVICE == 0)) || "$GONGKAI_ROOT/tests/bench/opinion.sh" $( ((DO_BUILD)) || echo --no-build) || BROKEN+=("opinion bench")
   ((${#BROKEN[@]} == 0))
 }
 
