@@ -82,6 +82,10 @@ bool IsConnectionLostError(int error_code) {
     case 4031:  // ER_CLIENT_INTERACTION_TIMEOUT (MySQL 8: idle session closed).
     case 1053:  // ER_SERVER_SHUTDOWN.
     case 1040:  // ER_CON_COUNT_ERROR: too many connections.
+    // Galera: "WSREP has not yet prepared node for application use" — the node left the
+    // primary component or is not Synced; this session can do nothing useful until it
+    // is, so it is replaced (on another node when the pool has several, ADR 0025).
+    case 1047:
       return true;
     default:
       return false;

@@ -4,8 +4,10 @@
 //   1062, 1586              → ALREADY_EXISTS   ("duplicate entry for key 'uk_units_code'")
 //   1213, 1205, TiDB 9007   → ABORTED          (deadlock / lock wait / write conflict:
 //                                                retry the whole transaction)
-//   2002 2003 2005 2006 2013 2055 1927 4031 1053 1040
-//                           → UNAVAILABLE      (connection lost; the connection is broken)
+//   2002 2003 2005 2006 2013 2055 1927 4031 1053 1040, Galera 1047
+//                           → UNAVAILABLE      (connection lost, or a Galera node not ready
+//                                                for clients: the connection is broken)
+//   (a Galera certification failure is 1213 and so ABORTED: retried like a deadlock)
 //   1050, 1060, 1061        → ALREADY_EXISTS   ("schema object already exists": a DDL
 //                                                statement meeting its table, column or
 //                                                index; IsSchemaObjectExists)
