@@ -20,6 +20,9 @@ constexpr int kErDupEntryWithKeyName = 1586;
 constexpr int kErLockWaitTimeout = 1205;
 constexpr int kErLockDeadlock = 1213;
 constexpr int kTiDbWriteConflict = 9007;
+// MySQL Group Replication (InnoDB Cluster): "Plugin instructed the server to rollback
+// the current transaction" — a certification conflict found at COMMIT.
+constexpr int kErTransactionRollbackDuringCommit = 3101;
 constexpr int kTiDbRetryableKvError = 8022;
 constexpr int kErRowIsReferenced2 = 1451;
 constexpr int kErNoReferencedRow2 = 1452;
@@ -122,6 +125,7 @@ absl::Status MysqlErrorToStatus(int error_code, absl::string_view sqlstate,
           absl::StrCat("lock wait timeout; retry the transaction (", suffix, ")"));
     case kTiDbWriteConflict:
     case kTiDbRetryableKvError:
+    case kErTransactionRollbackDuringCommit:
       return absl::AbortedError(
           absl::StrCat("transaction conflict; retry it (", suffix, "): ", message));
     case kErRowIsReferenced2:

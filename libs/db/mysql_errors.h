@@ -2,8 +2,10 @@
 // absl::Status. Every Connector/C++ exception caught in libs/db goes through here.
 //
 //   1062, 1586              → ALREADY_EXISTS   ("duplicate entry for key 'uk_units_code'")
-//   1213, 1205, TiDB 9007   → ABORTED          (deadlock / lock wait / write conflict:
-//                                                retry the whole transaction)
+//   1213, 1205, TiDB 9007 8022, Group Replication 3101
+//                           → ABORTED          (deadlock / lock wait / write conflict /
+//                                                certification conflict: retry the whole
+//                                                transaction)
 //   2002 2003 2005 2006 2013 2055 1927 4031 1053 1040, Galera 1047
 //                           → UNAVAILABLE      (connection lost, or a Galera node not ready
 //                                                for clients: the connection is broken)

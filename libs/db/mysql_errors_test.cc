@@ -75,6 +75,11 @@ TEST(MysqlErrorToStatusTest, GaleraNodeNotReadyIsUnavailableAndCertificationFail
   EXPECT_THAT(MysqlErrorToStatus(1213, "40001",
                                  "WSREP detected deadlock/conflict and aborted the transaction"),
               StatusIs(absl::StatusCode::kAborted, HasSubstr("retry")));
+  // The same conflict on MySQL InnoDB Cluster (Group Replication).
+  EXPECT_THAT(
+      MysqlErrorToStatus(3101, "HY000",
+                         "Plugin instructed the server to rollback the current transaction."),
+      StatusIs(absl::StatusCode::kAborted, HasSubstr("3101")));
 }
 
 TEST(DbConfigTest, HostListsSeveralServersWithOrWithoutPorts) {

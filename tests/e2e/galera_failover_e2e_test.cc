@@ -530,7 +530,8 @@ TEST_F(GaleraFailoverE2eTest, NodeKilledUnderWriteLoadLosesNoAcknowledgedCreate)
     if (figures.first_ack_after_kill[side] != absl::InfiniteFuture()) {
       std::cout << "[galera] catalog " << (side == 0 ? "A" : "B") << ": first create acknowledged "
                 << absl::FormatDuration(figures.first_ack_after_kill[side] - kill_time)
-                << " after the kill\n";
+                << " after the kill; longest pause between two acknowledgements "
+                << absl::FormatDuration(figures.longest_pause[side]) << "\n";
     }
   }
   for (const auto& [code, count] : figures.errors) {
