@@ -56,7 +56,10 @@ absl::Status MapCurrentException(absl::string_view sql, bool* lost) {
   } catch (const sql::SQLException& e) {
     // Error 0 is raised by the driver itself (closed connection, bad argument): the
     // session state is unknown, so it is not reused either.
-    *lost = IsConnectionLostError(e.getErrorCode()) || e.getErrorCode() == 0;
+    // A read-only server (a cluster secondary) is no use for this pool either: the
+    // session is replaced, on another server when the pool has several.
+    *lost = IsConnectionLostError(e.getErrorCode()) || e.getErrorCode() == 0 ||
+            IsReadOnlyServerError(e.getErrorCode(), e.what());
     absl::Status status = MysqlErrorToStatus(e.getErrorCode(), e.getSQLState(), e.what());
     if (status.code() == absl::StatusCode::kInternal && !sql.empty()) {
       return absl::Status(status.code(),

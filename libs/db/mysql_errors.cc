@@ -95,6 +95,13 @@ bool IsConnectionLostError(int error_code) {
   }
 }
 
+bool IsReadOnlyServerError(int error_code, absl::string_view message) {
+  if (error_code == 1836) return true;  // ER_READ_ONLY_MODE.
+  // ER_OPTION_PREVENTS_STATEMENT also names other options (--secure-file-priv, ...).
+  return error_code == 1290 &&
+         (absl::StrContains(message, "read-only") || absl::StrContains(message, "read_only"));
+}
+
 bool IsSchemaObjectExistsError(int error_code) {
   return error_code == kErTableExists || error_code == kErDupFieldName ||
          error_code == kErDupKeyName;
@@ -157,6 +164,10 @@ absl::Status MysqlErrorToStatus(int error_code, absl::string_view sqlstate,
           absl::StrCat(kSchemaObjectExists, " (", suffix, "): ", message));
     default:
       break;
+  }
+  if (IsReadOnlyServerError(error_code, message)) {
+    return absl::UnavailableError(absl::StrCat(
+        "the database server is read-only, e.g. a cluster secondary (", suffix, "): ", message));
   }
   if (IsConnectionLostError(error_code)) {
     return absl::UnavailableError(

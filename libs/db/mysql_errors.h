@@ -41,6 +41,12 @@ absl::Status MysqlErrorToStatus(int error_code, absl::string_view sqlstate,
 // True when the error means the session is gone (the connection must be discarded).
 bool IsConnectionLostError(int error_code);
 
+// True for a write refused because the server is read-only: 1290 naming --read-only or
+// --super-read-only (a MySQL InnoDB Cluster secondary, a demoted primary), 1836
+// (ER_READ_ONLY_MODE). MysqlErrorToStatus makes it UNAVAILABLE and the connection is
+// discarded, so a pool with several servers moves on to a writable one (ADR 0025).
+bool IsReadOnlyServerError(int error_code, absl::string_view message);
+
 // True for 1050 (table exists), 1060 (duplicate column), 1061 (duplicate key name).
 bool IsSchemaObjectExistsError(int error_code);
 // True when `status` is MysqlErrorToStatus of one of those: the Migrator then treats the

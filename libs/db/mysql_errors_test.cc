@@ -10,6 +10,7 @@ namespace gongkai::db {
 namespace {
 
 using ::gongkai::db::testing::StatusIs;
+using ::testing::_;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -80,6 +81,24 @@ TEST(MysqlErrorToStatusTest, GaleraNodeNotReadyIsUnavailableAndCertificationFail
       MysqlErrorToStatus(3101, "HY000",
                          "Plugin instructed the server to rollback the current transaction."),
       StatusIs(absl::StatusCode::kAborted, HasSubstr("3101")));
+}
+
+// ADR 0025: a write reaching a read-only server (an InnoDB Cluster secondary) is
+// UNAVAILABLE, and the session is dropped so the pool can move on.
+TEST(MysqlErrorToStatusTest, ReadOnlyServerIsUnavailable) {
+  const char kSuper[] =
+      "The MySQL server is running with the --super-read-only option so it cannot execute "
+      "this statement";
+  EXPECT_THAT(MysqlErrorToStatus(1290, "HY000", kSuper),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("read-only")));
+  EXPECT_TRUE(IsReadOnlyServerError(1290, kSuper));
+  EXPECT_TRUE(IsReadOnlyServerError(1836, "Running in read-only mode"));
+  // 1290 for another option is not about read-only servers.
+  EXPECT_FALSE(IsReadOnlyServerError(
+      1290, "The MySQL server is running with the --secure-file-priv option"));
+  EXPECT_THAT(MysqlErrorToStatus(1290, "HY000",
+                                 "The MySQL server is running with the --secure-file-priv option"),
+              StatusIs(absl::StatusCode::kInternal, _));
 }
 
 TEST(DbConfigTest, HostListsSeveralServersWithOrWithoutPorts) {
