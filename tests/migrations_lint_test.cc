@@ -12,9 +12,13 @@
 // (e.g. services/catalog/migrations/0004_public_list_indexes.sql with its three CREATE
 // INDEX, whose interrupted runs the Migrator now recovers from). Every other file —
 // every service file after 0008, every new library file — holds one DDL statement.
+//
+// Also (issue 17): every table has a primary key and is InnoDB, as a Galera cluster
+// and MySQL InnoDB Cluster need (ADR 0025).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -98,6 +102,67 @@ TEST(MigrationsLintTest, OnlyOldFilesAreExempt) {
     EXPECT_LE(version, kLastGrandfatheredVersion) << file;
     EXPECT_TRUE(fs::exists(fs::path(GONGKAI_SOURCE_DIR) / file)) << file;
   }
+}
+
+std::vector<std::string> Statements(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  absl::StatusOr<std::vector<db::SqlStatement>> statements = db::SplitSqlStatements(text.str());
+  EXPECT_TRUE(statements.ok()) << path << ": " << statements.status();
+  std::vector<std::string> out;
+  if (statements.ok()) {
+    for (const db::SqlStatement& s : *statements) out.push_back(s.text);
+  }
+  return out;
+}
+
+// What a Galera cluster (and MySQL InnoDB Cluster) needs of a table (issue 17, ADR
+// 0025): a primary key — rows of a table without one cannot be identified in a
+// replicated write set (Galera replicates DELETEs of such tables badly and applies
+// them slowly; Group Replication refuses writes to them) — and InnoDB, the only engine
+// whose tables Galera replicates. Empty when `statement` is fine.
+std::string ClusterProblem(absl::string_view statement) {
+  std::string upper = absl::AsciiStrToUpper(statement);
+  upper.erase(
+      std::remove_if(upper.begin(), upper.end(),
+                     [](char c) { return absl::ascii_isspace(static_cast<unsigned char>(c)); }),
+      upper.end());
+  if (!absl::StartsWith(upper, "CREATE") || !absl::StrContains(upper, "TABLE")) return "";
+  if (absl::StartsWith(upper, "CREATETEMPORARY")) return "a temporary table is not replicated";
+  if (!absl::StartsWith(upper, "CREATETABLE")) return "";
+  if (!absl::StrContains(upper, "PRIMARYKEY")) return "a table without a PRIMARY KEY";
+  const size_t engine = upper.find("ENGINE=");
+  if (engine != std::string::npos && upper.compare(engine, 13, "ENGINE=INNODB") != 0) {
+    return "a table whose engine is not InnoDB";
+  }
+  return "";
+}
+
+TEST(MigrationsLintTest, EveryTableHasAPrimaryKeyAndInnoDbForGalera) {
+  const std::vector<fs::path> files = AllMigrationFiles();
+  ASSERT_GE(files.size(), 10u);
+  for (const fs::path& file : files) {
+    for (const std::string& statement : Statements(fs::path(GONGKAI_SOURCE_DIR) / file)) {
+      const std::string problem = ClusterProblem(statement);
+      EXPECT_EQ(problem, "") << file << ": " << problem
+                             << " (a Galera or InnoDB cluster cannot replicate it safely): "
+                             << statement.substr(0, 80);
+    }
+  }
+}
+
+TEST(MigrationsLintTest, ClusterProblemsAreRecognised) {
+  EXPECT_EQ(ClusterProblem("CREATE TABLE t (id BIGINT NOT NULL, PRIMARY KEY (id)) ENGINE=InnoDB"),
+            "");
+  EXPECT_EQ(ClusterProblem("create table if not exists t (id bigint primary key)"), "");
+  EXPECT_EQ(ClusterProblem("CREATE TABLE t (a INT, KEY (a)) ENGINE=InnoDB"),
+            "a table without a PRIMARY KEY");
+  EXPECT_EQ(ClusterProblem("CREATE TABLE t (id INT PRIMARY KEY) ENGINE = MyISAM"),
+            "a table whose engine is not InnoDB");
+  EXPECT_EQ(ClusterProblem("CREATE TEMPORARY TABLE t (id INT PRIMARY KEY)"),
+            "a temporary table is not replicated");
+  EXPECT_EQ(ClusterProblem("CREATE INDEX i ON t (a)"), "");
 }
 
 TEST(MigrationsLintTest, DdlStatementsAreRecognised) {

@@ -56,7 +56,10 @@ absl::Status MapCurrentException(absl::string_view sql, bool* lost) {
   } catch (const sql::SQLException& e) {
     // Error 0 is raised by the driver itself (closed connection, bad argument): the
     // session state is unknown, so it is not reused either.
-    *lost = IsConnectionLostError(e.getErrorCode()) || e.getErrorCode() == 0;
+    // A read-only server (a cluster secondary) is no use for this pool either: the
+    // session is replaced, on another server when the pool has several.
+    *lost = IsConnectionLostError(e.getErrorCode()) || e.getErrorCode() == 0 ||
+            IsReadOnlyServerError(e.getErrorCode(), e.what());
     absl::Status status = MysqlErrorToStatus(e.getErrorCode(), e.getSQLState(), e.what());
     if (status.code() == absl::StatusCode::kInternal && !sql.empty()) {
       return absl::Status(status.code(),
@@ -167,12 +170,23 @@ Connection::~Connection() {
 absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const DbConfig& config) {
   absl::Status valid = config.Validate();
   if (!valid.ok()) return valid;
+  absl::StatusOr<std::vector<DbEndpoint>> endpoints = config.Endpoints();
+  if (!endpoints.ok()) return endpoints.status();
+  absl::Status last;
+  for (const DbEndpoint& endpoint : *endpoints) {
+    absl::StatusOr<std::unique_ptr<Connection>> conn = OpenEndpoint(config, endpoint);
+    if (conn.ok() || conn.status().code() != absl::StatusCode::kUnavailable) return conn;
+    last = conn.status();
+  }
+  return last;
+}
+
+absl::StatusOr<std::unique_ptr<Connection>> Connection::OpenEndpoint(const DbConfig& config,
+                                                                     const DbEndpoint& endpoint) {
   std::unique_ptr<sql::Connection> raw;
   try {
     sql::ConnectOptionsMap options;
-    const bool ipv6 = absl::StrContains(config.host, ':');
-    options["hostName"] = sql::SQLString(
-        absl::StrCat("tcp://", ipv6 ? "[" : "", config.host, ipv6 ? "]" : "", ":", config.port));
+    options["hostName"] = sql::SQLString(absl::StrCat("tcp://", endpoint.ToString()));
     options["userName"] = sql::SQLString(config.user);
     options["password"] = sql::SQLString(config.password);
     if (!config.database.empty()) options["schema"] = sql::SQLString(config.database);
@@ -187,20 +201,45 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const DbConfig& con
   } catch (...) {
     bool lost = false;
     absl::Status status = MapCurrentException("", &lost);
-    return absl::Status(status.code(), absl::StrCat("cannot connect to MySQL at ", config.host, ":",
-                                                    config.port, ": ", status.message()));
+    return absl::Status(status.code(), absl::StrCat("cannot connect to MySQL at ",
+                                                    endpoint.ToString(), ": ", status.message()));
   }
   std::unique_ptr<Connection> conn(new Connection(std::move(raw)));
+  conn->endpoint_ = endpoint.ToString();
   for (const char* statement : {kSessionSqlMode, kSessionIsolation}) {
     absl::Status status = conn->ExecuteUnprepared(statement);
     if (!status.ok()) return status;
   }
+  if (absl::Status ready = conn->CheckGaleraNodeReady(); !ready.ok()) return ready;
   absl::StatusOr<ResultSet> id = conn->Query("SELECT CONNECTION_ID()");
   if (!id.ok()) return id.status();
   absl::StatusOr<uint64_t> value = (*id)[0].GetUint64(0);
   if (!value.ok()) return value.status();
   conn->server_connection_id_ = *value;
   return conn;
+}
+
+absl::Status Connection::CheckGaleraNodeReady() {
+  // Galera (ADR 0025): a node outside the primary component, or still joining, answers
+  // every statement with error 1047; such a node is skipped like an unreachable one.
+  // MySQL 8 and TiDB have no wsrep variables (empty results); a MariaDB without a
+  // Galera provider has wsrep_on OFF (and wsrep_ready OFF too, hence both reads).
+  absl::StatusOr<ResultSet> on = Query("SHOW VARIABLES LIKE 'wsrep_on'");
+  if (!on.ok()) {
+    return on.status().code() == absl::StatusCode::kUnavailable ? on.status() : absl::OkStatus();
+  }
+  if (on->empty() || !absl::EqualsIgnoreCase((*on)[0].GetString(1).value_or(""), "ON")) {
+    return absl::OkStatus();
+  }
+  absl::StatusOr<ResultSet> ready = Query("SHOW STATUS LIKE 'wsrep_ready'");
+  if (!ready.ok()) return ready.status();
+  const std::string value = ready->empty() ? "" : (*ready)[0].GetString(1).value_or("");
+  if (!absl::EqualsIgnoreCase(value, "ON")) {
+    return absl::UnavailableError(absl::StrCat(
+        "MySQL at ", endpoint_, " is a Galera node not ready for clients (wsrep_ready=", value,
+        "): not Synced, or cut off from the primary component"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Connection::BrokenStatus() const {

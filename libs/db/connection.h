@@ -89,17 +89,28 @@ class Connection {
   // The server-side connection id (CONNECTION_ID()), e.g. for diagnostics.
   uint64_t server_connection_id() const { return server_connection_id_; }
 
+  // The server this session is on, "host:port" (DbEndpoint::ToString()).
+  const std::string& endpoint() const { return endpoint_; }
+
   // Opens a new session with the settings above. UNAVAILABLE when the server cannot be
   // reached; INTERNAL for authentication or unknown-database errors. Used by the pool.
+  // When config.host lists several servers they are tried in order and the first that
+  // opens is used. A Galera node that is not ready for clients (wsrep_ready OFF: not
+  // Synced, or cut off from the primary component) is refused with UNAVAILABLE, as an
+  // unreachable server is; on servers without Galera that check finds nothing.
   static absl::StatusOr<std::unique_ptr<Connection>> Open(const DbConfig& config);
 
  private:
   friend class Transaction;  // transaction.cc: Begin/Commit/Rollback.
 
   explicit Connection(std::unique_ptr<sql::Connection> conn);
+  static absl::StatusOr<std::unique_ptr<Connection>> OpenEndpoint(const DbConfig& config,
+                                                                  const DbEndpoint& endpoint);
 
   absl::StatusOr<sql::PreparedStatement*> Prepare(absl::string_view sql);
   absl::Status BrokenStatus() const;
+  // UNAVAILABLE when the server is a Galera node that does not accept clients yet.
+  absl::Status CheckGaleraNodeReady();
   // Maps the exception currently being handled; marks the connection broken when the
   // session is lost. Must be called from inside a catch block.
   absl::Status FromCurrentException(absl::string_view sql);
@@ -114,6 +125,7 @@ class Connection {
   bool broken_ = false;
   bool in_transaction_ = false;
   uint64_t server_connection_id_ = 0;
+  std::string endpoint_;
 };
 
 }  // namespace gongkai::db

@@ -35,11 +35,52 @@ void ConnectionLease::Release() {
 absl::StatusOr<std::unique_ptr<ConnectionPool>> ConnectionPool::Create(DbConfig config) {
   absl::Status valid = config.Validate();
   if (!valid.ok()) return valid;
-  return std::unique_ptr<ConnectionPool>(new ConnectionPool(std::move(config)));
+  absl::StatusOr<std::vector<DbEndpoint>> endpoints = config.Endpoints();
+  if (!endpoints.ok()) return endpoints.status();
+  return std::unique_ptr<ConnectionPool>(
+      new ConnectionPool(std::move(config), *std::move(endpoints)));
 }
 
-ConnectionPool::ConnectionPool(DbConfig config)
-    : config_(std::move(config)), name_(config_.EffectivePoolName()) {}
+ConnectionPool::ConnectionPool(DbConfig config, std::vector<DbEndpoint> endpoints)
+    : config_(std::move(config)),
+      name_(config_.EffectivePoolName()),
+      endpoints_(std::move(endpoints)) {}
+
+absl::StatusOr<std::unique_ptr<Connection>> ConnectionPool::OpenOnSomeServer() {
+  size_t start;
+  {
+    absl::MutexLock lock(&mu_);
+    start = current_server_;
+  }
+  absl::Status last;
+  for (size_t i = 0; i < endpoints_.size(); ++i) {
+    const size_t index = (start + i) % endpoints_.size();
+    absl::StatusOr<std::unique_ptr<Connection>> opened =
+        Connection::Open(config_.ForEndpoint(endpoints_[index]));
+    if (opened.ok()) {
+      if (i != 0) {
+        absl::MutexLock lock(&mu_);
+        if (current_server_ != index) {
+          current_server_ = index;
+          ++failovers_total_;
+        }
+      }
+      return opened;
+    }
+    // Bad credentials or an unknown database are the same on every node.
+    if (opened.status().code() != absl::StatusCode::kUnavailable) return opened.status();
+    last = opened.status();
+  }
+  if (endpoints_.size() == 1) return last;
+  return absl::UnavailableError(absl::StrCat("none of the ", endpoints_.size(),
+                                             " database servers answered; last: ", last.message()));
+}
+
+void ConnectionPool::ServerSuspected(const std::string& endpoint) {
+  if (endpoints_.size() < 2 || endpoints_[current_server_].ToString() != endpoint) return;
+  current_server_ = (current_server_ + 1) % endpoints_.size();
+  ++failovers_total_;
+}
 
 ConnectionPool::~ConnectionPool() {
   std::vector<IdleConnection> idle;
@@ -95,14 +136,16 @@ absl::StatusOr<ConnectionLease> ConnectionPool::Acquire(absl::Duration timeout) 
       if (!must_validate || candidate.conn->Ping()) {
         return ConnectionLease(this, std::move(candidate.conn));
       }
+      const std::string endpoint = candidate.conn->endpoint();
       candidate.conn.reset();  // Dead: close it and try the next one (or open a new one).
       absl::MutexLock lock(&mu_);
       --in_use_;
       ++errors_total_;
       ++suspect_epoch_;
+      ServerSuspected(endpoint);
       continue;
     }
-    absl::StatusOr<std::unique_ptr<Connection>> opened = Connection::Open(config_);
+    absl::StatusOr<std::unique_ptr<Connection>> opened = OpenOnSomeServer();
     absl::MutexLock lock(&mu_);
     if (!opened.ok()) {
       --in_use_;
@@ -117,11 +160,13 @@ absl::StatusOr<ConnectionLease> ConnectionPool::Acquire(absl::Duration timeout) 
 
 void ConnectionPool::Return(std::unique_ptr<Connection> conn) {
   if (conn->broken()) {
+    const std::string endpoint = conn->endpoint();
     conn.reset();  // Close outside the lock.
     absl::MutexLock lock(&mu_);
     --in_use_;
     ++errors_total_;
     ++suspect_epoch_;
+    ServerSuspected(endpoint);
     return;
   }
   absl::MutexLock lock(&mu_);
@@ -139,6 +184,7 @@ PoolStats ConnectionPool::Stats() const {
   stats.wait_timeouts_total = wait_timeouts_total_;
   stats.errors_total = errors_total_;
   stats.connections_opened_total = connections_opened_total_;
+  stats.failovers_total = failovers_total_;
   return stats;
 }
 

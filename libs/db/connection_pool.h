@@ -19,6 +19,17 @@
 //    session (UNAVAILABLE) is discarded when its lease ends, and every idle connection
 //    is then pinged before reuse, so after a database restart the pool recovers by
 //    itself: the next Acquire() opens fresh connections.
+//  - Several servers (config.host "a:3306,b:3306,c:3306", a Galera cluster; ADR 0025):
+//    connections are opened to the current server, at first the first entry. When it
+//    cannot be reached or is not ready (a Galera node outside the primary component),
+//    the next entries are tried in turn within the same Acquire() and the one that
+//    opens becomes current; when a connection to the current server breaks, the next
+//    entry becomes current, so the sessions that replace the broken ones are opened on
+//    another node. Connections already open elsewhere stay in use. There is no fail-back:
+//    the pool stays on the node that works (give replicas different orders to spread
+//    them). A statement or COMMIT cut off by a node's death is UNAVAILABLE to the caller
+//    (its outcome unknown), never retried here; Galera certification conflicts are 1213,
+//    ABORTED, and retried by RunInTransactionWithRetries.
 //  - Stats() is cheap and may be called at any time, e.g. from callback gauges.
 //
 // Thread-safe. The pool must outlive every lease (destroying it with leases
@@ -48,6 +59,8 @@ struct PoolStats {
   int64_t wait_timeouts_total = 0;       // ... and gave up with UNAVAILABLE.
   int64_t errors_total = 0;              // Failed opens + connections discarded as broken.
   int64_t connections_opened_total = 0;  // Successful opens.
+  // Times the current server changed to another entry of a multi-server host list.
+  int64_t failovers_total = 0;
 };
 
 class ConnectionPool;
@@ -101,12 +114,17 @@ class ConnectionPool {
     int64_t suspect_epoch = 0;  // suspect_epoch_ when it went idle.
   };
 
-  explicit ConnectionPool(DbConfig config);
+  ConnectionPool(DbConfig config, std::vector<DbEndpoint> endpoints);
   void Return(std::unique_ptr<Connection> conn);
   bool CanProceedLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Opens a connection on the current server, else on the next ones in turn.
+  absl::StatusOr<std::unique_ptr<Connection>> OpenOnSomeServer();
+  // A connection to `endpoint` broke: if that is the current server, move to the next.
+  void ServerSuspected(const std::string& endpoint) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const DbConfig config_;
   const std::string name_;
+  const std::vector<DbEndpoint> endpoints_;
 
   mutable absl::Mutex mu_;
   std::vector<IdleConnection> idle_ ABSL_GUARDED_BY(mu_);  // LIFO: hot connections first.
@@ -118,6 +136,8 @@ class ConnectionPool {
   int64_t wait_timeouts_total_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t errors_total_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t connections_opened_total_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t current_server_ ABSL_GUARDED_BY(mu_) = 0;  // Index into endpoints_.
+  int64_t failovers_total_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace gongkai::db

@@ -317,6 +317,66 @@ TEST_F(ConnectionPoolTest, UnreachableServerIsUnavailableAndCounted) {
   EXPECT_EQ((*pool)->Stats().in_use, 0);
 }
 
+// Issue 17 / ADR 0025: a host list; the first entry is down, so the pool opens on the
+// next one and makes it current.
+TEST_F(ConnectionPoolTest, HostListSkipsAnUnreachableServerAndStaysOnTheOneThatAnswers) {
+  DbConfig config = db_->config();
+  const std::string live = DbEndpoint{config.host, config.port}.ToString();
+  config.host = absl::StrCat("127.0.0.1:1,", live);
+  config.connect_timeout = absl::Seconds(2);
+  absl::StatusOr<std::unique_ptr<ConnectionPool>> pool = ConnectionPool::Create(config);
+  ASSERT_THAT(pool, IsOk());
+  {
+    absl::StatusOr<ConnectionLease> conn = (*pool)->Acquire();
+    ASSERT_THAT(conn, IsOk());
+    EXPECT_EQ((*conn)->endpoint(), live);
+    EXPECT_THAT((*conn)->Query("SELECT 1"), IsOk());
+  }
+  EXPECT_EQ((*pool)->Stats().failovers_total, 1);
+  // The next open goes straight to the live server: no new failover.
+  absl::StatusOr<ConnectionLease> a = (*pool)->Acquire();
+  absl::StatusOr<ConnectionLease> b = (*pool)->Acquire();
+  ASSERT_THAT(a, IsOk());
+  ASSERT_THAT(b, IsOk());
+  EXPECT_EQ((*b)->endpoint(), live);
+  EXPECT_EQ((*pool)->Stats().failovers_total, 1);
+}
+
+// A connection to the current server breaks: the pool moves on to the next entry for
+// the replacement (here it is down, so it comes round to the live one again).
+TEST_F(ConnectionPoolTest, BrokenConnectionMakesThePoolTryTheNextServerFirst) {
+  DbConfig config = db_->config();
+  const std::string live = DbEndpoint{config.host, config.port}.ToString();
+  config.host = absl::StrCat(live, ",127.0.0.1:1");
+  config.connect_timeout = absl::Seconds(2);
+  absl::StatusOr<std::unique_ptr<ConnectionPool>> pool = ConnectionPool::Create(config);
+  ASSERT_THAT(pool, IsOk());
+  {
+    absl::StatusOr<ConnectionLease> conn = (*pool)->Acquire();
+    ASSERT_THAT(conn, IsOk());
+    EXPECT_EQ((*pool)->Stats().failovers_total, 0);
+    Kill((*conn)->server_connection_id());
+    EXPECT_THAT((*conn)->Query("SELECT 1"), StatusIs(absl::StatusCode::kUnavailable, _));
+  }
+  EXPECT_EQ((*pool)->Stats().failovers_total, 1);  // Moved to 127.0.0.1:1 ...
+  absl::StatusOr<ConnectionLease> again = (*pool)->Acquire();
+  ASSERT_THAT(again, IsOk());
+  EXPECT_EQ((*again)->endpoint(), live);  // ... which is down: back to the live one.
+  EXPECT_EQ((*pool)->Stats().failovers_total, 2);
+  EXPECT_THAT((*again)->Query("SELECT 1"), IsOk());
+}
+
+TEST_F(ConnectionPoolTest, EveryServerOfAHostListDownIsUnavailableNamingThem) {
+  DbConfig config = db_->config();
+  config.host = "127.0.0.1:1,127.0.0.1:2";
+  config.connect_timeout = absl::Seconds(2);
+  absl::StatusOr<std::unique_ptr<ConnectionPool>> pool = ConnectionPool::Create(config);
+  ASSERT_THAT(pool, IsOk());
+  EXPECT_THAT((*pool)->Acquire(), StatusIs(absl::StatusCode::kUnavailable,
+                                           AllOf(HasSubstr("none of the 2 database servers"),
+                                                 HasSubstr("127.0.0.1:2"))));
+}
+
 TEST(DbConfigTest, InvalidConfigIsRejectedByCreate) {
   DbConfig config;
   config.user = "u";

@@ -1,4 +1,5 @@
-// Connection settings for one MySQL-compatible database (MySQL 8, MariaDB 10.11, TiDB).
+// Connection settings for one MySQL-compatible database (MySQL 8, MariaDB 10.11, TiDB,
+// a MariaDB Galera cluster).
 //
 // Filled in by the binary's main() from its configuration and passed down; nothing in
 // libs/db reads flags or the environment.
@@ -10,19 +11,41 @@
 //   c.password = secret;
 //   RETURN_IF_ERROR(c.Validate());
 //
+// Several servers (a Galera cluster, ADR 0025): `host` may list comma-separated
+// `host[:port]` entries, "db-0:3306,db-1:3306,db-2"; an entry without a port uses `port`
+// (an IPv6 address with a port is written "[::1]:3306"). The pool connects to the first
+// entry that answers and is ready, and moves on to the next one when a connection to
+// it breaks (connection_pool.h). One entry is the single-server case, as before.
+//
 // A plain value type: copy it freely.
 #ifndef GONGKAI_LIBS_DB_DB_CONFIG_H_
 #define GONGKAI_LIBS_DB_DB_CONFIG_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
 namespace gongkai::db {
 
+// One server of a DbConfig: where a connection is opened.
+struct DbEndpoint {
+  std::string host;
+  int port = 3306;
+
+  // "host:port", or "[v6]:port" for an IPv6 address.
+  std::string ToString() const;
+  friend bool operator==(const DbEndpoint& a, const DbEndpoint& b) {
+    return a.host == b.host && a.port == b.port;
+  }
+};
+
 struct DbConfig {
+  // One server, or several as "host[:port],host[:port],..." (see the file comment).
   std::string host = "127.0.0.1";
+  // The port of every `host` entry that names none.
   int port = 3306;
   // Schema to USE. May be empty for administrative pools (CREATE DATABASE ...).
   std::string database;
@@ -51,8 +74,15 @@ struct DbConfig {
   // The effective pool name (pool_name, else database, else "mysql").
   std::string EffectivePoolName() const;
 
-  // INVALID_ARGUMENT naming the first bad setting (empty host/user, port out of range,
-  // pool_size < 1, non-positive timeouts).
+  // The servers `host` and `port` name, in the order given. INVALID_ARGUMENT for an
+  // empty list or entry, a bad port, or the same server twice.
+  absl::StatusOr<std::vector<DbEndpoint>> Endpoints() const;
+
+  // A copy of this config naming only `endpoint` (what one connection is opened with).
+  DbConfig ForEndpoint(const DbEndpoint& endpoint) const;
+
+  // INVALID_ARGUMENT naming the first bad setting (empty or malformed host list, user
+  // empty, port out of range, pool_size < 1, non-positive timeouts).
   absl::Status Validate() const;
 };
 

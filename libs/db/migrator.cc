@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "libs/crypto/sha256.h"
+#include "libs/db/migration_lock.h"
 #include "libs/db/mysql_errors.h"
 #include "libs/db/sql_splitter.h"
 #include "libs/db/transaction.h"
@@ -37,8 +40,10 @@ constexpr char kCreateSchemaLibraryMigrations[] =
     " PRIMARY KEY (component, version)"
     ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
 
-// GET_LOCK is polled in short waits so a single call never outlasts the read timeout.
+// How often a waiting replica tries to claim the migration lock.
 constexpr absl::Duration kLockPollStep = absl::Seconds(1);
+// How long the renewer waits for its own connection before skipping one renewal.
+constexpr absl::Duration kRenewAcquireTimeout = absl::Seconds(1);
 
 std::string Label(const Migration& m) { return absl::StrFormat("%04d_%s", m.version, m.name); }
 
@@ -130,7 +135,8 @@ absl::StatusOr<ExecResult> RecordApplied(Connection& conn, const Ledger& ledger,
 // one transaction; returns the versions applied.
 absl::StatusOr<std::vector<int64_t>> ApplyPending(Connection& conn, const Ledger& ledger,
                                                   const std::vector<Migration>& migrations,
-                                                  const Clock& clock) {
+                                                  const Clock& clock,
+                                                  const std::function<absl::Status()>& still_held) {
   absl::StatusOr<std::map<int64_t, std::string>> applied_checksums =
       ReadAppliedChecksums(conn, ledger);
   if (!applied_checksums.ok()) return applied_checksums.status();
@@ -151,6 +157,11 @@ absl::StatusOr<std::vector<int64_t>> ApplyPending(Connection& conn, const Ledger
     if (applied_checksums->count(m.version) > 0) continue;
     absl::StatusOr<std::vector<SqlStatement>> statements = SplitSqlStatements(m.sql);
     if (!statements.ok()) return statements.status();  // Checked in Migrate().
+    // The lease is checked (and extended) before each migration: a replica whose lease
+    // ran out must not go on applying what the new holder applies too.
+    if (absl::Status held = still_held(); !held.ok()) {
+      return Prefixed(held, absl::StrCat("before migration ", ledger.Describe(m)));
+    }
     // DDL commits implicitly, so the transaction only makes DML-only migrations atomic
     // (see the header).
     absl::Status status = RunInTransaction(conn, [&](Connection& c) -> absl::Status {
@@ -253,42 +264,58 @@ absl::StatusOr<std::vector<int64_t>> Migrator::Migrate() {
     }
     database = **name;
   }
-  const std::string lock_name = MigrationLockName(database);
+  // A lock row with an owner and a lease (migration_lock.h, ADR 0025), not GET_LOCK:
+  // Galera does not replicate GET_LOCK, so replicas on two nodes would both hold it.
+  MigrationLock lock(MigrationLockName(database), MigrationLock::NewOwner(), options_.lock_lease);
+  const std::string& lock_name = lock.name();
 
   const absl::Time deadline = absl::Now() + options_.lock_timeout;
   while (true) {
-    const absl::Duration left = std::max(absl::ZeroDuration(), deadline - absl::Now());
     if (options_.stopping && options_.stopping()) {
       return absl::CancelledError(
           absl::StrCat("stopped while waiting for the migration lock '", lock_name, "'"));
     }
-    // At least 1 s: a 0 s wait on the last stretch would poll the server in a busy loop.
-    const int64_t wait_seconds =
-        std::max<int64_t>(1, absl::ToInt64Seconds(std::min(left, kLockPollStep)));
-    absl::StatusOr<ResultSet> got = conn.Query("SELECT GET_LOCK(?, ?)", {lock_name, wait_seconds});
-    if (!got.ok()) return Prefixed(got.status(), "taking the migration lock");
-    absl::StatusOr<std::optional<int64_t>> result = (*got)[0].GetOptionalInt64(0);
-    if (!result.ok()) return result.status();
-    if (result->value_or(0) == 1) break;
-    if (!result->has_value()) {
-      return absl::InternalError(absl::StrCat("GET_LOCK('", lock_name, "') returned NULL"));
-    }
-    if (absl::Now() >= deadline) {
+    absl::StatusOr<bool> held = lock.TryAcquire(conn);
+    if (!held.ok()) return Prefixed(held.status(), "taking the migration lock");
+    if (*held) break;
+    const absl::Time now = absl::Now();
+    if (now >= deadline) {
+      absl::StatusOr<std::string> holder = lock.DescribeHolder(conn);
       return absl::UnavailableError(absl::StrCat(
           "migration lock '", lock_name, "' not obtained within ",
-          absl::FormatDuration(options_.lock_timeout), "; is another replica migrating?"));
+          absl::FormatDuration(options_.lock_timeout), "; is another replica migrating? (held by ",
+          holder.ok() ? *holder : std::string(holder.status().message()), ")"));
     }
+    absl::SleepFor(std::min(kLockPollStep, deadline - now));
   }
 
-  absl::StatusOr<std::vector<int64_t>> applied = MigrateLocked(conn);
+  // While migrating, the lease is renewed on a second connection every third of the
+  // lease, so a long statement (an index build) does not let it run out.
+  absl::Notification done;
+  std::thread renewer([&] {
+    MigrationLock renewing(lock.name(), lock.owner(), lock.lease());
+    while (!done.WaitForNotificationWithTimeout(lock.lease() / 3)) {
+      absl::StatusOr<ConnectionLease> other = pool_->Acquire(kRenewAcquireTimeout);
+      if (!other.ok()) continue;  // Checked again before the next migration.
+      absl::Status renewed = renewing.Renew(**other);
+      if (!renewed.ok()) {
+        GK_LOG(WARNING, "migration lock not renewed").With("status", renewed);
+      }
+    }
+  });
+  absl::StatusOr<std::vector<int64_t>> applied =
+      MigrateLocked(conn, [&] { return lock.Renew(conn); });
+  done.Notify();
+  renewer.join();
   if (!conn.broken()) {
-    // If this fails the session is gone, and the server has dropped the lock with it.
-    conn.Query("SELECT RELEASE_LOCK(?)", {lock_name}).IgnoreError();
+    // If this fails the lease runs out by itself and the next replica takes over then.
+    lock.Release(conn).IgnoreError();
   }
   return applied;
 }
 
-absl::StatusOr<std::vector<int64_t>> Migrator::MigrateLocked(Connection& conn) {
+absl::StatusOr<std::vector<int64_t>> Migrator::MigrateLocked(
+    Connection& conn, const std::function<absl::Status()>& still_held) {
   const Clock* clock = options_.clock;
   static const RealClock real_clock;
   if (clock == nullptr) clock = &real_clock;
@@ -299,14 +326,14 @@ absl::StatusOr<std::vector<int64_t>> Migrator::MigrateLocked(Connection& conn) {
     if (!created.ok()) return Prefixed(created, "creating schema_library_migrations");
     for (const MigrationSet& library : libraries_) {
       absl::StatusOr<std::vector<int64_t>> applied =
-          ApplyPending(conn, Ledger{library.component}, library.migrations, *clock);
+          ApplyPending(conn, Ledger{library.component}, library.migrations, *clock, still_held);
       if (!applied.ok()) return applied.status();
       if (!applied->empty()) library_applied_[library.component] = *std::move(applied);
     }
   }
   absl::Status created = conn.ExecuteUnprepared(kCreateSchemaMigrations);
   if (!created.ok()) return Prefixed(created, "creating schema_migrations");
-  return ApplyPending(conn, Ledger{}, migrations_, *clock);
+  return ApplyPending(conn, Ledger{}, migrations_, *clock, still_held);
 }
 
 }  // namespace gongkai::db

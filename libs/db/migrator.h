@@ -8,15 +8,20 @@
 //                    db::Migrator(pool.get(), db::EmbeddedMigrations()).Migrate());
 //
 // What Migrate() does, on one connection:
-//  1. Takes the named lock GET_LOCK('gongkai_migrate_<database>') (works on MySQL 8,
-//     MariaDB and TiDB ≥ 5.3), polling until options.lock_timeout, so replicas that
-//     start together run one at a time; the later ones then find nothing to do.
+//  1. Takes the migration lock 'gongkai_migrate_<database>': a row of
+//     schema_migration_lock claimed with an owner and a lease (migration_lock.h,
+//     ADR 0025; GET_LOCK is not replicated by Galera), polling every second until
+//     options.lock_timeout, so replicas that start together run one at a time, on one
+//     server or on several nodes of a cluster; the later ones then find nothing to do.
+//     The lease (options.lock_lease) is renewed on a second connection of the pool
+//     while migrating and checked before each migration; a holder that dies frees the
+//     lock when its lease runs out.
 //  2. Creates schema_migrations(version, name, checksum, applied_at) if missing.
 //  3. Refuses (FAILED_PRECONDITION naming the version) when an applied migration's
 //     SHA-256 checksum differs from the embedded file: an applied file must never change.
 //  4. Applies each pending migration in version order: its statements one by one, then
 //     the schema_migrations row, inside one transaction.
-//  5. Releases the lock (the server also drops it if the session dies).
+//  5. Releases the lock (if the process dies instead, its lease runs out).
 //
 // Atomicity: MySQL, MariaDB and TiDB commit implicitly before and after every DDL
 // statement, so a migration that creates tables is NOT atomic. If one fails half-way,
@@ -43,6 +48,8 @@
 // hold for them: never changed once applied, safe to run twice.
 //
 // Thread-safe: concurrent Migrate() calls (threads or processes) serialize on the lock.
+// Migrate() uses two connections of the pool at once (the second for renewals; a pool
+// of one skips them); MigrationDbConfig gives two.
 #ifndef GONGKAI_LIBS_DB_MIGRATOR_H_
 #define GONGKAI_LIBS_DB_MIGRATOR_H_
 
@@ -80,6 +87,11 @@ struct MigrationSet {
 struct MigratorOptions {
   // How long to wait for another replica's migration run to finish.
   absl::Duration lock_timeout = absl::Minutes(5);
+  // The migration lock's lease: how long a replica that died while migrating keeps the
+  // others waiting. Renewed every third of it while migrating. On Galera a DDL
+  // statement blocks every write of the cluster (total order isolation), the renewal
+  // too: keep it longer than the slowest single DDL statement.
+  absl::Duration lock_lease = absl::Seconds(60);
   // Source of schema_migrations.applied_at; RealClock when null. Not owned.
   const Clock* clock = nullptr;
   // Polled between tries for the lock: when it returns true, Migrate() gives up with
@@ -101,8 +113,9 @@ class Migrator {
   // or non-positive version, checksum not matching sql, a script that does not split, a
   // bad or repeated component name); FAILED_PRECONDITION when an applied migration changed;
   // UNAVAILABLE when the lock was not obtained within lock_timeout or the database is
-  // unreachable; CANCELLED when options.stopping said so while waiting for the lock; a failing
-  // statement's own status, prefixed with the migration and line.
+  // unreachable; ABORTED when the lock's lease was lost while migrating (another replica
+  // took over; try again); CANCELLED when options.stopping said so while waiting for the lock; a
+  // failing statement's own status, prefixed with the migration and line.
   absl::StatusOr<std::vector<int64_t>> Migrate();
 
   // The library versions the last Migrate() applied, by component (components with
@@ -112,7 +125,9 @@ class Migrator {
   }
 
  private:
-  absl::StatusOr<std::vector<int64_t>> MigrateLocked(Connection& conn);
+  // `still_held` is called before each migration (renews the lease; ABORTED if lost).
+  absl::StatusOr<std::vector<int64_t>> MigrateLocked(
+      Connection& conn, const std::function<absl::Status()>& still_held);
 
   ConnectionPool* pool_;
   std::vector<MigrationSet> libraries_;

@@ -11,6 +11,7 @@
 #include "libs/crypto/sha256.h"
 #include "libs/db/embedded_migrations.h"
 #include "libs/db/idempotency.h"
+#include "libs/db/migration_lock.h"
 #include "libs/db/migrator.h"
 #include "libs/db/testing/status_matchers.h"
 #include "libs/db/testing/test_database.h"
@@ -313,27 +314,33 @@ TEST_F(MigratorTest, RacingMigratorsApplyEachMigrationExactlyOnce) {
   EXPECT_EQ(*(*rows)[0].GetInt64(0), 1);
 }
 
+// Another replica's lock: a live lease held by another owner (issue 17: a row with an
+// owner and a lease, not GET_LOCK, which Galera does not replicate).
 TEST_F(MigratorTest, LockHeldElsewhereIsUnavailableAfterTheTimeout) {
   absl::StatusOr<ConnectionLease> holder = pool_->Acquire();
   ASSERT_THAT(holder, IsOk());
   const std::string lock = MigrationLockName(db_->name());
-  ASSERT_THAT((*holder)->Query("SELECT GET_LOCK(?, 0)", {lock}), IsOk());
+  MigrationLock other(lock, "other-replica", absl::Hours(1));
+  ASSERT_THAT(other.TryAcquire(**holder), IsOkAndHolds(true));
   MigratorOptions options;
   options.lock_timeout = absl::Seconds(1);
   EXPECT_THAT(Migrator(pool_.get(), EmbeddedMigrations(), options).Migrate(),
               StatusIs(absl::StatusCode::kUnavailable,
                        AllOf(HasSubstr(absl::StrCat("migration lock '", lock, "'")),
-                             HasSubstr("another replica"))));
-  ASSERT_THAT((*holder)->Query("SELECT RELEASE_LOCK(?)", {lock}), IsOk());
+                             HasSubstr("another replica"), HasSubstr("held by other-replica"))));
+  ASSERT_THAT(other.Release(**holder), IsOk());
   EXPECT_THAT(Migrator(pool_.get(), EmbeddedMigrations(), options).Migrate(),
               IsOkAndHolds(ElementsAre(1, 2)));
+  // Released again after the run: a new claimant gets it at once.
+  MigrationLock next(lock, "next-replica", absl::Hours(1));
+  EXPECT_THAT(next.TryAcquire(**holder), IsOkAndHolds(true));
 }
 
 TEST_F(MigratorTest, AProcessStoppingWhileWaitingForTheLockGivesUpAtOnce) {
   absl::StatusOr<ConnectionLease> holder = pool_->Acquire();
   ASSERT_THAT(holder, IsOk());
-  const std::string lock = MigrationLockName(db_->name());
-  ASSERT_THAT((*holder)->Query("SELECT GET_LOCK(?, 0)", {lock}), IsOk());
+  MigrationLock other(MigrationLockName(db_->name()), "other-replica", absl::Hours(1));
+  ASSERT_THAT(other.TryAcquire(**holder), IsOkAndHolds(true));
   MigratorOptions options;
   options.lock_timeout = absl::Hours(1);
   int polls = 0;
@@ -341,7 +348,50 @@ TEST_F(MigratorTest, AProcessStoppingWhileWaitingForTheLockGivesUpAtOnce) {
   EXPECT_THAT(Migrator(pool_.get(), EmbeddedMigrations(), options).Migrate(),
               StatusIs(absl::StatusCode::kCancelled, HasSubstr("stopped while waiting")));
   EXPECT_EQ(polls, 3);
-  ASSERT_THAT((*holder)->Query("SELECT RELEASE_LOCK(?)", {lock}), IsOk());
+  ASSERT_THAT(other.Release(**holder), IsOk());
+}
+
+// Issue 17: a replica that died holding the lock (it never renews) blocks the others
+// only until its lease runs out; then the next one takes over and migrates.
+TEST_F(MigratorTest, ExpiredLeaseOfADeadHolderIsTakenOver) {
+  absl::StatusOr<ConnectionLease> holder = pool_->Acquire();
+  ASSERT_THAT(holder, IsOk());
+  MigrationLock dead(MigrationLockName(db_->name()), "dead-replica", absl::Seconds(1));
+  ASSERT_THAT(dead.TryAcquire(**holder), IsOkAndHolds(true));
+  MigrationLock rival(MigrationLockName(db_->name()), "rival", absl::Seconds(1));
+  EXPECT_THAT(rival.TryAcquire(**holder), IsOkAndHolds(false));  // Not before expiry.
+  MigratorOptions options;
+  options.lock_timeout = absl::Minutes(2);
+  EXPECT_THAT(Migrator(pool_.get(), EmbeddedMigrations(), options).Migrate(),
+              IsOkAndHolds(ElementsAre(1, 2)));
+  // The dead holder, were it to wake up, finds the lock gone.
+  EXPECT_THAT(dead.Renew(**holder), StatusIs(absl::StatusCode::kAborted, HasSubstr("was lost")));
+}
+
+// The lease is renewed while a migration runs longer than the lease, so a racing
+// replica waits instead of taking over (migration 3 would fail on a second run).
+TEST_F(MigratorTest, LeaseIsRenewedWhileAMigrationOutlastsIt) {
+  std::vector<Migration> migrations = {
+      MakeMigration(1, "table", "CREATE TABLE IF NOT EXISTS race (id INT PRIMARY KEY)"),
+      MakeMigration(2, "slow", "DO SLEEP(4)"),
+      MakeMigration(3, "insert", "INSERT INTO race VALUES (1)")};
+  MigratorOptions options;
+  options.lock_lease = absl::Seconds(2);
+  std::unique_ptr<ConnectionPool> other = NewPool();
+  absl::StatusOr<std::vector<int64_t>> a, b;
+  std::thread ta([&] { a = Migrator(pool_.get(), migrations, options).Migrate(); });
+  absl::SleepFor(absl::Milliseconds(300));
+  std::thread tb([&] { b = Migrator(other.get(), migrations, options).Migrate(); });
+  ta.join();
+  tb.join();
+  ASSERT_THAT(a, IsOk());
+  ASSERT_THAT(b, IsOk());
+  std::vector<int64_t> all = *a;
+  all.insert(all.end(), b->begin(), b->end());
+  EXPECT_THAT(all, UnorderedElementsAre(1, 2, 3));
+  absl::StatusOr<ResultSet> rows = Query("SELECT COUNT(*) FROM race");
+  ASSERT_THAT(rows, IsOk());
+  EXPECT_EQ(*(*rows)[0].GetInt64(0), 1);
 }
 
 TEST(MigrationLockNameTest, IsCappedAtMysqlsSixtyFourCharacters) {

@@ -20,6 +20,9 @@ constexpr int kErDupEntryWithKeyName = 1586;
 constexpr int kErLockWaitTimeout = 1205;
 constexpr int kErLockDeadlock = 1213;
 constexpr int kTiDbWriteConflict = 9007;
+// MySQL Group Replication (InnoDB Cluster): "Plugin instructed the server to rollback
+// the current transaction" — a certification conflict found at COMMIT.
+constexpr int kErTransactionRollbackDuringCommit = 3101;
 constexpr int kTiDbRetryableKvError = 8022;
 constexpr int kErRowIsReferenced2 = 1451;
 constexpr int kErNoReferencedRow2 = 1452;
@@ -82,10 +85,21 @@ bool IsConnectionLostError(int error_code) {
     case 4031:  // ER_CLIENT_INTERACTION_TIMEOUT (MySQL 8: idle session closed).
     case 1053:  // ER_SERVER_SHUTDOWN.
     case 1040:  // ER_CON_COUNT_ERROR: too many connections.
+    // Galera: "WSREP has not yet prepared node for application use" — the node left the
+    // primary component or is not Synced; this session can do nothing useful until it
+    // is, so it is replaced (on another node when the pool has several, ADR 0025).
+    case 1047:
       return true;
     default:
       return false;
   }
+}
+
+bool IsReadOnlyServerError(int error_code, absl::string_view message) {
+  if (error_code == 1836) return true;  // ER_READ_ONLY_MODE.
+  // ER_OPTION_PREVENTS_STATEMENT also names other options (--secure-file-priv, ...).
+  return error_code == 1290 &&
+         (absl::StrContains(message, "read-only") || absl::StrContains(message, "read_only"));
 }
 
 bool IsSchemaObjectExistsError(int error_code) {
@@ -118,6 +132,7 @@ absl::Status MysqlErrorToStatus(int error_code, absl::string_view sqlstate,
           absl::StrCat("lock wait timeout; retry the transaction (", suffix, ")"));
     case kTiDbWriteConflict:
     case kTiDbRetryableKvError:
+    case kErTransactionRollbackDuringCommit:
       return absl::AbortedError(
           absl::StrCat("transaction conflict; retry it (", suffix, "): ", message));
     case kErRowIsReferenced2:
@@ -149,6 +164,10 @@ absl::Status MysqlErrorToStatus(int error_code, absl::string_view sqlstate,
           absl::StrCat(kSchemaObjectExists, " (", suffix, "): ", message));
     default:
       break;
+  }
+  if (IsReadOnlyServerError(error_code, message)) {
+    return absl::UnavailableError(absl::StrCat(
+        "the database server is read-only, e.g. a cluster secondary (", suffix, "): ", message));
   }
   if (IsConnectionLostError(error_code)) {
     return absl::UnavailableError(

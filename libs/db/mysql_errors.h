@@ -2,10 +2,14 @@
 // absl::Status. Every Connector/C++ exception caught in libs/db goes through here.
 //
 //   1062, 1586              → ALREADY_EXISTS   ("duplicate entry for key 'uk_units_code'")
-//   1213, 1205, TiDB 9007   → ABORTED          (deadlock / lock wait / write conflict:
-//                                                retry the whole transaction)
-//   2002 2003 2005 2006 2013 2055 1927 4031 1053 1040
-//                           → UNAVAILABLE      (connection lost; the connection is broken)
+//   1213, 1205, TiDB 9007 8022, Group Replication 3101
+//                           → ABORTED          (deadlock / lock wait / write conflict /
+//                                                certification conflict: retry the whole
+//                                                transaction)
+//   2002 2003 2005 2006 2013 2055 1927 4031 1053 1040, Galera 1047
+//                           → UNAVAILABLE      (connection lost, or a Galera node not ready
+//                                                for clients: the connection is broken)
+//   (a Galera certification failure is 1213 and so ABORTED: retried like a deadlock)
 //   1050, 1060, 1061        → ALREADY_EXISTS   ("schema object already exists": a DDL
 //                                                statement meeting its table, column or
 //                                                index; IsSchemaObjectExists)
@@ -36,6 +40,12 @@ absl::Status MysqlErrorToStatus(int error_code, absl::string_view sqlstate,
 
 // True when the error means the session is gone (the connection must be discarded).
 bool IsConnectionLostError(int error_code);
+
+// True for a write refused because the server is read-only: 1290 naming --read-only or
+// --super-read-only (a MySQL InnoDB Cluster secondary, a demoted primary), 1836
+// (ER_READ_ONLY_MODE). MysqlErrorToStatus makes it UNAVAILABLE and the connection is
+// discarded, so a pool with several servers moves on to a writable one (ADR 0025).
+bool IsReadOnlyServerError(int error_code, absl::string_view message);
 
 // True for 1050 (table exists), 1060 (duplicate column), 1061 (duplicate key name).
 bool IsSchemaObjectExistsError(int error_code);
