@@ -37,13 +37,17 @@ inline absl::Status RequireRoles(const auth::Principal& caller, RoleSet any_unit
 }
 
 // The roles of the suite that read every assessment result.
-inline constexpr RoleSet kReaders{Role::kInspector, Role::kOffice, Role::kAdmin};
+inline constexpr RoleSet kReaders{Role::kInspector, Role::kOffice, Role::kAdmin,
+                                  Role::kSupervision};
 // Inspectors write evidence and spot-check results.
 inline constexpr RoleSet kInspectors{Role::kInspector, Role::kOffice, Role::kAdmin};
 // The general office runs assessments, draws, third-party records and accountability.
 inline constexpr RoleSet kOffice{Role::kOffice, Role::kAdmin};
+// ASM-3: the supervision office (督查室) with the general office raises triggers, holds
+// summons and publishes notices.
+inline constexpr RoleSet kAccountability{Role::kOffice, Role::kAdmin, Role::kSupervision};
 // A unit's own people (self-checks, training records).
-inline constexpr RoleSet kUnitPeople{Role::kStaff, Role::kReviewer};
+inline constexpr RoleSet kUnitPeople{Role::kStaff, Role::kReviewer, Role::kHead};
 
 }  // namespace gongkai::assessment
 

@@ -26,7 +26,7 @@ constexpr int kMaxReferences = 100;
 
 absl::StatusOr<v1::ListAccountabilityTriggersResponse> Assessment::RaiseAccountabilityTriggers(
     const Principal& caller, const v1::RaiseAccountabilityTriggersRequest& request) {
-  RETURN_IF_ERROR(RequireRoles(caller, kOffice, {}, std::nullopt));
+  RETURN_IF_ERROR(RequireRoles(caller, kAccountability, {}, std::nullopt));
   FieldViolations violations;
   validation::CheckId(violations, "run_id", request.run_id(), /*required=*/true);
   RETURN_IF_ERROR(violations.ToStatus());
@@ -97,7 +97,7 @@ absl::StatusOr<v1::ListAccountabilityTriggersResponse> Assessment::ListAccountab
 
 absl::StatusOr<v1::Summons> Assessment::RecordSummons(const Principal& caller,
                                                       const v1::RecordSummonsRequest& request) {
-  RETURN_IF_ERROR(RequireRoles(caller, kOffice, {}, std::nullopt));
+  RETURN_IF_ERROR(RequireRoles(caller, kAccountability, {}, std::nullopt));
   FieldViolations violations;
   validation::CheckRequestId(violations, "request_id", request.request_id());
   validation::CheckId(violations, "unit_id", request.unit_id(), /*required=*/true);
@@ -140,7 +140,7 @@ absl::StatusOr<v1::Summons> Assessment::RecordSummons(const Principal& caller,
 
 absl::StatusOr<v1::Notice> Assessment::PublishNotice(const Principal& caller,
                                                      const v1::PublishNoticeRequest& request) {
-  RETURN_IF_ERROR(RequireRoles(caller, kOffice, {}, std::nullopt));
+  RETURN_IF_ERROR(RequireRoles(caller, kAccountability, {}, std::nullopt));
   FieldViolations violations;
   validation::CheckRequestId(violations, "request_id", request.request_id());
   validation::CheckEnum(violations, "kind", request.kind(), v1::NoticeKind_IsValid, /*required=*/true);

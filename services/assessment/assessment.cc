@@ -135,7 +135,9 @@ absl::StatusOr<v1::AssessmentRun> Assessment::GetAssessmentRun(
 }
 
 absl::StatusOr<v1::UnitScore> Assessment::WithComparisons(v1::UnitScore score, int year) {
-  ASSIGN_OR_RETURN(std::vector<v1::UnitScore> scores, WithComparisons({std::move(score)}, year));
+  std::vector<v1::UnitScore> one;
+  one.push_back(std::move(score));
+  ASSIGN_OR_RETURN(std::vector<v1::UnitScore> scores, WithComparisons(std::move(one), year));
   return scores[0];
 }
 

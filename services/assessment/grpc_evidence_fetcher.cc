@@ -33,7 +33,7 @@ absl::StatusOr<common::v1::ComplianceEvidence> GrpcEvidenceFetcher::Fetch(
     // The service's own items, by the same rules every service applies (libs/evidence).
     auth::Principal self;
     self.subject = absl::StrCat("service:", self_name_);
-    self.roles = {auth::Role::kInspector};
+    self.roles = {auth::Role::kService};
     return evidence::GetComplianceEvidence(self_name_, *self_source_, *clock_, self, request);
   }
   ASSIGN_OR_RETURN(common::v1::ComplianceEvidenceService::Stub * stub, StubFor(service));
