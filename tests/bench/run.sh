@@ -670,6 +670,7 @@ main() {
   report="$BENCH_STATE/results/$(date -u +%Y%m%dT%H%M%SZ).txt"
   print_table | tee "$report"
   log "results saved to $report"
+  if ((DO_SERVICE)); then "$GONGKAI_ROOT/tests/bench/assessment.sh" "$( ((DO_BUILD)) || echo --no-build)" | tee -a "$report" || BROKEN+=("assessment bench failed"); fi
   ((${#BROKEN[@]} == 0))
 }
 

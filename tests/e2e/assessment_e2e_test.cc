@@ -107,11 +107,12 @@ class AssessmentE2eTest : public ::testing::Test {
   }
 
   std::unique_ptr<AssessmentStub> Assessment() {
-    return AssessmentStub::NewStub(
+    return av1::AssessmentService::NewStub(
         grpc::CreateChannel(assessment_->grpc_address(), grpc::InsecureChannelCredentials()));
   }
   std::unique_ptr<CatalogStub> Catalog() {
-    return CatalogStub::NewStub(grpc::CreateChannel(catalog_address_, grpc::InsecureChannelCredentials()));
+    return cv1::CatalogService::NewStub(
+        grpc::CreateChannel(catalog_address_, grpc::InsecureChannelCredentials()));
   }
 
   int64_t CreateUnit(const std::string& code, const std::string& name) {
