@@ -3,14 +3,14 @@
 // assessment (tests/bench/assessment.sh starts them). Prints figures, asserts nothing.
 //
 //   gongkai-assessment-bench --catalog=127.0.0.1:50051 --assessment=127.0.0.1:50056
-//       --secret-file=jwt.key --issuer=gongkai --audience=gongkai --units=40
-//       --stand-in-port=50099 --assessment-pid=1234   (one command line)
+//       --secret_file=jwt.key --issuer=gongkai --audience=gongkai --units=40
+//       --stand_in_port=50099 --assessment_pid=1234   (one command line)
 //
 // The units and documents are created through the catalog's public API. The services
 // not running (consultation, interpretation, opinion, website) are answered by a
-// stand-in ComplianceEvidenceService this program hosts on --stand-in-port (synthetic
+// stand-in ComplianceEvidenceService this program hosts on --stand_in_port (synthetic
 // indicators from memory), so every item of every unit is fetched over gRPC; with the
-// real services merged, point GONGKAI_PEERS at them instead and pass --stand-in-port=0.
+// real services merged, point GONGKAI_PEERS at them instead and pass --stand_in_port=0.
 #include <grpcpp/grpcpp.h>
 
 #include <fstream>

@@ -144,7 +144,7 @@ start_service assessment "$ASSESSMENT_BIN" GONGKAI_GRPC_ADDRESS=127.0.0.1:0 \
 
 log "assessment bench: $UNITS units, $RUNS runs, $PARALLEL parallel evidence calls, $STAND_IN_WHAT"
 "$DRIVER_BIN" --catalog="$CATALOG_GRPC" --assessment="$ASSESSMENT_GRPC" \
-  --secret-file="$RUN_DIR/jwt.key" --issuer="$ISSUER" --audience="$AUDIENCE" \
-  --units="$UNITS" --runs="$RUNS" --stand-in-port="$STAND_IN_PORT" \
-  --assessment-pid="$ASSESSMENT_PID" --catalog-pid="$CATALOG_PID" ||
+  --secret_file="$RUN_DIR/jwt.key" --issuer="$ISSUER" --audience="$AUDIENCE" \
+  --units="$UNITS" --runs="$RUNS" --stand_in_port="$STAND_IN_PORT" \
+  --assessment_pid="$ASSESSMENT_PID" --catalog_pid="$CATALOG_PID" ||
   { show_log_tail "$RUN_DIR/assessment.log" 40; die "the assessment bench broke"; }
