@@ -21,8 +21,8 @@ using auth::RoleSet;
 
 // UNAUTHENTICATED for the anonymous caller; OK when the caller holds one of `any_unit`,
 // or one of `own_unit` and `unit` is the caller's unit; PERMISSION_DENIED otherwise.
-inline absl::Status RequireRoles(const auth::Principal& caller, RoleSet any_unit,
-                                 RoleSet own_unit, std::optional<int64_t> unit) {
+inline absl::Status RequireRoles(const auth::Principal& caller, RoleSet any_unit, RoleSet own_unit,
+                                 std::optional<int64_t> unit) {
   if (caller.anonymous()) return absl::UnauthenticatedError("a token is required");
   if (!caller.roles.Intersect(any_unit).empty()) return absl::OkStatus();
   if (!caller.roles.Intersect(own_unit).empty()) {
@@ -30,10 +30,9 @@ inline absl::Status RequireRoles(const auth::Principal& caller, RoleSet any_unit
     return absl::PermissionDeniedError(
         absl::StrCat(own_unit.ToString(), " may act on their own unit only"));
   }
-  return absl::PermissionDeniedError(
-      absl::StrCat("requires one of ", any_unit.ToString(),
-                   own_unit.empty() ? "" : absl::StrCat(" (or ", own_unit.ToString(),
-                                                        " for their own unit)")));
+  return absl::PermissionDeniedError(absl::StrCat(
+      "requires one of ", any_unit.ToString(),
+      own_unit.empty() ? "" : absl::StrCat(" (or ", own_unit.ToString(), " for their own unit)")));
 }
 
 // The roles of the suite that read every assessment result.

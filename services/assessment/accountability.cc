@@ -43,7 +43,8 @@ absl::StatusOr<v1::ListAccountabilityTriggersResponse> Assessment::RaiseAccounta
       for (const v1::ItemScore& item : score.items()) {
         // Only evidence raises a trigger: unavailable or awaited items never do.
         if (item.item() != rule.item || item.status() != v1::SCORED) continue;
-        const double threshold = item.weight() * static_cast<double>(scheme.accountability_below_percent) / 100.0;
+        const double threshold =
+            item.weight() * static_cast<double>(scheme.accountability_below_percent) / 100.0;
         if (!(item.points() < threshold)) continue;
         v1::AccountabilityTrigger trigger;
         trigger.set_unit_id(score.unit_id());
@@ -80,14 +81,15 @@ absl::StatusOr<v1::ListAccountabilityTriggersResponse> Assessment::ListAccountab
   }
   validation::CheckId(violations, "unit_id", request.unit_id(), /*required=*/false);
   RETURN_IF_ERROR(violations.ToStatus());
-  RETURN_IF_ERROR(RequireRoles(caller, kReaders, kUnitPeople,
-                               request.unit_id() == 0 ? std::nullopt
-                                                      : std::optional<int64_t>(request.unit_id())));
+  RETURN_IF_ERROR(RequireRoles(
+      caller, kReaders, kUnitPeople,
+      request.unit_id() == 0 ? std::nullopt : std::optional<int64_t>(request.unit_id())));
   const std::string fingerprint = absl::StrCat("triggers:", request.year(), ":", request.unit_id());
   ASSIGN_OR_RETURN(int64_t after, pagination::DecodePageToken(request.page_token(), fingerprint));
   ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(request.page_size()));
-  ASSIGN_OR_RETURN(std::vector<v1::AccountabilityTrigger> rows,
-                   repository_->ListTriggers(request.year(), request.unit_id(), after, page_size + 1));
+  ASSIGN_OR_RETURN(
+      std::vector<v1::AccountabilityTrigger> rows,
+      repository_->ListTriggers(request.year(), request.unit_id(), after, page_size + 1));
   v1::ListAccountabilityTriggersResponse response;
   response.set_next_page_token(pagination::TrimPage(
       rows, page_size, fingerprint, [](const v1::AccountabilityTrigger& t) { return t.id(); }));
@@ -120,7 +122,8 @@ absl::StatusOr<v1::Summons> Assessment::RecordSummons(const Principal& caller,
   }
   for (const v1::AccountabilityTrigger& trigger : triggers) {
     if (trigger.unit_id() != request.unit_id()) {
-      return InvalidField("trigger_ids", absl::StrCat("trigger ", trigger.id(), " is of another unit"));
+      return InvalidField("trigger_ids",
+                          absl::StrCat("trigger ", trigger.id(), " is of another unit"));
     }
   }
   const idempotency::Key key =
@@ -143,7 +146,8 @@ absl::StatusOr<v1::Notice> Assessment::PublishNotice(const Principal& caller,
   RETURN_IF_ERROR(RequireRoles(caller, kAccountability, {}, std::nullopt));
   FieldViolations violations;
   validation::CheckRequestId(violations, "request_id", request.request_id());
-  validation::CheckEnum(violations, "kind", request.kind(), v1::NoticeKind_IsValid, /*required=*/true);
+  validation::CheckEnum(violations, "kind", request.kind(), v1::NoticeKind_IsValid,
+                        /*required=*/true);
   validation::CheckText(violations, "title", request.title(), {.min_chars = 1, .max_chars = 200});
   validation::CheckText(violations, "body", request.body(),
                         {.min_chars = 1, .max_chars = 20000, .allow_newlines = true});
@@ -181,16 +185,16 @@ absl::StatusOr<v1::Notice> Assessment::PublishNotice(const Principal& caller,
       });
 }
 
-absl::StatusOr<v1::ListNoticesResponse> Assessment::ListNotices(const Principal& /*caller*/,
-                                                                const v1::ListNoticesRequest& request) {
+absl::StatusOr<v1::ListNoticesResponse> Assessment::ListNotices(
+    const Principal& /*caller*/, const v1::ListNoticesRequest& request) {
   // Public: notices (通报) are published.
   const std::string fingerprint = "notices";
   ASSIGN_OR_RETURN(int64_t before, pagination::DecodePageToken(request.page_token(), fingerprint));
   ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(request.page_size()));
   ASSIGN_OR_RETURN(std::vector<v1::Notice> rows, repository_->ListNotices(before, page_size + 1));
   v1::ListNoticesResponse response;
-  response.set_next_page_token(
-      pagination::TrimPage(rows, page_size, fingerprint, [](const v1::Notice& n) { return n.id(); }));
+  response.set_next_page_token(pagination::TrimPage(rows, page_size, fingerprint,
+                                                    [](const v1::Notice& n) { return n.id(); }));
   for (v1::Notice& n : rows) *response.add_notices() = std::move(n);
   return response;
 }

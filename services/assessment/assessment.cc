@@ -47,8 +47,9 @@ absl::StatusOr<v1::InspectorEvidence> Assessment::RecordInspectorEvidence(
   validation::CheckId(violations, "unit_id", request.unit_id(), /*required=*/true);
   CheckYear(violations, request.year());
   if (!IsInspectorItem(request.item())) {
-    violations.Add("item", "inspectors' evidence is for items 1, 2 and 15 (ASM-6); the others "
-                           "are scored from the services' evidence");
+    violations.Add("item",
+                   "inspectors' evidence is for items 1, 2 and 15 (ASM-6); the others "
+                   "are scored from the services' evidence");
   }
   validation::CheckText(violations, "text", request.text(),
                         {.min_chars = 1, .max_chars = 5000, .allow_newlines = true});
@@ -91,9 +92,9 @@ absl::StatusOr<v1::ListInspectorEvidenceResponse> Assessment::ListInspectorEvide
   const std::string fingerprint = absl::StrCat("evidence:", request.unit_id(), ":", request.year());
   ASSIGN_OR_RETURN(int64_t after, pagination::DecodePageToken(request.page_token(), fingerprint));
   ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(request.page_size()));
-  ASSIGN_OR_RETURN(std::vector<v1::InspectorEvidence> rows,
-                   repository_->ListInspectorEvidence(request.unit_id(), request.year(), after,
-                                                      page_size + 1));
+  ASSIGN_OR_RETURN(
+      std::vector<v1::InspectorEvidence> rows,
+      repository_->ListInspectorEvidence(request.unit_id(), request.year(), after, page_size + 1));
   v1::ListInspectorEvidenceResponse response;
   response.set_next_page_token(pagination::TrimPage(
       rows, page_size, fingerprint, [](const v1::InspectorEvidence& e) { return e.id(); }));
@@ -233,9 +234,12 @@ absl::StatusOr<v1::ThirdPartyScore> Assessment::RecordThirdPartyScore(
   validation::CheckRequestId(violations, "request_id", request.request_id());
   validation::CheckId(violations, "unit_id", request.unit_id(), /*required=*/true);
   CheckYear(violations, request.year());
-  validation::CheckText(violations, "evaluator", request.evaluator(), {.min_chars = 1, .max_chars = 200});
-  validation::CheckText(violations, "report_reference", request.report_reference(), {.max_chars = 500});
-  if (!(request.total() >= 0 && request.total() <= 1000)) violations.Add("total", "must be 0..1000");
+  validation::CheckText(violations, "evaluator", request.evaluator(),
+                        {.min_chars = 1, .max_chars = 200});
+  validation::CheckText(violations, "report_reference", request.report_reference(),
+                        {.max_chars = 500});
+  if (!(request.total() >= 0 && request.total() <= 1000))
+    violations.Add("total", "must be 0..1000");
   RETURN_IF_ERROR(violations.ToStatus());
   const idempotency::Key key =
       idempotency::MakeKey(caller.subject, "RecordThirdPartyScore", request.request_id(), request);

@@ -52,17 +52,18 @@ class Assessment {
 
   using Principal = auth::Principal;
 
-  absl::StatusOr<v1::Scheme> GetScheme(const Principal& caller, const v1::GetSchemeRequest& request);
+  absl::StatusOr<v1::Scheme> GetScheme(const Principal& caller,
+                                       const v1::GetSchemeRequest& request);
   absl::StatusOr<v1::InspectorEvidence> RecordInspectorEvidence(
       const Principal& caller, const v1::RecordInspectorEvidenceRequest& request);
   absl::StatusOr<v1::ListInspectorEvidenceResponse> ListInspectorEvidence(
       const Principal& caller, const v1::ListInspectorEvidenceRequest& request);
-  absl::StatusOr<v1::AssessmentRun> StartAssessmentRun(const Principal& caller,
-                                                       const v1::StartAssessmentRunRequest& request);
+  absl::StatusOr<v1::AssessmentRun> StartAssessmentRun(
+      const Principal& caller, const v1::StartAssessmentRunRequest& request);
   absl::StatusOr<v1::AssessmentRun> GetAssessmentRun(const Principal& caller,
                                                      const v1::GetAssessmentRunRequest& request);
-  absl::StatusOr<v1::ListUnitScoresResponse> ListUnitScores(const Principal& caller,
-                                                            const v1::ListUnitScoresRequest& request);
+  absl::StatusOr<v1::ListUnitScoresResponse> ListUnitScores(
+      const Principal& caller, const v1::ListUnitScoresRequest& request);
   absl::StatusOr<v1::UnitScore> GetUnitScore(const Principal& caller,
                                              const v1::GetUnitScoreRequest& request);
   absl::StatusOr<v1::ExportUnitScoresResponse> ExportUnitScores(
@@ -70,8 +71,10 @@ class Assessment {
   absl::StatusOr<v1::ThirdPartyScore> RecordThirdPartyScore(
       const Principal& caller, const v1::RecordThirdPartyScoreRequest& request);
 
-  absl::StatusOr<v1::Draw> CreateDraw(const Principal& caller, const v1::CreateDrawRequest& request);
-  absl::StatusOr<v1::Draw> PerformDraw(const Principal& caller, const v1::PerformDrawRequest& request);
+  absl::StatusOr<v1::Draw> CreateDraw(const Principal& caller,
+                                      const v1::CreateDrawRequest& request);
+  absl::StatusOr<v1::Draw> PerformDraw(const Principal& caller,
+                                       const v1::PerformDrawRequest& request);
   absl::StatusOr<v1::Draw> GetDraw(const Principal& caller, const v1::GetDrawRequest& request);
   absl::StatusOr<v1::SpotCheckResult> RecordSpotCheckResult(
       const Principal& caller, const v1::RecordSpotCheckResultRequest& request);

@@ -40,14 +40,15 @@ class AssessmentApp final : public server::ServiceApp {
         training_evidence_(&assessment_),
         evidence_handler_(kServiceName, &training_evidence_, env.authenticator, env.clock),
         metrics_(*env.registry),
-        fetcher_(PeerAccess{.channel = [peers = env.peers](const std::string& name) {
-                              return peers->Channel(name);
-                            },
-                            .prepare = [identity = env.identity](grpc::ClientContext& context,
-                                                                 absl::Duration timeout) {
-                              return identity->Prepare(context, timeout);
-                            }},
-                 config.evidence_deadline, kServiceName, &training_evidence_, env.clock),
+        fetcher_(
+            PeerAccess{.channel = [peers = env.peers](
+                                      const std::string& name) { return peers->Channel(name); },
+                       .prepare =
+                           [identity = env.identity](grpc::ClientContext& context,
+                                                     absl::Duration timeout) {
+                             return identity->Prepare(context, timeout);
+                           }},
+            config.evidence_deadline, kServiceName, &training_evidence_, env.clock),
         counting_fetcher_(&fetcher_, &metrics_),
         units_(directory::NewRemoteUnitDirectory(std::move(catalog), env.identity, *env.clock)),
         executor_(repository_.get(), env.rules, &counting_fetcher_,
@@ -125,15 +126,15 @@ class AssessmentApp final : public server::ServiceApp {
 void ReadAssessmentConfig(config::ConfigReader& reader, AssessmentConfig& config) {
   config.parallel_calls =
       static_cast<int>(reader.Int("assessment_parallel_calls", config.parallel_calls, 1, 256));
-  config.evidence_deadline = reader.Duration("assessment_evidence_deadline",
-                                             config.evidence_deadline, absl::Milliseconds(100),
-                                             absl::Minutes(5));
+  config.evidence_deadline =
+      reader.Duration("assessment_evidence_deadline", config.evidence_deadline,
+                      absl::Milliseconds(100), absl::Minutes(5));
   config.retry_interval = reader.Duration("assessment_retry_interval", config.retry_interval,
                                           absl::Milliseconds(100), absl::Hours(24));
   config.retry_for = reader.Duration("assessment_retry_for", config.retry_for, absl::Seconds(1),
                                      absl::Hours(24 * 60));
-  config.poll = reader.Duration("assessment_poll", config.poll, absl::Milliseconds(50),
-                                absl::Minutes(10));
+  config.poll =
+      reader.Duration("assessment_poll", config.poll, absl::Milliseconds(50), absl::Minutes(10));
 }
 
 std::vector<std::string> AssessmentPeers() {

@@ -50,7 +50,8 @@ using gongkai::common::v1::GetComplianceEvidenceRequest;
 
 // Answers any item with a few synthetic indicators, as the real services would.
 class StandInEvidence final : public gongkai::common::v1::ComplianceEvidenceService::Service {
-  grpc::Status GetComplianceEvidence(grpc::ServerContext*, const GetComplianceEvidenceRequest* request,
+  grpc::Status GetComplianceEvidence(grpc::ServerContext*,
+                                     const GetComplianceEvidenceRequest* request,
                                      ComplianceEvidence* response) override {
     response->set_unit_id(request->unit_id());
     response->set_service("stand-in");
@@ -62,7 +63,8 @@ class StandInEvidence final : public gongkai::common::v1::ComplianceEvidenceServ
         auto* indicator = answer->add_indicators();
         indicator->set_name(absl::StrCat("indicator_", i));
         indicator->set_count((request->unit_id() + i) % 7);
-        for (int r = 0; r < indicator->count(); ++r) indicator->add_references(absl::StrCat("record/", r));
+        for (int r = 0; r < indicator->count(); ++r)
+          indicator->add_references(absl::StrCat("record/", r));
       }
     }
     return grpc::Status::OK;
@@ -77,7 +79,8 @@ double CpuSeconds(int pid) {
   if (close == std::string::npos) return 0;
   std::vector<std::string> fields = absl::StrSplit(text.substr(close + 2), ' ');
   if (fields.size() < 13) return 0;
-  return (std::stod(fields[11]) + std::stod(fields[12])) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  return (std::stod(fields[11]) + std::stod(fields[12])) /
+         static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 std::string Token(const std::string& secret, const std::string& subject,
@@ -93,7 +96,8 @@ std::string Token(const std::string& secret, const std::string& subject,
 }
 
 template <typename Stub, typename Request, typename Response>
-grpc::Status Call(Stub& stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+grpc::Status Call(Stub& stub,
+                  grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
                   const std::string& token, const Request& request, Response* response) {
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
@@ -137,12 +141,14 @@ int main(int argc, char** argv) {
     request.mutable_unit()->set_name(absl::StrCat("基准单位", u));
     request.mutable_unit()->set_level(cv1::UNIT_LEVEL_DEPARTMENT);
     cv1::Unit unit;
-    grpc::Status status = Call(*catalog, &cv1::CatalogService::Stub::CreateUnit, admin, request, &unit);
+    grpc::Status status =
+        Call(*catalog, &cv1::CatalogService::Stub::CreateUnit, admin, request, &unit);
     if (!status.ok()) {
       std::cerr << "CreateUnit: " << status.error_message() << "\n";
       return 1;
     }
-    const std::string staff = Token(secret, absl::StrCat("bench-staff-", unit.id()), unit.id(), "STAFF");
+    const std::string staff =
+        Token(secret, absl::StrCat("bench-staff-", unit.id()), unit.id(), "STAFF");
     for (int d = 0; d < absl::GetFlag(FLAGS_documents_per_unit); ++d) {
       cv1::CreateDocumentRequest doc;
       doc.mutable_document()->set_title(absl::StrCat("关于第", d, "号事项的通知"));
@@ -150,8 +156,8 @@ int main(int argc, char** argv) {
       doc.mutable_document()->set_drafting_unit_id(unit.id());
       doc.mutable_document()->set_issuing_authority(cv1::DEPARTMENT);
       doc.mutable_document()->set_key_area(cv1::EDUCATION);
-      doc.mutable_document()->set_disclosure_attribute((u + d) % 3 == 0 ? cv1::DISCLOSURE_ATTRIBUTE_UNSPECIFIED
-                                                                        : cv1::PROACTIVE);
+      doc.mutable_document()->set_disclosure_attribute(
+          (u + d) % 3 == 0 ? cv1::DISCLOSURE_ATTRIBUTE_UNSPECIFIED : cv1::PROACTIVE);
       cv1::Document created;
       status = Call(*catalog, &cv1::CatalogService::Stub::CreateDocument, staff, doc, &created);
       if (!status.ok()) {

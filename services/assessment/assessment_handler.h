@@ -11,30 +11,30 @@
 
 namespace gongkai::assessment {
 
-#define GONGKAI_ASSESSMENT_RPCS(X)                                                          \
-  X(assessment_, GetScheme, GetSchemeRequest, Scheme)                                       \
+#define GONGKAI_ASSESSMENT_RPCS(X)                                                           \
+  X(assessment_, GetScheme, GetSchemeRequest, Scheme)                                        \
   X(assessment_, RecordInspectorEvidence, RecordInspectorEvidenceRequest, InspectorEvidence) \
-  X(assessment_, ListInspectorEvidence, ListInspectorEvidenceRequest,                       \
-    ListInspectorEvidenceResponse)                                                          \
-  X(assessment_, StartAssessmentRun, StartAssessmentRunRequest, AssessmentRun)              \
-  X(assessment_, GetAssessmentRun, GetAssessmentRunRequest, AssessmentRun)                  \
-  X(assessment_, ListUnitScores, ListUnitScoresRequest, ListUnitScoresResponse)             \
-  X(assessment_, GetUnitScore, GetUnitScoreRequest, UnitScore)                              \
-  X(assessment_, ExportUnitScores, ExportUnitScoresRequest, ExportUnitScoresResponse)       \
-  X(assessment_, RecordThirdPartyScore, RecordThirdPartyScoreRequest, ThirdPartyScore)      \
-  X(assessment_, CreateDraw, CreateDrawRequest, Draw)                                       \
-  X(assessment_, PerformDraw, PerformDrawRequest, Draw)                                     \
-  X(assessment_, GetDraw, GetDrawRequest, Draw)                                             \
-  X(assessment_, RecordSpotCheckResult, RecordSpotCheckResultRequest, SpotCheckResult)      \
-  X(assessment_, RaiseAccountabilityTriggers, RaiseAccountabilityTriggersRequest,           \
-    ListAccountabilityTriggersResponse)                                                     \
-  X(assessment_, ListAccountabilityTriggers, ListAccountabilityTriggersRequest,             \
-    ListAccountabilityTriggersResponse)                                                     \
-  X(assessment_, RecordSummons, RecordSummonsRequest, Summons)                              \
-  X(assessment_, PublishNotice, PublishNoticeRequest, Notice)                               \
-  X(assessment_, ListNotices, ListNoticesRequest, ListNoticesResponse)                      \
-  X(assessment_, CreateTrainingPlan, CreateTrainingPlanRequest, TrainingPlan)               \
-  X(assessment_, RecordTrainingSession, RecordTrainingSessionRequest, TrainingSession)      \
+  X(assessment_, ListInspectorEvidence, ListInspectorEvidenceRequest,                        \
+    ListInspectorEvidenceResponse)                                                           \
+  X(assessment_, StartAssessmentRun, StartAssessmentRunRequest, AssessmentRun)               \
+  X(assessment_, GetAssessmentRun, GetAssessmentRunRequest, AssessmentRun)                   \
+  X(assessment_, ListUnitScores, ListUnitScoresRequest, ListUnitScoresResponse)              \
+  X(assessment_, GetUnitScore, GetUnitScoreRequest, UnitScore)                               \
+  X(assessment_, ExportUnitScores, ExportUnitScoresRequest, ExportUnitScoresResponse)        \
+  X(assessment_, RecordThirdPartyScore, RecordThirdPartyScoreRequest, ThirdPartyScore)       \
+  X(assessment_, CreateDraw, CreateDrawRequest, Draw)                                        \
+  X(assessment_, PerformDraw, PerformDrawRequest, Draw)                                      \
+  X(assessment_, GetDraw, GetDrawRequest, Draw)                                              \
+  X(assessment_, RecordSpotCheckResult, RecordSpotCheckResultRequest, SpotCheckResult)       \
+  X(assessment_, RaiseAccountabilityTriggers, RaiseAccountabilityTriggersRequest,            \
+    ListAccountabilityTriggersResponse)                                                      \
+  X(assessment_, ListAccountabilityTriggers, ListAccountabilityTriggersRequest,              \
+    ListAccountabilityTriggersResponse)                                                      \
+  X(assessment_, RecordSummons, RecordSummonsRequest, Summons)                               \
+  X(assessment_, PublishNotice, PublishNoticeRequest, Notice)                                \
+  X(assessment_, ListNotices, ListNoticesRequest, ListNoticesResponse)                       \
+  X(assessment_, CreateTrainingPlan, CreateTrainingPlanRequest, TrainingPlan)                \
+  X(assessment_, RecordTrainingSession, RecordTrainingSessionRequest, TrainingSession)       \
   X(assessment_, GetTrainingStatus, GetTrainingStatusRequest, TrainingStatus)
 
 class AssessmentHandler final : public v1::AssessmentService::Service {

@@ -126,7 +126,8 @@ TEST_F(AssessmentTest, Asm2SpotCheckResultsAreForDrawnUnitsAndItemsAndNoticesPub
   ASSERT_TRUE(drawn.ok());
   result.set_unit_id(drawn->picked_unit_ids(0));
   result.set_item(drawn->picked_items(0));
-  absl::StatusOr<v1::SpotCheckResult> recorded = assessment_->RecordSpotCheckResult(kInspector, result);
+  absl::StatusOr<v1::SpotCheckResult> recorded =
+      assessment_->RecordSpotCheckResult(kInspector, result);
   ASSERT_TRUE(recorded.ok()) << recorded.status();
   EXPECT_EQ(recorded->inspector(), "inspector");
   result.set_request_id("r-2");
@@ -176,13 +177,15 @@ TEST_F(AssessmentTest, Asm6InspectorsEvidenceIsForItems1And2And15WithinTheWeight
   request.set_points(6.5);  // The weight of item 2 is 6.
   EXPECT_THAT(assessment_->RecordInspectorEvidence(kInspector, request).status(),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("weight")));
-  EXPECT_THAT(assessment_->RecordInspectorEvidence(Caller("clerk", {auth::Role::kStaff}, 3), request)
-                  .status(),
-              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("INSPECTOR")));
+  EXPECT_THAT(
+      assessment_->RecordInspectorEvidence(Caller("clerk", {auth::Role::kStaff}, 3), request)
+          .status(),
+      StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("INSPECTOR")));
   EXPECT_EQ(Count("inspector_evidence"), 0);
   request.set_points(4);
   request.add_attachments("file/2026/meeting-minutes.pdf");
-  absl::StatusOr<v1::InspectorEvidence> recorded = assessment_->RecordInspectorEvidence(kInspector, request);
+  absl::StatusOr<v1::InspectorEvidence> recorded =
+      assessment_->RecordInspectorEvidence(kInspector, request);
   ASSERT_TRUE(recorded.ok()) << recorded.status();
   v1::ListInspectorEvidenceRequest list;
   list.set_unit_id(3);
@@ -191,8 +194,9 @@ TEST_F(AssessmentTest, Asm6InspectorsEvidenceIsForItems1And2And15WithinTheWeight
   EXPECT_EQ(assessment_->ListInspectorEvidence(Caller("c", {auth::Role::kStaff}, 3), list)
                 ->evidence_size(),
             1);
-  EXPECT_THAT(assessment_->ListInspectorEvidence(Caller("c", {auth::Role::kStaff}, 4), list).status(),
-              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("own unit")));
+  EXPECT_THAT(
+      assessment_->ListInspectorEvidence(Caller("c", {auth::Role::kStaff}, 4), list).status(),
+      StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("own unit")));
 }
 
 TEST_F(AssessmentTest, Asm4TrainingShareAndItem13Evidence) {

@@ -35,7 +35,8 @@ class CountingEvidenceFetcher final : public EvidenceFetcher {
   CountingEvidenceFetcher(EvidenceFetcher* inner, AssessmentMetrics* metrics)
       : inner_(inner), metrics_(metrics) {}
   absl::StatusOr<common::v1::ComplianceEvidence> Fetch(
-      const std::string& service, const common::v1::GetComplianceEvidenceRequest& request) override {
+      const std::string& service,
+      const common::v1::GetComplianceEvidenceRequest& request) override {
     absl::StatusOr<common::v1::ComplianceEvidence> evidence = inner_->Fetch(service, request);
     metrics_->EvidenceCall(service, evidence.ok());
     return evidence;

@@ -56,10 +56,9 @@ class AssessmentRepository {
       const idempotency::Key& key) = 0;
 
   // ---- Runs ----
-  virtual absl::StatusOr<v1::AssessmentRun> CreateRun(v1::AssessmentRun run,
-                                                       absl::Time retry_until,
-                                                       const idempotency::Key* key,
-                                                       absl::Time now) = 0;
+  virtual absl::StatusOr<v1::AssessmentRun> CreateRun(v1::AssessmentRun run, absl::Time retry_until,
+                                                      const idempotency::Key* key,
+                                                      absl::Time now) = 0;
   virtual absl::StatusOr<v1::AssessmentRun> GetRun(int64_t id) = 0;
   // Claims the oldest RUNNING run due (next_attempt_time <= now) whose claim is free or
   // expired, for `owner` until now + lease; nullopt when none.
@@ -103,8 +102,10 @@ class AssessmentRepository {
   // The latest evidence per (unit, item) of a year.
   virtual absl::StatusOr<std::map<std::pair<int64_t, int>, v1::InspectorEvidence>>
   LatestInspectorEvidence(int year) = 0;
-  virtual absl::StatusOr<std::vector<v1::InspectorEvidence>> ListInspectorEvidence(
-      int64_t unit_id, int year, int64_t after_id, int limit) = 0;
+  virtual absl::StatusOr<std::vector<v1::InspectorEvidence>> ListInspectorEvidence(int64_t unit_id,
+                                                                                   int year,
+                                                                                   int64_t after_id,
+                                                                                   int limit) = 0;
   virtual absl::StatusOr<v1::ThirdPartyScore> CreateThirdPartyScore(v1::ThirdPartyScore score,
                                                                     const idempotency::Key* key,
                                                                     absl::Time now) = 0;

@@ -16,7 +16,8 @@
 namespace gongkai::assessment::testing {
 
 inline std::shared_ptr<rules::RuleBook> SchemeBook() {
-  absl::StatusOr<std::shared_ptr<rules::RuleBook>> book = rules::NewRuleBook({SchemeRuleSchema()}, "");
+  absl::StatusOr<std::shared_ptr<rules::RuleBook>> book =
+      rules::NewRuleBook({SchemeRuleSchema()}, "");
   if (!book.ok()) {
     std::cerr << "assessment rule sets do not load: " << book.status() << "\n";
     std::abort();
@@ -26,8 +27,9 @@ inline std::shared_ptr<rules::RuleBook> SchemeBook() {
 
 // The shipped v1 scheme's JSON with `replacements` applied to its text (each a pair of
 // exact strings), as a new version effective from `effective_from`.
-inline std::string SchemeVersionJson(int version, const std::string& effective_from,
-                                     const std::vector<std::pair<std::string, std::string>>& replacements) {
+inline std::string SchemeVersionJson(
+    int version, const std::string& effective_from,
+    const std::vector<std::pair<std::string, std::string>>& replacements) {
   const std::vector<rules::RuleSetFile>& files = rules::EmbeddedRuleSetFiles();
   std::string json;
   for (const rules::RuleSetFile& file : files) {

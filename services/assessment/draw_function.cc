@@ -53,8 +53,7 @@ class Stream {
 
   uint64_t Below(uint64_t n) {
     // floor(2^64 / n) * n, computed without 2^64: (2^64 - n) / n + 1 = floor(2^64 / n).
-    const unsigned __int128 limit =
-        static_cast<unsigned __int128>((~uint64_t{0} - n) / n + 1) * n;
+    const unsigned __int128 limit = static_cast<unsigned __int128>((~uint64_t{0} - n) / n + 1) * n;
     while (true) {
       const uint64_t x = Next();
       if (static_cast<unsigned __int128>(x) < limit) return x % n;
@@ -85,13 +84,15 @@ void ValidateDrawInputs(const v1::DrawInputs& inputs, FieldViolations& violation
   std::set<int64_t> units;
   for (int64_t id : inputs.unit_ids()) {
     if (id <= 0) violations.Add(field("unit_ids"), "ids must be positive");
-    if (!units.insert(id).second) violations.Add(field("unit_ids"), absl::StrCat("unit ", id, " twice"));
+    if (!units.insert(id).second)
+      violations.Add(field("unit_ids"), absl::StrCat("unit ", id, " twice"));
   }
   if (inputs.unit_ids_size() > kMaxUnits) violations.Add(field("unit_ids"), "at most 1000 units");
   std::set<int> items;
   for (int item : inputs.items()) {
     if (item < 1 || item > 15) violations.Add(field("items"), "items are 1..15");
-    if (!items.insert(item).second) violations.Add(field("items"), absl::StrCat("item ", item, " twice"));
+    if (!items.insert(item).second)
+      violations.Add(field("items"), absl::StrCat("item ", item, " twice"));
   }
   std::set<std::tuple<int, int, int, int, int, int>> windows;
   for (const v1::TimeWindow& window : inputs.windows()) {
@@ -100,7 +101,8 @@ void ValidateDrawInputs(const v1::DrawInputs& inputs, FieldViolations& violation
     if (!start.ok() || !end.ok() || *start > *end) {
       violations.Add(field("windows"), "each window needs real dates with start <= end");
     }
-    if (!windows.insert(WindowKey(window)).second) violations.Add(field("windows"), "a window twice");
+    if (!windows.insert(WindowKey(window)).second)
+      violations.Add(field("windows"), "a window twice");
   }
   if (inputs.windows_size() > kMaxWindows) violations.Add(field("windows"), "at most 100 windows");
   auto check_pick = [&](absl::string_view name, int to_pick, int count) {
@@ -117,10 +119,9 @@ v1::DrawInputs CanonicalInputs(const v1::DrawInputs& inputs) {
   v1::DrawInputs canonical = inputs;
   std::sort(canonical.mutable_unit_ids()->begin(), canonical.mutable_unit_ids()->end());
   std::sort(canonical.mutable_items()->begin(), canonical.mutable_items()->end());
-  std::sort(canonical.mutable_windows()->begin(), canonical.mutable_windows()->end(),
-            [](const v1::TimeWindow& a, const v1::TimeWindow& b) {
-              return WindowKey(a) < WindowKey(b);
-            });
+  std::sort(
+      canonical.mutable_windows()->begin(), canonical.mutable_windows()->end(),
+      [](const v1::TimeWindow& a, const v1::TimeWindow& b) { return WindowKey(a) < WindowKey(b); });
   return canonical;
 }
 
@@ -132,8 +133,8 @@ std::string CanonicalInputsText(const v1::DrawInputs& inputs) {
   }
   return absl::StrCat(kDrawFunction, "\nunits=", absl::StrJoin(c.unit_ids(), ","),
                       "\nitems=", absl::StrJoin(c.items(), ","),
-                      "\nwindows=", absl::StrJoin(windows, ","), "\npick=", c.units_to_pick(),
-                      ",", c.items_to_pick(), ",", c.windows_to_pick(), "\n");
+                      "\nwindows=", absl::StrJoin(windows, ","), "\npick=", c.units_to_pick(), ",",
+                      c.items_to_pick(), ",", c.windows_to_pick(), "\n");
 }
 
 absl::StatusOr<std::string> CommitmentOf(absl::string_view seed_hex) {
@@ -157,10 +158,9 @@ absl::StatusOr<DrawPicks> ComputeDraw(absl::string_view seed_hex, const v1::Draw
   std::sort(picks.items.begin(), picks.items.end());
   picks.windows = Pick(std::vector<v1::TimeWindow>(c.windows().begin(), c.windows().end()),
                        c.windows_to_pick(), stream("windows"));
-  std::sort(picks.windows.begin(), picks.windows.end(),
-            [](const v1::TimeWindow& a, const v1::TimeWindow& b) {
-              return WindowKey(a) < WindowKey(b);
-            });
+  std::sort(
+      picks.windows.begin(), picks.windows.end(),
+      [](const v1::TimeWindow& a, const v1::TimeWindow& b) { return WindowKey(a) < WindowKey(b); });
   return picks;
 }
 
@@ -178,21 +178,22 @@ absl::Status VerifyDraw(const v1::Draw& draw) {
   ASSIGN_OR_RETURN(DrawPicks picks, ComputeDraw(draw.seed(), draw.inputs()));
   if (!std::equal(picks.unit_ids.begin(), picks.unit_ids.end(), draw.picked_unit_ids().begin(),
                   draw.picked_unit_ids().end())) {
-    return PreconditionFailed("DRAW", "picked_unit_ids",
-                              absl::StrCat("recomputed units ", absl::StrJoin(picks.unit_ids, ","),
-                                           " differ from the published ",
-                                           absl::StrJoin(draw.picked_unit_ids(), ",")));
+    return PreconditionFailed(
+        "DRAW", "picked_unit_ids",
+        absl::StrCat("recomputed units ", absl::StrJoin(picks.unit_ids, ","),
+                     " differ from the published ", absl::StrJoin(draw.picked_unit_ids(), ",")));
   }
   if (!std::equal(picks.items.begin(), picks.items.end(), draw.picked_items().begin(),
                   draw.picked_items().end())) {
-    return PreconditionFailed("DRAW", "picked_items",
-                              absl::StrCat("recomputed items ", absl::StrJoin(picks.items, ","),
-                                           " differ from the published ",
-                                           absl::StrJoin(draw.picked_items(), ",")));
+    return PreconditionFailed(
+        "DRAW", "picked_items",
+        absl::StrCat("recomputed items ", absl::StrJoin(picks.items, ","),
+                     " differ from the published ", absl::StrJoin(draw.picked_items(), ",")));
   }
   bool windows_equal = static_cast<int>(picks.windows.size()) == draw.picked_windows_size();
   for (size_t i = 0; windows_equal && i < picks.windows.size(); ++i) {
-    windows_equal = WindowKey(picks.windows[i]) == WindowKey(draw.picked_windows(static_cast<int>(i)));
+    windows_equal =
+        WindowKey(picks.windows[i]) == WindowKey(draw.picked_windows(static_cast<int>(i)));
   }
   if (!windows_equal) {
     return PreconditionFailed("DRAW", "picked_windows",

@@ -57,7 +57,8 @@ TEST(DrawFunctionTest, Asm2CanonicalInputsAreSortedAndDocumented) {
 TEST(DrawFunctionTest, Asm2CommitmentIsTheSha256OfTheSeedBytes) {
   EXPECT_EQ(*CommitmentOf(kSeed),
             "630dcd2966c4336691125448bbb25b4ff412a49c732db2c8abc1b8581bd710dd");
-  EXPECT_THAT(CommitmentOf("abc").status(), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("seed")));
+  EXPECT_THAT(CommitmentOf("abc").status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("seed")));
 }
 
 TEST(DrawFunctionTest, Asm2TheDrawIsAFunctionOfSeedAndInputsOnly) {
@@ -90,7 +91,8 @@ TEST(DrawFunctionTest, Asm2VerificationAcceptsTheRecordAndRejectsTampering) {
   EXPECT_TRUE(VerifyDraw(draw).ok()) << VerifyDraw(draw);
   v1::Draw other_seed = draw;
   other_seed.set_seed(crypto::Sha256Hex("another"));
-  EXPECT_THAT(VerifyDraw(other_seed), StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("commitment")));
+  EXPECT_THAT(VerifyDraw(other_seed),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("commitment")));
   v1::Draw other_pick = draw;
   const v1::DrawInputs inputs = Inputs();
   for (int64_t id : inputs.unit_ids()) {
@@ -100,7 +102,8 @@ TEST(DrawFunctionTest, Asm2VerificationAcceptsTheRecordAndRejectsTampering) {
       break;
     }
   }
-  EXPECT_THAT(VerifyDraw(other_pick), StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("units")));
+  EXPECT_THAT(VerifyDraw(other_pick),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("units")));
   v1::Draw other_inputs = draw;
   other_inputs.mutable_inputs()->add_unit_ids(99);
   EXPECT_FALSE(VerifyDraw(other_inputs).ok());
@@ -115,7 +118,8 @@ TEST(DrawFunctionTest, Asm2BadInputsNameTheirFields) {
   ValidateDrawInputs(inputs, violations, "inputs");
   std::set<std::string> fields;
   for (const auto& v : violations.violations()) fields.insert(v.field);
-  EXPECT_EQ(fields, (std::set<std::string>{"inputs.unit_ids", "inputs.items", "inputs.windows_to_pick"}));
+  EXPECT_EQ(fields,
+            (std::set<std::string>{"inputs.unit_ids", "inputs.items", "inputs.windows_to_pick"}));
   FieldViolations none;
   ValidateDrawInputs(Inputs(), none, "inputs");
   EXPECT_TRUE(none.empty());

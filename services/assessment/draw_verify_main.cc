@@ -38,7 +38,8 @@ int main(int argc, char** argv) {
   Draw draw;
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = true;
-  if (auto status = google::protobuf::util::JsonStringToMessage(text, &draw, options); !status.ok()) {
+  if (auto status = google::protobuf::util::JsonStringToMessage(text, &draw, options);
+      !status.ok()) {
     std::cerr << "not a draw record: " << status.ToString() << "\n";
     return 2;
   }

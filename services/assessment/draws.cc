@@ -102,7 +102,8 @@ absl::StatusOr<v1::SpotCheckResult> Assessment::RecordSpotCheckResult(
   ASSIGN_OR_RETURN(auto stored, repository_->GetDraw(request.draw_id()));
   const v1::Draw& draw = stored.first;
   if (draw.state() != v1::DRAWN) {
-    return PreconditionFailed("STATE", absl::StrCat("draw/", draw.id()), "the draw is not made yet");
+    return PreconditionFailed("STATE", absl::StrCat("draw/", draw.id()),
+                              "the draw is not made yet");
   }
   const auto& units = draw.picked_unit_ids();
   if (std::find(units.begin(), units.end(), request.unit_id()) == units.end()) {

@@ -18,8 +18,7 @@ absl::StatusOr<common::v1::ComplianceEvidenceService::Stub*> GrpcEvidenceFetcher
   if (channel.ok() && *channel == nullptr) channel = absl::InternalError("null channel");
   if (!channel.ok()) {
     return absl::UnavailableError(absl::StrCat("no channel to the service \"", service,
-                                               "\" (GONGKAI_PEERS): ",
-                                               channel.status().message()));
+                                               "\" (GONGKAI_PEERS): ", channel.status().message()));
   }
   auto stub = common::v1::ComplianceEvidenceService::NewStub(*channel);
   auto* raw = stub.get();

@@ -105,24 +105,26 @@ class MysqlAssessmentRepository final : public AssessmentRepository {
   absl::StatusOr<v1::AssessmentRun> CreateRun(v1::AssessmentRun run, absl::Time retry_until,
                                               const idempotency::Key* key,
                                               absl::Time now) override {
-    RETURN_IF_ERROR(db::RunInTransactionWithRetries(*pool_, [&](db::Connection& conn) -> absl::Status {
-      ASSIGN_OR_RETURN(
-          db::ExecResult inserted,
-          conn.ExecuteInsert(
-              "INSERT INTO assessment_runs (year, state, rule_set, progress, started_by, "
-              "next_attempt_time, retry_until, create_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-              {run.year(), static_cast<int64_t>(run.state()), run.rule_set(), run.progress(),
-               run.started_by(), now, retry_until, now}));
-      run.set_id(static_cast<int64_t>(inserted.last_insert_id));
-      *run.mutable_create_time() = ToTimestamp(now);
-      return db::InsertIdempotencyRecord(conn, key, run.SerializeAsString(), now);
-    }));
+    RETURN_IF_ERROR(
+        db::RunInTransactionWithRetries(*pool_, [&](db::Connection& conn) -> absl::Status {
+          ASSIGN_OR_RETURN(
+              db::ExecResult inserted,
+              conn.ExecuteInsert(
+                  "INSERT INTO assessment_runs (year, state, rule_set, progress, started_by, "
+                  "next_attempt_time, retry_until, create_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                  {run.year(), static_cast<int64_t>(run.state()), run.rule_set(), run.progress(),
+                   run.started_by(), now, retry_until, now}));
+          run.set_id(static_cast<int64_t>(inserted.last_insert_id));
+          *run.mutable_create_time() = ToTimestamp(now);
+          return db::InsertIdempotencyRecord(conn, key, run.SerializeAsString(), now);
+        }));
     return run;
   }
 
   absl::StatusOr<v1::AssessmentRun> GetRun(int64_t id) override {
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    ASSIGN_OR_RETURN(db::ResultSet rows, conn->Query(absl::StrCat(kRunColumns, " WHERE id = ?"), {id}));
+    ASSIGN_OR_RETURN(db::ResultSet rows,
+                     conn->Query(absl::StrCat(kRunColumns, " WHERE id = ?"), {id}));
     if (rows.empty()) return absl::NotFoundError(absl::StrCat("assessment run ", id, " not found"));
     return ReadRun(rows[0]);
   }
@@ -144,14 +146,15 @@ class MysqlAssessmentRepository final : public AssessmentRepository {
       ASSIGN_OR_RETURN(
           db::ExecResult claimed,
           claim_until.has_value()
-              ? conn->Execute("UPDATE assessment_runs SET claim_owner = ?, claim_until = ? "
-                              "WHERE id = ? AND state = ? AND claim_until = ?",
-                              {owner, now + lease, run.id(), static_cast<int64_t>(v1::RUNNING),
-                               *claim_until})
+              ? conn->Execute(
+                    "UPDATE assessment_runs SET claim_owner = ?, claim_until = ? "
+                    "WHERE id = ? AND state = ? AND claim_until = ?",
+                    {owner, now + lease, run.id(), static_cast<int64_t>(v1::RUNNING), *claim_until})
               : conn->Execute("UPDATE assessment_runs SET claim_owner = ?, claim_until = ? "
                               "WHERE id = ? AND state = ? AND claim_until IS NULL",
                               {owner, now + lease, run.id(), static_cast<int64_t>(v1::RUNNING)}));
-      if (claimed.affected_rows == 1) return std::optional<ClaimedRun>(ClaimedRun{run, retry_until});
+      if (claimed.affected_rows == 1)
+        return std::optional<ClaimedRun>(ClaimedRun{run, retry_until});
     }
     return std::optional<ClaimedRun>();
   }
@@ -172,13 +175,14 @@ class MysqlAssessmentRepository final : public AssessmentRepository {
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
     ASSIGN_OR_RETURN(
         db::ExecResult updated,
-        conn->Execute("UPDATE assessment_runs SET state = ?, units_total = ?, units_scored = ?, "
-                      "items_unavailable = ?, progress = ?, next_attempt_time = ?, finish_time = ?, "
-                      "attempts = attempts + 1, claim_owner = NULL, claim_until = NULL "
-                      "WHERE id = ? AND claim_owner = ?",
-                      {static_cast<int64_t>(result.state), result.units_total, result.units_scored,
-                       result.items_unavailable, result.progress, result.next_attempt_time,
-                       result.finish_time, run_id, owner}));
+        conn->Execute(
+            "UPDATE assessment_runs SET state = ?, units_total = ?, units_scored = ?, "
+            "items_unavailable = ?, progress = ?, next_attempt_time = ?, finish_time = ?, "
+            "attempts = attempts + 1, claim_owner = NULL, claim_until = NULL "
+            "WHERE id = ? AND claim_owner = ?",
+            {static_cast<int64_t>(result.state), result.units_total, result.units_scored,
+             result.items_unavailable, result.progress, result.next_attempt_time,
+             result.finish_time, run_id, owner}));
     if (updated.affected_rows == 0) {
       return absl::AbortedError(absl::StrCat("the claim on run ", run_id, " was lost"));
     }
@@ -199,9 +203,9 @@ class MysqlAssessmentRepository final : public AssessmentRepository {
         const int unavailable = static_cast<int>(std::count_if(
             s.items().begin(), s.items().end(),
             [](const v1::ItemScore& item) { return item.status() == v1::EVIDENCE_UNAVAILABLE; }));
-        for (db::Value value : std::vector<db::Value>{run_id, s.unit_id(), s.unit_code(), s.unit_name(),
-                                  s.total(), s.complete(), unavailable,
-                                  items_only.SerializeAsString()}) {
+        for (db::Value value :
+             std::vector<db::Value>{run_id, s.unit_id(), s.unit_code(), s.unit_name(), s.total(),
+                                    s.complete(), unavailable, items_only.SerializeAsString()}) {
           params.push_back(std::move(value));
         }
       }
@@ -222,17 +226,18 @@ class MysqlAssessmentRepository final : public AssessmentRepository {
   }
 
   absl::StatusOr<std::vector<v1::UnitScore>> UnitScores(int64_t run_id) override {
-    return QueryUnitScores(absl::StrCat(kUnitColumns, " WHERE run_id = ? ORDER BY unit_id"), {run_id});
+    return QueryUnitScores(absl::StrCat(kUnitColumns, " WHERE run_id = ? ORDER BY unit_id"),
+                           {run_id});
   }
 
   absl::Status SetRanking(int64_t run_id, const std::vector<Placing>& placings) override {
     return db::RunInTransactionWithRetries(*pool_, [&](db::Connection& conn) -> absl::Status {
       for (const Placing& p : placings) {
-        RETURN_IF_ERROR(conn.Execute("UPDATE assessment_run_units SET unit_rank = ?, position = ?, "
-                                     "performance_contribution = ? WHERE run_id = ? AND unit_id = ?",
-                                     {p.rank, p.position, p.performance_contribution, run_id,
-                                      p.unit_id})
-                            .status());
+        RETURN_IF_ERROR(
+            conn.Execute("UPDATE assessment_run_units SET unit_rank = ?, position = ?, "
+                         "performance_contribution = ? WHERE run_id = ? AND unit_id = ?",
+                         {p.rank, p.position, p.performance_contribution, run_id, p.unit_id})
+                .status());
       }
       return absl::OkStatus();
     });
@@ -247,9 +252,10 @@ class MysqlAssessmentRepository final : public AssessmentRepository {
   }
 
   absl::StatusOr<v1::UnitScore> GetUnitScore(int64_t run_id, int64_t unit_id) override {
-    ASSIGN_OR_RETURN(std::vector<v1::UnitScore> scores,
-                     QueryUnitScores(absl::StrCat(kUnitColumns, " WHERE run_id = ? AND unit_id = ?"),
-                                     {run_id, unit_id}));
+    ASSIGN_OR_RETURN(
+        std::vector<v1::UnitScore> scores,
+        QueryUnitScores(absl::StrCat(kUnitColumns, " WHERE run_id = ? AND unit_id = ?"),
+                        {run_id, unit_id}));
     if (scores.empty()) {
       return absl::NotFoundError(absl::StrCat("unit ", unit_id, " has no score in run ", run_id));
     }
@@ -258,11 +264,12 @@ class MysqlAssessmentRepository final : public AssessmentRepository {
 
   absl::StatusOr<std::optional<int64_t>> LatestFinishedRun(int year) override {
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    ASSIGN_OR_RETURN(db::ResultSet rows,
-                     conn->Query("SELECT id FROM assessment_runs WHERE year = ? AND state IN (?, ?) "
-                                 "ORDER BY id DESC LIMIT 1",
-                                 {year, static_cast<int64_t>(v1::COMPLETED),
-                                  static_cast<int64_t>(v1::INCOMPLETE)}));
+    ASSIGN_OR_RETURN(
+        db::ResultSet rows,
+        conn->Query(
+            "SELECT id FROM assessment_runs WHERE year = ? AND state IN (?, ?) "
+            "ORDER BY id DESC LIMIT 1",
+            {year, static_cast<int64_t>(v1::COMPLETED), static_cast<int64_t>(v1::INCOMPLETE)}));
     if (rows.empty()) return std::optional<int64_t>();
     ASSIGN_OR_RETURN(int64_t id, rows[0].GetInt64("id"));
     return std::optional<int64_t>(id);
@@ -286,9 +293,9 @@ class MysqlAssessmentRepository final : public AssessmentRepository {
 
   absl::StatusOr<std::map<int64_t, double>> UnitTotals(int64_t run_id) override {
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    ASSIGN_OR_RETURN(db::ResultSet rows,
-                     conn->Query("SELECT unit_id, total FROM assessment_run_units WHERE run_id = ?",
-                                 {run_id}));
+    ASSIGN_OR_RETURN(
+        db::ResultSet rows,
+        conn->Query("SELECT unit_id, total FROM assessment_run_units WHERE run_id = ?", {run_id}));
     std::map<int64_t, double> totals;
     for (const db::Row& row : rows) {
       ASSIGN_OR_RETURN(int64_t unit_id, row.GetInt64("unit_id"));
@@ -307,18 +314,19 @@ class MysqlAssessmentRepository final : public AssessmentRepository {
                   "INSERT INTO inspector_evidence (unit_id, year, item, body, create_time) "
                   "VALUES (?, ?, ?, ?, ?)",
                   [&](const v1::InspectorEvidence& e, const std::string& body) {
-                    return std::vector<db::Value>{e.unit_id(), e.year(), static_cast<int64_t>(e.item()),
-                                                  body, now};
+                    return std::vector<db::Value>{e.unit_id(), e.year(),
+                                                  static_cast<int64_t>(e.item()), body, now};
                   });
   }
 
   absl::StatusOr<std::map<std::pair<int64_t, int>, v1::InspectorEvidence>> LatestInspectorEvidence(
       int year) override {
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    ASSIGN_OR_RETURN(db::ResultSet rows,
-                     conn->Query("SELECT id, body FROM inspector_evidence WHERE year = ? ORDER BY id",
-                                 {year}));
-    ASSIGN_OR_RETURN(std::vector<v1::InspectorEvidence> all, ReadBodies<v1::InspectorEvidence>(rows));
+    ASSIGN_OR_RETURN(
+        db::ResultSet rows,
+        conn->Query("SELECT id, body FROM inspector_evidence WHERE year = ? ORDER BY id", {year}));
+    ASSIGN_OR_RETURN(std::vector<v1::InspectorEvidence> all,
+                     ReadBodies<v1::InspectorEvidence>(rows));
     std::map<std::pair<int64_t, int>, v1::InspectorEvidence> latest;
     for (v1::InspectorEvidence& e : all) {
       latest[{e.unit_id(), static_cast<int>(e.item())}] = std::move(e);
@@ -326,7 +334,8 @@ class MysqlAssessmentRepository final : public AssessmentRepository {
     return latest;
   }
 
-  absl::StatusOr<std::vector<v1::InspectorEvidence>> ListInspectorEvidence(int64_t unit_id, int year,
+  absl::StatusOr<std::vector<v1::InspectorEvidence>> ListInspectorEvidence(int64_t unit_id,
+                                                                           int year,
                                                                            int64_t after_id,
                                                                            int limit) override {
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
@@ -352,9 +361,9 @@ class MysqlAssessmentRepository final : public AssessmentRepository {
 
   absl::StatusOr<std::map<int64_t, v1::ThirdPartyScore>> LatestThirdPartyScores(int year) override {
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    ASSIGN_OR_RETURN(db::ResultSet rows,
-                     conn->Query("SELECT id, body FROM third_party_scores WHERE year = ? ORDER BY id",
-                                 {year}));
+    ASSIGN_OR_RETURN(
+        db::ResultSet rows,
+        conn->Query("SELECT id, body FROM third_party_scores WHERE year = ? ORDER BY id", {year}));
     ASSIGN_OR_RETURN(std::vector<v1::ThirdPartyScore> all, ReadBodies<v1::ThirdPartyScore>(rows));
     std::map<int64_t, v1::ThirdPartyScore> latest;
     for (v1::ThirdPartyScore& s : all) latest[s.unit_id()] = std::move(s);
@@ -387,11 +396,12 @@ class MysqlAssessmentRepository final : public AssessmentRepository {
   absl::StatusOr<v1::Draw> CompleteDraw(v1::Draw drawn, absl::Time now) override {
     *drawn.mutable_draw_time() = ToTimestamp(now);
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    ASSIGN_OR_RETURN(db::ExecResult updated,
-                     conn->Execute("UPDATE draws SET state = ?, body = ?, draw_time = ? WHERE id = ? "
-                                   "AND state = ?",
-                                   {static_cast<int64_t>(v1::DRAWN), drawn.SerializeAsString(), now,
-                                    drawn.id(), static_cast<int64_t>(v1::COMMITTED)}));
+    ASSIGN_OR_RETURN(
+        db::ExecResult updated,
+        conn->Execute("UPDATE draws SET state = ?, body = ?, draw_time = ? WHERE id = ? "
+                      "AND state = ?",
+                      {static_cast<int64_t>(v1::DRAWN), drawn.SerializeAsString(), now, drawn.id(),
+                       static_cast<int64_t>(v1::COMMITTED)}));
     if (updated.affected_rows == 0) {
       return absl::FailedPreconditionError(
           absl::StrCat("draw ", drawn.id(), " was already made; a draw is never repeated (ASM-2)"));
@@ -414,20 +424,22 @@ class MysqlAssessmentRepository final : public AssessmentRepository {
   absl::StatusOr<std::vector<v1::AccountabilityTrigger>> RaiseTriggers(
       int64_t run_id, const std::vector<v1::AccountabilityTrigger>& triggers,
       absl::Time now) override {
-    RETURN_IF_ERROR(db::RunInTransactionWithRetries(*pool_, [&](db::Connection& conn) -> absl::Status {
-      for (v1::AccountabilityTrigger trigger : triggers) {
-        *trigger.mutable_create_time() = ToTimestamp(now);
-        // The unique key (run, unit, kind) makes raising twice a no-op.
-        RETURN_IF_ERROR(conn.Execute("INSERT INTO accountability_triggers (run_id, unit_id, year, "
-                                     "kind, body, create_time) VALUES (?, ?, ?, ?, ?, ?) ON "
-                                     "DUPLICATE KEY UPDATE id = id",
-                                     {run_id, trigger.unit_id(), trigger.year(),
-                                      static_cast<int64_t>(trigger.kind()),
-                                      trigger.SerializeAsString(), now})
-                            .status());
-      }
-      return absl::OkStatus();
-    }));
+    RETURN_IF_ERROR(
+        db::RunInTransactionWithRetries(*pool_, [&](db::Connection& conn) -> absl::Status {
+          for (v1::AccountabilityTrigger trigger : triggers) {
+            *trigger.mutable_create_time() = ToTimestamp(now);
+            // The unique key (run, unit, kind) makes raising twice a no-op.
+            RETURN_IF_ERROR(
+                conn.Execute(
+                        "INSERT INTO accountability_triggers (run_id, unit_id, year, "
+                        "kind, body, create_time) VALUES (?, ?, ?, ?, ?, ?) ON "
+                        "DUPLICATE KEY UPDATE id = id",
+                        {run_id, trigger.unit_id(), trigger.year(),
+                         static_cast<int64_t>(trigger.kind()), trigger.SerializeAsString(), now})
+                    .status());
+          }
+          return absl::OkStatus();
+        }));
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
     ASSIGN_OR_RETURN(db::ResultSet rows,
                      conn->Query("SELECT id, body FROM accountability_triggers WHERE run_id = ? "
@@ -440,10 +452,11 @@ class MysqlAssessmentRepository final : public AssessmentRepository {
                                                                       int64_t after_id,
                                                                       int limit) override {
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    ASSIGN_OR_RETURN(db::ResultSet rows,
-                     conn->Query("SELECT id, body FROM accountability_triggers WHERE (? = 0 OR "
-                                 "year = ?) AND (? = 0 OR unit_id = ?) AND id > ? ORDER BY id LIMIT ?",
-                                 {year, year, unit_id, unit_id, after_id, int64_t{limit}}));
+    ASSIGN_OR_RETURN(
+        db::ResultSet rows,
+        conn->Query("SELECT id, body FROM accountability_triggers WHERE (? = 0 OR "
+                    "year = ?) AND (? = 0 OR unit_id = ?) AND id > ? ORDER BY id LIMIT ?",
+                    {year, year, unit_id, unit_id, after_id, int64_t{limit}}));
     return ReadBodies<v1::AccountabilityTrigger>(rows);
   }
 
@@ -496,19 +509,21 @@ class MysqlAssessmentRepository final : public AssessmentRepository {
                                                       const idempotency::Key* key,
                                                       absl::Time now) override {
     *plan.mutable_create_time() = ToTimestamp(now);
-    return Insert(std::move(plan), key, now,
-                  "INSERT INTO training_plans (unit_id, year, body, create_time) VALUES (?, ?, ?, ?)",
-                  [&](const v1::TrainingPlan& p, const std::string& body) {
-                    return std::vector<db::Value>{p.unit_id(), p.year(), body, now};
-                  });
+    return Insert(
+        std::move(plan), key, now,
+        "INSERT INTO training_plans (unit_id, year, body, create_time) VALUES (?, ?, ?, ?)",
+        [&](const v1::TrainingPlan& p, const std::string& body) {
+          return std::vector<db::Value>{p.unit_id(), p.year(), body, now};
+        });
   }
 
   absl::StatusOr<std::optional<v1::TrainingPlan>> GetTrainingPlan(int64_t unit_id,
                                                                   int year) override {
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    ASSIGN_OR_RETURN(db::ResultSet rows,
-                     conn->Query("SELECT id, body FROM training_plans WHERE unit_id = ? AND year = ?",
-                                 {unit_id, year}));
+    ASSIGN_OR_RETURN(
+        db::ResultSet rows,
+        conn->Query("SELECT id, body FROM training_plans WHERE unit_id = ? AND year = ?",
+                    {unit_id, year}));
     if (rows.empty()) return std::optional<v1::TrainingPlan>();
     ASSIGN_OR_RETURN(v1::TrainingPlan plan, ReadBody<v1::TrainingPlan>(rows[0]));
     return std::optional<v1::TrainingPlan>(std::move(plan));
@@ -530,10 +545,11 @@ class MysqlAssessmentRepository final : public AssessmentRepository {
   absl::StatusOr<std::vector<v1::TrainingSession>> TrainingSessions(int64_t unit_id,
                                                                     int year) override {
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    ASSIGN_OR_RETURN(db::ResultSet rows,
-                     conn->Query("SELECT id, body FROM training_sessions WHERE unit_id = ? AND "
-                                 "session_date >= ? AND session_date <= ? ORDER BY id",
-                                 {unit_id, absl::CivilDay(year, 1, 1), absl::CivilDay(year, 12, 31)}));
+    ASSIGN_OR_RETURN(
+        db::ResultSet rows,
+        conn->Query("SELECT id, body FROM training_sessions WHERE unit_id = ? AND "
+                    "session_date >= ? AND session_date <= ? ORDER BY id",
+                    {unit_id, absl::CivilDay(year, 1, 1), absl::CivilDay(year, 12, 31)}));
     return ReadBodies<v1::TrainingSession>(rows);
   }
 
@@ -542,13 +558,14 @@ class MysqlAssessmentRepository final : public AssessmentRepository {
   template <typename Message, typename ParamsFn>
   absl::StatusOr<Message> Insert(Message message, const idempotency::Key* key, absl::Time now,
                                  const char* sql, ParamsFn params) {
-    RETURN_IF_ERROR(db::RunInTransactionWithRetries(*pool_, [&](db::Connection& conn) -> absl::Status {
-      message.set_id(0);
-      std::vector<db::Value> values = params(message, message.SerializeAsString());
-      ASSIGN_OR_RETURN(db::ExecResult inserted, conn.ExecuteInsert(sql, values));
-      message.set_id(static_cast<int64_t>(inserted.last_insert_id));
-      return db::InsertIdempotencyRecord(conn, key, message.SerializeAsString(), now);
-    }));
+    RETURN_IF_ERROR(
+        db::RunInTransactionWithRetries(*pool_, [&](db::Connection& conn) -> absl::Status {
+          message.set_id(0);
+          std::vector<db::Value> values = params(message, message.SerializeAsString());
+          ASSIGN_OR_RETURN(db::ExecResult inserted, conn.ExecuteInsert(sql, values));
+          message.set_id(static_cast<int64_t>(inserted.last_insert_id));
+          return db::InsertIdempotencyRecord(conn, key, message.SerializeAsString(), now);
+        }));
     return message;
   }
 

@@ -46,11 +46,11 @@ void Perform(Task& task, const Scheme& scheme, const UnitInfo& unit, EvidenceFet
     for (const auto& answered : evidence->items()) {
       if (answered.item() == item) found = &answered;
     }
-    task.scores.push_back(found != nullptr
-                              ? ScoreFromEvidence(rule, *found)
-                              : EvidenceUnavailable(rule, absl::StrCat(task.service,
-                                                                       " did not answer item ",
-                                                                       static_cast<int>(item))));
+    task.scores.push_back(
+        found != nullptr
+            ? ScoreFromEvidence(rule, *found)
+            : EvidenceUnavailable(rule, absl::StrCat(task.service, " did not answer item ",
+                                                     static_cast<int>(item))));
   }
 }
 
@@ -154,7 +154,8 @@ absl::Status RunExecutor::Pass(const ClaimedRun& claimed, const std::function<bo
     for (const v1::ItemScore& score : found->second.items()) items[u][score.item()] = score;
   }
   for (Task& task : tasks) {
-    for (v1::ItemScore& score : task.scores) items[task.unit_index][score.item()] = std::move(score);
+    for (v1::ItemScore& score : task.scores)
+      items[task.unit_index][score.item()] = std::move(score);
   }
   std::vector<v1::UnitScore> scores;
   std::vector<double> totals;
@@ -164,9 +165,10 @@ absl::Status RunExecutor::Pass(const ClaimedRun& claimed, const std::function<bo
     for (const SchemeItemRule& rule : scheme.items) {
       if (rule.source != kInspectorSource) continue;
       auto evidence = inspector.find({units[u].id, static_cast<int>(rule.item)});
-      items[u][rule.item] = ScoreFromInspector(
-          rule, evidence == inspector.end() ? std::nullopt
-                                            : std::optional<v1::InspectorEvidence>(evidence->second));
+      items[u][rule.item] =
+          ScoreFromInspector(rule, evidence == inspector.end()
+                                       ? std::nullopt
+                                       : std::optional<v1::InspectorEvidence>(evidence->second));
     }
     v1::UnitScore score;
     score.set_run_id(run.id());
@@ -175,7 +177,8 @@ absl::Status RunExecutor::Pass(const ClaimedRun& claimed, const std::function<bo
     score.set_unit_name(units[u].name);
     std::vector<v1::ItemScore> unit_items;
     for (auto& [item, item_score] : items[u]) {
-      if (item_score.status() == v1::EVIDENCE_UNAVAILABLE) unavailable_services.insert(item_score.source());
+      if (item_score.status() == v1::EVIDENCE_UNAVAILABLE)
+        unavailable_services.insert(item_score.source());
       unit_items.push_back(item_score);
     }
     const UnitTotal total = TotalOf(unit_items);
@@ -199,9 +202,9 @@ absl::Status RunExecutor::Pass(const ClaimedRun& claimed, const std::function<bo
   const double total_points = scheme.TotalPoints();
   for (size_t position = 0; position < order.size(); ++position) {
     const size_t u = order[position];
-    placings.push_back({units[u].id, ranks[u], static_cast<int>(position) + 1,
-                        total_points > 0 ? totals[u] / total_points * scheme.openness_weight_percent
-                                         : 0});
+    placings.push_back(
+        {units[u].id, ranks[u], static_cast<int>(position) + 1,
+         total_points > 0 ? totals[u] / total_points * scheme.openness_weight_percent : 0});
   }
   RETURN_IF_ERROR(repository_->SetRanking(run.id(), placings));
 
@@ -214,15 +217,17 @@ absl::Status RunExecutor::Pass(const ClaimedRun& claimed, const std::function<bo
   if (unavailable == 0) {
     result.state = v1::COMPLETED;
     result.finish_time = now;
-    result.progress = absl::StrCat(units.size(), "/", units.size(), " units scored (pass ", attempt, ")");
+    result.progress =
+        absl::StrCat(units.size(), "/", units.size(), " units scored (pass ", attempt, ")");
   } else {
-    result.state = now + options_.retry_interval > claimed.retry_until ? v1::INCOMPLETE : v1::RUNNING;
+    result.state =
+        now + options_.retry_interval > claimed.retry_until ? v1::INCOMPLETE : v1::RUNNING;
     if (result.state == v1::INCOMPLETE) result.finish_time = now;
     result.progress =
         absl::StrCat(units.size(), "/", units.size(), " units; ", unavailable,
                      " items awaiting evidence from ", absl::StrJoin(unavailable_services, ", "),
-                     result.state == v1::RUNNING ? " (retried)" : " (retry window over)",
-                     " (pass ", attempt, ")");
+                     result.state == v1::RUNNING ? " (retried)" : " (retry window over)", " (pass ",
+                     attempt, ")");
   }
   result.next_attempt_time = now + options_.retry_interval;
   return repository_->FinishPass(run.id(), options_.owner, result);

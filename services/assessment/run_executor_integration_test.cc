@@ -14,6 +14,7 @@
 #include "absl/synchronization/mutex.h"
 #include "libs/auth/principal.h"
 #include "libs/clock/clock.h"
+#include "libs/db/testing/status_matchers.h"
 #include "services/assessment/assessment.h"
 #include "services/assessment/assessment_testing.h"
 #include "services/assessment/run_executor.h"
@@ -29,11 +30,13 @@ using ::testing::HasSubstr;
 class FakeFetcher final : public EvidenceFetcher {
  public:
   absl::StatusOr<common::v1::ComplianceEvidence> Fetch(
-      const std::string& service, const common::v1::GetComplianceEvidenceRequest& request) override {
+      const std::string& service,
+      const common::v1::GetComplianceEvidenceRequest& request) override {
     {
       absl::MutexLock lock(&mu_);
       ++calls_[service];
-      if (down_.count(service) > 0) return absl::UnavailableError(absl::StrCat(service, " is down"));
+      if (down_.count(service) > 0)
+        return absl::UnavailableError(absl::StrCat(service, " is down"));
     }
     common::v1::ComplianceEvidence evidence;
     evidence.set_service(service);
@@ -42,8 +45,12 @@ class FakeFetcher final : public EvidenceFetcher {
       common::v1::ItemEvidence* answer = evidence.add_items();
       answer->set_item(static_cast<InspectionItem>(item));
       answer->set_complete(true);
+      // Unit 13 had 10 drafts returned for a missing attribute (item 3: 8 - 10 x 0.5).
+      common::v1::EvidenceIndicator* returned = answer->add_indicators();
+      returned->set_name("documents_returned_for_attribute");
+      returned->set_count(request.unit_id() == 13 ? 10 : 0);
       for (const char* name :
-           {"documents_returned_for_attribute", "documents_published_late",
+           {"documents_published_late",
             "documents_overdue_unpublished", "self_reviews_missing", "requests_answered_late",
             "requests_open_overdue", "requests_challenge_corrected",
             "annual_reports_published_late", "annual_reports_missing", "training_plan_missing",
@@ -87,7 +94,8 @@ auth::Principal Office() {
 class RunExecutorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<integration::MigratedDatabase> db = integration::MigratedDatabase::Create("asmrun");
+    absl::StatusOr<integration::MigratedDatabase> db =
+        integration::MigratedDatabase::Create("asmrun");
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::make_unique<integration::MigratedDatabase>(*std::move(db));
     repository_ = NewMysqlAssessmentRepository(db_->pool.get());
@@ -100,8 +108,8 @@ class RunExecutorTest : public ::testing::Test {
     }
     executor_ = std::make_unique<RunExecutor>(
         repository_.get(), book_, &fetcher_, [this] { return units_; }, &clock_,
-        RunExecutorOptions{.owner = "test", .parallel_calls = 8,
-                           .retry_interval = absl::Minutes(1)});
+        RunExecutorOptions{
+            .owner = "test", .parallel_calls = 8, .retry_interval = absl::Minutes(1)});
   }
 
   v1::AssessmentRun Start(int year, const std::string& request_id) {
@@ -256,10 +264,67 @@ TEST_F(RunExecutorTest, Asm5ScoresShowThePreviousYearAndTheThirdPartyWithDiffere
   EXPECT_DOUBLE_EQ(unit7.difference_from_third_party(), unit7.total() - 70);
   v1::ExportUnitScoresRequest export_request;
   export_request.set_run_id(run.id());
-  absl::StatusOr<v1::ExportUnitScoresResponse> csv = assessment_->ExportUnitScores(Office(), export_request);
+  absl::StatusOr<v1::ExportUnitScoresResponse> csv =
+      assessment_->ExportUnitScores(Office(), export_request);
   ASSERT_TRUE(csv.ok()) << csv.status();
   EXPECT_EQ(std::count(csv->csv().begin(), csv->csv().end(), '\n'), 41);
-  EXPECT_THAT(csv->csv(), HasSubstr(absl::StrCat(",7,U7,单位7,", absl::StrFormat("%.2f", unit7.total()))));
+  EXPECT_THAT(csv->csv(),
+              HasSubstr(absl::StrCat(",7,U7,单位7,", absl::StrFormat("%.2f", unit7.total()))));
+}
+
+TEST_F(RunExecutorTest, Asm3TriggersAreRaisedFromEvidenceOnceAndLeadToSummonsAndNotices) {
+  const v1::AssessmentRun started = Start(2026, "run-asm3");
+  v1::RaiseAccountabilityTriggersRequest raise;
+  raise.set_run_id(started.id());
+  EXPECT_THAT(assessment_->RaiseAccountabilityTriggers(Office(), raise).status(),
+              db::testing::StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("finished")));
+  RunAll();
+  absl::StatusOr<v1::ListAccountabilityTriggersResponse> raised =
+      assessment_->RaiseAccountabilityTriggers(Office(), raise);
+  ASSERT_TRUE(raised.ok()) << raised.status();
+  ASSERT_EQ(raised->triggers_size(), 1);
+  const v1::AccountabilityTrigger trigger = raised->triggers(0);
+  EXPECT_EQ(trigger.unit_id(), 13);
+  EXPECT_EQ(trigger.kind(), v1::PROCEDURE_NOT_FOLLOWED);
+  EXPECT_EQ(trigger.item(), common::v1::FIVE_DISCLOSURES_IN_PROCEDURES);
+  EXPECT_THAT(trigger.reason(), HasSubstr("item 3 scored 3.00 of 8.00"));
+  EXPECT_THAT(trigger.reason(), HasSubstr("accountability.below_percent"));
+  // Raising again adds nothing.
+  EXPECT_EQ(assessment_->RaiseAccountabilityTriggers(Office(), raise)->triggers_size(), 1);
+
+  auth::Principal supervision;
+  supervision.subject = "duchashi";
+  supervision.roles = {auth::Role::kSupervision};
+  v1::RecordSummonsRequest summons;
+  summons.set_request_id("summons-1");
+  summons.set_unit_id(12);
+  summons.add_trigger_ids(trigger.id());
+  summons.mutable_date()->set_year(2027);
+  summons.mutable_date()->set_month(3);
+  summons.mutable_date()->set_day(5);
+  summons.add_attendees("单位主要负责人");
+  summons.set_record("约谈记录：……");
+  EXPECT_THAT(assessment_->RecordSummons(supervision, summons).status(),
+              db::testing::StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("another unit")));
+  summons.set_unit_id(13);
+  ASSERT_TRUE(assessment_->RecordSummons(supervision, summons).ok());
+  v1::PublishNoticeRequest notice;
+  notice.set_request_id("notice-1");
+  notice.set_kind(v1::ACCOUNTABILITY);
+  notice.set_title("关于政务公开工作落实不到位单位的通报");
+  notice.set_body("单位13 公文办理程序未落实“五公开”要求，已约谈。");
+  notice.add_trigger_ids(trigger.id());
+  notice.add_unit_ids(13);
+  ASSERT_TRUE(assessment_->PublishNotice(supervision, notice).ok());
+  auth::Principal clerk;
+  clerk.subject = "clerk";
+  clerk.unit_id = 13;
+  clerk.roles = {auth::Role::kStaff};
+  v1::ListAccountabilityTriggersRequest own;
+  own.set_unit_id(13);
+  EXPECT_EQ(assessment_->ListAccountabilityTriggers(clerk, own)->triggers_size(), 1);
+  EXPECT_THAT(assessment_->PublishNotice(clerk, notice).status(),
+              db::testing::StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("")));
 }
 
 }  // namespace

@@ -47,8 +47,9 @@ std::shared_ptr<const rules::RuleSchema> SchemeRuleSchema() {
       const auto item = static_cast<InspectionItem>(n);
       specs.push_back(RuleSpec::Decimal(ItemKey(item, "weight"), Unit::kCount, {0, 100}, "ASM-6",
                                         absl::StrCat("points of inspection item ", n)));
-      specs.push_back(RuleSpec::Text(ItemKey(item, "source"), {}, "ASM-6",
-                                     absl::StrCat("where the evidence of item ", n, " comes from")));
+      specs.push_back(
+          RuleSpec::Text(ItemKey(item, "source"), {}, "ASM-6",
+                         absl::StrCat("where the evidence of item ", n, " comes from")));
       specs.push_back(RuleSpec::Text(ItemKey(item, "deductions"), {}, "ASM-6",
                                      absl::StrCat("points off per record, item ", n)));
     }

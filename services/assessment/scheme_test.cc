@@ -36,8 +36,8 @@ TEST(SchemeTest, ShippedSchemeHasTheFifteenItemsOfTheAnnex) {  // ASM-6
 
 TEST(SchemeTest, Asm1SchemeGivingOpennessUnderFourPercentIsRefused) {
   auto book = testing::SchemeBook();
-  absl::StatusOr<rules::RuleSet> set = book->ParseJson(testing::SchemeVersionJson(
-      2, "2027-01-01", {{"\"value\": 4.0", "\"value\": 3.5"}}));
+  absl::StatusOr<rules::RuleSet> set = book->ParseJson(
+      testing::SchemeVersionJson(2, "2027-01-01", {{"\"value\": 4.0", "\"value\": 3.5"}}));
   absl::Status put = set.ok() ? book->Put(*std::move(set)).status() : set.status();
   EXPECT_THAT(put, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("openness.weight")));
   absl::StatusOr<Scheme> scheme = ReadScheme(*book, 2027);
@@ -47,8 +47,8 @@ TEST(SchemeTest, Asm1SchemeGivingOpennessUnderFourPercentIsRefused) {
 
 TEST(SchemeTest, Asm1SchemeAtOrAboveFourPercentIsAcceptedForItsYear) {
   auto book = testing::SchemeBook();
-  absl::StatusOr<rules::RuleSet> set = book->ParseJson(testing::SchemeVersionJson(
-      2, "2027-01-01", {{"\"value\": 4.0", "\"value\": 5.5"}}));
+  absl::StatusOr<rules::RuleSet> set = book->ParseJson(
+      testing::SchemeVersionJson(2, "2027-01-01", {{"\"value\": 4.0", "\"value\": 5.5"}}));
   ASSERT_TRUE(set.ok()) << set.status();
   ASSERT_TRUE(book->Put(*std::move(set)).ok());
   EXPECT_DOUBLE_EQ(ReadScheme(*book, 2027)->openness_weight_percent, 5.5);
@@ -77,7 +77,8 @@ TEST(SchemeTest, DeductionsParseWithDefaultAndExplicitCaps) {
 
 TEST(SchemeTest, MalformedDeductionsAreRefusedWhenTheSchemeIsRead) {
   for (const char* bad : {"x", "x:-1", "x:1:2:3", "X:1", ";"}) {
-    EXPECT_THAT(ParseDeductions(bad, 8).status(), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("")))
+    EXPECT_THAT(ParseDeductions(bad, 8).status(),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("")))
         << bad;
   }
   auto book = testing::SchemeBook();
@@ -86,7 +87,8 @@ TEST(SchemeTest, MalformedDeductionsAreRefusedWhenTheSchemeIsRead) {
   ASSERT_TRUE(set.ok()) << set.status();
   ASSERT_TRUE(book->Put(*std::move(set)).ok());
   absl::StatusOr<Scheme> scheme = ReadScheme(*book, 2029);
-  EXPECT_THAT(scheme.status(), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("deduction")));
+  EXPECT_THAT(scheme.status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("deduction")));
   EXPECT_THAT(FieldViolationsOf(scheme.status())[0].field, "rules.items.04.deductions");
 }
 

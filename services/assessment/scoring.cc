@@ -49,8 +49,8 @@ v1::ItemScore ScoreFromEvidence(const SchemeItemRule& rule,
       lines.push_back(absl::StrCat(deduction.indicator, ": not reported, nothing deducted"));
       continue;
     }
-    const double off = std::min(deduction.cap,
-                                static_cast<double>(found->count()) * deduction.points_per_record);
+    const double off =
+        std::min(deduction.cap, static_cast<double>(found->count()) * deduction.points_per_record);
     points -= off;
     lines.push_back(absl::StrCat(deduction.indicator, " (", found->description(), ") ",
                                  found->count(), " x ", Points(deduction.points_per_record),
@@ -141,16 +141,27 @@ std::string CsvField(const std::string& value) {
 }
 
 std::string ScoresCsv(const std::vector<v1::UnitScore>& scores) {
-  std::vector<std::string> header = {"rank", "unit_id", "unit_code", "unit_name", "total",
-                                     "complete", "performance_contribution",
-                                     "previous_year_total", "change_from_previous_year",
-                                     "third_party_total", "difference_from_third_party"};
+  std::vector<std::string> header = {"rank",
+                                     "unit_id",
+                                     "unit_code",
+                                     "unit_name",
+                                     "total",
+                                     "complete",
+                                     "performance_contribution",
+                                     "previous_year_total",
+                                     "change_from_previous_year",
+                                     "third_party_total",
+                                     "difference_from_third_party"};
   for (int n = 1; n <= kItemCount; ++n) header.push_back(absl::StrCat("item_", n));
   std::string csv = absl::StrCat(absl::StrJoin(header, ","), "\r\n");
   for (const v1::UnitScore& s : scores) {
     std::vector<std::string> fields = {
-        absl::StrCat(s.rank()), absl::StrCat(s.unit_id()), CsvField(s.unit_code()),
-        CsvField(s.unit_name()), Points(s.total()), s.complete() ? "yes" : "no",
+        absl::StrCat(s.rank()),
+        absl::StrCat(s.unit_id()),
+        CsvField(s.unit_code()),
+        CsvField(s.unit_name()),
+        Points(s.total()),
+        s.complete() ? "yes" : "no",
         absl::StrFormat("%.4f", s.performance_contribution()),
         s.has_previous_year() ? Points(s.previous_year_total()) : "",
         s.has_previous_year() ? Points(s.change_from_previous_year()) : "",
@@ -161,10 +172,17 @@ std::string ScoresCsv(const std::vector<v1::UnitScore>& scores) {
       if (item.item() < 1 || item.item() > kItemCount) continue;
       std::string& cell = items[item.item() - 1];
       switch (item.status()) {
-        case v1::SCORED: cell = Points(item.points()); break;
-        case v1::EVIDENCE_UNAVAILABLE: cell = "unavailable"; break;
-        case v1::AWAITING_INSPECTOR: cell = "awaiting"; break;
-        default: break;
+        case v1::SCORED:
+          cell = Points(item.points());
+          break;
+        case v1::EVIDENCE_UNAVAILABLE:
+          cell = "unavailable";
+          break;
+        case v1::AWAITING_INSPECTOR:
+          cell = "awaiting";
+          break;
+        default:
+          break;
       }
     }
     fields.insert(fields.end(), items.begin(), items.end());

@@ -23,7 +23,8 @@ namespace gongkai::assessment {
 // Items 3-14: the weight minus, per deduction rule, min(cap, count x points_per_record),
 // never below zero. An indicator the rule names but the service did not report makes
 // the evidence incomplete (named in incomplete_reasons) and deducts nothing.
-v1::ItemScore ScoreFromEvidence(const SchemeItemRule& rule, const common::v1::ItemEvidence& evidence);
+v1::ItemScore ScoreFromEvidence(const SchemeItemRule& rule,
+                                const common::v1::ItemEvidence& evidence);
 
 // Items 1, 2, 15: the inspector's latest points, at most the weight; without evidence
 // the item is AWAITING_INSPECTOR (not scored).
@@ -34,7 +35,7 @@ v1::ItemScore ScoreFromInspector(const SchemeItemRule& rule,
 v1::ItemScore EvidenceUnavailable(const SchemeItemRule& rule, const std::string& reason);
 
 struct UnitTotal {
-  double total = 0;    // Sum of the SCORED items' points.
+  double total = 0;       // Sum of the SCORED items' points.
   bool complete = false;  // Every item SCORED.
   int unavailable = 0;    // Items EVIDENCE_UNAVAILABLE.
 };

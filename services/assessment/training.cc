@@ -25,7 +25,8 @@ void CheckStaffList(FieldViolations& violations, absl::string_view field,
   for (int i = 0; i < staff.size(); ++i) {
     validation::CheckText(violations, absl::StrCat(field, "[", i, "]"), staff[i],
                           {.min_chars = 1, .max_chars = 100});
-    if (!seen.insert(staff[i]).second) violations.Add(std::string(field), absl::StrCat(staff[i], " twice"));
+    if (!seen.insert(staff[i]).second)
+      violations.Add(std::string(field), absl::StrCat(staff[i], " twice"));
   }
 }
 
@@ -89,7 +90,8 @@ absl::StatusOr<v1::TrainingSession> Assessment::RecordTrainingSession(
 }
 
 absl::StatusOr<v1::TrainingStatus> Assessment::TrainingStatusOf(int64_t unit_id, int year) {
-  ASSIGN_OR_RETURN(std::optional<v1::TrainingPlan> plan, repository_->GetTrainingPlan(unit_id, year));
+  ASSIGN_OR_RETURN(std::optional<v1::TrainingPlan> plan,
+                   repository_->GetTrainingPlan(unit_id, year));
   ASSIGN_OR_RETURN(std::vector<v1::TrainingSession> sessions,
                    repository_->TrainingSessions(unit_id, year));
   v1::TrainingStatus status;
@@ -137,20 +139,24 @@ std::vector<evidence::InspectionItem> TrainingEvidence::Items() const {
 absl::StatusOr<evidence::ItemEvidence> TrainingEvidence::Collect(
     evidence::InspectionItem /*item*/, const evidence::EvidenceQuery& query) {
   // A plan is annual: the period's first year is the one assessed.
-  ASSIGN_OR_RETURN(v1::TrainingStatus status,
-                   assessment_->TrainingStatusOf(query.unit_id, static_cast<int>(query.period_start.year())));
+  ASSIGN_OR_RETURN(
+      v1::TrainingStatus status,
+      assessment_->TrainingStatusOf(query.unit_id, static_cast<int>(query.period_start.year())));
   evidence::ItemEvidence evidence;
-  evidence::AddCount(evidence, {"training_plan_missing", "未制定年度培训计划", "ASM-4", "training_plan"},
+  evidence::AddCount(evidence,
+                     {"training_plan_missing", "未制定年度培训计划", "ASM-4", "training_plan"},
                      status.has_plan() ? 0 : 1);
-  evidence::AddCount(evidence, {"training_sessions_held", "年度内举办的培训", "ASM-4", "training_session"},
+  evidence::AddCount(evidence,
+                     {"training_sessions_held", "年度内举办的培训", "ASM-4", "training_session"},
                      status.sessions_held());
-  evidence::AddCount(evidence,
-                     {"planned_sessions_not_held", "计划内未举办的培训场次", "ASM-4", "training_session"},
-                     std::max(0, status.planned_sessions() - status.sessions_held()));
-  evidence::AddCount(evidence,
-                     {"openness_staff_untrained", "年度内未参训的政务公开工作人员（全员轮训）",
-                      "ASM-4", "staff"},
-                     static_cast<int64_t>(status.untrained_staff_size()));
+  evidence::AddCount(
+      evidence,
+      {"planned_sessions_not_held", "计划内未举办的培训场次", "ASM-4", "training_session"},
+      std::max(0, status.planned_sessions() - status.sessions_held()));
+  evidence::AddCount(
+      evidence,
+      {"openness_staff_untrained", "年度内未参训的政务公开工作人员（全员轮训）", "ASM-4", "staff"},
+      static_cast<int64_t>(status.untrained_staff_size()));
   // The staff's names as references ("staff/<name>"), so an inspector sees who.
   auto& untrained = *evidence.mutable_indicators(evidence.indicators_size() - 1);
   for (const std::string& staff : status.untrained_staff()) {

@@ -88,8 +88,8 @@ class AssessmentE2eTest : public ::testing::Test {
         grpc::CreateChannel(assessment_->grpc_address(), grpc::InsecureChannelCredentials()));
     common::v1::PutRuleSetRequest put;
     put.set_rule_set_json(CatalogOnlySchemeJson());
-    absl::StatusOr<common::v1::PutRuleSetResponse> stored = UnaryCall(
-        *rules, &common::v1::RuleSetService::Stub::PutRuleSet, Admin(), put);
+    absl::StatusOr<common::v1::PutRuleSetResponse> stored =
+        UnaryCall(*rules, &common::v1::RuleSetService::Stub::PutRuleSet, Admin(), put);
     ASSERT_TRUE(stored.ok()) << stored.status();
   }
 
@@ -121,7 +121,8 @@ class AssessmentE2eTest : public ::testing::Test {
     request.mutable_unit()->set_code(code);
     request.mutable_unit()->set_name(name);
     request.mutable_unit()->set_level(cv1::UNIT_LEVEL_DEPARTMENT);
-    absl::StatusOr<cv1::Unit> unit = UnaryCall(*Catalog(), &CatalogStub::CreateUnit, Admin(), request);
+    absl::StatusOr<cv1::Unit> unit =
+        UnaryCall(*Catalog(), &CatalogStub::CreateUnit, Admin(), request);
     EXPECT_TRUE(unit.ok()) << unit.status();
     return unit.ok() ? unit->id() : 0;
   }
@@ -187,7 +188,8 @@ class AssessmentE2eTest : public ::testing::Test {
     options.env["GONGKAI_JWT_ISSUER"] = kE2eIssuer;
     options.env["GONGKAI_JWT_AUDIENCE"] = kE2eAudience;
     options.env["GONGKAI_DB_POOL_SIZE"] = "4";
-    options.env["GONGKAI_APPLICANT_KEY_SECRET"] = absl::StrCat(catalog_->jwt_secret(), "-applicants");
+    options.env["GONGKAI_APPLICANT_KEY_SECRET"] =
+        absl::StrCat(catalog_->jwt_secret(), "-applicants");
     options.env["GONGKAI_CALENDAR_DIR"] = StandInCalendarDir();
     return ServiceProcess::Start(std::move(options));
   }
@@ -249,8 +251,9 @@ TEST_F(AssessmentE2eTest, Asm6ScoresFollowFromDataEnteredThroughTheCatalogsApi) 
   av1::GetUnitScoreRequest other;
   other.set_run_id(run.id());
   other.set_unit_id(careful);
-  EXPECT_THAT(UnaryCall(*Assessment(), &AssessmentStub::GetUnitScore, Staff(careless), other).status(),
-              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("own unit")));
+  EXPECT_THAT(
+      UnaryCall(*Assessment(), &AssessmentStub::GetUnitScore, Staff(careless), other).status(),
+      StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("own unit")));
   EXPECT_THAT(UnaryCall(*Assessment(), &AssessmentStub::GetUnitScore, "", other).status(),
               StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("")));
 }
@@ -293,7 +296,8 @@ TEST_F(AssessmentE2eTest, Asm2ADrawIsCommittedDrawnOnceAndVerifiableByAnyone) {
   create.set_request_id("e2e-draw");
   create.set_title("政务公开“三随机”抽查");
   for (int64_t id : {11, 12, 13, 14, 15}) create.mutable_inputs()->add_unit_ids(id);
-  for (int item : {3, 4, 5}) create.mutable_inputs()->add_items(static_cast<common::v1::InspectionItem>(item));
+  for (int item : {3, 4, 5})
+    create.mutable_inputs()->add_items(static_cast<common::v1::InspectionItem>(item));
   av1::TimeWindow* window = create.mutable_inputs()->add_windows();
   window->mutable_start()->set_year(2026);
   window->mutable_start()->set_month(1);
@@ -332,9 +336,9 @@ TEST_F(AssessmentE2eTest, Asm6TheAssessmentAnswersItem13ThroughTheSharedEvidence
   request.mutable_period_end()->set_year(2025);
   request.mutable_period_end()->set_month(12);
   request.mutable_period_end()->set_day(31);
-  absl::StatusOr<common::v1::ComplianceEvidence> evidence = UnaryCall(
-      *stub, &common::v1::ComplianceEvidenceService::Stub::GetComplianceEvidence,
-      catalog_->Token("li", std::nullopt, {"INSPECTOR"}), request);
+  absl::StatusOr<common::v1::ComplianceEvidence> evidence =
+      UnaryCall(*stub, &common::v1::ComplianceEvidenceService::Stub::GetComplianceEvidence,
+                catalog_->Token("li", std::nullopt, {"INSPECTOR"}), request);
   ASSERT_TRUE(evidence.ok()) << evidence.status();
   EXPECT_EQ(evidence->service(), "assessment");
   ASSERT_EQ(evidence->items_size(), 1);
@@ -344,17 +348,19 @@ TEST_F(AssessmentE2eTest, Asm6TheAssessmentAnswersItem13ThroughTheSharedEvidence
 TEST_F(AssessmentE2eTest, BadInputAndWrongRolesAreRefusedWithTheirFieldsNamed) {
   av1::StartAssessmentRunRequest request;
   request.set_year(1999);
-  EXPECT_THAT(ViolatedFields(UnaryCall(*Assessment(), &AssessmentStub::StartAssessmentRun, Office(),
-                                       request)
-                                 .status()),
+  EXPECT_THAT(ViolatedFields(
+                  UnaryCall(*Assessment(), &AssessmentStub::StartAssessmentRun, Office(), request)
+                      .status()),
               ::testing::ElementsAre("year"));
   request.set_year(2026);
-  EXPECT_THAT(UnaryCall(*Assessment(), &AssessmentStub::StartAssessmentRun, Staff(1), request).status(),
-              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("")));
+  EXPECT_THAT(
+      UnaryCall(*Assessment(), &AssessmentStub::StartAssessmentRun, Staff(1), request).status(),
+      StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("")));
   av1::GetAssessmentRunRequest missing;
   missing.set_id(999999);
-  EXPECT_THAT(UnaryCall(*Assessment(), &AssessmentStub::GetAssessmentRun, Office(), missing).status(),
-              StatusIs(absl::StatusCode::kNotFound, HasSubstr("999999")));
+  EXPECT_THAT(
+      UnaryCall(*Assessment(), &AssessmentStub::GetAssessmentRun, Office(), missing).status(),
+      StatusIs(absl::StatusCode::kNotFound, HasSubstr("999999")));
 }
 
 }  // namespace
