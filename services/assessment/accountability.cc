@@ -35,7 +35,7 @@ absl::StatusOr<v1::ListAccountabilityTriggersResponse> Assessment::RaiseAccounta
     return PreconditionFailed("STATE", absl::StrCat("run/", run.id()),
                               "the run has not finished; triggers are raised from final scores");
   }
-  ASSIGN_OR_RETURN(Scheme scheme, ReadScheme(*rules_, run.year()));
+  ASSIGN_OR_RETURN(Scheme scheme, ReadSchemeVersion(*rules_, run.year(), run.rule_set()));
   ASSIGN_OR_RETURN(std::vector<v1::UnitScore> scores, repository_->UnitScores(run.id()));
   std::vector<v1::AccountabilityTrigger> triggers;
   for (const v1::UnitScore& score : scores) {

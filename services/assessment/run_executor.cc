@@ -87,7 +87,7 @@ absl::Status RunExecutor::RunUntilIdle(const std::function<bool()>& stopping) {
 
 absl::Status RunExecutor::Pass(const ClaimedRun& claimed, const std::function<bool()>& stopping) {
   const v1::AssessmentRun& run = claimed.run;
-  ASSIGN_OR_RETURN(Scheme scheme, ReadScheme(*rules_, run.year()));
+  ASSIGN_OR_RETURN(Scheme scheme, ReadSchemeVersion(*rules_, run.year(), run.rule_set()));
   ASSIGN_OR_RETURN(std::vector<UnitInfo> units, units_());
   ASSIGN_OR_RETURN(std::vector<v1::UnitScore> stored, repository_->UnitScores(run.id()));
   std::map<int64_t, v1::UnitScore> previous;

@@ -4,6 +4,7 @@
 #include <set>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -120,9 +121,34 @@ v1::Scheme Scheme::ToProto() const {
   return proto;
 }
 
+namespace {
+
+absl::StatusOr<Scheme> SchemeOf(const rules::RuleSet* set_ptr, int year);
+
+}  // namespace
+
 absl::StatusOr<Scheme> ReadScheme(const rules::RuleBook& book, int year) {
   ASSIGN_OR_RETURN(std::shared_ptr<const rules::RuleSet> set,
                    book.EffectiveOn(kSchemeRuleSet, absl::CivilDay(year, 1, 1)));
+  return SchemeOf(set.get(), year);
+}
+
+absl::StatusOr<Scheme> ReadSchemeVersion(const rules::RuleBook& book, int year,
+                                         absl::string_view version_key) {
+  const std::string prefix = absl::StrCat(kSchemeRuleSet, "@");
+  int64_t version = 0;
+  if (!absl::StartsWith(version_key, prefix) ||
+      !absl::SimpleAtoi(version_key.substr(prefix.size()), &version)) {
+    return absl::InvalidArgumentError(absl::StrCat("not a scheme version: ", version_key));
+  }
+  ASSIGN_OR_RETURN(std::shared_ptr<const rules::RuleSet> set, book.Get(kSchemeRuleSet, version));
+  return SchemeOf(set.get(), year);
+}
+
+namespace {
+
+absl::StatusOr<Scheme> SchemeOf(const rules::RuleSet* set_ptr, int year) {
+  const rules::RuleSet* set = set_ptr;
   Scheme scheme;
   scheme.year = year;
   scheme.version_key = absl::StrCat(set->name, "@", set->version);
@@ -161,5 +187,7 @@ absl::StatusOr<Scheme> ReadScheme(const rules::RuleBook& book, int year) {
   }
   return scheme;
 }
+
+}  // namespace
 
 }  // namespace gongkai::assessment

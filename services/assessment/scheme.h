@@ -92,6 +92,12 @@ struct Scheme {
 // when a deductions text does not parse.
 absl::StatusOr<Scheme> ReadScheme(const rules::RuleBook& book, int year);
 
+// The scheme of `year` as the version named by `version_key` ("assessment.scheme@2"),
+// the one a run started with: a version put while the run is retrying does not change
+// its rules. NOT_FOUND for an unknown version.
+absl::StatusOr<Scheme> ReadSchemeVersion(const rules::RuleBook& book, int year,
+                                         absl::string_view version_key);
+
 // Parses "indicator:points[:cap];..." ("-" is none); `weight` is the default cap.
 absl::StatusOr<std::vector<DeductionRule>> ParseDeductions(absl::string_view text, double weight);
 

@@ -53,6 +53,11 @@ TEST(SchemeTest, Asm1SchemeAtOrAboveFourPercentIsAcceptedForItsYear) {
   ASSERT_TRUE(book->Put(*std::move(set)).ok());
   EXPECT_DOUBLE_EQ(ReadScheme(*book, 2027)->openness_weight_percent, 5.5);
   EXPECT_DOUBLE_EQ(ReadScheme(*book, 2026)->openness_weight_percent, 4.0);  // Its own year.
+  // A run keeps the version it started with.
+  EXPECT_DOUBLE_EQ(ReadSchemeVersion(*book, 2027, "assessment.scheme@1")->openness_weight_percent,
+                   4.0);
+  EXPECT_THAT(ReadSchemeVersion(*book, 2027, "assessment.scheme@9").status(),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("")));
 }
 
 TEST(SchemeTest, WhichServiceAnswersAnItemIsData) {  // ADR 0022: routing without code

@@ -21,24 +21,36 @@ namespace {
 using ::testing::HasSubstr;
 
 TEST(AssessmentGatewayE2eTest, Asm2ADrawMadeOverHttpIsVerifiedByTheShippedVerifier) {
-  absl::StatusOr<std::unique_ptr<GatewayUnderTest>> started = GatewayUnderTest::Start("asmgw");
-  ASSERT_TRUE(started.ok()) << started.status();
-  GatewayUnderTest& gateway = **started;
+  // The gateway is ready only when every routed backend serves, so it starts last, in
+  // front of the catalog and the assessment (GatewayUnderTest runs the catalog alone).
+  absl::StatusOr<std::unique_ptr<CatalogUnderTest>> catalog = CatalogUnderTest::Start("asmgw");
+  ASSERT_TRUE(catalog.ok()) << catalog.status();
   absl::StatusOr<std::unique_ptr<E2eDatabase>> database = E2eDatabase::Create("asmgwdb");
   ASSERT_TRUE(database.ok()) << database.status();
   std::map<std::string, std::string> peers = AbsentPeers();
-  peers["catalog"] = gateway.catalog().service().grpc_address();
+  peers["catalog"] = (*catalog)->service().grpc_address();
   absl::StatusOr<std::unique_ptr<ServiceProcess>> assessment =
-      StartAssessment(gateway.catalog(), **database, peers);
+      StartAssessment(**catalog, **database, peers);
   ASSERT_TRUE(assessment.ok()) << assessment.status();
-  absl::StatusOr<std::unique_ptr<ServiceProcess>> front = gateway.StartGateway(
-      {{"GONGKAI_BACKENDS", absl::StrCat("catalog=", gateway.catalog().service().grpc_address(),
-                                         ",assessment=", (*assessment)->grpc_address())}});
+  absl::StatusOr<std::unique_ptr<ServiceProcess>> front = StartGatewayProcess({
+      {"GONGKAI_HTTP_ADDRESS", "127.0.0.1:0"},
+      {"GONGKAI_METRICS_ADDRESS", "127.0.0.1:0"},
+      {"GONGKAI_BACKENDS", absl::StrCat("catalog=", (*catalog)->service().grpc_address(),
+                                        ",assessment=", (*assessment)->grpc_address())},
+      {"GONGKAI_JWT_HS256_SECRET", (*catalog)->jwt_secret()},
+      {"GONGKAI_JWT_ISSUER", kE2eIssuer},
+      {"GONGKAI_JWT_AUDIENCE", kE2eAudience},
+      {"GONGKAI_IO_THREADS", "2"},
+      {"GONGKAI_RATE_LIMIT_AUTHENTICATED", "0:0"},
+      {"GONGKAI_RATE_LIMIT_ANONYMOUS_READ", "0:0"},
+      {"GONGKAI_RATE_LIMIT_ANONYMOUS_WRITE", "0:0"},
+      {"GONGKAI_SHUTDOWN_GRACE", "2s"},
+  });
   ASSERT_TRUE(front.ok()) << front.status();
   httplib::Client http("127.0.0.1", (*front)->port("http_port"));
   const httplib::Headers office = {
       {"Authorization",
-       absl::StrCat("Bearer ", gateway.catalog().Token("office", std::nullopt, {"OFFICE"}))}};
+       absl::StrCat("Bearer ", (*catalog)->Token("office", std::nullopt, {"OFFICE"}))}};
 
   const nlohmann::json create = {
       {"requestId", "gw-draw-1"},
