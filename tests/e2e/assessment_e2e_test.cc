@@ -11,6 +11,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -343,6 +344,26 @@ TEST_F(AssessmentE2eTest, Asm6TheAssessmentAnswersItem13ThroughTheSharedEvidence
   EXPECT_EQ(evidence->service(), "assessment");
   ASSERT_EQ(evidence->items_size(), 1);
   EXPECT_EQ(evidence->items(0).item(), common::v1::TRAINING);
+}
+
+TEST_F(AssessmentE2eTest, TheDemoLoaderEntersItsDataThroughThePublicApiTwiceWithoutChange) {
+  CreateUnit("ASM-E2E-DEMO", "演示局");
+  const std::string secret_file = absl::StrCat(::testing::TempDir(), "/asm-demo-secret");
+  std::ofstream(secret_file) << catalog_->jwt_secret();
+  const std::string command =
+      absl::StrCat(GONGKAI_ASSESSMENT_DEMO_BINARY, " --target=", assessment_->grpc_address(),
+                   " --secret_file=", secret_file, " --issuer=", kE2eIssuer,
+                   " --audience=", kE2eAudience, " >/dev/null");
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  ASSERT_EQ(std::system(command.c_str()), 0);  // Idempotent: fixed request ids.
+  av1::ListNoticesRequest notices;
+  absl::StatusOr<av1::ListNoticesResponse> published =
+      UnaryCall(*Assessment(), &AssessmentStub::ListNotices, "", notices);
+  ASSERT_TRUE(published.ok()) << published.status();
+  int spot_checks = 0;
+  for (const av1::Notice& notice : published->notices())
+    spot_checks += notice.kind() == av1::SPOT_CHECK;
+  EXPECT_EQ(spot_checks, 1);
 }
 
 TEST_F(AssessmentE2eTest, BadInputAndWrongRolesAreRefusedWithTheirFieldsNamed) {
