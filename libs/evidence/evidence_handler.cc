@@ -42,9 +42,9 @@ absl::Status Authorize(const auth::Principal& caller, int64_t unit_id) {
       caller.unit_id == unit_id) {
     return absl::OkStatus();
   }
-  return absl::PermissionDeniedError(
-      absl::StrCat("compliance evidence of unit ", unit_id,
-                   " is for INSPECTOR, OFFICE, ADMIN and SERVICE, or STAFF and REVIEWER of that unit"));
+  return absl::PermissionDeniedError(absl::StrCat(
+      "compliance evidence of unit ", unit_id,
+      " is for INSPECTOR, OFFICE, ADMIN and SERVICE, or STAFF and REVIEWER of that unit"));
 }
 
 }  // namespace
