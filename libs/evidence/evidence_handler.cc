@@ -33,17 +33,18 @@ absl::Status Authorize(const auth::Principal& caller, int64_t unit_id) {
   if (caller.anonymous()) {
     return absl::UnauthenticatedError("compliance evidence needs a token");
   }
+  // SERVICE: the assessment service asks as a service principal (ADR 0022).
   if (caller.roles.Contains(auth::Role::kInspector) || caller.roles.Contains(auth::Role::kOffice) ||
-      caller.roles.Contains(auth::Role::kAdmin)) {
+      caller.roles.Contains(auth::Role::kAdmin) || caller.roles.Contains(auth::Role::kService)) {
     return absl::OkStatus();
   }
   if ((caller.roles.Contains(auth::Role::kStaff) || caller.roles.Contains(auth::Role::kReviewer)) &&
       caller.unit_id == unit_id) {
     return absl::OkStatus();
   }
-  return absl::PermissionDeniedError(
-      absl::StrCat("compliance evidence of unit ", unit_id,
-                   " is for INSPECTOR, OFFICE and ADMIN, or STAFF and REVIEWER of that unit"));
+  return absl::PermissionDeniedError(absl::StrCat(
+      "compliance evidence of unit ", unit_id,
+      " is for INSPECTOR, OFFICE, ADMIN and SERVICE, or STAFF and REVIEWER of that unit"));
 }
 
 }  // namespace

@@ -8,7 +8,8 @@
 // Validation (INVALID_ARGUMENT with field violations, nothing read): unit_id > 0;
 // period_start and period_end real dates, start <= end, at most kMaxPeriodDays days;
 // items known and held by this service (others are named). Authorization:
-// INSPECTOR, OFFICE and ADMIN for any unit; STAFF and REVIEWER for their own unit only
+// INSPECTOR, OFFICE, ADMIN and SERVICE (the assessment service) for any unit; STAFF
+// and REVIEWER for their own unit only
 // (another unit is PERMISSION_DENIED); anonymous callers UNAUTHENTICATED. An item whose
 // period ends today or later is marked incomplete ("the period has not ended").
 // Thread-safe.

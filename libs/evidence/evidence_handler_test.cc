@@ -137,6 +137,12 @@ TEST_F(EvidenceTest, StaffSeeTheirOwnUnitOnlyAndAnonymousCallersNothing) {
   EXPECT_EQ(source_.calls, 2);
 }
 
+TEST_F(EvidenceTest, Asm6TheAssessmentServiceAsksAsAServicePrincipalForAnyUnit) {
+  EXPECT_THAT(Get(Caller({auth::Role::kService}, std::nullopt), Request()), IsOk());
+  EXPECT_THAT(Get(Caller({auth::Role::kHead}, 6), Request()),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("unit 5")));
+}
+
 TEST_F(EvidenceTest, AtMostAThousandReferencesAreListedButTheCountIsWhole) {
   ItemEvidence evidence;
   std::vector<int64_t> ids;

@@ -672,6 +672,7 @@ main() {
   print_table | tee "$report"
   log "results saved to $report"
   ((DO_SERVICE == 0)) || "$GONGKAI_ROOT/tests/bench/opinion.sh" $( ((DO_BUILD)) || echo --no-build) || BROKEN+=("opinion bench")
+  if ((DO_SERVICE)); then "$GONGKAI_ROOT/tests/bench/assessment.sh" "$( ((DO_BUILD)) || echo --no-build)" | tee -a "$report" || BROKEN+=("assessment bench failed"); fi
   ((${#BROKEN[@]} == 0))
 }
 
