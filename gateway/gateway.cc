@@ -302,29 +302,41 @@ void Gateway::HandleReadiness(const std::shared_ptr<Context>& context) {
     return Finish(context, ErrorResponse(503, GatewayStatus(grpc::StatusCode::UNAVAILABLE,
                                                             "not ready: shutting down")));
   }
+  // Ready while at least one backend serves: the gateway is the one edge of six
+  // services, and taking every pod out of the load balancer because one backend is down
+  // (or not configured here) would turn one outage into all of them. Routes of a backend
+  // that is down or has no address answer 503 with a google.rpc.Status naming it; the
+  // body here names every backend's state ("DEGRADED" when any is not serving).
   auto answer = [this, context](const std::vector<BackendHealth>& results) {
     nlohmann::json body;
     body["backends"] = nlohmann::json::array();
     std::vector<std::string> down;
+    int serving = 0;
     for (const BackendHealth& h : results) {
       body["backends"].push_back({{"backend", h.backend}, {"status", h.detail}});
-      if (!h.serving) down.push_back(absl::StrCat(h.backend, " (", h.detail, ")"));
+      if (h.serving) {
+        ++serving;
+      } else {
+        down.push_back(absl::StrCat(h.backend, " (", h.detail, ")"));
+      }
     }
-    // Routes whose backend has no address answer 503: the gateway is not ready for them.
     for (const std::string& backend : deps_.routes->Backends()) {
       if (!deps_.backends->Has(backend)) {
         body["backends"].push_back({{"backend", backend}, {"status", "NOT_CONFIGURED"}});
         down.push_back(absl::StrCat(backend, " (no address in GONGKAI_BACKENDS)"));
       }
     }
-    if (down.empty()) {
-      body["status"] = "SERVING";
+    if (serving > 0) {
+      body["status"] = down.empty() ? "SERVING" : "DEGRADED";
+      if (!down.empty()) {
+        body["message"] = absl::StrCat("not serving: ", absl::StrJoin(down, ", "));
+      }
       return Finish(context, JsonResponse(200, body.dump()));
     }
     Finish(context, ErrorResponse(503, GatewayStatus(grpc::StatusCode::UNAVAILABLE,
-                                                     absl::StrCat("not ready: backend ",
-                                                                  absl::StrJoin(down, ", "),
-                                                                  " is not serving"))));
+                                                     absl::StrCat("not ready: no backend is "
+                                                                  "serving: ",
+                                                                  absl::StrJoin(down, ", ")))));
   };
   // Probes from many load balancers share one round of health checks per second.
   std::optional<std::vector<BackendHealth>> cached;
