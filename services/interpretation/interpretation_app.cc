@@ -7,6 +7,7 @@
 #include "libs/calendar/working_day_calendar.h"
 #include "libs/evidence/evidence_handler.h"
 #include "libs/log/log.h"
+#include "libs/status/status_macros.h"
 #include "services/interpretation/evidence/interpretation_evidence.h"
 #include "services/interpretation/grpc_document_lookup.h"
 #include "services/interpretation/interpretation_handler.h"
@@ -19,14 +20,15 @@ namespace {
 
 class InterpretationApp final : public server::ServiceApp {
  public:
-  InterpretationApp(const server::ServiceEnvironment& env, const InterpretationConfig& config)
+  InterpretationApp(const server::ServiceEnvironment& env, const InterpretationConfig& config,
+                    std::shared_ptr<grpc::Channel> catalog)
       : env_(env),
         metrics_(*env.registry),
         repository_(NewMysqlInterpretationRepository(env.pool)),
         documents_(
-            catalog::v1::CatalogService::NewStub(env.peers->Channel("catalog")),
+            catalog::v1::CatalogService::NewStub(catalog),
             [identity = env.identity](grpc::ClientContext* context, absl::Duration timeout)
-                -> absl::Status { return identity->Prepare(context, timeout); },
+                -> absl::Status { return identity->Prepare(*context, timeout); },
             config.catalog_call_timeout),
         interpretations_(repository_.get(), &documents_, env.calendar, env.rules, env.clock,
                          &metrics_),
@@ -63,7 +65,8 @@ void ReadInterpretationConfig(config::ConfigReader& reader, InterpretationConfig
 
 absl::StatusOr<std::unique_ptr<server::ServiceApp>> NewInterpretationApp(
     const server::ServiceEnvironment& env, const InterpretationConfig& config) {
-  return std::make_unique<InterpretationApp>(env, config);
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> catalog, env.peers->Channel("catalog"));
+  return std::make_unique<InterpretationApp>(env, config, std::move(catalog));
 }
 
 }  // namespace gongkai::interpretation
