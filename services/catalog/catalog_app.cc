@@ -141,6 +141,8 @@ class CatalogApp final : public server::ServiceApp {
       options.handlers[std::string(documents::kDocumentPublishedTopic)] =
           [this](const outbox::DeliveredEvent& event) { return DeliverPublication(event); };
       options.poll_interval = config_.outbox_poll_interval;
+      options.lease = config_.outbox_lease;
+      options.backoff.max = config_.outbox_max_backoff;
       ASSIGN_OR_RETURN(relay_,
                        outbox::NewRelay(env_.pool, env_.clock, env_.registry, std::move(options)));
     }
@@ -240,12 +242,30 @@ void ReadCatalogConfig(config::ConfigReader& reader, CatalogConfig& c) {
                       absl::Milliseconds(100), absl::Seconds(60));
   c.outbox_poll_interval = reader.Duration("outbox_poll_interval", c.outbox_poll_interval,
                                            absl::Milliseconds(50), absl::Seconds(10));
+  c.outbox_lease =
+      reader.Duration("outbox_lease", c.outbox_lease, absl::Seconds(1), absl::Minutes(10));
+  c.outbox_max_backoff = reader.Duration("outbox_max_backoff", c.outbox_max_backoff,
+                                         absl::Milliseconds(200), absl::Minutes(10));
+  if (c.outbox_lease <= c.interpretation_call_timeout || c.outbox_lease <= c.outbox_poll_interval) {
+    reader.AddError(
+        "GONGKAI_OUTBOX_LEASE must be longer than GONGKAI_INTERPRETATION_CALL_TIMEOUT and "
+        "GONGKAI_OUTBOX_POLL_INTERVAL (a delivery in flight must not lose its claim)");
+  }
 }
 
 absl::StatusOr<std::unique_ptr<server::ServiceApp>> NewCatalogApp(
     const server::ServiceEnvironment& env, const CatalogConfig& config) {
-  ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> interpretation,
-                   env.peers->Channel("interpretation"));
+  // The declared peer's checked address, on a channel that reconnects within a second
+  // of the interpretation service coming back (gRPC's default back-off grows to two
+  // minutes, during which the release gate would answer UNAVAILABLE for nothing).
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> checked, env.peers->Channel("interpretation"));
+  (void)checked;
+  grpc::ChannelArguments arguments;
+  arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
+  arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 200);
+  arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+  std::shared_ptr<grpc::Channel> interpretation = grpc::CreateCustomChannel(
+      env.peers->Address("interpretation"), grpc::InsecureChannelCredentials(), arguments);
   return std::make_unique<CatalogApp>(env, config, interpretation);
 }
 

@@ -31,11 +31,16 @@ struct CatalogConfig {
   // How often the outbox relay looks for events without being woken,
   // GONGKAI_OUTBOX_POLL_INTERVAL.
   absl::Duration outbox_poll_interval = absl::Seconds(1);
+  // How long a relay's claim on an event lasts (another replica, or this one restarted
+  // after a crash, takes it over then), GONGKAI_OUTBOX_LEASE; and the longest wait
+  // between two delivery attempts, GONGKAI_OUTBOX_MAX_BACKOFF.
+  absl::Duration outbox_lease = absl::Seconds(30);
+  absl::Duration outbox_max_backoff = absl::Seconds(60);
 };
 
 // Reads GONGKAI_APPLICANT_KEY_SECRET(_FILE) (required, at least 32 bytes),
 // GONGKAI_DOCUMENT_CACHE_BYTES, GONGKAI_INTERPRETATION_CALL_TIMEOUT and
-// GONGKAI_OUTBOX_POLL_INTERVAL; problems go to `reader`.
+// GONGKAI_OUTBOX_POLL_INTERVAL, _LEASE and _MAX_BACKOFF; problems go to `reader`.
 void ReadCatalogConfig(config::ConfigReader& reader, CatalogConfig& config);
 
 // The catalog: documents and the disclosure catalog (CAT-1..CAT-7), disclosure on

@@ -65,7 +65,16 @@ void ReadInterpretationConfig(config::ConfigReader& reader, InterpretationConfig
 
 absl::StatusOr<std::unique_ptr<server::ServiceApp>> NewInterpretationApp(
     const server::ServiceEnvironment& env, const InterpretationConfig& config) {
-  ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> catalog, env.peers->Channel("catalog"));
+  // The declared peer's checked address, on a channel that reconnects within a second of
+  // the catalog coming back (gRPC's default back-off grows to two minutes).
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> checked, env.peers->Channel("catalog"));
+  (void)checked;
+  grpc::ChannelArguments arguments;
+  arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
+  arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 200);
+  arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+  std::shared_ptr<grpc::Channel> catalog = grpc::CreateCustomChannel(
+      env.peers->Address("catalog"), grpc::InsecureChannelCredentials(), arguments);
   return std::make_unique<InterpretationApp>(env, config, std::move(catalog));
 }
 
