@@ -206,12 +206,16 @@ absl::StatusOr<int64_t> PurgeDelivered(db::ConnectionPool& pool, absl::Time deli
   while (stopping == nullptr || !stopping()) {
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool.Acquire());
     // Single-table DELETE ... LIMIT in short autocommit statements (MySQL 8, MariaDB,
-    // TiDB), so no lock is held for long; found through (state, delivered_time).
-    ASSIGN_OR_RETURN(db::ExecResult deleted,
-                     conn->Execute(absl::StrCat("DELETE FROM outbox_events WHERE state = ? AND "
-                                                "delivered_time < ? LIMIT ",
-                                                batch_size),
-                                   {db::Value(kDelivered), db::Value(delivered_before)}));
+    // TiDB), so no lock is held for long. A delivered event was due before it was
+    // delivered (next_attempt_time <= delivered_time), so the next_attempt_time bound
+    // selects nothing less and lets the (state, next_attempt_time) index find the rows.
+    ASSIGN_OR_RETURN(
+        db::ExecResult deleted,
+        conn->Execute(
+            absl::StrCat("DELETE FROM outbox_events WHERE state = ? AND "
+                         "next_attempt_time < ? AND delivered_time < ? LIMIT ",
+                         batch_size),
+            {db::Value(kDelivered), db::Value(delivered_before), db::Value(delivered_before)}));
     purged += deleted.affected_rows;
     if (deleted.affected_rows < batch_size) break;
   }

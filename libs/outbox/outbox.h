@@ -34,7 +34,9 @@
 //   RETURN_IF_ERROR(relay->Start());   // idempotent; the destructor stops it
 //
 // and the service adds outbox::OutboxMigrationSet() to ServiceDefinition::
-// library_migrations (table outbox_events, component "outbox").
+// library_migrations (table outbox_events, component "outbox"), and reads the relay's
+// GONGKAI_OUTBOX_* settings with outbox::ReadRelaySettings (outbox_config.h, target
+// gongkai_outbox_config) in its read_config.
 //
 // Guarantees and their limits:
 //  - Atomic with the business write: Enqueue() writes on the caller's connection inside

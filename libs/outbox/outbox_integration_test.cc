@@ -96,7 +96,7 @@ class OperationsTest : public OutboxDatabaseTest {
  protected:
   // Claims everything due of `topic` with `token` and applies `mark` to each.
   void ClaimAll(absl::string_view token, const std::vector<std::string>& topics) {
-    internal::ClaimStatements claims(topics, 100);
+    internal::BatchStatements claims(topics, 100);
     absl::StatusOr<std::vector<DeliveredEvent>> claimed =
         claims.Claim(*pool_, clock_.Now(), clock_.Now() + absl::Seconds(30), token, "test");
     ASSERT_TRUE(claimed.ok()) << claimed.status();
@@ -161,7 +161,9 @@ TEST_F(OperationsTest, PurgeDeletesOnlyDeliveredEventsOlderThanTheCutoff) {
   ClaimAll("t2", {"widget.created"});
   ASSERT_EQ(claimed_.size(), 2u);
   ASSERT_TRUE(internal::MarkDelivered(*pool_, claimed_[0].id, "t2", clock_.Now()).value());
-  ASSERT_TRUE(internal::ReleaseClaims(*pool_, "t2").ok());
+  ASSERT_TRUE(internal::BatchStatements({"widget.created"}, 100)
+                  .Release(*pool_, {claimed_[1].id}, "t2")
+                  .ok());
 
   // Batches of 2: three old rows take two statements.
   absl::StatusOr<int64_t> purged = PurgeDelivered(*pool_, clock_.Now() - absl::Hours(1), 2);
@@ -185,6 +187,39 @@ TEST_F(OperationsTest, OutcomesNeedTheClaimToken) {
   EXPECT_EQ(ReadEvent(*pool_, "e")->claimed_by, "test");
   EXPECT_TRUE(internal::MarkDelivered(*pool_, id, "mine", clock_.Now()).value());
   EXPECT_FALSE(internal::MarkDelivered(*pool_, id, "mine", clock_.Now()).value());  // Once.
+}
+
+TEST_F(OperationsTest, BatchOutcomesTouchOnlyTheListedEventsStillClaimedWithTheToken) {
+  for (const char* key : {"b1", "b2", "b3", "b4"}) ASSERT_TRUE(EnqueueCommitted(Event(key)).ok());
+  internal::BatchStatements batches({"widget.created"}, 3);  // Smaller than the backlog.
+  absl::StatusOr<std::vector<DeliveredEvent>> claimed =
+      batches.Claim(*pool_, clock_.Now(), clock_.Now() + absl::Seconds(30), "tok", "me");
+  ASSERT_TRUE(claimed.ok()) << claimed.status();
+  ASSERT_EQ(claimed->size(), 3u);
+  EXPECT_EQ((*claimed)[0].event_key, "b1");
+  EXPECT_EQ((*claimed)[2].event_key, "b3");
+  EXPECT_FALSE(ReadEvent(*pool_, "b4")->claim_until.has_value());
+
+  const absl::Time later = clock_.Now() + absl::Minutes(5);
+  ASSERT_TRUE(batches.Renew(*pool_, {(*claimed)[0].id, (*claimed)[1].id}, "tok", later).ok());
+  EXPECT_EQ(ReadEvent(*pool_, "b1")->claim_until, later);
+  EXPECT_EQ(ReadEvent(*pool_, "b3")->claim_until, clock_.Now() + absl::Seconds(30));
+  ASSERT_TRUE(batches.Renew(*pool_, {(*claimed)[2].id}, "not-mine", later).ok());
+  EXPECT_EQ(ReadEvent(*pool_, "b3")->claim_until, clock_.Now() + absl::Seconds(30));
+
+  // b2's claim was lost (another relay's token now): only b1 is marked.
+  ASSERT_TRUE(internal::MarkRetry(*pool_, (*claimed)[1].id, "tok", clock_.Now(), "x").value());
+  absl::StatusOr<int64_t> marked =
+      batches.MarkDelivered(*pool_, {(*claimed)[0].id, (*claimed)[1].id}, "tok", clock_.Now());
+  ASSERT_TRUE(marked.ok()) << marked.status();
+  EXPECT_EQ(*marked, 1);
+  EXPECT_EQ(ReadEvent(*pool_, "b1")->state, EventState::kDelivered);
+  EXPECT_EQ(ReadEvent(*pool_, "b2")->state, EventState::kPending);
+  EXPECT_EQ(batches.MarkDelivered(*pool_, {}, "tok", clock_.Now()).value(), 0);
+
+  ASSERT_TRUE(batches.Release(*pool_, {(*claimed)[2].id}, "tok").ok());
+  EXPECT_FALSE(ReadEvent(*pool_, "b3")->claim_until.has_value());
+  EXPECT_EQ(ReadEvent(*pool_, "b3")->state, EventState::kPending);
 }
 
 }  // namespace

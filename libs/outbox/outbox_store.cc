@@ -1,9 +1,11 @@
 #include "libs/outbox/outbox_store.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "libs/db/transaction.h"
 #include "libs/db/value.h"
 #include "libs/status/status_macros.h"
 
@@ -14,6 +16,21 @@ constexpr int kPending = static_cast<int>(EventState::kPending);
 constexpr int kDelivered = static_cast<int>(EventState::kDelivered);
 constexpr int kParked = static_cast<int>(EventState::kParked);
 
+// One outcome statement (autocommit, so a whole transaction), retried on ABORTED: a
+// Galera certification conflict or a TiDB write conflict would otherwise lose the
+// outcome and cost a second delivery when the claim expires.
+absl::StatusOr<bool> ExecuteOutcome(db::ConnectionPool& pool, absl::string_view sql,
+                                    const std::vector<db::Value>& params) {
+  bool changed = false;
+  RETURN_IF_ERROR(db::WithRetries(db::RetryPolicy{}, [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool.Acquire());
+    ASSIGN_OR_RETURN(db::ExecResult result, conn->Execute(sql, params));
+    changed = result.affected_rows > 0;
+    return absl::OkStatus();
+  }));
+  return changed;
+}
+
 std::string Placeholders(size_t n) {
   std::vector<absl::string_view> marks(n, "?");
   return absl::StrJoin(marks, ", ");
@@ -21,8 +38,10 @@ std::string Placeholders(size_t n) {
 
 }  // namespace
 
-ClaimStatements::ClaimStatements(std::vector<std::string> topics, int batch_size)
-    : topics_(std::move(topics)), batch_size_(batch_size) {
+BatchStatements::BatchStatements(std::vector<std::string> topics, int batch_size)
+    : topics_(std::move(topics)),
+      batch_size_(batch_size),
+      id_list_(Placeholders(static_cast<size_t>(batch_size))) {
   // Due, unclaimed (or the claim expired: its relay died), of our topics, and not behind
   // an earlier pending event of the same topic and ordering key. The ordering check is
   // only read here, not in the UPDATE (MySQL refuses a subquery on the table being
@@ -38,16 +57,39 @@ ClaimStatements::ClaimStatements(std::vector<std::string> topics, int batch_size
       batch_size_);
   // One conditional UPDATE claims them all: the conditions are re-checked on the latest
   // committed row under its row lock, so of two relays racing for a row exactly one
-  // matches it. The id list always has batch_size placeholders (unused ones repeat the
-  // first id) so that the statement text, and its prepared statement, never varies.
+  // matches it.
   claim_sql_ = absl::StrCat(
       "UPDATE outbox_events SET claim_token = ?, claimed_by = ?, claim_until = ? "
       "WHERE id IN (",
-      Placeholders(static_cast<size_t>(batch_size_)),
+      id_list_,
       ") AND state = ? AND next_attempt_time <= ? AND (claim_until IS NULL OR claim_until < ?)");
+  select_claimed_sql_ = absl::StrCat(
+      "SELECT id, topic, destination, event_key, ordering_key, payload, create_time, attempts "
+      "FROM outbox_events WHERE claim_token = ? AND state = ? AND id IN (",
+      id_list_, ") ORDER BY id");
+  // claimed_by stays: who delivered it.
+  mark_delivered_sql_ = absl::StrCat(
+      "UPDATE outbox_events SET state = ?, delivered_time = ?, attempts = attempts + 1, "
+      "claim_token = NULL, claim_until = NULL WHERE claim_token = ? AND state = ? AND id IN (",
+      id_list_, ")");
+  renew_sql_ = absl::StrCat(
+      "UPDATE outbox_events SET claim_until = ? WHERE claim_token = ? AND state = ? AND id IN (",
+      id_list_, ")");
+  release_sql_ = absl::StrCat(
+      "UPDATE outbox_events SET claim_token = NULL, claim_until = NULL "
+      "WHERE claim_token = ? AND state = ? AND id IN (",
+      id_list_, ")");
 }
 
-absl::StatusOr<std::vector<DeliveredEvent>> ClaimStatements::Claim(
+std::vector<db::Value> BatchStatements::WithIds(std::vector<db::Value> params,
+                                                const std::vector<int64_t>& ids) const {
+  for (int i = 0; i < batch_size_; ++i) {
+    params.emplace_back(ids[std::min(static_cast<size_t>(i), ids.size() - 1)]);
+  }
+  return params;
+}
+
+absl::StatusOr<std::vector<DeliveredEvent>> BatchStatements::Claim(
     db::ConnectionPool& pool, absl::Time now, absl::Time claim_until, absl::string_view token,
     absl::string_view claimed_by) const {
   ASSIGN_OR_RETURN(db::ConnectionLease conn, pool.Acquire());
@@ -57,14 +99,14 @@ absl::StatusOr<std::vector<DeliveredEvent>> ClaimStatements::Claim(
   ASSIGN_OR_RETURN(db::ResultSet candidates, conn->Query(select_candidates_sql_, params));
   std::vector<DeliveredEvent> claimed;
   if (candidates.empty()) return claimed;
-
-  std::vector<db::Value> claim_params = {db::Value(token), db::Value(claimed_by),
-                                         db::Value(claim_until)};
-  for (int i = 0; i < batch_size_; ++i) {
-    const db::Row& row = candidates[std::min(static_cast<size_t>(i), candidates.size() - 1)];
+  std::vector<int64_t> ids;
+  for (const db::Row& row : candidates) {
     ASSIGN_OR_RETURN(int64_t id, row.GetInt64(0));
-    claim_params.emplace_back(id);
+    ids.push_back(id);
   }
+
+  std::vector<db::Value> claim_params =
+      WithIds({db::Value(token), db::Value(claimed_by), db::Value(claim_until)}, ids);
   claim_params.emplace_back(kPending);
   claim_params.emplace_back(now);
   claim_params.emplace_back(now);
@@ -73,9 +115,7 @@ absl::StatusOr<std::vector<DeliveredEvent>> ClaimStatements::Claim(
 
   ASSIGN_OR_RETURN(
       db::ResultSet rows,
-      conn->Query("SELECT id, topic, destination, event_key, ordering_key, payload, create_time, "
-                  "attempts FROM outbox_events WHERE claim_token = ? AND state = ? ORDER BY id",
-                  {db::Value(token), db::Value(kPending)}));
+      conn->Query(select_claimed_sql_, WithIds({db::Value(token), db::Value(kPending)}, ids)));
   claimed.reserve(rows.size());
   for (const db::Row& row : rows) {
     DeliveredEvent event;
@@ -93,62 +133,71 @@ absl::StatusOr<std::vector<DeliveredEvent>> ClaimStatements::Claim(
   return claimed;
 }
 
+absl::StatusOr<int64_t> BatchStatements::MarkDelivered(db::ConnectionPool& pool,
+                                                       const std::vector<int64_t>& ids,
+                                                       absl::string_view token,
+                                                       absl::Time now) const {
+  if (ids.empty()) return 0;
+  int64_t marked = 0;
+  const std::vector<db::Value> params =
+      WithIds({db::Value(kDelivered), db::Value(now), db::Value(token), db::Value(kPending)}, ids);
+  // Autocommit, so a whole transaction: retried on ABORTED (see ExecuteOutcome).
+  RETURN_IF_ERROR(db::WithRetries(db::RetryPolicy{}, [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool.Acquire());
+    ASSIGN_OR_RETURN(db::ExecResult result, conn->Execute(mark_delivered_sql_, params));
+    marked = result.affected_rows;
+    return absl::OkStatus();
+  }));
+  return marked;
+}
+
+absl::Status BatchStatements::Renew(db::ConnectionPool& pool, const std::vector<int64_t>& ids,
+                                    absl::string_view token, absl::Time claim_until) const {
+  if (ids.empty()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(db::ConnectionLease conn, pool.Acquire());
+  return conn
+      ->Execute(renew_sql_,
+                WithIds({db::Value(claim_until), db::Value(token), db::Value(kPending)}, ids))
+      .status();
+}
+
+absl::Status BatchStatements::Release(db::ConnectionPool& pool, const std::vector<int64_t>& ids,
+                                      absl::string_view token) const {
+  if (ids.empty()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(db::ConnectionLease conn, pool.Acquire());
+  return conn->Execute(release_sql_, WithIds({db::Value(token), db::Value(kPending)}, ids))
+      .status();
+}
+
 absl::StatusOr<bool> MarkDelivered(db::ConnectionPool& pool, int64_t id, absl::string_view token,
                                    absl::Time now) {
-  ASSIGN_OR_RETURN(db::ConnectionLease conn, pool.Acquire());
   // claimed_by stays: who delivered it.
-  ASSIGN_OR_RETURN(db::ExecResult result,
-                   conn->Execute("UPDATE outbox_events SET state = ?, delivered_time = ?, "
-                                 "attempts = attempts + 1, claim_token = NULL, claim_until = NULL "
-                                 "WHERE id = ? AND claim_token = ? AND state = ?",
-                                 {db::Value(kDelivered), db::Value(now), db::Value(id),
-                                  db::Value(token), db::Value(kPending)}));
-  return result.affected_rows > 0;
+  return ExecuteOutcome(pool,
+                        "UPDATE outbox_events SET state = ?, delivered_time = ?, "
+                        "attempts = attempts + 1, claim_token = NULL, claim_until = NULL "
+                        "WHERE id = ? AND claim_token = ? AND state = ?",
+                        {db::Value(kDelivered), db::Value(now), db::Value(id), db::Value(token),
+                         db::Value(kPending)});
 }
 
 absl::StatusOr<bool> MarkRetry(db::ConnectionPool& pool, int64_t id, absl::string_view token,
                                absl::Time next_attempt_time, absl::string_view error) {
-  ASSIGN_OR_RETURN(db::ConnectionLease conn, pool.Acquire());
-  ASSIGN_OR_RETURN(
-      db::ExecResult result,
-      conn->Execute("UPDATE outbox_events SET attempts = attempts + 1, next_attempt_time = ?, "
-                    "last_error = ?, claim_token = NULL, claim_until = NULL "
-                    "WHERE id = ? AND claim_token = ? AND state = ?",
-                    {db::Value(next_attempt_time), db::Value(error), db::Value(id),
-                     db::Value(token), db::Value(kPending)}));
-  return result.affected_rows > 0;
+  return ExecuteOutcome(pool,
+                        "UPDATE outbox_events SET attempts = attempts + 1, next_attempt_time = ?, "
+                        "last_error = ?, claim_token = NULL, claim_until = NULL "
+                        "WHERE id = ? AND claim_token = ? AND state = ?",
+                        {db::Value(next_attempt_time), db::Value(error), db::Value(id),
+                         db::Value(token), db::Value(kPending)});
 }
 
 absl::StatusOr<bool> MarkParked(db::ConnectionPool& pool, int64_t id, absl::string_view token,
                                 absl::Time now, absl::string_view error) {
-  ASSIGN_OR_RETURN(db::ConnectionLease conn, pool.Acquire());
-  ASSIGN_OR_RETURN(
-      db::ExecResult result,
-      conn->Execute("UPDATE outbox_events SET state = ?, parked_time = ?, "
-                    "attempts = attempts + 1, last_error = ?, claim_token = NULL, "
-                    "claim_until = NULL WHERE id = ? AND claim_token = ? AND state = ?",
-                    {db::Value(kParked), db::Value(now), db::Value(error), db::Value(id),
-                     db::Value(token), db::Value(kPending)}));
-  return result.affected_rows > 0;
-}
-
-absl::Status RenewClaims(db::ConnectionPool& pool, absl::string_view token,
-                         absl::Time claim_until) {
-  ASSIGN_OR_RETURN(db::ConnectionLease conn, pool.Acquire());
-  return conn
-      ->Execute("UPDATE outbox_events SET claim_until = ? WHERE claim_token = ? AND state = ?",
-                {db::Value(claim_until), db::Value(token), db::Value(kPending)})
-      .status();
-}
-
-absl::Status ReleaseClaims(db::ConnectionPool& pool, absl::string_view token) {
-  ASSIGN_OR_RETURN(db::ConnectionLease conn, pool.Acquire());
-  return conn
-      ->Execute(
-          "UPDATE outbox_events SET claim_token = NULL, claim_until = NULL "
-          "WHERE claim_token = ? AND state = ?",
-          {db::Value(token), db::Value(kPending)})
-      .status();
+  return ExecuteOutcome(pool,
+                        "UPDATE outbox_events SET state = ?, parked_time = ?, "
+                        "attempts = attempts + 1, last_error = ?, claim_token = NULL, "
+                        "claim_until = NULL WHERE id = ? AND claim_token = ? AND state = ?",
+                        {db::Value(kParked), db::Value(now), db::Value(error), db::Value(id),
+                         db::Value(token), db::Value(kPending)});
 }
 
 }  // namespace gongkai::outbox::internal

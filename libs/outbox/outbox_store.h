@@ -16,6 +16,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "libs/db/connection_pool.h"
+#include "libs/db/value.h"
 #include "libs/outbox/outbox.h"
 
 namespace gongkai::outbox::internal {
@@ -25,11 +26,13 @@ absl::Status ValidateEvent(const OutboxEvent& event);
 // [a-z0-9._-]+ of at most kMaxTopicLength.
 bool IsValidTopic(absl::string_view topic);
 
-// The claim statements for one fixed set of topics and batch size, built once (the
-// SQL text is the same on every call, so each connection prepares it once).
-class ClaimStatements {
+// The statements on a batch of events for one fixed set of topics and batch size,
+// built once: every id list has batch_size placeholders (unused ones repeat an id), so
+// the SQL text never varies and each connection prepares each statement once. Rows are
+// found by primary key and claim token, so the claim token needs no index.
+class BatchStatements {
  public:
-  ClaimStatements(std::vector<std::string> topics, int batch_size);
+  BatchStatements(std::vector<std::string> topics, int batch_size);
 
   // Claims up to batch_size due events (pending, next_attempt_time <= now, no live
   // claim, no earlier pending event with the same topic and non-empty ordering key) for
@@ -38,25 +41,40 @@ class ClaimStatements {
                                                     absl::Time claim_until, absl::string_view token,
                                                     absl::string_view claimed_by) const;
 
+  // Marks the events `ids` (at most batch_size) delivered at `now` in one statement, if
+  // still claimed with `token`; returns how many were.
+  absl::StatusOr<int64_t> MarkDelivered(db::ConnectionPool& pool, const std::vector<int64_t>& ids,
+                                        absl::string_view token, absl::Time now) const;
+  // Extends the claims of `ids` still held with `token` to `claim_until`.
+  absl::Status Renew(db::ConnectionPool& pool, const std::vector<int64_t>& ids,
+                     absl::string_view token, absl::Time claim_until) const;
+  // Drops the claims of `ids` still held with `token` (a relay stopping).
+  absl::Status Release(db::ConnectionPool& pool, const std::vector<int64_t>& ids,
+                       absl::string_view token) const;
+
  private:
+  // `params` followed by batch_size ids (padded with the first).
+  std::vector<db::Value> WithIds(std::vector<db::Value> params,
+                                 const std::vector<int64_t>& ids) const;
+
   std::vector<std::string> topics_;
   int batch_size_;
+  std::string id_list_;  // "?, ?, ..." batch_size times.
   std::string select_candidates_sql_;
   std::string claim_sql_;
+  std::string select_claimed_sql_;
+  std::string mark_delivered_sql_;
+  std::string renew_sql_;
+  std::string release_sql_;
 };
 
-// The outcome of one attempt; false when the claim was no longer ours.
+// The outcome of one attempt on one event; false when the claim was no longer ours.
 absl::StatusOr<bool> MarkDelivered(db::ConnectionPool& pool, int64_t id, absl::string_view token,
                                    absl::Time now);
 absl::StatusOr<bool> MarkRetry(db::ConnectionPool& pool, int64_t id, absl::string_view token,
                                absl::Time next_attempt_time, absl::string_view error);
 absl::StatusOr<bool> MarkParked(db::ConnectionPool& pool, int64_t id, absl::string_view token,
                                 absl::Time now, absl::string_view error);
-
-// Extends every pending event claimed with `token` to `claim_until`.
-absl::Status RenewClaims(db::ConnectionPool& pool, absl::string_view token, absl::Time claim_until);
-// Drops the claims on pending events claimed with `token` (a relay stopping).
-absl::Status ReleaseClaims(db::ConnectionPool& pool, absl::string_view token);
 
 // "<CODE>: <message>", cut to fit last_error (at a UTF-8 boundary).
 std::string FormatError(const absl::Status& status);

@@ -159,7 +159,7 @@ class RelayImpl final : public Relay {
         clock_(clock),
         options_(std::move(options)),
         relay_id_(options_.relay_id.empty() ? DefaultRelayId() : options_.relay_id),
-        claims_(TopicsOf(options_), options_.batch_size),
+        batches_(TopicsOf(options_), options_.batch_size),
         workers_(std::make_unique<DeliveryThreads>(options_.delivery_threads)) {
     if (registry != nullptr) {
       backlog_ = &registry->AddGauge(
@@ -238,28 +238,51 @@ class RelayImpl final : public Relay {
     const std::string token = NewToken();
     const absl::Time now = clock_->Now();
     ASSIGN_OR_RETURN(std::vector<DeliveredEvent> batch,
-                     claims_.Claim(*pool_, now, now + options_.lease, token, relay_id_));
+                     batches_.Claim(*pool_, now, now + options_.lease, token, relay_id_));
     if (batch.empty()) return 0;
+    std::vector<int64_t> ids;
+    for (const DeliveredEvent& event : batch) ids.push_back(event.id);
 
     std::atomic<int> attempted{0};
+    absl::Mutex delivered_mu;
+    std::vector<int64_t> delivered;
     BatchLatch latch(static_cast<int>(batch.size()));
     for (const DeliveredEvent& event : batch) {
-      workers_->Schedule([this, &event, &token, &attempted, &latch] {
-        if (Attempt(event, token)) ++attempted;
+      workers_->Schedule([&, this] {
+        const Outcome outcome = Attempt(event, token);
+        if (outcome != Outcome::kSkipped) ++attempted;
+        if (outcome == Outcome::kDelivered) {
+          absl::MutexLock lock(&delivered_mu);
+          delivered.push_back(event.id);
+        }
         latch.Done();
       });
     }
     // Renew the lease while deliveries run, so a slow receiver does not let another
     // relay take the events over mid-call.
     while (!latch.WaitFor(options_.lease / 3)) {
-      absl::Status renewed = internal::RenewClaims(*pool_, token, clock_->Now() + options_.lease);
+      absl::Status renewed = batches_.Renew(*pool_, ids, token, clock_->Now() + options_.lease);
       if (!renewed.ok()) {
         GK_LOG(WARNING, "outbox relay: lease renewal failed").With("error", renewed);
       }
     }
+    // The successes of the batch in one statement (one commit instead of one each).
+    absl::MutexLock lock(&delivered_mu);
+    absl::StatusOr<int64_t> marked =
+        batches_.MarkDelivered(*pool_, delivered, token, clock_->Now());
+    if (!marked.ok()) {
+      // The claims expire and the events are delivered again (at-least-once).
+      GK_LOG(WARNING, "outbox relay: recording deliveries failed")
+          .With("events", static_cast<int64_t>(delivered.size()))
+          .With("error", marked.status());
+    } else if (*marked < static_cast<int64_t>(delivered.size())) {
+      GK_LOG(WARNING, "outbox relay: claims lost before deliveries were recorded")
+          .With("lost", static_cast<int64_t>(delivered.size()) - *marked)
+          .With("relay_id", relay_id_);
+    }
     if (IsStopping()) {
       // Events skipped because of the stop: let another replica have them at once.
-      absl::Status released = internal::ReleaseClaims(*pool_, token);
+      absl::Status released = batches_.Release(*pool_, ids, token);
       if (!released.ok()) {
         GK_LOG(WARNING, "outbox relay: releasing claims failed (they expire with the lease)")
             .With("error", released);
@@ -311,10 +334,12 @@ class RelayImpl final : public Relay {
     return absl::Uniform(absl::IntervalClosedClosed, random_, 0.0, 1.0);
   }
 
-  // Delivers one claimed event and records the outcome. False when it was skipped
-  // (the relay is stopping).
-  bool Attempt(const DeliveredEvent& event, const std::string& token) {
-    if (IsStopping()) return false;
+  enum class Outcome { kDelivered, kFailed, kSkipped };
+
+  // Delivers one claimed event. A success is recorded by the caller with the rest of
+  // the batch; a failure is recorded here (retry later, or parked).
+  Outcome Attempt(const DeliveredEvent& event, const std::string& token) {
+    if (IsStopping()) return Outcome::kSkipped;
     const Handler& handler = options_.handlers.at(event.topic);
     absl::Status status;
     try {
@@ -325,41 +350,39 @@ class RelayImpl final : public Relay {
       status = absl::UnknownError("handler threw");
     }
     const absl::Time now = clock_->Now();
-    absl::StatusOr<bool> recorded;
     if (status.ok()) {
-      recorded = internal::MarkDelivered(*pool_, event.id, token, now);
       if (delivered_ != nullptr) {
         delivered_->WithLabels({event.topic}).Increment();
         lag_->WithLabels({event.topic})
             .Observe(std::max(0.0, absl::ToDoubleSeconds(now - event.create_time)));
       }
+      return Outcome::kDelivered;
+    }
+    if (failures_ != nullptr) {
+      failures_->WithLabels({event.topic, absl::StatusCodeToString(status.code())}).Increment();
+    }
+    const bool retry = IsRetryable(status.code()) &&
+                       (options_.max_attempts == 0 || event.attempt < options_.max_attempts);
+    absl::StatusOr<bool> recorded;
+    if (retry) {
+      const absl::Duration delay = BackoffDelay(options_.backoff, event.attempt, Jitter());
+      recorded =
+          internal::MarkRetry(*pool_, event.id, token, now + delay, internal::FormatError(status));
+      WakeAfter(delay);
+      GK_LOG(WARNING, "outbox delivery failed; will retry")
+          .With("topic", event.topic)
+          .With("event_key", event.event_key)
+          .With("attempt", event.attempt)
+          .With("retry_in", delay)
+          .With("error", status);
     } else {
-      if (failures_ != nullptr) {
-        failures_->WithLabels({event.topic, absl::StatusCodeToString(status.code())}).Increment();
-      }
-      const bool retry = IsRetryable(status.code()) &&
-                         (options_.max_attempts == 0 || event.attempt < options_.max_attempts);
-      if (retry) {
-        const absl::Duration delay = BackoffDelay(options_.backoff, event.attempt, Jitter());
-        recorded = internal::MarkRetry(*pool_, event.id, token, now + delay,
-                                       internal::FormatError(status));
-        WakeAfter(delay);
-        GK_LOG(WARNING, "outbox delivery failed; will retry")
-            .With("topic", event.topic)
-            .With("event_key", event.event_key)
-            .With("attempt", event.attempt)
-            .With("retry_in", delay)
-            .With("error", status);
-      } else {
-        recorded =
-            internal::MarkParked(*pool_, event.id, token, now, internal::FormatError(status));
-        GK_LOG(ERROR, "outbox event parked: delivery failed permanently")
-            .With("topic", event.topic)
-            .With("destination", event.destination)
-            .With("event_key", event.event_key)
-            .With("attempt", event.attempt)
-            .With("error", status);
-      }
+      recorded = internal::MarkParked(*pool_, event.id, token, now, internal::FormatError(status));
+      GK_LOG(ERROR, "outbox event parked: delivery failed permanently")
+          .With("topic", event.topic)
+          .With("destination", event.destination)
+          .With("event_key", event.event_key)
+          .With("attempt", event.attempt)
+          .With("error", status);
     }
     if (!recorded.ok()) {
       // The claim expires and the event is attempted again (at-least-once).
@@ -371,7 +394,7 @@ class RelayImpl final : public Relay {
           .With("event_key", event.event_key)
           .With("relay_id", relay_id_);
     }
-    return true;
+    return Outcome::kFailed;
   }
 
   // The relay thread wakes at the end of a back-off even when that is before the next
@@ -411,6 +434,12 @@ class RelayImpl final : public Relay {
         }
       }
       absl::StatusOr<int> attempted = DeliverOnce();
+      if (absl::IsAborted(attempted.status())) {
+        // The claim UPDATE met another relay's (a Galera certification conflict, a TiDB
+        // write conflict): that relay has the events; look again after a short pause.
+        absl::SleepFor(absl::Milliseconds(10) + absl::Milliseconds(40) * Jitter());
+        continue;
+      }
       if (!attempted.ok()) {
         // The database is down or refusing: log once when it starts and then once a
         // minute, and try again at the next poll.
@@ -441,7 +470,7 @@ class RelayImpl final : public Relay {
   const Clock* const clock_;
   const RelayOptions options_;
   const std::string relay_id_;
-  const internal::ClaimStatements claims_;
+  const internal::BatchStatements batches_;
 
   metrics::Family<metrics::Gauge>* backlog_ = nullptr;
   metrics::Family<metrics::Gauge>* oldest_age_ = nullptr;

@@ -251,7 +251,7 @@ TEST_F(RelayTest, AParkedEventDoesNotHoldBackLaterOnesOfItsKey) {
 TEST_F(RelayTest, Int3_ClaimsOfADeadRelayAreTakenOverAfterTheLease) {
   ASSERT_TRUE(EnqueueCommitted(Event("orphan")).ok());
   // A relay claims the event and dies (SIGKILL) before delivering it.
-  internal::ClaimStatements dead_relay({kTopic}, 10);
+  internal::BatchStatements dead_relay({kTopic}, 10);
   absl::StatusOr<std::vector<DeliveredEvent>> claimed = dead_relay.Claim(
       *pool_, clock_.Now(), clock_.Now() + absl::Seconds(30), "dead-token", "dead-relay");
   ASSERT_TRUE(claimed.ok()) << claimed.status();

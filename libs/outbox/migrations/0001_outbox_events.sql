@@ -9,10 +9,12 @@
 -- claim_until with one conditional UPDATE (no SKIP LOCKED, no GET_LOCK), so several
 -- replicas never deliver the same event at once; an expired claim is taken over.
 --
--- Indexes: the unique event_key dedups Enqueue; (state, next_attempt_time) finds due
--- events and the backlog; (topic, ordering_key, state, id) answers "is an earlier
--- event with this ordering key pending?"; (claim_token) the relay's own claims;
--- (state, delivered_time) the purge. On TiDB, AUTO_ID_CACHE=1 (a TiDB-only comment,
+-- Indexes (few: every one costs each Enqueue and each state change): the unique
+-- event_key dedups Enqueue; (state, next_attempt_time) finds due events, the backlog
+-- and, for delivered rows (next_attempt_time <= delivered_time), the purge;
+-- (topic, ordering_key, state, id) answers "is an earlier event with this ordering key
+-- pending?". A relay finds its claimed rows by primary key and claim_token, so the
+-- token needs no index. On TiDB, AUTO_ID_CACHE=1 (a TiDB-only comment,
 -- ignored by MySQL and MariaDB) keeps ids in allocation order across TiDB servers,
 -- which per-key delivery order relies on.
 CREATE TABLE IF NOT EXISTS outbox_events (
@@ -35,7 +37,5 @@ CREATE TABLE IF NOT EXISTS outbox_events (
   PRIMARY KEY (id),
   UNIQUE KEY uk_outbox_events_event_key (event_key),
   KEY idx_outbox_events_due (state, next_attempt_time),
-  KEY idx_outbox_events_order (topic, ordering_key, state, id),
-  KEY idx_outbox_events_claim (claim_token),
-  KEY idx_outbox_events_delivered (state, delivered_time)
+  KEY idx_outbox_events_order (topic, ordering_key, state, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin /*T![auto_id_cache] AUTO_ID_CACHE=1 */;
