@@ -11,6 +11,7 @@
 #include "libs/evidence/evidence_handler.h"
 #include "libs/log/log.h"
 #include "libs/outbox/outbox.h"
+#include "libs/outbox/outbox_config.h"
 #include "libs/server/service_runner.h"
 #include "libs/status/grpc_status.h"
 #include "libs/status/status_macros.h"
@@ -137,12 +138,9 @@ class CatalogApp final : public server::ServiceApp {
   // service with retries and back-off; started once the migrations ran.
   absl::Status Start(const server::Stopping& /*stopping*/) override {
     if (relay_ == nullptr) {
-      outbox::RelayOptions options;
+      outbox::RelayOptions options = config_.relay_options;
       options.handlers[std::string(documents::kDocumentPublishedTopic)] =
           [this](const outbox::DeliveredEvent& event) { return DeliverPublication(event); };
-      options.poll_interval = config_.outbox_poll_interval;
-      options.lease = config_.outbox_lease;
-      options.backoff.max = config_.outbox_max_backoff;
       ASSIGN_OR_RETURN(relay_,
                        outbox::NewRelay(env_.pool, env_.clock, env_.registry, std::move(options)));
     }
@@ -240,16 +238,11 @@ void ReadCatalogConfig(config::ConfigReader& reader, CatalogConfig& c) {
   c.interpretation_call_timeout =
       reader.Duration("interpretation_call_timeout", c.interpretation_call_timeout,
                       absl::Milliseconds(100), absl::Seconds(60));
-  c.outbox_poll_interval = reader.Duration("outbox_poll_interval", c.outbox_poll_interval,
-                                           absl::Milliseconds(50), absl::Seconds(10));
-  c.outbox_lease =
-      reader.Duration("outbox_lease", c.outbox_lease, absl::Seconds(1), absl::Minutes(10));
-  c.outbox_max_backoff = reader.Duration("outbox_max_backoff", c.outbox_max_backoff,
-                                         absl::Milliseconds(200), absl::Minutes(10));
-  if (c.outbox_lease <= c.interpretation_call_timeout || c.outbox_lease <= c.outbox_poll_interval) {
+  outbox::ReadRelaySettings(reader, &c.relay_options);
+  if (c.relay_options.lease <= c.interpretation_call_timeout) {
     reader.AddError(
-        "GONGKAI_OUTBOX_LEASE must be longer than GONGKAI_INTERPRETATION_CALL_TIMEOUT and "
-        "GONGKAI_OUTBOX_POLL_INTERVAL (a delivery in flight must not lose its claim)");
+        "GONGKAI_OUTBOX_LEASE must be longer than GONGKAI_INTERPRETATION_CALL_TIMEOUT (a "
+        "delivery in flight must not lose its claim)");
   }
 }
 

@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "libs/config/config.h"
+#include "libs/outbox/outbox.h"
 #include "libs/server/service_runner.h"
 
 namespace gongkai::catalog {
@@ -28,19 +29,14 @@ struct CatalogConfig {
   // INT-3: the deadline of each call to the interpretation service (the release gate
   // and the delivery of publications), GONGKAI_INTERPRETATION_CALL_TIMEOUT.
   absl::Duration interpretation_call_timeout = absl::Seconds(3);
-  // How often the outbox relay looks for events without being woken,
-  // GONGKAI_OUTBOX_POLL_INTERVAL.
-  absl::Duration outbox_poll_interval = absl::Seconds(1);
-  // How long a relay's claim on an event lasts (another replica, or this one restarted
-  // after a crash, takes it over then), GONGKAI_OUTBOX_LEASE; and the longest wait
-  // between two delivery attempts, GONGKAI_OUTBOX_MAX_BACKOFF.
-  absl::Duration outbox_lease = absl::Seconds(30);
-  absl::Duration outbox_max_backoff = absl::Seconds(60);
+  // The outbox relay's settings (GONGKAI_OUTBOX_*, libs/outbox/outbox_config.h); its
+  // handler is added by the app.
+  outbox::RelayOptions relay_options;
 };
 
 // Reads GONGKAI_APPLICANT_KEY_SECRET(_FILE) (required, at least 32 bytes),
 // GONGKAI_DOCUMENT_CACHE_BYTES, GONGKAI_INTERPRETATION_CALL_TIMEOUT and
-// GONGKAI_OUTBOX_POLL_INTERVAL, _LEASE and _MAX_BACKOFF; problems go to `reader`.
+// the relay's GONGKAI_OUTBOX_* settings; problems go to `reader`.
 void ReadCatalogConfig(config::ConfigReader& reader, CatalogConfig& config);
 
 // The catalog: documents and the disclosure catalog (CAT-1..CAT-7), disclosure on
