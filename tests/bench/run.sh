@@ -664,6 +664,7 @@ main() {
   if ((DO_SERVICE)); then
     phase_service
     phase_metrics
+    source "$GONGKAI_ROOT/tests/bench/interpretation.sh" && phase_interpretation
   fi
   if ((DO_SCALE)); then phase_scale; fi
   mkdir -p "$BENCH_STATE/results"
