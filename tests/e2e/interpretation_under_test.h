@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "gongkai/catalog/v1/catalog.grpc.pb.h"
@@ -60,6 +61,11 @@ class InterpretationSuite {
   ServiceProcess& gateway() { return *gateway_; }
   int http_port() const { return gateway_->port("http_port"); }
   const E2eDatabase& catalog_database() const { return *catalog_db_; }
+  const std::string& jwt_secret() const { return jwt_secret_; }
+  std::string catalog_address() const { return absl::StrCat("127.0.0.1:", catalog_port_); }
+  std::string interpretation_address() const {
+    return absl::StrCat("127.0.0.1:", interpretation_port_);
+  }
   const E2eDatabase& interpretation_database() const { return *interpretation_db_; }
 
   std::string Token(const std::string& subject, std::optional<int64_t> unit_id,

@@ -188,6 +188,12 @@ absl::StatusOr<LoadSummary> DemoLoader::Load() {
           CallAs(interpretation_, &InterpretationStub::RequestSupplementaryInterpretation,
                  "RequestSupplementaryInterpretation", *tokens_, Office(), supplement, what,
                  call_timeout_));
+      // A replayed request answers the interpretation as first created: read it now.
+      v1::GetInterpretationRequest get_extra;
+      get_extra.set_id(extra.id());
+      ASSIGN_OR_RETURN(
+          extra, CallAs(interpretation_, &InterpretationStub::GetInterpretation,
+                        "GetInterpretation", *tokens_, Office(), get_extra, what, call_timeout_));
       if (extra.state() == v1::DRAFT) {
         v1::UpdateInterpretationRequest update;
         *update.mutable_interpretation() = DemoContent(document.title(), document.id());

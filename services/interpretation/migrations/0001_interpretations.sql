@@ -32,32 +32,3 @@ CREATE TABLE IF NOT EXISTS interpretations (
   KEY interpretations_unit (unit_id, id),
   KEY interpretations_state (state, id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
-
--- INT-4: where and how each released interpretation was published.
-CREATE TABLE IF NOT EXISTS interpretation_releases (
-  id BIGINT NOT NULL AUTO_INCREMENT,
-  interpretation_id BIGINT NOT NULL,
-  form TINYINT NOT NULL,
-  channel TINYINT NOT NULL,
-  reference TEXT NOT NULL,
-  released_on DATE NOT NULL,
-  recorded_by VARCHAR(200) NOT NULL,
-  record_time DATETIME(6) NOT NULL,
-  PRIMARY KEY (id),
-  KEY interpretation_releases_interpretation (interpretation_id, id)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
-
--- The publications of policy documents the catalog reported through its outbox (one
--- row per document: a redelivered event finds its row and changes nothing).
-CREATE TABLE IF NOT EXISTS document_publications (
-  document_id BIGINT NOT NULL,
-  unit_id BIGINT NOT NULL,
-  issuing_authority TINYINT NOT NULL,
-  document_title VARCHAR(500) NOT NULL,
-  publish_time DATETIME(6) NOT NULL,
-  event_id VARCHAR(128) NOT NULL,
-  receive_time DATETIME(6) NOT NULL,
-  PRIMARY KEY (document_id),
-  KEY document_publications_unit (unit_id, document_id),
-  KEY document_publications_time (unit_id, publish_time)
-) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
