@@ -66,9 +66,7 @@ class PublicationObserver final : public CatalogObserver {
     if (outbox::Notifier* notifier = notifier_.load()) notifier->Notify();
   }
   void SelfReviewConversion() override { metrics_->SelfReviewConversion(); }
-  void MostRequestedDecided(absl::string_view how) override {
-    metrics_->MostRequestedDecided(how);
-  }
+  void MostRequestedDecided(absl::string_view how) override { metrics_->MostRequestedDecided(how); }
   void SetNotifier(outbox::Notifier* notifier) { notifier_.store(notifier); }
 
  private:
