@@ -662,12 +662,15 @@ TEST(GatewayTest, HeadIsAnsweredWhereGetIsWithoutABody) {
   EXPECT_EQ(answer.substr(answer.find("\r\n\r\n") + 4), "");
 }
 
+// Routed services without an address are named NOT_CONFIGURED but do not make the
+// gateway unready: a deployment runs the services it has (issue 9: the descriptors hold
+// the next service's routes before every deployment runs it).
 TEST(GatewayTest, ReadinessNamesBackendsWithoutAnAddress) {
   Harness h({}, {}, "", false, /*backend_name=*/"someone-else");
   httplib::Result r = h.client->Get("/readyz");
-  EXPECT_EQ(r->status, 503);
-  EXPECT_THAT(Json(r)["message"].get<std::string>(), HasSubstr("gatewaytest"));
-  EXPECT_THAT(Json(r)["message"].get<std::string>(), HasSubstr("GONGKAI_BACKENDS"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_THAT(r->body, HasSubstr("\"backend\":\"gatewaytest\",\"status\":\"NOT_CONFIGURED\""));
 }
 
 TEST(GatewayTest, ShutdownCancelsCallsThatOutliveTheGracePeriod) {
