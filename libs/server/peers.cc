@@ -8,6 +8,7 @@
 #include "absl/strings/strip.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "grpcpp/support/channel_arguments.h"
 
 namespace gongkai::server {
 
@@ -41,10 +42,17 @@ absl::StatusOr<PeerChannels> PeerChannels::Create(
       missing.push_back(name);
       continue;
     }
-    // One channel per peer: HTTP/2 multiplexes the calls, and gRPC reconnects with
-    // back-off by itself when the peer restarts.
+    // One channel per peer: HTTP/2 multiplexes the calls, and gRPC reconnects by itself
+    // when the peer restarts. Its default reconnect back-off grows to two minutes, so a
+    // peer back after a restart would stay UNAVAILABLE to us that long; a peer is a
+    // neighbour in the same cluster, so retrying every second at most costs nothing.
+    grpc::ChannelArguments arguments;
+    arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+    arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+    arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
     peers.peers_[name] =
-        Peer{it->second, grpc::CreateChannel(it->second, grpc::InsecureChannelCredentials())};
+        Peer{it->second, grpc::CreateCustomChannel(
+                             it->second, grpc::InsecureChannelCredentials(), arguments)};
   }
   if (!missing.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(

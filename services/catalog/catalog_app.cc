@@ -3,11 +3,17 @@
 #include <memory>
 #include <string>
 
+#include <atomic>
+
 #include "absl/strings/str_cat.h"
+#include "gongkai/interpretation/v1/interpretation.grpc.pb.h"
 #include "libs/calendar/calendar_service.h"
 #include "libs/evidence/evidence_handler.h"
 #include "libs/log/log.h"
+#include "libs/outbox/outbox.h"
+#include "libs/outbox/outbox_config.h"
 #include "libs/server/service_runner.h"
+#include "libs/status/grpc_status.h"
 #include "libs/status/status_macros.h"
 #include "services/catalog/annual_report/annual_report_handler.h"
 #include "services/catalog/annual_report/annual_reports.h"
@@ -15,6 +21,7 @@
 #include "services/catalog/catalog_handler.h"
 #include "services/catalog/catalog_metrics.h"
 #include "services/catalog/catalog_modules.h"
+#include "services/catalog/documents/interpretation_release_gate.h"
 #include "services/catalog/evidence/catalog_evidence.h"
 #include "services/catalog/mysql_catalog_repositories.h"
 #include "services/catalog/requests/disclosure_requests.h"
@@ -46,17 +53,49 @@ class StoredCalendarSource final : public calendar::CalendarSource {
   calendar::CalendarServiceHandler* service_;
 };
 
+// The metrics observer, which also wakes the outbox relay after a publication committed
+// (its event is then delivered at once rather than at the next poll).
+class PublicationObserver final : public CatalogObserver {
+ public:
+  explicit PublicationObserver(CatalogObserver* metrics) : metrics_(metrics) {}
+  void DocumentReturned(absl::string_view cause_kind) override {
+    metrics_->DocumentReturned(cause_kind);
+  }
+  void DocumentPublished() override {
+    metrics_->DocumentPublished();
+    if (outbox::Notifier* notifier = notifier_.load()) notifier->Notify();
+  }
+  void SelfReviewConversion() override { metrics_->SelfReviewConversion(); }
+  void MostRequestedDecided(absl::string_view how) override { metrics_->MostRequestedDecided(how); }
+  void SetNotifier(outbox::Notifier* notifier) { notifier_.store(notifier); }
+
+ private:
+  CatalogObserver* metrics_;
+  std::atomic<outbox::Notifier*> notifier_{nullptr};
+};
+
 // The catalog's object graph: documents and the disclosure catalog (CAT-1..CAT-7),
 // disclosure on request (CAT-8, NAT-5..NAT-9), the annual report (CAT-9, NAT-10), the
 // compliance evidence (ASM-6), and the suite's calendar.
 class CatalogApp final : public server::ServiceApp {
  public:
-  CatalogApp(const server::ServiceEnvironment& env, const CatalogConfig& config)
+  CatalogApp(const server::ServiceEnvironment& env, const CatalogConfig& config,
+             const std::shared_ptr<grpc::Channel>& interpretation)
       : env_(env),
+        config_(config),
         catalog_metrics_(*env.registry),
+        publication_observer_(&catalog_metrics_),
         repositories_(env.pool, static_cast<size_t>(config.document_cache_bytes)),
+        // INT-3: the interpretation service decides, as the catalog's service principal.
+        release_gate_(
+            interpretation::v1::InterpretationService::NewStub(interpretation),
+            [identity = env.identity](grpc::ClientContext& context, absl::Duration timeout) {
+              return identity->Prepare(context, timeout);
+            },
+            config.interpretation_call_timeout),
+        interpretation_(interpretation::v1::InterpretationService::NewStub(interpretation)),
         catalog_(repositories_.repositories(), env.calendar, env.rules, env.clock, &release_gate_,
-                 &catalog_metrics_),
+                 &publication_observer_),
         handler_(&catalog_, env.authenticator),
         request_repository_(requests::NewMysqlRequestRepository(env.pool)),
         request_metrics_(*env.registry),
@@ -102,6 +141,21 @@ class CatalogApp final : public server::ServiceApp {
 
   calendar::CalendarSource* OwnCalendarSource() override { return &calendar_source_; }
 
+  // The outbox relay (INT-3): publications of policy documents reach the interpretation
+  // service with retries and back-off; started once the migrations ran.
+  absl::Status Start(const server::Stopping& /*stopping*/) override {
+    if (relay_ == nullptr) {
+      outbox::RelayOptions options = config_.relay_options;
+      options.handlers[std::string(documents::kDocumentPublishedTopic)] =
+          [this](const outbox::DeliveredEvent& event) { return DeliverPublication(event); };
+      ASSIGN_OR_RETURN(relay_,
+                       outbox::NewRelay(env_.pool, env_.clock, env_.registry, std::move(options)));
+    }
+    RETURN_IF_ERROR(relay_->Start());
+    publication_observer_.SetNotifier(relay_.get());
+    return absl::OkStatus();
+  }
+
   void Refresh(const server::Stopping& stopping) override {
     // A recomputation that failed (database unavailable...) is run again, not dropped.
     if (recompute_pending_) OnCalendarChanged(stopping);
@@ -119,6 +173,21 @@ class CatalogApp final : public server::ServiceApp {
   void OnRulesChanged(const server::Stopping& stopping) override { RecomputeClocks(stopping); }
 
  private:
+  // Delivers one publication to the interpretation service, which releases the
+  // document's approved interpretation with the same publication time; it applies an
+  // event once, so a redelivery is harmless.
+  absl::Status DeliverPublication(const outbox::DeliveredEvent& event) {
+    interpretation::v1::ApplyPublicationRequest request;
+    if (!request.ParseFromString(event.payload)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("outbox event ", event.event_key, " is not an ApplyPublicationRequest"));
+    }
+    grpc::ClientContext context;
+    RETURN_IF_ERROR(env_.identity->Prepare(context, config_.interpretation_call_timeout));
+    interpretation::v1::ApplyPublicationResponse response;
+    return FromGrpcStatus(interpretation_->ApplyPublication(&context, request, &response));
+  }
+
   void RecomputeClocks(const server::Stopping& stopping) {
     absl::StatusOr<int> documents = catalog_.RecomputeStaleDeadlines(stopping);
     absl::StatusOr<int> requests = disclosure_requests_.RecomputeStoredClocks(stopping);
@@ -135,12 +204,14 @@ class CatalogApp final : public server::ServiceApp {
   }
 
   server::ServiceEnvironment env_;
+  CatalogConfig config_;
   // Set when OnCalendarChanged failed; Refresh() retries it (background thread only).
   bool recompute_pending_ = false;
   CatalogMetrics catalog_metrics_;
+  PublicationObserver publication_observer_;
   MysqlCatalogRepositories repositories_;
-  // PLANNED (issue 9): the interpretation service's release gate (INT-3).
-  documents::AllowAllReleaseGate release_gate_;
+  documents::InterpretationReleaseGate release_gate_;
+  std::unique_ptr<interpretation::v1::InterpretationService::Stub> interpretation_;
   CatalogModules catalog_;
   CatalogHandler handler_;
   std::unique_ptr<requests::RequestRepository> request_repository_;
@@ -157,6 +228,8 @@ class CatalogApp final : public server::ServiceApp {
   gongkai::evidence::ComplianceEvidenceHandler evidence_handler_;
   calendar::CalendarServiceHandler calendar_service_;
   StoredCalendarSource calendar_source_;
+  // Last member: destroyed (stopped) first, while everything its handler uses lives.
+  std::unique_ptr<outbox::Relay> relay_;
 };
 
 }  // namespace
@@ -169,11 +242,31 @@ void ReadCatalogConfig(config::ConfigReader& reader, CatalogConfig& c) {
   }
   c.document_cache_bytes =
       reader.Int("document_cache_bytes", c.document_cache_bytes, 0, int64_t{1} << 34);
+  c.interpretation_call_timeout =
+      reader.Duration("interpretation_call_timeout", c.interpretation_call_timeout,
+                      absl::Milliseconds(100), absl::Seconds(60));
+  outbox::ReadRelaySettings(reader, &c.relay_options);
+  if (c.relay_options.lease <= c.interpretation_call_timeout) {
+    reader.AddError(
+        "GONGKAI_OUTBOX_LEASE must be longer than GONGKAI_INTERPRETATION_CALL_TIMEOUT (a "
+        "delivery in flight must not lose its claim)");
+  }
 }
 
-std::unique_ptr<server::ServiceApp> NewCatalogApp(const server::ServiceEnvironment& env,
-                                                  const CatalogConfig& config) {
-  return std::make_unique<CatalogApp>(env, config);
+absl::StatusOr<std::unique_ptr<server::ServiceApp>> NewCatalogApp(
+    const server::ServiceEnvironment& env, const CatalogConfig& config) {
+  // The declared peer's checked address, on a channel that reconnects within a second
+  // of the interpretation service coming back (gRPC's default back-off grows to two
+  // minutes, during which the release gate would answer UNAVAILABLE for nothing).
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> checked, env.peers->Channel("interpretation"));
+  (void)checked;
+  grpc::ChannelArguments arguments;
+  arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
+  arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 200);
+  arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+  std::shared_ptr<grpc::Channel> interpretation = grpc::CreateCustomChannel(
+      env.peers->Address("interpretation"), grpc::InsecureChannelCredentials(), arguments);
+  return std::make_unique<CatalogApp>(env, config, interpretation);
 }
 
 }  // namespace gongkai::catalog

@@ -13,7 +13,10 @@
 #include <memory>
 #include <string>
 
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "libs/config/config.h"
+#include "libs/outbox/outbox.h"
 #include "libs/server/service_runner.h"
 
 namespace gongkai::catalog {
@@ -23,17 +26,25 @@ struct CatalogConfig {
   // Keys the stored stand-in for applicants' identity document numbers (NAT-9).
   std::string applicant_key_secret;
   int64_t document_cache_bytes = 8 << 20;
+  // INT-3: the deadline of each call to the interpretation service (the release gate
+  // and the delivery of publications), GONGKAI_INTERPRETATION_CALL_TIMEOUT.
+  absl::Duration interpretation_call_timeout = absl::Seconds(3);
+  // The outbox relay's settings (GONGKAI_OUTBOX_*, libs/outbox/outbox_config.h); its
+  // handler is added by the app.
+  outbox::RelayOptions relay_options;
 };
 
-// Reads GONGKAI_APPLICANT_KEY_SECRET(_FILE) (required, at least 32 bytes) and
-// GONGKAI_DOCUMENT_CACHE_BYTES; problems go to `reader`.
+// Reads GONGKAI_APPLICANT_KEY_SECRET(_FILE) (required, at least 32 bytes),
+// GONGKAI_DOCUMENT_CACHE_BYTES, GONGKAI_INTERPRETATION_CALL_TIMEOUT and
+// the relay's GONGKAI_OUTBOX_* settings; problems go to `reader`.
 void ReadCatalogConfig(config::ConfigReader& reader, CatalogConfig& config);
 
 // The catalog: documents and the disclosure catalog (CAT-1..CAT-7), disclosure on
 // request (CAT-8, NAT-5..NAT-9), the annual report (CAT-9, NAT-10), its compliance
-// evidence (ASM-6) and the suite's calendar (its owner, ADR 0021).
-std::unique_ptr<server::ServiceApp> NewCatalogApp(const server::ServiceEnvironment& env,
-                                                  const CatalogConfig& config);
+// evidence (ASM-6) and the suite's calendar (its owner, ADR 0021). It calls its peer
+// "interpretation" (the release gate and the outbox relay, INT-3).
+absl::StatusOr<std::unique_ptr<server::ServiceApp>> NewCatalogApp(
+    const server::ServiceEnvironment& env, const CatalogConfig& config);
 
 }  // namespace gongkai::catalog
 

@@ -37,8 +37,8 @@ CatalogMetrics::CatalogMetrics(metrics::Registry& registry)
                         "working-day calendar loaded; later deadlines stay pending.",
                         {})
               .WithLabels({})) {
-  for (const char* cause :
-       {"missing_attribute", "missing_reason", "review_failed", "office_returned"}) {
+  for (const char* cause : {"missing_attribute", "missing_reason", "review_failed",
+                            "office_returned", "interpretation_missing"}) {
     returned_.WithLabels({cause});
   }
   for (const char* how : {"kept", "linked", "converted", "created"}) {

@@ -13,7 +13,7 @@ class CatalogObserver {
  public:
   virtual ~CatalogObserver() = default;
   // A submission returned (退文); `cause_kind` is low-cardinality: "missing_attribute",
-  // "missing_reason", "review_failed", "office_returned".
+  // "missing_reason", "review_failed", "office_returned", "interpretation_missing" (INT-3).
   virtual void DocumentReturned(absl::string_view cause_kind) = 0;
   virtual void DocumentPublished() = 0;
   virtual void SelfReviewConversion() = 0;

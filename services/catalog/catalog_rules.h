@@ -36,10 +36,11 @@ inline const auth::Rule kPublish{
 // NAT-10: whoever may publish for the drafting unit may repeal what it published.
 inline const auth::Rule kRepeal = kPublish;
 // Reading what is not published: the unit's own staff and reviewers, the general office,
-// inspectors (assessment), administrators.
+// inspectors (assessment), administrators, and the suite's services (the interpretation
+// service reads the draft it interprets, INT-1).
 inline const auth::Rule kReadInternal{
     .roles = {auth::Role::kStaff, auth::Role::kReviewer, auth::Role::kOffice,
-              auth::Role::kInspector, auth::Role::kAdmin},
+              auth::Role::kInspector, auth::Role::kAdmin, auth::Role::kService},
     .unit_scoped = true,
     .access = auth::Access::kRead};
 inline const auth::Rule kManageCategories{.roles = {auth::Role::kOffice, auth::Role::kAdmin}};

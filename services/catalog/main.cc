@@ -7,10 +7,13 @@
 // The catalog owns the suite's calendar: it keeps the years loaded at run time in its
 // database and serves them to the other services (gongkai.common.v1.CalendarService).
 // Its own settings besides the shared ones (docs/services/catalog.md):
-// GONGKAI_APPLICANT_KEY_SECRET(_FILE), GONGKAI_DOCUMENT_CACHE_BYTES.
+// GONGKAI_APPLICANT_KEY_SECRET(_FILE), GONGKAI_DOCUMENT_CACHE_BYTES,
+// GONGKAI_INTERPRETATION_CALL_TIMEOUT, GONGKAI_OUTBOX_POLL_INTERVAL. Its peer (GONGKAI_PEERS):
+// interpretation.
 #include <memory>
 
 #include "libs/db/embedded_migrations.h"
+#include "libs/outbox/outbox.h"
 #include "libs/rules/embedded_rule_sets.h"
 #include "libs/server/service_runner.h"
 #include "services/catalog/catalog_app.h"
@@ -24,6 +27,10 @@ int main(int argc, char** argv) {
   definition.default_grpc_address = "0.0.0.0:50051";
   definition.default_metrics_address = "0.0.0.0:9101";
   definition.owns_calendar = true;
+  // INT-3: the release gate and the publication events go to the interpretation service;
+  // the events wait in the outbox (libs/outbox) until it has them.
+  definition.peers = {"interpretation"};
+  definition.library_migrations = {outbox::OutboxMigrationSet()};
   definition.migrations = db::EmbeddedMigrations();
   // The statutory numbers (CAT-3, NAT-10): schemas in code, the national defaults as data
   // (services/catalog/rules), versions put at run time in the database (ADR 0019).

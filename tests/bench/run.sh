@@ -203,7 +203,8 @@ catalog_env() {
     GONGKAI_DB_HOST=127.0.0.1 GONGKAI_DB_PORT="$DB_PORT" GONGKAI_DB_NAME="$1"
     GONGKAI_DB_USER="$DB_USER" GONGKAI_DB_PASSWORD_FILE="$DB_PASSWORD_FILE"
     GONGKAI_JWT_HS256_SECRET_FILE="$RUN_DIR/jwt.key" GONGKAI_JWT_ISSUER="$ISSUER"
-    GONGKAI_JWT_AUDIENCE="$AUDIENCE" GONGKAI_APPLICANT_KEY_SECRET_FILE="$RUN_DIR/applicant.key")
+    GONGKAI_JWT_AUDIENCE="$AUDIENCE" GONGKAI_APPLICANT_KEY_SECRET_FILE="$RUN_DIR/applicant.key"
+    GONGKAI_PEERS="${CATALOG_PEERS:-interpretation=127.0.0.1:1}")
 }
 
 # start_catalog DATABASE LOGFILE: starts the service and waits until it is SERVING.
@@ -664,6 +665,7 @@ main() {
     phase_service
     phase_metrics
     source "$GONGKAI_ROOT/tests/bench/outbox.sh" && phase_outbox  # libs/outbox alone
+    source "$GONGKAI_ROOT/tests/bench/interpretation.sh" && phase_interpretation
   fi
   if ((DO_SCALE)); then phase_scale; fi
   mkdir -p "$BENCH_STATE/results"

@@ -36,6 +36,11 @@ absl::StatusOr<std::unique_ptr<CatalogUnderTest>> CatalogUnderTest::Start(
   options.env["GONGKAI_JWT_AUDIENCE"] = kE2eAudience;
   options.env["GONGKAI_DB_POOL_SIZE"] = "4";
   options.env["GONGKAI_APPLICANT_KEY_SECRET"] = absl::StrCat(catalog->jwt_secret_, "-applicants");
+  // The catalog's declared peer (INT-3). Nothing listens here unless a test passes the
+  // address of a running interpretation service: then the release gate answers
+  // UNAVAILABLE for government-level policy documents and their publication events wait
+  // in the outbox; every other document is unaffected.
+  options.env["GONGKAI_PEERS"] = "interpretation=127.0.0.1:1";
   for (auto& [key, value] : extra_env) options.env[key] = std::move(value);
   ASSIGN_OR_RETURN(catalog->service_, ServiceProcess::Start(std::move(options)));
   return catalog;

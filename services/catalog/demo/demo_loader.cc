@@ -41,6 +41,15 @@ bool Undisclosed(v1::DisclosureAttribute attribute) {
   return attribute == v1::ON_REQUEST || attribute == v1::NOT_DISCLOSED;
 }
 
+// INT-3: a policy document issued in the name of the city government or its office goes
+// on from DRAFT only with an interpretation approved by its unit's head, which this
+// loader cannot write: it stays a draft here, and the interpretation service's demo
+// loader (services/interpretation/demo/) interprets it and takes it on.
+bool WaitsForInterpretation(const DocumentSpec& spec) {
+  return spec.policy &&
+         (spec.authority == v1::CITY_GOVERNMENT || spec.authority == v1::CITY_GOVERNMENT_OFFICE);
+}
+
 // The next step on the planned path of `spec` from the document's current state, or
 // nullopt when it has arrived (or is somewhere the plan does not lead: left alone).
 std::optional<Step> NextStep(const DocumentSpec& spec, const v1::Document& document) {
@@ -50,7 +59,7 @@ std::optional<Step> NextStep(const DocumentSpec& spec, const v1::Document& docum
   }
   switch (document.state()) {
     case v1::DRAFT:
-      if (spec.target == Target::kDraft) return std::nullopt;
+      if (spec.target == Target::kDraft || WaitsForInterpretation(spec)) return std::nullopt;
       return Step::kSubmit;
     case v1::PENDING_REVIEW:
       switch (spec.target) {
@@ -329,8 +338,12 @@ absl::Status DemoLoader::LoadDocuments() {
       Progress(absl::StrCat("created document ", document.id(), " ", Quoted(spec.title)));
     }
     ASSIGN_OR_RETURN(document, Drive(spec, std::move(document)));
-    if (document.state() != PlannedState(spec.target) &&
-        !(Undisclosed(spec.attribute) && document.disclosure_attribute() == v1::PROACTIVE)) {
+    if (document.state() == v1::DRAFT && WaitsForInterpretation(spec)) {
+      Progress(absl::StrCat("document ", document.id(), " ", Quoted(spec.title),
+                            " waits for its interpretation (INT-3): gongkai-interpretation-demo "
+                            "takes it on"));
+    } else if (document.state() != PlannedState(spec.target) &&
+               !(Undisclosed(spec.attribute) && document.disclosure_attribute() == v1::PROACTIVE)) {
       ++summary_.documents_left_alone;
       Progress(absl::StrCat("note: document ", document.id(), " ", Quoted(spec.title), " is ",
                             v1::DocumentState_Name(document.state()), ", not ",

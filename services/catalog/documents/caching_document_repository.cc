@@ -56,6 +56,15 @@ class CachingDocumentRepository final : public DocumentRepository, public Docume
     Erase(document.id());  // Also after a failure: the stored row may have changed.
     return updated;
   }
+  absl::StatusOr<v1::Document> PublishDocument(
+      const v1::Document& document, int64_t expected_version, const AuditRecord& audit,
+      const std::vector<std::string>& search_terms,
+      const std::optional<OutboxMessage>& message) override {
+    absl::StatusOr<v1::Document> published =
+        inner_->PublishDocument(document, expected_version, audit, search_terms, message);
+    Erase(document.id());  // Also after a failure: the stored row may have changed.
+    return published;
+  }
   absl::StatusOr<std::vector<v1::Document>> ListDocuments(const DocumentFilter& filter,
                                                           const KeysetPage& page) override {
     return inner_->ListDocuments(filter, page);

@@ -107,6 +107,17 @@ struct DocumentEvidence {
   int64_t unpublished_without_due_date = 0;
 };
 
+// A message for another service, written to the outbox (libs/outbox) in the same
+// transaction as the change that causes it, and delivered by the catalog's relay
+// (INT-3: a policy document's publication releases its interpretation).
+struct OutboxMessage {
+  std::string topic;        // e.g. "document.published"; selects the relay's handler.
+  std::string destination;  // The receiving service, e.g. "interpretation".
+  std::string event_key;    // Unique per event; the receiver's request id.
+  std::string ordering_key;
+  std::string payload;  // A serialized request of the receiver.
+};
+
 class DocumentRepository : public IdempotencyStore {
  public:
   // Stores a new document (id, create/update times and version 1 are assigned here
@@ -122,6 +133,13 @@ class DocumentRepository : public IdempotencyStore {
   virtual absl::StatusOr<v1::Document> UpdateDocument(
       const v1::Document& document, int64_t expected_version, const AuditRecord& audit,
       const std::optional<std::vector<std::string>>& search_terms) = 0;
+  // A publication: UpdateDocument with `search_terms` as the document's index entries
+  // and, when given, `message` added to the outbox in the same transaction (both or
+  // neither are stored, INT-3).
+  virtual absl::StatusOr<v1::Document> PublishDocument(
+      const v1::Document& document, int64_t expected_version, const AuditRecord& audit,
+      const std::vector<std::string>& search_terms,
+      const std::optional<OutboxMessage>& message) = 0;
   virtual absl::StatusOr<std::vector<v1::Document>> ListDocuments(const DocumentFilter& filter,
                                                                   const KeysetPage& page) = 0;
   // Published documents whose index holds every one of `terms` (AND), newest first,

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
+#include "gongkai/interpretation/v1/interpretation.pb.h"
 #include "libs/auth/policy.h"
 #include "libs/idempotency/idempotency.h"
 #include "libs/pagination/page_token.h"
@@ -218,6 +219,36 @@ std::pair<std::string, std::string> MissingForSubmission(const v1::Document& d) 
 
 }  // namespace
 
+std::optional<OutboxMessage> PublicationMessage(const v1::Document& document) {
+  // INT-3: every published policy document is reported, so the interpretation service
+  // releases an approved interpretation with it and flags one that is late or missing.
+  if (!document.is_policy_document()) return std::nullopt;
+  interpretation::v1::ApplyPublicationRequest request;
+  request.set_event_id(absl::StrCat("document-published/", document.id()));
+  request.set_document_id(document.id());
+  request.set_drafting_unit_id(document.drafting_unit_id());
+  request.set_issuing_authority(document.issuing_authority());
+  request.set_document_title(document.title());
+  *request.mutable_publish_time() = document.publish_time();
+  OutboxMessage message;
+  message.topic = std::string(kDocumentPublishedTopic);
+  message.destination = "interpretation";
+  message.event_key = request.event_id();
+  message.ordering_key = absl::StrCat(document.id());
+  message.payload = request.SerializeAsString();
+  return message;
+}
+
+absl::StatusOr<std::optional<std::string>> Documents::InterpretationMissing(
+    const v1::Document& document) {
+  absl::Status gate = release_gate_->CheckRelease(document);
+  if (gate.ok()) return std::optional<std::string>();
+  if (absl::IsFailedPrecondition(gate)) {
+    return std::optional<std::string>(validation::TruncateUtf8(gate.message(), 2000));
+  }
+  return gate;
+}
+
 void Documents::MarkOverdue(v1::Document& document) const {
   document.set_overdue(false);
   if (document.disclosure_attribute() != v1::PROACTIVE || document.state() == v1::PUBLISHED ||
@@ -340,6 +371,16 @@ absl::StatusOr<v1::Document> Documents::SubmitDocument(const Principal& caller,
   }
   // CAT-2: an incomplete submission is returned (退文) with its cause, never accepted.
   auto [cause_kind, cause] = MissingForSubmission(document);
+  // INT-3: a government-level policy document without an approved interpretation plan
+  // and materials is returned the same way; an unreachable interpretation service
+  // changes nothing (UNAVAILABLE).
+  if (cause_kind.empty()) {
+    ASSIGN_OR_RETURN(std::optional<std::string> missing, InterpretationMissing(document));
+    if (missing.has_value()) {
+      cause_kind = "interpretation_missing";
+      cause = *missing;
+    }
+  }
   if (!cause_kind.empty()) {
     document.set_return_cause(cause);
     ASSIGN_OR_RETURN(v1::Document returned, Transition(caller, std::move(document), v1::RETURNED,
@@ -381,6 +422,19 @@ absl::StatusOr<v1::Document> Documents::ReviewDocument(const Principal& caller,
   document.set_review_outcome(request.outcome());
   document.set_review_note(request.note());
   document.set_reviewer(caller.subject);
+  if (request.outcome() == v1::REVIEW_PASSED) {
+    // INT-3: reviewed for publication only with the interpretation approved (it may have
+    // been sent back to draft since the submission).
+    ASSIGN_OR_RETURN(std::optional<std::string> missing, InterpretationMissing(document));
+    if (missing.has_value()) {
+      document.set_return_cause(*missing);
+      document.set_review_outcome(v1::REVIEW_OUTCOME_UNSPECIFIED);
+      ASSIGN_OR_RETURN(v1::Document returned, Transition(caller, std::move(document), v1::RETURNED,
+                                                         "return", *missing, std::nullopt));
+      if (observer_ != nullptr) observer_->DocumentReturned("interpretation_missing");
+      return returned;
+    }
+  }
   if (request.outcome() == v1::REVIEW_FAILED) {
     document.set_return_cause(
         validation::TruncateUtf8(absl::StrCat("保密审查未通过：", request.note()), 2000));
@@ -440,10 +494,17 @@ absl::StatusOr<v1::Document> Documents::PublishDocument(const Principal& caller,
                      "; it must pass the confidentiality review before publication (CAT-4)"));
   }
   RETURN_IF_ERROR(release_gate_->CheckRelease(document));
-  *document.mutable_publish_time() = ToTimestamp(clock_->Now());
-  std::vector<std::string> terms = DocumentTerms(document.title(), document.body());
-  ASSIGN_OR_RETURN(v1::Document published, Transition(caller, std::move(document), v1::PUBLISHED,
-                                                      "publish", "", std::move(terms)));
+  const absl::Time now = clock_->Now();
+  *document.mutable_publish_time() = ToTimestamp(now);
+  const std::vector<std::string> terms = DocumentTerms(document.title(), document.body());
+  const int64_t expected_version = document.version();
+  const v1::DocumentState old_state = document.state();
+  document.set_state(v1::PUBLISHED);
+  AuditRecord audit{caller.subject, "publish", old_state, v1::PUBLISHED, "", now};
+  ASSIGN_OR_RETURN(v1::Document published,
+                   repository_->PublishDocument(document, expected_version, audit, terms,
+                                                PublicationMessage(document)));
+  MarkOverdue(published);
   if (observer_ != nullptr) observer_->DocumentPublished();
   return published;
 }

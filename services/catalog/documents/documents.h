@@ -41,6 +41,12 @@
 
 namespace gongkai::catalog::documents {
 
+// The outbox topic of a policy document's publication (INT-3), and its message: an
+// interpretation.v1.ApplyPublicationRequest for the interpretation service, keyed
+// "document-published/<id>". nullopt for documents that are not policy documents.
+inline constexpr absl::string_view kDocumentPublishedTopic = "document.published";
+std::optional<OutboxMessage> PublicationMessage(const v1::Document& document);
+
 class Documents {
  public:
   // All pointers must outlive the Documents. `observer` may be null. `rules` holds the
@@ -148,6 +154,10 @@ class Documents {
   absl::Status ValidateReferences(const v1::Document& document, FieldViolations& violations,
                                   absl::string_view prefix);
   absl::CivilDay Today() const;
+  // INT-3 through the release gate: nullopt when the document may go on, the cause to
+  // return it with when its interpretation is not approved, UNAVAILABLE (or another
+  // error) when the gate cannot decide.
+  absl::StatusOr<std::optional<std::string>> InterpretationMissing(const v1::Document& document);
 
   DocumentRepository* repository_;
   units::UnitRepository* units_;

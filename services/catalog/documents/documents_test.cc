@@ -407,11 +407,12 @@ TEST_F(DocumentsTest, Cat4ReviewThenPublishIndexesTheDocument) {
   EXPECT_EQ(approved->reviewer(), "reviewer-b");
 
   Stored(5, v1::APPROVED, *approved);
-  std::optional<std::vector<std::string>> terms;
-  EXPECT_CALL(repo_, UpdateDocument(_, _, _, _))
+  std::vector<std::string> terms;
+  EXPECT_CALL(repo_, PublishDocument(_, _, _, _, _))
       .WillOnce(
-          DoAll(SaveArg<3>(&terms), Invoke([](const v1::Document& d, int64_t, const AuditRecord&,
-                                              const std::optional<std::vector<std::string>>&) {
+          DoAll(SaveArg<3>(&terms),
+                Invoke([](const v1::Document& d, int64_t, const AuditRecord&,
+                          const std::vector<std::string>&, const std::optional<OutboxMessage>&) {
                   return absl::StatusOr<v1::Document>(d);
                 })));
   v1::PublishDocumentRequest publish;
@@ -419,8 +420,7 @@ TEST_F(DocumentsTest, Cat4ReviewThenPublishIndexesTheDocument) {
   absl::StatusOr<v1::Document> published = documents_->PublishDocument(Staff(), publish);
   ASSERT_TRUE(published.ok()) << published.status();
   EXPECT_EQ(published->state(), v1::PUBLISHED);
-  ASSERT_TRUE(terms.has_value());
-  EXPECT_THAT(*terms, ::testing::Contains("政务"));
+  EXPECT_THAT(terms, ::testing::Contains("政务"));
   EXPECT_EQ(observer_.published, 1);
 }
 

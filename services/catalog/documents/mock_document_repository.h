@@ -24,6 +24,10 @@ class MockDocumentRepository : public DocumentRepository {
               (const v1::Document&, int64_t, const AuditRecord&,
                const std::optional<std::vector<std::string>>&),
               (override));
+  MOCK_METHOD(absl::StatusOr<v1::Document>, PublishDocument,
+              (const v1::Document&, int64_t, const AuditRecord&, const std::vector<std::string>&,
+               const std::optional<OutboxMessage>&),
+              (override));
   MOCK_METHOD(absl::StatusOr<std::vector<v1::Document>>, ListDocuments,
               (const DocumentFilter&, const KeysetPage&), (override));
   MOCK_METHOD(absl::StatusOr<std::vector<v1::Document>>, SearchPublished,

@@ -13,6 +13,7 @@
 #include "libs/db/idempotency.h"
 #include "libs/db/map_rows.h"
 #include "libs/db/transaction.h"
+#include "libs/outbox/outbox.h"
 #include "libs/protoconv/protoconv.h"
 #include "libs/status/status_macros.h"
 #include "libs/validation/validation.h"
@@ -330,6 +331,37 @@ class MysqlDocumentRepository final : public DocumentRepository {
         RETURN_IF_ERROR(ReplaceTerms(conn, document.id(), *search_terms));
       }
       return absl::OkStatus();
+    }));
+    return updated;
+  }
+
+  absl::StatusOr<v1::Document> PublishDocument(
+      const v1::Document& document, int64_t expected_version, const AuditRecord& audit,
+      const std::vector<std::string>& search_terms,
+      const std::optional<OutboxMessage>& message) override {
+    v1::Document updated = document;
+    updated.set_version(expected_version + 1);
+    *updated.mutable_update_time() = ToTimestamp(audit.time);
+    RETURN_IF_ERROR(Write([&](Connection& conn) -> absl::Status {
+      ASSIGN_OR_RETURN(db::ExecResult r, conn.Execute(UpdateDocumentSql(), [&] {
+        std::vector<Value> values =
+            WritableDocumentValues(document, audit.time, /*create_time=*/false);
+        values.emplace_back(document.id());
+        values.emplace_back(expected_version);
+        return values;
+      }()));
+      if (r.affected_rows == 0) return VersionConflict(conn, document.id(), expected_version);
+      RETURN_IF_ERROR(InsertAudit(conn, document.id(), audit));
+      RETURN_IF_ERROR(ReplaceTerms(conn, document.id(), search_terms));
+      if (!message.has_value()) return absl::OkStatus();
+      // INT-3: the event commits with the publication, or neither does.
+      outbox::OutboxEvent event;
+      event.topic = message->topic;
+      event.destination = message->destination;
+      event.event_key = message->event_key;
+      event.ordering_key = message->ordering_key;
+      event.payload = message->payload;
+      return outbox::Enqueue(conn, event, audit.time).status();
     }));
     return updated;
   }

@@ -1,8 +1,9 @@
-// The release gate consulted before a document is published.
-//
-// Publication of a policy document must wait for its interpretation (INT-3): a later
-// issue connects this interface to the interpretation service. Until then the gate
-// that allows every release is wired in.
+// The release gate consulted when a document is submitted, passes its review and is
+// published (INT-3): a policy document issued in the name of the city government or its
+// office goes on only with an interpretation plan and materials approved by the
+// drafting unit's principal head. Production wiring (catalog_app.cc) asks the
+// interpretation service (interpretation_release_gate.h); AllowAllReleaseGate is for
+// tests and tools that do not exercise INT-3.
 #ifndef GONGKAI_SERVICES_CATALOG_DOCUMENTS_RELEASE_GATE_H_
 #define GONGKAI_SERVICES_CATALOG_DOCUMENTS_RELEASE_GATE_H_
 
@@ -14,8 +15,9 @@ namespace gongkai::catalog::documents {
 class ReleaseGate {
  public:
   virtual ~ReleaseGate() = default;
-  // OK to publish, FAILED_PRECONDITION saying what is missing, or UNAVAILABLE when the
-  // gate cannot decide now (the caller retries).
+  // OK to go on; FAILED_PRECONDITION whose message is the cause to record when the
+  // document is returned (退文); UNAVAILABLE when the gate cannot decide now (the caller
+  // changes nothing and the client retries).
   virtual absl::Status CheckRelease(const gongkai::catalog::v1::Document& document) = 0;
 };
 

@@ -1,0 +1,108 @@
+// The interpretation service's rules (INT-1 to INT-4): drafting an interpretation of a
+// policy document by its interpreting unit, the nine sections, the plan and materials
+// approved by the unit's principal head, release with the document's publication (the
+// catalog's outbox event), INT-4 release records, supplementary interpretations, the
+// release gate the catalog asks, and the late/missing flags.
+//
+// Pure C++ over InterpretationRepository and DocumentLookup: no gRPC types beyond the
+// generated messages, no SQL. The handler (interpretation_handler.h) authenticates the
+// caller and passes the principal in; every method validates its input
+// (INVALID_ARGUMENT naming each bad field, nothing written), checks the caller's right
+// with the one rule table (interpretation_rules.h) and writes in one transaction.
+//
+// Thread-safe: holds no mutable state of its own.
+#ifndef GONGKAI_SERVICES_INTERPRETATION_INTERPRETATIONS_H_
+#define GONGKAI_SERVICES_INTERPRETATION_INTERPRETATIONS_H_
+
+#include <memory>
+#include <optional>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "gongkai/interpretation/v1/interpretation.pb.h"
+#include "libs/auth/principal.h"
+#include "libs/calendar/working_day_calendar.h"
+#include "libs/clock/clock.h"
+#include "libs/rules/rule_book.h"
+#include "services/interpretation/document_lookup.h"
+#include "services/interpretation/interpretation_repository.h"
+
+namespace gongkai::interpretation {
+
+// Business events for the metrics (interpretation_metrics.h). Implementations must be
+// thread-safe.
+class InterpretationObserver {
+ public:
+  virtual ~InterpretationObserver() = default;
+  virtual void Approved() = 0;
+  virtual void PublicationApplied(bool duplicate) = 0;
+  virtual void Released(bool late) = 0;
+};
+
+// How a published document's interpretation followed it (INT-3), computed for a day.
+struct LagAssessment {
+  v1::LagStatus status = v1::LAG_STATUS_UNSPECIFIED;
+  int lag_working_days = 0;
+  std::string rule;  // The allowed-lag rule's explanation.
+  // False when the calendar of a year the lag spans is not loaded (status PENDING then).
+  bool complete = true;
+};
+
+class Interpretations {
+ public:
+  // All pointers must outlive the Interpretations; `observer` may be null. `rules` holds
+  // the interpretation.release rule set.
+  Interpretations(InterpretationRepository* repository, DocumentLookup* documents,
+                  std::shared_ptr<const calendar::WorkingDayCalendar> calendar,
+                  std::shared_ptr<const rules::RuleBook> rules, const Clock* clock,
+                  InterpretationObserver* observer);
+
+  absl::StatusOr<v1::Interpretation> CreateInterpretation(
+      const auth::Principal& caller, const v1::CreateInterpretationRequest& request);
+  absl::StatusOr<v1::Interpretation> RequestSupplementaryInterpretation(
+      const auth::Principal& caller, const v1::RequestSupplementaryInterpretationRequest& request);
+  absl::StatusOr<v1::Interpretation> UpdateInterpretation(
+      const auth::Principal& caller, const v1::UpdateInterpretationRequest& request);
+  absl::StatusOr<v1::Interpretation> ApproveInterpretation(
+      const auth::Principal& caller, const v1::ApproveInterpretationRequest& request);
+  absl::StatusOr<v1::Interpretation> RecordRelease(const auth::Principal& caller,
+                                                   const v1::RecordReleaseRequest& request);
+  absl::StatusOr<v1::Interpretation> GetInterpretation(const auth::Principal& caller,
+                                                       const v1::GetInterpretationRequest& request);
+  absl::StatusOr<v1::ListInterpretationsResponse> ListInterpretations(
+      const auth::Principal& caller, const v1::ListInterpretationsRequest& request);
+  absl::StatusOr<v1::ReleaseCheck> CheckRelease(const auth::Principal& caller,
+                                                const v1::CheckReleaseRequest& request);
+  absl::StatusOr<v1::ApplyPublicationResponse> ApplyPublication(
+      const auth::Principal& caller, const v1::ApplyPublicationRequest& request);
+  absl::StatusOr<v1::ListPublicationLagsResponse> ListPublicationLags(
+      const auth::Principal& caller, const v1::ListPublicationLagsRequest& request);
+
+  // INT-3: how the interpretation `primary` (nullopt: none) followed `publication`, as
+  // of `today`: IN_SYNC or LATE once released (lag against the rule in effect on the
+  // publication day), MISSING when not released and the allowed lag has passed,
+  // PENDING before.
+  LagAssessment AssessLag(const Publication& publication,
+                          const std::optional<v1::Interpretation>& primary,
+                          absl::CivilDay today) const;
+
+ private:
+  // The allowed lag in effect on `day`, with its explanation.
+  absl::StatusOr<std::pair<int, std::string>> AllowedLag(absl::CivilDay day) const;
+  // Loads an interpretation the caller may see; NOT_FOUND otherwise (an unreleased
+  // interpretation of another unit is invisible, not forbidden).
+  absl::StatusOr<v1::Interpretation> LoadVisible(const auth::Principal& caller, int64_t id);
+  absl::StatusOr<catalog::v1::Document> LookupDocument(int64_t document_id);
+  absl::CivilDay Today() const;
+
+  InterpretationRepository* repository_;
+  DocumentLookup* documents_;
+  std::shared_ptr<const calendar::WorkingDayCalendar> calendar_;
+  std::shared_ptr<const rules::RuleBook> rules_;
+  const Clock* clock_;
+  InterpretationObserver* observer_;
+};
+
+}  // namespace gongkai::interpretation
+
+#endif  // GONGKAI_SERVICES_INTERPRETATION_INTERPRETATIONS_H_
