@@ -137,7 +137,7 @@ std::shared_ptr<const RuleSchema> CommentsRuleSchema() {
                          "a public comment is at most this many characters"),
        RuleSpec::Integer(kPerClientPerDayRule, Unit::kCount, {1, 10000000}, "CON-3",
                          "one client posts at most this many comments a day"),
-       RuleSpec::Integer(kMaxDistanceRule, Unit::kCount, {0, 3}, "CON-3",
+       RuleSpec::Integer(kMaxDistanceRule, Unit::kCount, {0, kMaxGroupingDistance}, "CON-3",
                          "comments whose SimHash differs in at most this many bits are grouped "
                          "as near-identical")}));
   return *schema;
@@ -208,6 +208,7 @@ absl::StatusOr<ScopeAnswer> ConsultationRequired(const rules::RuleBook& book, ab
   const std::string wanted = CategoryCode(category);
   for (absl::string_view entry : absl::StrSplit(list.value, ',', absl::SkipWhitespace())) {
     entry = absl::StripAsciiWhitespace(entry);
+    if (entry == "none") continue;  // A level that consults on nothing by rule.
     std::pair<absl::string_view, absl::string_view> parts =
         absl::StrSplit(entry, absl::MaxSplits('@', 1));
     v1::MatterCategory known;
@@ -291,11 +292,15 @@ int HammingDistance(uint64_t a, uint64_t b) {
   return static_cast<int>(std::bitset<64>(a ^ b).count());
 }
 
-std::array<int64_t, 4> Bands(uint64_t fingerprint) {
-  return {static_cast<int64_t>(fingerprint & 0xFFFF),
-          static_cast<int64_t>((fingerprint >> 16) & 0xFFFF),
-          static_cast<int64_t>((fingerprint >> 32) & 0xFFFF),
-          static_cast<int64_t>((fingerprint >> 48) & 0xFFFF)};
+std::array<int64_t, kBands> Bands(uint64_t fingerprint) {
+  static constexpr int kWidths[kBands] = {11, 11, 11, 11, 10, 10};
+  std::array<int64_t, kBands> bands{};
+  int shift = 0;
+  for (int i = 0; i < kBands; ++i) {
+    bands[i] = static_cast<int64_t>((fingerprint >> shift) & ((uint64_t{1} << kWidths[i]) - 1));
+    shift += kWidths[i];
+  }
+  return bands;
 }
 
 }  // namespace gongkai::consultation

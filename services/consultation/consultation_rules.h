@@ -108,10 +108,13 @@ std::string NormalizeForGrouping(absl::string_view text);
 // is its own feature): near-identical texts differ in few bits.
 uint64_t SimHash(absl::string_view normalized);
 int HammingDistance(uint64_t a, uint64_t b);
-// The four 16-bit bands of a fingerprint: two fingerprints at most 3 bits apart share
-// at least one band (pigeonhole), so candidates are found by an index on each band.
-// The grouping distance rule is therefore bounded to 3.
-std::array<int64_t, 4> Bands(uint64_t fingerprint);
+// The six bands of a fingerprint (bits 0-10, 11-21, 22-32, 33-43, 44-53, 54-63): two
+// fingerprints at most 5 bits apart share at least one band (pigeonhole), so
+// candidates are found by an index on each band. The grouping distance rule is
+// therefore bounded to kMaxGroupingDistance.
+inline constexpr int kBands = 6;
+inline constexpr int kMaxGroupingDistance = kBands - 1;
+std::array<int64_t, kBands> Bands(uint64_t fingerprint);
 
 }  // namespace gongkai::consultation
 

@@ -135,8 +135,8 @@ TEST_F(ConsultationRulesTest, Con1ScopeNamingAnUnknownCategoryIsBadData) {
     "name": "consultation.scope", "version": 2, "effective_from": "2025-01-01",
     "basis": "a test version",
     "rules": {"required.city": {"value": "welfare_policies,space_travel"},
-              "required.county": {"value": ""}, "required.department": {"value": ""},
-              "required.township": {"value": ""}}})");
+              "required.county": {"value": "none"}, "required.department": {"value": "none"},
+              "required.township": {"value": "none"}}})");
   ASSERT_TRUE(set.ok()) << set.status();
   ASSERT_TRUE(book_->Put(*std::move(set)).ok());
   absl::Status bad =
@@ -192,20 +192,22 @@ TEST(CommentGroupingTest, Con3NearIdenticalTextsAreCloseAndOthersFar) {
   const uint64_t a = SimHash(NormalizeForGrouping(campaign));
   const uint64_t b = SimHash(NormalizeForGrouping(variant));
   const uint64_t c = SimHash(NormalizeForGrouping(other));
-  EXPECT_LE(HammingDistance(a, b), 3);
-  EXPECT_GT(HammingDistance(a, c), 3);
+  EXPECT_LE(HammingDistance(a, b), kMaxGroupingDistance);
+  EXPECT_GT(HammingDistance(a, c), kMaxGroupingDistance);
 }
 
-TEST(CommentGroupingTest, Con3FingerprintsWithinThreeBitsShareABand) {
+TEST(CommentGroupingTest, Con3FingerprintsWithinTheMaximumDistanceShareABand) {
   std::mt19937_64 random(7);
   for (int trial = 0; trial < 2000; ++trial) {
     const uint64_t a = random();
     uint64_t b = a;
-    for (int flips = static_cast<int>(random() % 4); flips > 0; --flips) {
+    for (int flips = static_cast<int>(random() % (kMaxGroupingDistance + 1)); flips > 0; --flips) {
       b ^= uint64_t{1} << (random() % 64);
     }
-    const std::array<int64_t, 4> x = Bands(a), y = Bands(b);
-    EXPECT_TRUE(x[0] == y[0] || x[1] == y[1] || x[2] == y[2] || x[3] == y[3]);
+    const std::array<int64_t, kBands> x = Bands(a), y = Bands(b);
+    bool shared = false;
+    for (int i = 0; i < kBands; ++i) shared = shared || x[i] == y[i];
+    EXPECT_TRUE(shared) << a << " " << b;
   }
 }
 

@@ -383,24 +383,24 @@ class MysqlConsultationRepository final : public ConsultationRepository {
                                           absl::Time now) override {
     v1::Comment stored = n.comment;
     const int64_t fingerprint = static_cast<int64_t>(n.fingerprint);
-    const std::array<int64_t, 4> bands = Bands(n.fingerprint);
+    const std::array<int64_t, kBands> bands = Bands(n.fingerprint);
     RETURN_IF_ERROR(
         db::RunInTransactionWithRetries(*pool_, [&](db::Connection& conn) -> absl::Status {
           const int64_t cid = stored.consultation_id();
           // CON-3: the group of an identical text, else of the nearest near-identical one.
           int64_t group_id = 0;
           bool known_fingerprint = false;
-          ASSIGN_OR_RETURN(
-              db::ResultSet candidates,
-              conn.Query("SELECT fingerprint, group_id FROM comment_fingerprints "
-                         "WHERE consultation_id = ? AND band0 = ? UNION "
-                         "SELECT fingerprint, group_id FROM comment_fingerprints "
-                         "WHERE consultation_id = ? AND band1 = ? UNION "
-                         "SELECT fingerprint, group_id FROM comment_fingerprints "
-                         "WHERE consultation_id = ? AND band2 = ? UNION "
-                         "SELECT fingerprint, group_id FROM comment_fingerprints "
-                         "WHERE consultation_id = ? AND band3 = ?",
-                         {cid, bands[0], cid, bands[1], cid, bands[2], cid, bands[3]}));
+          std::string sql;
+          std::vector<db::Value> params;
+          for (int i = 0; i < kBands; ++i) {
+            absl::StrAppend(&sql, i == 0 ? "" : " UNION ",
+                            "SELECT fingerprint, group_id FROM comment_fingerprints WHERE "
+                            "consultation_id = ? AND band",
+                            i, " = ?");
+            params.emplace_back(cid);
+            params.emplace_back(bands[i]);
+          }
+          ASSIGN_OR_RETURN(db::ResultSet candidates, conn.Query(sql, params));
           int best = n.max_distance_bits + 1;
           for (const db::Row& row : candidates) {
             ASSIGN_OR_RETURN(int64_t other, row.GetInt64("fingerprint"));
@@ -440,8 +440,9 @@ class MysqlConsultationRepository final : public ConsultationRepository {
           if (!known_fingerprint) {
             absl::StatusOr<db::ExecResult> fp = conn.Execute(
                 "INSERT INTO comment_fingerprints (consultation_id, fingerprint, band0, band1, "
-                "band2, band3, group_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                {cid, fingerprint, bands[0], bands[1], bands[2], bands[3], group_id});
+                "band2, band3, band4, band5, group_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                {cid, fingerprint, bands[0], bands[1], bands[2], bands[3], bands[4], bands[5],
+                 group_id});
             // Another transaction stored the same new text first: run again to join its
             // group (ABORTED is retried by RunInTransactionWithRetries).
             if (absl::IsAlreadyExists(fp.status())) {

@@ -31,7 +31,9 @@ absl::Time At(absl::CivilDay day, int hour = 10) {
                          absl::FixedTimeZone(8 * 3600));
 }
 
-auth::Principal Staff(int64_t unit) { return {"staff-" + std::to_string(unit), unit, {auth::Role::kStaff}, {}}; }
+auth::Principal Staff(int64_t unit) {
+  return {"staff-" + std::to_string(unit), unit, {auth::Role::kStaff}, {}};
+}
 auth::Principal Office() { return {"office-1", std::nullopt, {auth::Role::kOffice}, {}}; }
 auth::Principal Public() { return auth::Principal::Anonymous(); }
 auth::Principal Citizen(const std::string& sub) { return {sub, std::nullopt, {}, {}}; }
@@ -94,7 +96,8 @@ class ConsultationsTest : public ::testing::Test {
   }
 
   v1::Consultation Open(int64_t unit = kCity) {
-    absl::StatusOr<v1::Consultation> c = consultations_->CreateConsultation(Staff(unit), Draft(unit));
+    absl::StatusOr<v1::Consultation> c =
+        consultations_->CreateConsultation(Staff(unit), Draft(unit));
     EXPECT_TRUE(c.ok()) << c.status();
     return *c;
   }
@@ -115,7 +118,8 @@ class ConsultationsTest : public ::testing::Test {
   int64_t Rows(const std::string& table) {
     absl::StatusOr<db::ConnectionLease> conn = db_->pool->Acquire();
     EXPECT_TRUE(conn.ok());
-    absl::StatusOr<db::ResultSet> rows = (*conn)->Query(absl::StrCat("SELECT COUNT(*) FROM ", table));
+    absl::StatusOr<db::ResultSet> rows =
+        (*conn)->Query(absl::StrCat("SELECT COUNT(*) FROM ", table));
     EXPECT_TRUE(rows.ok()) << rows.status();
     return (*rows)[0].GetInt64(0).value();
   }
@@ -125,8 +129,10 @@ class ConsultationsTest : public ::testing::Test {
   std::unique_ptr<ConsultationRepository> repository_;
   std::shared_ptr<rules::RuleBook> book_;
   std::unique_ptr<Consultations> consultations_;
-  int sequence_ = 0;
+  static int sequence_;  // Request ids stay unique across the tests of the suite.
 };
+
+int ConsultationsTest::sequence_ = 0;
 
 MigratedDatabase* ConsultationsTest::db_ = nullptr;
 
@@ -134,7 +140,8 @@ TEST_F(ConsultationsTest, Nat11PeriodIsComputedAndExplainedWithItsRule) {
   v1::Consultation c = Open();
   EXPECT_EQ(c.state(), v1::OPEN);
   EXPECT_EQ(ToCivilDay(c.closes_on()).value(), absl::CivilDay(2025, 7, 9));
-  EXPECT_THAT(c.period_rule(), HasSubstr("major_decision.min_calendar_days = 30 calendar days (NAT-11)"));
+  EXPECT_THAT(c.period_rule(),
+              HasSubstr("major_decision.min_calendar_days = 30 calendar days (NAT-11)"));
   EXPECT_THAT(c.period_explanation().text(), HasSubstr("依据规则：consultation.periods v1"));
   // CON-1: welfare policies require consultation at city level.
   EXPECT_TRUE(c.consultation_required());
@@ -150,7 +157,8 @@ TEST_F(ConsultationsTest, Nat11ShortPeriodWithoutReasonIsRefusedAndWritesNothing
   r.mutable_consultation()->set_shortening_reason("台风季前必须完成排险改造");
   absl::StatusOr<v1::Consultation> c = consultations_->CreateConsultation(Staff(kCity), r);
   ASSERT_TRUE(c.ok()) << c.status();
-  EXPECT_THAT(c->period_explanation().text(), HasSubstr("缩短期限的理由：台风季前必须完成排险改造"));
+  EXPECT_THAT(c->period_explanation().text(),
+              HasSubstr("缩短期限的理由：台风季前必须完成排险改造"));
   EXPECT_EQ(Rows("consultations"), before + 1);
 }
 
@@ -170,12 +178,14 @@ TEST_F(ConsultationsTest, CreateIsIdempotentAndScopedToTheUnit) {
 
 TEST_F(ConsultationsTest, Con3AnonymousCommentsHideNameAndContactUnlessAllowed) {
   v1::Consultation c = Open();
-  absl::StatusOr<v1::Comment> hidden_name = Comment(c, "建议增加电梯加装补贴。", "10.0.0.2", "张三", false);
+  absl::StatusOr<v1::Comment> hidden_name =
+      Comment(c, "建议增加电梯加装补贴。", "10.0.0.2", "张三", false);
   ASSERT_TRUE(hidden_name.ok()) << hidden_name.status();
   EXPECT_EQ(hidden_name->display_name(), "匿名");
   EXPECT_EQ(hidden_name->name(), "");
   EXPECT_EQ(hidden_name->contact(), "");
-  absl::StatusOr<v1::Comment> shown = Comment(c, "希望同步改造雨污管网。", "10.0.0.3", "李四", true);
+  absl::StatusOr<v1::Comment> shown =
+      Comment(c, "希望同步改造雨污管网。", "10.0.0.3", "李四", true);
   ASSERT_TRUE(shown.ok());
   EXPECT_EQ(shown->display_name(), "李四");
   EXPECT_EQ(shown->contact(), "");
@@ -212,15 +222,15 @@ TEST_F(ConsultationsTest, Con3PerClientDailyLimitComesFromTheRuleSet) {
     "name": "consultation.comments", "version": 2, "effective_from": "2025-06-01",
     "basis": "a test limit",
     "rules": {"comment.max_chars": {"value": 5000}, "comment.per_client_per_day": {"value": 2},
-              "grouping.max_distance_bits": {"value": 3}}})");
+              "grouping.max_distance_bits": {"value": 5}}})");
   ASSERT_TRUE(set.ok()) << set.status();
   ASSERT_TRUE(book_->Put(*std::move(set)).ok());
   v1::Consultation c = Open();
   ASSERT_TRUE(Comment(c, "第一条意见", "10.2.2.2").ok());
   ASSERT_TRUE(Comment(c, "第二条意见", "10.2.2.2").ok());
-  EXPECT_THAT(Comment(c, "第三条意见", "10.2.2.2"),
-              StatusIs(absl::StatusCode::kResourceExhausted,
-                       HasSubstr("comment.per_client_per_day = 2")));
+  EXPECT_THAT(
+      Comment(c, "第三条意见", "10.2.2.2"),
+      StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("comment.per_client_per_day = 2")));
   EXPECT_TRUE(Comment(c, "第三条意见", "10.2.2.3").ok());
   clock_.Advance(absl::Hours(24));
   EXPECT_TRUE(Comment(c, "第三条意见", "10.2.2.2").ok());
@@ -238,11 +248,11 @@ TEST_F(ConsultationsTest, Con3CampaignsAreGroupedAndNearDuplicatesJoinThem) {
     ASSERT_TRUE(same.ok());
     EXPECT_EQ(same->group_id(), first->group_id());
   }
-  absl::StatusOr<v1::Comment> near = Comment(
-      c,
-      "我们坚决反对在青秀山脚下修建高架桥，这将破坏自然景观、增加噪声污染，"
-      "影响周边数万居民的日常生活，请市政府充分听取群众意见，改为地下通道方案或另选线路。",
-      "10.3.0.9");
+  absl::StatusOr<v1::Comment> near =
+      Comment(c,
+              "我们坚决反对在青秀山脚下修建高架桥，这将破坏自然景观、增加噪声污染，"
+              "影响周边数万居民的日常生活，请市政府充分听取群众意见，改为地下通道方案或另选线路。",
+              "10.3.0.9");
   ASSERT_TRUE(near.ok());
   EXPECT_EQ(near->group_id(), first->group_id());
   absl::StatusOr<v1::Comment> other = Comment(c, "建议公交站增设遮阳棚。", "10.3.0.10");
@@ -292,7 +302,8 @@ TEST_F(ConsultationsTest, Con3FeedbackOnEveryCommentStatementAttachedAndConclude
   ASSERT_TRUE(consultations_->ModerateComment(Staff(kCity), hide).ok());
   v1::ListCommentsRequest list;
   list.set_consultation_id(c.id());
-  absl::StatusOr<v1::ListCommentsResponse> public_list = consultations_->ListComments(Public(), list);
+  absl::StatusOr<v1::ListCommentsResponse> public_list =
+      consultations_->ListComments(Public(), list);
   ASSERT_TRUE(public_list.ok());
   ASSERT_EQ(public_list->comments_size(), 4);
   EXPECT_EQ(public_list->comments(2).text(), "");
@@ -345,7 +356,7 @@ TEST_F(ConsultationsTest, Con3FeedbackOnEveryCommentStatementAttachedAndConclude
 
   // CON-3: attached to the meeting plan that decides the matter.
   v1::CreateMeetingPlanRequest plan;
-  plan.set_request_id("m-1");
+  plan.set_request_id(absl::StrCat("m-", ++sequence_));
   v1::MeetingPlan* m = plan.mutable_meeting();
   m->set_unit_id(kCity);
   m->set_title("市政府常务会议");
@@ -388,7 +399,8 @@ TEST_F(ConsultationsTest, Con1DecisionWithoutRequiredConsultationIsVisibleToTheO
   m->set_title("镇政府会议：低保标准调整");
   *m->mutable_meeting_on() = ToProtoDate(absl::CivilDay(2025, 6, 20));
   m->set_decides_category(v1::WELFARE_POLICIES);  // Required at township level.
-  absl::StatusOr<v1::MeetingPlan> missing = consultations_->CreateMeetingPlan(Staff(kTownship), plan);
+  absl::StatusOr<v1::MeetingPlan> missing =
+      consultations_->CreateMeetingPlan(Staff(kTownship), plan);
   ASSERT_TRUE(missing.ok()) << missing.status();
   plan.set_request_id("not-required-1");
   m->set_decides_category(v1::MARKET_SUPERVISION);  // Not required at township level.
@@ -430,7 +442,7 @@ TEST_F(ConsultationsTest, Con2HearingNoticeApplicantsSelectionAndMinutes) {
   apply.set_contact("139-0000-0000");
   std::vector<int64_t> ids;
   for (const char* name : {"赵六", "钱七"}) {
-    apply.set_request_id(name);
+    apply.set_request_id(absl::StrCat("apply-", ++sequence_));
     apply.set_name(name);
     absl::StatusOr<v1::Application> a = consultations_->Apply(Citizen(name), apply);
     ASSERT_TRUE(a.ok()) << a.status();
@@ -459,7 +471,8 @@ TEST_F(ConsultationsTest, Con2HearingNoticeApplicantsSelectionAndMinutes) {
   EXPECT_THAT(consultations_->RecordHearingMinutes(Staff(kCity), minutes),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("2025-06-24")));
   clock_.Set(At(absl::CivilDay(2025, 6, 24), 18));
-  absl::StatusOr<v1::Hearing> recorded = consultations_->RecordHearingMinutes(Staff(kCity), minutes);
+  absl::StatusOr<v1::Hearing> recorded =
+      consultations_->RecordHearingMinutes(Staff(kCity), minutes);
   ASSERT_TRUE(recorded.ok()) << recorded.status();
   EXPECT_THAT(consultations_->RecordHearingMinutes(Staff(kCity), minutes),
               StatusIs(absl::StatusCode::kAborted, ::testing::_));
