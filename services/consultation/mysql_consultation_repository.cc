@@ -393,7 +393,7 @@ class MysqlConsultationRepository final : public ConsultationRepository {
           std::string sql;
           std::vector<db::Value> params;
           for (int i = 0; i < kBands; ++i) {
-            absl::StrAppend(&sql, i == 0 ? "" : " UNION ",
+            absl::StrAppend(&sql, i == 0 ? "" : " UNION ALL ",
                             "SELECT fingerprint, group_id FROM comment_fingerprints WHERE "
                             "consultation_id = ? AND band",
                             i, " = ?");
