@@ -35,6 +35,16 @@ class ConsultationApp final : public server::ServiceApp {
   // The units are read once before SERVING; later failures keep the last snapshot.
   absl::Status Start(const server::Stopping& /*stopping*/) override { return units_->Refresh(); }
 
+  // NAT-1: stored closing days follow the calendar.
+  void OnCalendarChanged(const server::Stopping& stopping) override {
+    absl::StatusOr<int> changed = consultations_.RecomputeClosingDays(stopping);
+    if (!changed.ok()) {
+      GK_LOG(WARNING, "recomputing closing days failed").With("status", changed.status());
+    } else if (*changed > 0) {
+      GK_LOG(INFO, "closing days recomputed").With("consultations", *changed);
+    }
+  }
+
   void Refresh(const server::Stopping& /*stopping*/) override {
     absl::Status refreshed = units_->Refresh();
     if (!refreshed.ok()) {

@@ -87,6 +87,13 @@ class ConsultationRepository {
   virtual absl::StatusOr<std::vector<v1::Consultation>> ListConsultations(
       const ConsultationFilter& filter, int64_t before_id, int limit) = 0;
   virtual absl::StatusOr<CommentCounts> CountComments(int64_t consultation_id) = 0;
+  // Unconcluded consultations whose closes_on is `from` or later, in id order after
+  // `after_id` (NAT-1: their periods follow a replaced calendar year).
+  virtual absl::StatusOr<std::vector<v1::Consultation>> ListClosingFrom(absl::CivilDay from,
+                                                                        int64_t after_id,
+                                                                        int limit) = 0;
+  virtual absl::Status UpdatePeriod(int64_t id, absl::CivilDay closes_on,
+                                    const common::v1::DeadlineExplanation& explanation) = 0;
   // Sets concluded when `version` matches and nothing is undecided (checked in the
   // same transaction); FAILED_PRECONDITION naming the count otherwise.
   virtual absl::StatusOr<v1::Consultation> Conclude(int64_t id, int64_t version,

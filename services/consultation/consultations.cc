@@ -386,6 +386,36 @@ absl::StatusOr<v1::ListMissingPreDisclosuresResponse> Consultations::ListMissing
   return response;
 }
 
+absl::StatusOr<int> Consultations::RecomputeClosingDays(const std::function<bool()>& stopping) {
+  constexpr int kBatch = 100;
+  int changed = 0;
+  int64_t after_id = 0;
+  const absl::CivilDay today = Today();
+  while (!stopping()) {
+    ASSIGN_OR_RETURN(std::vector<v1::Consultation> batch,
+                     repository_->ListClosingFrom(today, after_id, kBatch));
+    for (const v1::Consultation& c : batch) {
+      after_id = c.id();
+      const calendar::Deadline stored = FromProto(c.period_explanation());
+      if (!calendar_->IsStale(stored)) continue;
+      absl::StatusOr<calendar::Deadline> again = calendar_->Recompute(stored);
+      if (absl::IsFailedPrecondition(again.status())) continue;  // A year not loaded yet.
+      if (!again.ok()) return again.status();
+      common::v1::DeadlineExplanation explanation = ToProto(*again);
+      explanation.set_rule(c.period_explanation().rule());
+      explanation.set_rule_version(c.period_explanation().rule_version());
+      absl::StrAppend(explanation.mutable_text(), "\n依据规则：", c.period_explanation().rule());
+      if (!c.shortening_reason().empty()) {
+        absl::StrAppend(explanation.mutable_text(), "\n缩短期限的理由：", c.shortening_reason());
+      }
+      RETURN_IF_ERROR(repository_->UpdatePeriod(c.id(), again->due, explanation));
+      ++changed;
+    }
+    if (static_cast<int>(batch.size()) < kBatch) break;
+  }
+  return changed;
+}
+
 // ---- Comments --------------------------------------------------------------------------
 
 v1::Comment Consultations::ForCaller(const Principal& caller, int64_t unit_id,

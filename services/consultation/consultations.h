@@ -111,6 +111,12 @@ class Consultations {
   absl::StatusOr<std::vector<v1::MissingPreDisclosure>> MissingPreDisclosures(int64_t unit_id,
                                                                               int limit);
 
+  // NAT-1: after a calendar year was loaded or replaced, the closing day of every
+  // consultation that has not closed yet is computed again from its start and length
+  // on the current calendar (the explanation with it). Returns how many changed; a
+  // period reaching a year that is not loaded keeps its date.
+  absl::StatusOr<int> RecomputeClosingDays(const std::function<bool()>& stopping);
+
   ConsultationRepository* repository() { return repository_; }
 
  private:

@@ -347,6 +347,29 @@ class MysqlConsultationRepository final : public ConsultationRepository {
     return CountIn(*conn, consultation_id, false);
   }
 
+  absl::StatusOr<std::vector<v1::Consultation>> ListClosingFrom(absl::CivilDay from,
+                                                                int64_t after_id,
+                                                                int limit) override {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(db::ResultSet rows,
+                     conn->Query(absl::StrCat(kSelectConsultation,
+                                              " WHERE id > ? AND closes_on >= ? AND concluded = "
+                                              "FALSE ORDER BY id LIMIT ?"),
+                                 {after_id, from, int64_t{limit}}));
+    return db::MapRows<v1::Consultation>(rows, ReadConsultation);
+  }
+
+  absl::Status UpdatePeriod(int64_t id, absl::CivilDay closes_on,
+                            const common::v1::DeadlineExplanation& explanation) override {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    return conn
+        ->Execute(
+            "UPDATE consultations SET closes_on = ?, period_explanation = ?, version = "
+            "version + 1 WHERE id = ?",
+            {closes_on, explanation.SerializeAsString(), id})
+        .status();
+  }
+
   absl::StatusOr<v1::Consultation> Conclude(int64_t id, int64_t version, absl::Time now) override {
     RETURN_IF_ERROR(
         db::RunInTransactionWithRetries(*pool_, [&](db::Connection& conn) -> absl::Status {

@@ -670,6 +670,7 @@ main() {
   report="$BENCH_STATE/results/$(date -u +%Y%m%dT%H%M%SZ).txt"
   print_table | tee "$report"
   log "results saved to $report"
+  if ((DO_SERVICE)); then bash "$GONGKAI_ROOT/tests/bench/consultation.sh" "$( ((DO_BUILD)) || echo --no-build)" || broken "consultation bench"; fi
   ((${#BROKEN[@]} == 0))
 }
 

@@ -60,6 +60,7 @@ class ConsultationsTest : public ::testing::Test {
     absl::StatusOr<std::shared_ptr<calendar::WorkingDayCalendar>> cal =
         calendar::NewBuiltinCalendar();
     ASSERT_TRUE(cal.ok()) << cal.status();
+    calendar_ = *cal;
     consultations_ = std::make_unique<Consultations>(
         repository_.get(), *cal, book_, &clock_, [](int64_t id) -> absl::StatusOr<UnitFacts> {
           switch (id) {
@@ -128,6 +129,7 @@ class ConsultationsTest : public ::testing::Test {
   FakeClock clock_{At(absl::CivilDay(2025, 6, 9))};
   std::unique_ptr<ConsultationRepository> repository_;
   std::shared_ptr<rules::RuleBook> book_;
+  std::shared_ptr<calendar::WorkingDayCalendar> calendar_;
   std::unique_ptr<Consultations> consultations_;
   static int sequence_;  // Request ids stay unique across the tests of the suite.
 };
@@ -501,6 +503,30 @@ TEST_F(ConsultationsTest, ScheduledConsultationIsHiddenFromThePublic) {
   absl::StatusOr<v1::Consultation> opened = consultations_->GetConsultation(Public(), get);
   ASSERT_TRUE(opened.ok());
   EXPECT_EQ(opened->state(), v1::OPEN);
+}
+
+TEST_F(ConsultationsTest, Nat1ClosingDayFollowsAReplacedCalendarYear) {
+  v1::CreateConsultationRequest r = Draft(kDepartment, 7);
+  r.mutable_consultation()->set_decision_type(v1::NORMATIVE_DOCUMENT);
+  absl::StatusOr<v1::Consultation> c = consultations_->CreateConsultation(Staff(kDepartment), r);
+  ASSERT_TRUE(c.ok()) << c.status();
+  ASSERT_EQ(ToCivilDay(c->closes_on()).value(), absl::CivilDay(2025, 6, 18));
+  // An amended notice makes Thursday 2025-06-12 a holiday.
+  absl::StatusOr<calendar::YearCalendar> year = calendar_->Year(2025);
+  ASSERT_TRUE(year.ok());
+  year->version += "-amended";
+  year->holidays.push_back({absl::CivilDay(2025, 6, 12), "测试假日"});
+  ASSERT_TRUE(calendar_->ReplaceYear(*year).ok());
+  absl::StatusOr<int> changed = consultations_->RecomputeClosingDays([] { return false; });
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_GE(*changed, 1);
+  v1::GetConsultationRequest get;
+  get.set_id(c->id());
+  absl::StatusOr<v1::Consultation> again = consultations_->GetConsultation(Staff(kDepartment), get);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(ToCivilDay(again->closes_on()).value(), absl::CivilDay(2025, 6, 19));
+  EXPECT_THAT(again->period_explanation().text(), HasSubstr("测试假日"));
+  EXPECT_THAT(again->period_explanation().text(), HasSubstr("normative_document.min_working_days"));
 }
 
 }  // namespace
