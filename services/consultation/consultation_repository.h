@@ -102,8 +102,10 @@ class ConsultationRepository {
   // ---- Comments ----
   virtual absl::StatusOr<v1::Comment> PostComment(const NewComment& comment,
                                                   const idempotency::Key* key, absl::Time now) = 0;
+  // The client's comments on `day`, counted up to `up_to` (enough to apply a limit
+  // without reading a busy client's every row).
   virtual absl::StatusOr<int64_t> CountClientComments(const std::string& client_key,
-                                                      absl::CivilDay day) = 0;
+                                                      absl::CivilDay day, int64_t up_to) = 0;
   // With group_size, decision and reason of its group.
   virtual absl::StatusOr<v1::Comment> GetComment(int64_t id) = 0;
   // In id order after `after_id`; group_id 0: every group.

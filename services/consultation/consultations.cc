@@ -492,7 +492,8 @@ absl::StatusOr<v1::Comment> Consultations::PostComment(const Principal& caller,
             }
             ASSIGN_OR_RETURN(rules::Cited<int64_t> per_day,
                              limits->Integer(kPerClientPerDayRule, rules::Unit::kCount));
-            ASSIGN_OR_RETURN(int64_t posted, repository_->CountClientComments(client_key, today));
+            ASSIGN_OR_RETURN(int64_t posted,
+                             repository_->CountClientComments(client_key, today, per_day.value));
             if (posted >= per_day.value) {
               return absl::ResourceExhaustedError(
                   absl::StrCat("this client has posted ", posted,

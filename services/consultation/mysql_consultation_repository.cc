@@ -22,9 +22,11 @@ constexpr char kSelectConsultation[] =
     "shortening_reason, consultation_required, scope_rule, concluded, conclude_time, "
     "created_by, create_time, version FROM consultations";
 
-// Comments with their group's size and decision.
+// Comments with their group's size and decision. STRAIGHT_JOIN (MySQL, MariaDB, TiDB):
+// the comments' keyset range drives the join; left to itself the optimizer may scan the
+// groups first and sort (a p99 of 190 ms at 100,000 comments).
 constexpr char kSelectComment[] =
-    "SELECT c.id, c.consultation_id, c.group_id, c.text, c.name, c.contact, c.show_name, "
+    "SELECT STRAIGHT_JOIN c.id, c.consultation_id, c.group_id, c.text, c.name, c.contact, c.show_name, "
     "c.visibility, c.hide_reason, c.report_count, c.create_time, g.member_count, g.decision, "
     "g.reason FROM comments c JOIN comment_groups g ON g.id = c.group_id";
 
@@ -481,13 +483,13 @@ class MysqlConsultationRepository final : public ConsultationRepository {
     return stored;
   }
 
-  absl::StatusOr<int64_t> CountClientComments(const std::string& client_key,
-                                              absl::CivilDay day) override {
+  absl::StatusOr<int64_t> CountClientComments(const std::string& client_key, absl::CivilDay day,
+                                              int64_t up_to) override {
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
     ASSIGN_OR_RETURN(db::ResultSet rows,
-                     conn->Query("SELECT COUNT(*) FROM comments WHERE client_key = ? AND "
-                                 "created_on = ?",
-                                 {client_key, day}));
+                     conn->Query("SELECT COUNT(*) FROM (SELECT 1 FROM comments WHERE client_key = "
+                                 "? AND created_on = ? LIMIT ?) AS recent",
+                                 {client_key, day, up_to}));
     return rows[0].GetInt64(0);
   }
 

@@ -65,7 +65,8 @@ CREATE TABLE IF NOT EXISTS comments (
   PRIMARY KEY (id),
   KEY idx_comments_consultation (consultation_id, id),
   KEY idx_comments_group (group_id, id),
-  KEY idx_comments_client (client_key, created_on)
+  KEY idx_comments_client (client_key, created_on),
+  KEY idx_comments_reported (report_count)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 -- One row per distinct SimHash of a consultation's comments, with its six bands
