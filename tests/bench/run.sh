@@ -243,7 +243,7 @@ stop_catalog() {
 start_gateway() {
   local logfile=$1 line deadline=$((SECONDS + 60))
   env GONGKAI_HTTP_ADDRESS=127.0.0.1:0 GONGKAI_METRICS_ADDRESS=127.0.0.1:0 \
-    GONGKAI_BACKENDS="catalog=$CATALOG_GRPC" GONGKAI_JWT_HS256_SECRET_FILE="$RUN_DIR/jwt.key" \
+    GONGKAI_BACKENDS="catalog=$CATALOG_GRPC,consultation=$CATALOG_GRPC" GONGKAI_JWT_HS256_SECRET_FILE="$RUN_DIR/jwt.key" \
     GONGKAI_JWT_ISSUER="$ISSUER" GONGKAI_JWT_AUDIENCE="$AUDIENCE" \
     GONGKAI_RATE_LIMIT_ANONYMOUS_READ=0:0 GONGKAI_RATE_LIMIT_AUTHENTICATED=0:0 \
     "$GATEWAY_BIN" </dev/null >"$logfile" 2>&1 &
@@ -675,6 +675,7 @@ main() {
   log "results saved to $report"
   ((DO_SERVICE == 0)) || "$GONGKAI_ROOT/tests/bench/opinion.sh" $( ((DO_BUILD)) || echo --no-build) || BROKEN+=("opinion bench")
   if ((DO_SERVICE)); then "$GONGKAI_ROOT/tests/bench/assessment.sh" "$( ((DO_BUILD)) || echo --no-build)" | tee -a "$report" || BROKEN+=("assessment bench failed"); fi
+  if ((DO_SERVICE)); then bash "$GONGKAI_ROOT/tests/bench/consultation.sh" "$( ((DO_BUILD)) || echo --no-build)" || broken "consultation bench"; fi
   ((${#BROKEN[@]} == 0))
 }
 

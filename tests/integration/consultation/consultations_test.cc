@@ -1,0 +1,533 @@
+// Integration tests (label: integration) of the consultation service's domain
+// (services/consultation/consultations.h) over its MySQL repository on the real
+// MariaDB named by GONGKAI_TEST_MYSQL_*, with an injected clock, the shipped rule sets
+// and the built-in calendar. Requirement IDs are in the test names.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "libs/clock/clock.h"
+#include "libs/db/testing/status_matchers.h"
+#include "libs/protoconv/protoconv.h"
+#include "libs/rules/embedded_rule_sets.h"
+#include "libs/status/errors.h"
+#include "services/consultation/consultation_repository.h"
+#include "services/consultation/consultation_rules.h"
+#include "services/consultation/consultations.h"
+#include "tests/integration/repository_test_support.h"
+
+namespace gongkai::consultation {
+namespace {
+
+using ::gongkai::db::testing::StatusIs;
+using ::gongkai::integration::MigratedDatabase;
+using ::testing::HasSubstr;
+
+constexpr int64_t kCity = 1, kDepartment = 2, kTownship = 3;
+
+// 2025-06-09 (Monday) 10:00 in Asia/Shanghai.
+absl::Time At(absl::CivilDay day, int hour = 10) {
+  return absl::FromCivil(absl::CivilSecond(day.year(), day.month(), day.day(), hour, 0, 0),
+                         absl::FixedTimeZone(8 * 3600));
+}
+
+auth::Principal Staff(int64_t unit) {
+  return {"staff-" + std::to_string(unit), unit, {auth::Role::kStaff}, {}};
+}
+auth::Principal Office() { return {"office-1", std::nullopt, {auth::Role::kOffice}, {}}; }
+auth::Principal Public() { return auth::Principal::Anonymous(); }
+auth::Principal Citizen(const std::string& sub) { return {sub, std::nullopt, {}, {}}; }
+
+class ConsultationsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    absl::StatusOr<MigratedDatabase> db = MigratedDatabase::Create("consult");
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = new MigratedDatabase(*std::move(db));
+  }
+  static void TearDownTestSuite() {
+    delete db_;
+    db_ = nullptr;
+  }
+
+  void SetUp() override {
+    ASSERT_NE(db_, nullptr);
+    repository_ = NewMysqlConsultationRepository(db_->pool.get());
+    absl::StatusOr<std::shared_ptr<rules::RuleBook>> book =
+        rules::NewRuleBook(ConsultationRuleSchemas(), "");
+    ASSERT_TRUE(book.ok()) << book.status();
+    book_ = *book;
+    absl::StatusOr<std::shared_ptr<calendar::WorkingDayCalendar>> cal =
+        calendar::NewBuiltinCalendar();
+    ASSERT_TRUE(cal.ok()) << cal.status();
+    calendar_ = *cal;
+    consultations_ = std::make_unique<Consultations>(
+        repository_.get(), *cal, book_, &clock_, [](int64_t id) -> absl::StatusOr<UnitFacts> {
+          switch (id) {
+            case kCity:
+              return UnitFacts{id, "city"};
+            case kDepartment:
+              return UnitFacts{id, "department"};
+            case kTownship:
+              return UnitFacts{id, "township"};
+            default:
+              return absl::NotFoundError(absl::StrCat("unit ", id, " does not exist"));
+          }
+        });
+  }
+
+  v1::CreateConsultationRequest Draft(int64_t unit, int days = 30) {
+    v1::CreateConsultationRequest r;
+    r.set_request_id(absl::StrCat("c-", ++sequence_));
+    v1::Consultation* c = r.mutable_consultation();
+    c->set_unit_id(unit);
+    c->set_title("南宁市老旧小区改造三年行动计划（征求意见稿）");
+    c->set_draft("第一条 为推进老旧小区改造……");
+    c->set_basis("《国务院办公厅关于全面推进城镇老旧小区改造工作的指导意见》");
+    c->set_category(v1::WELFARE_POLICIES);
+    c->set_domain("housing");
+    c->set_decision_type(v1::MAJOR_ADMINISTRATIVE_DECISION);
+    c->add_methods(v1::COMMENT_SOLICITATION);
+    c->add_methods(v1::HEARING);
+    c->add_channels(v1::GOVERNMENT_WEBSITE);
+    c->add_channels(v1::WECHAT);
+    *c->mutable_opens_on() = ToProtoDate(calendar::TodayInShanghai(clock_));
+    c->set_period_days(days);
+    return r;
+  }
+
+  v1::Consultation Open(int64_t unit = kCity) {
+    absl::StatusOr<v1::Consultation> c =
+        consultations_->CreateConsultation(Staff(unit), Draft(unit));
+    EXPECT_TRUE(c.ok()) << c.status();
+    return *c;
+  }
+
+  absl::StatusOr<v1::Comment> Comment(const v1::Consultation& c, const std::string& text,
+                                      const std::string& client = "10.0.0.1",
+                                      const std::string& name = "", bool show = false) {
+    v1::PostCommentRequest r;
+    r.set_request_id(absl::StrCat("p-", ++sequence_));
+    r.set_consultation_id(c.id());
+    r.set_text(text);
+    r.set_name(name);
+    r.set_contact(name.empty() ? "" : "138-0000-0000");
+    r.set_show_name(show);
+    return consultations_->PostComment(Public(), r, client);
+  }
+
+  int64_t Rows(const std::string& table) {
+    absl::StatusOr<db::ConnectionLease> conn = db_->pool->Acquire();
+    EXPECT_TRUE(conn.ok());
+    absl::StatusOr<db::ResultSet> rows =
+        (*conn)->Query(absl::StrCat("SELECT COUNT(*) FROM ", table));
+    EXPECT_TRUE(rows.ok()) << rows.status();
+    return (*rows)[0].GetInt64(0).value();
+  }
+
+  static MigratedDatabase* db_;
+  FakeClock clock_{At(absl::CivilDay(2025, 6, 9))};
+  std::unique_ptr<ConsultationRepository> repository_;
+  std::shared_ptr<rules::RuleBook> book_;
+  std::shared_ptr<calendar::WorkingDayCalendar> calendar_;
+  std::unique_ptr<Consultations> consultations_;
+  static int sequence_;  // Request ids stay unique across the tests of the suite.
+};
+
+int ConsultationsTest::sequence_ = 0;
+
+MigratedDatabase* ConsultationsTest::db_ = nullptr;
+
+TEST_F(ConsultationsTest, Nat11PeriodIsComputedAndExplainedWithItsRule) {
+  v1::Consultation c = Open();
+  EXPECT_EQ(c.state(), v1::OPEN);
+  EXPECT_EQ(ToCivilDay(c.closes_on()).value(), absl::CivilDay(2025, 7, 9));
+  EXPECT_THAT(c.period_rule(),
+              HasSubstr("major_decision.min_calendar_days = 30 calendar days (NAT-11)"));
+  EXPECT_THAT(c.period_explanation().text(), HasSubstr("依据规则：consultation.periods v1"));
+  // CON-1: welfare policies require consultation at city level.
+  EXPECT_TRUE(c.consultation_required());
+  EXPECT_THAT(c.scope_rule(), HasSubstr("required.city"));
+}
+
+TEST_F(ConsultationsTest, Nat11ShortPeriodWithoutReasonIsRefusedAndWritesNothing) {
+  const int64_t before = Rows("consultations");
+  v1::CreateConsultationRequest r = Draft(kCity, 20);
+  EXPECT_THAT(consultations_->CreateConsultation(Staff(kCity), r),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("NAT-11")));
+  EXPECT_EQ(Rows("consultations"), before);
+  r.mutable_consultation()->set_shortening_reason("台风季前必须完成排险改造");
+  absl::StatusOr<v1::Consultation> c = consultations_->CreateConsultation(Staff(kCity), r);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_THAT(c->period_explanation().text(),
+              HasSubstr("缩短期限的理由：台风季前必须完成排险改造"));
+  EXPECT_EQ(Rows("consultations"), before + 1);
+}
+
+TEST_F(ConsultationsTest, CreateIsIdempotentAndScopedToTheUnit) {
+  v1::CreateConsultationRequest r = Draft(kCity);
+  absl::StatusOr<v1::Consultation> first = consultations_->CreateConsultation(Staff(kCity), r);
+  absl::StatusOr<v1::Consultation> again = consultations_->CreateConsultation(Staff(kCity), r);
+  ASSERT_TRUE(first.ok() && again.ok());
+  EXPECT_EQ(first->id(), again->id());
+  EXPECT_THAT(consultations_->CreateConsultation(Staff(kDepartment), Draft(kCity)),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("unit 1")));
+  EXPECT_THAT(consultations_->CreateConsultation(Public(), Draft(kCity)),
+              StatusIs(absl::StatusCode::kUnauthenticated, ::testing::_));
+  EXPECT_THAT(consultations_->CreateConsultation(Office(), Draft(99)),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("unit 99")));
+}
+
+TEST_F(ConsultationsTest, Con3AnonymousCommentsHideNameAndContactUnlessAllowed) {
+  v1::Consultation c = Open();
+  absl::StatusOr<v1::Comment> hidden_name =
+      Comment(c, "建议增加电梯加装补贴。", "10.0.0.2", "张三", false);
+  ASSERT_TRUE(hidden_name.ok()) << hidden_name.status();
+  EXPECT_EQ(hidden_name->display_name(), "匿名");
+  EXPECT_EQ(hidden_name->name(), "");
+  EXPECT_EQ(hidden_name->contact(), "");
+  absl::StatusOr<v1::Comment> shown =
+      Comment(c, "希望同步改造雨污管网。", "10.0.0.3", "李四", true);
+  ASSERT_TRUE(shown.ok());
+  EXPECT_EQ(shown->display_name(), "李四");
+  EXPECT_EQ(shown->contact(), "");
+  // Staff of the unit see both.
+  v1::ListCommentsRequest list;
+  list.set_consultation_id(c.id());
+  absl::StatusOr<v1::ListCommentsResponse> staff = consultations_->ListComments(Staff(kCity), list);
+  ASSERT_TRUE(staff.ok());
+  ASSERT_EQ(staff->comments_size(), 2);
+  EXPECT_EQ(staff->comments(0).name(), "张三");
+  EXPECT_EQ(staff->comments(0).contact(), "138-0000-0000");
+}
+
+TEST_F(ConsultationsTest, Con3RetryWithTheSameRequestIdPostsOnce) {
+  v1::Consultation c = Open();
+  v1::PostCommentRequest r;
+  r.set_request_id("retry-1");
+  r.set_consultation_id(c.id());
+  r.set_text("同意。");
+  const int64_t before = Rows("comments");
+  absl::StatusOr<v1::Comment> first = consultations_->PostComment(Public(), r, "10.1.1.1");
+  absl::StatusOr<v1::Comment> again = consultations_->PostComment(Public(), r, "10.1.1.1");
+  ASSERT_TRUE(first.ok() && again.ok());
+  EXPECT_EQ(first->id(), again->id());
+  EXPECT_EQ(Rows("comments"), before + 1);
+  // Another client with the same request id is another comment.
+  absl::StatusOr<v1::Comment> other = consultations_->PostComment(Public(), r, "10.1.1.2");
+  ASSERT_TRUE(other.ok());
+  EXPECT_NE(other->id(), first->id());
+}
+
+TEST_F(ConsultationsTest, Con3PerClientDailyLimitComesFromTheRuleSet) {
+  absl::StatusOr<rules::RuleSet> set = book_->ParseJson(R"({
+    "name": "consultation.comments", "version": 2, "effective_from": "2025-06-01",
+    "basis": "a test limit",
+    "rules": {"comment.max_chars": {"value": 5000}, "comment.per_client_per_day": {"value": 2},
+              "grouping.max_distance_bits": {"value": 5}}})");
+  ASSERT_TRUE(set.ok()) << set.status();
+  ASSERT_TRUE(book_->Put(*std::move(set)).ok());
+  v1::Consultation c = Open();
+  ASSERT_TRUE(Comment(c, "第一条意见", "10.2.2.2").ok());
+  ASSERT_TRUE(Comment(c, "第二条意见", "10.2.2.2").ok());
+  EXPECT_THAT(
+      Comment(c, "第三条意见", "10.2.2.2"),
+      StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("comment.per_client_per_day = 2")));
+  EXPECT_TRUE(Comment(c, "第三条意见", "10.2.2.3").ok());
+  clock_.Advance(absl::Hours(24));
+  EXPECT_TRUE(Comment(c, "第三条意见", "10.2.2.2").ok());
+}
+
+TEST_F(ConsultationsTest, Con3CampaignsAreGroupedAndNearDuplicatesJoinThem) {
+  v1::Consultation c = Open();
+  const std::string campaign =
+      "我们坚决反对在青秀山脚下修建高架桥，这将破坏自然景观、增加噪音污染，"
+      "影响周边数万居民的日常生活，请市政府充分听取群众意见，改为地下通道方案或另选线路。";
+  absl::StatusOr<v1::Comment> first = Comment(c, campaign, "10.3.0.1");
+  ASSERT_TRUE(first.ok());
+  for (int i = 2; i <= 5; ++i) {
+    absl::StatusOr<v1::Comment> same = Comment(c, campaign + "！", absl::StrCat("10.3.0.", i));
+    ASSERT_TRUE(same.ok());
+    EXPECT_EQ(same->group_id(), first->group_id());
+  }
+  absl::StatusOr<v1::Comment> near =
+      Comment(c,
+              "我们坚决反对在青秀山脚下修建高架桥，这将破坏自然景观、增加噪声污染，"
+              "影响周边数万居民的日常生活，请市政府充分听取群众意见，改为地下通道方案或另选线路。",
+              "10.3.0.9");
+  ASSERT_TRUE(near.ok());
+  EXPECT_EQ(near->group_id(), first->group_id());
+  absl::StatusOr<v1::Comment> other = Comment(c, "建议公交站增设遮阳棚。", "10.3.0.10");
+  ASSERT_TRUE(other.ok());
+  EXPECT_NE(other->group_id(), first->group_id());
+
+  v1::ListCommentGroupsRequest groups;
+  groups.set_consultation_id(c.id());
+  groups.set_min_members(2);
+  absl::StatusOr<v1::ListCommentGroupsResponse> campaigns =
+      consultations_->ListCommentGroups(Public(), groups);
+  ASSERT_TRUE(campaigns.ok());
+  ASSERT_EQ(campaigns->groups_size(), 1);
+  EXPECT_EQ(campaigns->groups(0).member_count(), 6);
+  EXPECT_EQ(campaigns->groups(0).representative_comment_id(), first->id());
+}
+
+TEST_F(ConsultationsTest, Con2ClosedConsultationRefusesCommentsSayingWhenItClosed) {
+  v1::Consultation c = Open();
+  clock_.Set(At(absl::CivilDay(2025, 7, 9), 23));  // The last day, 23:00: still open.
+  ASSERT_TRUE(Comment(c, "最后一天的意见").ok());
+  clock_.Set(At(absl::CivilDay(2025, 7, 10), 0));
+  const int64_t before = Rows("comments");
+  EXPECT_THAT(Comment(c, "晚到的意见"),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("closed at 2025-07-10 00:00 (Asia/Shanghai, the end of "
+                                 "2025-07-09)")));
+  EXPECT_EQ(Rows("comments"), before);
+}
+
+TEST_F(ConsultationsTest, Con3FeedbackOnEveryCommentStatementAttachedAndConcluded) {
+  v1::Consultation c = Open();
+  absl::StatusOr<v1::Comment> a = Comment(c, "同意加装电梯。", "10.4.0.1", "王五", true);
+  absl::StatusOr<v1::Comment> b = Comment(c, "同意加装电梯！", "10.4.0.2");
+  absl::StatusOr<v1::Comment> abuse = Comment(c, "一派胡言，滚！", "10.4.0.3");
+  absl::StatusOr<v1::Comment> d = Comment(c, "停车位不足，建议立体车库。", "10.4.0.4");
+  ASSERT_TRUE(a.ok() && b.ok() && abuse.ok() && d.ok());
+  ASSERT_EQ(a->group_id(), b->group_id());
+
+  // Moderation: hidden with a reason, still counted.
+  v1::ModerateCommentRequest hide;
+  hide.set_id(abuse->id());
+  hide.set_visibility(v1::HIDDEN);
+  hide.set_hide_reason(v1::ABUSE);
+  EXPECT_THAT(consultations_->ModerateComment(Public(), hide),
+              StatusIs(absl::StatusCode::kUnauthenticated, ::testing::_));
+  ASSERT_TRUE(consultations_->ModerateComment(Staff(kCity), hide).ok());
+  v1::ListCommentsRequest list;
+  list.set_consultation_id(c.id());
+  absl::StatusOr<v1::ListCommentsResponse> public_list =
+      consultations_->ListComments(Public(), list);
+  ASSERT_TRUE(public_list.ok());
+  ASSERT_EQ(public_list->comments_size(), 4);
+  EXPECT_EQ(public_list->comments(2).text(), "");
+  EXPECT_EQ(public_list->comments(2).hide_reason(), v1::ABUSE);
+
+  clock_.Set(At(absl::CivilDay(2025, 7, 10)));
+  v1::PublishFeedbackStatementRequest publish;
+  publish.set_consultation_id(c.id());
+  EXPECT_THAT(consultations_->PublishFeedbackStatement(Staff(kCity), publish),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("4 of 4 comments")));
+
+  const auto decide = [&](int64_t group, v1::FeedbackDecision decision, const std::string& reason) {
+    absl::StatusOr<v1::CommentGroup> g = repository_->GetGroup(group);
+    ASSERT_TRUE(g.ok());
+    v1::DecideCommentGroupRequest r;
+    r.set_id(group);
+    r.set_decision(decision);
+    r.set_reason(reason);
+    r.set_version(g->version());
+    absl::StatusOr<v1::CommentGroup> decided = consultations_->DecideCommentGroup(Staff(kCity), r);
+    ASSERT_TRUE(decided.ok()) << decided.status();
+  };
+  // NOT_ADOPTED without a reason is refused.
+  v1::DecideCommentGroupRequest no_reason;
+  no_reason.set_id(d->group_id());
+  no_reason.set_decision(v1::NOT_ADOPTED);
+  no_reason.set_version(1);
+  EXPECT_THAT(consultations_->DecideCommentGroup(Staff(kCity), no_reason),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("reason")));
+  decide(a->group_id(), v1::ADOPTED, "");
+  decide(abuse->group_id(), v1::NOT_ADOPTED, "与征求意见事项无关");
+  v1::ConcludeConsultationRequest conclude;
+  conclude.set_id(c.id());
+  conclude.set_version(c.version());
+  EXPECT_THAT(consultations_->ConcludeConsultation(Staff(kCity), conclude),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("1 of 4 comments")));
+  decide(d->group_id(), v1::PARTLY_ADOPTED, "纳入二期规划");
+
+  absl::StatusOr<v1::FeedbackStatement> statement =
+      consultations_->PublishFeedbackStatement(Staff(kCity), publish);
+  ASSERT_TRUE(statement.ok()) << statement.status();
+  EXPECT_EQ(statement->comment_count(), 4);
+  EXPECT_EQ(statement->adopted_count(), 2);
+  EXPECT_EQ(statement->partly_adopted_count(), 1);
+  EXPECT_EQ(statement->not_adopted_count(), 1);
+  ASSERT_EQ(statement->entries_size(), 3);
+  EXPECT_EQ(statement->entries(0).commenters(), "王五等2人");
+  EXPECT_THAT(statement->entries(1).comment(), HasSubstr("已隐藏"));
+  EXPECT_EQ(statement->entries(1).commenters(), "匿名");
+
+  // CON-3: attached to the meeting plan that decides the matter.
+  v1::CreateMeetingPlanRequest plan;
+  plan.set_request_id(absl::StrCat("m-", ++sequence_));
+  v1::MeetingPlan* m = plan.mutable_meeting();
+  m->set_unit_id(kCity);
+  m->set_title("市政府常务会议");
+  *m->mutable_meeting_on() = ToProtoDate(absl::CivilDay(2025, 7, 20));
+  m->set_decides_category(v1::WELFARE_POLICIES);
+  m->set_domain("housing");
+  m->set_consultation_id(c.id());
+  m->set_major_livelihood_topic(true);
+  m->add_invited(v1::PUBLIC_REPRESENTATIVES);
+  m->add_invited(v1::MEDIA);
+  m->set_is_public(true);
+  m->add_broadcast(v1::NEW_MEDIA_LIVE_STREAM);
+  m->set_live_stream_url("https://live.nanning.gov.cn/20250720");
+  absl::StatusOr<v1::MeetingPlan> meeting = consultations_->CreateMeetingPlan(Staff(kCity), plan);
+  ASSERT_TRUE(meeting.ok()) << meeting.status();
+  v1::AttachFeedbackStatementRequest attach;
+  attach.set_id(meeting->id());
+  attach.set_consultation_id(c.id());
+  attach.set_version(meeting->version());
+  absl::StatusOr<v1::MeetingPlan> attached =
+      consultations_->AttachFeedbackStatement(Staff(kCity), attach);
+  ASSERT_TRUE(attached.ok()) << attached.status();
+  EXPECT_EQ(attached->feedback_statement().comment_count(), 4);
+
+  absl::StatusOr<v1::Consultation> concluded =
+      consultations_->ConcludeConsultation(Staff(kCity), conclude);
+  ASSERT_TRUE(concluded.ok()) << concluded.status();
+  EXPECT_EQ(concluded->state(), v1::CONCLUDED);
+  EXPECT_EQ(concluded->undecided_comment_count(), 0);
+  conclude.set_version(concluded->version());
+  EXPECT_THAT(consultations_->ConcludeConsultation(Staff(kCity), conclude),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already concluded")));
+}
+
+TEST_F(ConsultationsTest, Con1DecisionWithoutRequiredConsultationIsVisibleToTheOffice) {
+  v1::CreateMeetingPlanRequest plan;
+  plan.set_request_id("missing-1");
+  v1::MeetingPlan* m = plan.mutable_meeting();
+  m->set_unit_id(kTownship);
+  m->set_title("镇政府会议：低保标准调整");
+  *m->mutable_meeting_on() = ToProtoDate(absl::CivilDay(2025, 6, 20));
+  m->set_decides_category(v1::WELFARE_POLICIES);  // Required at township level.
+  absl::StatusOr<v1::MeetingPlan> missing =
+      consultations_->CreateMeetingPlan(Staff(kTownship), plan);
+  ASSERT_TRUE(missing.ok()) << missing.status();
+  plan.set_request_id("not-required-1");
+  m->set_decides_category(v1::MARKET_SUPERVISION);  // Not required at township level.
+  ASSERT_TRUE(consultations_->CreateMeetingPlan(Staff(kTownship), plan).ok());
+
+  v1::ListMissingPreDisclosuresRequest r;
+  r.set_unit_id(kTownship);
+  absl::StatusOr<v1::ListMissingPreDisclosuresResponse> listed =
+      consultations_->ListMissingPreDisclosures(Office(), r);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->missing_size(), 1);
+  EXPECT_EQ(listed->missing(0).meeting().id(), missing->id());
+  EXPECT_THAT(listed->missing(0).reason(), HasSubstr("required.township"));
+  r.set_unit_id(kCity);
+  EXPECT_THAT(consultations_->ListMissingPreDisclosures(Staff(kTownship), r),
+              StatusIs(absl::StatusCode::kPermissionDenied, ::testing::_));
+}
+
+TEST_F(ConsultationsTest, Con2HearingNoticeApplicantsSelectionAndMinutes) {
+  v1::Consultation c = Open();
+  v1::CreateHearingRequest r;
+  r.set_request_id("h-1");
+  r.set_consultation_id(c.id());
+  r.set_kind(v1::KIND_HEARING);
+  r.set_title("老旧小区改造听证会");
+  r.set_place("市政务服务中心三楼");
+  r.set_participant_limit(1);
+  *r.mutable_held_on() = ToProtoDate(absl::CivilDay(2025, 6, 20));  // Less than 15 days.
+  EXPECT_THAT(consultations_->CreateHearing(Staff(kCity), r),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("2025-06-24")));
+  *r.mutable_held_on() = ToProtoDate(absl::CivilDay(2025, 6, 24));
+  absl::StatusOr<v1::Hearing> h = consultations_->CreateHearing(Staff(kCity), r);
+  ASSERT_TRUE(h.ok()) << h.status();
+  EXPECT_EQ(ToCivilDay(h->notice_due()).value(), absl::CivilDay(2025, 6, 9));
+
+  v1::ApplyRequest apply;
+  apply.set_target(v1::TARGET_HEARING);
+  apply.set_target_id(h->id());
+  apply.set_contact("139-0000-0000");
+  std::vector<int64_t> ids;
+  for (const char* name : {"赵六", "钱七"}) {
+    apply.set_request_id(absl::StrCat("apply-", ++sequence_));
+    apply.set_name(name);
+    absl::StatusOr<v1::Application> a = consultations_->Apply(Citizen(name), apply);
+    ASSERT_TRUE(a.ok()) << a.status();
+    EXPECT_EQ(a->contact(), "");
+    ids.push_back(a->id());
+  }
+  v1::SelectApplicantsRequest select;
+  select.set_target(v1::TARGET_HEARING);
+  select.set_target_id(h->id());
+  select.add_application_ids(ids[0]);
+  select.add_application_ids(ids[1]);
+  EXPECT_THAT(consultations_->SelectApplicants(Staff(kCity), select),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("at most 1")));
+  select.clear_application_ids();
+  select.add_application_ids(ids[1]);
+  absl::StatusOr<v1::ListApplicationsResponse> selected =
+      consultations_->SelectApplicants(Staff(kCity), select);
+  ASSERT_TRUE(selected.ok()) << selected.status();
+  EXPECT_FALSE(selected->applications(0).selected());
+  EXPECT_TRUE(selected->applications(1).selected());
+
+  v1::RecordHearingMinutesRequest minutes;
+  minutes.set_id(h->id());
+  minutes.set_minutes("听证会纪要……");
+  minutes.set_version(h->version());
+  EXPECT_THAT(consultations_->RecordHearingMinutes(Staff(kCity), minutes),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("2025-06-24")));
+  clock_.Set(At(absl::CivilDay(2025, 6, 24), 18));
+  absl::StatusOr<v1::Hearing> recorded =
+      consultations_->RecordHearingMinutes(Staff(kCity), minutes);
+  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  EXPECT_THAT(consultations_->RecordHearingMinutes(Staff(kCity), minutes),
+              StatusIs(absl::StatusCode::kAborted, ::testing::_));
+  // Applications closed with the day before the hearing.
+  apply.set_request_id("late");
+  EXPECT_THAT(consultations_->Apply(Public(), apply),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("2025-06-23")));
+}
+
+TEST_F(ConsultationsTest, ScheduledConsultationIsHiddenFromThePublic) {
+  v1::CreateConsultationRequest r = Draft(kDepartment);
+  r.mutable_consultation()->set_category(v1::RULES_AND_MAJOR_POLICIES);
+  r.mutable_consultation()->set_decision_type(v1::NORMATIVE_DOCUMENT);
+  r.mutable_consultation()->set_period_days(7);
+  *r.mutable_consultation()->mutable_opens_on() = ToProtoDate(absl::CivilDay(2025, 6, 16));
+  absl::StatusOr<v1::Consultation> c = consultations_->CreateConsultation(Staff(kDepartment), r);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->state(), v1::SCHEDULED);
+  EXPECT_EQ(ToCivilDay(c->closes_on()).value(), absl::CivilDay(2025, 6, 25));
+  v1::GetConsultationRequest get;
+  get.set_id(c->id());
+  EXPECT_THAT(consultations_->GetConsultation(Public(), get),
+              StatusIs(absl::StatusCode::kNotFound, ::testing::_));
+  EXPECT_THAT(Comment(*c, "提前的意见"), StatusIs(absl::StatusCode::kNotFound, ::testing::_));
+  clock_.Set(At(absl::CivilDay(2025, 6, 16), 0));
+  absl::StatusOr<v1::Consultation> opened = consultations_->GetConsultation(Public(), get);
+  ASSERT_TRUE(opened.ok());
+  EXPECT_EQ(opened->state(), v1::OPEN);
+}
+
+TEST_F(ConsultationsTest, Nat1ClosingDayFollowsAReplacedCalendarYear) {
+  v1::CreateConsultationRequest r = Draft(kDepartment, 7);
+  r.mutable_consultation()->set_decision_type(v1::NORMATIVE_DOCUMENT);
+  absl::StatusOr<v1::Consultation> c = consultations_->CreateConsultation(Staff(kDepartment), r);
+  ASSERT_TRUE(c.ok()) << c.status();
+  ASSERT_EQ(ToCivilDay(c->closes_on()).value(), absl::CivilDay(2025, 6, 18));
+  // An amended notice makes Thursday 2025-06-12 a holiday.
+  absl::StatusOr<calendar::YearCalendar> year = calendar_->Year(2025);
+  ASSERT_TRUE(year.ok());
+  year->version += "-amended";
+  year->holidays.push_back({absl::CivilDay(2025, 6, 12), "测试假日"});
+  ASSERT_TRUE(calendar_->ReplaceYear(*year).ok());
+  absl::StatusOr<int> changed = consultations_->RecomputeClosingDays([] { return false; });
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_GE(*changed, 1);
+  v1::GetConsultationRequest get;
+  get.set_id(c->id());
+  absl::StatusOr<v1::Consultation> again = consultations_->GetConsultation(Staff(kDepartment), get);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(ToCivilDay(again->closes_on()).value(), absl::CivilDay(2025, 6, 19));
+  EXPECT_THAT(again->period_explanation().text(), HasSubstr("测试假日"));
+  EXPECT_THAT(again->period_explanation().text(), HasSubstr("normative_document.min_working_days"));
+}
+
+}  // namespace
+}  // namespace gongkai::consultation
