@@ -261,7 +261,7 @@ absl::StatusOr<v1::OpinionEvent> OpinionEvents::RecordConsultation(
         v1::OpinionEvent& next = change.event;
         // OPI-1: the first consultation moves the event on; later ones are recorded.
         if (current.state() == v1::EVENT_COLLECTED) next.set_state(v1::EVENT_CONSULTED);
-        v1::Consultation* consultation = next.mutable_last_consultation();
+        v1::JointConsultation* consultation = next.mutable_last_consultation();
         *consultation->mutable_participants() = request.participants();
         consultation->set_conclusion(request.conclusion());
         consultation->set_recorded_by(caller.subject);
