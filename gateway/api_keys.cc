@@ -142,10 +142,14 @@ absl::StatusOr<KeyEntry> ParseEntry(const nlohmann::json& entry, absl::string_vi
       const std::string field = absl::StrCat(where, ".roles[", i, "]");
       std::optional<auth::Role> role;
       if (role_name.is_string()) role = auth::ParseRole(role_name.get<std::string>());
-      if (!role.has_value() || *role == auth::Role::kPublic) {
-        return Invalid(field, "must be one of STAFF, REVIEWER, OFFICE, INSPECTOR, ADMIN");
+      // SERVICE is the suite's own services calling each other (service_identity.h): an
+      // outside system holding an API key is never one of them.
+      if (!role.has_value() || *role == auth::Role::kPublic || *role == auth::Role::kService) {
+        return Invalid(
+            field, "must be one of STAFF, REVIEWER, OFFICE, INSPECTOR, ADMIN, HEAD, SUPERVISION");
       }
-      if ((*role == auth::Role::kStaff || *role == auth::Role::kReviewer) &&
+      if ((*role == auth::Role::kStaff || *role == auth::Role::kReviewer ||
+           *role == auth::Role::kHead) &&
           !result.principal.unit_id.has_value()) {
         return Invalid(field, absl::StrCat(auth::RoleName(*role), " requires unit_id"));
       }

@@ -3,8 +3,14 @@
 #include <cstdint>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <set>
+#include <string>
+#include <utility>
+#include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -97,6 +103,68 @@ absl::Status JsonError(const google::protobuf::util::Status& status, absl::strin
   return InvalidField(field, message);
 }
 
+// A key given twice in one JSON object: the body's path to it ("unit.code"), or nullopt.
+// Parsers disagree on such a body (protobuf and nlohmann keep the last value, others the
+// first), so a body two readers could understand differently is refused, never guessed.
+// Malformed JSON yields nullopt: the converter reports that with its own message.
+std::optional<std::string> FindDuplicateKey(const std::string& json) {
+  struct Frame {
+    bool is_object = false;
+    std::string path;
+    std::string last_key;
+    absl::flat_hash_set<std::string> keys;
+  };
+  class DuplicateKeyFinder final : public nlohmann::json_sax<nlohmann::json> {
+   public:
+    std::optional<std::string> duplicate;
+    bool null() override { return true; }
+    bool boolean(bool) override { return true; }
+    bool number_integer(number_integer_t) override { return true; }
+    bool number_unsigned(number_unsigned_t) override { return true; }
+    bool number_float(number_float_t, const string_t&) override { return true; }
+    bool string(string_t&) override { return true; }
+    bool binary(binary_t&) override { return true; }
+    bool start_object(std::size_t) override { return Push(true); }
+    bool end_object() override { return Pop(); }
+    bool start_array(std::size_t) override { return Push(false); }
+    bool end_array() override { return Pop(); }
+    bool key(string_t& name) override {
+      Frame& frame = frames_.back();
+      if (!frame.keys.insert(name).second) {
+        duplicate = frame.path.empty() ? name : absl::StrCat(frame.path, ".", name);
+        return false;  // stop parsing: one finding is enough
+      }
+      frame.last_key = name;
+      return true;
+    }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+      return false;
+    }
+
+   private:
+    bool Push(bool is_object) {
+      std::string path;
+      if (!frames_.empty()) {
+        const Frame& parent = frames_.back();
+        path = !parent.is_object     ? parent.path
+               : parent.path.empty() ? parent.last_key
+                                     : absl::StrCat(parent.path, ".", parent.last_key);
+      }
+      frames_.push_back(Frame{is_object, std::move(path), "", {}});
+      return true;
+    }
+    bool Pop() {
+      frames_.pop_back();
+      return true;
+    }
+    std::vector<Frame> frames_;
+  };
+  DuplicateKeyFinder finder;
+  nlohmann::json::sax_parse(json, &finder, nlohmann::json::input_format_t::json,
+                            /*strict=*/true);
+  return finder.duplicate;
+}
+
 // protobuf 3.21's JSON parser accepts "yes", "t" or "1" for a bool field and reports
 // an object given for a scalar field with a garbled message; proto3 JSON allows neither.
 // This walks the parsed body along the message type and refuses both, naming the field.
@@ -106,13 +174,21 @@ absl::Status CheckJsonShapes(const nlohmann::json& value, const Descriptor& type
   if (!value.is_object() || type.file()->name().rfind("google/protobuf/", 0) == 0) {
     return absl::OkStatus();
   }
+  // The proto name and the JSON name ("unit_id", "unitId") are one field: given both,
+  // the converter keeps whichever comes last.
+  absl::flat_hash_map<const FieldDescriptor*, std::string> spelled_as;
   for (const auto& [key, member] : value.items()) {
     const FieldDescriptor* field = type.FindFieldByName(key);
     for (int i = 0; field == nullptr && i < type.field_count(); ++i) {
       if (type.field(i)->json_name() == key) field = type.field(i);
     }
-    if (field == nullptr || member.is_null()) continue;  // The parser names unknown fields.
+    if (field == nullptr) continue;  // The parser names unknown fields.
     const std::string here = path.empty() ? field->name() : absl::StrCat(path, ".", field->name());
+    if (auto [it, first] = spelled_as.emplace(field, key); !first) {
+      return InvalidField(here, absl::StrCat("given twice in the body (as \"", it->second,
+                                             "\" and \"", key, "\"); give it once"));
+    }
+    if (member.is_null()) continue;
     auto check_one = [&](const nlohmann::json& element,
                          const FieldDescriptor* element_field) -> absl::Status {
       if (element_field->type() == FieldDescriptor::TYPE_MESSAGE) {
@@ -443,6 +519,10 @@ absl::StatusOr<std::string> Transcoder::BuildRequest(const Route& route,
           return InvalidField(field->name(), "malformed JSON: the body must be one JSON value");
         }
         json = absl::StrCat("{\"", field->json_name(), "\":", trimmed, "}");
+      }
+      if (std::optional<std::string> duplicate = FindDuplicateKey(json); duplicate.has_value()) {
+        return InvalidField(as_message ? absl::StrCat(field->name(), ".", *duplicate) : *duplicate,
+                            "given twice in the body; give each field once");
       }
       const nlohmann::json parsed =
           nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);

@@ -215,6 +215,29 @@ TEST_F(TranscodingTest, BoolsMustBeJsonBooleansAndScalarsNotObjects) {
   EXPECT_TRUE(r->flag());
 }
 
+// Issue 15: a body two JSON readers could understand differently is refused — a key
+// twice in one object, or one field under both its proto and its JSON name.
+TEST_F(TranscodingTest, AFieldGivenTwiceInTheBodyIsRefused) {
+  absl::StatusOr<EchoRequest> r = Build("PUT", "/v1/echo/9", R"({"name":"a","name":"b"})");
+  EXPECT_EQ(ViolatedField(r.status()), "name") << r.status();
+  EXPECT_THAT(r.status().message(), HasSubstr("given twice"));
+  r = Build("PUT", "/v1/echo/9", R"({"inner":{"deeper":{"count":1,"count":2}}})");
+  EXPECT_EQ(ViolatedField(r.status()), "inner.deeper.count") << r.status();
+  r = Build("PUT", "/v1/echo/9", R"({"display_name":"a","displayName":"b"})");
+  EXPECT_EQ(ViolatedField(r.status()), "display_name") << r.status();
+  EXPECT_THAT(r.status().message(), HasSubstr(R"("displayName")"));
+  // The body of a route whose body is one field (POST /v1/echo: body "item").
+  r = Build("POST", "/v1/echo", R"({"label":"a","tags":[],"label":"b"})");
+  EXPECT_EQ(ViolatedField(r.status()), "item.label") << r.status();
+  // The same key in different objects, and map keys, are fine.
+  r = Build("PUT", "/v1/echo/9",
+            R"({"name":"a","inner":{"label":"x","deeper":{"label":"y"}},"labels":{"name":"n"}})");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->inner().deeper().label(), "y");
+  r = Build("PUT", "/v1/echo/9", R"({"tags":["a","a"],"labels":{"k":"v","l":"v"}})");
+  EXPECT_TRUE(r.ok()) << r.status();
+}
+
 TEST_F(TranscodingTest, BodyOnARouteWithoutBodyIsRefused) {
   absl::StatusOr<EchoRequest> r = Build("GET", "/v1/echo/1", R"({"name":"x"})");
   EXPECT_EQ(ViolatedField(r.status()), "body");

@@ -110,9 +110,22 @@ service_env() {
     printf '%s\n' "${GONGKAI_SERVICES[@]}" | grep -q "^$GONGKAI_CALENDAR_OWNER "; then
     echo "GONGKAI_CALENDAR_ADDRESS=127.0.0.1:$(service_grpc_port "$GONGKAI_CALENDAR_OWNER")"
   fi
+  service_peers_env "$name"
   while read -r secret var; do
     echo "$var=$(service_secret "$name" "$secret")"
   done < <(service_secrets "$name")
+}
+
+# service_peers_env NAME: GONGKAI_PEERS with every other registered service, built or
+# not (a service whose peer is missing starts and answers UNAVAILABLE where it needs it;
+# libs/server/peers.h). Nothing when there is no other service.
+service_peers_env() {
+  local peers=() other
+  for other in $(service_names); do
+    [[ $other == gateway || $other == "$1" ]] && continue
+    peers+=("$other=127.0.0.1:$(service_grpc_port "$other")")
+  done
+  ((${#peers[@]} == 0)) || echo "GONGKAI_PEERS=$(IFS=,; echo "${peers[*]}")"
 }
 
 # The gateway's environment: every built service as a backend, the dev JWT secret

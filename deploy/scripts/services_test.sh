@@ -67,6 +67,8 @@ expect_eq "env db" "$(grep '^GONGKAI_DB_NAME=' <<<"$env_out")" "GONGKAI_DB_NAME=
 expect_eq "env port" "$(grep '^GONGKAI_GRPC_ADDRESS=' <<<"$env_out")" "GONGKAI_GRPC_ADDRESS=127.0.0.1:50054"
 expect_eq "env secret" "$(grep '^GONGKAI_SIGNING_KEY_FILE=' <<<"$env_out")" \
   "GONGKAI_SIGNING_KEY_FILE=$good/secrets/opinion-response.signing-key"
+expect_eq "env peers" "$(grep '^GONGKAI_PEERS=' <<<"$env_out")" \
+  "GONGKAI_PEERS=alpha=127.0.0.1:50051,zeta=127.0.0.1:50052"
 expect_eq "env other secret" "$(grep -c '^GONGKAI_OTHER_FILE=' <<<"$env_out")" "1"
 [[ -s $good/secrets/opinion-response.signing-key ]] || fail "the secret file was not made"
 expect_eq "no extra secrets" "$(run "$good" 'service_env alpha | grep -c _FILE=')" "2"

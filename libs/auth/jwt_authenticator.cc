@@ -299,10 +299,15 @@ class JwtAuthenticator final : public Authenticator {
         }
       }
     }
-    for (Role scoped : {Role::kStaff, Role::kReviewer}) {
+    for (Role scoped : {Role::kStaff, Role::kReviewer, Role::kHead}) {
       if (principal.roles.Contains(scoped) && !principal.unit_id.has_value()) {
         return Unauthenticated(absl::StrCat("role ", RoleName(scoped), " requires claim unit_id"));
       }
+    }
+    // A service principal acts for no unit; a token mixing it with a unit is a mistake
+    // of whoever minted it, not something to guess about.
+    if (principal.roles.Contains(Role::kService) && principal.unit_id.has_value()) {
+      return Unauthenticated("role SERVICE must not carry claim unit_id");
     }
     return principal;
   }

@@ -362,6 +362,9 @@ TEST_F(JwtAuthenticatorTest, MissingOrMistypedClaimsAreRefused) {
       {PayloadWith(R"(,"sub":"a","roles":"STAFF")"), "claim roles must be an array of strings"},
       {PayloadWith(R"(,"sub":"a","roles":[1])"), "claim roles must be an array of strings"},
       {PayloadWith(R"(,"sub":"a","roles":["STAFF"])"), "role STAFF requires claim unit_id"},
+      {PayloadWith(R"(,"sub":"a","roles":["HEAD"])"), "role HEAD requires claim unit_id"},
+      {PayloadWith(R"(,"sub":"service:x","unit_id":3,"roles":["SERVICE"])"),
+       "role SERVICE must not carry claim unit_id"},
       {PayloadWith(R"(,"sub":"a","nbf":"soon")"), "claim nbf must be a number"},
   };
   for (const auto& c : cases) {

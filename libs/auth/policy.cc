@@ -20,6 +20,8 @@ absl::Status Require(const Principal& principal, const Rule& rule,
       case Role::kPublic:
       case Role::kOffice:
       case Role::kAdmin:
+      case Role::kSupervision:
+      case Role::kService:
         return absl::OkStatus();
       case Role::kInspector:
         if (rule.access == Access::kRead) return absl::OkStatus();
@@ -27,6 +29,7 @@ absl::Status Require(const Principal& principal, const Rule& rule,
         break;
       case Role::kStaff:
       case Role::kReviewer:
+      case Role::kHead:
         if (!rule.unit_scoped) return absl::OkStatus();
         if (resource_unit_id.has_value() && principal.unit_id == resource_unit_id) {
           return absl::OkStatus();

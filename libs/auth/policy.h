@@ -14,9 +14,12 @@
 //
 // How each role in `rule.roles` grants access:
 //   PUBLIC             everyone, including the anonymous caller.
-//   STAFF, REVIEWER    when the rule is unit_scoped, only if the resource's unit equals
-//                      the caller's unit_id; otherwise on any unit.
+//   STAFF, REVIEWER,   when the rule is unit_scoped, only if the resource's unit equals
+//   HEAD               the caller's unit_id; otherwise on any unit.
 //   OFFICE, ADMIN      any unit (the general office supervises every unit).
+//   SUPERVISION        any unit (the supervision office follows instructions anywhere).
+//   SERVICE            any unit: another service of the suite, trusted for exactly the
+//                      rules that list it (list it only where a service calls).
 //   INSPECTOR          any unit, but only for rules with access == kRead.
 // A role not listed in the rule grants nothing.
 //
@@ -37,7 +40,7 @@ enum class Access : uint8_t { kRead, kWrite };
 struct Rule {
   // Roles that may perform the action (see the table above).
   RoleSet roles;
-  // Whether STAFF and REVIEWER are limited to resources of their own unit.
+  // Whether STAFF, REVIEWER and HEAD are limited to resources of their own unit.
   bool unit_scoped = false;
   // kRead lets a listed INSPECTOR through; kWrite never does.
   Access access = Access::kWrite;

@@ -94,6 +94,27 @@ TEST(PolicyTest, InspectorReadsEverythingButWritesNothing) {
               HasSubstr("needs one of the roles STAFF, OFFICE, ADMIN; caller has INSPECTOR"));
 }
 
+TEST(PolicyTest, HeadIsScopedToTheirUnitLikeStaff) {
+  constexpr Rule kApprovePlan{.roles = {Role::kHead}, .unit_scoped = true};
+  Principal head = Make("chief", 3, {Role::kHead});
+  EXPECT_TRUE(Require(head, kApprovePlan, 3).ok());
+  EXPECT_THAT(Message(Require(head, kApprovePlan, 4)), HasSubstr("role HEAD is limited to unit 3"));
+  // Heading a unit grants nothing a rule does not name.
+  EXPECT_EQ(Require(head, kCreateDocument, 3).code(), absl::StatusCode::kPermissionDenied);
+}
+
+TEST(PolicyTest, SupervisionAndServiceActOnAnyUnitOnlyWhereListed) {
+  constexpr Rule kFollowInstruction{.roles = {Role::kSupervision}, .unit_scoped = true};
+  constexpr Rule kCheckRelease{.roles = {Role::kService}, .unit_scoped = true};
+  Principal supervision = Make("duchashi", std::nullopt, {Role::kSupervision});
+  Principal service = Make("service:catalog", std::nullopt, {Role::kService});
+  EXPECT_TRUE(Require(supervision, kFollowInstruction, 9).ok());
+  EXPECT_TRUE(Require(service, kCheckRelease, 9).ok());
+  EXPECT_TRUE(Require(service, kCheckRelease).ok());
+  EXPECT_EQ(Require(service, kCreateDocument, 9).code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Require(supervision, kCheckRelease, 9).code(), absl::StatusCode::kPermissionDenied);
+}
+
 TEST(PolicyTest, AnyGrantingRoleSuffices) {
   Principal both = Make("bob", 3, {Role::kStaff, Role::kInspector});
   EXPECT_TRUE(Require(both, kGetDocument, 8).ok()) << "INSPECTOR reads unit 8";

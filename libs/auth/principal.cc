@@ -8,8 +8,9 @@
 namespace gongkai::auth {
 namespace {
 
-constexpr std::array<Role, 6> kAllRoles = {Role::kPublic, Role::kStaff,     Role::kReviewer,
-                                           Role::kOffice, Role::kInspector, Role::kAdmin};
+constexpr std::array<Role, 9> kAllRoles = {Role::kPublic, Role::kStaff,       Role::kReviewer,
+                                           Role::kOffice, Role::kInspector,   Role::kAdmin,
+                                           Role::kHead,   Role::kSupervision, Role::kService};
 
 }  // namespace
 
@@ -27,6 +28,12 @@ absl::string_view RoleName(Role role) {
       return "INSPECTOR";
     case Role::kAdmin:
       return "ADMIN";
+    case Role::kHead:
+      return "HEAD";
+    case Role::kSupervision:
+      return "SUPERVISION";
+    case Role::kService:
+      return "SERVICE";
   }
   return "UNKNOWN";
 }

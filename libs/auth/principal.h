@@ -7,8 +7,11 @@
 //            roles include STAFF or REVIEWER. The suite identifies units by int64 id
 //            everywhere, so the claim is the id, never a unit code or name.
 //   roles    array of strings, optional: "STAFF", "REVIEWER", "OFFICE", "INSPECTOR",
-//            "ADMIN" (exact upper case). Unknown strings are kept in
-//            Principal::unknown_roles for the caller to log, and grant nothing.
+//            "ADMIN", "HEAD", "SUPERVISION", "SERVICE" (exact upper case). Unknown
+//            strings are kept in Principal::unknown_roles for the caller to log, and
+//            grant nothing. STAFF, REVIEWER and HEAD require unit_id.
+//   A service of the suite calling another (service_identity.h) is subject
+//   "service:<name>" with the single role SERVICE and no unit.
 //
 //   Principal p = Principal::Anonymous();          // a caller without a token
 //   if (p.roles.Contains(Role::kOffice)) { ... }
@@ -28,12 +31,16 @@
 namespace gongkai::auth {
 
 enum class Role : uint8_t {
-  kPublic = 0,  // Anyone, signed in or not. In a Rule it means "open to everyone".
-  kStaff,       // Works in one unit: drafts and maintains that unit's documents.
-  kReviewer,    // Reviews releases of one unit (confidentiality review).
-  kOffice,      // The general office: supervises every unit, may return documents.
-  kInspector,   // Reads everything for performance assessment; never writes.
-  kAdmin,       // Operates the system; any unit.
+  kPublic = 0,   // Anyone, signed in or not. In a Rule it means "open to everyone".
+  kStaff,        // Works in one unit: drafts and maintains that unit's documents.
+  kReviewer,     // Reviews releases of one unit (confidentiality review).
+  kOffice,       // The general office: supervises every unit, may return documents.
+  kInspector,    // Reads everything for performance assessment; never writes.
+  kAdmin,        // Operates the system; any unit.
+  kHead,         // The principal head (主要负责人) of the unit in unit_id: approves what
+                 // the rules reserve to the head (INT-3 interpretation plans).
+  kSupervision,  // The supervision office (督查室): follows leaders' instructions (OPI-5).
+  kService,      // Another gongkai service calling as a service principal.
 };
 
 // "PUBLIC", "STAFF", ... (the claim spelling).

@@ -10,7 +10,7 @@ using ::testing::ElementsAre;
 
 TEST(RoleTest, NamesRoundTrip) {
   for (Role role : {Role::kPublic, Role::kStaff, Role::kReviewer, Role::kOffice, Role::kInspector,
-                    Role::kAdmin}) {
+                    Role::kAdmin, Role::kHead, Role::kSupervision, Role::kService}) {
     EXPECT_EQ(ParseRole(RoleName(role)), role);
   }
   EXPECT_EQ(ParseRole("staff"), std::nullopt);

@@ -1,6 +1,8 @@
 #include "libs/server/service_runner.h"
 
 #include <atomic>
+#include <map>
+#include <optional>
 #include <thread>
 #include <utility>
 
@@ -41,10 +43,45 @@ struct SharedConfig {
   std::string calendar_dir;
   std::string calendar_address;
   std::string rules_dir;
+  // Services with peers only.
+  std::map<std::string, std::string> peer_addresses;
+  auth::ServiceIdentityConfig identity;
   absl::Duration refresh = absl::Seconds(15);
   // How long idempotency_keys rows are kept (a retry later than that creates again).
   absl::Duration idempotency_retention = absl::Hours(24 * 30);
 };
+
+// GONGKAI_PEERS and the key the service signs its calls with (service_runner.h).
+void ReadPeerConfig(config::ConfigReader& reader, const ServiceDefinition& definition,
+                    SharedConfig& c) {
+  absl::StatusOr<std::map<std::string, std::string>> addresses =
+      PeerChannels::ParseAddresses(reader.String("peers", ""));
+  if (!addresses.ok()) {
+    reader.AddError(std::string(addresses.status().message()));
+  } else if (absl::StatusOr<PeerChannels> checked =
+                 PeerChannels::Create(*addresses, definition.peers);
+             !checked.ok()) {
+    reader.AddError(std::string(checked.status().message()));
+  } else {
+    c.peer_addresses = *std::move(addresses);
+  }
+  c.identity.service_name = definition.name;
+  c.identity.issuer = c.auth.issuer;
+  c.identity.audience = c.auth.audience;
+  c.identity.rs256_private_key_pem = reader.OptionalSecret("service_jwt_rs256_private_key");
+  if (c.identity.rs256_private_key_pem.empty()) {
+    c.identity.hs256_secret = c.auth.hs256_secret;
+    if (c.identity.hs256_secret.empty()) {
+      reader.AddError(
+          "this service calls other services and needs a key to sign its calls: "
+          "GONGKAI_JWT_HS256_SECRET(_FILE) or GONGKAI_SERVICE_JWT_RS256_PRIVATE_KEY(_FILE)");
+    }
+  } else {
+    c.identity.rs256_kid = reader.String("service_jwt_rs256_kid", "");
+  }
+  c.identity.token_lifetime = reader.Duration("service_token_lifetime", absl::Minutes(10),
+                                              absl::Minutes(1), absl::Hours(1));
+}
 
 SharedConfig ReadSharedConfig(int argc, char** argv, const ServiceDefinition& definition,
                               const std::string& program) {
@@ -85,6 +122,7 @@ SharedConfig ReadSharedConfig(int argc, char** argv, const ServiceDefinition& de
       }
     }
     if (!definition.rule_schemas.empty()) c.rules_dir = reader.String("rules_dir", "");
+    if (!definition.peers.empty()) ReadPeerConfig(reader, definition, c);
     c.refresh = reader.Duration("metrics_refresh", c.refresh, absl::Seconds(1), absl::Hours(1));
     c.idempotency_retention = reader.Duration("idempotency_retention", c.idempotency_retention,
                                               absl::Hours(1), absl::Hours(24 * 3660));
@@ -260,8 +298,21 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   metrics::Counter& calendar_sync_errors = sync_errors.WithLabels({"calendar"});
   metrics::Counter* rule_set_sync_errors =
       definition.rule_schemas.empty() ? nullptr : &sync_errors.WithLabels({"rule_sets"});
+  std::optional<PeerChannels> peers;
+  std::unique_ptr<auth::ServiceIdentity> identity;
+  if (!definition.peers.empty()) {
+    absl::StatusOr<PeerChannels> channels =
+        PeerChannels::Create(config.peer_addresses, definition.peers);
+    absl::StatusOr<std::unique_ptr<auth::ServiceIdentity>> signer =
+        auth::NewServiceIdentity(config.identity, clock);
+    config::ExitOnConfigError(!channels.ok() ? channels.status() : signer.status(), program);
+    peers = *std::move(channels);
+    identity = *std::move(signer);
+  }
   ServiceEnvironment environment;
   environment.clock = &clock;
+  environment.peers = peers.has_value() ? &*peers : nullptr;
+  environment.identity = identity.get();
   environment.pool = pool->get();
   environment.registry = &registry;
   environment.authenticator = authenticator->get();

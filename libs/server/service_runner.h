@@ -37,6 +37,12 @@
 // retries, default 720h = 30 days, 1h at least; rows older than that are purged hourly
 // in batches, libs/db/idempotency.h). Migrations run on a pool of their own without the
 // read timeout (db::MigrationDbConfig).
+// Services that call others (ServiceDefinition::peers) also read GONGKAI_PEERS
+// (name=host:port,...; every declared peer must be there, others are ignored) and sign
+// their calls as the service principal "service:<name>" (libs/auth/service_identity.h)
+// with the HS256 secret of the JWT settings, or with GONGKAI_SERVICE_JWT_RS256_PRIVATE_KEY
+// (_FILE) and GONGKAI_SERVICE_JWT_RS256_KID where tokens are RS256;
+// GONGKAI_SERVICE_TOKEN_LIFETIME (default 10m).
 // A bad or missing value stops the process with one line naming it.
 //
 // Start-up order: the gRPC and metrics ports are bound at once with health NOT_SERVING;
@@ -69,6 +75,7 @@
 #include "absl/status/statusor.h"
 #include "google/protobuf/descriptor.h"
 #include "libs/auth/authenticator.h"
+#include "libs/auth/service_identity.h"
 #include "libs/calendar/calendar_source.h"
 #include "libs/calendar/working_day_calendar.h"
 #include "libs/clock/clock.h"
@@ -78,6 +85,7 @@
 #include "libs/metrics/registry.h"
 #include "libs/rules/rule_book.h"
 #include "libs/rules/rule_schema.h"
+#include "libs/server/peers.h"
 
 namespace gongkai::server {
 
@@ -109,6 +117,10 @@ struct ServiceEnvironment {
   std::shared_ptr<calendar::WorkingDayCalendar> calendar;
   // The service's rule sets; null when it declares no rule schemas.
   std::shared_ptr<rules::RuleBook> rules;
+  // Channels to the services named in ServiceDefinition::peers, and the identity to
+  // call them with (`identity->Prepare(context, timeout)`); both null without peers.
+  const PeerChannels* peers = nullptr;
+  auth::ServiceIdentity* identity = nullptr;
 };
 
 // A service's object graph: repositories, rules, handlers and its background work.
@@ -151,6 +163,9 @@ struct ServiceDefinition {
   // The suite has one calendar owner (the catalog); every other service reads its
   // years from GONGKAI_CALENDAR_ADDRESS.
   bool owns_calendar = false;
+  // The services this one calls (e.g. {"catalog"}); their addresses come from
+  // GONGKAI_PEERS and the process does not start while one is missing.
+  std::vector<std::string> peers;
   // Library migration sets besides libs/db's idempotency_keys, which every service
   // gets; applied before `migrations` (db::MigrationSet).
   std::vector<db::MigrationSet> library_migrations;
