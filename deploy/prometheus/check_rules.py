@@ -27,7 +27,8 @@ import yaml
 REPO = pathlib.Path(__file__).resolve().parents[2]
 RULES = REPO / "deploy/prometheus/alerts.yml"
 TESTS = [REPO / "deploy/prometheus/alerts_test.yml",
-         REPO / "deploy/prometheus/alerts_calendar_test.yml"]
+         REPO / "deploy/prometheus/alerts_calendar_test.yml",
+         REPO / "deploy/prometheus/alerts_website_test.yml"]
 COMPONENT = REPO / "k8s/components/servicemonitor"
 PROMETHEUS_RULE = COMPONENT / "prometheus-rule.yaml"
 RUNBOOK = REPO / "docs/operations.md"

@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
   definition.name = "website";
   definition.default_grpc_address = "0.0.0.0:50055";
   definition.default_metrics_address = "0.0.0.0:9105";
+  // Unit ids are checked against the catalog's directory (libs/directory).
+  definition.peers = {"catalog"};
   definition.migrations = db::EmbeddedMigrations();
   // NAT-13, NAT-14, WEB-4: schemas in code, the national numbers as data (rules/).
   definition.rule_schemas = website::WebsiteRuleSchemas();

@@ -825,17 +825,22 @@ absl::StatusOr<v1::Notice> Website::RecheckNotice(const auth::Principal& caller,
     probe_ref = absl::StrCat(" probe/", probe.id());
   }
   ASSIGN_OR_RETURN(v1::SiteEvaluation evaluation, Evaluate(site, Today()));
+  ASSIGN_OR_RETURN(NationalRules rules, ReadNationalRules(*deps_.rules, Today()));
+  const double evaluation_pass_mark = static_cast<double>(rules.pass_mark.value);
   std::vector<std::string> problems;
   for (const v1::Finding& f : evaluation.findings()) {
     if (f.veto() || f.points() > 0) problems.push_back(f.item());
   }
+  // The re-check itself looked at the site now: a week without scheduled probes (a
+  // site just back in operation) does not hold the rectification back.
+  const bool passed = !evaluation.vetoed() && evaluation.score() >= evaluation_pass_mark;
   notice.set_rechecks(notice.rechecks() + 1);
-  notice.set_last_recheck_passed(evaluation.passed());
+  notice.set_last_recheck_passed(passed);
   notice.set_last_recheck_summary(absl::StrCat(
-      evaluation.passed() ? "passed" : "failed", ": score ", evaluation.score(),
+      passed ? "passed" : "failed", ": score ", evaluation.score(),
       evaluation.vetoed() ? " (vetoed)" : "", "; ", evaluation.rule_set(), probe_ref,
       problems.empty() ? "" : "; findings: ", absl::StrJoin(problems, ", ")));
-  if (evaluation.passed()) notice.set_state(v1::RECTIFIED);
+  if (passed) notice.set_state(v1::RECTIFIED);
   ASSIGN_OR_RETURN(notice, deps_.repository->UpdateNotice(std::move(notice), deps_.clock->Now()));
   MarkOverdue(notice);
   return notice;

@@ -1,6 +1,7 @@
 #include "services/website/website_app.h"
 
 #include "libs/calendar/working_day_calendar.h"
+#include "libs/directory/unit_directory.h"
 #include "libs/evidence/evidence_handler.h"
 #include "libs/log/log.h"
 #include "services/website/evidence/website_evidence.h"
@@ -14,11 +15,19 @@
 namespace gongkai::website {
 namespace {
 
+// Unit ids are the catalog's (libs/directory); until the catalog has answered once,
+// creates naming a unit are UNAVAILABLE rather than accepted unchecked.
+UnitCheck CheckUnitsIn(directory::UnitDirectory* units) {
+  return [units](int64_t unit_id) { return units->Get(unit_id).status(); };
+}
+
 class WebsiteApp final : public server::ServiceApp {
  public:
-  WebsiteApp(const server::ServiceEnvironment& env, const WebsiteConfig& config)
+  WebsiteApp(const server::ServiceEnvironment& env, const WebsiteConfig& config,
+             std::unique_ptr<directory::UnitDirectory> units)
       : env_(env),
         config_(config),
+        units_(std::move(units)),
         metrics_(*env.registry),
         repository_(NewMysqlWebsiteRepository(env.pool)),
         http_client_({.connect_timeout = config.connect_timeout,
@@ -28,13 +37,14 @@ class WebsiteApp final : public server::ServiceApp {
                                  .host_interval = config.host_interval,
                                  .honour_robots = config.honour_robots}),
         checker_(&fetcher_),
-        website_({repository_.get(), &checker_, env.calendar, env.rules, env.clock, UnitCheck()}),
+        website_({repository_.get(), &checker_, env.calendar, env.rules, env.clock,
+                  CheckUnitsIn(units_.get())}),
         handler_(&website_, env.authenticator),
         scheduler_(repository_.get(), &checker_, env.rules, env.clock,
                    [this](const v1::Probe& probe) { metrics_.ProbeRecorded(probe); },
                    {.workers = config.prober_workers}),
         run_worker_(repository_.get(), &website_, env.clock, {}),
-        evidence_(repository_.get(), UnitCheck()),
+        evidence_(repository_.get(), CheckUnitsIn(units_.get())),
         evidence_handler_("website", &evidence_, env.authenticator, env.clock) {}
 
   ~WebsiteApp() override {
@@ -57,6 +67,10 @@ class WebsiteApp final : public server::ServiceApp {
   }
 
   void Refresh(const server::Stopping& /*stopping*/) override {
+    absl::Status units = units_->Refresh();
+    if (!units.ok()) {
+      GK_LOG(WARNING, "refreshing the unit directory failed").With("status", units);
+    }
     const absl::CivilDay today = calendar::TodayInShanghai(*env_.clock);
     absl::Duration interval = absl::Hours(1);
     absl::StatusOr<NationalRules> rules = ReadNationalRules(*env_.rules, today);
@@ -68,6 +82,7 @@ class WebsiteApp final : public server::ServiceApp {
   server::ServiceEnvironment env_;
   WebsiteConfig config_;
   bool started_ = false;
+  std::unique_ptr<directory::UnitDirectory> units_;
   WebsiteMetrics metrics_;
   std::unique_ptr<WebsiteRepository> repository_;
   prober::CurlHttpClient http_client_;
@@ -97,9 +112,12 @@ void ReadWebsiteConfig(config::ConfigReader& r, WebsiteConfig& c) {
   c.honour_robots = r.Bool("prober_honour_robots", c.honour_robots);
 }
 
-std::unique_ptr<server::ServiceApp> NewWebsiteApp(const server::ServiceEnvironment& env,
-                                                  const WebsiteConfig& config) {
-  return std::make_unique<WebsiteApp>(env, config);
+absl::StatusOr<std::unique_ptr<server::ServiceApp>> NewWebsiteApp(
+    const server::ServiceEnvironment& env, const WebsiteConfig& config) {
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> catalog = env.peers->Channel("catalog");
+  if (!catalog.ok()) return catalog.status();
+  return std::make_unique<WebsiteApp>(
+      env, config, directory::NewRemoteUnitDirectory(*catalog, env.identity, *env.clock));
 }
 
 }  // namespace gongkai::website

@@ -31,8 +31,9 @@ struct WebsiteConfig {
 
 void ReadWebsiteConfig(config::ConfigReader& reader, WebsiteConfig& config);
 
-std::unique_ptr<server::ServiceApp> NewWebsiteApp(const server::ServiceEnvironment& env,
-                                                  const WebsiteConfig& config);
+// FAILED_PRECONDITION when the catalog's address (GONGKAI_PEERS) is missing.
+absl::StatusOr<std::unique_ptr<server::ServiceApp>> NewWebsiteApp(
+    const server::ServiceEnvironment& env, const WebsiteConfig& config);
 
 }  // namespace gongkai::website
 

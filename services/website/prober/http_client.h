@@ -39,7 +39,7 @@ struct HttpClientOptions {
   absl::Duration connect_timeout = absl::Seconds(5);
   int max_redirects = 5;
   int64_t max_body_bytes = 4 << 20;
-  std::string ca_file;  // Extra trusted CAs (PEM); empty: the system store.
+  std::string ca_file{};  // Extra trusted CAs (PEM); empty: the system store.
   std::string user_agent = kUserAgent;
 };
 

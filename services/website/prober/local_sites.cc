@@ -1,4 +1,6 @@
-#define CPPHTTPLIB_OPENSSL_SUPPORT
+#ifndef CPPHTTPLIB_OPENSSL_SUPPORT
+#define CPPHTTPLIB_OPENSSL_SUPPORT  // The TLS site (a bad certificate for the prober).
+#endif
 #include "services/website/prober/local_sites.h"
 
 #include <httplib.h>
@@ -54,7 +56,11 @@ absl::Status LocalSite::Serve(std::unique_ptr<httplib::Server> server, bool tls)
   tls_ = tls;
   server_ = std::move(server);
   httplib::Server* raw = server_.get();
+  // Keep-alive connections the client's cache holds would delay Stop() by the default 5 s.
+  raw->set_keep_alive_timeout(1);
   thread_ = std::thread([raw] { raw->listen_after_bind(); });
+  // stop() before the loop runs would be lost (the loop would then never end).
+  for (int i = 0; i < 500 && !raw->is_running(); ++i) absl::SleepFor(absl::Milliseconds(2));
   return absl::OkStatus();
 }
 

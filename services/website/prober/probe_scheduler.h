@@ -38,7 +38,7 @@ struct ProbeSchedulerOptions {
   int workers = 8;                          // Sites probed at once by this replica.
   absl::Duration claim_lease = absl::Minutes(5);
   absl::Duration poll_interval = absl::Seconds(1);
-  std::string replica;                      // Prefix of this replica's claim tokens.
+  std::string replica{};  // Prefix of this replica's claim tokens (default: random).
 };
 
 // Told about every probe recorded (metrics).

@@ -58,6 +58,7 @@ void EvaluateAvailability(const EvaluationInput& in, const NationalRules& r, Sco
   const int64_t required = r.min_probes_per_day.value * r.availability_window_days.value;
   result.set_probes_incomplete(made < required);
   if (made == 0) {
+    result.set_complete(false);
     scorer.Add("availability_not_monitored", "NAT-13", v1::NOT_PRACTICAL, false, 0,
                "no probe was made in the window: availability not decided",
                {&r.availability_window_days.rule, &r.min_probes_per_day.rule});
@@ -84,8 +85,10 @@ void EvaluateAvailability(const EvaluationInput& in, const NationalRules& r, Sco
   }
 }
 
-void EvaluateHome(const EvaluationInput& in, const NationalRules& r, Scorer& scorer) {
+void EvaluateHome(const EvaluationInput& in, const NationalRules& r, Scorer& scorer,
+                  v1::SiteEvaluation& result) {
   if (!in.latest_content_probe.has_value()) {
+    result.set_complete(false);
     scorer.Add("home_not_checked", "NAT-13", v1::NOT_TIMELY, false, 0,
                "no content check yet: the home page's freshness is not decided",
                {&r.home_stale_days.rule});
@@ -94,6 +97,7 @@ void EvaluateHome(const EvaluationInput& in, const NationalRules& r, Scorer& sco
   const v1::Probe& probe = *in.latest_content_probe;
   const std::string ref = absl::StrCat("probe/", probe.id());
   if (!probe.home_ok()) {
+    result.set_complete(false);
     AddEvidence(scorer.Add("home_not_checked", "NAT-13", v1::NOT_TIMELY, false, 0,
                            "the last content check could not load the home page",
                            {&r.home_stale_days.rule}),
@@ -307,13 +311,14 @@ v1::SiteEvaluation Evaluate(const EvaluationInput& in, const NationalRules& r) {
   *result.mutable_as_of() = ToProtoDate(in.as_of);
   result.set_rule_set(r.set_key);
   Scorer scorer(result);
+  result.set_complete(true);
   bool all_fresh = false;
   bool all_timely = true;
   if (IsNewMedia(in.site.kind())) {
     EvaluateNewMedia(in, r, scorer);
   } else {
     EvaluateAvailability(in, r, scorer, result);
-    EvaluateHome(in, r, scorer);
+    EvaluateHome(in, r, scorer, result);
     EvaluateColumns(in, r, scorer, &all_fresh);
     EvaluateContent(in, r, scorer);
   }
@@ -321,7 +326,8 @@ v1::SiteEvaluation Evaluate(const EvaluationInput& in, const NationalRules& r) {
   EvaluateMessages(in, r, scorer, &all_timely);
   const double score = std::max(0.0, 100.0 - scorer.deducted());
   result.set_score(score);
-  result.set_passed(!result.vetoed() && score >= static_cast<double>(r.pass_mark.value));
+  result.set_passed(result.complete() && !result.vetoed() &&
+                    score >= static_cast<double>(r.pass_mark.value));
   // NAT-14: portals above the bonus threshold are scored on bonus items, out of 30.
   if (in.site.kind() == v1::PORTAL && result.passed() &&
       score > static_cast<double>(r.bonus_threshold.value)) {

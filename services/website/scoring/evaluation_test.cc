@@ -100,13 +100,13 @@ TEST_F(EvaluationTest, Nat13FivePercentFailedProbesVeto) {
 
 TEST_F(EvaluationTest, Nat13ProbesForbiddenByRobotsCountNeitherWay) {
   EvaluationInput in = Healthy();
-  for (int i = 0; i < 20; ++i) {
+  for (int i = 0; i < 30; ++i) {
     in.window_probes[static_cast<size_t>(i)] = {i + 1, false, true};
   }
   const v1::SiteEvaluation e = Evaluate(in, rules_);
   EXPECT_FALSE(HasVeto(e, "availability"));
-  EXPECT_EQ(e.probes_in_week(), 148);
-  EXPECT_TRUE(e.probes_incomplete());  // Fewer than 20 a day over 7 days.
+  EXPECT_EQ(e.probes_in_week(), 138);
+  EXPECT_TRUE(e.probes_incomplete());  // Fewer than 20 a day over 7 days (140).
 }
 
 TEST_F(EvaluationTest, Nat13HomePageNotUpdatedForTwoWeeksVetoes) {
@@ -264,6 +264,8 @@ TEST_F(EvaluationTest, Nat13WithoutContentCheckFreshnessIsNotDecided) {
   const v1::SiteEvaluation e = Evaluate(in, rules_);
   EXPECT_FALSE(e.vetoed());
   EXPECT_NE(Find(e, "home_not_checked"), nullptr);
+  EXPECT_FALSE(e.complete());
+  EXPECT_FALSE(e.passed());  // Not seen working: it does not pass.
 }
 
 TEST(MonthsBeforeTest, RollsPastMonthEnds) {

@@ -27,7 +27,7 @@ struct RunWorkerOptions {
   int batch = 50;
   absl::Duration lease = absl::Minutes(2);
   absl::Duration poll_interval = absl::Seconds(2);
-  std::string replica;
+  std::string replica{};
 };
 
 class RunWorker {
