@@ -45,11 +45,13 @@ using website::prober::testing::LocalSite;
 class WebsiteE2eTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    absl::StatusOr<std::unique_ptr<GatewayUnderTest>> gateway = GatewayUnderTest::Start(
-        "webgw", {}, {{"GONGKAI_CALENDAR_DIR", StandInCalendarDir()}});
-    ASSERT_TRUE(gateway.ok()) << gateway.status();
-    gateway_ = gateway->release();
-    CatalogUnderTest& catalog = gateway_->catalog();
+    // The catalog first; the gateway last, once both of its backends serve (its
+    // /readyz needs every backend of the routes it was built with).
+    absl::StatusOr<std::unique_ptr<CatalogUnderTest>> started =
+        CatalogUnderTest::Start("webcat", {{"GONGKAI_CALENDAR_DIR", StandInCalendarDir()}});
+    ASSERT_TRUE(started.ok()) << started.status();
+    catalog_ = started->release();
+    CatalogUnderTest& catalog = *catalog_;
     admin_ = catalog.Token("e2e-admin", std::nullopt, {"ADMIN"});
     office_ = catalog.Token("e2e-office", std::nullopt, {"OFFICE"});
     inspector_ = catalog.Token("e2e-inspector", std::nullopt, {"INSPECTOR"});
@@ -86,9 +88,20 @@ class WebsiteE2eTest : public ::testing::Test {
         ServiceProcess::Start(std::move(options));
     ASSERT_TRUE(service.ok()) << service.status();
     website_ = service->release();
-    absl::StatusOr<std::unique_ptr<ServiceProcess>> routed = gateway_->StartGateway(
-        {{"GONGKAI_BACKENDS", absl::StrCat("catalog=", catalog.service().grpc_address(),
-                                           ",website=", website_->grpc_address())}});
+    absl::StatusOr<std::unique_ptr<ServiceProcess>> routed = StartGatewayProcess({
+        {"GONGKAI_HTTP_ADDRESS", "127.0.0.1:0"},
+        {"GONGKAI_METRICS_ADDRESS", "127.0.0.1:0"},
+        {"GONGKAI_BACKENDS", absl::StrCat("catalog=", catalog.service().grpc_address(),
+                                          ",website=", website_->grpc_address())},
+        {"GONGKAI_JWT_HS256_SECRET", catalog.jwt_secret()},
+        {"GONGKAI_JWT_ISSUER", kE2eIssuer},
+        {"GONGKAI_JWT_AUDIENCE", kE2eAudience},
+        {"GONGKAI_IO_THREADS", "2"},
+        {"GONGKAI_RATE_LIMIT_AUTHENTICATED", "0:0"},
+        {"GONGKAI_RATE_LIMIT_ANONYMOUS_READ", "0:0"},
+        {"GONGKAI_RATE_LIMIT_ANONYMOUS_WRITE", "0:0"},
+        {"GONGKAI_SHUTDOWN_GRACE", "2s"},
+    });
     ASSERT_TRUE(routed.ok()) << routed.status();
     routed_gateway_ = routed->release();
   }
@@ -97,7 +110,7 @@ class WebsiteE2eTest : public ::testing::Test {
     delete routed_gateway_;
     delete website_;
     delete database_;
-    delete gateway_;
+    delete catalog_;
   }
 
   static std::unique_ptr<Stub> NewStub() {
@@ -105,10 +118,10 @@ class WebsiteE2eTest : public ::testing::Test {
         grpc::CreateChannel(website_->grpc_address(), grpc::InsecureChannelCredentials()));
   }
   static std::string StaffOf(int64_t unit) {
-    return gateway_->catalog().Token(absl::StrCat("staff-", unit), unit, {"STAFF"});
+    return catalog_->Token(absl::StrCat("staff-", unit), unit, {"STAFF"});
   }
   static std::string Token(const std::string& role, std::optional<int64_t> unit) {
-    return gateway_->catalog().Token(absl::StrCat("user-", role), unit, {role});
+    return catalog_->Token(absl::StrCat("user-", role), unit, {role});
   }
 
   absl::StatusOr<v1::Site> CreateSite(int64_t unit, const std::string& url,
@@ -123,20 +136,21 @@ class WebsiteE2eTest : public ::testing::Test {
     return UnaryCall(*stub_, &Stub::CreateSite, token, request);
   }
 
-  static GatewayUnderTest* gateway_;
+  static CatalogUnderTest* catalog_;
   static E2eDatabase* database_;
   static ServiceProcess* website_;
   static ServiceProcess* routed_gateway_;
   static std::vector<int64_t> units_;
   static std::string admin_, office_, inspector_;
   std::unique_ptr<Stub> stub_ = NewStub();
-  int counter_ = 0;
+  static int counter_;
 };
 
-GatewayUnderTest* WebsiteE2eTest::gateway_ = nullptr;
+CatalogUnderTest* WebsiteE2eTest::catalog_ = nullptr;
 E2eDatabase* WebsiteE2eTest::database_ = nullptr;
 ServiceProcess* WebsiteE2eTest::website_ = nullptr;
 ServiceProcess* WebsiteE2eTest::routed_gateway_ = nullptr;
+int WebsiteE2eTest::counter_ = 0;
 std::vector<int64_t> WebsiteE2eTest::units_;
 std::string WebsiteE2eTest::admin_, WebsiteE2eTest::office_, WebsiteE2eTest::inspector_;
 
@@ -152,6 +166,7 @@ TEST_F(WebsiteE2eTest, Nat13TheScheduledProberProbesARegisteredSiteOnItsOwn) {
   local.Page("/", "<h1>某市教育局</h1><p>更新 2026-01-01</p><a href='/news/'>要闻</a>"
                   "<a href='/gone'>旧</a>");
   local.Page("/news/", "<ul><li>新闻 2026-01-01</li></ul>");
+  local.Robots("User-agent: *\nDisallow: /private/\n");
   ASSERT_TRUE(local.Start().ok());
   absl::StatusOr<v1::Site> site = CreateSite(units_[1], local.Url("/"), StaffOf(units_[1]));
   ASSERT_TRUE(site.ok()) << site.status();
