@@ -60,7 +60,8 @@ absl::StatusOr<v1::Site> ReadSite(const Row& row) {
   ASSIGN_OR_RETURN(int64_t state, row.GetInt64("state"));
   s.set_state(static_cast<v1::SiteState>(state));
   ASSIGN_OR_RETURN(*s.mutable_filing_number(), row.GetString("filing_number"));
-  ASSIGN_OR_RETURN(std::optional<absl::CivilDay> lp, row.GetOptionalCivilDay("level_protection_date"));
+  ASSIGN_OR_RETURN(std::optional<absl::CivilDay> lp,
+                   row.GetOptionalCivilDay("level_protection_date"));
   if (lp) *s.mutable_level_protection_date() = ToProtoDate(*lp);
   ASSIGN_OR_RETURN(*s.mutable_level_protection_result(), row.GetString("level_protection_result"));
   ASSIGN_OR_RETURN(int64_t migrated, row.GetInt64("migrated_to_site_id"));
@@ -96,7 +97,8 @@ absl::StatusOr<v1::Column> ReadColumn(const Row& row) {
   ASSIGN_OR_RETURN(int64_t cls, row.GetInt64("column_class"));
   c.set_column_class(static_cast<v1::ColumnClass>(cls));
   ASSIGN_OR_RETURN(*c.mutable_url(), row.GetString("url"));
-  ASSIGN_OR_RETURN(*c.mutable_extraction()->mutable_item_selector(), row.GetString("item_selector"));
+  ASSIGN_OR_RETURN(*c.mutable_extraction()->mutable_item_selector(),
+                   row.GetString("item_selector"));
   ASSIGN_OR_RETURN(*c.mutable_extraction()->mutable_date_pattern(), row.GetString("date_pattern"));
   ASSIGN_OR_RETURN(std::optional<absl::CivilDay> latest, row.GetOptionalCivilDay("latest_date"));
   if (latest) *c.mutable_latest_date() = ToProtoDate(*latest);
@@ -216,10 +218,11 @@ absl::StatusOr<std::vector<int64_t>> QueryIds(Connection& conn, const std::strin
 absl::Status InsertHistory(Connection& conn, int64_t site_id, const SiteChange& change,
                            absl::Time now) {
   return conn
-      .Execute("INSERT INTO site_history (site_id, actor, action, old_state, new_state, detail, "
-               "change_time) VALUES (?, ?, ?, ?, ?, ?, ?)",
-               {site_id, change.actor, change.action, change.old_state, change.new_state,
-                change.detail, now})
+      .Execute(
+          "INSERT INTO site_history (site_id, actor, action, old_state, new_state, detail, "
+          "change_time) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          {site_id, change.actor, change.action, change.old_state, change.new_state, change.detail,
+           now})
       .status();
 }
 
@@ -229,9 +232,10 @@ absl::Status SyncSchedule(Connection& conn, const v1::Site& site, absl::Time fir
     return conn.Execute("DELETE FROM probe_schedule WHERE site_id = ?", {site.id()}).status();
   }
   return conn
-      .Execute("INSERT INTO probe_schedule (site_id, next_slot) VALUES (?, ?) "
-               "ON DUPLICATE KEY UPDATE site_id = site_id",
-               {site.id(), first_slot})
+      .Execute(
+          "INSERT INTO probe_schedule (site_id, next_slot) VALUES (?, ?) "
+          "ON DUPLICATE KEY UPDATE site_id = site_id",
+          {site.id(), first_slot})
       .status();
 }
 
@@ -288,9 +292,9 @@ class MysqlWebsiteRepository final : public WebsiteRepository {
   }
 
   absl::StatusOr<v1::Site> GetSite(int64_t id) override {
-    ASSIGN_OR_RETURN(std::vector<v1::Site> sites,
-                     QueryAll<v1::Site>(*pool_, absl::StrCat(kSiteColumns, " WHERE id = ?"), {id},
-                                        &ReadSite));
+    ASSIGN_OR_RETURN(
+        std::vector<v1::Site> sites,
+        QueryAll<v1::Site>(*pool_, absl::StrCat(kSiteColumns, " WHERE id = ?"), {id}, &ReadSite));
     if (sites.empty()) return absl::NotFoundError(absl::StrCat("site ", id, " not found"));
     return sites[0];
   }
@@ -302,7 +306,8 @@ class MysqlWebsiteRepository final : public WebsiteRepository {
           *pool_, absl::StrCat(kSiteColumns, " WHERE unit_id = ? AND id > ? ORDER BY id LIMIT ?"),
           {unit_id, after_id, int64_t{limit}}, &ReadSite);
     }
-    return QueryAll<v1::Site>(*pool_, absl::StrCat(kSiteColumns, " WHERE id > ? ORDER BY id LIMIT ?"),
+    return QueryAll<v1::Site>(*pool_,
+                              absl::StrCat(kSiteColumns, " WHERE id > ? ORDER BY id LIMIT ?"),
                               {after_id, int64_t{limit}}, &ReadSite);
   }
 
@@ -334,8 +339,7 @@ class MysqlWebsiteRepository final : public WebsiteRepository {
     return site;
   }
 
-  absl::StatusOr<std::vector<v1::SiteHistoryEntry>> ListHistory(int64_t site_id,
-                                                                int64_t after_id,
+  absl::StatusOr<std::vector<v1::SiteHistoryEntry>> ListHistory(int64_t site_id, int64_t after_id,
                                                                 int limit) override {
     return QueryAll<v1::SiteHistoryEntry>(
         *pool_,
@@ -362,13 +366,13 @@ class MysqlWebsiteRepository final : public WebsiteRepository {
     RETURN_IF_ERROR(db::RunInTransactionWithRetries(*pool_, [&](Connection& conn) -> absl::Status {
       ASSIGN_OR_RETURN(
           db::ExecResult inserted,
-          conn.ExecuteInsert("INSERT INTO site_columns (site_id, name, column_class, url, "
-                             "item_selector, date_pattern, create_time) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                             {column.site_id(), column.name(),
-                              static_cast<int64_t>(column.column_class()), column.url(),
-                              column.extraction().item_selector(),
-                              column.extraction().date_pattern(), now}));
+          conn.ExecuteInsert(
+              "INSERT INTO site_columns (site_id, name, column_class, url, "
+              "item_selector, date_pattern, create_time) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?)",
+              {column.site_id(), column.name(), static_cast<int64_t>(column.column_class()),
+               column.url(), column.extraction().item_selector(),
+               column.extraction().date_pattern(), now}));
       column.set_id(static_cast<int64_t>(inserted.last_insert_id));
       return db::InsertIdempotencyRecord(conn, key, column.SerializeAsString(), now);
     }));
@@ -384,15 +388,14 @@ class MysqlWebsiteRepository final : public WebsiteRepository {
 
   absl::StatusOr<int64_t> CountColumns(int64_t site_id) override {
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    ASSIGN_OR_RETURN(db::ResultSet rows,
-                     conn->Query("SELECT COUNT(*) AS n FROM site_columns WHERE site_id = ?",
-                                 {site_id}));
+    ASSIGN_OR_RETURN(
+        db::ResultSet rows,
+        conn->Query("SELECT COUNT(*) AS n FROM site_columns WHERE site_id = ?", {site_id}));
     return rows[0].GetInt64("n");
   }
 
   absl::StatusOr<std::vector<ClaimedSlot>> ClaimDueSlots(const std::string& token, absl::Time now,
-                                                         absl::Duration lease,
-                                                         int limit) override {
+                                                         absl::Duration lease, int limit) override {
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
     // One conditional UPDATE: two replicas can never both hold a slot (the row lock of
     // the UPDATE decides), and an expired claim is taken over.
@@ -430,11 +433,11 @@ class MysqlWebsiteRepository final : public WebsiteRepository {
       if (claim_token.has_value()) {
         ASSIGN_OR_RETURN(
             db::ExecResult moved,
-            conn.Execute("UPDATE probe_schedule SET next_slot = ?, claim_token = NULL, "
-                         "claim_expires = NULL, last_content_check = CASE WHEN ? = 1 THEN ? "
-                         "ELSE last_content_check END WHERE site_id = ? AND claim_token = ?",
-                         {next_slot, probe.content_checked() ? 1 : 0, now, probe.site_id(),
-                          *claim_token}));
+            conn.Execute(
+                "UPDATE probe_schedule SET next_slot = ?, claim_token = NULL, "
+                "claim_expires = NULL, last_content_check = CASE WHEN ? = 1 THEN ? "
+                "ELSE last_content_check END WHERE site_id = ? AND claim_token = ?",
+                {next_slot, probe.content_checked() ? 1 : 0, now, probe.site_id(), *claim_token}));
         if (moved.affected_rows == 0) {
           return db::StaleVersionError(absl::StrCat("the claim on site ", probe.site_id(),
                                                     " was taken over; the probe is dropped"));
@@ -460,8 +463,8 @@ class MysqlWebsiteRepository final : public WebsiteRepository {
             conn.Execute("UPDATE site_columns SET latest_date = ?, items_found = ?, "
                          "undated_items = ?, last_checked = ?, last_error = ? "
                          "WHERE id = ? AND site_id = ?",
-                         {latest, int64_t{check.items_found()}, int64_t{check.undated_items()},
-                          now, check.error().substr(0, 500), check.column_id(), probe.site_id()})
+                         {latest, int64_t{check.items_found()}, int64_t{check.undated_items()}, now,
+                          check.error().substr(0, 500), check.column_id(), probe.site_id()})
                 .status());
       }
       return absl::OkStatus();
@@ -473,9 +476,10 @@ class MysqlWebsiteRepository final : public WebsiteRepository {
                            absl::Time next_slot) override {
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
     return conn
-        ->Execute("UPDATE probe_schedule SET next_slot = ?, claim_token = NULL, "
-                  "claim_expires = NULL WHERE site_id = ? AND claim_token = ?",
-                  {next_slot, site_id, token})
+        ->Execute(
+            "UPDATE probe_schedule SET next_slot = ?, claim_token = NULL, "
+            "claim_expires = NULL WHERE site_id = ? AND claim_token = ?",
+            {next_slot, site_id, token})
         .status();
   }
 
@@ -516,9 +520,8 @@ class MysqlWebsiteRepository final : public WebsiteRepository {
           db::ExecResult inserted,
           conn.ExecuteInsert("INSERT INTO severe_errors (site_id, kind, page_url, evidence, "
                              "found_on, recorded_by, create_time) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                             {error.site_id(), static_cast<int64_t>(error.kind()),
-                              error.page_url(), error.evidence(), found_on, error.recorded_by(),
-                              now}));
+                             {error.site_id(), static_cast<int64_t>(error.kind()), error.page_url(),
+                              error.evidence(), found_on, error.recorded_by(), now}));
       error.set_id(static_cast<int64_t>(inserted.last_insert_id));
       return db::InsertIdempotencyRecord(conn, key, error.SerializeAsString(), now);
     }));
@@ -558,9 +561,9 @@ class MysqlWebsiteRepository final : public WebsiteRepository {
       ASSIGN_OR_RETURN(v1::Probe probe, ReadProbe(latest[0]));
       in.latest_content_probe = std::move(probe);
     }
-    ASSIGN_OR_RETURN(db::ResultSet columns,
-                     conn->Query(absl::StrCat(kColumnColumns, " WHERE site_id = ? ORDER BY id"),
-                                 {site.id()}));
+    ASSIGN_OR_RETURN(
+        db::ResultSet columns,
+        conn->Query(absl::StrCat(kColumnColumns, " WHERE site_id = ? ORDER BY id"), {site.id()}));
     for (const Row& row : columns) {
       ASSIGN_OR_RETURN(v1::Column c, ReadColumn(row));
       scoring::ColumnState state;
@@ -623,12 +626,12 @@ class MysqlWebsiteRepository final : public WebsiteRepository {
       }
       ASSIGN_OR_RETURN(
           db::ExecResult inserted,
-          conn.ExecuteInsert("INSERT INTO supervision_runs (kind, state, as_of, report_year, "
-                             "report_due, report_due_rule, rule_set, sites_total, started_by, "
-                             "create_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                             {static_cast<int64_t>(run.kind()), kRunningState, as_of,
-                              int64_t{run.report_year()}, due, run.report_due_rule(),
-                              run.rule_set(), total, run.started_by(), now}));
+          conn.ExecuteInsert(
+              "INSERT INTO supervision_runs (kind, state, as_of, report_year, "
+              "report_due, report_due_rule, rule_set, sites_total, started_by, "
+              "create_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+              {static_cast<int64_t>(run.kind()), kRunningState, as_of, int64_t{run.report_year()},
+               due, run.report_due_rule(), run.rule_set(), total, run.started_by(), now}));
       run.set_id(static_cast<int64_t>(inserted.last_insert_id));
       run.set_state(v1::RUNNING);
       *run.mutable_create_time() = ToTimestamp(now);
@@ -639,9 +642,10 @@ class MysqlWebsiteRepository final : public WebsiteRepository {
 
   absl::StatusOr<v1::SupervisionRun> GetRun(int64_t id) override {
     ASSIGN_OR_RETURN(std::vector<v1::SupervisionRun> runs,
-                     QueryAll<v1::SupervisionRun>(*pool_, absl::StrCat(kRunColumns, " WHERE id = ?"),
-                                                  {id}, &ReadRun));
-    if (runs.empty()) return absl::NotFoundError(absl::StrCat("supervision run ", id, " not found"));
+                     QueryAll<v1::SupervisionRun>(
+                         *pool_, absl::StrCat(kRunColumns, " WHERE id = ?"), {id}, &ReadRun));
+    if (runs.empty())
+      return absl::NotFoundError(absl::StrCat("supervision run ", id, " not found"));
     return runs[0];
   }
 
@@ -707,12 +711,11 @@ class MysqlWebsiteRepository final : public WebsiteRepository {
               "finish_time = CASE WHEN ? = 1 THEN ? ELSE finish_time END "
               "WHERE id = ? AND claim_token = ? AND state = ?",
               {progress.cursor_site_id, static_cast<int64_t>(progress.results.size()), failed,
-               vetoed, now + lease, progress.finished ? 1 : 0,
-               static_cast<int64_t>(v1::SUCCEEDED), progress.finished ? 1 : 0, now, run_id,
-               token, kRunningState}));
+               vetoed, now + lease, progress.finished ? 1 : 0, static_cast<int64_t>(v1::SUCCEEDED),
+               progress.finished ? 1 : 0, now, run_id, token, kRunningState}));
       if (advanced.affected_rows == 0) {
-        return db::StaleVersionError(absl::StrCat("supervision run ", run_id,
-                                                  " was cancelled or taken over"));
+        return db::StaleVersionError(
+            absl::StrCat("supervision run ", run_id, " was cancelled or taken over"));
       }
       for (const v1::SupervisionResult& r : progress.results) {
         RETURN_IF_ERROR(
@@ -803,8 +806,8 @@ class MysqlWebsiteRepository final : public WebsiteRepository {
                        "version = version + 1, update_time = ? WHERE id = ? AND version = ?",
                        {static_cast<int64_t>(notice.state()), notice.rectification_report(),
                         int64_t{notice.rechecks()}, notice.last_recheck_passed() ? 1 : 0,
-                        notice.last_recheck_summary().substr(0, 4000),
-                        notice.escalation(), now, notice.id(), notice.version()}));
+                        notice.last_recheck_summary().substr(0, 4000), notice.escalation(), now,
+                        notice.id(), notice.version()}));
       if (updated.affected_rows == 0) {
         return db::StaleVersionError(absl::StrCat("notice ", notice.id(), " changed since version ",
                                                   notice.version(), "; read it again"));
@@ -832,9 +835,9 @@ class MysqlWebsiteRepository final : public WebsiteRepository {
                                  "AND (claim_token IS NULL OR claim_expires < ?)",
                                  {now - probe_interval, now}));
     ASSIGN_OR_RETURN(g.probes_overdue, overdue[0].GetInt64("n"));
-    ASSIGN_OR_RETURN(db::ResultSet runs,
-                     conn->Query("SELECT COUNT(*) AS n FROM supervision_runs WHERE state = ?",
-                                 {kRunningState}));
+    ASSIGN_OR_RETURN(
+        db::ResultSet runs,
+        conn->Query("SELECT COUNT(*) AS n FROM supervision_runs WHERE state = ?", {kRunningState}));
     ASSIGN_OR_RETURN(g.runs_running, runs[0].GetInt64("n"));
     ASSIGN_OR_RETURN(db::ResultSet notices,
                      conn->Query("SELECT COUNT(*) AS n FROM notices WHERE rectify_by < ? AND "
@@ -864,18 +867,19 @@ class MysqlWebsiteRepository final : public WebsiteRepository {
                               "SELECT id FROM sites WHERE unit_id = ? AND kind IN (?, ?, ?, ?) "
                               "AND state NOT IN (?, ?) AND (editing_procedure = '' OR "
                               "inquiry_procedure = '') ORDER BY id LIMIT 1000",
-                              {unit_id, int64_t{v1::WEIBO}, int64_t{v1::WECHAT},
-                               int64_t{v1::APP}, int64_t{v1::OTHER_NEW_MEDIA}, shutdown,
-                               migrated}));
+                              {unit_id, int64_t{v1::WEIBO}, int64_t{v1::WECHAT}, int64_t{v1::APP},
+                               int64_t{v1::OTHER_NEW_MEDIA}, shutdown, migrated}));
     const std::string results =
         "SELECT DISTINCT r.site_id FROM supervision_results r JOIN supervision_runs u ON "
         "u.id = r.run_id WHERE r.unit_id = ? AND u.as_of >= ? AND u.as_of <= ?";
-    ASSIGN_OR_RETURN(f.sites_evaluated,
-                     QueryIds(*conn, results + " ORDER BY r.site_id LIMIT 1000", {unit_id, from, to}));
-    ASSIGN_OR_RETURN(f.sites_failed, QueryIds(*conn, results + " AND r.passed = 0 ORDER BY r.site_id LIMIT 1000",
-                                              {unit_id, from, to}));
-    ASSIGN_OR_RETURN(f.sites_vetoed, QueryIds(*conn, results + " AND r.vetoed = 1 ORDER BY r.site_id LIMIT 1000",
-                                              {unit_id, from, to}));
+    ASSIGN_OR_RETURN(f.sites_evaluated, QueryIds(*conn, results + " ORDER BY r.site_id LIMIT 1000",
+                                                 {unit_id, from, to}));
+    ASSIGN_OR_RETURN(f.sites_failed,
+                     QueryIds(*conn, results + " AND r.passed = 0 ORDER BY r.site_id LIMIT 1000",
+                              {unit_id, from, to}));
+    ASSIGN_OR_RETURN(f.sites_vetoed,
+                     QueryIds(*conn, results + " AND r.vetoed = 1 ORDER BY r.site_id LIMIT 1000",
+                              {unit_id, from, to}));
     ASSIGN_OR_RETURN(f.notices_issued,
                      QueryIds(*conn,
                               "SELECT id FROM notices WHERE unit_id = ? AND issued_on >= ? AND "

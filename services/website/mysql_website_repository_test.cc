@@ -25,10 +25,10 @@
 namespace gongkai::website {
 namespace {
 
+using prober::testing::LocalSite;
 using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
-using prober::testing::LocalSite;
 
 // 2026-12-07 10:00 in Asia/Shanghai.
 absl::Time Start() {
@@ -69,8 +69,8 @@ class WebsiteIntegrationTest : public ::testing::Test {
         calendar::NewBuiltinCalendar();
     ASSERT_TRUE(cal.ok());
     calendar_ = *cal;
-    website_ = std::make_unique<Website>(WebsiteDeps{repository_.get(), &checker_, calendar_,
-                                                     book_, &clock_, UnitCheck()});
+    website_ = std::make_unique<Website>(
+        WebsiteDeps{repository_.get(), &checker_, calendar_, book_, &clock_, UnitCheck()});
   }
 
   v1::Site CreateSite(int64_t unit, const std::string& url, v1::SiteKind kind = v1::PORTAL,
@@ -133,8 +133,8 @@ class WebsiteIntegrationTest : public ::testing::Test {
   std::shared_ptr<rules::RuleBook> book_;
   std::shared_ptr<calendar::WorkingDayCalendar> calendar_;
   prober::CurlHttpClient client_{{.connect_timeout = absl::Seconds(2)}};
-  prober::PoliteFetcher fetcher_{&client_, {.max_concurrency = 8,
-                                            .host_interval = absl::ZeroDuration()}};
+  prober::PoliteFetcher fetcher_{&client_,
+                                 {.max_concurrency = 8, .host_interval = absl::ZeroDuration()}};
   prober::SiteChecker checker_{&fetcher_};
   std::unique_ptr<Website> website_;
   int counter_ = 0;
@@ -157,8 +157,8 @@ TEST_F(WebsiteIntegrationTest, Web1Web5LifecycleIsRecordedAndMigrationKeepsHisto
     if (state == v1::MIGRATED) r.set_migrated_to_site_id(upper.id());
     return website_->ChangeSiteState(Staff(3), r);
   };
-  for (v1::SiteState state : {v1::BUILDING, v1::GRADING, v1::FILING, v1::OPERATION,
-                              v1::LEVEL_PROTECTION}) {
+  for (v1::SiteState state :
+       {v1::BUILDING, v1::GRADING, v1::FILING, v1::OPERATION, v1::LEVEL_PROTECTION}) {
     absl::StatusOr<v1::Site> changed = change(state);
     ASSERT_TRUE(changed.ok()) << v1::SiteState_Name(state) << " " << changed.status();
     site = *changed;
@@ -255,15 +255,15 @@ TEST_F(WebsiteIntegrationTest, Nat13ClaimsAreExclusiveAndTakenOverWhenAReplicaSt
   *probe.mutable_probe_time() = ToTimestamp(clock_.Now());
   probe.set_scheduled(true);
   probe.set_home_ok(true);
-  ASSERT_TRUE(repository_->RecordProbe(probe, "replica-b", clock_.Now() + absl::Hours(1),
-                                       clock_.Now())
-                  .ok());
+  ASSERT_TRUE(
+      repository_->RecordProbe(probe, "replica-b", clock_.Now() + absl::Hours(1), clock_.Now())
+          .ok());
   // A comes back: its claim is gone, so its probe of the same slot is not recorded.
-  EXPECT_EQ(repository_->RecordProbe(probe, "replica-a", clock_.Now() + absl::Hours(1),
-                                     clock_.Now())
-                .status()
-                .code(),
-            absl::StatusCode::kAborted);
+  EXPECT_EQ(
+      repository_->RecordProbe(probe, "replica-a", clock_.Now() + absl::Hours(1), clock_.Now())
+          .status()
+          .code(),
+      absl::StatusCode::kAborted);
   EXPECT_THAT(*repository_->ListProbes(site.id(), 0, 10), SizeIs(1));
   // Nothing is due until the next slot.
   EXPECT_THAT(*repository_->ClaimDueSlots("replica-a", clock_.Now(), absl::Minutes(5), 10),

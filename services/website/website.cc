@@ -113,8 +113,8 @@ prober::CheckTarget TargetOf(const v1::Site& site, const std::vector<v1::Column>
   target.url = site.url();
   target.leader_names.assign(site.leader_names().begin(), site.leader_names().end());
   for (const v1::Column& c : columns) {
-    absl::StatusOr<prober::Extraction> extraction = prober::Extraction::Parse(
-        c.extraction().item_selector(), c.extraction().date_pattern());
+    absl::StatusOr<prober::Extraction> extraction =
+        prober::Extraction::Parse(c.extraction().item_selector(), c.extraction().date_pattern());
     if (!extraction.ok()) continue;  // Validated at creation; a rule change cannot break it.
     target.columns.push_back({c.id(), c.url(), *std::move(extraction)});
   }
@@ -187,10 +187,10 @@ absl::StatusOr<v1::Site> Website::CreateSite(const auth::Principal& caller,
         site.set_filing_number(in.filing_number());
         *site.mutable_leader_names() = in.leader_names();
         site.set_probed(IsProbed(site));
-        const SiteChange change{caller.subject, "create", "",
-                                v1::SiteState_Name(site.state()), site.url()};
-        return deps_.repository->CreateSite(std::move(site), change, deps_.clock->Now(),
-                                            stored_key, deps_.clock->Now());
+        const SiteChange change{caller.subject, "create", "", v1::SiteState_Name(site.state()),
+                                site.url()};
+        return deps_.repository->CreateSite(std::move(site), change, deps_.clock->Now(), stored_key,
+                                            deps_.clock->Now());
       });
 }
 
@@ -213,16 +213,15 @@ absl::StatusOr<v1::ListSitesResponse> Website::ListSites(const auth::Principal& 
   int64_t unit = request.unit_id();
   if (!HasAnyUnitGrant(caller, kRegisterReaders)) {
     // Unit-scoped readers see their own unit; asking for another is refused.
-    const std::optional<int64_t> asked =
-        unit > 0 ? std::optional<int64_t>(unit) : caller.unit_id;
+    const std::optional<int64_t> asked = unit > 0 ? std::optional<int64_t>(unit) : caller.unit_id;
     RETURN_IF_ERROR(Authorize(caller, kRegisterReaders, asked, "list the sites"));
     unit = *asked;
   }
   ASSIGN_OR_RETURN(std::vector<v1::Site> sites,
                    deps_.repository->ListSites(unit, after, page_size + 1));
   v1::ListSitesResponse response;
-  response.set_next_page_token(
-      pagination::TrimPage(sites, page_size, fingerprint, [](const v1::Site& s) { return s.id(); }));
+  response.set_next_page_token(pagination::TrimPage(sites, page_size, fingerprint,
+                                                    [](const v1::Site& s) { return s.id(); }));
   for (v1::Site& s : sites) *response.add_sites() = std::move(s);
   return response;
 }
@@ -263,10 +262,10 @@ absl::StatusOr<v1::Site> Website::ChangeSiteState(const auth::Principal& caller,
                                            ", not ", request.version(), "; read it again"));
   }
   if (!IsAllowedTransition(site.kind(), site.state(), request.state())) {
-    return PreconditionFailed("STATE", absl::StrCat("site/", site.id()),
-                              absl::StrCat("a site in ", v1::SiteState_Name(site.state()),
-                                           " cannot move to ", v1::SiteState_Name(request.state()),
-                                           " (WEB-1)"));
+    return PreconditionFailed(
+        "STATE", absl::StrCat("site/", site.id()),
+        absl::StrCat("a site in ", v1::SiteState_Name(site.state()), " cannot move to ",
+                     v1::SiteState_Name(request.state()), " (WEB-1)"));
   }
   std::string detail = request.note();
   if (request.state() == v1::MIGRATED) {
@@ -334,9 +333,9 @@ absl::StatusOr<v1::Site> Website::UpdateAccountProcedures(
   const std::string state = v1::SiteState_Name(site.state());
   const SiteChange change{
       caller.subject, "update_procedures", state, state,
-      absl::StrCat("last_update_date=",
-                   last ? absl::FormatCivilTime(*last) : std::string("unchanged"),
-                   " inquiries_answered=", request.inquiries_answered())};
+      absl::StrCat(
+          "last_update_date=", last ? absl::FormatCivilTime(*last) : std::string("unchanged"),
+          " inquiries_answered=", request.inquiries_answered())};
   return deps_.repository->UpdateSite(std::move(site), change, deps_.clock->Now(),
                                       deps_.clock->Now());
 }
@@ -385,9 +384,9 @@ absl::StatusOr<v1::Column> Website::CreateColumn(const auth::Principal& caller,
       [&](const idempotency::Key* stored_key) -> absl::StatusOr<v1::Column> {
         ASSIGN_OR_RETURN(int64_t count, deps_.repository->CountColumns(site.id()));
         if (count >= kMaxColumnsPerSite) {
-          return PreconditionFailed("LIMIT", absl::StrCat("site/", site.id()),
-                                    absl::StrCat("a site has at most ", kMaxColumnsPerSite,
-                                                 " columns"));
+          return PreconditionFailed(
+              "LIMIT", absl::StrCat("site/", site.id()),
+              absl::StrCat("a site has at most ", kMaxColumnsPerSite, " columns"));
         }
         v1::Column column;
         column.set_site_id(site.id());
@@ -411,8 +410,8 @@ absl::StatusOr<v1::ListColumnsResponse> Website::ListColumns(
   ASSIGN_OR_RETURN(std::vector<v1::Column> columns,
                    deps_.repository->ListColumns(request.site_id(), after, page_size + 1));
   v1::ListColumnsResponse response;
-  response.set_next_page_token(pagination::TrimPage(
-      columns, page_size, fingerprint, [](const v1::Column& c) { return c.id(); }));
+  response.set_next_page_token(pagination::TrimPage(columns, page_size, fingerprint,
+                                                    [](const v1::Column& c) { return c.id(); }));
   for (v1::Column& c : columns) *response.add_columns() = std::move(c);
   return response;
 }
@@ -451,12 +450,12 @@ absl::StatusOr<v1::Probe> Website::ProbeNow(const v1::Site& site) {
   ASSIGN_OR_RETURN(std::vector<v1::Column> columns,
                    deps_.repository->ListColumns(site.id(), 0, kMaxColumnsPerSite));
   const absl::Time now = deps_.clock->Now();
-  v1::Probe probe = deps_.checker->Check(
-      TargetOf(site, columns),
-      {.home_timeout = rules.home_timeout.value,
-       .links_sampled = static_cast<int>(rules.links_sampled.value),
-       .content = true},
-      today, now);
+  v1::Probe probe =
+      deps_.checker->Check(TargetOf(site, columns),
+                           {.home_timeout = rules.home_timeout.value,
+                            .links_sampled = static_cast<int>(rules.links_sampled.value),
+                            .content = true},
+                           today, now);
   // An extra probe's slot is its own time; it never counts for the availability week.
   *probe.mutable_slot_start() = ToTimestamp(now);
   probe.set_scheduled(false);
@@ -492,8 +491,8 @@ absl::StatusOr<v1::ListProbesResponse> Website::ListProbes(const auth::Principal
   ASSIGN_OR_RETURN(std::vector<v1::Probe> probes,
                    deps_.repository->ListProbes(request.site_id(), before, page_size + 1));
   v1::ListProbesResponse response;
-  response.set_next_page_token(pagination::TrimPage(
-      probes, page_size, fingerprint, [](const v1::Probe& p) { return p.id(); }));
+  response.set_next_page_token(pagination::TrimPage(probes, page_size, fingerprint,
+                                                    [](const v1::Probe& p) { return p.id(); }));
   for (v1::Probe& p : probes) *response.add_probes() = std::move(p);
   return response;
 }
@@ -571,8 +570,8 @@ absl::StatusOr<v1::SiteEvaluation> Website::Evaluate(const v1::Site& site, absl:
   ASSIGN_OR_RETURN(NationalRules rules, ReadNationalRules(*deps_.rules, as_of));
   const absl::TimeZone zone = ShanghaiTimeZone();
   const absl::Time end = absl::FromCivil(absl::CivilSecond(as_of + 1), zone);
-  const absl::Time window_start = absl::FromCivil(
-      absl::CivilSecond(as_of - (rules.availability_window_days.value - 1)), zone);
+  const absl::Time window_start =
+      absl::FromCivil(absl::CivilSecond(as_of - (rules.availability_window_days.value - 1)), zone);
   const absl::Time messages_since = end - absl::Hours(24 * 366);
   const absl::CivilDay severe_since = as_of - (rules.severe_error_lookback_days.value - 1);
   ASSIGN_OR_RETURN(scoring::EvaluationInput input,
@@ -626,9 +625,8 @@ absl::StatusOr<v1::SupervisionRun> Website::StartSupervisionRun(
         if (request.kind() == v1::ANNUAL_REPORT) {
           // NAT-14: the year's reports are due by the rule set's day of the next year.
           const int year = request.report_year() != 0 ? request.report_year()
-                                                       : static_cast<int>(as_of.year()) - 1;
-          ASSIGN_OR_RETURN(SupervisionRules supervision,
-                           ReadSupervisionRules(*deps_.rules, as_of));
+                                                      : static_cast<int>(as_of.year()) - 1;
+          ASSIGN_OR_RETURN(SupervisionRules supervision, ReadSupervisionRules(*deps_.rules, as_of));
           run.set_report_year(year);
           *run.mutable_report_due() =
               ToProtoDate(absl::CivilDay(year + 1, supervision.annual_report_due.value.month,
@@ -756,16 +754,15 @@ absl::StatusOr<v1::ListNoticesResponse> Website::ListNotices(
   ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(request.page_size()));
   int64_t unit = request.unit_id();
   if (!HasAnyUnitGrant(caller, kRegisterReaders)) {
-    const std::optional<int64_t> asked =
-        unit > 0 ? std::optional<int64_t>(unit) : caller.unit_id;
+    const std::optional<int64_t> asked = unit > 0 ? std::optional<int64_t>(unit) : caller.unit_id;
     RETURN_IF_ERROR(Authorize(caller, kRegisterReaders, asked, "list notices"));
     unit = *asked;
   }
   ASSIGN_OR_RETURN(std::vector<v1::Notice> notices,
                    deps_.repository->ListNotices(unit, after, page_size + 1));
   v1::ListNoticesResponse response;
-  response.set_next_page_token(pagination::TrimPage(
-      notices, page_size, fingerprint, [](const v1::Notice& n) { return n.id(); }));
+  response.set_next_page_token(pagination::TrimPage(notices, page_size, fingerprint,
+                                                    [](const v1::Notice& n) { return n.id(); }));
   for (v1::Notice& n : notices) {
     MarkOverdue(n);
     *response.add_notices() = std::move(n);
@@ -836,10 +833,10 @@ absl::StatusOr<v1::Notice> Website::RecheckNotice(const auth::Principal& caller,
   const bool passed = !evaluation.vetoed() && evaluation.score() >= evaluation_pass_mark;
   notice.set_rechecks(notice.rechecks() + 1);
   notice.set_last_recheck_passed(passed);
-  notice.set_last_recheck_summary(absl::StrCat(
-      passed ? "passed" : "failed", ": score ", evaluation.score(),
-      evaluation.vetoed() ? " (vetoed)" : "", "; ", evaluation.rule_set(), probe_ref,
-      problems.empty() ? "" : "; findings: ", absl::StrJoin(problems, ", ")));
+  notice.set_last_recheck_summary(
+      absl::StrCat(passed ? "passed" : "failed", ": score ", evaluation.score(),
+                   evaluation.vetoed() ? " (vetoed)" : "", "; ", evaluation.rule_set(), probe_ref,
+                   problems.empty() ? "" : "; findings: ", absl::StrJoin(problems, ", ")));
   if (passed) notice.set_state(v1::RECTIFIED);
   ASSIGN_OR_RETURN(notice, deps_.repository->UpdateNotice(std::move(notice), deps_.clock->Now()));
   MarkOverdue(notice);
@@ -859,8 +856,8 @@ absl::StatusOr<v1::Notice> Website::EscalateNotice(const auth::Principal& caller
   // WEB-4: a higher government's spot check found a serious problem; whatever the state,
   // the notice is escalated (a rectified notice is opened again).
   notice.set_state(v1::ESCALATED);
-  notice.set_escalation(absl::StrCat(absl::FormatCivilTime(Today()), " ", caller.subject, ": ",
-                                     request.finding()));
+  notice.set_escalation(
+      absl::StrCat(absl::FormatCivilTime(Today()), " ", caller.subject, ": ", request.finding()));
   ASSIGN_OR_RETURN(notice, deps_.repository->UpdateNotice(std::move(notice), deps_.clock->Now()));
   MarkOverdue(notice);
   return notice;

@@ -99,8 +99,8 @@ class Website {
   // Supervision runs (WEB-2); the work itself is RunWorker's (supervision/run_worker.h).
   absl::StatusOr<v1::SupervisionRun> StartSupervisionRun(
       const auth::Principal& caller, const v1::StartSupervisionRunRequest& request);
-  absl::StatusOr<v1::SupervisionRun> GetSupervisionRun(
-      const auth::Principal& caller, const v1::GetSupervisionRunRequest& request);
+  absl::StatusOr<v1::SupervisionRun> GetSupervisionRun(const auth::Principal& caller,
+                                                       const v1::GetSupervisionRunRequest& request);
   absl::StatusOr<v1::SupervisionRun> CancelSupervisionRun(
       const auth::Principal& caller, const v1::CancelSupervisionRunRequest& request);
   absl::StatusOr<v1::ListSupervisionResultsResponse> ListSupervisionResults(

@@ -11,8 +11,8 @@ bool HasAnyUnitGrant(const auth::Principal& caller, Grants grants) {
   return false;
 }
 
-absl::Status Authorize(const auth::Principal& caller, Grants grants,
-                       std::optional<int64_t> unit_id, absl::string_view action) {
+absl::Status Authorize(const auth::Principal& caller, Grants grants, std::optional<int64_t> unit_id,
+                       absl::string_view action) {
   if (caller.anonymous()) return absl::UnauthenticatedError("a token is required");
   for (const Grant& grant : grants) {
     if (!caller.roles.Contains(grant.role)) continue;

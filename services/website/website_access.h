@@ -28,8 +28,8 @@ using Grants = std::initializer_list<Grant>;
 
 // Reading the register, probes, evaluations and notices.
 inline constexpr Grants kRegisterReaders = {
-    {auth::Role::kStaff, false},  {auth::Role::kReviewer, false}, {auth::Role::kOffice, true},
-    {auth::Role::kInspector, true}, {auth::Role::kAdmin, true},   {auth::Role::kHead, false},
+    {auth::Role::kStaff, false},     {auth::Role::kReviewer, false}, {auth::Role::kOffice, true},
+    {auth::Role::kInspector, true},  {auth::Role::kAdmin, true},     {auth::Role::kHead, false},
     {auth::Role::kSupervision, true}};
 // Keeping the register (sites, states, columns, procedures), probing on demand.
 inline constexpr Grants kRegisterWriters = {
@@ -40,13 +40,11 @@ inline constexpr Grants kMessageSubmitters = {{auth::Role::kStaff, false},
                                               {auth::Role::kAdmin, true},
                                               {auth::Role::kService, true}};
 // Severe errors are recorded by inspectors (NAT-13) and the general office.
-inline constexpr Grants kSevereErrorRecorders = {{auth::Role::kInspector, true},
-                                                 {auth::Role::kOffice, true},
-                                                 {auth::Role::kAdmin, true}};
+inline constexpr Grants kSevereErrorRecorders = {
+    {auth::Role::kInspector, true}, {auth::Role::kOffice, true}, {auth::Role::kAdmin, true}};
 // Supervision runs and notices of criticism (WEB-2, WEB-4).
-inline constexpr Grants kSupervisors = {{auth::Role::kOffice, true},
-                                        {auth::Role::kAdmin, true},
-                                        {auth::Role::kSupervision, true}};
+inline constexpr Grants kSupervisors = {
+    {auth::Role::kOffice, true}, {auth::Role::kAdmin, true}, {auth::Role::kSupervision, true}};
 inline constexpr Grants kRunReaders = {{auth::Role::kOffice, true},
                                        {auth::Role::kAdmin, true},
                                        {auth::Role::kSupervision, true},
@@ -59,8 +57,8 @@ inline constexpr Grants kRectifiers = {{auth::Role::kStaff, false},
 
 // `unit_id`: the unit the action touches (nullopt: no unit, e.g. a run over all sites;
 // then only any-unit grants apply).
-absl::Status Authorize(const auth::Principal& caller, Grants grants,
-                       std::optional<int64_t> unit_id, absl::string_view action);
+absl::Status Authorize(const auth::Principal& caller, Grants grants, std::optional<int64_t> unit_id,
+                       absl::string_view action);
 
 // True when some grant lets the caller act on every unit.
 bool HasAnyUnitGrant(const auth::Principal& caller, Grants grants);

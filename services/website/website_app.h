@@ -19,14 +19,14 @@ namespace gongkai::website {
 
 // The service's own settings (docs/services/website.md).
 struct WebsiteConfig {
-  bool prober_enabled = true;                        // GONGKAI_PROBER_ENABLED
-  int prober_workers = 8;                            // GONGKAI_PROBER_WORKERS
-  int prober_max_concurrency = 16;                   // GONGKAI_PROBER_MAX_CONCURRENCY
-  absl::Duration host_interval = absl::Seconds(1);   // GONGKAI_PROBER_HOST_INTERVAL
-  absl::Duration connect_timeout = absl::Seconds(5); // GONGKAI_PROBER_CONNECT_TIMEOUT
-  int max_redirects = 5;                             // GONGKAI_PROBER_MAX_REDIRECTS
-  std::string ca_file;                               // GONGKAI_PROBER_CA_FILE
-  bool honour_robots = true;                         // GONGKAI_PROBER_HONOUR_ROBOTS
+  bool prober_enabled = true;                         // GONGKAI_PROBER_ENABLED
+  int prober_workers = 8;                             // GONGKAI_PROBER_WORKERS
+  int prober_max_concurrency = 16;                    // GONGKAI_PROBER_MAX_CONCURRENCY
+  absl::Duration host_interval = absl::Seconds(1);    // GONGKAI_PROBER_HOST_INTERVAL
+  absl::Duration connect_timeout = absl::Seconds(5);  // GONGKAI_PROBER_CONNECT_TIMEOUT
+  int max_redirects = 5;                              // GONGKAI_PROBER_MAX_REDIRECTS
+  std::string ca_file;                                // GONGKAI_PROBER_CA_FILE
+  bool honour_robots = true;                          // GONGKAI_PROBER_HONOUR_ROBOTS
 };
 
 void ReadWebsiteConfig(config::ConfigReader& reader, WebsiteConfig& config);

@@ -23,8 +23,8 @@ WebsiteMetrics::WebsiteMetrics(metrics::Registry& registry)
                                      "and not rectified (WEB-4).",
                                      {})
                            .WithLabels({})),
-      probes_(registry.AddCounter("website_probes_total", "Probes recorded, by outcome.",
-                                  {"outcome"})),
+      probes_(
+          registry.AddCounter("website_probes_total", "Probes recorded, by outcome.", {"outcome"})),
       home_seconds_(registry
                         .AddHistogram("website_probe_home_seconds",
                                       "Home-page load time of recorded probes.", {},
@@ -45,7 +45,9 @@ WebsiteMetrics::WebsiteMetrics(metrics::Registry& registry)
 }
 
 void WebsiteMetrics::ProbeRecorded(const v1::Probe& probe) {
-  const char* outcome = probe.robots_disallowed() ? "disallowed" : probe.home_ok() ? "ok" : "failed";
+  const char* outcome = probe.robots_disallowed() ? "disallowed"
+                        : probe.home_ok()         ? "ok"
+                                                  : "failed";
   probes_.WithLabels({outcome}).Increment();
   if (!probe.robots_disallowed()) home_seconds_.Observe(probe.elapsed_ms() / 1000.0);
 }

@@ -60,15 +60,15 @@ struct WebsiteGauges {
 
 // The compliance evidence of one unit (ASM-6 item 6).
 struct UnitPlatformFacts {
-  std::vector<int64_t> sites;                // Registered, not shut down or migrated.
-  std::vector<int64_t> sites_migrated;       // WEB-5.
+  std::vector<int64_t> sites;                        // Registered, not shut down or migrated.
+  std::vector<int64_t> sites_migrated;               // WEB-5.
   std::vector<int64_t> accounts_without_procedures;  // WEB-6.
-  std::vector<int64_t> sites_failed;         // Failed in a run with as_of in the period.
+  std::vector<int64_t> sites_failed;                 // Failed in a run with as_of in the period.
   std::vector<int64_t> sites_vetoed;
   std::vector<int64_t> sites_evaluated;
-  std::vector<int64_t> notices_issued;       // Issued in the period.
-  std::vector<int64_t> notices_overdue;      // Due in the period, not rectified by then.
-  std::vector<int64_t> severe_errors;        // Found in the period.
+  std::vector<int64_t> notices_issued;   // Issued in the period.
+  std::vector<int64_t> notices_overdue;  // Due in the period, not rectified by then.
+  std::vector<int64_t> severe_errors;    // Found in the period.
 };
 
 class WebsiteRepository {
@@ -80,8 +80,8 @@ class WebsiteRepository {
   // probe schedule row when it is probed (first slot `first_slot`) and the idempotency
   // record of `key`, in one transaction.
   virtual absl::StatusOr<v1::Site> CreateSite(v1::Site site, const SiteChange& change,
-                                              absl::Time first_slot,
-                                              const idempotency::Key* key, absl::Time now) = 0;
+                                              absl::Time first_slot, const idempotency::Key* key,
+                                              absl::Time now) = 0;
   virtual absl::StatusOr<v1::Site> GetSite(int64_t id) = 0;
   // unit_id 0: every unit. Sites with id > after_id, by id.
   virtual absl::StatusOr<std::vector<v1::Site>> ListSites(int64_t unit_id, int64_t after_id,
@@ -149,8 +149,8 @@ class WebsiteRepository {
                                                                      absl::Time now,
                                                                      absl::Duration lease) = 0;
   // The sites a run of `kind` covers, with id > after_site_id, by id.
-  virtual absl::StatusOr<std::vector<v1::Site>> SitesForRun(v1::RunKind kind,
-                                                            int64_t after_site_id, int limit) = 0;
+  virtual absl::StatusOr<std::vector<v1::Site>> SitesForRun(v1::RunKind kind, int64_t after_site_id,
+                                                            int limit) = 0;
   // Stores a batch's results and advances the cursor while the run is RUNNING and still
   // claimed by `token` (ABORTED otherwise: cancelled, or taken over); finishes it when
   // progress.finished. Extends the claim to now + lease.
@@ -171,8 +171,7 @@ class WebsiteRepository {
   virtual absl::StatusOr<v1::Notice> UpdateNotice(v1::Notice notice, absl::Time now) = 0;
 
   // ---- Gauges and evidence.
-  virtual absl::StatusOr<WebsiteGauges> ReadGauges(absl::Time now,
-                                                   absl::Duration probe_interval,
+  virtual absl::StatusOr<WebsiteGauges> ReadGauges(absl::Time now, absl::Duration probe_interval,
                                                    absl::CivilDay today) = 0;
   virtual absl::StatusOr<UnitPlatformFacts> ReadUnitPlatformFacts(int64_t unit_id,
                                                                   absl::CivilDay from,

@@ -10,8 +10,8 @@ using rules::RuleSpec;
 using rules::Unit;
 
 std::shared_ptr<const RuleSchema> NationalRuleSchema() {
-  static const auto* const schema = new std::shared_ptr<const RuleSchema>(
-      std::make_shared<const RuleSchema>(
+  static const auto* const schema =
+      new std::shared_ptr<const RuleSchema>(std::make_shared<const RuleSchema>(
           kNationalRuleSet,
           std::vector<RuleSpec>{
               RuleSpec::Integer("probe.per_day", Unit::kCount, {20, 1440}, "NAT-13",
@@ -30,8 +30,8 @@ std::shared_ptr<const RuleSchema> NationalRuleSchema() {
                                 "failed probes at or above this share veto the site"),
               RuleSpec::Integer("veto.home_stale_days", Unit::kCalendarDays, {1, 366}, "NAT-13",
                                 "the home page not updated for this long vetoes the site"),
-              RuleSpec::Integer("column.news_stale_days", Unit::kCalendarDays, {1, 366},
-                                "NAT-13", "a news column is stale after"),
+              RuleSpec::Integer("column.news_stale_days", Unit::kCalendarDays, {1, 366}, "NAT-13",
+                                "a news column is stale after"),
               RuleSpec::Integer("column.notice_stale_months", Unit::kMonths, {1, 36}, "NAT-13",
                                 "a notice, policy or other column is stale after"),
               RuleSpec::Integer("veto.stale_columns", Unit::kCount, {1, 1000}, "NAT-13",
@@ -44,8 +44,8 @@ std::shared_ptr<const RuleSchema> NationalRuleSchema() {
                                 "empty columns that veto"),
               RuleSpec::Integer("veto.unanswered_months", Unit::kMonths, {1, 36}, "NAT-13",
                                 "a message unanswered for longer vetoes the site"),
-              RuleSpec::Integer("veto.severe_error_lookback_days", Unit::kCalendarDays,
-                                {1, 1100}, "NAT-13",
+              RuleSpec::Integer("veto.severe_error_lookback_days", Unit::kCalendarDays, {1, 1100},
+                                "NAT-13",
                                 "severe errors found within this many days veto the site"),
               RuleSpec::Integer("new_media.stale_days", Unit::kCalendarDays, {1, 366}, "NAT-14",
                                 "an account not updated within this many days fails"),
@@ -93,8 +93,8 @@ std::shared_ptr<const RuleSchema> SupervisionRuleSchema() {
       new std::shared_ptr<const RuleSchema>(std::make_shared<const RuleSchema>(
           kSupervisionRuleSet,
           std::vector<RuleSpec>{
-              RuleSpec::Integer("notice.rectification_working_days", Unit::kWorkingDays,
-                                {1, 120}, "WEB-4",
+              RuleSpec::Integer("notice.rectification_working_days", Unit::kWorkingDays, {1, 120},
+                                "WEB-4",
                                 "a criticised unit rectifies within this many working days"),
               RuleSpec::MonthDay("annual_report.due", "NAT-14",
                                  "site and office annual website reports are due by")}));

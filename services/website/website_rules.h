@@ -54,15 +54,15 @@ struct NationalRules {
   rules::Cited<int64_t> notice_stale_months;       // 6
   rules::Cited<int64_t> stale_columns_veto;        // 5
   rules::Cited<int64_t> long_stale_months;
-  rules::Cited<int64_t> long_stale_columns_veto;   // 10
-  rules::Cited<int64_t> empty_columns_veto;        // 5
-  rules::Cited<int64_t> unanswered_veto_months;    // 3
+  rules::Cited<int64_t> long_stale_columns_veto;  // 10
+  rules::Cited<int64_t> empty_columns_veto;       // 5
+  rules::Cited<int64_t> unanswered_veto_months;   // 3
   rules::Cited<int64_t> severe_error_lookback_days;
-  rules::Cited<int64_t> new_media_stale_days;      // 14 (NAT-14)
+  rules::Cited<int64_t> new_media_stale_days;  // 14 (NAT-14)
   // Scoring (NAT-14).
-  rules::Cited<int64_t> pass_mark;         // 60
-  rules::Cited<int64_t> bonus_threshold;   // 80
-  rules::Cited<int64_t> bonus_max;         // 30
+  rules::Cited<int64_t> pass_mark;           // 60
+  rules::Cited<int64_t> bonus_threshold;     // 80
+  rules::Cited<int64_t> bonus_max;           // 30
   rules::Cited<double> failed_probe_points;  // Per failed probe below the veto.
   rules::Cited<double> failed_probe_max;
   rules::Cited<double> stale_column_points;

@@ -98,7 +98,8 @@ TEST(AccessTest, Web4SupervisionIsForTheOfficeAndTheSupervisionOffice) {
 }
 
 TEST(AccessTest, Nat13SevereErrorsAreRecordedByInspectors) {
-  EXPECT_TRUE(Authorize(Caller(Role::kInspector, std::nullopt), kSevereErrorRecorders, 1, "x").ok());
+  EXPECT_TRUE(
+      Authorize(Caller(Role::kInspector, std::nullopt), kSevereErrorRecorders, 1, "x").ok());
   EXPECT_EQ(Authorize(Caller(Role::kStaff, 1), kSevereErrorRecorders, 1, "x").code(),
             absl::StatusCode::kPermissionDenied);
   EXPECT_TRUE(Authorize(Caller(Role::kService, std::nullopt), kMessageSubmitters, 1, "x").ok());

@@ -61,8 +61,8 @@ class WebsiteE2eTest : public ::testing::Test {
       request.mutable_unit()->set_code(absl::StrCat("WEB-E2E-", i));
       request.mutable_unit()->set_name(i == 0 ? "市政府办公室" : "市教育局");
       request.mutable_unit()->set_level(catalog::v1::UNIT_LEVEL_DEPARTMENT);
-      absl::StatusOr<catalog::v1::Unit> unit = UnaryCall(
-          *catalog_stub, &catalog::v1::CatalogService::Stub::CreateUnit, admin_, request);
+      absl::StatusOr<catalog::v1::Unit> unit =
+          UnaryCall(*catalog_stub, &catalog::v1::CatalogService::Stub::CreateUnit, admin_, request);
       ASSERT_TRUE(unit.ok()) << unit.status();
       units_.push_back(unit->id());
     }
@@ -163,8 +163,9 @@ TEST_F(WebsiteE2eTest, UnitsComeFromTheCatalog) {
 
 TEST_F(WebsiteE2eTest, Nat13TheScheduledProberProbesARegisteredSiteOnItsOwn) {
   LocalSite local;
-  local.Page("/", "<h1>某市教育局</h1><p>更新 2026-01-01</p><a href='/news/'>要闻</a>"
-                  "<a href='/gone'>旧</a>");
+  local.Page("/",
+             "<h1>某市教育局</h1><p>更新 2026-01-01</p><a href='/news/'>要闻</a>"
+             "<a href='/gone'>旧</a>");
   local.Page("/news/", "<ul><li>新闻 2026-01-01</li></ul>");
   local.Robots("User-agent: *\nDisallow: /private/\n");
   ASSERT_TRUE(local.Start().ok());
@@ -216,7 +217,8 @@ TEST_F(WebsiteE2eTest, Web2ASupervisionRunCompletesAsAnOperation) {
   v1::StartSupervisionRunRequest start;
   start.set_request_id("e2e-run");
   start.set_kind(v1::WEEKLY_CHECK);
-  absl::StatusOr<v1::SupervisionRun> run = UnaryCall(*stub_, &Stub::StartSupervisionRun, office_, start);
+  absl::StatusOr<v1::SupervisionRun> run =
+      UnaryCall(*stub_, &Stub::StartSupervisionRun, office_, start);
   ASSERT_TRUE(run.ok()) << run.status();
   EXPECT_EQ(run->state(), v1::RUNNING);
   v1::GetSupervisionRunRequest get;
@@ -258,9 +260,12 @@ TEST_F(WebsiteE2eTest, AuthorizationTable) {
     bool read, write, severe, supervise;
   };
   const std::vector<Case> cases = {
-      {"STAFF", own, true, true, false, false},      {"STAFF", other, false, false, false, false},
-      {"REVIEWER", own, true, false, false, false},  {"HEAD", own, true, false, false, false},
-      {"HEAD", other, false, false, false, false},   {"OFFICE", std::nullopt, true, true, true, true},
+      {"STAFF", own, true, true, false, false},
+      {"STAFF", other, false, false, false, false},
+      {"REVIEWER", own, true, false, false, false},
+      {"HEAD", own, true, false, false, false},
+      {"HEAD", other, false, false, false, false},
+      {"OFFICE", std::nullopt, true, true, true, true},
       {"INSPECTOR", std::nullopt, true, false, true, false},
       {"SUPERVISION", std::nullopt, true, false, false, true},
       {"ADMIN", std::nullopt, true, true, true, true},
@@ -280,10 +285,10 @@ TEST_F(WebsiteE2eTest, AuthorizationTable) {
     change.set_state(v1::LEVEL_PROTECTION);
     *change.mutable_level_protection_date() = ToProtoDate(absl::CivilDay(2026, 1, 5));
     change.set_level_protection_result("ok");
-    EXPECT_EQ(denied(UnaryCall(*stub_, &Stub::ChangeSiteState, token, change).status()),
-              !c.write);
+    EXPECT_EQ(denied(UnaryCall(*stub_, &Stub::ChangeSiteState, token, change).status()), !c.write);
     v1::RecordSevereErrorRequest severe;
-    severe.mutable_severe_error()->set_request_id(absl::StrCat("auth-", c.role, c.unit.value_or(0)));
+    severe.mutable_severe_error()->set_request_id(
+        absl::StrCat("auth-", c.role, c.unit.value_or(0)));
     severe.mutable_severe_error()->set_site_id(site->id());
     severe.mutable_severe_error()->set_kind(v1::FALSE_CONTENT);
     severe.mutable_severe_error()->set_page_url("http://127.0.0.1:9/auth/x");
@@ -307,13 +312,14 @@ struct Answer {
   nlohmann::json body;
 };
 
-Answer Http(int port, const std::string& method, const std::string& path,
-            const std::string& token, const std::string& body = "") {
+Answer Http(int port, const std::string& method, const std::string& path, const std::string& token,
+            const std::string& body = "") {
   httplib::Client client("127.0.0.1", port);
   httplib::Headers headers;
   if (!token.empty()) headers.emplace("Authorization", "Bearer " + token);
-  httplib::Result r = method == "GET" ? client.Get(path.c_str(), headers)
-                                      : client.Post(path.c_str(), headers, body, "application/json");
+  httplib::Result r = method == "GET"
+                          ? client.Get(path.c_str(), headers)
+                          : client.Post(path.c_str(), headers, body, "application/json");
   Answer a;
   if (!r) return a;
   a.status = r->status;
@@ -323,8 +329,11 @@ Answer Http(int port, const std::string& method, const std::string& path,
 
 TEST_F(WebsiteE2eTest, RestThroughTheGateway) {
   const int port = routed_gateway_->port("http_port");
-  nlohmann::json site = {{"unit_id", units_[0]}, {"name", "门户"}, {"kind", "PORTAL"},
-                         {"url", "http://127.0.0.1:9/rest"}, {"state", "OPERATION"}};
+  nlohmann::json site = {{"unit_id", units_[0]},
+                         {"name", "门户"},
+                         {"kind", "PORTAL"},
+                         {"url", "http://127.0.0.1:9/rest"},
+                         {"state", "OPERATION"}};
   Answer created = Http(port, "POST", "/v1/sites?request_id=rest-1", office_, site.dump());
   ASSERT_EQ(created.status, 200) << created.body.dump();
   const std::string id = created.body["id"].get<std::string>();

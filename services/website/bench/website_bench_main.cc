@@ -70,8 +70,8 @@ int Serve() {
     auto server = std::make_unique<website::prober::testing::LocalSite>();
     for (int k = o; k < sites; k += origins) {
       const std::string base = absl::StrCat("/s", k, "/");
-      std::string home = absl::StrCat("<html><body><h1>网站 ", k, "</h1><p>更新 ", Day(today - 1),
-                                      "</p><ul>");
+      std::string home =
+          absl::StrCat("<html><body><h1>网站 ", k, "</h1><p>更新 ", Day(today - 1), "</p><ul>");
       for (int c = 0; c < 5; ++c) {
         absl::StrAppend(&home, "<li><a href='c", c, "/'>栏目", c, "</a></li>");
         std::string column = "<ul class=list>";
@@ -151,12 +151,11 @@ int Probe() {
     for (int first = 0; first < sites; first += kBatch) {
       std::string site_rows, column_rows, schedule_rows;
       for (int k = first; k < std::min(sites, first + kBatch); ++k) {
-        const std::string url = absl::StrCat("http://127.0.0.1:", ports[k % ports.size()], "/s",
-                                             k, "/");
+        const std::string url =
+            absl::StrCat("http://127.0.0.1:", ports[k % ports.size()], "/s", k, "/");
         absl::StrAppend(&site_rows, site_rows.empty() ? "" : ",", "(", k + 1, ", ", 1 + k % 50,
                         ", 'bench', 2, '", url, "', 5, 1, 'bench', NOW(6), NOW(6))");
-        absl::StrAppend(&schedule_rows, schedule_rows.empty() ? "" : ",", "(", k + 1,
-                        ", NOW(6))");
+        absl::StrAppend(&schedule_rows, schedule_rows.empty() ? "" : ",", "(", k + 1, ", NOW(6))");
         for (int c = 0; c < 5; ++c) {
           absl::StrAppend(&column_rows, column_rows.empty() ? "" : ",", "(", k + 1, ", '栏目', ",
                           c == 0 ? 1 : 2, ", '", url, "c", c, "/', 'ul.list li', NOW(6))");
@@ -193,14 +192,13 @@ int Probe() {
   website::prober::SiteChecker checker(&fetcher);
   RealClock clock;
   std::atomic<int64_t> checks{0}, fetches{0}, failed{0};
-  website::ProbeScheduler scheduler(
-      repository.get(), &checker, rules, &clock,
-      [&](const website::v1::Probe& p) {
-        ++checks;
-        if (!p.home_ok()) ++failed;
-        fetches += 1 + p.columns_size() + p.links_sampled();
-      },
-      {.workers = absl::GetFlag(FLAGS_workers), .replica = "bench"});
+  website::ProbeScheduler scheduler(repository.get(), &checker, rules, &clock,
+                                    [&](const website::v1::Probe& p) {
+                                      ++checks;
+                                      if (!p.home_ok()) ++failed;
+                                      fetches += 1 + p.columns_size() + p.links_sampled();
+                                    },
+                                    {.workers = absl::GetFlag(FLAGS_workers), .replica = "bench"});
   const long rss_before = StatusKib("VmRSS:");
   const double cpu_start = CpuSeconds();
   const absl::Time start = absl::Now();
@@ -219,8 +217,9 @@ int Probe() {
               static_cast<long long>(fetches.load()), fetches.load() / elapsed);
   std::printf("  CPU time per check:     %.2f ms (prober process: curl, parsing, MySQL client)\n",
               n > 0 ? cpu * 1000.0 / n : 0.0);
-  std::printf("  memory:                 peak RSS %.1f MiB, %.1f MiB before probing (target <= 64)\n",
-              StatusKib("VmHWM:") / 1024.0, rss_before / 1024.0);
+  std::printf(
+      "  memory:                 peak RSS %.1f MiB, %.1f MiB before probing (target <= 64)\n",
+      StatusKib("VmHWM:") / 1024.0, rss_before / 1024.0);
   std::printf("PAGES_PER_SECOND %.1f\n", fetches.load() / elapsed);
   return 0;
 }

@@ -17,18 +17,18 @@ absl::StatusOr<evidence::ItemEvidence> WebsiteEvidence::Collect(
     return absl::InvalidArgumentError("the website service holds item 6 only");
   }
   if (unit_check_) RETURN_IF_ERROR(unit_check_(query.unit_id));
-  ASSIGN_OR_RETURN(UnitPlatformFacts facts,
-                   repository_->ReadUnitPlatformFacts(query.unit_id, query.period_start,
-                                                      query.period_end));
+  ASSIGN_OR_RETURN(
+      UnitPlatformFacts facts,
+      repository_->ReadUnitPlatformFacts(query.unit_id, query.period_start, query.period_end));
   evidence::ItemEvidence out;
   AddIndicator(out, {"sites_registered", "登记在册的政府网站和政务新媒体", "WEB-1", "site"},
                facts.sites);
   AddIndicator(out, {"sites_migrated", "迁移至上级平台的网站", "WEB-5", "site"},
                facts.sites_migrated);
-  AddIndicator(out,
-               {"accounts_without_procedures", "未记录编辑发布和留言办理程序的政务新媒体",
-                "WEB-6", "site"},
-               facts.accounts_without_procedures);
+  AddIndicator(
+      out,
+      {"accounts_without_procedures", "未记录编辑发布和留言办理程序的政务新媒体", "WEB-6", "site"},
+      facts.accounts_without_procedures);
   AddIndicator(out, {"sites_evaluated", "期内监管检查过的网站和账号", "WEB-2", "site"},
                facts.sites_evaluated);
   AddIndicator(out, {"sites_failed", "检查不合格的网站和账号", "NAT-14", "site"},

@@ -27,10 +27,10 @@ inline constexpr char kUserAgent[] =
 inline constexpr char kRobotsToken[] = "gongkai";
 
 struct HttpResponse {
-  int status = 0;           // 0 when no response arrived.
-  std::string body;         // Possibly cut at max_body_bytes.
-  std::string final_url;    // After redirects.
-  std::string error;        // Empty on a transfer that completed (any status).
+  int status = 0;         // 0 when no response arrived.
+  std::string body;       // Possibly cut at max_body_bytes.
+  std::string final_url;  // After redirects.
+  std::string error;      // Empty on a transfer that completed (any status).
   absl::Duration elapsed;
   bool timed_out = false;
 };

@@ -14,8 +14,7 @@ namespace gongkai::website::prober::testing {
 LocalSite::LocalSite() = default;
 LocalSite::~LocalSite() { Stop(); }
 
-void LocalSite::Page(const std::string& path, std::string body, int status,
-                     absl::Duration delay) {
+void LocalSite::Page(const std::string& path, std::string body, int status, absl::Duration delay) {
   pages_[path] = LocalPage{std::move(body), status, delay, ""};
 }
 
@@ -48,8 +47,8 @@ absl::Status LocalSite::Serve(std::unique_ptr<httplib::Server> server, bool tls)
       return;
     }
     response.status = page.status;
-    response.set_content(page.body, request.path == "/robots.txt" ? "text/plain"
-                                                                  : "text/html; charset=utf-8");
+    response.set_content(page.body,
+                         request.path == "/robots.txt" ? "text/plain" : "text/html; charset=utf-8");
   });
   port_ = server->bind_to_any_port("127.0.0.1");
   if (port_ <= 0) return absl::UnavailableError("cannot bind a loopback port");

@@ -33,16 +33,16 @@ struct Document {
 };
 
 bool IsVoidTag(absl::string_view tag) {
-  static const std::set<absl::string_view> kVoid = {"area", "base", "br",    "col",  "embed",
-                                                    "hr",   "img",  "input", "link", "meta",
+  static const std::set<absl::string_view> kVoid = {"area",  "base",   "br",    "col",  "embed",
+                                                    "hr",    "img",    "input", "link", "meta",
                                                     "param", "source", "track", "wbr"};
   return kVoid.count(tag) > 0;
 }
 
 // Tags whose open element closes when a sibling of the same tag opens (<li>a<li>b).
 bool ClosesSameTag(absl::string_view tag) {
-  return tag == "li" || tag == "p" || tag == "tr" || tag == "td" || tag == "th" ||
-         tag == "dt" || tag == "dd" || tag == "option";
+  return tag == "li" || tag == "p" || tag == "tr" || tag == "td" || tag == "th" || tag == "dt" ||
+         tag == "dd" || tag == "option";
 }
 
 bool IsNameChar(char c) {
@@ -56,8 +56,8 @@ void AppendSpace(std::string& text) {
 // Decodes the entity at html[i] ('&') into `text`; returns the index after it.
 size_t DecodeEntity(absl::string_view html, size_t i, std::string& text) {
   static const std::pair<absl::string_view, absl::string_view> kEntities[] = {
-      {"&nbsp;", " "}, {"&amp;", "&"}, {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""},
-      {"&#39;", "'"},  {"&ensp;", " "}, {"&emsp;", " "}};
+      {"&nbsp;", " "},  {"&amp;", "&"}, {"&lt;", "<"},   {"&gt;", ">"},
+      {"&quot;", "\""}, {"&#39;", "'"}, {"&ensp;", " "}, {"&emsp;", " "}};
   for (const auto& [entity, replacement] : kEntities) {
     if (absl::StartsWithIgnoreCase(html.substr(i), entity)) {
       if (replacement == " ") {
@@ -365,8 +365,8 @@ absl::StatusOr<Extraction> Extraction::Parse(absl::string_view item_selector,
   }
   if (!date_pattern.empty()) {
     try {
-      auto pattern = std::make_shared<const std::regex>(std::string(date_pattern),
-                                                        std::regex::ECMAScript);
+      auto pattern =
+          std::make_shared<const std::regex>(std::string(date_pattern), std::regex::ECMAScript);
       if (pattern->mark_count() < 3) {
         return InvalidField("date_pattern", "needs three groups: year, month and day");
       }

@@ -58,8 +58,7 @@ TEST(ExtractionTest, Nat13EmptyColumnHasNoItems) {
 }
 
 TEST(ExtractionTest, CustomPatternReadsGroupsAsYearMonthDay) {
-  absl::StatusOr<Extraction> extraction =
-      Extraction::Parse("td", R"(\[(\d{4})(\d{2})(\d{2})\])");
+  absl::StatusOr<Extraction> extraction = Extraction::Parse("td", R"(\[(\d{4})(\d{2})(\d{2})\])");
   ASSERT_TRUE(extraction.ok()) << extraction.status();
   const ExtractionResult r =
       extraction->Run("<table><tr><td>公告 [20261102]<td>旧 [20250101]</table>", kToday);
@@ -97,12 +96,13 @@ TEST(LinksTest, ResolvesAndDeduplicatesHttpLinks) {
   const std::vector<std::string> links = ExtractLinks(
       "<a href='/a'>1</a><a href=\"b/c.html#x\">2</a><a href='../d'>3</a>"
       "<a href='mailto:x@y'>4</a><a href='javascript:void(0)'>5</a><a href='/a'>6</a>"
-      "<a href='https://other.example/x?q=1'>7</a><a href='#top'>8</a><a href='//cdn.example/z'>9</a>",
+      "<a href='https://other.example/x?q=1'>7</a><a href='#top'>8</a><a "
+      "href='//cdn.example/z'>9</a>",
       "http://site.example:8080/news/index.html", 100);
-  EXPECT_THAT(links, ElementsAre("http://site.example:8080/a",
-                                 "http://site.example:8080/news/b/c.html",
-                                 "http://site.example:8080/d", "https://other.example/x?q=1",
-                                 "http://cdn.example/z"));
+  EXPECT_THAT(links,
+              ElementsAre("http://site.example:8080/a", "http://site.example:8080/news/b/c.html",
+                          "http://site.example:8080/d", "https://other.example/x?q=1",
+                          "http://cdn.example/z"));
 }
 
 TEST(LinksTest, ResolveUrlHandlesQueriesAndDotSegments) {

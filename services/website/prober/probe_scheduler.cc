@@ -46,14 +46,13 @@ absl::Status ProbeScheduler::ProbeSlot(const ClaimedSlot& slot, const std::strin
   ASSIGN_OR_RETURN(std::vector<v1::Column> columns, repository_->ListColumns(site->id(), 0, 200));
   const absl::Time started = clock_->Now();
   const absl::Duration content_every = absl::Hours(24) / rules.content_checks_per_day.value;
-  const bool content = !slot.last_content_check.has_value() ||
-                       started - *slot.last_content_check >= content_every;
-  v1::Probe probe = checker_->Check(
-      TargetOf(*site, columns),
-      {.home_timeout = rules.home_timeout.value,
-       .links_sampled = static_cast<int>(rules.links_sampled.value),
-       .content = content},
-      today, started);
+  const bool content =
+      !slot.last_content_check.has_value() || started - *slot.last_content_check >= content_every;
+  v1::Probe probe = checker_->Check(TargetOf(*site, columns),
+                                    {.home_timeout = rules.home_timeout.value,
+                                     .links_sampled = static_cast<int>(rules.links_sampled.value),
+                                     .content = content},
+                                    today, started);
   *probe.mutable_slot_start() = ToTimestamp(slot.slot);
   probe.set_scheduled(true);
   const absl::Time now = clock_->Now();

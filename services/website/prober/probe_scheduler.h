@@ -35,7 +35,7 @@
 namespace gongkai::website {
 
 struct ProbeSchedulerOptions {
-  int workers = 8;                          // Sites probed at once by this replica.
+  int workers = 8;  // Sites probed at once by this replica.
   absl::Duration claim_lease = absl::Minutes(5);
   absl::Duration poll_interval = absl::Seconds(1);
   std::string replica{};  // Prefix of this replica's claim tokens (default: random).

@@ -46,7 +46,8 @@ RobotsRules RobotsRules::Parse(absl::string_view body, absl::string_view product
     line = line.substr(0, line.find('#'));
     const size_t colon = line.find(':');
     if (colon == absl::string_view::npos) continue;
-    const std::string key = absl::AsciiStrToLower(absl::StripAsciiWhitespace(line.substr(0, colon)));
+    const std::string key =
+        absl::AsciiStrToLower(absl::StripAsciiWhitespace(line.substr(0, colon)));
     const absl::string_view value = absl::StripAsciiWhitespace(line.substr(colon + 1));
     if (key == "user-agent") {
       if (!in_agents) {

@@ -14,9 +14,8 @@ TEST(RobotsTest, OurGroupWinsOverTheWildcard) {
 }
 
 TEST(RobotsTest, WildcardGroupAppliesWithoutOurs) {
-  const RobotsRules rules =
-      RobotsRules::Parse("User-agent: otherbot\nDisallow: /\n\nUser-agent: *\nDisallow: /tmp/\n",
-                         "gongkai");
+  const RobotsRules rules = RobotsRules::Parse(
+      "User-agent: otherbot\nDisallow: /\n\nUser-agent: *\nDisallow: /tmp/\n", "gongkai");
   EXPECT_TRUE(rules.Allows("/"));
   EXPECT_FALSE(rules.Allows("/tmp/x"));
 }

@@ -53,8 +53,7 @@ v1::Probe SiteChecker::Check(const CheckTarget& target, const CheckOptions& opti
     for (const std::string& name : target.leader_names) {
       if (!absl::StrContains(text, name)) probe.add_leader_names_missing(name);
     }
-    const std::string base =
-        home.response.final_url.empty() ? target.url : home.response.final_url;
+    const std::string base = home.response.final_url.empty() ? target.url : home.response.final_url;
     const std::vector<std::string> sample =
         SampleLinks(ExtractLinks(home.response.body, base, 2000), options.links_sampled);
     probe.set_links_sampled(static_cast<int32_t>(sample.size()));

@@ -19,8 +19,8 @@ namespace gongkai::website::prober {
 namespace {
 
 using ::testing::HasSubstr;
-using ::testing::StartsWith;
 using testing::LocalSite;
+using ::testing::StartsWith;
 
 const absl::CivilDay kToday(2026, 12, 7);
 
@@ -33,8 +33,8 @@ class SiteCheckerTest : public ::testing::Test {
 
   v1::Probe Check(const CheckTarget& target, bool content,
                   absl::Duration timeout = absl::Seconds(5)) {
-    return checker_.Check(target, {.home_timeout = timeout, .links_sampled = 20,
-                                   .content = content},
+    return checker_.Check(target,
+                          {.home_timeout = timeout, .links_sampled = 20, .content = content},
                           kToday, absl::Now());
   }
 
@@ -51,15 +51,18 @@ class SiteCheckerTest : public ::testing::Test {
 
 TEST_F(SiteCheckerTest, Nat13FastSiteWithColumnsLinksAndNames) {
   LocalSite site;
-  site.Page("/", "<html><body><h1>某市人民政府</h1><p>市长 王五</p>"
-                 "<ul><li><a href='/news/'>要闻</a> 2026-12-05</li>"
-                 "<li><a href='/notices/'>通知</a></li><li><a href='/gone.html'>旧链接</a></li>"
-                 "<li><a href='http://127.0.0.1:1/unreachable'>外链</a></li></ul></body></html>");
+  site.Page("/",
+            "<html><body><h1>某市人民政府</h1><p>市长 王五</p>"
+            "<ul><li><a href='/news/'>要闻</a> 2026-12-05</li>"
+            "<li><a href='/notices/'>通知</a></li><li><a href='/gone.html'>旧链接</a></li>"
+            "<li><a href='http://127.0.0.1:1/unreachable'>外链</a></li></ul></body></html>");
   site.Page("/news/", "<ul class=list><li>新闻一 2026-12-01</li><li>新闻二 2026-11-28</li></ul>");
   site.Page("/notices/", "<ul class=list><li>通知 2026-03-01</li><li>无日期</li></ul>");
   site.Page("/empty/", "<div>暂无内容</div>");
   ASSERT_TRUE(site.Start().ok());
-  CheckTarget target{1, site.Url("/"), {"王五", "赵六"},
+  CheckTarget target{1,
+                     site.Url("/"),
+                     {"王五", "赵六"},
                      {Column(11, site.Url("/news/"), "ul.list li"),
                       Column(12, site.Url("/notices/"), "ul.list li"),
                       Column(13, site.Url("/empty/"), "ul.list li")}};
@@ -208,13 +211,13 @@ class CountingClient final : public HttpClient {
 
 TEST(PoliteFetcherTest, GlobalConcurrencyIsBounded) {
   CountingClient client;
-  PoliteFetcher fetcher(&client, {.max_concurrency = 3, .host_interval = absl::ZeroDuration(),
-                                  .honour_robots = false});
+  PoliteFetcher fetcher(
+      &client,
+      {.max_concurrency = 3, .host_interval = absl::ZeroDuration(), .honour_robots = false});
   std::vector<std::thread> threads;
   for (int i = 0; i < 12; ++i) {
-    threads.emplace_back([&, i] {
-      fetcher.Fetch(absl::StrCat("http://host", i, ".test/"), absl::Seconds(1));
-    });
+    threads.emplace_back(
+        [&, i] { fetcher.Fetch(absl::StrCat("http://host", i, ".test/"), absl::Seconds(1)); });
   }
   for (std::thread& t : threads) t.join();
   EXPECT_LE(client.peak(), 3);

@@ -66,18 +66,18 @@ void EvaluateAvailability(const EvaluationInput& in, const NationalRules& r, Sco
   }
   const double percent = 100.0 * static_cast<double>(failed.size()) / made;
   if (percent >= r.failure_veto_percent.value) {
-    AddEvidence(scorer.Add("availability", "NAT-13", v1::NOT_PRACTICAL, true, 0,
-                           absl::StrFormat("the home page failed in %d of %d probes (%.2f%%, veto "
-                                           "at %.2f%%) over %d days",
-                                           failed.size(), made, percent,
-                                           r.failure_veto_percent.value,
-                                           r.availability_window_days.value),
-                           {&r.failure_veto_percent.rule, &r.home_timeout.rule,
-                            &r.availability_window_days.rule}),
-                failed);
+    AddEvidence(
+        scorer.Add(
+            "availability", "NAT-13", v1::NOT_PRACTICAL, true, 0,
+            absl::StrFormat("the home page failed in %d of %d probes (%.2f%%, veto "
+                            "at %.2f%%) over %d days",
+                            failed.size(), made, percent, r.failure_veto_percent.value,
+                            r.availability_window_days.value),
+            {&r.failure_veto_percent.rule, &r.home_timeout.rule, &r.availability_window_days.rule}),
+        failed);
   } else if (!failed.empty()) {
-    const double points = std::min(r.failed_probe_max.value,
-                                   r.failed_probe_points.value * static_cast<double>(failed.size()));
+    const double points = std::min(
+        r.failed_probe_max.value, r.failed_probe_points.value * static_cast<double>(failed.size()));
     AddEvidence(scorer.Add("availability_failures", "NAT-14", v1::NOT_PRACTICAL, false, points,
                            absl::StrFormat("%d of %d probes failed", failed.size(), made),
                            {&r.failed_probe_points.rule, &r.failed_probe_max.rule}),
@@ -104,10 +104,9 @@ void EvaluateHome(const EvaluationInput& in, const NationalRules& r, Scorer& sco
                 {ref});
     return;
   }
-  absl::StatusOr<absl::CivilDay> latest = probe.has_home_latest_date()
-                                              ? ToCivilDay(probe.home_latest_date())
-                                              : absl::StatusOr<absl::CivilDay>(
-                                                    absl::NotFoundError("no date"));
+  absl::StatusOr<absl::CivilDay> latest =
+      probe.has_home_latest_date() ? ToCivilDay(probe.home_latest_date())
+                                   : absl::StatusOr<absl::CivilDay>(absl::NotFoundError("no date"));
   if (!latest.ok()) {
     AddEvidence(scorer.Add("home_not_updated", "NAT-13", v1::NOT_TIMELY, true, 0,
                            "no dated item on the home page (an item without a date counts as "
@@ -119,8 +118,8 @@ void EvaluateHome(const EvaluationInput& in, const NationalRules& r, Scorer& sco
   const int64_t age = in.as_of - *latest;
   if (age > r.home_stale_days.value) {
     AddEvidence(scorer.Add("home_not_updated", "NAT-13", v1::NOT_TIMELY, true, 0,
-                           absl::StrCat("the home page's latest date is ", FormatDay(*latest),
-                                        ", ", age, " days before ", FormatDay(in.as_of)),
+                           absl::StrCat("the home page's latest date is ", FormatDay(*latest), ", ",
+                                        age, " days before ", FormatDay(in.as_of)),
                            {&r.home_stale_days.rule}),
                 {ref});
   }
@@ -143,31 +142,30 @@ void EvaluateColumns(const EvaluationInput& in, const NationalRules& r, Scorer& 
       continue;
     }
     const bool news = c.column_class == v1::NEWS;
-    const bool is_stale = !c.latest_date.has_value() ||
-                          (news ? in.as_of - *c.latest_date > r.news_stale_days.value
-                                : *c.latest_date < notice_limit);
+    const bool is_stale =
+        !c.latest_date.has_value() || (news ? in.as_of - *c.latest_date > r.news_stale_days.value
+                                            : *c.latest_date < notice_limit);
     if (is_stale) stale.push_back(ref);
     if (!c.latest_date.has_value() || *c.latest_date < long_limit) long_stale.push_back(ref);
   }
   *all_fresh = checked > 0 && stale.empty() && empty.empty();
   const int64_t stale_count = static_cast<int64_t>(stale.size());
   if (stale_count >= r.stale_columns_veto.value) {
-    AddEvidence(scorer.Add("columns_not_updated", "NAT-13", v1::NOT_TIMELY, true, 0,
-                           absl::StrCat(stale_count, " columns not updated (news over ",
-                                        r.news_stale_days.value, " days, others over ",
-                                        r.notice_stale_months.value, " months)"),
-                           {&r.stale_columns_veto.rule, &r.news_stale_days.rule,
-                            &r.notice_stale_months.rule}),
-                stale);
-  } else if (stale_count > 0) {
     AddEvidence(
-        scorer.Add("stale_columns", "NAT-14", v1::NOT_TIMELY, false,
-                   std::min(r.stale_column_max.value,
-                            r.stale_column_points.value * static_cast<double>(stale_count)),
-                   absl::StrCat(stale_count, " columns not updated"),
-                   {&r.stale_column_points.rule, &r.stale_column_max.rule,
-                    &r.news_stale_days.rule, &r.notice_stale_months.rule}),
+        scorer.Add(
+            "columns_not_updated", "NAT-13", v1::NOT_TIMELY, true, 0,
+            absl::StrCat(stale_count, " columns not updated (news over ", r.news_stale_days.value,
+                         " days, others over ", r.notice_stale_months.value, " months)"),
+            {&r.stale_columns_veto.rule, &r.news_stale_days.rule, &r.notice_stale_months.rule}),
         stale);
+  } else if (stale_count > 0) {
+    AddEvidence(scorer.Add("stale_columns", "NAT-14", v1::NOT_TIMELY, false,
+                           std::min(r.stale_column_max.value,
+                                    r.stale_column_points.value * static_cast<double>(stale_count)),
+                           absl::StrCat(stale_count, " columns not updated"),
+                           {&r.stale_column_points.rule, &r.stale_column_max.rule,
+                            &r.news_stale_days.rule, &r.notice_stale_months.rule}),
+                stale);
   }
   if (static_cast<int64_t>(long_stale.size()) >= r.long_stale_columns_veto.value) {
     AddEvidence(scorer.Add("columns_long_not_updated", "NAT-13", v1::NOT_TIMELY, true, 0,
@@ -178,18 +176,17 @@ void EvaluateColumns(const EvaluationInput& in, const NationalRules& r, Scorer& 
   }
   const int64_t empty_count = static_cast<int64_t>(empty.size());
   if (empty_count >= r.empty_columns_veto.value) {
-    AddEvidence(scorer.Add("empty_columns", "NAT-13", v1::NOT_PRACTICAL, true, 0,
-                           absl::StrCat(empty_count, " empty columns"),
-                           {&r.empty_columns_veto.rule}),
-                empty);
-  } else if (empty_count > 0) {
     AddEvidence(
-        scorer.Add("empty_columns", "NAT-14", v1::NOT_PRACTICAL, false,
-                   std::min(r.empty_column_max.value,
-                            r.empty_column_points.value * static_cast<double>(empty_count)),
-                   absl::StrCat(empty_count, " empty or unreachable columns"),
-                   {&r.empty_column_points.rule, &r.empty_column_max.rule}),
+        scorer.Add("empty_columns", "NAT-13", v1::NOT_PRACTICAL, true, 0,
+                   absl::StrCat(empty_count, " empty columns"), {&r.empty_columns_veto.rule}),
         empty);
+  } else if (empty_count > 0) {
+    AddEvidence(scorer.Add("empty_columns", "NAT-14", v1::NOT_PRACTICAL, false,
+                           std::min(r.empty_column_max.value,
+                                    r.empty_column_points.value * static_cast<double>(empty_count)),
+                           absl::StrCat(empty_count, " empty or unreachable columns"),
+                           {&r.empty_column_points.rule, &r.empty_column_max.rule}),
+                empty);
   }
 }
 
@@ -199,14 +196,14 @@ void EvaluateContent(const EvaluationInput& in, const NationalRules& r, Scorer& 
   if (probe.broken_links_size() > 0) {
     std::vector<std::string> refs = {absl::StrCat("probe/", probe.id())};
     for (const v1::LinkCheck& link : probe.broken_links()) refs.push_back("link/" + link.url());
-    AddEvidence(scorer.Add("broken_links", "NAT-14", v1::NOT_PRACTICAL, false,
-                           std::min(r.broken_link_max.value,
-                                    r.broken_link_points.value * probe.broken_links_size()),
-                           absl::StrCat(probe.broken_links_size(), " of ", probe.links_sampled(),
-                                        " sampled links are broken"),
-                           {&r.broken_link_points.rule, &r.broken_link_max.rule,
-                            &r.links_sampled.rule}),
-                refs);
+    AddEvidence(
+        scorer.Add("broken_links", "NAT-14", v1::NOT_PRACTICAL, false,
+                   std::min(r.broken_link_max.value,
+                            r.broken_link_points.value * probe.broken_links_size()),
+                   absl::StrCat(probe.broken_links_size(), " of ", probe.links_sampled(),
+                                " sampled links are broken"),
+                   {&r.broken_link_points.rule, &r.broken_link_max.rule, &r.links_sampled.rule}),
+        refs);
   }
   if (probe.leader_names_missing_size() > 0) {
     std::vector<std::string> refs = {absl::StrCat("probe/", probe.id())};
@@ -224,12 +221,13 @@ void EvaluateContent(const EvaluationInput& in, const NationalRules& r, Scorer& 
 void EvaluateSevereErrors(const EvaluationInput& in, const NationalRules& r, Scorer& scorer) {
   if (in.severe_errors.empty()) return;
   std::vector<std::string> refs;
-  for (const SevereErrorState& e : in.severe_errors) refs.push_back(absl::StrCat("severe_error/", e.id));
-  AddEvidence(scorer.Add("severe_errors", "NAT-13", v1::NOT_ACCURATE, true, 0,
-                         absl::StrCat(in.severe_errors.size(),
-                                      " severe errors recorded by inspectors"),
-                         {&r.severe_error_lookback_days.rule}),
-              refs);
+  for (const SevereErrorState& e : in.severe_errors)
+    refs.push_back(absl::StrCat("severe_error/", e.id));
+  AddEvidence(
+      scorer.Add("severe_errors", "NAT-13", v1::NOT_ACCURATE, true, 0,
+                 absl::StrCat(in.severe_errors.size(), " severe errors recorded by inspectors"),
+                 {&r.severe_error_lookback_days.rule}),
+      refs);
 }
 
 void EvaluateMessages(const EvaluationInput& in, const NationalRules& r, Scorer& scorer,
@@ -283,21 +281,20 @@ void EvaluateNewMedia(const EvaluationInput& in, const NationalRules& r, Scorer&
   }
   absl::StatusOr<absl::CivilDay> last = ToCivilDay(in.site.last_update_date());
   if (!last.ok() || in.as_of - *last > r.new_media_stale_days.value) {
-    AddEvidence(scorer.Add("account_not_updated", "NAT-14", v1::NOT_TIMELY, true, 0,
-                           absl::StrCat("last updated ",
-                                        last.ok() ? FormatDay(*last) : std::string("?"),
-                                        ", more than ", r.new_media_stale_days.value,
-                                        " days before ", FormatDay(in.as_of)),
-                           {&r.new_media_stale_days.rule}),
-                {ref});
+    AddEvidence(
+        scorer.Add("account_not_updated", "NAT-14", v1::NOT_TIMELY, true, 0,
+                   absl::StrCat("last updated ", last.ok() ? FormatDay(*last) : std::string("?"),
+                                ", more than ", r.new_media_stale_days.value, " days before ",
+                                FormatDay(in.as_of)),
+                   {&r.new_media_stale_days.rule}),
+        {ref});
   }
 }
 
 }  // namespace
 
 bool IsNewMedia(v1::SiteKind kind) {
-  return kind == v1::WEIBO || kind == v1::WECHAT || kind == v1::APP ||
-         kind == v1::OTHER_NEW_MEDIA;
+  return kind == v1::WEIBO || kind == v1::WECHAT || kind == v1::APP || kind == v1::OTHER_NEW_MEDIA;
 }
 
 absl::CivilDay MonthsBefore(absl::CivilDay day, int64_t months) {

@@ -45,16 +45,15 @@ class EvaluationTest : public ::testing::Test {
     content.set_links_sampled(20);
     in.latest_content_probe = content;
     for (int i = 0; i < 6; ++i) {
-      in.columns.push_back({100 + i, "栏目", i % 2 == 0 ? v1::NEWS : v1::POLICIES, true, true, 10,
-                            kAsOf - 3});
+      in.columns.push_back(
+          {100 + i, "栏目", i % 2 == 0 ? v1::NEWS : v1::POLICIES, true, true, 10, kAsOf - 3});
     }
     return in;
   }
 
   static bool HasVeto(const v1::SiteEvaluation& e, absl::string_view item) {
-    return std::any_of(e.findings().begin(), e.findings().end(), [&](const v1::Finding& f) {
-      return f.veto() && f.item() == item;
-    });
+    return std::any_of(e.findings().begin(), e.findings().end(),
+                       [&](const v1::Finding& f) { return f.veto() && f.item() == item; });
   }
   static const v1::Finding* Find(const v1::SiteEvaluation& e, absl::string_view item) {
     for (const v1::Finding& f : e.findings()) {
@@ -229,12 +228,12 @@ TEST_F(EvaluationTest, Nat14UnderSixtyFailsAndNoBonusAtOrBelowEighty) {
   }
   e = Evaluate(in, rules_);  // + 3 late answers = 62.
   EXPECT_EQ(e.score(), 62);
-  in.messages.push_back({"late9", in.as_of_end - absl::Hours(24 * 40),
-                         in.as_of_end - absl::Hours(24 * 10)});
-  in.messages.push_back({"late10", in.as_of_end - absl::Hours(24 * 40),
-                         in.as_of_end - absl::Hours(24 * 10)});
-  in.messages.push_back({"late11", in.as_of_end - absl::Hours(24 * 40),
-                         in.as_of_end - absl::Hours(24 * 10)});
+  in.messages.push_back(
+      {"late9", in.as_of_end - absl::Hours(24 * 40), in.as_of_end - absl::Hours(24 * 10)});
+  in.messages.push_back(
+      {"late10", in.as_of_end - absl::Hours(24 * 40), in.as_of_end - absl::Hours(24 * 10)});
+  in.messages.push_back(
+      {"late11", in.as_of_end - absl::Hours(24 * 40), in.as_of_end - absl::Hours(24 * 10)});
   e = Evaluate(in, rules_);  // 59: under the pass mark.
   EXPECT_EQ(e.score(), 59);
   EXPECT_FALSE(e.passed());
