@@ -110,8 +110,9 @@ if command -v linkchecker >/dev/null; then
   done
   start=$(date +%s.%N)
   # Recursion 1: each home page and every page it links (columns, articles, dead link).
-  # CSV on stdout (run as root, linkchecker drops to nobody, who cannot write here).
-  linkchecker --no-status --no-warnings -r 1 -t 10 --check-extern --stdin -o csv \
+  # CSV on stdout, every URL checked (--verbose; run as root, linkchecker drops to
+  # nobody, who cannot write here).
+  linkchecker --no-status --verbose -r 1 -t 10 --check-extern --stdin -o csv \
     <"$RUN_DIR/urls" >"$RUN_DIR/linkchecker.csv" 2>"$RUN_DIR/linkchecker.log" || true
   end=$(date +%s.%N)
   # One CSV row per URL checked (comment lines start with '#', the header with urlname).
