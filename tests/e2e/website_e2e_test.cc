@@ -8,6 +8,7 @@
 // gateway with 400/404 answers; and the business metrics.
 #include <httplib.h>
 
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <string>
@@ -29,6 +30,9 @@
 #include "tests/e2e/service_process.h"
 #include "tests/e2e/stand_in_calendar.h"
 
+#ifndef GONGKAI_WEBSITE_DEMO_BINARY
+#error "GONGKAI_WEBSITE_DEMO_BINARY must be defined by the build"
+#endif
 #ifndef GONGKAI_WEBSITE_BINARY
 #error "GONGKAI_WEBSITE_BINARY must be defined by the build"
 #endif
@@ -56,10 +60,10 @@ class WebsiteE2eTest : public ::testing::Test {
     office_ = catalog.Token("e2e-office", std::nullopt, {"OFFICE"});
     inspector_ = catalog.Token("e2e-inspector", std::nullopt, {"INSPECTOR"});
     auto catalog_stub = catalog.NewStub();
-    for (int i = 0; i < 2; ++i) {
+    for (int i = 0; i < 3; ++i) {
       catalog::v1::CreateUnitRequest request;
       request.mutable_unit()->set_code(absl::StrCat("WEB-E2E-", i));
-      request.mutable_unit()->set_name(i == 0 ? "市政府办公室" : "市教育局");
+      request.mutable_unit()->set_name(i == 0 ? "市政府办公室" : i == 1 ? "市教育局" : "青龙镇");
       request.mutable_unit()->set_level(catalog::v1::UNIT_LEVEL_DEPARTMENT);
       absl::StatusOr<catalog::v1::Unit> unit =
           UnaryCall(*catalog_stub, &catalog::v1::CatalogService::Stub::CreateUnit, admin_, request);
@@ -349,6 +353,24 @@ TEST_F(WebsiteE2eTest, RestThroughTheGateway) {
   Answer evaluated = Http(port, "GET", "/v1/sites/" + id + ":evaluate", inspector_);
   EXPECT_EQ(evaluated.status, 200) << evaluated.body.dump();
   EXPECT_EQ(evaluated.body["ruleSet"], "website.national@1") << evaluated.body.dump();
+}
+
+// The demo loader `./gongkai up` runs: it loads through the public API, and a second
+// run changes nothing and succeeds.
+TEST_F(WebsiteE2eTest, DemoLoaderLoadsAndCanRunAgain) {
+  const std::string command =
+      absl::StrCat(GONGKAI_WEBSITE_DEMO_BINARY, " --target=", website_->grpc_address(),
+                   " --catalog=", catalog_->service().grpc_address(), " --token=", admin_, " 2>&1");
+  EXPECT_EQ(std::system(command.c_str()), 0);
+  EXPECT_EQ(std::system(command.c_str()), 0);
+  v1::ListSitesRequest list;  // Every unit: no other test migrates a site.
+  list.set_page_size(100);
+  absl::StatusOr<v1::ListSitesResponse> sites =
+      UnaryCall(*stub_, &Stub::ListSites, inspector_, list);
+  ASSERT_TRUE(sites.ok()) << sites.status();
+  int migrated = 0;
+  for (const v1::Site& site : sites->sites()) migrated += site.state() == v1::MIGRATED;
+  EXPECT_EQ(migrated, 1);
 }
 
 TEST_F(WebsiteE2eTest, MetricsCarryTheBusinessGauges) {

@@ -16,6 +16,7 @@
 // Exit status: 0 loaded, 1 a call failed (the message names it), 2 bad flags.
 #include <grpcpp/grpcpp.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -37,7 +38,9 @@
 #include "libs/status/grpc_status.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50055", "The website service's gRPC address");
-ABSL_FLAG(std::string, catalog, "127.0.0.1:50051", "The catalog's gRPC address (its units)");
+ABSL_FLAG(std::string, catalog, "",
+          "The catalog's gRPC address (its units); default 127.0.0.1 and "
+          "GONGKAI_CATALOG_GRPC_PORT (50051), as ./gongkai up runs it");
 ABSL_FLAG(std::string, token, "", "A bearer token with role ADMIN or OFFICE");
 ABSL_FLAG(std::string, secret_file, "", "The services' HS256 key: mint a token instead");
 ABSL_FLAG(std::string, issuer, "gongkai-dev", "Issuer of minted tokens");
@@ -150,7 +153,12 @@ int main(int argc, char** argv) {
     if (!minted.ok()) Fail(2, minted.status().ToString());
     token = *minted;
   }
-  const std::vector<int64_t> units = CatalogUnits(absl::GetFlag(FLAGS_catalog));
+  std::string catalog_address = absl::GetFlag(FLAGS_catalog);
+  if (catalog_address.empty()) {
+    const char* port = std::getenv("GONGKAI_CATALOG_GRPC_PORT");
+    catalog_address = absl::StrCat("127.0.0.1:", port != nullptr ? port : "50051");
+  }
+  const std::vector<int64_t> units = CatalogUnits(catalog_address);
   auto channel =
       grpc::CreateChannel(absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials());
   auto stub = v1::WebsiteService::NewStub(channel);
