@@ -8,6 +8,7 @@
 #include "libs/evidence/evidence_handler.h"
 #include "libs/log/log.h"
 #include "libs/server/service_runner.h"
+#include "libs/status/status_macros.h"
 #include "services/catalog/annual_report/annual_report_handler.h"
 #include "services/catalog/annual_report/annual_reports.h"
 #include "services/catalog/annual_report/mysql_report_repository.h"
@@ -80,9 +81,15 @@ class CatalogApp final : public server::ServiceApp {
         calendar_source_(&catalog_, &calendar_service_) {
     RegisterDocumentCacheMetrics(*env.registry, repositories_.document_cache());
     // The "most requested" list of disclosure requests feeds the self-review (CAT-7).
-    catalog_.SetMostRequestedSource([this](int64_t unit_id, int year) {
-      return disclosure_requests_.MostRequestedForSelfReview(unit_id, year);
-    });
+    catalog_.SetMostRequestedSource(
+        [this](int64_t unit_id,
+               int year) -> absl::StatusOr<self_review::SelfReviews::MostRequestedList> {
+          ASSIGN_OR_RETURN(requests::YearMostRequested computed,
+                           disclosure_requests_.MostRequestedForSelfReview(unit_id, year));
+          return self_review::SelfReviews::MostRequestedList{
+              std::move(computed.items), static_cast<int>(computed.min_applicants.value),
+              computed.min_applicants.rule.Explain(), computed.min_applicants.rule.VersionKey()};
+        });
   }
 
   std::vector<server::HostedService> Services() override {

@@ -47,7 +47,10 @@ namespace gongkai::catalog {
   X(self_reviews, DecideSelfReviewEntry, DecideSelfReviewEntryRequest, SelfReview)       \
   X(self_reviews, CompleteSelfReview, CompleteSelfReviewRequest, SelfReview)             \
   X(self_reviews, ListIncompleteSelfReviews, ListIncompleteSelfReviewsRequest,           \
-    ListIncompleteSelfReviewsResponse)
+    ListIncompleteSelfReviewsResponse)                                                   \
+  X(self_reviews, ListSelfReviewMostRequested, ListSelfReviewMostRequestedRequest,       \
+    ListSelfReviewMostRequestedResponse)                                                 \
+  X(self_reviews, DecideMostRequested, DecideMostRequestedRequest, SelfReview)
 
 class CatalogHandler final : public v1::CatalogService::Service {
  public:

@@ -22,6 +22,10 @@ CatalogMetrics::CatalogMetrics(metrics::Registry& registry)
                                    "(CAT-7).",
                                    {})
                        .WithLabels({})),
+      most_requested_decided_(registry.AddCounter(
+          "catalog_self_review_most_requested_decisions_total",
+          "Most-requested items decided in annual self-reviews (CAT-7), by what was done.",
+          {"how"})),
       refresh_errors_(registry
                           .AddCounter("catalog_metrics_refresh_errors_total",
                                       "Failed refreshes of the document gauges.", {})
@@ -37,6 +41,9 @@ CatalogMetrics::CatalogMetrics(metrics::Registry& registry)
        {"missing_attribute", "missing_reason", "review_failed", "office_returned"}) {
     returned_.WithLabels({cause});
   }
+  for (const char* how : {"kept", "linked", "converted", "created"}) {
+    most_requested_decided_.WithLabels({how});
+  }
   for (int state = v1::DRAFT; state <= v1::PUBLISHED; ++state) {
     documents_.WithLabels({v1::DocumentState_Name(static_cast<v1::DocumentState>(state))});
   }
@@ -47,6 +54,9 @@ void CatalogMetrics::DocumentReturned(absl::string_view cause_kind) {
 }
 void CatalogMetrics::DocumentPublished() { published_.Increment(); }
 void CatalogMetrics::SelfReviewConversion() { conversions_.Increment(); }
+void CatalogMetrics::MostRequestedDecided(absl::string_view how) {
+  most_requested_decided_.WithLabels({std::string(how)}).Increment();
+}
 
 void CatalogMetrics::RefreshCalendar(const calendar::WorkingDayCalendar& calendar,
                                      absl::CivilDay today) {

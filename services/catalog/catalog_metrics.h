@@ -4,6 +4,7 @@
 //   catalog_returned_submissions_total{cause}      counter, 退文 by cause (CAT-2)
 //   catalog_documents_published_total              counter
 //   catalog_self_review_conversions_total          counter, CAT-7
+//   catalog_self_review_most_requested_decisions_total{how}  counter, CAT-7
 //   catalog_metrics_refresh_errors_total           counter
 //   catalog_calendar_loaded_through_year           gauge, NAT-1 coverage of the calendar
 // Thread-safe.
@@ -26,6 +27,7 @@ class CatalogMetrics final : public CatalogObserver {
   void DocumentReturned(absl::string_view cause_kind) override;
   void DocumentPublished() override;
   void SelfReviewConversion() override;
+  void MostRequestedDecided(absl::string_view how) override;
 
   // Reads the counts behind the gauges from the repository.
   void Refresh(documents::DocumentRepository& repository, absl::CivilDay today);
@@ -40,6 +42,7 @@ class CatalogMetrics final : public CatalogObserver {
   metrics::Family<metrics::Counter>& returned_;
   metrics::Counter& published_;
   metrics::Counter& conversions_;
+  metrics::Family<metrics::Counter>& most_requested_decided_;
   metrics::Counter& refresh_errors_;
   metrics::Gauge& calendar_loaded_through_;
 };

@@ -13,6 +13,7 @@ CatalogModules::CatalogModules(const CatalogRepositories& repositories,
       documents_(repositories.documents, repositories.units, repositories.catalog_items, calendar,
                  std::move(rules), clock, release_gate, observer),
       calendars_(repositories.calendars, std::move(calendar), clock),
-      self_reviews_(repositories.self_reviews, repositories.units, &documents_, clock, observer) {}
+      self_reviews_(repositories.self_reviews, repositories.units, &documents_,
+                    repositories.catalog_items, &catalog_items_, clock, observer) {}
 
 }  // namespace gongkai::catalog

@@ -1,5 +1,6 @@
 // Business events of the catalog's modules, for metrics (catalog_metrics.h implements
-// it): documents/ reports returns and publications, self_review/ conversions.
+// it): documents/ reports returns and publications, self_review/ conversions and
+// most-requested decisions.
 #ifndef GONGKAI_SERVICES_CATALOG_CATALOG_OBSERVER_H_
 #define GONGKAI_SERVICES_CATALOG_CATALOG_OBSERVER_H_
 
@@ -16,6 +17,9 @@ class CatalogObserver {
   virtual void DocumentReturned(absl::string_view cause_kind) = 0;
   virtual void DocumentPublished() = 0;
   virtual void SelfReviewConversion() = 0;
+  // CAT-7: a self-review's most-requested item decided; `how` is "kept", "linked",
+  // "converted" or "created" (what the decision did with the document).
+  virtual void MostRequestedDecided(absl::string_view how) = 0;
 };
 
 }  // namespace gongkai::catalog

@@ -68,8 +68,27 @@ std::shared_ptr<const RuleSchema> RequestRuleSchema() {
   return *schema;
 }
 
+std::shared_ptr<const RuleSchema> SelfReviewRuleSchema() {
+  static const auto* const schema =
+      new std::shared_ptr<const RuleSchema>(std::make_shared<const RuleSchema>(
+          kSelfReviewRuleSet,
+          std::vector<RuleSpec>{RuleSpec::Integer(
+              "self_review.most_requested.min_applicants", Unit::kCount, {2, 1000}, "CAT-7",
+              "information asked for by at least this many different applicants in a year is "
+              "decided in the year's self-review")}));
+  return *schema;
+}
+
 std::vector<std::shared_ptr<const RuleSchema>> CatalogRuleSchemas() {
-  return {PublicationRuleSchema(), AnnualReportRuleSchema(), FeeRuleSchema(), RequestRuleSchema()};
+  return {PublicationRuleSchema(), AnnualReportRuleSchema(), FeeRuleSchema(), RequestRuleSchema(),
+          SelfReviewRuleSchema()};
+}
+
+absl::StatusOr<rules::Cited<int64_t>> MostRequestedMinApplicants(const rules::RuleBook& book,
+                                                                 absl::CivilDay day) {
+  ASSIGN_OR_RETURN(std::shared_ptr<const rules::RuleSet> set,
+                   book.EffectiveOn(kSelfReviewRuleSet, day));
+  return set->Integer("self_review.most_requested.min_applicants", Unit::kCount);
 }
 
 absl::StatusOr<rules::Cited<int64_t>> RequestWorkingDays(const rules::RuleBook& book,

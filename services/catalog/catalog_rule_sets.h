@@ -44,6 +44,7 @@ inline constexpr char kPublicationRuleSet[] = "catalog.publication";
 inline constexpr char kAnnualReportRuleSet[] = "catalog.annual_report";
 inline constexpr char kFeeRuleSet[] = "catalog.fees";
 inline constexpr char kRequestRuleSet[] = "catalog.requests";
+inline constexpr char kSelfReviewRuleSet[] = "catalog.self_review";
 
 // catalog.requests keys (working days; national values 7, 15, 20, 20).
 inline constexpr char kCorrectionNoticeRule[] = "request.correction_notice_working_days";
@@ -66,6 +67,10 @@ std::shared_ptr<const rules::RuleSchema> FeeRuleSchema();
 // correction notice (national 7), the third party's consultation (15), the reply (20)
 // and the one extension's maximum (20).
 std::shared_ptr<const rules::RuleSchema> RequestRuleSchema();
+// catalog.self_review (CAT-7): self_review.most_requested.min_applicants — information
+// asked for by at least this many different applicants in a year is "most requested"
+// (national 2: Art. 44's 多个申请人).
+std::shared_ptr<const rules::RuleSchema> SelfReviewRuleSchema();
 // Every schema the catalog declares (server::ServiceDefinition::rule_schemas).
 std::vector<std::shared_ptr<const rules::RuleSchema>> CatalogRuleSchemas();
 
@@ -79,6 +84,11 @@ absl::StatusOr<rules::Cited<int64_t>> PublicationWorkingDays(const rules::RuleBo
 // the catalog.requests version in effect on `day`. FAILED_PRECONDITION when none is.
 absl::StatusOr<rules::Cited<int64_t>> RequestWorkingDays(const rules::RuleBook& book,
                                                          const char* key, absl::CivilDay day);
+
+// CAT-7: the "most requested" threshold (different applicants) from the
+// catalog.self_review version in effect on `day`. FAILED_PRECONDITION when none is.
+absl::StatusOr<rules::Cited<int64_t>> MostRequestedMinApplicants(const rules::RuleBook& book,
+                                                                 absl::CivilDay day);
 
 // Names the rule that gave a deadline its length: sets `rule` (RuleRef::Explain()) and
 // `rule_version` (RuleRef::VersionKey()) and appends "依据规则：<Explain()>" to the text.

@@ -35,9 +35,13 @@ class RecordingObserver : public CatalogObserver {
   void DocumentReturned(absl::string_view kind) override { returned.emplace_back(kind); }
   void DocumentPublished() override { ++published; }
   void SelfReviewConversion() override { ++conversions; }
+  void MostRequestedDecided(absl::string_view how) override {
+    most_requested_decided.emplace_back(how);
+  }
   std::vector<std::string> returned;
   int published = 0;
   int conversions = 0;
+  std::vector<std::string> most_requested_decided;
 };
 
 inline absl::Time ShanghaiTime(int y, int m, int d, int hh = 10) {

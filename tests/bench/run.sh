@@ -663,6 +663,7 @@ main() {
   if ((DO_SERVICE)); then
     phase_service
     phase_metrics
+    source "$GONGKAI_ROOT/tests/bench/outbox.sh" && phase_outbox  # libs/outbox alone
   fi
   if ((DO_SCALE)); then phase_scale; fi
   if ((DO_SERVICE)); then "$GONGKAI_ROOT/tests/bench/website.sh" $( ((DO_BUILD)) || echo --no-build) || BROKEN+=("website bench failed"); fi

@@ -407,10 +407,14 @@ TEST_F(DisclosureRequestsE2eTest, FrequentlyRequestedInformationShowsInTheSelfRe
   const int64_t unit = NewUnit();
   // The year is the one the service received the requests in.
   std::vector<int> received_years;
+  // CAT-7: three applicants, three wordings of one subject; one more subject asked once.
+  int applicant = 0;
   for (absl::string_view subject :
-       {"征地补偿标准", "征地补偿标准", "征地补偿标准", "只问一次的事"}) {
+       {"征地补偿标准", "关于申请公开征地补偿标准的信息", "征地补偿标准。", "只问一次的事"}) {
+    v1::FileRequestRequest filing = Filing(unit, subject);
+    filing.mutable_applicant()->set_id_number(absl::StrCat("45010219900101000", ++applicant));
     ASSERT_OK_AND_ASSIGN(v1::FileRequestResponse filed,
-                         R(&RequestStub::FileRequest, kAnonymous, Filing(unit, subject)));
+                         R(&RequestStub::FileRequest, kAnonymous, filing));
     received_years.push_back(filed.request().received_on().year());
   }
   const int year = received_years.front();
@@ -426,6 +430,7 @@ TEST_F(DisclosureRequestsE2eTest, FrequentlyRequestedInformationShowsInTheSelfRe
   ASSERT_THAT(listed.items(), SizeIs(1));
   EXPECT_EQ(listed.items(0).subject(), "征地补偿标准");
   EXPECT_EQ(listed.items(0).request_count(), 3);
+  EXPECT_EQ(listed.items(0).applicant_count(), 3);
 
   // CAT-7: the annual self-review lists it.
   v1::StartSelfReviewRequest start;
@@ -437,6 +442,8 @@ TEST_F(DisclosureRequestsE2eTest, FrequentlyRequestedInformationShowsInTheSelfRe
   ASSERT_THAT(review.most_requested(), SizeIs(1));
   EXPECT_EQ(review.most_requested(0).subject(), "征地补偿标准");
   EXPECT_EQ(review.most_requested(0).request_count(), 3);
+  EXPECT_EQ(review.most_requested(0).item_number(), 1);
+  EXPECT_EQ(review.most_requested_count(), 1);
 }
 
 TEST_F(DisclosureRequestsE2eTest, OverdueListNeedsAValidWindow) {

@@ -404,22 +404,44 @@ TEST_F(DisclosureRequestRepositoryTest, ApplicantOrdinalCountsTheSameApplicantIn
   EXPECT_THAT(repo().ApplicantOrdinalInMonth(other.id()), IsOkAndHolds(1));
 }
 
-TEST_F(DisclosureRequestRepositoryTest, MostRequestedGroupsBySubjectOrPublishedDocument) {
+// CAT-7: the most-requested grouping reads what each request of the unit's year asked
+// for (subject, applicant, outcome, the document or outside publication of an "already
+// public" answer) in keyset batches by id; other years and units are not read.
+TEST_F(DisclosureRequestRepositoryTest, Cat7RequestDescriptionsOfTheYearInKeysetBatches) {
   const int64_t unit = NewUnit();
-  for (int i = 0; i < 3; ++i)
-    ASSERT_THAT(Create(NewRequest(unit, absl::CivilDay(2024, 3, 1 + i), "学区划分")), IsOk());
-  for (int i = 0; i < 2; ++i)
-    ASSERT_THAT(Create(NewRequest(unit, absl::CivilDay(2024, 4, 1 + i), "征地补偿")), IsOk());
-  ASSERT_THAT(Create(NewRequest(unit, absl::CivilDay(2024, 4, 9), "只问一次")), IsOk());
-  ASSERT_THAT(Create(NewRequest(unit, absl::CivilDay(2023, 4, 9), "学区划分")),
-              IsOk());  // Another year.
-  ASSERT_OK_AND_ASSIGN(std::vector<v1::MostRequestedInformation> items,
-                       repo().MostRequested(unit, 2024, 2, 10));
-  ASSERT_EQ(items.size(), 2u);
-  EXPECT_EQ(items[0].subject(), "学区划分");
-  EXPECT_EQ(items[0].request_count(), 3);
-  EXPECT_EQ(items[1].subject(), "征地补偿");
-  EXPECT_EQ(items[1].request_count(), 2);
+  const int64_t other_unit = NewUnit();
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest first,
+                       Create(NewRequest(unit, absl::CivilDay(2024, 1, 1), "学区划分"), "P"));
+  v1::DisclosureRequest answered = NewRequest(unit, absl::CivilDay(2024, 3, 1), "征地补偿");
+  answered.set_state(v1::REQUEST_ANSWERED);
+  answered.set_outcome(v1::OUTCOME_ALREADY_PUBLIC);
+  answered.set_already_public_document_id(77);
+  answered.set_already_public_reference("《南宁市人民政府公报》2024年第3期");
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest second, Create(answered, "Q"));
+  ASSERT_OK_AND_ASSIGN(v1::DisclosureRequest last,
+                       Create(NewRequest(unit, absl::CivilDay(2024, 12, 31), "学区划分"), "R"));
+  ASSERT_THAT(Create(NewRequest(unit, absl::CivilDay(2023, 12, 31), "学区划分")), IsOk());
+  ASSERT_THAT(Create(NewRequest(unit, absl::CivilDay(2025, 1, 1), "学区划分")), IsOk());
+  ASSERT_THAT(Create(NewRequest(other_unit, absl::CivilDay(2024, 6, 1), "学区划分")), IsOk());
+
+  const absl::CivilDay jan1(2024, 1, 1), dec31(2024, 12, 31);
+  ASSERT_OK_AND_ASSIGN(std::vector<RequestDescription> batch,
+                       repo().ListRequestDescriptions(unit, jan1, dec31, 0, 2));
+  ASSERT_EQ(batch.size(), 2u);
+  EXPECT_EQ(batch[0].id, first.id());
+  EXPECT_EQ(batch[0].subject, "学区划分");
+  EXPECT_EQ(batch[0].applicant_key, "P");
+  EXPECT_EQ(batch[0].outcome, v1::REQUEST_OUTCOME_UNSPECIFIED);
+  EXPECT_EQ(batch[0].already_public_document_id, 0);
+  EXPECT_EQ(batch[1].id, second.id());
+  EXPECT_EQ(batch[1].outcome, v1::OUTCOME_ALREADY_PUBLIC);
+  EXPECT_EQ(batch[1].already_public_document_id, 77);
+  EXPECT_EQ(batch[1].already_public_reference, "《南宁市人民政府公报》2024年第3期");
+  ASSERT_OK_AND_ASSIGN(std::vector<RequestDescription> rest,
+                       repo().ListRequestDescriptions(unit, jan1, dec31, batch[1].id, 2));
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].id, last.id());
+  EXPECT_EQ(rest[0].applicant_key, "R");
 }
 
 TEST_F(DisclosureRequestRepositoryTest, ChallengeIsDecidedOnceAndRecordedInTheHistory) {

@@ -223,4 +223,43 @@ absl::StatusOr<v1::ListCatalogItemRevisionsResponse> CatalogItems::ListCatalogIt
   return response;
 }
 
+absl::StatusOr<v1::CatalogItem> CatalogItems::PrepareNewCatalogItem(const Principal& caller,
+                                                                    const v1::CatalogItem& item,
+                                                                    absl::string_view field_prefix,
+                                                                    absl::Time now) {
+  FieldViolations checked;
+  ValidateCatalogItem(item, checked);
+  const auto renamed = [&](const FieldViolations& violations) {
+    FieldViolations v;
+    for (const FieldViolation& f : violations.violations()) {
+      // Every name here is "item.<field>".
+      v.Add(absl::StrCat(field_prefix, f.field.substr(f.field.find('.') + 1)), f.description);
+    }
+    return v.ToStatus();
+  };
+  RETURN_IF_ERROR(renamed(checked));
+  RETURN_IF_ERROR(auth::Require(caller, kManageCatalogItems, item.responsible_unit_id()));
+  absl::StatusOr<v1::Category> category = repository_->GetCategory(item.category_id());
+  if (category.status().code() == absl::StatusCode::kNotFound) {
+    checked.Add("item.category_id",
+                absl::StrCat("category ", item.category_id(), " does not exist"));
+  } else {
+    RETURN_IF_ERROR(category.status());
+  }
+  absl::StatusOr<v1::Unit> unit = units_->GetUnit(item.responsible_unit_id());
+  if (unit.status().code() == absl::StatusCode::kNotFound) {
+    checked.Add("item.responsible_unit_id",
+                absl::StrCat("unit ", item.responsible_unit_id(), " does not exist"));
+  } else {
+    RETURN_IF_ERROR(unit.status());
+  }
+  RETURN_IF_ERROR(renamed(checked));
+  v1::CatalogItem created = item;
+  created.clear_id();
+  created.set_revision(1);
+  created.set_changed_by(caller.subject);
+  *created.mutable_change_time() = ToTimestamp(now);
+  return created;
+}
+
 }  // namespace gongkai::catalog::catalog_items

@@ -10,6 +10,8 @@
 #define GONGKAI_SERVICES_CATALOG_CATALOG_ITEMS_CATALOG_ITEMS_H_
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "gongkai/catalog/v1/catalog.pb.h"
 #include "libs/auth/principal.h"
 #include "libs/clock/clock.h"
@@ -38,6 +40,17 @@ class CatalogItems {
       const auth::Principal& caller, const v1::ListCatalogItemsRequest& request);
   absl::StatusOr<v1::ListCatalogItemRevisionsResponse> ListCatalogItemRevisions(
       const auth::Principal& caller, const v1::ListCatalogItemRevisionsRequest& request);
+
+  // ---- For the self-review (self_review/, CAT-7): not an RPC. ----
+  // Revision 1 of `item` as CreateCatalogItem makes it at `now`, after the same checks
+  // (field violations named `field_prefix` + the field, e.g.
+  // "new_catalog_item.content"; the caller's right to manage the responsible unit's
+  // items; the category and unit exist). Not stored: the self-review stores it with its
+  // decision (mysql_catalog_item_repository.h's InsertCatalogItem).
+  absl::StatusOr<v1::CatalogItem> PrepareNewCatalogItem(const auth::Principal& caller,
+                                                        const v1::CatalogItem& item,
+                                                        absl::string_view field_prefix,
+                                                        absl::Time now);
 
  private:
   CatalogItemRepository* repository_;

@@ -259,4 +259,15 @@ std::unique_ptr<CatalogItemRepository> NewMysqlCatalogItemRepository(db::Connect
   return std::make_unique<MysqlCatalogItemRepository>(pool);
 }
 
+absl::StatusOr<int64_t> InsertCatalogItem(db::Connection& conn, const v1::CatalogItem& item) {
+  ASSIGN_OR_RETURN(
+      db::ExecResult r,
+      conn.ExecuteInsert("INSERT INTO catalog_items (category_id, responsible_unit_id, "
+                         "revision) VALUES (?, ?, 1)",
+                         {Value(item.category_id()), Value(item.responsible_unit_id())}));
+  const int64_t id = static_cast<int64_t>(r.last_insert_id);
+  RETURN_IF_ERROR(InsertRevision(conn, id, 1, item));
+  return id;
+}
+
 }  // namespace gongkai::catalog::catalog_items

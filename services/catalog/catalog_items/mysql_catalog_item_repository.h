@@ -9,6 +9,8 @@
 
 #include <memory>
 
+#include "absl/status/statusor.h"
+#include "libs/db/connection.h"
 #include "libs/db/connection_pool.h"
 #include "services/catalog/catalog_items/catalog_item_repository.h"
 
@@ -16,6 +18,11 @@ namespace gongkai::catalog::catalog_items {
 
 // `pool` must outlive the repository.
 std::unique_ptr<CatalogItemRepository> NewMysqlCatalogItemRepository(db::ConnectionPool* pool);
+
+// Stores revision 1 of a new item (CatalogItems::PrepareNewCatalogItem) on `conn`,
+// inside the caller's transaction (a self-review's decision that creates the item,
+// CAT-7). Returns the new item's id.
+absl::StatusOr<int64_t> InsertCatalogItem(db::Connection& conn, const v1::CatalogItem& item);
 
 }  // namespace gongkai::catalog::catalog_items
 

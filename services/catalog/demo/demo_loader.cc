@@ -540,6 +540,13 @@ absl::Status DemoLoader::LoadSelfReview() {
       Progress(absl::StrCat("  self-review ", review.id(), ": document ", entry.document_id(), " ",
                             v1::SelfReviewDecision_Name(decide.decision())));
     }
+    // CAT-7: most-requested items are not demo data; a review with any stays open.
+    if (review.most_requested_decided_count() < review.most_requested_count()) {
+      all_decided = false;
+      Progress(absl::StrCat("note: self-review ", review.id(), " lists ",
+                            review.most_requested_count(),
+                            " most-requested items, which are not demo data; left undecided"));
+    }
     if (all_decided) {
       v1::CompleteSelfReviewRequest complete;
       complete.set_id(review.id());

@@ -773,4 +773,31 @@ absl::StatusOr<DocumentChange> Documents::PrepareConversionToProactive(const Pri
                                     v1::PENDING_REVIEW, std::string(detail), now}};
 }
 
+absl::StatusOr<DocumentChange> Documents::PrepareNewDocument(const Principal& caller,
+                                                             const v1::Document& input,
+                                                             absl::string_view field_prefix,
+                                                             absl::string_view detail,
+                                                             absl::Time now) {
+  const absl::CivilDay today = absl::ToCivilDay(now, ShanghaiTimeZone());
+  ASSIGN_OR_RETURN(rules::Cited<int64_t> period, PublicationWorkingDays(*rules_, today));
+  FieldViolations fields, v;
+  ValidateDocumentFields(input, period.value, fields);
+  for (const FieldViolation& f : fields.violations()) {  // "document.<field>", renamed.
+    v.Add(absl::StrCat(field_prefix, f.field.substr(f.field.find('.') + 1)), f.description);
+  }
+  RETURN_IF_ERROR(v.ToStatus());
+  RETURN_IF_ERROR(auth::Require(caller, kDraft, input.drafting_unit_id()));
+  RETURN_IF_ERROR(ValidateReferences(input, v, field_prefix));
+  RETURN_IF_ERROR(v.ToStatus());
+  v1::Document document;
+  CopyEditableFields(input, document);
+  document.set_state(v1::DRAFT);
+  document.set_created_by(caller.subject);
+  *document.mutable_create_time() = ToTimestamp(now);
+  RETURN_IF_ERROR(ApplyPublicationClock(document, today));  // CAT-3 from creation.
+  return DocumentChange{document, 0,
+                        AuditRecord{caller.subject, "create", v1::DOCUMENT_STATE_UNSPECIFIED,
+                                    v1::DRAFT, std::string(detail), now}};
+}
+
 }  // namespace gongkai::catalog::documents

@@ -116,6 +116,15 @@ class Documents {
                                                               int64_t document_id, int64_t unit_id,
                                                               absl::string_view detail,
                                                               absl::Time now);
+  // The DRAFT `input` becomes when CreateDocument creates it at `now`, after the same
+  // checks (field violations named `field_prefix` + the field, e.g.
+  // "new_document.title"; the caller's right to draft for its unit), with its CAT-3
+  // clock and a "create" audit line carrying `detail`. Not stored: the self-review stores
+  // it with its decision (mysql_document_repository.h's InsertNewDocument), CAT-7.
+  absl::StatusOr<DocumentChange> PrepareNewDocument(const auth::Principal& caller,
+                                                    const v1::Document& input,
+                                                    absl::string_view field_prefix,
+                                                    absl::string_view detail, absl::Time now);
 
  private:
   // Fills publication_deadline / overdue on a PROACTIVE document; clears them otherwise.

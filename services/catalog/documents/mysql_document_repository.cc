@@ -674,4 +674,14 @@ absl::Status WriteDocumentConversion(db::Connection& conn, const DocumentChange&
   return InsertAudit(conn, d.id(), change.audit);
 }
 
+absl::StatusOr<int64_t> InsertNewDocument(db::Connection& conn, const DocumentChange& created) {
+  ASSIGN_OR_RETURN(db::ExecResult r,
+                   conn.ExecuteInsert(InsertDocumentSql(),
+                                      WritableDocumentValues(created.document, created.audit.time,
+                                                             /*create_time=*/true)));
+  const int64_t id = static_cast<int64_t>(r.last_insert_id);
+  RETURN_IF_ERROR(InsertAudit(conn, id, created.audit));
+  return id;
+}
+
 }  // namespace gongkai::catalog::documents

@@ -27,6 +27,11 @@ std::unique_ptr<DocumentRepository> NewMysqlDocumentRepository(db::ConnectionPoo
 // it is gone.
 absl::Status WriteDocumentConversion(db::Connection& conn, const DocumentChange& change);
 
+// Stores a new document computed by Documents::PrepareNewDocument (version 1) and its
+// audit entry on `conn`, inside the caller's transaction (a self-review's decision that
+// creates the document, CAT-7). Returns the new document's id.
+absl::StatusOr<int64_t> InsertNewDocument(db::Connection& conn, const DocumentChange& created);
+
 }  // namespace gongkai::catalog::documents
 
 #endif  // GONGKAI_SERVICES_CATALOG_DOCUMENTS_MYSQL_DOCUMENT_REPOSITORY_H_

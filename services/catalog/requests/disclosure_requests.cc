@@ -46,7 +46,6 @@ constexpr validation::TextLimits kRequiredNoteLimits{
 constexpr int kTrackingCodeChars = 12;
 constexpr int kTrackingSecretChars = 20;
 constexpr int kMaxDueWithinWorkingDays = 20;
-constexpr int kMostRequestedMinCount = 2;  // CAT-7: "most often" means asked more than once.
 constexpr int kMostRequestedDefaultLimit = 10;
 constexpr int kMostRequestedMaxLimit = 100;
 
@@ -771,19 +770,24 @@ absl::StatusOr<v1::ListMostRequestedResponse> DisclosureRequests::ListMostReques
   }
   RETURN_IF_ERROR(v.ToStatus());
   RETURN_IF_ERROR(auth::Require(caller, kRead, request.unit_id()));
-  ASSIGN_OR_RETURN(std::vector<v1::MostRequestedInformation> items,
-                   repository_->MostRequested(
-                       request.unit_id(), request.year(), kMostRequestedMinCount,
-                       request.limit() == 0 ? kMostRequestedDefaultLimit : request.limit()));
+  ASSIGN_OR_RETURN(
+      YearMostRequested year,
+      MostRequestedOfYear(*repository_, *rules_, request.unit_id(), request.year(), Today()));
+  const int limit = request.limit() == 0 ? kMostRequestedDefaultLimit : request.limit();
   v1::ListMostRequestedResponse response;
-  for (auto& item : items) *response.add_items() = std::move(item);
+  for (auto& item : year.items) {
+    if (response.items_size() == limit) break;
+    *response.add_items() = std::move(item);
+  }
+  response.set_min_applicants(static_cast<int32_t>(year.min_applicants.value));
+  response.set_rule(year.min_applicants.rule.Explain());
+  response.set_rule_version(year.min_applicants.rule.VersionKey());
   return response;
 }
 
-absl::StatusOr<std::vector<v1::MostRequestedInformation>>
-DisclosureRequests::MostRequestedForSelfReview(int64_t unit_id, int year) {
-  return repository_->MostRequested(unit_id, year, kMostRequestedMinCount,
-                                    kMostRequestedDefaultLimit);
+absl::StatusOr<YearMostRequested> DisclosureRequests::MostRequestedForSelfReview(int64_t unit_id,
+                                                                                 int year) {
+  return MostRequestedOfYear(*repository_, *rules_, unit_id, year, Today());
 }
 
 }  // namespace gongkai::catalog::requests

@@ -35,6 +35,7 @@
 #include "libs/clock/clock.h"
 #include "libs/rules/rule_book.h"
 #include "services/catalog/documents/document_repository.h"
+#include "services/catalog/requests/most_requested.h"
 #include "services/catalog/requests/request_repository.h"
 #include "services/catalog/units/unit_repository.h"
 
@@ -103,10 +104,9 @@ class DisclosureRequests {
   absl::StatusOr<v1::ListMostRequestedResponse> ListMostRequested(
       const auth::Principal& caller, const v1::ListMostRequestedRequest& request);
 
-  // CAT-7: the list the annual self-review shows (two requests or more, top 10), for
+  // CAT-7: the whole list the annual self-review stores (most_requested.h), for
   // CatalogModules::SetMostRequestedSource. No authorization: the self-review checks its own.
-  absl::StatusOr<std::vector<v1::MostRequestedInformation>> MostRequestedForSelfReview(
-      int64_t unit_id, int year);
+  absl::StatusOr<YearMostRequested> MostRequestedForSelfReview(int64_t unit_id, int year);
 
   // Brings the stored clocks of open requests up to the loaded calendars and returns
   // how many changed. Reads always recompute, but the overdue and due-soon lists and

@@ -33,8 +33,8 @@ class MockRequestRepository : public RequestRepository {
   MOCK_METHOD(absl::StatusOr<std::vector<v1::DisclosureRequestEvent>>, ListHistoryPage,
               (int64_t, const KeysetPage&), (override));
   MOCK_METHOD(absl::StatusOr<int>, ApplicantOrdinalInMonth, (int64_t), (override));
-  MOCK_METHOD(absl::StatusOr<std::vector<v1::MostRequestedInformation>>, MostRequested,
-              (int64_t, int, int, int), (override));
+  MOCK_METHOD(absl::StatusOr<std::vector<RequestDescription>>, ListRequestDescriptions,
+              (int64_t, absl::CivilDay, absl::CivilDay, int64_t, int), (override));
   MOCK_METHOD(absl::StatusOr<v1::DisclosureChallenge>, CreateChallenge,
               (const v1::DisclosureChallenge&, const RequestEvent&, const IdempotencyKey*),
               (override));

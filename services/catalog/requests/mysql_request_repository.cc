@@ -608,34 +608,36 @@ class MysqlRequestRepository final : public RequestRepository {
     return out;
   }
 
-  absl::StatusOr<std::vector<v1::MostRequestedInformation>> MostRequested(int64_t unit_id, int year,
-                                                                          int min_count,
+  absl::StatusOr<std::vector<RequestDescription>> ListRequestDescriptions(int64_t unit_id,
+                                                                          absl::CivilDay first,
+                                                                          absl::CivilDay last,
+                                                                          int64_t after_id,
                                                                           int limit) override {
-    // Grouped by the published document when the answer named one, else by subject
-    // (compared under the table's case-insensitive collation).
+    // ix_disclosure_requests_unit (unit_id, id) serves the keyset; the receipt days
+    // filter the range.
     const std::string sql = absl::StrCat(
-        "SELECT COALESCE(already_public_document_id, 0) AS doc, "
-        "CASE WHEN already_public_document_id IS NULL THEN subject ELSE '' END AS subj, "
-        "MIN(subject) AS example, COUNT(*) AS n FROM disclosure_requests "
-        "WHERE unit_id = ? AND received_on >= ? AND received_on < ? "
-        "GROUP BY doc, subj HAVING COUNT(*) >= ? ORDER BY n DESC, doc, subj LIMIT ",
+        "SELECT id, subject, applicant_key, COALESCE(outcome, 0) AS outcome, "
+        "COALESCE(already_public_document_id, 0) AS doc, already_public_reference "
+        "FROM disclosure_requests WHERE unit_id = ? AND id > ? AND received_on >= ? "
+        "AND received_on <= ? ORDER BY id LIMIT ",
         std::max(1, limit));
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    ASSIGN_OR_RETURN(db::ResultSet rows,
-                     conn->Query(sql, {Value(unit_id), Value(absl::CivilDay(year, 1, 1)),
-                                       Value(absl::CivilDay(year + 1, 1, 1)), Value(min_count)}));
-    std::vector<v1::MostRequestedInformation> items;
+    ASSIGN_OR_RETURN(db::ResultSet rows, conn->Query(sql, {Value(unit_id), Value(after_id),
+                                                           Value(first), Value(last)}));
+    std::vector<RequestDescription> out;
+    out.reserve(rows.size());
     for (const Row& row : rows) {
-      v1::MostRequestedInformation item;
-      ASSIGN_OR_RETURN(int64_t doc, row.GetInt64("doc"));
-      item.set_already_public_document_id(doc);
-      ASSIGN_OR_RETURN(std::string example, row.GetString("example"));
-      item.set_subject(std::move(example));
-      ASSIGN_OR_RETURN(int64_t n, row.GetInt64("n"));
-      item.set_request_count(static_cast<int32_t>(n));
-      items.push_back(std::move(item));
+      RequestDescription d;
+      ASSIGN_OR_RETURN(d.id, row.GetInt64("id"));
+      ASSIGN_OR_RETURN(d.subject, row.GetString("subject"));
+      ASSIGN_OR_RETURN(d.applicant_key, row.GetString("applicant_key"));
+      ASSIGN_OR_RETURN(int64_t outcome, row.GetInt64("outcome"));
+      d.outcome = static_cast<v1::RequestOutcome>(outcome);
+      ASSIGN_OR_RETURN(d.already_public_document_id, row.GetInt64("doc"));
+      ASSIGN_OR_RETURN(d.already_public_reference, row.GetString("already_public_reference"));
+      out.push_back(std::move(d));
     }
-    return items;
+    return out;
   }
 
   absl::StatusOr<v1::DisclosureChallenge> CreateChallenge(const v1::DisclosureChallenge& challenge,

@@ -41,6 +41,16 @@ struct RequestEvent {
   absl::Time time;
 };
 
+// What the "most requested" grouping (most_requested.h, CAT-7) reads of one request.
+struct RequestDescription {
+  int64_t id = 0;
+  std::string subject;
+  std::string applicant_key;  // Hash of the identity document number (NAT-9).
+  v1::RequestOutcome outcome = v1::REQUEST_OUTCOME_UNSPECIFIED;  // Unset while open.
+  int64_t already_public_document_id = 0;
+  std::string already_public_reference;
+};
+
 // What is stored with a new request besides its proto.
 struct RequestSecrets {
   std::string secret_sha256;  // Hex SHA-256 of the tracking secret.
@@ -170,9 +180,6 @@ class RequestRepository {
   // then id); 1 for the first.
   virtual absl::StatusOr<int> ApplicantOrdinalInMonth(int64_t request_id) = 0;
 
-  // CAT-7: what unit `unit_id` was asked for by requests received in `year`, grouped by
-  // already-public document (when the answer named one) or else by subject; groups of
-  // at least `min_count` requests, largest first, at most `limit`.
   // The annual report's tallies (services/catalog/annual_report/) of unit `unit_id`
   // (0: every unit) for the year [first, last].
   virtual absl::StatusOr<std::vector<RequestYearTally>> TallyRequestsForYear(
@@ -180,10 +187,11 @@ class RequestRepository {
   virtual absl::StatusOr<std::vector<ChallengeYearTally>> TallyChallengesForYear(
       int64_t unit_id, absl::CivilDay first, absl::CivilDay last) = 0;
 
-  virtual absl::StatusOr<std::vector<v1::MostRequestedInformation>> MostRequested(int64_t unit_id,
-                                                                                  int year,
-                                                                                  int min_count,
-                                                                                  int limit) = 0;
+  // CAT-7: what the requests of unit `unit_id` received in [first, last] asked for (the
+  // input of most_requested.h's grouping): up to `limit` of them with id > `after_id`,
+  // by id (a keyset batch).
+  virtual absl::StatusOr<std::vector<RequestDescription>> ListRequestDescriptions(
+      int64_t unit_id, absl::CivilDay first, absl::CivilDay last, int64_t after_id, int limit) = 0;
 
   // ---- NAT-10 Table 4 ----
   // Stores a new challenge with a "challenge_recorded" event on its request.

@@ -30,6 +30,14 @@ class MockSelfReviewRepository : public SelfReviewRepository {
               (override));
   MOCK_METHOD(absl::StatusOr<v1::SelfReview>, CompleteSelfReview, (int64_t, absl::Time),
               (override));
+  MOCK_METHOD(absl::StatusOr<std::vector<v1::MostRequestedInformation>>, ListMostRequested,
+              (int64_t, int, int), (override));
+  MOCK_METHOD(absl::StatusOr<v1::MostRequestedInformation>, GetMostRequested, (int64_t, int),
+              (override));
+  MOCK_METHOD(absl::StatusOr<std::vector<v1::MostRequestedInformation>>, ListUndecidedMostRequested,
+              (int64_t, int), (override));
+  MOCK_METHOD(absl::StatusOr<v1::SelfReview>, DecideMostRequested,
+              (int64_t, const MostRequestedDecisionWrite&), (override));
   MOCK_METHOD(absl::StatusOr<std::vector<v1::IncompleteSelfReview>>, ListIncompleteSelfReviews,
               (int, int64_t, int), (override));
   MOCK_METHOD(absl::StatusOr<SelfReviewEvidence>, EvidenceForUnit,

@@ -11,6 +11,7 @@
 #include "libs/db/transaction.h"
 #include "libs/protoconv/protoconv.h"
 #include "libs/status/status_macros.h"
+#include "services/catalog/catalog_items/mysql_catalog_item_repository.h"
 #include "services/catalog/documents/mysql_document_repository.h"
 #include "services/catalog/mysql_id_sample.h"
 
@@ -41,11 +42,14 @@ class MysqlSelfReviewRepository final : public SelfReviewRepository {
     RETURN_IF_ERROR(db::RunInTransactionWithRetries(*pool_, [&](Connection& conn) -> absl::Status {
       ASSIGN_OR_RETURN(
           db::ExecResult r,
-          conn.ExecuteInsert("INSERT INTO self_reviews (unit_id, year, state, create_time) "
-                             "VALUES (?, ?, ?, ?)",
-                             {Value(review.unit_id()), Value(review.year()),
-                              Value(static_cast<int>(review.state())),
-                              Value(FromTimestamp(review.create_time()))}));
+          conn.ExecuteInsert(
+              "INSERT INTO self_reviews (unit_id, year, state, create_time, "
+              "most_requested_min_applicants, most_requested_rule, most_requested_rule_version) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?)",
+              {Value(review.unit_id()), Value(review.year()),
+               Value(static_cast<int>(review.state())), Value(FromTimestamp(review.create_time())),
+               Value(review.most_requested_min_applicants()), Value(review.most_requested_rule()),
+               Value(review.most_requested_rule_version())}));
       created.set_id(static_cast<int64_t>(r.last_insert_id));
       // Entries in multi-row INSERTs of kEntriesPerInsert rows, not one round trip each.
       for (int first = 0; first < review.entries_size(); first += kEntriesPerInsert) {
@@ -63,8 +67,11 @@ class MysqlSelfReviewRepository final : public SelfReviewRepository {
         }
         RETURN_IF_ERROR(conn.Execute(sql, params).status());
       }
+      RETURN_IF_ERROR(InsertMostRequested(conn, created.id(), review.most_requested()));
       created.clear_entries();
       created.set_entry_count(review.entries_size());
+      created.clear_most_requested();
+      created.set_most_requested_count(review.most_requested_size());
       return InsertIdempotencyRecord(conn, key, created.SerializeAsString(),
                                      FromTimestamp(review.create_time()));
     }));
@@ -184,6 +191,104 @@ class MysqlSelfReviewRepository final : public SelfReviewRepository {
     return result;
   }
 
+  absl::StatusOr<std::vector<v1::MostRequestedInformation>> ListMostRequested(int64_t review_id,
+                                                                              int after_item,
+                                                                              int limit) override {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(db::ResultSet rows,
+                     conn->Query(absl::StrCat(kMostRequestedSelect,
+                                              " WHERE review_id = ? AND item_number > ? "
+                                              "ORDER BY item_number LIMIT ",
+                                              std::max(1, limit)),
+                                 {Value(review_id), Value(after_item)}));
+    std::vector<v1::MostRequestedInformation> out;
+    for (const Row& row : rows) {
+      ASSIGN_OR_RETURN(v1::MostRequestedInformation item, MostRequestedFromRow(row));
+      out.push_back(std::move(item));
+    }
+    return out;
+  }
+
+  absl::StatusOr<v1::MostRequestedInformation> GetMostRequested(int64_t review_id,
+                                                                int item_number) override {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(
+        db::ResultSet rows,
+        conn->Query(absl::StrCat(kMostRequestedSelect, " WHERE review_id = ? AND item_number = ?"),
+                    {Value(review_id), Value(item_number)}));
+    if (rows.empty()) {
+      return absl::NotFoundError(
+          absl::StrCat("self-review ", review_id, " has no most-requested item ", item_number));
+    }
+    return MostRequestedFromRow(rows[0]);
+  }
+
+  absl::StatusOr<std::vector<v1::MostRequestedInformation>> ListUndecidedMostRequested(
+      int64_t review_id, int limit) override {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(db::ResultSet rows,
+                     conn->Query(absl::StrCat("SELECT item_number, subject FROM "
+                                              "self_review_most_requested WHERE review_id = ? "
+                                              "AND decision = 0 ORDER BY item_number LIMIT ",
+                                              std::max(1, limit)),
+                                 {Value(review_id)}));
+    std::vector<v1::MostRequestedInformation> out;
+    for (const Row& row : rows) {
+      v1::MostRequestedInformation item;
+      ASSIGN_OR_RETURN(int64_t number, row.GetInt64("item_number"));
+      item.set_item_number(static_cast<int32_t>(number));
+      ASSIGN_OR_RETURN(std::string subject, row.GetString("subject"));
+      item.set_subject(std::move(subject));
+      out.push_back(std::move(item));
+    }
+    return out;
+  }
+
+  absl::StatusOr<v1::SelfReview> DecideMostRequested(
+      int64_t review_id, const MostRequestedDecisionWrite& write) override {
+    v1::SelfReview result;
+    RETURN_IF_ERROR(db::RunInTransactionWithRetries(*pool_, [&](Connection& conn) -> absl::Status {
+      // A retried transaction starts again from the caller's item (the ids created by an
+      // attempt that rolled back are gone).
+      v1::MostRequestedInformation item = write.item;
+      RETURN_IF_ERROR(LockOpenReview(conn, review_id));
+      // CAT-7: the conversion and the creations first, so a stale document (ABORTED)
+      // leaves the item undecided; everything commits together or not at all.
+      if (write.conversion.has_value()) {
+        RETURN_IF_ERROR(documents::WriteDocumentConversion(conn, *write.conversion));
+      }
+      if (write.new_catalog_item.has_value()) {
+        ASSIGN_OR_RETURN(int64_t created,
+                         catalog_items::InsertCatalogItem(conn, *write.new_catalog_item));
+        item.set_catalog_item_id(created);
+      }
+      if (write.new_document.has_value()) {
+        ASSIGN_OR_RETURN(int64_t created, documents::InsertNewDocument(conn, *write.new_document));
+        item.set_document_id(created);
+      }
+      ASSIGN_OR_RETURN(
+          db::ExecResult r,
+          conn.Execute(
+              "UPDATE self_review_most_requested SET decision = ?, reason = ?, "
+              "catalog_item_id = ?, document_id = ?, document_action = ?, "
+              "catalog_item_created = ?, decided_by = ?, decide_time = ? "
+              "WHERE review_id = ? AND item_number = ? AND decision = 0",
+              {Value(static_cast<int>(item.decision())), Value(item.reason()),
+               Value(item.catalog_item_id()), Value(item.document_id()),
+               Value(static_cast<int>(item.document_action())), Value(item.catalog_item_created()),
+               Value(item.decided_by()), Value(FromTimestamp(item.decide_time())), Value(review_id),
+               Value(item.item_number())}));
+      if (r.affected_rows == 0) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("most-requested item ", item.item_number(), " of self-review ", review_id,
+                         " is not there or was already decided"));
+      }
+      ASSIGN_OR_RETURN(result, LoadSelfReview(conn, review_id));
+      return absl::OkStatus();
+    }));
+    return result;
+  }
+
   absl::StatusOr<v1::SelfReview> CompleteSelfReview(int64_t review_id, absl::Time when) override {
     v1::SelfReview result;
     RETURN_IF_ERROR(db::RunInTransactionWithRetries(*pool_, [&](Connection& conn) -> absl::Status {
@@ -196,6 +301,16 @@ class MysqlSelfReviewRepository final : public SelfReviewRepository {
       if (open_entries > 0) {
         return absl::FailedPreconditionError(
             absl::StrCat(open_entries, " entries of self-review ", review_id, " are undecided"));
+      }
+      // CAT-7: and every most-requested item.
+      ASSIGN_OR_RETURN(db::ResultSet undecided_items,
+                       conn.Query("SELECT COUNT(*) FROM self_review_most_requested "
+                                  "WHERE review_id = ? AND decision = 0",
+                                  {Value(review_id)}));
+      ASSIGN_OR_RETURN(int64_t open_items, undecided_items[0].GetInt64(0));
+      if (open_items > 0) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            open_items, " most-requested items of self-review ", review_id, " are undecided"));
       }
       RETURN_IF_ERROR(conn.Execute("UPDATE self_reviews SET state = ?, complete_time = ? "
                                    "WHERE id = ?",
@@ -227,16 +342,94 @@ class MysqlSelfReviewRepository final : public SelfReviewRepository {
     }
     ASSIGN_OR_RETURN(
         e.conversions,
-        QueryIdSample(*conn, "e.document_id",
-                      "FROM self_reviews r JOIN self_review_entries e ON e.review_id = r.id "
-                      "WHERE r.unit_id = ? AND e.decision = ? AND e.decide_time >= ? "
-                      "AND e.decide_time < ?",
+        QueryIdSample(*conn, "c.document_id",
+                      "FROM (SELECT e.document_id FROM self_reviews r JOIN self_review_entries e "
+                      "ON e.review_id = r.id WHERE r.unit_id = ? AND e.decision = ? "
+                      "AND e.decide_time >= ? AND e.decide_time < ? UNION ALL "
+                      "SELECT m.document_id FROM self_reviews r JOIN self_review_most_requested m "
+                      "ON m.review_id = r.id WHERE r.unit_id = ? AND m.document_action = ? "
+                      "AND m.decide_time >= ? AND m.decide_time < ?) c",
                       {Value(unit_id), Value(static_cast<int>(v1::CONVERT_TO_PROACTIVE)),
-                       Value(start), Value(end)}));
+                       Value(start), Value(end), Value(unit_id),
+                       Value(static_cast<int>(v1::DOCUMENT_CONVERTED)), Value(start), Value(end)}));
     return e;
   }
 
  private:
+  static constexpr char kMostRequestedSelect[] =
+      "SELECT item_number, group_key, subject, request_count, applicant_count, "
+      "already_public_document_id, already_public_reference, details, decision, reason, "
+      "catalog_item_id, document_id, document_action, catalog_item_created, decided_by, "
+      "decide_time FROM self_review_most_requested";
+
+  // CAT-7: a new review's most-requested items, in multi-row INSERTs; the group's other
+  // wordings and request ids go in `details`.
+  static absl::Status InsertMostRequested(
+      Connection& conn, int64_t review_id,
+      const google::protobuf::RepeatedPtrField<v1::MostRequestedInformation>& items) {
+    for (int first = 0; first < items.size(); first += kEntriesPerInsert) {
+      const int last = std::min(items.size(), first + kEntriesPerInsert);
+      std::string sql =
+          "INSERT INTO self_review_most_requested (review_id, item_number, group_key, subject, "
+          "request_count, applicant_count, already_public_document_id, "
+          "already_public_reference, details) VALUES ";
+      std::vector<Value> params;
+      for (int i = first; i < last; ++i) {
+        const v1::MostRequestedInformation& m = items.Get(i);
+        v1::MostRequestedInformation details;
+        *details.mutable_other_subjects() = m.other_subjects();
+        *details.mutable_request_ids() = m.request_ids();
+        absl::StrAppend(&sql, i == first ? "" : ", ", "(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        params.insert(params.end(),
+                      {Value(review_id), Value(m.item_number()), Value(m.group_key()),
+                       Value(m.subject()), Value(m.request_count()), Value(m.applicant_count()),
+                       Value(m.already_public_document_id()), Value(m.already_public_reference()),
+                       Value(details.SerializeAsString())});
+      }
+      RETURN_IF_ERROR(conn.Execute(sql, params).status());
+    }
+    return absl::OkStatus();
+  }
+
+  static absl::StatusOr<v1::MostRequestedInformation> MostRequestedFromRow(const Row& row) {
+    v1::MostRequestedInformation m;
+    ASSIGN_OR_RETURN(std::optional<std::string> details, row.GetOptionalString("details"));
+    if (details.has_value() && !m.ParseFromString(*details)) {
+      return absl::DataLossError("self_review_most_requested.details does not parse");
+    }
+    ASSIGN_OR_RETURN(int64_t number, row.GetInt64("item_number"));
+    m.set_item_number(static_cast<int32_t>(number));
+    ASSIGN_OR_RETURN(std::string key, row.GetString("group_key"));
+    m.set_group_key(std::move(key));
+    ASSIGN_OR_RETURN(std::string subject, row.GetString("subject"));
+    m.set_subject(std::move(subject));
+    ASSIGN_OR_RETURN(int64_t requests, row.GetInt64("request_count"));
+    m.set_request_count(static_cast<int32_t>(requests));
+    ASSIGN_OR_RETURN(int64_t applicants, row.GetInt64("applicant_count"));
+    m.set_applicant_count(static_cast<int32_t>(applicants));
+    ASSIGN_OR_RETURN(int64_t public_document, row.GetInt64("already_public_document_id"));
+    m.set_already_public_document_id(public_document);
+    ASSIGN_OR_RETURN(std::string reference, row.GetString("already_public_reference"));
+    m.set_already_public_reference(std::move(reference));
+    ASSIGN_OR_RETURN(int64_t decision, row.GetInt64("decision"));
+    m.set_decision(static_cast<v1::MostRequestedDecision>(decision));
+    ASSIGN_OR_RETURN(std::string reason, row.GetString("reason"));
+    m.set_reason(std::move(reason));
+    ASSIGN_OR_RETURN(int64_t item_id, row.GetInt64("catalog_item_id"));
+    m.set_catalog_item_id(item_id);
+    ASSIGN_OR_RETURN(int64_t document_id, row.GetInt64("document_id"));
+    m.set_document_id(document_id);
+    ASSIGN_OR_RETURN(int64_t action, row.GetInt64("document_action"));
+    m.set_document_action(static_cast<v1::MostRequestedDocumentAction>(action));
+    ASSIGN_OR_RETURN(bool item_created, row.GetBool("catalog_item_created"));
+    m.set_catalog_item_created(item_created);
+    ASSIGN_OR_RETURN(std::string decided_by, row.GetString("decided_by"));
+    m.set_decided_by(std::move(decided_by));
+    ASSIGN_OR_RETURN(std::optional<absl::Time> decided, row.GetOptionalTime("decide_time"));
+    if (decided.has_value()) *m.mutable_decide_time() = ToTimestamp(*decided);
+    return m;
+  }
+
   static constexpr char kEntrySelect[] =
       "SELECT document_id, document_title, attribute_at_review, decision, reason, "
       "decided_by, decide_time FROM self_review_entries";
@@ -277,8 +470,9 @@ class MysqlSelfReviewRepository final : public SelfReviewRepository {
 
   static absl::StatusOr<v1::SelfReview> LoadSelfReview(Connection& conn, int64_t id) {
     ASSIGN_OR_RETURN(db::ResultSet head,
-                     conn.Query("SELECT id, unit_id, year, state, create_time, complete_time "
-                                "FROM self_reviews WHERE id = ?",
+                     conn.Query("SELECT id, unit_id, year, state, create_time, complete_time, "
+                                "most_requested_min_applicants, most_requested_rule, "
+                                "most_requested_rule_version FROM self_reviews WHERE id = ?",
                                 {Value(id)}));
     if (head.empty()) return absl::NotFoundError(absl::StrCat("self-review ", id, " not found"));
     v1::SelfReview review;
@@ -312,6 +506,30 @@ class MysqlSelfReviewRepository final : public SelfReviewRepository {
     review.set_decided_count(static_cast<int32_t>(decided));
     review.set_kept_count(static_cast<int32_t>(kept));
     review.set_converted_count(static_cast<int32_t>(converted));
+    // CAT-7: the most-requested items' counts and the rule the list was built with.
+    ASSIGN_OR_RETURN(int64_t min_applicants, head[0].GetInt64("most_requested_min_applicants"));
+    review.set_most_requested_min_applicants(static_cast<int32_t>(min_applicants));
+    ASSIGN_OR_RETURN(std::string rule, head[0].GetString("most_requested_rule"));
+    review.set_most_requested_rule(std::move(rule));
+    ASSIGN_OR_RETURN(std::string rule_version, head[0].GetString("most_requested_rule_version"));
+    review.set_most_requested_rule_version(std::move(rule_version));
+    ASSIGN_OR_RETURN(
+        db::ResultSet items,
+        conn.Query("SELECT COUNT(*) AS total, COALESCE(SUM(CASE WHEN decision <> 0 THEN 1 ELSE 0 "
+                   "END), 0) AS decided, "
+                   "COALESCE(SUM(CASE WHEN decision = ? THEN 1 ELSE 0 END), 0) AS disclosed, "
+                   "COALESCE(SUM(CASE WHEN decision = ? THEN 1 ELSE 0 END), 0) AS kept "
+                   "FROM self_review_most_requested WHERE review_id = ?",
+                   {Value(static_cast<int>(v1::DISCLOSE_PROACTIVELY)),
+                    Value(static_cast<int>(v1::KEEP_ON_REQUEST)), Value(id)}));
+    ASSIGN_OR_RETURN(int64_t items_total, items[0].GetInt64("total"));
+    ASSIGN_OR_RETURN(int64_t items_decided, items[0].GetInt64("decided"));
+    ASSIGN_OR_RETURN(int64_t items_disclosed, items[0].GetInt64("disclosed"));
+    ASSIGN_OR_RETURN(int64_t items_kept, items[0].GetInt64("kept"));
+    review.set_most_requested_count(static_cast<int32_t>(items_total));
+    review.set_most_requested_decided_count(static_cast<int32_t>(items_decided));
+    review.set_most_requested_disclosed_count(static_cast<int32_t>(items_disclosed));
+    review.set_most_requested_kept_count(static_cast<int32_t>(items_kept));
     return review;
   }
 

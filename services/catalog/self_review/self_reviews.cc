@@ -57,17 +57,6 @@ absl::Status SelfReviews::AttachEntries(v1::SelfReview& review, int requested_pa
   return absl::OkStatus();
 }
 
-// CAT-7 with CAT-8: the information most often requested from the unit in the review's
-// year, computed from the disclosure requests each time (never stored with the review).
-absl::Status SelfReviews::AttachMostRequested(v1::SelfReview& review) const {
-  review.clear_most_requested();
-  if (!most_requested_) return absl::OkStatus();
-  ASSIGN_OR_RETURN(std::vector<v1::MostRequestedInformation> items,
-                   most_requested_(review.unit_id(), review.year()));
-  for (auto& item : items) *review.add_most_requested() = std::move(item);
-  return absl::OkStatus();
-}
-
 absl::StatusOr<v1::SelfReview> SelfReviews::StartSelfReview(
     const Principal& caller, const v1::StartSelfReviewRequest& request) {
   FieldViolations v;
@@ -93,6 +82,18 @@ absl::StatusOr<v1::SelfReview> SelfReviews::StartSelfReview(
   review.set_year(request.year());
   review.set_state(v1::SELF_REVIEW_OPEN);
   *review.mutable_create_time() = ToTimestamp(clock_->Now());
+  // CAT-7: the year's most-requested information, stored with the review to be decided.
+  if (most_requested_) {
+    ASSIGN_OR_RETURN(MostRequestedList list, most_requested_(request.unit_id(), request.year()));
+    review.set_most_requested_min_applicants(list.min_applicants);
+    review.set_most_requested_rule(std::move(list.rule));
+    review.set_most_requested_rule_version(std::move(list.rule_version));
+    int number = 0;
+    for (v1::MostRequestedInformation& item : list.items) {
+      item.set_item_number(++number);
+      *review.add_most_requested() = std::move(item);
+    }
+  }
   // Issue 16 defect 7: the unit's undisclosed documents in keyset batches, never one
   // unbounded read.
   for (int64_t after = 0;;) {
@@ -191,6 +192,25 @@ absl::StatusOr<v1::SelfReview> SelfReviews::CompleteSelfReview(
   if (review.state() != v1::SELF_REVIEW_OPEN) {
     return PreconditionFailed("STATE", absl::StrCat("self-reviews/", review.id()),
                               "the self-review is already completed");
+  }
+  // CAT-7: every most-requested item needs its decision too; named first (a handful).
+  const int undecided_items = review.most_requested_count() - review.most_requested_decided_count();
+  if (undecided_items > 0) {
+    ASSIGN_OR_RETURN(std::vector<v1::MostRequestedInformation> undecided,
+                     repository_->ListUndecidedMostRequested(review.id(), kUndecidedNamed));
+    std::vector<std::string> named;
+    for (const v1::MostRequestedInformation& item : undecided) {
+      named.push_back(absl::StrCat(item.item_number(), " \"", item.subject(), "\""));
+    }
+    std::string more;
+    if (undecided_items > static_cast<int>(undecided.size())) {
+      more = absl::StrCat(" and ", undecided_items - static_cast<int>(undecided.size()), " more");
+    }
+    return PreconditionFailed(
+        "UNDECIDED_MOST_REQUESTED", absl::StrCat("self-reviews/", review.id()),
+        absl::StrCat("every most-requested item needs a decision first (CAT-7); undecided "
+                     "items: ",
+                     absl::StrJoin(named, ", "), more));
   }
   const int undecided_count = review.entry_count() - review.decided_count();
   if (undecided_count > 0) {

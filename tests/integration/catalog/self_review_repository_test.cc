@@ -404,5 +404,223 @@ TEST_F(SelfReviewTest, ReviewWithoutEntriesCompletesAtOnce) {
   EXPECT_EQ(completed.state(), v1::SELF_REVIEW_COMPLETED);
 }
 
+// ---- CAT-7: the year's most-requested information -------------------------------------
+
+using self_review::MostRequestedDecisionWrite;
+using self_review::SelfReviewEvidence;
+
+class SelfReviewMostRequestedTest : public SelfReviewTest {
+ protected:
+  // A review of the unit's undisclosed documents with `subjects` as its most-requested
+  // items (numbered from 1), built with threshold 2 of catalog.self_review v1.
+  absl::StatusOr<v1::SelfReview> StartWithItems(int64_t unit_id,
+                                                const std::vector<std::string>& subjects) {
+    v1::SelfReview review;
+    review.set_unit_id(unit_id);
+    review.set_year(2024);
+    review.set_state(v1::SELF_REVIEW_OPEN);
+    *review.mutable_create_time() = ToTimestamp(kT0);
+    review.set_most_requested_min_applicants(2);
+    review.set_most_requested_rule("catalog.self_review v1 (2008-05-01) ... = 2 (CAT-7)");
+    review.set_most_requested_rule_version("catalog.self_review@1");
+    int number = 0;
+    for (const std::string& subject : subjects) {
+      v1::MostRequestedInformation* item = review.add_most_requested();
+      item->set_item_number(++number);
+      item->set_subject(subject);
+      item->set_group_key(absl::StrCat("subject:", subject));
+      item->set_request_count(number + 2);
+      item->set_applicant_count(2);
+      item->add_other_subjects(absl::StrCat("关于", subject, "的信息"));
+      item->add_request_ids(100 + number);
+      item->add_request_ids(200 + number);
+    }
+    return reviews().CreateSelfReview(review, nullptr);
+  }
+
+  static MostRequestedDecisionWrite Decided(int item_number, v1::MostRequestedDecision decision) {
+    MostRequestedDecisionWrite write;
+    write.item.set_item_number(item_number);
+    write.item.set_decision(decision);
+    write.item.set_reason(decision == v1::KEEP_ON_REQUEST ? "涉及个人信息" : "");
+    write.item.set_decided_by("reviewer-wang");
+    *write.item.mutable_decide_time() = ToTimestamp(kT0 + absl::Hours(24));
+    return write;
+  }
+};
+
+TEST_F(SelfReviewMostRequestedTest, Cat7ItemsAreStoredWithTheReviewAndReadInKeysetPages) {
+  const v1::Unit unit = NewUnit();
+  ASSERT_OK_AND_ASSIGN(v1::SelfReview created,
+                       StartWithItems(unit.id(), {"学区划分", "征地补偿标准", "低保名单"}));
+  EXPECT_EQ(created.most_requested_count(), 3);
+  ASSERT_OK_AND_ASSIGN(v1::SelfReview review, reviews().GetSelfReview(created.id()));
+  EXPECT_EQ(review.most_requested_count(), 3);
+  EXPECT_EQ(review.most_requested_decided_count(), 0);
+  EXPECT_EQ(review.most_requested_min_applicants(), 2);
+  EXPECT_EQ(review.most_requested_rule_version(), "catalog.self_review@1");
+  EXPECT_THAT(review.most_requested_rule(), HasSubstr("CAT-7"));
+
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::MostRequestedInformation> first,
+                       reviews().ListMostRequested(review.id(), 0, 2));
+  ASSERT_THAT(first, SizeIs(2));
+  EXPECT_EQ(first[0].item_number(), 1);
+  EXPECT_EQ(first[0].subject(), "学区划分");
+  EXPECT_EQ(first[1].subject(), "征地补偿标准");
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::MostRequestedInformation> rest,
+                       reviews().ListMostRequested(review.id(), 2, 2));
+  ASSERT_THAT(rest, SizeIs(1));
+  EXPECT_EQ(rest[0].item_number(), 3);
+
+  ASSERT_OK_AND_ASSIGN(v1::MostRequestedInformation item,
+                       reviews().GetMostRequested(review.id(), 2));
+  EXPECT_EQ(item.group_key(), "subject:征地补偿标准");
+  EXPECT_EQ(item.request_count(), 4);
+  EXPECT_EQ(item.applicant_count(), 2);
+  EXPECT_THAT(item.other_subjects(), ElementsAre("关于征地补偿标准的信息"));
+  EXPECT_THAT(item.request_ids(), ElementsAre(102, 202));
+  EXPECT_EQ(item.decision(), v1::MOST_REQUESTED_DECISION_UNSPECIFIED);
+  EXPECT_THAT(reviews().GetMostRequested(review.id(), 9),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("9")));
+}
+
+// CAT-7: disclosing an item through an undisclosed document converts the document in
+// the decision's transaction, as an entry's conversion does; a stale document leaves
+// both unchanged. The conversion counts in the unit's compliance evidence.
+TEST_F(SelfReviewMostRequestedTest, Cat7DisclosureConvertsTheDocumentInTheDecisionsTransaction) {
+  const v1::Unit unit = NewUnit();
+  const int64_t doc_id = Approved(unit.id(), v1::ON_REQUEST, "学区划分方案");
+  ASSERT_OK_AND_ASSIGN(v1::SelfReview review, StartWithItems(unit.id(), {"学区划分"}));
+  ASSERT_OK_AND_ASSIGN(v1::Document before, documents().GetDocument(doc_id));
+  ASSERT_OK_AND_ASSIGN(
+      v1::Document edited,
+      documents().UpdateDocument(before, before.version(),
+                                 Audit("edit", v1::APPROVED, v1::APPROVED, kT0), std::nullopt));
+
+  MostRequestedDecisionWrite write = Decided(1, v1::DISCLOSE_PROACTIVELY);
+  write.item.set_catalog_item_id(5);
+  write.item.set_document_id(doc_id);
+  write.item.set_document_action(v1::DOCUMENT_CONVERTED);
+  write.conversion = Conversion(before, before.version());  // Stale: edited since.
+  EXPECT_THAT(reviews().DecideMostRequested(review.id(), write),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("is at version 2, not 1")));
+  ASSERT_OK_AND_ASSIGN(v1::MostRequestedInformation undecided,
+                       reviews().GetMostRequested(review.id(), 1));
+  EXPECT_EQ(undecided.decision(), v1::MOST_REQUESTED_DECISION_UNSPECIFIED);
+  EXPECT_THAT(documents().GetDocument(doc_id), IsOkAndHolds(EqualsProto(edited)));
+
+  write.conversion = Conversion(edited, edited.version());
+  ASSERT_OK_AND_ASSIGN(v1::SelfReview decided, reviews().DecideMostRequested(review.id(), write));
+  EXPECT_EQ(decided.most_requested_decided_count(), 1);
+  EXPECT_EQ(decided.most_requested_disclosed_count(), 1);
+  ASSERT_OK_AND_ASSIGN(v1::MostRequestedInformation item,
+                       reviews().GetMostRequested(review.id(), 1));
+  EXPECT_EQ(item.decision(), v1::DISCLOSE_PROACTIVELY);
+  EXPECT_EQ(item.catalog_item_id(), 5);
+  EXPECT_EQ(item.document_id(), doc_id);
+  EXPECT_EQ(item.document_action(), v1::DOCUMENT_CONVERTED);
+  EXPECT_EQ(item.decided_by(), "reviewer-wang");
+  EXPECT_EQ(FromTimestamp(item.decide_time()), kT0 + absl::Hours(24));
+  ASSERT_OK_AND_ASSIGN(v1::Document after, documents().GetDocument(doc_id));
+  EXPECT_EQ(after.disclosure_attribute(), v1::PROACTIVE);
+  EXPECT_EQ(after.version(), edited.version() + 1);
+  ASSERT_OK_AND_ASSIGN(std::vector<common::v1::AuditEntry> audit,
+                       documents().ListAudit(doc_id, {0, 1}));
+  EXPECT_EQ(audit[0].action(), "self-review-convert");
+
+  ASSERT_OK_AND_ASSIGN(
+      SelfReviewEvidence evidence,
+      reviews().EvidenceForUnit(unit.id(), 2024, 2024, kT0, kT0 + absl::Hours(48)));
+  EXPECT_EQ(evidence.conversions.count, 1);
+
+  // Decided once.
+  write.conversion.reset();
+  EXPECT_THAT(reviews().DecideMostRequested(review.id(), write),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already decided")));
+}
+
+// CAT-7: a decision that creates the catalog item and the document stores both in its
+// transaction (revision 1 of the item, version 1 of the draft with its "create" audit
+// line) and records their ids; a decision refused at the end leaves neither behind.
+TEST_F(SelfReviewMostRequestedTest, Cat7CreatedCatalogItemAndDocumentCommitWithTheDecision) {
+  const v1::Unit unit = NewUnit();
+  ASSERT_OK_AND_ASSIGN(v1::SelfReview review, StartWithItems(unit.id(), {"学区划分", "低保名单"}));
+  const auto creating = [&](int item_number) {
+    MostRequestedDecisionWrite write = Decided(item_number, v1::DISCLOSE_PROACTIVELY);
+    v1::CatalogItem item;
+    item.set_category_id(109);
+    item.set_responsible_unit_id(unit.id());
+    item.set_content("义务教育学区划分");
+    item.set_time_limit("信息形成或变更之日起20个工作日内");
+    item.set_method("政府网站");
+    item.set_revision(1);
+    item.set_changed_by("reviewer-wang");
+    *item.mutable_change_time() = ToTimestamp(kT0 + absl::Hours(24));
+    write.new_catalog_item = item;
+    v1::Document d = NewDocument(unit.id(), "学区划分通知");
+    d.set_category_id(109);
+    d.set_created_by("reviewer-wang");
+    write.new_document = documents::DocumentChange{
+        d, 0, Audit("create", v1::DOCUMENT_STATE_UNSPECIFIED, v1::DRAFT, kT0 + absl::Hours(24))};
+    write.item.set_document_action(v1::DOCUMENT_CREATED);
+    write.item.set_catalog_item_created(true);
+    return write;
+  };
+  const std::string items_of_unit =
+      "SELECT COUNT(*) FROM catalog_items WHERE responsible_unit_id = ?";
+  const std::string documents_of_unit = "SELECT COUNT(*) FROM documents WHERE drafting_unit_id = ?";
+
+  ASSERT_OK_AND_ASSIGN(v1::SelfReview decided,
+                       reviews().DecideMostRequested(review.id(), creating(1)));
+  EXPECT_EQ(decided.most_requested_disclosed_count(), 1);
+  ASSERT_OK_AND_ASSIGN(v1::MostRequestedInformation item,
+                       reviews().GetMostRequested(review.id(), 1));
+  EXPECT_EQ(item.document_action(), v1::DOCUMENT_CREATED);
+  EXPECT_TRUE(item.catalog_item_created());
+  ASSERT_GT(item.catalog_item_id(), 0);
+  ASSERT_GT(item.document_id(), 0);
+  ASSERT_OK_AND_ASSIGN(v1::CatalogItem catalog_item,
+                       items().GetCatalogItem(item.catalog_item_id()));
+  EXPECT_EQ(catalog_item.responsible_unit_id(), unit.id());
+  EXPECT_EQ(catalog_item.revision(), 1);
+  EXPECT_EQ(catalog_item.content(), "义务教育学区划分");
+  ASSERT_OK_AND_ASSIGN(v1::Document document, documents().GetDocument(item.document_id()));
+  EXPECT_EQ(document.title(), "学区划分通知");
+  EXPECT_EQ(document.category_id(), 109);
+  EXPECT_EQ(document.version(), 1);
+  EXPECT_EQ(AuditRows(document.id()), 1);
+  EXPECT_EQ(Count(items_of_unit, {db::Value(unit.id())}), 1);
+  EXPECT_EQ(Count(documents_of_unit, {db::Value(unit.id())}), 1);
+
+  // Item 1 is decided: a second decision creating again is refused and writes nothing.
+  EXPECT_THAT(reviews().DecideMostRequested(review.id(), creating(1)),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already decided")));
+  EXPECT_EQ(Count(items_of_unit, {db::Value(unit.id())}), 1);
+  EXPECT_EQ(Count(documents_of_unit, {db::Value(unit.id())}), 1);
+}
+
+TEST_F(SelfReviewMostRequestedTest, Cat7CompletionWaitsForEveryMostRequestedItem) {
+  const v1::Unit unit = NewUnit();
+  ASSERT_OK_AND_ASSIGN(v1::SelfReview review, StartWithItems(unit.id(), {"学区划分", "低保名单"}));
+  EXPECT_THAT(reviews().CompleteSelfReview(review.id(), kT0 + absl::Hours(30)),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("2 most-requested items")));
+  ASSERT_THAT(reviews().DecideMostRequested(review.id(), Decided(2, v1::KEEP_ON_REQUEST)), IsOk());
+  ASSERT_OK_AND_ASSIGN(std::vector<v1::MostRequestedInformation> open,
+                       reviews().ListUndecidedMostRequested(review.id(), 20));
+  ASSERT_THAT(open, SizeIs(1));
+  EXPECT_EQ(open[0].item_number(), 1);
+  EXPECT_EQ(open[0].subject(), "学区划分");
+  EXPECT_THAT(reviews().CompleteSelfReview(review.id(), kT0 + absl::Hours(30)),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("1 most-requested items")));
+  ASSERT_THAT(reviews().DecideMostRequested(review.id(), Decided(1, v1::KEEP_ON_REQUEST)), IsOk());
+  ASSERT_OK_AND_ASSIGN(v1::SelfReview completed,
+                       reviews().CompleteSelfReview(review.id(), kT0 + absl::Hours(30)));
+  EXPECT_EQ(completed.state(), v1::SELF_REVIEW_COMPLETED);
+  EXPECT_EQ(completed.most_requested_kept_count(), 2);
+  // A completed review takes no more decisions.
+  EXPECT_THAT(reviews().DecideMostRequested(review.id(), Decided(1, v1::KEEP_ON_REQUEST)),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("completed")));
+}
+
 }  // namespace
 }  // namespace gongkai::catalog
