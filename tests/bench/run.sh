@@ -668,6 +668,7 @@ main() {
     source "$GONGKAI_ROOT/tests/bench/interpretation.sh" && phase_interpretation
   fi
   if ((DO_SCALE)); then phase_scale; fi
+  if ((DO_SERVICE)); then "$GONGKAI_ROOT/tests/bench/website.sh" $( ((DO_BUILD)) || echo --no-build) || BROKEN+=("website bench failed"); fi
   mkdir -p "$BENCH_STATE/results"
   local report
   report="$BENCH_STATE/results/$(date -u +%Y%m%dT%H%M%SZ).txt"

@@ -1,0 +1,186 @@
+// The website service's storage, as an interface (SQL lives only in
+// mysql_website_repository.cc): the register (sites, history, columns), the prober's
+// schedule and results, messages and severe errors, supervision runs and their
+// results, and notices.
+//
+// Work shared by replicas is claimed with conditional UPDATEs (claim_token and
+// claim_expires columns), portable to MySQL 8, MariaDB and TiDB: a claim whose replica
+// stopped expires and is taken over; finishing a claim checks the token, so a replica
+// that lost its claim changes nothing. Scheduled probes are unique per (site, slot).
+//
+// Errors: NOT_FOUND for a missing id, ABORTED for a stale version or a lost claim,
+// UNAVAILABLE when the database is unreachable. Thread-safe.
+#ifndef GONGKAI_SERVICES_WEBSITE_WEBSITE_REPOSITORY_H_
+#define GONGKAI_SERVICES_WEBSITE_WEBSITE_REPOSITORY_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "gongkai/website/v1/website.pb.h"
+#include "libs/idempotency/idempotency.h"
+#include "services/website/scoring/evaluation.h"
+
+namespace gongkai::website {
+
+namespace v1 = ::gongkai::website::v1;
+
+// One history line to write with a site change.
+struct SiteChange {
+  std::string actor;
+  std::string action;  // "create", "change_state", "update_procedures"
+  std::string old_state;
+  std::string new_state;
+  std::string detail;
+};
+
+// A probe slot a replica claimed.
+struct ClaimedSlot {
+  int64_t site_id = 0;
+  absl::Time slot;
+  std::optional<absl::Time> last_content_check;
+};
+
+struct RunProgress {
+  std::vector<v1::SupervisionResult> results;
+  int64_t cursor_site_id = 0;
+  bool finished = false;
+};
+
+struct WebsiteGauges {
+  std::vector<std::pair<int, int64_t>> sites_by_state;  // state number, count
+  int64_t probes_overdue = 0;  // Slots due longer than one interval ago, unclaimed.
+  int64_t runs_running = 0;
+  int64_t notices_overdue = 0;  // Past rectify_by, not RECTIFIED.
+};
+
+// The compliance evidence of one unit (ASM-6 item 6).
+struct UnitPlatformFacts {
+  std::vector<int64_t> sites;                        // Registered, not shut down or migrated.
+  std::vector<int64_t> sites_migrated;               // WEB-5.
+  std::vector<int64_t> accounts_without_procedures;  // WEB-6.
+  std::vector<int64_t> sites_failed;                 // Failed in a run with as_of in the period.
+  std::vector<int64_t> sites_vetoed;
+  std::vector<int64_t> sites_evaluated;
+  std::vector<int64_t> notices_issued;   // Issued in the period.
+  std::vector<int64_t> notices_overdue;  // Due in the period, not rectified by then.
+  std::vector<int64_t> severe_errors;    // Found in the period.
+};
+
+class WebsiteRepository {
+ public:
+  virtual ~WebsiteRepository() = default;
+
+  // ---- Register.
+  // Inserts the site (id, version 1, times assigned), its "create" history line, its
+  // probe schedule row when it is probed (first slot `first_slot`) and the idempotency
+  // record of `key`, in one transaction.
+  virtual absl::StatusOr<v1::Site> CreateSite(v1::Site site, const SiteChange& change,
+                                              absl::Time first_slot, const idempotency::Key* key,
+                                              absl::Time now) = 0;
+  virtual absl::StatusOr<v1::Site> GetSite(int64_t id) = 0;
+  // unit_id 0: every unit. Sites with id > after_id, by id.
+  virtual absl::StatusOr<std::vector<v1::Site>> ListSites(int64_t unit_id, int64_t after_id,
+                                                          int limit) = 0;
+  // Stores `site` when its stored version is `site.version()` (ABORTED otherwise),
+  // bumping the version; adds the history line; starts or stops probing as
+  // `site.probed()` says.
+  virtual absl::StatusOr<v1::Site> UpdateSite(v1::Site site, const SiteChange& change,
+                                              absl::Time first_slot, absl::Time now) = 0;
+  virtual absl::StatusOr<std::vector<v1::SiteHistoryEntry>> ListHistory(int64_t site_id,
+                                                                        int64_t after_id,
+                                                                        int limit) = 0;
+  virtual absl::StatusOr<v1::Column> CreateColumn(v1::Column column, const idempotency::Key* key,
+                                                  absl::Time now) = 0;
+  virtual absl::StatusOr<std::vector<v1::Column>> ListColumns(int64_t site_id, int64_t after_id,
+                                                              int limit) = 0;
+  virtual absl::StatusOr<int64_t> CountColumns(int64_t site_id) = 0;
+
+  // ---- Prober.
+  // Claims up to `limit` slots due at `now` (unclaimed or whose claim expired), marking
+  // them with `token` until `now + lease`.
+  virtual absl::StatusOr<std::vector<ClaimedSlot>> ClaimDueSlots(const std::string& token,
+                                                                 absl::Time now,
+                                                                 absl::Duration lease,
+                                                                 int limit) = 0;
+  // Records a probe and the column results it carries. Scheduled (`claim_token` set):
+  // also moves the site's schedule to `next_slot` and releases the claim, only while the
+  // claim is still `claim_token`; a slot already recorded (another replica took it
+  // over) changes nothing and returns ALREADY_EXISTS. Returns the probe with its id.
+  virtual absl::StatusOr<v1::Probe> RecordProbe(v1::Probe probe,
+                                                const std::optional<std::string>& claim_token,
+                                                absl::Time next_slot, absl::Time now) = 0;
+  // Gives a claimed slot back (the site vanished, the rules could not be read).
+  virtual absl::Status ReleaseSlot(int64_t site_id, const std::string& token,
+                                   absl::Time next_slot) = 0;
+  // Newest first: probes with id < before_id (0: from the newest).
+  virtual absl::StatusOr<std::vector<v1::Probe>> ListProbes(int64_t site_id, int64_t before_id,
+                                                            int limit) = 0;
+
+  // ---- Interaction and severe errors.
+  // Inserts or updates by (site, external_id); returns how many were stored.
+  virtual absl::StatusOr<int> UpsertMessages(int64_t site_id,
+                                             const std::vector<v1::Message>& messages) = 0;
+  virtual absl::StatusOr<v1::SevereError> CreateSevereError(v1::SevereError error,
+                                                            const idempotency::Key* key,
+                                                            absl::Time now) = 0;
+
+  // ---- What an evaluation reads (EvaluationInput without the rules).
+  // `window_start`/`end`: the availability window; `messages_since`: the oldest received
+  // time whose late answer still counts; `severe_since`: the first day of the lookback.
+  virtual absl::StatusOr<scoring::EvaluationInput> LoadEvaluationInput(
+      const v1::Site& site, absl::CivilDay as_of, absl::Time window_start, absl::Time end,
+      absl::Time messages_since, absl::CivilDay severe_since, absl::Duration timely) = 0;
+
+  // ---- Supervision runs.
+  // Inserts a RUNNING run with sites_total counted in the same transaction.
+  virtual absl::StatusOr<v1::SupervisionRun> CreateRun(v1::SupervisionRun run,
+                                                       const idempotency::Key* key,
+                                                       absl::Time now) = 0;
+  virtual absl::StatusOr<v1::SupervisionRun> GetRun(int64_t id) = 0;
+  // RUNNING → CANCELLED; FAILED_PRECONDITION when the run already ended.
+  virtual absl::StatusOr<v1::SupervisionRun> CancelRun(int64_t id, absl::Time now) = 0;
+  // Claims one RUNNING run nobody holds (or whose claim expired).
+  virtual absl::StatusOr<std::optional<v1::SupervisionRun>> ClaimRun(const std::string& token,
+                                                                     absl::Time now,
+                                                                     absl::Duration lease) = 0;
+  // The sites a run of `kind` covers, with id > after_site_id, by id.
+  virtual absl::StatusOr<std::vector<v1::Site>> SitesForRun(v1::RunKind kind, int64_t after_site_id,
+                                                            int limit) = 0;
+  // Stores a batch's results and advances the cursor while the run is RUNNING and still
+  // claimed by `token` (ABORTED otherwise: cancelled, or taken over); finishes it when
+  // progress.finished. Extends the claim to now + lease.
+  virtual absl::Status RecordRunProgress(int64_t run_id, const std::string& token,
+                                         const RunProgress& progress, absl::Time now,
+                                         absl::Duration lease) = 0;
+  virtual absl::StatusOr<std::vector<v1::SupervisionResult>> ListResults(int64_t run_id,
+                                                                         int64_t after_site_id,
+                                                                         int limit) = 0;
+
+  // ---- Notices.
+  virtual absl::StatusOr<v1::Notice> CreateNotice(v1::Notice notice, const idempotency::Key* key,
+                                                  absl::Time now) = 0;
+  virtual absl::StatusOr<v1::Notice> GetNotice(int64_t id) = 0;
+  virtual absl::StatusOr<std::vector<v1::Notice>> ListNotices(int64_t unit_id, int64_t after_id,
+                                                              int limit) = 0;
+  // Stores `notice` when its stored version is notice.version() (ABORTED otherwise).
+  virtual absl::StatusOr<v1::Notice> UpdateNotice(v1::Notice notice, absl::Time now) = 0;
+
+  // ---- Gauges and evidence.
+  virtual absl::StatusOr<WebsiteGauges> ReadGauges(absl::Time now, absl::Duration probe_interval,
+                                                   absl::CivilDay today) = 0;
+  virtual absl::StatusOr<UnitPlatformFacts> ReadUnitPlatformFacts(int64_t unit_id,
+                                                                  absl::CivilDay from,
+                                                                  absl::CivilDay to) = 0;
+
+  virtual absl::StatusOr<std::optional<std::string>> FindIdempotentResponse(
+      const idempotency::Key& key) = 0;
+};
+
+}  // namespace gongkai::website
+
+#endif  // GONGKAI_SERVICES_WEBSITE_WEBSITE_REPOSITORY_H_
