@@ -141,8 +141,8 @@ absl::StatusOr<v1::Summons> Assessment::RecordSummons(const Principal& caller,
       });
 }
 
-absl::StatusOr<v1::Notice> Assessment::PublishNotice(const Principal& caller,
-                                                     const v1::PublishNoticeRequest& request) {
+absl::StatusOr<v1::PublicNotice> Assessment::PublishNotice(
+    const Principal& caller, const v1::PublishNoticeRequest& request) {
   RETURN_IF_ERROR(RequireRoles(caller, kAccountability, {}, std::nullopt));
   FieldViolations violations;
   validation::CheckRequestId(violations, "request_id", request.request_id());
@@ -171,9 +171,9 @@ absl::StatusOr<v1::Notice> Assessment::PublishNotice(const Principal& caller,
   }
   const idempotency::Key key =
       idempotency::MakeKey(caller.subject, "PublishNotice", request.request_id(), request);
-  return idempotency::IdempotentCreate<v1::Notice>(
+  return idempotency::IdempotentCreate<v1::PublicNotice>(
       *repository_, key, [&](const idempotency::Key* stored_key) {
-        v1::Notice notice;
+        v1::PublicNotice notice;
         notice.set_kind(request.kind());
         notice.set_title(request.title());
         notice.set_body(request.body());
@@ -185,17 +185,18 @@ absl::StatusOr<v1::Notice> Assessment::PublishNotice(const Principal& caller,
       });
 }
 
-absl::StatusOr<v1::ListNoticesResponse> Assessment::ListNotices(
-    const Principal& /*caller*/, const v1::ListNoticesRequest& request) {
+absl::StatusOr<v1::ListPublicNoticesResponse> Assessment::ListPublicNotices(
+    const Principal& /*caller*/, const v1::ListPublicNoticesRequest& request) {
   // Public: notices (通报) are published.
   const std::string fingerprint = "notices";
   ASSIGN_OR_RETURN(int64_t before, pagination::DecodePageToken(request.page_token(), fingerprint));
   ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(request.page_size()));
-  ASSIGN_OR_RETURN(std::vector<v1::Notice> rows, repository_->ListNotices(before, page_size + 1));
-  v1::ListNoticesResponse response;
-  response.set_next_page_token(pagination::TrimPage(rows, page_size, fingerprint,
-                                                    [](const v1::Notice& n) { return n.id(); }));
-  for (v1::Notice& n : rows) *response.add_notices() = std::move(n);
+  ASSIGN_OR_RETURN(std::vector<v1::PublicNotice> rows,
+                   repository_->ListPublicNotices(before, page_size + 1));
+  v1::ListPublicNoticesResponse response;
+  response.set_next_page_token(pagination::TrimPage(
+      rows, page_size, fingerprint, [](const v1::PublicNotice& n) { return n.id(); }));
+  for (v1::PublicNotice& n : rows) *response.add_notices() = std::move(n);
   return response;
 }
 

@@ -85,10 +85,10 @@ class Assessment {
       const Principal& caller, const v1::ListAccountabilityTriggersRequest& request);
   absl::StatusOr<v1::Summons> RecordSummons(const Principal& caller,
                                             const v1::RecordSummonsRequest& request);
-  absl::StatusOr<v1::Notice> PublishNotice(const Principal& caller,
-                                           const v1::PublishNoticeRequest& request);
-  absl::StatusOr<v1::ListNoticesResponse> ListNotices(const Principal& caller,
-                                                      const v1::ListNoticesRequest& request);
+  absl::StatusOr<v1::PublicNotice> PublishNotice(const Principal& caller,
+                                                 const v1::PublishNoticeRequest& request);
+  absl::StatusOr<v1::ListPublicNoticesResponse> ListPublicNotices(
+      const Principal& caller, const v1::ListPublicNoticesRequest& request);
 
   absl::StatusOr<v1::TrainingPlan> CreateTrainingPlan(const Principal& caller,
                                                       const v1::CreateTrainingPlanRequest& request);

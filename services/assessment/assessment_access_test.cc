@@ -237,9 +237,9 @@ TEST_F(AssessmentAccessTest, EveryRpcAdmitsExactlyTheRolesOfItsRule) {
          r.add_trigger_ids(999);
          return a.PublishNotice(p, r).status();
        }},
-      {"ListNotices", everyone,
+      {"ListPublicNotices", everyone,
        [&](const auth::Principal& p) {
-         return a.ListNotices(p, v1::ListNoticesRequest()).status();
+         return a.ListPublicNotices(p, v1::ListPublicNoticesRequest()).status();
        }},
       {"CreateTrainingPlan", training_writers,
        [&](const auth::Principal& p) {
@@ -413,9 +413,9 @@ TEST_F(AssessmentAccessTest, BadInputIsInvalidArgumentAndWritesNothing) {
     return a.RecordTrainingSession(p, r).status();
   });
   add("page size 1000", [&](const auth::Principal& p) {
-    v1::ListNoticesRequest r;
+    v1::ListPublicNoticesRequest r;
     r.set_page_size(1000);
-    return a.ListNotices(p, r).status();
+    return a.ListPublicNotices(p, r).status();
   });
   add("a forged page token", [&](const auth::Principal& p) {
     v1::ListAccountabilityTriggersRequest r;

@@ -206,8 +206,9 @@ int main(int argc, char** argv) {
     total_cpu += cpu;
     total_catalog_cpu += catalog_cpu;
     std::cout << "run " << run.id() << ": " << run.units_total() << " units x 15 items, state "
-              << av1::RunState_Name(run.state()) << ", " << wall << " s wall, assessment CPU "
-              << cpu << " s, catalog CPU " << catalog_cpu << " s (" << run.progress() << ")\n";
+              << av1::AssessmentRunState_Name(run.state()) << ", " << wall
+              << " s wall, assessment CPU " << cpu << " s, catalog CPU " << catalog_cpu << " s ("
+              << run.progress() << ")\n";
     if (run.state() != av1::COMPLETED || run.units_total() < absl::GetFlag(FLAGS_units)) {
       std::cerr << "the run did not complete over every unit\n";
       return 1;

@@ -31,8 +31,8 @@ namespace gongkai::assessment {
   X(assessment_, ListAccountabilityTriggers, ListAccountabilityTriggersRequest,              \
     ListAccountabilityTriggersResponse)                                                      \
   X(assessment_, RecordSummons, RecordSummonsRequest, Summons)                               \
-  X(assessment_, PublishNotice, PublishNoticeRequest, Notice)                                \
-  X(assessment_, ListNotices, ListNoticesRequest, ListNoticesResponse)                       \
+  X(assessment_, PublishNotice, PublishNoticeRequest, PublicNotice)                          \
+  X(assessment_, ListPublicNotices, ListPublicNoticesRequest, ListPublicNoticesResponse)     \
   X(assessment_, CreateTrainingPlan, CreateTrainingPlanRequest, TrainingPlan)                \
   X(assessment_, RecordTrainingSession, RecordTrainingSessionRequest, TrainingSession)       \
   X(assessment_, GetTrainingStatus, GetTrainingStatusRequest, TrainingStatus)

@@ -142,8 +142,8 @@ TEST_F(AssessmentTest, Asm2SpotCheckResultsAreForDrawnUnitsAndItemsAndNoticesPub
   notice.set_body("抽查结果如下……");
   notice.set_draw_id(created->id());
   ASSERT_TRUE(assessment_->PublishNotice(kOfficer, notice).ok());
-  absl::StatusOr<v1::ListNoticesResponse> notices =
-      assessment_->ListNotices(auth::Principal::Anonymous(), v1::ListNoticesRequest());
+  absl::StatusOr<v1::ListPublicNoticesResponse> notices =
+      assessment_->ListPublicNotices(auth::Principal::Anonymous(), v1::ListPublicNoticesRequest());
   ASSERT_TRUE(notices.ok());
   ASSERT_EQ(notices->notices_size(), 1);
   EXPECT_EQ(notices->notices(0).draw_id(), created->id());

@@ -19,7 +19,7 @@ AssessmentMetrics::AssessmentMetrics(metrics::Registry& registry)
                                       "Failed refreshes of the run gauges.", {})
                           .WithLabels({})) {
   for (int state = v1::RUNNING; state <= v1::INCOMPLETE; ++state) {
-    runs_.WithLabels({v1::RunState_Name(static_cast<v1::RunState>(state))});
+    runs_.WithLabels({v1::AssessmentRunState_Name(static_cast<v1::AssessmentRunState>(state))});
   }
 }
 
@@ -31,8 +31,8 @@ void AssessmentMetrics::Refresh(AssessmentRepository& repository) {
     return;
   }
   for (int state = v1::RUNNING; state <= v1::INCOMPLETE; ++state) {
-    auto found = counts->by_state.find(static_cast<v1::RunState>(state));
-    runs_.WithLabels({v1::RunState_Name(static_cast<v1::RunState>(state))})
+    auto found = counts->by_state.find(static_cast<v1::AssessmentRunState>(state));
+    runs_.WithLabels({v1::AssessmentRunState_Name(static_cast<v1::AssessmentRunState>(state))})
         .Set(found == counts->by_state.end() ? 0 : static_cast<double>(found->second));
   }
   items_unavailable_.Set(static_cast<double>(counts->items_unavailable_running));

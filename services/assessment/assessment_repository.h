@@ -33,7 +33,7 @@ struct ClaimedRun {
 
 // The outcome of one pass over a run's units.
 struct PassResult {
-  v1::RunState state = v1::RUNNING;
+  v1::AssessmentRunState state = v1::RUNNING;
   int units_total = 0;
   int units_scored = 0;
   int items_unavailable = 0;
@@ -44,7 +44,7 @@ struct PassResult {
 
 // Runs by state and the unit-items RUNNING runs are waiting for (metrics).
 struct RunCounts {
-  std::map<v1::RunState, int64_t> by_state;
+  std::map<v1::AssessmentRunState, int64_t> by_state;
   int64_t items_unavailable_running = 0;
 };
 
@@ -141,10 +141,12 @@ class AssessmentRepository {
   virtual absl::StatusOr<v1::Summons> CreateSummons(v1::Summons summons,
                                                     const idempotency::Key* key,
                                                     absl::Time now) = 0;
-  virtual absl::StatusOr<v1::Notice> CreateNotice(v1::Notice notice, const idempotency::Key* key,
-                                                  absl::Time now) = 0;
+  virtual absl::StatusOr<v1::PublicNotice> CreateNotice(v1::PublicNotice notice,
+                                                        const idempotency::Key* key,
+                                                        absl::Time now) = 0;
   // Newest first: ids below `before_id` (0: from the newest).
-  virtual absl::StatusOr<std::vector<v1::Notice>> ListNotices(int64_t before_id, int limit) = 0;
+  virtual absl::StatusOr<std::vector<v1::PublicNotice>> ListPublicNotices(int64_t before_id,
+                                                                          int limit) = 0;
 
   // ---- Training ----
   // ALREADY_EXISTS when the unit has a plan for the year.

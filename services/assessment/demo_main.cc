@@ -71,7 +71,7 @@ class Loader {
                      Call(&Stub::RaiseAccountabilityTriggers, "RaiseAccountabilityTriggers",
                           kOffice, raise, "run"));
     std::cout << "assessment demo: " << unit_ids.size() << " units, run " << second.id() << " ("
-              << v1::RunState_Name(second.state()) << "), " << triggers.triggers_size()
+              << v1::AssessmentRunState_Name(second.state()) << "), " << triggers.triggers_size()
               << " accountability triggers\n";
     return absl::OkStatus();
   }

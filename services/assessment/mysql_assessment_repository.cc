@@ -48,7 +48,7 @@ absl::StatusOr<v1::AssessmentRun> ReadRun(const db::Row& row) {
   ASSIGN_OR_RETURN(int64_t year, row.GetInt64("year"));
   run.set_year(static_cast<int32_t>(year));
   ASSIGN_OR_RETURN(int64_t state, row.GetInt64("state"));
-  run.set_state(static_cast<v1::RunState>(state));
+  run.set_state(static_cast<v1::AssessmentRunState>(state));
   ASSIGN_OR_RETURN(*run.mutable_rule_set(), row.GetString("rule_set"));
   ASSIGN_OR_RETURN(int64_t total, row.GetInt64("units_total"));
   run.set_units_total(static_cast<int32_t>(total));
@@ -285,7 +285,7 @@ class MysqlAssessmentRepository final : public AssessmentRepository {
       ASSIGN_OR_RETURN(int64_t state, row.GetInt64("state"));
       ASSIGN_OR_RETURN(int64_t n, row.GetInt64("n"));
       ASSIGN_OR_RETURN(std::optional<int64_t> waiting, row.GetOptionalInt64("waiting"));
-      counts.by_state[static_cast<v1::RunState>(state)] = n;
+      counts.by_state[static_cast<v1::AssessmentRunState>(state)] = n;
       if (state == v1::RUNNING) counts.items_unavailable_running = waiting.value_or(0);
     }
     return counts;
@@ -485,23 +485,25 @@ class MysqlAssessmentRepository final : public AssessmentRepository {
                   });
   }
 
-  absl::StatusOr<v1::Notice> CreateNotice(v1::Notice notice, const idempotency::Key* key,
-                                          absl::Time now) override {
+  absl::StatusOr<v1::PublicNotice> CreateNotice(v1::PublicNotice notice,
+                                                const idempotency::Key* key,
+                                                absl::Time now) override {
     *notice.mutable_publish_time() = ToTimestamp(now);
     return Insert(std::move(notice), key, now,
                   "INSERT INTO notices (kind, body, publish_time) VALUES (?, ?, ?)",
-                  [&](const v1::Notice& n, const std::string& body) {
+                  [&](const v1::PublicNotice& n, const std::string& body) {
                     return std::vector<db::Value>{static_cast<int64_t>(n.kind()), body, now};
                   });
   }
 
-  absl::StatusOr<std::vector<v1::Notice>> ListNotices(int64_t before_id, int limit) override {
+  absl::StatusOr<std::vector<v1::PublicNotice>> ListPublicNotices(int64_t before_id,
+                                                                  int limit) override {
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
     ASSIGN_OR_RETURN(db::ResultSet rows,
                      conn->Query("SELECT id, body FROM notices WHERE (? = 0 OR id < ?) ORDER BY id "
                                  "DESC LIMIT ?",
                                  {before_id, before_id, int64_t{limit}}));
-    return ReadBodies<v1::Notice>(rows);
+    return ReadBodies<v1::PublicNotice>(rows);
   }
 
   // ---- Training ----

@@ -356,12 +356,12 @@ TEST_F(AssessmentE2eTest, TheDemoLoaderEntersItsDataThroughThePublicApiTwiceWith
                    " --audience=", kE2eAudience, " >/dev/null");
   ASSERT_EQ(std::system(command.c_str()), 0);
   ASSERT_EQ(std::system(command.c_str()), 0);  // Idempotent: fixed request ids.
-  av1::ListNoticesRequest notices;
-  absl::StatusOr<av1::ListNoticesResponse> published =
-      UnaryCall(*Assessment(), &AssessmentStub::ListNotices, "", notices);
+  av1::ListPublicNoticesRequest notices;
+  absl::StatusOr<av1::ListPublicNoticesResponse> published =
+      UnaryCall(*Assessment(), &AssessmentStub::ListPublicNotices, "", notices);
   ASSERT_TRUE(published.ok()) << published.status();
   int spot_checks = 0;
-  for (const av1::Notice& notice : published->notices())
+  for (const av1::PublicNotice& notice : published->notices())
     spot_checks += notice.kind() == av1::SPOT_CHECK;
   EXPECT_EQ(spot_checks, 1);
 }
