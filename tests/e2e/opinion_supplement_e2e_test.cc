@@ -18,6 +18,7 @@
 #include "gongkai/opinion/v1/opinion.grpc.pb.h"
 #include "libs/db/connection_pool.h"
 #include "libs/protoconv/protoconv.h"
+#include "tests/e2e/catalog_under_test.h"
 #include "tests/e2e/e2e_database.h"
 #include "tests/e2e/grpc_call.h"
 #include "tests/e2e/interpretation_steps.h"
@@ -57,6 +58,15 @@ class OpinionSupplementE2eTest : public ::testing::Test {
       return;
     }
     opinion_db_ = *std::move(database);
+    // The unit exists before the opinion service starts: its unit directory reads the
+    // catalog's units at start and then every refresh period.
+    InterpretationSteps steps(suite_.get());
+    absl::StatusOr<cat::Unit> unit = steps.NewUnit("OPISUP-U", "市人力资源和社会保障局");
+    if (!unit.ok()) {
+      start_error_ = unit.status().ToString();
+      return;
+    }
+    unit_ = unit->id();
     absl::Status opinion = StartOpinion();
     if (!opinion.ok()) start_error_ = opinion.ToString();
   }
@@ -94,10 +104,6 @@ class OpinionSupplementE2eTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_NE(opinion_, nullptr) << start_error_;
     steps_ = std::make_unique<InterpretationSteps>(suite_.get());
-    absl::StatusOr<cat::Unit> unit =
-        steps_->NewUnit(absl::StrCat("OPISUP-U", ++unit_counter_), "市人力资源和社会保障局");
-    ASSERT_TRUE(unit.ok()) << unit.status();
-    unit_ = unit->id();
   }
 
   std::unique_ptr<opi::OpinionService::Stub> Opinion() const {
@@ -183,16 +189,15 @@ class OpinionSupplementE2eTest : public ::testing::Test {
   static std::unique_ptr<E2eDatabase> opinion_db_;
   static std::unique_ptr<ServiceProcess> opinion_;
   static std::string start_error_;
-  static int unit_counter_;
+  static int64_t unit_;
   std::unique_ptr<InterpretationSteps> steps_;
-  int64_t unit_ = 0;
 };
 
 std::unique_ptr<InterpretationSuite> OpinionSupplementE2eTest::suite_;
 std::unique_ptr<E2eDatabase> OpinionSupplementE2eTest::opinion_db_;
 std::unique_ptr<ServiceProcess> OpinionSupplementE2eTest::opinion_;
 std::string OpinionSupplementE2eTest::start_error_;
-int OpinionSupplementE2eTest::unit_counter_ = 0;
+int64_t OpinionSupplementE2eTest::unit_ = 0;
 
 TEST_F(OpinionSupplementE2eTest, Int2Opi1AMisreadPolicyReachesInterpretationOnceThoughRetried) {
   const int64_t document = PublishedPolicy("关于稳就业补贴发放的通知");
