@@ -67,7 +67,10 @@ class SixServicesE2eTest : public ::testing::Test {
       options.env["GONGKAI_CALENDAR_ADDRESS"] = catalog_->service().grpc_address();
       // Each service's own peers: the catalog, and one another (every name given;
       // a process ignores the peers it does not declare).
-      options.env["GONGKAI_PEERS"] = absl::StrCat("catalog=", catalog_->service().grpc_address());
+      // (The opinion service declares interpretation too, for INT-2 supplements, which
+      // this test does not request.)
+      options.env["GONGKAI_PEERS"] = absl::StrCat("catalog=", catalog_->service().grpc_address(),
+                                                  ",interpretation=127.0.0.1:1");
       absl::StatusOr<std::unique_ptr<ServiceProcess>> process = ServiceProcess::Start(options);
       ASSERT_TRUE(process.ok()) << peer.name << ": " << process.status();
       peers[peer.name] = (*process)->grpc_address();
