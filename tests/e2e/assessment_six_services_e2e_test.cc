@@ -15,6 +15,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <functional>
 #include <map>
 #include <set>
@@ -23,6 +27,7 @@
 #include "absl/time/clock.h"
 #include "gongkai/assessment/v1/assessment.grpc.pb.h"
 #include "gongkai/catalog/v1/catalog.grpc.pb.h"
+#include "gongkai/interpretation/v1/interpretation.grpc.pb.h"
 #include "gongkai/opinion/v1/opinion.grpc.pb.h"
 #include "gongkai/website/v1/website.grpc.pb.h"
 #include "libs/protoconv/protoconv.h"
@@ -39,11 +44,32 @@ namespace av1 = ::gongkai::assessment::v1;
 namespace cv1 = ::gongkai::catalog::v1;
 namespace ov1 = ::gongkai::opinion::v1;
 namespace wv1 = ::gongkai::website::v1;
+namespace iv1 = ::gongkai::interpretation::v1;
 using AssessmentStub = av1::AssessmentService::Stub;
 using CatalogStub = cv1::CatalogService::Stub;
 using OpinionStub = ov1::OpinionService::Stub;
 using WebsiteStub = wv1::WebsiteService::Stub;
+using InterpretationStub = iv1::InterpretationService::Stub;
 using ::testing::HasSubstr;
+
+// A TCP port on 127.0.0.1 that was free a moment ago (the catalog must name the
+// interpretation service's address before that service starts: the INT-3 gate and the
+// publication outbox).
+int FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  socklen_t length = sizeof(address);
+  int port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
+    port = ntohs(address.sin_port);
+  }
+  close(fd);
+  return port;
+}
 
 struct PeerService {
   std::string name;
@@ -54,14 +80,20 @@ struct PeerService {
 class SixServicesE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<CatalogUnderTest>> catalog =
-        CatalogUnderTest::Start("asm6cat", {{"GONGKAI_CALENDAR_DIR", StandInCalendarDir()}});
+    const std::string interpretation_address = absl::StrCat("127.0.0.1:", FreePort());
+    absl::StatusOr<std::unique_ptr<CatalogUnderTest>> catalog = CatalogUnderTest::Start(
+        "asm6cat", {{"GONGKAI_CALENDAR_DIR", StandInCalendarDir()},
+                    {"GONGKAI_PEERS", absl::StrCat("interpretation=", interpretation_address)},
+                    {"GONGKAI_OUTBOX_POLL_INTERVAL", "200ms"},
+                    {"GONGKAI_INTERPRETATION_CALL_TIMEOUT", "2s"}});
     ASSERT_TRUE(catalog.ok()) << catalog.status();
     catalog_ = *std::move(catalog);
     std::map<std::string, std::string> peers = AbsentPeers();
     peers["catalog"] = catalog_->service().grpc_address();
     for (const PeerService& peer :
-         {PeerService{"interpretation", GONGKAI_INTERPRETATION_BINARY, {}},
+         {PeerService{"interpretation",
+                      GONGKAI_INTERPRETATION_BINARY,
+                      {{"GONGKAI_GRPC_ADDRESS", interpretation_address}}},
           PeerService{"consultation", GONGKAI_CONSULTATION_BINARY, {}},
           PeerService{
               "opinion", GONGKAI_OPINION_BINARY, {{"GONGKAI_OPINION_SCHEDULER_POLL", "200ms"}}},
@@ -123,6 +155,12 @@ class SixServicesE2eTest : public ::testing::Test {
   std::string Staff(int64_t unit) {
     return catalog_->Token(absl::StrCat("staff-", unit), unit, {"STAFF"});
   }
+  std::string Reviewer(int64_t unit) {
+    return catalog_->Token(absl::StrCat("reviewer-", unit), unit, {"REVIEWER"});
+  }
+  std::string Head(int64_t unit) {
+    return catalog_->Token(absl::StrCat("head-", unit), unit, {"HEAD"});
+  }
   std::string Inspector() { return catalog_->Token("insp", std::nullopt, {"INSPECTOR"}); }
   std::shared_ptr<grpc::Channel> ChannelTo(const std::string& service) {
     return grpc::CreateChannel(processes_.at(service)->grpc_address(),
@@ -155,6 +193,93 @@ class SixServicesE2eTest : public ::testing::Test {
     absl::StatusOr<cv1::Document> created =
         UnaryCall(*catalog_->NewStub(), &CatalogStub::CreateDocument, Staff(unit), request);
     ASSERT_TRUE(created.ok()) << created.status();
+  }
+
+  // Interpretation (item 9, INT-3): two policy documents issued in the name of the
+  // city government; one with an approved interpretation, published and released with
+  // it; the other submitted without one, which the catalog's gate returns (so it is
+  // never published and nothing about it is missing yet).
+  void CityPolicyWithAndWithoutInterpretation(int64_t unit) {
+    auto documents = catalog_->NewStub();
+    auto interpretations = iv1::InterpretationService::NewStub(ChannelTo("interpretation"));
+    auto draft = [&](const std::string& title) {
+      cv1::CreateDocumentRequest request;
+      cv1::Document* d = request.mutable_document();
+      d->set_title(title);
+      d->set_body("为进一步稳定和扩大就业，结合本市实际，制定如下政策措施。");
+      d->set_drafting_unit_id(unit);
+      d->set_issuing_authority(cv1::CITY_GOVERNMENT);
+      d->set_is_policy_document(true);
+      d->set_key_area(cv1::EDUCATION);
+      d->set_disclosure_attribute(cv1::PROACTIVE);
+      return UnaryCall(*documents, &CatalogStub::CreateDocument, Staff(unit), request);
+    };
+    auto submit = [&](int64_t id) {
+      cv1::SubmitDocumentRequest request;
+      request.set_id(id);
+      return UnaryCall(*documents, &CatalogStub::SubmitDocument, Staff(unit), request);
+    };
+    absl::StatusOr<cv1::Document> with = draft("关于稳定和扩大就业的若干措施");
+    ASSERT_TRUE(with.ok()) << with.status();
+    iv1::CreateInterpretationRequest create;
+    create.set_request_id(absl::StrCat("asm6-interpret-", with->id()));
+    iv1::Interpretation& i = *create.mutable_interpretation();
+    i.set_document_id(with->id());
+    iv1::Sections* s = i.mutable_sections();
+    s->mutable_background_and_basis()->set_text("根据《就业促进法》和省有关文件精神制定。");
+    s->mutable_objectives_and_tasks()->set_text("全年新增城镇就业5万人以上。");
+    s->mutable_main_content()->set_text("共十条措施，涵盖社保补贴、创业担保贷款等。");
+    s->mutable_scope()->set_text("本市行政区域内各类用人单位和劳动者。");
+    s->mutable_standards_of_execution()->set_text("补贴标准按每人每月500元执行。");
+    s->mutable_points_of_attention()->set_text("申请须在政策有效期内提出。");
+    s->mutable_key_terms()->set_text("“重点群体”指高校毕业生、退役军人等。");
+    s->mutable_public_benefit_measures()->set_text("取消证明材料12项，实行免申即享。");
+    s->mutable_new_versus_old()->set_not_applicable(true);
+    s->mutable_new_versus_old()->set_not_applicable_reason("首次制定，无旧政策");
+    i.mutable_plan()->add_forms(iv1::TEXT);
+    i.mutable_plan()->add_channels(iv1::WEBSITE);
+    i.mutable_plan()->set_timing("与文件同步发布");
+    i.mutable_plan()->set_spokesperson("市人社局新闻发言人");
+    iv1::Material* m = i.add_materials();
+    m->set_title("一图读懂稳就业十条");
+    m->set_form(iv1::GRAPHIC);
+    m->set_content("https://www.nanning.gov.cn/zcjd/tujie-2026-01.png");
+    absl::StatusOr<iv1::Interpretation> created =
+        UnaryCall(*interpretations, &InterpretationStub::CreateInterpretation, Staff(unit), create);
+    ASSERT_TRUE(created.ok()) << created.status();
+    iv1::ApproveInterpretationRequest approve;
+    approve.set_id(created->id());
+    ASSERT_TRUE(
+        UnaryCall(*interpretations, &InterpretationStub::ApproveInterpretation, Head(unit), approve)
+            .ok());
+    absl::StatusOr<cv1::Document> submitted = submit(with->id());
+    ASSERT_TRUE(submitted.ok()) << submitted.status();
+    ASSERT_EQ(submitted->state(), cv1::PENDING_REVIEW) << submitted->return_cause();
+    cv1::ReviewDocumentRequest review;
+    review.set_id(with->id());
+    review.set_outcome(cv1::REVIEW_PASSED);
+    review.set_note("经保密审查，无涉密内容");
+    ASSERT_TRUE(UnaryCall(*documents, &CatalogStub::ReviewDocument, Reviewer(unit), review).ok());
+    cv1::PublishDocumentRequest publish;
+    publish.set_id(with->id());
+    absl::StatusOr<cv1::Document> published =
+        UnaryCall(*documents, &CatalogStub::PublishDocument, Staff(unit), publish);
+    ASSERT_TRUE(published.ok()) << published.status();
+    iv1::GetInterpretationRequest get;
+    get.set_id(created->id());
+    absl::StatusOr<iv1::Interpretation> released;
+    for (int n = 0; n < 100; ++n) {  // Released by the catalog's publication outbox.
+      released = UnaryCall(*interpretations, &InterpretationStub::GetInterpretation, "", get);
+      if (released.ok() && released->state() == iv1::RELEASED) break;
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+    ASSERT_TRUE(released.ok() && released->state() == iv1::RELEASED);
+
+    absl::StatusOr<cv1::Document> without = draft("关于调整城市公交票价的通知");
+    ASSERT_TRUE(without.ok()) << without.status();
+    absl::StatusOr<cv1::Document> returned = submit(without->id());
+    ASSERT_TRUE(returned.ok()) << returned.status();
+    EXPECT_NE(returned->state(), cv1::PENDING_REVIEW);  // INT-3: returned, cause recorded.
   }
 
   // Opinion (item 10): a major event concerning `unit` first seen a day ago, consulted,
@@ -306,6 +431,7 @@ TEST_F(SixServicesE2eTest, Asm6EveryItemIsReadFromTheServiceThatHoldsItAndTheRun
   const int64_t careful = CreateUnit("ASM6-B");
   website::prober::testing::LocalSite local;
   DraftWithoutAttribute(careless);
+  CityPolicyWithAndWithoutInterpretation(careless);
   OpinionEventAnsweredLate(careless);
   SiteFailingAVetoRule(careless, local);
   if (HasFatalFailure()) return;
@@ -335,7 +461,14 @@ TEST_F(SixServicesE2eTest, Asm6EveryItemIsReadFromTheServiceThatHoldsItAndTheRun
       EXPECT_THAT(items[6].explanation(), HasSubstr("sites_vetoed"));
       EXPECT_THAT(items[10].explanation(), HasSubstr("responded_late"));
     }
-    // Nothing entered in interpretation and consultation: nothing to deduct.
+    // Item 9: the published policy document was interpreted in sync; the one without an
+    // interpretation was returned, never published: nothing missing, nothing deducted.
+    std::map<std::string, int64_t> item9;
+    for (const auto& indicator : items[9].indicators()) item9[indicator.name()] = indicator.count();
+    EXPECT_EQ(item9["policy_documents_published"], c ? 1 : 0);
+    EXPECT_EQ(item9["interpretations_in_sync"], c ? 1 : 0);
+    EXPECT_EQ(item9["interpretations_missing"], 0);
+    // Nothing entered in consultation: nothing to deduct.
     EXPECT_DOUBLE_EQ(items[7].points(), 6);
     EXPECT_DOUBLE_EQ(items[8].points(), 6);
     EXPECT_DOUBLE_EQ(items[9].points(), 8);
