@@ -6,8 +6,11 @@
 // through the services' public APIs for unit `careless` (ASM-6): a draft without a
 // disclosure attribute (item 4: -1), an opinion event answered a day after it was first
 // seen (item 10: responded_late -4, under 60% of 8: ASM-3 late response to hot topics),
-// a registered site whose home page is months old, vetoed by the website's evaluation
-// (item 6: sites_vetoed -8, ASM-3 platform not in place). Unit `careful` has none.
+// a registered site whose home page is months old, vetoed by a supervision run (item 6:
+// sites_vetoed -8, ASM-3 platform not in place), a consultation with a public comment
+// whose period is over without a feedback statement (item 12: -2), and two
+// city-government policy documents, one released with its interpretation and one
+// returned without (item 9: counted, nothing missing yet). Unit `careful` has none.
 // A service stopped during a run makes its items unavailable; the run completes once it
 // is back.
 //
@@ -27,9 +30,12 @@
 #include "absl/time/clock.h"
 #include "gongkai/assessment/v1/assessment.grpc.pb.h"
 #include "gongkai/catalog/v1/catalog.grpc.pb.h"
+#include "gongkai/consultation/v1/consultation.grpc.pb.h"
 #include "gongkai/interpretation/v1/interpretation.grpc.pb.h"
 #include "gongkai/opinion/v1/opinion.grpc.pb.h"
 #include "gongkai/website/v1/website.grpc.pb.h"
+#include "libs/clock/clock.h"
+#include "libs/db/connection_pool.h"
 #include "libs/protoconv/protoconv.h"
 #include "services/website/prober/local_sites.h"
 #include "tests/e2e/assessment_under_test.h"
@@ -45,11 +51,13 @@ namespace cv1 = ::gongkai::catalog::v1;
 namespace ov1 = ::gongkai::opinion::v1;
 namespace wv1 = ::gongkai::website::v1;
 namespace iv1 = ::gongkai::interpretation::v1;
+namespace conv1 = ::gongkai::consultation::v1;
 using AssessmentStub = av1::AssessmentService::Stub;
 using CatalogStub = cv1::CatalogService::Stub;
 using OpinionStub = ov1::OpinionService::Stub;
 using WebsiteStub = wv1::WebsiteService::Stub;
 using InterpretationStub = iv1::InterpretationService::Stub;
+using ConsultationStub = conv1::ConsultationService::Stub;
 using ::testing::HasSubstr;
 
 // A TCP port on 127.0.0.1 that was free a moment ago (the catalog must name the
@@ -125,7 +133,7 @@ class SixServicesE2eTest : public ::testing::Test {
       ASSERT_TRUE(process.ok()) << peer.name << ": " << process.status();
       peers[peer.name] = (*process)->grpc_address();
       started_[peer.name] = (*process)->grpc_address();
-      databases_.push_back(*std::move(database));
+      databases_[peer.name] = *std::move(database);
       processes_[peer.name] = *std::move(process);
     }
     absl::StatusOr<std::unique_ptr<E2eDatabase>> database = E2eDatabase::Create("assessment6");
@@ -282,6 +290,46 @@ class SixServicesE2eTest : public ::testing::Test {
     EXPECT_NE(returned->state(), cv1::PENDING_REVIEW);  // INT-3: returned, cause recorded.
   }
 
+  // Consultation (item 12, CON-3): a decision draft opened for comments, one comment
+  // posted by the public, and the period over with no feedback statement published.
+  // The period cannot pass in real time (NAT-11: at least 7 days), so, as the
+  // consultation's own e2e test does, its stored dates move back a month.
+  void ConsultationClosedWithoutFeedback(int64_t unit) {
+    auto stub = conv1::ConsultationService::NewStub(ChannelTo("consultation"));
+    const absl::CivilDay today = absl::ToCivilDay(absl::Now(), ShanghaiTimeZone());
+    conv1::CreateConsultationRequest create;
+    create.set_request_id(absl::StrCat("asm6-consultation-", unit));
+    conv1::Consultation& c = *create.mutable_consultation();
+    c.set_unit_id(unit);
+    c.set_title("公共停车设施建设三年行动方案（征求意见稿）");
+    c.set_draft("一、总体目标……");
+    c.set_basis("《城市停车设施规划》");
+    c.set_category(conv1::WELFARE_POLICIES);
+    c.set_domain("transport");
+    c.set_decision_type(conv1::MAJOR_ADMINISTRATIVE_DECISION);
+    c.add_methods(conv1::COMMENT_SOLICITATION);
+    c.add_channels(conv1::GOVERNMENT_WEBSITE);
+    *c.mutable_opens_on() = ToProtoDate(today);
+    c.set_period_days(30);
+    absl::StatusOr<conv1::Consultation> created =
+        UnaryCall(*stub, &ConsultationStub::CreateConsultation, Staff(unit), create);
+    ASSERT_TRUE(created.ok()) << created.status();
+    conv1::PostCommentRequest comment;
+    comment.set_request_id(absl::StrCat("asm6-comment-", unit));
+    comment.set_consultation_id(created->id());
+    comment.set_text("建议在学校周边增设临时停车位。");
+    ASSERT_TRUE(UnaryCall(*stub, &ConsultationStub::PostComment, "", comment).ok());
+    absl::StatusOr<std::unique_ptr<db::ConnectionPool>> pool =
+        db::ConnectionPool::Create(databases_.at("consultation")->ServiceConfig(1));
+    ASSERT_TRUE(pool.ok()) << pool.status();
+    absl::StatusOr<db::ConnectionLease> conn = (*pool)->Acquire();
+    ASSERT_TRUE(conn.ok()) << conn.status();
+    ASSERT_TRUE((*conn)
+                    ->Execute("UPDATE consultations SET opens_on = ?, closes_on = ? WHERE id = ?",
+                              {today - 31, today - 1, created->id()})
+                    .ok());
+  }
+
   // Opinion (item 10): a major event concerning `unit` first seen a day ago, consulted,
   // assessed and answered now, long after its known-facts clock fell due (OPI-4, NAT-12).
   void OpinionEventAnsweredLate(int64_t unit) {
@@ -415,7 +463,7 @@ class SixServicesE2eTest : public ::testing::Test {
   }
 
   std::unique_ptr<CatalogUnderTest> catalog_;
-  std::vector<std::unique_ptr<E2eDatabase>> databases_;
+  std::map<std::string, std::unique_ptr<E2eDatabase>> databases_;
   std::map<std::string, ServiceProcess::Options> options_;
   std::map<std::string, std::string> started_;
   std::map<std::string, std::unique_ptr<ServiceProcess>> processes_;
@@ -432,6 +480,7 @@ TEST_F(SixServicesE2eTest, Asm6EveryItemIsReadFromTheServiceThatHoldsItAndTheRun
   website::prober::testing::LocalSite local;
   DraftWithoutAttribute(careless);
   CityPolicyWithAndWithoutInterpretation(careless);
+  ConsultationClosedWithoutFeedback(careless);
   OpinionEventAnsweredLate(careless);
   SiteFailingAVetoRule(careless, local);
   if (HasFatalFailure()) return;
@@ -468,11 +517,15 @@ TEST_F(SixServicesE2eTest, Asm6EveryItemIsReadFromTheServiceThatHoldsItAndTheRun
     EXPECT_EQ(item9["policy_documents_published"], c ? 1 : 0);
     EXPECT_EQ(item9["interpretations_in_sync"], c ? 1 : 0);
     EXPECT_EQ(item9["interpretations_missing"], 0);
-    // Nothing entered in consultation: nothing to deduct.
+    EXPECT_DOUBLE_EQ(items[9].points(), 8);
+    // Item 12: the closed consultation without a feedback statement (-2).
+    EXPECT_DOUBLE_EQ(items[12].points(), c ? 4 : 6);  // consultations_closed_without_statement:2
+    if (c) {
+      EXPECT_THAT(items[12].explanation(), HasSubstr("consultations_closed_without_statement"));
+    }
+    // No meeting and no decision without pre-disclosure: nothing to deduct.
     EXPECT_DOUBLE_EQ(items[7].points(), 6);
     EXPECT_DOUBLE_EQ(items[8].points(), 6);
-    EXPECT_DOUBLE_EQ(items[9].points(), 8);
-    EXPECT_DOUBLE_EQ(items[12].points(), 6);
     EXPECT_EQ(items[9].source(), "interpretation");
     EXPECT_EQ(items[12].source(), "consultation");
   }
