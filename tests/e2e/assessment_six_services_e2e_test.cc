@@ -4,15 +4,14 @@
 // and 13 to the assessment itself; a run over every unit must read every one of them
 // (no item EVIDENCE_UNAVAILABLE) and complete, and the scores follow from data entered
 // through the services' public APIs for unit `careless` (ASM-6): a draft without a
-// disclosure attribute (item 4: -1), an opinion event answered a day after it was first
-// seen (item 10: responded_late -4, under 60% of 8: ASM-3 late response to hot topics),
-// a registered site whose home page is months old, vetoed by a supervision run (item 6:
-// sites_vetoed -8, ASM-3 platform not in place), a consultation with a public comment
-// whose period is over without a feedback statement (item 12: -2), and two
-// city-government policy documents, one released with its interpretation and one
-// returned without (item 9: counted, nothing missing yet). Unit `careful` has none.
-// A service stopped during a run makes its items unavailable; the run completes once it
-// is back.
+// disclosure attribute (item 4: -1), a proactive document published late (item 5: -0.5 late, -1
+// overdue while unpublished), an opinion event answered a day after it was first seen (item 10:
+// responded_late -4, under 60% of 8: ASM-3 late response to hot topics), a registered site whose
+// home page is months old, vetoed by a supervision run (item 6: sites_vetoed -8, ASM-3 platform not
+// in place), a consultation with a public comment whose period is over without a feedback statement
+// (item 12: -2), and two city-government policy documents, one released with its interpretation and
+// one returned without (item 9: counted, nothing missing yet). Unit `careful` has none. A service
+// stopped during a run makes its items unavailable; the run completes once it is back.
 //
 // Registered only when every service is built (tests/e2e/CMakeLists.txt).
 #include <gmock/gmock.h>
@@ -201,6 +200,51 @@ class SixServicesE2eTest : public ::testing::Test {
     absl::StatusOr<cv1::Document> created =
         UnaryCall(*catalog_->NewStub(), &CatalogStub::CreateDocument, Staff(unit), request);
     ASSERT_TRUE(created.ok()) << created.status();
+  }
+
+  // Catalog (item 5, CAT-3): a proactive document submitted, reviewed and published;
+  // its due day is then moved ten days back in the catalog's database (publication
+  // cannot be late in real time), so it counts as published late.
+  void DocumentPublishedLate(int64_t unit) {
+    auto documents = catalog_->NewStub();
+    cv1::CreateDocumentRequest create;
+    cv1::Document& d = *create.mutable_document();
+    d.set_title("关于公布本年度学校收费标准的通知");
+    d.set_body("现将本年度各级各类学校收费标准公布如下。");
+    d.set_drafting_unit_id(unit);
+    d.set_issuing_authority(cv1::DEPARTMENT);
+    d.set_key_area(cv1::EDUCATION);
+    d.set_disclosure_attribute(cv1::PROACTIVE);
+    absl::StatusOr<cv1::Document> created =
+        UnaryCall(*documents, &CatalogStub::CreateDocument, Staff(unit), create);
+    ASSERT_TRUE(created.ok()) << created.status();
+    cv1::SubmitDocumentRequest submit;
+    submit.set_id(created->id());
+    absl::StatusOr<cv1::Document> submitted =
+        UnaryCall(*documents, &CatalogStub::SubmitDocument, Staff(unit), submit);
+    ASSERT_TRUE(submitted.ok()) << submitted.status();
+    cv1::ReviewDocumentRequest review;
+    review.set_id(created->id());
+    review.set_outcome(cv1::REVIEW_PASSED);
+    review.set_note("经保密审查，无涉密内容");
+    absl::StatusOr<cv1::Document> reviewed =
+        UnaryCall(*documents, &CatalogStub::ReviewDocument, Reviewer(unit), review);
+    ASSERT_TRUE(reviewed.ok()) << reviewed.status();
+    cv1::PublishDocumentRequest publish;
+    publish.set_id(created->id());
+    absl::StatusOr<cv1::Document> published =
+        UnaryCall(*documents, &CatalogStub::PublishDocument, Staff(unit), publish);
+    ASSERT_TRUE(published.ok()) << published.status();
+    absl::StatusOr<std::unique_ptr<db::ConnectionPool>> pool =
+        db::ConnectionPool::Create(catalog_->database().ServiceConfig(1));
+    ASSERT_TRUE(pool.ok()) << pool.status();
+    absl::StatusOr<db::ConnectionLease> conn = (*pool)->Acquire();
+    ASSERT_TRUE(conn.ok()) << conn.status();
+    const absl::CivilDay today = absl::ToCivilDay(absl::Now(), ShanghaiTimeZone());
+    ASSERT_TRUE((*conn)
+                    ->Execute("UPDATE documents SET publication_due = ? WHERE id = ?",
+                              {today - 10, created->id()})
+                    .ok());
   }
 
   // Interpretation (item 9, INT-3): two policy documents issued in the name of the
@@ -479,6 +523,7 @@ TEST_F(SixServicesE2eTest, Asm6EveryItemIsReadFromTheServiceThatHoldsItAndTheRun
   const int64_t careful = CreateUnit("ASM6-B");
   website::prober::testing::LocalSite local;
   DraftWithoutAttribute(careless);
+  DocumentPublishedLate(careless);
   CityPolicyWithAndWithoutInterpretation(careless);
   ConsultationClosedWithoutFeedback(careless);
   OpinionEventAnsweredLate(careless);
@@ -501,7 +546,15 @@ TEST_F(SixServicesE2eTest, Asm6EveryItemIsReadFromTheServiceThatHoldsItAndTheRun
     }
     // Each item's points follow from the data entered and the scheme's deductions.
     const bool c = unit == careless;
-    EXPECT_DOUBLE_EQ(items[4].points(), c ? 7 : 8);   // documents_without_attribute:1
+    EXPECT_DOUBLE_EQ(items[4].points(), c ? 7 : 8);  // documents_without_attribute:1
+    if (c) {
+      // documents_published_late:0.5, and the catalog also counts the same document in
+      // documents_overdue_unpublished:1 (its due day passed while it was unpublished);
+      // everything else of item 5 as for `careful`.
+      EXPECT_THAT(items[5].explanation(),
+                  HasSubstr("documents_published_late (期内逾期公开的主动公开公文) 1 x 0.50"));
+      EXPECT_THAT(items[5].explanation(), HasSubstr("documents_overdue_unpublished"));
+    }
     EXPECT_DOUBLE_EQ(items[6].points(), c ? 0 : 8);   // sites_vetoed:8
     EXPECT_DOUBLE_EQ(items[10].points(), c ? 4 : 8);  // responded_late:4
     EXPECT_EQ(items[6].source(), "website");
@@ -529,6 +582,9 @@ TEST_F(SixServicesE2eTest, Asm6EveryItemIsReadFromTheServiceThatHoldsItAndTheRun
     EXPECT_EQ(items[9].source(), "interpretation");
     EXPECT_EQ(items[12].source(), "consultation");
   }
+  const av1::ItemScore careless5 = Items(run.id(), careless)[5];
+  EXPECT_DOUBLE_EQ(careless5.points(), Items(run.id(), careful)[5].points() - 1.5)
+      << careless5.explanation();
   // ASM-3: items 6 and 10 of `careless` are under 60% of their weights.
   av1::RaiseAccountabilityTriggersRequest raise;
   raise.set_run_id(run.id());
