@@ -15,6 +15,8 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <string>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -23,6 +25,7 @@
 #include "absl/time/clock.h"
 #include "gongkai/assessment/v1/assessment.grpc.pb.h"
 #include "libs/clock/clock.h"
+#include "libs/config/flag_names.h"
 #include "libs/demo/actor_call.h"
 #include "libs/demo/actor_tokens.h"
 #include "libs/protoconv/protoconv.h"
@@ -209,7 +212,10 @@ class Loader {
 }  // namespace gongkai::assessment
 
 int main(int argc, char** argv) {
-  absl::ParseCommandLine(argc, argv);
+  // `./gongkai up` passes --secret-file etc. (dashes); absl flags are spelled with '_'.
+  std::vector<std::string> storage;
+  std::vector<char*> args = gongkai::config::NormalizeFlagNames(argc, argv, storage);
+  absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
   std::ifstream in(absl::GetFlag(FLAGS_secret_file));
   std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();

@@ -189,6 +189,7 @@ class AssessmentE2eTest : public ::testing::Test {
     options.env["GONGKAI_JWT_ISSUER"] = kE2eIssuer;
     options.env["GONGKAI_JWT_AUDIENCE"] = kE2eAudience;
     options.env["GONGKAI_DB_POOL_SIZE"] = "4";
+    options.env["GONGKAI_PEERS"] = "interpretation=127.0.0.1:1";  // the INT-3 gate; unused here
     options.env["GONGKAI_APPLICANT_KEY_SECRET"] =
         absl::StrCat(catalog_->jwt_secret(), "-applicants");
     options.env["GONGKAI_CALENDAR_DIR"] = StandInCalendarDir();

@@ -214,7 +214,10 @@ class GaleraFailoverE2eTest : public ::testing::Test {
   ServiceProcess::Options CatalogOptions(const std::string& hosts) const {
     ServiceProcess::Options options;
     options.binary = GONGKAI_CATALOG_BINARY;
-    options.env = {{"GONGKAI_DB_HOST", hosts},
+    // The catalog declares the interpretation service as a peer (the INT-3 release gate);
+    // nothing here publishes a government policy document, so no call is made to it.
+    options.env = {{"GONGKAI_PEERS", "interpretation=127.0.0.1:1"},
+                   {"GONGKAI_DB_HOST", hosts},
                    {"GONGKAI_DB_NAME", kDatabase},
                    {"GONGKAI_DB_USER", kUser},
                    {"GONGKAI_DB_PASSWORD", password_},
