@@ -193,8 +193,6 @@ class AssessmentE2eTest : public ::testing::Test {
     options.env["GONGKAI_APPLICANT_KEY_SECRET"] =
         absl::StrCat(catalog_->jwt_secret(), "-applicants");
     options.env["GONGKAI_CALENDAR_DIR"] = StandInCalendarDir();
-    // As CatalogUnderTest: the catalog declares interpretation as a peer; none listens.
-    options.env["GONGKAI_PEERS"] = "interpretation=127.0.0.1:1";
     return ServiceProcess::Start(std::move(options));
   }
 
