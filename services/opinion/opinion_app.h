@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "libs/config/config.h"
+#include "libs/outbox/outbox.h"
 #include "libs/server/service_runner.h"
 
 namespace gongkai::opinion {
@@ -23,6 +24,11 @@ struct OpinionConfig {
   // GONGKAI_OPINION_SCHEDULER_POLL: the longest the scheduler sleeps (how soon it sees
   // clocks started on another replica); 100ms..60s, default 1s.
   absl::Duration scheduler_poll = absl::Seconds(1);
+  // GONGKAI_INTERPRETATION_CALL_TIMEOUT: the deadline of one delivery of a supplementary
+  // interpretation request (INT-2); 100ms..60s, default 5s.
+  absl::Duration interpretation_call_timeout = absl::Seconds(5);
+  // GONGKAI_OUTBOX_* (libs/outbox/outbox_config.h): the relay's poll, lease, back-off.
+  outbox::RelayOptions relay_options;
 };
 
 void ReadOpinionConfig(config::ConfigReader& reader, OpinionConfig& config);

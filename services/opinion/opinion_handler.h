@@ -12,20 +12,22 @@
 namespace gongkai::opinion {
 
 // Every RPC of OpinionService, once: X(domain, Method, Request, Response).
-#define GONGKAI_OPINION_RPCS(X)                                                     \
-  X(events_, CollectEvent, CollectEventRequest, OpinionEvent)                       \
-  X(events_, GetEvent, GetEventRequest, OpinionEvent)                               \
-  X(events_, ListEvents, ListEventsRequest, ListEventsResponse)                     \
-  X(events_, ListEventHistory, ListEventHistoryRequest, ListEventHistoryResponse)   \
-  X(events_, RecordConsultation, RecordConsultationRequest, OpinionEvent)           \
-  X(events_, RecordAssessment, RecordAssessmentRequest, OpinionEvent)               \
-  X(events_, ReassignEvent, ReassignEventRequest, OpinionEvent)                     \
-  X(events_, RecordLeaderInstruction, RecordLeaderInstructionRequest, OpinionEvent) \
-  X(events_, RecordResponse, RecordResponseRequest, OpinionEvent)                   \
-  X(events_, DecideNotToRespond, DecideNotToRespondRequest, OpinionEvent)           \
-  X(events_, RecordEvaluation, RecordEvaluationRequest, OpinionEvent)               \
-  X(events_, CloseEvent, CloseEventRequest, OpinionEvent)                           \
-  X(events_, ListSupervisedEvents, ListSupervisedEventsRequest, ListEventsResponse) \
+#define GONGKAI_OPINION_RPCS(X)                                                       \
+  X(events_, CollectEvent, CollectEventRequest, OpinionEvent)                         \
+  X(events_, GetEvent, GetEventRequest, OpinionEvent)                                 \
+  X(events_, ListEvents, ListEventsRequest, ListEventsResponse)                       \
+  X(events_, ListEventHistory, ListEventHistoryRequest, ListEventHistoryResponse)     \
+  X(events_, RecordConsultation, RecordConsultationRequest, OpinionEvent)             \
+  X(events_, RecordAssessment, RecordAssessmentRequest, OpinionEvent)                 \
+  X(events_, ReassignEvent, ReassignEventRequest, OpinionEvent)                       \
+  X(events_, RecordLeaderInstruction, RecordLeaderInstructionRequest, OpinionEvent)   \
+  X(events_, RecordResponse, RecordResponseRequest, OpinionEvent)                     \
+  X(events_, DecideNotToRespond, DecideNotToRespondRequest, OpinionEvent)             \
+  X(events_, RequestInterpretationSupplement, RequestInterpretationSupplementRequest, \
+    OpinionEvent)                                                                     \
+  X(events_, RecordEvaluation, RecordEvaluationRequest, OpinionEvent)                 \
+  X(events_, CloseEvent, CloseEventRequest, OpinionEvent)                             \
+  X(events_, ListSupervisedEvents, ListSupervisedEventsRequest, ListEventsResponse)   \
   X(events_, ListEscalations, ListEscalationsRequest, ListEscalationsResponse)
 
 class OpinionHandler final : public v1::OpinionService::Service {

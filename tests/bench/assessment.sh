@@ -123,7 +123,8 @@ start_service() {
 
 CATALOG_PORT=$(free_port 50551)
 start_service catalog "$CATALOG_BIN" GONGKAI_GRPC_ADDRESS="127.0.0.1:$CATALOG_PORT" \
-  GONGKAI_DB_NAME=bench_catalog GONGKAI_APPLICANT_KEY_SECRET_FILE="$RUN_DIR/applicant.key"
+  GONGKAI_DB_NAME=bench_catalog GONGKAI_APPLICANT_KEY_SECRET_FILE="$RUN_DIR/applicant.key" \
+  GONGKAI_PEERS=interpretation=127.0.0.1:1
 
 STAND_IN_PORT=0
 if [[ -n ${GONGKAI_BENCH_PEERS:-} ]]; then

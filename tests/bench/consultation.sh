@@ -112,7 +112,7 @@ start() {
   done
 }
 start catalog "catalog listening" "${common_env[@]}" GONGKAI_DB_NAME=bench_catalog \
-  GONGKAI_APPLICANT_KEY_SECRET="$(random_hex 32)" "$CATALOG_BIN" serve
+  GONGKAI_APPLICANT_KEY_SECRET="$(random_hex 32)" GONGKAI_PEERS=interpretation=127.0.0.1:1 "$CATALOG_BIN" serve
 CATALOG="127.0.0.1:$(jq -r .grpc_port <<<"$STARTED_LINE")"
 "$HEALTH_BIN" --addr="$CATALOG" --wait=120s >/dev/null || die "catalog not SERVING"
 start consultation "consultation listening" "${common_env[@]}" \

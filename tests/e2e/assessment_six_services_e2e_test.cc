@@ -122,7 +122,8 @@ class SixServicesE2eTest : public ::testing::Test {
       options.env["GONGKAI_CALENDAR_ADDRESS"] = catalog_->service().grpc_address();
       // Each service's own peers: the catalog and the services started before it (a
       // process ignores the peers it does not declare; none of these four calls another
-      // of them).
+      // of them, except opinion, which declares interpretation for INT-2 supplements:
+      // interpretation starts first, so opinion is given its real address).
       std::string named = absl::StrCat("catalog=", catalog_->service().grpc_address());
       for (const auto& [name, address] : started_) absl::StrAppend(&named, ",", name, "=", address);
       options.env["GONGKAI_PEERS"] = named;

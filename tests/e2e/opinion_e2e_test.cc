@@ -107,7 +107,9 @@ class OpinionE2eTest : public ::testing::Test {
     options.env["GONGKAI_JWT_AUDIENCE"] = kE2eAudience;
     options.env["GONGKAI_DB_POOL_SIZE"] = "4";
     options.env["GONGKAI_CALENDAR_ADDRESS"] = catalog_->service().grpc_address();
-    options.env["GONGKAI_PEERS"] = absl::StrCat("catalog=", catalog_->service().grpc_address());
+    // The interpretation peer is declared (INT-2 supplements) but never called here.
+    options.env["GONGKAI_PEERS"] =
+        absl::StrCat("catalog=", catalog_->service().grpc_address(), ",interpretation=127.0.0.1:1");
     options.env["GONGKAI_METRICS_REFRESH"] = "1s";
     options.env["GONGKAI_OPINION_REPLICA"] = replica;
     options.env["GONGKAI_OPINION_SCHEDULER_POLL"] = "200ms";

@@ -69,7 +69,9 @@ class OpinionGatewayE2eTest : public ::testing::Test {
     options.env["GONGKAI_JWT_ISSUER"] = kE2eIssuer;
     options.env["GONGKAI_JWT_AUDIENCE"] = kE2eAudience;
     options.env["GONGKAI_CALENDAR_ADDRESS"] = catalog_->service().grpc_address();
-    options.env["GONGKAI_PEERS"] = absl::StrCat("catalog=", catalog_->service().grpc_address());
+    // The interpretation peer is declared (INT-2 supplements) but never called here.
+    options.env["GONGKAI_PEERS"] =
+        absl::StrCat("catalog=", catalog_->service().grpc_address(), ",interpretation=127.0.0.1:1");
     auto opinion = ServiceProcess::Start(options);
     ASSERT_TRUE(opinion.ok()) << opinion.status();
     opinion_ = opinion->release();

@@ -54,7 +54,16 @@ struct EventChange {
   // Escalations to record with the change (a late answer to a clock whose breach the
   // scheduler had not recorded yet); clock_id kNewResponseId is not used here.
   std::vector<v1::Escalation> escalations;
+  // INT-2/OPI-1: a supplementary interpretation to request. Stored with the change, and
+  // in the same transaction the outbox event (topic kSupplementRequestedTopic) that the
+  // relay delivers to the interpretation service: both commit or neither does.
+  std::optional<v1::InterpretationSupplement> interpretation_supplement;
 };
+
+// The outbox topic of a requested supplementary interpretation; its payload is a
+// gongkai.interpretation.v1.RequestSupplementaryInterpretationRequest whose request_id
+// is the event key.
+inline constexpr char kSupplementRequestedTopic[] = "opinion.interpretation_supplement_requested";
 
 using ChangeFn = std::function<absl::StatusOr<EventChange>(const v1::OpinionEvent& current)>;
 
@@ -116,6 +125,12 @@ class EventRepository {
                                                   const std::string& actor, absl::Time now,
                                                   const ChangeFn& change,
                                                   const idempotency::Key* key) = 0;
+
+  // Records that the supplementary interpretation `request_id` was delivered: the
+  // interpretation service's id for it and when. Repeating it changes nothing (the
+  // first delivery time stays). NOT_FOUND for an unknown request id.
+  virtual absl::Status MarkSupplementDelivered(const std::string& request_id,
+                                               int64_t interpretation_id, absl::Time now) = 0;
 
   // Up to `limit` events with an id below `before_id` (0: from the newest), newest
   // first, with their clocks and answers.

@@ -9,8 +9,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "gongkai/interpretation/v1/interpretation.pb.h"
 #include "libs/db/idempotency.h"
 #include "libs/db/transaction.h"
+#include "libs/outbox/outbox.h"
 #include "libs/protoconv/protoconv.h"
 #include "libs/status/status_macros.h"
 #include "services/opinion/clocks/clock_plan.h"
@@ -52,6 +54,7 @@ std::string BodyOf(const v1::OpinionEvent& event) {
   v1::OpinionEvent body = event;
   body.clear_clocks();
   body.clear_responses();
+  body.clear_interpretation_supplements();
   body.clear_id();
   body.clear_version();
   body.clear_create_time();
@@ -200,6 +203,34 @@ absl::Status ReplaceUnits(db::Connection& conn, int64_t event_id,
   return conn.Execute(sql, params).status();
 }
 
+// INT-2/OPI-1: the supplement's row and its outbox event, on the caller's transaction.
+absl::Status InsertSupplement(db::Connection& conn, int64_t event_id,
+                              const v1::InterpretationSupplement& supplement,
+                              const std::string& actor, absl::Time now) {
+  RETURN_IF_ERROR(conn.Execute("INSERT INTO opinion_interpretation_supplements (event_id, "
+                               "request_id, document_id, reason, requested_by, request_time) "
+                               "VALUES (?, ?, ?, ?, ?, ?)",
+                               {event_id, supplement.request_id(), supplement.document_id(),
+                                supplement.reason(), actor, now})
+                      .status());
+  interpretation::v1::RequestSupplementaryInterpretationRequest request;
+  request.set_document_id(supplement.document_id());
+  request.set_reason(supplement.reason());
+  request.set_request_id(supplement.request_id());
+  outbox::OutboxEvent event;
+  event.topic = kSupplementRequestedTopic;
+  event.destination = "interpretation";
+  event.event_key = supplement.request_id();
+  event.ordering_key = absl::StrCat(event_id);
+  event.payload = request.SerializeAsString();
+  ASSIGN_OR_RETURN(bool added, outbox::Enqueue(conn, event, now));
+  if (!added) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("supplementary interpretation ", supplement.request_id(), " already exists"));
+  }
+  return absl::OkStatus();
+}
+
 class MysqlEventRepository final : public EventRepository {
  public:
   explicit MysqlEventRepository(db::ConnectionPool* pool) : pool_(pool) {}
@@ -292,6 +323,10 @@ class MysqlEventRepository final : public EventRepository {
             RETURN_IF_ERROR(InsertClock(conn, id, clock));
           }
           RETURN_IF_ERROR(InsertEscalations(conn, applied.escalations));
+          if (applied.interpretation_supplement.has_value()) {
+            RETURN_IF_ERROR(
+                InsertSupplement(conn, id, *applied.interpretation_supplement, actor, now));
+          }
           if (next.responsibility().SerializeAsString() !=
               current.responsibility().SerializeAsString()) {
             RETURN_IF_ERROR(ReplaceUnits(conn, id, next.responsibility()));
@@ -314,6 +349,25 @@ class MysqlEventRepository final : public EventRepository {
           return db::InsertIdempotencyRecord(conn, key, stored.SerializeAsString(), now);
         }));
     return stored;
+  }
+
+  absl::Status MarkSupplementDelivered(const std::string& request_id, int64_t interpretation_id,
+                                       absl::Time now) override {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    RETURN_IF_ERROR(conn->Execute("UPDATE opinion_interpretation_supplements SET "
+                                  "interpretation_id = ?, deliver_time = COALESCE(deliver_time, ?) "
+                                  "WHERE request_id = ?",
+                                  {interpretation_id, now, request_id})
+                        .status());
+    ASSIGN_OR_RETURN(db::ResultSet rows,
+                     conn->Query("SELECT id FROM opinion_interpretation_supplements "
+                                 "WHERE request_id = ?",
+                                 {request_id}));
+    if (rows.empty()) {
+      return absl::NotFoundError(
+          absl::StrCat("supplementary interpretation ", request_id, " not found"));
+    }
+    return absl::OkStatus();
   }
 
   absl::StatusOr<std::vector<v1::OpinionEvent>> List(const EventFilter& filter, int64_t before_id,
@@ -605,6 +659,30 @@ class MysqlEventRepository final : public EventRepository {
       ASSIGN_OR_RETURN(absl::Time recorded, row.GetTime("record_time"));
       *response.mutable_record_time() = ToTimestamp(recorded);
       *by_id[event_id]->add_responses() = std::move(response);
+    }
+    ASSIGN_OR_RETURN(
+        db::ResultSet supplements,
+        conn.Query(absl::StrCat("SELECT event_id, request_id, document_id, reason, requested_by, "
+                                "request_time, interpretation_id, deliver_time FROM "
+                                "opinion_interpretation_supplements WHERE event_id IN (",
+                                Placeholders(ids.size()), ") ORDER BY id"),
+                   ids));
+    for (const db::Row& row : supplements) {
+      ASSIGN_OR_RETURN(int64_t event_id, row.GetInt64("event_id"));
+      v1::InterpretationSupplement supplement;
+      ASSIGN_OR_RETURN(*supplement.mutable_request_id(), row.GetString("request_id"));
+      ASSIGN_OR_RETURN(int64_t document_id, row.GetInt64("document_id"));
+      supplement.set_document_id(document_id);
+      ASSIGN_OR_RETURN(*supplement.mutable_reason(), row.GetString("reason"));
+      ASSIGN_OR_RETURN(*supplement.mutable_requested_by(), row.GetString("requested_by"));
+      ASSIGN_OR_RETURN(absl::Time requested, row.GetTime("request_time"));
+      *supplement.mutable_request_time() = ToTimestamp(requested);
+      ASSIGN_OR_RETURN(std::optional<int64_t> interpretation_id,
+                       row.GetOptionalInt64("interpretation_id"));
+      if (interpretation_id.has_value()) supplement.set_interpretation_id(*interpretation_id);
+      ASSIGN_OR_RETURN(std::optional<absl::Time> delivered, row.GetOptionalTime("deliver_time"));
+      SetOptional([&] { return supplement.mutable_deliver_time(); }, delivered);
+      *by_id[event_id]->add_interpretation_supplements() = std::move(supplement);
     }
     return absl::OkStatus();
   }

@@ -18,6 +18,7 @@
 #include "services/opinion/clocks/clock_plan.h"
 #include "services/opinion/events/event_access.h"
 #include "services/opinion/events/event_validation.h"
+#include "services/opinion/events/interpretation_supplement.h"
 #include "services/opinion/opinion_rule_sets.h"
 
 namespace gongkai::opinion::events {
@@ -600,6 +601,39 @@ absl::StatusOr<v1::OpinionEvent> OpinionEvents::DecideNotToRespond(
         change.detail = request.reason();
         return change;
       });
+}
+
+// INT-2/OPI-1: a misread policy → a supplementary interpretation requested from the
+// interpretation service (delivered by the outbox relay, opinion_app.cc).
+absl::StatusOr<v1::OpinionEvent> OpinionEvents::RequestInterpretationSupplement(
+    const auth::Principal& caller, const v1::RequestInterpretationSupplementRequest& request) {
+  FieldViolations violations;
+  CheckId(violations, "id", request.id(), /*required=*/true);
+  CheckId(violations, "document_id", request.document_id(), /*required=*/true);
+  CheckText(violations, "reason", request.reason(),
+            {.min_chars = 1, .max_chars = 2000, .allow_newlines = true});
+  validation::CheckRequestId(violations, "request_id", request.request_id());
+  RETURN_IF_ERROR(violations.ToStatus());
+  if (caller.anonymous()) return absl::UnauthenticatedError("a token is required");
+  const idempotency::Key key = idempotency::MakeKey(
+      caller.subject, "RequestInterpretationSupplement", request.request_id(), request);
+  ASSIGN_OR_RETURN(std::optional<v1::OpinionEvent> replay,
+                   idempotency::Replay<v1::OpinionEvent>(*repository_, key));
+  if (replay.has_value()) return Present(*std::move(replay));
+  const absl::Time now = clock_->Now();
+  ASSIGN_OR_RETURN(v1::OpinionEvent stored,
+                   Change(
+                       caller, request.id(), request.expected_version(),
+                       [](const auth::Principal& c, const v1::OpinionEvent& e) {
+                         return MayAct(c, e, UnitScope::kResponsible, kMembers,
+                                       "a supplementary interpretation request");
+                       },
+                       [&](const v1::OpinionEvent& current) {
+                         return PlanInterpretationSupplement(current, request, caller.subject, now);
+                       },
+                       idempotency::StoredKey(key)));
+  if (observer_ != nullptr) observer_->InterpretationSupplementRequested();
+  return stored;
 }
 
 absl::StatusOr<v1::OpinionEvent> OpinionEvents::RecordEvaluation(

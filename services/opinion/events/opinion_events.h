@@ -8,6 +8,8 @@
 // Roles (libs/auth/principal.h), checked here, not only at the gateway:
 //   collect                  STAFF, HEAD (own unit collects), OFFICE, ADMIN
 //   consult, assess, answer  STAFF, HEAD of a responsible unit; OFFICE, ADMIN
+//   request a supplementary  STAFF, HEAD of a responsible unit; OFFICE, ADMIN
+//   interpretation (INT-2)
 //   decide not to respond    HEAD of a responsible unit; OFFICE, ADMIN
 //   evaluate                 STAFF, HEAD of the lead unit; OFFICE, ADMIN
 //   close                    HEAD of the lead unit; OFFICE, ADMIN
@@ -47,6 +49,9 @@ class EventObserver {
   virtual void ResponseRecorded(const v1::EventResponse& response, bool contradicts) = 0;
   // Clocks were started or changed: the scheduler's next fire time may be earlier.
   virtual void ClocksChanged() = 0;
+  // INT-2/OPI-1: a supplementary interpretation request committed with its outbox event:
+  // wake the relay (after the commit).
+  virtual void InterpretationSupplementRequested() {}
 };
 
 class OpinionEvents {
@@ -81,6 +86,8 @@ class OpinionEvents {
                                                   const v1::RecordResponseRequest& request);
   absl::StatusOr<v1::OpinionEvent> DecideNotToRespond(const auth::Principal& caller,
                                                       const v1::DecideNotToRespondRequest& request);
+  absl::StatusOr<v1::OpinionEvent> RequestInterpretationSupplement(
+      const auth::Principal& caller, const v1::RequestInterpretationSupplementRequest& request);
   absl::StatusOr<v1::OpinionEvent> RecordEvaluation(const auth::Principal& caller,
                                                     const v1::RecordEvaluationRequest& request);
   absl::StatusOr<v1::OpinionEvent> CloseEvent(const auth::Principal& caller,

@@ -15,6 +15,8 @@
 #include "absl/strings/str_cat.h"
 #include "libs/clock/clock.h"
 #include "libs/db/connection_pool.h"
+#include "libs/db/migrator.h"
+#include "libs/outbox/outbox.h"
 #include "libs/protoconv/protoconv.h"
 #include "libs/rules/embedded_rule_sets.h"
 #include "libs/rules/rule_book.h"
@@ -54,6 +56,10 @@ class OpinionFixture : public ::testing::Test {
         integration::MigratedDatabase::Create("opinion", 8);
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::make_unique<integration::MigratedDatabase>(*std::move(db));
+    // outbox_events, as ServiceDefinition::library_migrations gives the binary (INT-2).
+    absl::StatusOr<std::vector<int64_t>> outbox_applied =
+        db::Migrator(db_->pool.get(), {outbox::OutboxMigrationSet()}, {}).Migrate();
+    ASSERT_TRUE(outbox_applied.ok()) << outbox_applied.status();
     repository_ = events::NewMysqlEventRepository(db_->pool.get());
     book_ = std::make_shared<rules::RuleBook>(std::vector<std::shared_ptr<const rules::RuleSchema>>{
         ClockRuleSchema(), RoutingRuleSchema()});
