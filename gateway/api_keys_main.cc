@@ -25,7 +25,8 @@
 ABSL_FLAG(std::string, name, "", "Name of the entry, e.g. the calling system (required)");
 ABSL_FLAG(std::string, subject, "", "Principal subject the key stands for, e.g. system:oa");
 ABSL_FLAG(int64_t, unit_id, 0, "The caller's unit id (required for STAFF and REVIEWER)");
-ABSL_FLAG(std::string, roles, "", "Comma-separated roles: STAFF,REVIEWER,OFFICE,INSPECTOR,ADMIN,HEAD,SUPERVISION");
+ABSL_FLAG(std::string, roles, "",
+          "Comma-separated roles: STAFF,REVIEWER,OFFICE,INSPECTOR,ADMIN,HEAD,SUPERVISION");
 
 namespace {
 

@@ -32,7 +32,8 @@ ABSL_FLAG(std::string, private_key_file, "", "RSA private key PEM (signs with RS
 ABSL_FLAG(std::string, kid, "", "Key id written into the header (RS256)");
 ABSL_FLAG(std::string, sub, "", "Subject: the user id (required)");
 ABSL_FLAG(int64_t, unit_id, 0, "The user's unit id (required for STAFF and REVIEWER)");
-ABSL_FLAG(std::string, roles, "", "Comma-separated roles: STAFF,REVIEWER,OFFICE,INSPECTOR,ADMIN,HEAD,SUPERVISION,SERVICE");
+ABSL_FLAG(std::string, roles, "",
+          "Comma-separated roles: STAFF,REVIEWER,OFFICE,INSPECTOR,ADMIN,HEAD,SUPERVISION,SERVICE");
 ABSL_FLAG(int64_t, ttl, 3600, "Lifetime in seconds");
 ABSL_FLAG(std::string, issuer, "gongkai-dev", "Issuer (iss)");
 ABSL_FLAG(std::string, audience, "gongkai", "Audience (aud); comma-separated for several");

@@ -51,8 +51,8 @@ absl::StatusOr<PeerChannels> PeerChannels::Create(
     arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
     arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
     peers.peers_[name] =
-        Peer{it->second, grpc::CreateCustomChannel(
-                             it->second, grpc::InsecureChannelCredentials(), arguments)};
+        Peer{it->second,
+             grpc::CreateCustomChannel(it->second, grpc::InsecureChannelCredentials(), arguments)};
   }
   if (!missing.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(

@@ -50,9 +50,8 @@ class FakeFetcher final : public EvidenceFetcher {
       returned->set_name("documents_returned_for_attribute");
       returned->set_count(request.unit_id() == 13 ? 10 : 0);
       for (const char* name :
-           {"documents_published_late",
-            "documents_overdue_unpublished", "self_reviews_missing", "requests_answered_late",
-            "requests_open_overdue", "requests_challenge_corrected",
+           {"documents_published_late", "documents_overdue_unpublished", "self_reviews_missing",
+            "requests_answered_late", "requests_open_overdue", "requests_challenge_corrected",
             "annual_reports_published_late", "annual_reports_missing", "training_plan_missing",
             "openness_staff_untrained", "planned_sessions_not_held"}) {
         common::v1::EvidenceIndicator* indicator = answer->add_indicators();
