@@ -292,9 +292,10 @@ class Loader {
     }
 
     // CON-2: the hearing's notice is published on the day it is planned, at the latest
-    // the rule's days before it is held; a later run finds it planned by the first.
-    if (spec.hearing.has_value() &&
-        today_ <= opens_on + spec.hearing->held_days_after_opening - kHearingNoticeDays) {
+    // the rule's days before it is held. The service applies that rule: a run too late
+    // for the notice (the first run planned it, or the date has passed) is told so and
+    // plans nothing; the same request id never plans it twice.
+    if (spec.hearing.has_value()) {
       const HearingSpec& h = *spec.hearing;
       v1::CreateHearingRequest create;
       create.set_request_id(h.request_id);
@@ -304,11 +305,18 @@ class Loader {
       create.set_place(h.place);
       *create.mutable_held_on() = ToProtoDate(opens_on + h.held_days_after_opening);
       create.set_participant_limit(h.participant_limit);
-      ASSIGN_OR_RETURN(v1::Hearing hearing, Call(&v1::ConsultationService::Stub::CreateHearing,
-                                                 "CreateHearing", staff, create, h.title));
-      std::cerr << "hearing " << hearing.id() << " " << h.title << ": " << hearing.notice_rule()
-                << "\n";
-      ++hearings_;
+      absl::StatusOr<v1::Hearing> hearing = Call(&v1::ConsultationService::Stub::CreateHearing,
+                                                 "CreateHearing", staff, create, h.title);
+      if (hearing.ok()) {
+        std::cerr << "hearing " << hearing->id() << " " << h.title << ": " << hearing->notice_rule()
+                  << "\n";
+        ++hearings_;
+      } else if (absl::IsFailedPrecondition(hearing.status())) {
+        std::cerr << "hearing " << h.title << " not planned now: " << hearing.status().message()
+                  << "\n";
+      } else {
+        return hearing.status();
+      }
     }
 
     // CON-4: the meeting that decides the matter is public and broadcast live.
@@ -348,10 +356,6 @@ class Loader {
   }
 
  private:
-  // The rule set's hearing notice (consultation.periods hearing.notice_calendar_days);
-  // only decides whether this run still plans the hearing — the service checks the rule.
-  static constexpr int kHearingNoticeDays = 15;
-
   template <typename Request, typename Response>
   absl::StatusOr<Response> Call(grpc::Status (v1::ConsultationService::Stub::*method)(
                                     grpc::ClientContext*, const Request&, Response*),
