@@ -33,6 +33,9 @@ void RegisterDbPoolMetrics(metrics::Registry& registry, const db::ConnectionPool
             s.errors_total),
         one("gongkai_db_pool_connections_opened_total", "Connections opened successfully.",
             MetricType::kCounter, s.connections_opened_total),
+        one("gongkai_db_pool_failovers_total",
+            "Times the pool moved to another server of its host list (GONGKAI_DB_HOST a,b,c).",
+            MetricType::kCounter, s.failovers_total),
     };
   });
 }

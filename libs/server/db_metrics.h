@@ -6,6 +6,7 @@
 //   gongkai_db_pool_wait_timeouts_total{pool}  ... and gave up (UNAVAILABLE)
 //   gongkai_db_pool_errors_total{pool}         failed opens and broken connections
 //   gongkai_db_pool_connections_opened_total{pool}
+//   gongkai_db_pool_failovers_total{pool}      times the pool moved to another server (ADR 0025)
 #ifndef GONGKAI_LIBS_SERVER_DB_METRICS_H_
 #define GONGKAI_LIBS_SERVER_DB_METRICS_H_
 
