@@ -5,10 +5,13 @@
 # Idempotent: CREATE ... IF NOT EXISTS, then ALTER USER sets the current password.
 # The same statements as ./gongkai up (deploy/scripts/mariadb.sh, mariadb_ensure_service_db),
 # with the host '%' (pods have no fixed address).
+# MYSQL_HOST, MYSQL_PORT, MYSQL_ADMIN and SECRETS_DIR override the Job's values (to run
+# it by hand against another server).
 set -euo pipefail
-root_password=$(cat /etc/gongkai/secrets/mysql-root/password)
-export MYSQL_PWD=$root_password
-client=(mariadb --protocol=tcp -h "${MYSQL_HOST:-mysql}" -P "${MYSQL_PORT:-3306}" -u root)
+secrets=${SECRETS_DIR:-/etc/gongkai/secrets}
+MYSQL_PWD=$(cat "$secrets/mysql-root/password")
+export MYSQL_PWD
+client=(mariadb --protocol=tcp -h "${MYSQL_HOST:-mysql}" -P "${MYSQL_PORT:-3306}" -u "${MYSQL_ADMIN:-root}")
 for _ in $(seq 1 120); do
   "${client[@]}" -e 'SELECT 1' >/dev/null 2>&1 && break
   echo "waiting for ${MYSQL_HOST:-mysql}:${MYSQL_PORT:-3306}"
@@ -16,7 +19,7 @@ for _ in $(seq 1 120); do
 done
 for service in $GONGKAI_BOOTSTRAP_NAMES; do
   db=gongkai_$service
-  password=$(cat "/etc/gongkai/secrets/$service-db/password")
+  password=$(cat "$secrets/$service-db/password")
   [[ $db =~ ^[a-z0-9_]+$ && $password != *"'"* && $password != *\\* ]] || {
     echo "refusing unsafe database name or password for $service" >&2
     exit 1
