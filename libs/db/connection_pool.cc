@@ -170,6 +170,11 @@ absl::StatusOr<ConnectionLease> ConnectionPool::Acquire(absl::Duration timeout) 
         if (!mu_.AwaitWithDeadline(absl::Condition(this, &ConnectionPool::CanProceedLocked),
                                    deadline)) {
           ++wait_timeouts_total_;
+          if (call_deadline <= absl::Now()) {
+            return absl::DeadlineExceededError(
+                absl::StrCat("db pool '", name_,
+                             "': the call's deadline passed while waiting for a connection"));
+          }
           return absl::UnavailableError(
               absl::StrCat("db pool '", name_, "' exhausted: no connection became free within ",
                            absl::FormatDuration(timeout), " (all ", config_.pool_size, " in use)"));
