@@ -230,6 +230,11 @@ absl::StatusOr<std::unique_ptr<Backends>> Backends::Create(
       args.SetInt("gongkai.channel_index", i);
       args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 60000);
       args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
+      // A backend that was down is reconnected within about a second of its return
+      // (gRPC's default backoff grows to two minutes; issue 15, service killed).
+      args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
+      args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 200);
+      args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
       // With a dns:/// target naming several replicas (a headless Service), spread
       // calls over all of them instead of sticking to the first.
       args.SetLoadBalancingPolicyName("round_robin");

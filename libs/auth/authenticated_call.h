@@ -15,11 +15,13 @@
 #ifndef GONGKAI_LIBS_AUTH_AUTHENTICATED_CALL_H_
 #define GONGKAI_LIBS_AUTH_AUTHENTICATED_CALL_H_
 
+#include <chrono>
 #include <utility>
 
 #include "absl/status/statusor.h"
 #include "grpcpp/grpcpp.h"
 #include "libs/auth/authenticator.h"
+#include "libs/db/call_deadline.h"
 #include "libs/status/grpc_status.h"
 
 namespace gongkai::auth {
@@ -30,6 +32,11 @@ grpc::Status AnswerAuthenticated(const Authenticator& authenticator,
                                  Call&& call) {
   absl::StatusOr<Principal> caller = authenticator.Authenticate(context);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
+  // The database work of the call ends with its deadline (libs/db/call_deadline.h).
+  const std::chrono::system_clock::time_point deadline = context.deadline();
+  db::CallDeadlineScope deadline_scope(deadline == std::chrono::system_clock::time_point::max()
+                                           ? absl::InfiniteFuture()
+                                           : absl::FromChrono(deadline));
   absl::StatusOr<Response> result = std::forward<Call>(call)(*caller);
   if (!result.ok()) return ToGrpcStatus(result.status());
   *response = *std::move(result);

@@ -1,13 +1,58 @@
 #include "libs/db/connection_pool.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
+#include <unordered_map>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "libs/db/call_deadline.h"
 
 namespace gongkai::db {
+namespace {
+
+// The innodb_lock_wait_timeout each open session was given for the call it serves
+// (absent: the server's default), kept beside the pool so Connection stays as it is;
+// an entry goes when the pool closes its connection (ForgetLockWaitBound).
+absl::Mutex lock_wait_bounds_mu;
+std::unordered_map<const Connection*, int>& LockWaitBounds() {
+  static auto* bounds = new std::unordered_map<const Connection*, int>();
+  return *bounds;
+}
+
+void ForgetLockWaitBound(const Connection* conn) {
+  absl::MutexLock lock(&lock_wait_bounds_mu);
+  LockWaitBounds().erase(conn);
+}
+
+// Row-lock waits of the session end with the call it serves (call_deadline.h): the
+// bound is set when it differs from the session's, DEFAULT outside any call.
+absl::StatusOr<ConnectionLease> BoundLockWaits(ConnectionLease lease, absl::Time call_deadline) {
+  int wanted = 0;  // The server's default.
+  if (call_deadline != absl::InfiniteFuture()) {
+    const double left = absl::ToDoubleSeconds(call_deadline - absl::Now());
+    wanted = static_cast<int>(std::clamp(std::ceil(left), 1.0, 3600.0));
+  }
+  {
+    absl::MutexLock lock(&lock_wait_bounds_mu);
+    auto it = LockWaitBounds().find(lease.get());
+    if ((it == LockWaitBounds().end() ? 0 : it->second) == wanted) return lease;
+  }
+  absl::Status set = lease->ExecuteUnprepared(
+      wanted == 0 ? std::string("SET SESSION innodb_lock_wait_timeout = DEFAULT")
+                  : absl::StrCat("SET SESSION innodb_lock_wait_timeout = ", wanted));
+  if (!set.ok()) return set;
+  absl::MutexLock lock(&lock_wait_bounds_mu);
+  LockWaitBounds()[lease.get()] = wanted;
+  return lease;
+}
+
+}  // namespace
 
 ConnectionLease::ConnectionLease(ConnectionPool* pool, std::unique_ptr<Connection> conn)
     : pool_(pool), conn_(std::move(conn)) {}
@@ -93,6 +138,7 @@ ConnectionPool::~ConnectionPool() {
     }
     idle.swap(idle_);
   }
+  for (const IdleConnection& c : idle) ForgetLockWaitBound(c.conn.get());
   // Closing happens outside the lock (it talks to the server).
 }
 
@@ -105,7 +151,13 @@ absl::StatusOr<ConnectionLease> ConnectionPool::Acquire() {
 }
 
 absl::StatusOr<ConnectionLease> ConnectionPool::Acquire(absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
+  // The RPC being served (call_deadline.h): nothing more for a call its client gave up.
+  const absl::Time call_deadline = CurrentCallDeadline();
+  if (call_deadline <= absl::Now()) {
+    return absl::DeadlineExceededError(
+        absl::StrCat("db pool '", name_, "': the call's deadline has passed"));
+  }
+  const absl::Time deadline = std::min(absl::Now() + timeout, call_deadline);
   bool waited = false;
   while (true) {
     IdleConnection candidate;
@@ -118,6 +170,11 @@ absl::StatusOr<ConnectionLease> ConnectionPool::Acquire(absl::Duration timeout) 
         if (!mu_.AwaitWithDeadline(absl::Condition(this, &ConnectionPool::CanProceedLocked),
                                    deadline)) {
           ++wait_timeouts_total_;
+          if (call_deadline <= absl::Now()) {
+            return absl::DeadlineExceededError(
+                absl::StrCat("db pool '", name_,
+                             "': the call's deadline passed while waiting for a connection"));
+          }
           return absl::UnavailableError(
               absl::StrCat("db pool '", name_, "' exhausted: no connection became free within ",
                            absl::FormatDuration(timeout), " (all ", config_.pool_size, " in use)"));
@@ -134,9 +191,10 @@ absl::StatusOr<ConnectionLease> ConnectionPool::Acquire(absl::Duration timeout) 
     // From here the slot is ours (counted in in_use_); server round trips happen unlocked.
     if (candidate.conn != nullptr) {
       if (!must_validate || candidate.conn->Ping()) {
-        return ConnectionLease(this, std::move(candidate.conn));
+        return BoundLockWaits(ConnectionLease(this, std::move(candidate.conn)), call_deadline);
       }
       const std::string endpoint = candidate.conn->endpoint();
+      ForgetLockWaitBound(candidate.conn.get());
       candidate.conn.reset();  // Dead: close it and try the next one (or open a new one).
       absl::MutexLock lock(&mu_);
       --in_use_;
@@ -146,21 +204,24 @@ absl::StatusOr<ConnectionLease> ConnectionPool::Acquire(absl::Duration timeout) 
       continue;
     }
     absl::StatusOr<std::unique_ptr<Connection>> opened = OpenOnSomeServer();
-    absl::MutexLock lock(&mu_);
-    if (!opened.ok()) {
-      --in_use_;
-      ++errors_total_;
-      return absl::Status(opened.status().code(),
-                          absl::StrCat("db pool '", name_, "': ", opened.status().message()));
+    {
+      absl::MutexLock lock(&mu_);
+      if (!opened.ok()) {
+        --in_use_;
+        ++errors_total_;
+        return absl::Status(opened.status().code(),
+                            absl::StrCat("db pool '", name_, "': ", opened.status().message()));
+      }
+      ++connections_opened_total_;
     }
-    ++connections_opened_total_;
-    return ConnectionLease(this, *std::move(opened));
+    return BoundLockWaits(ConnectionLease(this, *std::move(opened)), call_deadline);
   }
 }
 
 void ConnectionPool::Return(std::unique_ptr<Connection> conn) {
   if (conn->broken()) {
     const std::string endpoint = conn->endpoint();
+    ForgetLockWaitBound(conn.get());
     conn.reset();  // Close outside the lock.
     absl::MutexLock lock(&mu_);
     --in_use_;

@@ -15,6 +15,42 @@
 #include "libs/server/request_decode_interceptor.h"
 
 namespace gongkai::server {
+namespace {
+
+// Counts the calls a handler thread has taken and not finished (the interceptor lives
+// as long as its call), and stamps when the last one was taken.
+class CallTracker final : public grpc::experimental::Interceptor {
+ public:
+  explicit CallTracker(std::shared_ptr<std::atomic<int64_t>> running)
+      : running_(std::move(running)) {
+    running_->fetch_add(1);
+  }
+  ~CallTracker() override { running_->fetch_sub(1); }
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    methods->Proceed();
+  }
+
+ private:
+  std::shared_ptr<std::atomic<int64_t>> running_;
+};
+
+class CallTrackerFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  CallTrackerFactory(std::shared_ptr<std::atomic<int64_t>> running,
+                     std::shared_ptr<std::atomic<int64_t>> last_start_ns)
+      : running_(std::move(running)), last_start_ns_(std::move(last_start_ns)) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* /*info*/) override {
+    last_start_ns_->store(absl::ToUnixNanos(absl::Now()));
+    return new CallTracker(running_);
+  }
+
+ private:
+  std::shared_ptr<std::atomic<int64_t>> running_;
+  std::shared_ptr<std::atomic<int64_t>> last_start_ns_;
+};
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
     const ServerConfig& config, const std::vector<grpc::Service*>& services,
@@ -56,6 +92,8 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   factories.push_back(std::make_unique<RequestDecodeInterceptorFactory>());
   factories.push_back(server->grpc_metrics_->NewInterceptorFactory());
   factories.push_back(std::make_unique<AccessLogInterceptorFactory>());
+  factories.push_back(
+      std::make_unique<CallTrackerFactory>(server->calls_running_, server->last_call_start_ns_));
   builder.experimental().SetInterceptorCreators(std::move(factories));
 
   server->server_ = builder.BuildAndStart();
@@ -107,6 +145,15 @@ void GrpcServer::Shutdown() {
     serving_ = false;
     // Health first, so balancers and probes stop sending before connections close.
     server_->GetHealthCheckService()->Shutdown();
+  }
+  // The drain (ServerConfig::shutdown_drain): every call received before now is handed to
+  // a handler before the server stops taking calls.
+  constexpr absl::Duration kQuiet = absl::Milliseconds(50);
+  const absl::Time drain_until = absl::Now() + config_.shutdown_drain;
+  while (absl::Now() < drain_until &&
+         (calls_running_->load() > 0 ||
+          absl::Now() - absl::FromUnixNanos(last_call_start_ns_->load()) < kQuiet)) {
+    absl::SleepFor(absl::Milliseconds(5));
   }
   server_->Shutdown(absl::ToChronoTime(absl::Now() + config_.shutdown_grace));
   server_->Wait();

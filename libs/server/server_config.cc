@@ -20,6 +20,8 @@ ServerConfig ReadServerConfig(config::ConfigReader& reader, absl::string_view de
       reader.Duration("keepalive_timeout", c.keepalive_timeout, absl::Seconds(1), absl::Minutes(5));
   c.shutdown_grace =
       reader.Duration("shutdown_grace", c.shutdown_grace, absl::ZeroDuration(), absl::Minutes(5));
+  c.shutdown_drain =
+      reader.Duration("shutdown_drain", c.shutdown_drain, absl::ZeroDuration(), absl::Minutes(5));
   c.max_polling_threads =
       static_cast<int>(reader.Int("max_polling_threads", c.max_polling_threads, 0, 1024));
   c.log_level = reader.String("log_level", c.log_level);

@@ -24,6 +24,12 @@ struct ServerConfig {
   absl::Duration min_client_ping_interval = absl::Seconds(10);
   // How long in-flight calls get to finish after SIGTERM before they are cancelled.
   absl::Duration shutdown_grace = absl::Seconds(10);
+  // After SIGTERM (health already NOT_SERVING), calls keep being served until none is
+  // running and none has started for a moment, at most this long; only then does the
+  // server stop taking calls. gRPC cancels a call it has received but not yet handed to a
+  // handler thread when it shuts down, so without the drain a client that sent a call
+  // just before the SIGTERM could get CANCELLED (issue 15, SIGTERM under load).
+  absl::Duration shutdown_drain = absl::Seconds(2);
   // Worker threads for the synchronous server (0: gRPC's default).
   int max_polling_threads = 0;
   std::string log_level = "info";
