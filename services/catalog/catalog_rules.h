@@ -28,6 +28,13 @@ namespace gongkai::catalog {
 inline const auth::Rule kManageUnits{.roles = {auth::Role::kOffice, auth::Role::kAdmin}};
 inline const auth::Rule kDraft{
     .roles = {auth::Role::kStaff, auth::Role::kOffice, auth::Role::kAdmin}, .unit_scoped = true};
+// CreateDocument: the drafters, and SERVICE — the consultation service drafts the
+// feedback statement attached to a meeting plan as a document of the unit (CON-3),
+// through its outbox; the draft then goes through the same review and publication as
+// any other (editing and submitting it stay with kDraft).
+inline const auth::Rule kCreateDocument{
+    .roles = {auth::Role::kStaff, auth::Role::kOffice, auth::Role::kAdmin, auth::Role::kService},
+    .unit_scoped = true};
 inline const auth::Rule kConfidentialityReview{.roles = {auth::Role::kReviewer, auth::Role::kAdmin},
                                                .unit_scoped = true};
 inline const auth::Rule kReturnDocument{.roles = {auth::Role::kOffice, auth::Role::kAdmin}};

@@ -26,6 +26,7 @@ namespace gongkai::consultation {
   X(consultations_, SearchComments, SearchCommentsRequest, ListCommentsResponse)                  \
   X(consultations_, ReportComment, ReportCommentRequest, Comment)                                 \
   X(consultations_, ModerateComment, ModerateCommentRequest, Comment)                             \
+  X(consultations_, UngroupComment, UngroupCommentRequest, Comment)                               \
   X(consultations_, ListCommentGroups, ListCommentGroupsRequest, ListCommentGroupsResponse)       \
   X(consultations_, DecideCommentGroup, DecideCommentGroupRequest, CommentGroup)                  \
   X(consultations_, PublishFeedbackStatement, PublishFeedbackStatementRequest, FeedbackStatement) \

@@ -20,6 +20,7 @@
 #include "gongkai/consultation/v1/consultation.pb.h"
 #include "libs/db/connection_pool.h"
 #include "libs/idempotency/idempotency.h"
+#include "libs/outbox/outbox.h"
 
 namespace gongkai::consultation {
 
@@ -39,13 +40,19 @@ struct CommentCounts {
   int64_t undecided = 0;  // Members of groups without a decision.
 };
 
-// A comment to store: the grouping happens in the same transaction (CON-3).
+// A comment to store: the grouping, the per-client limit and the search terms happen
+// in the same transaction (CON-3).
 struct NewComment {
   v1::Comment comment;     // consultation_id, text, name, contact, show_name.
   std::string client_key;  // Hex SHA-256.
   absl::CivilDay day;
   uint64_t fingerprint = 0;
   int max_distance_bits = 0;
+  // The client's comments on `day` may not reach this many (checked in the
+  // transaction); `limit_rule` explains the number in the RESOURCE_EXHAUSTED message.
+  int64_t per_client_limit = 0;
+  std::string limit_rule;
+  std::vector<std::string> terms;  // libs/search terms of the text.
 };
 
 struct GroupDecision {
@@ -100,22 +107,33 @@ class ConsultationRepository {
                                                     absl::Time now) = 0;
 
   // ---- Comments ----
+  // Stores the comment in its group (an identical or the nearest near-identical
+  // fingerprint's, else a new one) with its terms and the idempotency record, in one
+  // transaction. RESOURCE_EXHAUSTED (nothing written) when the client already posted
+  // `per_client_limit` comments on `day`; ALREADY_EXISTS when the key is taken.
   virtual absl::StatusOr<v1::Comment> PostComment(const NewComment& comment,
                                                   const idempotency::Key* key, absl::Time now) = 0;
-  // The client's comments on `day`, counted up to `up_to` (enough to apply a limit
-  // without reading a busy client's every row).
-  virtual absl::StatusOr<int64_t> CountClientComments(const std::string& client_key,
-                                                      absl::CivilDay day, int64_t up_to) = 0;
   // With group_size, decision and reason of its group.
   virtual absl::StatusOr<v1::Comment> GetComment(int64_t id) = 0;
   // In id order after `after_id`; group_id 0: every group.
   virtual absl::StatusOr<std::vector<v1::Comment>> ListComments(int64_t consultation_id,
                                                                 int64_t group_id, int64_t after_id,
                                                                 int limit) = 0;
-  // Comments whose text contains `query` (case-insensitive), in id order.
-  virtual absl::StatusOr<std::vector<v1::Comment>> SearchComments(int64_t consultation_id,
-                                                                  const std::string& query,
-                                                                  int64_t after_id, int limit) = 0;
+  // Comments holding every one of `terms` (libs/search; a single CJK character matches
+  // as a term prefix), in id order after `after_id`.
+  virtual absl::StatusOr<std::vector<v1::Comment>> SearchComments(
+      int64_t consultation_id, const std::vector<std::string>& terms, int64_t after_id,
+      int limit) = 0;
+  // Indexes up to `limit` comments stored before comment_terms existed (migration
+  // 0011's range); returns how many (0 when done).
+  virtual absl::StatusOr<int> BackfillCommentTerms(int limit) = 0;
+  // CON-3: moves comment `id` out of its group into a new group of its own (undecided)
+  // when `group_version` is its group's version (ABORTED otherwise), in one transaction:
+  // the old group counts one member fewer (its representative becomes its first
+  // remaining member if it was this comment) and the comment's fingerprint, when it
+  // maps to the old group, maps to the new one. FAILED_PRECONDITION for a group of one.
+  virtual absl::StatusOr<v1::Comment> UngroupComment(int64_t id, int64_t group_version,
+                                                     uint64_t fingerprint) = 0;
   virtual absl::StatusOr<v1::Comment> ReportComment(int64_t id) = 0;
   virtual absl::StatusOr<v1::Comment> SetVisibility(int64_t id, v1::Visibility visibility,
                                                     v1::HideReason reason) = 0;
@@ -145,9 +163,17 @@ class ConsultationRepository {
                                                         const idempotency::Key* key,
                                                         absl::Time now) = 0;
   virtual absl::StatusOr<v1::MeetingPlan> GetMeeting(int64_t id) = 0;
+  // Attaches `s` when `version` matches (ABORTED otherwise) and enqueues `delivery` (the
+  // statement for the catalog, CON-3) in the same transaction (libs/outbox).
   virtual absl::StatusOr<v1::MeetingPlan> AttachStatement(int64_t id, int64_t version,
                                                           int64_t consultation_id,
-                                                          const v1::FeedbackStatement& s) = 0;
+                                                          const v1::FeedbackStatement& s,
+                                                          const outbox::OutboxEvent& delivery,
+                                                          absl::Time now) = 0;
+  // The catalog acknowledged the statement of `consultation_id` attached to meeting
+  // `id` as its document `document_id` (kept only while that statement is attached).
+  virtual absl::Status RecordStatementDocument(int64_t id, int64_t consultation_id,
+                                               int64_t document_id) = 0;
   // Meetings deciding a matter (decides_category set) with no consultation closed
   // before the meeting day, in id order after `after_id`; unit_id 0: any unit.
   virtual absl::StatusOr<std::vector<v1::MeetingPlan>> ListDecisionsWithoutConsultation(
@@ -177,7 +203,10 @@ class ConsultationRepository {
       const idempotency::Key& key) = 0;
 };
 
-std::unique_ptr<ConsultationRepository> NewMysqlConsultationRepository(db::ConnectionPool* pool);
+// `notifier` (may be null; not owned) is woken after a commit that enqueued an outbox
+// event, so the relay delivers at once.
+std::unique_ptr<ConsultationRepository> NewMysqlConsultationRepository(
+    db::ConnectionPool* pool, outbox::Notifier* notifier = nullptr);
 
 }  // namespace gongkai::consultation
 

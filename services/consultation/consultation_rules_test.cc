@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/rules/embedded_rule_sets.h"
 #include "libs/status/errors.h"
+#include "services/consultation/statement_delivery.h"
 
 namespace gongkai::consultation {
 namespace {
@@ -209,6 +210,62 @@ TEST(CommentGroupingTest, Con3FingerprintsWithinTheMaximumDistanceShareABand) {
     for (int i = 0; i < kBands; ++i) shared = shared || x[i] == y[i];
     EXPECT_TRUE(shared) << a << " " << b;
   }
+}
+
+TEST(StatementDeliveryTest, Con3EventKeyNamesTheMeetingAndTheConsultation) {
+  const std::string key = StatementEventKey(12, 345);
+  EXPECT_EQ(key, "feedback-statement/12/345");
+  std::optional<StatementEventIds> ids = ParseStatementEventKey(key);
+  ASSERT_TRUE(ids.has_value());
+  EXPECT_EQ(ids->meeting_id, 12);
+  EXPECT_EQ(ids->consultation_id, 345);
+  EXPECT_FALSE(ParseStatementEventKey("document-published/12").has_value());
+  EXPECT_FALSE(ParseStatementEventKey("feedback-statement/12").has_value());
+  EXPECT_FALSE(ParseStatementEventKey("feedback-statement/x/1").has_value());
+  EXPECT_FALSE(ParseStatementEventKey("feedback-statement/0/1").has_value());
+}
+
+TEST(StatementDeliveryTest, Con3CatalogDocumentListsEveryEntryAndNamesTheMeetingPlan) {
+  v1::MeetingPlan meeting;
+  meeting.set_id(7);
+  meeting.set_unit_id(3);
+  meeting.set_title("市政府常务会议");
+  meeting.mutable_meeting_on()->set_year(2025);
+  meeting.mutable_meeting_on()->set_month(7);
+  meeting.mutable_meeting_on()->set_day(20);
+  v1::FeedbackStatement statement;
+  statement.set_title("关于《某方案》公开征求意见采纳情况的说明");
+  statement.set_comment_count(5);
+  statement.set_adopted_count(4);
+  statement.set_not_adopted_count(1);
+  v1::FeedbackEntry* campaign = statement.add_entries();
+  campaign->set_commenters("匿名（4人）");
+  campaign->set_member_count(4);
+  campaign->set_comment("同意。");
+  campaign->set_decision(v1::ADOPTED);
+  v1::FeedbackEntry* other = statement.add_entries();
+  other->set_commenters("王五");
+  other->set_member_count(1);
+  other->set_comment("不同意。");
+  other->set_decision(v1::NOT_ADOPTED);
+  other->set_reason("与法规不符");
+  const catalog::v1::CreateDocumentRequest request =
+      StatementDocumentRequest(meeting, statement, "feedback-statement/7/9");
+  EXPECT_EQ(request.request_id(), "feedback-statement/7/9");
+  EXPECT_EQ(request.document().title(), statement.title());
+  EXPECT_EQ(request.document().drafting_unit_id(), 3);
+  EXPECT_EQ(request.document().disclosure_attribute(), catalog::v1::PROACTIVE);
+  EXPECT_FALSE(request.document().is_policy_document());
+  const std::string& body = request.document().body();
+  EXPECT_THAT(body, HasSubstr("本说明附于会议方案《市政府常务会议》（2025年7月20日"));
+  EXPECT_THAT(body, HasSubstr("共收到意见 5 条，其中采纳 4 条"));
+  EXPECT_THAT(body, HasSubstr("同类意见 4 条"));
+  EXPECT_THAT(body, HasSubstr("处理：未采纳。理由：与法规不符"));
+  // A statement too long for one document lists what fits and says how many remain.
+  const catalog::v1::CreateDocumentRequest cut =
+      StatementDocumentRequest(meeting, statement, "k", body.size() - 10);
+  EXPECT_THAT(cut.document().body(), HasSubstr("另有 1 项意见"));
+  EXPECT_LT(cut.document().body().size(), body.size() + 100);
 }
 
 }  // namespace

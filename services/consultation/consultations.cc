@@ -12,10 +12,12 @@
 #include "libs/idempotency/idempotency.h"
 #include "libs/pagination/page_token.h"
 #include "libs/protoconv/protoconv.h"
+#include "libs/search/search_terms.h"
 #include "libs/status/errors.h"
 #include "libs/status/status_macros.h"
 #include "libs/validation/validation.h"
 #include "services/consultation/consultation_rules.h"
+#include "services/consultation/statement_delivery.h"
 
 namespace gongkai::consultation {
 namespace {
@@ -123,6 +125,36 @@ absl::CivilDay Consultations::Today() const { return calendar::TodayInShanghai(*
 
 absl::StatusOr<v1::Consultation> Consultations::LoadConsultation(int64_t id) {
   ASSIGN_OR_RETURN(v1::Consultation c, repository_->GetConsultation(id));
+  ASSIGN_OR_RETURN(absl::CivilDay opens_on, ToCivilDay(c.opens_on()));
+  ASSIGN_OR_RETURN(absl::CivilDay closes_on, ToCivilDay(c.closes_on()));
+  c.set_state(StateOn(Today(), opens_on, closes_on, c.state() == v1::CONCLUDED));
+  return c;
+}
+
+absl::StatusOr<v1::Consultation> Consultations::LoadWindow(int64_t id) {
+  const absl::Time now = clock_->Now();
+  v1::Consultation c;
+  bool cached = false;
+  {
+    absl::MutexLock lock(&window_mutex_);
+    auto it = windows_.find(id);
+    if (it != windows_.end() && now - it->second.read_at < window_cache_ttl_) {
+      c = it->second.consultation;
+      cached = true;
+    }
+  }
+  if (!cached) {
+    ASSIGN_OR_RETURN(c, repository_->GetConsultation(id));
+    c.clear_draft();
+    c.clear_basis();
+    if (window_cache_ttl_ > absl::ZeroDuration()) {
+      absl::MutexLock lock(&window_mutex_);
+      // Bounded: a full cache starts again rather than growing with every id asked for.
+      constexpr size_t kMaxCachedWindows = 4096;
+      if (windows_.size() >= kMaxCachedWindows) windows_.clear();
+      windows_[id] = CachedWindow{c, now};
+    }
+  }
   ASSIGN_OR_RETURN(absl::CivilDay opens_on, ToCivilDay(c.opens_on()));
   ASSIGN_OR_RETURN(absl::CivilDay closes_on, ToCivilDay(c.closes_on()));
   c.set_state(StateOn(Today(), opens_on, closes_on, c.state() == v1::CONCLUDED));
@@ -449,8 +481,11 @@ absl::StatusOr<v1::Comment> Consultations::PostComment(const Principal& caller,
   validation::CheckText(
       v, "text", r.text(),
       {.min_chars = 1, .max_chars = static_cast<size_t>(max_chars.value), .allow_newlines = true});
-  if (validation::IsValidUtf8(r.text()) && NormalizeForGrouping(r.text()).empty()) {
-    v.Add("text", "a comment needs at least one letter, digit or character");
+  std::string normalized;
+  if (validation::IsValidUtf8(r.text())) {
+    normalized = NormalizeForGrouping(r.text());
+    if (normalized.empty())
+      v.Add("text", "a comment needs at least one letter, digit or character");
   }
   validation::CheckText(v, "name", r.name(), {.max_chars = 50});
   validation::CheckText(v, "contact", r.contact(), {.max_chars = 100});
@@ -458,7 +493,9 @@ absl::StatusOr<v1::Comment> Consultations::PostComment(const Principal& caller,
     v.Add("show_name", "there is no name to show");
   }
   RETURN_IF_ERROR(v.ToStatus());
-  ASSIGN_OR_RETURN(v1::Consultation c, LoadConsultation(r.consultation_id()));
+  // The consultation's dates and unit, from a cache of bounded staleness (LoadWindow):
+  // the state itself is computed from the clock now.
+  ASSIGN_OR_RETURN(v1::Consultation c, LoadWindow(r.consultation_id()));
   if (c.state() == v1::SCHEDULED && !CanReadAllOf(caller, c.unit_id())) {
     return absl::NotFoundError(absl::StrCat("consultation ", c.id(), " not found"));
   }
@@ -468,52 +505,55 @@ absl::StatusOr<v1::Comment> Consultations::PostComment(const Principal& caller,
       crypto::Sha256Hex(caller.anonymous() ? absl::StrCat("address:", client_address)
                                            : absl::StrCat("subject:", caller.subject));
   const idempotency::Key key = idempotency::MakeKey(client_key, "PostComment", r.request_id(), r);
-  ASSIGN_OR_RETURN(
-      v1::Comment stored,
-      idempotency::IdempotentCreate<v1::Comment>(
-          *repository_, key,
-          [&](const idempotency::Key* stored_key) -> absl::StatusOr<v1::Comment> {
-            ASSIGN_OR_RETURN(absl::CivilDay closes_on, ToCivilDay(c.closes_on()));
-            if (c.state() == v1::SCHEDULED) {
-              return PreconditionFailed(
-                  "CONSULTATION_NOT_OPEN", absl::StrCat("consultation/", c.id()),
-                  absl::StrCat("the consultation opens on ",
-                               absl::FormatCivilTime(ToCivilDay(c.opens_on()).value()),
-                               " (Asia/Shanghai); comments are accepted from then"));
-            }
-            if (c.state() != v1::OPEN) {
-              return PreconditionFailed(
-                  "CONSULTATION_CLOSED", absl::StrCat("consultation/", c.id()),
-                  absl::StrCat("the consultation closed at ",
-                               absl::FormatTime("%Y-%m-%d %H:%M", ClosingTime(closes_on),
-                                                absl::FixedTimeZone(8 * 3600)),
-                               " (Asia/Shanghai, the end of ", absl::FormatCivilTime(closes_on),
-                               "); comments are no longer accepted"));
-            }
-            ASSIGN_OR_RETURN(rules::Cited<int64_t> per_day,
-                             limits->Integer(kPerClientPerDayRule, rules::Unit::kCount));
-            ASSIGN_OR_RETURN(int64_t posted,
-                             repository_->CountClientComments(client_key, today, per_day.value));
-            if (posted >= per_day.value) {
-              return absl::ResourceExhaustedError(
-                  absl::StrCat("this client has posted ", posted,
-                               " comments today, the daily limit: ", per_day.rule.Explain()));
-            }
-            ASSIGN_OR_RETURN(rules::Cited<int64_t> distance,
-                             limits->Integer(kMaxDistanceRule, rules::Unit::kCount));
-            NewComment n;
-            n.comment.set_consultation_id(c.id());
-            n.comment.set_text(r.text());
-            n.comment.set_name(std::string(absl::StripAsciiWhitespace(r.name())));
-            n.comment.set_contact(std::string(absl::StripAsciiWhitespace(r.contact())));
-            n.comment.set_show_name(r.show_name());
-            n.client_key = client_key;
-            n.day = today;
-            n.fingerprint = SimHash(NormalizeForGrouping(r.text()));
-            n.max_distance_bits = static_cast<int>(distance.value);
-            return repository_->PostComment(n, stored_key, clock_->Now());
-          }));
-  return ForCaller(caller, c.unit_id(), std::move(stored));
+  absl::StatusOr<v1::Comment> stored = [&]() -> absl::StatusOr<v1::Comment> {
+    ASSIGN_OR_RETURN(absl::CivilDay closes_on, ToCivilDay(c.closes_on()));
+    if (c.state() == v1::SCHEDULED) {
+      return PreconditionFailed(
+          "CONSULTATION_NOT_OPEN", absl::StrCat("consultation/", c.id()),
+          absl::StrCat("the consultation opens on ",
+                       absl::FormatCivilTime(ToCivilDay(c.opens_on()).value()),
+                       " (Asia/Shanghai); comments are accepted from then"));
+    }
+    if (c.state() != v1::OPEN) {
+      return PreconditionFailed(
+          "CONSULTATION_CLOSED", absl::StrCat("consultation/", c.id()),
+          absl::StrCat("the consultation closed at ",
+                       absl::FormatTime("%Y-%m-%d %H:%M", ClosingTime(closes_on),
+                                        absl::FixedTimeZone(8 * 3600)),
+                       " (Asia/Shanghai, the end of ", absl::FormatCivilTime(closes_on),
+                       "); comments are no longer accepted"));
+    }
+    ASSIGN_OR_RETURN(rules::Cited<int64_t> per_day,
+                     limits->Integer(kPerClientPerDayRule, rules::Unit::kCount));
+    ASSIGN_OR_RETURN(rules::Cited<int64_t> distance,
+                     limits->Integer(kMaxDistanceRule, rules::Unit::kCount));
+    NewComment n;
+    n.comment.set_consultation_id(c.id());
+    n.comment.set_text(r.text());
+    n.comment.set_name(std::string(absl::StripAsciiWhitespace(r.name())));
+    n.comment.set_contact(std::string(absl::StripAsciiWhitespace(r.contact())));
+    n.comment.set_show_name(r.show_name());
+    n.client_key = client_key;
+    n.day = today;
+    n.fingerprint = SimHash(normalized);
+    n.max_distance_bits = static_cast<int>(distance.value);
+    n.per_client_limit = per_day.value;
+    n.limit_rule = per_day.rule.Explain();
+    n.terms = search::DocumentTerms("", r.text());
+    return repository_->PostComment(n, idempotency::StoredKey(key), clock_->Now());
+  }();
+  // No read before the write: the idempotency record's unique key answers a retry
+  // (ALREADY_EXISTS). A retry refused (closed since, limit reached) gets the first
+  // response when there is one.
+  if (!stored.ok() && !r.request_id().empty() &&
+      (absl::IsAlreadyExists(stored.status()) || absl::IsFailedPrecondition(stored.status()) ||
+       absl::IsResourceExhausted(stored.status()))) {
+    ASSIGN_OR_RETURN(std::optional<v1::Comment> first,
+                     idempotency::Replay<v1::Comment>(*repository_, key));
+    if (first.has_value()) stored = *std::move(first);
+  }
+  RETURN_IF_ERROR(stored.status());
+  return ForCaller(caller, c.unit_id(), *std::move(stored));
 }
 
 absl::StatusOr<v1::ListCommentsResponse> Consultations::ListComments(
@@ -545,6 +585,12 @@ absl::StatusOr<v1::ListCommentsResponse> Consultations::SearchComments(
   FieldViolations v;
   validation::CheckId(v, "consultation_id", r.consultation_id(), true);
   validation::CheckText(v, "query", r.query(), {.min_chars = 1, .max_chars = 100});
+  // The same terms as the comments were indexed with (libs/search, ADR 0004): every
+  // term of the query must occur.
+  const std::vector<std::string> terms = search::ExtractTerms(r.query());
+  if (v.violations().empty() && terms.empty()) {
+    v.Add("query", "the query has no letter, digit or character");
+  }
   RETURN_IF_ERROR(v.ToStatus());
   const std::string fingerprint =
       absl::StrCat(r.consultation_id(), ":", crypto::Sha256Hex(r.query()));
@@ -553,7 +599,7 @@ absl::StatusOr<v1::ListCommentsResponse> Consultations::SearchComments(
   ASSIGN_OR_RETURN(v1::Consultation c, LoadConsultation(r.consultation_id()));
   RETURN_IF_ERROR(RequireReader(caller, c.unit_id(), "searching comments"));
   ASSIGN_OR_RETURN(std::vector<v1::Comment> rows,
-                   repository_->SearchComments(c.id(), r.query(), after_id, page_size + 1));
+                   repository_->SearchComments(c.id(), terms, after_id, page_size + 1));
   v1::ListCommentsResponse response;
   response.set_next_page_token(pagination::TrimPage(rows, page_size, fingerprint,
                                                     [](const v1::Comment& x) { return x.id(); }));
@@ -595,6 +641,32 @@ absl::StatusOr<v1::Comment> Consultations::ModerateComment(const Principal& call
   ASSIGN_OR_RETURN(v1::Comment moderated,
                    repository_->SetVisibility(r.id(), r.visibility(), r.hide_reason()));
   return ForCaller(caller, c.unit_id(), std::move(moderated));
+}
+
+absl::StatusOr<v1::Comment> Consultations::UngroupComment(const Principal& caller,
+                                                          const v1::UngroupCommentRequest& r) {
+  FieldViolations v;
+  validation::CheckId(v, "id", r.id(), true);
+  if (r.group_version() <= 0)
+    v.Add("group_version", "the version of the comment's group is required");
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::Comment comment, repository_->GetComment(r.id()));
+  ASSIGN_OR_RETURN(v1::Consultation c, LoadConsultation(comment.consultation_id()));
+  RETURN_IF_ERROR(RequireWriter(caller, c.unit_id(), "ungrouping comments"));
+  if (c.state() == v1::CONCLUDED) {
+    return PreconditionFailed("STATE", absl::StrCat("consultation/", c.id()),
+                              "the consultation is concluded; its groups are final");
+  }
+  ASSIGN_OR_RETURN(std::optional<v1::FeedbackStatement> statement,
+                   repository_->GetStatement(c.id()));
+  if (statement.has_value()) {
+    return PreconditionFailed("STATE", absl::StrCat("consultation/", c.id()),
+                              "the feedback statement is published; its groups are final");
+  }
+  ASSIGN_OR_RETURN(v1::Comment moved,
+                   repository_->UngroupComment(r.id(), r.group_version(),
+                                               SimHash(NormalizeForGrouping(comment.text()))));
+  return ForCaller(caller, c.unit_id(), std::move(moved));
 }
 
 absl::StatusOr<v1::ListCommentGroupsResponse> Consultations::ListCommentGroups(
@@ -1043,7 +1115,19 @@ absl::StatusOr<v1::MeetingPlan> Consultations::AttachFeedbackStatement(
     return PreconditionFailed("FEEDBACK_STATEMENT", absl::StrCat("consultation/", c.id()),
                               "the feedback statement is not published yet (CON-3)");
   }
-  return repository_->AttachStatement(m.id(), r.version(), c.id(), *statement);
+  // CON-3: the statement also goes to the catalog, through the outbox in the same
+  // transaction (statement_delivery.h).
+  outbox::OutboxEvent delivery;
+  delivery.topic = kStatementAttachedTopic;
+  delivery.destination = "catalog";
+  delivery.event_key = StatementEventKey(m.id(), c.id());
+  delivery.ordering_key = absl::StrCat(m.id());
+  v1::MeetingPlan attached = m;
+  attached.set_consultation_id(c.id());
+  delivery.payload =
+      StatementDocumentRequest(attached, *statement, delivery.event_key).SerializeAsString();
+  return repository_->AttachStatement(m.id(), r.version(), c.id(), *statement, delivery,
+                                      clock_->Now());
 }
 
 }  // namespace gongkai::consultation

@@ -11,14 +11,18 @@
 // through UnitLookup; when the catalog cannot be reached, creating a consultation or a
 // meeting plan answers UNAVAILABLE and everything else keeps working.
 //
-// Thread-safe: holds no mutable state.
+// Thread-safe. Its only mutable state is the short-lived cache of consultation windows
+// that PostComment reads (guarded by a mutex; see window_cache_ttl).
 #ifndef GONGKAI_SERVICES_CONSULTATION_CONSULTATIONS_H_
 #define GONGKAI_SERVICES_CONSULTATION_CONSULTATIONS_H_
 
 #include <functional>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
+
+#include "absl/synchronization/mutex.h"
 
 #include "absl/status/statusor.h"
 #include "gongkai/consultation/v1/consultation.pb.h"
@@ -41,14 +45,20 @@ using UnitLookup = std::function<absl::StatusOr<UnitFacts>(int64_t unit_id)>;
 
 class Consultations {
  public:
+  // `window_cache_ttl`: how long PostComment may use a consultation's dates and unit
+  // read earlier (0: read every time). The state is still computed from the clock on
+  // every comment, so opening and closing are exact; only a change of the stored dates
+  // (NAT-1 recomputation after a calendar change) is seen up to this much later.
   Consultations(ConsultationRepository* repository,
                 std::shared_ptr<const calendar::WorkingDayCalendar> calendar,
-                std::shared_ptr<const rules::RuleBook> rules, const Clock* clock, UnitLookup units)
+                std::shared_ptr<const rules::RuleBook> rules, const Clock* clock, UnitLookup units,
+                absl::Duration window_cache_ttl = absl::Seconds(1))
       : repository_(repository),
         calendar_(std::move(calendar)),
         rules_(std::move(rules)),
         clock_(clock),
-        units_(std::move(units)) {}
+        units_(std::move(units)),
+        window_cache_ttl_(window_cache_ttl) {}
 
   absl::StatusOr<v1::Consultation> CreateConsultation(const auth::Principal& caller,
                                                       const v1::CreateConsultationRequest& r);
@@ -74,6 +84,9 @@ class Consultations {
                                             const v1::ReportCommentRequest& r);
   absl::StatusOr<v1::Comment> ModerateComment(const auth::Principal& caller,
                                               const v1::ModerateCommentRequest& r);
+  // CON-3: staff move a wrongly grouped comment into a group of its own.
+  absl::StatusOr<v1::Comment> UngroupComment(const auth::Principal& caller,
+                                             const v1::UngroupCommentRequest& r);
   absl::StatusOr<v1::ListCommentGroupsResponse> ListCommentGroups(
       const auth::Principal& caller, const v1::ListCommentGroupsRequest& r);
 
@@ -117,10 +130,18 @@ class Consultations {
   // period reaching a year that is not loaded keeps its date.
   absl::StatusOr<int> RecomputeClosingDays(const std::function<bool()>& stopping);
 
+  // Indexes comments stored before the search index existed, up to `limit` a call;
+  // returns how many (0: done).
+  absl::StatusOr<int> BackfillCommentTerms(int limit) {
+    return repository_->BackfillCommentTerms(limit);
+  }
+
   ConsultationRepository* repository() { return repository_; }
 
  private:
   absl::StatusOr<v1::Consultation> LoadConsultation(int64_t id);
+  // LoadConsultation without the draft and basis, from the window cache when fresh.
+  absl::StatusOr<v1::Consultation> LoadWindow(int64_t id);
   absl::StatusOr<v1::Consultation> WithCounts(v1::Consultation consultation);
   // Scans deciding meetings after `after_id`; stops when `limit` are found or the
   // scan reached `scan_budget` rows. Sets `last_scanned` to resume.
@@ -142,6 +163,13 @@ class Consultations {
   std::shared_ptr<const rules::RuleBook> rules_;
   const Clock* clock_;
   UnitLookup units_;
+  const absl::Duration window_cache_ttl_;
+  struct CachedWindow {
+    v1::Consultation consultation;  // Without draft and basis; state not set.
+    absl::Time read_at;
+  };
+  absl::Mutex window_mutex_;
+  std::unordered_map<int64_t, CachedWindow> windows_ ABSL_GUARDED_BY(window_mutex_);
 };
 
 // "city" for UNIT_LEVEL_CITY etc. of the catalog's unit levels (the numbers of

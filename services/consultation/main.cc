@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "libs/db/embedded_migrations.h"
+#include "libs/outbox/outbox.h"
 #include "libs/rules/embedded_rule_sets.h"
 #include "libs/server/service_runner.h"
 #include "services/consultation/consultation_app.h"
@@ -16,17 +17,24 @@
 
 int main(int argc, char** argv) {
   using namespace gongkai;  // NOLINT(build/namespaces): the composition root.
+  consultation::ConsultationConfig consultation_config;
   server::ServiceDefinition definition;
   definition.name = "consultation";
   definition.default_grpc_address = "0.0.0.0:50053";
   definition.default_metrics_address = "0.0.0.0:9103";
+  // The catalog: calendar, units, and the feedback statements sent through the outbox
+  // (CON-3).
   definition.peers = {"catalog"};
+  definition.library_migrations = {outbox::OutboxMigrationSet()};
   definition.migrations = db::EmbeddedMigrations();
   // NAT-11 periods, CON-1 scope, comment limits: schemas in code, numbers in rules/*.json.
   definition.rule_schemas = consultation::ConsultationRuleSchemas();
   definition.builtin_rule_sets = rules::EmbeddedRuleSetFiles();
+  definition.read_config = [&](config::ConfigReader& r) {
+    consultation::ReadConsultationConfig(r, consultation_config);
+  };
   definition.build = [&](const server::ServiceEnvironment& env) {
-    return consultation::NewConsultationApp(env);
+    return consultation::NewConsultationApp(env, consultation_config);
   };
   return server::RunService(argc, argv, definition);
 }

@@ -9,6 +9,7 @@
 #include "libs/db/map_rows.h"
 #include "libs/db/transaction.h"
 #include "libs/protoconv/protoconv.h"
+#include "libs/search/search_terms.h"
 #include "libs/status/status_macros.h"
 #include "services/consultation/consultation_repository.h"
 #include "services/consultation/consultation_rules.h"
@@ -25,17 +26,23 @@ constexpr char kSelectConsultation[] =
 // Comments with their group's size and decision. STRAIGHT_JOIN (MySQL, MariaDB, TiDB):
 // the comments' keyset range drives the join; left to itself the optimizer may scan the
 // groups first and sort (a p99 of 190 ms at 100,000 comments).
-constexpr char kSelectComment[] =
-    "SELECT STRAIGHT_JOIN c.id, c.consultation_id, c.group_id, c.text, c.name, c.contact, "
-    "c.show_name, "
-    "c.visibility, c.hide_reason, c.report_count, c.create_time, g.member_count, g.decision, "
-    "g.reason FROM comments c JOIN comment_groups g ON g.id = c.group_id";
+#define GONGKAI_COMMENT_COLUMNS                                                              \
+  "c.id, c.consultation_id, c.group_id, c.text, c.name, c.contact, c.show_name, "            \
+  "c.visibility, c.hide_reason, c.report_count, c.create_time, g.member_count, g.decision, " \
+  "g.reason"
+constexpr char kSelectComment[] = "SELECT STRAIGHT_JOIN " GONGKAI_COMMENT_COLUMNS
+                                  " FROM comments c JOIN comment_groups g ON g.id = c.group_id";
 
+// A group's representative is representative_comment_id, or its first member while
+// that is 0 (a group created by PostComment: the id is not known before the comment's
+// INSERT, and an UPDATE after it would cost a round trip per new group).
 constexpr char kSelectGroup[] =
-    "SELECT g.id, g.consultation_id, g.representative_comment_id, g.member_count, g.decision, "
-    "g.reason, g.decided_by, g.version, c.text AS representative_text, "
+    "SELECT g.id, g.consultation_id, c.id AS representative_comment_id, g.member_count, "
+    "g.decision, g.reason, g.decided_by, g.version, c.text AS representative_text, "
     "c.visibility AS representative_visibility FROM comment_groups g "
-    "LEFT JOIN comments c ON c.id = g.representative_comment_id";
+    "LEFT JOIN comments c ON c.id = CASE WHEN g.representative_comment_id <> 0 THEN "
+    "g.representative_comment_id ELSE (SELECT MIN(m.id) FROM comments m WHERE m.group_id = "
+    "g.id) END";
 
 constexpr char kSelectHearing[] =
     "SELECT id, consultation_id, unit_id, kind, title, place, held_on, notice_published_on, "
@@ -45,7 +52,8 @@ constexpr char kSelectHearing[] =
 constexpr char kSelectMeeting[] =
     "SELECT m.id, m.unit_id, m.title, m.meeting_on, m.decides_category, m.domain, "
     "m.consultation_id, m.major_livelihood_topic, m.invited, m.is_public, m.broadcast, "
-    "m.live_stream_url, m.feedback_statement, m.created_by, m.version FROM meeting_plans m";
+    "m.live_stream_url, m.feedback_statement, m.created_by, m.version, m.statement_document_id "
+    "FROM meeting_plans m";
 
 constexpr char kSelectApplication[] =
     "SELECT id, target, target_id, name, contact, attendee_kind, statement, selected, attended, "
@@ -149,8 +157,9 @@ absl::StatusOr<v1::CommentGroup> ReadGroup(const db::Row& row) {
   g.set_id(id);
   ASSIGN_OR_RETURN(int64_t consultation_id, row.GetInt64("consultation_id"));
   g.set_consultation_id(consultation_id);
-  ASSIGN_OR_RETURN(int64_t representative, row.GetInt64("representative_comment_id"));
-  g.set_representative_comment_id(representative);
+  ASSIGN_OR_RETURN(std::optional<int64_t> representative,
+                   row.GetOptionalInt64("representative_comment_id"));
+  g.set_representative_comment_id(representative.value_or(0));
   ASSIGN_OR_RETURN(int64_t members, row.GetInt64("member_count"));
   g.set_member_count(members);
   ASSIGN_OR_RETURN(int64_t decision, row.GetInt64("decision"));
@@ -230,6 +239,8 @@ absl::StatusOr<v1::MeetingPlan> ReadMeeting(const db::Row& row) {
   ASSIGN_OR_RETURN(*m.mutable_created_by(), row.GetString("created_by"));
   ASSIGN_OR_RETURN(int64_t version, row.GetInt64("version"));
   m.set_version(version);
+  ASSIGN_OR_RETURN(int64_t document_id, row.GetInt64("statement_document_id"));
+  m.set_statement_document_id(document_id);
   return m;
 }
 
@@ -264,9 +275,30 @@ std::vector<int64_t> IdsOf(const db::ResultSet& rows) {
   return ids;
 }
 
+// Inserts `terms` of comment `comment_id` (multi-row statements of at most 500 rows).
+absl::Status InsertCommentTerms(db::Connection& conn, int64_t consultation_id, int64_t comment_id,
+                                const std::vector<std::string>& terms) {
+  constexpr size_t kBatch = 500;
+  for (size_t start = 0; start < terms.size(); start += kBatch) {
+    const size_t end = std::min(terms.size(), start + kBatch);
+    std::string sql = "INSERT INTO comment_terms (consultation_id, term, comment_id) VALUES ";
+    std::vector<db::Value> params;
+    params.reserve(3 * (end - start));
+    for (size_t i = start; i < end; ++i) {
+      absl::StrAppend(&sql, i == start ? "" : ", ", "(?, ?, ?)");
+      params.emplace_back(consultation_id);
+      params.emplace_back(terms[i]);
+      params.emplace_back(comment_id);
+    }
+    RETURN_IF_ERROR(conn.Execute(sql, params).status());
+  }
+  return absl::OkStatus();
+}
+
 class MysqlConsultationRepository final : public ConsultationRepository {
  public:
-  explicit MysqlConsultationRepository(db::ConnectionPool* pool) : pool_(pool) {}
+  MysqlConsultationRepository(db::ConnectionPool* pool, outbox::Notifier* notifier)
+      : pool_(pool), notifier_(notifier) {}
 
   absl::StatusOr<v1::Consultation> CreateConsultation(v1::Consultation c,
                                                       const idempotency::Key* key,
@@ -410,38 +442,51 @@ class MysqlConsultationRepository final : public ConsultationRepository {
     v1::Comment stored = n.comment;
     const int64_t fingerprint = static_cast<int64_t>(n.fingerprint);
     const std::array<int64_t, kBands> bands = Bands(n.fingerprint);
+    // Round trips are the cost of a comment (docs/performance.md): the per-client count
+    // and the six band lookups are one statement; a new group's id goes into the
+    // comment's INSERT through LAST_INSERT_ID() and both ids come back in one read.
+    std::string candidates_sql =
+        "SELECT 0 AS fingerprint, 0 AS group_id, COUNT(*) AS posted FROM (SELECT 1 FROM "
+        "comments WHERE client_key = ? AND created_on = ? LIMIT ?) AS recent";
+    for (int i = 0; i < kBands; ++i) {
+      absl::StrAppend(&candidates_sql,
+                      " UNION ALL SELECT fingerprint, group_id, 0 FROM comment_fingerprints "
+                      "WHERE consultation_id = ? AND band",
+                      i, " = ?");
+    }
     RETURN_IF_ERROR(
         db::RunInTransactionWithRetries(*pool_, [&](db::Connection& conn) -> absl::Status {
           const int64_t cid = stored.consultation_id();
-          // CON-3: the group of an identical text, else of the nearest near-identical one.
-          int64_t group_id = 0;
-          bool known_fingerprint = false;
-          std::string sql;
-          std::vector<db::Value> params;
+          std::vector<db::Value> params = {n.client_key, n.day, n.per_client_limit};
           for (int i = 0; i < kBands; ++i) {
-            absl::StrAppend(&sql, i == 0 ? "" : " UNION ALL ",
-                            "SELECT fingerprint, group_id FROM comment_fingerprints WHERE "
-                            "consultation_id = ? AND band",
-                            i, " = ?");
             params.emplace_back(cid);
             params.emplace_back(bands[i]);
           }
-          ASSIGN_OR_RETURN(db::ResultSet candidates, conn.Query(sql, params));
+          ASSIGN_OR_RETURN(db::ResultSet rows, conn.Query(candidates_sql, params));
+          if (rows.empty()) return absl::InternalError("the candidate query returned no count");
+          // The first row is the client's count today (the rule set's daily limit).
+          ASSIGN_OR_RETURN(int64_t posted, rows[0].GetInt64("posted"));
+          if (posted >= n.per_client_limit) {
+            return absl::ResourceExhaustedError(
+                absl::StrCat("this client has posted ", posted,
+                             " comments today, the daily limit: ", n.limit_rule));
+          }
+          // CON-3: the group of an identical text, else of the nearest near-identical one.
+          int64_t group_id = 0;
+          bool known_fingerprint = false;
           int best = n.max_distance_bits + 1;
-          for (const db::Row& row : candidates) {
-            ASSIGN_OR_RETURN(int64_t other, row.GetInt64("fingerprint"));
+          for (size_t r = 1; r < rows.size(); ++r) {
+            ASSIGN_OR_RETURN(int64_t other, rows[r].GetInt64("fingerprint"));
             const int distance =
                 HammingDistance(static_cast<uint64_t>(other), static_cast<uint64_t>(fingerprint));
             if (distance < best) {
               best = distance;
-              ASSIGN_OR_RETURN(group_id, row.GetInt64("group_id"));
+              ASSIGN_OR_RETURN(group_id, rows[r].GetInt64("group_id"));
               known_fingerprint = distance == 0;
             }
           }
-          // Round trips matter here (docs/performance.md): a new group's id is taken by
-          // the comment's INSERT through LAST_INSERT_ID() and both ids come back in one
-          // read; a committed group always has its representative (set in the
-          // transaction that created it), so joining one does not touch it.
+          // A new group's representative is its first member (kSelectGroup), so no
+          // UPDATE follows the group's INSERT.
           if (group_id == 0) {
             RETURN_IF_ERROR(conn.Execute("INSERT INTO comment_groups (consultation_id, "
                                          "member_count) VALUES (?, 1)",
@@ -462,10 +507,6 @@ class MysqlConsultationRepository final : public ConsultationRepository {
             ASSIGN_OR_RETURN(int64_t comment_id, ids[0].GetInt64("id"));
             ASSIGN_OR_RETURN(group_id, ids[0].GetInt64("group_id"));
             stored.set_id(comment_id);
-            RETURN_IF_ERROR(conn.Execute("UPDATE comment_groups SET representative_comment_id = ? "
-                                         "WHERE id = ?",
-                                         {comment_id, group_id})
-                                .status());
           } else {
             RETURN_IF_ERROR(conn.Execute("UPDATE comment_groups SET member_count = member_count + "
                                          "1 WHERE id = ?",
@@ -481,6 +522,7 @@ class MysqlConsultationRepository final : public ConsultationRepository {
                      stored.show_name(), n.client_key, n.day, int64_t{v1::VISIBLE}, now}));
             stored.set_id(static_cast<int64_t>(inserted.last_insert_id));
           }
+          RETURN_IF_ERROR(InsertCommentTerms(conn, cid, stored.id(), n.terms));
           if (!known_fingerprint) {
             absl::StatusOr<db::ExecResult> fp = conn.Execute(
                 "INSERT INTO comment_fingerprints (consultation_id, fingerprint, band0, band1, "
@@ -502,14 +544,98 @@ class MysqlConsultationRepository final : public ConsultationRepository {
     return stored;
   }
 
-  absl::StatusOr<int64_t> CountClientComments(const std::string& client_key, absl::CivilDay day,
-                                              int64_t up_to) override {
-    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    ASSIGN_OR_RETURN(db::ResultSet rows,
-                     conn->Query("SELECT COUNT(*) FROM (SELECT 1 FROM comments WHERE client_key = "
-                                 "? AND created_on = ? LIMIT ?) AS recent",
-                                 {client_key, day, up_to}));
-    return rows[0].GetInt64(0);
+  absl::StatusOr<v1::Comment> UngroupComment(int64_t id, int64_t group_version,
+                                             uint64_t fingerprint) override {
+    RETURN_IF_ERROR(
+        db::RunInTransactionWithRetries(*pool_, [&](db::Connection& conn) -> absl::Status {
+          ASSIGN_OR_RETURN(db::ResultSet rows,
+                           conn.Query("SELECT c.consultation_id, c.group_id, g.version, "
+                                      "g.member_count, g.representative_comment_id FROM comments "
+                                      "c JOIN comment_groups g ON g.id = c.group_id WHERE c.id = ? "
+                                      "FOR UPDATE",
+                                      {id}));
+          if (rows.empty()) return absl::NotFoundError(absl::StrCat("comment ", id, " not found"));
+          ASSIGN_OR_RETURN(int64_t cid, rows[0].GetInt64("consultation_id"));
+          ASSIGN_OR_RETURN(int64_t old_group, rows[0].GetInt64("group_id"));
+          ASSIGN_OR_RETURN(int64_t version, rows[0].GetInt64("version"));
+          ASSIGN_OR_RETURN(int64_t members, rows[0].GetInt64("member_count"));
+          ASSIGN_OR_RETURN(int64_t representative, rows[0].GetInt64("representative_comment_id"));
+          if (version != group_version) {
+            return db::StaleVersionError(absl::StrCat("group ", old_group, " is at version ",
+                                                      version, ", not ", group_version));
+          }
+          if (members <= 1) {
+            return PreconditionFailed("GROUP_OF_ONE", absl::StrCat("comment/", id),
+                                      "the comment is alone in its group already");
+          }
+          ASSIGN_OR_RETURN(db::ExecResult created,
+                           conn.ExecuteInsert("INSERT INTO comment_groups (consultation_id, "
+                                              "representative_comment_id, member_count) VALUES "
+                                              "(?, ?, 1)",
+                                              {cid, id}));
+          const int64_t new_group = static_cast<int64_t>(created.last_insert_id);
+          RETURN_IF_ERROR(
+              conn.Execute("UPDATE comments SET group_id = ? WHERE id = ?", {new_group, id})
+                  .status());
+          // The old group's representative stays shown: pinned to its first remaining
+          // member when it was this comment or implicit (0).
+          if (representative == 0 || representative == id) {
+            ASSIGN_OR_RETURN(
+                db::ResultSet first,
+                conn.Query("SELECT MIN(id) FROM comments WHERE group_id = ?", {old_group}));
+            ASSIGN_OR_RETURN(representative, first[0].GetInt64(0));
+          }
+          RETURN_IF_ERROR(conn.Execute("UPDATE comment_groups SET member_count = member_count - "
+                                       "1, representative_comment_id = ?, version = version + 1 "
+                                       "WHERE id = ?",
+                                       {representative, old_group})
+                              .status());
+          // Later copies of this very text follow it into its own group.
+          return conn
+              .Execute(
+                  "UPDATE comment_fingerprints SET group_id = ? WHERE consultation_id = ? "
+                  "AND fingerprint = ? AND group_id = ?",
+                  {new_group, cid, static_cast<int64_t>(fingerprint), old_group})
+              .status();
+        }));
+    return GetComment(id);
+  }
+
+  absl::StatusOr<int> BackfillCommentTerms(int limit) override {
+    int indexed = 0;
+    RETURN_IF_ERROR(
+        db::RunInTransactionWithRetries(*pool_, [&](db::Connection& conn) -> absl::Status {
+          indexed = 0;
+          ASSIGN_OR_RETURN(db::ResultSet cursor,
+                           conn.Query("SELECT next_after_id, through_id FROM "
+                                      "comment_terms_backfill WHERE id = 1 FOR UPDATE"));
+          if (cursor.empty()) return absl::OkStatus();
+          ASSIGN_OR_RETURN(int64_t after_id, cursor[0].GetInt64("next_after_id"));
+          ASSIGN_OR_RETURN(int64_t through_id, cursor[0].GetInt64("through_id"));
+          if (after_id >= through_id) return absl::OkStatus();
+          ASSIGN_OR_RETURN(db::ResultSet rows,
+                           conn.Query("SELECT id, consultation_id, text FROM comments WHERE id > "
+                                      "? AND id <= ? ORDER BY id LIMIT ?",
+                                      {after_id, through_id, int64_t{limit}}));
+          int64_t last = through_id;
+          for (const db::Row& row : rows) {
+            ASSIGN_OR_RETURN(int64_t id, row.GetInt64("id"));
+            ASSIGN_OR_RETURN(int64_t cid, row.GetInt64("consultation_id"));
+            ASSIGN_OR_RETURN(std::string text, row.GetString("text"));
+            RETURN_IF_ERROR(conn.Execute("DELETE FROM comment_terms WHERE consultation_id = ? "
+                                         "AND comment_id = ?",
+                                         {cid, id})
+                                .status());
+            RETURN_IF_ERROR(InsertCommentTerms(conn, cid, id, search::DocumentTerms("", text)));
+            last = id;
+            ++indexed;
+          }
+          if (static_cast<int>(rows.size()) < limit) last = through_id;
+          return conn
+              .Execute("UPDATE comment_terms_backfill SET next_after_id = ? WHERE id = 1", {last})
+              .status();
+        }));
+    return indexed;
   }
 
   absl::StatusOr<v1::Comment> GetComment(int64_t id) override {
@@ -540,20 +666,50 @@ class MysqlConsultationRepository final : public ConsultationRepository {
   }
 
   absl::StatusOr<std::vector<v1::Comment>> SearchComments(int64_t consultation_id,
-                                                          const std::string& query,
+                                                          const std::vector<std::string>& terms,
                                                           int64_t after_id, int limit) override {
-    std::string pattern = "%";
-    for (char ch : query) {
-      if (ch == '%' || ch == '_' || ch == '\\') pattern.push_back('\\');
-      pattern.push_back(ch);
+    if (terms.empty()) return std::vector<v1::Comment>();
+    // As the catalog's document search (ADR 0004): whole terms are equality probes on the
+    // (consultation_id, term, comment_id) key, the first driving the scan in comment-id
+    // order; a single CJK character matches any term it starts.
+    std::vector<std::string> whole, single;
+    for (const std::string& term : terms) {
+      (search::IsSingleCjkCharacter(term) ? single : whole).push_back(term);
     }
-    pattern.push_back('%');
+    std::string sql;
+    std::vector<db::Value> params;
+    std::string id_column;
+    if (!whole.empty()) {
+      sql = "SELECT STRAIGHT_JOIN " GONGKAI_COMMENT_COLUMNS " FROM comment_terms t0";
+      for (size_t i = 1; i < whole.size(); ++i) {
+        absl::StrAppend(&sql, " JOIN comment_terms t", i, " ON t", i, ".consultation_id = ? AND t",
+                        i, ".term = ? AND t", i, ".comment_id = t0.comment_id");
+        params.emplace_back(consultation_id);
+        params.emplace_back(whole[i]);
+      }
+      absl::StrAppend(&sql,
+                      " JOIN comments c ON c.id = t0.comment_id JOIN comment_groups g ON g.id = "
+                      "c.group_id WHERE t0.consultation_id = ? AND t0.term = ?");
+      params.emplace_back(consultation_id);
+      params.emplace_back(whole[0]);
+      id_column = "t0.comment_id";
+    } else {
+      sql = absl::StrCat(kSelectComment, " WHERE c.consultation_id = ?");
+      params.emplace_back(consultation_id);
+      id_column = "c.id";
+    }
+    for (size_t k = 0; k < single.size(); ++k) {
+      absl::StrAppend(&sql, " AND EXISTS (SELECT 1 FROM comment_terms s", k, " WHERE s", k,
+                      ".consultation_id = ? AND s", k, ".comment_id = c.id AND s", k,
+                      ".term LIKE ?)");
+      params.emplace_back(consultation_id);
+      params.emplace_back(absl::StrCat(single[k], "%"));
+    }
+    absl::StrAppend(&sql, " AND ", id_column, " > ? ORDER BY ", id_column, " LIMIT ?");
+    params.emplace_back(after_id);
+    params.emplace_back(int64_t{limit});
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    ASSIGN_OR_RETURN(db::ResultSet rows,
-                     conn->Query(absl::StrCat(kSelectComment,
-                                              " WHERE c.consultation_id = ? AND c.id > ? AND "
-                                              "c.text LIKE ? ORDER BY c.id LIMIT ?"),
-                                 {consultation_id, after_id, pattern, int64_t{limit}}));
+    ASSIGN_OR_RETURN(db::ResultSet rows, conn->Query(sql, params));
     return db::MapRows<v1::Comment>(rows, ReadComment);
   }
 
@@ -742,21 +898,42 @@ class MysqlConsultationRepository final : public ConsultationRepository {
 
   absl::StatusOr<v1::MeetingPlan> AttachStatement(int64_t id, int64_t version,
                                                   int64_t consultation_id,
-                                                  const v1::FeedbackStatement& s) override {
-    {
-      ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-      ASSIGN_OR_RETURN(db::ExecResult r,
-                       conn->Execute("UPDATE meeting_plans SET feedback_statement = ?, "
-                                     "consultation_id = ?, version = version + 1 WHERE id = ? "
-                                     "AND version = ?",
-                                     {s.SerializeAsString(), consultation_id, id, version}));
-      if (r.affected_rows == 0) {
-        ASSIGN_OR_RETURN(v1::MeetingPlan current, GetMeeting(id));
-        return db::StaleVersionError(absl::StrCat("meeting plan ", id, " is at version ",
-                                                  current.version(), ", not ", version));
-      }
+                                                  const v1::FeedbackStatement& s,
+                                                  const outbox::OutboxEvent& delivery,
+                                                  absl::Time now) override {
+    bool stale = false;
+    RETURN_IF_ERROR(
+        db::RunInTransactionWithRetries(*pool_, [&](db::Connection& conn) -> absl::Status {
+          ASSIGN_OR_RETURN(
+              db::ExecResult r,
+              conn.Execute("UPDATE meeting_plans SET feedback_statement = ?, consultation_id = ?, "
+                           "statement_document_id = CASE WHEN consultation_id = ? THEN "
+                           "statement_document_id ELSE 0 END, version = version + 1 WHERE id = ? "
+                           "AND version = ?",
+                           {s.SerializeAsString(), consultation_id, consultation_id, id, version}));
+          stale = r.affected_rows == 0;
+          if (stale) return absl::OkStatus();
+          // CON-3: the statement reaches the catalog with this commit or not at all.
+          return outbox::Enqueue(conn, delivery, now).status();
+        }));
+    if (stale) {
+      ASSIGN_OR_RETURN(v1::MeetingPlan current, GetMeeting(id));
+      return db::StaleVersionError(absl::StrCat("meeting plan ", id, " is at version ",
+                                                current.version(), ", not ", version));
     }
+    if (notifier_ != nullptr) notifier_->Notify();
     return GetMeeting(id);
+  }
+
+  absl::Status RecordStatementDocument(int64_t id, int64_t consultation_id,
+                                       int64_t document_id) override {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    return conn
+        ->Execute(
+            "UPDATE meeting_plans SET statement_document_id = ? WHERE id = ? AND "
+            "consultation_id = ?",
+            {document_id, id, consultation_id})
+        .status();
   }
 
   absl::StatusOr<std::vector<v1::MeetingPlan>> ListDecisionsWithoutConsultation(
@@ -955,12 +1132,14 @@ class MysqlConsultationRepository final : public ConsultationRepository {
   }
 
   db::ConnectionPool* pool_;
+  outbox::Notifier* notifier_;
 };
 
 }  // namespace
 
-std::unique_ptr<ConsultationRepository> NewMysqlConsultationRepository(db::ConnectionPool* pool) {
-  return std::make_unique<MysqlConsultationRepository>(pool);
+std::unique_ptr<ConsultationRepository> NewMysqlConsultationRepository(db::ConnectionPool* pool,
+                                                                       outbox::Notifier* notifier) {
+  return std::make_unique<MysqlConsultationRepository>(pool, notifier);
 }
 
 }  // namespace gongkai::consultation

@@ -239,8 +239,12 @@ TEST_F(ConsultationE2eTest, Con1To5ConsultationLifecycleThroughTheGateway) {
   ASSERT_EQ(groups.json["groups"].size(), 1u) << groups;
   EXPECT_EQ(IdOf(groups.json["groups"][0]["memberCount"]), 3);
 
-  // The period passes: comments are refused, saying when it closed.
+  // The period passes: comments are refused, saying when it closed. (The service keeps
+  // a consultation's dates for up to a second, GONGKAI_CONSULTATION_WINDOW_CACHE; the
+  // clock itself is read on every comment. Changing the stored dates behind its back
+  // is seen after that.)
   PassThePeriod(id);
+  absl::SleepFor(absl::Milliseconds(1100));
   Answer late = Post(comments, "", {{"requestId", "late-1"}, {"text", "晚到的意见"}});
   EXPECT_EQ(late.status, 400) << late;
   EXPECT_THAT(late.body, HasSubstr("closed at"));
@@ -292,11 +296,82 @@ TEST_F(ConsultationE2eTest, Con1To5ConsultationLifecycleThroughTheGateway) {
   ASSERT_EQ(attached.status, 200) << attached;
   EXPECT_EQ(IdOf(attached.json["feedbackStatement"]["commentCount"]), 6);
 
+  // CON-3 across the boundary: the consultation's outbox relay delivered the statement to
+  // the catalog, where it is a PROACTIVE draft of the unit naming the meeting plan; the
+  // meeting plan records the catalog document (read by the public here).
+  const std::string meeting_path = absl::StrCat("/v1/meetings/", IdOf(meeting.json["id"]));
+  int64_t document_id = 0;
+  for (int i = 0; i < 150 && document_id == 0; ++i) {
+    Answer plan = Get(meeting_path);
+    ASSERT_EQ(plan.status, 200) << plan;
+    document_id = IdOf(plan.json["statementDocumentId"]);
+    if (document_id == 0) absl::SleepFor(absl::Milliseconds(100));
+  }
+  ASSERT_NE(document_id, 0) << "the statement did not reach the catalog within 15 s";
+  Answer document = Get(absl::StrCat("/v1/documents/", document_id), staff);
+  ASSERT_EQ(document.status, 200) << document;
+  EXPECT_EQ(IdOf(document.json["draftingUnitId"]), unit);
+  EXPECT_EQ(document.json["state"], "DRAFT");
+  EXPECT_EQ(document.json["disclosureAttribute"], "PROACTIVE");
+  EXPECT_EQ(document.json["createdBy"], "service:consultation");
+  EXPECT_EQ(document.json["title"], published.json["title"]);
+  EXPECT_THAT(document.json["body"].get<std::string>(),
+              HasSubstr("本说明附于会议方案《市政府常务会议》"));
+  EXPECT_THAT(document.json["body"].get<std::string>(), HasSubstr("已在方案中统筹考虑"));
+
   Answer current = Get(path, staff);
   Answer concluded =
       Post(absl::StrCat(path, ":conclude"), staff, {{"version", current.json["version"]}});
   ASSERT_EQ(concluded.status, 200) << concluded;
   EXPECT_EQ(concluded.json["state"], "CONCLUDED");
+}
+
+// CON-3: staff split a wrongly grouped comment out of its group; the public sees the
+// new grouping; staff search the comments in Chinese (libs/search terms).
+TEST_F(ConsultationE2eTest, Con3UngroupAndSearchThroughTheGateway) {
+  const int64_t unit = NewUnit("UNIT_LEVEL_CITY");
+  const std::string staff = StaffOf(unit);
+  Answer created = Post("/v1/consultations", staff, DraftBody(unit, "e2e-ungroup-1"));
+  ASSERT_EQ(created.status, 200) << created;
+  const std::string path = absl::StrCat("/v1/consultations/", IdOf(created.json["id"]));
+  const std::string comments = absl::StrCat(path, "/comments");
+  Answer first = Post(comments, "", {{"requestId", "u-1"}, {"text", "建议夜间停车免费。"}});
+  Answer second = Post(comments, "", {{"requestId", "u-2"}, {"text", "建议夜间停车免费！"}});
+  ASSERT_EQ(first.status, 200) << first;
+  ASSERT_EQ(second.status, 200) << second;
+  ASSERT_EQ(IdOf(second.json["groupId"]), IdOf(first.json["groupId"]));
+  EXPECT_EQ(IdOf(second.json["groupSize"]), 2);
+  Answer groups = Get(absl::StrCat(path, "/groups"));
+  ASSERT_EQ(groups.status, 200) << groups;
+  ASSERT_EQ(groups.json["groups"].size(), 1u) << groups;
+  const std::string ungroup = absl::StrCat("/v1/comments/", IdOf(second.json["id"]), ":ungroup");
+  const nlohmann::json body = {{"groupVersion", groups.json["groups"][0]["version"]}};
+  EXPECT_EQ(Post(ungroup, "", body).status, 401);
+  EXPECT_EQ(Post(ungroup, StaffOf(NewUnit("UNIT_LEVEL_CITY")), body).status, 403);
+  Answer moved = Post(ungroup, staff, body);
+  ASSERT_EQ(moved.status, 200) << moved;
+  EXPECT_NE(IdOf(moved.json["groupId"]), IdOf(first.json["groupId"]));
+  // The old group changed (one member fewer): its version read before is stale.
+  Answer stale =
+      Post(absl::StrCat("/v1/comments/", IdOf(first.json["id"]), ":ungroup"), staff, body);
+  EXPECT_EQ(stale.status, 409) << stale;
+  Answer alone = Post(ungroup, staff, body);  // Its own group is at version 1: alone.
+  EXPECT_EQ(alone.status, 400) << alone;
+  Answer public_list = Get(comments);
+  ASSERT_EQ(public_list.status, 200) << public_list;
+  ASSERT_EQ(public_list.json["comments"].size(), 2u) << public_list;
+  for (const nlohmann::json& c : public_list.json["comments"]) {
+    EXPECT_EQ(IdOf(c["groupSize"]), 1) << c;
+  }
+  Answer regrouped = Get(absl::StrCat(path, "/groups"));
+  EXPECT_EQ(regrouped.json["groups"].size(), 2u) << regrouped;
+
+  Answer found = Get(absl::StrCat(comments, ":search?query=%E5%81%9C%E8%BD%A6"), staff);  // 停车
+  ASSERT_EQ(found.status, 200) << found;
+  EXPECT_EQ(found.json["comments"].size(), 2u) << found;
+  Answer none = Get(absl::StrCat(comments, ":search?query=%E5%9C%B0%E9%93%81"), staff);  // 地铁
+  ASSERT_EQ(none.status, 200) << none;
+  EXPECT_EQ(none.json.value("comments", nlohmann::json::array()).size(), 0u) << none;
 }
 
 // Bad input: every case 4xx, nothing written.

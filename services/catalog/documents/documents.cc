@@ -274,7 +274,7 @@ absl::StatusOr<v1::Document> Documents::CreateDocument(const Principal& caller,
   ValidateDocumentFields(input, period.value, v);
   CheckRequestId(v, "request_id", request.request_id());
   RETURN_IF_ERROR(v.ToStatus());
-  RETURN_IF_ERROR(auth::Require(caller, kDraft, input.drafting_unit_id()));
+  RETURN_IF_ERROR(auth::Require(caller, kCreateDocument, input.drafting_unit_id()));
   RETURN_IF_ERROR(ValidateReferences(input, v, "document."));
   RETURN_IF_ERROR(v.ToStatus());
 

@@ -6,14 +6,17 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
+#include "gongkai/catalog/v1/catalog.pb.h"
 #include "libs/clock/clock.h"
 #include "libs/db/testing/status_matchers.h"
+#include "libs/outbox/outbox.h"
 #include "libs/protoconv/protoconv.h"
 #include "libs/rules/embedded_rule_sets.h"
 #include "libs/status/errors.h"
 #include "services/consultation/consultation_repository.h"
 #include "services/consultation/consultation_rules.h"
 #include "services/consultation/consultations.h"
+#include "services/consultation/statement_delivery.h"
 #include "tests/integration/repository_test_support.h"
 
 namespace gongkai::consultation {
@@ -44,6 +47,8 @@ class ConsultationsTest : public ::testing::Test {
     absl::StatusOr<MigratedDatabase> db = MigratedDatabase::Create("consult");
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = new MigratedDatabase(*std::move(db));
+    // The service's library migrations besides idempotency: the outbox (CON-3).
+    ASSERT_TRUE(db::Migrator(db_->pool.get(), {outbox::OutboxMigrationSet()}, {}).Migrate().ok());
   }
   static void TearDownTestSuite() {
     delete db_;
@@ -382,6 +387,33 @@ TEST_F(ConsultationsTest, Con3FeedbackOnEveryCommentStatementAttachedAndConclude
       consultations_->AttachFeedbackStatement(Staff(kCity), attach);
   ASSERT_TRUE(attached.ok()) << attached.status();
   EXPECT_EQ(attached->feedback_statement().comment_count(), 4);
+  EXPECT_EQ(attached->statement_document_id(), 0);
+  // CON-3: the statement for the catalog was enqueued with the attachment (one event,
+  // however often it is attached again), as a PROACTIVE draft of the unit naming the
+  // meeting plan.
+  const std::string key = StatementEventKey(meeting->id(), c.id());
+  absl::StatusOr<outbox::StoredEvent> event = outbox::ReadEvent(*db_->pool, key);
+  ASSERT_TRUE(event.ok()) << event.status();
+  EXPECT_EQ(event->event.topic, kStatementAttachedTopic);
+  catalog::v1::CreateDocumentRequest document;
+  ASSERT_TRUE(document.ParseFromString(event->event.payload));
+  EXPECT_EQ(document.request_id(), key);
+  EXPECT_EQ(document.document().drafting_unit_id(), kCity);
+  EXPECT_EQ(document.document().disclosure_attribute(), catalog::v1::PROACTIVE);
+  EXPECT_EQ(document.document().title(), statement->title());
+  EXPECT_THAT(document.document().body(), HasSubstr("本说明附于会议方案《市政府常务会议》"));
+  EXPECT_THAT(document.document().body(), HasSubstr("纳入二期规划"));
+  attach.set_version(attached->version());
+  ASSERT_TRUE(consultations_->AttachFeedbackStatement(Staff(kCity), attach).ok());
+  EXPECT_EQ(Rows(absl::StrCat("outbox_events WHERE event_key = '", key, "'")), 1);
+  // The relay's acknowledgement is kept on the meeting plan.
+  ASSERT_TRUE(repository_->RecordStatementDocument(meeting->id(), c.id(), 77).ok());
+  v1::GetMeetingPlanRequest get_meeting;
+  get_meeting.set_id(meeting->id());
+  absl::StatusOr<v1::MeetingPlan> recorded =
+      consultations_->GetMeetingPlan(Staff(kCity), get_meeting);
+  ASSERT_TRUE(recorded.ok());
+  EXPECT_EQ(recorded->statement_document_id(), 77);
 
   absl::StatusOr<v1::Consultation> concluded =
       consultations_->ConcludeConsultation(Staff(kCity), conclude);
@@ -391,6 +423,132 @@ TEST_F(ConsultationsTest, Con3FeedbackOnEveryCommentStatementAttachedAndConclude
   conclude.set_version(concluded->version());
   EXPECT_THAT(consultations_->ConcludeConsultation(Staff(kCity), conclude),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already concluded")));
+}
+
+// CON-3: a comment wrongly grouped leaves its group (staff only); the counts and the
+// undecided total stay right, the public sees the new grouping, and later copies of its
+// text follow it.
+TEST_F(ConsultationsTest, Con3UngroupedCommentLeavesItsGroupAndCountsStayRight) {
+  v1::Consultation c = Open();
+  const std::string text = "建议延长公共图书馆的开放时间，方便上班族周末借阅。";
+  absl::StatusOr<v1::Comment> a = Comment(c, text, "10.6.0.1");
+  absl::StatusOr<v1::Comment> b = Comment(c, text + "！", "10.6.0.2");
+  absl::StatusOr<v1::Comment> d = Comment(c, text + "。", "10.6.0.3");
+  ASSERT_TRUE(a.ok() && b.ok() && d.ok());
+  ASSERT_EQ(b->group_id(), a->group_id());
+  ASSERT_EQ(d->group_id(), a->group_id());
+  absl::StatusOr<v1::CommentGroup> group = repository_->GetGroup(a->group_id());
+  ASSERT_TRUE(group.ok());
+  ASSERT_EQ(group->member_count(), 3);
+
+  v1::UngroupCommentRequest r;
+  r.set_id(a->id());  // The representative itself.
+  r.set_group_version(group->version());
+  EXPECT_THAT(consultations_->UngroupComment(Public(), r),
+              StatusIs(absl::StatusCode::kUnauthenticated, ::testing::_));
+  EXPECT_THAT(consultations_->UngroupComment(Staff(kDepartment), r),
+              StatusIs(absl::StatusCode::kPermissionDenied, ::testing::_));
+  v1::UngroupCommentRequest stale = r;
+  stale.set_group_version(group->version() + 5);
+  EXPECT_THAT(consultations_->UngroupComment(Staff(kCity), stale),
+              StatusIs(absl::StatusCode::kAborted, ::testing::_));
+  absl::StatusOr<v1::Comment> moved = consultations_->UngroupComment(Staff(kCity), r);
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_NE(moved->group_id(), a->group_id());
+  EXPECT_EQ(moved->group_size(), 1);
+  EXPECT_EQ(moved->decision(), v1::FEEDBACK_DECISION_UNSPECIFIED);
+  absl::StatusOr<v1::CommentGroup> old_group = repository_->GetGroup(a->group_id());
+  ASSERT_TRUE(old_group.ok());
+  EXPECT_EQ(old_group->member_count(), 2);
+  EXPECT_EQ(old_group->representative_comment_id(), b->id());
+  EXPECT_GT(old_group->version(), group->version());
+  // A group of one cannot be split further.
+  v1::UngroupCommentRequest alone;
+  alone.set_id(a->id());
+  absl::StatusOr<v1::CommentGroup> new_group = repository_->GetGroup(moved->group_id());
+  ASSERT_TRUE(new_group.ok());
+  alone.set_group_version(new_group->version());
+  EXPECT_THAT(consultations_->UngroupComment(Staff(kCity), alone),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("alone")));
+
+  // The public sees the grouping: each comment with its group and the group's size.
+  v1::ListCommentsRequest list;
+  list.set_consultation_id(c.id());
+  absl::StatusOr<v1::ListCommentsResponse> listed = consultations_->ListComments(Public(), list);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->comments_size(), 3);
+  EXPECT_EQ(listed->comments(0).group_id(), moved->group_id());
+  EXPECT_EQ(listed->comments(0).group_size(), 1);
+  EXPECT_EQ(listed->comments(1).group_size(), 2);
+  v1::GetConsultationRequest get;
+  get.set_id(c.id());
+  absl::StatusOr<v1::Consultation> counted = consultations_->GetConsultation(Public(), get);
+  ASSERT_TRUE(counted.ok());
+  EXPECT_EQ(counted->comment_count(), 3);
+  EXPECT_EQ(counted->undecided_comment_count(), 3);
+  // The same text again joins the comment that was split out.
+  absl::StatusOr<v1::Comment> again = Comment(c, text, "10.6.0.4");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->group_id(), moved->group_id());
+}
+
+// Staff search over comments with the shared tokenizer (libs/search, ADR 0004): Chinese
+// words anywhere in the text, every query term required, single characters as prefixes,
+// hidden comments included for staff; older comments are indexed by the backfill.
+TEST_F(ConsultationsTest, Con3ChineseSearchUsesTheTermIndex) {
+  v1::Consultation c = Open();
+  absl::StatusOr<v1::Comment> lift = Comment(c, "老旧小区应当优先加装电梯。", "10.7.0.1");
+  absl::StatusOr<v1::Comment> parking =
+      Comment(c, "停车位严重不足，建议建设立体车库。", "10.7.0.2");
+  absl::StatusOr<v1::Comment> both =
+      Comment(c, "电梯和停车两件事都要抓，资金可申请中央补助。", "10.7.0.3");
+  absl::StatusOr<v1::Comment> english = Comment(c, "Please add EV chargers.", "10.7.0.4");
+  ASSERT_TRUE(lift.ok() && parking.ok() && both.ok() && english.ok());
+  const auto search = [&](const std::string& query) {
+    v1::SearchCommentsRequest r;
+    r.set_consultation_id(c.id());
+    r.set_query(query);
+    std::vector<int64_t> ids;
+    absl::StatusOr<v1::ListCommentsResponse> found =
+        consultations_->SearchComments(Staff(kCity), r);
+    EXPECT_TRUE(found.ok()) << found.status();
+    if (found.ok()) {
+      for (const v1::Comment& comment : found->comments()) ids.push_back(comment.id());
+    }
+    return ids;
+  };
+  EXPECT_THAT(search("电梯"), ::testing::ElementsAre(lift->id(), both->id()));
+  EXPECT_THAT(search("加装电梯"), ::testing::ElementsAre(lift->id()));
+  EXPECT_THAT(search("电梯 停车"), ::testing::ElementsAre(both->id()));
+  EXPECT_THAT(search("库"), ::testing::ElementsAre(parking->id()));
+  EXPECT_THAT(search("ev"), ::testing::ElementsAre(english->id()));
+  EXPECT_THAT(search("地铁"), ::testing::IsEmpty());
+  v1::SearchCommentsRequest punctuation;
+  punctuation.set_consultation_id(c.id());
+  punctuation.set_query("！！");
+  EXPECT_THAT(consultations_->SearchComments(Staff(kCity), punctuation),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("query")));
+  EXPECT_THAT(consultations_->SearchComments(Public(), punctuation),
+              StatusIs(absl::StatusCode::kInvalidArgument, ::testing::_));
+
+  // A comment stored before the index existed is found once the backfill ran.
+  absl::StatusOr<db::ConnectionLease> conn = db_->pool->Acquire();
+  ASSERT_TRUE(conn.ok());
+  ASSERT_TRUE(
+      (*conn)->Execute("DELETE FROM comment_terms WHERE comment_id = ?", {lift->id()}).ok());
+  ASSERT_TRUE((*conn)
+                  ->Execute("UPDATE comment_terms_backfill SET next_after_id = ?, through_id = ? "
+                            "WHERE id = 1",
+                            {lift->id() - 1, lift->id()})
+                  .ok());
+  EXPECT_THAT(search("加装电梯"), ::testing::IsEmpty());
+  absl::StatusOr<int> indexed = consultations_->BackfillCommentTerms(100);
+  ASSERT_TRUE(indexed.ok()) << indexed.status();
+  EXPECT_EQ(*indexed, 1);
+  EXPECT_THAT(search("加装电梯"), ::testing::ElementsAre(lift->id()));
+  indexed = consultations_->BackfillCommentTerms(100);
+  ASSERT_TRUE(indexed.ok());
+  EXPECT_EQ(*indexed, 0);
 }
 
 TEST_F(ConsultationsTest, Con1DecisionWithoutRequiredConsultationIsVisibleToTheOffice) {

@@ -1,11 +1,11 @@
-#include "services/catalog/documents/search_terms.h"
+#include "libs/search/search_terms.h"
 
 #include <cstdint>
 #include <unordered_set>
 
 #include "absl/strings/ascii.h"
 
-namespace gongkai::catalog::documents {
+namespace gongkai::search {
 namespace {
 
 // Decodes one UTF-8 sequence at `i`; returns its length (0 for an invalid byte).
@@ -129,4 +129,4 @@ bool IsSingleCjkCharacter(absl::string_view term) {
   return len > 0 && len == term.size() && IsCjk(cp);
 }
 
-}  // namespace gongkai::catalog::documents
+}  // namespace gongkai::search

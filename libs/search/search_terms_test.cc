@@ -1,9 +1,9 @@
-#include "services/catalog/documents/search_terms.h"
+#include "libs/search/search_terms.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace gongkai::catalog::documents {
+namespace gongkai::search {
 namespace {
 
 using ::testing::ElementsAre;
@@ -67,4 +67,4 @@ TEST(SearchTermsTest, QueryTermsAreASubsetOfTheTextTerms) {
 }
 
 }  // namespace
-}  // namespace gongkai::catalog::documents
+}  // namespace gongkai::search

@@ -1,0 +1,183 @@
+// Unit tests of the consultation domain (consultations.h) over the repository's test
+// double: what the domain decides before and around the storage, with an injected
+// clock. The storage itself is tested on MariaDB (tests/integration/consultation/).
+#include "services/consultation/consultations.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "libs/protoconv/protoconv.h"
+#include "libs/rules/embedded_rule_sets.h"
+#include "libs/status/errors.h"
+#include "services/consultation/consultation_rules.h"
+#include "services/consultation/mock_consultation_repository.h"
+#include "services/consultation/statement_delivery.h"
+
+namespace gongkai::consultation {
+namespace {
+
+using ::testing::_;
+using ::testing::HasSubstr;
+using ::testing::Return;
+
+constexpr int64_t kUnit = 5;
+constexpr int64_t kConsultation = 42;
+
+absl::Time At(absl::CivilDay day, int hour) {
+  return absl::FromCivil(absl::CivilSecond(day.year(), day.month(), day.day(), hour, 0, 0),
+                         absl::FixedTimeZone(8 * 3600));
+}
+
+class ConsultationsUnitTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::shared_ptr<rules::RuleBook>> book =
+        rules::NewRuleBook(ConsultationRuleSchemas(), "");
+    ASSERT_TRUE(book.ok()) << book.status();
+    absl::StatusOr<std::shared_ptr<calendar::WorkingDayCalendar>> cal =
+        calendar::NewBuiltinCalendar();
+    ASSERT_TRUE(cal.ok()) << cal.status();
+    consultations_ = std::make_unique<Consultations>(
+        &repository_, *cal, *book, &clock_,
+        [](int64_t id) -> absl::StatusOr<UnitFacts> {
+          return UnitFacts{id, "city"};
+        },
+        absl::Seconds(1));
+    stored_.set_id(kConsultation);
+    stored_.set_unit_id(kUnit);
+    stored_.set_title("方案");
+    *stored_.mutable_opens_on() = ToProtoDate(absl::CivilDay(2025, 6, 9));
+    *stored_.mutable_closes_on() = ToProtoDate(absl::CivilDay(2025, 7, 9));
+  }
+
+  v1::PostCommentRequest Post(const std::string& text, const std::string& request_id = "") {
+    v1::PostCommentRequest r;
+    r.set_consultation_id(kConsultation);
+    r.set_text(text);
+    r.set_request_id(request_id);
+    return r;
+  }
+  static auth::Principal Staff() { return {"staff", kUnit, {auth::Role::kStaff}, {}}; }
+
+  FakeClock clock_{At(absl::CivilDay(2025, 6, 10), 10)};
+  ::testing::StrictMock<MockConsultationRepository> repository_;
+  std::unique_ptr<Consultations> consultations_;
+  v1::Consultation stored_;
+};
+
+// Speed (docs/performance.md): a comment reads no consultation row while the window is
+// fresh, and the state is still the clock's.
+TEST_F(ConsultationsUnitTest, Con3CommentsReuseTheConsultationWindowForASecond) {
+  EXPECT_CALL(repository_, GetConsultation(kConsultation)).Times(2).WillRepeatedly(Return(stored_));
+  EXPECT_CALL(repository_, PostComment(_, _, _))
+      .Times(4)
+      .WillRepeatedly([](const NewComment& n, const idempotency::Key* key, absl::Time) {
+        EXPECT_EQ(key, nullptr);  // No request id: nothing to store.
+        EXPECT_EQ(n.per_client_limit, 50);
+        EXPECT_THAT(n.limit_rule, HasSubstr("comment.per_client_per_day"));
+        EXPECT_THAT(n.terms, ::testing::Contains("电梯"));
+        v1::Comment c = n.comment;
+        c.set_id(1);
+        return c;
+      });
+  const auth::Principal anyone = auth::Principal::Anonymous();
+  ASSERT_TRUE(consultations_->PostComment(anyone, Post("加装电梯"), "10.0.0.1").ok());
+  clock_.Advance(absl::Milliseconds(500));
+  ASSERT_TRUE(consultations_->PostComment(anyone, Post("加装电梯"), "10.0.0.1").ok());
+  clock_.Advance(absl::Milliseconds(600));  // Older than a second: read again.
+  ASSERT_TRUE(consultations_->PostComment(anyone, Post("加装电梯"), "10.0.0.1").ok());
+  ASSERT_TRUE(consultations_->PostComment(anyone, Post("加装电梯"), "10.0.0.1").ok());
+  // The last day ends at midnight by the clock, whatever the cache holds.
+  clock_.Set(At(absl::CivilDay(2025, 7, 10), 0));
+  EXPECT_CALL(repository_, GetConsultation(kConsultation)).WillOnce(Return(stored_));
+  absl::StatusOr<v1::Comment> late = consultations_->PostComment(anyone, Post("晚了"), "10.0.0.1");
+  EXPECT_EQ(late.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(late.status().message(), HasSubstr("closed at 2025-07-10 00:00"));
+}
+
+// No read before the write: a retry is answered from the idempotency record after the
+// insert found its key taken, and a retry after closing still gets the first answer.
+TEST_F(ConsultationsUnitTest, Con3RetryIsAnsweredByTheUniqueKeyNotByAReadBefore) {
+  v1::Comment first;
+  first.set_id(9);
+  first.set_consultation_id(kConsultation);
+  first.set_text("同意");
+  EXPECT_CALL(repository_, GetConsultation(kConsultation)).WillRepeatedly(Return(stored_));
+  EXPECT_CALL(repository_, PostComment(_, ::testing::NotNull(), _))
+      .WillOnce(Return(absl::AlreadyExistsError("idempotency key taken")));
+  EXPECT_CALL(repository_, FindIdempotentResponse(_))
+      .Times(2)
+      .WillRepeatedly(Return(std::optional<std::string>(first.SerializeAsString())));
+  const auth::Principal anyone = auth::Principal::Anonymous();
+  absl::StatusOr<v1::Comment> retried =
+      consultations_->PostComment(anyone, Post("同意", "r-1"), "10.0.0.2");
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_EQ(retried->id(), 9);
+  clock_.Set(At(absl::CivilDay(2025, 7, 11), 9));
+  absl::StatusOr<v1::Comment> after_close =
+      consultations_->PostComment(anyone, Post("同意", "r-1"), "10.0.0.2");
+  ASSERT_TRUE(after_close.ok()) << after_close.status();
+  EXPECT_EQ(after_close->id(), 9);
+}
+
+TEST_F(ConsultationsUnitTest, Con3SearchWithoutATermIsBadInputAndReadsNothing) {
+  v1::SearchCommentsRequest r;
+  r.set_consultation_id(kConsultation);
+  r.set_query("，。！");
+  absl::StatusOr<v1::ListCommentsResponse> found = consultations_->SearchComments(Staff(), r);
+  EXPECT_EQ(found.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(ConsultationsUnitTest, Con3GroupsAreFinalOnceTheStatementIsPublished) {
+  v1::Comment comment;
+  comment.set_id(3);
+  comment.set_consultation_id(kConsultation);
+  comment.set_text("同意");
+  EXPECT_CALL(repository_, GetComment(3)).WillOnce(Return(comment));
+  EXPECT_CALL(repository_, GetConsultation(kConsultation)).WillOnce(Return(stored_));
+  EXPECT_CALL(repository_, GetStatement(kConsultation))
+      .WillOnce(Return(std::optional<v1::FeedbackStatement>(v1::FeedbackStatement())));
+  v1::UngroupCommentRequest r;
+  r.set_id(3);
+  r.set_group_version(1);
+  absl::StatusOr<v1::Comment> moved = consultations_->UngroupComment(Staff(), r);
+  EXPECT_EQ(moved.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(moved.status().message(), HasSubstr("published"));
+}
+
+// CON-3: attaching enqueues the catalog document for this meeting and consultation.
+TEST_F(ConsultationsUnitTest, Con3AttachingEnqueuesTheStatementForTheCatalog) {
+  v1::MeetingPlan meeting;
+  meeting.set_id(8);
+  meeting.set_unit_id(kUnit);
+  meeting.set_title("常务会议");
+  meeting.set_version(2);
+  *meeting.mutable_meeting_on() = ToProtoDate(absl::CivilDay(2025, 7, 20));
+  v1::FeedbackStatement statement;
+  statement.set_consultation_id(kConsultation);
+  statement.set_title("关于《方案》公开征求意见采纳情况的说明");
+  EXPECT_CALL(repository_, GetMeeting(8)).WillOnce(Return(meeting));
+  EXPECT_CALL(repository_, GetConsultation(kConsultation)).WillOnce(Return(stored_));
+  EXPECT_CALL(repository_, GetStatement(kConsultation))
+      .WillOnce(Return(std::optional<v1::FeedbackStatement>(statement)));
+  EXPECT_CALL(repository_, AttachStatement(8, 2, kConsultation, _, _, _))
+      .WillOnce([&](int64_t, int64_t, int64_t, const v1::FeedbackStatement&,
+                    const outbox::OutboxEvent& event, absl::Time) {
+        EXPECT_EQ(event.topic, kStatementAttachedTopic);
+        EXPECT_EQ(event.destination, "catalog");
+        EXPECT_EQ(event.event_key, "feedback-statement/8/42");
+        catalog::v1::CreateDocumentRequest document;
+        EXPECT_TRUE(document.ParseFromString(event.payload));
+        EXPECT_EQ(document.request_id(), event.event_key);
+        EXPECT_EQ(document.document().drafting_unit_id(), kUnit);
+        return meeting;
+      });
+  v1::AttachFeedbackStatementRequest r;
+  r.set_id(8);
+  r.set_consultation_id(kConsultation);
+  r.set_version(2);
+  ASSERT_TRUE(consultations_->AttachFeedbackStatement(Staff(), r).ok());
+}
+
+}  // namespace
+}  // namespace gongkai::consultation
