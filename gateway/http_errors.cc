@@ -5,29 +5,6 @@
 #include "libs/validation/validation.h"
 
 namespace gongkai::gateway {
-namespace {
-
-// `text` with every byte that does not start a well-formed UTF-8 character replaced by
-// U+FFFD: messages can quote the request ("no route for GET <path>") or come from a
-// backend, and JSON text must be UTF-8 (found by tests/fuzz gateway_request).
-std::string ToValidUtf8(absl::string_view text) {
-  if (validation::IsValidUtf8(text)) return std::string(text);
-  std::string out;
-  for (size_t i = 0; i < text.size();) {
-    const unsigned char lead = static_cast<unsigned char>(text[i]);
-    const size_t len = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
-    if (i + len <= text.size() && validation::IsValidUtf8(text.substr(i, len))) {
-      out.append(text.data() + i, len);
-      i += len;
-    } else {
-      out.append("\xEF\xBF\xBD");
-      ++i;
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 int HttpStatusForCode(grpc::StatusCode code) {
   switch (code) {
@@ -67,7 +44,9 @@ std::string StatusJson(const grpc::Status& status) {
     body.Clear();
   }
   body.set_code(static_cast<int>(status.error_code()));
-  body.set_message(ToValidUtf8(status.error_message()));
+  // Messages can quote the request ("no route for GET <path>") or come from a backend;
+  // JSON text must be UTF-8 (found by tests/fuzz gateway_request).
+  body.set_message(validation::ToValidUtf8(status.error_message()));
   google::protobuf::util::JsonPrintOptions options;
   options.always_print_primitive_fields = true;
   std::string json;

@@ -2,7 +2,8 @@
 // serializer): label values and HELP texts of scrape-time collectors and declared
 // families come from wherever the code read them. Properties: a scrape never aborts;
 // every line of the output is a comment or a well-formed sample (so Prometheus can parse
-// it), and every escaped label value and HELP text reads back to one that was given.
+// it), and every escaped label value and HELP text reads back to one that was given
+// (made UTF-8: Prometheus refuses a whole scrape over one that is not).
 //
 // Input: records separated by \x1e; fields by \x1f. A record "F name help c|g labels"
 // (labels comma-separated) starts a collected family; any other record is a sample:
@@ -20,6 +21,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "libs/metrics/registry.h"
+#include "libs/validation/validation.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace {
@@ -27,6 +29,7 @@ namespace {
 using gongkai::metrics::CollectedFamily;
 using gongkai::metrics::CollectedSample;
 using gongkai::metrics::MetricType;
+using gongkai::validation::ToValidUtf8;
 
 bool IsNameChar(char c, bool first) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' ||
@@ -90,7 +93,7 @@ void CheckSampleLine(absl::string_view line, const std::set<std::string>& label_
       std::string value;
       FUZZ_CHECK(ReadQuoted(line, &i, &value));
       // Prometheus refuses the whole scrape over one label value that is not UTF-8.
-      FUZZ_CHECK(gongkai::fuzz::IsValidUtf8(value));
+      FUZZ_CHECK(gongkai::validation::IsValidUtf8(value));
       // Values the registry or the serializer add themselves: histogram buckets.
       FUZZ_CHECK(label_values.count(value) != 0 || name == "le");
       if (i < line.size() && line[i] == ',') ++i;
@@ -125,7 +128,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (fields.size() >= 5 && !fields[4].empty()) {
         family.label_names = absl::StrSplit(fields[4], ',');
       }
-      helps.insert(family.help);
+      helps.insert(ToValidUtf8(family.help));
       families.push_back(std::move(family));
       continue;
     }
@@ -135,16 +138,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     sample.value = absl::SimpleAtod(fields.back(), &value) ? value : 1;
     fields.pop_back();
     sample.label_values = fields;
-    label_values.insert(fields.begin(), fields.end());
+    for (const std::string& v : fields) label_values.insert(ToValidUtf8(v));
     families.back().samples.push_back(std::move(sample));
   }
 
   gongkai::metrics::Registry registry;
   const std::string declared_help = "Declared with\\ a backslash\nand a newline.";
-  helps.insert(declared_help);
+  helps.insert(ToValidUtf8(declared_help));
   auto& declared = registry.AddCounter("fuzz_declared_total", declared_help, {"a", "b"});
   first_record.resize(2);
-  label_values.insert(first_record.begin(), first_record.end());
+  for (const std::string& v : first_record) label_values.insert(ToValidUtf8(v));
   declared.WithLabels({first_record[0], first_record[1]}).Increment();
   registry.AddCollector([&families] { return families; });
 
@@ -154,7 +157,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       const size_t space = line.find(' ', 7);
       FUZZ_CHECK(space != absl::string_view::npos);
       FUZZ_CHECK(helps.count(UnescapeHelp(line.substr(space + 1))) != 0);
-      FUZZ_CHECK(gongkai::fuzz::IsValidUtf8(line));
+      FUZZ_CHECK(gongkai::validation::IsValidUtf8(line));
       continue;
     }
     if (absl::StartsWith(line, "# TYPE ")) continue;

@@ -11,6 +11,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/string_view.h"
+#include "libs/validation/validation.h"
 #include "services/catalog/documents/search_terms.h"
 #include "tests/fuzz/fuzz_check.h"
 
@@ -21,7 +22,7 @@ void CheckTerms(const std::vector<std::string>& terms) {
   for (const std::string& term : terms) {
     FUZZ_CHECK(!term.empty());
     FUZZ_CHECK(term.size() <= gongkai::catalog::documents::kMaxTermBytes);
-    FUZZ_CHECK(gongkai::fuzz::IsValidUtf8(term));
+    FUZZ_CHECK(gongkai::validation::IsValidUtf8(term));
     FUZZ_CHECK(absl::AsciiStrToLower(term) == term);
     FUZZ_CHECK(seen.insert(term).second);
   }
