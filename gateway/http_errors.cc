@@ -2,6 +2,7 @@
 
 #include "google/protobuf/util/json_util.h"
 #include "google/rpc/status.pb.h"
+#include "libs/validation/validation.h"
 
 namespace gongkai::gateway {
 
@@ -43,12 +44,18 @@ std::string StatusJson(const grpc::Status& status) {
     body.Clear();
   }
   body.set_code(static_cast<int>(status.error_code()));
-  body.set_message(status.error_message());
+  // Messages can quote the request ("no route for GET <path>") or come from a backend;
+  // JSON text must be UTF-8 (found by tests/fuzz gateway_request).
+  body.set_message(validation::ToValidUtf8(status.error_message()));
   google::protobuf::util::JsonPrintOptions options;
   options.always_print_primitive_fields = true;
   std::string json;
-  if (google::protobuf::util::MessageToJsonString(body, &json, options).ok()) return json;
-  // A detail of a type this binary does not know: keep code and message.
+  if (google::protobuf::util::MessageToJsonString(body, &json, options).ok() &&
+      validation::IsValidUtf8(json)) {
+    return json;
+  }
+  // A detail of a type this binary does not know, or with a string that is not UTF-8:
+  // keep code and message.
   body.clear_details();
   json.clear();
   (void)google::protobuf::util::MessageToJsonString(body, &json, options);

@@ -27,12 +27,13 @@ install_missing_packages() {
 }
 
 # Configures (Release) and builds everything in build/, under the team build lock.
+# Arguments are passed to the configure step (e.g. -DGONGKAI_TESTS=e2e).
 build_project() {
   log "building (Release) in $GONGKAI_BUILD_DIR"
-  with_build_lock _configure_and_build || die "build failed (see the compiler output above)"
+  with_build_lock _configure_and_build "$@" || die "build failed (see the compiler output above)"
 }
 
 _configure_and_build() {
-  cmake -S "$GONGKAI_ROOT" -B "$GONGKAI_BUILD_DIR" -DCMAKE_BUILD_TYPE=Release &&
+  cmake -S "$GONGKAI_ROOT" -B "$GONGKAI_BUILD_DIR" -DCMAKE_BUILD_TYPE=Release "$@" &&
     cmake --build "$GONGKAI_BUILD_DIR" -j"$(nproc)"
 }

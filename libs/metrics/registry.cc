@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "libs/validation/validation.h"
 
 namespace gongkai::metrics {
 namespace {
@@ -28,11 +29,13 @@ bool AreValidLabelNames(const std::vector<std::string>& names) {
                      [](const std::string& n) { return prometheus::CheckLabelName(n); });
 }
 
-// HELP as the text format wants it: prometheus-cpp 1.0.1 writes it verbatim.
+// HELP as the text format wants it: prometheus-cpp 1.0.1 writes it verbatim. Prometheus
+// refuses a whole scrape over HELP or a label value that is not UTF-8, so both are made
+// UTF-8 (found by tests/fuzz metrics_labels).
 std::string EscapeHelp(absl::string_view help) {
   std::string out;
   out.reserve(help.size());
-  for (char c : help) {
+  for (char c : validation::ToValidUtf8(help)) {
     if (c == '\\') {
       out += "\\\\";
     } else if (c == '\n') {
@@ -46,7 +49,9 @@ std::string EscapeHelp(absl::string_view help) {
 
 prometheus::Labels ToLabels(const std::vector<std::string>& names, const LabelValues& values) {
   prometheus::Labels labels;
-  for (size_t i = 0; i < names.size(); ++i) labels.emplace(names[i], values[i]);
+  for (size_t i = 0; i < names.size(); ++i) {
+    labels.emplace(names[i], validation::ToValidUtf8(values[i]));
+  }
   return labels;
 }
 

@@ -47,6 +47,25 @@ TEST(RegistryTest, SerializesEveryTypeSortedByNameAndLabelValues) {
             "zeta_items 2.5\n");
 }
 
+// Prometheus refuses the whole scrape over one HELP text or label value that is not
+// UTF-8 (found by tests/fuzz metrics_labels).
+TEST(RegistryTest, HelpAndLabelValuesComeOutAsUtf8) {
+  Registry r;
+  r.AddCounter("bytes_total", "Bad \xFF help.", {"peer"}).WithLabels({"a\xC3"}).Increment();
+  r.AddCollector([] {
+    CollectedFamily f;
+    f.name = "collected";
+    f.help = "h";
+    f.label_names = {"k"};
+    f.samples = {{{"\xE6\x94"}, 1}};
+    return std::vector<CollectedFamily>{f};
+  });
+  const std::string text = r.Serialize();
+  EXPECT_THAT(text, HasSubstr("# HELP bytes_total Bad \uFFFD help.\n"));
+  EXPECT_THAT(text, HasSubstr("bytes_total{peer=\"a\uFFFD\"} 1"));
+  EXPECT_THAT(text, HasSubstr("collected{k=\"\uFFFD\uFFFD\"} 1"));
+}
+
 TEST(RegistryTest, RedeclaringTheSameFamilyReturnsItAndItsChildren) {
   Registry r;
   auto& a = r.AddCounter("x_total", "X.", {"l"});

@@ -59,6 +59,23 @@ std::string TruncateUtf8(absl::string_view text, size_t max_chars) {
   return std::string(text);
 }
 
+std::string ToValidUtf8(absl::string_view text) {
+  if (IsValidUtf8(text)) return std::string(text);
+  std::string out;
+  for (size_t i = 0; i < text.size();) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    const size_t len = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+    if (i + len <= text.size() && IsValidUtf8(text.substr(i, len))) {
+      out.append(text.data() + i, len);
+      i += len;
+    } else {
+      out.append("\xEF\xBF\xBD");
+      ++i;
+    }
+  }
+  return out;
+}
+
 void CheckText(FieldViolations& violations, absl::string_view field, absl::string_view value,
                const TextLimits& limits) {
   const std::string name(field);

@@ -25,6 +25,10 @@ size_t Utf8Length(absl::string_view text);
 // The first `max_chars` code points of valid UTF-8 `text` (never cuts a character).
 std::string TruncateUtf8(absl::string_view text, size_t max_chars);
 
+// `text` with each byte that does not start a well-formed character replaced by U+FFFD,
+// for text that must be UTF-8 on the way out (JSON bodies, the Prometheus exposition).
+std::string ToValidUtf8(absl::string_view text);
+
 struct TextLimits {
   size_t min_chars = 0;  // 1 makes the field required.
   size_t max_chars = 0;  // In characters (code points).

@@ -49,6 +49,18 @@ TEST(ValidationTest, TruncationNeverCutsACharacter) {
   EXPECT_EQ(TruncateUtf8("政务", 0), "");
 }
 
+TEST(ValidationTest, ToValidUtf8ReplacesEachBadByteAndKeepsTheRest) {
+  EXPECT_EQ(ToValidUtf8("政务 ok"), "政务 ok");
+  EXPECT_EQ(ToValidUtf8("a\xFF\xFE"
+                        "b"),
+            "a\uFFFD\uFFFD"
+            "b");
+  EXPECT_EQ(ToValidUtf8("\xE6\x94"), "\uFFFD\uFFFD");            // cut character
+  EXPECT_EQ(ToValidUtf8("\xC0\xAF"), "\uFFFD\uFFFD");            // overlong "/"
+  EXPECT_EQ(ToValidUtf8("\xED\xA0\x80"), "\uFFFD\uFFFD\uFFFD");  // surrogate
+  EXPECT_TRUE(IsValidUtf8(ToValidUtf8("\xF4\x90\x80\x80\xC1\x8E\x8A\x9F")));
+}
+
 TEST(ValidationTest, EnumsIdsAndRequestIds) {
   FieldViolations v;
   CheckEnum(v, "a", 9, SmallEnumIsValid, false);
