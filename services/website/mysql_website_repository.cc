@@ -32,7 +32,8 @@ constexpr char kColumnColumns[] =
 constexpr char kRunColumns[] =
     "SELECT id, kind, state, as_of, report_year, report_due, report_due_rule, rule_set, "
     "sites_total, sites_done, sites_failed, sites_vetoed, started_by, create_time, "
-    "finish_time, cursor_site_id FROM supervision_runs";
+    "finish_time, cursor_site_id, sites_register_incomplete, office_report FROM "
+    "supervision_runs";
 
 constexpr char kNoticeColumns[] =
     "SELECT id, unit_id, site_id, run_id, reason, state, issued_on, rectify_by, "
@@ -143,6 +144,12 @@ absl::StatusOr<v1::SupervisionRun> ReadRun(const Row& row) {
   if (finished) *r.mutable_finish_time() = ToTimestamp(*finished);
   ASSIGN_OR_RETURN(int64_t cursor, row.GetInt64("cursor_site_id"));
   r.set_cursor_site_id(cursor);
+  ASSIGN_OR_RETURN(int64_t incomplete, row.GetInt64("sites_register_incomplete"));
+  r.set_sites_register_incomplete(static_cast<int32_t>(incomplete));
+  ASSIGN_OR_RETURN(std::optional<std::string> report, row.GetOptionalString("office_report"));
+  if (report.has_value() && !r.mutable_office_report()->ParseFromString(*report)) {
+    return absl::DataLossError("a stored office report does not parse");
+  }
   return r;
 }
 
@@ -187,6 +194,33 @@ absl::StatusOr<v1::Probe> ReadProbe(const Row& row) {
   ASSIGN_OR_RETURN(int64_t id, row.GetInt64("id"));
   probe.set_id(id);
   return probe;
+}
+
+absl::StatusOr<std::vector<scoring::SlotGap>> ReadGaps(Connection& conn, int64_t site_id,
+                                                       absl::Time from, absl::Time to) {
+  ASSIGN_OR_RETURN(db::ResultSet rows,
+                   conn.Query("SELECT first_slot, last_slot, interval_seconds, slots FROM "
+                              "probe_gaps WHERE site_id = ? AND last_slot >= ? AND "
+                              "first_slot < ? ORDER BY first_slot LIMIT 10000",
+                              {site_id, from, to}));
+  std::vector<scoring::SlotGap> gaps;
+  for (const Row& row : rows) {
+    scoring::SlotGap gap;
+    ASSIGN_OR_RETURN(gap.first_slot, row.GetTime("first_slot"));
+    ASSIGN_OR_RETURN(gap.last_slot, row.GetTime("last_slot"));
+    ASSIGN_OR_RETURN(int64_t seconds, row.GetInt64("interval_seconds"));
+    gap.interval = absl::Seconds(seconds);
+    ASSIGN_OR_RETURN(gap.slots, row.GetInt64("slots"));
+    gaps.push_back(gap);
+  }
+  return gaps;
+}
+
+absl::StatusOr<int64_t> CountOf(Connection& conn, const std::string& sql,
+                                std::vector<Value> params) {
+  ASSIGN_OR_RETURN(db::ResultSet rows, conn.Query(sql, params));
+  if (rows.empty()) return 0;
+  return rows[0].GetInt64(0);
 }
 
 template <typename T>
@@ -421,7 +455,8 @@ class MysqlWebsiteRepository final : public WebsiteRepository {
 
   absl::StatusOr<v1::Probe> RecordProbe(v1::Probe probe,
                                         const std::optional<std::string>& claim_token,
-                                        absl::Time next_slot, absl::Time now) override {
+                                        absl::Time next_slot, absl::Time now,
+                                        const std::optional<scoring::SlotGap>& gap) override {
     const absl::Time slot = FromTimestamp(probe.slot_start());
     const absl::Time probe_time = FromTimestamp(probe.probe_time());
     std::optional<absl::CivilDay> home_latest;
@@ -442,6 +477,15 @@ class MysqlWebsiteRepository final : public WebsiteRepository {
           return db::StaleVersionError(absl::StrCat("the claim on site ", probe.site_id(),
                                                     " was taken over; the probe is dropped"));
         }
+      }
+      if (gap.has_value() && gap->slots > 0) {
+        // NAT-13: the slots missed before this one, recorded while the claim holds.
+        RETURN_IF_ERROR(
+            conn.Execute("INSERT INTO probe_gaps (site_id, first_slot, last_slot, "
+                         "interval_seconds, slots, recorded_time) VALUES (?, ?, ?, ?, ?, ?)",
+                         {probe.site_id(), gap->first_slot, gap->last_slot,
+                          absl::ToInt64Seconds(gap->interval), gap->slots, now})
+                .status());
       }
       ASSIGN_OR_RETURN(
           db::ExecResult inserted,
@@ -552,6 +596,7 @@ class MysqlWebsiteRepository final : public WebsiteRepository {
       }
       in.window_probes.push_back(outcome);
     }
+    ASSIGN_OR_RETURN(in.gaps, ReadGaps(*conn, site.id(), window_start, end));
     ASSIGN_OR_RETURN(db::ResultSet latest,
                      conn->Query("SELECT id, detail FROM probes WHERE site_id = ? AND "
                                  "content_checked = 1 AND probe_time < ? "
@@ -697,22 +742,32 @@ class MysqlWebsiteRepository final : public WebsiteRepository {
                                  absl::Duration lease) override {
     int64_t failed = 0;
     int64_t vetoed = 0;
+    int64_t register_incomplete = 0;
     for (const v1::SupervisionResult& r : progress.results) {
       if (!r.evaluation().passed()) ++failed;
       if (r.evaluation().vetoed()) ++vetoed;
+      if (r.evaluation().scope() == v1::QUARTERLY_CENSUS && !r.evaluation().register_complete()) {
+        ++register_incomplete;
+      }
     }
+    const Value office_report = progress.office_report.has_value()
+                                    ? Value(progress.office_report->SerializeAsString())
+                                    : Value::Null();
     return db::RunInTransactionWithRetries(*pool_, [&](Connection& conn) -> absl::Status {
       ASSIGN_OR_RETURN(
           db::ExecResult advanced,
           conn.Execute(
               "UPDATE supervision_runs SET cursor_site_id = ?, sites_done = sites_done + ?, "
               "sites_failed = sites_failed + ?, sites_vetoed = sites_vetoed + ?, "
+              "sites_register_incomplete = sites_register_incomplete + ?, "
+              "office_report = COALESCE(?, office_report), "
               "claim_expires = ?, state = CASE WHEN ? = 1 THEN ? ELSE state END, "
               "finish_time = CASE WHEN ? = 1 THEN ? ELSE finish_time END "
               "WHERE id = ? AND claim_token = ? AND state = ?",
               {progress.cursor_site_id, static_cast<int64_t>(progress.results.size()), failed,
-               vetoed, now + lease, progress.finished ? 1 : 0, static_cast<int64_t>(v1::SUCCEEDED),
-               progress.finished ? 1 : 0, now, run_id, token, kRunningState}));
+               vetoed, register_incomplete, office_report, now + lease, progress.finished ? 1 : 0,
+               static_cast<int64_t>(v1::SUCCEEDED), progress.finished ? 1 : 0, now, run_id, token,
+               kRunningState}));
       if (advanced.affected_rows == 0) {
         return db::StaleVersionError(
             absl::StrCat("supervision run ", run_id, " was cancelled or taken over"));
@@ -720,14 +775,93 @@ class MysqlWebsiteRepository final : public WebsiteRepository {
       for (const v1::SupervisionResult& r : progress.results) {
         RETURN_IF_ERROR(
             conn.Execute("INSERT INTO supervision_results (run_id, site_id, unit_id, passed, "
-                         "vetoed, score, evaluation) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         "vetoed, score, evaluation, annual_report) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                          {run_id, r.site_id(), r.unit_id(), r.evaluation().passed() ? 1 : 0,
                           r.evaluation().vetoed() ? 1 : 0, r.evaluation().score(),
-                          r.evaluation().SerializeAsString()})
+                          r.evaluation().SerializeAsString(),
+                          r.has_annual_report() ? Value(r.annual_report().SerializeAsString())
+                                                : Value::Null()})
                 .status());
       }
       return absl::OkStatus();
     });
+  }
+
+  absl::Status ReleaseRun(int64_t run_id, const std::string& token) override {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    return conn
+        ->Execute(
+            "UPDATE supervision_runs SET claim_token = NULL, claim_expires = NULL "
+            "WHERE id = ? AND claim_token = ?",
+            {run_id, token})
+        .status();
+  }
+
+  absl::StatusOr<AnnualFacts> LoadAnnualFacts(const v1::Site& site, absl::CivilDay from,
+                                              absl::CivilDay to, absl::Time start,
+                                              absl::Time end) override {
+    AnnualFacts f;
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    const int64_t id = site.id();
+    ASSIGN_OR_RETURN(f.columns,
+                     CountOf(*conn, "SELECT COUNT(*) FROM site_columns WHERE site_id = ?", {id}));
+    // Probes forbidden by robots.txt are stored with home_ok = 0 and counted neither way;
+    // the detail says so, so the failures are read with it.
+    ASSIGN_OR_RETURN(db::ResultSet probes,
+                     conn->Query("SELECT COUNT(*) AS n, SUM(home_ok) AS ok FROM probes WHERE "
+                                 "site_id = ? AND scheduled = 1 AND probe_time >= ? AND "
+                                 "probe_time < ?",
+                                 {id, start, end}));
+    ASSIGN_OR_RETURN(int64_t all, probes[0].GetInt64("n"));
+    ASSIGN_OR_RETURN(std::optional<int64_t> ok, probes[0].GetOptionalInt64("ok"));
+    ASSIGN_OR_RETURN(db::ResultSet failures,
+                     conn->Query("SELECT id, home_ok, detail FROM probes WHERE site_id = ? AND "
+                                 "scheduled = 1 AND home_ok = 0 AND probe_time >= ? AND "
+                                 "probe_time < ? LIMIT 100000",
+                                 {id, start, end}));
+    int64_t disallowed = 0;
+    for (const Row& row : failures) {
+      ASSIGN_OR_RETURN(v1::Probe probe, ReadProbe(row));
+      if (probe.robots_disallowed()) ++disallowed;
+    }
+    f.probes_made = all - disallowed;
+    f.probes_failed = all - ok.value_or(0) - disallowed;
+    ASSIGN_OR_RETURN(f.gaps, ReadGaps(*conn, id, start, end));
+    ASSIGN_OR_RETURN(db::ResultSet messages,
+                     conn->Query("SELECT COUNT(*) AS n, COUNT(answered_time) AS answered, "
+                                 "SUM(TIMESTAMPDIFF(SECOND, received_time, answered_time)) AS s "
+                                 "FROM site_messages WHERE site_id = ? AND received_time >= ? "
+                                 "AND received_time < ?",
+                                 {id, start, end}));
+    ASSIGN_OR_RETURN(f.messages_received, messages[0].GetInt64("n"));
+    ASSIGN_OR_RETURN(f.messages_answered, messages[0].GetInt64("answered"));
+    ASSIGN_OR_RETURN(std::optional<int64_t> seconds, messages[0].GetOptionalInt64("s"));
+    f.answer_seconds_total = static_cast<double>(seconds.value_or(0));
+    ASSIGN_OR_RETURN(f.severe_errors,
+                     CountOf(*conn,
+                             "SELECT COUNT(*) FROM severe_errors WHERE site_id = ? AND "
+                             "found_on >= ? AND found_on <= ?",
+                             {id, from, to}));
+    ASSIGN_OR_RETURN(f.notices_issued,
+                     CountOf(*conn,
+                             "SELECT COUNT(*) FROM notices WHERE site_id = ? AND issued_on >= ? "
+                             "AND issued_on <= ?",
+                             {id, from, to}));
+    ASSIGN_OR_RETURN(f.notices_rectified,
+                     CountOf(*conn,
+                             "SELECT COUNT(*) FROM notices WHERE site_id = ? AND issued_on >= ? "
+                             "AND issued_on <= ? AND state = ?",
+                             {id, from, to, int64_t{v1::RECTIFIED}}));
+    ASSIGN_OR_RETURN(db::ResultSet runs,
+                     conn->Query("SELECT COUNT(*) AS n, COALESCE(SUM(1 - r.passed), 0) AS failed "
+                                 "FROM supervision_results r JOIN supervision_runs u ON "
+                                 "u.id = r.run_id WHERE r.site_id = ? AND u.as_of >= ? AND "
+                                 "u.as_of <= ? AND u.kind <> ?",
+                                 {id, from, to, int64_t{v1::ANNUAL_REPORT}}));
+    ASSIGN_OR_RETURN(f.evaluations, runs[0].GetInt64("n"));
+    ASSIGN_OR_RETURN(f.evaluations_failed, runs[0].GetInt64("failed"));
+    return f;
   }
 
   absl::StatusOr<std::vector<v1::SupervisionResult>> ListResults(int64_t run_id,
@@ -735,7 +869,7 @@ class MysqlWebsiteRepository final : public WebsiteRepository {
                                                                  int limit) override {
     return QueryAll<v1::SupervisionResult>(
         *pool_,
-        "SELECT run_id, site_id, unit_id, evaluation FROM supervision_results "
+        "SELECT run_id, site_id, unit_id, evaluation, annual_report FROM supervision_results "
         "WHERE run_id = ? AND site_id > ? ORDER BY site_id LIMIT ?",
         {run_id, after_site_id, int64_t{limit}},
         +[](const Row& row) -> absl::StatusOr<v1::SupervisionResult> {
@@ -749,6 +883,11 @@ class MysqlWebsiteRepository final : public WebsiteRepository {
           ASSIGN_OR_RETURN(std::string evaluation, row.GetString("evaluation"));
           if (!r.mutable_evaluation()->ParseFromString(evaluation)) {
             return absl::DataLossError("a stored evaluation does not parse");
+          }
+          ASSIGN_OR_RETURN(std::optional<std::string> report,
+                           row.GetOptionalString("annual_report"));
+          if (report.has_value() && !r.mutable_annual_report()->ParseFromString(*report)) {
+            return absl::DataLossError("a stored annual report does not parse");
           }
           return r;
         });
@@ -905,10 +1044,17 @@ class MysqlWebsiteRepository final : public WebsiteRepository {
   }
 
  private:
-  // WEB-2: the weekly check and monthly monitoring cover the probed websites; the
-  // quarterly census and the annual report every site and account still registered.
+  // WEB-2: the weekly check covers the probed websites; the monthly monitoring those
+  // and the working new-media accounts (NAT-14's account rule is "before monitoring");
+  // the quarterly census and the annual report every site and account still registered.
   static std::string RunSiteFilter(v1::RunKind kind) {
-    if (kind == v1::WEEKLY_CHECK || kind == v1::MONTHLY_MONITORING) return "probed = 1";
+    if (kind == v1::WEEKLY_CHECK) return "probed = 1";
+    if (kind == v1::MONTHLY_MONITORING) {
+      return absl::StrCat("(probed = 1 OR (state = ", static_cast<int>(v1::OPERATION),
+                          " AND kind IN (", static_cast<int>(v1::WEIBO), ", ",
+                          static_cast<int>(v1::WECHAT), ", ", static_cast<int>(v1::APP), ", ",
+                          static_cast<int>(v1::OTHER_NEW_MEDIA), ")))");
+    }
     return absl::StrCat("state NOT IN (", static_cast<int>(v1::SHUTDOWN), ", ",
                         static_cast<int>(v1::MIGRATED), ")");
   }

@@ -4,8 +4,10 @@
 // from real probes (NAT-13, NAT-14), resumable and cancellable supervision runs (WEB-2),
 // notices with deadlines, re-checks and escalation (WEB-4), the compliance facts of item
 // 6, and a bad-input corpus that writes nothing.
+#include <map>
 #include <memory>
 
+#include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/calendar/working_day_calendar.h"
@@ -112,14 +114,15 @@ class WebsiteIntegrationTest : public ::testing::Test {
     *probe.mutable_probe_time() = ToTimestamp(slot);
     probe.set_scheduled(true);
     probe.set_home_ok(ok);
-    ASSERT_TRUE(repository_->RecordProbe(probe, token, slot + absl::Hours(1), slot).ok());
+    ASSERT_TRUE(
+        repository_->RecordProbe(probe, token, slot + absl::Hours(1), slot, std::nullopt).ok());
   }
 
   int64_t CountRows() {
     db::ConnectionLease conn = *db_->pool->Acquire();
     int64_t total = 0;
     for (const char* table : {"sites", "site_history", "site_columns", "probe_schedule", "probes",
-                              "site_messages", "severe_errors", "supervision_runs",
+                              "site_messages", "severe_errors", "supervision_runs", "probe_gaps",
                               "supervision_results", "notices", "idempotency_keys"}) {
       db::ResultSet rows = *conn->Query(absl::StrCat("SELECT COUNT(*) AS n FROM ", table));
       total += *rows[0].GetInt64("n");
@@ -255,15 +258,17 @@ TEST_F(WebsiteIntegrationTest, Nat13ClaimsAreExclusiveAndTakenOverWhenAReplicaSt
   *probe.mutable_probe_time() = ToTimestamp(clock_.Now());
   probe.set_scheduled(true);
   probe.set_home_ok(true);
-  ASSERT_TRUE(
-      repository_->RecordProbe(probe, "replica-b", clock_.Now() + absl::Hours(1), clock_.Now())
-          .ok());
+  ASSERT_TRUE(repository_
+                  ->RecordProbe(probe, "replica-b", clock_.Now() + absl::Hours(1), clock_.Now(),
+                                std::nullopt)
+                  .ok());
   // A comes back: its claim is gone, so its probe of the same slot is not recorded.
-  EXPECT_EQ(
-      repository_->RecordProbe(probe, "replica-a", clock_.Now() + absl::Hours(1), clock_.Now())
-          .status()
-          .code(),
-      absl::StatusCode::kAborted);
+  EXPECT_EQ(repository_
+                ->RecordProbe(probe, "replica-a", clock_.Now() + absl::Hours(1), clock_.Now(),
+                              std::nullopt)
+                .status()
+                .code(),
+            absl::StatusCode::kAborted);
   EXPECT_THAT(*repository_->ListProbes(site.id(), 0, 10), SizeIs(1));
   // Nothing is due until the next slot.
   EXPECT_THAT(*repository_->ClaimDueSlots("replica-a", clock_.Now(), absl::Minutes(5), 10),
@@ -306,6 +311,75 @@ TEST_F(WebsiteIntegrationTest, Nat13ProberFindsStaleHomeStaleAndEmptyColumns) {
   probes = repository_->ListProbes(site.id(), 0, 10);
   ASSERT_THAT(*probes, SizeIs(2));
   EXPECT_FALSE((*probes)[0].content_checked());
+}
+
+// Two replicas share the schedule through claims in the database: every slot is probed
+// exactly once. Then every replica stops for five hours; the first to come back probes
+// each site for its latest slot due and records the four slots before it as a gap —
+// shown in the evaluation as missed by the prober, not as failures of the site.
+TEST_F(WebsiteIntegrationTest, Nat13TwoReplicasShareSlotsAndAStoppedPeriodIsRecordedAsMissed) {
+  LocalSite local;
+  local.Page("/", "<p>今日更新 2026-12-06</p>");
+  ASSERT_TRUE(local.Start().ok());
+  std::vector<v1::Site> sites;
+  for (int i = 0; i < 6; ++i) sites.push_back(CreateSite(3, local.Url("/")));
+  ProbeScheduler a(repository_.get(), &checker_, book_, &clock_, nullptr,
+                   {.workers = 1, .replica = "a"});
+  ProbeScheduler b(repository_.get(), &checker_, book_, &clock_, nullptr,
+                   {.workers = 1, .replica = "b"});
+  int recorded = 0;
+  for (int hour = 0; hour < 4; ++hour) {
+    if (hour > 0) clock_.Advance(absl::Hours(1));
+    // A takes some of the due slots, B the rest; neither can take one A holds.
+    recorded += *a.RunOnce(2);
+    recorded += *b.RunOnce(100);
+    EXPECT_EQ(*b.RunOnce(100), 0);
+  }
+  EXPECT_EQ(recorded, 6 * 4);
+  db::ConnectionLease conn = *db_->pool->Acquire();
+  db::ResultSet counts = *conn->Query(
+      "SELECT COUNT(*) AS n, COUNT(DISTINCT site_id, slot_start) AS slots FROM probes "
+      "WHERE scheduled = 1");
+  EXPECT_EQ(*counts[0].GetInt64("n"), 24);
+  EXPECT_EQ(*counts[0].GetInt64("slots"), 24);  // No slot probed twice.
+
+  // Every replica stopped for five hours; B comes back.
+  clock_.Advance(absl::Hours(5));
+  EXPECT_EQ(*b.RunOnce(100), 6);
+  EXPECT_EQ(*a.RunOnce(100), 0);
+  for (const v1::Site& site : sites) {
+    const std::vector<v1::Probe> probes = *repository_->ListProbes(site.id(), 0, 1);
+    ASSERT_THAT(probes, SizeIs(1));
+    EXPECT_EQ(probes[0].slots_missed_before(), 4);
+    EXPECT_TRUE(probes[0].home_ok());
+    // The probe took the latest slot due (within the last hour), not the oldest.
+    EXPECT_LE(clock_.Now() - FromTimestamp(probes[0].slot_start()), absl::Hours(1));
+  }
+  db::ResultSet gaps = *conn->Query("SELECT COUNT(*) AS n, SUM(slots) AS s FROM probe_gaps");
+  EXPECT_EQ(*gaps[0].GetInt64("n"), 6);
+  EXPECT_EQ(*gaps[0].GetInt64("s"), 24);
+  const absl::CivilDay today = calendar::TodayInShanghai(clock_);
+  absl::StatusOr<v1::SiteEvaluation> e = website_->Evaluate(sites[0], today);
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_EQ(e->probes_in_week(), 5);
+  EXPECT_EQ(e->failed_probes_in_week(), 0);  // Missed slots are not the site's failures.
+  EXPECT_EQ(e->probes_missed_in_week(), 4);
+  EXPECT_TRUE(e->probes_incomplete());
+  bool missed_finding = false;
+  for (const v1::Finding& f : e->findings()) {
+    EXPECT_NE(f.item(), "availability");
+    if (f.item() == "probes_missed") {
+      missed_finding = true;
+      EXPECT_FALSE(f.veto());
+      EXPECT_EQ(f.points(), 0);
+      EXPECT_THAT(f.evidence(), Contains(HasSubstr("gap/")));
+    }
+  }
+  EXPECT_TRUE(missed_finding);
+  // Back to normal: the next hour's slot is probed with no gap.
+  clock_.Advance(absl::Hours(1));
+  EXPECT_EQ(*a.RunOnce(100), 6);
+  EXPECT_EQ(repository_->ListProbes(sites[0].id(), 0, 1)->at(0).slots_missed_before(), 0);
 }
 
 TEST_F(WebsiteIntegrationTest, Nat13AWeekOfProbesDecidesTheAvailabilityVeto) {
@@ -416,6 +490,116 @@ TEST_F(WebsiteIntegrationTest, Web2RunsResumeAfterARestartAndCanBeCancelled) {
             absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(website_->StartSupervisionRun(Staff(1), start).status().code(),
             absl::StatusCode::kPermissionDenied);
+}
+
+// WEB-2: each cadence does what its name says. A working website with a stale column
+// and no filing number or level-protection assessment, a working WeChat account not
+// updated and without procedures, and a website still being built.
+TEST_F(WebsiteIntegrationTest, Web2EachCadenceDoesWhatItsNameSays) {
+  LocalSite local;
+  local.Page("/", "<p>今日更新 2026-12-06</p>");
+  local.Page("/news/", "<ul><li>旧闻 2026-10-01</li></ul>");
+  ASSERT_TRUE(local.Start().ok());
+  const v1::Site website = CreateSite(6, local.Url("/"));
+  AddColumn(website.id(), local.Url("/news/"), v1::NEWS);
+  const v1::Site account = CreateSite(6, "wechat:某局发布", v1::WECHAT, v1::OPERATION);
+  const v1::Site building =
+      CreateSite(6, "http://127.0.0.1:9/new", v1::DEPARTMENT_SITE, v1::BUILDING);
+  ProbeScheduler scheduler(repository_.get(), &checker_, book_, &clock_, nullptr,
+                           {.workers = 1, .replica = "p"});
+  ASSERT_EQ(*scheduler.RunOnce(10), 1);
+  v1::SubmitMessagesRequest messages;
+  messages.set_site_id(website.id());
+  v1::Message* m = messages.add_messages();
+  m->set_external_id("m-1");
+  *m->mutable_received_time() = ToTimestamp(clock_.Now() - absl::Hours(48));
+  *m->mutable_answered_time() = ToTimestamp(clock_.Now() - absl::Hours(24));
+  ASSERT_TRUE(website_->SubmitMessages(Office(), messages).ok());
+
+  const auto run = [&](v1::RunKind kind, int report_year) {
+    v1::StartSupervisionRunRequest start;
+    start.set_request_id(absl::StrCat("cadence-", kind));
+    start.set_kind(kind);
+    start.set_report_year(report_year);
+    absl::StatusOr<v1::SupervisionRun> started = website_->StartSupervisionRun(Office(), start);
+    EXPECT_TRUE(started.ok()) << started.status();
+    RunWorker worker(repository_.get(), website_.get(), &clock_, {.replica = "w"});
+    EXPECT_GE(*worker.RunOnce(), 1);
+    v1::ListSupervisionResultsRequest list;
+    list.set_run_id(started->id());
+    list.set_page_size(100);
+    std::map<int64_t, v1::SupervisionResult> by_site;
+    const absl::StatusOr<v1::ListSupervisionResultsResponse> page =
+        website_->ListSupervisionResults(Office(), list);
+    EXPECT_TRUE(page.ok()) << page.status();
+    if (page.ok()) {
+      for (const v1::SupervisionResult& r : page->results()) by_site[r.site_id()] = r;
+    }
+    return std::make_pair(*repository_->GetRun(started->id()), by_site);
+  };
+  const auto items = [](const v1::SiteEvaluation& e) {
+    std::vector<std::string> out;
+    for (const v1::Finding& f : e.findings()) out.push_back(f.item());
+    return out;
+  };
+
+  // Weekly check: the probed website only; availability and the home page, no columns.
+  auto [weekly, weekly_results] = run(v1::WEEKLY_CHECK, 0);
+  EXPECT_EQ(weekly.sites_total(), 1);
+  ASSERT_EQ(weekly_results.count(website.id()), 1u);
+  const v1::SiteEvaluation& w = weekly_results[website.id()].evaluation();
+  EXPECT_EQ(w.scope(), v1::WEEKLY_CHECK);
+  EXPECT_EQ(w.probes_in_week(), 1);
+  for (const std::string& item : items(w)) {
+    EXPECT_TRUE(absl::StartsWith(item, "availability") || absl::StartsWith(item, "home") ||
+                item == "probes_missed")
+        << item;
+  }
+
+  // Monthly monitoring: the website and the working account, fully scored.
+  auto [monthly, monthly_results] = run(v1::MONTHLY_MONITORING, 0);
+  EXPECT_EQ(monthly.sites_total(), 2);
+  EXPECT_THAT(items(monthly_results[website.id()].evaluation()), Contains("stale_columns"));
+  EXPECT_THAT(items(monthly_results[account.id()].evaluation()), Contains("account_not_updated"));
+  EXPECT_EQ(monthly_results.count(building.id()), 0u);
+
+  // Quarterly census: every registered site with the register's completeness.
+  auto [census, census_results] = run(v1::QUARTERLY_CENSUS, 0);
+  EXPECT_EQ(census.sites_total(), 3);
+  EXPECT_EQ(census.sites_register_incomplete(), 2);
+  const v1::SiteEvaluation& c = census_results[website.id()].evaluation();
+  EXPECT_FALSE(c.register_complete());
+  EXPECT_THAT(items(c), Contains("register_filing_number_missing"));
+  EXPECT_THAT(items(c), Contains("register_level_protection_missing"));
+  EXPECT_THAT(items(c), Contains("stale_columns"));  // And the full scoring.
+  EXPECT_THAT(items(census_results[account.id()].evaluation()),
+              Contains("register_procedures_missing"));
+  const v1::SiteEvaluation& b = census_results[building.id()].evaluation();
+  EXPECT_TRUE(b.register_complete());
+  EXPECT_THAT(items(b), Contains("not_in_operation"));
+  EXPECT_EQ(census.sites_failed(), 1);  // The account (its veto); the website passes.
+
+  // Annual report: each site's report of the year and the office's report, due Jan 31.
+  auto [annual, annual_results] = run(v1::ANNUAL_REPORT, 2026);
+  EXPECT_EQ(annual.state(), v1::SUCCEEDED);
+  const v1::SiteAnnualReport& report = annual_results[website.id()].annual_report();
+  EXPECT_EQ(report.year(), 2026);
+  EXPECT_EQ(report.probes_made(), 1);
+  EXPECT_EQ(report.columns(), 1);
+  EXPECT_EQ(report.messages_received(), 1);
+  EXPECT_EQ(report.messages_answered(), 1);
+  EXPECT_NEAR(report.average_answer_days(), 1.0, 0.01);
+  EXPECT_EQ(report.evaluations(), 3);  // The three runs above.
+  EXPECT_EQ(ToCivilDay(report.due()).value(), absl::CivilDay(2027, 1, 31));
+  const v1::OfficeAnnualReport& office = annual.office_report();
+  EXPECT_EQ(office.year(), 2026);
+  EXPECT_EQ(office.sites(), 3);
+  EXPECT_EQ(office.websites(), 2);
+  EXPECT_EQ(office.accounts(), 1);
+  EXPECT_EQ(office.probes_made(), 1);
+  EXPECT_EQ(office.messages_received(), 1);
+  EXPECT_EQ(ToCivilDay(office.due()).value(), absl::CivilDay(2027, 1, 31));
+  EXPECT_THAT(office.due_rule(), HasSubstr("NAT-14"));
 }
 
 TEST_F(WebsiteIntegrationTest, Web4NoticesHaveDeadlinesRechecksAndEscalation) {

@@ -459,7 +459,7 @@ absl::StatusOr<v1::Probe> Website::ProbeNow(const v1::Site& site) {
   // An extra probe's slot is its own time; it never counts for the availability week.
   *probe.mutable_slot_start() = ToTimestamp(now);
   probe.set_scheduled(false);
-  return deps_.repository->RecordProbe(std::move(probe), std::nullopt, now, now);
+  return deps_.repository->RecordProbe(std::move(probe), std::nullopt, now, now, std::nullopt);
 }
 
 absl::StatusOr<v1::Probe> Website::ProbeSiteNow(const auth::Principal& caller,
@@ -566,7 +566,8 @@ absl::StatusOr<v1::SevereError> Website::RecordSevereError(
 
 // ---- Scoring ------------------------------------------------------------------------------
 
-absl::StatusOr<v1::SiteEvaluation> Website::Evaluate(const v1::Site& site, absl::CivilDay as_of) {
+absl::StatusOr<v1::SiteEvaluation> Website::Evaluate(const v1::Site& site, absl::CivilDay as_of,
+                                                     v1::RunKind scope) {
   ASSIGN_OR_RETURN(NationalRules rules, ReadNationalRules(*deps_.rules, as_of));
   const absl::TimeZone zone = ShanghaiTimeZone();
   const absl::Time end = absl::FromCivil(absl::CivilSecond(as_of + 1), zone);
@@ -578,7 +579,61 @@ absl::StatusOr<v1::SiteEvaluation> Website::Evaluate(const v1::Site& site, absl:
                    deps_.repository->LoadEvaluationInput(
                        site, as_of, window_start, end, messages_since, severe_since,
                        absl::Hours(24 * rules.timely_answer_days.value)));
+  input.scope = scope;
+  if (scope == v1::QUARTERLY_CENSUS && deps_.unit_check) {
+    absl::Status unit = deps_.unit_check(site.unit_id());
+    if (!unit.ok() && !absl::IsNotFound(unit)) return unit;
+    input.owner_unit_known = unit.ok();
+  }
   return scoring::Evaluate(input, rules);
+}
+
+absl::StatusOr<v1::SiteAnnualReport> Website::AnnualReport(const v1::Site& site, int year,
+                                                           absl::CivilDay due) {
+  const absl::CivilDay from(year, 1, 1);
+  const absl::CivilDay to(year, 12, 31);
+  const absl::TimeZone zone = ShanghaiTimeZone();
+  const absl::Time start = absl::FromCivil(absl::CivilSecond(from), zone);
+  const absl::Time end = absl::FromCivil(absl::CivilSecond(to + 1), zone);
+  ASSIGN_OR_RETURN(AnnualFacts facts,
+                   deps_.repository->LoadAnnualFacts(site, from, to, start, end));
+  v1::SiteAnnualReport report;
+  report.set_year(year);
+  report.set_site_id(site.id());
+  report.set_unit_id(site.unit_id());
+  report.set_name(site.name());
+  report.set_url(site.url());
+  report.set_kind(site.kind());
+  report.set_state(site.state());
+  report.set_filing_number(site.filing_number());
+  if (site.has_level_protection_date()) {
+    *report.mutable_level_protection_date() = site.level_protection_date();
+  }
+  report.set_level_protection_result(site.level_protection_result());
+  report.set_columns(static_cast<int32_t>(facts.columns));
+  report.set_probes_made(static_cast<int32_t>(facts.probes_made));
+  report.set_probes_failed(static_cast<int32_t>(facts.probes_failed));
+  int64_t missed = 0;
+  for (const scoring::SlotGap& gap : facts.gaps) missed += scoring::MissedSlotsIn(gap, start, end);
+  report.set_probes_missed(static_cast<int32_t>(missed));
+  if (facts.probes_made > 0) {
+    report.set_availability_percent(100.0 *
+                                    static_cast<double>(facts.probes_made - facts.probes_failed) /
+                                    static_cast<double>(facts.probes_made));
+  }
+  report.set_messages_received(static_cast<int32_t>(facts.messages_received));
+  report.set_messages_answered(static_cast<int32_t>(facts.messages_answered));
+  if (facts.messages_answered > 0) {
+    report.set_average_answer_days(facts.answer_seconds_total /
+                                   static_cast<double>(facts.messages_answered) / 86400.0);
+  }
+  report.set_severe_errors(static_cast<int32_t>(facts.severe_errors));
+  report.set_notices_issued(static_cast<int32_t>(facts.notices_issued));
+  report.set_notices_rectified(static_cast<int32_t>(facts.notices_rectified));
+  report.set_evaluations(static_cast<int32_t>(facts.evaluations));
+  report.set_evaluations_failed(static_cast<int32_t>(facts.evaluations_failed));
+  *report.mutable_due() = ToProtoDate(due);
+  return report;
 }
 
 absl::StatusOr<v1::SiteEvaluation> Website::EvaluateSite(const auth::Principal& caller,

@@ -121,8 +121,16 @@ class Website {
                                             const v1::EscalateNoticeRequest& request);
 
   // Without authorization, for the run worker and re-checks: the site's evaluation on
-  // `as_of` from what is stored.
-  absl::StatusOr<v1::SiteEvaluation> Evaluate(const v1::Site& site, absl::CivilDay as_of);
+  // `as_of` from what is stored, in the scope of a cadence (WEB-2; unset: the full
+  // scoring). QUARTERLY_CENSUS also checks the register's record, the owner unit
+  // against the unit directory (UNAVAILABLE when it cannot be asked).
+  absl::StatusOr<v1::SiteEvaluation> Evaluate(const v1::Site& site, absl::CivilDay as_of,
+                                              v1::RunKind scope = v1::RUN_KIND_UNSPECIFIED);
+
+  // Without authorization, for ANNUAL_REPORT runs: the site's annual website report for
+  // `year` (NAT-14), due on `due`.
+  absl::StatusOr<v1::SiteAnnualReport> AnnualReport(const v1::Site& site, int year,
+                                                    absl::CivilDay due);
 
   // Without authorization: a content check of `site` now, stored as an extra probe.
   absl::StatusOr<v1::Probe> ProbeNow(const v1::Site& site);

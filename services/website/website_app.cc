@@ -42,8 +42,11 @@ class WebsiteApp final : public server::ServiceApp {
         handler_(&website_, env.authenticator),
         scheduler_(repository_.get(), &checker_, env.rules, env.clock,
                    [this](const v1::Probe& probe) { metrics_.ProbeRecorded(probe); },
-                   {.workers = config.prober_workers}),
-        run_worker_(repository_.get(), &website_, env.clock, {}),
+                   {.workers = config.prober_workers, .claim_lease = config.claim_lease}),
+        run_worker_(repository_.get(), &website_, env.clock,
+                    {.batch = config.supervision_batch,
+                     .lease = config.supervision_lease,
+                     .batch_pause = config.supervision_pause}),
         evidence_(repository_.get(), CheckUnitsIn(units_.get())),
         evidence_handler_("website", &evidence_, env.authenticator, env.clock) {}
 
@@ -110,6 +113,12 @@ void ReadWebsiteConfig(config::ConfigReader& r, WebsiteConfig& c) {
   c.max_redirects = static_cast<int>(r.Int("prober_max_redirects", c.max_redirects, 0, 20));
   c.ca_file = r.String("prober_ca_file", "");
   c.honour_robots = r.Bool("prober_honour_robots", c.honour_robots);
+  c.claim_lease = r.Duration("prober_claim_lease", c.claim_lease, absl::Seconds(1), absl::Hours(1));
+  c.supervision_batch = static_cast<int>(r.Int("supervision_batch", c.supervision_batch, 1, 1000));
+  c.supervision_lease =
+      r.Duration("supervision_lease", c.supervision_lease, absl::Seconds(1), absl::Hours(1));
+  c.supervision_pause =
+      r.Duration("supervision_pause", c.supervision_pause, absl::ZeroDuration(), absl::Minutes(1));
 }
 
 absl::StatusOr<std::unique_ptr<server::ServiceApp>> NewWebsiteApp(

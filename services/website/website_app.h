@@ -27,6 +27,12 @@ struct WebsiteConfig {
   int max_redirects = 5;                              // GONGKAI_PROBER_MAX_REDIRECTS
   std::string ca_file;                                // GONGKAI_PROBER_CA_FILE
   bool honour_robots = true;                          // GONGKAI_PROBER_HONOUR_ROBOTS
+  absl::Duration claim_lease = absl::Minutes(5);      // GONGKAI_PROBER_CLAIM_LEASE
+  // WEB-2 runs: sites per stored batch, the claim's lease (a killed replica's run is
+  // taken over after it), the pause between batches.
+  int supervision_batch = 50;                               // GONGKAI_SUPERVISION_BATCH
+  absl::Duration supervision_lease = absl::Seconds(30);     // GONGKAI_SUPERVISION_LEASE
+  absl::Duration supervision_pause = absl::ZeroDuration();  // GONGKAI_SUPERVISION_PAUSE
 };
 
 void ReadWebsiteConfig(config::ConfigReader& reader, WebsiteConfig& config);

@@ -25,6 +25,12 @@ WebsiteMetrics::WebsiteMetrics(metrics::Registry& registry)
                            .WithLabels({})),
       probes_(
           registry.AddCounter("website_probes_total", "Probes recorded, by outcome.", {"outcome"})),
+      slots_missed_(registry
+                        .AddCounter("website_probe_slots_missed_total",
+                                    "Scheduled probe slots that passed while no replica probed "
+                                    "(recorded as gaps, not as failures; NAT-13).",
+                                    {})
+                        .WithLabels({})),
       home_seconds_(registry
                         .AddHistogram("website_probe_home_seconds",
                                       "Home-page load time of recorded probes.", {},
@@ -49,6 +55,7 @@ void WebsiteMetrics::ProbeRecorded(const v1::Probe& probe) {
                         : probe.home_ok()         ? "ok"
                                                   : "failed";
   probes_.WithLabels({outcome}).Increment();
+  if (probe.slots_missed_before() > 0) slots_missed_.Increment(probe.slots_missed_before());
   if (!probe.robots_disallowed()) home_seconds_.Observe(probe.elapsed_ms() / 1000.0);
 }
 

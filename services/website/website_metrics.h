@@ -6,6 +6,8 @@
 //   website_supervision_runs_running          gauge, WEB-2 runs in progress
 //   website_notices_overdue                   gauge, WEB-4 notices past their deadline
 //   website_probes_total{outcome}             counter: ok, failed, disallowed
+//   website_probe_slots_missed_total          counter, scheduled slots that passed while no
+//                                             replica probed (recorded as gaps, NAT-13)
 //   website_probe_home_seconds                histogram of home-page load times
 //   website_fetches_in_flight                 gauge, outbound requests now (bounded)
 //   website_metrics_refresh_errors_total      counter
@@ -35,6 +37,7 @@ class WebsiteMetrics {
   metrics::Gauge& runs_running_;
   metrics::Gauge& notices_overdue_;
   metrics::Family<metrics::Counter>& probes_;
+  metrics::Counter& slots_missed_;
   metrics::Histogram& home_seconds_;
   metrics::Gauge& in_flight_;
   metrics::Counter& refresh_errors_;

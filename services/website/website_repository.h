@@ -46,9 +46,27 @@ struct ClaimedSlot {
 };
 
 struct RunProgress {
-  std::vector<v1::SupervisionResult> results;
+  std::vector<v1::SupervisionResult> results;  // With annual_report in ANNUAL_REPORT runs.
   int64_t cursor_site_id = 0;
   bool finished = false;
+  // ANNUAL_REPORT: stored with the last batch (NAT-14).
+  std::optional<v1::OfficeAnnualReport> office_report;
+};
+
+// What a site's annual report counts over a year (NAT-14), read from what is stored.
+struct AnnualFacts {
+  int64_t columns = 0;
+  int64_t probes_made = 0;  // Scheduled, not forbidden by robots.txt.
+  int64_t probes_failed = 0;
+  std::vector<scoring::SlotGap> gaps;  // Overlapping the year.
+  int64_t messages_received = 0;
+  int64_t messages_answered = 0;  // Of those received in the year, answered.
+  double answer_seconds_total = 0;
+  int64_t severe_errors = 0;
+  int64_t notices_issued = 0;
+  int64_t notices_rectified = 0;
+  int64_t evaluations = 0;  // Results of runs with as_of in the year.
+  int64_t evaluations_failed = 0;
 };
 
 struct WebsiteGauges {
@@ -110,10 +128,12 @@ class WebsiteRepository {
   // Records a probe and the column results it carries. Scheduled (`claim_token` set):
   // also moves the site's schedule to `next_slot` and releases the claim, only while the
   // claim is still `claim_token`; a slot already recorded (another replica took it
-  // over) changes nothing and returns ALREADY_EXISTS. Returns the probe with its id.
+  // over) changes nothing and returns ABORTED. `gap`: the slots missed before this one
+  // (NAT-13), stored in the same transaction. Returns the probe with its id.
   virtual absl::StatusOr<v1::Probe> RecordProbe(v1::Probe probe,
                                                 const std::optional<std::string>& claim_token,
-                                                absl::Time next_slot, absl::Time now) = 0;
+                                                absl::Time next_slot, absl::Time now,
+                                                const std::optional<scoring::SlotGap>& gap) = 0;
   // Gives a claimed slot back (the site vanished, the rules could not be read).
   virtual absl::Status ReleaseSlot(int64_t site_id, const std::string& token,
                                    absl::Time next_slot) = 0;
@@ -157,6 +177,14 @@ class WebsiteRepository {
   virtual absl::Status RecordRunProgress(int64_t run_id, const std::string& token,
                                          const RunProgress& progress, absl::Time now,
                                          absl::Duration lease) = 0;
+  // Gives a claimed run back at once (a replica shutting down cleanly): another replica
+  // resumes it without waiting for the lease.
+  virtual absl::Status ReleaseRun(int64_t run_id, const std::string& token) = 0;
+  // NAT-14: the facts of a site's annual report for [from, to] (Asia/Shanghai days;
+  // `start`/`end` the same range as instants).
+  virtual absl::StatusOr<AnnualFacts> LoadAnnualFacts(const v1::Site& site, absl::CivilDay from,
+                                                      absl::CivilDay to, absl::Time start,
+                                                      absl::Time end) = 0;
   virtual absl::StatusOr<std::vector<v1::SupervisionResult>> ListResults(int64_t run_id,
                                                                          int64_t after_site_id,
                                                                          int limit) = 0;

@@ -9,8 +9,10 @@
 #include <httplib.h>
 
 #include <cstdlib>
+#include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,6 +31,7 @@
 #include "tests/e2e/grpc_call.h"
 #include "tests/e2e/service_process.h"
 #include "tests/e2e/stand_in_calendar.h"
+#include "tests/e2e/website_under_test.h"
 
 #ifndef GONGKAI_WEBSITE_DEMO_BINARY
 #error "GONGKAI_WEBSITE_DEMO_BINARY must be defined by the build"
@@ -73,18 +76,7 @@ class WebsiteE2eTest : public ::testing::Test {
     absl::StatusOr<std::unique_ptr<E2eDatabase>> database = E2eDatabase::Create("website");
     ASSERT_TRUE(database.ok()) << database.status();
     database_ = database->release();
-    ServiceProcess::Options options;
-    options.binary = GONGKAI_WEBSITE_BINARY;
-    options.listening_message = "website listening";
-    options.env = database_->ServiceEnv();
-    options.env["GONGKAI_GRPC_ADDRESS"] = "127.0.0.1:0";
-    options.env["GONGKAI_METRICS_ADDRESS"] = "127.0.0.1:0";
-    options.env["GONGKAI_JWT_HS256_SECRET"] = catalog.jwt_secret();
-    options.env["GONGKAI_JWT_ISSUER"] = kE2eIssuer;
-    options.env["GONGKAI_JWT_AUDIENCE"] = kE2eAudience;
-    options.env["GONGKAI_DB_POOL_SIZE"] = "4";
-    options.env["GONGKAI_CALENDAR_ADDRESS"] = catalog.service().grpc_address();
-    options.env["GONGKAI_PEERS"] = absl::StrCat("catalog=", catalog.service().grpc_address());
+    ServiceProcess::Options options = WebsiteOptions(*database_, catalog);
     options.env["GONGKAI_METRICS_REFRESH"] = "1s";
     options.env["GONGKAI_PROBER_HOST_INTERVAL"] = "0s";
     options.env["GONGKAI_PROBER_WORKERS"] = "2";
@@ -251,64 +243,286 @@ TEST_F(WebsiteE2eTest, Web2ASupervisionRunCompletesAsAnOperation) {
   EXPECT_EQ(answer->items(0).item(), common::v1::OPENNESS_PLATFORMS);
 }
 
-// Each RPC x role x own/other unit: allowed calls get past authorization (their
-// outcome is then whatever the request deserves), refused ones are PERMISSION_DENIED.
-TEST_F(WebsiteE2eTest, AuthorizationTable) {
-  absl::StatusOr<v1::Site> site = CreateSite(units_[0], "http://127.0.0.1:9/auth", office_);
-  ASSERT_TRUE(site.ok());
+// The authorization table: every RPC of WebsiteService x role x own/other unit. An
+// allowed call gets past authorization (its outcome is then whatever the request
+// deserves: a stale version is ABORTED, a missing run NOT_FOUND); a refused one is
+// PERMISSION_DENIED; without a token every RPC is UNAUTHENTICATED. Unit-scoped roles
+// (STAFF, REVIEWER, HEAD) act on their own unit's sites, notices and lists only: each
+// unit-scoped RPC is called by another unit's staff and refused.
+TEST_F(WebsiteE2eTest, AuthorizationTableCoversEveryRpc) {
   const int64_t own = units_[0];
   const int64_t other = units_[1];
+  absl::StatusOr<v1::Site> site = CreateSite(own, "http://127.0.0.1:9/auth", office_);
+  ASSERT_TRUE(site.ok()) << site.status();
+  v1::CreateSiteRequest account_request;
+  account_request.set_request_id("auth-account");
+  account_request.mutable_site()->set_unit_id(own);
+  account_request.mutable_site()->set_name("政务微信");
+  account_request.mutable_site()->set_kind(v1::WECHAT);
+  account_request.mutable_site()->set_url("wechat:auth");
+  account_request.mutable_site()->set_state(v1::OPERATION);
+  absl::StatusOr<v1::Site> account = UnaryCall(*stub_, &Stub::CreateSite, office_, account_request);
+  ASSERT_TRUE(account.ok()) << account.status();
+  v1::CreateNoticeRequest notice_request;
+  notice_request.set_request_id("auth-notice");
+  notice_request.mutable_notice()->set_site_id(site->id());
+  notice_request.mutable_notice()->set_reason("栏目长期未更新");
+  absl::StatusOr<v1::Notice> notice =
+      UnaryCall(*stub_, &Stub::CreateNotice, office_, notice_request);
+  ASSERT_TRUE(notice.ok()) << notice.status();
+
+  // Who may call: a role with any unit, or a unit-scoped role on its own unit.
+  enum Who {
+    kReaders,
+    kWriters,
+    kSubmitters,
+    kSevere,
+    kSupervisors,
+    kRunReaders,
+    kRectifiers,
+    kAnyone
+  };
+  const std::map<Who, std::set<std::string>> any_unit = {
+      {kReaders, {"OFFICE", "INSPECTOR", "SUPERVISION", "ADMIN"}},
+      {kWriters, {"OFFICE", "ADMIN"}},
+      {kSubmitters, {"OFFICE", "ADMIN"}},
+      {kSevere, {"INSPECTOR", "OFFICE", "ADMIN"}},
+      {kSupervisors, {"OFFICE", "SUPERVISION", "ADMIN"}},
+      {kRunReaders, {"OFFICE", "SUPERVISION", "ADMIN", "INSPECTOR"}},
+      {kRectifiers, {"OFFICE", "ADMIN"}},
+      {kAnyone, {"OFFICE", "INSPECTOR", "SUPERVISION", "ADMIN"}},
+  };
+  const std::map<Who, std::set<std::string>> own_unit = {
+      {kReaders, {"STAFF", "REVIEWER", "HEAD"}},
+      {kWriters, {"STAFF"}},
+      {kSubmitters, {"STAFF"}},
+      {kSevere, {}},
+      {kSupervisors, {}},
+      {kRunReaders, {}},
+      {kRectifiers, {"STAFF", "HEAD"}},
+      {kAnyone, {"STAFF", "REVIEWER", "HEAD"}},
+  };
+  int sequence = 0;
+  using Call = std::function<absl::Status(const std::string& token)>;
+  struct Rpc {
+    std::string name;
+    Who who;
+    bool unit_scoped;  // The call names the own unit's site, notice or list.
+    Call call;
+  };
+  const std::vector<Rpc> rpcs = {
+      {"CreateSite", kWriters, true,
+       [&](const std::string& t) {
+         return CreateSite(own, "http://127.0.0.1:9/auth-new", t).status();
+       }},
+      {"GetSite", kReaders, true,
+       [&](const std::string& t) {
+         v1::GetSiteRequest r;
+         r.set_id(site->id());
+         return UnaryCall(*stub_, &Stub::GetSite, t, r).status();
+       }},
+      {"ListSites", kReaders, true,
+       [&](const std::string& t) {
+         v1::ListSitesRequest r;
+         r.set_unit_id(own);
+         return UnaryCall(*stub_, &Stub::ListSites, t, r).status();
+       }},
+      {"ChangeSiteState", kWriters, true,
+       [&](const std::string& t) {
+         v1::ChangeSiteStateRequest r;  // A stale version: ABORTED once authorized.
+         r.set_id(site->id());
+         r.set_version(999);
+         r.set_state(v1::SHUTDOWN);
+         return UnaryCall(*stub_, &Stub::ChangeSiteState, t, r).status();
+       }},
+      {"UpdateAccountProcedures", kWriters, true,
+       [&](const std::string& t) {
+         v1::UpdateAccountProceduresRequest r;  // Stale: ABORTED once authorized.
+         r.set_id(account->id());
+         r.set_version(999);
+         r.set_editing_procedure("三审三校");
+         return UnaryCall(*stub_, &Stub::UpdateAccountProcedures, t, r).status();
+       }},
+      {"ListSiteHistory", kReaders, true,
+       [&](const std::string& t) {
+         v1::ListSiteHistoryRequest r;
+         r.set_id(site->id());
+         return UnaryCall(*stub_, &Stub::ListSiteHistory, t, r).status();
+       }},
+      {"CreateColumn", kWriters, true,
+       [&](const std::string& t) {
+         v1::CreateColumnRequest r;
+         r.set_request_id(absl::StrCat("auth-col-", ++sequence));
+         r.mutable_column()->set_site_id(site->id());
+         r.mutable_column()->set_name("要闻");
+         r.mutable_column()->set_column_class(v1::NEWS);
+         r.mutable_column()->set_url("http://127.0.0.1:9/auth/news");
+         return UnaryCall(*stub_, &Stub::CreateColumn, t, r).status();
+       }},
+      {"ListColumns", kReaders, true,
+       [&](const std::string& t) {
+         v1::ListColumnsRequest r;
+         r.set_site_id(site->id());
+         return UnaryCall(*stub_, &Stub::ListColumns, t, r).status();
+       }},
+      {"TestExtraction", kAnyone, false,
+       [&](const std::string& t) {
+         v1::TestExtractionRequest r;
+         r.set_page("<li>一 2026-12-01</li>");
+         return UnaryCall(*stub_, &Stub::TestExtraction, t, r).status();
+       }},
+      {"ProbeSiteNow", kWriters, true,
+       [&](const std::string& t) {
+         v1::ProbeSiteNowRequest r;
+         r.set_site_id(site->id());
+         return UnaryCall(*stub_, &Stub::ProbeSiteNow, t, r).status();
+       }},
+      {"ListProbes", kReaders, true,
+       [&](const std::string& t) {
+         v1::ListProbesRequest r;
+         r.set_site_id(site->id());
+         return UnaryCall(*stub_, &Stub::ListProbes, t, r).status();
+       }},
+      {"SubmitMessages", kSubmitters, true,
+       [&](const std::string& t) {
+         v1::SubmitMessagesRequest r;
+         r.set_site_id(site->id());
+         v1::Message* m = r.add_messages();
+         m->set_external_id("auth-m");
+         *m->mutable_received_time() = ToTimestamp(absl::Now() - absl::Hours(1));
+         return UnaryCall(*stub_, &Stub::SubmitMessages, t, r).status();
+       }},
+      {"RecordSevereError", kSevere, false,
+       [&](const std::string& t) {
+         v1::RecordSevereErrorRequest r;
+         r.mutable_severe_error()->set_request_id(absl::StrCat("auth-se-", ++sequence));
+         r.mutable_severe_error()->set_site_id(site->id());
+         r.mutable_severe_error()->set_kind(v1::FALSE_CONTENT);
+         r.mutable_severe_error()->set_page_url("http://127.0.0.1:9/auth/x");
+         r.mutable_severe_error()->set_evidence("截图 1");
+         *r.mutable_severe_error()->mutable_found_on() = ToProtoDate(absl::CivilDay(2026, 1, 5));
+         return UnaryCall(*stub_, &Stub::RecordSevereError, t, r).status();
+       }},
+      {"EvaluateSite", kReaders, true,
+       [&](const std::string& t) {
+         v1::EvaluateSiteRequest r;
+         r.set_site_id(site->id());
+         return UnaryCall(*stub_, &Stub::EvaluateSite, t, r).status();
+       }},
+      {"StartSupervisionRun", kSupervisors, false,
+       [&](const std::string& t) {
+         v1::StartSupervisionRunRequest r;
+         r.set_request_id(absl::StrCat("auth-run-", ++sequence));
+         r.set_kind(v1::WEEKLY_CHECK);
+         return UnaryCall(*stub_, &Stub::StartSupervisionRun, t, r).status();
+       }},
+      {"GetSupervisionRun", kRunReaders, false,
+       [&](const std::string& t) {
+         v1::GetSupervisionRunRequest r;  // Missing: NOT_FOUND once authorized.
+         r.set_id(999999);
+         return UnaryCall(*stub_, &Stub::GetSupervisionRun, t, r).status();
+       }},
+      {"CancelSupervisionRun", kSupervisors, false,
+       [&](const std::string& t) {
+         v1::CancelSupervisionRunRequest r;
+         r.set_id(999999);
+         return UnaryCall(*stub_, &Stub::CancelSupervisionRun, t, r).status();
+       }},
+      {"ListSupervisionResults", kRunReaders, false,
+       [&](const std::string& t) {
+         v1::ListSupervisionResultsRequest r;
+         r.set_run_id(999999);
+         return UnaryCall(*stub_, &Stub::ListSupervisionResults, t, r).status();
+       }},
+      {"CreateNotice", kSupervisors, false,
+       [&](const std::string& t) {
+         v1::CreateNoticeRequest r = notice_request;
+         r.set_request_id(absl::StrCat("auth-notice-", ++sequence));
+         return UnaryCall(*stub_, &Stub::CreateNotice, t, r).status();
+       }},
+      {"GetNotice", kReaders, true,
+       [&](const std::string& t) {
+         v1::GetNoticeRequest r;
+         r.set_id(notice->id());
+         return UnaryCall(*stub_, &Stub::GetNotice, t, r).status();
+       }},
+      {"ListNotices", kReaders, true,
+       [&](const std::string& t) {
+         v1::ListNoticesRequest r;
+         r.set_unit_id(own);
+         return UnaryCall(*stub_, &Stub::ListNotices, t, r).status();
+       }},
+      {"ReportRectification", kRectifiers, true,
+       [&](const std::string& t) {
+         v1::ReportRectificationRequest r;  // Stale: ABORTED once authorized.
+         r.set_id(notice->id());
+         r.set_version(999);
+         r.set_report("已整改");
+         return UnaryCall(*stub_, &Stub::ReportRectification, t, r).status();
+       }},
+      {"RecheckNotice", kSupervisors, false,
+       [&](const std::string& t) {
+         v1::RecheckNoticeRequest r;
+         r.set_id(notice->id());
+         r.set_version(999);
+         return UnaryCall(*stub_, &Stub::RecheckNotice, t, r).status();
+       }},
+      {"EscalateNotice", kSupervisors, false,
+       [&](const std::string& t) {
+         v1::EscalateNoticeRequest r;
+         r.set_id(notice->id());
+         r.set_version(999);
+         r.set_finding("省级抽查发现严重问题");
+         return UnaryCall(*stub_, &Stub::EscalateNotice, t, r).status();
+       }},
+  };
+  // Every RPC of the service is in the table.
+  const google::protobuf::ServiceDescriptor* service =
+      v1::Site::descriptor()->file()->FindServiceByName("WebsiteService");
+  ASSERT_NE(service, nullptr);
+  ASSERT_EQ(static_cast<int>(rpcs.size()), service->method_count());
+  std::set<std::string> covered;
+  for (const Rpc& rpc : rpcs) covered.insert(rpc.name);
+  for (int i = 0; i < service->method_count(); ++i) {
+    EXPECT_EQ(covered.count(service->method(i)->name()), 1u) << service->method(i)->name();
+  }
+
   struct Case {
     std::string role;
     std::optional<int64_t> unit;
-    bool read, write, severe, supervise;
   };
   const std::vector<Case> cases = {
-      {"STAFF", own, true, true, false, false},
-      {"STAFF", other, false, false, false, false},
-      {"REVIEWER", own, true, false, false, false},
-      {"HEAD", own, true, false, false, false},
-      {"HEAD", other, false, false, false, false},
-      {"OFFICE", std::nullopt, true, true, true, true},
-      {"INSPECTOR", std::nullopt, true, false, true, false},
-      {"SUPERVISION", std::nullopt, true, false, false, true},
-      {"ADMIN", std::nullopt, true, true, true, true},
+      {"STAFF", own},
+      {"STAFF", other},
+      {"REVIEWER", own},
+      {"REVIEWER", other},
+      {"HEAD", own},
+      {"HEAD", other},
+      {"OFFICE", std::nullopt},
+      {"INSPECTOR", std::nullopt},
+      {"SUPERVISION", std::nullopt},
+      {"ADMIN", std::nullopt},
   };
-  const auto denied = [](const absl::Status& s) {
-    return s.code() == absl::StatusCode::kPermissionDenied;
-  };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(absl::StrCat(c.role, " unit ", c.unit.value_or(0)));
-    const std::string token = Token(c.role, c.unit);
-    v1::GetSiteRequest get;
-    get.set_id(site->id());
-    EXPECT_EQ(denied(UnaryCall(*stub_, &Stub::GetSite, token, get).status()), !c.read);
-    v1::ChangeSiteStateRequest change;  // A stale version: ABORTED once authorized.
-    change.set_id(site->id());
-    change.set_version(999);
-    change.set_state(v1::LEVEL_PROTECTION);
-    *change.mutable_level_protection_date() = ToProtoDate(absl::CivilDay(2026, 1, 5));
-    change.set_level_protection_result("ok");
-    EXPECT_EQ(denied(UnaryCall(*stub_, &Stub::ChangeSiteState, token, change).status()), !c.write);
-    v1::RecordSevereErrorRequest severe;
-    severe.mutable_severe_error()->set_request_id(
-        absl::StrCat("auth-", c.role, c.unit.value_or(0)));
-    severe.mutable_severe_error()->set_site_id(site->id());
-    severe.mutable_severe_error()->set_kind(v1::FALSE_CONTENT);
-    severe.mutable_severe_error()->set_page_url("http://127.0.0.1:9/auth/x");
-    severe.mutable_severe_error()->set_evidence("截图 1");
-    *severe.mutable_severe_error()->mutable_found_on() = ToProtoDate(absl::CivilDay(2026, 1, 5));
-    EXPECT_EQ(denied(UnaryCall(*stub_, &Stub::RecordSevereError, token, severe).status()),
-              !c.severe);
-    v1::CancelSupervisionRunRequest cancel;  // Missing: NOT_FOUND once authorized.
-    cancel.set_id(999999);
-    EXPECT_EQ(denied(UnaryCall(*stub_, &Stub::CancelSupervisionRun, token, cancel).status()),
-              !c.supervise);
+  int unit_scoped_refusals = 0;
+  for (const Rpc& rpc : rpcs) {
+    EXPECT_EQ(rpc.call("").code(), absl::StatusCode::kUnauthenticated) << rpc.name;
+    for (const Case& c : cases) {
+      SCOPED_TRACE(absl::StrCat(rpc.name, " as ", c.role, " of unit ", c.unit.value_or(0)));
+      const bool allowed = c.unit.has_value() ? own_unit.at(rpc.who).count(c.role) > 0 &&
+                                                    (*c.unit == own || !rpc.unit_scoped)
+                                              : any_unit.at(rpc.who).count(c.role) > 0;
+      const absl::Status status = rpc.call(catalog_->Token(
+          absl::StrCat("auth-", c.role, "-", c.unit.value_or(0)), c.unit, {c.role}));
+      EXPECT_NE(status.code(), absl::StatusCode::kUnauthenticated) << status;
+      EXPECT_EQ(status.code() == absl::StatusCode::kPermissionDenied, !allowed) << status;
+      if (rpc.unit_scoped && c.unit == other && own_unit.at(rpc.who).count(c.role) > 0) {
+        ++unit_scoped_refusals;
+      }
+    }
   }
-  v1::GetSiteRequest get;
-  get.set_id(site->id());
-  EXPECT_EQ(UnaryCall(*stub_, &Stub::GetSite, "", get).status().code(),
-            absl::StatusCode::kUnauthenticated);
+  // Another unit's staff (and heads, reviewers where they read) were refused on each of
+  // the 15 unit-scoped RPCs.
+  EXPECT_GE(unit_scoped_refusals, 15);
 }
 
 struct Answer {

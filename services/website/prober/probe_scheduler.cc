@@ -12,6 +12,27 @@
 
 namespace gongkai::website {
 
+SlotCatchUp CatchUp(int64_t site_id, absl::Time claimed, absl::Time now, absl::Duration interval) {
+  SlotCatchUp result;
+  result.slot = claimed;
+  // The site's grid slot at or before now (NextSlot is the first one after now).
+  const absl::Time latest_due = NextSlot(site_id, now, interval) - interval;
+  if (latest_due <= claimed) return result;
+  // Missed: the claimed slot (perhaps off the grid: a site's first slot is its
+  // registration time) and every grid slot after it before latest_due.
+  scoring::SlotGap gap;
+  gap.first_slot = claimed;
+  gap.interval = interval;
+  const absl::Time first_grid = NextSlot(site_id, claimed, interval);
+  const int64_t on_grid =
+      first_grid < latest_due ? absl::IDivDuration(latest_due - first_grid, interval, nullptr) : 0;
+  gap.slots = 1 + on_grid;
+  gap.last_slot = on_grid > 0 ? latest_due - interval : claimed;
+  result.slot = latest_due;
+  result.gap = gap;
+  return result;
+}
+
 ProbeScheduler::ProbeScheduler(WebsiteRepository* repository, prober::SiteChecker* checker,
                                std::shared_ptr<const rules::RuleBook> rules, const Clock* clock,
                                ProbeObserver observer, ProbeSchedulerOptions options)
@@ -48,16 +69,21 @@ absl::Status ProbeScheduler::ProbeSlot(const ClaimedSlot& slot, const std::strin
   const absl::Duration content_every = absl::Hours(24) / rules.content_checks_per_day.value;
   const bool content =
       !slot.last_content_check.has_value() || started - *slot.last_content_check >= content_every;
+  // NAT-13: the probe takes the latest slot due; slots before it that passed while no
+  // replica ran (all stopped, or behind) are a gap, recorded with it — never probed late
+  // (that would show the site as it is now) and never counted as the site's failures.
+  const SlotCatchUp catch_up = CatchUp(site->id(), slot.slot, started, interval);
   v1::Probe probe = checker_->Check(TargetOf(*site, columns),
                                     {.home_timeout = rules.home_timeout.value,
                                      .links_sampled = static_cast<int>(rules.links_sampled.value),
                                      .content = content},
                                     today, started);
-  *probe.mutable_slot_start() = ToTimestamp(slot.slot);
+  *probe.mutable_slot_start() = ToTimestamp(catch_up.slot);
   probe.set_scheduled(true);
+  if (catch_up.gap.has_value()) probe.set_slots_missed_before(catch_up.gap->slots);
   const absl::Time now = clock_->Now();
-  absl::StatusOr<v1::Probe> recorded =
-      repository_->RecordProbe(std::move(probe), token, NextSlot(site->id(), now, interval), now);
+  absl::StatusOr<v1::Probe> recorded = repository_->RecordProbe(
+      std::move(probe), token, NextSlot(site->id(), now, interval), now, catch_up.gap);
   if (!recorded.ok()) return recorded.status();
   if (observer_) observer_(*recorded);
   return absl::OkStatus();
@@ -87,14 +113,23 @@ void ProbeScheduler::Start() {
 
 void ProbeScheduler::Stop() {
   stopping_ = true;
+  std::deque<std::pair<ClaimedSlot, std::string>> unstarted;
   {
     absl::MutexLock lock(&mu_);
-    queue_.clear();  // Unstarted claims expire and are taken over.
+    unstarted.swap(queue_);
   }
   for (std::thread& t : threads_) {
     if (t.joinable()) t.join();
   }
   threads_.clear();
+  // Claims this replica will not probe are given back still due, so another replica
+  // takes them at once rather than after the lease (a killed replica's claims expire).
+  for (const auto& [slot, token] : unstarted) {
+    absl::Status released = repository_->ReleaseSlot(slot.site_id, token, slot.slot);
+    if (!released.ok()) {
+      GK_LOG(WARNING, "releasing a probe slot failed").With("site_id", slot.site_id);
+    }
+  }
 }
 
 void ProbeScheduler::ClaimLoop() {

@@ -21,6 +21,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -40,6 +41,15 @@ struct ProbeSchedulerOptions {
   absl::Duration poll_interval = absl::Seconds(1);
   std::string replica{};  // Prefix of this replica's claim tokens (default: random).
 };
+
+// Which slot a probe made at `now` for a claimed slot takes, and the slots missed before
+// it (NAT-13): a replica that claims a slot long due (every replica was stopped) probes
+// for the latest slot due and records the earlier ones as a gap.
+struct SlotCatchUp {
+  absl::Time slot;
+  std::optional<scoring::SlotGap> gap;
+};
+SlotCatchUp CatchUp(int64_t site_id, absl::Time claimed, absl::Time now, absl::Duration interval);
 
 // Told about every probe recorded (metrics).
 using ProbeObserver = std::function<void(const v1::Probe& probe)>;

@@ -4,6 +4,7 @@
 // robots caching, bounded concurrency).
 #include "services/website/prober/site_checker.h"
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -223,6 +224,48 @@ TEST(PoliteFetcherTest, GlobalConcurrencyIsBounded) {
   EXPECT_LE(client.peak(), 3);
   EXPECT_GE(client.peak(), 1);
   EXPECT_EQ(fetcher.in_flight(), 0);
+}
+
+// A client that notes when each request started.
+class TimingClient final : public HttpClient {
+ public:
+  HttpResponse Get(const std::string&, absl::Duration) override {
+    absl::MutexLock lock(&mu_);
+    starts_.push_back(absl::Now());
+    HttpResponse r;
+    r.status = 200;
+    return r;
+  }
+  std::vector<absl::Time> starts() {
+    absl::MutexLock lock(&mu_);
+    return starts_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::vector<absl::Time> starts_;
+};
+
+// Per-host politeness: requests to one origin are spaced by at least host_interval,
+// even from several threads at once. (A lower bound only: a loaded machine can only
+// make the spacing larger, so this cannot flake.)
+TEST(PoliteFetcherTest, RequestsToOneHostAreSpacedByTheHostInterval) {
+  TimingClient client;
+  const absl::Duration interval = absl::Milliseconds(150);
+  PoliteFetcher fetcher(&client,
+                        {.max_concurrency = 8, .host_interval = interval, .honour_robots = false});
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back(
+        [&, i] { fetcher.Fetch(absl::StrCat("http://one.test/page", i), absl::Seconds(1)); });
+  }
+  for (std::thread& t : threads) t.join();
+  std::vector<absl::Time> starts = client.starts();
+  ASSERT_EQ(starts.size(), 4u);
+  std::sort(starts.begin(), starts.end());
+  for (size_t i = 1; i < starts.size(); ++i) {
+    EXPECT_GE(starts[i] - starts[i - 1], interval - absl::Milliseconds(1)) << i;
+  }
 }
 
 TEST(SampleLinksTest, SpreadsTheSampleOverThePage) {

@@ -44,8 +44,35 @@ void AddEvidence(v1::Finding& finding, const std::vector<std::string>& refs) {
 
 std::string FormatDay(absl::CivilDay day) { return absl::FormatCivilTime(day); }
 
+void EvaluateGaps(const EvaluationInput& in, const NationalRules& r, Scorer& scorer,
+                  v1::SiteEvaluation& result) {
+  const absl::Time window_start = absl::FromCivil(
+      absl::CivilSecond(in.as_of - (r.availability_window_days.value - 1)), ShanghaiTimeZone());
+  int64_t missed = 0;
+  std::vector<std::string> refs;
+  for (const SlotGap& gap : in.gaps) {
+    const int64_t n = MissedSlotsIn(gap, window_start, in.as_of_end);
+    if (n == 0) continue;
+    missed += n;
+    refs.push_back(absl::StrCat(
+        "gap/", absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", gap.first_slot, absl::UTCTimeZone())));
+  }
+  result.set_probes_missed_in_week(static_cast<int32_t>(missed));
+  if (missed == 0) return;
+  // Not the site's failure: the prober was not running. No points, no veto; the week
+  // is decided on the probes made (probes_incomplete says when they are too few).
+  AddEvidence(scorer.Add("probes_missed", "NAT-13", v1::FINDING_CLASS_UNSPECIFIED, false, 0,
+                         absl::StrCat(missed,
+                                      " scheduled slots of the window were missed by the prober "
+                                      "(no replica running); they count neither as failures nor "
+                                      "as successes"),
+                         {&r.probes_per_day.rule, &r.min_probes_per_day.rule}),
+              refs);
+}
+
 void EvaluateAvailability(const EvaluationInput& in, const NationalRules& r, Scorer& scorer,
                           v1::SiteEvaluation& result) {
+  EvaluateGaps(in, r, scorer, result);
   int made = 0;
   std::vector<std::string> failed;
   for (const ProbeOutcome& p : in.window_probes) {
@@ -291,7 +318,66 @@ void EvaluateNewMedia(const EvaluationInput& in, const NationalRules& r, Scorer&
   }
 }
 
+// WEB-1/WEB-6: the register's record of a site, checked by the quarterly census. Gaps
+// are findings without points (the national score is not about the register); they
+// make register_complete false.
+void CheckRegister(const EvaluationInput& in, v1::SiteEvaluation& result) {
+  const v1::Site& site = in.site;
+  const std::string ref = absl::StrCat("site/", site.id());
+  result.set_register_complete(true);
+  const auto gap = [&](absl::string_view item, absl::string_view requirement,
+                       std::string explanation) {
+    result.set_register_complete(false);
+    v1::Finding& f = *result.add_findings();
+    f.set_item(std::string(item));
+    f.set_requirement(std::string(requirement));
+    f.set_finding_class(v1::NOT_ACCURATE);
+    f.set_explanation(std::move(explanation));
+    f.add_evidence(ref);
+  };
+  if (!in.owner_unit_known) {
+    gap("register_owner_unit_unknown", "WEB-1",
+        absl::StrCat("the owner unit ", site.unit_id(), " is not in the unit directory"));
+  }
+  const bool website = !IsNewMedia(site.kind());
+  const bool filed = site.state() == v1::FILING || site.state() == v1::OPERATION ||
+                     site.state() == v1::LEVEL_PROTECTION;
+  if (website && filed && site.filing_number().empty()) {
+    gap("register_filing_number_missing", "WEB-1",
+        absl::StrCat("a website in ", v1::SiteState_Name(site.state()),
+                     " has no filing number (备案号)"));
+  }
+  if (website && (site.state() == v1::OPERATION || site.state() == v1::LEVEL_PROTECTION) &&
+      (!site.has_level_protection_date() || site.level_protection_result().empty())) {
+    gap("register_level_protection_missing", "WEB-1",
+        "a working website has no level-protection assessment (等级保护测评) recorded");
+  }
+  if (!website && site.state() == v1::OPERATION &&
+      (site.editing_procedure().empty() || site.inquiry_procedure().empty())) {
+    gap("register_procedures_missing", "WEB-6",
+        "a working account lacks its editing/publishing or inquiry-answering procedure");
+  }
+}
+
 }  // namespace
+
+int64_t MissedSlotsIn(const SlotGap& gap, absl::Time from, absl::Time to) {
+  if (gap.slots <= 0) return 0;
+  int64_t n = gap.first_slot >= from && gap.first_slot < to ? 1 : 0;
+  if (gap.interval <= absl::ZeroDuration()) return n;
+  // The others: last_slot - k * interval for k in [0, slots - 2].
+  for (int64_t k = 0; k <= gap.slots - 2; ++k) {
+    const absl::Time slot = gap.last_slot - k * gap.interval;
+    if (slot < from) break;
+    if (slot < to) ++n;
+  }
+  return n;
+}
+
+bool IsScored(const v1::Site& site) {
+  if (IsNewMedia(site.kind())) return site.state() == v1::OPERATION;
+  return site.state() == v1::OPERATION || site.state() == v1::LEVEL_PROTECTION;
+}
 
 bool IsNewMedia(v1::SiteKind kind) {
   return kind == v1::WEIBO || kind == v1::WECHAT || kind == v1::APP || kind == v1::OTHER_NEW_MEDIA;
@@ -307,8 +393,34 @@ v1::SiteEvaluation Evaluate(const EvaluationInput& in, const NationalRules& r) {
   result.set_unit_id(in.site.unit_id());
   *result.mutable_as_of() = ToProtoDate(in.as_of);
   result.set_rule_set(r.set_key);
+  result.set_scope(in.scope);
   Scorer scorer(result);
   result.set_complete(true);
+  if (in.scope == v1::QUARTERLY_CENSUS) CheckRegister(in, result);
+  if (in.scope != v1::RUN_KIND_UNSPECIFIED && !IsScored(in.site)) {
+    // WEB-1: a site not (or no longer) working is counted by the census, not scored.
+    v1::Finding& f = *result.add_findings();
+    f.set_item("not_in_operation");
+    f.set_explanation(
+        absl::StrCat("not scored: the site is in ", v1::SiteState_Name(in.site.state())));
+    result.set_score(100);
+    result.set_passed(true);
+    return result;
+  }
+  if (in.scope == v1::WEEKLY_CHECK) {
+    // WEB-2 weekly check: the week's availability and the home page's freshness only
+    // (the vetoes a week of probes decides); deductions of the rest wait for the
+    // monthly monitoring.
+    if (!IsNewMedia(in.site.kind())) {
+      EvaluateAvailability(in, r, scorer, result);
+      EvaluateHome(in, r, scorer, result);
+    }
+    const double weekly = std::max(0.0, 100.0 - scorer.deducted());
+    result.set_score(weekly);
+    result.set_passed(result.complete() && !result.vetoed() &&
+                      weekly >= static_cast<double>(r.pass_mark.value));
+    return result;
+  }
   bool all_fresh = false;
   bool all_timely = true;
   if (IsNewMedia(in.site.kind())) {

@@ -59,6 +59,19 @@ struct SevereErrorState {
   absl::CivilDay found_on;
 };
 
+// Scheduled slots the prober missed while no replica ran (probe_gaps): `slots` slots,
+// the first at `first_slot`, the others on the site's grid every `interval` up to
+// `last_slot`.
+struct SlotGap {
+  absl::Time first_slot;
+  absl::Time last_slot;
+  absl::Duration interval;
+  int64_t slots = 0;
+};
+
+// The missed slots of `gap` in [from, to).
+int64_t MissedSlotsIn(const SlotGap& gap, absl::Time from, absl::Time to);
+
 struct EvaluationInput {
   v1::Site site;
   absl::CivilDay as_of;
@@ -72,12 +85,22 @@ struct EvaluationInput {
   std::vector<MessageState> messages;
   // Severe errors found within veto.severe_error_lookback_days up to as_of.
   std::vector<SevereErrorState> severe_errors;
+  // Gaps of the prober overlapping the availability window (not failures of the site).
+  std::vector<SlotGap> gaps;
+  // WEB-2: which cadence's scope applies (unset: the full scoring).
+  v1::RunKind scope = v1::RUN_KIND_UNSPECIFIED;
+  // QUARTERLY_CENSUS: whether the owner unit is known to the unit directory.
+  bool owner_unit_known = true;
 };
 
 v1::SiteEvaluation Evaluate(const EvaluationInput& input, const NationalRules& rules);
 
 // True for Weibo, WeChat, apps and other new media (NAT-14's account rule applies).
 bool IsNewMedia(v1::SiteKind kind);
+
+// Whether a site is scored (WEB-1 lifecycle): a website the prober follows (OPERATION,
+// LEVEL_PROTECTION) or an account in OPERATION. Others are only counted by a census.
+bool IsScored(const v1::Site& site);
 
 // `day` minus `months` calendar months (a day past the month's end rolls forward).
 absl::CivilDay MonthsBefore(absl::CivilDay day, int64_t months);

@@ -2,7 +2,16 @@
 // (a conditional UPDATE; an expired claim is taken over), evaluates its sites in id
 // order in batches, and stores each batch's results together with the run's cursor in
 // one transaction — so a restart resumes after the last stored batch, and a cancelled
-// run (or one another replica took over) stores nothing more.
+// run (or one another replica took over) stores nothing more. A replica stopping
+// cleanly gives its run back at once; a killed one leaves a claim that expires after
+// `lease`.
+//
+// Each cadence does what its name says (the scope is scoring::EvaluationInput::scope):
+//   WEEKLY_CHECK        availability over the week and the home page's freshness
+//   MONTHLY_MONITORING  the full national scoring, websites and working accounts
+//   QUARTERLY_CENSUS    every registered site: the register's completeness + scoring
+//   ANNUAL_REPORT       each site's annual report (and its year-end scoring); when the
+//                       run ends, the supervising office's report over all of them
 //
 //   RunWorker worker(&repository, &website, clock, {.batch = 50});
 //   worker.Start();          // polls for runs in the background
@@ -27,6 +36,8 @@ struct RunWorkerOptions {
   int batch = 50;
   absl::Duration lease = absl::Minutes(2);
   absl::Duration poll_interval = absl::Seconds(2);
+  // A pause between batches, so a long run leaves the database to the prober.
+  absl::Duration batch_pause = absl::ZeroDuration();
   std::string replica{};
 };
 
@@ -45,6 +56,9 @@ class RunWorker {
 
  private:
   void Loop();
+  absl::StatusOr<v1::SupervisionResult> Work(const v1::SupervisionRun& run, const v1::Site& site);
+  absl::StatusOr<v1::OfficeAnnualReport> OfficeReport(
+      const v1::SupervisionRun& run, const std::vector<v1::SupervisionResult>& last_batch);
 
   WebsiteRepository* repository_;
   Website* website_;
