@@ -197,6 +197,11 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::OpenEndpoint(const DbCon
     }
     options["OPT_WRITE_TIMEOUT"] = WholeSeconds(config.write_timeout);
     options["OPT_RECONNECT"] = false;
+    if (!config.tls_ca_file.empty()) {
+      options["sslCA"] = sql::SQLString(config.tls_ca_file);
+      options["sslEnforce"] = true;
+      options["sslVerify"] = true;
+    }
     raw.reset(Driver()->connect(options));
   } catch (...) {
     bool lost = false;

@@ -52,6 +52,12 @@ struct DbConfig {
   std::string user;
   std::string password;
 
+  // TLS to the server: a PEM file of the CA that signed the server's certificate. Empty:
+  // plain TCP. Set: every connection must use TLS (Connector/C++ sslEnforce) and the
+  // server's certificate must verify against this CA and name the host connected to
+  // (sslVerify) — a server without TLS or with another certificate is refused.
+  std::string tls_ca_file;
+
   // Name used in errors and metric labels; defaults to `database` when empty.
   std::string pool_name;
   // Upper bound on open connections (in use + idle).

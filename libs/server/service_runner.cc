@@ -104,6 +104,7 @@ SharedConfig ReadSharedConfig(int argc, char** argv, const ServiceDefinition& de
   c.db.database = reader.String("db_name", database);
   c.db.user = reader.String("db_user", database);
   c.db.password = reader.Secret("db_password");
+  c.db.tls_ca_file = reader.String("db_tls_ca_file", "");
   c.db.pool_size = static_cast<int>(reader.Int("db_pool_size", 16, 1, 512));
   c.db.acquire_timeout = reader.Duration("db_acquire_timeout", absl::Seconds(2),
                                          absl::Milliseconds(10), absl::Minutes(1));

@@ -28,7 +28,8 @@
 //
 // Shared settings (GONGKAI_* environment or --flags, see docs/operations.md): the server
 // settings of server_config.h; GONGKAI_DB_HOST, _PORT, _NAME (default gongkai_<name>),
-// _USER (the same), _PASSWORD(_FILE), _POOL_SIZE, _ACQUIRE_TIMEOUT; the JWT settings of
+// _USER (the same), _PASSWORD(_FILE), _POOL_SIZE, _ACQUIRE_TIMEOUT, _TLS_CA_FILE (TLS to
+// the database, verified against this CA: db::DbConfig::tls_ca_file); the JWT settings of
 // libs/auth/auth_config_reader.h; GONGKAI_CALENDAR_DIR (extra year files, loaded at
 // start); GONGKAI_CALENDAR_ADDRESS (the calendar owner's gRPC address; required unless
 // the service owns the calendar); GONGKAI_RULES_DIR (extra rule-set versions, loaded at
