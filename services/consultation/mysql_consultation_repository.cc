@@ -33,16 +33,20 @@ constexpr char kSelectConsultation[] =
 constexpr char kSelectComment[] = "SELECT STRAIGHT_JOIN " GONGKAI_COMMENT_COLUMNS
                                   " FROM comments c JOIN comment_groups g ON g.id = c.group_id";
 
-// A group's representative is representative_comment_id, or its first member while
-// that is 0 (a group created by PostComment: the id is not known before the comment's
-// INSERT, and an UPDATE after it would cost a round trip per new group).
+// A group's representative is representative_comment_id, or, while that is 0, its only
+// member: PostComment creates a group without naming it (its id is not known before the
+// comment's INSERT, and an UPDATE after it would cost a round trip per new group), and
+// the first comment to join names it. The second join is an index probe on
+// (group_id, id) with a key that is -1 (no row) for every group naming its
+// representative, so a campaign's members are never scanned.
 constexpr char kSelectGroup[] =
-    "SELECT g.id, g.consultation_id, c.id AS representative_comment_id, g.member_count, "
-    "g.decision, g.reason, g.decided_by, g.version, c.text AS representative_text, "
-    "c.visibility AS representative_visibility FROM comment_groups g "
-    "LEFT JOIN comments c ON c.id = CASE WHEN g.representative_comment_id <> 0 THEN "
-    "g.representative_comment_id ELSE (SELECT MIN(m.id) FROM comments m WHERE m.group_id = "
-    "g.id) END";
+    "SELECT g.id, g.consultation_id, COALESCE(r.id, s.id) AS representative_comment_id, "
+    "g.member_count, g.decision, g.reason, g.decided_by, g.version, "
+    "COALESCE(r.text, s.text) AS representative_text, "
+    "COALESCE(r.visibility, s.visibility) AS representative_visibility FROM comment_groups g "
+    "LEFT JOIN comments r ON r.id = g.representative_comment_id "
+    "LEFT JOIN comments s ON s.group_id = CASE WHEN g.representative_comment_id = 0 THEN g.id "
+    "ELSE -1 END";
 
 constexpr char kSelectHearing[] =
     "SELECT id, consultation_id, unit_id, kind, title, place, held_on, notice_published_on, "
@@ -508,10 +512,15 @@ class MysqlConsultationRepository final : public ConsultationRepository {
             ASSIGN_OR_RETURN(group_id, ids[0].GetInt64("group_id"));
             stored.set_id(comment_id);
           } else {
-            RETURN_IF_ERROR(conn.Execute("UPDATE comment_groups SET member_count = member_count + "
-                                         "1 WHERE id = ?",
-                                         {group_id})
-                                .status());
+            // The first comment to join names the group's representative: its only
+            // member so far (kSelectGroup).
+            RETURN_IF_ERROR(
+                conn.Execute("UPDATE comment_groups SET member_count = member_count + 1, "
+                             "representative_comment_id = CASE WHEN representative_comment_id = 0 "
+                             "THEN (SELECT MIN(m.id) FROM comments m WHERE m.group_id = ?) ELSE "
+                             "representative_comment_id END WHERE id = ?",
+                             {group_id, group_id})
+                    .status());
             ASSIGN_OR_RETURN(
                 db::ExecResult inserted,
                 conn.ExecuteInsert(

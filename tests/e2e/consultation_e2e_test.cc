@@ -340,7 +340,11 @@ TEST_F(ConsultationE2eTest, Con3UngroupAndSearchThroughTheGateway) {
   ASSERT_EQ(first.status, 200) << first;
   ASSERT_EQ(second.status, 200) << second;
   ASSERT_EQ(IdOf(second.json["groupId"]), IdOf(first.json["groupId"]));
-  EXPECT_EQ(IdOf(second.json["groupSize"]), 2);
+  Answer grouped = Get(comments);  // The public sees the grouping.
+  ASSERT_EQ(grouped.status, 200) << grouped;
+  for (const nlohmann::json& c : grouped.json["comments"]) {
+    EXPECT_EQ(IdOf(c["groupSize"]), 2) << c;
+  }
   Answer groups = Get(absl::StrCat(path, "/groups"));
   ASSERT_EQ(groups.status, 200) << groups;
   ASSERT_EQ(groups.json["groups"].size(), 1u) << groups;
@@ -431,14 +435,37 @@ TEST_F(ConsultationE2eTest, BadInputCorpusIsRefusedAndWritesNothing) {
   EXPECT_EQ(listed.json["consultations"].size(), 1u) << listed;
 }
 
-// Authorization: each write RPC × role × own/other unit, checked in the service itself
-// (over gRPC, not through the gateway).
+// Authorization: each staff RPC × role × own/other unit, checked in the service itself
+// (through the gateway, which only authenticates): a caller who may act gets anything
+// but 401/403 (the call may still fail on state), every other caller exactly 401/403.
 TEST_F(ConsultationE2eTest, AuthorizationTableOfTheWrites) {
   const int64_t own = NewUnit("UNIT_LEVEL_COUNTY");
   const int64_t other = NewUnit("UNIT_LEVEL_COUNTY");
   Answer created = Post("/v1/consultations", StaffOf(own), DraftBody(own, "auth-base"));
   ASSERT_EQ(created.status, 200) << created;
   const int64_t id = IdOf(created.json["id"]);
+  // The records the staff RPCs act on, made by the unit's staff.
+  Answer comment = Post(absl::StrCat("/v1/consultations/", id, "/comments"), "",
+                        {{"requestId", "auth-comment"}, {"text", "支持这个方案"}});
+  ASSERT_EQ(comment.status, 200) << comment;
+  const int64_t group = IdOf(comment.json["groupId"]);
+  Answer planned = Post(absl::StrCat("/v1/consultations/", id, "/hearings"), StaffOf(own),
+                        {{"requestId", "auth-hearing"},
+                         {"kind", "KIND_HEARING"},
+                         {"title", "听证会"},
+                         {"place", "会议室"},
+                         {"heldOn", Date(Today() + 30)},
+                         {"participantLimit", 10}});
+  ASSERT_EQ(planned.status, 200) << planned;
+  Answer meeting = Post("/v1/meetings", StaffOf(own),
+                        {{"requestId", "auth-meeting"},
+                         {"meeting",
+                          {{"unitId", absl::StrCat(own)},
+                           {"title", "县政府常务会议"},
+                           {"meetingOn", Date(Today() + 20)},
+                           {"isPublic", true}}}});
+  ASSERT_EQ(meeting.status, 200) << meeting;
+  const std::string meeting_id = absl::StrCat(IdOf(meeting.json["id"]));
   struct Caller {
     std::string name, token;
     bool may_write;
@@ -469,7 +496,35 @@ TEST_F(ConsultationE2eTest, AuthorizationTableOfTheWrites) {
                            {"participantLimit", 10}});
     Answer conclude =
         Post(absl::StrCat("/v1/consultations/", id, ":conclude"), caller.token, {{"version", 1}});
-    for (const Answer* a : {&create, &hearing, &conclude}) {
+    Answer moderate = Post(absl::StrCat("/v1/comments/", IdOf(comment.json["id"]), ":moderate"),
+                           caller.token, {{"visibility", "HIDDEN"}, {"hideReason", "OFF_TOPIC"}});
+    Answer ungroup = Post(absl::StrCat("/v1/comments/", IdOf(comment.json["id"]), ":ungroup"),
+                          caller.token, {{"groupVersion", 1}});
+    Answer decide = Post(absl::StrCat("/v1/groups/", group, ":decide"), caller.token,
+                         {{"decision", "ADOPTED"}, {"version", 1}});
+    Answer publish = Post(absl::StrCat("/v1/consultations/", id, "/statement:publish"),
+                          caller.token, nlohmann::json::object());
+    Answer minutes = Post(absl::StrCat("/v1/hearings/", IdOf(planned.json["id"]), ":recordMinutes"),
+                          caller.token, {{"minutes", "会议记录"}, {"version", 1}});
+    Answer plan = Post(
+        "/v1/meetings", caller.token,
+        {{"requestId", absl::StrCat("auth-m-", n)},
+         {"meeting",
+          {{"unitId", absl::StrCat(own)}, {"title", "会议"}, {"meetingOn", Date(Today() + 20)}}}});
+    Answer attach = Post(absl::StrCat("/v1/meetings/", meeting_id, ":attachStatement"),
+                         caller.token, {{"consultationId", absl::StrCat(id)}, {"version", 1}});
+    Answer applications = Get(
+        absl::StrCat("/v1/applications?target=TARGET_MEETING&targetId=", meeting_id), caller.token);
+    const nlohmann::json none = {{"target", "TARGET_MEETING"},
+                                 {"targetId", meeting_id},
+                                 {"applicationIds", nlohmann::json::array()}};
+    Answer select = Post("/v1/applications:select", caller.token, none);
+    Answer attendance = Post("/v1/applications:recordAttendance", caller.token,
+                             {{"target", "TARGET_MEETING"},
+                              {"targetId", meeting_id},
+                              {"attendedApplicationIds", nlohmann::json::array()}});
+    for (const Answer* a : {&create, &hearing, &conclude, &moderate, &ungroup, &decide, &publish,
+                            &minutes, &plan, &attach, &applications, &select, &attendance}) {
       if (caller.may_write) {
         EXPECT_NE(a->status, 401) << caller.name << ": " << *a;
         EXPECT_NE(a->status, 403) << caller.name << ": " << *a;
@@ -483,6 +538,10 @@ TEST_F(ConsultationE2eTest, AuthorizationTableOfTheWrites) {
                             caller.name == "SUPERVISION" || caller.name == "REVIEWER of the unit";
     EXPECT_EQ(search.status, may_search ? 200 : (caller.token.empty() ? 401 : 403))
         << caller.name << ": " << search;
+    Answer missing =
+        Get(absl::StrCat("/v1/consultations:missingPreDisclosures?unitId=", own), caller.token);
+    EXPECT_EQ(missing.status, may_search ? 200 : (caller.token.empty() ? 401 : 403))
+        << caller.name << ": " << missing;
   }
 }
 
