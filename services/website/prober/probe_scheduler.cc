@@ -24,8 +24,10 @@ SlotCatchUp CatchUp(int64_t site_id, absl::Time claimed, absl::Time now, absl::D
   gap.first_slot = claimed;
   gap.interval = interval;
   const absl::Time first_grid = NextSlot(site_id, claimed, interval);
-  const int64_t on_grid =
-      first_grid < latest_due ? absl::IDivDuration(latest_due - first_grid, interval, nullptr) : 0;
+  absl::Duration remainder;
+  const int64_t on_grid = first_grid < latest_due
+                              ? absl::IDivDuration(latest_due - first_grid, interval, &remainder)
+                              : 0;
   gap.slots = 1 + on_grid;
   gap.last_slot = on_grid > 0 ? latest_due - interval : claimed;
   result.slot = latest_due;
