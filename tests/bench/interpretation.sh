@@ -80,8 +80,11 @@ phase_interpretation() {
     r=$(ratio "$int_rps" "$plain_rps")
     row "publish with interpretation / without (INT-3)" \
       "$int_rps/s vs $plain_rps/s = $r" "≥ 0.5" "$(at_least "$r" 0.5)"
+    local int_split plain_split
+    int_split=$(grep -oE '(catalog|interpretation)_ms=[0-9.]+' <<<"$interpreted" | tr '\n' ' ')
+    plain_split=$(grep -oE '(catalog|interpretation)_ms=[0-9.]+' <<<"$plain" | tr '\n' ' ')
     row "CPU per publication (catalog+interpretation)" \
-      "$int_cpu ms with, $plain_cpu ms without" "—" "figure"
+      "$int_cpu ms with (${int_split% }), $plain_cpu ms without (${plain_split% })" "—" "figure"
     row "outbox delivery lag p99 (commit → delivered)" "$p99 ms ($released released)" \
       "≤ 1000 ms" "$(at_most "$p99" 1000)"
   fi
