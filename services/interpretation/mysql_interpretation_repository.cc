@@ -120,6 +120,19 @@ absl::StatusOr<Publication> PublicationFromRow(const db::Row& row) {
   return p;
 }
 
+// One row per document: a second publication of the same document (a redelivered
+// event, or one learnt from the catalog meanwhile) fails on the primary key,
+// ALREADY_EXISTS.
+absl::Status InsertPublication(Connection& conn, const Publication& p, absl::Time received) {
+  return conn
+      .Execute(
+          "INSERT INTO document_publications (document_id, unit_id, issuing_authority, "
+          "document_title, publish_time, event_id, receive_time) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          {Value(p.document_id), Value(p.unit_id), Value(static_cast<int64_t>(p.issuing_authority)),
+           Value(p.document_title), Value(p.publish_time), Value(p.event_id), Value(received)})
+      .status();
+}
+
 constexpr char kPublicationColumns[] =
     "p.document_id AS p_document_id, p.unit_id AS p_unit_id, p.issuing_authority AS "
     "p_issuing_authority, p.document_title AS p_document_title, p.publish_time AS "
@@ -335,16 +348,7 @@ class MysqlInterpretationRepository final : public InterpretationRepository {
           applied = AppliedPublication{};
           // One row per document: a redelivered event fails on the primary key and the
           // transaction changes nothing.
-          absl::Status inserted =
-              conn.Execute(
-                      "INSERT INTO document_publications (document_id, unit_id, issuing_authority, "
-                      "document_title, publish_time, event_id, receive_time) VALUES (?, ?, ?, ?, "
-                      "?, "
-                      "?, ?)",
-                      {Value(p.document_id), Value(p.unit_id),
-                       Value(static_cast<int64_t>(p.issuing_authority)), Value(p.document_title),
-                       Value(p.publish_time), Value(p.event_id), Value(release.now)})
-                  .status();
+          absl::Status inserted = InsertPublication(conn, p, release.now);
           if (absl::IsAlreadyExists(inserted)) {
             applied.already_applied = true;
             return absl::OkStatus();
@@ -403,15 +407,7 @@ class MysqlInterpretationRepository final : public InterpretationRepository {
     return db::RunInTransactionWithRetries(*pool_, [&](Connection& conn) -> absl::Status {
       // The document's row is the key: the catalog's event arriving meanwhile (or later)
       // finds it and changes nothing, and this finds the event's row the same way.
-      absl::Status inserted =
-          conn.Execute(
-                  "INSERT INTO document_publications (document_id, unit_id, issuing_authority, "
-                  "document_title, publish_time, event_id, receive_time) VALUES (?, ?, ?, ?, ?, "
-                  "?, ?)",
-                  {Value(p.document_id), Value(p.unit_id),
-                   Value(static_cast<int64_t>(p.issuing_authority)), Value(p.document_title),
-                   Value(p.publish_time), Value(p.event_id), Value(now)})
-              .status();
+      absl::Status inserted = InsertPublication(conn, p, now);
       if (absl::IsAlreadyExists(inserted)) return absl::OkStatus();
       RETURN_IF_ERROR(inserted);
       return conn

@@ -7,13 +7,13 @@
 #
 # It starts gongkai-catalog and gongkai-interpretation on fresh databases, each naming
 # the other in GONGKAI_PEERS, and runs gongkai-interpretation-bench against them
-# (GONGKAI_BENCH_INTERPRETATION_DOCS documents of each kind, default 200; client threads
+# (GONGKAI_BENCH_INTERPRETATION_DOCS documents of each kind, default 1000; client threads
 # GONGKAI_BENCH_WRITE_CONCURRENCY). Figures are printed, never asserted.
 # shellcheck shell=bash
 
 INTERPRETATION_BIN="$BUILD/services/interpretation/gongkai-interpretation"
 INTERPRETATION_BENCH_BIN="$BUILD/tests/bench/gongkai-interpretation-bench"
-INTERPRETATION_DOCS=${GONGKAI_BENCH_INTERPRETATION_DOCS:-200}
+INTERPRETATION_DOCS=${GONGKAI_BENCH_INTERPRETATION_DOCS:-1000}
 
 phase_interpretation() {
   local bin

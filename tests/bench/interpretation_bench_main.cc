@@ -6,7 +6,7 @@
 //
 //   gongkai-interpretation-bench --catalog=127.0.0.1:P --interpretation=127.0.0.1:Q
 //       --secret_file=jwt.key --issuer=I --audience=A --catalog_metrics=127.0.0.1:M
-//       [--documents=200 --concurrency=8 --pids=PID1,PID2]
+//       [--documents=1000 --concurrency=8 --pids=PID1,PID2]
 //
 // Setup (not measured): `documents` APPROVED documents of each kind — plain ones
 // (a department's non-policy notice) and city-government policy documents whose
@@ -51,7 +51,7 @@ ABSL_FLAG(std::string, catalog_metrics, "", "The catalog's /metrics host:port");
 ABSL_FLAG(std::string, secret_file, "", "The services' HS256 key");
 ABSL_FLAG(std::string, issuer, "gongkai-bench", "Token issuer");
 ABSL_FLAG(std::string, audience, "gongkai", "Token audience");
-ABSL_FLAG(int, documents, 200, "Documents published per kind");
+ABSL_FLAG(int, documents, 1000, "Documents published per kind");
 ABSL_FLAG(int, concurrency, 8, "Client threads publishing at once");
 ABSL_FLAG(std::string, pids, "", "Comma-separated pids whose CPU time is counted");
 
