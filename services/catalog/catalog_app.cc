@@ -255,17 +255,11 @@ void ReadCatalogConfig(config::ConfigReader& reader, CatalogConfig& c) {
 
 absl::StatusOr<std::unique_ptr<server::ServiceApp>> NewCatalogApp(
     const server::ServiceEnvironment& env, const CatalogConfig& config) {
-  // The declared peer's checked address, on a channel that reconnects within a second
-  // of the interpretation service coming back (gRPC's default back-off grows to two
-  // minutes, during which the release gate would answer UNAVAILABLE for nothing).
-  ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> checked, env.peers->Channel("interpretation"));
-  (void)checked;
-  grpc::ChannelArguments arguments;
-  arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
-  arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 200);
-  arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-  std::shared_ptr<grpc::Channel> interpretation = grpc::CreateCustomChannel(
-      env.peers->Address("interpretation"), grpc::InsecureChannelCredentials(), arguments);
+  // The shared channel to the declared peer (libs/server/peers.h): it reconnects within a
+  // second of the interpretation service coming back (gRPC's default back-off grows to
+  // two minutes, during which the release gate would answer UNAVAILABLE for nothing).
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> interpretation,
+                   env.peers->Channel("interpretation"));
   return std::make_unique<CatalogApp>(env, config, interpretation);
 }
 

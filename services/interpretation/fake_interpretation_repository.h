@@ -57,6 +57,13 @@ class FakeInterpretationRepository final : public InterpretationRepository {
     return std::optional<v1::Interpretation>();
   }
 
+  absl::StatusOr<std::optional<PrimaryStatus>> FindPrimaryStatus(int64_t document_id) override {
+    ASSIGN_OR_RETURN(std::optional<v1::Interpretation> primary, FindPrimary(document_id));
+    if (!primary.has_value()) return std::optional<PrimaryStatus>();
+    return std::optional<PrimaryStatus>(
+        PrimaryStatus{primary->id(), primary->unit_id(), primary->state()});
+  }
+
   absl::StatusOr<v1::Interpretation> Update(const v1::Interpretation& interpretation,
                                             int64_t expected_version, absl::Time now) override {
     absl::MutexLock lock(&mu_);
@@ -149,6 +156,33 @@ class FakeInterpretationRepository final : public InterpretationRepository {
     auto it = publications_.find(document_id);
     if (it == publications_.end()) return std::optional<Publication>();
     return std::optional<Publication>(it->second);
+  }
+
+  absl::Status RecordPublication(const Publication& publication, absl::Time now) override {
+    (void)now;
+    absl::MutexLock lock(&mu_);
+    if (publications_.count(publication.document_id) > 0) return absl::OkStatus();
+    publications_[publication.document_id] = publication;
+    for (auto& [id, i] : interpretations_) {
+      if (i.document_id() == publication.document_id && !i.has_document_publish_time()) {
+        *i.mutable_document_publish_time() = ToTimestamp(publication.publish_time);
+      }
+    }
+    ++writes_;
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::vector<ApprovedPrimary>> ListApprovedPrimaries(int64_t after_id,
+                                                                     int limit) override {
+    absl::MutexLock lock(&mu_);
+    std::vector<ApprovedPrimary> result;
+    for (auto it = interpretations_.upper_bound(after_id);
+         it != interpretations_.end() && static_cast<int>(result.size()) < limit; ++it) {
+      if (it->second.kind() == v1::PRIMARY && it->second.state() == v1::APPROVED) {
+        result.push_back({it->first, it->second.document_id(), it->second.version()});
+      }
+    }
+    return result;
   }
 
   absl::StatusOr<std::vector<PublicationWithInterpretation>> ListPublications(

@@ -42,11 +42,32 @@ class InterpretationApp final : public server::ServiceApp {
   }
 
   void Refresh(const server::Stopping& /*stopping*/) override {
+    Reconcile();
     metrics_.Refresh(*repository_, interpretations_, calendar::TodayInShanghai(*env_.clock));
   }
 
  private:
+  // INT-3 recovery: approved interpretations of documents the catalog published without
+  // this service hearing of it are released, late if the rule says so; a batch per
+  // refresh, going round (background thread only).
+  void Reconcile() {
+    constexpr int kBatch = 50;  // Catalog lookups per refresh at most: a load cap.
+    absl::StatusOr<ReconcileResult> pass =
+        interpretations_.ReconcilePublications(reconcile_after_id_, kBatch);
+    if (!pass.ok()) {
+      GK_LOG(WARNING, "reconciling publications with the catalog failed; retried next refresh")
+          .With("status", pass.status());
+      return;
+    }
+    reconcile_after_id_ = pass->next_after_id;
+    if (pass->released > 0) {
+      GK_LOG(INFO, "released interpretations of documents published without their event")
+          .With("released", pass->released);
+    }
+  }
+
   server::ServiceEnvironment env_;
+  int64_t reconcile_after_id_ = 0;
   InterpretationMetrics metrics_;
   std::unique_ptr<InterpretationRepository> repository_;
   GrpcDocumentLookup documents_;
@@ -65,16 +86,9 @@ void ReadInterpretationConfig(config::ConfigReader& reader, InterpretationConfig
 
 absl::StatusOr<std::unique_ptr<server::ServiceApp>> NewInterpretationApp(
     const server::ServiceEnvironment& env, const InterpretationConfig& config) {
-  // The declared peer's checked address, on a channel that reconnects within a second of
-  // the catalog coming back (gRPC's default back-off grows to two minutes).
-  ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> checked, env.peers->Channel("catalog"));
-  (void)checked;
-  grpc::ChannelArguments arguments;
-  arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
-  arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 200);
-  arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-  std::shared_ptr<grpc::Channel> catalog = grpc::CreateCustomChannel(
-      env.peers->Address("catalog"), grpc::InsecureChannelCredentials(), arguments);
+  // The shared channel to the declared peer (libs/server/peers.h): it reconnects within a
+  // second of the catalog coming back.
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> catalog, env.peers->Channel("catalog"));
   return std::make_unique<InterpretationApp>(env, config, std::move(catalog));
 }
 

@@ -1,5 +1,7 @@
 #include "services/interpretation/interpretation_metrics.h"
 
+#include <algorithm>
+
 #include "libs/log/log.h"
 
 namespace gongkai::interpretation {
@@ -24,6 +26,20 @@ InterpretationMetrics::InterpretationMetrics(metrics::Registry& registry)
       released_(registry.AddCounter("interpretation_released_total",
                                     "Interpretations released, with the document or late.",
                                     {"timing"})),
+      delivery_delay_(
+          registry
+              .AddHistogram(
+                  "interpretation_publication_delivery_delay_seconds",
+                  "Time from the catalog's publication commit to its first application here "
+                  "(the outbox, relay and retries as the receiver sees them).",
+                  {}, {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600})
+              .WithLabels({})),
+      learnt_(registry
+                  .AddCounter("interpretation_publications_learnt_total",
+                              "Publications learnt from the catalog because their event never "
+                              "arrived (published before the release gate, or the event lost).",
+                              {})
+                  .WithLabels({})),
       refresh_errors_(registry
                           .AddCounter("interpretation_metrics_refresh_errors_total",
                                       "Failed refreshes of the interpretation gauges.", {})
@@ -47,6 +63,12 @@ void InterpretationMetrics::PublicationApplied(bool duplicate) {
 void InterpretationMetrics::Released(bool late) {
   released_.WithLabels({late ? "late" : "in_sync"}).Increment();
 }
+
+void InterpretationMetrics::PublicationDelivered(absl::Duration delay) {
+  // The two services' clocks may differ by a little: a negative delay counts as none.
+  delivery_delay_.Observe(absl::ToDoubleSeconds(std::max(delay, absl::ZeroDuration())));
+}
+void InterpretationMetrics::PublicationLearnt() { learnt_.Increment(); }
 
 void InterpretationMetrics::Refresh(InterpretationRepository& repository,
                                     const Interpretations& interpretations, absl::CivilDay today) {

@@ -32,6 +32,21 @@ struct InterpretationFilter {
   std::vector<int64_t> readable_units;
 };
 
+// What the release gate needs to know of a document's primary interpretation (INT-3):
+// read without its content, so the catalog's question costs one narrow indexed read.
+struct PrimaryStatus {
+  int64_t id = 0;
+  int64_t unit_id = 0;
+  v1::InterpretationState state = v1::INTERPRETATION_STATE_UNSPECIFIED;
+};
+
+// An approved primary interpretation not yet released (the reconcile's candidates).
+struct ApprovedPrimary {
+  int64_t id = 0;
+  int64_t document_id = 0;
+  int64_t version = 0;
+};
+
 // A publication the catalog reported (ApplyPublication), as stored.
 struct Publication {
   int64_t document_id = 0;
@@ -82,6 +97,8 @@ class InterpretationRepository {
   virtual absl::StatusOr<v1::Interpretation> Get(int64_t id) = 0;
   // The document's primary interpretation, if any.
   virtual absl::StatusOr<std::optional<v1::Interpretation>> FindPrimary(int64_t document_id) = 0;
+  // The same interpretation's id, unit and state only.
+  virtual absl::StatusOr<std::optional<PrimaryStatus>> FindPrimaryStatus(int64_t document_id) = 0;
   // Replaces the stored interpretation if its version is still `expected_version`
   // (ABORTED otherwise); version + 1, update_time `now`.
   virtual absl::StatusOr<v1::Interpretation> Update(const v1::Interpretation& interpretation,
@@ -110,6 +127,14 @@ class InterpretationRepository {
   virtual absl::StatusOr<AppliedPublication> ApplyPublication(
       const PublicationRelease& release) = 0;
   virtual absl::StatusOr<std::optional<Publication>> FindPublication(int64_t document_id) = 0;
+  // Records a publication learnt from the catalog itself (its event never arrived):
+  // stamps the document's interpretations with the publication time and releases
+  // nothing (the caller releases, late if the rule says so). Nothing changes when the
+  // document's publication is recorded already.
+  virtual absl::Status RecordPublication(const Publication& publication, absl::Time now) = 0;
+  // Up to `limit` APPROVED primary interpretations with id > `after_id`, by id.
+  virtual absl::StatusOr<std::vector<ApprovedPrimary>> ListApprovedPrimaries(int64_t after_id,
+                                                                             int limit) = 0;
   // Publications of `unit_id` (0: all), newest document first, with document_id <
   // `before_document_id` (0: from the newest), up to `limit`.
   virtual absl::StatusOr<std::vector<PublicationWithInterpretation>> ListPublications(

@@ -50,6 +50,10 @@ absl::Status CheckVersion(const v1::Interpretation& stored, int64_t expected_ver
   return absl::OkStatus();
 }
 
+// How long after a publication its outbox event may still be on its way (not a
+// statutory number: an operational margin far above the relay's delivery lag).
+constexpr absl::Duration kEventGrace = absl::Minutes(1);
+
 absl::CivilDay ShanghaiDay(absl::Time time) { return absl::ToCivilDay(time, ShanghaiTimeZone()); }
 
 }  // namespace
@@ -233,6 +237,17 @@ absl::StatusOr<v1::Interpretation> Interpretations::ApproveInterpretation(
   }
   RETURN_IF_ERROR(CheckApprovable(stored));  // INT-2, INT-3.
   RETURN_IF_ERROR(CheckVersion(stored, request.expected_version()));
+  if (stored.kind() == v1::PRIMARY) {
+    // INT-3 recovery: a document the catalog published without this service hearing of
+    // it (before the release gate existed, or its event was lost) is learnt here, so the
+    // interpretation is released now, late if the rule says so. When the catalog cannot
+    // be asked the interpretation is approved all the same and ReconcilePublications
+    // releases it once the catalog answers.
+    absl::StatusOr<bool> known = LearnPublication(stored.document_id());
+    if (!known.ok() && !absl::IsUnavailable(known.status()) && !absl::IsNotFound(known.status())) {
+      return known.status();
+    }
+  }
   const absl::Time now = clock_->Now();
   bool released = false;
   bool late = false;
@@ -253,18 +268,8 @@ absl::StatusOr<v1::Interpretation> Interpretations::ApproveInterpretation(
               *result.mutable_release_time() = ToTimestamp(now);
               released = true;
             } else if (publication.has_value()) {
-              // INT-3: the document went out first; the interpretation follows now, and
-              // its lag is measured against the rule in effect on the publication day.
-              const absl::CivilDay published_on = ShanghaiDay(publication->publish_time);
-              ASSIGN_OR_RETURN(auto allowed, AllowedLag(published_on));
-              ASSIGN_OR_RETURN(int lag,
-                               calendar_->CountWorkingDaysBetween(published_on, ShanghaiDay(now)));
-              result.set_state(v1::RELEASED);
-              *result.mutable_document_publish_time() = ToTimestamp(publication->publish_time);
-              *result.mutable_release_time() = ToTimestamp(now);
-              result.set_release_lag_working_days(lag);
-              result.set_late(lag > allowed.first);
-              result.set_lag_rule(allowed.second);
+              // INT-3: the document went out first; the interpretation follows now.
+              RETURN_IF_ERROR(ReleaseFollowing(result, *publication, now));
               released = true;
               late = result.late();
             }
@@ -276,6 +281,87 @@ absl::StatusOr<v1::Interpretation> Interpretations::ApproveInterpretation(
     if (released) observer_->Released(late);
   }
   return approved;
+}
+
+absl::Status Interpretations::ReleaseFollowing(v1::Interpretation& interpretation,
+                                               const Publication& publication,
+                                               absl::Time now) const {
+  // The lag is measured against the rule in effect on the publication day.
+  const absl::CivilDay published_on = ShanghaiDay(publication.publish_time);
+  ASSIGN_OR_RETURN(auto allowed, AllowedLag(published_on));
+  ASSIGN_OR_RETURN(int lag, calendar_->CountWorkingDaysBetween(published_on, ShanghaiDay(now)));
+  interpretation.set_state(v1::RELEASED);
+  *interpretation.mutable_document_publish_time() = ToTimestamp(publication.publish_time);
+  *interpretation.mutable_release_time() = ToTimestamp(now);
+  interpretation.set_release_lag_working_days(lag);
+  interpretation.set_late(lag > allowed.first);
+  interpretation.set_lag_rule(allowed.second);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> Interpretations::LearnPublication(int64_t document_id) {
+  ASSIGN_OR_RETURN(std::optional<Publication> known, repository_->FindPublication(document_id));
+  if (known.has_value()) return true;
+  ASSIGN_OR_RETURN(catalog::v1::Document document, LookupDocument(document_id));
+  if (document.state() != catalog::v1::PUBLISHED || !document.has_publish_time()) return false;
+  // Just published: its event is on its way (the relay's p99 is well under a second)
+  // and releases the interpretation with the publication time; learning it here would
+  // only race it. Past this grace the event is not coming.
+  if (clock_->Now() - FromTimestamp(document.publish_time()) < kEventGrace) return false;
+  Publication publication;
+  publication.document_id = document.id();
+  publication.unit_id = document.drafting_unit_id();
+  publication.issuing_authority = document.issuing_authority();
+  publication.document_title = validation::TruncateUtf8(document.title(), kTitleLimits.max_chars);
+  publication.publish_time = FromTimestamp(document.publish_time());
+  // Not the catalog's event key: the record says where the publication was learnt.
+  publication.event_id = absl::StrCat("catalog-lookup/", document.id());
+  RETURN_IF_ERROR(repository_->RecordPublication(publication, clock_->Now()));
+  if (observer_ != nullptr) observer_->PublicationLearnt();
+  return true;
+}
+
+absl::StatusOr<ReconcileResult> Interpretations::ReconcilePublications(int64_t after_id,
+                                                                       int limit) {
+  ReconcileResult result;
+  ASSIGN_OR_RETURN(std::vector<ApprovedPrimary> candidates,
+                   repository_->ListApprovedPrimaries(after_id, limit));
+  for (const ApprovedPrimary& candidate : candidates) {
+    absl::StatusOr<bool> known = LearnPublication(candidate.document_id);
+    if (absl::IsNotFound(known.status())) {
+      result.next_after_id = candidate.id;
+      continue;  // The catalog has no such document: nothing to follow.
+    }
+    // UNAVAILABLE and the rest: stop here; the next pass starts from this candidate.
+    if (!known.ok()) return known.status();
+    ++result.checked;
+    result.next_after_id = candidate.id;
+    if (!*known) continue;  // Not published yet: the catalog's event will release it.
+    ASSIGN_OR_RETURN(v1::Interpretation stored, repository_->Get(candidate.id));
+    if (stored.state() != v1::APPROVED) continue;  // Released or edited meanwhile.
+    const absl::Time now = clock_->Now();
+    absl::StatusOr<v1::Interpretation> released = repository_->UpdateApproved(
+        stored.id(), stored.version(),
+        [&](const std::optional<Publication>& publication) -> absl::StatusOr<v1::Interpretation> {
+          // Cannot happen (recorded above, never deleted); changes nothing if it does.
+          if (!publication.has_value()) {
+            return absl::FailedPreconditionError("no publication recorded");
+          }
+          v1::Interpretation updated = stored;
+          RETURN_IF_ERROR(ReleaseFollowing(updated, *publication, now));
+          return updated;
+        },
+        now);
+    // ABORTED: changed meanwhile (the catalog's event or an edit won); nothing to do.
+    if (absl::IsAborted(released.status()) || absl::IsFailedPrecondition(released.status())) {
+      continue;
+    }
+    if (!released.ok()) return released.status();
+    ++result.released;
+    if (observer_ != nullptr) observer_->Released(released->late());
+  }
+  if (static_cast<int>(candidates.size()) < limit) result.next_after_id = 0;
+  return result;
 }
 
 absl::StatusOr<v1::Interpretation> Interpretations::RecordRelease(
@@ -372,11 +458,14 @@ absl::StatusOr<v1::ReleaseCheck> Interpretations::CheckRelease(
   FieldViolations v;
   CheckId(v, "document_id", request.document_id(), /*required=*/true);
   RETURN_IF_ERROR(v.ToStatus());
-  ASSIGN_OR_RETURN(std::optional<v1::Interpretation> primary,
-                   repository_->FindPrimary(request.document_id()));
+  // The catalog asks at every submission, review and publication of a city-government
+  // policy document: the answer comes from the primary interpretation's state alone; its
+  // content is read only to name what a draft still lacks.
+  ASSIGN_OR_RETURN(std::optional<PrimaryStatus> primary,
+                   repository_->FindPrimaryStatus(request.document_id()));
   RETURN_IF_ERROR(
       Allow(caller, kCheckRelease,
-            primary.has_value() ? std::optional<int64_t>(primary->unit_id()) : std::nullopt));
+            primary.has_value() ? std::optional<int64_t>(primary->unit_id) : std::nullopt));
   v1::ReleaseCheck check;
   check.set_document_id(request.document_id());
   // INT-3: the document is released only with an interpretation plan and materials
@@ -388,16 +477,21 @@ absl::StatusOr<v1::ReleaseCheck> Interpretations::CheckRelease(
         "interpretation plan and materials approved by the drafting unit's principal head)"));
     return check;
   }
-  check.set_interpretation_id(primary->id());
-  if (primary->state() == v1::APPROVED || primary->state() == v1::RELEASED) {
+  check.set_interpretation_id(primary->id);
+  if (primary->state == v1::APPROVED || primary->state == v1::RELEASED) {
     check.set_ready(true);
     return check;
   }
-  std::vector<std::string> missing = MissingSections(primary->sections());
-  for (std::string& part : MissingPlanAndMaterials(*primary)) missing.push_back(std::move(part));
+  std::vector<std::string> missing;
+  ASSIGN_OR_RETURN(std::optional<v1::Interpretation> draft,
+                   repository_->FindPrimary(request.document_id()));
+  if (draft.has_value()) {
+    missing = MissingSections(draft->sections());
+    for (std::string& part : MissingPlanAndMaterials(*draft)) missing.push_back(std::move(part));
+  }
   check.set_cause(absl::StrCat(
-      "政策解读未经审定：解读 ", primary->id(),
-      " 尚未由起草单位主要负责人审定 (INT-3: interpretation ", primary->id(),
+      "政策解读未经审定：解读 ", primary->id,
+      " 尚未由起草单位主要负责人审定 (INT-3: interpretation ", primary->id,
       " is DRAFT, not approved by the principal head",
       missing.empty() ? "" : absl::StrCat("; missing: ", absl::StrJoin(missing, ", ")), ")"));
   return check;
@@ -435,6 +529,9 @@ absl::StatusOr<v1::ApplyPublicationResponse> Interpretations::ApplyPublication(
   ASSIGN_OR_RETURN(AppliedPublication applied, repository_->ApplyPublication(release));
   if (observer_ != nullptr) {
     observer_->PublicationApplied(applied.already_applied);
+    if (!applied.already_applied) {
+      observer_->PublicationDelivered(release.now - release.publication.publish_time);
+    }
     for (size_t i = 0; i < applied.released_ids.size(); ++i) observer_->Released(false);
   }
   v1::ApplyPublicationResponse response;

@@ -37,6 +37,12 @@ class InterpretationObserver {
   virtual void Approved() = 0;
   virtual void PublicationApplied(bool duplicate) = 0;
   virtual void Released(bool late) = 0;
+  // A publication applied for the first time, `delay` after the catalog committed it
+  // (the outbox, the relay and its retries: the delivery as the receiver sees it).
+  virtual void PublicationDelivered(absl::Duration delay) { (void)delay; }
+  // A publication learnt from the catalog because its event never arrived (published
+  // before the gate existed, or the event was lost): each one is a delivery that failed.
+  virtual void PublicationLearnt() {}
 };
 
 // How a published document's interpretation followed it (INT-3), computed for a day.
@@ -46,6 +52,14 @@ struct LagAssessment {
   std::string rule;  // The allowed-lag rule's explanation.
   // False when the calendar of a year the lag spans is not loaded (status PENDING then).
   bool complete = true;
+};
+
+// One pass of ReconcilePublications.
+struct ReconcileResult {
+  int checked = 0;   // Approved primary interpretations looked at.
+  int released = 0;  // Of which released now (their document was published).
+  // Where the next pass starts (0: from the beginning again).
+  int64_t next_after_id = 0;
 };
 
 class Interpretations {
@@ -78,6 +92,15 @@ class Interpretations {
   absl::StatusOr<v1::ListPublicationLagsResponse> ListPublicationLags(
       const auth::Principal& caller, const v1::ListPublicationLagsRequest& request);
 
+  // INT-3 recovery, run in the background: up to `limit` APPROVED primary
+  // interpretations with id > `after_id` whose document the catalog published without
+  // this service hearing of it (published before the release gate existed, or its event
+  // was lost before the outbox existed) are released now, their lag measured from the
+  // publication and flagged late per the rule set. Asks the catalog about a document
+  // only when its publication is not recorded; UNAVAILABLE (nothing more done) when it
+  // cannot ask.
+  absl::StatusOr<ReconcileResult> ReconcilePublications(int64_t after_id, int limit);
+
   // INT-3: how the interpretation `primary` (nullopt: none) followed `publication`, as
   // of `today`: IN_SYNC or LATE once released (lag against the rule in effect on the
   // publication day), MISSING when not released and the allowed lag has passed,
@@ -93,6 +116,14 @@ class Interpretations {
   // interpretation of another unit is invisible, not forbidden).
   absl::StatusOr<v1::Interpretation> LoadVisible(const auth::Principal& caller, int64_t id);
   absl::StatusOr<catalog::v1::Document> LookupDocument(int64_t document_id);
+  // Whether the document's publication is known: recorded (the catalog's event), or
+  // learnt now from the catalog and recorded. UNAVAILABLE when the catalog cannot be
+  // asked.
+  absl::StatusOr<bool> LearnPublication(int64_t document_id);
+  // Makes `interpretation` RELEASED now, following `publication`: the lag in working
+  // days from the publication day, late when over the rule in effect on that day.
+  absl::Status ReleaseFollowing(v1::Interpretation& interpretation, const Publication& publication,
+                                absl::Time now) const;
   absl::CivilDay Today() const;
 
   InterpretationRepository* repository_;

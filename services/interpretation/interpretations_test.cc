@@ -79,7 +79,11 @@ class RecordingObserver final : public InterpretationObserver {
   void Approved() override { ++approved; }
   void PublicationApplied(bool duplicate) override { duplicate ? ++duplicates : ++applied; }
   void Released(bool late) override { late ? ++released_late : ++released_in_sync; }
+  void PublicationDelivered(absl::Duration delay) override { delays.push_back(delay); }
+  void PublicationLearnt() override { ++learnt; }
   int approved = 0, applied = 0, duplicates = 0, released_late = 0, released_in_sync = 0;
+  int learnt = 0;
+  std::vector<absl::Duration> delays;
 };
 
 class InterpretationsTest : public ::testing::Test {
@@ -261,6 +265,10 @@ TEST_F(InterpretationsTest, Int3PublicationReleasesWithTheSamePublicationTime) {
   EXPECT_EQ(FromTimestamp(released.document_publish_time()), published);
   EXPECT_FALSE(released.late());
   EXPECT_THAT(released.lag_rule(), HasSubstr("interpretation.release v1"));
+  // The receiving side's view of the delivery: catalog commit → applied here.
+  ASSERT_EQ(observer_.delays.size(), 1u);
+  EXPECT_EQ(observer_.delays[0], ShanghaiTime(2024, 11, 4) - published);
+  EXPECT_EQ(observer_.learnt, 0);
 }
 
 TEST_F(InterpretationsTest, Int3RedeliveredPublicationChangesNothing) {
@@ -292,6 +300,111 @@ TEST_F(InterpretationsTest, Int3ApprovedAfterPublicationIsReleasedLate) {
   EXPECT_TRUE(approved->late());
   EXPECT_THAT(approved->lag_rule(), HasSubstr("release.allowed_lag_working_days = 0"));
   EXPECT_EQ(observer_.released_late, 1);
+}
+
+// INT-3 recovery: documents the catalog published without this service hearing of it
+// (published before the release gate existed, or the event was lost before the outbox).
+catalog::v1::Document PublishedInCatalog(int64_t id, absl::Time at) {
+  catalog::v1::Document d = Document(id, catalog::v1::CITY_GOVERNMENT);
+  d.set_state(catalog::v1::PUBLISHED);
+  *d.mutable_publish_time() = ToTimestamp(at);
+  return d;
+}
+
+TEST_F(InterpretationsTest, Int3ApprovalOfAnUnheardPublishedDocumentReleasesItLate) {
+  documents_.Put(PublishedInCatalog(kCityDocument, ShanghaiTime(2024, 11, 4, 15)));
+  v1::Interpretation created = Create(kCityDocument, true);
+  clock_.Set(ShanghaiTime(2024, 11, 6));  // Two working days later.
+  absl::StatusOr<v1::Interpretation> approved = Approve(created.id());
+  ASSERT_TRUE(approved.ok()) << approved.status();
+  EXPECT_EQ(approved->state(), v1::RELEASED);
+  EXPECT_EQ(FromTimestamp(approved->document_publish_time()), ShanghaiTime(2024, 11, 4, 15));
+  EXPECT_EQ(FromTimestamp(approved->release_time()), ShanghaiTime(2024, 11, 6));
+  EXPECT_EQ(approved->release_lag_working_days(), 2);
+  EXPECT_TRUE(approved->late());
+  EXPECT_EQ(observer_.released_late, 1);
+  EXPECT_EQ(observer_.learnt, 1);  // A publication whose event never came.
+  // The catalog's event arriving after all (a requeued parked event) changes nothing.
+  const int writes = repo_.writes();
+  absl::StatusOr<v1::ApplyPublicationResponse> event =
+      Publish(kCityDocument, ShanghaiTime(2024, 11, 4, 15));
+  ASSERT_TRUE(event.ok()) << event.status();
+  EXPECT_TRUE(event->already_applied());
+  EXPECT_EQ(repo_.writes(), writes);
+  EXPECT_EQ(repo_.Get(created.id())->version(), approved->version());
+  EXPECT_THAT(observer_.delays, IsEmpty());  // Not a delivery: a redelivery.
+}
+
+TEST_F(InterpretationsTest, Int3ApprovalOnTheDayOfAnUnheardPublicationIsInSync) {
+  documents_.Put(PublishedInCatalog(kCityDocument, ShanghaiTime(2024, 11, 4, 9)));
+  v1::Interpretation created = Create(kCityDocument, true);
+  absl::StatusOr<v1::Interpretation> approved = Approve(created.id());
+  ASSERT_TRUE(approved.ok()) << approved.status();
+  EXPECT_EQ(approved->state(), v1::RELEASED);
+  EXPECT_EQ(approved->release_lag_working_days(), 0);
+  EXPECT_FALSE(approved->late());
+}
+
+TEST_F(InterpretationsTest, Int3ApprovalJustAfterThePublicationLeavesItToTheEvent) {
+  documents_.Put(PublishedInCatalog(kCityDocument, ShanghaiTime(2024, 11, 4) - absl::Seconds(20)));
+  v1::Interpretation created = Create(kCityDocument, true);
+  absl::StatusOr<v1::Interpretation> approved = Approve(created.id());
+  ASSERT_TRUE(approved.ok()) << approved.status();
+  EXPECT_EQ(approved->state(), v1::APPROVED);  // The event is on its way.
+  EXPECT_EQ(observer_.learnt, 0);
+  ASSERT_TRUE(Publish(kCityDocument, ShanghaiTime(2024, 11, 4) - absl::Seconds(20)).ok());
+  EXPECT_EQ(repo_.Get(created.id())->state(), v1::RELEASED);
+  EXPECT_FALSE(repo_.Get(created.id())->late());
+}
+
+TEST_F(InterpretationsTest, Int3ApprovalWhileTheCatalogIsDownIsReleasedByTheReconcile) {
+  documents_.Put(PublishedInCatalog(kCityDocument, ShanghaiTime(2024, 11, 4, 15)));
+  v1::Interpretation created = Create(kCityDocument, true);
+  documents_.SetUnavailable(true);
+  absl::StatusOr<v1::Interpretation> approved = Approve(created.id());
+  ASSERT_TRUE(approved.ok()) << approved.status();
+  EXPECT_EQ(approved->state(), v1::APPROVED);  // Not released on a guess.
+  absl::StatusOr<ReconcileResult> down = service_->ReconcilePublications(0, 50);
+  EXPECT_TRUE(absl::IsUnavailable(down.status())) << down.status();
+  EXPECT_EQ(repo_.Get(created.id())->state(), v1::APPROVED);
+  documents_.SetUnavailable(false);
+  clock_.Set(ShanghaiTime(2024, 11, 5));
+  absl::StatusOr<ReconcileResult> pass = service_->ReconcilePublications(0, 50);
+  ASSERT_TRUE(pass.ok()) << pass.status();
+  EXPECT_EQ(pass->checked, 1);
+  EXPECT_EQ(pass->released, 1);
+  EXPECT_EQ(pass->next_after_id, 0);  // Went round: the next pass starts again.
+  absl::StatusOr<v1::Interpretation> released = repo_.Get(created.id());
+  EXPECT_EQ(released->state(), v1::RELEASED);
+  EXPECT_EQ(released->release_lag_working_days(), 1);
+  EXPECT_TRUE(released->late());
+  EXPECT_EQ(observer_.released_late, 1);
+  // Released once: a second pass finds nothing to do.
+  absl::StatusOr<ReconcileResult> again = service_->ReconcilePublications(0, 50);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->checked, 0);
+  EXPECT_EQ(observer_.released_late, 1);
+}
+
+TEST_F(InterpretationsTest, Int3ReconcileLeavesUnpublishedDocumentsToTheirEvent) {
+  documents_.Put(Document(kDepartmentDocument + 10, catalog::v1::CITY_GOVERNMENT));
+  v1::Interpretation first = Create(kCityDocument, true);
+  v1::Interpretation second = Create(kDepartmentDocument + 10, true);
+  ASSERT_TRUE(Approve(first.id()).ok());
+  ASSERT_TRUE(Approve(second.id()).ok());
+  absl::StatusOr<ReconcileResult> page = service_->ReconcilePublications(0, 1);
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->checked, 1);
+  EXPECT_EQ(page->released, 0);
+  EXPECT_EQ(page->next_after_id, first.id());  // A full batch: the next pass goes on.
+  absl::StatusOr<ReconcileResult> rest = service_->ReconcilePublications(page->next_after_id, 1);
+  ASSERT_TRUE(rest.ok()) << rest.status();
+  EXPECT_EQ(rest->released, 0);
+  EXPECT_EQ(repo_.Get(first.id())->state(), v1::APPROVED);
+  // The catalog's event releases it in sync, as always.
+  ASSERT_TRUE(Publish(kCityDocument, ShanghaiTime(2024, 11, 4, 15)).ok());
+  EXPECT_EQ(repo_.Get(first.id())->state(), v1::RELEASED);
+  EXPECT_FALSE(repo_.Get(first.id())->late());
 }
 
 TEST_F(InterpretationsTest, Int3AllowedLagIsARuleSetVersion) {

@@ -120,6 +120,19 @@ absl::StatusOr<Publication> PublicationFromRow(const db::Row& row) {
   return p;
 }
 
+// One row per document: a second publication of the same document (a redelivered
+// event, or one learnt from the catalog meanwhile) fails on the primary key,
+// ALREADY_EXISTS.
+absl::Status InsertPublication(Connection& conn, const Publication& p, absl::Time received) {
+  return conn
+      .Execute(
+          "INSERT INTO document_publications (document_id, unit_id, issuing_authority, "
+          "document_title, publish_time, event_id, receive_time) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          {Value(p.document_id), Value(p.unit_id), Value(static_cast<int64_t>(p.issuing_authority)),
+           Value(p.document_title), Value(p.publish_time), Value(p.event_id), Value(received)})
+      .status();
+}
+
 constexpr char kPublicationColumns[] =
     "p.document_id AS p_document_id, p.unit_id AS p_unit_id, p.issuing_authority AS "
     "p_issuing_authority, p.document_title AS p_document_title, p.publish_time AS "
@@ -196,6 +209,21 @@ class MysqlInterpretationRepository final : public InterpretationRepository {
     if (rows.empty()) return std::optional<v1::Interpretation>();
     ASSIGN_OR_RETURN(v1::Interpretation found, FromRow(rows[0]));
     return std::optional<v1::Interpretation>(std::move(found));
+  }
+
+  absl::StatusOr<std::optional<PrimaryStatus>> FindPrimaryStatus(int64_t document_id) override {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(db::ResultSet rows,
+                     conn->Query("SELECT id, unit_id, state FROM interpretations WHERE "
+                                 "primary_document_id = ?",
+                                 {Value(document_id)}));
+    if (rows.empty()) return std::optional<PrimaryStatus>();
+    PrimaryStatus status;
+    ASSIGN_OR_RETURN(status.id, rows[0].GetInt64("id"));
+    ASSIGN_OR_RETURN(status.unit_id, rows[0].GetInt64("unit_id"));
+    ASSIGN_OR_RETURN(int64_t state, rows[0].GetInt64("state"));
+    status.state = static_cast<v1::InterpretationState>(state);
+    return std::optional<PrimaryStatus>(status);
   }
 
   absl::StatusOr<v1::Interpretation> Update(const v1::Interpretation& interpretation,
@@ -320,42 +348,45 @@ class MysqlInterpretationRepository final : public InterpretationRepository {
           applied = AppliedPublication{};
           // One row per document: a redelivered event fails on the primary key and the
           // transaction changes nothing.
-          absl::Status inserted =
-              conn.Execute(
-                      "INSERT INTO document_publications (document_id, unit_id, issuing_authority, "
-                      "document_title, publish_time, event_id, receive_time) VALUES (?, ?, ?, ?, "
-                      "?, "
-                      "?, ?)",
-                      {Value(p.document_id), Value(p.unit_id),
-                       Value(static_cast<int64_t>(p.issuing_authority)), Value(p.document_title),
-                       Value(p.publish_time), Value(p.event_id), Value(release.now)})
-                  .status();
+          absl::Status inserted = InsertPublication(conn, p, release.now);
           if (absl::IsAlreadyExists(inserted)) {
             applied.already_applied = true;
             return absl::OkStatus();
           }
           RETURN_IF_ERROR(inserted);
           // Lock every interpretation of the document (see UpdateApproved), then release the
-          // approved ones with the document's publication time (INT-3).
+          // approved ones with the document's publication time (INT-3). Every one of them
+          // learns the publication time; in the usual case (one approved interpretation)
+          // that is the releasing UPDATE alone.
           ASSIGN_OR_RETURN(db::ResultSet locked,
-                           conn.Query("SELECT id, state FROM interpretations WHERE document_id = ? "
+                           conn.Query("SELECT id, state, document_publish_time IS NULL AS "
+                                      "unstamped FROM interpretations WHERE document_id = ? "
                                       "ORDER BY id FOR UPDATE",
                                       {Value(p.document_id)}));
+          bool others_unstamped = false;
           for (const db::Row& row : locked) {
             ASSIGN_OR_RETURN(int64_t state, row.GetInt64("state"));
-            if (state != v1::APPROVED) continue;
+            if (state != v1::APPROVED) {
+              ASSIGN_OR_RETURN(bool unstamped, row.GetBool("unstamped"));
+              others_unstamped = others_unstamped || unstamped;
+              continue;
+            }
             ASSIGN_OR_RETURN(int64_t id, row.GetInt64("id"));
             applied.released_ids.push_back(id);
           }
-          RETURN_IF_ERROR(
-              conn.Execute(
-                      "UPDATE interpretations SET state = ?, release_time = ?, "
-                      "release_lag_working_days = 0, late = 0, lag_rule = ?, "
-                      "update_time = ?, version = version + 1 WHERE document_id = ? AND state = ?",
-                      {Value(static_cast<int64_t>(v1::RELEASED)), Value(p.publish_time),
-                       Value(release.lag_rule), Value(release.now), Value(p.document_id),
-                       Value(static_cast<int64_t>(v1::APPROVED))})
-                  .status());
+          if (!applied.released_ids.empty()) {
+            RETURN_IF_ERROR(
+                conn.Execute("UPDATE interpretations SET state = ?, release_time = ?, "
+                             "document_publish_time = COALESCE(document_publish_time, ?), "
+                             "release_lag_working_days = 0, late = 0, lag_rule = ?, "
+                             "update_time = ?, version = version + 1 WHERE document_id = ? AND "
+                             "state = ?",
+                             {Value(static_cast<int64_t>(v1::RELEASED)), Value(p.publish_time),
+                              Value(p.publish_time), Value(release.lag_rule), Value(release.now),
+                              Value(p.document_id), Value(static_cast<int64_t>(v1::APPROVED))})
+                    .status());
+          }
+          if (!others_unstamped) return absl::OkStatus();
           return conn
               .Execute(
                   "UPDATE interpretations SET document_publish_time = ? WHERE document_id = ? AND "
@@ -370,6 +401,42 @@ class MysqlInterpretationRepository final : public InterpretationRepository {
   absl::StatusOr<std::optional<Publication>> FindPublication(int64_t document_id) override {
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
     return PublicationOn(*conn, document_id);
+  }
+
+  absl::Status RecordPublication(const Publication& p, absl::Time now) override {
+    return db::RunInTransactionWithRetries(*pool_, [&](Connection& conn) -> absl::Status {
+      // The document's row is the key: the catalog's event arriving meanwhile (or later)
+      // finds it and changes nothing, and this finds the event's row the same way.
+      absl::Status inserted = InsertPublication(conn, p, now);
+      if (absl::IsAlreadyExists(inserted)) return absl::OkStatus();
+      RETURN_IF_ERROR(inserted);
+      return conn
+          .Execute(
+              "UPDATE interpretations SET document_publish_time = ? WHERE document_id = ? AND "
+              "document_publish_time IS NULL",
+              {Value(p.publish_time), Value(p.document_id)})
+          .status();
+    });
+  }
+
+  absl::StatusOr<std::vector<ApprovedPrimary>> ListApprovedPrimaries(int64_t after_id,
+                                                                     int limit) override {
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(db::ResultSet rows,
+                     conn->Query("SELECT id, document_id, version FROM interpretations WHERE "
+                                 "state = ? AND kind = ? AND id > ? ORDER BY id LIMIT ?",
+                                 {Value(static_cast<int64_t>(v1::APPROVED)),
+                                  Value(static_cast<int64_t>(v1::PRIMARY)), Value(after_id),
+                                  Value(static_cast<int64_t>(limit))}));
+    std::vector<ApprovedPrimary> result;
+    for (const db::Row& row : rows) {
+      ApprovedPrimary approved;
+      ASSIGN_OR_RETURN(approved.id, row.GetInt64("id"));
+      ASSIGN_OR_RETURN(approved.document_id, row.GetInt64("document_id"));
+      ASSIGN_OR_RETURN(approved.version, row.GetInt64("version"));
+      result.push_back(approved);
+    }
+    return result;
   }
 
   absl::StatusOr<std::vector<PublicationWithInterpretation>> ListPublications(

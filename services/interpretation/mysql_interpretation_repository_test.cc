@@ -123,12 +123,57 @@ TEST_F(MysqlInterpretationRepositoryTest, PublicationReleasesApprovedOnceWithIts
   EXPECT_EQ(FromTimestamp(released.release_time()), published);
   EXPECT_EQ(FromTimestamp(released.document_publish_time()), published);
   EXPECT_EQ(repo_->Get(other_draft.id())->state(), v1::DRAFT);
+  EXPECT_EQ(FromTimestamp(repo_->Get(other_draft.id())->document_publish_time()), published);
   // Redelivered: nothing changes.
   absl::StatusOr<AppliedPublication> again = repo_->ApplyPublication(Release(100, published));
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_TRUE(again->already_applied);
   EXPECT_THAT(again->released_ids, IsEmpty());
   EXPECT_EQ(repo_->Get(created.id())->version(), released.version());
+}
+
+TEST_F(MysqlInterpretationRepositoryTest, Int3GateReadsThePrimaryStatusAlone) {
+  EXPECT_FALSE(repo_->FindPrimaryStatus(100)->has_value());
+  v1::Interpretation created = *repo_->Create(Draft(100), nullptr, kNow);
+  ASSERT_TRUE(repo_->Create(Draft(100, v1::SUPPLEMENTARY), nullptr, kNow).ok());
+  absl::StatusOr<std::optional<PrimaryStatus>> status = repo_->FindPrimaryStatus(100);
+  ASSERT_TRUE(status.ok()) << status.status();
+  ASSERT_TRUE(status->has_value());
+  EXPECT_EQ((*status)->id, created.id());
+  EXPECT_EQ((*status)->unit_id, 7);
+  EXPECT_EQ((*status)->state, v1::DRAFT);
+}
+
+TEST_F(MysqlInterpretationRepositoryTest, Int3RecordedPublicationReleasesNothingAndCountsOnce) {
+  v1::Interpretation approved = *repo_->Create(Draft(100), nullptr, kNow);
+  approved.set_state(v1::APPROVED);
+  ASSERT_TRUE(repo_->Update(approved, 1, kNow).ok());
+  v1::Interpretation unpublished = *repo_->Create(Draft(101), nullptr, kNow);
+  unpublished.set_state(v1::APPROVED);
+  ASSERT_TRUE(repo_->Update(unpublished, 1, kNow).ok());
+  ASSERT_TRUE(repo_->Create(Draft(102), nullptr, kNow).ok());  // A draft: not a candidate.
+  absl::StatusOr<std::vector<ApprovedPrimary>> candidates = repo_->ListApprovedPrimaries(0, 10);
+  ASSERT_TRUE(candidates.ok()) << candidates.status();
+  ASSERT_EQ(candidates->size(), 2u);
+  EXPECT_EQ((*candidates)[0].id, approved.id());
+  EXPECT_EQ((*candidates)[0].document_id, 100);
+  EXPECT_EQ((*candidates)[0].version, 2);
+  EXPECT_EQ(repo_->ListApprovedPrimaries(approved.id(), 10)->size(), 1u);
+  EXPECT_EQ(repo_->ListApprovedPrimaries(0, 1)->size(), 1u);
+
+  Publication learnt = Release(100, kNow).publication;
+  learnt.event_id = "catalog-lookup/100";
+  ASSERT_TRUE(repo_->RecordPublication(learnt, kNow + absl::Hours(1)).ok());
+  v1::Interpretation after = *repo_->Get(approved.id());
+  EXPECT_EQ(after.state(), v1::APPROVED);  // The caller releases it, late or not.
+  EXPECT_EQ(FromTimestamp(after.document_publish_time()), kNow);
+  EXPECT_EQ(repo_->FindPublication(100)->value().event_id, "catalog-lookup/100");
+  // Recorded again, or the catalog's event arriving after all: nothing changes.
+  ASSERT_TRUE(repo_->RecordPublication(learnt, kNow + absl::Hours(2)).ok());
+  absl::StatusOr<AppliedPublication> event = repo_->ApplyPublication(Release(100, kNow));
+  ASSERT_TRUE(event.ok()) << event.status();
+  EXPECT_TRUE(event->already_applied);
+  EXPECT_EQ(repo_->Get(approved.id())->state(), v1::APPROVED);
 }
 
 TEST_F(MysqlInterpretationRepositoryTest, ApprovalSeesThePublication) {

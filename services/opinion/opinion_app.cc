@@ -177,16 +177,10 @@ absl::StatusOr<std::unique_ptr<server::ServiceApp>> NewOpinionApp(
         "the opinion service needs its peers \"catalog\" and \"interpretation\"");
   }
   ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> catalog, env.peers->Channel("catalog"));
-  // The declared peer's checked address, on a channel that reconnects within a second of
-  // the interpretation service coming back (gRPC's default back-off grows to two minutes).
-  ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> checked, env.peers->Channel("interpretation"));
-  (void)checked;
-  grpc::ChannelArguments arguments;
-  arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
-  arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 200);
-  arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-  std::shared_ptr<grpc::Channel> interpretation = grpc::CreateCustomChannel(
-      env.peers->Address("interpretation"), grpc::InsecureChannelCredentials(), arguments);
+  // The shared channel (libs/server/peers.h) reconnects within a second of the
+  // interpretation service coming back.
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> interpretation,
+                   env.peers->Channel("interpretation"));
   std::unique_ptr<directory::UnitDirectory> directory =
       directory::NewRemoteUnitDirectory(std::move(catalog), env.identity, *env.clock);
   return std::unique_ptr<server::ServiceApp>(

@@ -7,13 +7,13 @@
 #
 # It starts gongkai-catalog and gongkai-interpretation on fresh databases, each naming
 # the other in GONGKAI_PEERS, and runs gongkai-interpretation-bench against them
-# (GONGKAI_BENCH_INTERPRETATION_DOCS documents of each kind, default 200; client threads
+# (GONGKAI_BENCH_INTERPRETATION_DOCS documents of each kind, default 1000; client threads
 # GONGKAI_BENCH_WRITE_CONCURRENCY). Figures are printed, never asserted.
 # shellcheck shell=bash
 
 INTERPRETATION_BIN="$BUILD/services/interpretation/gongkai-interpretation"
 INTERPRETATION_BENCH_BIN="$BUILD/tests/bench/gongkai-interpretation-bench"
-INTERPRETATION_DOCS=${GONGKAI_BENCH_INTERPRETATION_DOCS:-200}
+INTERPRETATION_DOCS=${GONGKAI_BENCH_INTERPRETATION_DOCS:-1000}
 
 phase_interpretation() {
   local bin
@@ -80,8 +80,11 @@ phase_interpretation() {
     r=$(ratio "$int_rps" "$plain_rps")
     row "publish with interpretation / without (INT-3)" \
       "$int_rps/s vs $plain_rps/s = $r" "≥ 0.5" "$(at_least "$r" 0.5)"
+    local int_split plain_split
+    int_split=$(grep -oE '(catalog|interpretation)_ms=[0-9.]+' <<<"$interpreted" | tr '\n' ' ')
+    plain_split=$(grep -oE '(catalog|interpretation)_ms=[0-9.]+' <<<"$plain" | tr '\n' ' ')
     row "CPU per publication (catalog+interpretation)" \
-      "$int_cpu ms with, $plain_cpu ms without" "—" "figure"
+      "$int_cpu ms with (${int_split% }), $plain_cpu ms without (${plain_split% })" "—" "figure"
     row "outbox delivery lag p99 (commit → delivered)" "$p99 ms ($released released)" \
       "≤ 1000 ms" "$(at_most "$p99" 1000)"
   fi

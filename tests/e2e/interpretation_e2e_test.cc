@@ -169,6 +169,32 @@ TEST_F(InterpretationE2eTest, AuthorizationTable) {
       EXPECT_EQ(approve_code, C::kNotFound);
     }
 
+    interp::UpdateInterpretationRequest update;
+    *update.mutable_interpretation() = created;
+    update.set_expected_version(999);  // Never applied: only the right is checked.
+    const C update_code = code(UnaryCall(*stub, &Stub::UpdateInterpretation, caller.token, update));
+    const bool drafts =
+        caller.name == "staff-own" || caller.name == "head-own" || caller.name == "office";
+    EXPECT_EQ(update_code, caller.name == "anonymous" ? C::kUnauthenticated
+                           : drafts                   ? C::kAborted
+                           : reads_draft              ? C::kPermissionDenied
+                                                      : C::kNotFound);
+
+    interp::CreateInterpretationRequest create;  // The document has its primary already.
+    create.mutable_interpretation()->set_document_id(draft.id());
+    InterpretationSteps::FillContent(*create.mutable_interpretation());
+    EXPECT_EQ(code(UnaryCall(*stub, &Stub::CreateInterpretation, caller.token, create)),
+              caller.name == "anonymous" ? C::kUnauthenticated
+              : drafts                   ? C::kAlreadyExists
+                                         : C::kPermissionDenied);
+
+    interp::ListInterpretationsRequest list;  // Everyone lists; drafts only for readers.
+    list.set_document_id(draft.id());
+    absl::StatusOr<interp::ListInterpretationsResponse> listed =
+        UnaryCall(*stub, &Stub::ListInterpretations, caller.token, list);
+    ASSERT_TRUE(listed.ok()) << listed.status();
+    EXPECT_EQ(listed->interpretations_size(), reads_draft ? 1 : 0);
+
     interp::CheckReleaseRequest check;
     check.set_document_id(draft.id());
     const C check_code = code(UnaryCall(*stub, &Stub::CheckRelease, caller.token, check));
@@ -300,6 +326,9 @@ TEST_F(InterpretationE2eTest, MetricsExposeInterpretationAndOutboxFamilies) {
   EXPECT_THAT(scraped->body, HasSubstr("interpretation_interpretations{state=\"DRAFT\"}"));
   EXPECT_THAT(scraped->body, HasSubstr("interpretation_publications_flagged{status=\"MISSING\"}"));
   EXPECT_THAT(scraped->body, HasSubstr("grpc_server_handled_total"));
+  // The receiving side of the catalog's outbox (the service has none of its own).
+  EXPECT_THAT(scraped->body, HasSubstr("interpretation_publication_delivery_delay_seconds_bucket"));
+  EXPECT_THAT(scraped->body, HasSubstr("interpretation_publications_learnt_total"));
   httplib::Client catalog("127.0.0.1", suite_->catalog().metrics_port());
   auto catalog_scrape = catalog.Get("/metrics");
   ASSERT_TRUE(catalog_scrape);

@@ -148,8 +148,12 @@ absl::StatusOr<LoadSummary> DemoLoader::Load() {
       *progress_ << "published " << what << " with interpretation " << interpretation.id() << "\n";
     }
     if (document.state() != cat::PUBLISHED) continue;
-    // The outbox releases it with the document; wait a little for that.
-    const absl::Time until = absl::Now() + absl::Seconds(15);
+    // The outbox releases it with the document; wait a little for that. A document the
+    // catalog published before the release gate existed (an old .gongkai state) has no
+    // event: approving learnt its publication and released the interpretation at once,
+    // or, approved in an earlier run, the service's reconcile releases it within a
+    // refresh period (GONGKAI_METRICS_REFRESH, 15 s).
+    const absl::Time until = absl::Now() + absl::Seconds(40);
     while (interpretation.state() != v1::RELEASED && absl::Now() < until) {
       absl::SleepFor(absl::Milliseconds(200));
       ASSIGN_OR_RETURN(
@@ -160,8 +164,8 @@ absl::StatusOr<LoadSummary> DemoLoader::Load() {
     if (interpretation.state() != v1::RELEASED) {
       return absl::DeadlineExceededError(absl::StrCat(
           "interpretation ", interpretation.id(), " of ", what,
-          " was not released within 15 s of the publication: is the catalog's outbox relay "
-          "delivering (docs/operations.md, \"The outbox\")?"));
+          " was not released within 40 s: is the catalog's outbox relay delivering, and can "
+          "the interpretation service reach the catalog (docs/operations.md, \"The outbox\")?"));
     }
     if (interpretation.releases().empty()) {
       v1::RecordReleaseRequest record;
