@@ -27,21 +27,54 @@
 #ifndef GONGKAI_LIBS_AUTH_RPC_TABLE_H_
 #define GONGKAI_LIBS_AUTH_RPC_TABLE_H_
 
+#include <google/protobuf/descriptor.h>
+
+#include "absl/status/status.h"
+#include "gongkai/api/annotations.pb.h"
 #include "libs/auth/authenticated_call.h"
+
+namespace gongkai::auth::internal {
+
+// Whether the RPC `method` taking `request` is ACCESS_AUTHENTICATED (the default of the
+// gongkai.api.access option, protos/gongkai/api/annotations.proto): found among the
+// services of the file that declares the request. An RPC not found there is left to its
+// domain method, as before.
+inline bool NeedsPrincipal(const google::protobuf::Descriptor* request, const char* method) {
+  const google::protobuf::FileDescriptor* file = request->file();
+  for (int i = 0; i < file->service_count(); ++i) {
+    const google::protobuf::MethodDescriptor* found = file->service(i)->FindMethodByName(method);
+    if (found != nullptr && found->input_type() == request) {
+      return found->options().GetExtension(gongkai::api::access) ==
+             gongkai::api::ACCESS_AUTHENTICATED;
+    }
+  }
+  return false;
+}
+
+}  // namespace gongkai::auth::internal
 
 // Declares one override of the generated service's RPC `Method`.
 #define GONGKAI_DECLARE_RPC(domain, Method, Request, Response)                  \
   grpc::Status Method(grpc::ServerContext* context, const v1::Request* request, \
                       v1::Response* response) override;
 
-// Defines Handler::Method: authenticate, call (domain).Method, convert the status once.
-#define GONGKAI_DEFINE_AUTHENTICATED_RPC(Handler, domain, Method, Request, Response)            \
-  grpc::Status Handler::Method(grpc::ServerContext* context, const v1::Request* request,        \
-                               v1::Response* response) {                                        \
-    return ::gongkai::auth::AnswerAuthenticated(*authenticator_, *context, response,            \
-                                                [&](const ::gongkai::auth::Principal& caller) { \
-                                                  return (domain).Method(caller, *request);     \
-                                                });                                             \
+// Defines Handler::Method: authenticate, refuse the anonymous caller of an
+// ACCESS_AUTHENTICATED RPC before anything else (issue 15: the proto's access option
+// holds in the service too, not only at the gateway, and before any validation), call
+// (domain).Method, convert the status once.
+#define GONGKAI_DEFINE_AUTHENTICATED_RPC(Handler, domain, Method, Request, Response)     \
+  grpc::Status Handler::Method(grpc::ServerContext* context, const v1::Request* request, \
+                               v1::Response* response) {                                 \
+    static const bool needs_principal =                                                  \
+        ::gongkai::auth::internal::NeedsPrincipal(v1::Request::descriptor(), #Method);   \
+    return ::gongkai::auth::AnswerAuthenticated(                                         \
+        *authenticator_, *context, response,                                             \
+        [&](const ::gongkai::auth::Principal& caller) -> absl::StatusOr<v1::Response> {  \
+          if (needs_principal && caller.anonymous()) {                                   \
+            return absl::UnauthenticatedError("a token is required");                    \
+          }                                                                              \
+          return (domain).Method(caller, *request);                                      \
+        });                                                                              \
   }
 
 #endif  // GONGKAI_LIBS_AUTH_RPC_TABLE_H_
