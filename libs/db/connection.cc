@@ -309,11 +309,18 @@ absl::StatusOr<ExecResult> Connection::ExecuteInsert(absl::string_view sql,
                                                      absl::Span<const Value> params) {
   absl::StatusOr<ExecResult> result = Execute(sql, params);
   if (!result.ok()) return result;
-  absl::StatusOr<ResultSet> id = Query("SELECT LAST_INSERT_ID()");
-  if (!id.ok()) return id.status();
-  absl::StatusOr<uint64_t> value = (*id)[0].GetUint64(0);
-  if (!value.ok()) return value.status();
-  result->last_insert_id = *value;
+  // Read straight from the driver's result: no ResultSet (column names, cells) is built
+  // for the one number, which is most of this round trip's client-side cost.
+  constexpr char kLastInsertId[] = "SELECT LAST_INSERT_ID()";
+  try {
+    absl::StatusOr<sql::PreparedStatement*> stmt = Prepare(kLastInsertId);
+    if (!stmt.ok()) return stmt.status();
+    std::unique_ptr<sql::ResultSet> rs((*stmt)->executeQuery());
+    if (!rs->next()) return absl::InternalError("SELECT LAST_INSERT_ID() returned no row");
+    result->last_insert_id = rs->getUInt64(1);
+  } catch (...) {
+    return FromCurrentException(kLastInsertId);
+  }
   return result;
 }
 

@@ -67,9 +67,9 @@ class Connection {
   // Runs a statement that changes data (INSERT/UPDATE/DELETE/REPLACE, DDL).
   absl::StatusOr<ExecResult> Execute(absl::string_view sql, absl::Span<const Value> params = {});
 
-  // Execute, then reads the AUTO_INCREMENT id the statement generated. Connector/C++
-  // 1.1 does not expose it, so this costs one more round trip: use it only for
-  // inserts whose id the caller needs.
+  // Execute, then reads the AUTO_INCREMENT id the statement made: Connector/C++ 1.1 hides
+  // the insert's own id, so one more round trip (no ResultSet built). Only for inserts
+  // whose id is needed; later statements can use `VALUES (LAST_INSERT_ID(), ...)`.
   absl::StatusOr<ExecResult> ExecuteInsert(absl::string_view sql,
                                            absl::Span<const Value> params = {});
 

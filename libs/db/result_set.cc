@@ -1,6 +1,7 @@
 #include "libs/db/result_set.h"
 
 #include <limits>
+#include <optional>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -26,7 +27,56 @@ absl::Status Mismatch(absl::string_view column, absl::string_view wanted) {
 
 }  // namespace
 
+namespace {
+
+// `count` ASCII digits at text[at...] as a number; false if any is not a digit.
+bool Digits(absl::string_view text, size_t at, size_t count, int& value) {
+  if (at + count > text.size()) return false;
+  value = 0;
+  for (size_t i = at; i < at + count; ++i) {
+    const char c = text[i];
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  return true;
+}
+
+// The form the server sends ("YYYY-MM-DD HH:MM:SS" and up to six fraction digits),
+// parsed without absl::ParseTime's format interpretation, which costs about a
+// microsecond per value: a list page of documents reads three per row. nullopt for
+// anything else (ParseDatetime then falls back to absl::ParseTime).
+std::optional<absl::Time> ParseServerDatetime(absl::string_view text) {
+  int year, month, day, hour, minute, second;
+  if (text.size() < 19 || text[4] != '-' || text[7] != '-' || text[10] != ' ' || text[13] != ':' ||
+      text[16] != ':' || !Digits(text, 0, 4, year) || !Digits(text, 5, 2, month) ||
+      !Digits(text, 8, 2, day) || !Digits(text, 11, 2, hour) || !Digits(text, 14, 2, minute) ||
+      !Digits(text, 17, 2, second)) {
+    return std::nullopt;
+  }
+  int64_t micros = 0;
+  if (text.size() > 19) {
+    const size_t fraction = text.size() - 20;
+    int value = 0;
+    if (text[19] != '.' || fraction == 0 || fraction > 6 || !Digits(text, 20, fraction, value)) {
+      return std::nullopt;
+    }
+    micros = value;
+    for (size_t i = fraction; i < 6; ++i) micros *= 10;
+  }
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) {
+    return std::nullopt;
+  }
+  const absl::CivilSecond civil(year, month, day, hour, minute, second);
+  if (civil.day() != day) return std::nullopt;  // e.g. February 30 normalizes away.
+  // Seconds since the epoch by civil arithmetic: UTC has no offsets to look up.
+  const int64_t since_epoch = civil - absl::CivilSecond(1970, 1, 1, 0, 0, 0);
+  return absl::FromUnixSeconds(since_epoch) + absl::Microseconds(micros);
+}
+
+}  // namespace
+
 absl::StatusOr<absl::Time> ParseDatetime(absl::string_view text) {
+  if (std::optional<absl::Time> fast = ParseServerDatetime(text)) return *fast;
   absl::Time t;
   std::string error;
   if (!absl::ParseTime("%Y-%m-%d %H:%M:%E*S", text, absl::UTCTimeZone(), &t, &error)) {

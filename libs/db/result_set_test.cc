@@ -40,6 +40,28 @@ TEST(RowTest, ReadsDatetimeAsUtcTimeAndDateAsCivilDay) {
   EXPECT_EQ(*row.GetString("created"), "2024-03-05 14:07:09.5");
 }
 
+// The hand parser of the server's form agrees with absl::ParseTime, and what it does
+// not accept still goes through absl::ParseTime (or is refused).
+TEST(ParseDatetimeTest, ServerFormsMatchAbslParseTime) {
+  for (const char* text :
+       {"2024-03-05 14:07:09", "2024-03-05 14:07:09.5", "1970-01-01 00:00:00",
+        "2024-02-29 23:59:59.999999", "1969-12-31 23:59:59.000001", "9999-12-31 23:59:59",
+        "0001-01-01 00:00:00", "2026-12-07 08:40:13.04"}) {
+    absl::Time expected;
+    std::string error;
+    ASSERT_TRUE(
+        absl::ParseTime("%Y-%m-%d %H:%M:%E*S", text, absl::UTCTimeZone(), &expected, &error))
+        << text;
+    EXPECT_THAT(ParseDatetime(text), ::gongkai::db::testing::IsOkAndHolds(expected)) << text;
+  }
+  for (const char* bad :
+       {"2023-02-29 00:00:00", "2024-13-01 00:00:00", "2024-01-01 24:00:00", "2024-01-01 00:00:00.",
+        "2024-01-01T00:00:00", "2024-01-01 00:00:00.1234567x", "", "garbage"}) {
+    EXPECT_THAT(ParseDatetime(bad), StatusIs(absl::StatusCode::kInternal, HasSubstr("DATETIME")))
+        << bad;
+  }
+}
+
 TEST(RowTest, NullReadsAsNulloptOrInternalForNonOptionalGetters) {
   Row row = MakeRow();
   EXPECT_EQ(*row.GetOptionalString("maybe"), std::nullopt);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -66,14 +67,17 @@ absl::Status RunInTransaction(ConnectionPool& pool,
 }
 
 absl::Status WithRetries(const RetryPolicy& policy, absl::FunctionRef<absl::Status()> fn) {
-  absl::BitGen gen;
+  // Seeded only when a retry needs it: a BitGen reads the OS entropy source, a cost
+  // every transaction would otherwise pay.
+  std::optional<absl::BitGen> gen;
   absl::Duration backoff = policy.initial_backoff;
   const int attempts = std::max(1, policy.max_attempts);
   absl::Status status;
   for (int attempt = 1; attempt <= attempts; ++attempt) {
     status = fn();
     if (status.code() != absl::StatusCode::kAborted || attempt == attempts) break;
-    const double fraction = absl::Uniform(gen, 0.5, 1.0);
+    if (!gen.has_value()) gen.emplace();
+    const double fraction = absl::Uniform(*gen, 0.5, 1.0);
     absl::SleepFor(backoff * fraction);
     backoff = std::min(policy.max_backoff, backoff * policy.backoff_multiplier);
   }

@@ -85,7 +85,8 @@ class CatalogApp final : public server::ServiceApp {
         config_(config),
         catalog_metrics_(*env.registry),
         publication_observer_(&catalog_metrics_),
-        repositories_(env.pool, static_cast<size_t>(config.document_cache_bytes)),
+        repositories_(env.pool, static_cast<size_t>(config.document_cache_bytes),
+                      config.document_cache_max_staleness),
         // INT-3: the interpretation service decides, as the catalog's service principal.
         release_gate_(
             interpretation::v1::InterpretationService::NewStub(interpretation),
@@ -242,6 +243,9 @@ void ReadCatalogConfig(config::ConfigReader& reader, CatalogConfig& c) {
   }
   c.document_cache_bytes =
       reader.Int("document_cache_bytes", c.document_cache_bytes, 0, int64_t{1} << 34);
+  c.document_cache_max_staleness =
+      reader.Duration("document_cache_max_staleness", c.document_cache_max_staleness,
+                      absl::ZeroDuration(), absl::Hours(1));
   c.interpretation_call_timeout =
       reader.Duration("interpretation_call_timeout", c.interpretation_call_timeout,
                       absl::Milliseconds(100), absl::Seconds(60));

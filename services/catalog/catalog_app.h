@@ -26,6 +26,11 @@ struct CatalogConfig {
   // Keys the stored stand-in for applicants' identity document numbers (NAT-9).
   std::string applicant_key_secret;
   int64_t document_cache_bytes = 8 << 20;
+  // NAT-10: how long a cached published policy document still in force may be served
+  // before it is read again, the bound on how late a repeal made on another replica is
+  // seen here (documents/caching_document_repository.h); 0 reads such documents
+  // through. GONGKAI_DOCUMENT_CACHE_MAX_STALENESS.
+  absl::Duration document_cache_max_staleness = absl::Seconds(1);
   // INT-3: the deadline of each call to the interpretation service (the release gate
   // and the delivery of publications), GONGKAI_INTERPRETATION_CALL_TIMEOUT.
   absl::Duration interpretation_call_timeout = absl::Seconds(3);
@@ -35,7 +40,8 @@ struct CatalogConfig {
 };
 
 // Reads GONGKAI_APPLICANT_KEY_SECRET(_FILE) (required, at least 32 bytes),
-// GONGKAI_DOCUMENT_CACHE_BYTES, GONGKAI_INTERPRETATION_CALL_TIMEOUT and
+// GONGKAI_DOCUMENT_CACHE_BYTES, GONGKAI_DOCUMENT_CACHE_MAX_STALENESS,
+// GONGKAI_INTERPRETATION_CALL_TIMEOUT and
 // the relay's GONGKAI_OUTBOX_* settings; problems go to `reader`.
 void ReadCatalogConfig(config::ConfigReader& reader, CatalogConfig& config);
 

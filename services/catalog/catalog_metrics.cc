@@ -100,6 +100,12 @@ void RegisterDocumentCacheMetrics(metrics::Registry& registry,
             MetricType::kGauge, s.entries),
         one("catalog_document_cache_bytes", "Size of the documents held in memory.",
             MetricType::kGauge, s.bytes),
+        one("catalog_document_cache_lease_refreshes_total",
+            "Policy documents in force reloaded before their lease ended (NAT-10).",
+            MetricType::kCounter, s.lease_refreshes),
+        one("catalog_document_cache_lease_expiries_total",
+            "Reads that found a cached policy document past its lease and read it again.",
+            MetricType::kCounter, s.lease_expiries),
     };
   });
 }

@@ -10,15 +10,26 @@
 
 namespace gongkai::catalog {
 
+namespace {
+documents::DocumentCacheOptions CacheOptions(size_t max_bytes, absl::Duration max_staleness) {
+  documents::DocumentCacheOptions options;
+  options.max_bytes = max_bytes;
+  options.max_staleness = max_staleness;
+  return options;
+}
+}  // namespace
+
 MysqlCatalogRepositories::MysqlCatalogRepositories(db::ConnectionPool* pool,
-                                                   size_t document_cache_bytes)
+                                                   size_t document_cache_bytes,
+                                                   absl::Duration document_cache_max_staleness)
     : units_(units::NewMysqlUnitRepository(pool)),
       cached_units_(units::NewCachingUnitRepository(units_.get())),
       catalog_items_(catalog_items::NewMysqlCatalogItemRepository(pool)),
       cached_catalog_items_(catalog_items::NewCachingCatalogItemRepository(catalog_items_.get())),
       documents_(documents::NewMysqlDocumentRepository(pool)),
       cached_documents_(documents::NewCachingDocumentRepository(
-          documents_.get(), document_cache_bytes, &document_cache_)),
+          documents_.get(), CacheOptions(document_cache_bytes, document_cache_max_staleness),
+          &document_cache_)),
       calendars_(calendars::NewMysqlCalendarRepository(pool)),
       self_reviews_(self_review::NewMysqlSelfReviewRepository(pool)),
       cached_{cached_units_.get(), cached_catalog_items_.get(), cached_documents_.get(),

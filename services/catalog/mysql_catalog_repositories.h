@@ -1,8 +1,9 @@
 // Owns the MySQL repositories of every module of the catalog service, and the caching
-// decorators in front of them (documents: final documents, LRU within
-// `document_cache_bytes`; units and categories: remembered once read).
+// decorators in front of them (documents: final documents, and policy documents in
+// force on a lease of `document_cache_max_staleness`, LRU within `document_cache_bytes`;
+// units and categories: remembered once read).
 //
-//   MysqlCatalogRepositories storage(pool, 8 << 20);
+//   MysqlCatalogRepositories storage(pool, 8 << 20, absl::Seconds(1));
 //   CatalogModules catalog(storage.repositories(), ...);
 //   RegisterDocumentCacheMetrics(registry, storage.document_cache());
 //
@@ -13,6 +14,7 @@
 #include <cstddef>
 #include <memory>
 
+#include "absl/time/time.h"
 #include "libs/db/connection_pool.h"
 #include "services/catalog/catalog_modules.h"
 #include "services/catalog/documents/caching_document_repository.h"
@@ -21,8 +23,10 @@ namespace gongkai::catalog {
 
 class MysqlCatalogRepositories {
  public:
-  // `pool` must outlive this. `document_cache_bytes` 0 disables the document cache.
-  MysqlCatalogRepositories(db::ConnectionPool* pool, size_t document_cache_bytes);
+  // `pool` must outlive this. `document_cache_bytes` 0 disables the document cache;
+  // `document_cache_max_staleness` 0 keeps policy documents in force out of it.
+  MysqlCatalogRepositories(db::ConnectionPool* pool, size_t document_cache_bytes,
+                           absl::Duration document_cache_max_staleness);
 
   // The cached view every module uses; valid while this lives.
   const CatalogRepositories& repositories() const { return cached_; }

@@ -24,8 +24,9 @@
 // Exit status: 0 on success, 2 when any call failed (the first error is printed),
 // 1 on bad flags or when the setup call (probe) fails.
 //
-// `seed` creates one unit and one published PROACTIVE document through the public API
-// and prints `SEED unit_id=N document_id=M`.
+// `seed` creates one unit, one published PROACTIVE document and one published policy
+// document (is_policy_document, issued by the department: no interpretation gate)
+// through the public API and prints `SEED unit_id=N document_id=M policy_document_id=P`.
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <unistd.h>
@@ -45,6 +46,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -316,6 +318,38 @@ v1::Document SampleDocument(int64_t unit_id, int64_t n) {
   return d;
 }
 
+// Creates `draft` and takes it through submission, review and publication; its id.
+absl::StatusOr<int64_t> SeedPublished(Api& api, const v1::Document& draft, const std::string& run,
+                                      const std::string& prefix) {
+  v1::CreateDocumentRequest create;
+  *create.mutable_document() = draft;
+  create.set_request_id(absl::StrCat("seed-", prefix, "document-", run));
+  v1::Document document;
+  v1::SubmitDocumentRequest submit;
+  v1::ReviewDocumentRequest review;
+  v1::PublishDocumentRequest publish;
+  if (!api.Call(&v1::CatalogService::Stub::CreateDocument, "CreateDocument", create, &document)) {
+    return absl::InternalError("create");
+  }
+  submit.set_id(document.id());
+  review.set_id(document.id());
+  review.set_outcome(v1::REVIEW_PASSED);
+  publish.set_id(document.id());
+  if (!api.Call(&v1::CatalogService::Stub::SubmitDocument, "SubmitDocument", submit, &document) ||
+      !api.Call(&v1::CatalogService::Stub::ReviewDocument, "ReviewDocument", review, &document,
+                absl::GetFlag(FLAGS_reviewer_token)) ||
+      !api.Call(&v1::CatalogService::Stub::PublishDocument, "PublishDocument", publish,
+                &document)) {
+    return absl::InternalError("publish");
+  }
+  if (document.state() != v1::PUBLISHED) {
+    std::fprintf(stderr, "gongkai-loadgen: seeded document ended in state %s\n",
+                 v1::DocumentState_Name(document.state()).c_str());
+    return absl::InternalError("state");
+  }
+  return document.id();
+}
+
 int Seed() {
   Api api;
   const std::string run = absl::StrCat(getpid(), "-", absl::ToUnixMillis(absl::Now()));
@@ -328,34 +362,16 @@ int Seed() {
   if (!api.Call(&v1::CatalogService::Stub::CreateUnit, "CreateUnit", unit_request, &unit)) {
     return 1;
   }
-  v1::CreateDocumentRequest create;
-  *create.mutable_document() = SampleDocument(unit.id(), 0);
-  create.set_request_id(absl::StrCat("seed-document-", run));
-  v1::Document document;
-  v1::SubmitDocumentRequest submit;
-  v1::ReviewDocumentRequest review;
-  v1::PublishDocumentRequest publish;
-  if (!api.Call(&v1::CatalogService::Stub::CreateDocument, "CreateDocument", create, &document)) {
-    return 1;
-  }
-  submit.set_id(document.id());
-  review.set_id(document.id());
-  review.set_outcome(v1::REVIEW_PASSED);
-  publish.set_id(document.id());
-  if (!api.Call(&v1::CatalogService::Stub::SubmitDocument, "SubmitDocument", submit, &document) ||
-      !api.Call(&v1::CatalogService::Stub::ReviewDocument, "ReviewDocument", review, &document,
-                absl::GetFlag(FLAGS_reviewer_token)) ||
-      !api.Call(&v1::CatalogService::Stub::PublishDocument, "PublishDocument", publish,
-                &document)) {
-    return 1;
-  }
-  if (document.state() != v1::PUBLISHED) {
-    std::fprintf(stderr, "gongkai-loadgen: seeded document ended in state %s\n",
-                 v1::DocumentState_Name(document.state()).c_str());
-    return 1;
-  }
-  std::printf("SEED unit_id=%lld document_id=%lld\n", static_cast<long long>(unit.id()),
-              static_cast<long long>(document.id()));
+  absl::StatusOr<int64_t> document_id = SeedPublished(api, SampleDocument(unit.id(), 0), run, "");
+  if (!document_id.ok()) return 1;
+  // NAT-10: a policy document in force, which another replica may repeal; cached on a lease.
+  v1::Document policy = SampleDocument(unit.id(), 1);
+  policy.set_is_policy_document(true);
+  absl::StatusOr<int64_t> policy_id = SeedPublished(api, policy, run, "policy-");
+  if (!policy_id.ok()) return 1;
+  std::printf("SEED unit_id=%lld document_id=%lld policy_document_id=%lld\n",
+              static_cast<long long>(unit.id()), static_cast<long long>(*document_id),
+              static_cast<long long>(*policy_id));
   return 0;
 }
 

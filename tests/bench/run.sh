@@ -5,7 +5,7 @@
 # target is reported, not a failure. Exits non-zero only when something broke: a
 # build, MariaDB or a service that would not start, or calls that failed under load.
 #
-#   tests/bench/run.sh [--no-build] [--skip-scale | --scale-only]
+#   tests/bench/run.sh [--no-build] [--skip-scale | --scale-only | --catalog-only]
 #
 # Self-contained: builds its targets in build/ (through the shared build lock), starts
 # its own MariaDB on a free port (data under .gongkai/bench/mariadb, kept between runs
@@ -18,6 +18,8 @@
 # the same service: GetDocument as GET /v1/documents/{id} with wrk against the same
 # call made directly over gRPC (throughput at the same concurrency, and the median
 # at one client, where the difference is the latency the gateway adds).
+# --catalog-only: phase 1's catalog figures alone (no gateway, other services' phases
+# or scale phase), for iterating on the catalog.
 # Phase 2 (GONGKAI_BENCH_DOCS documents, default 1,000,000; 0 skips it): ListDocuments
 # and SearchDocuments latency with 1–2 clients.
 #
@@ -31,6 +33,7 @@
 #   GONGKAI_BENCH_QUERIES=通知,环境保护,宅基地审批,青龙镇
 #   GONGKAI_BENCH_MYSQL_PORT=3480       first port tried for the bench MariaDB
 #   GONGKAI_BENCH_BUFFER_POOL=1G        InnoDB buffer pool of the bench MariaDB
+#   GONGKAI_BENCH_CATALOG_BIN=...       another gongkai-catalog binary (before/after runs)
 #   GONGKAI_BENCH_MARIADB_ARGS=""       extra mariadbd options, for experiments, e.g.
 #                                       --optimizer-switch=index_merge_intersection=off
 set -euo pipefail
@@ -44,7 +47,9 @@ source "$GONGKAI_ROOT/deploy/scripts/mariadb.sh"
 BUILD="$GONGKAI_ROOT/build"
 BENCH_STATE="$GONGKAI_ROOT/.gongkai/bench"
 BENCH_MARIADB="$BENCH_STATE/mariadb"
-CATALOG_BIN="$BUILD/services/catalog/gongkai-catalog"
+# GONGKAI_BENCH_CATALOG_BIN: another build of the service (e.g. main's) for a before/after
+# comparison with the same load generator and database.
+CATALOG_BIN="${GONGKAI_BENCH_CATALOG_BIN:-$BUILD/services/catalog/gongkai-catalog}"
 TOKEN_BIN="$BUILD/libs/auth/gongkai-token"
 HEALTH_BIN="$BUILD/libs/server/gongkai-healthcheck"
 GATEWAY_BIN="$BUILD/gateway/gongkai-gateway"
@@ -68,16 +73,18 @@ DB_USER=gongkai_bench
 DO_BUILD=1
 DO_SERVICE=1
 DO_SCALE=1
+DO_OTHERS=1
 for arg in "$@"; do
   case $arg in
     --no-build) DO_BUILD=0 ;;
     --skip-scale) DO_SCALE=0 ;;
     --scale-only) DO_SERVICE=0 ;;
+    --catalog-only) DO_SCALE=0 DO_OTHERS=0 ;;
     -h | --help)
       sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
       exit 0
       ;;
-    *) die "bench: unknown argument $arg (use --no-build, --skip-scale, --scale-only)" ;;
+    *) die "bench: unknown argument $arg (use --no-build, --skip-scale, --scale-only, --catalog-only)" ;;
   esac
 done
 [[ $DOCS =~ ^[0-9]+$ ]] || die "GONGKAI_BENCH_DOCS must be a number, not \"$DOCS\""
@@ -416,7 +423,7 @@ phase_service() {
   recreate_database bench_service
   start_catalog bench_service "$RUN_DIR/catalog-service.log"
 
-  local admin reviewer seed unit_id document_id staff
+  local admin reviewer seed unit_id document_id policy_id staff
   admin=$(mint --sub=bench-admin --unit-id=1 --roles=ADMIN)
   # CAT-4: the author never passes its own confidentiality review.
   reviewer=$(mint --sub=bench-reviewer --unit-id=1 --roles=ADMIN)
@@ -427,7 +434,8 @@ phase_service() {
     return 0
   fi
   unit_id=$(sed -E 's/.*unit_id=([0-9]+).*/\1/' <<<"$seed")
-  document_id=$(sed -E 's/.*document_id=([0-9]+).*/\1/' <<<"$seed")
+  document_id=$(sed -E 's/.* document_id=([0-9]+).*/\1/' <<<"$seed")
+  policy_id=$(sed -E 's/.*policy_document_id=([0-9]+).*/\1/' <<<"$seed")
   staff=$(mint --sub=bench-staff --unit-id="$unit_id" --roles=STAFF)
 
   sleep 2
@@ -445,10 +453,16 @@ phase_service() {
   # is served from the service's cache of published documents (phase 2 measures misses).
   load health health "${shape[@]}"
   local health_rps=$RPS
-  row "health Check (c=$CONCURRENCY)" "$health_rps req/s, p99 $P99 ms" "—" "—"
+  row "health Check (c=$CONCURRENCY)" "$health_rps req/s, p99 $P99 ms; ${CPU#CPU/call: }" "—" "—"
   load get-document-anonymous get-document --id="$document_id" "${shape[@]}"
   local get_anon_rps=$RPS
-  row "GetDocument anonymous" "$get_anon_rps req/s, p99 $P99 ms" "—" "—"
+  row "GetDocument anonymous" "$get_anon_rps req/s, p99 $P99 ms; ${CPU#CPU/call: }" "—" "—"
+  # NAT-10: a published policy document in force, cached on a lease of
+  # GONGKAI_DOCUMENT_CACHE_MAX_STALENESS (1 s by default): reloaded about twice a second.
+  load get-document-policy get-document --id="$policy_id" "${shape[@]}"
+  local get_policy_rps=$RPS
+  row "GetDocument policy doc in force, anonymous" \
+    "$get_policy_rps req/s, p99 $P99 ms; ${CPU#CPU/call: }" "—" "—"
   load get-document get-document --id="$document_id" --token="$staff" "${shape[@]}"
   local get_rps=$RPS
   row "GetDocument with JWT" "$get_rps req/s, p99 $P99 ms" "—" "—"
@@ -457,12 +471,14 @@ phase_service() {
   row "GetDocument (JWT) / health" "$r" "≥ 0.6" "$(at_least "$r" 0.6)"
   r=$(ratio "$get_anon_rps" "$health_rps")
   row "GetDocument (anonymous) / health" "$r" "≥ 0.6" "$(at_least "$r" 0.6)"
+  r=$(ratio "$get_policy_rps" "$health_rps")
+  row "GetDocument policy (anonymous) / health" "$r" "≥ 0.6" "$(at_least "$r" 0.6)"
 
-  phase_gateway "$document_id" "$get_anon_rps"
+  ((DO_OTHERS == 0)) || phase_gateway "$document_id" "$get_anon_rps"
 
   load create-document create-document --token="$staff" --unit_id="$unit_id" \
     --threads=1 --channels=2 --concurrency="$WRITE_CONCURRENCY"
-  local create_rps=$RPS create_p99=$P99
+  local create_rps=$RPS create_p99=$P99 create_cpu=${CPU#CPU/call: }
   stop_sampler
   local peak_kb hwm_kb
   peak_kb=$(cat "$RUN_DIR/rss-max")
@@ -470,8 +486,10 @@ phase_service() {
   stop_catalog
 
   sysbench_insert "$WRITE_CONCURRENCY"
-  row "CreateDocument (c=$WRITE_CONCURRENCY)" "$create_rps req/s, p99 $create_p99 ms" "—" "—"
-  row "sysbench oltp_insert (threads=$WRITE_CONCURRENCY)" "$SB_TPS inserts/s" "—" "—"
+  row "CreateDocument (c=$WRITE_CONCURRENCY)" "$create_rps req/s, p99 $create_p99 ms; $create_cpu" \
+    "—" "—"
+  row "sysbench oltp_insert (threads=$WRITE_CONCURRENCY)" "$SB_TPS inserts/s; ${SB_CPU#CPU/insert: }" \
+    "—" "—"
   r=$(ratio "$create_rps" "$SB_TPS")
   row "CreateDocument / durable INSERT" "$r" "≥ 0.4" "$(at_least "$r" 0.4)"
 
@@ -653,8 +671,10 @@ main() {
   RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/gongkai-bench.XXXXXX")
   if ((DO_BUILD)); then build_targets; fi
   local bin
-  for bin in "$CATALOG_BIN" "$TOKEN_BIN" "$HEALTH_BIN" "$LOADGEN_BIN" "$DATAGEN_BIN" \
-    "$GATEWAY_BIN"; do
+  local needed=("$CATALOG_BIN" "$TOKEN_BIN" "$HEALTH_BIN" "$LOADGEN_BIN")
+  ((DO_SCALE == 0)) || needed+=("$DATAGEN_BIN")
+  ((DO_OTHERS == 0)) || needed+=("$GATEWAY_BIN")
+  for bin in "${needed[@]}"; do
     [[ -x $bin ]] || die "$bin is not built (run without --no-build)"
   done
   command -v sysbench >/dev/null || die "sysbench is missing (apt-get install sysbench)"
@@ -663,20 +683,22 @@ main() {
   start_mariadb
   if ((DO_SERVICE)); then
     phase_service
+  fi
+  if ((DO_SERVICE && DO_OTHERS)); then
     phase_metrics
     source "$GONGKAI_ROOT/tests/bench/outbox.sh" && phase_outbox  # libs/outbox alone
     source "$GONGKAI_ROOT/tests/bench/interpretation.sh" && phase_interpretation
   fi
   if ((DO_SCALE)); then phase_scale; fi
-  if ((DO_SERVICE)); then "$GONGKAI_ROOT/tests/bench/website.sh" $( ((DO_BUILD)) || echo --no-build) || BROKEN+=("website bench failed"); fi
+  if ((DO_SERVICE && DO_OTHERS)); then "$GONGKAI_ROOT/tests/bench/website.sh" $( ((DO_BUILD)) || echo --no-build) || BROKEN+=("website bench failed"); fi
   mkdir -p "$BENCH_STATE/results"
   local report
   report="$BENCH_STATE/results/$(date -u +%Y%m%dT%H%M%SZ).txt"
   print_table | tee "$report"
   log "results saved to $report"
-  ((DO_SERVICE == 0)) || "$GONGKAI_ROOT/tests/bench/opinion.sh" $( ((DO_BUILD)) || echo --no-build) || BROKEN+=("opinion bench")
-  if ((DO_SERVICE)); then "$GONGKAI_ROOT/tests/bench/assessment.sh" "$( ((DO_BUILD)) || echo --no-build)" | tee -a "$report" || BROKEN+=("assessment bench failed"); fi
-  if ((DO_SERVICE)); then bash "$GONGKAI_ROOT/tests/bench/consultation.sh" "$( ((DO_BUILD)) || echo --no-build)" || broken "consultation bench"; fi
+  ((DO_SERVICE == 0 || DO_OTHERS == 0)) || "$GONGKAI_ROOT/tests/bench/opinion.sh" $( ((DO_BUILD)) || echo --no-build) || BROKEN+=("opinion bench")
+  if ((DO_SERVICE && DO_OTHERS)); then "$GONGKAI_ROOT/tests/bench/assessment.sh" "$( ((DO_BUILD)) || echo --no-build)" | tee -a "$report" || BROKEN+=("assessment bench failed"); fi
+  if ((DO_SERVICE && DO_OTHERS)); then bash "$GONGKAI_ROOT/tests/bench/consultation.sh" "$( ((DO_BUILD)) || echo --no-build)" || broken "consultation bench"; fi
   ((${#BROKEN[@]} == 0))
 }
 

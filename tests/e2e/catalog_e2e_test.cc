@@ -731,6 +731,24 @@ TEST_F(CatalogE2eTest, RetriedCreateWithSameRequestIdReturnsTheFirstDocument) {
   EXPECT_THAT(CountAllDocuments(), db::testing::IsOkAndHolds(before + 2));
 }
 
+// The key's unique index answers a retry (CreateDocument does not read the key first,
+// issue 14 P3): a request id reused with another document is still refused naming
+// request_id, and nothing is created.
+TEST_F(CatalogE2eTest, ReusedRequestIdWithAnotherDocumentIsRefusedAndCreatesNothing) {
+  ASSERT_OK_AND_ASSIGN(v1::Unit unit, NewUnit());
+  ASSERT_OK_AND_ASSIGN(v1::Document first,
+                       Create(StaffOf(unit.id()), Draft(unit.id(), "第一份"), "req-e2e-2"));
+  ASSERT_OK_AND_ASSIGN(const int before, CountAllDocuments());
+  absl::StatusOr<v1::Document> other =
+      Create(StaffOf(unit.id()), Draft(unit.id(), "另一份"), "req-e2e-2");
+  EXPECT_THAT(other, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("request id")));
+  EXPECT_THAT(ViolatedFields(other.status()), Contains("request_id"));
+  EXPECT_THAT(CountAllDocuments(), db::testing::IsOkAndHolds(before));
+  ASSERT_OK_AND_ASSIGN(v1::Document again,
+                       Create(StaffOf(unit.id()), Draft(unit.id(), "第一份"), "req-e2e-2"));
+  EXPECT_EQ(again.id(), first.id());
+}
+
 // ---- Authentication ----------------------------------------------------------------------
 
 TEST_F(CatalogE2eTest, ExpiredForgedAndUnsignedTokensAreUnauthenticated) {

@@ -1,6 +1,9 @@
 // Unit tests of the document cache decorator: what is cached, eviction, NAT-10 repeal.
 #include "services/catalog/documents/caching_document_repository.h"
 
+#include <functional>
+
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/catalog/documents/mock_document_repository.h"
@@ -103,6 +106,128 @@ TEST(CachingDocumentRepositoryTest, Nat10PolicyDocumentInForceIsReadThroughUntil
   EXPECT_TRUE(repo->GetDocument(4)->has_repealed_on());  // Final now: a hit.
   EXPECT_EQ(cache->Stats().hits, 1);
   EXPECT_EQ(cache->Stats().entries, 1);
+}
+
+// A fake monotonic clock for the leases.
+struct FakeClock {
+  absl::Duration now;
+  std::function<absl::Duration()> Function() {
+    return [this] { return now; };
+  }
+};
+
+v1::Document PolicyInForce(int64_t id) {
+  v1::Document d = Doc(id, v1::PUBLISHED);
+  d.set_is_policy_document(true);
+  return d;
+}
+
+v1::Document Repealed(v1::Document d) {
+  d.mutable_repealed_on()->set_year(2025);
+  d.mutable_repealed_on()->set_month(3);
+  d.mutable_repealed_on()->set_day(1);
+  return d;
+}
+
+DocumentCacheOptions LeaseOptions(FakeClock& clock, absl::Duration max_staleness) {
+  DocumentCacheOptions options;
+  options.max_bytes = 1 << 20;
+  options.max_staleness = max_staleness;
+  options.monotonic_now = clock.Function();
+  return options;
+}
+
+// NAT-10: a policy document in force is cached on a lease; a repeal made on another
+// replica is seen once the lease ends, and the repealed (final) document is then cached
+// for good.
+TEST(CachingDocumentRepositoryTest, Nat10PolicyDocumentInForceIsServedOnlyWithinItsLease) {
+  MockDocumentRepository inner;
+  FakeClock clock;
+  EXPECT_CALL(inner, GetDocument(4))
+      .Times(2)
+      .WillOnce(Return(PolicyInForce(4)))
+      .WillOnce(Return(Repealed(PolicyInForce(4))));
+  const DocumentCache* cache = nullptr;
+  auto repo = NewCachingDocumentRepository(&inner, LeaseOptions(clock, absl::Seconds(1)), &cache);
+  EXPECT_FALSE(repo->GetDocument(4)->has_repealed_on());  // Miss at 0 s: leased until 1 s.
+  clock.now = absl::Milliseconds(400);
+  EXPECT_FALSE(repo->GetDocument(4)->has_repealed_on());  // Hit.
+  clock.now = absl::Milliseconds(1000);                   // The lease has ended.
+  EXPECT_TRUE(repo->GetDocument(4)->has_repealed_on());   // Read again: repealed elsewhere.
+  clock.now = absl::Hours(100);
+  EXPECT_TRUE(repo->GetDocument(4)->has_repealed_on());  // Final now: a hit, no lease.
+  EXPECT_EQ(cache->Stats().hits, 2);
+  EXPECT_EQ(cache->Stats().misses, 2);
+  EXPECT_EQ(cache->Stats().lease_expiries, 1);
+  EXPECT_EQ(cache->Stats().entries, 1);
+}
+
+// A read past half the lease reloads the document once and renews the lease, so a hot
+// document never expires; the other reads meanwhile are served from memory.
+TEST(CachingDocumentRepositoryTest, Nat10AReadPastHalfTheLeaseRenewsIt) {
+  MockDocumentRepository inner;
+  FakeClock clock;
+  EXPECT_CALL(inner, GetDocument(5)).Times(3).WillRepeatedly(Return(PolicyInForce(5)));
+  const DocumentCache* cache = nullptr;
+  auto repo = NewCachingDocumentRepository(&inner, LeaseOptions(clock, absl::Seconds(1)), &cache);
+  ASSERT_TRUE(repo->GetDocument(5).ok());  // Loaded at 0 s.
+  clock.now = absl::Milliseconds(600);
+  ASSERT_TRUE(repo->GetDocument(5).ok());  // Reloaded: leased until 1.6 s.
+  clock.now = absl::Milliseconds(900);
+  ASSERT_TRUE(repo->GetDocument(5).ok());  // Hit.
+  clock.now = absl::Milliseconds(1500);
+  ASSERT_TRUE(repo->GetDocument(5).ok());  // Past half of the new lease: reloaded again.
+  EXPECT_EQ(cache->Stats().lease_refreshes, 2);
+  EXPECT_EQ(cache->Stats().lease_expiries, 0);
+  EXPECT_EQ(cache->Stats().misses, 1);
+}
+
+// The lease counts from when the database read was sent, not from when it answered: a
+// slow read does not stretch the bound.
+TEST(CachingDocumentRepositoryTest, Nat10TheLeaseCountsFromTheReadsStart) {
+  MockDocumentRepository inner;
+  FakeClock clock;
+  EXPECT_CALL(inner, GetDocument(6))
+      .Times(2)
+      .WillOnce([&clock](int64_t) {
+        clock.now += absl::Milliseconds(700);  // The database answers late.
+        return PolicyInForce(6);
+      })
+      .WillOnce(Return(Repealed(PolicyInForce(6))));
+  auto repo = NewCachingDocumentRepository(&inner, LeaseOptions(clock, absl::Seconds(1)), nullptr);
+  EXPECT_FALSE(repo->GetDocument(6)->has_repealed_on());
+  clock.now = absl::Milliseconds(1000);  // 300 ms after the answer, 1 s after the read.
+  EXPECT_TRUE(repo->GetDocument(6)->has_repealed_on());
+}
+
+// A reload that fails serves the copy it was meant to renew (still within its lease); a
+// read after the lease gets the error, never the stale copy.
+TEST(CachingDocumentRepositoryTest, Nat10AFailedReloadNeverOutlivesTheLease) {
+  MockDocumentRepository inner;
+  FakeClock clock;
+  EXPECT_CALL(inner, GetDocument(7))
+      .Times(3)
+      .WillOnce(Return(PolicyInForce(7)))
+      .WillRepeatedly(Return(absl::UnavailableError("db down")));
+  auto repo = NewCachingDocumentRepository(&inner, LeaseOptions(clock, absl::Seconds(1)), nullptr);
+  ASSERT_TRUE(repo->GetDocument(7).ok());
+  clock.now = absl::Milliseconds(700);
+  EXPECT_TRUE(repo->GetDocument(7).ok());  // Reload failed: the copy, 700 ms old.
+  clock.now = absl::Milliseconds(1000);
+  EXPECT_EQ(repo->GetDocument(7).status().code(), absl::StatusCode::kUnavailable);
+}
+
+// GONGKAI_DOCUMENT_CACHE_MAX_STALENESS=0: policy documents in force are read every time.
+TEST(CachingDocumentRepositoryTest, Nat10ZeroStalenessReadsPolicyDocumentsThrough) {
+  MockDocumentRepository inner;
+  FakeClock clock;
+  EXPECT_CALL(inner, GetDocument(8)).Times(2).WillRepeatedly(Return(PolicyInForce(8)));
+  const DocumentCache* cache = nullptr;
+  auto repo =
+      NewCachingDocumentRepository(&inner, LeaseOptions(clock, absl::ZeroDuration()), &cache);
+  ASSERT_TRUE(repo->GetDocument(8).ok());
+  ASSERT_TRUE(repo->GetDocument(8).ok());
+  EXPECT_EQ(cache->Stats().entries, 0);
 }
 
 // An update through this replica drops its cached copy, whatever the cache held.

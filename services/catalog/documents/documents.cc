@@ -10,6 +10,7 @@
 #include "absl/time/civil_time.h"
 #include "gongkai/interpretation/v1/interpretation.pb.h"
 #include "libs/auth/policy.h"
+#include "libs/idempotency/create_or_replay.h"
 #include "libs/idempotency/idempotency.h"
 #include "libs/pagination/page_token.h"
 #include "libs/protoconv/protoconv.h"
@@ -287,9 +288,11 @@ absl::StatusOr<v1::Document> Documents::CreateDocument(const Principal& caller,
   // CAT-3: due 20 working days after creation (or the shorter legal limit).
   RETURN_IF_ERROR(ApplyPublicationClock(document, absl::ToCivilDay(now, ShanghaiTimeZone())));
   AuditRecord audit{caller.subject, "create", v1::DOCUMENT_STATE_UNSPECIFIED, v1::DRAFT, "", now};
+  // The document, its audit entry and the key commit in one transaction and nothing
+  // else happens, so the key's unique index answers a retry: no read before the write.
   ASSIGN_OR_RETURN(
       v1::Document created,
-      idempotency::IdempotentCreate<v1::Document>(
+      idempotency::CreateOrReplay<v1::Document>(
           *repository_, KeyFor(caller, "CreateDocument", request.request_id(), request),
           [&](const IdempotencyKey* key) {
             return repository_->CreateDocument(document, audit, key);

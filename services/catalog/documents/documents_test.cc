@@ -301,23 +301,49 @@ TEST_F(DocumentsTest, Nat1RecomputeSkipsOnlyDeletedDocumentsAndFailsOnOtherReadE
   EXPECT_THAT(std::string(failed.message()), HasSubstr("db down"));
 }
 
+// The key's unique index answers a retry (no read before the write): the create is
+// refused with ALREADY_EXISTS (its transaction rolled back, nothing stored) and the
+// first response is replayed.
 TEST_F(DocumentsTest, IdempotentRetryReturnsTheFirstResultAndCreatesNothing) {
   v1::Document first = ValidDraft();
   first.set_id(99);
   IdempotencyKey asked;
+  const IdempotencyKey* stored_key = nullptr;
+  ::testing::InSequence in_order;
+  EXPECT_CALL(repo_, CreateDocument(_, _, _))
+      .WillOnce(DoAll(SaveArg<2>(&stored_key),
+                      Return(absl::AlreadyExistsError("duplicate idempotency key"))));
   EXPECT_CALL(repo_, FindIdempotentResponse(_))
       .WillOnce(
           DoAll(SaveArg<0>(&asked), Return(std::optional<std::string>(first.SerializeAsString()))));
-  EXPECT_CALL(repo_, CreateDocument(_, _, _)).Times(0);
   v1::CreateDocumentRequest request;
   *request.mutable_document() = ValidDraft();
   request.set_request_id("req-1");
   absl::StatusOr<v1::Document> again = documents_->CreateDocument(Staff(), request);
-  ASSERT_TRUE(again.ok());
+  ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->id(), 99);
+  EXPECT_NE(stored_key, nullptr);
   // The key carries the request's hash, so the store refuses a different body (issue 16).
   EXPECT_EQ(asked.request_hash, idempotency::RequestHash(request));
   EXPECT_EQ(asked.request_hash.size(), 64u);
+}
+
+// A first attempt does not read the key before creating.
+TEST_F(DocumentsTest, IdempotentFirstAttemptCreatesWithoutReadingTheKey) {
+  EXPECT_CALL(repo_, FindIdempotentResponse(_)).Times(0);
+  EXPECT_CALL(repo_, CreateDocument(_, _, _))
+      .WillOnce([](const v1::Document& d, const AuditRecord&, const IdempotencyKey* key) {
+        EXPECT_NE(key, nullptr);
+        v1::Document created = d;
+        created.set_id(7);
+        return created;
+      });
+  v1::CreateDocumentRequest request;
+  *request.mutable_document() = ValidDraft();
+  request.set_request_id("req-2");
+  absl::StatusOr<v1::Document> created = documents_->CreateDocument(Staff(), request);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->id(), 7);
 }
 
 // CAT-2: no attribute → returned (退文) with the cause recorded, not an error.

@@ -9,7 +9,6 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "libs/db/idempotency.h"
 #include "libs/db/map_rows.h"
 #include "libs/db/transaction.h"
@@ -31,83 +30,128 @@ using db::Row;
 using db::StaleVersionError;
 using db::Value;
 
-constexpr char kDocumentColumns[] =
-    "id, title, document_number, drafting_unit_id, issuing_authority, is_policy_document, "
-    "key_area, category_id, disclosure_attribute, nondisclosure_reason, legal_basis, "
-    "publication_limit_working_days, state, return_cause, review_outcome, review_note, reviewer, "
-    "publication_deadline, create_time, update_time, publish_time, created_by, version, "
-    "repealed_on, repealing_document, repeal_reason";
+// The columns every document SELECT reads, in this order (then the body):
+// DocumentFromRow reads them by position, which the constants below name.
+constexpr const char* kDocumentColumns[] = {"id",
+                                            "title",
+                                            "document_number",
+                                            "drafting_unit_id",
+                                            "issuing_authority",
+                                            "is_policy_document",
+                                            "key_area",
+                                            "category_id",
+                                            "disclosure_attribute",
+                                            "nondisclosure_reason",
+                                            "legal_basis",
+                                            "publication_limit_working_days",
+                                            "state",
+                                            "return_cause",
+                                            "review_outcome",
+                                            "review_note",
+                                            "reviewer",
+                                            "publication_deadline",
+                                            "create_time",
+                                            "update_time",
+                                            "publish_time",
+                                            "created_by",
+                                            "version",
+                                            "repealed_on",
+                                            "repealing_document",
+                                            "repeal_reason"};
+// Positions in a row of DocumentSelect.
+constexpr int kId = 0;
+constexpr int kTitle = 1;
+constexpr int kDocumentNumber = 2;
+constexpr int kDraftingUnitId = 3;
+constexpr int kIssuingAuthority = 4;
+constexpr int kIsPolicyDocument = 5;
+constexpr int kKeyArea = 6;
+constexpr int kCategoryId = 7;
+constexpr int kDisclosureAttribute = 8;
+constexpr int kNondisclosureReason = 9;
+constexpr int kLegalBasis = 10;
+constexpr int kPublicationLimitWorkingDays = 11;
+constexpr int kState = 12;
+constexpr int kReturnCause = 13;
+constexpr int kReviewOutcome = 14;
+constexpr int kReviewNote = 15;
+constexpr int kReviewer = 16;
+constexpr int kPublicationDeadline = 17;
+constexpr int kCreateTime = 18;
+constexpr int kUpdateTime = 19;
+constexpr int kPublishTime = 20;
+constexpr int kCreatedBy = 21;
+constexpr int kVersion = 22;
+constexpr int kRepealedOn = 23;
+constexpr int kRepealingDocument = 24;
+constexpr int kRepealReason = 25;
+constexpr int kBody = 26;  // Last: the body or '' AS body.
+static_assert(std::size(kDocumentColumns) == kBody, "the positions must follow kDocumentColumns");
 
 // The SELECT list for documents, with or without the (possibly large) body.
 std::string DocumentSelect(bool with_body, absl::string_view alias = "") {
   std::string columns;
-  for (absl::string_view column : absl::StrSplit(kDocumentColumns, ", ")) {
+  for (absl::string_view column : kDocumentColumns) {
     absl::StrAppend(&columns, columns.empty() ? "" : ", ", alias, column);
   }
   return absl::StrCat(columns, ", ", with_body ? absl::StrCat(alias, "body") : "'' AS body");
 }
 
+// Reads a row of DocumentSelect by position: a list page maps 27 columns of 20 rows,
+// and finding each by name was a measurable share of the service's CPU per page.
 absl::StatusOr<v1::Document> DocumentFromRow(const Row& row) {
+  if (row.size() != kBody + 1) {
+    return absl::InternalError(
+        absl::StrCat("a document row has ", row.size(), " columns, not ", kBody + 1));
+  }
   v1::Document d;
-  ASSIGN_OR_RETURN(int64_t id, row.GetInt64("id"));
+  ASSIGN_OR_RETURN(int64_t id, row.GetInt64(kId));
   d.set_id(id);
-  ASSIGN_OR_RETURN(std::string title, row.GetString("title"));
-  d.set_title(std::move(title));
-  ASSIGN_OR_RETURN(std::string body, row.GetString("body"));
-  d.set_body(std::move(body));
-  ASSIGN_OR_RETURN(std::string number, row.GetString("document_number"));
-  d.set_document_number(std::move(number));
-  ASSIGN_OR_RETURN(int64_t unit, row.GetInt64("drafting_unit_id"));
+  ASSIGN_OR_RETURN(*d.mutable_title(), row.GetString(kTitle));
+  ASSIGN_OR_RETURN(*d.mutable_body(), row.GetString(kBody));
+  ASSIGN_OR_RETURN(*d.mutable_document_number(), row.GetString(kDocumentNumber));
+  ASSIGN_OR_RETURN(int64_t unit, row.GetInt64(kDraftingUnitId));
   d.set_drafting_unit_id(unit);
-  ASSIGN_OR_RETURN(int64_t authority, row.GetInt64("issuing_authority"));
+  ASSIGN_OR_RETURN(int64_t authority, row.GetInt64(kIssuingAuthority));
   d.set_issuing_authority(static_cast<v1::IssuingAuthority>(authority));
-  ASSIGN_OR_RETURN(bool policy, row.GetBool("is_policy_document"));
+  ASSIGN_OR_RETURN(bool policy, row.GetBool(kIsPolicyDocument));
   d.set_is_policy_document(policy);
-  ASSIGN_OR_RETURN(int64_t key_area, row.GetInt64("key_area"));
+  ASSIGN_OR_RETURN(int64_t key_area, row.GetInt64(kKeyArea));
   d.set_key_area(static_cast<v1::KeyArea>(key_area));
-  ASSIGN_OR_RETURN(int64_t category, row.GetInt64("category_id"));
+  ASSIGN_OR_RETURN(int64_t category, row.GetInt64(kCategoryId));
   d.set_category_id(category);
-  ASSIGN_OR_RETURN(int64_t attribute, row.GetInt64("disclosure_attribute"));
+  ASSIGN_OR_RETURN(int64_t attribute, row.GetInt64(kDisclosureAttribute));
   d.set_disclosure_attribute(static_cast<v1::DisclosureAttribute>(attribute));
-  ASSIGN_OR_RETURN(std::string reason, row.GetString("nondisclosure_reason"));
-  d.set_nondisclosure_reason(std::move(reason));
-  ASSIGN_OR_RETURN(std::string basis, row.GetString("legal_basis"));
-  d.set_legal_basis(std::move(basis));
-  ASSIGN_OR_RETURN(int64_t limit, row.GetInt64("publication_limit_working_days"));
+  ASSIGN_OR_RETURN(*d.mutable_nondisclosure_reason(), row.GetString(kNondisclosureReason));
+  ASSIGN_OR_RETURN(*d.mutable_legal_basis(), row.GetString(kLegalBasis));
+  ASSIGN_OR_RETURN(int64_t limit, row.GetInt64(kPublicationLimitWorkingDays));
   d.set_publication_limit_working_days(static_cast<int32_t>(limit));
-  ASSIGN_OR_RETURN(int64_t state, row.GetInt64("state"));
+  ASSIGN_OR_RETURN(int64_t state, row.GetInt64(kState));
   d.set_state(static_cast<v1::DocumentState>(state));
-  ASSIGN_OR_RETURN(std::string cause, row.GetString("return_cause"));
-  d.set_return_cause(std::move(cause));
-  ASSIGN_OR_RETURN(int64_t outcome, row.GetInt64("review_outcome"));
+  ASSIGN_OR_RETURN(*d.mutable_return_cause(), row.GetString(kReturnCause));
+  ASSIGN_OR_RETURN(int64_t outcome, row.GetInt64(kReviewOutcome));
   d.set_review_outcome(static_cast<v1::ReviewOutcome>(outcome));
-  ASSIGN_OR_RETURN(std::string note, row.GetString("review_note"));
-  d.set_review_note(std::move(note));
-  ASSIGN_OR_RETURN(std::string reviewer, row.GetString("reviewer"));
-  d.set_reviewer(std::move(reviewer));
+  ASSIGN_OR_RETURN(*d.mutable_review_note(), row.GetString(kReviewNote));
+  ASSIGN_OR_RETURN(*d.mutable_reviewer(), row.GetString(kReviewer));
   ASSIGN_OR_RETURN(std::optional<std::string> deadline,
-                   row.GetOptionalString("publication_deadline"));
+                   row.GetOptionalString(kPublicationDeadline));
   if (deadline.has_value() && !deadline->empty() &&
       !d.mutable_publication_deadline()->ParseFromString(*deadline)) {
     return absl::InternalError(absl::StrCat("document ", id, ": stored deadline is unreadable"));
   }
-  ASSIGN_OR_RETURN(absl::Time created, row.GetTime("create_time"));
+  ASSIGN_OR_RETURN(absl::Time created, row.GetTime(kCreateTime));
   *d.mutable_create_time() = ToTimestamp(created);
-  ASSIGN_OR_RETURN(absl::Time updated, row.GetTime("update_time"));
+  ASSIGN_OR_RETURN(absl::Time updated, row.GetTime(kUpdateTime));
   *d.mutable_update_time() = ToTimestamp(updated);
-  ASSIGN_OR_RETURN(std::optional<absl::Time> published, row.GetOptionalTime("publish_time"));
+  ASSIGN_OR_RETURN(std::optional<absl::Time> published, row.GetOptionalTime(kPublishTime));
   if (published.has_value()) *d.mutable_publish_time() = ToTimestamp(*published);
-  ASSIGN_OR_RETURN(std::string created_by, row.GetString("created_by"));
-  d.set_created_by(std::move(created_by));
-  ASSIGN_OR_RETURN(int64_t version, row.GetInt64("version"));
+  ASSIGN_OR_RETURN(*d.mutable_created_by(), row.GetString(kCreatedBy));
+  ASSIGN_OR_RETURN(int64_t version, row.GetInt64(kVersion));
   d.set_version(version);
-  ASSIGN_OR_RETURN(std::optional<absl::CivilDay> repealed_on,
-                   row.GetOptionalCivilDay("repealed_on"));
+  ASSIGN_OR_RETURN(std::optional<absl::CivilDay> repealed_on, row.GetOptionalCivilDay(kRepealedOn));
   if (repealed_on.has_value()) *d.mutable_repealed_on() = ToProtoDate(*repealed_on);
-  ASSIGN_OR_RETURN(std::string repealing_document, row.GetString("repealing_document"));
-  d.set_repealing_document(std::move(repealing_document));
-  ASSIGN_OR_RETURN(std::string repeal_reason, row.GetString("repeal_reason"));
-  d.set_repeal_reason(std::move(repeal_reason));
+  ASSIGN_OR_RETURN(*d.mutable_repealing_document(), row.GetString(kRepealingDocument));
+  ASSIGN_OR_RETURN(*d.mutable_repeal_reason(), row.GetString(kRepealReason));
   return d;
 }
 
