@@ -79,14 +79,16 @@ build_base() {
   log "build base made in $((SECONDS - start)) s"
 }
 
-# The build context: only what the CMake build reads (tracked and new files, never
-# ignored ones such as build/ or .gongkai/) and rootfs.sh. Not the Containerfile (given
-# with -f from the repository) nor docs: editing them must not invalidate the cached
-# build stage.
+# The build context: only what the CMake configure and build read (tracked and new files,
+# never ignored ones such as build/ or .gongkai/): the source folders, every
+# CMakeLists.txt and *.cmake (the top level also adds deploy/ and k8s/ folders that only
+# register tests), and rootfs.sh. Not the Containerfile (given with -f), the docs nor the
+# container test scripts: editing them must not invalidate the cached build stage.
 make_context() {
   local ctx=$1
-  (cd "$ROOT" && git ls-files -co --exclude-standard -- CMakeLists.txt cmake protos libs \
-    services gateway tests deploy/container/rootfs.sh | tar -cf - -T -) | tar -xf - -C "$ctx"
+  (cd "$ROOT" && git ls-files -co --exclude-standard -- CMakeLists.txt '*CMakeLists.txt' \
+    '*.cmake' protos libs services gateway tests deploy/container/rootfs.sh \
+    ':!tests/containers/*.sh' ':!tests/containers/*.py' | tar -cf - -T -) | tar -xf - -C "$ctx"
 }
 
 main() {
