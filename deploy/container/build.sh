@@ -66,6 +66,7 @@ build_base() {
   log "making $BUILD_BASE with mmdebstrap (Debian 12, ${#BUILD_PACKAGES[@]} packages)"
   local tar start=$SECONDS
   tar=$(mktemp /var/tmp/gongkai-build-base.XXXXXX.tar)
+  # shellcheck disable=SC2016  # "$1" belongs to mmdebstrap's hook shell.
   # The host's downloaded .debs seed apt's cache (only a speed-up; missing ones download).
   mmdebstrap --variant=minbase --include="$(IFS=,; echo "${BUILD_PACKAGES[*]}")" \
     --setup-hook='mkdir -p "$1"/var/cache/apt/archives && cp /var/cache/apt/archives/*.deb "$1"/var/cache/apt/archives/ 2>/dev/null || true' \
@@ -116,6 +117,7 @@ main() {
     printf '%-16s %10s %8s\n' image size build_s
     local row
     for row in "${rows[@]}"; do
+      # shellcheck disable=SC2086  # "image seconds"
       set -- $row
       printf '%-16s %10s %8s\n' "$1" \
         "$(podman_ image inspect --format '{{.Size}}' "gongkai/$1:$TAG" | numfmt --to=iec)" "$2"

@@ -53,4 +53,4 @@ printf 'root:x:0:0:root:/nonexistent:/usr/sbin/nologin\ngongkai:x:65532:65532:go
   >"$root/etc/passwd"
 printf 'root:x:0:\ngongkai:x:65532:\n' >"$root/etc/group"
 printf 'hosts: files dns\n' >"$root/etc/nsswitch.conf"
-echo "rootfs.sh: $image: $(du -sh "$root" | cut -f1) ($(ls "$root/usr/local/bin" | tr '\n' ' '))"
+echo "rootfs.sh: $image: $(du -sh "$root" | cut -f1) ($*)"

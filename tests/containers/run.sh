@@ -74,7 +74,8 @@ cleanup() {
   done
   mariadb_stop "$GONGKAI_MARIADB_DIR" >/dev/null 2>&1 || true
   if ((rc != 0 || FAILED)); then
-    mkdir -p "$OUT/run-logs" && cp -r "$GONGKAI_LOGS/." "$OUT/run-logs/" 2>/dev/null || true
+    mkdir -p "$OUT/run-logs"
+    cp -r "$GONGKAI_LOGS/." "$OUT/run-logs/" 2>/dev/null || true
     log "container logs kept in $OUT/run-logs"
   fi
   rm -rf "$GONGKAI_STATE"
@@ -136,7 +137,7 @@ secrets_for_containers() {
 }
 
 write_env() { # write_env NAME: its environment file (makes its secrets on first use)
-  local name=$1 envfile="$GONGKAI_RUN/$name.env"
+  local name=$1 envfile="$GONGKAI_RUN/$1.env"
   if [[ $name == gateway ]]; then
     local backends=() other
     for other in $(service_names); do
