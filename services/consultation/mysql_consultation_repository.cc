@@ -453,10 +453,14 @@ class MysqlConsultationRepository final : public ConsultationRepository {
         "SELECT 0 AS fingerprint, 0 AS group_id, COUNT(*) AS posted FROM (SELECT 1 FROM "
         "comments WHERE client_key = ? AND created_on = ? LIMIT ?) AS recent";
     for (int i = 0; i < kBands; ++i) {
+      // Only fingerprints within the distance come back: BIT_COUNT (MySQL, MariaDB, TiDB)
+      // is computed on the band index's entries, which hold the fingerprint (a primary-key
+      // column), so the many rows of similar campaigns sharing a band are neither fetched
+      // nor sent.
       absl::StrAppend(&candidates_sql,
                       " UNION ALL SELECT fingerprint, group_id, 0 FROM comment_fingerprints "
                       "WHERE consultation_id = ? AND band",
-                      i, " = ?");
+                      i, " = ? AND BIT_COUNT(fingerprint ^ ?) <= ?");
     }
     RETURN_IF_ERROR(
         db::RunInTransactionWithRetries(*pool_, [&](db::Connection& conn) -> absl::Status {
@@ -465,6 +469,8 @@ class MysqlConsultationRepository final : public ConsultationRepository {
           for (int i = 0; i < kBands; ++i) {
             params.emplace_back(cid);
             params.emplace_back(bands[i]);
+            params.emplace_back(fingerprint);
+            params.emplace_back(int64_t{n.max_distance_bits});
           }
           ASSIGN_OR_RETURN(db::ResultSet rows, conn.Query(candidates_sql, params));
           if (rows.empty()) return absl::InternalError("the candidate query returned no count");
