@@ -94,7 +94,7 @@ build_base() {
 make_context() {
   local ctx=$1
   (cd "$ROOT" && git ls-files -co --exclude-standard -- CMakeLists.txt '*CMakeLists.txt' \
-    '*.cmake' protos libs services gateway tests deploy/container/rootfs.sh \
+    '*.cmake' protos libs services gateway tests deploy/container/rootfs.sh deploy/container/images.list \
     ':!tests/containers/*.sh' ':!tests/containers/*.py' | tar -cf - -T -) | tar -xf - -C "$ctx"
 }
 

@@ -20,6 +20,10 @@ if [ $# -eq 3 ] && [ -f "$3" ]; then
   done
   exit 0
 fi
+if [ $# -lt 4 ]; then
+  echo "rootfs.sh: usage: BUILD_DIR OUT LIST | BUILD_DIR OUT IMAGE BINARY... (got: $*)" >&2
+  exit 2
+fi
 build=$1 out=$2 image=$3
 shift 3
 root="$out/$image"
