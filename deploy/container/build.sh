@@ -3,7 +3,7 @@
 # deploy/container/Containerfile: `./gongkai images` (tests/containers/run.sh runs them:
 # `./gongkai images --test`). Minutes, not seconds: not part of ./gongkai test.
 #
-#   deploy/container/build.sh [--tag TAG] [--rebuild-base]
+#   deploy/container/build.sh [--tag TAG] [--rebuild-base] [--from-build DIR]
 #
 # 1. installs podman, buildah, mmdebstrap and runc if missing (only this script needs them);
 # 2. the build base: no registry is reachable, so the Debian 12 root filesystem with the
@@ -12,6 +12,10 @@
 # 3. one `podman build --target <image>` per image, sharing the cached build stage; the
 #    compile runs under the build lock (flock /tmp/gongkai-build.lock) with -j2 and the
 #    host's ccache mounted at /ccache.
+# --from-build DIR: no compile in the container; the build stage takes the binaries of
+# an existing CMake build of this tree (e.g. build/, made by ./gongkai under the lock)
+# and the runtime stages are the Containerfile's own. For when the build lock is
+# contended; the default (compile in the container) is the one to release from.
 # Images: gongkai/<image>:TAG (default 0.1.0, the tag k8s/base/ names). Prints the size
 # of each and the build time, and writes them to build/containers/images.txt.
 #
@@ -22,15 +26,17 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
 TAG=0.1.0
 REBUILD_BASE=0
+FROM_BUILD=""
 while (($#)); do
   case $1 in
     --tag) TAG=$2; shift 2 ;;
     --rebuild-base) REBUILD_BASE=1; shift ;;
+    --from-build) FROM_BUILD=$(readlink -f "$2"); shift 2 ;;
     *) echo "build.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
 
-IMAGES=(catalog interpretation consultation opinion website assessment gateway)
+mapfile -t IMAGES < <(grep -v '^#' "$ROOT/deploy/container/images.list" | awk 'NF {print $1}')
 BUILD_BASE=localhost/gongkai-build-base:bookworm
 # The build subset of GONGKAI_PACKAGES in ./gongkai (keep the two in step), plus ccache.
 BUILD_PACKAGES=(build-essential cmake pkg-config ccache libgrpc++-dev protobuf-compiler-grpc
@@ -88,8 +94,31 @@ build_base() {
 make_context() {
   local ctx=$1
   (cd "$ROOT" && git ls-files -co --exclude-standard -- CMakeLists.txt '*CMakeLists.txt' \
-    '*.cmake' protos libs services gateway tests deploy/container/rootfs.sh \
+    '*.cmake' protos libs services gateway tests deploy/container/rootfs.sh deploy/container/images.list \
     ':!tests/containers/*.sh' ':!tests/containers/*.py' | tar -cf - -T -) | tar -xf - -C "$ctx"
+}
+
+# --from-build: the context is the listed binaries of DIR, and the Containerfile's build
+# stage is replaced by one that only lays out /rootfs (same rootfs.sh, same list).
+make_prebuilt_context() {
+  local ctx=$1 rel
+  mkdir -p "$ctx/build" "$ctx/deploy/container"
+  cp "$ROOT/deploy/container/rootfs.sh" "$ROOT/deploy/container/images.list" "$ctx/deploy/container/"
+  # shellcheck disable=SC2013  # words: the binary paths of every line
+  for rel in $(grep -v '^#' "$ROOT/deploy/container/images.list" | awk '{$1=""; print}'); do
+    [[ -x $FROM_BUILD/$rel ]] || { echo "build.sh: $FROM_BUILD/$rel is not built" >&2; exit 1; }
+    mkdir -p "$ctx/build/$(dirname "$rel")"
+    cp "$FROM_BUILD/$rel" "$ctx/build/$rel"
+  done
+  # shellcheck disable=SC2016  # ${BUILD_BASE} is the Containerfile's ARG
+  {
+    echo 'ARG BUILD_BASE=localhost/gongkai-build-base:bookworm'
+    echo 'FROM ${BUILD_BASE} AS build'
+    echo 'WORKDIR /work/gongkai'
+    echo 'COPY . .'
+    echo 'RUN sh deploy/container/rootfs.sh build /rootfs deploy/container/images.list'
+    sed -n '/^# -* runtimes/,$p' "$ROOT/deploy/container/Containerfile"
+  } >"$ctx/Containerfile.from-build"
 }
 
 main() {
@@ -99,21 +128,29 @@ main() {
   local start=$SECONDS image rows=()
   CTX=$(mktemp -d /var/tmp/gongkai-image-context.XXXXXX)
   trap 'rm -rf "$CTX"' EXIT
-  make_context "$CTX"
+  local containerfile="$ROOT/deploy/container/Containerfile" lock=(flock "$LOCK")
+  if [[ -n $FROM_BUILD ]]; then
+    make_prebuilt_context "$CTX"
+    containerfile="$CTX/Containerfile.from-build"
+    lock=() # nothing is compiled
+    log "--from-build $FROM_BUILD: packaging its binaries, no compile"
+  else
+    make_context "$CTX"
+  fi
   for image in "${IMAGES[@]}"; do
     local t0=$SECONDS
     log "building gongkai/$image:$TAG"
     # The first image compiles (the build stage); the others reuse its cached layers.
     # --format docker keeps HEALTHCHECK (the OCI format has no such field).
-    flock "$LOCK" podman build --layers --format docker --network none \
+    "${lock[@]}" podman build --layers --format docker --network none \
       --build-arg BUILD_BASE="$BUILD_BASE" --build-arg JOBS="$JOBS" \
       --volume "$CCACHE_HOST_DIR:/ccache" \
-      -f "$ROOT/deploy/container/Containerfile" --target "$image" \
+      -f "$containerfile" --target "$image" \
       -t "gongkai/$image:$TAG" "$CTX" >&2
     rows+=("$image $((SECONDS - t0))")
   done
   {
-    echo "# gongkai images built $(date -u +%FT%TZ) in $((SECONDS - start)) s (tag $TAG)"
+    echo "# gongkai images built $(date -u +%FT%TZ) in $((SECONDS - start)) s (tag $TAG${FROM_BUILD:+, --from-build $FROM_BUILD})"
     printf '%-16s %10s %8s\n' image size build_s
     local row
     for row in "${rows[@]}"; do

@@ -1,4 +1,6 @@
 #!/bin/sh
+# rootfs.sh BUILD_DIR OUT LIST: does the below for every line "IMAGE BINARY..." of LIST
+# (deploy/container/images.list).
 # rootfs.sh BUILD_DIR OUT IMAGE BINARY...: lays out OUT/IMAGE/, the whole root filesystem
 # of a FROM-scratch runtime image (deploy/container/Containerfile, build stage):
 #   /usr/local/bin/<binary>     stripped
@@ -10,6 +12,18 @@
 #                                                      writable path, run --read-only)
 # Fails when a library is "not found", so an image never lacks one.
 set -eu
+if [ $# -eq 3 ] && [ -f "$3" ]; then
+  grep -v '^#' "$3" | while read -r line; do
+    [ -n "$line" ] || continue
+    # shellcheck disable=SC2086  # the line is "IMAGE BINARY..."
+    sh "$0" "$1" "$2" $line
+  done
+  exit 0
+fi
+if [ $# -lt 4 ]; then
+  echo "rootfs.sh: usage: BUILD_DIR OUT LIST | BUILD_DIR OUT IMAGE BINARY... (got: $*)" >&2
+  exit 2
+fi
 build=$1 out=$2 image=$3
 shift 3
 root="$out/$image"

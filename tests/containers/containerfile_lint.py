@@ -5,7 +5,8 @@ The images themselves are built by deploy/container/build.sh (`./gongkai images`
 minutes); this keeps the files honest in every ./gongkai test:
   - every process has an image: each services/<name>/ with a service.env and the
     gateway is a `FROM scratch AS <name>` stage whose ENTRYPOINT is its binary, and
-    build.sh builds exactly those stages;
+    deploy/container/images.list (what build.sh builds and rootfs.sh lays out) names
+    exactly those images;
   - every executable target in services/ and gateway/ (add_executable) is built by the
     build stage and put into some image, except the dev-only benches (*-bench) and demo
     loaders (*-demo);
@@ -33,6 +34,12 @@ def problem(text):
 containerfile = (root / "deploy/container/Containerfile").read_text()
 build_sh = (root / "deploy/container/build.sh").read_text()
 run_sh = (root / "tests/containers/run.sh").read_text()
+# deploy/container/images.list: "IMAGE BINARY..." per line.
+image_list = {}
+for line in (root / "deploy/container/images.list").read_text().splitlines():
+    if line.strip() and not line.startswith("#"):
+        words = line.split()
+        image_list[words[0]] = words[1:]
 
 # Stages: FROM <base> AS <name>, with the instructions up to the next FROM.
 stages = {}
@@ -74,6 +81,8 @@ for name in runtime_stages:
         problem(f"stage {name}: must copy only /rootfs/{name}/ from build (got {copies})")
     if f'ENTRYPOINT ["/usr/local/bin/gongkai-{name}"]' not in text:
         problem(f"stage {name}: ENTRYPOINT is not /usr/local/bin/gongkai-{name}")
+    if f"/gongkai-{name}" not in " ".join(image_list.get(name, [])):
+        problem(f"images.list: image {name} does not hold gongkai-{name}")
 
 build_text = "\n".join(stages.get("build", {}).get("lines", []))
 if "cmake -S . -B build -DCMAKE_BUILD_TYPE=Release" not in build_text:
@@ -85,8 +94,9 @@ if '-j"${JOBS}"' not in build_text or "ARG JOBS=2" not in build_text:
 executables = set()
 for cmake in list((root / "services").glob("*/CMakeLists.txt")) + [root / "gateway/CMakeLists.txt"]:
     executables |= set(re.findall(r"add_executable\(\s*(gongkai-[a-z0-9-]+)", cmake.read_text()))
-shipped = set(re.findall(r"/(gongkai-[a-z0-9-]+)\b", " ".join(
-    l for l in stages.get("build", {}).get("lines", []) if "rootfs.sh" in l)))
+shipped = {path.rsplit("/", 1)[-1] for paths in image_list.values() for path in paths}
+if "rootfs.sh build /rootfs deploy/container/images.list" not in build_text:
+    problem("build stage: /rootfs is not laid out by rootfs.sh from images.list")
 targets_line = re.search(r"cmake --build build[^\n]*--target([^&\n]*)", build_text)
 targets = set(targets_line.group(1).split()) if targets_line else set()
 for exe in sorted(executables):
@@ -95,15 +105,15 @@ for exe in sorted(executables):
     if exe not in targets:
         problem(f"build stage: {exe} is not among the cmake --build targets")
     if exe not in shipped:
-        problem(f"build stage: {exe} is in no image (rootfs.sh lines)")
+        problem(f"build stage: {exe} is in no image (deploy/container/images.list)")
 for exe in ("gongkai-healthcheck", "gongkai-api-key"):
     if exe not in shipped:
         problem(f"build stage: the tool {exe} is in no image")
 
-match = re.search(r"^IMAGES=\(([^)]*)\)", build_sh, re.M)
-built = sorted(match.group(1).split()) if match else []
-if built != runtime_stages:
-    problem(f"build.sh IMAGES {built} != Containerfile runtime stages {runtime_stages}")
+if sorted(image_list) != runtime_stages:
+    problem(f"images.list {sorted(image_list)} != Containerfile runtime stages {runtime_stages}")
+if "deploy/container/images.list" not in build_sh:
+    problem("build.sh does not build the images of images.list")
 
 for flag in ("--read-only", "--user 65532:65532", "--cap-drop ALL",
              "--security-opt no-new-privileges"):

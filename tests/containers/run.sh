@@ -143,14 +143,12 @@ write_env() { # write_env NAME: its environment file (makes its secrets on first
     for other in $(service_names); do
       [[ $other == gateway ]] || backends+=("$other=127.0.0.1:$(service_grpc_port "$other")")
     done
-    printf '%s\n' \
-      "GONGKAI_HTTP_ADDRESS=127.0.0.1:$(service_grpc_port gateway)" \
-      "GONGKAI_METRICS_ADDRESS=127.0.0.1:$(service_metrics_port gateway)" \
-      "GONGKAI_BACKENDS=$(IFS=,; echo "${backends[*]}")" \
-      "GONGKAI_JWT_HS256_SECRET_FILE=$GONGKAI_JWT_SECRET_FILE" \
-      "GONGKAI_JWT_ISSUER=$GONGKAI_JWT_ISSUER" \
-      "GONGKAI_JWT_AUDIENCE=$GONGKAI_JWT_AUDIENCE" \
-      "GONGKAI_API_KEYS_FILE=$GONGKAI_SECRETS/api-keys.json" >"$envfile.host"
+    # ./gongkai's gateway settings, with every image as a backend (gateway_env lists
+    # only the services built in build/).
+    {
+      gateway_env | grep -v '^GONGKAI_BACKENDS='
+      echo "GONGKAI_BACKENDS=$(IFS=,; echo "${backends[*]}")"
+    } >"$envfile.host"
   else
     service_env "$name" >"$envfile.host"
   fi
