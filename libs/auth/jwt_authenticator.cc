@@ -4,7 +4,9 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/pem.h>
+#include <algorithm>
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <utility>
@@ -129,7 +131,7 @@ class JwtAuthenticator final : public Authenticator {
  private:
   struct VerifiedToken {
     Principal principal;
-    absl::Time not_before;  // nbf - leeway, or the infinite past.
+    absl::Time not_before;  // max(nbf, iat) - leeway, or the infinite past.
     absl::Time expires;     // exp + leeway.
   };
   // Verified tokens remembered at most; a busy server sees far fewer live ones.
@@ -142,9 +144,12 @@ class JwtAuthenticator final : public Authenticator {
     if (!claims.ok()) return;
     absl::StatusOr<std::optional<absl::Time>> exp = NumericDate(*claims, "exp");
     absl::StatusOr<std::optional<absl::Time>> nbf = NumericDate(*claims, "nbf");
-    if (!exp.ok() || !exp->has_value() || !nbf.ok()) return;
-    VerifiedToken entry{principal, nbf->has_value() ? **nbf - leeway_ : absl::InfinitePast(),
-                        **exp + leeway_};
+    absl::StatusOr<std::optional<absl::Time>> iat = NumericDate(*claims, "iat");
+    if (!exp.ok() || !exp->has_value() || !nbf.ok() || !iat.ok()) return;
+    absl::Time not_before = absl::InfinitePast();
+    if (nbf->has_value()) not_before = **nbf - leeway_;
+    if (iat->has_value()) not_before = std::max(not_before, **iat - leeway_);
+    VerifiedToken entry{principal, not_before, **exp + leeway_};
     absl::MutexLock lock(&cache_mu_);
     if (verified_.size() >= kMaxVerifiedTokens) verified_.clear();
     verified_.emplace(std::string(token), std::move(entry));
@@ -255,8 +260,12 @@ class JwtAuthenticator final : public Authenticator {
     if (nbf.has_value() && now + leeway_ < *nbf) {
       return Unauthenticated(absl::StrCat("not valid before ", Rfc3339(*nbf)));
     }
+    // A token issued in the future was minted by a clock (or a forger) we must not
+    // trust; freshness itself is what exp expresses.
     ASSIGN_OR_RETURN(std::optional<absl::Time> iat, NumericDate(claims, "iat"));
-    (void)iat;  // Type-checked only; freshness is what exp expresses.
+    if (iat.has_value() && now + leeway_ < *iat) {
+      return Unauthenticated(absl::StrCat("issued in the future, at ", Rfc3339(*iat)));
+    }
 
     auto iss = claims.find("iss");
     if (iss == claims.end()) return Unauthenticated("missing claim iss");

@@ -175,8 +175,21 @@ TEST_F(JwtAuthenticatorTest, RememberedTokensStillExpireAndTamperedOnesStillFail
   EXPECT_THAT(Message(auth->VerifyToken(tampered).status()), HasSubstr("signature"));
   clock_.Set(kNow + absl::Hours(1));
   EXPECT_THAT(Message(auth->VerifyToken(token).status()), HasSubstr("expired"));
-  clock_.Set(kNow - absl::Minutes(5));  // Before its iat/nbf window? No nbf: still valid.
-  EXPECT_TRUE(auth->VerifyToken(token).ok());
+  clock_.Set(kNow - absl::Minutes(5));  // Before its iat, beyond the leeway: refused.
+  EXPECT_THAT(Message(auth->VerifyToken(token).status()), HasSubstr("issued in the future"));
+}
+
+TEST_F(JwtAuthenticatorTest, TokenIssuedInTheFutureIsRefused) {
+  auto auth = Make(Hs256Config());
+  Claims claims = StaffClaims();
+  claims.issued_at = kNow + absl::Hours(1);
+  std::string token = Hs256(claims, absl::Hours(2));
+  absl::Status status = auth->VerifyToken(token).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_THAT(Message(status), HasSubstr("issued in the future, at 2025-03-01T01:00:00Z"));
+
+  claims.issued_at = kNow + absl::Seconds(30);
+  EXPECT_TRUE(auth->VerifyToken(Hs256(claims, absl::Hours(2))).ok()) << "iat within the leeway";
 }
 
 TEST_F(JwtAuthenticatorTest, LeewayIsConfigurable) {

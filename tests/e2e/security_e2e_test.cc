@@ -812,6 +812,11 @@ std::vector<BadToken> BadTokens(Suite& suite) {
   }
   {
     auth::Claims c = claims;
+    c.issued_at = absl::Now() + absl::Hours(1);
+    tokens.push_back({"issued in the future (iat in an hour, no nbf)", hs(c, absl::Hours(2))});
+  }
+  {
+    auth::Claims c = claims;
     c.issuer = "someone-else";
     tokens.push_back({"wrong issuer", hs(c, absl::Hours(1))});
   }
