@@ -12,7 +12,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/string_view.h"
 #include "libs/validation/validation.h"
-#include "services/catalog/documents/search_terms.h"
+#include "libs/search/search_terms.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace {
@@ -21,7 +21,7 @@ void CheckTerms(const std::vector<std::string>& terms) {
   std::set<std::string> seen;
   for (const std::string& term : terms) {
     FUZZ_CHECK(!term.empty());
-    FUZZ_CHECK(term.size() <= gongkai::catalog::documents::kMaxTermBytes);
+    FUZZ_CHECK(term.size() <= gongkai::search::kMaxTermBytes);
     FUZZ_CHECK(gongkai::validation::IsValidUtf8(term));
     FUZZ_CHECK(absl::AsciiStrToLower(term) == term);
     FUZZ_CHECK(seen.insert(term).second);
@@ -31,7 +31,7 @@ void CheckTerms(const std::vector<std::string>& terms) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace gongkai::catalog::documents;
+  using namespace gongkai::search;
   const absl::string_view text(reinterpret_cast<const char*>(data), size);
   const std::vector<std::string> query_terms = ExtractTerms(text);
   CheckTerms(query_terms);
