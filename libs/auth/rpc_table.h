@@ -71,7 +71,8 @@ inline bool NeedsPrincipal(const google::protobuf::Descriptor* request, const ch
         *authenticator_, *context, response,                                             \
         [&](const ::gongkai::auth::Principal& caller) -> absl::StatusOr<v1::Response> {  \
           if (needs_principal && caller.anonymous()) {                                   \
-            return absl::UnauthenticatedError("a token is required");                    \
+            return absl::UnauthenticatedError(                                           \
+                "sign-in required: a token is required for " #Method);                   \
           }                                                                              \
           return (domain).Method(caller, *request);                                      \
         });                                                                              \

@@ -101,8 +101,9 @@ void CheckSampleLine(absl::string_view line, const std::set<std::string>& label_
     FUZZ_CHECK(i < line.size() && line[i] == '}');
     ++i;
   }
+  // A carriage return may stand in a label value: the text format escapes only the
+  // backslash, the double quote and the line feed there.
   FUZZ_CHECK(i < line.size() && line[i] == ' ');
-  FUZZ_CHECK(line.find('\r') == absl::string_view::npos);
 }
 
 }  // namespace
