@@ -11,8 +11,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/string_view.h"
-#include "libs/validation/validation.h"
 #include "libs/search/search_terms.h"
+#include "libs/validation/validation.h"
 #include "tests/fuzz/fuzz_check.h"
 
 namespace {
