@@ -210,13 +210,8 @@ absl::StatusOr<v1::ListSitesResponse> Website::ListSites(const auth::Principal& 
   const std::string fingerprint = Fingerprint(request.unit_id());
   ASSIGN_OR_RETURN(int64_t after, pagination::DecodePageToken(request.page_token(), fingerprint));
   ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(request.page_size()));
-  int64_t unit = request.unit_id();
-  if (!HasAnyUnitGrant(caller, kRegisterReaders)) {
-    // Unit-scoped readers see their own unit; asking for another is refused.
-    const std::optional<int64_t> asked = unit > 0 ? std::optional<int64_t>(unit) : caller.unit_id;
-    RETURN_IF_ERROR(Authorize(caller, kRegisterReaders, asked, "list the sites"));
-    unit = *asked;
-  }
+  ASSIGN_OR_RETURN(int64_t unit,
+                   ListedUnit(caller, kRegisterReaders, request.unit_id(), "list the sites"));
   ASSIGN_OR_RETURN(std::vector<v1::Site> sites,
                    deps_.repository->ListSites(unit, after, page_size + 1));
   v1::ListSitesResponse response;
@@ -807,12 +802,8 @@ absl::StatusOr<v1::ListNoticesResponse> Website::ListNotices(
   const std::string fingerprint = Fingerprint(request.unit_id());
   ASSIGN_OR_RETURN(int64_t after, pagination::DecodePageToken(request.page_token(), fingerprint));
   ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(request.page_size()));
-  int64_t unit = request.unit_id();
-  if (!HasAnyUnitGrant(caller, kRegisterReaders)) {
-    const std::optional<int64_t> asked = unit > 0 ? std::optional<int64_t>(unit) : caller.unit_id;
-    RETURN_IF_ERROR(Authorize(caller, kRegisterReaders, asked, "list notices"));
-    unit = *asked;
-  }
+  ASSIGN_OR_RETURN(int64_t unit,
+                   ListedUnit(caller, kRegisterReaders, request.unit_id(), "list notices"));
   ASSIGN_OR_RETURN(std::vector<v1::Notice> notices,
                    deps_.repository->ListNotices(unit, after, page_size + 1));
   v1::ListNoticesResponse response;

@@ -26,4 +26,15 @@ absl::Status Authorize(const auth::Principal& caller, Grants grants, std::option
                    unit_id.has_value() ? absl::StrCat(" of unit ", *unit_id) : std::string()));
 }
 
+absl::StatusOr<int64_t> ListedUnit(const auth::Principal& caller, Grants grants,
+                                   int64_t requested_unit, absl::string_view action) {
+  if (HasAnyUnitGrant(caller, grants)) return requested_unit;
+  const std::optional<int64_t> asked =
+      requested_unit > 0 ? std::optional<int64_t>(requested_unit) : caller.unit_id;
+  if (absl::Status allowed = Authorize(caller, grants, asked, action); !allowed.ok()) {
+    return allowed;
+  }
+  return *asked;  // Authorize refuses a unit-scoped caller without a unit.
+}
+
 }  // namespace gongkai::website

@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "libs/auth/principal.h"
 
@@ -62,6 +63,12 @@ absl::Status Authorize(const auth::Principal& caller, Grants grants, std::option
 
 // True when some grant lets the caller act on every unit.
 bool HasAnyUnitGrant(const auth::Principal& caller, Grants grants);
+
+// The unit a listing covers. A caller with an any-unit grant gets `requested_unit` as
+// asked (0: every unit); a unit-scoped caller gets the unit asked for, or its own when
+// none is asked, and is refused another unit's.
+absl::StatusOr<int64_t> ListedUnit(const auth::Principal& caller, Grants grants,
+                                   int64_t requested_unit, absl::string_view action);
 
 }  // namespace gongkai::website
 
