@@ -19,10 +19,12 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -254,6 +256,32 @@ class SecuritySuite {
       }
     }
     return counts;
+  }
+  // Counts of `service`'s tables once two counts 200 ms apart agree (at most 10 s), for
+  // when background work of the service is still writing.
+  RowCounts SettleRows(const std::string& service) {
+    RowCounts previous = CountRows(service);
+    for (int attempt = 0; attempt < 50; ++attempt) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      RowCounts current = CountRows(service);
+      if (current == previous) return current;
+      previous = std::move(current);
+    }
+    return previous;
+  }
+  // "table before→after, ..." for the tables whose counts differ.
+  static std::string Changed(const RowCounts& before, const RowCounts& after) {
+    std::vector<std::string> changed;
+    for (const auto& [service, tables] : after) {
+      for (const auto& [table, count] : tables) {
+        int64_t was = -1;
+        if (auto s = before.find(service); s != before.end()) {
+          if (auto t = s->second.find(table); t != s->second.end()) was = t->second;
+        }
+        if (was != count) changed.push_back(absl::StrCat(table, " ", was, "→", count));
+      }
+    }
+    return absl::StrJoin(changed, ", ");
   }
   // A connection to `service`'s schema as the service's own user.
   absl::StatusOr<db::ConnectionLease> Connection(const std::string& service) {
