@@ -5,7 +5,7 @@
 # target is reported, not a failure. Exits non-zero only when something broke: a
 # build, MariaDB or a service that would not start, or calls that failed under load.
 #
-#   tests/bench/run.sh [--no-build] [--skip-scale | --scale-only | --catalog-only]
+#   tests/bench/run.sh [--no-build] [--skip-scale | --scale-only | --catalog-only | --gateway-only]
 #
 # Self-contained: builds its targets in build/ (through the shared build lock), starts
 # its own MariaDB on a free port (data under .gongkai/bench/mariadb, kept between runs
@@ -20,6 +20,8 @@
 # at one client, where the difference is the latency the gateway adds).
 # --catalog-only: phase 1's catalog figures alone (no gateway, other services' phases
 # or scale phase), for iterating on the catalog.
+# --gateway-only: phase 1's seeding, then only the gateway figures (tests/bench/gateway.sh:
+# direct gRPC, gongkai-gateway and the grpc-gateway peer, CPU per request and memory).
 # Phase 2 (GONGKAI_BENCH_DOCS documents, default 1,000,000; 0 skips it): ListDocuments
 # and SearchDocuments latency with 1–2 clients.
 #
@@ -44,7 +46,8 @@ source "$GONGKAI_ROOT/deploy/scripts/common.sh"
 # shellcheck source=deploy/scripts/mariadb.sh
 source "$GONGKAI_ROOT/deploy/scripts/mariadb.sh"
 
-BUILD="$GONGKAI_ROOT/build"
+# GONGKAI_BENCH_BUILD: binaries of another build tree (with --no-build), e.g. main's.
+BUILD="${GONGKAI_BENCH_BUILD:-$GONGKAI_ROOT/build}"
 BENCH_STATE="$GONGKAI_ROOT/.gongkai/bench"
 BENCH_MARIADB="$BENCH_STATE/mariadb"
 # GONGKAI_BENCH_CATALOG_BIN: another build of the service (e.g. main's) for a before/after
@@ -55,6 +58,9 @@ HEALTH_BIN="$BUILD/libs/server/gongkai-healthcheck"
 GATEWAY_BIN="$BUILD/gateway/gongkai-gateway"
 LOADGEN_BIN="$BUILD/tests/bench/gongkai-loadgen"
 DATAGEN_BIN="$BUILD/tests/bench/gongkai-bench-datagen"
+# The gateway phase (phase_gateway, the grpc-gateway peer; GONGKAI_BENCH_GATEWAY_BIN).
+# shellcheck source=tests/bench/gateway.sh
+source "$GONGKAI_ROOT/tests/bench/gateway.sh"
 
 DOCS=${GONGKAI_BENCH_DOCS:-1000000}
 DURATION=${GONGKAI_BENCH_DURATION:-8s}
@@ -74,17 +80,19 @@ DO_BUILD=1
 DO_SERVICE=1
 DO_SCALE=1
 DO_OTHERS=1
+DO_GATEWAY_ONLY=0
 for arg in "$@"; do
   case $arg in
     --no-build) DO_BUILD=0 ;;
     --skip-scale) DO_SCALE=0 ;;
     --scale-only) DO_SERVICE=0 ;;
     --catalog-only) DO_SCALE=0 DO_OTHERS=0 ;;
+    --gateway-only) DO_SCALE=0 DO_OTHERS=0 DO_GATEWAY_ONLY=1 ;;
     -h | --help)
       sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
       exit 0
       ;;
-    *) die "bench: unknown argument $arg (use --no-build, --skip-scale, --scale-only, --catalog-only)" ;;
+    *) die "bench: unknown argument $arg (use --no-build, --skip-scale, --scale-only, --catalog-only, --gateway-only)" ;;
   esac
 done
 [[ $DOCS =~ ^[0-9]+$ ]] || die "GONGKAI_BENCH_DOCS must be a number, not \"$DOCS\""
@@ -104,6 +112,7 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   stop_sampler
+  stop_peer
   stop_gateway
   stop_catalog
   mariadb_stop "$BENCH_MARIADB" || true
@@ -278,38 +287,6 @@ stop_gateway() {
   GATEWAY_PID=""
 }
 
-# wrk_load NAME CONNECTIONS URL [HEADER]: sets RPS and P50 (ms) from wrk; records a
-# broken run when any response was not 2xx.
-wrk_load() {
-  local name=$1 connections=$2 url=$3 header=${4:-} out="$RUN_DIR/wrk-$1.txt" threads=$THREADS
-  ((connections < threads)) && threads=$connections
-  log "load: $name (wrk, $connections connections)"
-  local args=(-t"$threads" -c"$connections" -d"$(seconds_of "$DURATION")"s --latency)
-  [[ -n $header ]] && args+=(-H "$header")
-  # Warm-up: connections, the service's document cache, the gateway's type cache.
-  wrk -t1 -c1 -d"$(seconds_of "$WARMUP")"s "$url" >/dev/null 2>&1 || true
-  local gw0 cat0 gw1 cat1
-  gw0=$(cpu_ticks "$GATEWAY_PID") cat0=$(cpu_ticks "$CATALOG_PID")
-  if ! wrk "${args[@]}" "$url" >"$out" 2>&1; then
-    broken "$name: wrk failed"
-    RPS=0 P50=0
-    return 0
-  fi
-  gw1=$(cpu_ticks "$GATEWAY_PID") cat1=$(cpu_ticks "$CATALOG_PID")
-  sed 's/^/    /' "$out" >&2
-  if grep -q 'Non-2xx or 3xx responses' "$out"; then
-    broken "$name: $(grep 'Non-2xx' "$out" | xargs)"
-  fi
-  RPS=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")
-  P50=$(awk '$1 == "50%" { v = $2; u = v; gsub(/[0-9.]/, "", u); sub(/[a-z]+$/, "", v);
-    f = (u == "us") ? 0.001 : (u == "s") ? 1000 : 1; printf "%.3f", v * f }' "$out")
-  local requests
-  requests=$(awk '/requests in/ { print $1 }' "$out")
-  CPU=$(awk -v g=$((gw1 - gw0)) -v c=$((cat1 - cat0)) -v n="$requests" -v hz="$CLK_TCK" \
-    'BEGIN { if (n > 0) printf "CPU/call: gateway %.0f µs + catalog %.0f µs", g * 1e6 / hz / n, c * 1e6 / hz / n }')
-  note "$name: $RPS req/s, p50 $P50 ms; $CPU"
-}
-
 # Resident memory of the service in kB: VmRSS, or VmHWM (the peak since start).
 proc_kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$CATALOG_PID/status"; }
 
@@ -474,7 +451,9 @@ phase_service() {
   r=$(ratio "$get_policy_rps" "$health_rps")
   row "GetDocument policy (anonymous) / health" "$r" "≥ 0.6" "$(at_least "$r" 0.6)"
 
-  ((DO_OTHERS == 0)) || phase_gateway "$document_id" "$get_anon_rps"
+  # Issue 3 and 14 (P2/P4): direct, gongkai-gateway and grpc-gateway (tests/bench/gateway.sh).
+  if ((DO_GATEWAY_ONLY)); then phase_gateway "$document_id"; stop_catalog; return 0; fi
+  ((DO_OTHERS == 0)) || phase_gateway "$document_id"
 
   load create-document create-document --token="$staff" --unit_id="$unit_id" \
     --threads=1 --channels=2 --concurrency="$WRITE_CONCURRENCY"
@@ -497,33 +476,6 @@ phase_service() {
     "$(at_most "$(mib "$idle_kb")" 20)"
   row "catalog RSS peak under load" "$(mib "$peak_kb") MiB (VmHWM $(mib "$hwm_kb"))" \
     "≤ 64 MiB" "$(at_most "$(mib "$peak_kb")" 64)"
-}
-
-# phase_gateway DOCUMENT_ID DIRECT_RPS: the same anonymous GetDocument through the
-# gateway (issue #3 targets: ≥ 60% of the direct req/s, < 1 ms added at the median).
-phase_gateway() {
-  local document_id=$1 direct_rps=$2
-  start_gateway "$RUN_DIR/gateway.log"
-  local url="http://$GATEWAY_HTTP/v1/documents/$document_id"
-  curl -fsS "$url" >/dev/null || broken "GET $url failed before the load"
-  wrk_load gateway-get-document "$CONCURRENCY" "$url"
-  local gateway_rps=$RPS
-  row "GET /v1/documents/{id} via gateway (c=$CONCURRENCY)" "$gateway_rps req/s" "—" "—"
-  local r
-  r=$(ratio "$gateway_rps" "$direct_rps")
-  row "gateway GET / direct gRPC GetDocument" "$r" "≥ 0.6" "$(at_least "$r" 0.6)"
-
-  # The median at one client: what a single user waits for.
-  load get-document-c1 get-document --id="$document_id" --threads=1 --channels=1 --concurrency=1
-  local direct_p50=$P50
-  wrk_load gateway-get-document-c1 1 "$url"
-  local gateway_p50=$P50 added
-  added=$(awk -v g="$gateway_p50" -v d="$direct_p50" 'BEGIN { printf "%.3f", g - d }')
-  row "median, 1 client: direct gRPC / via gateway" "$direct_p50 ms / $gateway_p50 ms" "—" "—"
-  row "latency the gateway adds at the median" "$added ms" "< 1 ms" "$(at_most "$added" 0.999)"
-  note "gateway idle-after-load RSS: $(awk '$1 == "VmRSS:" { printf "%.1f MiB", $2 / 1024 }' \
-    "/proc/$GATEWAY_PID/status")"
-  stop_gateway
 }
 
 # ---------------------------------------------------------------------------- phase 2
@@ -673,7 +625,7 @@ main() {
   local bin
   local needed=("$CATALOG_BIN" "$TOKEN_BIN" "$HEALTH_BIN" "$LOADGEN_BIN")
   ((DO_SCALE == 0)) || needed+=("$DATAGEN_BIN")
-  ((DO_OTHERS == 0)) || needed+=("$GATEWAY_BIN")
+  ((DO_OTHERS == 0 && DO_GATEWAY_ONLY == 0)) || needed+=("$GATEWAY_BIN")
   for bin in "${needed[@]}"; do
     [[ -x $bin ]] || die "$bin is not built (run without --no-build)"
   done
