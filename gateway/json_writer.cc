@@ -4,7 +4,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -394,6 +396,428 @@ void AppendJsonString(absl::string_view text, std::string* out) {
 
 absl::Status AppendProto3Json(const google::protobuf::Message& message, std::string* out) {
   return Writer(out).WriteMessage(message);
+}
+
+namespace {
+
+// Proto3 JSON straight from the wire format. Same mapping as Writer above, field for
+// field; anything it cannot reproduce exactly makes it give up (kGiveUp), and the caller
+// parses the bytes into a message instead.
+class WireWriter {
+ public:
+  explicit WireWriter(std::string* out) : out_(out) {}
+
+  bool WriteMessage(const Descriptor& type, absl::string_view wire, int depth) {
+    if (depth > kMaxDepth) return false;
+    if (type.file()->name().rfind("google/protobuf/", 0) == 0) {
+      const std::string& name = type.full_name();
+      if (name == "google.protobuf.Any" || name == "google.protobuf.Struct" ||
+          name == "google.protobuf.Value" || name == "google.protobuf.ListValue") {
+        return false;
+      }
+      if (name == "google.protobuf.Timestamp" || name == "google.protobuf.Duration" ||
+          name == "google.protobuf.FieldMask") {
+        return WriteWellKnown(type, wire);
+      }
+      // Empty and the wrappers: written by their fields below, as Writer does.
+    }
+    // Every field occurrence in wire order: (field, its bytes or value).
+    absl::InlinedVector<Occurrence, 32> seen;
+    if (!Scan(type, wire, &seen)) return false;
+
+    const bool is_wrapper = type.file()->name() == "google/protobuf/wrappers.proto";
+    const bool is_empty = type.full_name() == "google.protobuf.Empty";
+    if (is_empty) {
+      out_->append("{}");
+      return true;
+    }
+    if (!is_wrapper) out_->push_back('{');
+    bool first = true;
+    for (int i = 0; i < type.field_count(); ++i) {
+      const FieldDescriptor* field = type.field(i);
+      if (field->is_required()) return false;  // proto2 parsing checks these; not here.
+      const Occurrence* last = nullptr;
+      int count = 0;
+      for (const Occurrence& o : seen) {
+        if (o.field == field) {
+          last = &o;
+          ++count;
+        }
+      }
+      if (!field->is_repeated()) {
+        const bool presence = field->containing_oneof() != nullptr ||
+                              field->type() == FieldDescriptor::TYPE_MESSAGE ||
+                              field->has_presence();
+        if (presence && last == nullptr) continue;
+        // A message sent twice is merged, and a later oneof member clears an earlier
+        // one: leave both to the parser.
+        if (field->type() == FieldDescriptor::TYPE_MESSAGE && count > 1) return false;
+        if (const google::protobuf::OneofDescriptor* oneof = field->containing_oneof()) {
+          for (const Occurrence& o : seen) {
+            if (o.field != field && o.field->containing_oneof() == oneof) return false;
+          }
+        }
+      }
+      if (!is_wrapper) {
+        if (!first) out_->push_back(',');
+        first = false;
+        AppendJsonString(field->json_name(), out_);
+        out_->push_back(':');
+      }
+      if (field->is_map()) {
+        if (count > 0) return false;  // Map entries: order and duplicate keys as parsed.
+        out_->append("{}");
+      } else if (field->is_repeated()) {
+        out_->push_back('[');
+        bool first_element = true;
+        for (const Occurrence& o : seen) {
+          if (o.field != field) continue;
+          if (!WriteRepeatedOccurrence(field, o, &first_element, depth)) return false;
+        }
+        out_->push_back(']');
+      } else if (last == nullptr) {
+        WriteDefault(field);
+      } else if (!WriteValue(field, *last, depth)) {
+        return false;
+      }
+      if (is_wrapper) return true;  // One field: `value`.
+    }
+    if (!is_wrapper) out_->push_back('}');
+    return true;
+  }
+
+ private:
+  static constexpr int kMaxDepth = 100;  // protobuf's default recursion limit.
+
+  struct Occurrence {
+    const FieldDescriptor* field;
+    int wire_type;
+    uint64_t value;           // Varint and fixed wire types.
+    absl::string_view bytes;  // Length-delimited.
+  };
+
+  static bool ReadVarint(absl::string_view* in, uint64_t* value) {
+    uint64_t result = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (in->empty()) return false;
+      const uint8_t byte = static_cast<uint8_t>(in->front());
+      in->remove_prefix(1);
+      result |= static_cast<uint64_t>(byte & 0x7f) << shift;
+      if ((byte & 0x80) == 0) {
+        *value = result;
+        return true;
+      }
+    }
+    return false;
+  }
+  static bool ReadFixed(absl::string_view* in, int size, uint64_t* value) {
+    if (in->size() < static_cast<size_t>(size)) return false;
+    uint64_t result = 0;
+    for (int i = size - 1; i >= 0; --i) result = (result << 8) | static_cast<uint8_t>((*in)[i]);
+    in->remove_prefix(size);
+    *value = result;
+    return true;
+  }
+
+  // The wire type a field's values use when not packed.
+  static int WireTypeOf(const FieldDescriptor* field) {
+    switch (field->type()) {
+      case FieldDescriptor::TYPE_DOUBLE:
+      case FieldDescriptor::TYPE_FIXED64:
+      case FieldDescriptor::TYPE_SFIXED64:
+        return 1;
+      case FieldDescriptor::TYPE_FLOAT:
+      case FieldDescriptor::TYPE_FIXED32:
+      case FieldDescriptor::TYPE_SFIXED32:
+        return 5;
+      case FieldDescriptor::TYPE_STRING:
+      case FieldDescriptor::TYPE_BYTES:
+      case FieldDescriptor::TYPE_MESSAGE:
+        return 2;
+      case FieldDescriptor::TYPE_GROUP:
+        return 3;
+      default:
+        return 0;
+    }
+  }
+
+  // Known fields only (unknown ones are kept aside by the parser and never written).
+  static bool Scan(const Descriptor& type, absl::string_view wire,
+                   absl::InlinedVector<Occurrence, 32>* seen) {
+    while (!wire.empty()) {
+      uint64_t tag;
+      if (!ReadVarint(&wire, &tag) || tag > 0xffffffffu) return false;
+      const int wire_type = static_cast<int>(tag & 7);
+      const int number = static_cast<int>(tag >> 3);
+      if (number == 0) return false;
+      Occurrence o{nullptr, wire_type, 0, {}};
+      switch (wire_type) {
+        case 0:
+          if (!ReadVarint(&wire, &o.value)) return false;
+          break;
+        case 1:
+          if (!ReadFixed(&wire, 8, &o.value)) return false;
+          break;
+        case 5:
+          if (!ReadFixed(&wire, 4, &o.value)) return false;
+          break;
+        case 2: {
+          uint64_t size;
+          if (!ReadVarint(&wire, &size) || size > wire.size()) return false;
+          o.bytes = wire.substr(0, size);
+          wire.remove_prefix(size);
+          break;
+        }
+        default:
+          return false;  // Groups: rare and deprecated; the parser handles them.
+      }
+      o.field = type.FindFieldByNumber(number);
+      if (o.field == nullptr) continue;
+      const int expected = WireTypeOf(o.field);
+      if (wire_type != expected) {
+        // Packed repeated scalars are the one accepted mismatch.
+        const bool packed = wire_type == 2 && o.field->is_repeated() && expected != 2;
+        if (!packed) return false;  // The parser keeps it as an unknown field.
+      }
+      seen->push_back(o);
+    }
+    return true;
+  }
+
+  bool WriteRepeatedOccurrence(const FieldDescriptor* field, const Occurrence& o, bool* first,
+                               int depth) {
+    const int expected = WireTypeOf(field);
+    if (o.wire_type == 2 && expected != 2) {  // Packed.
+      absl::string_view in = o.bytes;
+      while (!in.empty()) {
+        Occurrence element{field, expected, 0, {}};
+        const bool read = expected == 0   ? ReadVarint(&in, &element.value)
+                          : expected == 1 ? ReadFixed(&in, 8, &element.value)
+                                          : ReadFixed(&in, 4, &element.value);
+        if (!read) return false;
+        if (!*first) out_->push_back(',');
+        *first = false;
+        if (!WriteValue(field, element, depth)) return false;
+      }
+      return true;
+    }
+    if (!*first) out_->push_back(',');
+    *first = false;
+    return WriteValue(field, o, depth);
+  }
+
+  void WriteDefault(const FieldDescriptor* field) {
+    Occurrence zero{field, WireTypeOf(field), 0, {}};
+    if (field->cpp_type() == FieldDescriptor::CPPTYPE_ENUM) {
+      zero.value =
+          static_cast<uint64_t>(static_cast<int64_t>(field->default_value_enum()->number()));
+    }
+    WriteValue(field, zero, 0);
+  }
+
+  bool WriteValue(const FieldDescriptor* field, const Occurrence& o, int depth) {
+    const uint64_t v = o.value;
+    switch (field->type()) {
+      case FieldDescriptor::TYPE_INT32:
+      case FieldDescriptor::TYPE_SFIXED32:
+        absl::StrAppend(out_, static_cast<int32_t>(static_cast<uint32_t>(v)));
+        break;
+      case FieldDescriptor::TYPE_SINT32: {
+        const uint32_t u = static_cast<uint32_t>(v);
+        absl::StrAppend(out_, static_cast<int32_t>((u >> 1) ^ (~(u & 1) + 1)));
+        break;
+      }
+      case FieldDescriptor::TYPE_UINT32:
+      case FieldDescriptor::TYPE_FIXED32:
+        absl::StrAppend(out_, static_cast<uint32_t>(v));
+        break;
+      case FieldDescriptor::TYPE_INT64:
+      case FieldDescriptor::TYPE_SFIXED64:
+        absl::StrAppend(out_, "\"", static_cast<int64_t>(v), "\"");
+        break;
+      case FieldDescriptor::TYPE_SINT64:
+        absl::StrAppend(out_, "\"", static_cast<int64_t>((v >> 1) ^ (~(v & 1) + 1)), "\"");
+        break;
+      case FieldDescriptor::TYPE_UINT64:
+      case FieldDescriptor::TYPE_FIXED64:
+        absl::StrAppend(out_, "\"", v, "\"");
+        break;
+      case FieldDescriptor::TYPE_DOUBLE: {
+        double d;
+        std::memcpy(&d, &v, sizeof d);
+        AppendFloating(d, out_);
+        break;
+      }
+      case FieldDescriptor::TYPE_FLOAT: {
+        const uint32_t bits = static_cast<uint32_t>(v);
+        float f;
+        std::memcpy(&f, &bits, sizeof f);
+        AppendFloating(f, out_);
+        break;
+      }
+      case FieldDescriptor::TYPE_BOOL:
+        out_->append(v != 0 ? "true" : "false");
+        break;
+      case FieldDescriptor::TYPE_ENUM: {
+        const int number = static_cast<int32_t>(static_cast<uint32_t>(v));
+        if (field->enum_type()->full_name() == "google.protobuf.NullValue") {
+          out_->append("null");
+          break;
+        }
+        const google::protobuf::EnumValueDescriptor* value =
+            field->enum_type()->FindValueByNumber(number);
+        if (value != nullptr) {
+          AppendJsonString(value->name(), out_);
+        } else if (field->enum_type()->file()->syntax() ==
+                   google::protobuf::FileDescriptor::SYNTAX_PROTO3) {
+          absl::StrAppend(out_, number);  // Open enum: an unknown value is kept.
+        } else {
+          return false;  // proto2: the parser moves it to the unknown fields.
+        }
+        break;
+      }
+      case FieldDescriptor::TYPE_STRING:
+        // proto3 strings must be UTF-8 (the parser refuses the message otherwise).
+        if (field->file()->syntax() == google::protobuf::FileDescriptor::SYNTAX_PROTO3 &&
+            !IsValidUtf8(o.bytes)) {
+          return false;
+        }
+        AppendJsonString(o.bytes, out_);
+        break;
+      case FieldDescriptor::TYPE_BYTES:
+        out_->push_back('"');
+        out_->append(absl::Base64Escape(o.bytes));
+        out_->push_back('"');
+        break;
+      case FieldDescriptor::TYPE_MESSAGE:
+        return WriteMessage(*field->message_type(), o.bytes, depth + 1);
+      case FieldDescriptor::TYPE_GROUP:
+        return false;
+    }
+    return true;
+  }
+
+  // Timestamp, Duration and FieldMask, with Writer's checks.
+  bool WriteWellKnown(const Descriptor& type, absl::string_view wire) {
+    absl::InlinedVector<Occurrence, 32> seen;
+    if (!Scan(type, wire, &seen)) return false;
+    const std::string& name = type.full_name();
+    if (name == "google.protobuf.FieldMask") {
+      out_->push_back('"');
+      bool first = true;
+      for (const Occurrence& o : seen) {
+        if (!IsValidUtf8(o.bytes)) return false;
+        if (!first) out_->push_back(',');
+        first = false;
+        std::string escaped;
+        AppendJsonString(ToCamelCase(o.bytes), &escaped);
+        out_->append(escaped, 1, escaped.size() - 2);
+      }
+      out_->push_back('"');
+      return true;
+    }
+    int64_t seconds = 0;
+    int32_t nanos = 0;
+    for (const Occurrence& o : seen) {
+      if (o.field->number() == 1) seconds = static_cast<int64_t>(o.value);
+      if (o.field->number() == 2) nanos = static_cast<int32_t>(static_cast<uint32_t>(o.value));
+    }
+    if (name == "google.protobuf.Timestamp") {
+      if (seconds < kMinTimestampSeconds || seconds > kMaxTimestampSeconds || nanos < 0 ||
+          nanos > 999999999) {
+        return false;  // Writer's INTERNAL error, from the parsed message.
+      }
+      out_->push_back('"');
+      if (!AppendUtcTime(seconds)) return false;
+      AppendNanos(nanos, out_);
+      out_->append("Z\"");
+      return true;
+    }
+    if (seconds > kMaxDurationSeconds || seconds < -kMaxDurationSeconds ||
+        (seconds != 0 && nanos != 0 && (seconds < 0) != (nanos < 0))) {
+      return false;
+    }
+    out_->push_back('"');
+    if (seconds < 0 || nanos < 0) out_->push_back('-');
+    absl::StrAppend(out_, std::llabs(seconds));
+    AppendNanos(std::abs(nanos), out_);
+    out_->append("s\"");
+    return true;
+  }
+
+  // "%Y-%m-%dT%H:%M:%S" of a UTC time, years 1..9999 (civil-from-days, proleptic
+  // Gregorian), without a time-zone lookup.
+  bool AppendUtcTime(int64_t seconds) {
+    int64_t days = seconds / 86400;
+    int64_t rest = seconds % 86400;
+    if (rest < 0) {
+      rest += 86400;
+      --days;
+    }
+    days += 719468;
+    const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+    const int64_t doe = days - era * 146097;
+    const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const int64_t mp = (5 * doy + 2) / 153;
+    const int64_t day = doy - (153 * mp + 2) / 5 + 1;
+    const int64_t month = mp < 10 ? mp + 3 : mp - 9;
+    const int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+    // absl::FormatTime writes years below 1000 unpadded; leave those to Writer.
+    if (year < 1000) return false;
+    char buffer[96];
+    snprintf(buffer, sizeof(buffer), "%04d-%02d-%02dT%02d:%02d:%02d", static_cast<int>(year),
+             static_cast<int>(month), static_cast<int>(day), static_cast<int>(rest / 3600),
+             static_cast<int>(rest / 60 % 60), static_cast<int>(rest % 60));
+    out_->append(buffer);
+    return true;
+  }
+
+  // Structurally valid UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
+  static bool IsValidUtf8(absl::string_view s) {
+    size_t i = 0;
+    const size_t n = s.size();
+    while (i < n) {
+      const unsigned char c = static_cast<unsigned char>(s[i]);
+      if (c < 0x80) {
+        ++i;
+        continue;
+      }
+      int extra;
+      uint32_t min;
+      uint32_t cp;
+      if ((c & 0xE0) == 0xC0) {
+        extra = 1, min = 0x80, cp = c & 0x1F;
+      } else if ((c & 0xF0) == 0xE0) {
+        extra = 2, min = 0x800, cp = c & 0x0F;
+      } else if ((c & 0xF8) == 0xF0) {
+        extra = 3, min = 0x10000, cp = c & 0x07;
+      } else {
+        return false;
+      }
+      if (n - i <= static_cast<size_t>(extra)) return false;
+      for (int k = 1; k <= extra; ++k) {
+        const unsigned char cc = static_cast<unsigned char>(s[i + k]);
+        if ((cc & 0xC0) != 0x80) return false;
+        cp = (cp << 6) | (cc & 0x3F);
+      }
+      if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+      i += extra + 1;
+    }
+    return true;
+  }
+
+  std::string* out_;
+};
+
+}  // namespace
+
+absl::Status AppendProto3JsonFromWire(const Descriptor& type, absl::string_view wire,
+                                      std::string* out) {
+  const size_t size_before = out->size();
+  if (WireWriter(out).WriteMessage(type, wire, 0)) return absl::OkStatus();
+  out->resize(size_before);
+  return absl::UnimplementedError("parse the message instead");
 }
 
 }  // namespace gongkai::gateway

@@ -31,6 +31,17 @@ namespace gongkai::gateway {
 // form (a Timestamp outside years 1–9999, a Duration over 10,000 years).
 absl::Status AppendProto3Json(const google::protobuf::Message& message, std::string* out);
 
+// The same JSON as AppendProto3Json of the parsed message, written straight from the
+// message's wire bytes (issue 14, P2: parsing every response into a DynamicMessage and
+// reading it back by reflection was a third of the gateway's CPU per GET).
+// UNIMPLEMENTED, with `out` unchanged, where only the parsed message gives the answer
+// exactly — map fields sent, Any/Struct/Value/ListValue, a singular message sent twice
+// (merged), two members of one oneof, a wire type that does not fit its field, a proto3
+// string that is not UTF-8, a Timestamp or Duration out of range, malformed bytes —:
+// the caller then parses the bytes and uses AppendProto3Json (and its errors).
+absl::Status AppendProto3JsonFromWire(const google::protobuf::Descriptor& type,
+                                      absl::string_view wire, std::string* out);
+
 // Appends `text` as a JSON string literal (quotes included).
 void AppendJsonString(absl::string_view text, std::string* out);
 

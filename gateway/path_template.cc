@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -159,6 +160,20 @@ absl::StatusOr<PathTemplate> PathTemplate::Parse(absl::string_view text) {
       return Invalid(text, "\"**\" may only be the last segment");
     }
   }
+  // What every matching path starts with: the leading literal segments, and the "/"
+  // after them when more segments follow. A necessary condition, checked before any
+  // allocation (the route table tries the templates one by one).
+  for (const Segment& segment : t.segments_) {
+    if (segment.kind != SegmentKind::kLiteral) {
+      t.literal_prefix_.push_back('/');
+      break;
+    }
+    if (!t.literal_prefix_.empty()) t.literal_prefix_.push_back('/');
+    t.literal_prefix_.append(segment.literal);
+  }
+  if (t.literal_prefix_ == "/") t.literal_prefix_.clear();
+  t.fixed_segment_count_ =
+      t.segments_.empty() || t.segments_.back().kind != SegmentKind::kMultiWildcard;
   return t;
 }
 
@@ -191,6 +206,11 @@ std::optional<PathTemplate::Bindings> PathTemplate::Match(absl::string_view path
       return std::nullopt;
     }
     path.remove_suffix(verb_.size() + 1);
+  }
+  if (!absl::StartsWith(path, literal_prefix_)) return std::nullopt;
+  if (fixed_segment_count_ &&
+      static_cast<size_t>(std::count(path.begin(), path.end(), '/')) + 1 != segments_.size()) {
+    return std::nullopt;
   }
   std::vector<absl::string_view> parts = absl::StrSplit(path, '/');
   std::vector<size_t> boundaries(segments_.size() + 1, 0);

@@ -71,6 +71,11 @@ class PathTemplate {
   std::vector<Segment> segments_;
   std::vector<Variable> variables_;
   std::string verb_;
+  // Quick refusals before splitting the path: the leading literal segments every
+  // matching path starts with ("v1/documents/", without the leading "/"), and whether
+  // the number of segments is fixed (no "**").
+  std::string literal_prefix_;
+  bool fixed_segment_count_ = true;
 };
 
 // Percent-decodes `in`. With keep_slash, "%2F" and "%2f" stay encoded. False when an

@@ -56,6 +56,24 @@ TEST(PathTemplateTest, CustomVerbIsRequiredAndStripped) {
   EXPECT_FALSE(t.Match("/v1/documents/:publish").has_value());
 }
 
+// The quick refusals (literal prefix, segment count) before splitting must not change
+// what matches.
+TEST(PathTemplateTest, QuickRefusalsKeepTheMatches) {
+  PathTemplate leading_variable = MustParse("/{unit}/documents");
+  EXPECT_THAT(*leading_variable.Match("/7/documents"), ElementsAre(Pair("unit", "7")));
+  EXPECT_FALSE(leading_variable.Match("/7/documents/8").has_value());
+  PathTemplate literal_then_variable = MustParse("/v1/documents/{id}");
+  EXPECT_FALSE(literal_then_variable.Match("/v1/documentsX/7").has_value());
+  EXPECT_FALSE(literal_then_variable.Match("/v1/documents").has_value());
+  EXPECT_FALSE(literal_then_variable.Match("/v1//documents/7").has_value());
+  EXPECT_FALSE(literal_then_variable.Match("v1/documents/7").has_value());
+  PathTemplate rest = MustParse("/v1/files/{path=**}");
+  EXPECT_THAT(*rest.Match("/v1/files/a/b/c"), ElementsAre(Pair("path", "a/b/c")));
+  PathTemplate only_literals = MustParse("/v1/units");
+  EXPECT_TRUE(only_literals.Match("/v1/units").has_value());
+  EXPECT_FALSE(only_literals.Match("/v1/unitsX").has_value());
+}
+
 TEST(PathTemplateTest, DoubleWildcardMatchesTheRest) {
   PathTemplate t = MustParse("/v1/files/{path=**}");
   EXPECT_THAT(*t.Match("/v1/files/a/b/c"), ElementsAre(Pair("path", "a/b/c")));

@@ -596,6 +596,15 @@ absl::StatusOr<std::string> Transcoder::BuildRequest(const Route& route,
 
 absl::StatusOr<std::string> Transcoder::ResponseToJson(const Route& route,
                                                        const std::string& response_bytes) const {
+  if (route.response_body_field == nullptr) {
+    // The common case, without a message in between; whatever the wire writer leaves
+    // to the parser (see json_writer.h) takes the path below.
+    std::string json;
+    json.reserve(response_bytes.size() + response_bytes.size() / 4 + 64);
+    if (AppendProto3JsonFromWire(*route.method->output_type(), response_bytes, &json).ok()) {
+      return json;
+    }
+  }
   std::unique_ptr<Message> response(factory_.GetPrototype(route.method->output_type())->New());
   if (!response->ParseFromString(response_bytes)) {
     return absl::InternalError(

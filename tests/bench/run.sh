@@ -651,6 +651,8 @@ main() {
   ((DO_SERVICE == 0 || DO_OTHERS == 0)) || "$GONGKAI_ROOT/tests/bench/opinion.sh" $( ((DO_BUILD)) || echo --no-build) || BROKEN+=("opinion bench")
   if ((DO_SERVICE && DO_OTHERS)); then "$GONGKAI_ROOT/tests/bench/assessment.sh" "$( ((DO_BUILD)) || echo --no-build)" | tee -a "$report" || BROKEN+=("assessment bench failed"); fi
   if ((DO_SERVICE && DO_OTHERS)); then bash "$GONGKAI_ROOT/tests/bench/consultation.sh" "$( ((DO_BUILD)) || echo --no-build)" || broken "consultation bench"; fi
+  # Issue 14 P4: every process's resident memory, idle and under load (its own MariaDB).
+  if ((DO_SERVICE && DO_OTHERS)); then "$GONGKAI_ROOT/tests/bench/memory.sh" $( ((DO_BUILD)) || echo --no-build) | tee -a "$report" || broken "memory bench"; fi
   ((${#BROKEN[@]} == 0))
 }
 
