@@ -12,7 +12,8 @@
 # once for GONGKAI_BENCH_DURATION (default 8s): the gRPC health Check with
 # gongkai-loadgen on each service (16 in flight) and GET /v1/documents/{id} through the
 # gateway with wrk (16 connections), sampling VmRSS every 100 ms; prints each peak.
-# GONGKAI_BENCH_BUILD: binaries of another build tree (e.g. main's, for a before/after).
+# GONGKAI_BENCH_BUILD: binaries of another build tree (e.g. main's, for a before/after);
+# GONGKAI_BENCH_GATEWAY_BIN: another gongkai-gateway.
 set -euo pipefail
 
 GONGKAI_ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
@@ -33,7 +34,17 @@ source "$GONGKAI_ROOT/deploy/scripts/mariadb.sh"
 # shellcheck source=deploy/scripts/services.sh
 source "$GONGKAI_ROOT/deploy/scripts/services.sh"
 
+# GONGKAI_BENCH_GATEWAY_BIN: another gongkai-gateway (the other processes from the tree).
+if [[ -n ${GONGKAI_BENCH_GATEWAY_BIN:-} ]]; then
+  eval "$(declare -f service_binary | sed '1s/service_binary/_tree_service_binary/')"
+  service_binary() {
+    if [[ $1 == gateway ]]; then echo "$GONGKAI_BENCH_GATEWAY_BIN"; else _tree_service_binary "$1"; fi
+  }
+fi
+
 DURATION=${GONGKAI_BENCH_DURATION:-8s}
+# The load comes from one address: the gateway's rate limits would answer it with 429s.
+export GONGKAI_RATE_LIMIT_ANONYMOUS_READ=0:0 GONGKAI_RATE_LIMIT_AUTHENTICATED=0:0
 LOADGEN="$GONGKAI_BUILD_DIR/tests/bench/gongkai-loadgen"
 DO_BUILD=1
 [[ ${1:-} == --no-build ]] && DO_BUILD=0
@@ -55,7 +66,8 @@ trap 'exit 143' TERM
 dev_mysql_port() { cat "$GONGKAI_STATE/mysql-port"; }
 
 # Free ports for every process (GONGKAI_<NAME>_GRPC_PORT / _METRICS_PORT, as ./gongkai).
-next_port=52000
+# Below the kernel's ephemeral range (32768–60999), so no outgoing connection takes one.
+next_port=23000
 PORT=""
 take_port() {
   while port_in_use "$next_port"; do next_port=$((next_port + 1)); done
