@@ -296,22 +296,10 @@ metrics_rss_kb() {
     awk '$1 == "process_resident_memory_bytes" { printf "%d\n", $2 / 1024 }'
 }
 
-# Samples VmRSS every 100 ms into $RUN_DIR/rss-max until stop_sampler.
+# Samples the catalog's VmRSS every 100 ms into $RUN_DIR/rss-max until stop_sampler
+# (start_rss_sampler is in tests/bench/gateway.sh).
 start_sampler() {
-  local pid=$CATALOG_PID out="$RUN_DIR/rss-max"
-  echo 0 >"$out"
-  (
-    max=0
-    while [[ -r /proc/$pid/status ]]; do
-      kb=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
-      if [[ -n $kb ]] && ((kb > max)); then
-        max=$kb
-        echo "$max" >"$out"
-      fi
-      sleep 0.1
-    done
-  ) &
-  SAMPLER_PID=$!
+  SAMPLER_PID=$(start_rss_sampler "$CATALOG_PID" "$RUN_DIR/rss-max")
 }
 
 stop_sampler() {
