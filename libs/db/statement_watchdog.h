@@ -36,8 +36,11 @@
 // Cost: nothing when the thread serves no call or its call has no deadline; otherwise
 // one uncontended mutex round per statement start and end (no thread, no timer per
 // statement); the watchdog thread sleeps until the earliest watched deadline.
-// If the kill cannot be sent (server unreachable), the statement runs on and the
-// session's row-lock bound and driver read timeout remain the limits.
+// If the KILL fails, the statement runs on and the session's row-lock bound and driver
+// read timeout remain the limits: the server is unreachable, or the session is running
+// another user's code (a trigger, view or routine with another DEFINER: the server then
+// sees that user, and only CONNECTION ADMIN / SUPER may kill it — the services' own
+// objects are created by their migrations, as their own user).
 //
 // Thread-safe.
 #ifndef GONGKAI_LIBS_DB_STATEMENT_WATCHDOG_H_

@@ -139,7 +139,9 @@ TEST_F(StatementWatchdogTest, AStatementOfALaterCallOnTheSameSessionIsNeverStopp
   int stopped = 0;
   for (int round = 0; round < kRounds; ++round) {
     {
-      CallDeadlineScope call(absl::Now() + absl::Milliseconds(30));
+      // Deadlines from 5 ms before to 5 ms after the statement's 30 ms: the KILL lands
+      // before, around and after its end.
+      CallDeadlineScope call(absl::Now() + absl::Milliseconds(25 + round % 11));
       absl::StatusOr<ConnectionLease> conn = pool_->Acquire();
       ASSERT_TRUE(conn.ok()) << conn.status();
       absl::StatusOr<ResultSet> racing = (*conn)->Query("SELECT SLEEP(0.03)");
