@@ -11,7 +11,10 @@
 //    (innodb_lock_wait_timeout, whole seconds, at least 1; MySQL 8, MariaDB and TiDB's
 //    pessimistic transactions all honour it), set only when the bound changes, and put
 //    back to the server's default for work outside any call.
-// A statement that is merely slow (no lock wait) still runs to its end.
+// Any statement (Query, Execute) still running at the deadline, slow or waiting, is then
+// stopped on the server by the pool's StatementWatchdog (statement_watchdog.h) and
+// returns DEADLINE_EXCEEDED; the lock-wait bound stays as the backstop when the KILL
+// cannot be sent.
 //
 //   {
 //     db::CallDeadlineScope scope(absl::Now() + absl::Seconds(2));

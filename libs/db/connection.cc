@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "libs/db/mysql_errors.h"
+#include "libs/db/statement_watchdog.h"
 
 namespace gongkai::db {
 namespace {
@@ -276,6 +277,22 @@ absl::StatusOr<sql::PreparedStatement*> Connection::Prepare(absl::string_view sq
 }
 
 absl::StatusOr<ResultSet> Connection::Query(absl::string_view sql, absl::Span<const Value> params) {
+  StatementWatch watch(*this);
+  absl::StatusOr<ResultSet> result = QueryUnwatched(sql, params);
+  if (absl::Status stopped = watch.Finish(sql); !stopped.ok()) return stopped;
+  return result;
+}
+
+absl::StatusOr<ExecResult> Connection::Execute(absl::string_view sql,
+                                               absl::Span<const Value> params) {
+  StatementWatch watch(*this);
+  absl::StatusOr<ExecResult> result = ExecuteUnwatched(sql, params);
+  if (absl::Status stopped = watch.Finish(sql); !stopped.ok()) return stopped;
+  return result;
+}
+
+absl::StatusOr<ResultSet> Connection::QueryUnwatched(absl::string_view sql,
+                                                     absl::Span<const Value> params) {
   if (broken_) return BrokenStatus();
   try {
     absl::StatusOr<sql::PreparedStatement*> stmt = Prepare(sql);
@@ -289,8 +306,8 @@ absl::StatusOr<ResultSet> Connection::Query(absl::string_view sql, absl::Span<co
   }
 }
 
-absl::StatusOr<ExecResult> Connection::Execute(absl::string_view sql,
-                                               absl::Span<const Value> params) {
+absl::StatusOr<ExecResult> Connection::ExecuteUnwatched(absl::string_view sql,
+                                                        absl::Span<const Value> params) {
   if (broken_) return BrokenStatus();
   ExecResult result;
   try {

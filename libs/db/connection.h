@@ -45,6 +45,8 @@ class PreparedStatement;
 
 namespace gongkai::db {
 
+class StatementWatchdog;
+
 struct ExecResult {
   // Rows changed, as MySQL reports them: an UPDATE that matches a row but sets the
   // values it already has counts 0. So do not read 0 as "not found" unless the UPDATE
@@ -100,14 +102,24 @@ class Connection {
   // unreachable server is; on servers without Galera that check finds nothing.
   static absl::StatusOr<std::unique_ptr<Connection>> Open(const DbConfig& config);
 
+  // Set by the pool: Query and Execute are then stopped on the server when they run past
+  // the deadline of the call the thread serves, and return DEADLINE_EXCEEDED
+  // (statement_watchdog.h). Null: never stopped.
+  void set_statement_watchdog(StatementWatchdog* watchdog) { watchdog_ = watchdog; }
+
  private:
-  friend class Transaction;  // transaction.cc: Begin/Commit/Rollback.
+  friend class Transaction;     // transaction.cc: Begin/Commit/Rollback.
+  friend class StatementWatch;  // statement_watchdog.cc: the session after a KILL QUERY.
 
   explicit Connection(std::unique_ptr<sql::Connection> conn);
   static absl::StatusOr<std::unique_ptr<Connection>> OpenEndpoint(const DbConfig& config,
                                                                   const DbEndpoint& endpoint);
 
   absl::StatusOr<sql::PreparedStatement*> Prepare(absl::string_view sql);
+  // Query and Execute without the StatementWatch around them.
+  absl::StatusOr<ResultSet> QueryUnwatched(absl::string_view sql, absl::Span<const Value> params);
+  absl::StatusOr<ExecResult> ExecuteUnwatched(absl::string_view sql,
+                                              absl::Span<const Value> params);
   absl::Status BrokenStatus() const;
   // UNAVAILABLE when the server is a Galera node that does not accept clients yet.
   absl::Status CheckGaleraNodeReady();
@@ -126,6 +138,7 @@ class Connection {
   bool in_transaction_ = false;
   uint64_t server_connection_id_ = 0;
   std::string endpoint_;
+  StatementWatchdog* watchdog_ = nullptr;
 };
 
 }  // namespace gongkai::db

@@ -89,7 +89,8 @@ absl::StatusOr<std::unique_ptr<ConnectionPool>> ConnectionPool::Create(DbConfig 
 ConnectionPool::ConnectionPool(DbConfig config, std::vector<DbEndpoint> endpoints)
     : config_(std::move(config)),
       name_(config_.EffectivePoolName()),
-      endpoints_(std::move(endpoints)) {}
+      endpoints_(std::move(endpoints)),
+      watchdog_(std::make_unique<StatementWatchdog>(config_)) {}
 
 absl::StatusOr<std::unique_ptr<Connection>> ConnectionPool::OpenOnSomeServer() {
   size_t start;
@@ -214,6 +215,7 @@ absl::StatusOr<ConnectionLease> ConnectionPool::Acquire(absl::Duration timeout) 
       }
       ++connections_opened_total_;
     }
+    (*opened)->set_statement_watchdog(watchdog_.get());
     return BoundLockWaits(ConnectionLease(this, *std::move(opened)), call_deadline);
   }
 }
@@ -246,6 +248,8 @@ PoolStats ConnectionPool::Stats() const {
   stats.errors_total = errors_total_;
   stats.connections_opened_total = connections_opened_total_;
   stats.failovers_total = failovers_total_;
+  stats.statements_killed_total = watchdog_->statements_killed_total();
+  stats.statement_kill_failures_total = watchdog_->kill_failures_total();
   return stats;
 }
 

@@ -30,6 +30,9 @@
 //    them). A statement or COMMIT cut off by a node's death is UNAVAILABLE to the caller
 //    (its outcome unknown), never retried here; Galera certification conflicts are 1213,
 //    ABORTED, and retried by RunInTransactionWithRetries.
+//  - A statement still running at the deadline of the call it serves (call_deadline.h)
+//    is stopped on the server (KILL QUERY) and returns DEADLINE_EXCEEDED; the session
+//    stays in the pool (statement_watchdog.h).
 //  - Stats() is cheap and may be called at any time, e.g. from callback gauges.
 //
 // Thread-safe. The pool must outlive every lease (destroying it with leases
@@ -48,6 +51,7 @@
 #include "absl/time/time.h"
 #include "libs/db/connection.h"
 #include "libs/db/db_config.h"
+#include "libs/db/statement_watchdog.h"
 
 namespace gongkai::db {
 
@@ -61,6 +65,10 @@ struct PoolStats {
   int64_t connections_opened_total = 0;  // Successful opens.
   // Times the current server changed to another entry of a multi-server host list.
   int64_t failovers_total = 0;
+  // Statements stopped on the server (KILL QUERY) because they ran past their call's
+  // deadline, and KILLs that failed (statement_watchdog.h).
+  int64_t statements_killed_total = 0;
+  int64_t statement_kill_failures_total = 0;
 };
 
 class ConnectionPool;
@@ -138,6 +146,8 @@ class ConnectionPool {
   int64_t connections_opened_total_ ABSL_GUARDED_BY(mu_) = 0;
   size_t current_server_ ABSL_GUARDED_BY(mu_) = 0;  // Index into endpoints_.
   int64_t failovers_total_ ABSL_GUARDED_BY(mu_) = 0;
+  // Given to every connection the pool opens; stops their statements at call deadlines.
+  const std::unique_ptr<StatementWatchdog> watchdog_;
 };
 
 }  // namespace gongkai::db

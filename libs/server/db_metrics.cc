@@ -36,6 +36,12 @@ void RegisterDbPoolMetrics(metrics::Registry& registry, const db::ConnectionPool
         one("gongkai_db_pool_failovers_total",
             "Times the pool moved to another server of its host list (GONGKAI_DB_HOST a,b,c).",
             MetricType::kCounter, s.failovers_total),
+        one("gongkai_db_statements_killed_total",
+            "Statements stopped on the server (KILL QUERY) at their call's deadline.",
+            MetricType::kCounter, s.statements_killed_total),
+        one("gongkai_db_statement_kill_failures_total",
+            "KILL QUERY statements for a call past its deadline that failed.", MetricType::kCounter,
+            s.statement_kill_failures_total),
     };
   });
 }

@@ -7,6 +7,8 @@
 //   gongkai_db_pool_errors_total{pool}         failed opens and broken connections
 //   gongkai_db_pool_connections_opened_total{pool}
 //   gongkai_db_pool_failovers_total{pool}      times the pool moved to another server (ADR 0025)
+//   gongkai_db_statements_killed_total{pool}   statements stopped at their call's deadline
+//   gongkai_db_statement_kill_failures_total{pool}  ... KILL QUERY failed (statement_watchdog.h)
 #ifndef GONGKAI_LIBS_SERVER_DB_METRICS_H_
 #define GONGKAI_LIBS_SERVER_DB_METRICS_H_
 

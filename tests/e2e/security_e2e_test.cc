@@ -169,9 +169,11 @@ std::string ResourceOf(const MethodDescriptor* method) {
        {"Consultation", "CommentGroup", "Comment", "Hearing", "MeetingPlan", "Application",
         "FeedbackStatement"}},
       {"OpinionService", {"Event"}},
-      {"WebsiteService", {"Site", "Column"}},
+      {"WebsiteService", {"Site", "Column", "Notice"}},
       {"AssessmentService", {"Run", "Draw", "TrainingPlan"}},
   };
+  // AttachFeedbackStatement attaches to a meeting plan: its `id` is the plan's.
+  if (method->name() == "AttachFeedbackStatement") return "meetingplan";
   auto words = kWords.find(method->service()->name());
   if (words == kWords.end()) return "";
   std::string best;
@@ -187,6 +189,7 @@ class RequestFiller {
   explicit RequestFiller(const Suite& suite) : suite_(suite) {}
 
   void Fill(const MethodDescriptor* method, Message* request) {
+    service_ = method->service()->name();
     Fill(ResourceOf(method), request, 0);
   }
 
@@ -215,6 +218,14 @@ class RequestFiller {
         case FieldDescriptor::CPPTYPE_STRING:
           if (name == "request_id") r->SetString(message, f, absl::StrCat("sec-", ++counter_));
           break;
+        case FieldDescriptor::CPPTYPE_ENUM:
+          // Applications name their target by kind and id: unit A's hearing.
+          if (name == "target") {
+            if (const auto* hearing = f->enum_type()->FindValueByName("TARGET_HEARING")) {
+              r->SetEnum(message, f, hearing);
+            }
+          }
+          break;
         case FieldDescriptor::CPPTYPE_MESSAGE:
           if (depth < 2 && !absl::StartsWith(f->message_type()->full_name(), "google.") &&
               f->message_type()->full_name() != "gongkai.common.v1.Date" &&
@@ -234,6 +245,10 @@ class RequestFiller {
     if (!absl::EndsWith(field, "_id")) return 0;
     std::string kind = absl::StrReplaceAll(field.substr(0, field.size() - 3), {{"_", ""}});
     if (kind == "group") kind = "commentgroup";
+    if (kind == "review") kind = "selfreview";
+    if (kind == "disclosurerequest") kind = "request";
+    if (kind == "target") kind = "hearing";  // With target TARGET_HEARING (above).
+    if (kind == "run" && service_ == "WebsiteService") kind = "supervisionrun";
     return suite_.Fixture(kind);
   }
 
@@ -242,6 +257,7 @@ class RequestFiller {
   }
 
   const Suite& suite_;
+  std::string service_;  // Of the method being filled: the same field names a kind per service.
   static inline int counter_ = 0;  // Request ids unique across the binary's tests.
 };
 
@@ -375,6 +391,24 @@ void CreateFixtures(Suite& suite) {
   MustCall(*catalog, &CatalogStub::ReviewDocument, suite.Token(Suite::kReviewerOfA), review,
            "review");
 
+  // Catalog: a line of unit A's proactive-disclosure catalog, and unit A's self-review of
+  // this year (its entries name the NOT_DISCLOSED document above).
+  cv1::CreateCatalogItemRequest item;
+  item.set_request_id("sec-item-1");
+  item.mutable_item()->set_category_id(109);  // KA-EDUCATION, seeded by the catalog.
+  item.mutable_item()->set_responsible_unit_id(suite.unit_a);
+  item.mutable_item()->set_content("义务教育招生入学政策");
+  item.mutable_item()->set_time_limit("信息形成或变更之日起20个工作日内");
+  item.mutable_item()->set_method("政府网站");
+  suite.fixtures["catalogitem"] =
+      MustCall(*catalog, &CatalogStub::CreateCatalogItem, staff, item, "catalog item").id();
+  cv1::StartSelfReviewRequest self_review;
+  self_review.set_request_id("sec-self-review-1");
+  self_review.set_unit_id(suite.unit_a);
+  self_review.set_year(static_cast<int>(absl::ToCivilYear(absl::Now(), ShanghaiTimeZone()).year()));
+  suite.fixtures["selfreview"] =
+      MustCall(*catalog, &CatalogStub::StartSelfReview, staff, self_review, "self-review").id();
+
   // Catalog: a disclosure request to unit A (the applicant is private to the unit).
   auto requests = cv1::DisclosureRequestService::NewStub(ChannelTo(suite, "catalog"));
   cv1::FileRequestRequest file;
@@ -455,6 +489,31 @@ void CreateFixtures(Suite& suite) {
   suite.fixtures["comment"] = posted.id();
   suite.fixtures["commentgroup"] = posted.group_id();
 
+  // Consultation: a hearing on it (applications target it) and a meeting plan of unit A.
+  const absl::CivilDay today = absl::ToCivilDay(absl::Now(), ShanghaiTimeZone());
+  conv1::CreateHearingRequest hearing;
+  hearing.set_request_id("sec-hearing-1");
+  hearing.set_consultation_id(suite.Fixture("consultation"));
+  hearing.set_kind(conv1::KIND_HEARING);
+  hearing.set_title("停车设施建设方案听证会");
+  hearing.set_place("市政府第一会议室");
+  *hearing.mutable_held_on() = ToProtoDate(today + 30);
+  hearing.set_participant_limit(10);
+  suite.fixtures["hearing"] =
+      MustCall(*consultations, &conv1::ConsultationService::Stub::CreateHearing, staff, hearing,
+               "hearing")
+          .id();
+  conv1::CreateMeetingPlanRequest meeting;
+  meeting.set_request_id("sec-meeting-1");
+  meeting.mutable_meeting()->set_unit_id(suite.unit_a);
+  meeting.mutable_meeting()->set_title("局务会议");
+  *meeting.mutable_meeting()->mutable_meeting_on() = ToProtoDate(today + 20);
+  meeting.mutable_meeting()->set_is_public(true);
+  suite.fixtures["meetingplan"] =
+      MustCall(*consultations, &conv1::ConsultationService::Stub::CreateMeetingPlan, staff, meeting,
+               "meeting plan")
+          .id();
+
   // Opinion: an event concerning unit A (opinion data is never public).
   auto opinion = ov1::OpinionService::NewStub(ChannelTo(suite, "opinion"));
   ov1::CollectEventRequest collect;
@@ -482,6 +541,14 @@ void CreateFixtures(Suite& suite) {
   suite.fixtures["site"] = MustCall(*website, &wv1::WebsiteService::Stub::CreateSite,
                                     suite.Token(Suite::kAdmin), site, "site")
                                .id();
+  // ... and a rectification notice to unit A about it.
+  wv1::CreateNoticeRequest notice;
+  notice.set_request_id("sec-notice-1");
+  notice.mutable_notice()->set_site_id(suite.Fixture("site"));
+  notice.mutable_notice()->set_reason("栏目长期未更新");
+  suite.fixtures["notice"] = MustCall(*website, &wv1::WebsiteService::Stub::CreateNotice,
+                                      suite.Token(Suite::kOffice), notice, "notice")
+                                 .id();
 
   // Assessment: an inspector's evidence about unit A.
   auto assessment = av1::AssessmentService::NewStub(ChannelTo(suite, "assessment"));
