@@ -11,7 +11,7 @@
 //                                   it while calls run; longer than the poll interval
 //   GONGKAI_OUTBOX_POLL_INTERVAL    look for due events without a Notify, 1s (50ms..1m)
 //   GONGKAI_OUTBOX_CLAIM_SPACING    least time between two claims after one that found
-//                                   less than a batch, 5ms (0..500ms; below the poll)
+//                                   less than a batch, 20ms (0..500ms; below the poll)
 //   GONGKAI_OUTBOX_BATCH_SIZE       events claimed per round, 32 (1..1000)
 //   GONGKAI_OUTBOX_DELIVERY_THREADS handler calls at once, 8 (1..64)
 //   GONGKAI_OUTBOX_MAX_BACKOFF      longest wait between retries, 60s (1s..1h)

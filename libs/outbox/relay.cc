@@ -142,10 +142,8 @@ absl::Status ValidateOptions(const RelayOptions& options) {
         "relay: backoff needs 0 < initial <= max and multiplier >= 1");
   }
   if (options.max_attempts < 0) return absl::InvalidArgumentError("relay: max_attempts < 0");
-  if (options.claim_spacing < absl::ZeroDuration() ||
-      options.claim_spacing >= options.poll_interval) {
-    return absl::InvalidArgumentError(
-        "relay: claim_spacing must be at least 0 and shorter than poll_interval");
+  if (options.claim_spacing < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("relay: claim_spacing must not be negative");
   }
   if (options.retention <= absl::ZeroDuration() || options.purge_interval <= absl::ZeroDuration() ||
       options.purge_batch_size < 1 || options.metrics_interval <= absl::ZeroDuration()) {

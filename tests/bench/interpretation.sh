@@ -102,6 +102,8 @@ if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
   # shellcheck disable=SC1090
   source <(sed -e '$d' -e "s|^GONGKAI_ROOT=.*|GONGKAI_ROOT=\"$INTERPRETATION_BENCH_ROOT\"|" \
     "$INTERPRETATION_BENCH_ROOT/tests/bench/run.sh") "$@"
+  INTERPRETATION_BIN="$BUILD/services/interpretation/gongkai-interpretation"
+  INTERPRETATION_BENCH_BIN="$BUILD/tests/bench/gongkai-interpretation-bench"
   RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/gongkai-bench.XXXXXX")
   write_secret "$RUN_DIR/jwt.key" "$(random_hex 32)"
   write_secret "$RUN_DIR/applicant.key" "$(random_hex 32)"
