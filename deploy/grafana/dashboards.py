@@ -347,7 +347,7 @@ def all_dashboards():
         panels = grpc_panels() + BUSINESS[name] + [
             panel("Metrics refresh errors (1h)",
                   "sum(increase(%s{%s}[1h]))" % (REFRESH_ERRORS[name], J))]
-        if name in ("catalog", "opinion"):  # the services with an outbox relay
+        if name in ("catalog", "interpretation", "opinion"):  # the services with an outbox relay
             panels += outbox_panels()
         panels += db_panels() + process_panels()
         result[name] = dashboard("gongkai-" + name, "gongkai — " + name, panels, job, [name])

@@ -10,6 +10,8 @@
 //   GONGKAI_OUTBOX_LEASE            claim lease, 6s (2s..10m), renewed every third of
 //                                   it while calls run; longer than the poll interval
 //   GONGKAI_OUTBOX_POLL_INTERVAL    look for due events without a Notify, 1s (50ms..1m)
+//   GONGKAI_OUTBOX_CLAIM_SPACING    least time between two claims after one that found
+//                                   less than a batch, 20ms (0..500ms; below the poll)
 //   GONGKAI_OUTBOX_BATCH_SIZE       events claimed per round, 32 (1..1000)
 //   GONGKAI_OUTBOX_DELIVERY_THREADS handler calls at once, 8 (1..64)
 //   GONGKAI_OUTBOX_MAX_BACKOFF      longest wait between retries, 60s (1s..1h)
@@ -23,8 +25,8 @@
 
 namespace gongkai::outbox {
 
-// Sets lease, poll_interval, batch_size, delivery_threads, backoff.max and retention of
-// `options` (the other fields are left as they are).
+// Sets lease, poll_interval, claim_spacing, batch_size, delivery_threads, backoff.max and
+// retention of `options` (the other fields are left as they are).
 void ReadRelaySettings(config::ConfigReader& reader, RelayOptions* options);
 
 }  // namespace gongkai::outbox

@@ -21,6 +21,7 @@ TEST(ReadRelaySettingsTest, DefaultsAreTheRelayOptionsDefaults) {
   const RelayOptions defaults;
   EXPECT_EQ(options.lease, defaults.lease);
   EXPECT_EQ(options.poll_interval, defaults.poll_interval);
+  EXPECT_EQ(options.claim_spacing, defaults.claim_spacing);
   EXPECT_EQ(options.batch_size, defaults.batch_size);
   EXPECT_EQ(options.delivery_threads, defaults.delivery_threads);
   EXPECT_EQ(options.backoff.max, defaults.backoff.max);
@@ -31,6 +32,7 @@ TEST(ReadRelaySettingsTest, DefaultsAreTheRelayOptionsDefaults) {
 TEST(ReadRelaySettingsTest, ReadsEveryKeyFromTheEnvironment) {
   config::ConfigReader reader = Reader({{"GONGKAI_OUTBOX_LEASE", "45s"},
                                         {"GONGKAI_OUTBOX_POLL_INTERVAL", "250ms"},
+                                        {"GONGKAI_OUTBOX_CLAIM_SPACING", "20ms"},
                                         {"GONGKAI_OUTBOX_BATCH_SIZE", "64"},
                                         {"GONGKAI_OUTBOX_DELIVERY_THREADS", "8"},
                                         {"GONGKAI_OUTBOX_MAX_BACKOFF", "5m"},
@@ -40,6 +42,7 @@ TEST(ReadRelaySettingsTest, ReadsEveryKeyFromTheEnvironment) {
   ASSERT_TRUE(reader.Finish().ok()) << reader.Finish();
   EXPECT_EQ(options.lease, absl::Seconds(45));
   EXPECT_EQ(options.poll_interval, absl::Milliseconds(250));
+  EXPECT_EQ(options.claim_spacing, absl::Milliseconds(20));
   EXPECT_EQ(options.batch_size, 64);
   EXPECT_EQ(options.delivery_threads, 8);
   EXPECT_EQ(options.backoff.max, absl::Minutes(5));
@@ -54,6 +57,16 @@ TEST(ReadRelaySettingsTest, ALeaseNotLongerThanThePollIsRefused) {
   absl::Status status = reader.Finish();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(status.message()), HasSubstr("GONGKAI_OUTBOX_LEASE"));
+}
+
+TEST(ReadRelaySettingsTest, AClaimSpacingNotShorterThanThePollIsRefused) {
+  config::ConfigReader reader = Reader(
+      {{"GONGKAI_OUTBOX_CLAIM_SPACING", "200ms"}, {"GONGKAI_OUTBOX_POLL_INTERVAL", "200ms"}});
+  RelayOptions options;
+  ReadRelaySettings(reader, &options);
+  absl::Status status = reader.Finish();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("GONGKAI_OUTBOX_CLAIM_SPACING"));
 }
 
 TEST(ReadRelaySettingsTest, OutOfRangeValuesAreRefused) {

@@ -89,11 +89,6 @@ struct Batch {
   absl::Notification done;
 };
 
-// The shortest time between two claims when the first found less than a batch: what a
-// Notify waits at most before its event is claimed, and what bounds the claim rate
-// (three statements each) under a stream of single commits to 200/s.
-constexpr absl::Duration kMinClaimSpacing = absl::Milliseconds(5);
-
 std::string DefaultRelayId() {
   char host[256] = {0};
   if (gethostname(host, sizeof(host) - 1) != 0) host[0] = '\0';
@@ -107,13 +102,27 @@ std::vector<double> LagBuckets() {
 }
 
 absl::Status ValidateOptions(const RelayOptions& options) {
-  if (options.handlers.empty()) return absl::InvalidArgumentError("relay: no handlers");
+  if (options.handlers.empty() && options.batch_handlers.empty()) {
+    return absl::InvalidArgumentError("relay: no handlers");
+  }
   for (const auto& [topic, handler] : options.handlers) {
     if (!internal::IsValidTopic(topic)) {
       return absl::InvalidArgumentError(absl::StrCat("relay: bad topic '", topic, "'"));
     }
     if (handler == nullptr) {
       return absl::InvalidArgumentError(absl::StrCat("relay: no handler for '", topic, "'"));
+    }
+  }
+  for (const auto& [topic, handler] : options.batch_handlers) {
+    if (!internal::IsValidTopic(topic)) {
+      return absl::InvalidArgumentError(absl::StrCat("relay: bad topic '", topic, "'"));
+    }
+    if (handler == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat("relay: no handler for '", topic, "'"));
+    }
+    if (options.handlers.count(topic) > 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("relay: topic '", topic, "' has a handler and a batch handler"));
     }
   }
   if (options.lease <= absl::ZeroDuration() || options.poll_interval <= absl::ZeroDuration() ||
@@ -133,6 +142,9 @@ absl::Status ValidateOptions(const RelayOptions& options) {
         "relay: backoff needs 0 < initial <= max and multiplier >= 1");
   }
   if (options.max_attempts < 0) return absl::InvalidArgumentError("relay: max_attempts < 0");
+  if (options.claim_spacing < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("relay: claim_spacing must not be negative");
+  }
   if (options.retention <= absl::ZeroDuration() || options.purge_interval <= absl::ZeroDuration() ||
       options.purge_batch_size < 1 || options.metrics_interval <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError(
@@ -145,6 +157,7 @@ absl::Status ValidateOptions(const RelayOptions& options) {
 std::vector<std::string> TopicsOf(const RelayOptions& options) {
   std::vector<std::string> topics;
   for (const auto& entry : options.handlers) topics.push_back(entry.first);
+  for (const auto& entry : options.batch_handlers) topics.push_back(entry.first);
   return topics;
 }
 
@@ -178,13 +191,13 @@ class RelayImpl final : public Relay {
                                   "Time from an outbox event's creation to its delivery, by topic.",
                                   {"topic"}, LagBuckets());
       absl::MutexLock lock(&metrics_mu_);
-      for (const auto& entry : options_.handlers) {
-        known_topics_.insert(entry.first);
-        backlog_->WithLabels({entry.first});
-        oldest_age_->WithLabels({entry.first});
-        parked_->WithLabels({entry.first});
-        delivered_->WithLabels({entry.first});
-        lag_->WithLabels({entry.first});
+      for (const std::string& topic : TopicsOf(options_)) {
+        known_topics_.insert(topic);
+        backlog_->WithLabels({topic});
+        oldest_age_->WithLabels({topic});
+        parked_->WithLabels({topic});
+        delivered_->WithLabels({topic});
+        lag_->WithLabels({topic});
       }
     }
   }
@@ -209,7 +222,7 @@ class RelayImpl final : public Relay {
     thread_ = std::thread([this] { Run(); });
     GK_LOG(INFO, "outbox relay started")
         .With("relay_id", relay_id_)
-        .With("topics", static_cast<int64_t>(options_.handlers.size()));
+        .With("topics", static_cast<int64_t>(TopicsOf(options_).size()));
     return absl::OkStatus();
   }
 
@@ -300,6 +313,41 @@ class RelayImpl final : public Relay {
     } catch (...) {
       status = absl::UnknownError("handler threw");
     }
+    return Record(event, status, token);
+  }
+
+  // Delivers claimed events of one topic in one batch handler call; their outcomes, in
+  // their order.
+  std::vector<Outcome> AttemptAll(const std::vector<DeliveredEvent>& events,
+                                  const std::string& token) {
+    if (IsStopping()) return std::vector<Outcome>(events.size(), Outcome::kSkipped);
+    const BatchHandler& handler = options_.batch_handlers.at(events.front().topic);
+    std::vector<absl::Status> statuses;
+    try {
+      statuses = handler(events);
+    } catch (const std::exception& e) {
+      statuses.assign(events.size(),
+                      absl::UnknownError(absl::StrCat("batch handler threw: ", e.what())));
+    } catch (...) {
+      statuses.assign(events.size(), absl::UnknownError("batch handler threw"));
+    }
+    if (statuses.size() != events.size()) {
+      statuses.assign(events.size(),
+                      absl::UnknownError(absl::StrCat("batch handler returned ", statuses.size(),
+                                                      " statuses for ", events.size(), " events")));
+    }
+    std::vector<Outcome> outcomes;
+    outcomes.reserve(events.size());
+    for (size_t i = 0; i < events.size(); ++i) {
+      outcomes.push_back(Record(events[i], statuses[i], token));
+    }
+    return outcomes;
+  }
+
+  // The metrics of one attempt's `status`, and a failure's record (retry later, or
+  // parked); a success is recorded with the rest of its batch (Finish).
+  Outcome Record(const DeliveredEvent& event, const absl::Status& status,
+                 const std::string& token) {
     const absl::Time now = clock_->Now();
     if (status.ok()) {
       if (delivered_ != nullptr) {
@@ -378,23 +426,48 @@ class RelayImpl final : public Relay {
       in_flight_.insert(batch);
       outstanding_events_ += static_cast<int>(batch->events.size());
     }
+    // Events of a topic with a batch handler go in one call per topic; the others one
+    // call each.
+    std::map<std::string, std::vector<DeliveredEvent>> grouped;
     for (const DeliveredEvent& event : batch->events) {
+      if (options_.batch_handlers.count(event.topic) > 0) {
+        grouped[event.topic].push_back(event);
+        continue;
+      }
       workers_->Schedule([this, batch, &event] {
         const Outcome outcome = Attempt(event, batch->token);
-        {
-          absl::MutexLock lock(&wake_mu_);
-          --outstanding_events_;
-        }
-        bool last = false;
-        {
-          absl::MutexLock lock(&batch->mu);
-          if (outcome != Outcome::kSkipped) ++batch->attempted;
-          if (outcome == Outcome::kDelivered) batch->delivered.push_back(event.id);
-          last = --batch->remaining == 0;
-        }
-        if (last) Finish(batch);
+        Done(batch, {event.id}, {outcome});
       });
     }
+    for (auto& [topic, events] : grouped) {
+      workers_->Schedule([this, batch, events = std::move(events)] {
+        const std::vector<Outcome> outcomes = AttemptAll(events, batch->token);
+        std::vector<int64_t> ids;
+        for (const DeliveredEvent& event : events) ids.push_back(event.id);
+        Done(batch, ids, outcomes);
+      });
+    }
+  }
+
+  // Counts the outcomes of events `ids` of `batch`; the call that completes the batch
+  // finishes it.
+  void Done(const std::shared_ptr<Batch>& batch, const std::vector<int64_t>& ids,
+            const std::vector<Outcome>& outcomes) {
+    {
+      absl::MutexLock lock(&wake_mu_);
+      outstanding_events_ -= static_cast<int>(ids.size());
+    }
+    bool last = false;
+    {
+      absl::MutexLock lock(&batch->mu);
+      for (size_t i = 0; i < ids.size(); ++i) {
+        if (outcomes[i] != Outcome::kSkipped) ++batch->attempted;
+        if (outcomes[i] == Outcome::kDelivered) batch->delivered.push_back(ids[i]);
+      }
+      batch->remaining -= static_cast<int>(ids.size());
+      last = batch->remaining == 0;
+    }
+    if (last) Finish(batch);
   }
 
   // The last delivery of a batch finished: record its successes in one statement (one
@@ -453,7 +526,7 @@ class RelayImpl final : public Relay {
 
   // The relay thread: claims while fewer than a batch of events are outstanding (so the
   // delivery threads never wait for a claim's or a record's round trip), at most every
-  // kMinClaimSpacing unless the last claim was full (so a stream of commits is claimed
+  // options_.claim_spacing unless the last claim was full (so a stream of commits is claimed
   // in batches, not one statement triple per event); renews the leases of the batches
   // in flight, purges and refreshes the gauges; sleeps until a Notify (or, without
   // room, until there is room), a finished batch, the end of a back-off or the poll.
@@ -501,8 +574,8 @@ class RelayImpl final : public Relay {
       if (room) {
         // After a claim that found less than a batch, the next waits a few milliseconds
         // so that events committed meanwhile go in one claim rather than one each.
-        if (!last_claim_full && absl::Now() < last_claim + kMinClaimSpacing) {
-          absl::SleepFor(last_claim + kMinClaimSpacing - absl::Now());
+        if (!last_claim_full && absl::Now() < last_claim + options_.claim_spacing) {
+          absl::SleepFor(last_claim + options_.claim_spacing - absl::Now());
         }
         last_claim = absl::Now();
         last_claim_full = false;

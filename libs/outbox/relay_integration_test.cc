@@ -134,6 +134,76 @@ TEST_F(RelayTest, OnlyEventsOfTheRelaysTopicsAreClaimed) {
   EXPECT_FALSE(ReadEvent(*pool_, "other")->claim_until.has_value());
 }
 
+// A batch handler gets the claimed events of its topic in one call and answers per
+// event: the OK ones are delivered, a retryable failure backs off, a permanent one is
+// parked; a result of the wrong size retries them all. Events of other topics still go
+// one call each.
+TEST_F(RelayTest, BatchHandlerDeliversTheEventsOfAClaimInOneCallWithPerEventOutcomes) {
+  for (int i = 1; i <= 4; ++i) {
+    ASSERT_TRUE(
+        EnqueueCommitted(Event(absl::StrCat("batched/", i), absl::StrCat(i), "batch.topic")).ok());
+  }
+  ASSERT_TRUE(EnqueueCommitted(Event("single/1")).ok());
+  std::vector<std::vector<std::string>> calls;
+  bool wrong_size = false;
+  RelayOptions options;
+  options.batch_handlers["batch.topic"] = [&](const std::vector<DeliveredEvent>& events) {
+    std::vector<std::string> keys;
+    std::vector<absl::Status> statuses;
+    for (const DeliveredEvent& event : events) {
+      keys.push_back(event.event_key);
+      EXPECT_EQ(event.topic, "batch.topic");
+      EXPECT_EQ(event.payload, absl::StrCat("payload of ", event.event_key));
+      if (event.event_key == "batched/2") {
+        statuses.push_back(absl::UnavailableError("busy"));
+      } else if (event.event_key == "batched/3") {
+        statuses.push_back(absl::InvalidArgumentError("refused"));
+      } else {
+        statuses.push_back(absl::OkStatus());
+      }
+    }
+    calls.push_back(keys);
+    if (wrong_size) statuses.pop_back();
+    return statuses;
+  };
+  std::unique_ptr<Relay> relay = MakeRelay(Ok, options);
+  EXPECT_EQ(DeliverOnce(*relay), 5);
+  ASSERT_EQ(calls.size(), 1u);  // One call for the four.
+  EXPECT_THAT(calls[0], ElementsAre("batched/1", "batched/2", "batched/3", "batched/4"));
+  EXPECT_THAT(recorder_.keys(), ElementsAre("single/1"));
+  EXPECT_EQ(ReadEvent(*pool_, "batched/1")->state, EventState::kDelivered);
+  EXPECT_EQ(ReadEvent(*pool_, "batched/4")->state, EventState::kDelivered);
+  EXPECT_EQ(ReadEvent(*pool_, "single/1")->state, EventState::kDelivered);
+  absl::StatusOr<StoredEvent> busy = ReadEvent(*pool_, "batched/2");
+  EXPECT_EQ(busy->state, EventState::kPending);
+  EXPECT_EQ(busy->last_error, "UNAVAILABLE: busy");
+  EXPECT_EQ(ReadEvent(*pool_, "batched/3")->state, EventState::kParked);
+
+  // The retry: a handler answering the wrong number of statuses retries the event.
+  wrong_size = true;
+  clock_.Advance(absl::Minutes(2));
+  EXPECT_EQ(DeliverOnce(*relay), 1);
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_THAT(calls[1], ElementsAre("batched/2"));
+  busy = ReadEvent(*pool_, "batched/2");
+  EXPECT_EQ(busy->state, EventState::kPending);
+  EXPECT_EQ(busy->attempts, 2);
+  EXPECT_THAT(busy->last_error, HasSubstr("returned 0 statuses for 1 events"));
+}
+
+TEST_F(RelayTest, HandlerAndBatchHandlerForOneTopicAreRefused) {
+  RelayOptions options;
+  options.handlers[kTopic] = Ok;
+  options.batch_handlers[kTopic] = [](const std::vector<DeliveredEvent>& events) {
+    return std::vector<absl::Status>(events.size());
+  };
+  EXPECT_EQ(NewRelay(pool_.get(), &clock_, nullptr, options).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  RelayOptions batch_only;
+  batch_only.batch_handlers[kTopic] = options.batch_handlers[kTopic];
+  EXPECT_TRUE(NewRelay(pool_.get(), &clock_, nullptr, batch_only).ok());
+}
+
 TEST_F(RelayTest, RetryableFailureIsRetriedAfterTheBackoffThenDelivered) {
   ASSERT_TRUE(EnqueueCommitted(Event("flaky")).ok());
   int calls = 0;

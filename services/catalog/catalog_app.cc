@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <atomic>
 
@@ -147,8 +148,12 @@ class CatalogApp final : public server::ServiceApp {
   absl::Status Start(const server::Stopping& /*stopping*/) override {
     if (relay_ == nullptr) {
       outbox::RelayOptions options = config_.relay_options;
-      options.handlers[std::string(documents::kDocumentPublishedTopic)] =
-          [this](const outbox::DeliveredEvent& event) { return DeliverPublication(event); };
+      // The publications of one claim go in one call, applied by the interpretation
+      // service in one transaction (issue 9's bench: fewer calls and commits per event).
+      options.batch_handlers[std::string(documents::kDocumentPublishedTopic)] =
+          [this](const std::vector<outbox::DeliveredEvent>& events) {
+            return DeliverPublications(events);
+          };
       ASSIGN_OR_RETURN(relay_,
                        outbox::NewRelay(env_.pool, env_.clock, env_.registry, std::move(options)));
     }
@@ -174,19 +179,50 @@ class CatalogApp final : public server::ServiceApp {
   void OnRulesChanged(const server::Stopping& stopping) override { RecomputeClocks(stopping); }
 
  private:
-  // Delivers one publication to the interpretation service, which releases the
-  // document's approved interpretation with the same publication time; it applies an
-  // event once, so a redelivery is harmless.
-  absl::Status DeliverPublication(const outbox::DeliveredEvent& event) {
-    interpretation::v1::ApplyPublicationRequest request;
-    if (!request.ParseFromString(event.payload)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("outbox event ", event.event_key, " is not an ApplyPublicationRequest"));
+  // Delivers the publications of one claim to the interpretation service in one call;
+  // it releases each document's approved interpretation with the same publication time
+  // and applies an event once, so a redelivery is harmless. One status per event: a
+  // payload that does not parse, or a publication the receiver refuses, parks that
+  // event alone; a failed call retries them all.
+  std::vector<absl::Status> DeliverPublications(const std::vector<outbox::DeliveredEvent>& events) {
+    std::vector<absl::Status> statuses(events.size());
+    interpretation::v1::ApplyPublicationsRequest request;
+    std::vector<size_t> sent;  // For each publication in the request, its event.
+    for (size_t i = 0; i < events.size(); ++i) {
+      if (!request.add_publications()->ParseFromString(events[i].payload)) {
+        request.mutable_publications()->RemoveLast();
+        statuses[i] = absl::InvalidArgumentError(absl::StrCat(
+            "outbox event ", events[i].event_key, " is not an ApplyPublicationRequest"));
+        continue;
+      }
+      sent.push_back(i);
     }
+    if (sent.empty()) return statuses;
     grpc::ClientContext context;
-    RETURN_IF_ERROR(env_.identity->Prepare(context, config_.interpretation_call_timeout));
-    interpretation::v1::ApplyPublicationResponse response;
-    return FromGrpcStatus(interpretation_->ApplyPublication(&context, request, &response));
+    absl::Status prepared = env_.identity->Prepare(context, config_.interpretation_call_timeout);
+    interpretation::v1::ApplyPublicationsResponse response;
+    absl::Status called =
+        prepared.ok()
+            ? FromGrpcStatus(interpretation_->ApplyPublications(&context, request, &response))
+            : prepared;
+    if (called.ok() && response.outcomes_size() != static_cast<int>(sent.size())) {
+      called = absl::InternalError(
+          "the interpretation service answered for another number "
+          "of publications");
+    }
+    for (size_t j = 0; j < sent.size(); ++j) {
+      if (!called.ok()) {
+        statuses[sent[j]] = called;
+        continue;
+      }
+      const interpretation::v1::PublicationOutcome& outcome =
+          response.outcomes(static_cast<int>(j));
+      statuses[sent[j]] =
+          outcome.code() == 0
+              ? absl::OkStatus()
+              : absl::Status(static_cast<absl::StatusCode>(outcome.code()), outcome.message());
+    }
+    return statuses;
   }
 
   void RecomputeClocks(const server::Stopping& stopping) {

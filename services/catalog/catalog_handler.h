@@ -32,6 +32,8 @@ namespace gongkai::catalog {
   X(documents, SearchDocuments, SearchDocumentsRequest, SearchDocumentsResponse)         \
   X(documents, ListOverdueDocuments, ListOverdueDocumentsRequest, ListDocumentsResponse) \
   X(documents, ListDocumentAudit, ListDocumentAuditRequest, ListDocumentAuditResponse)   \
+  X(documents, RecordInterpretationRelease, RecordInterpretationReleaseRequest,          \
+    RecordInterpretationReleaseResponse)                                                 \
   X(catalog_items, CreateCategory, CreateCategoryRequest, Category)                      \
   X(catalog_items, ListCategories, ListCategoriesRequest, ListCategoriesResponse)        \
   X(catalog_items, CreateCatalogItem, CreateCatalogItemRequest, CatalogItem)             \

@@ -42,6 +42,10 @@ inline const auth::Rule kPublish{
     .roles = {auth::Role::kStaff, auth::Role::kOffice, auth::Role::kAdmin}, .unit_scoped = true};
 // NAT-10: whoever may publish for the drafting unit may repeal what it published.
 inline const auth::Rule kRepeal = kPublish;
+// INT-3: the interpretation service's relay (SERVICE) reports an interpretation
+// released after its document; ADMIN replays one.
+inline const auth::Rule kRecordInterpretationRelease{
+    .roles = {auth::Role::kService, auth::Role::kAdmin}};
 // Reading what is not published: the unit's own staff and reviewers, the general office,
 // inspectors (assessment), administrators, and the suite's services (the interpretation
 // service reads the draft it interprets, INT-1).

@@ -77,11 +77,15 @@ class FakeInterpretationRepository final : public InterpretationRepository {
     ASSIGN_OR_RETURN(v1::Interpretation stored, GetLocked(id));
     if (stored.version() != expected_version) return absl::AbortedError("stale version");
     auto publication = publications_.find(stored.document_id());
-    ASSIGN_OR_RETURN(v1::Interpretation decided,
+    ASSIGN_OR_RETURN(ApprovalOutcome decided,
                      decide(publication == publications_.end()
                                 ? std::optional<Publication>()
                                 : std::optional<Publication>(publication->second)));
-    return UpdateLocked(decided, expected_version, now);
+    ASSIGN_OR_RETURN(v1::Interpretation updated,
+                     UpdateLocked(decided.interpretation, expected_version, now));
+    // The outbox row commits with the update (here: under the same lock).
+    if (decided.message.has_value()) outbox_.push_back(*decided.message);
+    return updated;
   }
 
   absl::StatusOr<v1::Interpretation> AddRelease(int64_t interpretation_id,
@@ -149,6 +153,24 @@ class FakeInterpretationRepository final : public InterpretationRepository {
     }
     ++writes_;
     return applied;
+  }
+
+  absl::StatusOr<std::vector<AppliedPublication>> ApplyPublications(
+      const std::vector<PublicationRelease>& releases) override {
+    std::vector<AppliedPublication> applied;
+    for (const PublicationRelease& release : releases) {
+      ASSIGN_OR_RETURN(AppliedPublication one, ApplyPublication(release));
+      applied.push_back(std::move(one));
+    }
+    absl::MutexLock lock(&mu_);
+    ++batches_;
+    return applied;
+  }
+
+  // ApplyPublications calls (each one transaction in the real repository).
+  int batches() {
+    absl::MutexLock lock(&mu_);
+    return batches_;
   }
 
   absl::StatusOr<std::optional<Publication>> FindPublication(int64_t document_id) override {
@@ -225,6 +247,12 @@ class FakeInterpretationRepository final : public InterpretationRepository {
     return std::optional<std::string>(it->second);
   }
 
+  // The outbox messages stored with approvals, in order.
+  std::vector<OutboxMessage> outbox() {
+    absl::MutexLock lock(&mu_);
+    return outbox_;
+  }
+
   // Writes that changed something (creates, updates, releases, publications).
   int writes() {
     absl::MutexLock lock(&mu_);
@@ -273,9 +301,11 @@ class FakeInterpretationRepository final : public InterpretationRepository {
   int64_t next_id_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t next_release_id_ ABSL_GUARDED_BY(mu_) = 0;
   int writes_ ABSL_GUARDED_BY(mu_) = 0;
+  int batches_ ABSL_GUARDED_BY(mu_) = 0;
   std::map<int64_t, v1::Interpretation> interpretations_ ABSL_GUARDED_BY(mu_);
   std::map<int64_t, Publication> publications_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::string> responses_ ABSL_GUARDED_BY(mu_);
+  std::vector<OutboxMessage> outbox_ ABSL_GUARDED_BY(mu_);
 };
 
 // A DocumentLookup over documents the test puts in.

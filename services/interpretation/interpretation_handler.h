@@ -12,18 +12,19 @@
 namespace gongkai::interpretation {
 
 // Every RPC of InterpretationService, once: X(domain, Method, Request, Response).
-#define GONGKAI_INTERPRETATION_RPCS(X)                                                     \
-  X(interpretations_, CreateInterpretation, CreateInterpretationRequest, Interpretation)   \
-  X(interpretations_, RequestSupplementaryInterpretation,                                  \
-    RequestSupplementaryInterpretationRequest, Interpretation)                             \
-  X(interpretations_, UpdateInterpretation, UpdateInterpretationRequest, Interpretation)   \
-  X(interpretations_, ApproveInterpretation, ApproveInterpretationRequest, Interpretation) \
-  X(interpretations_, RecordRelease, RecordReleaseRequest, Interpretation)                 \
-  X(interpretations_, GetInterpretation, GetInterpretationRequest, Interpretation)         \
-  X(interpretations_, ListInterpretations, ListInterpretationsRequest,                     \
-    ListInterpretationsResponse)                                                           \
-  X(interpretations_, CheckRelease, CheckReleaseRequest, ReleaseCheck)                     \
-  X(interpretations_, ApplyPublication, ApplyPublicationRequest, ApplyPublicationResponse) \
+#define GONGKAI_INTERPRETATION_RPCS(X)                                                        \
+  X(interpretations_, CreateInterpretation, CreateInterpretationRequest, Interpretation)      \
+  X(interpretations_, RequestSupplementaryInterpretation,                                     \
+    RequestSupplementaryInterpretationRequest, Interpretation)                                \
+  X(interpretations_, UpdateInterpretation, UpdateInterpretationRequest, Interpretation)      \
+  X(interpretations_, ApproveInterpretation, ApproveInterpretationRequest, Interpretation)    \
+  X(interpretations_, RecordRelease, RecordReleaseRequest, Interpretation)                    \
+  X(interpretations_, GetInterpretation, GetInterpretationRequest, Interpretation)            \
+  X(interpretations_, ListInterpretations, ListInterpretationsRequest,                        \
+    ListInterpretationsResponse)                                                              \
+  X(interpretations_, CheckRelease, CheckReleaseRequest, ReleaseCheck)                        \
+  X(interpretations_, ApplyPublication, ApplyPublicationRequest, ApplyPublicationResponse)    \
+  X(interpretations_, ApplyPublications, ApplyPublicationsRequest, ApplyPublicationsResponse) \
   X(interpretations_, ListPublicationLags, ListPublicationLagsRequest, ListPublicationLagsResponse)
 
 class InterpretationHandler final : public v1::InterpretationService::Service {

@@ -77,11 +77,29 @@ struct AppliedPublication {
   std::vector<int64_t> released_ids;
 };
 
+// A message for another service, added to this service's outbox (libs/outbox) in the
+// same transaction as the change that causes it and delivered by its relay (INT-3: an
+// interpretation released after its document is reported to the catalog).
+struct OutboxMessage {
+  std::string topic;        // Selects the relay's handler.
+  std::string destination;  // The receiving service, e.g. "catalog".
+  std::string event_key;    // Unique per event; the receiver's dedup key.
+  std::string ordering_key;
+  std::string payload;  // A serialized request of the receiver.
+};
+
+// What an approval (or the reconcile) stores: the interpretation, and the message its
+// release sends, if any — both in one transaction, or neither.
+struct ApprovalOutcome {
+  v1::Interpretation interpretation;
+  std::optional<OutboxMessage> message;
+};
+
 // What a write of an approved interpretation needs to know about the document's
 // publication, read in the write's own transaction: nullopt when not published yet.
-// Given the stored publication, returns the interpretation to store (released or not).
+// Given the stored publication, returns what to store (released or not).
 using ApprovalDecision =
-    std::function<absl::StatusOr<v1::Interpretation>(const std::optional<Publication>&)>;
+    std::function<absl::StatusOr<ApprovalOutcome>(const std::optional<Publication>&)>;
 
 class InterpretationRepository {
  public:
@@ -105,8 +123,9 @@ class InterpretationRepository {
                                                     int64_t expected_version, absl::Time now) = 0;
   // An approval: in one transaction, locks the interpretation at `expected_version`
   // (ABORTED otherwise), reads the document's publication and stores what `decide`
-  // returns for it. A publication applied concurrently either is seen here or sees the
-  // approved interpretation (ApplyPublication locks the same rows).
+  // returns for it, its outbox message included. A publication applied concurrently
+  // either is seen here or sees the approved interpretation (ApplyPublication locks the
+  // same rows).
   virtual absl::StatusOr<v1::Interpretation> UpdateApproved(int64_t id, int64_t expected_version,
                                                             const ApprovalDecision& decide,
                                                             absl::Time now) = 0;
@@ -126,6 +145,10 @@ class InterpretationRepository {
   // changes nothing and says already_applied.
   virtual absl::StatusOr<AppliedPublication> ApplyPublication(
       const PublicationRelease& release) = 0;
+  // Several publications in one transaction, each as ApplyPublication (a document given
+  // twice is applied once, the second already_applied); the results in their order.
+  virtual absl::StatusOr<std::vector<AppliedPublication>> ApplyPublications(
+      const std::vector<PublicationRelease>& releases) = 0;
   virtual absl::StatusOr<std::optional<Publication>> FindPublication(int64_t document_id) = 0;
   // Records a publication learnt from the catalog itself (its event never arrived):
   // stamps the document's interpretations with the publication time and releases

@@ -255,8 +255,10 @@ absl::StatusOr<v1::Interpretation> Interpretations::ApproveInterpretation(
       v1::Interpretation approved,
       repository_->UpdateApproved(
           stored.id(), stored.version(),
-          [&](const std::optional<Publication>& publication) -> absl::StatusOr<v1::Interpretation> {
-            v1::Interpretation result = stored;
+          [&](const std::optional<Publication>& publication) -> absl::StatusOr<ApprovalOutcome> {
+            ApprovalOutcome outcome;
+            v1::Interpretation& result = outcome.interpretation;
+            result = stored;
             result.set_state(v1::APPROVED);
             result.set_first_interpreter(caller.subject);  // INT-1.
             *result.mutable_approve_time() = ToTimestamp(now);
@@ -268,17 +270,20 @@ absl::StatusOr<v1::Interpretation> Interpretations::ApproveInterpretation(
               *result.mutable_release_time() = ToTimestamp(now);
               released = true;
             } else if (publication.has_value()) {
-              // INT-3: the document went out first; the interpretation follows now.
+              // INT-3: the document went out first; the interpretation follows now, and
+              // the catalog is told (the document's record shows it, late or not).
               RETURN_IF_ERROR(ReleaseFollowing(result, *publication, now));
+              outcome.message = ReleaseReport(result);
               released = true;
               late = result.late();
             }
-            return result;
+            return outcome;
           },
           now));
   if (observer_ != nullptr) {
     observer_->Approved();
     if (released) observer_->Released(late);
+    if (released && approved.kind() == v1::PRIMARY) observer_->ReleaseReportQueued();
   }
   return approved;
 }
@@ -297,6 +302,24 @@ absl::Status Interpretations::ReleaseFollowing(v1::Interpretation& interpretatio
   interpretation.set_late(lag > allowed.first);
   interpretation.set_lag_rule(allowed.second);
   return absl::OkStatus();
+}
+
+OutboxMessage ReleaseReport(const v1::Interpretation& released) {
+  catalog::v1::RecordInterpretationReleaseRequest report;
+  report.set_event_id(absl::StrCat("interpretation-released/", released.id()));
+  report.set_document_id(released.document_id());
+  report.set_interpretation_id(released.id());
+  *report.mutable_release_time() = released.release_time();
+  report.set_lag_working_days(released.release_lag_working_days());
+  report.set_late(released.late());
+  report.set_lag_rule(validation::TruncateUtf8(released.lag_rule(), 1000));
+  OutboxMessage message;
+  message.topic = std::string(kReleasedAfterDocumentTopic);
+  message.destination = "catalog";
+  message.event_key = report.event_id();
+  message.ordering_key = absl::StrCat(released.document_id());
+  message.payload = report.SerializeAsString();
+  return message;
 }
 
 absl::StatusOr<bool> Interpretations::LearnPublication(int64_t document_id) {
@@ -342,14 +365,16 @@ absl::StatusOr<ReconcileResult> Interpretations::ReconcilePublications(int64_t a
     const absl::Time now = clock_->Now();
     absl::StatusOr<v1::Interpretation> released = repository_->UpdateApproved(
         stored.id(), stored.version(),
-        [&](const std::optional<Publication>& publication) -> absl::StatusOr<v1::Interpretation> {
+        [&](const std::optional<Publication>& publication) -> absl::StatusOr<ApprovalOutcome> {
           // Cannot happen (recorded above, never deleted); changes nothing if it does.
           if (!publication.has_value()) {
             return absl::FailedPreconditionError("no publication recorded");
           }
-          v1::Interpretation updated = stored;
-          RETURN_IF_ERROR(ReleaseFollowing(updated, *publication, now));
-          return updated;
+          ApprovalOutcome outcome;
+          outcome.interpretation = stored;
+          RETURN_IF_ERROR(ReleaseFollowing(outcome.interpretation, *publication, now));
+          outcome.message = ReleaseReport(outcome.interpretation);
+          return outcome;
         },
         now);
     // ABORTED: changed meanwhile (the catalog's event or an edit won); nothing to do.
@@ -358,7 +383,10 @@ absl::StatusOr<ReconcileResult> Interpretations::ReconcilePublications(int64_t a
     }
     if (!released.ok()) return released.status();
     ++result.released;
-    if (observer_ != nullptr) observer_->Released(released->late());
+    if (observer_ != nullptr) {
+      observer_->Released(released->late());
+      observer_->ReleaseReportQueued();
+    }
   }
   if (static_cast<int>(candidates.size()) < limit) result.next_after_id = 0;
   return result;
@@ -497,23 +525,23 @@ absl::StatusOr<v1::ReleaseCheck> Interpretations::CheckRelease(
   return check;
 }
 
-absl::StatusOr<v1::ApplyPublicationResponse> Interpretations::ApplyPublication(
-    const Principal& caller, const v1::ApplyPublicationRequest& request) {
-  if (caller.anonymous()) return absl::UnauthenticatedError("a token is required");
+absl::StatusOr<PublicationRelease> Interpretations::ToRelease(
+    const v1::ApplyPublicationRequest& request, absl::string_view prefix) const {
   FieldViolations v;
+  const std::string event_id_field = absl::StrCat(prefix, "event_id");
   if (request.event_id().empty()) {
-    v.Add("event_id", "is required: the outbox event's id");
+    v.Add(event_id_field, "is required: the outbox event's id");
   } else {
-    CheckRequestId(v, "event_id", request.event_id());
+    CheckRequestId(v, event_id_field, request.event_id());
   }
-  CheckId(v, "document_id", request.document_id(), /*required=*/true);
-  CheckId(v, "drafting_unit_id", request.drafting_unit_id(), /*required=*/true);
-  CheckEnum(v, "issuing_authority", request.issuing_authority(),
+  CheckId(v, absl::StrCat(prefix, "document_id"), request.document_id(), /*required=*/true);
+  CheckId(v, absl::StrCat(prefix, "drafting_unit_id"), request.drafting_unit_id(),
+          /*required=*/true);
+  CheckEnum(v, absl::StrCat(prefix, "issuing_authority"), request.issuing_authority(),
             catalog::v1::IssuingAuthority_IsValid, /*required=*/true);
-  CheckText(v, "document_title", request.document_title(), kTitleLimits);
-  if (!request.has_publish_time()) v.Add("publish_time", "is required");
+  CheckText(v, absl::StrCat(prefix, "document_title"), request.document_title(), kTitleLimits);
+  if (!request.has_publish_time()) v.Add(absl::StrCat(prefix, "publish_time"), "is required");
   RETURN_IF_ERROR(v.ToStatus());
-  RETURN_IF_ERROR(Allow(caller, kApplyPublication, std::nullopt));
   PublicationRelease release;
   release.publication.document_id = request.document_id();
   release.publication.unit_id = request.drafting_unit_id();
@@ -526,17 +554,75 @@ absl::StatusOr<v1::ApplyPublicationResponse> Interpretations::ApplyPublication(
   absl::StatusOr<std::pair<int, std::string>> allowed =
       AllowedLag(ShanghaiDay(release.publication.publish_time));
   if (allowed.ok()) release.lag_rule = allowed->second;
-  ASSIGN_OR_RETURN(AppliedPublication applied, repository_->ApplyPublication(release));
-  if (observer_ != nullptr) {
-    observer_->PublicationApplied(applied.already_applied);
-    if (!applied.already_applied) {
-      observer_->PublicationDelivered(release.now - release.publication.publish_time);
-    }
-    for (size_t i = 0; i < applied.released_ids.size(); ++i) observer_->Released(false);
+  return release;
+}
+
+void Interpretations::Observe(const PublicationRelease& release,
+                              const AppliedPublication& applied) const {
+  if (observer_ == nullptr) return;
+  observer_->PublicationApplied(applied.already_applied);
+  if (!applied.already_applied) {
+    observer_->PublicationDelivered(release.now - release.publication.publish_time);
   }
+  for (size_t i = 0; i < applied.released_ids.size(); ++i) observer_->Released(false);
+}
+
+absl::StatusOr<v1::ApplyPublicationResponse> Interpretations::ApplyPublication(
+    const Principal& caller, const v1::ApplyPublicationRequest& request) {
+  if (caller.anonymous()) return absl::UnauthenticatedError("a token is required");
+  // The catalog's relay (and an administrator replaying an event) only: refused before
+  // the request is looked at.
+  RETURN_IF_ERROR(Allow(caller, kApplyPublication, std::nullopt));
+  ASSIGN_OR_RETURN(PublicationRelease release, ToRelease(request, ""));
+  ASSIGN_OR_RETURN(AppliedPublication applied, repository_->ApplyPublication(release));
+  Observe(release, applied);
   v1::ApplyPublicationResponse response;
   response.set_already_applied(applied.already_applied);
   for (int64_t id : applied.released_ids) response.add_released_interpretation_ids(id);
+  return response;
+}
+
+absl::StatusOr<v1::ApplyPublicationsResponse> Interpretations::ApplyPublications(
+    const Principal& caller, const v1::ApplyPublicationsRequest& request) {
+  if (caller.anonymous()) return absl::UnauthenticatedError("a token is required");
+  RETURN_IF_ERROR(Allow(caller, kApplyPublication, std::nullopt));
+  constexpr int kMaxPublications = 1000;  // The relay's largest batch.
+  if (request.publications_size() == 0 || request.publications_size() > kMaxPublications) {
+    return InvalidField("publications",
+                        absl::StrCat("must hold 1 to ", kMaxPublications, " publications, not ",
+                                     request.publications_size()));
+  }
+  v1::ApplyPublicationsResponse response;
+  std::vector<PublicationRelease> releases;
+  std::vector<int> release_outcome;  // For each release, its outcome's index.
+  for (int i = 0; i < request.publications_size(); ++i) {
+    const v1::ApplyPublicationRequest& publication = request.publications(i);
+    v1::PublicationOutcome* outcome = response.add_outcomes();
+    outcome->set_event_id(publication.event_id());
+    absl::StatusOr<PublicationRelease> release =
+        ToRelease(publication, absl::StrCat("publications[", i, "]."));
+    if (!release.ok()) {
+      // This one alone is refused (the relay parks its event); the others go on.
+      outcome->set_code(static_cast<int32_t>(release.status().code()));
+      outcome->set_message(std::string(release.status().message()));
+      continue;
+    }
+    releases.push_back(*std::move(release));
+    release_outcome.push_back(i);
+  }
+  if (releases.empty()) return response;
+  ASSIGN_OR_RETURN(std::vector<AppliedPublication> applied,
+                   repository_->ApplyPublications(releases));
+  if (applied.size() != releases.size()) {
+    return absl::InternalError("the repository answered for a different number of publications");
+  }
+  for (size_t j = 0; j < releases.size(); ++j) {
+    Observe(releases[j], applied[j]);
+    v1::ApplyPublicationResponse* out =
+        response.mutable_outcomes(release_outcome[j])->mutable_applied();
+    out->set_already_applied(applied[j].already_applied);
+    for (int64_t id : applied[j].released_ids) out->add_released_interpretation_ids(id);
+  }
   return response;
 }
 

@@ -18,6 +18,7 @@
 #include <optional>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "gongkai/interpretation/v1/interpretation.pb.h"
 #include "libs/auth/principal.h"
@@ -43,7 +44,22 @@ class InterpretationObserver {
   // A publication learnt from the catalog because its event never arrived (published
   // before the gate existed, or the event was lost): each one is a delivery that failed.
   virtual void PublicationLearnt() {}
+  // A primary interpretation released after its document committed its report to the
+  // catalog to the outbox (the relay is woken to deliver it).
+  virtual void ReleaseReportQueued() {}
 };
+
+// The outbox topic of an interpretation released after its document (approved after
+// the publication, or by the reconcile): the catalog records it on the document, late
+// or within the allowed lag (INT-3). The payload is a
+// gongkai.catalog.v1.RecordInterpretationReleaseRequest whose event_id is the event key
+// "interpretation-released/<interpretation id>".
+inline constexpr absl::string_view kReleasedAfterDocumentTopic =
+    "interpretation.released_after_document";
+
+// The report of `released` (a RELEASED primary interpretation that followed its
+// document) to the catalog.
+OutboxMessage ReleaseReport(const v1::Interpretation& released);
 
 // How a published document's interpretation followed it (INT-3), computed for a day.
 struct LagAssessment {
@@ -89,6 +105,10 @@ class Interpretations {
                                                 const v1::CheckReleaseRequest& request);
   absl::StatusOr<v1::ApplyPublicationResponse> ApplyPublication(
       const auth::Principal& caller, const v1::ApplyPublicationRequest& request);
+  // The publications of one relay claim in one transaction, each as ApplyPublication;
+  // a publication with bad input is refused alone (its outcome), the others applied.
+  absl::StatusOr<v1::ApplyPublicationsResponse> ApplyPublications(
+      const auth::Principal& caller, const v1::ApplyPublicationsRequest& request);
   absl::StatusOr<v1::ListPublicationLagsResponse> ListPublicationLags(
       const auth::Principal& caller, const v1::ListPublicationLagsRequest& request);
 
@@ -125,6 +145,12 @@ class Interpretations {
   absl::Status ReleaseFollowing(v1::Interpretation& interpretation, const Publication& publication,
                                 absl::Time now) const;
   absl::CivilDay Today() const;
+  // A publication event's fields checked (under `prefix`) and turned into what the
+  // repository applies.
+  absl::StatusOr<PublicationRelease> ToRelease(const v1::ApplyPublicationRequest& request,
+                                               absl::string_view prefix) const;
+  // The observer's view of one applied publication.
+  void Observe(const PublicationRelease& release, const AppliedPublication& applied) const;
 
   InterpretationRepository* repository_;
   DocumentLookup* documents_;

@@ -81,8 +81,9 @@ class RecordingObserver final : public InterpretationObserver {
   void Released(bool late) override { late ? ++released_late : ++released_in_sync; }
   void PublicationDelivered(absl::Duration delay) override { delays.push_back(delay); }
   void PublicationLearnt() override { ++learnt; }
+  void ReleaseReportQueued() override { ++reports_queued; }
   int approved = 0, applied = 0, duplicates = 0, released_late = 0, released_in_sync = 0;
-  int learnt = 0;
+  int learnt = 0, reports_queued = 0;
   std::vector<absl::Duration> delays;
 };
 
@@ -269,6 +270,9 @@ TEST_F(InterpretationsTest, Int3PublicationReleasesWithTheSamePublicationTime) {
   ASSERT_EQ(observer_.delays.size(), 1u);
   EXPECT_EQ(observer_.delays[0], ShanghaiTime(2024, 11, 4) - published);
   EXPECT_EQ(observer_.learnt, 0);
+  // Released with the document: the catalog knows already, nothing is reported.
+  EXPECT_THAT(repo_.outbox(), IsEmpty());
+  EXPECT_EQ(observer_.reports_queued, 0);
 }
 
 TEST_F(InterpretationsTest, Int3RedeliveredPublicationChangesNothing) {
@@ -287,6 +291,58 @@ TEST_F(InterpretationsTest, Int3RedeliveredPublicationChangesNothing) {
   EXPECT_EQ(observer_.duplicates, 1);
 }
 
+// The relay's batch: the publications of one claim in one call and one repository
+// transaction, each applied as alone; a bad one is refused alone, a redelivery is a
+// duplicate, the rest release their interpretations with their own publication time.
+TEST_F(InterpretationsTest, Int3PublicationsOfOneClaimAreAppliedTogetherEachAsAlone) {
+  v1::Interpretation city = Create(kCityDocument, true);
+  v1::Interpretation department = Create(kDepartmentDocument, true);
+  ASSERT_TRUE(Approve(city.id()).ok());
+  ASSERT_TRUE(Approve(department.id()).ok());
+  ASSERT_TRUE(Publish(kDepartmentDocument, ShanghaiTime(2024, 11, 4, 9)).ok());  // Before.
+  const int batches = repo_.batches();
+  auto publication = [&](int64_t document_id, absl::Time at) {
+    v1::ApplyPublicationRequest p;
+    p.set_event_id(absl::StrCat("document-published/", document_id));
+    p.set_document_id(document_id);
+    p.set_drafting_unit_id(kUnit);
+    p.set_issuing_authority(catalog::v1::CITY_GOVERNMENT);
+    p.set_document_title("文件");
+    *p.mutable_publish_time() = ToTimestamp(at);
+    return p;
+  };
+  v1::ApplyPublicationsRequest request;
+  *request.add_publications() = publication(kCityDocument, ShanghaiTime(2024, 11, 4, 15));
+  v1::ApplyPublicationRequest bad = publication(kNotPolicy, ShanghaiTime(2024, 11, 4, 15));
+  bad.clear_publish_time();
+  *request.add_publications() = bad;
+  *request.add_publications() = publication(kDepartmentDocument, ShanghaiTime(2024, 11, 4, 9));
+  absl::StatusOr<v1::ApplyPublicationsResponse> applied =
+      service_->ApplyPublications(CatalogService(), request);
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  ASSERT_EQ(applied->outcomes_size(), 3);
+  EXPECT_EQ(applied->outcomes(0).code(), 0);
+  EXPECT_THAT(applied->outcomes(0).applied().released_interpretation_ids(), ElementsAre(city.id()));
+  EXPECT_EQ(applied->outcomes(1).code(), static_cast<int>(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(applied->outcomes(1).message(), HasSubstr("publications[1].publish_time"));
+  EXPECT_EQ(applied->outcomes(2).code(), 0);
+  EXPECT_TRUE(applied->outcomes(2).applied().already_applied());
+  EXPECT_EQ(repo_.batches(), batches + 1);  // One transaction for the call.
+  v1::Interpretation released = *repo_.Get(city.id());
+  EXPECT_EQ(released.state(), v1::RELEASED);
+  EXPECT_EQ(FromTimestamp(released.release_time()), ShanghaiTime(2024, 11, 4, 15));
+  EXPECT_FALSE(released.late());
+  EXPECT_FALSE(repo_.FindPublication(kNotPolicy)->has_value());  // Nothing written for it.
+
+  // Only the catalog's service principal (and ADMIN), refused before anything is read;
+  // an empty batch is bad input.
+  EXPECT_EQ(service_->ApplyPublications(Staff(), request).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      service_->ApplyPublications(CatalogService(), v1::ApplyPublicationsRequest()).status().code(),
+      absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(InterpretationsTest, Int3ApprovedAfterPublicationIsReleasedLate) {
   v1::Interpretation created = Create(kDepartmentDocument, true);
   ASSERT_TRUE(Publish(kDepartmentDocument, ShanghaiTime(2024, 11, 4, 15)).ok());
@@ -300,6 +356,24 @@ TEST_F(InterpretationsTest, Int3ApprovedAfterPublicationIsReleasedLate) {
   EXPECT_TRUE(approved->late());
   EXPECT_THAT(approved->lag_rule(), HasSubstr("release.allowed_lag_working_days = 0"));
   EXPECT_EQ(observer_.released_late, 1);
+  // INT-3: the late release is reported to the catalog through the outbox, with the
+  // release, in the same write.
+  const std::vector<OutboxMessage> outbox = repo_.outbox();
+  ASSERT_EQ(outbox.size(), 1u);
+  EXPECT_EQ(outbox[0].topic, kReleasedAfterDocumentTopic);
+  EXPECT_EQ(outbox[0].destination, "catalog");
+  EXPECT_EQ(outbox[0].event_key, absl::StrCat("interpretation-released/", created.id()));
+  EXPECT_EQ(outbox[0].ordering_key, absl::StrCat(kDepartmentDocument));
+  catalog::v1::RecordInterpretationReleaseRequest report;
+  ASSERT_TRUE(report.ParseFromString(outbox[0].payload));
+  EXPECT_EQ(report.event_id(), outbox[0].event_key);
+  EXPECT_EQ(report.document_id(), kDepartmentDocument);
+  EXPECT_EQ(report.interpretation_id(), created.id());
+  EXPECT_EQ(FromTimestamp(report.release_time()), ShanghaiTime(2024, 11, 6));
+  EXPECT_EQ(report.lag_working_days(), 2);
+  EXPECT_TRUE(report.late());
+  EXPECT_THAT(report.lag_rule(), HasSubstr("interpretation.release"));
+  EXPECT_EQ(observer_.reports_queued, 1);
 }
 
 // INT-3 recovery: documents the catalog published without this service hearing of it
@@ -343,6 +417,12 @@ TEST_F(InterpretationsTest, Int3ApprovalOnTheDayOfAnUnheardPublicationIsInSync) 
   EXPECT_EQ(approved->state(), v1::RELEASED);
   EXPECT_EQ(approved->release_lag_working_days(), 0);
   EXPECT_FALSE(approved->late());
+  // Released after the document (the same day): reported, within the allowed lag.
+  ASSERT_EQ(repo_.outbox().size(), 1u);
+  catalog::v1::RecordInterpretationReleaseRequest report;
+  ASSERT_TRUE(report.ParseFromString(repo_.outbox()[0].payload));
+  EXPECT_FALSE(report.late());
+  EXPECT_EQ(report.lag_working_days(), 0);
 }
 
 TEST_F(InterpretationsTest, Int3ApprovalJustAfterThePublicationLeavesItToTheEvent) {
@@ -379,11 +459,19 @@ TEST_F(InterpretationsTest, Int3ApprovalWhileTheCatalogIsDownIsReleasedByTheReco
   EXPECT_EQ(released->release_lag_working_days(), 1);
   EXPECT_TRUE(released->late());
   EXPECT_EQ(observer_.released_late, 1);
+  // Reported to the catalog once, late.
+  ASSERT_EQ(repo_.outbox().size(), 1u);
+  catalog::v1::RecordInterpretationReleaseRequest report;
+  ASSERT_TRUE(report.ParseFromString(repo_.outbox()[0].payload));
+  EXPECT_TRUE(report.late());
+  EXPECT_EQ(report.lag_working_days(), 1);
+  EXPECT_EQ(observer_.reports_queued, 1);
   // Released once: a second pass finds nothing to do.
   absl::StatusOr<ReconcileResult> again = service_->ReconcilePublications(0, 50);
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->checked, 0);
   EXPECT_EQ(observer_.released_late, 1);
+  EXPECT_EQ(repo_.outbox().size(), 1u);
 }
 
 TEST_F(InterpretationsTest, Int3ReconcileLeavesUnpublishedDocumentsToTheirEvent) {

@@ -6,10 +6,13 @@
 //
 // It reads the calendar and documents from the catalog (its peer "catalog",
 // GONGKAI_PEERS) and is called by the catalog (the release gate and the publication
-// events). Its own setting: GONGKAI_CATALOG_CALL_TIMEOUT (docs/services/interpretation.md).
+// events); its outbox relay reports releases after the document to the catalog. Its own
+// settings: GONGKAI_CATALOG_CALL_TIMEOUT and the relay's GONGKAI_OUTBOX_*
+// (docs/services/interpretation.md).
 #include <memory>
 
 #include "libs/db/embedded_migrations.h"
+#include "libs/outbox/outbox.h"
 #include "libs/rules/embedded_rule_sets.h"
 #include "libs/server/service_runner.h"
 #include "services/interpretation/interpretation_app.h"
@@ -24,6 +27,8 @@ int main(int argc, char** argv) {
   definition.default_metrics_address = "0.0.0.0:9102";
   definition.peers = {"catalog"};
   definition.migrations = db::EmbeddedMigrations();
+  // The outbox of the reports to the catalog (INT-3; table outbox_events, ADR 0024).
+  definition.library_migrations = {outbox::OutboxMigrationSet()};
   // INT-3's allowed lag: the schema in code, the national default as data (rules/).
   definition.rule_schemas = {interpretation::ReleaseRuleSchema()};
   definition.builtin_rule_sets = rules::EmbeddedRuleSetFiles();

@@ -1,5 +1,7 @@
 #include "services/interpretation/mysql_interpretation_repository.h"
 
+#include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -9,6 +11,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "libs/db/idempotency.h"
 #include "libs/db/transaction.h"
+#include "libs/outbox/outbox.h"
 #include "libs/protoconv/protoconv.h"
 #include "libs/status/status_macros.h"
 
@@ -131,6 +134,13 @@ absl::Status InsertPublication(Connection& conn, const Publication& p, absl::Tim
           {Value(p.document_id), Value(p.unit_id), Value(static_cast<int64_t>(p.issuing_authority)),
            Value(p.document_title), Value(p.publish_time), Value(p.event_id), Value(received)})
       .status();
+}
+
+// "?, ?, ..." n times.
+std::string Placeholders(size_t n) {
+  std::string marks;
+  for (size_t i = 0; i < n; ++i) absl::StrAppend(&marks, i == 0 ? "?" : ", ?");
+  return marks;
 }
 
 constexpr char kPublicationColumns[] =
@@ -258,11 +268,21 @@ class MysqlInterpretationRepository final : public InterpretationRepository {
       if (version != expected_version) return Conflict(conn, id, expected_version);
       ASSIGN_OR_RETURN(int64_t document_id, locked[0].GetInt64("document_id"));
       ASSIGN_OR_RETURN(std::optional<Publication> publication, PublicationOn(conn, document_id));
-      ASSIGN_OR_RETURN(v1::Interpretation decided, decide(publication));
-      ASSIGN_OR_RETURN(std::vector<Value> values, UpdateValues(decided, now));
+      ASSIGN_OR_RETURN(ApprovalOutcome decided, decide(publication));
+      ASSIGN_OR_RETURN(std::vector<Value> values, UpdateValues(decided.interpretation, now));
       values.emplace_back(expected_version);
       ASSIGN_OR_RETURN(db::ExecResult r, conn.Execute(kUpdateSql, values));
       if (r.affected_rows == 0) return Conflict(conn, id, expected_version);
+      if (decided.message.has_value()) {
+        // INT-3: the report to the catalog commits with the release, or neither does.
+        outbox::OutboxEvent event;
+        event.topic = decided.message->topic;
+        event.destination = decided.message->destination;
+        event.event_key = decided.message->event_key;
+        event.ordering_key = decided.message->ordering_key;
+        event.payload = decided.message->payload;
+        RETURN_IF_ERROR(outbox::Enqueue(conn, event, now).status());
+      }
       ASSIGN_OR_RETURN(result, GetOn(conn, id));
       return absl::OkStatus();
     }));
@@ -395,6 +415,123 @@ class MysqlInterpretationRepository final : public InterpretationRepository {
               .status();
         });
     if (!status.ok()) return status;
+    return applied;
+  }
+
+  absl::StatusOr<std::vector<AppliedPublication>> ApplyPublications(
+      const std::vector<PublicationRelease>& releases) override {
+    std::vector<AppliedPublication> applied;
+    RETURN_IF_ERROR(db::RunInTransactionWithRetries(*pool_, [&](Connection& conn) -> absl::Status {
+      applied.assign(releases.size(), AppliedPublication{});
+      if (releases.empty()) return absl::OkStatus();
+      std::vector<Value> all_ids;
+      for (const PublicationRelease& r : releases) all_ids.emplace_back(r.publication.document_id);
+      // The publications recorded already (redeliveries). A plain read: a publication
+      // committed meanwhile by another transaction makes the INSERT below fail on the
+      // primary key, and the whole transaction runs again and sees it here.
+      ASSIGN_OR_RETURN(
+          db::ResultSet recorded,
+          conn.Query(absl::StrCat("SELECT document_id FROM document_publications WHERE "
+                                  "document_id IN (",
+                                  Placeholders(all_ids.size()), ")"),
+                     all_ids));
+      std::set<int64_t> known;
+      for (const db::Row& row : recorded) {
+        ASSIGN_OR_RETURN(int64_t id, row.GetInt64(0));
+        known.insert(id);
+      }
+      std::vector<size_t> fresh;  // Indexes of the publications applied now.
+      std::map<int64_t, size_t> fresh_by_document;
+      for (size_t i = 0; i < releases.size(); ++i) {
+        const int64_t document_id = releases[i].publication.document_id;
+        if (known.count(document_id) > 0 || fresh_by_document.count(document_id) > 0) {
+          applied[i].already_applied = true;
+          continue;
+        }
+        fresh_by_document[document_id] = i;
+        fresh.push_back(i);
+      }
+      if (fresh.empty()) return absl::OkStatus();
+      std::vector<Value> values;
+      std::vector<Value> fresh_ids;
+      std::string rows;
+      for (size_t i : fresh) {
+        const Publication& p = releases[i].publication;
+        absl::StrAppend(&rows, rows.empty() ? "" : ", ", "(?, ?, ?, ?, ?, ?, ?)");
+        for (Value& v : std::vector<Value>{Value(p.document_id), Value(p.unit_id),
+                                           Value(static_cast<int64_t>(p.issuing_authority)),
+                                           Value(p.document_title), Value(p.publish_time),
+                                           Value(p.event_id), Value(releases[i].now)}) {
+          values.push_back(std::move(v));
+        }
+        fresh_ids.emplace_back(p.document_id);
+      }
+      absl::Status inserted =
+          conn.Execute(absl::StrCat("INSERT INTO document_publications (document_id, unit_id, "
+                                    "issuing_authority, document_title, publish_time, event_id, "
+                                    "receive_time) VALUES ",
+                                    rows),
+                       values)
+              .status();
+      if (absl::IsAlreadyExists(inserted)) {
+        return absl::AbortedError("a publication was recorded concurrently; applying again");
+      }
+      RETURN_IF_ERROR(inserted);
+      // Lock the documents' interpretations (see UpdateApproved) and release the approved
+      // ones with their document's publication time (INT-3), one UPDATE per lag rule.
+      const std::string fresh_list = Placeholders(fresh_ids.size());
+      ASSIGN_OR_RETURN(
+          db::ResultSet locked,
+          conn.Query(absl::StrCat("SELECT id, document_id, state, document_publish_time IS NULL "
+                                  "AS unstamped FROM interpretations WHERE document_id IN (",
+                                  fresh_list, ") ORDER BY id FOR UPDATE"),
+                     fresh_ids));
+      bool others_unstamped = false;
+      std::map<std::string, std::vector<Value>> released_by_rule;
+      std::set<int64_t> releasing_documents;
+      for (const db::Row& row : locked) {
+        ASSIGN_OR_RETURN(int64_t id, row.GetInt64("id"));
+        ASSIGN_OR_RETURN(int64_t document_id, row.GetInt64("document_id"));
+        ASSIGN_OR_RETURN(int64_t state, row.GetInt64("state"));
+        if (state != v1::APPROVED) {
+          ASSIGN_OR_RETURN(bool unstamped, row.GetBool("unstamped"));
+          others_unstamped = others_unstamped || unstamped;
+          continue;
+        }
+        const size_t i = fresh_by_document.at(document_id);
+        applied[i].released_ids.push_back(id);
+        if (releasing_documents.insert(document_id).second) {
+          released_by_rule[releases[i].lag_rule].emplace_back(document_id);
+        }
+      }
+      const absl::Time now = releases[fresh.front()].now;
+      for (auto& [lag_rule, documents] : released_by_rule) {
+        std::vector<Value> params = {Value(static_cast<int64_t>(v1::RELEASED)), Value(lag_rule),
+                                     Value(now)};
+        for (Value& id : documents) params.push_back(std::move(id));
+        params.emplace_back(static_cast<int64_t>(v1::APPROVED));
+        RETURN_IF_ERROR(
+            conn.Execute(
+                    absl::StrCat(
+                        "UPDATE interpretations i JOIN document_publications p ON p.document_id "
+                        "= i.document_id SET i.state = ?, i.release_time = p.publish_time, "
+                        "i.document_publish_time = COALESCE(i.document_publish_time, "
+                        "p.publish_time), i.release_lag_working_days = 0, i.late = 0, "
+                        "i.lag_rule = ?, i.update_time = ?, i.version = i.version + 1 WHERE "
+                        "i.document_id IN (",
+                        Placeholders(params.size() - 4), ") AND i.state = ?"),
+                    params)
+                .status());
+      }
+      if (!others_unstamped) return absl::OkStatus();
+      return conn
+          .Execute(absl::StrCat("UPDATE interpretations i JOIN document_publications p ON "
+                                "p.document_id = i.document_id SET i.document_publish_time = "
+                                "p.publish_time WHERE i.document_id IN (",
+                                fresh_list, ") AND i.document_publish_time IS NULL"),
+                   fresh_ids)
+          .status();
+    }));
     return applied;
   }
 

@@ -8,6 +8,8 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "libs/db/migrator.h"
+#include "libs/outbox/outbox.h"
 #include "libs/protoconv/protoconv.h"
 #include "tests/integration/repository_test_support.h"
 
@@ -56,6 +58,8 @@ class MysqlInterpretationRepositoryTest : public ::testing::Test {
     absl::StatusOr<MigratedDatabase> db = MigratedDatabase::Create("interp");
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::make_unique<MigratedDatabase>(*std::move(db));
+    // The outbox table, as the binary's library migrations create it.
+    ASSERT_TRUE(db::Migrator(db_->pool.get(), {outbox::OutboxMigrationSet()}, {}).Migrate().ok());
     repo_ = NewMysqlInterpretationRepository(db_->pool.get());
   }
 
@@ -176,20 +180,72 @@ TEST_F(MysqlInterpretationRepositoryTest, Int3RecordedPublicationReleasesNothing
   EXPECT_EQ(repo_->Get(approved.id())->state(), v1::APPROVED);
 }
 
+// The relay's batch in one transaction: new publications recorded with one INSERT,
+// approved interpretations released each with its own document's time, a redelivery
+// (or a document given twice) already_applied, nothing else touched.
+TEST_F(MysqlInterpretationRepositoryTest, Int3PublicationsAppliedTogetherEachOnce) {
+  v1::Interpretation first = *repo_->Create(Draft(100), nullptr, kNow);
+  v1::Interpretation second = *repo_->Create(Draft(200), nullptr, kNow);
+  v1::Interpretation draft = *repo_->Create(Draft(300), nullptr, kNow);
+  for (const v1::Interpretation& i : {first, second}) {
+    v1::Interpretation approved = i;
+    approved.set_state(v1::APPROVED);
+    ASSERT_TRUE(repo_->Update(approved, i.version(), kNow).ok());
+  }
+  ASSERT_TRUE(repo_->ApplyPublication(Release(400, kNow)).ok());  // Recorded before.
+  PublicationRelease later = Release(200, kNow + absl::Minutes(5));
+  later.lag_rule = "interpretation.release v2";
+  absl::StatusOr<std::vector<AppliedPublication>> applied = repo_->ApplyPublications(
+      {Release(100, kNow), later, Release(300, kNow), Release(400, kNow), Release(100, kNow)});
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  ASSERT_EQ(applied->size(), 5u);
+  EXPECT_THAT((*applied)[0].released_ids, ElementsAre(first.id()));
+  EXPECT_THAT((*applied)[1].released_ids, ElementsAre(second.id()));
+  EXPECT_THAT((*applied)[2].released_ids, IsEmpty());
+  EXPECT_FALSE((*applied)[2].already_applied);
+  EXPECT_TRUE((*applied)[3].already_applied);
+  EXPECT_TRUE((*applied)[4].already_applied);  // The same document twice: once.
+  v1::Interpretation one = *repo_->Get(first.id());
+  EXPECT_EQ(one.state(), v1::RELEASED);
+  EXPECT_EQ(FromTimestamp(one.release_time()), kNow);
+  EXPECT_EQ(one.lag_rule(), "interpretation.release v1");
+  v1::Interpretation two = *repo_->Get(second.id());
+  EXPECT_EQ(FromTimestamp(two.release_time()), kNow + absl::Minutes(5));
+  EXPECT_EQ(FromTimestamp(two.document_publish_time()), kNow + absl::Minutes(5));
+  EXPECT_EQ(two.lag_rule(), "interpretation.release v2");
+  EXPECT_EQ(two.version(), second.version() + 2);
+  v1::Interpretation waiting = *repo_->Get(draft.id());
+  EXPECT_EQ(waiting.state(), v1::DRAFT);  // Not approved: stamped, not released.
+  EXPECT_EQ(FromTimestamp(waiting.document_publish_time()), kNow);
+  EXPECT_EQ(repo_->FindPublication(300)->value().event_id, "document-published/300");
+  // Delivered again: nothing changes.
+  absl::StatusOr<std::vector<AppliedPublication>> again =
+      repo_->ApplyPublications({Release(100, kNow), later});
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE((*again)[0].already_applied);
+  EXPECT_TRUE((*again)[1].already_applied);
+  EXPECT_EQ(repo_->Get(second.id())->version(), two.version());
+}
+
 TEST_F(MysqlInterpretationRepositoryTest, ApprovalSeesThePublication) {
   v1::Interpretation created = *repo_->Create(Draft(100), nullptr, kNow);
   ASSERT_TRUE(repo_->ApplyPublication(Release(100, kNow)).ok());
   std::optional<Publication> seen;
   absl::StatusOr<v1::Interpretation> approved = repo_->UpdateApproved(
       created.id(), created.version(),
-      [&](const std::optional<Publication>& p) -> absl::StatusOr<v1::Interpretation> {
+      [&](const std::optional<Publication>& p) -> absl::StatusOr<ApprovalOutcome> {
         seen = p;
-        v1::Interpretation i = created;
+        ApprovalOutcome outcome;
+        v1::Interpretation& i = outcome.interpretation;
+        i = created;
         i.set_state(v1::RELEASED);
         *i.mutable_release_time() = ToTimestamp(kNow + absl::Hours(48));
         i.set_release_lag_working_days(2);
         i.set_late(true);
-        return i;
+        outcome.message =
+            OutboxMessage{"interpretation.released_after_document", "catalog",
+                          absl::StrCat("interpretation-released/", created.id()), "100", "payload"};
+        return outcome;
       },
       kNow + absl::Hours(48));
   ASSERT_TRUE(approved.ok()) << approved.status();
@@ -197,6 +253,14 @@ TEST_F(MysqlInterpretationRepositoryTest, ApprovalSeesThePublication) {
   EXPECT_EQ(seen->publish_time, kNow);
   EXPECT_TRUE(approved->late());
   EXPECT_EQ(approved->release_lag_working_days(), 2);
+  // INT-3: the report to the catalog was stored with the release, in its transaction.
+  absl::StatusOr<outbox::StoredEvent> event =
+      outbox::ReadEvent(*db_->pool, absl::StrCat("interpretation-released/", created.id()));
+  ASSERT_TRUE(event.ok()) << event.status();
+  EXPECT_EQ(event->event.topic, "interpretation.released_after_document");
+  EXPECT_EQ(event->event.destination, "catalog");
+  EXPECT_EQ(event->event.payload, "payload");
+  EXPECT_EQ(event->event.create_time, kNow + absl::Hours(48));
   EXPECT_EQ(repo_->UpdateApproved(created.id(), created.version(), nullptr, kNow).status().code(),
             absl::StatusCode::kAborted);
 }

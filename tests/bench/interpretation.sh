@@ -3,7 +3,7 @@
 #
 #   publish with interpretation / publish without   (same run, same catalog; target ≥ 0.5)
 #   outbox delivery lag p99                         (commit → delivered; target ≤ 1 s)
-#   CPU time per publication of each kind           (catalog + interpretation processes)
+#   CPU time per publication of each kind           (catalog, interpretation, mariadbd)
 #
 # It starts gongkai-catalog and gongkai-interpretation on fresh databases, each naming
 # the other in GONGKAI_PEERS, and runs gongkai-interpretation-bench against them
@@ -58,12 +58,13 @@ phase_interpretation() {
     return 0
   fi
 
-  local out
+  local out db_pid
+  db_pid=$(mariadb_pid "$BENCH_MARIADB" || echo 0)
   if ! out=$("$INTERPRETATION_BENCH_BIN" --catalog="$CATALOG_GRPC" \
     --interpretation="127.0.0.1:$interp_port" --catalog_metrics="$CATALOG_METRICS" \
     --secret_file="$RUN_DIR/jwt.key" --issuer="$ISSUER" --audience="$AUDIENCE" \
     --documents="$INTERPRETATION_DOCS" --concurrency="$WRITE_CONCURRENCY" \
-    --pids="$CATALOG_PID,$interp_pid" 2>"$RUN_DIR/interpretation-bench.log"); then
+    --pids="$CATALOG_PID,$interp_pid,$db_pid" 2>"$RUN_DIR/interpretation-bench.log"); then
     broken "gongkai-interpretation-bench failed; see $RUN_DIR/interpretation-bench.log"
   else
     local plain interpreted lag plain_rps int_rps plain_cpu int_cpu p99 released
@@ -81,9 +82,9 @@ phase_interpretation() {
     row "publish with interpretation / without (INT-3)" \
       "$int_rps/s vs $plain_rps/s = $r" "≥ 0.5" "$(at_least "$r" 0.5)"
     local int_split plain_split
-    int_split=$(grep -oE '(catalog|interpretation)_ms=[0-9.]+' <<<"$interpreted" | tr '\n' ' ')
-    plain_split=$(grep -oE '(catalog|interpretation)_ms=[0-9.]+' <<<"$plain" | tr '\n' ' ')
-    row "CPU per publication (catalog+interpretation)" \
+    int_split=$(grep -oE '(catalog|interpretation|mariadb)_ms=[0-9.]+' <<<"$interpreted" | tr '\n' ' ')
+    plain_split=$(grep -oE '(catalog|interpretation|mariadb)_ms=[0-9.]+' <<<"$plain" | tr '\n' ' ')
+    row "CPU per publication (catalog+interpretation+mariadb)" \
       "$int_cpu ms with (${int_split% }), $plain_cpu ms without (${plain_split% })" "—" "figure"
     row "outbox delivery lag p99 (commit → delivered)" "$p99 ms ($released released)" \
       "≤ 1000 ms" "$(at_most "$p99" 1000)"
@@ -92,3 +93,22 @@ phase_interpretation() {
   wait "$interp_pid" 2>/dev/null || true
   stop_catalog
 }
+
+# Run alone: `tests/bench/interpretation.sh [--no-build]` takes run.sh's helpers (every
+# line but its last, which runs all the phases), starts the bench MariaDB and runs this
+# phase only, then prints its rows (for iterating on issue 9's figures).
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+  INTERPRETATION_BENCH_ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
+  # shellcheck disable=SC1090
+  source <(sed -e '$d' -e "s|^GONGKAI_ROOT=.*|GONGKAI_ROOT=\"$INTERPRETATION_BENCH_ROOT\"|" \
+    "$INTERPRETATION_BENCH_ROOT/tests/bench/run.sh") "$@"
+  INTERPRETATION_BIN="$BUILD/services/interpretation/gongkai-interpretation"
+  INTERPRETATION_BENCH_BIN="$BUILD/tests/bench/gongkai-interpretation-bench"
+  RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/gongkai-bench.XXXXXX")
+  write_secret "$RUN_DIR/jwt.key" "$(random_hex 32)"
+  write_secret "$RUN_DIR/applicant.key" "$(random_hex 32)"
+  start_mariadb
+  phase_interpretation
+  print_table
+  ((${#BROKEN[@]} == 0))
+fi

@@ -2,12 +2,16 @@
 // processes calling each other as service principals, real MariaDB (INT-1 to INT-4).
 // The story of INT-3 over gRPC, approval errors, the authorization table, the
 // bad-input corpus, metrics and the compliance evidence (item 9).
+#include <functional>
 #include <memory>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "gmock/gmock.h"
 #include "gongkai/common/v1/compliance_evidence.grpc.pb.h"
 #include "gtest/gtest.h"
@@ -24,6 +28,7 @@ namespace {
 using db::testing::IsOk;
 using db::testing::StatusIs;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class InterpretationE2eTest : public ::testing::Test {
  protected:
@@ -121,104 +126,203 @@ TEST_F(InterpretationE2eTest, Int2ApprovalWithMissingSectionsNamesThem) {
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("not found")));
 }
 
-// The authorization table: each RPC x role x own/other unit, checked by the service.
-TEST_F(InterpretationE2eTest, AuthorizationTable) {
+// The authorization table: every RPC of InterpretationService x role x own/other unit,
+// checked by the service itself, each cell the exact answer. An allowed call gets past
+// authorization and then meets what its request deserves (a stale version: ABORTED; the
+// primary that exists: ALREADY_EXISTS; a draft that is not released or a document not
+// published: FAILED_PRECONDITION; an incomplete event: INVALID_ARGUMENT), so nothing is
+// written. A refused call is PERMISSION_DENIED, or NOT_FOUND where the caller may not
+// learn that an unreleased interpretation exists; without a token, UNAUTHENTICATED.
+TEST_F(InterpretationE2eTest, AuthorizationTableCoversEveryRpc) {
   const int64_t unit = NewUnit();
   const int64_t other = NewUnit();
   ASSERT_OK_AND_ASSIGN(cat::Document draft, steps_->DraftCityPolicy(unit, "关于人才引进的办法"));
   ASSERT_OK_AND_ASSIGN(interp::Interpretation created, steps_->Interpret(unit, draft.id()));
   auto stub = suite_->InterpretationStub();
   using Stub = interp::InterpretationService::Stub;
-  struct Caller {
-    std::string name;
-    std::string token;
-  };
-  const std::vector<Caller> callers = {
-      {"anonymous", ""},
-      {"staff-own", steps_->StaffOf(unit)},
-      {"staff-other", steps_->StaffOf(other)},
-      {"head-own", steps_->HeadOf(unit)},
-      {"head-other", steps_->HeadOf(other)},
-      {"office", suite_->Token("office", 1, {"OFFICE"})},
-      {"inspector", suite_->Token("inspector", std::nullopt, {"INSPECTOR"})},
-      {"service", suite_->Token("service:catalog", std::nullopt, {"SERVICE"})},
-  };
-  auto code = [](const auto& result) { return result.status().code(); };
   using C = absl::StatusCode;
-  for (const Caller& caller : callers) {
-    SCOPED_TRACE(caller.name);
-    interp::GetInterpretationRequest get;
-    get.set_id(created.id());
-    const C get_code = code(UnaryCall(*stub, &Stub::GetInterpretation, caller.token, get));
-    const bool reads_draft = caller.name == "staff-own" || caller.name == "head-own" ||
-                             caller.name == "office" || caller.name == "inspector";
-    EXPECT_EQ(get_code, reads_draft ? C::kOk : C::kNotFound);
 
-    interp::ApproveInterpretationRequest approve;
-    approve.set_id(created.id());
-    approve.set_expected_version(999);  // Never applied: only the right is checked.
-    const C approve_code =
-        code(UnaryCall(*stub, &Stub::ApproveInterpretation, caller.token, approve));
-    if (caller.name == "anonymous") {
-      EXPECT_EQ(approve_code, C::kUnauthenticated);
-    } else if (caller.name == "head-own") {
-      EXPECT_EQ(approve_code, C::kAborted);  // Allowed; the stale version stops it.
-    } else if (reads_draft) {
-      EXPECT_EQ(approve_code, C::kPermissionDenied);
-    } else {
-      EXPECT_EQ(approve_code, C::kNotFound);
-    }
+  // The callers: every role, the unit-scoped ones of the interpreting unit and of
+  // another unit.
+  const std::vector<std::pair<std::string, std::string>> callers = {
+      {"anonymous", ""},
+      {"STAFF own", steps_->StaffOf(unit)},
+      {"STAFF other", steps_->StaffOf(other)},
+      {"REVIEWER own", suite_->Token(absl::StrCat("reviewer-", unit), unit, {"REVIEWER"})},
+      {"REVIEWER other", suite_->Token(absl::StrCat("reviewer-", other), other, {"REVIEWER"})},
+      {"HEAD own", steps_->HeadOf(unit)},
+      {"HEAD other", steps_->HeadOf(other)},
+      {"OFFICE", suite_->Token("office", 1, {"OFFICE"})},
+      {"INSPECTOR", suite_->Token("inspector", std::nullopt, {"INSPECTOR"})},
+      {"SUPERVISION", suite_->Token("supervision", std::nullopt, {"SUPERVISION"})},
+      {"ADMIN", suite_->Token("admin", std::nullopt, {"ADMIN"})},
+      {"SERVICE", suite_->Token("service:catalog", std::nullopt, {"SERVICE"})},
+  };
+  // Who reads the unreleased interpretation (the others get NOT_FOUND for it), who
+  // drafts for its unit.
+  const std::set<std::string> readers = {"STAFF own", "REVIEWER own", "HEAD own", "OFFICE",
+                                         "INSPECTOR", "SUPERVISION",  "ADMIN"};
+  const std::set<std::string> drafters = {"STAFF own", "HEAD own", "OFFICE", "ADMIN"};
+  // The exact answer of `caller` when `allowed` callers get `ok_code`: NOT_FOUND for a
+  // non-reader of a draft when `hides_drafts`, PERMISSION_DENIED otherwise.
+  auto expect = [&](const std::string& caller, const std::set<std::string>& allowed, C ok_code,
+                    bool hides_drafts) {
+    if (caller == "anonymous") return C::kUnauthenticated;
+    if (allowed.count(caller) > 0) return ok_code;
+    if (hides_drafts && readers.count(caller) == 0) return C::kNotFound;
+    return C::kPermissionDenied;
+  };
 
-    interp::UpdateInterpretationRequest update;
-    *update.mutable_interpretation() = created;
-    update.set_expected_version(999);  // Never applied: only the right is checked.
-    const C update_code = code(UnaryCall(*stub, &Stub::UpdateInterpretation, caller.token, update));
-    const bool drafts =
-        caller.name == "staff-own" || caller.name == "head-own" || caller.name == "office";
-    EXPECT_EQ(update_code, caller.name == "anonymous" ? C::kUnauthenticated
-                           : drafts                   ? C::kAborted
-                           : reads_draft              ? C::kPermissionDenied
-                                                      : C::kNotFound);
-
-    interp::CreateInterpretationRequest create;  // The document has its primary already.
-    create.mutable_interpretation()->set_document_id(draft.id());
-    InterpretationSteps::FillContent(*create.mutable_interpretation());
-    EXPECT_EQ(code(UnaryCall(*stub, &Stub::CreateInterpretation, caller.token, create)),
-              caller.name == "anonymous" ? C::kUnauthenticated
-              : drafts                   ? C::kAlreadyExists
-                                         : C::kPermissionDenied);
-
-    interp::ListInterpretationsRequest list;  // Everyone lists; drafts only for readers.
-    list.set_document_id(draft.id());
-    absl::StatusOr<interp::ListInterpretationsResponse> listed =
-        UnaryCall(*stub, &Stub::ListInterpretations, caller.token, list);
-    ASSERT_TRUE(listed.ok()) << listed.status();
-    EXPECT_EQ(listed->interpretations_size(), reads_draft ? 1 : 0);
-
-    interp::CheckReleaseRequest check;
-    check.set_document_id(draft.id());
-    const C check_code = code(UnaryCall(*stub, &Stub::CheckRelease, caller.token, check));
-    const bool may_check = caller.name == "staff-own" || caller.name == "head-own" ||
-                           caller.name == "office" || caller.name == "service";
-    EXPECT_EQ(check_code, may_check                    ? C::kOk
-                          : caller.name == "anonymous" ? C::kUnauthenticated
-                                                       : C::kPermissionDenied);
-
-    interp::ApplyPublicationRequest apply;  // Incomplete: authorization is checked after
-    apply.set_event_id("x");                // validation, so every caller gets 400 here.
-    EXPECT_EQ(code(UnaryCall(*stub, &Stub::ApplyPublication, caller.token, apply)),
-              caller.name == "anonymous" ? C::kUnauthenticated : C::kInvalidArgument);
-
-    interp::ListPublicationLagsRequest lags;
-    lags.set_unit_id(unit);
-    const C lags_code = code(UnaryCall(*stub, &Stub::ListPublicationLags, caller.token, lags));
-    const bool may_read_lags = caller.name == "staff-own" || caller.name == "head-own" ||
-                               caller.name == "office" || caller.name == "inspector";
-    EXPECT_EQ(lags_code, may_read_lags                ? C::kOk
-                         : caller.name == "anonymous" ? C::kUnauthenticated
-                                                      : C::kPermissionDenied);
+  struct Rpc {
+    std::string name;
+    std::function<absl::Status(const std::string& token, const std::string& caller)> call;
+    std::function<C(const std::string& caller)> expected;
+  };
+  const std::vector<Rpc> rpcs = {
+      {"CreateInterpretation",  // The document has its primary already: ALREADY_EXISTS.
+       [&](const std::string& t, const std::string&) {
+         interp::CreateInterpretationRequest r;
+         r.mutable_interpretation()->set_document_id(draft.id());
+         InterpretationSteps::FillContent(*r.mutable_interpretation());
+         return UnaryCall(*stub, &Stub::CreateInterpretation, t, r).status();
+       },
+       [&](const std::string& c) { return expect(c, drafters, C::kAlreadyExists, false); }},
+      {"RequestSupplementaryInterpretation",  // The document is not published yet.
+       [&](const std::string& t, const std::string& c) {
+         interp::RequestSupplementaryInterpretationRequest r;
+         r.set_document_id(draft.id());
+         r.set_reason("政策被误读，需补充解读");
+         r.set_request_id(absl::StrCat("authz-supplement-", absl::StrReplaceAll(c, {{" ", "-"}})));
+         return UnaryCall(*stub, &Stub::RequestSupplementaryInterpretation, t, r).status();
+       },
+       [&](const std::string& c) {
+         std::set<std::string> allowed = drafters;
+         allowed.insert("SERVICE");  // The opinion-response service, for a misread policy.
+         return expect(c, allowed, C::kFailedPrecondition, false);
+       }},
+      {"UpdateInterpretation",  // A stale version: ABORTED once authorized.
+       [&](const std::string& t, const std::string&) {
+         interp::UpdateInterpretationRequest r;
+         *r.mutable_interpretation() = created;
+         r.set_expected_version(999);
+         return UnaryCall(*stub, &Stub::UpdateInterpretation, t, r).status();
+       },
+       [&](const std::string& c) { return expect(c, drafters, C::kAborted, true); }},
+      {"ApproveInterpretation",  // Only the unit's HEAD; a stale version: ABORTED.
+       [&](const std::string& t, const std::string&) {
+         interp::ApproveInterpretationRequest r;
+         r.set_id(created.id());
+         r.set_expected_version(999);
+         return UnaryCall(*stub, &Stub::ApproveInterpretation, t, r).status();
+       },
+       [&](const std::string& c) { return expect(c, {"HEAD own"}, C::kAborted, true); }},
+      {"RecordRelease",  // The interpretation is a DRAFT: FAILED_PRECONDITION.
+       [&](const std::string& t, const std::string& c) {
+         interp::RecordReleaseRequest r;
+         r.set_interpretation_id(created.id());
+         r.set_request_id(absl::StrCat("authz-release-", absl::StrReplaceAll(c, {{" ", "-"}})));
+         r.mutable_release()->set_form(interp::ARTICLE);
+         r.mutable_release()->set_channel(interp::NEWSPAPER);
+         r.mutable_release()->set_reference("南宁日报 A3 版");
+         *r.mutable_release()->mutable_released_on() =
+             ToProtoDate(absl::ToCivilDay(absl::Now(), ShanghaiTimeZone()) - 1);
+         return UnaryCall(*stub, &Stub::RecordRelease, t, r).status();
+       },
+       [&](const std::string& c) { return expect(c, drafters, C::kFailedPrecondition, true); }},
+      {"GetInterpretation",
+       [&](const std::string& t, const std::string&) {
+         interp::GetInterpretationRequest r;
+         r.set_id(created.id());
+         return UnaryCall(*stub, &Stub::GetInterpretation, t, r).status();
+       },
+       [&](const std::string& c) {
+         return readers.count(c) > 0 ? C::kOk : C::kNotFound;  // Public once released.
+       }},
+      {"ListInterpretations",  // Everyone lists; the draft is counted below.
+       [&](const std::string& t, const std::string& c) {
+         interp::ListInterpretationsRequest r;
+         r.set_document_id(draft.id());
+         absl::StatusOr<interp::ListInterpretationsResponse> listed =
+             UnaryCall(*stub, &Stub::ListInterpretations, t, r);
+         if (listed.ok()) {
+           EXPECT_EQ(listed->interpretations_size(), readers.count(c) > 0 ? 1 : 0) << c;
+         }
+         return listed.status();
+       },
+       [&](const std::string&) { return C::kOk; }},
+      {"CheckRelease",  // The release gate: the catalog, the unit, the general office.
+       [&](const std::string& t, const std::string&) {
+         interp::CheckReleaseRequest r;
+         r.set_document_id(draft.id());
+         return UnaryCall(*stub, &Stub::CheckRelease, t, r).status();
+       },
+       [&](const std::string& c) {
+         return expect(c, {"SERVICE", "STAFF own", "HEAD own", "OFFICE", "ADMIN"}, C::kOk, false);
+       }},
+      {"ApplyPublication",  // Incomplete: INVALID_ARGUMENT once authorized.
+       [&](const std::string& t, const std::string&) {
+         interp::ApplyPublicationRequest r;
+         r.set_event_id("x");
+         return UnaryCall(*stub, &Stub::ApplyPublication, t, r).status();
+       },
+       [&](const std::string& c) {
+         return expect(c, {"SERVICE", "ADMIN"}, C::kInvalidArgument, false);
+       }},
+      {"ApplyPublications",  // An empty batch: INVALID_ARGUMENT once authorized.
+       [&](const std::string& t, const std::string&) {
+         return UnaryCall(*stub, &Stub::ApplyPublications, t, interp::ApplyPublicationsRequest())
+             .status();
+       },
+       [&](const std::string& c) {
+         return expect(c, {"SERVICE", "ADMIN"}, C::kInvalidArgument, false);
+       }},
+      {"ListPublicationLags",
+       [&](const std::string& t, const std::string&) {
+         interp::ListPublicationLagsRequest r;
+         r.set_unit_id(unit);
+         return UnaryCall(*stub, &Stub::ListPublicationLags, t, r).status();
+       },
+       [&](const std::string& c) {
+         return expect(c, {"STAFF own", "HEAD own", "OFFICE", "SUPERVISION", "INSPECTOR", "ADMIN"},
+                       C::kOk, false);
+       }},
+  };
+  // Every RPC of the service is in the table, once.
+  const google::protobuf::ServiceDescriptor* service =
+      interp::Interpretation::descriptor()->file()->FindServiceByName("InterpretationService");
+  ASSERT_NE(service, nullptr);
+  ASSERT_EQ(static_cast<int>(rpcs.size()), service->method_count());
+  std::set<std::string> covered;
+  for (const Rpc& rpc : rpcs) covered.insert(rpc.name);
+  for (int i = 0; i < service->method_count(); ++i) {
+    EXPECT_EQ(covered.count(service->method(i)->name()), 1u) << service->method(i)->name();
   }
-  // Publication events are for the catalog's service principal (and ADMIN) only.
+
+  const int64_t interpretations = Rows("interpretations");
+  const int64_t releases = Rows("interpretation_releases");
+  const int64_t publications = Rows("document_publications");
+  for (const Rpc& rpc : rpcs) {
+    for (const auto& [caller, token] : callers) {
+      SCOPED_TRACE(absl::StrCat(rpc.name, " as ", caller));
+      const absl::Status status = rpc.call(token, caller);
+      EXPECT_EQ(status.code(), rpc.expected(caller)) << status;
+      if (status.code() == C::kPermissionDenied) {
+        // The refusal names the rule's roles, never the interpretation's content.
+        EXPECT_THAT(status.message(), Not(HasSubstr("内容"))) << status;
+      }
+    }
+  }
+  // Nothing was written by any cell.
+  EXPECT_EQ(Rows("interpretations"), interpretations);
+  EXPECT_EQ(Rows("interpretation_releases"), releases);
+  EXPECT_EQ(Rows("document_publications"), publications);
+  ASSERT_OK_AND_ASSIGN(interp::Interpretation after,
+                       steps_->GetInterpretation(steps_->StaffOf(unit), created.id()));
+  EXPECT_EQ(after.version(), created.version());
+  EXPECT_EQ(after.state(), interp::DRAFT);
+
+  // Publication events are for the catalog's service principal (and ADMIN) only, also
+  // when complete.
   interp::ApplyPublicationRequest apply;
   apply.set_event_id("document-published/999999");
   apply.set_document_id(999999);
@@ -326,15 +430,114 @@ TEST_F(InterpretationE2eTest, MetricsExposeInterpretationAndOutboxFamilies) {
   EXPECT_THAT(scraped->body, HasSubstr("interpretation_interpretations{state=\"DRAFT\"}"));
   EXPECT_THAT(scraped->body, HasSubstr("interpretation_publications_flagged{status=\"MISSING\"}"));
   EXPECT_THAT(scraped->body, HasSubstr("grpc_server_handled_total"));
-  // The receiving side of the catalog's outbox (the service has none of its own).
+  // The receiving side of the catalog's outbox.
   EXPECT_THAT(scraped->body, HasSubstr("interpretation_publication_delivery_delay_seconds_bucket"));
   EXPECT_THAT(scraped->body, HasSubstr("interpretation_publications_learnt_total"));
+  // Its own outbox (reports of releases after the document to the catalog): the same
+  // families as the catalog's, from the one implementation in libs/outbox.
+  for (const char* family :
+       {"gongkai_outbox_backlog{topic=\"interpretation.released_after_document\"}",
+        "gongkai_outbox_oldest_undelivered_age_seconds{topic=\"interpretation.released_after_"
+        "document\"}",
+        "gongkai_outbox_parked{topic=\"interpretation.released_after_document\"}",
+        "gongkai_outbox_delivered_total{topic=\"interpretation.released_after_document\"}"}) {
+    EXPECT_THAT(scraped->body, HasSubstr(family));
+  }
   httplib::Client catalog("127.0.0.1", suite_->catalog().metrics_port());
   auto catalog_scrape = catalog.Get("/metrics");
   ASSERT_TRUE(catalog_scrape);
   EXPECT_THAT(catalog_scrape->body, HasSubstr("gongkai_outbox_delivered_total"));
   EXPECT_THAT(catalog_scrape->body,
               HasSubstr("catalog_returned_submissions_total{cause=\"interpretation_missing\"}"));
+}
+
+// INT-3: an interpretation approved after its document was published is released then,
+// and the interpretation service's outbox reports it to the catalog, which records it on
+// the document's audit trail once (the relay's delivery is at-least-once).
+TEST_F(InterpretationE2eTest, Int3ReleaseAfterTheDocumentIsRecordedOnTheDocument) {
+  const int64_t unit = NewUnit();
+  // A department's own policy document: no gate, published without an interpretation.
+  cat::CreateDocumentRequest create;
+  cat::Document* d = create.mutable_document();
+  d->set_title("关于做好高校毕业生就业工作的通知");
+  d->set_body("各有关单位：现将有关事项通知如下。");
+  d->set_drafting_unit_id(unit);
+  d->set_issuing_authority(cat::DEPARTMENT);
+  d->set_is_policy_document(true);
+  d->set_key_area(cat::EDUCATION);
+  d->set_disclosure_attribute(cat::PROACTIVE);
+  ASSERT_OK_AND_ASSIGN(cat::Document draft,
+                       UnaryCall(*suite_->CatalogStub(), &cat::CatalogService::Stub::CreateDocument,
+                                 steps_->StaffOf(unit), create));
+  ASSERT_OK_AND_ASSIGN(cat::Document submitted, steps_->Submit(unit, draft.id()));
+  ASSERT_EQ(submitted.state(), cat::PENDING_REVIEW);
+  ASSERT_THAT(steps_->Review(unit, draft.id()).status(), IsOk());
+  ASSERT_OK_AND_ASSIGN(cat::Document published, steps_->Publish(unit, draft.id()));
+  ASSERT_EQ(published.state(), cat::PUBLISHED);
+  ASSERT_OK_AND_ASSIGN(interp::Interpretation created, steps_->Interpret(unit, draft.id()));
+  // The publication's own event arrives first (the approval would otherwise wait for it).
+  const absl::Time until = absl::Now() + absl::Seconds(10);
+  while (absl::Now() < until && !steps_->GetInterpretation(steps_->StaffOf(unit), created.id())
+                                     ->has_document_publish_time()) {
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  ASSERT_OK_AND_ASSIGN(interp::Interpretation approved, steps_->Approve(unit, created.id()));
+  ASSERT_EQ(approved.state(), interp::RELEASED);
+
+  // The catalog's record of the document shows the release, once.
+  const std::string event = absl::StrCat("interpretation-released/", created.id());
+  auto entries_with_event = [&]() -> int {
+    cat::ListDocumentAuditRequest request;
+    request.set_id(draft.id());
+    absl::StatusOr<cat::ListDocumentAuditResponse> audit =
+        UnaryCall(*suite_->CatalogStub(), &cat::CatalogService::Stub::ListDocumentAudit,
+                  steps_->StaffOf(unit), request);
+    if (!audit.ok()) return -1;
+    int found = 0;
+    for (const auto& entry : audit->entries()) {
+      if (absl::StrContains(entry.detail(), event)) {
+        EXPECT_EQ(entry.actor(), "service:interpretation");
+        EXPECT_EQ(entry.action(), approved.late() ? "interpretation_released_late"
+                                                  : "interpretation_released_after");
+        ++found;
+      }
+    }
+    return found;
+  };
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (absl::Now() < deadline && entries_with_event() < 1) {
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  EXPECT_EQ(entries_with_event(), 1);
+
+  // A redelivery (the relay's at-least-once) changes nothing; other callers are refused.
+  cat::RecordInterpretationReleaseRequest again;
+  again.set_event_id(event);
+  again.set_document_id(draft.id());
+  again.set_interpretation_id(created.id());
+  *again.mutable_release_time() = approved.release_time();
+  again.set_lag_working_days(approved.release_lag_working_days());
+  again.set_late(approved.late());
+  again.set_lag_rule(approved.lag_rule());
+  ASSERT_OK_AND_ASSIGN(
+      cat::RecordInterpretationReleaseResponse replayed,
+      UnaryCall(*suite_->CatalogStub(), &cat::CatalogService::Stub::RecordInterpretationRelease,
+                suite_->Token("service:interpretation", std::nullopt, {"SERVICE"}), again));
+  EXPECT_TRUE(replayed.already_recorded());
+  EXPECT_EQ(entries_with_event(), 1);
+  EXPECT_THAT(
+      UnaryCall(*suite_->CatalogStub(), &cat::CatalogService::Stub::RecordInterpretationRelease,
+                steps_->HeadOf(unit), again),
+      StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("SERVICE")));
+
+  // The interpretation service's outbox drained: delivered, nothing left or parked.
+  httplib::Client metrics("127.0.0.1", suite_->interpretation().metrics_port());
+  auto scraped = metrics.Get("/metrics");
+  ASSERT_TRUE(scraped);
+  EXPECT_THAT(
+      scraped->body,
+      Not(HasSubstr(
+          "gongkai_outbox_delivered_total{topic=\"interpretation.released_after_document\"} 0")));
 }
 
 // Compliance evidence item 9 through the running binary.

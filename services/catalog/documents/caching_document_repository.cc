@@ -113,6 +113,10 @@ class CachingDocumentRepository final : public DocumentRepository, public Docume
       int64_t document_id, const KeysetPage& page) override {
     return inner_->ListAudit(document_id, page);
   }
+  // The audit trail is not part of the cached document.
+  absl::StatusOr<bool> AppendAuditOnce(int64_t document_id, const AuditRecord& audit) override {
+    return inner_->AppendAuditOnce(document_id, audit);
+  }
   absl::StatusOr<std::map<v1::DocumentState, int64_t>> CountDocumentsByState() override {
     return inner_->CountDocumentsByState();
   }

@@ -149,6 +149,9 @@ class DocumentRepository : public IdempotencyStore {
       const KeysetPage& page) = 0;
   virtual absl::StatusOr<std::vector<gongkai::common::v1::AuditEntry>> ListAudit(
       int64_t document_id, const KeysetPage& page) = 0;
+  // Adds `audit` to the document's audit trail unless an entry with the same action
+  // and detail is there already (a redelivered event); true when added.
+  virtual absl::StatusOr<bool> AppendAuditOnce(int64_t document_id, const AuditRecord& audit) = 0;
   // Up to `limit` approved ON_REQUEST and NOT_DISCLOSED documents of a unit with id >
   // `after_id`, oldest first, without bodies (what a self-review lists, CAT-7; read in
   // keyset batches, issue 16 defect 7).

@@ -743,6 +743,53 @@ absl::StatusOr<v1::ListDocumentAuditResponse> Documents::ListDocumentAudit(
   return response;
 }
 
+absl::StatusOr<v1::RecordInterpretationReleaseResponse> Documents::RecordInterpretationRelease(
+    const Principal& caller, const v1::RecordInterpretationReleaseRequest& request) {
+  // Only the interpretation service (and an administrator) report releases: refused
+  // before the request is looked at.
+  RETURN_IF_ERROR(auth::Require(caller, kRecordInterpretationRelease, std::nullopt));
+  FieldViolations v;
+  if (request.event_id().empty()) {
+    v.Add("event_id", "is required: the interpretation service's outbox event key");
+  } else {
+    CheckRequestId(v, "event_id", request.event_id());
+  }
+  CheckId(v, "document_id", request.document_id(), /*required=*/true);
+  CheckId(v, "interpretation_id", request.interpretation_id(), /*required=*/true);
+  if (!request.has_release_time()) v.Add("release_time", "is required");
+  if (request.lag_working_days() < 0) v.Add("lag_working_days", "must not be negative");
+  constexpr validation::TextLimits kLagRuleLimits{.min_chars = 0, .max_chars = 1000};
+  CheckText(v, "lag_rule", request.lag_rule(), kLagRuleLimits);
+  RETURN_IF_ERROR(v.ToStatus());
+  ASSIGN_OR_RETURN(v1::Document document, LoadDocument(request.document_id()));
+  if (!document.is_policy_document() || document.state() != v1::PUBLISHED) {
+    return PreconditionFailed("STATE", absl::StrCat("documents/", document.id()),
+                              absl::StrCat("document ", document.id(),
+                                           " is not a published policy document; only "
+                                           "their interpretations are followed (INT-3)"));
+  }
+  // INT-3: the document's record says when its interpretation followed and whether that
+  // was late; the event key in the detail makes a redelivery find its own entry.
+  AuditRecord audit;
+  audit.actor = caller.subject;
+  audit.action = request.late() ? "interpretation_released_late" : "interpretation_released_after";
+  audit.old_state = v1::PUBLISHED;
+  audit.new_state = v1::PUBLISHED;
+  audit.detail =
+      absl::StrCat("INT-3: 解读 ", request.interpretation_id(), " 于 ",
+                   absl::FormatTime("%Y-%m-%d %H:%M:%S", FromTimestamp(request.release_time()),
+                                    ShanghaiTimeZone()),
+                   " 发布，晚于文件 ", request.lag_working_days(), " 个工作日",
+                   request.late() ? "，超过允许的期限 (late)" : " (within the allowed lag)",
+                   request.lag_rule().empty() ? "" : absl::StrCat("; ", request.lag_rule()), " [",
+                   request.event_id(), "]");
+  audit.time = clock_->Now();
+  ASSIGN_OR_RETURN(bool appended, repository_->AppendAuditOnce(document.id(), audit));
+  v1::RecordInterpretationReleaseResponse response;
+  response.set_already_recorded(!appended);
+  return response;
+}
+
 absl::StatusOr<int> Documents::RecomputeStaleDeadlines(const std::function<bool()>& cancelled) {
   int changed = 0;
   const std::string current = CalendarVersionsKey(calendar_->Versions());

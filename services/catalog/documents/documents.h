@@ -93,6 +93,12 @@ class Documents {
       const auth::Principal& caller, const v1::ListOverdueDocumentsRequest& request);
   absl::StatusOr<v1::ListDocumentAuditResponse> ListDocumentAudit(
       const auth::Principal& caller, const v1::ListDocumentAuditRequest& request);
+  // INT-3: an interpretation released after its published policy document, reported
+  // by the interpretation service (its outbox): one audit entry on the document, once
+  // per event_id. NOT_FOUND for an unknown document, FAILED_PRECONDITION for one that is
+  // not a published policy document.
+  absl::StatusOr<v1::RecordInterpretationReleaseResponse> RecordInterpretationRelease(
+      const auth::Principal& caller, const v1::RecordInterpretationReleaseRequest& request);
 
   // CAT-3: the publication deadline of a PROACTIVE document, the working days of the
   // catalog.publication rule in effect on `from` (national: 20) or the document's shorter

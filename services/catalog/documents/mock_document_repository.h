@@ -33,6 +33,8 @@ class MockDocumentRepository : public DocumentRepository {
   MOCK_METHOD(absl::StatusOr<std::vector<v1::Document>>, SearchPublished,
               (const std::vector<std::string>&, const DocumentFilter&, const KeysetPage&),
               (override));
+  MOCK_METHOD(absl::StatusOr<bool>, AppendAuditOnce,
+              (int64_t document_id, const AuditRecord& audit), (override));
   MOCK_METHOD(absl::StatusOr<std::vector<gongkai::common::v1::AuditEntry>>, ListAudit,
               (int64_t, const KeysetPage&), (override));
   MOCK_METHOD(absl::StatusOr<std::vector<v1::Document>>, ListUndisclosedDocuments,

@@ -475,6 +475,31 @@ class MysqlDocumentRepository final : public DocumentRepository {
     return MapRows<v1::Document>(rows, DocumentFromRow);
   }
 
+  absl::StatusOr<bool> AppendAuditOnce(int64_t document_id, const AuditRecord& audit) override {
+    bool appended = false;
+    RETURN_IF_ERROR(Write([&](Connection& conn) -> absl::Status {
+      appended = false;
+      // The document's row serializes two deliveries of the same event.
+      ASSIGN_OR_RETURN(
+          db::ResultSet locked,
+          conn.Query("SELECT id FROM documents WHERE id = ? FOR UPDATE", {Value(document_id)}));
+      if (locked.empty()) {
+        return absl::NotFoundError(absl::StrCat("document ", document_id, " not found"));
+      }
+      ASSIGN_OR_RETURN(
+          db::ResultSet existing,
+          conn.Query("SELECT id FROM document_audit WHERE document_id = ? AND action = ? AND "
+                     "detail = ? LIMIT 1",
+                     {Value(document_id), Value(audit.action),
+                      Value(validation::TruncateUtf8(audit.detail, 2000))}));
+      if (!existing.empty()) return absl::OkStatus();
+      RETURN_IF_ERROR(InsertAudit(conn, document_id, audit));
+      appended = true;
+      return absl::OkStatus();
+    }));
+    return appended;
+  }
+
   absl::StatusOr<std::vector<common::v1::AuditEntry>> ListAudit(int64_t document_id,
                                                                 const KeysetPage& page) override {
     std::string sql =
