@@ -30,6 +30,17 @@ using tcp = boost::asio::ip::tcp;
 
 class Session;
 
+// An io_context whose pending work can be destroyed before the context is. At shutdown the
+// handlers still queued or waiting hold their sessions, and sessions hold the ServerState
+// that owns this context: without this, the cycle outlives the server (LeakSanitizer).
+class ServerIoContext : public net::io_context {
+ public:
+  using net::io_context::io_context;
+  // Destroys every queued handler and pending operation without running it, as
+  // ~io_context does first; only once no thread runs the context.
+  void DestroyPendingHandlers() { shutdown(); }
+};
+
 // Everything sessions share. Owned jointly by the server and every live session, so a
 // late `respond` from a backend call never touches a destroyed io_context.
 struct ServerState {
@@ -38,7 +49,7 @@ struct ServerState {
 
   const HttpServerConfig config;
   HttpHandler* const handler;
-  net::io_context ioc;
+  ServerIoContext ioc;
   std::atomic<int> in_flight{0};
   std::atomic<bool> draining{false};
   std::atomic<int> connections{0};
@@ -348,6 +359,7 @@ class BeastHttpServer : public HttpServer {
     state_->ioc.stop();
     for (std::thread& t : threads_) t.join();
     threads_.clear();
+    state_->ioc.DestroyPendingHandlers();
   }
 
  private:

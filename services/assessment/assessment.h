@@ -27,7 +27,6 @@
 
 namespace gongkai::assessment {
 
-namespace v1 = ::gongkai::assessment::v1;
 using common::v1::InspectionItem;
 
 struct AssessmentOptions {

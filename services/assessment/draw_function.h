@@ -29,7 +29,6 @@
 
 namespace gongkai::assessment {
 
-namespace v1 = ::gongkai::assessment::v1;
 using common::v1::InspectionItem;
 
 inline constexpr char kDrawFunction[] = "gongkai-draw-v1";

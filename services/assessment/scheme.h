@@ -36,7 +36,6 @@
 
 namespace gongkai::assessment {
 
-namespace v1 = ::gongkai::assessment::v1;
 using common::v1::InspectionItem;
 
 inline constexpr char kSchemeRuleSet[] = "assessment.scheme";

@@ -25,8 +25,6 @@
 
 namespace gongkai::catalog {
 
-namespace v1 = ::gongkai::catalog::v1;
-
 // Identifies one client-requested create: a retry with the same key returns the
 // stored response instead of creating again (libs/idempotency).
 using IdempotencyKey = idempotency::Key;

@@ -24,8 +24,6 @@
 
 namespace gongkai::consultation {
 
-namespace v1 = ::gongkai::consultation::v1;
-
 struct ConsultationFilter {
   int64_t unit_id = 0;  // 0: any.
   // Only consultations opened by this day (the public's view).

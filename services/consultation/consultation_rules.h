@@ -31,8 +31,6 @@
 
 namespace gongkai::consultation {
 
-namespace v1 = ::gongkai::consultation::v1;
-
 inline constexpr char kPeriodsRuleSet[] = "consultation.periods";
 inline constexpr char kScopeRuleSet[] = "consultation.scope";
 inline constexpr char kCommentsRuleSet[] = "consultation.comments";

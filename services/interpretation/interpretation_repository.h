@@ -20,8 +20,6 @@
 
 namespace gongkai::interpretation {
 
-namespace v1 = ::gongkai::interpretation::v1;
-
 struct InterpretationFilter {
   int64_t document_id = 0;
   int64_t unit_id = 0;

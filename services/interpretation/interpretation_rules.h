@@ -23,8 +23,6 @@
 
 namespace gongkai::interpretation {
 
-namespace v1 = ::gongkai::interpretation::v1;
-
 // ---- Who may do what: every RPC's rule, in one place. --------------------------------
 // Drafting and editing: the interpreting unit's staff (INT-1), the general office.
 inline const auth::Rule kDraftInterpretation{

@@ -27,8 +27,6 @@
 
 namespace gongkai::website {
 
-namespace v1 = ::gongkai::website::v1;
-
 // One history line to write with a site change.
 struct SiteChange {
   std::string actor;

@@ -5,9 +5,10 @@
 #   tests/fuzz/run.sh --runs N [SECONDS] each target until N executions (SECONDS caps it)
 #   tests/fuzz/run.sh --only NAME ...    one target (page_token, jwt, gateway_request, ...)
 #
-# Builds build-fuzz/ first (clang, GONGKAI_FUZZ=ON; under the build lock) unless
-# --bin-dir names a folder with the binaries. Each target starts from its seed corpus
-# tests/fuzz/<name>/corpus/ and writes what it finds to a scratch folder
+# Builds build-fuzz/ first (clang -O1 for speed, GONGKAI_FUZZ=ON, the fuzz targets only;
+# under the build lock) unless --bin-dir names a folder with the binaries (the short runs
+# of ./gongkai test use the -O0 targets of build-sanitize/). Each target starts from its
+# seed corpus tests/fuzz/<name>/corpus/ and writes what it finds to a scratch folder
 # (${GONGKAI_FUZZ_WORK:-build-fuzz/work}/<name>/), never into the repository. A crash
 # leaves crash-<sha1> there and makes the script exit non-zero; add the input to the
 # corpus as regression-<what>.txt once the bug is fixed. --smoke (used by the CTest
@@ -39,7 +40,8 @@ if [[ -z $bin_dir ]]; then
   bin_dir="$BUILD_DIR/tests/fuzz"
   lock="${TMPDIR:-/tmp}/gongkai-build.lock"
   flock "$lock" cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_CXX_COMPILER=clang++ -DGONGKAI_FUZZ=ON \
-    -DCMAKE_BUILD_TYPE=None "-DCMAKE_CXX_FLAGS=-O1 -gline-tables-only" >/dev/null
+    -DGONGKAI_TESTS=none -DCMAKE_BUILD_TYPE=None "-DCMAKE_CXX_FLAGS=-O1 -gline-tables-only" \
+    >/dev/null
   flock "$lock" cmake --build "$BUILD_DIR" -j"$(nproc)" --target "${TARGETS[@]/#/fuzz_}" >/dev/null
 fi
 work="${GONGKAI_FUZZ_WORK:-$(dirname "$bin_dir")/../work}"

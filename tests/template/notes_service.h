@@ -31,8 +31,6 @@
 
 namespace gongkai::testing::notes {
 
-namespace v1 = ::gongkai::testing::notes::v1;
-
 class NotesRepository {
  public:
   virtual ~NotesRepository() = default;
