@@ -539,7 +539,6 @@ absl::StatusOr<v1::Comment> Consultations::PostComment(const Principal& caller,
     n.max_distance_bits = static_cast<int>(distance.value);
     n.per_client_limit = per_day.value;
     n.limit_rule = per_day.rule.Explain();
-    n.terms = search::DocumentTerms("", r.text());
     return repository_->PostComment(n, idempotency::StoredKey(key), clock_->Now());
   }();
   // No read before the write: the idempotency record's unique key answers a retry

@@ -1,5 +1,6 @@
 // The MySQL implementation of consultation_repository.h.
 #include <algorithm>
+#include <tuple>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -279,24 +280,59 @@ std::vector<int64_t> IdsOf(const db::ResultSet& rows) {
   return ids;
 }
 
-// Inserts `terms` of comment `comment_id` (multi-row statements of at most 500 rows).
-absl::Status InsertCommentTerms(db::Connection& conn, int64_t consultation_id, int64_t comment_id,
-                                const std::vector<std::string>& terms) {
-  constexpr size_t kBatch = 500;
-  for (size_t start = 0; start < terms.size(); start += kBatch) {
-    const size_t end = std::min(terms.size(), start + kBatch);
-    std::string sql = "INSERT INTO comment_terms (consultation_id, term, comment_id) VALUES ";
+// "?, ?, ..." with `count` placeholders.
+std::string Placeholders(int count) {
+  std::string sql;
+  sql.reserve(static_cast<size_t>(3 * count));
+  for (int i = 0; i < count; ++i) sql.append(i == 0 ? "?" : ", ?");
+  return sql;
+}
+
+// Appends `ids` and then 0 (no comment's id) up to `slots` values in all.
+void AppendPaddedIds(const std::vector<int64_t>& ids, int slots, std::vector<db::Value>& params) {
+  for (int64_t id : ids) params.emplace_back(id);
+  for (int i = static_cast<int>(ids.size()); i < slots; ++i) params.emplace_back(int64_t{0});
+}
+
+// One row of comment_terms.
+struct TermRow {
+  int64_t consultation_id = 0;
+  std::string term;
+  int64_t comment_id = 0;
+};
+
+// Inserts `rows` with multi-row INSERTs of 256 rows, the rest in power-of-two
+// statements: at most nine statement texts for any count, so every connection's
+// prepared-statement cache keeps them all.
+absl::Status InsertTermRows(db::Connection& conn, const std::vector<TermRow>& rows) {
+  constexpr size_t kMaxRows = 256;
+  size_t start = 0;
+  while (start < rows.size()) {
+    size_t count = kMaxRows;
+    while (count > rows.size() - start) count /= 2;
+    std::string sql =
+        "INSERT INTO comment_terms (consultation_id, term, comment_id) VALUES (?, ?, ?)";
+    for (size_t i = 1; i < count; ++i) absl::StrAppend(&sql, ", (?, ?, ?)");
     std::vector<db::Value> params;
-    params.reserve(3 * (end - start));
-    for (size_t i = start; i < end; ++i) {
-      absl::StrAppend(&sql, i == start ? "" : ", ", "(?, ?, ?)");
-      params.emplace_back(consultation_id);
-      params.emplace_back(terms[i]);
-      params.emplace_back(comment_id);
+    params.reserve(3 * count);
+    for (size_t i = start; i < start + count; ++i) {
+      params.emplace_back(rows[i].consultation_id);
+      params.emplace_back(rows[i].term);
+      params.emplace_back(rows[i].comment_id);
     }
     RETURN_IF_ERROR(conn.Execute(sql, params).status());
+    start += count;
   }
   return absl::OkStatus();
+}
+
+// Inserts `terms` of comment `comment_id`.
+absl::Status InsertCommentTerms(db::Connection& conn, int64_t consultation_id, int64_t comment_id,
+                                const std::vector<std::string>& terms) {
+  std::vector<TermRow> rows;
+  rows.reserve(terms.size());
+  for (const std::string& term : terms) rows.push_back({consultation_id, term, comment_id});
+  return InsertTermRows(conn, rows);
 }
 
 class MysqlConsultationRepository final : public ConsultationRepository {
@@ -443,7 +479,7 @@ class MysqlConsultationRepository final : public ConsultationRepository {
 
   absl::StatusOr<v1::Comment> PostComment(const NewComment& n, const idempotency::Key* key,
                                           absl::Time now) override {
-    v1::Comment stored = n.comment;
+    v1::Comment stored;
     const int64_t fingerprint = static_cast<int64_t>(n.fingerprint);
     const std::array<int64_t, kBands> bands = Bands(n.fingerprint);
     // Round trips are the cost of a comment (docs/performance.md): the per-client count
@@ -464,7 +500,7 @@ class MysqlConsultationRepository final : public ConsultationRepository {
     }
     RETURN_IF_ERROR(
         db::RunInTransactionWithRetries(*pool_, [&](db::Connection& conn) -> absl::Status {
-          const int64_t cid = stored.consultation_id();
+          const int64_t cid = n.comment.consultation_id();
           std::vector<db::Value> params = {n.client_key, n.day, n.per_client_limit};
           for (int i = 0; i < kBands; ++i) {
             params.emplace_back(cid);
@@ -496,7 +532,8 @@ class MysqlConsultationRepository final : public ConsultationRepository {
             }
           }
           // A new group's representative is its first member (kSelectGroup), so no
-          // UPDATE follows the group's INSERT.
+          // UPDATE follows the group's INSERT. The comment waits for its search terms
+          // (search_pending: the indexer writes them in batches, off this transaction).
           if (group_id == 0) {
             RETURN_IF_ERROR(conn.Execute("INSERT INTO comment_groups (consultation_id, "
                                          "member_count) VALUES (?, 1)",
@@ -505,18 +542,12 @@ class MysqlConsultationRepository final : public ConsultationRepository {
             RETURN_IF_ERROR(
                 conn.Execute(
                         "INSERT INTO comments (consultation_id, group_id, text, name, contact, "
-                        "show_name, client_key, created_on, visibility, create_time) "
-                        "VALUES (?, LAST_INSERT_ID(), ?, ?, ?, ?, ?, ?, ?, ?)",
-                        {cid, stored.text(), stored.name(), stored.contact(), stored.show_name(),
-                         n.client_key, n.day, int64_t{v1::VISIBLE}, now})
+                        "show_name, client_key, created_on, visibility, create_time, "
+                        "search_pending) VALUES (?, LAST_INSERT_ID(), ?, ?, ?, ?, ?, ?, ?, ?, "
+                        "TRUE)",
+                        {cid, n.comment.text(), n.comment.name(), n.comment.contact(),
+                         n.comment.show_name(), n.client_key, n.day, int64_t{v1::VISIBLE}, now})
                     .status());
-            ASSIGN_OR_RETURN(db::ResultSet ids,
-                             conn.Query("SELECT id, group_id FROM comments WHERE id = "
-                                        "LAST_INSERT_ID()"));
-            if (ids.empty()) return absl::InternalError("the comment just inserted is not found");
-            ASSIGN_OR_RETURN(int64_t comment_id, ids[0].GetInt64("id"));
-            ASSIGN_OR_RETURN(group_id, ids[0].GetInt64("group_id"));
-            stored.set_id(comment_id);
           } else {
             // The first comment to join names the group's representative: its only
             // member so far (kSelectGroup).
@@ -527,17 +558,26 @@ class MysqlConsultationRepository final : public ConsultationRepository {
                              "representative_comment_id END WHERE id = ?",
                              {group_id, group_id})
                     .status());
-            ASSIGN_OR_RETURN(
-                db::ExecResult inserted,
-                conn.ExecuteInsert(
-                    "INSERT INTO comments (consultation_id, group_id, text, name, contact, "
-                    "show_name, client_key, created_on, visibility, create_time) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    {cid, group_id, stored.text(), stored.name(), stored.contact(),
-                     stored.show_name(), n.client_key, n.day, int64_t{v1::VISIBLE}, now}));
-            stored.set_id(static_cast<int64_t>(inserted.last_insert_id));
+            RETURN_IF_ERROR(
+                conn.Execute(
+                        "INSERT INTO comments (consultation_id, group_id, text, name, "
+                        "contact, show_name, client_key, created_on, visibility, "
+                        "create_time, search_pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                        "TRUE)",
+                        {cid, group_id, n.comment.text(), n.comment.name(), n.comment.contact(),
+                         n.comment.show_name(), n.client_key, n.day, int64_t{v1::VISIBLE}, now})
+                    .status());
           }
-          RETURN_IF_ERROR(InsertCommentTerms(conn, cid, stored.id(), n.terms));
+          // The comment as stored, with its group's size and decision (the answer tells
+          // the commenter the group), in the read that also yields the new ids.
+          ASSIGN_OR_RETURN(
+              db::ResultSet just_stored,
+              conn.Query(absl::StrCat(kSelectComment, " WHERE c.id = LAST_INSERT_ID()")));
+          if (just_stored.empty()) {
+            return absl::InternalError("the comment just inserted is not found");
+          }
+          ASSIGN_OR_RETURN(stored, ReadComment(just_stored[0]));
+          group_id = stored.group_id();
           if (!known_fingerprint) {
             absl::StatusOr<db::ExecResult> fp = conn.Execute(
                 "INSERT INTO comment_fingerprints (consultation_id, fingerprint, band0, band1, "
@@ -551,9 +591,6 @@ class MysqlConsultationRepository final : public ConsultationRepository {
             }
             RETURN_IF_ERROR(fp.status());
           }
-          stored.set_group_id(group_id);
-          stored.set_visibility(v1::VISIBLE);
-          *stored.mutable_create_time() = ToTimestamp(now);
           return db::InsertIdempotencyRecord(conn, key, stored.SerializeAsString(), now);
         }));
     return stored;
@@ -614,6 +651,108 @@ class MysqlConsultationRepository final : public ConsultationRepository {
               .status();
         }));
     return GetComment(id);
+  }
+
+  absl::StatusOr<std::vector<UnindexedComment>> ClaimUnindexedComments(const std::string& claim,
+                                                                       absl::Time now,
+                                                                       absl::Duration lease,
+                                                                       int limit) override {
+    if (limit <= 0) return std::vector<UnindexedComment>();
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    // A plain read of the backlog's head (the (search_pending, id) key, no locks), then a
+    // conditional UPDATE of exactly those rows by primary key: rows another claim holds
+    // unexpired are left to it, and equality on the key locks no gap, so the inserts of
+    // new comments (at the newest ids) never wait for an indexer.
+    ASSIGN_OR_RETURN(db::ResultSet head,
+                     conn->Query("SELECT id FROM comments WHERE search_pending = TRUE AND "
+                                 "(index_claim_until IS NULL OR index_claim_until < ?) ORDER BY "
+                                 "id LIMIT ?",
+                                 {now, int64_t{limit}}));
+    if (head.empty()) return std::vector<UnindexedComment>();
+    const std::vector<int64_t> ids = IdsOf(head);
+    std::vector<db::Value> params = {claim, now + lease};
+    AppendPaddedIds(ids, limit, params);
+    params.emplace_back(now);
+    ASSIGN_OR_RETURN(
+        db::ExecResult claimed,
+        conn->Execute(absl::StrCat("UPDATE comments SET index_claim = ?, index_claim_until = ? "
+                                   "WHERE id IN (",
+                                   Placeholders(limit),
+                                   ") AND search_pending = TRUE AND (index_claim_until IS NULL "
+                                   "OR index_claim_until < ?)"),
+                      params));
+    if (claimed.affected_rows == 0) return std::vector<UnindexedComment>();
+    params.clear();
+    AppendPaddedIds(ids, limit, params);
+    params.emplace_back(claim);
+    ASSIGN_OR_RETURN(db::ResultSet rows,
+                     conn->Query(absl::StrCat("SELECT id, consultation_id, text FROM comments "
+                                              "WHERE id IN (",
+                                              Placeholders(limit),
+                                              ") AND search_pending = TRUE AND index_claim = ? "
+                                              "ORDER BY id"),
+                                 params));
+    std::vector<UnindexedComment> batch;
+    batch.reserve(rows.size());
+    for (const db::Row& row : rows) {
+      UnindexedComment c;
+      ASSIGN_OR_RETURN(c.id, row.GetInt64("id"));
+      ASSIGN_OR_RETURN(c.consultation_id, row.GetInt64("consultation_id"));
+      ASSIGN_OR_RETURN(c.text, row.GetString("text"));
+      batch.push_back(std::move(c));
+    }
+    return batch;
+  }
+
+  absl::StatusOr<int> StoreCommentTerms(const std::string& claim,
+                                        const std::vector<IndexedComment>& batch) override {
+    if (batch.empty()) return 0;
+    std::vector<int64_t> batch_ids;
+    batch_ids.reserve(batch.size());
+    for (const IndexedComment& c : batch) batch_ids.push_back(c.id);
+    // Statements padded to a power of two of ids: few texts for any batch size.
+    int slots = 1;
+    while (slots < static_cast<int>(batch_ids.size())) slots *= 2;
+    std::vector<db::Value> params;
+    AppendPaddedIds(batch_ids, slots, params);
+    params.emplace_back(claim);
+    int stored = 0;
+    RETURN_IF_ERROR(
+        db::RunInTransactionWithRetries(*pool_, [&](db::Connection& conn) -> absl::Status {
+          // The comments still ours, locked (record locks only: primary-key equality): a
+          // claim that expired and was taken over, or whose comments another replica
+          // indexed meanwhile, stores nothing for them.
+          ASSIGN_OR_RETURN(
+              db::ResultSet held,
+              conn.Query(absl::StrCat("SELECT id FROM comments WHERE id IN (", Placeholders(slots),
+                                      ") AND search_pending = TRUE AND index_claim "
+                                      "= ? FOR UPDATE"),
+                         params));
+          std::vector<int64_t> ids = IdsOf(held);
+          std::sort(ids.begin(), ids.end());
+          std::vector<TermRow> rows;
+          for (const IndexedComment& c : batch) {
+            if (!std::binary_search(ids.begin(), ids.end(), c.id)) continue;
+            for (const std::string& term : c.terms) rows.push_back({c.consultation_id, term, c.id});
+          }
+          // In key order: the batch fills the index's pages in one pass.
+          std::sort(rows.begin(), rows.end(), [](const TermRow& a, const TermRow& b) {
+            return std::tie(a.consultation_id, a.term, a.comment_id) <
+                   std::tie(b.consultation_id, b.term, b.comment_id);
+          });
+          RETURN_IF_ERROR(InsertTermRows(conn, rows));
+          ASSIGN_OR_RETURN(db::ExecResult done,
+                           conn.Execute(absl::StrCat("UPDATE comments SET search_pending = "
+                                                     "FALSE, index_claim = NULL, "
+                                                     "index_claim_until = NULL WHERE id IN (",
+                                                     Placeholders(slots),
+                                                     ") AND search_pending = TRUE AND "
+                                                     "index_claim = ?"),
+                                        params));
+          stored = static_cast<int>(done.affected_rows);
+          return absl::OkStatus();
+        }));
+    return stored;
   }
 
   absl::StatusOr<int> BackfillCommentTerms(int limit) override {
@@ -1112,7 +1251,10 @@ class MysqlConsultationRepository final : public ConsultationRepository {
             "ON c.id = g.consultation_id WHERE c.concluded = FALSE AND c.closes_on < ? AND "
             "g.decision = 0) AS undecided, "
             "(SELECT COUNT(*) FROM comments WHERE report_count > 0 AND visibility = ?) AS "
-            "reported",
+            "reported, "
+            "(SELECT COUNT(*) FROM comments WHERE search_pending = TRUE) AS search_backlog, "
+            "(SELECT create_time FROM comments WHERE search_pending = TRUE ORDER BY id LIMIT 1) "
+            "AS oldest_unindexed",
             {today, today, today, today, today, int64_t{v1::VISIBLE}}));
     Gauges g;
     ASSIGN_OR_RETURN(g.open_consultations, rows[0].GetInt64("open_count"));
@@ -1120,6 +1262,8 @@ class MysqlConsultationRepository final : public ConsultationRepository {
     ASSIGN_OR_RETURN(g.closed_unconcluded, rows[0].GetInt64("closed_count"));
     ASSIGN_OR_RETURN(g.undecided_comments_closed, rows[0].GetInt64("undecided"));
     ASSIGN_OR_RETURN(g.reported_visible_comments, rows[0].GetInt64("reported"));
+    ASSIGN_OR_RETURN(g.search_backlog, rows[0].GetInt64("search_backlog"));
+    ASSIGN_OR_RETURN(g.oldest_unindexed, rows[0].GetOptionalTime("oldest_unindexed"));
     return g;
   }
 
