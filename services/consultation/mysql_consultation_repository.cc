@@ -1,5 +1,7 @@
 // The MySQL implementation of consultation_repository.h.
 #include <algorithm>
+#include <array>
+#include <optional>
 #include <tuple>
 #include <utility>
 
@@ -294,6 +296,13 @@ void AppendPaddedIds(const std::vector<int64_t>& ids, int slots, std::vector<db:
   for (int i = static_cast<int>(ids.size()); i < slots; ++i) params.emplace_back(int64_t{0});
 }
 
+// The band rows' keys of `fingerprint` (migration 0014): band number * 2048 + value.
+std::array<int64_t, kBands> BandKeys(uint64_t fingerprint) {
+  std::array<int64_t, kBands> keys = Bands(fingerprint);
+  for (int i = 0; i < kBands; ++i) keys[i] += int64_t{2048} * i;
+  return keys;
+}
+
 // One row of comment_terms.
 struct TermRow {
   int64_t consultation_id = 0;
@@ -481,36 +490,32 @@ class MysqlConsultationRepository final : public ConsultationRepository {
                                           absl::Time now) override {
     v1::Comment stored;
     const int64_t fingerprint = static_cast<int64_t>(n.fingerprint);
-    const std::array<int64_t, kBands> bands = Bands(n.fingerprint);
+    const std::array<int64_t, kBands> band_keys = BandKeys(n.fingerprint);
     // Round trips are the cost of a comment (docs/performance.md): the per-client count
-    // and the six band lookups are one statement; a new group's id goes into the
-    // comment's INSERT through LAST_INSERT_ID() and both ids come back in one read.
-    std::string candidates_sql =
-        "SELECT 0 AS fingerprint, 0 AS group_id, COUNT(*) AS posted FROM (SELECT 1 FROM "
-        "comments WHERE client_key = ? AND created_on = ? LIMIT ?) AS recent";
-    for (int i = 0; i < kBands; ++i) {
-      // Only fingerprints within the distance come back: BIT_COUNT (MySQL, MariaDB, TiDB)
-      // is computed on the band index's entries, which hold the fingerprint (a primary-key
-      // column), so the many rows of similar campaigns sharing a band are neither fetched
-      // nor sent.
-      absl::StrAppend(&candidates_sql,
-                      " UNION ALL SELECT fingerprint, group_id, 0 FROM comment_fingerprints "
-                      "WHERE consultation_id = ? AND band",
-                      i, " = ? AND BIT_COUNT(fingerprint ^ ?) <= ?");
-    }
+    // and the band lookups are one statement, anchored on the consultation's row so it
+    // has a row when no fingerprint is near; a new group's id goes into the comment's
+    // INSERT through LAST_INSERT_ID(). The count needs no bound: the limit it enforces
+    // keeps it below per_client_limit. Only fingerprints within the distance come back:
+    // BIT_COUNT (MySQL, MariaDB, TiDB) is computed on the band rows, so the many rows of
+    // similar campaigns sharing a band are not sent.
+    static const std::string candidates_sql = absl::StrCat(
+        "SELECT (SELECT COUNT(*) FROM comments WHERE client_key = ? AND created_on = ?) AS "
+        "posted, b.fingerprint, b.group_id FROM consultations k LEFT JOIN "
+        "comment_fingerprint_bands b ON b.consultation_id = ? AND b.band_key IN (",
+        Placeholders(kBands), ") AND BIT_COUNT(b.fingerprint ^ ?) <= ? WHERE k.id = ?");
     RETURN_IF_ERROR(
         db::RunInTransactionWithRetries(*pool_, [&](db::Connection& conn) -> absl::Status {
           const int64_t cid = n.comment.consultation_id();
-          std::vector<db::Value> params = {n.client_key, n.day, n.per_client_limit};
-          for (int i = 0; i < kBands; ++i) {
-            params.emplace_back(cid);
-            params.emplace_back(bands[i]);
-            params.emplace_back(fingerprint);
-            params.emplace_back(int64_t{n.max_distance_bits});
-          }
+          std::vector<db::Value> params = {n.client_key, n.day, cid};
+          for (int64_t key : band_keys) params.emplace_back(key);
+          params.emplace_back(fingerprint);
+          params.emplace_back(int64_t{n.max_distance_bits});
+          params.emplace_back(cid);
           ASSIGN_OR_RETURN(db::ResultSet rows, conn.Query(candidates_sql, params));
-          if (rows.empty()) return absl::InternalError("the candidate query returned no count");
-          // The first row is the client's count today (the rule set's daily limit).
+          if (rows.empty()) {
+            return absl::NotFoundError(absl::StrCat("consultation ", cid, " not found"));
+          }
+          // Every row holds the client's count today (the rule set's daily limit).
           ASSIGN_OR_RETURN(int64_t posted, rows[0].GetInt64("posted"));
           if (posted >= n.per_client_limit) {
             return absl::ResourceExhaustedError(
@@ -521,13 +526,15 @@ class MysqlConsultationRepository final : public ConsultationRepository {
           int64_t group_id = 0;
           bool known_fingerprint = false;
           int best = n.max_distance_bits + 1;
-          for (size_t r = 1; r < rows.size(); ++r) {
-            ASSIGN_OR_RETURN(int64_t other, rows[r].GetInt64("fingerprint"));
+          for (const db::Row& row : rows) {
+            ASSIGN_OR_RETURN(std::optional<int64_t> candidate, row.GetOptionalInt64("fingerprint"));
+            if (!candidate.has_value()) continue;  // No band row near: the LEFT JOIN's NULLs.
+            const int64_t other = *candidate;
             const int distance =
                 HammingDistance(static_cast<uint64_t>(other), static_cast<uint64_t>(fingerprint));
             if (distance < best) {
               best = distance;
-              ASSIGN_OR_RETURN(group_id, rows[r].GetInt64("group_id"));
+              ASSIGN_OR_RETURN(group_id, row.GetInt64("group_id"));
               known_fingerprint = distance == 0;
             }
           }
@@ -579,11 +586,22 @@ class MysqlConsultationRepository final : public ConsultationRepository {
           ASSIGN_OR_RETURN(stored, ReadComment(just_stored[0]));
           group_id = stored.group_id();
           if (!known_fingerprint) {
-            absl::StatusOr<db::ExecResult> fp = conn.Execute(
-                "INSERT INTO comment_fingerprints (consultation_id, fingerprint, band0, band1, "
-                "band2, band3, band4, band5, group_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                {cid, fingerprint, bands[0], bands[1], bands[2], bands[3], bands[4], bands[5],
-                 group_id});
+            static const std::string insert_bands = [] {
+              std::string sql =
+                  "INSERT INTO comment_fingerprint_bands (consultation_id, band_key, "
+                  "fingerprint, group_id) VALUES (?, ?, ?, ?)";
+              for (int i = 1; i < kBands; ++i) sql.append(", (?, ?, ?, ?)");
+              return sql;
+            }();
+            std::vector<db::Value> band_rows;
+            band_rows.reserve(4 * kBands);
+            for (int64_t key : band_keys) {
+              band_rows.emplace_back(cid);
+              band_rows.emplace_back(key);
+              band_rows.emplace_back(fingerprint);
+              band_rows.emplace_back(group_id);
+            }
+            absl::StatusOr<db::ExecResult> fp = conn.Execute(insert_bands, band_rows);
             // Another transaction stored the same new text first: run again to join its
             // group (ABORTED is retried by RunInTransactionWithRetries).
             if (absl::IsAlreadyExists(fp.status())) {
@@ -643,11 +661,15 @@ class MysqlConsultationRepository final : public ConsultationRepository {
                                        {representative, old_group})
                               .status());
           // Later copies of this very text follow it into its own group.
+          std::vector<db::Value> params = {new_group, cid};
+          for (int64_t key : BandKeys(fingerprint)) params.emplace_back(key);
+          params.emplace_back(static_cast<int64_t>(fingerprint));
+          params.emplace_back(old_group);
           return conn
-              .Execute(
-                  "UPDATE comment_fingerprints SET group_id = ? WHERE consultation_id = ? "
-                  "AND fingerprint = ? AND group_id = ?",
-                  {new_group, cid, static_cast<int64_t>(fingerprint), old_group})
+              .Execute(absl::StrCat("UPDATE comment_fingerprint_bands SET group_id = ? WHERE "
+                                    "consultation_id = ? AND band_key IN (",
+                                    Placeholders(kBands), ") AND fingerprint = ? AND group_id = ?"),
+                       params)
               .status();
         }));
     return GetComment(id);
