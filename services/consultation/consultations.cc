@@ -564,7 +564,9 @@ absl::StatusOr<v1::ListCommentsResponse> Consultations::ListComments(
   const std::string fingerprint = PageFingerprint({r.consultation_id(), r.group_id()});
   ASSIGN_OR_RETURN(int64_t after_id, pagination::DecodePageToken(r.page_token(), fingerprint));
   ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(r.page_size()));
-  ASSIGN_OR_RETURN(v1::Consultation c, LoadConsultation(r.consultation_id()));
+  // Only the unit and the state are needed: the window cache (no draft and basis read per
+  // page; the state is the clock's).
+  ASSIGN_OR_RETURN(v1::Consultation c, LoadWindow(r.consultation_id()));
   if (c.state() == v1::SCHEDULED && !CanReadAllOf(caller, c.unit_id())) {
     return absl::NotFoundError(absl::StrCat("consultation ", c.id(), " not found"));
   }
