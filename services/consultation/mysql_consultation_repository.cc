@@ -747,14 +747,16 @@ class MysqlConsultationRepository final : public ConsultationRepository {
     int stored = 0;
     RETURN_IF_ERROR(
         db::RunInTransactionWithRetries(*pool_, [&](db::Connection& conn) -> absl::Status {
-          // The comments still ours, locked (record locks only: primary-key equality): a
-          // claim that expired and was taken over, or whose comments another replica
-          // indexed meanwhile, stores nothing for them.
+          // The comments still ours (a plain read): a claim that expired and was taken
+          // over, or whose comments another replica indexed meanwhile, stores nothing for
+          // them. Comment rows are locked only by the last UPDATE, just before the commit:
+          // a comment's post (a group's first joiner reads its earliest member) never
+          // waits for a batch's term inserts.
           ASSIGN_OR_RETURN(
               db::ResultSet held,
               conn.Query(absl::StrCat("SELECT id FROM comments WHERE id IN (", Placeholders(slots),
                                       ") AND search_pending = TRUE AND index_claim "
-                                      "= ? FOR UPDATE"),
+                                      "= ?"),
                          params));
           std::vector<int64_t> ids = IdsOf(held);
           std::sort(ids.begin(), ids.end());
@@ -768,7 +770,11 @@ class MysqlConsultationRepository final : public ConsultationRepository {
             return std::tie(a.consultation_id, a.term, a.comment_id) <
                    std::tie(b.consultation_id, b.term, b.comment_id);
           });
-          RETURN_IF_ERROR(InsertTermRows(conn, rows));
+          absl::Status inserted = InsertTermRows(conn, rows);
+          if (absl::IsAlreadyExists(inserted)) {
+            return absl::AbortedError("a claimed comment was indexed by another replica");
+          }
+          RETURN_IF_ERROR(inserted);
           ASSIGN_OR_RETURN(db::ExecResult done,
                            conn.Execute(absl::StrCat("UPDATE comments SET search_pending = "
                                                      "FALSE, index_claim = NULL, "
@@ -777,6 +783,12 @@ class MysqlConsultationRepository final : public ConsultationRepository {
                                                      ") AND search_pending = TRUE AND "
                                                      "index_claim = ?"),
                                         params));
+          // A comment taken over between the read and this UPDATE: the terms just
+          // inserted would not match the marks; roll back and read again (ABORTED is
+          // retried by RunInTransactionWithRetries).
+          if (done.affected_rows != static_cast<int64_t>(ids.size())) {
+            return absl::AbortedError("a claimed comment was taken over during the batch");
+          }
           stored = static_cast<int>(done.affected_rows);
           return absl::OkStatus();
         }));
