@@ -720,16 +720,14 @@ class MysqlConsultationRepository final : public ConsultationRepository {
                                               ") AND search_pending = TRUE AND index_claim = ? "
                                               "ORDER BY id"),
                                  params));
-    std::vector<UnindexedComment> batch;
-    batch.reserve(rows.size());
-    for (const db::Row& row : rows) {
-      UnindexedComment c;
-      ASSIGN_OR_RETURN(c.id, row.GetInt64("id"));
-      ASSIGN_OR_RETURN(c.consultation_id, row.GetInt64("consultation_id"));
-      ASSIGN_OR_RETURN(c.text, row.GetString("text"));
-      batch.push_back(std::move(c));
-    }
-    return batch;
+    return db::MapRows<UnindexedComment>(
+        rows, [](const db::Row& row) -> absl::StatusOr<UnindexedComment> {
+          UnindexedComment c;
+          ASSIGN_OR_RETURN(c.id, row.GetInt64("id"));
+          ASSIGN_OR_RETURN(c.consultation_id, row.GetInt64("consultation_id"));
+          ASSIGN_OR_RETURN(c.text, row.GetString("text"));
+          return c;
+        });
   }
 
   absl::StatusOr<int> StoreCommentTerms(const std::string& claim,
