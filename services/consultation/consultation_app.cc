@@ -10,6 +10,7 @@
 #include "libs/outbox/outbox_config.h"
 #include "libs/status/grpc_status.h"
 #include "libs/status/status_macros.h"
+#include "services/consultation/comment_indexer.h"
 #include "services/consultation/consultation_evidence.h"
 #include "services/consultation/consultation_handler.h"
 #include "services/consultation/consultation_metrics.h"
@@ -45,7 +46,9 @@ class ConsultationApp final : public server::ServiceApp {
         handler_(&consultations_, env.authenticator),
         evidence_(&consultations_, LookupIn(units_.get())),
         evidence_handler_("consultation", &evidence_, env.authenticator, env.clock),
-        metrics_(*env.registry) {}
+        metrics_(*env.registry),
+        indexer_(repository_.get(), env.clock,
+                 {.batch = config.search_index_batch, .interval = config.search_index_interval}) {}
 
   std::vector<server::HostedService> Services() override {
     return {server::Hosted<v1::ConsultationService>(&handler_),
@@ -67,6 +70,10 @@ class ConsultationApp final : public server::ServiceApp {
     }
     RETURN_IF_ERROR(relay_->Start());
     notifier_.Set(relay_.get());
+    if (!indexer_started_) {
+      indexer_.Start();
+      indexer_started_ = true;
+    }
     return absl::OkStatus();
   }
 
@@ -85,7 +92,8 @@ class ConsultationApp final : public server::ServiceApp {
     if (!refreshed.ok()) {
       GK_LOG(WARNING, "refreshing the unit directory failed").With("status", refreshed);
     }
-    metrics_.Refresh(consultations_, calendar::TodayInShanghai(*env_.clock));
+    metrics_.Refresh(consultations_, indexer_, calendar::TodayInShanghai(*env_.clock),
+                     env_.clock->Now());
     // Comments stored before the search index existed, a batch per refresh.
     absl::StatusOr<int> indexed = consultations_.BackfillCommentTerms(500);
     if (!indexed.ok()) {
@@ -126,6 +134,9 @@ class ConsultationApp final : public server::ServiceApp {
   ConsultationEvidence evidence_;
   evidence::ComplianceEvidenceHandler evidence_handler_;
   ConsultationMetrics metrics_;
+  // Stopped before the repository and the pool it writes through are destroyed.
+  CommentIndexer indexer_;
+  bool indexer_started_ = false;
   // Last member: destroyed (stopped) first, while everything its handler uses lives.
   std::unique_ptr<outbox::Relay> relay_;
 };
@@ -137,6 +148,11 @@ void ReadConsultationConfig(config::ConfigReader& reader, ConsultationConfig& co
                                                 absl::Milliseconds(100), absl::Seconds(60));
   config.window_cache_ttl = reader.Duration("consultation_window_cache", config.window_cache_ttl,
                                             absl::ZeroDuration(), absl::Seconds(60));
+  config.search_index_interval =
+      reader.Duration("search_index_interval", config.search_index_interval, absl::Milliseconds(10),
+                      absl::Seconds(60));
+  config.search_index_batch =
+      static_cast<int>(reader.Int("search_index_batch", config.search_index_batch, 1, 1000));
   outbox::ReadRelaySettings(reader, &config.relay_options);
   if (config.relay_options.lease <= config.catalog_call_timeout) {
     reader.AddError(

@@ -2,7 +2,8 @@
 // server::RunService): the MySQL repository, the unit directory read from the catalog
 // (libs/directory, as the service principal), the domain, the gRPC handler, the
 // compliance evidence (items 7, 8, 12), the gauges, and the outbox relay that delivers
-// feedback statements to the catalog (CON-3, statement_delivery.h).
+// feedback statements to the catalog (CON-3, statement_delivery.h), and the indexer that
+// writes comments' search terms in the background (comment_indexer.h).
 #ifndef GONGKAI_SERVICES_CONSULTATION_CONSULTATION_APP_H_
 #define GONGKAI_SERVICES_CONSULTATION_CONSULTATION_APP_H_
 
@@ -26,6 +27,11 @@ struct ConsultationConfig {
   // GONGKAI_CONSULTATION_WINDOW_CACHE: how long a comment may use the consultation's
   // dates read earlier (Consultations' window_cache_ttl); 0..60s, default 1s.
   absl::Duration window_cache_ttl = absl::Seconds(1);
+  // GONGKAI_SEARCH_INDEX_INTERVAL (10ms..60s, default 200ms) and
+  // GONGKAI_SEARCH_INDEX_BATCH (1..1000, default 200): the search-term indexer's pause
+  // when it has caught up and its batch (comment_indexer.h).
+  absl::Duration search_index_interval = absl::Milliseconds(200);
+  int search_index_batch = 200;
   // GONGKAI_OUTBOX_* (libs/outbox/outbox_config.h): the relay's poll, lease, back-off.
   outbox::RelayOptions relay_options;
 };

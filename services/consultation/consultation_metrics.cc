@@ -1,5 +1,7 @@
 #include "services/consultation/consultation_metrics.h"
 
+#include <algorithm>
+
 #include "libs/log/log.h"
 
 namespace gongkai::consultation {
@@ -24,6 +26,26 @@ ConsultationMetrics::ConsultationMetrics(metrics::Registry& registry)
                              "(CON-1, CON-2; counted up to 1000).",
                              {})
                    .WithLabels({})),
+      search_backlog_(registry
+                          .AddGauge("consultation_search_backlog_comments",
+                                    "Comments waiting for their search terms (the background "
+                                    "indexer's backlog).",
+                                    {})
+                          .WithLabels({})),
+      search_oldest_(registry
+                         .AddGauge("consultation_search_backlog_oldest_seconds",
+                                   "Age of the oldest comment waiting for its search terms (0: "
+                                   "none); staff search does not find it yet.",
+                                   {})
+                         .WithLabels({})),
+      search_indexed_(registry
+                          .AddCounter("consultation_search_indexed_comments_total",
+                                      "Comments whose search terms this replica wrote.", {})
+                          .WithLabels({})),
+      search_failures_(registry
+                           .AddCounter("consultation_search_index_failures_total",
+                                       "Failed batches of this replica's search-term indexer.", {})
+                           .WithLabels({})),
       refresh_errors_(registry
                           .AddCounter("consultation_metrics_refresh_errors_total",
                                       "Failed refreshes of the consultation gauges.", {})
@@ -33,7 +55,14 @@ ConsultationMetrics::ConsultationMetrics(metrics::Registry& registry)
   }
 }
 
-void ConsultationMetrics::Refresh(Consultations& consultations, absl::CivilDay today) {
+void ConsultationMetrics::Refresh(Consultations& consultations, const CommentIndexer& indexer,
+                                  absl::CivilDay today, absl::Time now) {
+  // The indexer's own counts, as increments since the last refresh.
+  const int64_t indexed = indexer.indexed(), failures = indexer.failures();
+  search_indexed_.Increment(static_cast<double>(indexed - indexed_reported_));
+  search_failures_.Increment(static_cast<double>(failures - failures_reported_));
+  indexed_reported_ = indexed;
+  failures_reported_ = failures;
   absl::StatusOr<ConsultationRepository::Gauges> gauges =
       consultations.repository()->ReadGauges(today);
   if (!gauges.ok()) {
@@ -48,6 +77,10 @@ void ConsultationMetrics::Refresh(Consultations& consultations, absl::CivilDay t
       .Set(static_cast<double>(gauges->closed_unconcluded));
   undecided_.Set(static_cast<double>(gauges->undecided_comments_closed));
   reported_.Set(static_cast<double>(gauges->reported_visible_comments));
+  search_backlog_.Set(static_cast<double>(gauges->search_backlog));
+  search_oldest_.Set(gauges->oldest_unindexed.has_value()
+                         ? std::max(0.0, absl::ToDoubleSeconds(now - *gauges->oldest_unindexed))
+                         : 0.0);
   absl::StatusOr<std::vector<v1::MissingPreDisclosure>> missing =
       consultations.MissingPreDisclosures(0, 1000);
   if (!missing.ok()) {

@@ -38,8 +38,9 @@ struct CommentCounts {
   int64_t undecided = 0;  // Members of groups without a decision.
 };
 
-// A comment to store: the grouping, the per-client limit and the search terms happen
-// in the same transaction (CON-3).
+// A comment to store: the grouping and the per-client limit happen in the same
+// transaction (CON-3); its search terms are written later by the indexer
+// (comment_indexer.h).
 struct NewComment {
   v1::Comment comment;     // consultation_id, text, name, contact, show_name.
   std::string client_key;  // Hex SHA-256.
@@ -50,7 +51,19 @@ struct NewComment {
   // transaction); `limit_rule` explains the number in the RESOURCE_EXHAUSTED message.
   int64_t per_client_limit = 0;
   std::string limit_rule;
-  std::vector<std::string> terms;  // libs/search terms of the text.
+};
+
+// A comment whose search terms are not written yet (comment_indexer.h).
+struct UnindexedComment {
+  int64_t id = 0;
+  int64_t consultation_id = 0;
+  std::string text;
+};
+// Its libs/search terms, to be stored.
+struct IndexedComment {
+  int64_t id = 0;
+  int64_t consultation_id = 0;
+  std::vector<std::string> terms;
 };
 
 struct GroupDecision {
@@ -106,9 +119,10 @@ class ConsultationRepository {
 
   // ---- Comments ----
   // Stores the comment in its group (an identical or the nearest near-identical
-  // fingerprint's, else a new one) with its terms and the idempotency record, in one
-  // transaction. RESOURCE_EXHAUSTED (nothing written) when the client already posted
-  // `per_client_limit` comments on `day`; ALREADY_EXISTS when the key is taken.
+  // fingerprint's, else a new one) with the idempotency record, in one transaction,
+  // waiting for its search terms (ClaimUnindexedComments). Returns it with its group's
+  // size and decision. RESOURCE_EXHAUSTED (nothing written) when the client already
+  // posted `per_client_limit` comments on `day`; ALREADY_EXISTS when the key is taken.
   virtual absl::StatusOr<v1::Comment> PostComment(const NewComment& comment,
                                                   const idempotency::Key* key, absl::Time now) = 0;
   // With group_size, decision and reason of its group.
@@ -122,6 +136,15 @@ class ConsultationRepository {
   virtual absl::StatusOr<std::vector<v1::Comment>> SearchComments(
       int64_t consultation_id, const std::vector<std::string>& terms, int64_t after_id,
       int limit) = 0;
+  // Claims up to `limit` comments waiting for their search terms, oldest first, as
+  // `claim` until `now + lease`: comments claimed by another claim that has not expired
+  // are left to it, an expired claim is taken over. Several replicas claim disjoint sets.
+  virtual absl::StatusOr<std::vector<UnindexedComment>> ClaimUnindexedComments(
+      const std::string& claim, absl::Time now, absl::Duration lease, int limit) = 0;
+  // In one transaction: stores the terms of those comments of `batch` that `claim` still
+  // holds and marks them indexed. Returns how many (fewer when a claim was taken over).
+  virtual absl::StatusOr<int> StoreCommentTerms(const std::string& claim,
+                                                const std::vector<IndexedComment>& batch) = 0;
   // Indexes up to `limit` comments stored before comment_terms existed (migration
   // 0011's range); returns how many (0 when done).
   virtual absl::StatusOr<int> BackfillCommentTerms(int limit) = 0;
@@ -194,6 +217,8 @@ class ConsultationRepository {
     int64_t closed_unconcluded = 0;
     int64_t undecided_comments_closed = 0;  // In closed, unconcluded consultations.
     int64_t reported_visible_comments = 0;
+    int64_t search_backlog = 0;                  // Comments waiting for their search terms.
+    std::optional<absl::Time> oldest_unindexed;  // The oldest one's create_time.
   };
   virtual absl::StatusOr<Gauges> ReadGauges(absl::CivilDay today) = 0;
 

@@ -539,7 +539,6 @@ absl::StatusOr<v1::Comment> Consultations::PostComment(const Principal& caller,
     n.max_distance_bits = static_cast<int>(distance.value);
     n.per_client_limit = per_day.value;
     n.limit_rule = per_day.rule.Explain();
-    n.terms = search::DocumentTerms("", r.text());
     return repository_->PostComment(n, idempotency::StoredKey(key), clock_->Now());
   }();
   // No read before the write: the idempotency record's unique key answers a retry
@@ -565,7 +564,9 @@ absl::StatusOr<v1::ListCommentsResponse> Consultations::ListComments(
   const std::string fingerprint = PageFingerprint({r.consultation_id(), r.group_id()});
   ASSIGN_OR_RETURN(int64_t after_id, pagination::DecodePageToken(r.page_token(), fingerprint));
   ASSIGN_OR_RETURN(int page_size, pagination::ResolvePageSize(r.page_size()));
-  ASSIGN_OR_RETURN(v1::Consultation c, LoadConsultation(r.consultation_id()));
+  // Only the unit and the state are needed: the window cache (no draft and basis read per
+  // page; the state is the clock's).
+  ASSIGN_OR_RETURN(v1::Consultation c, LoadWindow(r.consultation_id()));
   if (c.state() == v1::SCHEDULED && !CanReadAllOf(caller, c.unit_id())) {
     return absl::NotFoundError(absl::StrCat("consultation ", c.id(), " not found"));
   }

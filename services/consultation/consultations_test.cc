@@ -9,6 +9,7 @@
 #include "libs/protoconv/protoconv.h"
 #include "libs/rules/embedded_rule_sets.h"
 #include "libs/status/errors.h"
+#include "services/consultation/comment_indexer.h"
 #include "services/consultation/consultation_rules.h"
 #include "services/consultation/mock_consultation_repository.h"
 #include "services/consultation/statement_delivery.h"
@@ -75,7 +76,6 @@ TEST_F(ConsultationsUnitTest, Con3CommentsReuseTheConsultationWindowForASecond) 
         EXPECT_EQ(key, nullptr);  // No request id: nothing to store.
         EXPECT_EQ(n.per_client_limit, 50);
         EXPECT_THAT(n.limit_rule, HasSubstr("comment.per_client_per_day"));
-        EXPECT_THAT(n.terms, ::testing::Contains("电梯"));
         v1::Comment c = n.comment;
         c.set_id(1);
         return c;
@@ -177,6 +177,44 @@ TEST_F(ConsultationsUnitTest, Con3AttachingEnqueuesTheStatementForTheCatalog) {
   r.set_consultation_id(kConsultation);
   r.set_version(2);
   ASSERT_TRUE(consultations_->AttachFeedbackStatement(Staff(), r).ok());
+}
+
+// The search indexer (comment_indexer.h): a batch claimed under one token per batch is
+// stored under that token with the libs/search terms of each text; nothing claimed,
+// nothing stored; a failed store is an error (the claim then expires and is taken over).
+TEST(CommentIndexerTest, Con3IndexerStoresTheTermsOfWhatItClaimedUnderItsToken) {
+  ::testing::StrictMock<MockConsultationRepository> repository;
+  FakeClock clock{absl::FromUnixSeconds(1750000000)};
+  CommentIndexer indexer(&repository, &clock,
+                         {.batch = 2, .lease = absl::Seconds(30), .replica = "r1"});
+  std::string claimed_as;
+  EXPECT_CALL(repository, ClaimUnindexedComments(_, clock.Now(), absl::Seconds(30), 2))
+      .WillOnce([&](const std::string& claim, absl::Time, absl::Duration, int) {
+        claimed_as = claim;
+        return std::vector<UnindexedComment>{{7, 3, "老旧小区加装电梯"}, {8, 3, "EV chargers"}};
+      })
+      .WillOnce(Return(std::vector<UnindexedComment>{}))
+      .WillOnce(Return(std::vector<UnindexedComment>{{9, 3, "停车"}}));
+  EXPECT_CALL(repository, StoreCommentTerms(_, _))
+      .WillOnce([&](const std::string& claim, const std::vector<IndexedComment>& batch) {
+        EXPECT_EQ(claim, claimed_as);
+        EXPECT_EQ(batch.size(), 2u);
+        EXPECT_EQ(batch[0].id, 7);
+        EXPECT_EQ(batch[0].consultation_id, 3);
+        EXPECT_THAT(batch[0].terms, ::testing::Contains("电梯"));
+        EXPECT_THAT(batch[1].terms, ::testing::Contains("chargers"));
+        return absl::StatusOr<int>(2);
+      })
+      .WillOnce(Return(absl::StatusOr<int>(absl::UnavailableError("database down"))));
+  absl::StatusOr<int> first = indexer.RunOnce();
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(*first, 2);
+  EXPECT_THAT(claimed_as, HasSubstr("r1-"));
+  absl::StatusOr<int> none = indexer.RunOnce();  // Nothing pending: nothing stored.
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_EQ(*none, 0);
+  EXPECT_EQ(indexer.RunOnce().status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(indexer.indexed(), 2);
 }
 
 }  // namespace

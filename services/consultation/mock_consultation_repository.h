@@ -30,6 +30,10 @@ class MockConsultationRepository : public ConsultationRepository {
               (int64_t, int64_t, int64_t, int), (override));
   MOCK_METHOD(absl::StatusOr<std::vector<v1::Comment>>, SearchComments,
               (int64_t, const std::vector<std::string>&, int64_t, int), (override));
+  MOCK_METHOD(absl::StatusOr<std::vector<UnindexedComment>>, ClaimUnindexedComments,
+              (const std::string&, absl::Time, absl::Duration, int), (override));
+  MOCK_METHOD(absl::StatusOr<int>, StoreCommentTerms,
+              (const std::string&, const std::vector<IndexedComment>&), (override));
   MOCK_METHOD(absl::StatusOr<int>, BackfillCommentTerms, (int), (override));
   MOCK_METHOD(absl::StatusOr<v1::Comment>, UngroupComment, (int64_t, int64_t, uint64_t),
               (override));

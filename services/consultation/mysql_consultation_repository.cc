@@ -1,7 +1,11 @@
 // The MySQL implementation of consultation_repository.h.
 #include <algorithm>
+#include <array>
+#include <optional>
+#include <tuple>
 #include <utility>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -279,24 +283,61 @@ std::vector<int64_t> IdsOf(const db::ResultSet& rows) {
   return ids;
 }
 
-// Inserts `terms` of comment `comment_id` (multi-row statements of at most 500 rows).
-absl::Status InsertCommentTerms(db::Connection& conn, int64_t consultation_id, int64_t comment_id,
-                                const std::vector<std::string>& terms) {
-  constexpr size_t kBatch = 500;
-  for (size_t start = 0; start < terms.size(); start += kBatch) {
-    const size_t end = std::min(terms.size(), start + kBatch);
+// "?, ?, ..." with `count` placeholders.
+std::string Placeholders(int count) {
+  std::string sql;
+  sql.reserve(static_cast<size_t>(3 * count));
+  for (int i = 0; i < count; ++i) sql.append(i == 0 ? "?" : ", ?");
+  return sql;
+}
+
+// Appends `ids` and then 0 (no comment's id) up to `slots` values in all.
+void AppendPaddedIds(const std::vector<int64_t>& ids, int slots, std::vector<db::Value>& params) {
+  for (int64_t id : ids) params.emplace_back(id);
+  for (int i = static_cast<int>(ids.size()); i < slots; ++i) params.emplace_back(int64_t{0});
+}
+
+// The band rows' keys of `fingerprint` (migration 0014): band number * 2048 + value.
+std::array<int64_t, kBands> BandKeys(uint64_t fingerprint) {
+  std::array<int64_t, kBands> keys = Bands(fingerprint);
+  for (int i = 0; i < kBands; ++i) keys[i] += int64_t{2048} * i;
+  return keys;
+}
+
+// One row of comment_terms.
+struct TermRow {
+  int64_t consultation_id = 0;
+  std::string term;
+  int64_t comment_id = 0;
+};
+
+// Inserts `rows` with multi-row INSERTs of up to 1000 rows, as text: binding thousands
+// of parameters in Connector/C++ costs more CPU than the statement (clearParameters and
+// setString were 30% of the service's CPU per comment in docs/performance.md's profile).
+// Nothing in the text comes from a client unencoded: the ids are integers and every term
+// is a hex literal with the utf8mb4 introducer (MySQL 8, MariaDB, TiDB).
+absl::Status InsertTermRows(db::Connection& conn, const std::vector<TermRow>& rows) {
+  constexpr size_t kMaxRows = 1000;
+  for (size_t start = 0; start < rows.size(); start += kMaxRows) {
+    const size_t end = std::min(rows.size(), start + kMaxRows);
     std::string sql = "INSERT INTO comment_terms (consultation_id, term, comment_id) VALUES ";
-    std::vector<db::Value> params;
-    params.reserve(3 * (end - start));
+    sql.reserve(sql.size() + (end - start) * 64);
     for (size_t i = start; i < end; ++i) {
-      absl::StrAppend(&sql, i == start ? "" : ", ", "(?, ?, ?)");
-      params.emplace_back(consultation_id);
-      params.emplace_back(terms[i]);
-      params.emplace_back(comment_id);
+      absl::StrAppend(&sql, i == start ? "(" : ", (", rows[i].consultation_id, ", _utf8mb4 X'",
+                      absl::BytesToHexString(rows[i].term), "', ", rows[i].comment_id, ")");
     }
-    RETURN_IF_ERROR(conn.Execute(sql, params).status());
+    RETURN_IF_ERROR(conn.ExecuteUnprepared(sql));
   }
   return absl::OkStatus();
+}
+
+// Inserts `terms` of comment `comment_id`.
+absl::Status InsertCommentTerms(db::Connection& conn, int64_t consultation_id, int64_t comment_id,
+                                const std::vector<std::string>& terms) {
+  std::vector<TermRow> rows;
+  rows.reserve(terms.size());
+  for (const std::string& term : terms) rows.push_back({consultation_id, term, comment_id});
+  return InsertTermRows(conn, rows);
 }
 
 class MysqlConsultationRepository final : public ConsultationRepository {
@@ -443,38 +484,34 @@ class MysqlConsultationRepository final : public ConsultationRepository {
 
   absl::StatusOr<v1::Comment> PostComment(const NewComment& n, const idempotency::Key* key,
                                           absl::Time now) override {
-    v1::Comment stored = n.comment;
+    v1::Comment stored;
     const int64_t fingerprint = static_cast<int64_t>(n.fingerprint);
-    const std::array<int64_t, kBands> bands = Bands(n.fingerprint);
+    const std::array<int64_t, kBands> band_keys = BandKeys(n.fingerprint);
     // Round trips are the cost of a comment (docs/performance.md): the per-client count
-    // and the six band lookups are one statement; a new group's id goes into the
-    // comment's INSERT through LAST_INSERT_ID() and both ids come back in one read.
-    std::string candidates_sql =
-        "SELECT 0 AS fingerprint, 0 AS group_id, COUNT(*) AS posted FROM (SELECT 1 FROM "
-        "comments WHERE client_key = ? AND created_on = ? LIMIT ?) AS recent";
-    for (int i = 0; i < kBands; ++i) {
-      // Only fingerprints within the distance come back: BIT_COUNT (MySQL, MariaDB, TiDB)
-      // is computed on the band index's entries, which hold the fingerprint (a primary-key
-      // column), so the many rows of similar campaigns sharing a band are neither fetched
-      // nor sent.
-      absl::StrAppend(&candidates_sql,
-                      " UNION ALL SELECT fingerprint, group_id, 0 FROM comment_fingerprints "
-                      "WHERE consultation_id = ? AND band",
-                      i, " = ? AND BIT_COUNT(fingerprint ^ ?) <= ?");
-    }
+    // and the band lookups are one statement, anchored on the consultation's row so it
+    // has a row when no fingerprint is near; a new group's id goes into the comment's
+    // INSERT through LAST_INSERT_ID(). The count needs no bound: the limit it enforces
+    // keeps it below per_client_limit. Only fingerprints within the distance come back:
+    // BIT_COUNT (MySQL, MariaDB, TiDB) is computed on the band rows, so the many rows of
+    // similar campaigns sharing a band are not sent.
+    static const std::string candidates_sql = absl::StrCat(
+        "SELECT (SELECT COUNT(*) FROM comments WHERE client_key = ? AND created_on = ?) AS "
+        "posted, b.fingerprint, b.group_id FROM consultations k LEFT JOIN "
+        "comment_fingerprint_bands b ON b.consultation_id = ? AND b.band_key IN (",
+        Placeholders(kBands), ") AND BIT_COUNT(b.fingerprint ^ ?) <= ? WHERE k.id = ?");
     RETURN_IF_ERROR(
         db::RunInTransactionWithRetries(*pool_, [&](db::Connection& conn) -> absl::Status {
-          const int64_t cid = stored.consultation_id();
-          std::vector<db::Value> params = {n.client_key, n.day, n.per_client_limit};
-          for (int i = 0; i < kBands; ++i) {
-            params.emplace_back(cid);
-            params.emplace_back(bands[i]);
-            params.emplace_back(fingerprint);
-            params.emplace_back(int64_t{n.max_distance_bits});
-          }
+          const int64_t cid = n.comment.consultation_id();
+          std::vector<db::Value> params = {n.client_key, n.day, cid};
+          for (int64_t key : band_keys) params.emplace_back(key);
+          params.emplace_back(fingerprint);
+          params.emplace_back(int64_t{n.max_distance_bits});
+          params.emplace_back(cid);
           ASSIGN_OR_RETURN(db::ResultSet rows, conn.Query(candidates_sql, params));
-          if (rows.empty()) return absl::InternalError("the candidate query returned no count");
-          // The first row is the client's count today (the rule set's daily limit).
+          if (rows.empty()) {
+            return absl::NotFoundError(absl::StrCat("consultation ", cid, " not found"));
+          }
+          // Every row holds the client's count today (the rule set's daily limit).
           ASSIGN_OR_RETURN(int64_t posted, rows[0].GetInt64("posted"));
           if (posted >= n.per_client_limit) {
             return absl::ResourceExhaustedError(
@@ -485,19 +522,61 @@ class MysqlConsultationRepository final : public ConsultationRepository {
           int64_t group_id = 0;
           bool known_fingerprint = false;
           int best = n.max_distance_bits + 1;
-          for (size_t r = 1; r < rows.size(); ++r) {
-            ASSIGN_OR_RETURN(int64_t other, rows[r].GetInt64("fingerprint"));
+          for (const db::Row& row : rows) {
+            ASSIGN_OR_RETURN(std::optional<int64_t> candidate, row.GetOptionalInt64("fingerprint"));
+            if (!candidate.has_value()) continue;  // No band row near: the LEFT JOIN's NULLs.
+            const int64_t other = *candidate;
             const int distance =
                 HammingDistance(static_cast<uint64_t>(other), static_cast<uint64_t>(fingerprint));
             if (distance < best) {
               best = distance;
-              ASSIGN_OR_RETURN(group_id, rows[r].GetInt64("group_id"));
+              ASSIGN_OR_RETURN(group_id, row.GetInt64("group_id"));
               known_fingerprint = distance == 0;
             }
           }
-          // A new group's representative is its first member (kSelectGroup), so no
-          // UPDATE follows the group's INSERT.
+          // The comment as stored, with its group's size and decision (the answer tells
+          // the commenter the group), in the read that also yields the new ids.
+          const auto read_stored = [&]() -> absl::Status {
+            ASSIGN_OR_RETURN(
+                db::ResultSet just_stored,
+                conn.Query(absl::StrCat(kSelectComment, " WHERE c.id = LAST_INSERT_ID()")));
+            if (just_stored.empty()) {
+              return absl::InternalError("the comment just inserted is not found");
+            }
+            ASSIGN_OR_RETURN(stored, ReadComment(just_stored[0]));
+            return absl::OkStatus();
+          };
+          // A new fingerprint's band rows (LAST_INSERT_ID() is unchanged: no auto-increment).
+          const auto insert_bands = [&](int64_t group) -> absl::Status {
+            if (known_fingerprint) return absl::OkStatus();
+            static const std::string sql = [] {
+              std::string text =
+                  "INSERT INTO comment_fingerprint_bands (consultation_id, band_key, "
+                  "fingerprint, group_id) VALUES (?, ?, ?, ?)";
+              for (int i = 1; i < kBands; ++i) text.append(", (?, ?, ?, ?)");
+              return text;
+            }();
+            std::vector<db::Value> band_rows;
+            band_rows.reserve(4 * kBands);
+            for (int64_t band_key : band_keys) {
+              band_rows.emplace_back(cid);
+              band_rows.emplace_back(band_key);
+              band_rows.emplace_back(fingerprint);
+              band_rows.emplace_back(group);
+            }
+            absl::StatusOr<db::ExecResult> inserted = conn.Execute(sql, band_rows);
+            // Another transaction stored the same new text first: run again to join its
+            // group (ABORTED is retried by RunInTransactionWithRetries).
+            if (absl::IsAlreadyExists(inserted.status())) {
+              return absl::AbortedError("a concurrent comment created the same group; retry");
+            }
+            return inserted.status();
+          };
+          // The comment waits for its search terms (search_pending: the indexer writes
+          // them in batches, off this transaction).
           if (group_id == 0) {
+            // A new group's representative is its first member (kSelectGroup), so no
+            // UPDATE follows the group's INSERT.
             RETURN_IF_ERROR(conn.Execute("INSERT INTO comment_groups (consultation_id, "
                                          "member_count) VALUES (?, 1)",
                                          {cid})
@@ -505,21 +584,28 @@ class MysqlConsultationRepository final : public ConsultationRepository {
             RETURN_IF_ERROR(
                 conn.Execute(
                         "INSERT INTO comments (consultation_id, group_id, text, name, contact, "
-                        "show_name, client_key, created_on, visibility, create_time) "
-                        "VALUES (?, LAST_INSERT_ID(), ?, ?, ?, ?, ?, ?, ?, ?)",
-                        {cid, stored.text(), stored.name(), stored.contact(), stored.show_name(),
-                         n.client_key, n.day, int64_t{v1::VISIBLE}, now})
+                        "show_name, client_key, created_on, visibility, create_time, "
+                        "search_pending) VALUES (?, LAST_INSERT_ID(), ?, ?, ?, ?, ?, ?, ?, ?, "
+                        "TRUE)",
+                        {cid, n.comment.text(), n.comment.name(), n.comment.contact(),
+                         n.comment.show_name(), n.client_key, n.day, int64_t{v1::VISIBLE}, now})
                     .status());
-            ASSIGN_OR_RETURN(db::ResultSet ids,
-                             conn.Query("SELECT id, group_id FROM comments WHERE id = "
-                                        "LAST_INSERT_ID()"));
-            if (ids.empty()) return absl::InternalError("the comment just inserted is not found");
-            ASSIGN_OR_RETURN(int64_t comment_id, ids[0].GetInt64("id"));
-            ASSIGN_OR_RETURN(group_id, ids[0].GetInt64("group_id"));
-            stored.set_id(comment_id);
+            RETURN_IF_ERROR(read_stored());
+            RETURN_IF_ERROR(insert_bands(stored.group_id()));
           } else {
-            // The first comment to join names the group's representative: its only
-            // member so far (kSelectGroup).
+            RETURN_IF_ERROR(
+                conn.Execute(
+                        "INSERT INTO comments (consultation_id, group_id, text, name, "
+                        "contact, show_name, client_key, created_on, visibility, "
+                        "create_time, search_pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                        "TRUE)",
+                        {cid, group_id, n.comment.text(), n.comment.name(), n.comment.contact(),
+                         n.comment.show_name(), n.client_key, n.day, int64_t{v1::VISIBLE}, now})
+                    .status());
+            RETURN_IF_ERROR(insert_bands(group_id));
+            // Last before the commit: a campaign's group row is what its comments queue
+            // on, so it stays locked only for the commit. The first comment to join names
+            // the group's representative: its earliest member (kSelectGroup).
             RETURN_IF_ERROR(
                 conn.Execute("UPDATE comment_groups SET member_count = member_count + 1, "
                              "representative_comment_id = CASE WHEN representative_comment_id = 0 "
@@ -527,33 +613,8 @@ class MysqlConsultationRepository final : public ConsultationRepository {
                              "representative_comment_id END WHERE id = ?",
                              {group_id, group_id})
                     .status());
-            ASSIGN_OR_RETURN(
-                db::ExecResult inserted,
-                conn.ExecuteInsert(
-                    "INSERT INTO comments (consultation_id, group_id, text, name, contact, "
-                    "show_name, client_key, created_on, visibility, create_time) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    {cid, group_id, stored.text(), stored.name(), stored.contact(),
-                     stored.show_name(), n.client_key, n.day, int64_t{v1::VISIBLE}, now}));
-            stored.set_id(static_cast<int64_t>(inserted.last_insert_id));
+            RETURN_IF_ERROR(read_stored());
           }
-          RETURN_IF_ERROR(InsertCommentTerms(conn, cid, stored.id(), n.terms));
-          if (!known_fingerprint) {
-            absl::StatusOr<db::ExecResult> fp = conn.Execute(
-                "INSERT INTO comment_fingerprints (consultation_id, fingerprint, band0, band1, "
-                "band2, band3, band4, band5, group_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                {cid, fingerprint, bands[0], bands[1], bands[2], bands[3], bands[4], bands[5],
-                 group_id});
-            // Another transaction stored the same new text first: run again to join its
-            // group (ABORTED is retried by RunInTransactionWithRetries).
-            if (absl::IsAlreadyExists(fp.status())) {
-              return absl::AbortedError("a concurrent comment created the same group; retry");
-            }
-            RETURN_IF_ERROR(fp.status());
-          }
-          stored.set_group_id(group_id);
-          stored.set_visibility(v1::VISIBLE);
-          *stored.mutable_create_time() = ToTimestamp(now);
           return db::InsertIdempotencyRecord(conn, key, stored.SerializeAsString(), now);
         }));
     return stored;
@@ -606,14 +667,130 @@ class MysqlConsultationRepository final : public ConsultationRepository {
                                        {representative, old_group})
                               .status());
           // Later copies of this very text follow it into its own group.
+          std::vector<db::Value> params = {new_group, cid};
+          for (int64_t key : BandKeys(fingerprint)) params.emplace_back(key);
+          params.emplace_back(static_cast<int64_t>(fingerprint));
+          params.emplace_back(old_group);
           return conn
-              .Execute(
-                  "UPDATE comment_fingerprints SET group_id = ? WHERE consultation_id = ? "
-                  "AND fingerprint = ? AND group_id = ?",
-                  {new_group, cid, static_cast<int64_t>(fingerprint), old_group})
+              .Execute(absl::StrCat("UPDATE comment_fingerprint_bands SET group_id = ? WHERE "
+                                    "consultation_id = ? AND band_key IN (",
+                                    Placeholders(kBands), ") AND fingerprint = ? AND group_id = ?"),
+                       params)
               .status();
         }));
     return GetComment(id);
+  }
+
+  absl::StatusOr<std::vector<UnindexedComment>> ClaimUnindexedComments(const std::string& claim,
+                                                                       absl::Time now,
+                                                                       absl::Duration lease,
+                                                                       int limit) override {
+    if (limit <= 0) return std::vector<UnindexedComment>();
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    // A plain read of the backlog's head (the (search_pending, id) key, no locks), then a
+    // conditional UPDATE of exactly those rows by primary key: rows another claim holds
+    // unexpired are left to it, and equality on the key locks no gap, so the inserts of
+    // new comments (at the newest ids) never wait for an indexer.
+    ASSIGN_OR_RETURN(db::ResultSet head,
+                     conn->Query("SELECT id FROM comments WHERE search_pending = TRUE AND "
+                                 "(index_claim_until IS NULL OR index_claim_until < ?) ORDER BY "
+                                 "id LIMIT ?",
+                                 {now, int64_t{limit}}));
+    if (head.empty()) return std::vector<UnindexedComment>();
+    const std::vector<int64_t> ids = IdsOf(head);
+    std::vector<db::Value> params = {claim, now + lease};
+    AppendPaddedIds(ids, limit, params);
+    params.emplace_back(now);
+    ASSIGN_OR_RETURN(
+        db::ExecResult claimed,
+        conn->Execute(absl::StrCat("UPDATE comments SET index_claim = ?, index_claim_until = ? "
+                                   "WHERE id IN (",
+                                   Placeholders(limit),
+                                   ") AND search_pending = TRUE AND (index_claim_until IS NULL "
+                                   "OR index_claim_until < ?)"),
+                      params));
+    if (claimed.affected_rows == 0) return std::vector<UnindexedComment>();
+    params.clear();
+    AppendPaddedIds(ids, limit, params);
+    params.emplace_back(claim);
+    ASSIGN_OR_RETURN(db::ResultSet rows,
+                     conn->Query(absl::StrCat("SELECT id, consultation_id, text FROM comments "
+                                              "WHERE id IN (",
+                                              Placeholders(limit),
+                                              ") AND search_pending = TRUE AND index_claim = ? "
+                                              "ORDER BY id"),
+                                 params));
+    return db::MapRows<UnindexedComment>(
+        rows, [](const db::Row& row) -> absl::StatusOr<UnindexedComment> {
+          UnindexedComment c;
+          ASSIGN_OR_RETURN(c.id, row.GetInt64("id"));
+          ASSIGN_OR_RETURN(c.consultation_id, row.GetInt64("consultation_id"));
+          ASSIGN_OR_RETURN(c.text, row.GetString("text"));
+          return c;
+        });
+  }
+
+  absl::StatusOr<int> StoreCommentTerms(const std::string& claim,
+                                        const std::vector<IndexedComment>& batch) override {
+    if (batch.empty()) return 0;
+    std::vector<int64_t> batch_ids;
+    batch_ids.reserve(batch.size());
+    for (const IndexedComment& c : batch) batch_ids.push_back(c.id);
+    // Statements padded to a power of two of ids: few texts for any batch size.
+    int slots = 1;
+    while (slots < static_cast<int>(batch_ids.size())) slots *= 2;
+    std::vector<db::Value> params;
+    AppendPaddedIds(batch_ids, slots, params);
+    params.emplace_back(claim);
+    int stored = 0;
+    RETURN_IF_ERROR(
+        db::RunInTransactionWithRetries(*pool_, [&](db::Connection& conn) -> absl::Status {
+          // The comments still ours (a plain read): a claim that expired and was taken
+          // over, or whose comments another replica indexed meanwhile, stores nothing for
+          // them. Comment rows are locked only by the last UPDATE, just before the commit:
+          // a comment's post (a group's first joiner reads its earliest member) never
+          // waits for a batch's term inserts.
+          ASSIGN_OR_RETURN(
+              db::ResultSet held,
+              conn.Query(absl::StrCat("SELECT id FROM comments WHERE id IN (", Placeholders(slots),
+                                      ") AND search_pending = TRUE AND index_claim "
+                                      "= ?"),
+                         params));
+          std::vector<int64_t> ids = IdsOf(held);
+          std::sort(ids.begin(), ids.end());
+          std::vector<TermRow> rows;
+          for (const IndexedComment& c : batch) {
+            if (!std::binary_search(ids.begin(), ids.end(), c.id)) continue;
+            for (const std::string& term : c.terms) rows.push_back({c.consultation_id, term, c.id});
+          }
+          // In key order: the batch fills the index's pages in one pass.
+          std::sort(rows.begin(), rows.end(), [](const TermRow& a, const TermRow& b) {
+            return std::tie(a.consultation_id, a.term, a.comment_id) <
+                   std::tie(b.consultation_id, b.term, b.comment_id);
+          });
+          absl::Status inserted = InsertTermRows(conn, rows);
+          if (absl::IsAlreadyExists(inserted)) {
+            return absl::AbortedError("a claimed comment was indexed by another replica");
+          }
+          RETURN_IF_ERROR(inserted);
+          ASSIGN_OR_RETURN(db::ExecResult done,
+                           conn.Execute(absl::StrCat("UPDATE comments SET search_pending = "
+                                                     "FALSE, index_claim = NULL, "
+                                                     "index_claim_until = NULL WHERE id IN (",
+                                                     Placeholders(slots),
+                                                     ") AND search_pending = TRUE AND "
+                                                     "index_claim = ?"),
+                                        params));
+          // A comment taken over between the read and this UPDATE: the terms just
+          // inserted would not match the marks; roll back and read again (ABORTED is
+          // retried by RunInTransactionWithRetries).
+          if (done.affected_rows != static_cast<int64_t>(ids.size())) {
+            return absl::AbortedError("a claimed comment was taken over during the batch");
+          }
+          stored = static_cast<int>(done.affected_rows);
+          return absl::OkStatus();
+        }));
+    return stored;
   }
 
   absl::StatusOr<int> BackfillCommentTerms(int limit) override {
@@ -1112,7 +1289,10 @@ class MysqlConsultationRepository final : public ConsultationRepository {
             "ON c.id = g.consultation_id WHERE c.concluded = FALSE AND c.closes_on < ? AND "
             "g.decision = 0) AS undecided, "
             "(SELECT COUNT(*) FROM comments WHERE report_count > 0 AND visibility = ?) AS "
-            "reported",
+            "reported, "
+            "(SELECT COUNT(*) FROM comments WHERE search_pending = TRUE) AS search_backlog, "
+            "(SELECT create_time FROM comments WHERE search_pending = TRUE ORDER BY id LIMIT 1) "
+            "AS oldest_unindexed",
             {today, today, today, today, today, int64_t{v1::VISIBLE}}));
     Gauges g;
     ASSIGN_OR_RETURN(g.open_consultations, rows[0].GetInt64("open_count"));
@@ -1120,6 +1300,8 @@ class MysqlConsultationRepository final : public ConsultationRepository {
     ASSIGN_OR_RETURN(g.closed_unconcluded, rows[0].GetInt64("closed_count"));
     ASSIGN_OR_RETURN(g.undecided_comments_closed, rows[0].GetInt64("undecided"));
     ASSIGN_OR_RETURN(g.reported_visible_comments, rows[0].GetInt64("reported"));
+    ASSIGN_OR_RETURN(g.search_backlog, rows[0].GetInt64("search_backlog"));
+    ASSIGN_OR_RETURN(g.oldest_unindexed, rows[0].GetOptionalTime("oldest_unindexed"));
     return g;
   }
 

@@ -93,7 +93,8 @@ TEST(ConsultationDemoE2eTest, DemoLoaderOpensConsultationsIdempotentlyAndLaterCo
   auto [code, log] = RunCommand(demo);
   ASSERT_EQ(code, 0) << log;
   EXPECT_THAT(log, HasSubstr("3 consultations created, 10 comments posted, 3 comment groups "
-                             "decided, 0 feedback statements published, 1 hearings, 1 meeting"))
+                             "decided, 0 feedback statements published, 0 attached to meeting "
+                             "plans, 1 hearings, 2 meeting plans"))
       << log;
 
   auto stub = (*env)->NewStub();
@@ -151,7 +152,8 @@ TEST(ConsultationDemoE2eTest, DemoLoaderOpensConsultationsIdempotentlyAndLaterCo
   }
   auto [third_code, third_log] = RunCommand(demo);
   ASSERT_EQ(third_code, 0) << third_log;
-  EXPECT_THAT(third_log, HasSubstr("1 feedback statements published")) << third_log;
+  EXPECT_THAT(third_log, HasSubstr("1 feedback statements published, 1 attached to meeting plans"))
+      << third_log;
   grpc::ClientContext context;
   v1::GetFeedbackStatementRequest get;
   get.set_consultation_id(decided_id);
@@ -165,6 +167,29 @@ TEST(ConsultationDemoE2eTest, DemoLoaderOpensConsultationsIdempotentlyAndLaterCo
     if (c.id() == decided_id) {
       EXPECT_EQ(c.state(), v1::CONCLUDED);
     }
+  }
+  // CON-3: the statement is attached to the plan of the meeting deciding the rules.
+  {
+    absl::StatusOr<std::unique_ptr<db::ConnectionPool>> pool =
+        db::ConnectionPool::Create((*env)->database().ServiceConfig(1));
+    ASSERT_TRUE(pool.ok()) << pool.status();
+    absl::StatusOr<db::ConnectionLease> conn = (*pool)->Acquire();
+    ASSERT_TRUE(conn.ok()) << conn.status();
+    absl::StatusOr<db::ResultSet> plans = (*conn)->Query(
+        "SELECT id FROM meeting_plans WHERE consultation_id = ? AND "
+        "feedback_statement IS NOT NULL",
+        {decided_id});
+    ASSERT_TRUE(plans.ok()) << plans.status();
+    ASSERT_EQ(plans->size(), 1u);
+    absl::StatusOr<int64_t> plan_id = (*plans)[0].GetInt64(0);
+    ASSERT_TRUE(plan_id.ok());
+    grpc::ClientContext plan_context;
+    v1::GetMeetingPlanRequest get_plan;
+    get_plan.set_id(*plan_id);
+    v1::MeetingPlan plan;
+    ASSERT_TRUE(stub->GetMeetingPlan(&plan_context, get_plan, &plan).ok());
+    EXPECT_THAT(plan.title(), HasSubstr("养犬"));
+    EXPECT_EQ(plan.feedback_statement().comment_count(), 5);
   }
   // And once more: nothing changes.
   const std::string concluded = RowCounts((*env)->database());

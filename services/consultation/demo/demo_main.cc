@@ -4,8 +4,9 @@
 //     with a hearing (听证会, CON-2) and a public meeting broadcast live (CON-4);
 //   - a normative document (行政规范性文件) open for 7 working days;
 //   - a consultation whose every comment (a near-duplicate campaign grouped into one)
-//     has its feedback decision (CON-3); once its period has ended, a later run
-//     publishes its feedback statement (采纳情况说明) and concludes it.
+//     has its feedback decision (CON-3), and the executive meeting that decides it;
+//     once its period has ended, a later run publishes its feedback statement
+//     (采纳情况说明), attaches it to that meeting's plan and concludes it.
 // Unit codes are looked up in the catalog (--catalog; else "catalog" in GONGKAI_PEERS;
 // else 127.0.0.1:50051), whose demo data must be loaded first (./gongkai up loads
 // services in name order: catalog before consultation).
@@ -84,7 +85,11 @@ struct HearingSpec {
 struct MeetingSpec {
   std::string request_id;
   std::string title;
+  // The meeting's day: this many days after the consultation opens, or, when
+  // `after_creation`, after the day it was created (a date that stays the same when the
+  // consultation's dates move, so the meeting's request id always names one request).
   int days_after_opening;
+  bool after_creation = false;
 };
 
 struct ConsultationSpec {
@@ -180,6 +185,9 @@ std::vector<ConsultationSpec> Consultations() {
     s.channels = {v1::GOVERNMENT_WEBSITE, v1::WEIBO, v1::LEADERS_MAILBOX};
     s.period_days = 30;
     s.decide_every_comment = true;
+    // CON-3: the meeting that decides the rules receives the feedback statement.
+    s.meeting = MeetingSpec{"demo-meeting-dog-rules",
+                            "市政府常务会议审议《南宁市养犬管理规定（修订草案）》", 40, true};
     const std::string campaign = "强烈要求小区内全面禁止遛狗，保护老人和儿童安全！";
     s.comments = {
         {"demo-comment-dogs-1", "建议犬链长度限制改为不超过2米，1.5米对大型犬不现实。", "刘先生",
@@ -286,10 +294,7 @@ class Loader {
       posted_ += static_cast<int>(spec.comments.size());
     }
 
-    if (spec.decide_every_comment) {
-      RETURN_IF_ERROR(DecideEveryComment(spec, c, staff));
-      RETURN_IF_ERROR(PublishAndConclude(c, staff));
-    }
+    if (spec.decide_every_comment) RETURN_IF_ERROR(DecideEveryComment(spec, c, staff));
 
     // CON-2: the hearing's notice is published on the day it is planned, at the latest
     // the rule's days before it is held. The service applies that rule: a run too late
@@ -320,14 +325,20 @@ class Loader {
     }
 
     // CON-4: the meeting that decides the matter is public and broadcast live.
+    std::optional<v1::MeetingPlan> deciding;
     if (spec.meeting.has_value()) {
       const MeetingSpec& m = *spec.meeting;
+      absl::CivilDay base = opens_on;
+      if (m.after_creation) {
+        base = absl::CivilDay(
+            absl::ToCivilSecond(FromTimestamp(c.create_time()), absl::FixedTimeZone(8 * 3600)));
+      }
       v1::CreateMeetingPlanRequest create;
       create.set_request_id(m.request_id);
       v1::MeetingPlan* in = create.mutable_meeting();
       in->set_unit_id(unit_id);
       in->set_title(m.title);
-      *in->mutable_meeting_on() = ToProtoDate(opens_on + m.days_after_opening);
+      *in->mutable_meeting_on() = ToProtoDate(base + m.days_after_opening);
       in->set_decides_category(spec.category);
       in->set_domain(spec.domain);
       in->set_consultation_id(c.id());
@@ -342,17 +353,18 @@ class Loader {
       ASSIGN_OR_RETURN(v1::MeetingPlan meeting,
                        Call(&v1::ConsultationService::Stub::CreateMeetingPlan, "CreateMeetingPlan",
                             staff, create, m.title));
-      (void)meeting;
       ++meetings_;
+      deciding = std::move(meeting);
     }
+    if (spec.decide_every_comment) RETURN_IF_ERROR(PublishAndConclude(c, staff, deciding));
     return absl::OkStatus();
   }
 
   void PrintSummary() const {
     std::cout << "consultation: " << created_ << " consultations created, " << posted_
               << " comments posted, " << decided_ << " comment groups decided, " << published_
-              << " feedback statements published, " << hearings_ << " hearings, " << meetings_
-              << " meeting plans\n";
+              << " feedback statements published, " << attached_ << " attached to meeting plans, "
+              << hearings_ << " hearings, " << meetings_ << " meeting plans\n";
   }
 
  private:
@@ -415,9 +427,12 @@ class Loader {
     }
   }
 
-  // CON-3: after the period ends, the feedback statement is published and the
-  // consultation concluded. Before that (the run that creates it) there is nothing to do.
-  absl::Status PublishAndConclude(const v1::Consultation& loaded, const Actor& staff) {
+  // CON-3: after the period ends, the feedback statement is published, attached to the
+  // plan of the meeting that decides the matter (which also sends it to the catalog), and
+  // the consultation concluded. Before that (the run that creates it) there is nothing
+  // to do.
+  absl::Status PublishAndConclude(const v1::Consultation& loaded, const Actor& staff,
+                                  const std::optional<v1::MeetingPlan>& meeting) {
     v1::GetConsultationRequest get;
     get.set_id(loaded.id());
     ASSIGN_OR_RETURN(v1::Consultation c, Call(&v1::ConsultationService::Stub::GetConsultation,
@@ -443,6 +458,18 @@ class Loader {
       ASSIGN_OR_RETURN(c, Call(&v1::ConsultationService::Stub::GetConsultation, "GetConsultation",
                                staff, get, c.title()));
     }
+    if (meeting.has_value() && !meeting->has_feedback_statement()) {
+      v1::AttachFeedbackStatementRequest attach;
+      attach.set_id(meeting->id());
+      attach.set_consultation_id(c.id());
+      attach.set_version(meeting->version());
+      ASSIGN_OR_RETURN(v1::MeetingPlan attached,
+                       Call(&v1::ConsultationService::Stub::AttachFeedbackStatement,
+                            "AttachFeedbackStatement", staff, attach, meeting->title()));
+      std::cerr << "feedback statement attached to meeting plan " << attached.id() << " "
+                << attached.title() << "\n";
+      ++attached_;
+    }
     v1::ConcludeConsultationRequest conclude;
     conclude.set_id(c.id());
     conclude.set_version(c.version());
@@ -456,7 +483,8 @@ class Loader {
   v1::ConsultationService::Stub& stub_;
   gongkai::demo::TokenSource& tokens_;
   absl::CivilDay today_;
-  int created_ = 0, posted_ = 0, decided_ = 0, published_ = 0, hearings_ = 0, meetings_ = 0;
+  int created_ = 0, posted_ = 0, decided_ = 0, published_ = 0, attached_ = 0, hearings_ = 0,
+      meetings_ = 0;
 };
 
 absl::Status Load(v1::ConsultationService::Stub& stub, catalog_v1::CatalogService::Stub& catalog,

@@ -12,7 +12,9 @@
 #include "libs/outbox/outbox.h"
 #include "libs/protoconv/protoconv.h"
 #include "libs/rules/embedded_rule_sets.h"
+#include "libs/search/search_terms.h"
 #include "libs/status/errors.h"
+#include "services/consultation/comment_indexer.h"
 #include "services/consultation/consultation_repository.h"
 #include "services/consultation/consultation_rules.h"
 #include "services/consultation/consultations.h"
@@ -119,6 +121,19 @@ class ConsultationsTest : public ::testing::Test {
     r.set_contact(name.empty() ? "" : "138-0000-0000");
     r.set_show_name(show);
     return consultations_->PostComment(Public(), r, client);
+  }
+
+  // Runs the search-term indexer until nothing is pending; returns how many it indexed.
+  int DrainSearchBacklog() {
+    CommentIndexer indexer(repository_.get(), &clock_, {.batch = 50});
+    int total = 0;
+    for (int round = 0; round < 1000; ++round) {
+      absl::StatusOr<int> indexed = indexer.RunOnce();
+      EXPECT_TRUE(indexed.ok()) << indexed.status();
+      if (!indexed.ok() || *indexed == 0) break;
+      total += *indexed;
+    }
+    return total;
   }
 
   int64_t Rows(const std::string& table) {
@@ -250,10 +265,13 @@ TEST_F(ConsultationsTest, Con3CampaignsAreGroupedAndNearDuplicatesJoinThem) {
       "影响周边数万居民的日常生活，请市政府充分听取群众意见，改为地下通道方案或另选线路。";
   absl::StatusOr<v1::Comment> first = Comment(c, campaign, "10.3.0.1");
   ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->group_size(), 1);
+  // The answer tells each commenter the group joined and its size.
   for (int i = 2; i <= 5; ++i) {
     absl::StatusOr<v1::Comment> same = Comment(c, campaign + "！", absl::StrCat("10.3.0.", i));
     ASSERT_TRUE(same.ok());
     EXPECT_EQ(same->group_id(), first->group_id());
+    EXPECT_EQ(same->group_size(), i);
   }
   absl::StatusOr<v1::Comment> near =
       Comment(c,
@@ -262,9 +280,11 @@ TEST_F(ConsultationsTest, Con3CampaignsAreGroupedAndNearDuplicatesJoinThem) {
               "10.3.0.9");
   ASSERT_TRUE(near.ok());
   EXPECT_EQ(near->group_id(), first->group_id());
+  EXPECT_EQ(near->group_size(), 6);
   absl::StatusOr<v1::Comment> other = Comment(c, "建议公交站增设遮阳棚。", "10.3.0.10");
   ASSERT_TRUE(other.ok());
   EXPECT_NE(other->group_id(), first->group_id());
+  EXPECT_EQ(other->group_size(), 1);
 
   v1::ListCommentGroupsRequest groups;
   groups.set_consultation_id(c.id());
@@ -494,7 +514,8 @@ TEST_F(ConsultationsTest, Con3UngroupedCommentLeavesItsGroupAndCountsStayRight) 
 
 // Staff search over comments with the shared tokenizer (libs/search, ADR 0004): Chinese
 // words anywhere in the text, every query term required, single characters as prefixes,
-// hidden comments included for staff; older comments are indexed by the backfill.
+// hidden comments included for staff; comments are found once the background indexer
+// wrote their terms; older comments are indexed by the backfill.
 TEST_F(ConsultationsTest, Con3ChineseSearchUsesTheTermIndex) {
   v1::Consultation c = Open();
   absl::StatusOr<v1::Comment> lift = Comment(c, "老旧小区应当优先加装电梯。", "10.7.0.1");
@@ -517,6 +538,8 @@ TEST_F(ConsultationsTest, Con3ChineseSearchUsesTheTermIndex) {
     }
     return ids;
   };
+  EXPECT_THAT(search("电梯"), ::testing::IsEmpty());  // Not indexed yet.
+  DrainSearchBacklog();
   EXPECT_THAT(search("电梯"), ::testing::ElementsAre(lift->id(), both->id()));
   EXPECT_THAT(search("加装电梯"), ::testing::ElementsAre(lift->id()));
   EXPECT_THAT(search("电梯 停车"), ::testing::ElementsAre(both->id()));
@@ -549,6 +572,77 @@ TEST_F(ConsultationsTest, Con3ChineseSearchUsesTheTermIndex) {
   indexed = consultations_->BackfillCommentTerms(100);
   ASSERT_TRUE(indexed.ok());
   EXPECT_EQ(*indexed, 0);
+}
+
+// The search-term indexer (comment_indexer.h): two replicas claim disjoint batches, a
+// claim taken over after its lease stores nothing, a crashed replica's comments are
+// indexed by another once its lease expired, and the backlog gauge counts what waits.
+TEST_F(ConsultationsTest, Con3SearchIndexerClaimsDisjointBatchesAndLosesNothing) {
+  DrainSearchBacklog();
+  v1::Consultation c = Open();
+  std::vector<int64_t> posted;
+  for (int i = 0; i < 6; ++i) {
+    absl::StatusOr<v1::Comment> comment =
+        Comment(c, absl::StrCat("第", i, "条：建议增设社区食堂"), absl::StrCat("10.8.0.", i));
+    ASSERT_TRUE(comment.ok()) << comment.status();
+    posted.push_back(comment->id());
+  }
+  absl::StatusOr<ConsultationRepository::Gauges> gauges =
+      repository_->ReadGauges(absl::CivilDay(2025, 6, 10));
+  ASSERT_TRUE(gauges.ok()) << gauges.status();
+  EXPECT_EQ(gauges->search_backlog, 6);
+  ASSERT_TRUE(gauges->oldest_unindexed.has_value());
+
+  const absl::Time now = clock_.Now();
+  absl::StatusOr<std::vector<UnindexedComment>> a =
+      repository_->ClaimUnindexedComments("replica-a", now, absl::Minutes(1), 4);
+  absl::StatusOr<std::vector<UnindexedComment>> b =
+      repository_->ClaimUnindexedComments("replica-b", now, absl::Minutes(1), 4);
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_EQ(a->size(), 4u);
+  ASSERT_EQ(b->size(), 2u);  // Only what replica-a did not hold.
+  EXPECT_EQ(a->front().id, posted[0]);
+  EXPECT_EQ(b->front().id, posted[4]);
+  EXPECT_EQ(b->back().id, posted[5]);
+  // Replica b stores its batch; replica a "crashes" holding its claim.
+  std::vector<IndexedComment> batch_b;
+  for (const UnindexedComment& u : *b) {
+    batch_b.push_back({u.id, u.consultation_id, search::DocumentTerms("", u.text)});
+  }
+  EXPECT_THAT(repository_->StoreCommentTerms("replica-b", batch_b),
+              ::gongkai::db::testing::IsOkAndHolds(2));
+  // Within a's lease nobody takes its comments; after it, replica c does.
+  absl::StatusOr<std::vector<UnindexedComment>> early = repository_->ClaimUnindexedComments(
+      "replica-c", now + absl::Seconds(30), absl::Minutes(1), 10);
+  ASSERT_TRUE(early.ok());
+  EXPECT_TRUE(early->empty());
+  absl::StatusOr<std::vector<UnindexedComment>> late = repository_->ClaimUnindexedComments(
+      "replica-c", now + absl::Minutes(2), absl::Minutes(1), 10);
+  ASSERT_TRUE(late.ok());
+  ASSERT_EQ(late->size(), 4u);
+  // The crashed replica comes back: its claim was taken over, it stores nothing.
+  std::vector<IndexedComment> batch_a;
+  for (const UnindexedComment& u : *a) {
+    batch_a.push_back({u.id, u.consultation_id, search::DocumentTerms("", u.text)});
+  }
+  EXPECT_THAT(repository_->StoreCommentTerms("replica-a", batch_a),
+              ::gongkai::db::testing::IsOkAndHolds(0));
+  EXPECT_THAT(repository_->StoreCommentTerms("replica-c", batch_a),
+              ::gongkai::db::testing::IsOkAndHolds(4));
+  gauges = repository_->ReadGauges(absl::CivilDay(2025, 6, 10));
+  ASSERT_TRUE(gauges.ok());
+  EXPECT_EQ(gauges->search_backlog, 0);
+  EXPECT_FALSE(gauges->oldest_unindexed.has_value());
+
+  // Every comment found once, by the term they share.
+  v1::SearchCommentsRequest r;
+  r.set_consultation_id(c.id());
+  r.set_query("社区食堂");
+  absl::StatusOr<v1::ListCommentsResponse> found = consultations_->SearchComments(Staff(kCity), r);
+  ASSERT_TRUE(found.ok()) << found.status();
+  std::vector<int64_t> ids;
+  for (const v1::Comment& comment : found->comments()) ids.push_back(comment.id());
+  EXPECT_THAT(ids, ::testing::ElementsAreArray(posted));
 }
 
 TEST_F(ConsultationsTest, Con1DecisionWithoutRequiredConsultationIsVisibleToTheOffice) {
