@@ -2,7 +2,8 @@
 -- value in band_key (number * 2048 + value; bands are at most 11 bits). The candidates
 -- of a new comment are one range read of the primary key (six band keys), with no
 -- UNION (a temporary table per comment on MariaDB) and no secondary index to maintain.
--- Replaces comment_fingerprints (a row with six indexed band columns).
+-- Replaces comment_fingerprints (a row with six indexed band columns), whose rows are
+-- copied here; 0015 drops it.
 CREATE TABLE IF NOT EXISTS comment_fingerprint_bands (
   consultation_id BIGINT NOT NULL,
   band_key INT NOT NULL,
@@ -18,5 +19,3 @@ UNION ALL SELECT consultation_id, 4096 + band2, fingerprint, group_id FROM comme
 UNION ALL SELECT consultation_id, 6144 + band3, fingerprint, group_id FROM comment_fingerprints
 UNION ALL SELECT consultation_id, 8192 + band4, fingerprint, group_id FROM comment_fingerprints
 UNION ALL SELECT consultation_id, 10240 + band5, fingerprint, group_id FROM comment_fingerprints;
-
-DROP TABLE IF EXISTS comment_fingerprints;
