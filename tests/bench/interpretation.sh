@@ -1,3 +1,4 @@
+#!/usr/bin/env bash
 # tests/bench/interpretation.sh — the INT-3 figures of `./gongkai bench`, sourced by
 # tests/bench/run.sh (its helpers, MariaDB, keys and table) and run as one phase:
 #
