@@ -2,10 +2,6 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
-#include <signal.h>
-
-#include <cerrno>
-#include <csignal>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -159,26 +155,5 @@ void GrpcServer::Shutdown() {
   server_->Wait();
   if (metrics_http_) metrics_http_->Stop();
 }
-
-ShutdownSignals::ShutdownSignals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-}
-
-int ShutdownSignals::Wait() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  while (true) {
-    int signal = 0;
-    if (sigwait(&set, &signal) == 0) return signal;
-  }
-}
-
-void ShutdownSignals::Request() { kill(getpid(), SIGTERM); }
 
 }  // namespace gongkai::server

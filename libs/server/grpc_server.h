@@ -29,6 +29,7 @@
 #include "libs/metrics/http_exposer.h"
 #include "libs/metrics/registry.h"
 #include "libs/server/server_config.h"
+#include "libs/server/shutdown_signals.h"  // ShutdownSignals, used beside the server
 
 namespace gongkai::server {
 
@@ -76,18 +77,6 @@ class GrpcServer {
   mutable absl::Mutex mu_;
   bool serving_ ABSL_GUARDED_BY(mu_) = false;
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
-};
-
-// Blocks SIGTERM and SIGINT in the calling thread and every thread it starts later, so
-// Wait() can receive them synchronously. Construct it first in main().
-class ShutdownSignals {
- public:
-  ShutdownSignals();
-  // Blocks until SIGTERM or SIGINT arrives; returns the signal number.
-  int Wait();
-  // Wakes Wait() from any thread by sending SIGTERM to this process (a background task
-  // that hit a fatal error asks main() to shut down cleanly this way).
-  static void Request();
 };
 
 }  // namespace gongkai::server

@@ -22,6 +22,7 @@
 #include "libs/rules/rule_set_store_migrations.h"
 #include "libs/server/db_metrics.h"
 #include "libs/server/grpc_server.h"
+#include "libs/server/process_memory.h"
 #include "libs/server/server_config.h"
 
 namespace gongkai::server {
@@ -209,6 +210,7 @@ struct RuleSets {
 }  // namespace
 
 int RunService(int argc, char** argv, const ServiceDefinition& definition) {
+  LimitMallocArenas();
   ShutdownSignals signals;
   const std::string program = absl::StrCat("gongkai-", definition.name);
   const SharedConfig config = ReadSharedConfig(argc, argv, definition, program);
@@ -387,6 +389,9 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
     GK_LOG(INFO, absl::StrCat(definition.name, " serving"));
     (*app)->OnCalendarChanged(stopping);
     if (rule_sets.book != nullptr) (*app)->OnRulesChanged(stopping);
+    // Start-up (migrations, rule sets, the first refresh) is done; what it freed goes
+    // back to the kernel, and so does what each refresh period's calls freed since.
+    ReleaseFreeMemory();
     absl::Time next_purge = absl::InfinitePast();
     const auto purge_idempotency_keys = [&] {
       const absl::Time now = clock.Now();
@@ -418,6 +423,7 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
         GK_LOG(INFO, "rule sets changed");
         (*app)->OnRulesChanged(stopping);
       }
+      ReleaseFreeMemory();
     }
   });
 

@@ -13,7 +13,9 @@
 # gongkai-loadgen on each service (16 in flight) and GET /v1/documents/{id} through the
 # gateway with wrk (16 connections), sampling VmRSS every 100 ms; prints each peak.
 # GONGKAI_BENCH_BUILD: binaries of another build tree (e.g. main's, for a before/after);
-# GONGKAI_BENCH_GATEWAY_BIN: another gongkai-gateway.
+# GONGKAI_BENCH_GATEWAY_BIN: another gongkai-gateway. GONGKAI_BENCH_MAPS=N: also the N
+# largest resident mappings of each process when idle (which file, heap or stack holds
+# the memory).
 set -euo pipefail
 
 GONGKAI_ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)"
@@ -131,11 +133,21 @@ mem_of() {
   awk '$1 == "Threads:" { printf " %d\n", $2 }' "/proc/$1/status"
 }
 
+# maps_of PID: the resident KiB of each mapped file (and of [heap], [stack], anonymous
+# mappings), largest first, from /proc/PID/smaps.
+maps_of() {
+  awk '/^[0-9a-f]+-[0-9a-f]+ / { name = (NF >= 6 ? $6 : "[anon]") }
+       $1 == "Rss:" { rss[name] += $2 }
+       END { for (n in rss) if (rss[n] > 0) printf "%8d KiB  %s\n", rss[n], n }' \
+    "/proc/$1/smaps" | sort -rn | head -"${GONGKAI_BENCH_MAPS:-0}"
+}
+
 sleep "${GONGKAI_BENCH_IDLE_WAIT:-5}"
-declare -A PIDS IDLE
+declare -A PIDS IDLE MAPS
 for name in "${STARTED[@]}"; do
   PIDS[$name]=$(service_pid "$name")
   IDLE[$name]=$(mem_of "${PIDS[$name]}")
+  if ((${GONGKAI_BENCH_MAPS:-0} > 0)); then MAPS[$name]=$(maps_of "${PIDS[$name]}"); fi
 done
 
 # Load on every process at once; VmRSS sampled every 100 ms.
@@ -176,3 +188,10 @@ for name in "${STARTED[@]}"; do
   printf '%-16s %-44s %-14s %-12s %s\n' "$name" "$rss MiB ($anon + $file), $threads threads" \
     "$peak MiB" "≤ 20 / ≤ 64" "$verdict"
 done
+if ((${GONGKAI_BENCH_MAPS:-0} > 0)); then
+  for name in "${STARTED[@]}"; do
+    echo
+    echo "$name, idle: the ${GONGKAI_BENCH_MAPS} largest resident mappings"
+    printf '%s\n' "${MAPS[$name]}"
+  done
+fi
