@@ -139,7 +139,7 @@ maps_of() {
   awk '/^[0-9a-f]+-[0-9a-f]+ / { name = (NF >= 6 ? $6 : "[anon]") }
        $1 == "Rss:" { rss[name] += $2 }
        END { for (n in rss) if (rss[n] > 0) printf "%8d KiB  %s\n", rss[n], n }' \
-    "/proc/$1/smaps" | sort -rn | head -"${GONGKAI_BENCH_MAPS:-0}"
+    "/proc/$1/smaps" | sort -rn | awk -v n="${GONGKAI_BENCH_MAPS:-0}" 'NR <= n'
 }
 
 sleep "${GONGKAI_BENCH_IDLE_WAIT:-5}"
