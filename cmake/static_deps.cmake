@@ -1,6 +1,6 @@
 # GONGKAI_STATIC_DEPS (issue 14, P4; docs/adr/0028): link the executables against
 # Debian's static archives of gRPC (grpc++, grpc++_reflection, grpc, gpr, upb,
-# address_sorting), protobuf, Abseil, re2 and c-ares instead of their ~60 shared
+# address_sorting), protobuf, Abseil, re2 and c-ares instead of their ~50 shared
 # libraries. A process then maps the objects it uses of them, laid out in one file,
 # instead of the whole of each library, and the dynamic loader neither resolves their
 # exported symbols nor relocates their tables at start-up (docs/performance.md).
@@ -16,8 +16,8 @@
 # The archives are replaced on the imported targets themselves, so every executable of
 # the tree (services, gateway, tools, tests) links the same way; the libraries of libs/
 # are static archives already. Debian builds these archives as position-independent
-# code, so the executables stay PIE. lld links them regardless of archive order (Abseil's
-# archives reference each other in cycles) and ~3x faster than GNU ld.
+# code, so the executables stay PIE. Both lld (the default) and GNU ld link them (CMake
+# orders the archives by the targets' dependencies); lld with less than half the CPU.
 
 function(_gongkai_use_static_archive target)
   get_target_property(configs ${target} IMPORTED_CONFIGURATIONS)
@@ -65,7 +65,8 @@ function(gongkai_use_static_deps)
   # libprotobuf.a's gzip streams use zlib (pkg-config --static protobuf: -lz).
   find_package(ZLIB REQUIRED)
   set_property(TARGET protobuf::libprotobuf APPEND PROPERTY INTERFACE_LINK_LIBRARIES ZLIB::ZLIB)
-  # Only the sections something references: of the archives' objects, and of the project's.
+  # Drops the sections nothing references; little (80 kB of the catalog's 9.3 MB of code),
+  # as neither the archives nor the project are compiled with -ffunction-sections.
   add_link_options(-Wl,--gc-sections)
   message(STATUS "GONGKAI_STATIC_DEPS: ${count} imported libraries linked from their static archives")
 endfunction()
