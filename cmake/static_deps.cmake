@@ -68,5 +68,9 @@ function(gongkai_use_static_deps)
   # Drops the sections nothing references; little (80 kB of the catalog's 9.3 MB of code),
   # as neither the archives nor the project are compiled with -ffunction-sections.
   add_link_options(-Wl,--gc-sections)
+  # The cold parts GCC splits off functions (.text.unlikely) and the start-up code
+  # (.text.startup) in sections of their own instead of between the code that runs:
+  # fewer pages of it are touched and resident (−0.2 to −0.5 MiB per process).
+  add_link_options(-Wl,-z,keep-text-section-prefix)
   message(STATUS "GONGKAI_STATIC_DEPS: ${count} imported libraries linked from their static archives")
 endfunction()
