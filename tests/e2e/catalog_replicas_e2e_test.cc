@@ -150,6 +150,20 @@ class CatalogReplicasE2eTest : public ::testing::Test {
     return Call(*stub_a_, &Stub::PublishDocument, staff, publish);
   }
 
+  // NAT-10: the unit's staff repeal the document through replica A, as of today.
+  absl::StatusOr<v1::Document> RepealToday(int64_t id, int64_t unit_id) {
+    const absl::CivilDay today = calendar::TodayInShanghai(RealClock());
+    v1::RepealDocumentRequest repeal;
+    repeal.set_id(id);
+    repeal.mutable_repealed_on()->set_year(static_cast<int32_t>(today.year()));
+    repeal.mutable_repealed_on()->set_month(today.month());
+    repeal.mutable_repealed_on()->set_day(today.day());
+    repeal.set_repealing_document("南司规〔2026〕1号");
+    repeal.set_reason("已被新规定替代");
+    const std::string staff = a_->Token("replicas-staff", unit_id, {"STAFF"});
+    return Call(*stub_a_, &Stub::RepealDocument, staff, repeal);
+  }
+
   absl::StatusOr<v1::ListDocumentsResponse> ListInForce(Stub& stub, int64_t unit_id) {
     v1::ListDocumentsRequest request;
     request.set_drafting_unit_id(unit_id);
@@ -188,16 +202,7 @@ TEST_F(CatalogReplicasE2eTest, Nat10RepealOnOneReplicaIsServedByTheOtherWithinTh
   EXPECT_GE(Metric(*b_, "catalog_document_cache_hits_total"), hits_before + 1);
 
   // A repeals it.
-  const absl::CivilDay today = calendar::TodayInShanghai(RealClock());
-  v1::RepealDocumentRequest repeal;
-  repeal.set_id(published->id());
-  repeal.mutable_repealed_on()->set_year(static_cast<int32_t>(today.year()));
-  repeal.mutable_repealed_on()->set_month(today.month());
-  repeal.mutable_repealed_on()->set_day(today.day());
-  repeal.set_repealing_document("南司规〔2026〕1号");
-  repeal.set_reason("已被新规定替代");
-  const std::string staff = a_->Token("replicas-staff", unit_id, {"STAFF"});
-  absl::StatusOr<v1::Document> repealed = Call(*stub_a_, &Stub::RepealDocument, staff, repeal);
+  absl::StatusOr<v1::Document> repealed = RepealToday(published->id(), unit_id);
   ASSERT_TRUE(repealed.ok()) << repealed.status();
   const absl::Time committed_by = absl::Now();  // The commit happened before this.
 
@@ -258,16 +263,7 @@ TEST_F(CatalogReplicasE2eTest, Nat10PublicListsAndSearchesOnTheOtherReplicaFollo
   }
   EXPECT_GE(Metric(*b_, "catalog_document_list_cache_hits_total"), hits_before + 2);
 
-  const absl::CivilDay today = calendar::TodayInShanghai(RealClock());
-  v1::RepealDocumentRequest repeal;
-  repeal.set_id(published->id());
-  repeal.mutable_repealed_on()->set_year(static_cast<int32_t>(today.year()));
-  repeal.mutable_repealed_on()->set_month(today.month());
-  repeal.mutable_repealed_on()->set_day(today.day());
-  repeal.set_repealing_document("南司规〔2026〕2号");
-  repeal.set_reason("已被新规定替代");
-  const std::string staff = a_->Token("replicas-staff", unit_id, {"STAFF"});
-  absl::StatusOr<v1::Document> repealed = Call(*stub_a_, &Stub::RepealDocument, staff, repeal);
+  absl::StatusOr<v1::Document> repealed = RepealToday(published->id(), unit_id);
   ASSERT_TRUE(repealed.ok()) << repealed.status();
   const absl::Time committed_by = absl::Now();
 

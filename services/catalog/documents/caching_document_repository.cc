@@ -21,8 +21,8 @@ std::string ListKey(char kind, const DocumentFilter& f, const std::vector<std::s
   std::string key = absl::StrCat(
       std::string(1, kind), "u", f.drafting_unit_id, "c", f.category_id, "k", f.key_area, "a",
       f.attribute, "s", f.state, "f", f.created_from ? absl::ToUnixMicros(*f.created_from) : -1,
-      "t", f.created_before ? absl::ToUnixMicros(*f.created_before) : -1, "r", f.in_force_only,
-      "b", f.omit_body, "p", page.after_id, "l", page.limit);
+      "t", f.created_before ? absl::ToUnixMicros(*f.created_before) : -1, "r", f.in_force_only, "b",
+      f.omit_body, "p", page.after_id, "l", page.limit);
   // Terms are separated by a byte no term holds (search_terms.h keeps letters, digits
   // and CJK characters only).
   for (const std::string& term : terms) absl::StrAppend(&key, "\x1f", term);
@@ -299,8 +299,8 @@ class CachingDocumentRepository final : public DocumentRepository, public Docume
 
   // A list page from the cache (copied: callers redact and mark their copy) or from
   // `load`, kept for the next callers.
-  absl::StatusOr<DocumentList> CachedList(
-      const std::string& key, absl::FunctionRef<absl::StatusOr<DocumentList>()> load) {
+  absl::StatusOr<DocumentList> CachedList(const std::string& key,
+                                          absl::FunctionRef<absl::StatusOr<DocumentList>()> load) {
     LeasedListCache::Found found = lists_.Find(key, now_());
     if (found.rows != nullptr && !found.refresh) return *found.rows;
     const absl::Duration sent = now_();  // The lease counts from before the read.

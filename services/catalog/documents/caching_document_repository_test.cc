@@ -321,8 +321,7 @@ TEST(CachingDocumentRepositoryTest, PagesFiltersAndTermsAreCachedApart) {
     EXPECT_EQ((*repo->ListDocuments(PublishedOnly(), KeysetPage{0, 3}))[0].id(), 9);
     EXPECT_EQ((*repo->ListDocuments(PublishedOnly(), KeysetPage{8, 3}))[0].id(), 7);
     EXPECT_EQ((*repo->SearchPublished({"通知"}, PublishedOnly(), KeysetPage{0, 3}))[0].id(), 5);
-    EXPECT_EQ((*repo->SearchPublished({"通", "知"}, PublishedOnly(), KeysetPage{0, 3}))[0].id(),
-              4);
+    EXPECT_EQ((*repo->SearchPublished({"通", "知"}, PublishedOnly(), KeysetPage{0, 3}))[0].id(), 4);
   }
 }
 
@@ -338,7 +337,8 @@ TEST(CachingDocumentRepositoryTest, WritesThroughThisReplicaDropCachedPages) {
   auto repo = NewCachingDocumentRepository(&inner, LeaseOptions(clock, absl::Seconds(1)), &cache);
   ASSERT_TRUE(repo->SearchPublished({"通知"}, PublishedOnly(), KeysetPage{0, 21}).ok());
   ASSERT_TRUE(repo->SearchPublished({"通知"}, PublishedOnly(), KeysetPage{0, 21}).ok());  // Hit.
-  ASSERT_TRUE(repo->PublishDocument(Doc(2, v1::PUBLISHED), 3, AuditRecord{}, {}, std::nullopt).ok());
+  ASSERT_TRUE(
+      repo->PublishDocument(Doc(2, v1::PUBLISHED), 3, AuditRecord{}, {}, std::nullopt).ok());
   EXPECT_EQ(cache->Stats().list_entries, 0);
   ASSERT_TRUE(repo->SearchPublished({"通知"}, PublishedOnly(), KeysetPage{0, 21}).ok());  // Miss.
   ASSERT_TRUE(repo->UpdateDocument(Doc(1, v1::PUBLISHED), 4, AuditRecord{}, std::nullopt).ok());

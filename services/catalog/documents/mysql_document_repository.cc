@@ -49,7 +49,7 @@ constexpr const char* kNumberColumns[] = {"id",
                                           "state",
                                           "review_outcome",
                                           "version",
-                                          "create_time",    // As microseconds.
+                                          "create_time",   // As microseconds.
                                           "update_time"};  // As microseconds.
 enum NumberPosition {
   kId,
@@ -102,13 +102,12 @@ std::string BuildDocumentSelect(bool with_body, absl::string_view alias) {
   return absl::StrCat(
       "CONCAT_WS(',', ", numbers, ") AS numbers, ", micros("publish_time"), " AS publish_time, ",
       "DATEDIFF(", alias, "repealed_on, '1970-01-01') AS repealed_on, ",
-      absl::StrJoin({"title", "document_number", "nondisclosure_reason", "legal_basis",
-                     "return_cause", "review_note", "reviewer", "publication_deadline",
-                     "created_by", "repealing_document", "repeal_reason"},
-                    ", ",
-                    [&](std::string* out, absl::string_view column) {
-                      absl::StrAppend(out, alias, column);
-                    }),
+      absl::StrJoin(
+          {"title", "document_number", "nondisclosure_reason", "legal_basis", "return_cause",
+           "review_note", "reviewer", "publication_deadline", "created_by", "repealing_document",
+           "repeal_reason"},
+          ", ",
+          [&](std::string* out, absl::string_view column) { absl::StrAppend(out, alias, column); }),
       ", ", with_body ? absl::StrCat(alias, "body") : "'' AS body");
 }
 
@@ -135,8 +134,8 @@ absl::Status ParseNumbers(absl::string_view text, int64_t (&numbers)[kNumberCoun
       value = value * 10 + static_cast<uint64_t>(text[at] - '0');
       ++at;
     }
-    const bool separated = i + 1 < kNumberCount ? at < text.size() && text[at] == ','
-                                                : at == text.size();
+    const bool separated =
+        i + 1 < kNumberCount ? at < text.size() && text[at] == ',' : at == text.size();
     if (at == first_digit || !separated) {
       return absl::InternalError(absl::StrCat("unreadable document numbers \"", text, "\""));
     }
@@ -417,8 +416,8 @@ class MysqlDocumentRepository final : public DocumentRepository {
   }
 
   absl::StatusOr<v1::Document> GetDocument(int64_t id) override {
-    static const std::string* const sql =
-        new std::string(absl::StrCat("SELECT ", DocumentSelect(true), " FROM documents WHERE id = ?"));
+    static const std::string* const sql = new std::string(
+        absl::StrCat("SELECT ", DocumentSelect(true), " FROM documents WHERE id = ?"));
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
     ASSIGN_OR_RETURN(std::vector<v1::Document> rows, QueryDocuments(*conn, *sql, {Value(id)}, 1));
     if (rows.empty()) return absl::NotFoundError(absl::StrCat("document ", id, " not found"));
