@@ -283,6 +283,14 @@ absl::StatusOr<ResultSet> Connection::Query(absl::string_view sql, absl::Span<co
   return result;
 }
 
+absl::Status Connection::QueryEach(absl::string_view sql, absl::Span<const Value> params,
+                                   absl::FunctionRef<absl::Status(const RowCursor&)> on_row) {
+  StatementWatch watch(*this);
+  absl::Status result = QueryEachUnwatched(sql, params, on_row);
+  if (absl::Status stopped = watch.Finish(sql); !stopped.ok()) return stopped;
+  return result;
+}
+
 absl::StatusOr<ExecResult> Connection::Execute(absl::string_view sql,
                                                absl::Span<const Value> params) {
   StatementWatch watch(*this);
@@ -303,6 +311,37 @@ absl::StatusOr<ResultSet> Connection::QueryUnwatched(absl::string_view sql,
     return Materialize(*rs);
   } catch (...) {
     return FromCurrentException(sql);
+  }
+}
+
+absl::Status Connection::QueryEachUnwatched(
+    absl::string_view sql, absl::Span<const Value> params,
+    absl::FunctionRef<absl::Status(const RowCursor&)> on_row) {
+  if (broken_) return BrokenStatus();
+  std::unique_ptr<sql::ResultSet> rs;
+  size_t columns = 0;
+  try {
+    absl::StatusOr<sql::PreparedStatement*> stmt = Prepare(sql);
+    if (!stmt.ok()) return stmt.status();
+    (*stmt)->clearParameters();
+    Bind(**stmt, params);
+    rs.reset((*stmt)->executeQuery());
+    columns = rs->getMetaData()->getColumnCount();
+  } catch (...) {
+    return FromCurrentException(sql);
+  }
+  // The rows are in client memory now (prepared statements store their results):
+  // the cursor's getters report their own errors without touching the session.
+  RowCursor cursor(*rs, columns);
+  while (true) {
+    bool more = false;
+    try {
+      more = rs->next();
+    } catch (...) {
+      return FromCurrentException(sql);
+    }
+    if (!more) return absl::OkStatus();
+    if (absl::Status status = on_row(cursor); !status.ok()) return status;
   }
 }
 

@@ -30,12 +30,14 @@
 #include <string>
 #include <unordered_map>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "libs/db/db_config.h"
 #include "libs/db/result_set.h"
+#include "libs/db/row_cursor.h"
 #include "libs/db/value.h"
 
 namespace sql {
@@ -65,6 +67,13 @@ class Connection {
 
   // Runs a statement that returns rows.
   absl::StatusOr<ResultSet> Query(absl::string_view sql, absl::Span<const Value> params = {});
+
+  // Runs a statement that returns rows and calls `on_row` with each, in order, reading
+  // the driver's buffers directly (row_cursor.h) instead of building a ResultSet: for
+  // list paths that map many rows. Stops at the first error `on_row` returns and
+  // returns it; statement errors are returned as Query's are.
+  absl::Status QueryEach(absl::string_view sql, absl::Span<const Value> params,
+                         absl::FunctionRef<absl::Status(const RowCursor&)> on_row);
 
   // Runs a statement that changes data (INSERT/UPDATE/DELETE/REPLACE, DDL).
   absl::StatusOr<ExecResult> Execute(absl::string_view sql, absl::Span<const Value> params = {});
@@ -118,6 +127,8 @@ class Connection {
   absl::StatusOr<sql::PreparedStatement*> Prepare(absl::string_view sql);
   // Query and Execute without the StatementWatch around them.
   absl::StatusOr<ResultSet> QueryUnwatched(absl::string_view sql, absl::Span<const Value> params);
+  absl::Status QueryEachUnwatched(absl::string_view sql, absl::Span<const Value> params,
+                                  absl::FunctionRef<absl::Status(const RowCursor&)> on_row);
   absl::StatusOr<ExecResult> ExecuteUnwatched(absl::string_view sql,
                                               absl::Span<const Value> params);
   absl::Status BrokenStatus() const;

@@ -87,7 +87,8 @@ class CatalogApp final : public server::ServiceApp {
         catalog_metrics_(*env.registry),
         publication_observer_(&catalog_metrics_),
         repositories_(env.pool, static_cast<size_t>(config.document_cache_bytes),
-                      config.document_cache_max_staleness),
+                      config.document_cache_max_staleness,
+                      static_cast<size_t>(config.document_list_cache_bytes)),
         // INT-3: the interpretation service decides, as the catalog's service principal.
         release_gate_(
             interpretation::v1::InterpretationService::NewStub(interpretation),
@@ -279,6 +280,8 @@ void ReadCatalogConfig(config::ConfigReader& reader, CatalogConfig& c) {
   }
   c.document_cache_bytes =
       reader.Int("document_cache_bytes", c.document_cache_bytes, 0, int64_t{1} << 34);
+  c.document_list_cache_bytes =
+      reader.Int("document_list_cache_bytes", c.document_list_cache_bytes, 0, int64_t{1} << 34);
   c.document_cache_max_staleness =
       reader.Duration("document_cache_max_staleness", c.document_cache_max_staleness,
                       absl::ZeroDuration(), absl::Hours(1));

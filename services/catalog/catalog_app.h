@@ -31,6 +31,10 @@ struct CatalogConfig {
   // seen here (documents/caching_document_repository.h); 0 reads such documents
   // through. GONGKAI_DOCUMENT_CACHE_MAX_STALENESS.
   absl::Duration document_cache_max_staleness = absl::Seconds(1);
+  // Issue 14 P5: public list pages and search results held on the same lease
+  // (documents/caching_document_repository.h); 0 turns them off.
+  // GONGKAI_DOCUMENT_LIST_CACHE_BYTES.
+  int64_t document_list_cache_bytes = 4 << 20;
   // INT-3: the deadline of each call to the interpretation service (the release gate
   // and the delivery of publications), GONGKAI_INTERPRETATION_CALL_TIMEOUT.
   absl::Duration interpretation_call_timeout = absl::Seconds(3);
@@ -41,6 +45,7 @@ struct CatalogConfig {
 
 // Reads GONGKAI_APPLICANT_KEY_SECRET(_FILE) (required, at least 32 bytes),
 // GONGKAI_DOCUMENT_CACHE_BYTES, GONGKAI_DOCUMENT_CACHE_MAX_STALENESS,
+// GONGKAI_DOCUMENT_LIST_CACHE_BYTES,
 // GONGKAI_INTERPRETATION_CALL_TIMEOUT and
 // the relay's GONGKAI_OUTBOX_* settings; problems go to `reader`.
 void ReadCatalogConfig(config::ConfigReader& reader, CatalogConfig& config);

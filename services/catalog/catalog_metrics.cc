@@ -106,6 +106,16 @@ void RegisterDocumentCacheMetrics(metrics::Registry& registry,
         one("catalog_document_cache_lease_expiries_total",
             "Reads that found a cached policy document past its lease and read it again.",
             MetricType::kCounter, s.lease_expiries),
+        one("catalog_document_list_cache_hits_total",
+            "Public list pages and search results served from memory (issue 14 P5).",
+            MetricType::kCounter, s.list_hits),
+        one("catalog_document_list_cache_misses_total",
+            "Cacheable list pages and searches that went to the database.", MetricType::kCounter,
+            s.list_misses),
+        one("catalog_document_list_cache_entries", "List pages and search results held.",
+            MetricType::kGauge, s.list_entries),
+        one("catalog_document_list_cache_bytes", "Size of the list pages and results held.",
+            MetricType::kGauge, s.list_bytes),
     };
   });
 }

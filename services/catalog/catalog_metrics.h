@@ -48,6 +48,7 @@ class CatalogMetrics final : public CatalogObserver {
 };
 
 // catalog_document_cache_{hits,misses}_total, catalog_document_cache_{entries,bytes},
+// catalog_document_list_cache_{hits,misses}_total, catalog_document_list_cache_{entries,bytes},
 // read at scrape time. `cache` must outlive the registry's scrapes.
 void RegisterDocumentCacheMetrics(metrics::Registry& registry,
                                   const documents::DocumentCache& cache);

@@ -8,6 +8,7 @@
 // database and serves them to the other services (gongkai.common.v1.CalendarService).
 // Its own settings besides the shared ones (docs/services/catalog.md):
 // GONGKAI_APPLICANT_KEY_SECRET(_FILE), GONGKAI_DOCUMENT_CACHE_BYTES,
+// GONGKAI_DOCUMENT_CACHE_MAX_STALENESS, GONGKAI_DOCUMENT_LIST_CACHE_BYTES,
 // GONGKAI_INTERPRETATION_CALL_TIMEOUT, GONGKAI_OUTBOX_POLL_INTERVAL. Its peer (GONGKAI_PEERS):
 // interpretation.
 #include <memory>

@@ -11,24 +11,29 @@
 namespace gongkai::catalog {
 
 namespace {
-documents::DocumentCacheOptions CacheOptions(size_t max_bytes, absl::Duration max_staleness) {
+documents::DocumentCacheOptions CacheOptions(size_t max_bytes, absl::Duration max_staleness,
+                                             size_t max_list_bytes) {
   documents::DocumentCacheOptions options;
   options.max_bytes = max_bytes;
   options.max_staleness = max_staleness;
+  options.max_list_bytes = max_list_bytes;
   return options;
 }
 }  // namespace
 
 MysqlCatalogRepositories::MysqlCatalogRepositories(db::ConnectionPool* pool,
                                                    size_t document_cache_bytes,
-                                                   absl::Duration document_cache_max_staleness)
+                                                   absl::Duration document_cache_max_staleness,
+                                                   size_t document_list_cache_bytes)
     : units_(units::NewMysqlUnitRepository(pool)),
       cached_units_(units::NewCachingUnitRepository(units_.get())),
       catalog_items_(catalog_items::NewMysqlCatalogItemRepository(pool)),
       cached_catalog_items_(catalog_items::NewCachingCatalogItemRepository(catalog_items_.get())),
       documents_(documents::NewMysqlDocumentRepository(pool)),
       cached_documents_(documents::NewCachingDocumentRepository(
-          documents_.get(), CacheOptions(document_cache_bytes, document_cache_max_staleness),
+          documents_.get(),
+          CacheOptions(document_cache_bytes, document_cache_max_staleness,
+                       document_list_cache_bytes),
           &document_cache_)),
       calendars_(calendars::NewMysqlCalendarRepository(pool)),
       self_reviews_(self_review::NewMysqlSelfReviewRepository(pool)),

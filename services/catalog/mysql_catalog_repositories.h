@@ -1,9 +1,10 @@
 // Owns the MySQL repositories of every module of the catalog service, and the caching
 // decorators in front of them (documents: final documents, and policy documents in
 // force on a lease of `document_cache_max_staleness`, LRU within `document_cache_bytes`;
-// units and categories: remembered once read).
+// public list pages and search results on the same lease, LRU within
+// `document_list_cache_bytes`; units and categories: remembered once read).
 //
-//   MysqlCatalogRepositories storage(pool, 8 << 20, absl::Seconds(1));
+//   MysqlCatalogRepositories storage(pool, 8 << 20, absl::Seconds(1), 4 << 20);
 //   CatalogModules catalog(storage.repositories(), ...);
 //   RegisterDocumentCacheMetrics(registry, storage.document_cache());
 //
@@ -24,9 +25,11 @@ namespace gongkai::catalog {
 class MysqlCatalogRepositories {
  public:
   // `pool` must outlive this. `document_cache_bytes` 0 disables the document cache;
-  // `document_cache_max_staleness` 0 keeps policy documents in force out of it.
+  // `document_cache_max_staleness` 0 keeps policy documents in force (and list pages)
+  // out of it; `document_list_cache_bytes` 0 keeps list pages and search results out.
   MysqlCatalogRepositories(db::ConnectionPool* pool, size_t document_cache_bytes,
-                           absl::Duration document_cache_max_staleness);
+                           absl::Duration document_cache_max_staleness,
+                           size_t document_list_cache_bytes);
 
   // The cached view every module uses; valid while this lives.
   const CatalogRepositories& repositories() const { return cached_; }

@@ -1,7 +1,9 @@
 // Two gongkai-catalog replicas on one database (issue 14 P1, NAT-10): a published policy
 // document in force is cached on each replica on a lease of
 // GONGKAI_DOCUMENT_CACHE_MAX_STALENESS, so a repeal made through replica A is served by
-// replica B no later than that bound after it committed, and at once by A itself.
+// replica B no later than that bound after it committed, and at once by A itself. The
+// same bound holds for public list pages and search results (issue 14 P5), and staff
+// lists, which can hold unpublished documents, are never served from that cache.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -148,6 +150,33 @@ class CatalogReplicasE2eTest : public ::testing::Test {
     return Call(*stub_a_, &Stub::PublishDocument, staff, publish);
   }
 
+  // NAT-10: the unit's staff repeal the document through replica A, as of today.
+  absl::StatusOr<v1::Document> RepealToday(int64_t id, int64_t unit_id) {
+    const absl::CivilDay today = calendar::TodayInShanghai(RealClock());
+    v1::RepealDocumentRequest repeal;
+    repeal.set_id(id);
+    repeal.mutable_repealed_on()->set_year(static_cast<int32_t>(today.year()));
+    repeal.mutable_repealed_on()->set_month(today.month());
+    repeal.mutable_repealed_on()->set_day(today.day());
+    repeal.set_repealing_document("南司规〔2026〕1号");
+    repeal.set_reason("已被新规定替代");
+    const std::string staff = a_->Token("replicas-staff", unit_id, {"STAFF"});
+    return Call(*stub_a_, &Stub::RepealDocument, staff, repeal);
+  }
+
+  absl::StatusOr<v1::ListDocumentsResponse> ListInForce(Stub& stub, int64_t unit_id) {
+    v1::ListDocumentsRequest request;
+    request.set_drafting_unit_id(unit_id);
+    request.set_in_force_only(true);
+    return Call(stub, &Stub::ListDocuments, "", request);
+  }
+
+  absl::StatusOr<v1::SearchDocumentsResponse> Search(Stub& stub, const std::string& query) {
+    v1::SearchDocumentsRequest request;
+    request.set_query(query);
+    return Call(stub, &Stub::SearchDocuments, "", request);
+  }
+
   std::unique_ptr<CatalogUnderTest> a_;
   std::unique_ptr<ServiceProcess> b_;
   std::unique_ptr<Stub> stub_a_;
@@ -173,16 +202,7 @@ TEST_F(CatalogReplicasE2eTest, Nat10RepealOnOneReplicaIsServedByTheOtherWithinTh
   EXPECT_GE(Metric(*b_, "catalog_document_cache_hits_total"), hits_before + 1);
 
   // A repeals it.
-  const absl::CivilDay today = calendar::TodayInShanghai(RealClock());
-  v1::RepealDocumentRequest repeal;
-  repeal.set_id(published->id());
-  repeal.mutable_repealed_on()->set_year(static_cast<int32_t>(today.year()));
-  repeal.mutable_repealed_on()->set_month(today.month());
-  repeal.mutable_repealed_on()->set_day(today.day());
-  repeal.set_repealing_document("南司规〔2026〕1号");
-  repeal.set_reason("已被新规定替代");
-  const std::string staff = a_->Token("replicas-staff", unit_id, {"STAFF"});
-  absl::StatusOr<v1::Document> repealed = Call(*stub_a_, &Stub::RepealDocument, staff, repeal);
+  absl::StatusOr<v1::Document> repealed = RepealToday(published->id(), unit_id);
   ASSERT_TRUE(repealed.ok()) << repealed.status();
   const absl::Time committed_by = absl::Now();  // The commit happened before this.
 
@@ -217,6 +237,111 @@ TEST_F(CatalogReplicasE2eTest, Nat10RepealOnOneReplicaIsServedByTheOtherWithinTh
   }
   // Repealed is final: cached for good on B now (no more lease expiries once repealed).
   EXPECT_GE(Metric(*b_, "catalog_document_cache_entries"), 1);
+}
+
+// Issue 14 P5: B caches an anonymous list page (in force only) and a search result that
+// hold the policy document; A repeals it. A lists its own change at once; B from the
+// configured bound on, on every read. The bound of P1 holds for lists and searches.
+TEST_F(CatalogReplicasE2eTest, Nat10PublicListsAndSearchesOnTheOtherReplicaFollowWithinTheBound) {
+  int64_t unit_id = 0;
+  absl::StatusOr<v1::Document> published = PublishedPolicyDocument(&unit_id);
+  ASSERT_TRUE(published.ok()) << published.status();
+  constexpr char kQuery[] = "行政裁量权";
+
+  // Both replicas hold the page and the result (the second reads are cache hits on B).
+  const double hits_before = Metric(*b_, "catalog_document_list_cache_hits_total");
+  for (Stub* stub : {stub_a_.get(), stub_b_.get(), stub_b_.get()}) {
+    absl::StatusOr<v1::ListDocumentsResponse> list = ListInForce(*stub, unit_id);
+    ASSERT_TRUE(list.ok()) << list.status();
+    ASSERT_EQ(list->documents_size(), 1);
+    EXPECT_EQ(list->documents(0).id(), published->id());
+    EXPECT_TRUE(list->documents(0).created_by().empty()) << "anonymous callers see no drafter";
+    absl::StatusOr<v1::SearchDocumentsResponse> found = Search(*stub, kQuery);
+    ASSERT_TRUE(found.ok()) << found.status();
+    ASSERT_EQ(found->documents_size(), 1);
+    EXPECT_FALSE(found->documents(0).has_repealed_on());
+  }
+  EXPECT_GE(Metric(*b_, "catalog_document_list_cache_hits_total"), hits_before + 2);
+
+  absl::StatusOr<v1::Document> repealed = RepealToday(published->id(), unit_id);
+  ASSERT_TRUE(repealed.ok()) << repealed.status();
+  const absl::Time committed_by = absl::Now();
+
+  // A dropped its cached pages with its own write.
+  absl::StatusOr<v1::ListDocumentsResponse> on_a = ListInForce(*stub_a_, unit_id);
+  ASSERT_TRUE(on_a.ok()) << on_a.status();
+  EXPECT_EQ(on_a->documents_size(), 0);
+  absl::StatusOr<v1::SearchDocumentsResponse> found_on_a = Search(*stub_a_, kQuery);
+  ASSERT_TRUE(found_on_a.ok()) << found_on_a.status();
+  ASSERT_EQ(found_on_a->documents_size(), 1);
+  EXPECT_TRUE(found_on_a->documents(0).has_repealed_on());
+
+  std::optional<absl::Duration> seen_after;
+  while (absl::Now() < committed_by + kMaxStaleness) {
+    absl::StatusOr<v1::ListDocumentsResponse> list = ListInForce(*stub_b_, unit_id);
+    ASSERT_TRUE(list.ok()) << list.status();
+    if (list->documents_size() == 0 && !seen_after.has_value()) {
+      seen_after = absl::Now() - committed_by;
+    }
+    absl::SleepFor(absl::Milliseconds(25));
+  }
+  std::cerr << "replica B's in-force list dropped the repealed document "
+            << (seen_after.has_value() ? absl::FormatDuration(*seen_after) : "only after")
+            << " after the repeal committed on A (bound " << absl::FormatDuration(kMaxStaleness)
+            << ")\n";
+  for (int i = 0; i < 5; ++i) {
+    absl::StatusOr<v1::ListDocumentsResponse> list = ListInForce(*stub_b_, unit_id);
+    ASSERT_TRUE(list.ok()) << list.status();
+    EXPECT_EQ(list->documents_size(), 0) << "read " << i << " on B after the bound";
+    absl::StatusOr<v1::SearchDocumentsResponse> found = Search(*stub_b_, kQuery);
+    ASSERT_TRUE(found.ok()) << found.status();
+    ASSERT_EQ(found->documents_size(), 1);
+    EXPECT_TRUE(found->documents(0).has_repealed_on()) << "search " << i << " on B";
+  }
+}
+
+// Authorization is untouched by the list cache: a draft written through A is listed to
+// its unit's staff on B at once (staff lists are never cached), while anonymous callers
+// on B, whose published-only page is cached, never see it.
+TEST_F(CatalogReplicasE2eTest, StaffListsAreNeverServedFromThePublicCache) {
+  int64_t unit_id = 0;
+  absl::StatusOr<v1::Document> published = PublishedPolicyDocument(&unit_id);
+  ASSERT_TRUE(published.ok()) << published.status();
+  v1::ListDocumentsRequest unit_list;
+  unit_list.set_drafting_unit_id(unit_id);
+  const std::string staff = a_->Token("replicas-staff", unit_id, {"STAFF"});
+  for (const std::string& token : {std::string(), staff, std::string(), staff}) {
+    absl::StatusOr<v1::ListDocumentsResponse> list =
+        Call(*stub_b_, &Stub::ListDocuments, token, unit_list);
+    ASSERT_TRUE(list.ok()) << list.status();
+    ASSERT_EQ(list->documents_size(), 1);
+    // Internal fields only for the unit's staff, though both read the same rows.
+    EXPECT_EQ(list->documents(0).created_by().empty(), token.empty());
+  }
+
+  v1::CreateDocumentRequest create;
+  v1::Document* d = create.mutable_document();
+  d->set_title("关于行政执法公示的通知（征求意见稿）");
+  d->set_body("草稿。");
+  d->set_disclosure_attribute(v1::PROACTIVE);
+  d->set_drafting_unit_id(unit_id);
+  d->set_issuing_authority(v1::DEPARTMENT);
+  d->set_key_area(v1::EDUCATION);
+  absl::StatusOr<v1::Document> draft = Call(*stub_a_, &Stub::CreateDocument, staff, create);
+  ASSERT_TRUE(draft.ok()) << draft.status();
+
+  absl::StatusOr<v1::ListDocumentsResponse> staff_view =
+      Call(*stub_b_, &Stub::ListDocuments, staff, unit_list);
+  ASSERT_TRUE(staff_view.ok()) << staff_view.status();
+  ASSERT_EQ(staff_view->documents_size(), 2);
+  EXPECT_EQ(staff_view->documents(0).id(), draft->id());
+  for (int i = 0; i < 3; ++i) {
+    absl::StatusOr<v1::ListDocumentsResponse> public_view =
+        Call(*stub_b_, &Stub::ListDocuments, "", unit_list);
+    ASSERT_TRUE(public_view.ok()) << public_view.status();
+    ASSERT_EQ(public_view->documents_size(), 1);
+    EXPECT_EQ(public_view->documents(0).id(), published->id());
+  }
 }
 
 }  // namespace

@@ -23,8 +23,23 @@
 // gaps in a feed, no clock shared between replicas, no write path that could forget to
 // log), and the cost is one primary-key read per hot policy document per half lease.
 //
+// Public list pages and search results (issue 14 P5): a ListDocuments whose filter is
+// published-only (state PUBLISHED: what anonymous callers and portals list) and every
+// SearchPublished are kept as the repository returned them, keyed by the whole filter,
+// the search terms and the keyset page (after_id, limit), on the same lease of
+// `max_staleness`, with the same half-lease reload by one caller. So a cached page is
+// never served more than `max_staleness` after its database read was sent, on any
+// replica. Only rows of published documents can be in such a page; the caller's view
+// (redaction of internal fields, overdue marks) is applied by documents.cc after the
+// cache, on a copy, so staff and anonymous callers share the rows but never a response,
+// and lists that can hold unpublished documents (no state filter, or another state) are
+// never cached. `max_list_bytes` 0 (GONGKAI_DOCUMENT_LIST_CACHE_BYTES=0) or
+// `max_staleness` 0 turns it off.
+//
 // UpdateDocument and PublishDocument through this decorator also drop the document from
-// this replica's cache, so this replica sees its own changes at once. Portals read
+// this replica's cache, and every cached list page and search result (a publication or
+// a repeal can change any of them), so this replica sees its own changes at once; a
+// page read while such a write was in progress is not kept. Portals read
 // published documents far more often than anything else; the cache turns those reads
 // into a memory lookup. Everything else passes straight through. (Units and categories
 // are remembered by their own modules' decorators, units/caching_unit_repository.h and
@@ -53,6 +68,11 @@ struct DocumentCacheStats {
   // found a leased copy past its lease (counted as misses too).
   int64_t lease_refreshes = 0;
   int64_t lease_expiries = 0;
+  // Public list pages and search results (see above).
+  int64_t list_hits = 0;
+  int64_t list_misses = 0;
+  int64_t list_entries = 0;
+  int64_t list_bytes = 0;
 };
 
 class DocumentCache {
@@ -67,6 +87,8 @@ struct DocumentCacheOptions {
   // The lease of a cached policy document still in force: the bound on how stale a read
   // of one can be on this replica. 0: such documents are not cached.
   absl::Duration max_staleness = absl::Seconds(1);
+  // Public list pages and search results, on the lease above; 0 disables them.
+  size_t max_list_bytes = 4 << 20;
   // Monotonic time since an arbitrary origin; empty: std::chrono::steady_clock. Tests
   // pass a fake.
   std::function<absl::Duration()> monotonic_now;
@@ -77,7 +99,8 @@ std::unique_ptr<DocumentRepository> NewCachingDocumentRepository(DocumentReposit
                                                                  DocumentCacheOptions options,
                                                                  const DocumentCache** cache);
 
-// Final documents only (max_staleness 0), within `max_bytes` (0 disables caching).
+// Final documents only (max_staleness 0, so no list pages), within `max_bytes` (0
+// disables caching).
 std::unique_ptr<DocumentRepository> NewCachingDocumentRepository(DocumentRepository* inner,
                                                                  size_t max_bytes,
                                                                  const DocumentCache** cache);

@@ -247,6 +247,165 @@ TEST(CachingDocumentRepositoryTest, UpdateDropsTheCachedDocument) {
   EXPECT_EQ(repo->GetDocument(6)->body().size(), 20u);
 }
 
+// ---- Public list pages and search results (issue 14 P5) ----
+
+DocumentFilter PublishedOnly() {
+  DocumentFilter filter;
+  filter.state = v1::PUBLISHED;
+  return filter;
+}
+
+std::vector<v1::Document> Page(std::initializer_list<int64_t> ids) {
+  std::vector<v1::Document> page;
+  for (int64_t id : ids) page.push_back(Doc(id, v1::PUBLISHED));
+  return page;
+}
+
+MATCHER_P(HasPage, after_id, "") { return arg.after_id == after_id; }
+
+// A published-only page is read once per lease; past the lease it is read again, never
+// served (the staleness bound also holds for lists).
+TEST(CachingDocumentRepositoryTest, PublicListPageIsServedOnlyWithinItsLease) {
+  MockDocumentRepository inner;
+  FakeClock clock;
+  EXPECT_CALL(inner, ListDocuments(_, _))
+      .Times(2)
+      .WillOnce(Return(Page({3, 2})))
+      .WillOnce(Return(Page({4, 3})));  // Published on another replica meanwhile.
+  const DocumentCache* cache = nullptr;
+  auto repo = NewCachingDocumentRepository(&inner, LeaseOptions(clock, absl::Seconds(1)), &cache);
+  EXPECT_EQ((*repo->ListDocuments(PublishedOnly(), KeysetPage{0, 21}))[0].id(), 3);
+  clock.now = absl::Milliseconds(400);
+  EXPECT_EQ((*repo->ListDocuments(PublishedOnly(), KeysetPage{0, 21}))[0].id(), 3);  // Hit.
+  clock.now = absl::Milliseconds(1000);
+  EXPECT_EQ((*repo->ListDocuments(PublishedOnly(), KeysetPage{0, 21}))[0].id(), 4);
+  EXPECT_EQ(cache->Stats().list_hits, 1);
+  EXPECT_EQ(cache->Stats().list_misses, 2);
+  EXPECT_EQ(cache->Stats().list_entries, 1);
+  EXPECT_GT(cache->Stats().list_bytes, 0);
+}
+
+// Lists that can hold unpublished documents (staff lists without a state, or another
+// state) always go to the database: they are never served from, nor stored in, the
+// cache of public pages.
+TEST(CachingDocumentRepositoryTest, ListsThatCanHoldUnpublishedDocumentsAreNeverCached) {
+  MockDocumentRepository inner;
+  FakeClock clock;
+  EXPECT_CALL(inner, ListDocuments(_, _)).Times(4).WillRepeatedly(Return(Page({1})));
+  const DocumentCache* cache = nullptr;
+  auto repo = NewCachingDocumentRepository(&inner, LeaseOptions(clock, absl::Seconds(1)), &cache);
+  DocumentFilter any_state;
+  DocumentFilter drafts;
+  drafts.state = v1::DRAFT;
+  for (const DocumentFilter& filter : {any_state, drafts}) {
+    ASSERT_TRUE(repo->ListDocuments(filter, KeysetPage{0, 21}).ok());
+    ASSERT_TRUE(repo->ListDocuments(filter, KeysetPage{0, 21}).ok());
+  }
+  EXPECT_EQ(cache->Stats().list_entries, 0);
+  EXPECT_EQ(cache->Stats().list_hits, 0);
+}
+
+// Every input of the call is part of the key: another page token, filter or set of
+// search terms is another entry.
+TEST(CachingDocumentRepositoryTest, PagesFiltersAndTermsAreCachedApart) {
+  MockDocumentRepository inner;
+  FakeClock clock;
+  EXPECT_CALL(inner, ListDocuments(_, HasPage(0))).Times(1).WillOnce(Return(Page({9, 8})));
+  EXPECT_CALL(inner, ListDocuments(_, HasPage(8))).Times(1).WillOnce(Return(Page({7, 6})));
+  EXPECT_CALL(inner, SearchPublished(_, _, _))
+      .Times(2)
+      .WillOnce(Return(Page({5})))
+      .WillOnce(Return(Page({4})));
+  auto repo = NewCachingDocumentRepository(&inner, LeaseOptions(clock, absl::Seconds(1)), nullptr);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ((*repo->ListDocuments(PublishedOnly(), KeysetPage{0, 3}))[0].id(), 9);
+    EXPECT_EQ((*repo->ListDocuments(PublishedOnly(), KeysetPage{8, 3}))[0].id(), 7);
+    EXPECT_EQ((*repo->SearchPublished({"通知"}, PublishedOnly(), KeysetPage{0, 3}))[0].id(), 5);
+    EXPECT_EQ((*repo->SearchPublished({"通", "知"}, PublishedOnly(), KeysetPage{0, 3}))[0].id(), 4);
+  }
+}
+
+// A publication or an update through this replica drops every cached page, so this
+// replica lists its own changes at once.
+TEST(CachingDocumentRepositoryTest, WritesThroughThisReplicaDropCachedPages) {
+  MockDocumentRepository inner;
+  FakeClock clock;
+  EXPECT_CALL(inner, SearchPublished(_, _, _)).Times(3).WillRepeatedly(Return(Page({1})));
+  EXPECT_CALL(inner, PublishDocument(_, _, _, _, _)).WillOnce(Return(Doc(2, v1::PUBLISHED)));
+  EXPECT_CALL(inner, UpdateDocument(_, _, _, _)).WillOnce(Return(Doc(1, v1::PUBLISHED)));
+  const DocumentCache* cache = nullptr;
+  auto repo = NewCachingDocumentRepository(&inner, LeaseOptions(clock, absl::Seconds(1)), &cache);
+  ASSERT_TRUE(repo->SearchPublished({"通知"}, PublishedOnly(), KeysetPage{0, 21}).ok());
+  ASSERT_TRUE(repo->SearchPublished({"通知"}, PublishedOnly(), KeysetPage{0, 21}).ok());  // Hit.
+  ASSERT_TRUE(
+      repo->PublishDocument(Doc(2, v1::PUBLISHED), 3, AuditRecord{}, {}, std::nullopt).ok());
+  EXPECT_EQ(cache->Stats().list_entries, 0);
+  ASSERT_TRUE(repo->SearchPublished({"通知"}, PublishedOnly(), KeysetPage{0, 21}).ok());  // Miss.
+  ASSERT_TRUE(repo->UpdateDocument(Doc(1, v1::PUBLISHED), 4, AuditRecord{}, std::nullopt).ok());
+  ASSERT_TRUE(repo->SearchPublished({"通知"}, PublishedOnly(), KeysetPage{0, 21}).ok());  // Miss.
+  EXPECT_EQ(cache->Stats().list_hits, 1);
+}
+
+// A page read while this replica wrote a document may predate the write: it is served
+// to its caller but not kept.
+TEST(CachingDocumentRepositoryTest, APageReadAcrossALocalWriteIsNotKept) {
+  MockDocumentRepository inner;
+  FakeClock clock;
+  const DocumentCache* cache = nullptr;
+  auto repo = NewCachingDocumentRepository(&inner, LeaseOptions(clock, absl::Seconds(1)), &cache);
+  EXPECT_CALL(inner, UpdateDocument(_, _, _, _)).WillOnce(Return(Doc(1, v1::PUBLISHED)));
+  EXPECT_CALL(inner, ListDocuments(_, _))
+      .Times(2)
+      .WillOnce([&](const DocumentFilter&, const KeysetPage&) {
+        // The write commits on another thread while this read is in flight.
+        EXPECT_TRUE(
+            repo->UpdateDocument(Doc(1, v1::PUBLISHED), 1, AuditRecord{}, std::nullopt).ok());
+        return Page({1});
+      })
+      .WillOnce(Return(Page({1})));
+  ASSERT_TRUE(repo->ListDocuments(PublishedOnly(), KeysetPage{0, 21}).ok());
+  EXPECT_EQ(cache->Stats().list_entries, 0);
+  ASSERT_TRUE(repo->ListDocuments(PublishedOnly(), KeysetPage{0, 21}).ok());  // Read again.
+  EXPECT_EQ(cache->Stats().list_entries, 1);
+}
+
+// GONGKAI_DOCUMENT_LIST_CACHE_BYTES=0 or GONGKAI_DOCUMENT_CACHE_MAX_STALENESS=0: every
+// list and search reads the database.
+TEST(CachingDocumentRepositoryTest, ListCacheCanBeTurnedOff) {
+  for (bool zero_bytes : {true, false}) {
+    MockDocumentRepository inner;
+    FakeClock clock;
+    EXPECT_CALL(inner, ListDocuments(_, _)).Times(2).WillRepeatedly(Return(Page({1})));
+    EXPECT_CALL(inner, SearchPublished(_, _, _)).Times(2).WillRepeatedly(Return(Page({1})));
+    DocumentCacheOptions options =
+        LeaseOptions(clock, zero_bytes ? absl::Seconds(1) : absl::ZeroDuration());
+    if (zero_bytes) options.max_list_bytes = 0;
+    auto repo = NewCachingDocumentRepository(&inner, options, nullptr);
+    for (int i = 0; i < 2; ++i) {
+      ASSERT_TRUE(repo->ListDocuments(PublishedOnly(), KeysetPage{0, 21}).ok());
+      ASSERT_TRUE(repo->SearchPublished({"通知"}, PublishedOnly(), KeysetPage{0, 21}).ok());
+    }
+  }
+}
+
+// A failed reload of a page past half its lease serves the page (still within its
+// lease); after the lease the error is returned, never the old page.
+TEST(CachingDocumentRepositoryTest, AFailedPageReloadNeverOutlivesTheLease) {
+  MockDocumentRepository inner;
+  FakeClock clock;
+  EXPECT_CALL(inner, ListDocuments(_, _))
+      .Times(3)
+      .WillOnce(Return(Page({1})))
+      .WillRepeatedly(Return(absl::UnavailableError("db down")));
+  auto repo = NewCachingDocumentRepository(&inner, LeaseOptions(clock, absl::Seconds(1)), nullptr);
+  ASSERT_TRUE(repo->ListDocuments(PublishedOnly(), KeysetPage{0, 21}).ok());
+  clock.now = absl::Milliseconds(600);
+  EXPECT_TRUE(repo->ListDocuments(PublishedOnly(), KeysetPage{0, 21}).ok());
+  clock.now = absl::Milliseconds(1000);
+  EXPECT_EQ(repo->ListDocuments(PublishedOnly(), KeysetPage{0, 21}).status().code(),
+            absl::StatusCode::kUnavailable);
+}
+
 TEST(CachingDocumentRepositoryTest, OtherCallsPassThrough) {
   MockDocumentRepository inner;
   EXPECT_CALL(inner, CountOverdue(absl::CivilDay(2026, 1, 5))).WillOnce(Return(7));

@@ -30,129 +30,198 @@ using db::Row;
 using db::StaleVersionError;
 using db::Value;
 
-// The columns every document SELECT reads, in this order (then the body):
-// DocumentFromRow reads them by position, which the constants below name.
-constexpr const char* kDocumentColumns[] = {"id",
-                                            "title",
-                                            "document_number",
-                                            "drafting_unit_id",
-                                            "issuing_authority",
-                                            "is_policy_document",
-                                            "key_area",
-                                            "category_id",
-                                            "disclosure_attribute",
-                                            "nondisclosure_reason",
-                                            "legal_basis",
-                                            "publication_limit_working_days",
-                                            "state",
-                                            "return_cause",
-                                            "review_outcome",
-                                            "review_note",
-                                            "reviewer",
-                                            "publication_deadline",
-                                            "create_time",
-                                            "update_time",
-                                            "publish_time",
-                                            "created_by",
-                                            "version",
-                                            "repealed_on",
-                                            "repealing_document",
-                                            "repeal_reason"};
-// Positions in a row of DocumentSelect.
-constexpr int kId = 0;
-constexpr int kTitle = 1;
-constexpr int kDocumentNumber = 2;
-constexpr int kDraftingUnitId = 3;
-constexpr int kIssuingAuthority = 4;
-constexpr int kIsPolicyDocument = 5;
-constexpr int kKeyArea = 6;
-constexpr int kCategoryId = 7;
-constexpr int kDisclosureAttribute = 8;
-constexpr int kNondisclosureReason = 9;
-constexpr int kLegalBasis = 10;
-constexpr int kPublicationLimitWorkingDays = 11;
-constexpr int kState = 12;
-constexpr int kReturnCause = 13;
-constexpr int kReviewOutcome = 14;
-constexpr int kReviewNote = 15;
-constexpr int kReviewer = 16;
-constexpr int kPublicationDeadline = 17;
-constexpr int kCreateTime = 18;
-constexpr int kUpdateTime = 19;
-constexpr int kPublishTime = 20;
-constexpr int kCreatedBy = 21;
-constexpr int kVersion = 22;
-constexpr int kRepealedOn = 23;
-constexpr int kRepealingDocument = 24;
-constexpr int kRepealReason = 25;
-constexpr int kBody = 26;  // Last: the body or '' AS body.
-static_assert(std::size(kDocumentColumns) == kBody, "the positions must follow kDocumentColumns");
+// What every document SELECT reads (DocumentSelect), and DocumentFromRow maps by
+// position. Connector/C++ 1.1 costs several hundred instructions per cell read (each
+// getter looks the column's type up again), so the NOT NULL numbers travel together as
+// one text cell, "n0,n1,...", in the order of kNumberColumns (portable CONCAT_WS), and
+// DATETIME columns as microseconds since the epoch, DATE columns as days since it
+// (portable TIMESTAMPDIFF / DATEDIFF; the session time zone is UTC and a DATETIME is not
+// converted anyway): the driver would otherwise print them as text to be parsed back.
+// Together that was a third of a list page's CPU in the service.
+constexpr const char* kNumberColumns[] = {"id",
+                                          "drafting_unit_id",
+                                          "issuing_authority",
+                                          "is_policy_document",
+                                          "key_area",
+                                          "category_id",
+                                          "disclosure_attribute",
+                                          "publication_limit_working_days",
+                                          "state",
+                                          "review_outcome",
+                                          "version",
+                                          "create_time",   // As microseconds.
+                                          "update_time"};  // As microseconds.
+enum NumberPosition {
+  kId,
+  kDraftingUnitId,
+  kIssuingAuthority,
+  kIsPolicyDocument,
+  kKeyArea,
+  kCategoryId,
+  kDisclosureAttribute,
+  kPublicationLimitWorkingDays,
+  kState,
+  kReviewOutcome,
+  kVersion,
+  kCreateTime,
+  kUpdateTime,
+  kNumberCount
+};
+static_assert(std::size(kNumberColumns) == kNumberCount, "positions must follow kNumberColumns");
 
-// The SELECT list for documents, with or without the (possibly large) body.
-std::string DocumentSelect(bool with_body, absl::string_view alias = "") {
-  std::string columns;
-  for (absl::string_view column : kDocumentColumns) {
-    absl::StrAppend(&columns, columns.empty() ? "" : ", ", alias, column);
+// Cells of a row of DocumentSelect.
+enum CellPosition {
+  kNumbers,      // kNumberColumns, comma-separated.
+  kPublishTime,  // Microseconds, NULL until published.
+  kRepealedOn,   // Days, NULL while in force.
+  kTitle,
+  kDocumentNumber,
+  kNondisclosureReason,
+  kLegalBasis,
+  kReturnCause,
+  kReviewNote,
+  kReviewer,
+  kPublicationDeadline,
+  kCreatedBy,
+  kRepealingDocument,
+  kRepealReason,
+  kBody,  // Last: the body or '' AS body.
+  kCellCount
+};
+
+std::string BuildDocumentSelect(bool with_body, absl::string_view alias) {
+  auto micros = [&](absl::string_view column) {
+    return absl::StrCat("TIMESTAMPDIFF(MICROSECOND, '1970-01-01', ", alias, column, ")");
+  };
+  std::string numbers;
+  for (int i = 0; i < kNumberCount; ++i) {
+    absl::StrAppend(&numbers, i == 0 ? "" : ", ",
+                    i == kCreateTime || i == kUpdateTime ? micros(kNumberColumns[i])
+                                                         : absl::StrCat(alias, kNumberColumns[i]));
   }
-  return absl::StrCat(columns, ", ", with_body ? absl::StrCat(alias, "body") : "'' AS body");
+  return absl::StrCat(
+      "CONCAT_WS(',', ", numbers, ") AS numbers, ", micros("publish_time"), " AS publish_time, ",
+      "DATEDIFF(", alias, "repealed_on, '1970-01-01') AS repealed_on, ",
+      absl::StrJoin(
+          {"title", "document_number", "nondisclosure_reason", "legal_basis", "return_cause",
+           "review_note", "reviewer", "publication_deadline", "created_by", "repealing_document",
+           "repeal_reason"},
+          ", ",
+          [&](std::string* out, absl::string_view column) { absl::StrAppend(out, alias, column); }),
+      ", ", with_body ? absl::StrCat(alias, "body") : "'' AS body");
 }
 
-// Reads a row of DocumentSelect by position: a list page maps 27 columns of 20 rows,
-// and finding each by name was a measurable share of the service's CPU per page.
-absl::StatusOr<v1::Document> DocumentFromRow(const Row& row) {
-  if (row.size() != kBody + 1) {
+// Built once per form: every list page and search used to assemble it.
+const std::string& DocumentSelect(bool with_body, absl::string_view alias = "") {
+  static const std::string* const forms[2][2] = {
+      {new std::string(BuildDocumentSelect(false, "")),
+       new std::string(BuildDocumentSelect(true, ""))},
+      {new std::string(BuildDocumentSelect(false, "d.")),
+       new std::string(BuildDocumentSelect(true, "d."))}};
+  return *forms[alias.empty() ? 0 : 1][with_body ? 1 : 0];
+}
+
+// The kNumbers cell: exactly kNumberCount decimal integers separated by commas (parsed
+// by hand: absl::SimpleAtoi and StrSplit cost more than the driver's cell read saved).
+absl::Status ParseNumbers(absl::string_view text, int64_t (&numbers)[kNumberCount]) {
+  size_t at = 0;
+  for (int i = 0; i < kNumberCount; ++i) {
+    const bool negative = at < text.size() && text[at] == '-';
+    if (negative) ++at;
+    const size_t first_digit = at;
+    uint64_t value = 0;
+    while (at < text.size() && text[at] >= '0' && text[at] <= '9' && at - first_digit < 19) {
+      value = value * 10 + static_cast<uint64_t>(text[at] - '0');
+      ++at;
+    }
+    const bool separated =
+        i + 1 < kNumberCount ? at < text.size() && text[at] == ',' : at == text.size();
+    if (at == first_digit || !separated) {
+      return absl::InternalError(absl::StrCat("unreadable document numbers \"", text, "\""));
+    }
+    numbers[i] = negative ? -static_cast<int64_t>(value) : static_cast<int64_t>(value);
+    ++at;  // The comma.
+  }
+  return absl::OkStatus();
+}
+
+absl::Time TimeFromMicros(int64_t micros) { return absl::FromUnixMicros(micros); }
+
+// A text column into a string field, left unset (no allocation) when empty: most of a
+// published document's text columns are.
+absl::Status ReadText(const db::RowCursor& row, int column, v1::Document& d,
+                      std::string* (v1::Document::*field)()) {
+  ASSIGN_OR_RETURN(std::string text, row.GetString(column));
+  if (!text.empty()) *(d.*field)() = std::move(text);
+  return absl::OkStatus();
+}
+
+// Reads a row of DocumentSelect by position, straight from the driver (db::RowCursor),
+// moving each string into the message.
+absl::StatusOr<v1::Document> DocumentFromRow(const db::RowCursor& row) {
+  if (row.size() != kCellCount) {
     return absl::InternalError(
-        absl::StrCat("a document row has ", row.size(), " columns, not ", kBody + 1));
+        absl::StrCat("a document row has ", row.size(), " columns, not ", kCellCount));
+  }
+  int64_t n[kNumberCount];
+  {
+    ASSIGN_OR_RETURN(std::string numbers, row.GetString(kNumbers));
+    RETURN_IF_ERROR(ParseNumbers(numbers, n));
   }
   v1::Document d;
-  ASSIGN_OR_RETURN(int64_t id, row.GetInt64(kId));
-  d.set_id(id);
-  ASSIGN_OR_RETURN(*d.mutable_title(), row.GetString(kTitle));
-  ASSIGN_OR_RETURN(*d.mutable_body(), row.GetString(kBody));
-  ASSIGN_OR_RETURN(*d.mutable_document_number(), row.GetString(kDocumentNumber));
-  ASSIGN_OR_RETURN(int64_t unit, row.GetInt64(kDraftingUnitId));
-  d.set_drafting_unit_id(unit);
-  ASSIGN_OR_RETURN(int64_t authority, row.GetInt64(kIssuingAuthority));
-  d.set_issuing_authority(static_cast<v1::IssuingAuthority>(authority));
-  ASSIGN_OR_RETURN(bool policy, row.GetBool(kIsPolicyDocument));
-  d.set_is_policy_document(policy);
-  ASSIGN_OR_RETURN(int64_t key_area, row.GetInt64(kKeyArea));
-  d.set_key_area(static_cast<v1::KeyArea>(key_area));
-  ASSIGN_OR_RETURN(int64_t category, row.GetInt64(kCategoryId));
-  d.set_category_id(category);
-  ASSIGN_OR_RETURN(int64_t attribute, row.GetInt64(kDisclosureAttribute));
-  d.set_disclosure_attribute(static_cast<v1::DisclosureAttribute>(attribute));
-  ASSIGN_OR_RETURN(*d.mutable_nondisclosure_reason(), row.GetString(kNondisclosureReason));
-  ASSIGN_OR_RETURN(*d.mutable_legal_basis(), row.GetString(kLegalBasis));
-  ASSIGN_OR_RETURN(int64_t limit, row.GetInt64(kPublicationLimitWorkingDays));
-  d.set_publication_limit_working_days(static_cast<int32_t>(limit));
-  ASSIGN_OR_RETURN(int64_t state, row.GetInt64(kState));
-  d.set_state(static_cast<v1::DocumentState>(state));
-  ASSIGN_OR_RETURN(*d.mutable_return_cause(), row.GetString(kReturnCause));
-  ASSIGN_OR_RETURN(int64_t outcome, row.GetInt64(kReviewOutcome));
-  d.set_review_outcome(static_cast<v1::ReviewOutcome>(outcome));
-  ASSIGN_OR_RETURN(*d.mutable_review_note(), row.GetString(kReviewNote));
-  ASSIGN_OR_RETURN(*d.mutable_reviewer(), row.GetString(kReviewer));
+  d.set_id(n[kId]);
+  d.set_drafting_unit_id(n[kDraftingUnitId]);
+  d.set_issuing_authority(static_cast<v1::IssuingAuthority>(n[kIssuingAuthority]));
+  d.set_is_policy_document(n[kIsPolicyDocument] != 0);
+  d.set_key_area(static_cast<v1::KeyArea>(n[kKeyArea]));
+  d.set_category_id(n[kCategoryId]);
+  d.set_disclosure_attribute(static_cast<v1::DisclosureAttribute>(n[kDisclosureAttribute]));
+  d.set_publication_limit_working_days(static_cast<int32_t>(n[kPublicationLimitWorkingDays]));
+  d.set_state(static_cast<v1::DocumentState>(n[kState]));
+  d.set_review_outcome(static_cast<v1::ReviewOutcome>(n[kReviewOutcome]));
+  d.set_version(n[kVersion]);
+  *d.mutable_create_time() = ToTimestamp(TimeFromMicros(n[kCreateTime]));
+  *d.mutable_update_time() = ToTimestamp(TimeFromMicros(n[kUpdateTime]));
+  ASSIGN_OR_RETURN(std::optional<int64_t> published, row.GetOptionalInt64(kPublishTime));
+  if (published.has_value()) *d.mutable_publish_time() = ToTimestamp(TimeFromMicros(*published));
+  ASSIGN_OR_RETURN(std::optional<int64_t> repealed_on, row.GetOptionalInt64(kRepealedOn));
+  if (repealed_on.has_value()) {
+    *d.mutable_repealed_on() = ToProtoDate(absl::CivilDay(1970, 1, 1) + *repealed_on);
+  }
+  RETURN_IF_ERROR(ReadText(row, kTitle, d, &v1::Document::mutable_title));
+  RETURN_IF_ERROR(ReadText(row, kBody, d, &v1::Document::mutable_body));
+  RETURN_IF_ERROR(ReadText(row, kDocumentNumber, d, &v1::Document::mutable_document_number));
+  RETURN_IF_ERROR(
+      ReadText(row, kNondisclosureReason, d, &v1::Document::mutable_nondisclosure_reason));
+  RETURN_IF_ERROR(ReadText(row, kLegalBasis, d, &v1::Document::mutable_legal_basis));
+  RETURN_IF_ERROR(ReadText(row, kReturnCause, d, &v1::Document::mutable_return_cause));
+  RETURN_IF_ERROR(ReadText(row, kReviewNote, d, &v1::Document::mutable_review_note));
+  RETURN_IF_ERROR(ReadText(row, kReviewer, d, &v1::Document::mutable_reviewer));
   ASSIGN_OR_RETURN(std::optional<std::string> deadline,
                    row.GetOptionalString(kPublicationDeadline));
   if (deadline.has_value() && !deadline->empty() &&
       !d.mutable_publication_deadline()->ParseFromString(*deadline)) {
-    return absl::InternalError(absl::StrCat("document ", id, ": stored deadline is unreadable"));
+    return absl::InternalError(
+        absl::StrCat("document ", d.id(), ": stored deadline is unreadable"));
   }
-  ASSIGN_OR_RETURN(absl::Time created, row.GetTime(kCreateTime));
-  *d.mutable_create_time() = ToTimestamp(created);
-  ASSIGN_OR_RETURN(absl::Time updated, row.GetTime(kUpdateTime));
-  *d.mutable_update_time() = ToTimestamp(updated);
-  ASSIGN_OR_RETURN(std::optional<absl::Time> published, row.GetOptionalTime(kPublishTime));
-  if (published.has_value()) *d.mutable_publish_time() = ToTimestamp(*published);
-  ASSIGN_OR_RETURN(*d.mutable_created_by(), row.GetString(kCreatedBy));
-  ASSIGN_OR_RETURN(int64_t version, row.GetInt64(kVersion));
-  d.set_version(version);
-  ASSIGN_OR_RETURN(std::optional<absl::CivilDay> repealed_on, row.GetOptionalCivilDay(kRepealedOn));
-  if (repealed_on.has_value()) *d.mutable_repealed_on() = ToProtoDate(*repealed_on);
-  ASSIGN_OR_RETURN(*d.mutable_repealing_document(), row.GetString(kRepealingDocument));
-  ASSIGN_OR_RETURN(*d.mutable_repeal_reason(), row.GetString(kRepealReason));
+  RETURN_IF_ERROR(ReadText(row, kCreatedBy, d, &v1::Document::mutable_created_by));
+  RETURN_IF_ERROR(ReadText(row, kRepealingDocument, d, &v1::Document::mutable_repealing_document));
+  RETURN_IF_ERROR(ReadText(row, kRepealReason, d, &v1::Document::mutable_repeal_reason));
   return d;
+}
+
+// Runs a SELECT of DocumentSelect and maps every row.
+absl::StatusOr<std::vector<v1::Document>> QueryDocuments(Connection& conn, absl::string_view sql,
+                                                         absl::Span<const Value> params,
+                                                         size_t expected_rows = 0) {
+  std::vector<v1::Document> documents;
+  documents.reserve(expected_rows);
+  RETURN_IF_ERROR(conn.QueryEach(sql, params, [&](const db::RowCursor& row) -> absl::Status {
+    ASSIGN_OR_RETURN(v1::Document d, DocumentFromRow(row));
+    documents.push_back(std::move(d));
+    return absl::OkStatus();
+  }));
+  return documents;
 }
 
 // The stored form of the publication clock (CAT-3).
@@ -347,12 +416,12 @@ class MysqlDocumentRepository final : public DocumentRepository {
   }
 
   absl::StatusOr<v1::Document> GetDocument(int64_t id) override {
+    static const std::string* const sql = new std::string(
+        absl::StrCat("SELECT ", DocumentSelect(true), " FROM documents WHERE id = ?"));
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    ASSIGN_OR_RETURN(db::ResultSet rows, conn->Query(absl::StrCat("SELECT ", DocumentSelect(true),
-                                                                  " FROM documents WHERE id = ?"),
-                                                     {Value(id)}));
+    ASSIGN_OR_RETURN(std::vector<v1::Document> rows, QueryDocuments(*conn, *sql, {Value(id)}, 1));
     if (rows.empty()) return absl::NotFoundError(absl::StrCat("document ", id, " not found"));
-    return DocumentFromRow(rows[0]);
+    return std::move(rows[0]);
   }
 
   absl::StatusOr<v1::Document> UpdateDocument(
@@ -420,8 +489,7 @@ class MysqlDocumentRepository final : public DocumentRepository {
     AppendDocumentFilter(filter, "", sql, params);
     AppendKeyset("id", page, sql, params);
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    ASSIGN_OR_RETURN(db::ResultSet rows, conn->Query(sql, params));
-    return MapRows<v1::Document>(rows, DocumentFromRow);
+    return QueryDocuments(*conn, sql, params, static_cast<size_t>(std::max(1, page.limit)));
   }
 
   absl::StatusOr<std::vector<v1::Document>> SearchPublished(const std::vector<std::string>& terms,
@@ -448,7 +516,12 @@ class MysqlDocumentRepository final : public DocumentRepository {
                         ".document_id = t0.document_id");
         params.emplace_back(whole[i]);
       }
-      absl::StrAppend(&sql, " JOIN documents d ON d.id = t0.document_id WHERE t0.term = ?");
+      // The document is only ever found by its id here; naming the primary key spares
+      // the optimizer estimating the state indexes on every execution (a third of its
+      // planning time for a two-term search on a million documents).
+      absl::StrAppend(&sql,
+                      " JOIN documents d FORCE INDEX (PRIMARY) ON d.id = t0.document_id "
+                      "WHERE t0.term = ?");
       params.emplace_back(whole[0]);
       id_column = "t0.document_id";
     } else {
@@ -471,8 +544,7 @@ class MysqlDocumentRepository final : public DocumentRepository {
     }
     absl::StrAppend(&sql, " ORDER BY ", id_column, " DESC LIMIT ", std::max(1, page.limit));
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    ASSIGN_OR_RETURN(db::ResultSet rows, conn->Query(sql, params));
-    return MapRows<v1::Document>(rows, DocumentFromRow);
+    return QueryDocuments(*conn, sql, params, static_cast<size_t>(std::max(1, page.limit)));
   }
 
   absl::StatusOr<bool> AppendAuditOnce(int64_t document_id, const AuditRecord& audit) override {
@@ -591,16 +663,14 @@ class MysqlDocumentRepository final : public DocumentRepository {
                                                                      int64_t after_id,
                                                                      int limit) override {
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
-    ASSIGN_OR_RETURN(
-        db::ResultSet rows,
-        conn->Query(
-            absl::StrCat("SELECT ", DocumentSelect(false),
-                         " FROM documents WHERE drafting_unit_id = ? AND id > ? AND state = ? AND "
-                         "disclosure_attribute IN (?, ?) ORDER BY id LIMIT ",
-                         std::max(1, limit)),
-            {Value(unit_id), Value(after_id), Value(static_cast<int>(v1::APPROVED)),
-             Value(static_cast<int>(v1::ON_REQUEST)), Value(static_cast<int>(v1::NOT_DISCLOSED))}));
-    return MapRows<v1::Document>(rows, DocumentFromRow);
+    return QueryDocuments(
+        *conn,
+        absl::StrCat("SELECT ", DocumentSelect(false),
+                     " FROM documents WHERE drafting_unit_id = ? AND id > ? AND state = ? AND "
+                     "disclosure_attribute IN (?, ?) ORDER BY id LIMIT ",
+                     std::max(1, limit)),
+        {Value(unit_id), Value(after_id), Value(static_cast<int>(v1::APPROVED)),
+         Value(static_cast<int>(v1::ON_REQUEST)), Value(static_cast<int>(v1::NOT_DISCLOSED))});
   }
 
   absl::StatusOr<DocumentEvidence> EvidenceForUnit(const DocumentEvidencePeriod& p) override {
