@@ -38,7 +38,7 @@ namespace gongkai::gateway {
 
 struct HttpServerConfig {
   std::string address = "0.0.0.0:8080";  // Port 0: the kernel chooses (tests).
-  int io_threads = 2;
+  int io_threads = 1;
   size_t max_header_bytes = 16 * 1024;
   size_t max_body_bytes = 1024 * 1024;
   absl::Duration request_timeout = absl::Seconds(15);
