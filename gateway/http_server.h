@@ -22,6 +22,10 @@
 //
 // Thread-safety: Start/Shutdown from one thread; the handler is called concurrently
 // from the I/O threads and its `respond` callback may be called from any thread, once.
+// `respond` writes the response on the calling thread (one non-blocking send; what a
+// slow reader cannot take at once is left to the I/O threads), so it returns quickly
+// and a backend's completion thread can answer without waking another (ADR 0029).
+// Timeouts are enforced by a sweeper to within an eighth of request_timeout (≤ 1 s).
 #ifndef GONGKAI_GATEWAY_HTTP_SERVER_H_
 #define GONGKAI_GATEWAY_HTTP_SERVER_H_
 
