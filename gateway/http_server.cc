@@ -256,7 +256,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
     // `respond` writes from the thread that calls it (for a forwarded call, the backend
     // completion's): nothing else touches this connection until its response is sent,
-    // as no read is pending and the read's timer was cancelled when the read completed.
+    // as no read or timer is pending on it (the sweeper only closes connections that
+    // wait for their peer, and Close takes socket_mu_ as Send does).
     // Handing the response to an I/O thread instead cost a thread wake-up per request
     // (docs/adr/0029).
     state_->handler->Handle(std::move(request), [self = shared_from_this()](HttpResponse r) {
