@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <atomic>
 #include <set>
+#include <thread>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/completion_queue.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/support/byte_buffer.h"
@@ -25,10 +27,43 @@ struct Backend {
   std::atomic<uint64_t> next{0};
 };
 
+// What a completion-queue tag points to: one outstanding call.
+struct PendingCall {
+  virtual ~PendingCall() = default;
+  // Runs on a completion thread once the call has finished (`status` is set).
+  virtual void Complete() = 0;
+
+  grpc::ClientContext context;
+  grpc::Status status;
+  // The list of live calls (GrpcBackends::live_), for Shutdown.
+  PendingCall* prev = nullptr;
+  PendingCall* next = nullptr;
+};
+
+// Calls run on completion queues served by the gateway's own threads, one thread per
+// queue, instead of gRPC's callback API: there, gRPC 1.51 serves callbacks from a pool
+// of threads (one per core) that take turns polling, and each response woke a second
+// thread (epoll1 hands the poller role on before running the callback). A queue's
+// single thread is its only poller, so a response is read, converted and — through the
+// HTTP server's Send — written by the thread that was woken for it (docs/adr/0029).
 class GrpcBackends : public Backends {
  public:
-  explicit GrpcBackends(std::map<std::string, std::unique_ptr<Backend>> backends)
-      : backends_(std::move(backends)) {}
+  GrpcBackends(std::map<std::string, std::unique_ptr<Backend>> backends, int completion_threads)
+      : backends_(std::move(backends)) {
+    for (int i = 0; i < completion_threads; ++i) {
+      queues_.push_back(std::make_unique<grpc::CompletionQueue>());
+    }
+    for (auto& queue : queues_) {
+      threads_.emplace_back([cq = queue.get()] {
+        void* tag = nullptr;
+        bool ok = false;
+        // Finish's tag always comes back with ok == true; the outcome is in `status`.
+        while (cq->Next(&tag, &ok)) static_cast<PendingCall*>(tag)->Complete();
+      });
+    }
+  }
+
+  ~GrpcBackends() override { Shutdown(); }
 
   bool Has(absl::string_view backend) const override {
     return backends_.find(std::string(backend)) != backends_.end();
@@ -44,17 +79,45 @@ class GrpcBackends : public Backends {
       return;
     }
     Backend& backend = *it->second;
-    struct Call {
-      grpc::ClientContext context;
+    struct UnaryCall : PendingCall {
+      UnaryCall(GrpcBackends* b, CallDone d) : backends(b), done(std::move(d)) {}
+      void Complete() override {
+        std::string bytes;
+        if (status.ok()) {
+          grpc::Slice single;
+          if (response.TrySingleSlice(&single).ok()) {
+            bytes.assign(reinterpret_cast<const char*>(single.begin()), single.size());
+          } else {
+            std::vector<grpc::Slice> slices;
+            if (response.Dump(&slices).ok()) {
+              size_t total = 0;
+              for (const grpc::Slice& s : slices) total += s.size();
+              bytes.reserve(total);
+              for (const grpc::Slice& s : slices) {
+                bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+              }
+            }
+          }
+        }
+        CallDone finished = std::move(done);
+        GrpcBackends* owner = backends;
+        // Before Untrack: Shutdown waits for `done` to have returned.
+        finished(status, std::move(bytes));
+        owner->Untrack(this);
+        delete this;
+      }
+      GrpcBackends* backends;
+      CallDone done;
       grpc::ByteBuffer request;
       grpc::ByteBuffer response;
-      CallDone done;
+      std::unique_ptr<grpc::GenericClientAsyncResponseReader> reader;
     };
-    auto call = std::make_shared<Call>();
-    call->done = std::move(done);
-    if (!Track(&call->context, call)) {
-      call->done(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the gateway is shutting down"),
-                 std::string());
+    auto* call = new UnaryCall(this, std::move(done));
+    if (!Track(call)) {
+      CallDone refused = std::move(call->done);
+      delete call;
+      refused(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the gateway is shutting down"),
+              std::string());
       return;
     }
     if (options.deadline != absl::InfiniteFuture()) {
@@ -72,25 +135,10 @@ class GrpcBackends : public Backends {
     call->request = grpc::ByteBuffer(&slice, 1);
     const uint64_t index = backend.next.fetch_add(1, std::memory_order_relaxed);
     grpc::GenericStub& stub = *backend.stubs[index % backend.stubs.size()];
-    stub.UnaryCall(&call->context, grpc_method, grpc::StubOptions(), &call->request,
-                   &call->response, [this, call](grpc::Status status) {
-                     std::string bytes;
-                     if (status.ok()) {
-                       std::vector<grpc::Slice> slices;
-                       if (call->response.Dump(&slices).ok()) {
-                         size_t total = 0;
-                         for (const grpc::Slice& s : slices) total += s.size();
-                         bytes.reserve(total);
-                         for (const grpc::Slice& s : slices) {
-                           bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
-                         }
-                       }
-                     }
-                     CallDone done = std::move(call->done);
-                     // Before Untrack: Shutdown waits for `done` to have returned.
-                     done(status, std::move(bytes));
-                     Untrack(&call->context);
-                   });
+    call->reader =
+        stub.PrepareUnaryCall(&call->context, grpc_method, call->request, QueueFor(index));
+    call->reader->StartCall();
+    call->reader->Finish(&call->response, &call->status, call);
   }
 
   void CheckHealth(absl::Duration timeout,
@@ -100,6 +148,20 @@ class GrpcBackends : public Backends {
       std::vector<BackendHealth> results ABSL_GUARDED_BY(mu);
       size_t remaining ABSL_GUARDED_BY(mu) = 0;
       std::function<void(std::vector<BackendHealth>)> done;
+
+      void Add(BackendHealth health) {
+        std::vector<BackendHealth> finished;
+        {
+          absl::MutexLock lock(&mu);
+          results.push_back(std::move(health));
+          if (--remaining > 0) return;
+          finished = std::move(results);
+        }
+        std::sort(
+            finished.begin(), finished.end(),
+            [](const BackendHealth& x, const BackendHealth& y) { return x.backend < y.backend; });
+        done(std::move(finished));
+      }
     };
     auto round = std::make_shared<Round>();
     round->done = std::move(done);
@@ -111,108 +173,118 @@ class GrpcBackends : public Backends {
       round->done({});
       return;
     }
+    struct Check : PendingCall {
+      Check(GrpcBackends* b, std::shared_ptr<Round> r, const Backend* k)
+          : backends(b), round(std::move(r)), backend(k) {}
+      void Complete() override { Finish(status); }
+      void Finish(const grpc::Status& outcome) {
+        BackendHealth health;
+        health.backend = backend->name;
+        health.address = backend->address;
+        if (!outcome.ok()) {
+          // The code only: messages name internal addresses.
+          health.detail = absl::StrCat(
+              "UNREACHABLE (",
+              absl::StatusCodeToString(static_cast<absl::StatusCode>(outcome.error_code())), ")");
+        } else {
+          health.serving = response.status() == grpc::health::v1::HealthCheckResponse::SERVING;
+          health.detail =
+              grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status());
+        }
+        std::shared_ptr<Round> r = std::move(round);
+        GrpcBackends* owner = backends;
+        r->Add(std::move(health));
+        owner->Untrack(this);
+        delete this;
+      }
+      GrpcBackends* backends;
+      std::shared_ptr<Round> round;
+      const Backend* backend;
+      grpc::health::v1::HealthCheckRequest request;
+      grpc::health::v1::HealthCheckResponse response;
+      std::unique_ptr<grpc::ClientAsyncResponseReader<grpc::health::v1::HealthCheckResponse>>
+          reader;
+    };
     for (auto& [name, backend] : backends_) {
-      struct Check {
-        grpc::ClientContext context;
-        grpc::health::v1::HealthCheckRequest request;
-        grpc::health::v1::HealthCheckResponse response;
-      };
-      auto check = std::make_shared<Check>();
+      auto* check = new Check(this, round, backend.get());
+      if (!Track(check)) {
+        check->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the gateway is shutting down"));
+        continue;
+      }
       check->context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
-      Backend* b = backend.get();
-      const bool tracked = Track(&check->context, check);
-      if (!tracked) check->context.TryCancel();
-      b->health->async()->Check(
-          &check->context, &check->request, &check->response,
-          [this, round, check, b, tracked](grpc::Status status) {
-            struct UntrackAtExit {
-              GrpcBackends* self;
-              grpc::ClientContext* context;
-              bool tracked;
-              ~UntrackAtExit() {
-                if (tracked) self->Untrack(context);
-              }
-            } untrack{this, &check->context, tracked};
-            BackendHealth health;
-            health.backend = b->name;
-            health.address = b->address;
-            if (!status.ok()) {
-              // The code only: messages name internal addresses.
-              health.detail = absl::StrCat(
-                  "UNREACHABLE (",
-                  absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code())),
-                  ")");
-            } else {
-              health.serving =
-                  check->response.status() == grpc::health::v1::HealthCheckResponse::SERVING;
-              health.detail = grpc::health::v1::HealthCheckResponse::ServingStatus_Name(
-                  check->response.status());
-            }
-            std::vector<BackendHealth> finished;
-            {
-              absl::MutexLock lock(&round->mu);
-              round->results.push_back(std::move(health));
-              if (--round->remaining > 0) return;
-              finished = std::move(round->results);
-            }
-            std::sort(finished.begin(), finished.end(),
-                      [](const BackendHealth& x, const BackendHealth& y) {
-                        return x.backend < y.backend;
-                      });
-            round->done(std::move(finished));
-          });
+      const uint64_t index = backend->next.fetch_add(1, std::memory_order_relaxed);
+      check->reader =
+          backend->health->PrepareAsyncCheck(&check->context, check->request, QueueFor(index));
+      check->reader->StartCall();
+      check->reader->Finish(&check->response, &check->status, check);
     }
   }
 
   void Shutdown() override {
-    std::vector<std::shared_ptr<void>> keep_alive;
-    std::vector<grpc::ClientContext*> contexts;
     {
       absl::MutexLock lock(&mu_);
-      shutting_down_ = true;
-      for (const auto& [context, owner] : live_) {
-        contexts.push_back(context);
-        keep_alive.push_back(owner);  // The context stays valid while we cancel it.
+      if (shutting_down_) {
+        // A second call (the destructor after an explicit Shutdown) has nothing to do.
+        mu_.Await(absl::Condition(&queues_stopped_));
+        return;
       }
+      shutting_down_ = true;
+      // Cancelled under the lock: a cancelled call completes on a completion thread,
+      // whose Untrack waits for the lock, so every context here stays valid.
+      for (PendingCall* call = live_; call != nullptr; call = call->next) {
+        call->context.TryCancel();
+      }
+      mu_.Await(absl::Condition(
+          +[](PendingCall** live) { return *live == nullptr; }, &live_));
     }
-    // Outside the lock: a cancelled call may complete (and Untrack) on this thread.
-    for (grpc::ClientContext* context : contexts) context->TryCancel();
+    for (auto& queue : queues_) queue->Shutdown();
+    for (std::thread& thread : threads_) thread.join();
     absl::MutexLock lock(&mu_);
-    mu_.Await(absl::Condition(
-        +[](std::map<grpc::ClientContext*, std::shared_ptr<void>>* live) { return live->empty(); },
-        &live_));
-  }
-
-  // Registers a call (and what owns its context) so Shutdown can cancel it and wait for
-  // its completion; false once shutting down.
-  bool Track(grpc::ClientContext* context, std::shared_ptr<void> owner) {
-    absl::MutexLock lock(&mu_);
-    if (shutting_down_) return false;
-    live_.emplace(context, std::move(owner));
-    return true;
-  }
-  void Untrack(grpc::ClientContext* context) {
-    std::shared_ptr<void> owner;  // Released after the lock.
-    absl::MutexLock lock(&mu_);
-    auto it = live_.find(context);
-    if (it == live_.end()) return;
-    owner = std::move(it->second);
-    live_.erase(it);
+    queues_stopped_ = true;
   }
 
  private:
+  grpc::CompletionQueue* QueueFor(uint64_t index) { return queues_[index % queues_.size()].get(); }
+
+  // Registers a call so Shutdown can cancel it and wait for its completion; false once
+  // shutting down.
+  bool Track(PendingCall* call) {
+    absl::MutexLock lock(&mu_);
+    if (shutting_down_) return false;
+    call->prev = nullptr;
+    call->next = live_;
+    if (live_ != nullptr) live_->prev = call;
+    live_ = call;
+    return true;
+  }
+  void Untrack(PendingCall* call) {
+    absl::MutexLock lock(&mu_);
+    if (call->prev != nullptr) {
+      call->prev->next = call->next;
+    } else if (live_ == call) {
+      live_ = call->next;
+    } else {
+      return;  // Never tracked.
+    }
+    if (call->next != nullptr) call->next->prev = call->prev;
+  }
+
   std::map<std::string, std::unique_ptr<Backend>> backends_;
+  std::vector<std::unique_ptr<grpc::CompletionQueue>> queues_;
+  std::vector<std::thread> threads_;
   absl::Mutex mu_;
   bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
-  std::map<grpc::ClientContext*, std::shared_ptr<void>> live_ ABSL_GUARDED_BY(mu_);
+  bool queues_stopped_ ABSL_GUARDED_BY(mu_) = false;
+  PendingCall* live_ ABSL_GUARDED_BY(mu_) = nullptr;  // Intrusive list of live calls.
 };
 
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Backends>> Backends::Create(
     const std::map<std::string, std::string>& addresses, const BackendOptions& options) {
-  if (options.channels_per_backend < 1) {
-    return absl::InvalidArgumentError("channels_per_backend must be at least 1");
+  if (options.channels_per_backend < 1 || options.completion_threads < 1) {
+    return absl::InvalidArgumentError(
+        "channels_per_backend and completion_threads must be at least 1");
   }
   std::map<std::string, std::unique_ptr<Backend>> backends;
   for (const auto& [name, address] : addresses) {
@@ -246,7 +318,8 @@ absl::StatusOr<std::unique_ptr<Backends>> Backends::Create(
     backend->health = grpc::health::v1::Health::NewStub(backend->channels.front());
     backends.emplace(name, std::move(backend));
   }
-  return std::unique_ptr<Backends>(new GrpcBackends(std::move(backends)));
+  return std::unique_ptr<Backends>(
+      new GrpcBackends(std::move(backends), options.completion_threads));
 }
 
 }  // namespace gongkai::gateway

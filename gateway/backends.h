@@ -7,7 +7,8 @@
 //                  CallOptions{deadline, metadata},
 //                  [](const grpc::Status& status, std::string response) { ... });
 //
-// Calls never block the caller: completion runs on a gRPC thread.
+// Calls never block the caller: completion runs on one of the completion threads
+// (BackendOptions::completion_threads), which the done callbacks must not block.
 //
 // Thread-safety: all methods may be called concurrently.
 #ifndef GONGKAI_GATEWAY_BACKENDS_H_
@@ -30,6 +31,10 @@ namespace gongkai::gateway {
 struct BackendOptions {
   // Channels (so TCP connections) per backend; calls go round-robin over them.
   int channels_per_backend = 2;
+  // Threads that receive the backends' responses, each serving its own completion
+  // queue; the response's JSON and its HTTP write happen on that thread. One is enough
+  // for a few cores (it is the only gRPC poller then: no hand-offs between pollers).
+  int completion_threads = 1;
   int max_receive_message_bytes = 16 * 1024 * 1024;
 };
 

@@ -1,6 +1,12 @@
 #include "gateway/http_server.h"
 
+#include <sys/socket.h>
+
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
@@ -15,6 +21,7 @@
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/ip/tcp.hpp"
 #include "boost/asio/post.hpp"
+#include "boost/asio/steady_timer.hpp"
 #include "boost/asio/strand.hpp"
 #include "boost/beast/core.hpp"
 #include "boost/beast/http.hpp"
@@ -53,13 +60,21 @@ struct ServerState {
   std::atomic<int> in_flight{0};
   std::atomic<bool> draining{false};
   std::atomic<int> connections{0};
+  // Set by Shutdown before the I/O threads stop: from then on a late response is not
+  // written (its connection is being closed) and no read is started on the stopped
+  // context. `direct_sends` counts responses being written outside the I/O threads, so
+  // Shutdown can wait for them before it stops the context.
+  std::atomic<bool> stopped{false};
+  std::atomic<int> direct_sends{0};
 
   absl::Mutex mu;
   std::vector<std::weak_ptr<Session>> sessions ABSL_GUARDED_BY(mu);
 };
 
-std::chrono::steady_clock::duration ToChrono(absl::Duration d) {
-  return std::chrono::nanoseconds(absl::ToInt64Nanoseconds(d));
+int64_t SteadyNowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
 }
 
 grpc::Status RefusalStatus(int http_status, std::string message) {
@@ -74,28 +89,42 @@ grpc::Status RefusalStatus(int http_status, std::string message) {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, std::shared_ptr<ServerState> state)
-      : stream_(std::move(socket)), state_(std::move(state)) {
+      : socket_(std::move(socket)), state_(std::move(state)) {
     beast::error_code ec;
-    tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
+    tcp::endpoint peer = socket_.remote_endpoint(ec);
     if (!ec) {
       peer_ = peer.address().is_v6()
                   ? absl::StrCat("[", peer.address().to_string(), "]:", peer.port())
                   : absl::StrCat(peer.address().to_string(), ":", peer.port());
     }
-    stream_.socket().set_option(tcp::no_delay(true), ec);
+    socket_.set_option(tcp::no_delay(true), ec);
+    // Responses are sent with a non-blocking send() from whichever thread has them
+    // (Send); what the socket cannot take at once goes through the reactor.
+    socket_.native_non_blocking(true, ec);
   }
   ~Session() { state_->connections.fetch_sub(1, std::memory_order_relaxed); }
 
   void Start() {
-    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
+    net::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
   }
 
   void Close() {
-    net::post(stream_.get_executor(), [self = shared_from_this()] {
+    net::post(socket_.get_executor(), [self = shared_from_this()] {
+      // Not while a response is being sent from another thread (Send).
+      std::lock_guard<std::mutex> lock(self->socket_mu_);
+      self->closed_ = true;
       beast::error_code ec;
-      self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-      self->stream_.close();
+      self->socket_.shutdown(tcp::socket::shutdown_both, ec);
+      self->socket_.close(ec);
     });
+  }
+
+  // Closes the connection if it has waited for its peer (a request to arrive, or a
+  // response to be taken) past its deadline. Called by the server's sweeper.
+  void CloseIfOverdue(int64_t now_ns) {
+    int64_t deadline = deadline_ns_.load(std::memory_order_relaxed);
+    if (deadline == 0 || now_ns < deadline) return;
+    if (deadline_ns_.compare_exchange_strong(deadline, 0)) Close();
   }
 
  private:
@@ -103,9 +132,12 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(state_->config.max_header_bytes));
     parser_->body_limit(state_->config.max_body_bytes);
-    stream_.expires_after(ToChrono(state_->config.request_timeout));
+    // The whole request (head, body, a 100-continue between them) must arrive within
+    // request_timeout of the connection starting to wait for it (here, or in
+    // AfterResponse); an idle keep-alive connection is closed after as long.
+    if (deadline_ns_.load(std::memory_order_relaxed) == 0) WaitForPeer();
     http::async_read_header(
-        stream_, buffer_, *parser_,
+        socket_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnHeader(ec); });
   }
 
@@ -124,7 +156,7 @@ class Session : public std::enable_shared_from_this<Session> {
       HttpRequest partial = PartialRequest();
       state_->handler->OnServerRefusal(partial, 503);
       // The unread body would be taken for the next request: close after answering.
-      return Write(std::move(busy), /*close_after=*/true);
+      return Send(std::move(busy), /*close_after=*/true);
     }
     admitted_ = true;
     if (beast::iequals(head[http::field::expect], "100-continue")) {
@@ -132,17 +164,14 @@ class Session : public std::enable_shared_from_this<Session> {
       // JSON) is answered now: its body is never sent, so it is not read either.
       const bool refused = state_->handler->RefuseBeforeBody(
           RequestFrom(head), [self = shared_from_this()](HttpResponse r) {
-            net::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable {
-              self->ReleaseAdmission();
-              self->Write(std::move(r), /*close_after=*/true);
-            });
+            self->Send(std::move(r), /*close_after=*/true);
           });
       if (refused) return;
       // The body limit was checked against Content-Length while the head was parsed.
       auto continue_response =
           std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
       http::async_write(
-          stream_, *continue_response,
+          socket_, *continue_response,
           [self = shared_from_this(), continue_response](beast::error_code ec, std::size_t) {
             if (ec) return self->ReleaseAdmission();
             self->ReadBody();
@@ -154,7 +183,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void ReadBody() {
     http::async_read(
-        stream_, buffer_, *parser_,
+        socket_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnBody(ec); });
   }
 
@@ -199,10 +228,11 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnReadError(beast::error_code ec) {
     ReleaseAdmission();
+    StopWaiting();
     if (ec == http::error::end_of_stream || ec == net::error::eof ||
         ec == net::error::connection_reset || ec == net::error::operation_aborted ||
-        ec == beast::error::timeout || ec == net::error::bad_descriptor) {
-      // The peer left, was too slow (tcp_stream closed the socket) or we shut down.
+        ec == net::error::bad_descriptor) {
+      // The peer left, was too slow (the sweeper closed the socket) or we shut down.
       return;
     }
     if (ec == http::error::header_limit) {
@@ -218,16 +248,20 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnBody(beast::error_code ec) {
     if (ec) return OnReadError(ec);
+    StopWaiting();
     http::request<http::string_body> message = parser_->release();
     keep_alive_ = message.keep_alive();
     HttpRequest request = RequestFrom(message);
     request.body = std::move(message.body());
 
+    // `respond` writes from the thread that calls it (for a forwarded call, the backend
+    // completion's): nothing else touches this connection until its response is sent,
+    // as no read or timer is pending on it (the sweeper only closes connections that
+    // wait for their peer, and Close takes socket_mu_ as Send does).
+    // Handing the response to an I/O thread instead cost a thread wake-up per request
+    // (docs/adr/0029).
     state_->handler->Handle(std::move(request), [self = shared_from_this()](HttpResponse r) {
-      net::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable {
-        self->ReleaseAdmission();
-        self->Write(std::move(r), /*close_after=*/false);
-      });
+      self->Send(std::move(r), /*close_after=*/false);
     });
   }
 
@@ -235,46 +269,128 @@ class Session : public std::enable_shared_from_this<Session> {
   // framing error the rest of the stream cannot be trusted.
   void Refuse(int status, std::string message) {
     state_->handler->OnServerRefusal(PartialRequest(), status);
-    Write(ErrorResponse(status, RefusalStatus(status, std::move(message))), /*close_after=*/true);
+    Send(ErrorResponse(status, RefusalStatus(status, std::move(message))), /*close_after=*/true);
   }
 
-  void Write(HttpResponse r, bool close_after) {
-    auto response = std::make_shared<http::response<http::string_body>>();
-    response->version(11);
-    response->result(static_cast<unsigned>(r.status));
-    if (!r.content_type.empty()) response->set(http::field::content_type, r.content_type);
-    for (auto& [name, value] : r.headers) response->insert(name, value);
+  // Writes the response, then reads the next request (keep-alive) or ends the
+  // connection. Called by whichever thread has the response — an I/O thread or a
+  // backend completion's — while nothing else uses the connection. The bytes go out
+  // with one non-blocking send() on that thread; only what the socket cannot take at
+  // once (a slow reader) is left to the reactor.
+  void Send(HttpResponse r, bool close_after) {
+    // The slot is given back as the response leaves the handler, before it is written,
+    // so a client that has its answer finds the slot free.
+    ReleaseAdmission();
+    // Registered before `stopped` is read, so Shutdown either sees this send or this
+    // send sees `stopped` (both sequentially consistent).
+    state_->direct_sends.fetch_add(1);
+    struct Unregister {
+      ServerState* state;
+      ~Unregister() { state->direct_sends.fetch_sub(1); }
+    } unregister{state_.get()};
+    if (state_->stopped.load()) return;  // The connection is closed with the session.
     // While draining, each connection ends after its current response.
-    response->keep_alive(keep_alive_ && !close_after && !state_->draining.load());
-    const bool no_body = r.status == 204 || r.status == 304 || (r.status >= 100 && r.status < 200);
-    if (head_request_) {
-      // HEAD: the headers a GET would get, Content-Length included, and no body.
-      if (!no_body) response->content_length(r.body.size());
-    } else if (!no_body) {
-      response->body() = std::move(r.body);
-      response->prepare_payload();
+    const bool keep_alive = keep_alive_ && !close_after && !state_->draining.load();
+    SerializeResponse(r, keep_alive, &out_);
+    std::lock_guard<std::mutex> lock(socket_mu_);
+    if (closed_) return;
+    size_t sent = 0;
+    int error = 0;
+    while (sent < out_.size()) {
+      const ssize_t n =
+          ::send(socket_.native_handle(), out_.data() + sent, out_.size() - sent, MSG_NOSIGNAL);
+      if (n > 0) {
+        sent += static_cast<size_t>(n);
+      } else if (n < 0 && errno == EINTR) {
+        continue;
+      } else {
+        error = n < 0 ? errno : EPIPE;
+        break;
+      }
     }
-    stream_.expires_after(ToChrono(state_->config.request_timeout));
-    http::async_write(stream_, *response,
-                      [self = shared_from_this(), response](beast::error_code ec, std::size_t) {
-                        if (ec) return;
-                        if (!response->keep_alive()) {
-                          beast::error_code ignored;
-                          self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-                          return;
-                        }
-                        self->ReadHeader();
-                      });
+    if (sent == out_.size()) return AfterResponse(keep_alive);
+    if (error != EAGAIN && error != EWOULDBLOCK) {
+      // The peer is gone; the session ends with its last reference.
+      beast::error_code ignored;
+      socket_.shutdown(tcp::socket::shutdown_both, ignored);
+      return;
+    }
+    WaitForPeer();  // A reader that takes nothing for request_timeout is cut off.
+    net::async_write(socket_, net::buffer(out_.data() + sent, out_.size() - sent),
+                     [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+                       self->StopWaiting();
+                       if (ec) return;
+                       self->AfterResponse(keep_alive);
+                     });
   }
 
-  beast::tcp_stream stream_;
+  void AfterResponse(bool keep_alive) {
+    if (!keep_alive) {
+      beast::error_code ignored;
+      socket_.shutdown(tcp::socket::shutdown_send, ignored);
+      return;
+    }
+    if (buffer_.size() > 0) return ReadHeader();  // A pipelined request is already here.
+    // The client sends its next request only after reading this response, so a read
+    // now would find nothing (one wasted recv per request): wait until the socket is
+    // readable, then read.
+    WaitForPeer();
+    socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](beast::error_code ec) {
+      if (ec) return self->OnReadError(ec);
+      self->ReadHeader();
+    });
+  }
+
+  // HTTP/1.1 status line, headers and body of `r` into `out` (its capacity is kept from
+  // one response to the next on this connection).
+  void SerializeResponse(const HttpResponse& r, bool keep_alive, std::string* out) const {
+    out->clear();
+    const bool no_body = r.status == 204 || r.status == 304 || (r.status >= 100 && r.status < 200);
+    const beast::string_view reason = http::obsolete_reason(static_cast<http::status>(r.status));
+    absl::StrAppend(out, "HTTP/1.1 ", r.status, " ",
+                    absl::string_view(reason.data(), reason.size()), "\r\n");
+    if (!r.content_type.empty()) AppendHeader("Content-Type", r.content_type, out);
+    for (const auto& [name, value] : r.headers) AppendHeader(name, value, out);
+    if (!keep_alive) out->append("Connection: close\r\n");
+    // HEAD: the headers a GET would get, Content-Length included, and no body.
+    if (!no_body) absl::StrAppend(out, "Content-Length: ", r.body.size(), "\r\n");
+    out->append("\r\n");
+    if (!no_body && !head_request_) out->append(r.body);
+  }
+
+  // A header line; one whose name or value could end the line early (a bug upstream,
+  // never a request's own bytes) is left out rather than allowed to split the response.
+  static void AppendHeader(absl::string_view name, absl::string_view value, std::string* out) {
+    if (name.find_first_of("\r\n:") != absl::string_view::npos ||
+        value.find_first_of("\r\n") != absl::string_view::npos) {
+      return;
+    }
+    absl::StrAppend(out, name, ": ", value, "\r\n");
+  }
+
+  void WaitForPeer() {
+    deadline_ns_.store(SteadyNowNs() + absl::ToInt64Nanoseconds(state_->config.request_timeout),
+                       std::memory_order_relaxed);
+  }
+  void StopWaiting() { deadline_ns_.store(0, std::memory_order_relaxed); }
+
+  tcp::socket socket_;
   std::shared_ptr<ServerState> state_;
+  // While the connection waits for its peer: when the sweeper closes it (steady clock,
+  // ns); 0 otherwise. One clock read per request instead of a timer per operation: an
+  // Asio timer armed and cancelled around every read cost a thread wake-up each (the
+  // cancelled wait's handler is posted to an I/O thread).
+  std::atomic<int64_t> deadline_ns_{0};
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::string peer_;
   bool keep_alive_ = true;
   bool head_request_ = false;
-  bool admitted_ = false;  // Counted in in_flight until its response is written.
+  bool admitted_ = false;  // Counted in in_flight until its response leaves the handler.
+  std::string out_;        // The response being sent.
+  // Held while a response is sent (from any thread) and while Close closes the socket.
+  std::mutex socket_mu_;
+  bool closed_ = false;  // By Close; guarded by socket_mu_.
 };
 
 absl::StatusOr<tcp::endpoint> ParseEndpoint(absl::string_view address) {
@@ -305,6 +421,7 @@ class BeastHttpServer : public HttpServer {
   explicit BeastHttpServer(std::shared_ptr<ServerState> state)
       : state_(std::move(state)),
         acceptor_(net::make_strand(state_->ioc)),
+        sweeper_(acceptor_.get_executor()),
         work_(net::make_work_guard(state_->ioc)) {}
 
   ~BeastHttpServer() override { Shutdown(absl::ZeroDuration()); }
@@ -323,6 +440,7 @@ class BeastHttpServer : public HttpServer {
     }
     port_ = acceptor_.local_endpoint().port();
     Accept();
+    Sweep();
     for (int i = 0; i < state_->config.io_threads; ++i) {
       threads_.emplace_back([state = state_] { state->ioc.run(); });
     }
@@ -338,6 +456,7 @@ class BeastHttpServer : public HttpServer {
     net::post(acceptor_.get_executor(), [this] {
       beast::error_code ec;
       acceptor_.close(ec);
+      sweeper_.cancel();
     });
     const absl::Time deadline = absl::Now() + grace;
     while (state_->in_flight.load() > 0 && absl::Now() < deadline) {
@@ -356,6 +475,9 @@ class BeastHttpServer : public HttpServer {
     while (state_->connections.load() > 0 && absl::Now() < close_deadline) {
       absl::SleepFor(absl::Milliseconds(5));
     }
+    // No response written or read started from another thread from here on.
+    state_->stopped.store(true);
+    while (state_->direct_sends.load() > 0) absl::SleepFor(absl::Microseconds(100));
     state_->ioc.stop();
     for (std::thread& t : threads_) t.join();
     threads_.clear();
@@ -371,6 +493,26 @@ class BeastHttpServer : public HttpServer {
                              if (!ec) OnAccept(std::move(socket));
                              Accept();
                            });
+  }
+
+  // Every few moments, closes the connections that waited for their peer past their
+  // deadline (Session::CloseIfOverdue): the request timeout, to within an eighth of it
+  // (at most a second).
+  void Sweep() {
+    const absl::Duration interval =
+        std::clamp(state_->config.request_timeout / 8, absl::Milliseconds(10), absl::Seconds(1));
+    sweeper_.expires_after(std::chrono::nanoseconds(absl::ToInt64Nanoseconds(interval)));
+    sweeper_.async_wait([this](beast::error_code ec) {
+      if (ec || !acceptor_.is_open()) return;
+      const int64_t now = SteadyNowNs();
+      {
+        absl::MutexLock lock(&state_->mu);
+        for (const std::weak_ptr<Session>& weak : state_->sessions) {
+          if (std::shared_ptr<Session> session = weak.lock()) session->CloseIfOverdue(now);
+        }
+      }
+      Sweep();
+    });
   }
 
   void OnAccept(tcp::socket socket) {
@@ -400,6 +542,7 @@ class BeastHttpServer : public HttpServer {
 
   std::shared_ptr<ServerState> state_;
   tcp::acceptor acceptor_;
+  net::steady_timer sweeper_;  // On the acceptor's strand.
   net::executor_work_guard<net::io_context::executor_type> work_;
   std::vector<std::thread> threads_;
   std::atomic<bool> stopped_{false};

@@ -22,6 +22,10 @@
 //
 // Thread-safety: Start/Shutdown from one thread; the handler is called concurrently
 // from the I/O threads and its `respond` callback may be called from any thread, once.
+// `respond` writes the response on the calling thread (one non-blocking send; what a
+// slow reader cannot take at once is left to the I/O threads), so it returns quickly
+// and a backend's completion thread can answer without waking another (ADR 0029).
+// Timeouts are enforced by a sweeper to within an eighth of request_timeout (≤ 1 s).
 #ifndef GONGKAI_GATEWAY_HTTP_SERVER_H_
 #define GONGKAI_GATEWAY_HTTP_SERVER_H_
 
@@ -38,7 +42,7 @@ namespace gongkai::gateway {
 
 struct HttpServerConfig {
   std::string address = "0.0.0.0:8080";  // Port 0: the kernel chooses (tests).
-  int io_threads = 2;
+  int io_threads = 1;
   size_t max_header_bytes = 16 * 1024;
   size_t max_body_bytes = 1024 * 1024;
   absl::Duration request_timeout = absl::Seconds(15);

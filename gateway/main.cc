@@ -109,7 +109,8 @@ Config ReadConfig(int argc, char** argv) {
   c.http.address = reader.Address("http_address", "0.0.0.0:8080");
   c.metrics_address = reader.Address("metrics_address", "0.0.0.0:9100");
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  c.http.io_threads = static_cast<int>(reader.Int("io_threads", cores, 1, 64));
+  // Half the cores read requests, half receive responses and write them (backends.h).
+  c.http.io_threads = static_cast<int>(reader.Int("io_threads", std::max(1, cores / 2), 1, 64));
   c.http.max_header_bytes =
       static_cast<size_t>(reader.Int("max_header_bytes", 16 * 1024, 1024, 1024 * 1024));
   c.http.max_body_bytes =
@@ -121,6 +122,8 @@ Config ReadConfig(int argc, char** argv) {
   c.backends = ParseBackends(reader);
   c.backend_options.channels_per_backend =
       static_cast<int>(reader.Int("channels_per_backend", 2, 1, 64));
+  c.backend_options.completion_threads =
+      static_cast<int>(reader.Int("completion_threads", std::max(1, cores / 2), 1, 64));
   c.descriptor_set_file = reader.String("descriptor_set", "");
   c.gateway.default_deadline = reader.Duration("default_deadline", absl::Seconds(10),
                                                absl::Milliseconds(10), absl::Minutes(10));

@@ -13,7 +13,14 @@
 # Then the median at one client (the latency the gateway adds, issue 3).
 #
 # Settings: GONGKAI_BENCH_GATEWAY_BIN (another gongkai-gateway, for before/after runs),
-# GONGKAI_BENCH_PEER=0 (skip the grpc-gateway peer; it installs Go packages on first use).
+# GONGKAI_BENCH_PEER=0 (skip the grpc-gateway peer; it installs Go packages on first use),
+# GONGKAI_BENCH_SYSCALLS=1 (also count the system calls of the process in front of the
+# catalog per request with `perf stat` on the syscall tracepoints: futex wake-ups and
+# waits, epoll waits, socket reads and writes; needs perf and root. Off by default:
+# counting costs a little CPU), GONGKAI_BENCH_GATEWAY_PROFILE="perf record -g -o FILE -p"
+# (a command run with the gateway's PID appended during its measured 16-connection load
+# and stopped with SIGINT after it, for profiles under the bench's own load; its
+# figures are then not the gateway's undisturbed ones).
 
 GATEWAY_BIN="${GONGKAI_BENCH_GATEWAY_BIN:-$GATEWAY_BIN}"
 PEER_PID=""
@@ -88,15 +95,40 @@ wrk_through() {
   log "load: $name (wrk, $connections connections)"
   # Warm-up: connections, the catalog's document cache, the gateway's caches.
   wrk -t1 -c1 -d"$(seconds_of "$WARMUP")"s "$url" >/dev/null 2>&1 || true
-  local gw0 cat0 gw1 cat1
+  local gw0 cat0 gw1 cat1 perf_pid="" perf_out="$RUN_DIR/perf-$name.csv"
+  if [[ ${GONGKAI_BENCH_SYSCALLS:-0} != 0 ]]; then
+    perf stat -x, -o "$perf_out" -p "$gw_pid" -e syscalls:sys_enter_futex \
+      -e syscalls:sys_enter_epoll_wait -e syscalls:sys_enter_epoll_pwait \
+      -e syscalls:sys_enter_read -e syscalls:sys_enter_recvmsg -e syscalls:sys_enter_recvfrom \
+      -e syscalls:sys_enter_write -e syscalls:sys_enter_sendmsg -e syscalls:sys_enter_sendto \
+      -e syscalls:sys_enter_writev -e raw_syscalls:sys_enter -e context-switches \
+      </dev/null >/dev/null 2>&1 &
+    perf_pid=$!
+  fi
+  local profiler_pid=""
+  if [[ -n ${GONGKAI_BENCH_GATEWAY_PROFILE:-} && $name == gateway-get-document ]]; then
+    # shellcheck disable=SC2086 # a command with its arguments
+    ${GONGKAI_BENCH_GATEWAY_PROFILE} "$gw_pid" </dev/null >"$RUN_DIR/profile.log" 2>&1 &
+    profiler_pid=$!
+  fi
   gw0=$(cpu_ticks "$gw_pid") cat0=$(cpu_ticks "$CATALOG_PID")
   RPS=0 P50=0 REQUESTS=0 GW_US=0 CAT_US=0
   if ! wrk -t"$threads" -c"$connections" -d"$(seconds_of "$DURATION")"s --latency "$url" \
     >"$out" 2>&1; then
     broken "$name: wrk failed"
+    local pid
+    for pid in $perf_pid $profiler_pid; do
+      kill -INT "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    done
     return 0
   fi
   gw1=$(cpu_ticks "$gw_pid") cat1=$(cpu_ticks "$CATALOG_PID")
+  local pid
+  for pid in $perf_pid $profiler_pid; do
+    kill -INT "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   sed 's/^/    /' "$out" >&2
   grep -q 'Non-2xx or 3xx responses' "$out" && broken "$name: $(grep 'Non-2xx' "$out" | xargs)"
   RPS=$(awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$out")
@@ -106,6 +138,15 @@ wrk_through() {
   GW_US=$(gw_us $((gw1 - gw0)) "$REQUESTS")
   CAT_US=$(gw_us $((cat1 - cat0)) "$REQUESTS")
   note "$name: $RPS req/s, p50 $P50 ms; CPU/request: gateway process $GW_US µs + catalog $CAT_US µs"
+  if [[ -n $perf_pid && -s $perf_out ]]; then
+    # wrk's request count; perf counted a moment longer (its start and stop), so these
+    # are slight over-estimates.
+    note "$name: system calls per request: $(awk -F, -v n="$REQUESTS" '
+      $3 ~ /^(syscalls|raw_syscalls):/ || $3 == "context-switches" {
+        name = $3; sub(/^syscalls:sys_enter_/, "", name); sub(/^raw_syscalls:sys_enter$/, "all", name)
+        if ($1 + 0 > 0 && n > 0) printf "%s%s %.2f", sep, name, $1 / n; if ($1 + 0 > 0) sep = ", " }' \
+      "$perf_out")"
+  fi
 }
 
 # phase_gateway DOCUMENT_ID: issue 3 and issue 14 P2/P4 figures (see the top).
