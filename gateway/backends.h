@@ -32,8 +32,9 @@ struct BackendOptions {
   // Channels (so TCP connections) per backend; calls go round-robin over them.
   int channels_per_backend = 2;
   // Threads that receive the backends' responses, each serving its own completion
-  // queue; the response's JSON and its HTTP write happen on that thread. One is enough
-  // for a few cores (it is the only gRPC poller then: no hand-offs between pollers).
+  // queue; the response's JSON and its HTTP write happen on that thread. The gateway's
+  // main sets half the cores (GONGKAI_COMPLETION_THREADS): the other half serve HTTP I/O,
+  // and each queue's thread is its only gRPC poller (no hand-offs between pollers).
   int completion_threads = 1;
   int max_receive_message_bytes = 16 * 1024 * 1024;
 };

@@ -35,6 +35,9 @@ namespace http = boost::beast::http;
 namespace net = boost::asio;
 using tcp = boost::asio::ip::tcp;
 
+// A connection's response buffer larger than this is freed once its response is sent.
+constexpr size_t kKeptResponseBufferBytes = 64 * 1024;
+
 class Session;
 
 // An io_context whose pending work can be destroyed before the context is. At shutdown the
@@ -66,6 +69,10 @@ struct ServerState {
   // Shutdown can wait for them before it stops the context.
   std::atomic<bool> stopped{false};
   std::atomic<int> direct_sends{0};
+  // Responses given to Session::Send and not yet written (or given up on). A response
+  // leaves in_flight before it is written; Shutdown's grace waits for these too, so a
+  // call answered just before the connections are closed is not dropped unwritten.
+  std::atomic<int> unwritten_responses{0};
 
   absl::Mutex mu;
   std::vector<std::weak_ptr<Session>> sessions ABSL_GUARDED_BY(mu);
@@ -89,7 +96,7 @@ grpc::Status RefusalStatus(int http_status, std::string message) {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, std::shared_ptr<ServerState> state)
-      : socket_(std::move(socket)), state_(std::move(state)) {
+      : state_(std::move(state)), socket_(std::move(socket)) {
     beast::error_code ec;
     tcp::endpoint peer = socket_.remote_endpoint(ec);
     if (!ec) {
@@ -278,6 +285,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // with one non-blocking send() on that thread; only what the socket cannot take at
   // once (a slow reader) is left to the reactor.
   void Send(HttpResponse r, bool close_after) {
+    // Counted as unwritten before the slot is given back: Shutdown always sees one of them.
+    state_->unwritten_responses.fetch_add(1);
     // The slot is given back as the response leaves the handler, before it is written,
     // so a client that has its answer finds the slot free.
     ReleaseAdmission();
@@ -286,7 +295,11 @@ class Session : public std::enable_shared_from_this<Session> {
     state_->direct_sends.fetch_add(1);
     struct Unregister {
       ServerState* state;
-      ~Unregister() { state->direct_sends.fetch_sub(1); }
+      bool written_later = false;  // Handed to async_write, which counts it down.
+      ~Unregister() {
+        if (!written_later) state->unwritten_responses.fetch_sub(1);
+        state->direct_sends.fetch_sub(1);
+      }
     } unregister{state_.get()};
     if (state_->stopped.load()) return;  // The connection is closed with the session.
     // While draining, each connection ends after its current response.
@@ -316,8 +329,10 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     WaitForPeer();  // A reader that takes nothing for request_timeout is cut off.
+    unregister.written_later = true;
     net::async_write(socket_, net::buffer(out_.data() + sent, out_.size() - sent),
                      [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+                       self->state_->unwritten_responses.fetch_sub(1);
                        self->StopWaiting();
                        if (ec) return;
                        self->AfterResponse(keep_alive);
@@ -325,6 +340,10 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void AfterResponse(bool keep_alive) {
+    // The buffer's capacity is kept for the next response on this connection, but not
+    // a large one's: one 16 MiB answer would otherwise stay allocated for as long as the
+    // client keeps the connection idle.
+    if (out_.capacity() > kKeptResponseBufferBytes) std::string().swap(out_);
     if (!keep_alive) {
       beast::error_code ignored;
       socket_.shutdown(tcp::socket::shutdown_send, ignored);
@@ -342,7 +361,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   // HTTP/1.1 status line, headers and body of `r` into `out` (its capacity is kept from
-  // one response to the next on this connection).
+  // one response to the next on this connection, up to kKeptResponseBufferBytes).
   void SerializeResponse(const HttpResponse& r, bool keep_alive, std::string* out) const {
     out->clear();
     const bool no_body = r.status == 204 || r.status == 304 || (r.status >= 100 && r.status < 200);
@@ -374,8 +393,11 @@ class Session : public std::enable_shared_from_this<Session> {
   }
   void StopWaiting() { deadline_ns_.store(0, std::memory_order_relaxed); }
 
-  tcp::socket socket_;
+  // Declared before the socket so it is destroyed after it: a session whose last
+  // reference goes on a backend's completion thread may hold the last reference to the
+  // state, and the socket deregisters from the state's io_context as it is destroyed.
   std::shared_ptr<ServerState> state_;
+  tcp::socket socket_;
   // While the connection waits for its peer: when the sweeper closes it (steady clock,
   // ns); 0 otherwise. One clock read per request instead of a timer per operation: an
   // Asio timer armed and cancelled around every read cost a thread wake-up each (the
@@ -456,10 +478,10 @@ class BeastHttpServer : public HttpServer {
     net::post(acceptor_.get_executor(), [this] {
       beast::error_code ec;
       acceptor_.close(ec);
-      sweeper_.cancel();
     });
     const absl::Time deadline = absl::Now() + grace;
-    while (state_->in_flight.load() > 0 && absl::Now() < deadline) {
+    while ((state_->in_flight.load() > 0 || state_->unwritten_responses.load() > 0) &&
+           absl::Now() < deadline) {
       absl::SleepFor(absl::Milliseconds(10));
     }
     {
@@ -503,7 +525,9 @@ class BeastHttpServer : public HttpServer {
         std::clamp(state_->config.request_timeout / 8, absl::Milliseconds(10), absl::Seconds(1));
     sweeper_.expires_after(std::chrono::nanoseconds(absl::ToInt64Nanoseconds(interval)));
     sweeper_.async_wait([this](beast::error_code ec) {
-      if (ec || !acceptor_.is_open()) return;
+      // Until the I/O threads stop: during the shutdown grace, idle and slow peers are
+      // still cut off at their deadline.
+      if (ec || state_->stopped.load()) return;
       const int64_t now = SteadyNowNs();
       {
         absl::MutexLock lock(&state_->mu);

@@ -1,7 +1,6 @@
 // gongkai-gateway: every service's API as REST/JSON (see gateway.h for the pipeline and
 // docs/services/gateway.md for the settings). Configuration is read once here from
 // flags or GONGKAI_* variables; any bad value stops the process with every problem listed.
-#include <malloc.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -34,7 +33,8 @@
 #include "libs/metrics/http_exposer.h"
 #include "libs/metrics/process_metrics.h"
 #include "libs/metrics/registry.h"
-#include "libs/server/grpc_server.h"
+#include "libs/server/process_memory.h"
+#include "libs/server/shutdown_signals.h"
 
 namespace gongkai::gateway {
 namespace {
@@ -181,17 +181,8 @@ T OrExit(absl::StatusOr<T> value, absl::string_view what) {
   return *std::move(value);
 }
 
-// glibc gives every thread that allocates its own arena, up to 8 per core, and keeps
-// each arena's freed pages: after a burst the gateway's 10–20 threads (I/O, gRPC's
-// pollers and callbacks) held one heap each. One arena per core is what the two kinds
-// of threads need (issue 14, P4); MALLOC_ARENA_MAX in the environment still decides.
-void LimitMallocArenas() {
-  if (std::getenv("MALLOC_ARENA_MAX") != nullptr) return;
-  mallopt(M_ARENA_MAX, static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
-}
-
 int Run(int argc, char** argv) {
-  LimitMallocArenas();
+  server::LimitMallocArenas();
   // The graph of lock orders absl keeps for deadlock detection costs on every lock of
   // the request path (metrics families, caches); the code holds no nested locks.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
@@ -239,7 +230,7 @@ int Run(int argc, char** argv) {
   // Loading the descriptor set and building the routes peaked at several MiB of heap
   // that is free now; glibc keeps free pages below the top of the heap resident until
   // asked. Free memory only, once: nothing in use is paged out (issue 14, P4).
-  malloc_trim(0);
+  server::ReleaseFreeMemory();
 
   metrics::Registry registry;
   metrics::RegisterProcessMetrics(registry);

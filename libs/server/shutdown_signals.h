@@ -1,5 +1,5 @@
 // SIGTERM/SIGINT handling for a process's main(), in a library of its own
-// (gongkai_shutdown_signals) so a binary that hosts no gRPC server, like the gateway,
+// (gongkai_process) so a binary that hosts no gRPC server, like the gateway,
 // links neither the server nor gRPC's reflection service (issue 14, P4).
 #ifndef GONGKAI_LIBS_SERVER_SHUTDOWN_SIGNALS_H_
 #define GONGKAI_LIBS_SERVER_SHUTDOWN_SIGNALS_H_

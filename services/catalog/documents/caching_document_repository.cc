@@ -18,11 +18,14 @@ using DocumentList = std::vector<v1::Document>;
 // The cache key of a list page or search: every input of the repository call.
 std::string ListKey(char kind, const DocumentFilter& f, const std::vector<std::string>& terms,
                     const KeysetPage& page) {
+  // An unset time is "-", which no number is.
+  const auto micros = [](const std::optional<absl::Time>& t) {
+    return t ? absl::StrCat(absl::ToUnixMicros(*t)) : std::string("-");
+  };
   std::string key = absl::StrCat(
       std::string(1, kind), "u", f.drafting_unit_id, "c", f.category_id, "k", f.key_area, "a",
-      f.attribute, "s", f.state, "f", f.created_from ? absl::ToUnixMicros(*f.created_from) : -1,
-      "t", f.created_before ? absl::ToUnixMicros(*f.created_before) : -1, "r", f.in_force_only, "b",
-      f.omit_body, "p", page.after_id, "l", page.limit);
+      f.attribute, "s", f.state, "f", micros(f.created_from), "t", micros(f.created_before), "r",
+      f.in_force_only, "b", f.omit_body, "p", page.after_id, "l", page.limit);
   // Terms are separated by a byte no term holds (search_terms.h keeps letters, digits
   // and CJK characters only).
   for (const std::string& term : terms) absl::StrAppend(&key, "\x1f", term);
@@ -259,8 +262,11 @@ class CachingDocumentRepository final : public DocumentRepository, public Docume
   absl::StatusOr<std::vector<v1::Document>> SearchPublished(const std::vector<std::string>& terms,
                                                             const DocumentFilter& filter,
                                                             const KeysetPage& page) override {
-    // Published documents only, whatever the filter's state says.
-    if (!lists_.enabled()) return inner_->SearchPublished(terms, filter, page);
+    // Published documents only, whatever the filter's state says; overdue marks are per
+    // day, so such a search is not cached (as ListDocuments).
+    if (!lists_.enabled() || filter.overdue_on.has_value()) {
+      return inner_->SearchPublished(terms, filter, page);
+    }
     return CachedList(ListKey('S', filter, terms, page),
                       [&] { return inner_->SearchPublished(terms, filter, page); });
   }

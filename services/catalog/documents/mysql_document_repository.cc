@@ -112,13 +112,14 @@ std::string BuildDocumentSelect(bool with_body, absl::string_view alias) {
 }
 
 // Built once per form: every list page and search used to assemble it.
-const std::string& DocumentSelect(bool with_body, absl::string_view alias = "") {
+// `qualified`: the columns as "d.<column>", for queries that join documents as d.
+const std::string& DocumentSelect(bool with_body, bool qualified = false) {
   static const std::string* const forms[2][2] = {
       {new std::string(BuildDocumentSelect(false, "")),
        new std::string(BuildDocumentSelect(true, ""))},
       {new std::string(BuildDocumentSelect(false, "d.")),
        new std::string(BuildDocumentSelect(true, "d."))}};
-  return *forms[alias.empty() ? 0 : 1][with_body ? 1 : 0];
+  return *forms[qualified ? 1 : 0][with_body ? 1 : 0];
 }
 
 // The kNumbers cell: exactly kNumberCount decimal integers separated by commas (parsed
@@ -509,7 +510,7 @@ class MysqlDocumentRepository final : public DocumentRepository {
       // Term t0 drives the scan in document-id order (its primary-key range); every
       // other term is a primary-key probe. The optimizer picks the join order from
       // index statistics, so the rarest term usually drives.
-      sql = absl::StrCat("SELECT ", DocumentSelect(!filter.omit_body, "d."),
+      sql = absl::StrCat("SELECT ", DocumentSelect(!filter.omit_body, /*qualified=*/true),
                          " FROM document_terms t0");
       for (size_t i = 1; i < whole.size(); ++i) {
         absl::StrAppend(&sql, " JOIN document_terms t", i, " ON t", i, ".term = ? AND t", i,
@@ -526,7 +527,7 @@ class MysqlDocumentRepository final : public DocumentRepository {
       id_column = "t0.document_id";
     } else {
       // Only single characters: walk the published documents newest first.
-      sql = absl::StrCat("SELECT ", DocumentSelect(!filter.omit_body, "d."),
+      sql = absl::StrCat("SELECT ", DocumentSelect(!filter.omit_body, /*qualified=*/true),
                          " FROM documents d WHERE 1=1");
       id_column = "d.id";
     }
