@@ -169,6 +169,11 @@ BUSINESS = {
               "(sum(rate(catalog_document_cache_hits_total{%s}[%s])) + "
               "sum(rate(catalog_document_cache_misses_total{%s}[%s])))"
               % (J, RATE, J, RATE, J, RATE), "percentunit"),
+        panel("Public list and search cache hit ratio",
+              "sum(rate(catalog_document_list_cache_hits_total{%s}[%s])) / "
+              "(sum(rate(catalog_document_list_cache_hits_total{%s}[%s])) + "
+              "sum(rate(catalog_document_list_cache_misses_total{%s}[%s])))"
+              % (J, RATE, J, RATE, J, RATE), "percentunit"),
         gauge("Calendar loaded through year (NAT-1)", "catalog_calendar_loaded_through_year",
               description="Load next year's calendar before December (alerts.yml)."),
     ],
