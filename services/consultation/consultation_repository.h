@@ -106,7 +106,8 @@ class ConsultationRepository {
       const ConsultationFilter& filter, int64_t before_id, int limit) = 0;
   virtual absl::StatusOr<CommentCounts> CountComments(int64_t consultation_id) = 0;
   // Unconcluded consultations whose closes_on is `from` or later, in id order after
-  // `after_id` (NAT-1: their periods follow a replaced calendar year).
+  // `after_id` (NAT-1: their periods follow a replaced calendar year), pending ones (no
+  // closes_on, stored as PendingClosingDay()) included.
   virtual absl::StatusOr<std::vector<v1::Consultation>> ListClosingFrom(absl::CivilDay from,
                                                                         int64_t after_id,
                                                                         int limit) = 0;

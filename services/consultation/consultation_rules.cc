@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "libs/protoconv/protoconv.h"
 #include "libs/status/errors.h"
 #include "libs/status/status_macros.h"
 
@@ -147,6 +148,31 @@ std::vector<std::shared_ptr<const RuleSchema>> ConsultationRuleSchemas() {
   return {PeriodsRuleSchema(), ScopeRuleSchema(), CommentsRuleSchema()};
 }
 
+namespace {
+
+// The computed deadline, or, when the calendar lacks a year the period reaches (the only
+// FAILED_PRECONDITION a calendar computation returns: CALENDAR_YEAR_NOT_LOADED), a pending
+// period that keeps what the request asked for: start, length, kind (NAT-1).
+absl::Status SetLastDay(absl::StatusOr<calendar::Deadline> computed, CommentPeriod& period,
+                        absl::CivilDay start, int days, bool working_days) {
+  if (computed.ok()) {
+    period.deadline = *std::move(computed);
+    return absl::OkStatus();
+  }
+  if (!absl::IsFailedPrecondition(computed.status())) return computed.status();
+  period.pending = true;
+  period.deadline = calendar::Deadline{};
+  period.deadline.start = start;
+  period.deadline.n = days;
+  period.deadline.working_days = working_days;
+  // Calendar days: the nominal end is known without the calendar; the last day is it or
+  // later (moved off a day that is not a working day), never earlier.
+  if (!working_days) period.deadline.nominal_end = start + days;
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<CommentPeriod> ComputeCommentPeriod(const rules::RuleBook& book,
                                                    const calendar::WorkingDayCalendar& calendar,
                                                    v1::DecisionType type, absl::CivilDay opens_on,
@@ -163,7 +189,8 @@ absl::StatusOr<CommentPeriod> ComputeCommentPeriod(const rules::RuleBook& book,
                           absl::StrCat("a normative document is open for comment at least ",
                                        min.value, " working days: ", min.rule.Explain()));
     }
-    ASSIGN_OR_RETURN(period.deadline, calendar.AddWorkingDays(opens_on, period_days));
+    RETURN_IF_ERROR(SetLastDay(calendar.AddWorkingDays(opens_on, period_days), period, opens_on,
+                               period_days, /*working_days=*/true));
     period.rule = std::move(min.rule);
     return period;
   }
@@ -188,7 +215,8 @@ absl::StatusOr<CommentPeriod> ComputeCommentPeriod(const rules::RuleBook& book,
     }
     min = std::move(shortened);
   }
-  ASSIGN_OR_RETURN(period.deadline, calendar.AddCalendarDays(opens_on, period_days));
+  RETURN_IF_ERROR(SetLastDay(calendar.AddCalendarDays(opens_on, period_days), period, opens_on,
+                             period_days, /*working_days=*/false));
   period.rule = std::move(min.rule);
   return period;
 }
@@ -238,6 +266,53 @@ v1::ConsultationState StateOn(absl::CivilDay today, absl::CivilDay opens_on,
 absl::Time ClosingTime(absl::CivilDay closes_on) {
   static const absl::TimeZone kShanghai = absl::FixedTimeZone(8 * 60 * 60);  // No DST.
   return absl::FromCivil(closes_on + 1, kShanghai);
+}
+
+absl::CivilDay PendingClosingDay() { return absl::CivilDay(9999, 12, 31); }
+
+absl::StatusOr<absl::CivilDay> ClosingDayOf(const v1::Consultation& consultation) {
+  if (!consultation.has_closes_on()) return PendingClosingDay();
+  return ToCivilDay(consultation.closes_on());
+}
+
+common::v1::DeadlineExplanation ExplainCommentPeriod(const calendar::Deadline& d, bool pending,
+                                                     absl::string_view rule,
+                                                     absl::string_view rule_version,
+                                                     absl::string_view shortening_reason) {
+  common::v1::DeadlineExplanation explanation;
+  if (!pending) {
+    explanation = ToProto(d);
+  } else {
+    *explanation.mutable_start() = ToProtoDate(d.start);
+    explanation.set_days(d.n);
+    explanation.set_working_days(d.working_days);
+    if (d.working_days) {
+      explanation.set_text(absl::StrCat("自 ", absl::FormatCivilTime(d.start), " 起算 ", d.n,
+                                        " 个工作日（起算日不计入）"));
+    } else {
+      *explanation.mutable_nominal_end() = ToProtoDate(d.nominal_end);
+      explanation.set_text(absl::StrCat(
+          "自 ", absl::FormatCivilTime(d.start), " 起算 ", d.n, " 日（起算日不计入），至 ",
+          absl::FormatCivilTime(d.nominal_end), "；该日为节假日的，顺延至其后第一个工作日"));
+    }
+    absl::StrAppend(explanation.mutable_text(),
+                    "。所涉年份的国务院节假日安排尚未载入，期限届满日待载入后计算；"
+                    "在此之前征求意见保持开放。");
+  }
+  explanation.set_rule(std::string(rule));
+  explanation.set_rule_version(std::string(rule_version));
+  absl::StrAppend(explanation.mutable_text(), "\n依据规则：", rule);
+  if (!shortening_reason.empty()) {
+    absl::StrAppend(explanation.mutable_text(), "\n缩短期限的理由：", shortening_reason);
+  }
+  return explanation;
+}
+
+common::v1::DeadlineExplanation ExplainCommentPeriod(const CommentPeriod& period,
+                                                     absl::string_view shortening_reason) {
+  return ExplainCommentPeriod(
+      period.deadline, period.pending, period.rule.Explain(), period.rule.VersionKey(),
+      period.rule.key == kMajorDecisionShortenedRule ? shortening_reason : "");
 }
 
 absl::StatusOr<NoticeDue> ComputeNoticeDue(const rules::RuleBook& book, v1::HearingKind kind,

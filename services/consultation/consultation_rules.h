@@ -54,11 +54,17 @@ std::vector<std::shared_ptr<const rules::RuleSchema>> ConsultationRuleSchemas();
 // administrative decision (moved off a non-working last day), working days for a
 // normative document. INVALID_ARGUMENT on "consultation.period_days" when the period is
 // below the rule's minimum (a major decision may go down to the shortened minimum only
-// with a shortening reason), naming the rule; FAILED_PRECONDITION when a calendar year
-// is not loaded.
+// with a shortening reason), naming the rule.
+//
+// NAT-1: when the period reaches a year whose official calendar is not loaded yet (every
+// December, until the State Council's notice for the next year is loaded), the period is
+// `pending`: it has its start, length and kind but no last day, and the consultation
+// stays open until the calendar arrives and RecomputeClosingDays gives it one. Never a
+// guess, and never closed early: the law only ever moves a last day later (NAT-3).
 struct CommentPeriod {
-  calendar::Deadline deadline;  // deadline.due is closes_on.
+  calendar::Deadline deadline;  // deadline.due is closes_on (unset when pending).
   rules::RuleRef rule;          // The minimum that applied.
+  bool pending = false;
 };
 absl::StatusOr<CommentPeriod> ComputeCommentPeriod(const rules::RuleBook& book,
                                                    const calendar::WorkingDayCalendar& calendar,
@@ -88,6 +94,27 @@ v1::ConsultationState StateOn(absl::CivilDay today, absl::CivilDay opens_on,
                               absl::CivilDay closes_on, bool concluded);
 // The instant comments stop: the start of the day after closes_on in Asia/Shanghai.
 absl::Time ClosingTime(absl::CivilDay closes_on);
+
+// A consultation whose closing day is pending (CommentPeriod::pending) has no closes_on.
+// Wherever a day is needed (its state, the stored row) it stands at the last day a DATE
+// column holds, so every comparison with a real day treats it as open ("closes_on >=
+// today") and it is found by the recomputation of closing days.
+absl::CivilDay PendingClosingDay();
+// closes_on, or PendingClosingDay() when the consultation has none.
+absl::StatusOr<absl::CivilDay> ClosingDayOf(const v1::Consultation& consultation);
+
+// The explanation stored and shown with a consultation (period_explanation): the
+// computed deadline, or for a pending period its start, length and why its last day is
+// not known yet; then the rule, and the shortening reason when one was recorded.
+// The shortening reason is named only when the shortened minimum applied.
+common::v1::DeadlineExplanation ExplainCommentPeriod(const CommentPeriod& period,
+                                                     absl::string_view shortening_reason);
+// The same from a stored period: `rule` and `rule_version` as stored, a non-empty
+// `shortening_reason` named.
+common::v1::DeadlineExplanation ExplainCommentPeriod(const calendar::Deadline& deadline,
+                                                     bool pending, absl::string_view rule,
+                                                     absl::string_view rule_version,
+                                                     absl::string_view shortening_reason);
 
 // CON-2: the last day the notice of a hearing or symposium held on `held_on` may be
 // published: held_on minus the rule's calendar days. `explanation` says so in Chinese.

@@ -107,6 +107,56 @@ TEST_F(ConsultationRulesTest, Nat11NormativeDocumentPeriodSkipsTheNationalDayHol
   EXPECT_FALSE(period->deadline.SkippedDays().empty());
 }
 
+// NAT-1: every December, until the State Council's notice for the next year is loaded, a
+// period reaching that year has no last day yet. The consultation is accepted and stays
+// open; it is never refused, and no last day is guessed.
+TEST_F(ConsultationRulesTest, Nat1MajorDecisionReachingAYearNotLoadedIsPendingNotRefused) {
+  ASSERT_FALSE(calendar_->Year(2027).ok()) << "the test needs 2027 not loaded";
+  absl::StatusOr<CommentPeriod> period = ComputeCommentPeriod(
+      *book_, *calendar_, v1::MAJOR_ADMINISTRATIVE_DECISION, absl::CivilDay(2026, 12, 7), 30, "");
+  ASSERT_TRUE(period.ok()) << period.status();
+  EXPECT_TRUE(period->pending);
+  EXPECT_EQ(period->deadline.start, absl::CivilDay(2026, 12, 7));
+  EXPECT_EQ(period->deadline.n, 30);
+  EXPECT_EQ(period->deadline.nominal_end, absl::CivilDay(2027, 1, 6));
+  EXPECT_THAT(period->rule.Explain(), HasSubstr("major_decision.min_calendar_days = 30"));
+
+  const common::v1::DeadlineExplanation explained = ExplainCommentPeriod(*period, "");
+  EXPECT_FALSE(explained.has_due());
+  EXPECT_EQ(explained.nominal_end().year(), 2027);
+  EXPECT_THAT(explained.text(), HasSubstr("至 2027-01-06"));
+  EXPECT_THAT(explained.text(), HasSubstr("期限届满日待载入后计算"));
+  EXPECT_THAT(explained.text(), HasSubstr("依据规则：consultation.periods v1"));
+
+  // Open from its first day, whatever the date, until a last day is computed.
+  v1::Consultation pending;
+  absl::StatusOr<absl::CivilDay> closes_on = ClosingDayOf(pending);
+  ASSERT_TRUE(closes_on.ok());
+  EXPECT_EQ(*closes_on, PendingClosingDay());
+  EXPECT_EQ(StateOn(absl::CivilDay(2027, 3, 1), absl::CivilDay(2026, 12, 7), *closes_on, false),
+            v1::OPEN);
+}
+
+TEST_F(ConsultationRulesTest, Nat1NormativeDocumentReachingAYearNotLoadedIsPending) {
+  // 2026-12-28 + 7 working days reaches January 2027: no nominal end without the calendar.
+  absl::StatusOr<CommentPeriod> period = ComputeCommentPeriod(
+      *book_, *calendar_, v1::NORMATIVE_DOCUMENT, absl::CivilDay(2026, 12, 28), 7, "");
+  ASSERT_TRUE(period.ok()) << period.status();
+  EXPECT_TRUE(period->pending);
+  EXPECT_TRUE(period->deadline.working_days);
+  const common::v1::DeadlineExplanation explained = ExplainCommentPeriod(*period, "");
+  EXPECT_FALSE(explained.has_due());
+  EXPECT_FALSE(explained.has_nominal_end());
+  EXPECT_THAT(explained.text(), HasSubstr("起算 7 个工作日"));
+
+  // Below the minimum is still refused at once: pending is about the calendar only.
+  EXPECT_EQ(ComputeCommentPeriod(*book_, *calendar_, v1::NORMATIVE_DOCUMENT,
+                                 absl::CivilDay(2026, 12, 28), 6, "")
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(ConsultationRulesTest, Con1ScopeIsConfiguredPerLevelAndDomain) {
   const absl::CivilDay day(2025, 6, 9);
   absl::StatusOr<ScopeAnswer> city =

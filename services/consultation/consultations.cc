@@ -126,7 +126,7 @@ absl::CivilDay Consultations::Today() const { return calendar::TodayInShanghai(*
 absl::StatusOr<v1::Consultation> Consultations::LoadConsultation(int64_t id) {
   ASSIGN_OR_RETURN(v1::Consultation c, repository_->GetConsultation(id));
   ASSIGN_OR_RETURN(absl::CivilDay opens_on, ToCivilDay(c.opens_on()));
-  ASSIGN_OR_RETURN(absl::CivilDay closes_on, ToCivilDay(c.closes_on()));
+  ASSIGN_OR_RETURN(absl::CivilDay closes_on, ClosingDayOf(c));
   c.set_state(StateOn(Today(), opens_on, closes_on, c.state() == v1::CONCLUDED));
   return c;
 }
@@ -156,7 +156,7 @@ absl::StatusOr<v1::Consultation> Consultations::LoadWindow(int64_t id) {
     }
   }
   ASSIGN_OR_RETURN(absl::CivilDay opens_on, ToCivilDay(c.opens_on()));
-  ASSIGN_OR_RETURN(absl::CivilDay closes_on, ToCivilDay(c.closes_on()));
+  ASSIGN_OR_RETURN(absl::CivilDay closes_on, ClosingDayOf(c));
   c.set_state(StateOn(Today(), opens_on, closes_on, c.state() == v1::CONCLUDED));
   return c;
 }
@@ -227,15 +227,10 @@ absl::StatusOr<v1::Consultation> Consultations::CreateConsultation(
   c.clear_statement_published();
   c.clear_conclude_time();
   c.set_created_by(caller.subject);
-  *c.mutable_closes_on() = ToProtoDate(period.deadline.due);
-  common::v1::DeadlineExplanation explanation = ToProto(period.deadline);
-  explanation.set_rule(period.rule.Explain());
-  explanation.set_rule_version(period.rule.VersionKey());
-  absl::StrAppend(explanation.mutable_text(), "\n依据规则：", period.rule.Explain());
-  if (period.rule.key == kMajorDecisionShortenedRule) {
-    absl::StrAppend(explanation.mutable_text(), "\n缩短期限的理由：", in.shortening_reason());
-  }
-  *c.mutable_period_explanation() = std::move(explanation);
+  // NAT-1: a pending period has no closes_on until its year's calendar is loaded.
+  c.clear_closes_on();
+  if (!period.pending) *c.mutable_closes_on() = ToProtoDate(period.deadline.due);
+  *c.mutable_period_explanation() = ExplainCommentPeriod(period, in.shortening_reason());
   c.set_period_rule(period.rule.Explain());
   c.set_consultation_required(scope.required);
   c.set_scope_rule(scope.rule.Explain());
@@ -291,7 +286,7 @@ absl::StatusOr<v1::ListConsultationsResponse> Consultations::ListConsultations(
       rows, page_size, fingerprint, [](const v1::Consultation& c) { return c.id(); }));
   for (v1::Consultation& c : rows) {
     ASSIGN_OR_RETURN(absl::CivilDay opens_on, ToCivilDay(c.opens_on()));
-    ASSIGN_OR_RETURN(absl::CivilDay closes_on, ToCivilDay(c.closes_on()));
+    ASSIGN_OR_RETURN(absl::CivilDay closes_on, ClosingDayOf(c));
     c.set_state(StateOn(filter.today, opens_on, closes_on, c.state() == v1::CONCLUDED));
     c.clear_draft();  // The list is an index; the draft is on GetConsultation.
     *response.add_consultations() = std::move(c);
@@ -312,10 +307,17 @@ absl::StatusOr<v1::Consultation> Consultations::ConcludeConsultation(
                               "the consultation is already concluded");
   }
   if (c.state() != v1::CLOSED) {
+    if (!c.has_closes_on()) {
+      return PreconditionFailed(
+          "STATE", absl::StrCat("consultation/", c.id()),
+          "comments are accepted until the period's last day, which is computed once the "
+          "calendar of the year it reaches is loaded (NAT-1); a consultation is concluded "
+          "after it closes");
+    }
+    ASSIGN_OR_RETURN(absl::CivilDay closes_on, ToCivilDay(c.closes_on()));
     return PreconditionFailed(
         "STATE", absl::StrCat("consultation/", c.id()),
-        absl::StrCat("comments are accepted until the end of ",
-                     absl::FormatCivilTime(absl::CivilDay(ToCivilDay(c.closes_on()).value())),
+        absl::StrCat("comments are accepted until the end of ", absl::FormatCivilTime(closes_on),
                      "; a consultation is concluded after it closes"));
   }
   ASSIGN_OR_RETURN(std::optional<v1::FeedbackStatement> statement,
@@ -429,18 +431,17 @@ absl::StatusOr<int> Consultations::RecomputeClosingDays(const std::function<bool
     for (const v1::Consultation& c : batch) {
       after_id = c.id();
       const calendar::Deadline stored = FromProto(c.period_explanation());
-      if (!calendar_->IsStale(stored)) continue;
+      // A pending period (no closes_on: its year was not loaded) is tried on every change.
+      if (c.has_closes_on() && !calendar_->IsStale(stored)) continue;
       absl::StatusOr<calendar::Deadline> again = calendar_->Recompute(stored);
       if (absl::IsFailedPrecondition(again.status())) continue;  // A year not loaded yet.
       if (!again.ok()) return again.status();
-      common::v1::DeadlineExplanation explanation = ToProto(*again);
-      explanation.set_rule(c.period_explanation().rule());
-      explanation.set_rule_version(c.period_explanation().rule_version());
-      absl::StrAppend(explanation.mutable_text(), "\n依据规则：", c.period_explanation().rule());
-      if (!c.shortening_reason().empty()) {
-        absl::StrAppend(explanation.mutable_text(), "\n缩短期限的理由：", c.shortening_reason());
-      }
-      RETURN_IF_ERROR(repository_->UpdatePeriod(c.id(), again->due, explanation));
+      const common::v1::DeadlineExplanation& old = c.period_explanation();
+      const bool shortened = absl::StrContains(old.rule(), kMajorDecisionShortenedRule);
+      RETURN_IF_ERROR(repository_->UpdatePeriod(
+          c.id(), again->due,
+          ExplainCommentPeriod(*again, /*pending=*/false, old.rule(), old.rule_version(),
+                               shortened ? c.shortening_reason() : "")));
       ++changed;
     }
     if (static_cast<int>(batch.size()) < kBatch) break;
@@ -506,7 +507,7 @@ absl::StatusOr<v1::Comment> Consultations::PostComment(const Principal& caller,
                                            : absl::StrCat("subject:", caller.subject));
   const idempotency::Key key = idempotency::MakeKey(client_key, "PostComment", r.request_id(), r);
   absl::StatusOr<v1::Comment> stored = [&]() -> absl::StatusOr<v1::Comment> {
-    ASSIGN_OR_RETURN(absl::CivilDay closes_on, ToCivilDay(c.closes_on()));
+    ASSIGN_OR_RETURN(absl::CivilDay closes_on, ClosingDayOf(c));
     if (c.state() == v1::SCHEDULED) {
       return PreconditionFailed(
           "CONSULTATION_NOT_OPEN", absl::StrCat("consultation/", c.id()),

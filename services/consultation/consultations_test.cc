@@ -38,6 +38,8 @@ class ConsultationsUnitTest : public ::testing::Test {
     absl::StatusOr<std::shared_ptr<calendar::WorkingDayCalendar>> cal =
         calendar::NewBuiltinCalendar();
     ASSERT_TRUE(cal.ok()) << cal.status();
+    calendar_ = *cal;
+    book_ = *book;
     consultations_ = std::make_unique<Consultations>(
         &repository_, *cal, *book, &clock_,
         [](int64_t id) -> absl::StatusOr<UnitFacts> {
@@ -62,6 +64,8 @@ class ConsultationsUnitTest : public ::testing::Test {
 
   FakeClock clock_{At(absl::CivilDay(2025, 6, 10), 10)};
   ::testing::StrictMock<MockConsultationRepository> repository_;
+  std::shared_ptr<calendar::WorkingDayCalendar> calendar_;
+  std::shared_ptr<rules::RuleBook> book_;
   std::unique_ptr<Consultations> consultations_;
   v1::Consultation stored_;
 };
@@ -177,6 +181,51 @@ TEST_F(ConsultationsUnitTest, Con3AttachingEnqueuesTheStatementForTheCatalog) {
   r.set_consultation_id(kConsultation);
   r.set_version(2);
   ASSERT_TRUE(consultations_->AttachFeedbackStatement(Staff(), r).ok());
+}
+
+// NAT-1: a consultation whose period reached a year not loaded yet is stored without a
+// closing day; each calendar change tries again, and the year's arrival gives it one.
+TEST_F(ConsultationsUnitTest, Nat1PendingClosingDayIsComputedOnceItsYearIsLoaded) {
+  absl::StatusOr<CommentPeriod> period = ComputeCommentPeriod(
+      *book_, *calendar_, v1::MAJOR_ADMINISTRATIVE_DECISION, absl::CivilDay(2026, 12, 7), 30, "");
+  ASSERT_TRUE(period.ok()) << period.status();
+  ASSERT_TRUE(period->pending);
+  v1::Consultation pending = stored_;
+  pending.clear_closes_on();
+  *pending.mutable_period_explanation() = ExplainCommentPeriod(*period, "");
+  const auto never = [] { return false; };
+
+  EXPECT_CALL(repository_, ListClosingFrom(_, 0, _))
+      .WillOnce(Return(std::vector<v1::Consultation>{pending}));
+  absl::StatusOr<int> unchanged = consultations_->RecomputeClosingDays(never);
+  ASSERT_TRUE(unchanged.ok()) << unchanged.status();
+  EXPECT_EQ(*unchanged, 0);
+
+  // Test data, not a real notice: 2027 with 01-01 and 01-06 off, so the nominal end
+  // (2027-01-06) moves to the next working day (NAT-3).
+  calendar::YearCalendar y2027;
+  y2027.year = 2027;
+  y2027.version = "test-2027.1";
+  y2027.source = "test notice 2027";
+  y2027.holidays = {{absl::CivilDay(2027, 1, 1), "元旦"}, {absl::CivilDay(2027, 1, 6), "测试"}};
+  ASSERT_TRUE(calendar_->LoadYear(y2027).ok());
+  EXPECT_CALL(repository_, ListClosingFrom(_, 0, _))
+      .WillOnce(Return(std::vector<v1::Consultation>{pending}));
+  EXPECT_CALL(repository_, UpdatePeriod(kConsultation, absl::CivilDay(2027, 1, 7), _))
+      .WillOnce([](int64_t, absl::CivilDay,
+                   const common::v1::DeadlineExplanation& explained) -> absl::Status {
+        EXPECT_EQ(explained.due().day(), 7);
+        EXPECT_EQ(explained.calendars_size(), 1);  // The days examined: 2027's.
+        if (explained.calendars_size() > 0) {
+          EXPECT_EQ(explained.calendars(0).version(), "test-2027.1");
+        }
+        EXPECT_THAT(explained.text(), HasSubstr("依据规则：consultation.periods v1"));
+        EXPECT_THAT(explained.text(), ::testing::Not(HasSubstr("待载入")));
+        return absl::OkStatus();
+      });
+  absl::StatusOr<int> changed = consultations_->RecomputeClosingDays(never);
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_EQ(*changed, 1);
 }
 
 // The search indexer (comment_indexer.h): a batch claimed under one token per batch is

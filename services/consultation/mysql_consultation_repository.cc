@@ -106,7 +106,8 @@ absl::StatusOr<v1::Consultation> ReadConsultation(const db::Row& row) {
   ASSIGN_OR_RETURN(absl::CivilDay opens_on, row.GetCivilDay("opens_on"));
   *c.mutable_opens_on() = ToProtoDate(opens_on);
   ASSIGN_OR_RETURN(absl::CivilDay closes_on, row.GetCivilDay("closes_on"));
-  *c.mutable_closes_on() = ToProtoDate(closes_on);
+  // The stand-in day of a pending period is not a closing day (NAT-1).
+  if (closes_on != PendingClosingDay()) *c.mutable_closes_on() = ToProtoDate(closes_on);
   ASSIGN_OR_RETURN(int64_t days, row.GetInt64("period_days"));
   c.set_period_days(static_cast<int32_t>(days));
   ASSIGN_OR_RETURN(std::string explanation, row.GetString("period_explanation"));
@@ -349,7 +350,7 @@ class MysqlConsultationRepository final : public ConsultationRepository {
                                                       const idempotency::Key* key,
                                                       absl::Time now) override {
     ASSIGN_OR_RETURN(absl::CivilDay opens_on, ToCivilDay(c.opens_on()));
-    ASSIGN_OR_RETURN(absl::CivilDay closes_on, ToCivilDay(c.closes_on()));
+    ASSIGN_OR_RETURN(absl::CivilDay closes_on, ClosingDayOf(c));
     c.set_version(1);
     *c.mutable_create_time() = ToTimestamp(now);
     RETURN_IF_ERROR(

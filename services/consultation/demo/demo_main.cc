@@ -438,7 +438,13 @@ class Loader {
     ASSIGN_OR_RETURN(v1::Consultation c, Call(&v1::ConsultationService::Stub::GetConsultation,
                                               "GetConsultation", staff, get, loaded.title()));
     if (c.state() != v1::CLOSED) {
-      if (c.state() != v1::CONCLUDED) {
+      if (c.state() != v1::CONCLUDED && !c.has_closes_on()) {
+        // NAT-1: the period reaches a year whose calendar is not loaded yet.
+        std::cerr << "consultation " << c.id()
+                  << " has no closing day until the calendar of the year its period reaches "
+                     "is loaded; a run after it closes publishes its feedback statement and "
+                     "concludes it\n";
+      } else if (c.state() != v1::CONCLUDED) {
         std::cerr << "consultation " << c.id() << " closes at the end of " << c.closes_on().year()
                   << "-" << c.closes_on().month() << "-" << c.closes_on().day()
                   << ": a run after that publishes its feedback statement and concludes it\n";

@@ -781,5 +781,57 @@ TEST_F(ConsultationsTest, Nat1ClosingDayFollowsAReplacedCalendarYear) {
   EXPECT_THAT(again->period_explanation().text(), HasSubstr("normative_document.min_working_days"));
 }
 
+// NAT-1 on MariaDB: created in December before the next year's notice is loaded, a
+// major decision's period has no closing day; it is listed and accepts comments past its
+// nominal end (never closed early), and the year's arrival gives it its day, after which
+// it refuses comments as any closed one does.
+TEST_F(ConsultationsTest, Nat1ConsultationReachingAYearNotLoadedStaysOpenUntilTheYearIsLoaded) {
+  ASSERT_FALSE(calendar_->Year(2027).ok()) << "the test needs 2027 not loaded";
+  clock_.Set(At(absl::CivilDay(2026, 12, 7), 10));
+  absl::StatusOr<v1::Consultation> c =
+      consultations_->CreateConsultation(Staff(kCity), Draft(kCity, 30));
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_FALSE(c->has_closes_on());
+  EXPECT_EQ(c->state(), v1::OPEN);
+  EXPECT_THAT(c->period_explanation().text(), HasSubstr("期限届满日待载入后计算"));
+  EXPECT_EQ(ToCivilDay(c->period_explanation().nominal_end()).value(), absl::CivilDay(2027, 1, 6));
+
+  clock_.Set(At(absl::CivilDay(2027, 1, 20), 10));
+  v1::ListConsultationsRequest list;
+  list.set_state(v1::OPEN);
+  absl::StatusOr<v1::ListConsultationsResponse> open =
+      consultations_->ListConsultations(Public(), list);
+  ASSERT_TRUE(open.ok()) << open.status();
+  bool listed = false;
+  for (const v1::Consultation& each : open->consultations()) {
+    if (each.id() == c->id()) listed = !each.has_closes_on() && each.state() == v1::OPEN;
+  }
+  EXPECT_TRUE(listed) << "a pending consultation is listed as open, without a closing day";
+  absl::StatusOr<v1::Comment> late = Comment(*c, "一月二十日仍可提交意见。");
+  EXPECT_TRUE(late.ok()) << late.status();
+
+  // Test data, not a real notice: 2027 with only 01-01 off.
+  calendar::YearCalendar y2027;
+  y2027.year = 2027;
+  y2027.version = "test-2027.1";
+  y2027.source = "test notice 2027";
+  y2027.holidays = {{absl::CivilDay(2027, 1, 1), "元旦"}};
+  ASSERT_TRUE(calendar_->LoadYear(y2027).ok());
+  absl::StatusOr<int> changed = consultations_->RecomputeClosingDays([] { return false; });
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_GE(*changed, 1);
+  v1::GetConsultationRequest get;
+  get.set_id(c->id());
+  absl::StatusOr<v1::Consultation> again = consultations_->GetConsultation(Staff(kCity), get);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(ToCivilDay(again->closes_on()).value(), absl::CivilDay(2027, 1, 6));
+  EXPECT_EQ(again->state(), v1::CLOSED);
+  EXPECT_THAT(again->period_explanation().text(), HasSubstr("test notice 2027"));
+  clock_.Advance(absl::Seconds(2));  // Past the window cache's bound (LoadWindow).
+  absl::StatusOr<v1::Comment> refused = Comment(*again, "关闭后的意见。");
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(refused.status().message(), HasSubstr("2027-01-06"));
+}
+
 }  // namespace
 }  // namespace gongkai::consultation
