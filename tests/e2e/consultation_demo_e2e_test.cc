@@ -20,23 +20,13 @@
 #include "libs/clock/clock.h"
 #include "libs/db/connection_pool.h"
 #include "tests/e2e/consultation_under_test.h"
+#include "tests/e2e/run_command.h"
 
 namespace gongkai::e2e {
 namespace {
 
 namespace v1 = ::gongkai::consultation::v1;
 using ::testing::HasSubstr;
-
-// Runs `command` through the shell; returns its exit code and stdout+stderr.
-std::pair<int, std::string> RunCommand(const std::string& command) {
-  std::string output;
-  FILE* pipe = popen(absl::StrCat(command, " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return {-1, "popen failed"};
-  char buffer[4096];
-  while (fgets(buffer, sizeof(buffer), pipe) != nullptr) output += buffer;
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
 
 // Rows of each table the demo writes, in one string (equal before and after a rerun).
 std::string RowCounts(const E2eDatabase& database) {

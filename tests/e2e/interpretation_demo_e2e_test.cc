@@ -15,22 +15,12 @@
 #include "gtest/gtest.h"
 #include "tests/e2e/catalog_under_test.h"
 #include "tests/e2e/interpretation_steps.h"
+#include "tests/e2e/run_command.h"
 
 namespace gongkai::e2e {
 namespace {
 
 using ::testing::HasSubstr;
-
-// Runs `command` through the shell; returns its exit code and stdout+stderr.
-std::pair<int, std::string> RunCommand(const std::string& command) {
-  std::string output;
-  FILE* pipe = popen(absl::StrCat(command, " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return {-1, "popen failed"};
-  char buffer[4096];
-  while (fgets(buffer, sizeof(buffer), pipe) != nullptr) output += buffer;
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
 
 TEST(InterpretationDemoE2eTest, DemoLoadersInterpretAndPublishTheGovernmentPolicyDocuments) {
   absl::StatusOr<std::unique_ptr<InterpretationSuite>> suite =
