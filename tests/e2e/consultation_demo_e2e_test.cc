@@ -28,23 +28,10 @@ namespace {
 namespace v1 = ::gongkai::consultation::v1;
 using ::testing::HasSubstr;
 
-// Rows of each table the demo writes, in one string (equal before and after a rerun).
+// The tables the demo writes.
 std::string RowCounts(const E2eDatabase& database) {
-  absl::StatusOr<std::unique_ptr<db::ConnectionPool>> pool =
-      db::ConnectionPool::Create(database.ServiceConfig(1));
-  if (!pool.ok()) return pool.status().ToString();
-  absl::StatusOr<db::ConnectionLease> conn = (*pool)->Acquire();
-  if (!conn.ok()) return conn.status().ToString();
-  std::string counts;
-  for (const char* table : {"consultations", "comments", "comment_groups", "hearings",
-                            "meeting_plans", "feedback_statements"}) {
-    absl::StatusOr<db::ResultSet> rows =
-        (*conn)->Query(absl::StrCat("SELECT COUNT(*) FROM ", table));
-    absl::StrAppend(
-        &counts, table, "=",
-        rows.ok() ? absl::StrCat((*rows)[0].GetInt64(0).value()) : rows.status().ToString(), " ");
-  }
-  return counts;
+  return database.RowCounts({"consultations", "comments", "comment_groups", "hearings",
+                             "meeting_plans", "feedback_statements"});
 }
 
 std::vector<v1::Consultation> AllConsultations(v1::ConsultationService::Stub& stub,

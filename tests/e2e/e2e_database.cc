@@ -5,6 +5,7 @@
 
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
+#include "libs/db/connection_pool.h"
 #include "libs/status/status_macros.h"
 
 namespace gongkai::e2e {
@@ -67,6 +68,24 @@ db::DbConfig E2eDatabase::ServiceConfig(int pool_size) const {
   config.password = password_;
   config.pool_size = pool_size;
   return config;
+}
+
+std::string E2eDatabase::RowCounts(std::initializer_list<absl::string_view> tables) const {
+  absl::StatusOr<std::unique_ptr<db::ConnectionPool>> pool =
+      db::ConnectionPool::Create(ServiceConfig(1));
+  if (!pool.ok()) return pool.status().ToString();
+  absl::StatusOr<db::ConnectionLease> conn = (*pool)->Acquire();
+  if (!conn.ok()) return conn.status().ToString();
+  std::string counts;
+  for (absl::string_view table : tables) {
+    absl::StatusOr<db::ResultSet> rows =
+        (*conn)->Query(absl::StrCat("SELECT COUNT(*) FROM ", table));
+    absl::StatusOr<int64_t> count =
+        rows.ok() ? (*rows)[0].GetInt64(0) : absl::StatusOr<int64_t>(rows.status());
+    absl::StrAppend(&counts, table, "=",
+                    count.ok() ? absl::StrCat(*count) : count.status().ToString(), " ");
+  }
+  return counts;
 }
 
 }  // namespace gongkai::e2e

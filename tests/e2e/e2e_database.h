@@ -12,6 +12,7 @@
 #ifndef GONGKAI_TESTS_E2E_E2E_DATABASE_H_
 #define GONGKAI_TESTS_E2E_E2E_DATABASE_H_
 
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <string>
@@ -38,6 +39,10 @@ class E2eDatabase {
   // The same settings as a DbConfig (other fields at their defaults), for a test that
   // checks the database as the service sees it.
   db::DbConfig ServiceConfig(int pool_size) const;
+  // "table=rows " for each of `tables`, as the service's user sees them: equal before and
+  // after a step that must change nothing (a demo loader run again). A table that cannot
+  // be read shows its error instead of a count, so the comparison fails.
+  std::string RowCounts(std::initializer_list<absl::string_view> tables) const;
 
   const std::string& name() const { return database_->name(); }
   const std::string& user() const { return user_; }

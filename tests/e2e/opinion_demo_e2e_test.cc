@@ -14,7 +14,6 @@
 #include "gmock/gmock.h"
 #include "gongkai/opinion/v1/opinion.grpc.pb.h"
 #include "gtest/gtest.h"
-#include "libs/db/connection_pool.h"
 #include "tests/e2e/catalog_under_test.h"
 #include "tests/e2e/e2e_database.h"
 #include "tests/e2e/grpc_call.h"
@@ -32,22 +31,9 @@ namespace {
 namespace v1 = ::gongkai::opinion::v1;
 using ::testing::HasSubstr;
 
-// Rows of each table the demo writes, in one string (equal before and after a rerun).
+// The tables the demo writes.
 std::string RowCounts(const E2eDatabase& database) {
-  absl::StatusOr<std::unique_ptr<db::ConnectionPool>> pool =
-      db::ConnectionPool::Create(database.ServiceConfig(1));
-  if (!pool.ok()) return pool.status().ToString();
-  absl::StatusOr<db::ConnectionLease> conn = (*pool)->Acquire();
-  if (!conn.ok()) return conn.status().ToString();
-  std::string counts;
-  for (const char* table : {"opinion_events", "opinion_event_units", "opinion_event_steps"}) {
-    absl::StatusOr<db::ResultSet> rows =
-        (*conn)->Query(absl::StrCat("SELECT COUNT(*) FROM ", table));
-    absl::StrAppend(
-        &counts, table, "=",
-        rows.ok() ? absl::StrCat((*rows)[0].GetInt64(0).value()) : rows.status().ToString(), " ");
-  }
-  return counts;
+  return database.RowCounts({"opinion_events", "opinion_event_units", "opinion_event_steps"});
 }
 
 TEST(OpinionDemoE2eTest, Opi1DemoLoaderCollectsAndTakesEventsThroughTheirStepsOnce) {
