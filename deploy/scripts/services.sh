@@ -52,6 +52,10 @@ discover_services() {
     done
     [[ $(service_manifest_value "$file" DEMO) =~ ^[A-Za-z0-9._-]*$ ]] ||
       die "$file: DEMO must be a file name in build/services/$name/"
+    for pair in $(service_manifest_value "$file" ENV); do
+      [[ $pair =~ ^[A-Z][A-Z0-9_]*=[^[:space:]]*$ ]] ||
+        die "$file: ENV entry '$pair' is not <ENV_VAR>=<value>"
+    done
     seen_ports+="$grpc $metrics "
     lines+=("$grpc $name $db $grpc $metrics")
   done
@@ -87,7 +91,7 @@ service_demo_binary() {
 }
 
 # The environment one service process gets (KEY=VALUE lines): the common settings, then
-# one *_FILE variable per secret its service.env lists in SECRETS.
+# one *_FILE variable per secret its service.env lists in SECRETS, then its ENV pairs.
 service_env() {
   local name=$1 db secret var
   if [[ $name == gateway ]]; then
@@ -114,6 +118,8 @@ service_env() {
   while read -r secret var; do
     echo "$var=$(service_secret "$name" "$secret")"
   done < <(service_secrets "$name")
+  local pair
+  for pair in $(service_manifest_value "$(service_manifest "$name")" ENV); do echo "$pair"; done
 }
 
 # service_peers_env NAME: GONGKAI_PEERS with every other registered service, built or

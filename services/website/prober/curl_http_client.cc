@@ -66,12 +66,14 @@ std::string DescribeError(CURLcode code, const char* detail) {
 
 }  // namespace
 
-CurlHttpClient::CurlHttpClient(HttpClientOptions options) : options_(std::move(options)) {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
+CurlHttpClient::CurlHttpClient(HttpClientOptions options) : options_(std::move(options)) {}
 
 HttpResponse CurlHttpClient::Get(const std::string& url, absl::Duration total_timeout) {
+  // On the first fetch, not at start (issue 14, P4): libcurl's global set-up touches
+  // 0.3 MiB of libcurl and libssh2 that a replica with nothing to probe never
+  // needs (docs/performance.md, "The website's libcurl stack").
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   HttpResponse response;
   CURL* curl = ThreadHandle();
   if (curl == nullptr) {

@@ -10,7 +10,7 @@
 // adds trust, never removes checks), the suite's user agent, bodies cut at
 // max_body_bytes (the rest is not read), compressed transfer accepted. Each thread
 // reuses one easy handle, so connections to a host are kept alive between fetches.
-// Thread-safe; curl_global_init runs once per process.
+// Thread-safe; curl_global_init runs once per process, on the first Get.
 #ifndef GONGKAI_SERVICES_WEBSITE_PROBER_HTTP_CLIENT_H_
 #define GONGKAI_SERVICES_WEBSITE_PROBER_HTTP_CLIENT_H_
 

@@ -68,9 +68,9 @@ absl::Status LocalSite::Start() { return Serve(std::make_unique<httplib::Server>
 absl::Status LocalSite::StartTls(const std::string& dir) {
   const std::string cert = dir + "/local-site-cert.pem";
   const std::string key = dir + "/local-site-key.pem";
-  const std::string command =
-      absl::StrCat("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -keyout ",
-                   key, " -out ", cert, " >/dev/null 2>&1");
+  const std::string command = absl::StrCat(
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 ",
+      "-addext subjectAltName=IP:127.0.0.1 -keyout ", key, " -out ", cert, " >/dev/null 2>&1");
   if (std::system(command.c_str()) != 0) {
     return absl::InternalError("openssl could not make a self-signed certificate");
   }

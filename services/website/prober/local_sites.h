@@ -49,7 +49,8 @@ class LocalSite {
 
   // Serves plain HTTP on 127.0.0.1 with a free port.
   absl::Status Start();
-  // Serves HTTPS with a fresh self-signed certificate (written under `dir`).
+  // Serves HTTPS with a fresh self-signed certificate for 127.0.0.1, written under `dir`
+  // as local-site-cert.pem: untrusted unless a client is given it as its CA file.
   absl::Status StartTls(const std::string& dir);
   void Stop();
 

@@ -157,6 +157,21 @@ TEST_F(SiteCheckerTest, BadCertificateFailsTlsVerification) {
   EXPECT_THAT(probe.error(), StartsWith("tls"));
 }
 
+// The same site trusted through the CA file option: the TLS stack the process runs with
+// (OpenSSL through libcurl; ctest sets GNUTLS_NO_IMPLICIT_INIT=1 as the deployments do,
+// services/website/service.env) completes a verified handshake and reads the page.
+TEST(CurlHttpClientTest, Nat13TlsSiteTrustedThroughTheCaFileIsFetched) {
+  LocalSite site;
+  site.Page("/", "<p>secret</p>");
+  ASSERT_TRUE(site.StartTls(::testing::TempDir()).ok());
+  CurlHttpClient client({.connect_timeout = absl::Seconds(2),
+                         .ca_file = ::testing::TempDir() + "/local-site-cert.pem"});
+  const HttpResponse response = client.Get(site.Url("/"), absl::Seconds(5));
+  EXPECT_EQ(response.error, "");
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body, "<p>secret</p>");
+}
+
 TEST_F(SiteCheckerTest, RobotsDisallowedPagesAreNotFetchedAndRobotsIsCached) {
   LocalSite site;
   site.Robots("User-agent: gongkai\nDisallow: /private/\n");
