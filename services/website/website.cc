@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "libs/idempotency/idempotency.h"
+#include "libs/log/log.h"
 #include "libs/pagination/page_token.h"
 #include "libs/protoconv/protoconv.h"
 #include "libs/status/errors.h"
@@ -806,6 +807,25 @@ absl::StatusOr<v1::Notice> Website::CreateNotice(const auth::Principal& caller,
             return deps_.repository->CreateNotice(std::move(notice), stored_key,
                                                   deps_.clock->Now());
           }));
+  // NAT-1: when the missing year was loaded while this notice was being stored, the
+  // recomputation that followed the load may have listed the notices before this one was
+  // committed; so it is tried here once more (a load after this read is followed by a
+  // pass that sees the committed row). The notice is stored either way: a failure here
+  // leaves it pending, which is what it was when it was issued.
+  if (!notice.has_rectify_by()) {
+    absl::StatusOr<std::optional<v1::Notice>> again = RecomputedRectifyBy(notice);
+    if (again.ok() && again->has_value()) {
+      absl::StatusOr<v1::Notice> stored =
+          deps_.repository->UpdateRectifyBy(**std::move(again), deps_.clock->Now());
+      if (stored.ok()) {
+        notice = *std::move(stored);
+      } else if (!absl::IsAborted(stored.status())) {  // ABORTED: recomputed meanwhile.
+        GK_LOG(WARNING, "storing the deadline of a notice issued during a calendar load failed")
+            .With("notice", notice.id())
+            .With("status", stored.status());
+      }
+    }
+  }
   MarkOverdue(notice);
   return notice;
 }

@@ -338,6 +338,44 @@ TEST_F(NoticeDeadlineTest, Nat1Web4PendingDeadlineIsComputedOnceItsYearIsLoaded)
   EXPECT_EQ(*changed, 1);
 }
 
+// NAT-1: the missing year loaded while the notice was being stored (after the create
+// read the calendar, before its row was committed — the pass after the load may have
+// missed it): the create computes the day itself rather than leave it pending.
+TEST_F(NoticeDeadlineTest, Nat1Web4ANoticeStoredDuringTheYearsLoadGetsItsDay) {
+  v1::Site site;
+  site.set_id(5);
+  site.set_unit_id(4);
+  site.set_kind(v1::PORTAL);
+  EXPECT_CALL(repository_, GetSite(5)).WillOnce(::testing::Return(site));
+  EXPECT_CALL(repository_, FindIdempotentResponse(::testing::_))
+      .WillOnce(::testing::Return(std::optional<std::string>()));
+  EXPECT_CALL(repository_, CreateNotice(::testing::_, ::testing::_, ::testing::_))
+      .WillOnce([this](v1::Notice notice, const idempotency::Key*, absl::Time) {
+        EXPECT_FALSE(notice.has_rectify_by());
+        EXPECT_TRUE(LoadTestYear2027().ok());  // The load lands while the row is stored.
+        notice.set_id(32);
+        notice.set_version(1);
+        return notice;
+      });
+  EXPECT_CALL(repository_, UpdateRectifyBy(::testing::_, ::testing::_))
+      .WillOnce([](v1::Notice notice, absl::Time) -> absl::StatusOr<v1::Notice> {
+        EXPECT_EQ(notice.id(), 32);
+        EXPECT_EQ(notice.version(), 1);
+        notice.set_version(2);
+        return notice;
+      });
+  v1::CreateNoticeRequest request;
+  request.set_request_id("n-2");
+  request.mutable_notice()->set_site_id(5);
+  request.mutable_notice()->set_reason("首页长期未更新");
+  absl::StatusOr<v1::Notice> created =
+      website_->CreateNotice(Caller(Role::kOffice, std::nullopt), request);
+  ASSERT_TRUE(created.ok()) << created.status();
+  ASSERT_TRUE(created->has_rectify_by());
+  EXPECT_EQ(ToCivilDay(created->rectify_by()).value(), absl::CivilDay(2027, 1, 12));
+  EXPECT_EQ(created->version(), 2);
+}
+
 // NAT-1: a deadline computed on a year that is then replaced (an amended notice) moves
 // with it; when the amendment pushes it into a year not loaded, it becomes pending
 // rather than keeping the day the calendar no longer gives.
