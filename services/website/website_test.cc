@@ -227,8 +227,8 @@ class NoticeDeadlineTest : public ::testing::Test {
                            ShanghaiTimeZone());
   }
 
-  // Issues a notice on the clock's day through CreateNotice; returns what was stored.
-  v1::Notice Issue() {
+  // A create's reads: site 5 of unit 4, a request id not used before.
+  void ExpectSiteAndNewRequest() {
     v1::Site site;
     site.set_id(5);
     site.set_unit_id(4);
@@ -236,6 +236,19 @@ class NoticeDeadlineTest : public ::testing::Test {
     EXPECT_CALL(repository_, GetSite(5)).WillOnce(::testing::Return(site));
     EXPECT_CALL(repository_, FindIdempotentResponse(::testing::_))
         .WillOnce(::testing::Return(std::optional<std::string>()));
+  }
+
+  absl::StatusOr<v1::Notice> Create(const std::string& request_id) {
+    v1::CreateNoticeRequest request;
+    request.set_request_id(request_id);
+    request.mutable_notice()->set_site_id(5);
+    request.mutable_notice()->set_reason("首页长期未更新");
+    return website_->CreateNotice(Caller(Role::kOffice, std::nullopt), request);
+  }
+
+  // Issues a notice on the clock's day through CreateNotice; returns what was stored.
+  v1::Notice Issue() {
+    ExpectSiteAndNewRequest();
     v1::Notice stored;
     EXPECT_CALL(repository_, CreateNotice(::testing::_, ::testing::_, ::testing::_))
         .WillOnce([&stored](v1::Notice notice, const idempotency::Key*, absl::Time) {
@@ -244,12 +257,7 @@ class NoticeDeadlineTest : public ::testing::Test {
           stored = notice;
           return notice;
         });
-    v1::CreateNoticeRequest request;
-    request.set_request_id("n-1");
-    request.mutable_notice()->set_site_id(5);
-    request.mutable_notice()->set_reason("首页长期未更新");
-    absl::StatusOr<v1::Notice> created =
-        website_->CreateNotice(Caller(Role::kOffice, std::nullopt), request);
+    absl::StatusOr<v1::Notice> created = Create("n-1");
     EXPECT_TRUE(created.ok()) << created.status();
     if (created.ok()) EXPECT_FALSE(created->overdue());
     return stored;
@@ -342,13 +350,7 @@ TEST_F(NoticeDeadlineTest, Nat1Web4PendingDeadlineIsComputedOnceItsYearIsLoaded)
 // read the calendar, before its row was committed — the pass after the load may have
 // missed it): the create computes the day itself rather than leave it pending.
 TEST_F(NoticeDeadlineTest, Nat1Web4ANoticeStoredDuringTheYearsLoadGetsItsDay) {
-  v1::Site site;
-  site.set_id(5);
-  site.set_unit_id(4);
-  site.set_kind(v1::PORTAL);
-  EXPECT_CALL(repository_, GetSite(5)).WillOnce(::testing::Return(site));
-  EXPECT_CALL(repository_, FindIdempotentResponse(::testing::_))
-      .WillOnce(::testing::Return(std::optional<std::string>()));
+  ExpectSiteAndNewRequest();
   EXPECT_CALL(repository_, CreateNotice(::testing::_, ::testing::_, ::testing::_))
       .WillOnce([this](v1::Notice notice, const idempotency::Key*, absl::Time) {
         EXPECT_FALSE(notice.has_rectify_by());
@@ -364,12 +366,7 @@ TEST_F(NoticeDeadlineTest, Nat1Web4ANoticeStoredDuringTheYearsLoadGetsItsDay) {
         notice.set_version(2);
         return notice;
       });
-  v1::CreateNoticeRequest request;
-  request.set_request_id("n-2");
-  request.mutable_notice()->set_site_id(5);
-  request.mutable_notice()->set_reason("首页长期未更新");
-  absl::StatusOr<v1::Notice> created =
-      website_->CreateNotice(Caller(Role::kOffice, std::nullopt), request);
+  absl::StatusOr<v1::Notice> created = Create("n-2");
   ASSERT_TRUE(created.ok()) << created.status();
   ASSERT_TRUE(created->has_rectify_by());
   EXPECT_EQ(ToCivilDay(created->rectify_by()).value(), absl::CivilDay(2027, 1, 12));
