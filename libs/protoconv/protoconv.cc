@@ -89,6 +89,27 @@ calendar::Deadline FromProto(const common::v1::DeadlineExplanation& p) {
   return d;
 }
 
+common::v1::DeadlineExplanation PendingDeadlineExplanation(absl::CivilDay start, int days,
+                                                           bool working_days) {
+  common::v1::DeadlineExplanation out;
+  *out.mutable_start() = ToProtoDate(start);
+  out.set_days(days);
+  out.set_working_days(working_days);
+  if (working_days) {
+    out.set_text(absl::StrCat("自 ", absl::FormatCivilTime(start), " 起算 ", days,
+                              " 个工作日（起算日不计入）"));
+  } else {
+    // The nominal end needs no calendar; the last day is it or a later working day.
+    const absl::CivilDay nominal_end = start + days;
+    *out.mutable_nominal_end() = ToProtoDate(nominal_end);
+    out.set_text(absl::StrCat("自 ", absl::FormatCivilTime(start), " 起算 ", days,
+                              " 日（起算日不计入），至 ", absl::FormatCivilTime(nominal_end),
+                              "；该日为节假日的，顺延至其后第一个工作日"));
+  }
+  absl::StrAppend(out.mutable_text(), "。所涉年份的国务院节假日安排尚未载入，届满日待载入后计算。");
+  return out;
+}
+
 std::string CalendarVersionsKey(const std::vector<calendar::CalendarVersion>& versions) {
   return absl::StrJoin(versions, ",", [](std::string* out, const calendar::CalendarVersion& v) {
     absl::StrAppend(out, v.year, ":", v.version);

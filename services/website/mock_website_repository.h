@@ -69,6 +69,9 @@ class MockWebsiteRepository : public WebsiteRepository {
   MOCK_METHOD(absl::StatusOr<std::vector<v1::Notice>>, ListNotices, (int64_t, int64_t, int),
               (override));
   MOCK_METHOD(absl::StatusOr<v1::Notice>, UpdateNotice, (v1::Notice, absl::Time), (override));
+  MOCK_METHOD(absl::StatusOr<std::vector<v1::Notice>>, ListUnrectifiedNotices, (int64_t, int),
+              (override));
+  MOCK_METHOD(absl::StatusOr<v1::Notice>, UpdateRectifyBy, (v1::Notice, absl::Time), (override));
   MOCK_METHOD(absl::StatusOr<WebsiteGauges>, ReadGauges,
               (absl::Time, absl::Duration, absl::CivilDay), (override));
   MOCK_METHOD(absl::StatusOr<UnitPlatformFacts>, ReadUnitPlatformFacts,

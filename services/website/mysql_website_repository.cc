@@ -153,6 +153,12 @@ absl::StatusOr<v1::SupervisionRun> ReadRun(const Row& row) {
   return r;
 }
 
+// rectify_by as stored: the day, or the stand-in while the deadline is pending (NAT-1).
+absl::StatusOr<absl::CivilDay> StoredRectifyBy(const v1::Notice& notice) {
+  if (!notice.has_rectify_by()) return PendingRectifyByStandIn();
+  return ToCivilDay(notice.rectify_by());
+}
+
 absl::StatusOr<v1::Notice> ReadNotice(const Row& row) {
   v1::Notice n;
   ASSIGN_OR_RETURN(int64_t id, row.GetInt64("id"));
@@ -169,7 +175,8 @@ absl::StatusOr<v1::Notice> ReadNotice(const Row& row) {
   ASSIGN_OR_RETURN(absl::CivilDay issued, row.GetCivilDay("issued_on"));
   *n.mutable_issued_on() = ToProtoDate(issued);
   ASSIGN_OR_RETURN(absl::CivilDay rectify_by, row.GetCivilDay("rectify_by"));
-  *n.mutable_rectify_by() = ToProtoDate(rectify_by);
+  // The stand-in of a pending deadline is not a day (NAT-1): no rectify_by.
+  if (rectify_by != PendingRectifyByStandIn()) *n.mutable_rectify_by() = ToProtoDate(rectify_by);
   ASSIGN_OR_RETURN(std::string explanation, row.GetString("rectify_by_explanation"));
   n.mutable_rectify_by_explanation()->ParseFromString(explanation);
   ASSIGN_OR_RETURN(*n.mutable_rectification_report(), row.GetString("rectification_report"));
@@ -896,7 +903,7 @@ class MysqlWebsiteRepository final : public WebsiteRepository {
   absl::StatusOr<v1::Notice> CreateNotice(v1::Notice notice, const idempotency::Key* key,
                                           absl::Time now) override {
     ASSIGN_OR_RETURN(absl::CivilDay issued, ToCivilDay(notice.issued_on()));
-    ASSIGN_OR_RETURN(absl::CivilDay rectify_by, ToCivilDay(notice.rectify_by()));
+    ASSIGN_OR_RETURN(absl::CivilDay rectify_by, StoredRectifyBy(notice));
     RETURN_IF_ERROR(db::RunInTransactionWithRetries(*pool_, [&](Connection& conn) -> absl::Status {
       ASSIGN_OR_RETURN(
           db::ExecResult inserted,
@@ -958,6 +965,31 @@ class MysqlWebsiteRepository final : public WebsiteRepository {
     return notice;
   }
 
+  absl::StatusOr<std::vector<v1::Notice>> ListUnrectifiedNotices(int64_t after_id,
+                                                                 int limit) override {
+    return QueryAll<v1::Notice>(
+        *pool_, absl::StrCat(kNoticeColumns, " WHERE id > ? AND state <> ? ORDER BY id LIMIT ?"),
+        {after_id, int64_t{v1::RECTIFIED}, int64_t{limit}}, &ReadNotice);
+  }
+
+  absl::StatusOr<v1::Notice> UpdateRectifyBy(v1::Notice notice, absl::Time now) override {
+    ASSIGN_OR_RETURN(absl::CivilDay rectify_by, StoredRectifyBy(notice));
+    ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
+    ASSIGN_OR_RETURN(
+        db::ExecResult updated,
+        conn->Execute("UPDATE notices SET rectify_by = ?, rectify_by_explanation = ?, "
+                      "version = version + 1, update_time = ? WHERE id = ? AND version = ?",
+                      {rectify_by, notice.rectify_by_explanation().SerializeAsString(), now,
+                       notice.id(), notice.version()}));
+    if (updated.affected_rows == 0) {
+      return db::StaleVersionError(absl::StrCat("notice ", notice.id(), " changed since version ",
+                                                notice.version(), "; read it again"));
+    }
+    notice.set_version(notice.version() + 1);
+    *notice.mutable_update_time() = ToTimestamp(now);
+    return notice;
+  }
+
   absl::StatusOr<WebsiteGauges> ReadGauges(absl::Time now, absl::Duration probe_interval,
                                            absl::CivilDay today) override {
     WebsiteGauges g;
@@ -978,11 +1010,17 @@ class MysqlWebsiteRepository final : public WebsiteRepository {
         db::ResultSet runs,
         conn->Query("SELECT COUNT(*) AS n FROM supervision_runs WHERE state = ?", {kRunningState}));
     ASSIGN_OR_RETURN(g.runs_running, runs[0].GetInt64("n"));
+    // A pending deadline's stand-in (NAT-1) is never before today: not overdue.
     ASSIGN_OR_RETURN(db::ResultSet notices,
                      conn->Query("SELECT COUNT(*) AS n FROM notices WHERE rectify_by < ? AND "
                                  "state <> ?",
                                  {today, static_cast<int64_t>(v1::RECTIFIED)}));
     ASSIGN_OR_RETURN(g.notices_overdue, notices[0].GetInt64("n"));
+    ASSIGN_OR_RETURN(db::ResultSet pending,
+                     conn->Query("SELECT COUNT(*) AS n FROM notices WHERE rectify_by = ? AND "
+                                 "state <> ?",
+                                 {PendingRectifyByStandIn(), static_cast<int64_t>(v1::RECTIFIED)}));
+    ASSIGN_OR_RETURN(g.notices_deadline_pending, pending[0].GetInt64("n"));
     return g;
   }
 
@@ -1024,11 +1062,14 @@ class MysqlWebsiteRepository final : public WebsiteRepository {
                               "SELECT id FROM notices WHERE unit_id = ? AND issued_on >= ? AND "
                               "issued_on <= ? ORDER BY id LIMIT 1000",
                               {unit_id, from, to}));
-    ASSIGN_OR_RETURN(f.notices_overdue,
-                     QueryIds(*conn,
-                              "SELECT id FROM notices WHERE unit_id = ? AND rectify_by >= ? AND "
-                              "rectify_by <= ? AND state <> ? ORDER BY id LIMIT 1000",
-                              {unit_id, from, to, int64_t{v1::RECTIFIED}}));
+    // A pending deadline (NAT-1) is in no period, whatever the period's end.
+    ASSIGN_OR_RETURN(
+        f.notices_overdue,
+        QueryIds(*conn,
+                 "SELECT id FROM notices WHERE unit_id = ? AND rectify_by >= ? AND "
+                 "rectify_by <= ? AND rectify_by <> ? AND state <> ? ORDER BY id "
+                 "LIMIT 1000",
+                 {unit_id, from, to, PendingRectifyByStandIn(), int64_t{v1::RECTIFIED}}));
     ASSIGN_OR_RETURN(f.severe_errors,
                      QueryIds(*conn,
                               "SELECT e.id FROM severe_errors e JOIN sites s ON s.id = e.site_id "

@@ -656,6 +656,113 @@ TEST_F(WebsiteIntegrationTest, Web4NoticesHaveDeadlinesRechecksAndEscalation) {
             absl::StatusCode::kPermissionDenied);
 }
 
+// NAT-1 and WEB-4 on MariaDB: a notice issued in December before the next year's
+// holiday notice is loaded is accepted with a pending deadline (no rectify_by; the row
+// keeps a stand-in day no comparison counts as overdue); loading the year gives it its
+// day, and replacing the year moves the day and the overdue flag with it.
+TEST_F(WebsiteIntegrationTest, Nat1Web4PendingRectificationDeadlineFollowsTheCalendar) {
+  ASSERT_FALSE(calendar_->Year(2027).ok()) << "the test needs 2027 not loaded";
+  const absl::CivilDay issued_on(2026, 12, 21);  // 15 working days later is in 2027.
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 12, 21, 10, 0, 0), ShanghaiTimeZone()));
+  const v1::Site site = CreateSite(6, "http://127.0.0.1:9/nat1");
+  v1::CreateNoticeRequest create;
+  create.set_request_id("n-nat1");
+  create.mutable_notice()->set_site_id(site.id());
+  create.mutable_notice()->set_reason("栏目长期未更新");
+  absl::StatusOr<v1::Notice> notice = website_->CreateNotice(Office(), create);
+  ASSERT_TRUE(notice.ok()) << notice.status();
+  EXPECT_FALSE(notice->has_rectify_by());
+  EXPECT_FALSE(notice->overdue());
+  EXPECT_THAT(notice->rectify_by_explanation().text(), HasSubstr("届满日待载入后计算"));
+  v1::GetNoticeRequest get;
+  get.set_id(notice->id());
+  const auto read = [&]() {
+    absl::StatusOr<v1::Notice> got = website_->GetNotice(Office(), get);
+    EXPECT_TRUE(got.ok()) << got.status();
+    return got.value_or(v1::Notice());
+  };
+  const auto gauges = [&]() {
+    absl::StatusOr<WebsiteGauges> g =
+        repository_->ReadGauges(clock_.Now(), absl::Hours(1), calendar::TodayInShanghai(clock_));
+    EXPECT_TRUE(g.ok()) << g.status();
+    return g.value_or(WebsiteGauges());
+  };
+  const auto overdue_in = [&](absl::CivilDay from, absl::CivilDay to) {
+    absl::StatusOr<UnitPlatformFacts> facts = repository_->ReadUnitPlatformFacts(6, from, to);
+    EXPECT_TRUE(facts.ok()) << facts.status();
+    return facts.ok() ? facts->notices_overdue : std::vector<int64_t>{-1};
+  };
+  v1::Notice stored = read();
+  EXPECT_FALSE(stored.has_rectify_by()) << "the stand-in day is never shown";
+  EXPECT_EQ(ToCivilDay(stored.rectify_by_explanation().start()).value(), issued_on);
+  EXPECT_EQ(stored.rectify_by_explanation().days(), 15);
+  EXPECT_THAT(stored.rectify_by_explanation().rule(), HasSubstr("WEB-4"));
+  // A replay of the create answers the same pending notice.
+  absl::StatusOr<v1::Notice> replayed = website_->CreateNotice(Office(), create);
+  ASSERT_TRUE(replayed.ok()) << replayed.status();
+  EXPECT_EQ(replayed->id(), notice->id());
+  EXPECT_FALSE(replayed->has_rectify_by());
+
+  // Weeks later, still pending: not overdue anywhere — the notice, the gauge, the
+  // evidence (even over a period reaching the stand-in day).
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2027, 2, 1, 10, 0, 0), ShanghaiTimeZone()));
+  EXPECT_FALSE(read().overdue());
+  EXPECT_EQ(gauges().notices_overdue, 0);
+  EXPECT_EQ(gauges().notices_deadline_pending, 1);
+  EXPECT_THAT(overdue_in(absl::CivilDay(9999, 1, 1), absl::CivilDay(9999, 12, 31)), SizeIs(0));
+  EXPECT_THAT(overdue_in(absl::CivilDay(2026, 1, 1), absl::CivilDay(2027, 12, 31)), SizeIs(0));
+  absl::StatusOr<int> unchanged = website_->RecomputeRectificationDeadlines([] { return false; });
+  ASSERT_TRUE(unchanged.ok()) << unchanged.status();
+  EXPECT_EQ(*unchanged, 0) << "2027 is still not loaded";
+
+  // Test data, not a real notice: 2027 with only 01-01 off.
+  calendar::YearCalendar y2027;
+  y2027.year = 2027;
+  y2027.version = "test-2027.1";
+  y2027.source = "test notice 2027 (not real data)";
+  y2027.holidays = {{absl::CivilDay(2027, 1, 1), "元旦"}};
+  ASSERT_TRUE(calendar_->LoadYear(y2027).ok());
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2027, 1, 13, 10, 0, 0), ShanghaiTimeZone()));
+  absl::StatusOr<int> changed = website_->RecomputeRectificationDeadlines([] { return false; });
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_EQ(*changed, 1);
+  stored = read();
+  // Dec 22-25, 28-31 (8), Jan 1 off, Jan 4-8 (13), Jan 11, 12: Tuesday 2027-01-12.
+  ASSERT_TRUE(stored.has_rectify_by());
+  EXPECT_EQ(ToCivilDay(stored.rectify_by()).value(), absl::CivilDay(2027, 1, 12));
+  EXPECT_TRUE(stored.overdue()) << "2027-01-13 is past 2027-01-12";
+  EXPECT_EQ(stored.version(), notice->version() + 1);
+  EXPECT_THAT(stored.rectify_by_explanation().text(), HasSubstr("test notice 2027"));
+  EXPECT_THAT(stored.rectify_by_explanation().text(), ::testing::Not(HasSubstr("待载入")));
+  EXPECT_EQ(gauges().notices_overdue, 1);
+  EXPECT_EQ(gauges().notices_deadline_pending, 0);
+  EXPECT_THAT(overdue_in(absl::CivilDay(2027, 1, 1), absl::CivilDay(2027, 1, 31)),
+              Contains(notice->id()));
+  EXPECT_EQ(website_->RecomputeRectificationDeadlines([] { return false; }).value_or(-1), 0)
+      << "a second pass on the same calendar changes nothing";
+
+  // The test year replaced (an amended notice, test data): 01-11 and 01-12 off too, so
+  // the day moves to Thursday 2027-01-14 and the notice is no longer overdue on 01-13.
+  y2027.version = "test-2027.2";
+  y2027.holidays.push_back({absl::CivilDay(2027, 1, 11), "测试"});
+  y2027.holidays.push_back({absl::CivilDay(2027, 1, 12), "测试"});
+  ASSERT_TRUE(calendar_->ReplaceYear(y2027).ok());
+  changed = website_->RecomputeRectificationDeadlines([] { return false; });
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_EQ(*changed, 1);
+  stored = read();
+  EXPECT_EQ(ToCivilDay(stored.rectify_by()).value(), absl::CivilDay(2027, 1, 14));
+  EXPECT_FALSE(stored.overdue());
+  EXPECT_EQ(gauges().notices_overdue, 0);
+  EXPECT_THAT(stored.rectify_by_explanation().text(), HasSubstr("test-2027.2"));
+
+  // The recomputation's update is conditional on the version it read.
+  v1::Notice behind = stored;
+  behind.set_version(stored.version() - 1);
+  EXPECT_EQ(repository_->UpdateRectifyBy(behind, clock_.Now()).status().code(),
+            absl::StatusCode::kAborted);
+}
+
 TEST_F(WebsiteIntegrationTest, Asm6Item6EvidenceCountsTheUnitsPlatforms) {
   const v1::Site site = CreateSite(7, "http://127.0.0.1:9/");
   CreateSite(7, "weibo:某局", v1::WEIBO, v1::OPERATION);

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "libs/idempotency/idempotency.h"
+#include "libs/log/log.h"
 #include "libs/pagination/page_token.h"
 #include "libs/protoconv/protoconv.h"
 #include "libs/status/errors.h"
@@ -59,6 +60,30 @@ std::optional<absl::CivilDay> CheckPastDate(FieldViolations& v, absl::string_vie
 bool IsWebsite(v1::SiteKind kind) { return kind == v1::PORTAL || kind == v1::DEPARTMENT_SITE; }
 
 std::string Fingerprint(int64_t a) { return absl::StrCat(a); }
+
+// WEB-4's rectification deadline on the notice: `computed` (working days from `start`)
+// with its explanation citing the rule (ADR 0019), or — when the calendar lacks a year the
+// period needs (its only FAILED_PRECONDITION, CALENDAR_YEAR_NOT_LOADED) — pending (NAT-1):
+// no rectify_by, an explanation that keeps start and length and says the day follows the
+// year's notice. Other errors of `computed` are returned and the notice is unchanged.
+absl::Status SetRectifyBy(v1::Notice& notice, const absl::StatusOr<calendar::Deadline>& computed,
+                          absl::CivilDay start, int days, absl::string_view rule,
+                          absl::string_view rule_version) {
+  if (!computed.ok() && !absl::IsFailedPrecondition(computed.status())) return computed.status();
+  notice.clear_rectify_by();
+  common::v1::DeadlineExplanation explanation;
+  if (computed.ok()) {
+    *notice.mutable_rectify_by() = ToProtoDate(computed->due);
+    explanation = ToProto(*computed);
+  } else {
+    explanation = PendingDeadlineExplanation(start, days, /*working_days=*/true);
+  }
+  explanation.set_rule(std::string(rule));
+  explanation.set_rule_version(std::string(rule_version));
+  absl::StrAppend(explanation.mutable_text(), "\n依据规则：", rule);
+  *notice.mutable_rectify_by_explanation() = std::move(explanation);
+  return absl::OkStatus();
+}
 
 absl::Status CheckVersion(FieldViolations& v, int64_t version) {
   if (version <= 0) v.Add("version", "the version read (> 0) is required");
@@ -727,6 +752,11 @@ absl::StatusOr<v1::ListSupervisionResultsResponse> Website::ListSupervisionResul
 // ---- Notices ------------------------------------------------------------------------------
 
 void Website::MarkOverdue(v1::Notice& notice) const {
+  // A pending deadline (no rectify_by, NAT-1) is never overdue: its day is not known yet.
+  if (!notice.has_rectify_by()) {
+    notice.set_overdue(false);
+    return;
+  }
   absl::StatusOr<absl::CivilDay> due = ToCivilDay(notice.rectify_by());
   notice.set_overdue(due.ok() && *due < Today() && notice.state() != v1::RECTIFIED);
 }
@@ -758,11 +788,11 @@ absl::StatusOr<v1::Notice> Website::CreateNotice(const auth::Principal& caller,
       idempotency::IdempotentCreate<v1::Notice>(
           *deps_.repository, key,
           [&](const idempotency::Key* stored_key) -> absl::StatusOr<v1::Notice> {
-            // WEB-4: the rectification deadline in working days from the rule set.
+            // WEB-4: the rectification deadline in working days from the rule set; pending
+            // when it reaches a year whose calendar is not loaded yet (NAT-1: every
+            // December until the next year's notice is loaded), never refused or guessed.
             ASSIGN_OR_RETURN(SupervisionRules rules, ReadSupervisionRules(*deps_.rules, today));
-            ASSIGN_OR_RETURN(calendar::Deadline due,
-                             deps_.calendar->AddWorkingDays(
-                                 today, static_cast<int>(rules.rectification_working_days.value)));
+            const int days = static_cast<int>(rules.rectification_working_days.value);
             v1::Notice notice;
             notice.set_unit_id(site->unit_id());
             notice.set_site_id(site->id());
@@ -770,14 +800,32 @@ absl::StatusOr<v1::Notice> Website::CreateNotice(const auth::Principal& caller,
             notice.set_reason(in.reason());
             notice.set_state(v1::NOTICE_OPEN);
             *notice.mutable_issued_on() = ToProtoDate(today);
-            *notice.mutable_rectify_by() = ToProtoDate(due.due);
-            *notice.mutable_rectify_by_explanation() = ToProto(due);
-            notice.mutable_rectify_by_explanation()->set_rule(
-                rules.rectification_working_days.rule.Explain());
+            RETURN_IF_ERROR(SetRectifyBy(notice, deps_.calendar->AddWorkingDays(today, days), today,
+                                         days, rules.rectification_working_days.rule.Explain(),
+                                         rules.rectification_working_days.rule.VersionKey()));
             notice.set_issued_by(caller.subject);
             return deps_.repository->CreateNotice(std::move(notice), stored_key,
                                                   deps_.clock->Now());
           }));
+  // NAT-1: when the missing year was loaded while this notice was being stored, the
+  // recomputation that followed the load may have listed the notices before this one was
+  // committed; so it is tried here once more (a load after this read is followed by a
+  // pass that sees the committed row). The notice is stored either way: a failure here
+  // leaves it pending, which is what it was when it was issued.
+  if (!notice.has_rectify_by()) {
+    absl::StatusOr<std::optional<v1::Notice>> again = RecomputedRectifyBy(notice);
+    if (again.ok() && again->has_value()) {
+      absl::StatusOr<v1::Notice> stored =
+          deps_.repository->UpdateRectifyBy(**std::move(again), deps_.clock->Now());
+      if (stored.ok()) {
+        notice = *std::move(stored);
+      } else if (!absl::IsAborted(stored.status())) {  // ABORTED: recomputed meanwhile.
+        GK_LOG(WARNING, "storing the deadline of a notice issued during a calendar load failed")
+            .With("notice", notice.id())
+            .With("status", stored.status());
+      }
+    }
+  }
   MarkOverdue(notice);
   return notice;
 }
@@ -907,6 +955,60 @@ absl::StatusOr<v1::Notice> Website::EscalateNotice(const auth::Principal& caller
   ASSIGN_OR_RETURN(notice, deps_.repository->UpdateNotice(std::move(notice), deps_.clock->Now()));
   MarkOverdue(notice);
   return notice;
+}
+
+absl::StatusOr<std::optional<v1::Notice>> Website::RecomputedRectifyBy(
+    const v1::Notice& notice) const {
+  const common::v1::DeadlineExplanation& old = notice.rectify_by_explanation();
+  const calendar::Deadline stored = FromProto(old);
+  const bool pending = !notice.has_rectify_by();
+  // A pending deadline is tried on every change; a computed one when a year it used
+  // was replaced.
+  if (!pending && !deps_.calendar->IsStale(stored)) return std::nullopt;
+  absl::StatusOr<calendar::Deadline> again = deps_.calendar->Recompute(stored);
+  if (pending && absl::IsFailedPrecondition(again.status())) return std::nullopt;
+  v1::Notice updated = notice;
+  RETURN_IF_ERROR(
+      SetRectifyBy(updated, again, stored.start, stored.n, old.rule(), old.rule_version()));
+  if (updated.rectify_by().SerializeAsString() == notice.rectify_by().SerializeAsString() &&
+      updated.rectify_by_explanation().SerializeAsString() == old.SerializeAsString()) {
+    return std::nullopt;
+  }
+  return updated;
+}
+
+absl::StatusOr<int> Website::RecomputeRectificationDeadlines(
+    const std::function<bool()>& stopping) {
+  constexpr int kBatch = 200;
+  // A notice changed by a user between the read and the update (its version moved) is
+  // read again; a few times in a row means a busy notice: the pass fails and runs again.
+  constexpr int kAttempts = 3;
+  int changed = 0;
+  int64_t after_id = 0;
+  while (true) {
+    if (stopping()) return absl::CancelledError("recomputing rectification deadlines stopped");
+    ASSIGN_OR_RETURN(std::vector<v1::Notice> batch,
+                     deps_.repository->ListUnrectifiedNotices(after_id, kBatch));
+    for (v1::Notice& listed : batch) {
+      after_id = listed.id();
+      v1::Notice notice = std::move(listed);
+      for (int attempt = 1;; ++attempt) {
+        ASSIGN_OR_RETURN(std::optional<v1::Notice> updated, RecomputedRectifyBy(notice));
+        if (!updated.has_value()) break;
+        absl::StatusOr<v1::Notice> stored =
+            deps_.repository->UpdateRectifyBy(*std::move(updated), deps_.clock->Now());
+        if (stored.ok()) {
+          ++changed;
+          break;
+        }
+        if (!absl::IsAborted(stored.status()) || attempt == kAttempts) return stored.status();
+        ASSIGN_OR_RETURN(notice, deps_.repository->GetNotice(notice.id()));
+        if (notice.state() == v1::RECTIFIED) break;
+      }
+    }
+    if (static_cast<int>(batch.size()) < kBatch) break;
+  }
+  return changed;
 }
 
 }  // namespace gongkai::website

@@ -14,6 +14,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "absl/status/statusor.h"
 #include "gongkai/website/v1/website.pb.h"
@@ -120,6 +121,17 @@ class Website {
   absl::StatusOr<v1::Notice> EscalateNotice(const auth::Principal& caller,
                                             const v1::EscalateNoticeRequest& request);
 
+  // NAT-1, for ServiceApp::OnCalendarChanged: after a calendar year was loaded or
+  // replaced, the rectification deadline of every notice not RECTIFIED that is pending
+  // (no rectify_by: its year was not loaded) or stale (computed on a replaced year) is
+  // computed again from its start and length on the current calendar, with its
+  // explanation; a stale one that now reaches a year not loaded becomes pending, never
+  // keeps a day the calendar no longer gives. Works in batches; a notice changed
+  // meanwhile is read again. Returns how many notices changed; CANCELLED when `stopping`
+  // answers true (what is stored stays; a later pass finishes), other errors as the
+  // repository's (the caller runs the pass again later).
+  absl::StatusOr<int> RecomputeRectificationDeadlines(const std::function<bool()>& stopping);
+
   // Without authorization, for the run worker and re-checks: the site's evaluation on
   // `as_of` from what is stored, in the scope of a cadence (WEB-2; unset: the full
   // scoring). QUARTERLY_CENSUS also checks the register's record, the owner unit
@@ -141,6 +153,8 @@ class Website {
   absl::StatusOr<v1::Notice> NoticeForUpdate(int64_t id, int64_t version);
   absl::CivilDay Today() const;
   void MarkOverdue(v1::Notice& notice) const;
+  // The notice with its deadline computed again, or nullopt when it needs no change.
+  absl::StatusOr<std::optional<v1::Notice>> RecomputedRectifyBy(const v1::Notice& notice) const;
 
   WebsiteDeps deps_;
 };

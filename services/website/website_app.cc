@@ -69,7 +69,8 @@ class WebsiteApp final : public server::ServiceApp {
     return absl::OkStatus();
   }
 
-  void Refresh(const server::Stopping& /*stopping*/) override {
+  void Refresh(const server::Stopping& stopping) override {
+    if (recompute_pending_) OnCalendarChanged(stopping);
     absl::Status units = units_->Refresh();
     if (!units.ok()) {
       GK_LOG(WARNING, "refreshing the unit directory failed").With("status", units);
@@ -81,10 +82,28 @@ class WebsiteApp final : public server::ServiceApp {
     metrics_.Refresh(*repository_, env_.clock->Now(), interval, today, fetcher_);
   }
 
+  // NAT-1: a calendar year was loaded or replaced (and once at start-up): pending and
+  // stale rectification deadlines are computed again. A failed pass is run again at the
+  // next refresh, so a deadline is never left on a replaced year's data.
+  void OnCalendarChanged(const server::Stopping& stopping) override {
+    absl::StatusOr<int> changed = website_.RecomputeRectificationDeadlines(stopping);
+    recompute_pending_ = !changed.ok();
+    if (!changed.ok()) {
+      metrics_.DeadlineRecomputeFailed();
+      GK_LOG(WARNING, "recomputing rectification deadlines failed; retried at the next refresh")
+          .With("status", changed.status());
+      return;
+    }
+    metrics_.DeadlinesRecomputed(*changed);
+    if (*changed > 0) GK_LOG(INFO, "rectification deadlines recomputed").With("notices", *changed);
+  }
+
  private:
   server::ServiceEnvironment env_;
   WebsiteConfig config_;
   bool started_ = false;
+  // Set when OnCalendarChanged failed; Refresh() runs it again (background thread only).
+  bool recompute_pending_ = false;
   std::unique_ptr<directory::UnitDirectory> units_;
   WebsiteMetrics metrics_;
   std::unique_ptr<WebsiteRepository> repository_;

@@ -23,6 +23,27 @@ WebsiteMetrics::WebsiteMetrics(metrics::Registry& registry)
                                      "and not rectified (WEB-4).",
                                      {})
                            .WithLabels({})),
+      notices_deadline_pending_(
+          registry
+              .AddGauge("website_notices_deadline_pending",
+                        "Notices of criticism not rectified whose rectification deadline waits "
+                        "for the calendar of a year not loaded yet (NAT-1).",
+                        {})
+              .WithLabels({})),
+      deadlines_recomputed_(
+          registry
+              .AddCounter("website_notice_deadlines_recomputed_total",
+                          "Rectification deadlines changed after a calendar year was loaded or "
+                          "replaced (NAT-1).",
+                          {})
+              .WithLabels({})),
+      deadline_recompute_failures_(
+          registry
+              .AddCounter("website_notice_deadline_recompute_failures_total",
+                          "Failed passes recomputing rectification deadlines after a calendar "
+                          "change (retried at the next refresh; NAT-1).",
+                          {})
+              .WithLabels({})),
       probes_(
           registry.AddCounter("website_probes_total", "Probes recorded, by outcome.", {"outcome"})),
       slots_missed_(registry
@@ -59,6 +80,12 @@ void WebsiteMetrics::ProbeRecorded(const v1::Probe& probe) {
   if (!probe.robots_disallowed()) home_seconds_.Observe(probe.elapsed_ms() / 1000.0);
 }
 
+void WebsiteMetrics::DeadlinesRecomputed(int changed) {
+  if (changed > 0) deadlines_recomputed_.Increment(changed);
+}
+
+void WebsiteMetrics::DeadlineRecomputeFailed() { deadline_recompute_failures_.Increment(); }
+
 void WebsiteMetrics::Refresh(WebsiteRepository& repository, absl::Time now,
                              absl::Duration probe_interval, absl::CivilDay today,
                              const prober::PoliteFetcher& fetcher) {
@@ -80,6 +107,7 @@ void WebsiteMetrics::Refresh(WebsiteRepository& repository, absl::Time now,
   probes_overdue_.Set(static_cast<double>(gauges->probes_overdue));
   runs_running_.Set(static_cast<double>(gauges->runs_running));
   notices_overdue_.Set(static_cast<double>(gauges->notices_overdue));
+  notices_deadline_pending_.Set(static_cast<double>(gauges->notices_deadline_pending));
 }
 
 }  // namespace gongkai::website

@@ -5,6 +5,13 @@
 //                                             needs >= 20 probes a day)
 //   website_supervision_runs_running          gauge, WEB-2 runs in progress
 //   website_notices_overdue                   gauge, WEB-4 notices past their deadline
+//   website_notices_deadline_pending          gauge, notices not rectified whose deadline
+//                                             waits for a calendar year (NAT-1)
+//   website_notice_deadlines_recomputed_total counter, deadlines changed by a calendar
+//                                             year loaded or replaced (NAT-1)
+//   website_notice_deadline_recompute_failures_total
+//                                             counter, failed recomputation passes
+//                                             (retried at the next refresh)
 //   website_probes_total{outcome}             counter: ok, failed, disallowed
 //   website_probe_slots_missed_total          counter, scheduled slots that passed while no
 //                                             replica probed (recorded as gaps, NAT-13)
@@ -28,6 +35,9 @@ class WebsiteMetrics {
   explicit WebsiteMetrics(metrics::Registry& registry);
 
   void ProbeRecorded(const v1::Probe& probe);
+  // NAT-1: a recomputation pass changed `changed` deadlines, or failed.
+  void DeadlinesRecomputed(int changed);
+  void DeadlineRecomputeFailed();
   void Refresh(WebsiteRepository& repository, absl::Time now, absl::Duration probe_interval,
                absl::CivilDay today, const prober::PoliteFetcher& fetcher);
 
@@ -36,6 +46,9 @@ class WebsiteMetrics {
   metrics::Gauge& probes_overdue_;
   metrics::Gauge& runs_running_;
   metrics::Gauge& notices_overdue_;
+  metrics::Gauge& notices_deadline_pending_;
+  metrics::Counter& deadlines_recomputed_;
+  metrics::Counter& deadline_recompute_failures_;
   metrics::Family<metrics::Counter>& probes_;
   metrics::Counter& slots_missed_;
   metrics::Histogram& home_seconds_;

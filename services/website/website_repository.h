@@ -27,6 +27,12 @@
 
 namespace gongkai::website {
 
+// NAT-1: what the notices table stores in rectify_by (DATE NOT NULL) while a notice's
+// rectification deadline is pending — it reaches a year whose official calendar is not
+// loaded yet. Never shown: such a notice has no rectify_by in the API. Later than every
+// real day, so no "rectify_by < today" counts it overdue.
+inline absl::CivilDay PendingRectifyByStandIn() { return absl::CivilDay(9999, 12, 31); }
+
 // One history line to write with a site change.
 struct SiteChange {
   std::string actor;
@@ -72,6 +78,8 @@ struct WebsiteGauges {
   int64_t probes_overdue = 0;  // Slots due longer than one interval ago, unclaimed.
   int64_t runs_running = 0;
   int64_t notices_overdue = 0;  // Past rectify_by, not RECTIFIED.
+  // Not RECTIFIED, rectify_by pending: its year's calendar is not loaded (NAT-1).
+  int64_t notices_deadline_pending = 0;
 };
 
 // The compliance evidence of one unit (ASM-6 item 6).
@@ -83,7 +91,7 @@ struct UnitPlatformFacts {
   std::vector<int64_t> sites_vetoed;
   std::vector<int64_t> sites_evaluated;
   std::vector<int64_t> notices_issued;   // Issued in the period.
-  std::vector<int64_t> notices_overdue;  // Due in the period, not rectified by then.
+  std::vector<int64_t> notices_overdue;  // Due in the period, not rectified (never pending).
   std::vector<int64_t> severe_errors;    // Found in the period.
 };
 
@@ -195,6 +203,15 @@ class WebsiteRepository {
                                                               int limit) = 0;
   // Stores `notice` when its stored version is notice.version() (ABORTED otherwise).
   virtual absl::StatusOr<v1::Notice> UpdateNotice(v1::Notice notice, absl::Time now) = 0;
+  // Notices not RECTIFIED, in id order after `after_id`, at most `limit` (NAT-1: their
+  // rectification deadlines follow a loaded or replaced calendar year), pending ones
+  // included.
+  virtual absl::StatusOr<std::vector<v1::Notice>> ListUnrectifiedNotices(int64_t after_id,
+                                                                         int limit) = 0;
+  // Stores the notice's rectify_by (unset: pending, PendingRectifyByStandIn()) and
+  // rectify_by_explanation, nothing else, when its stored version is notice.version()
+  // (ABORTED otherwise); the version goes up by one, as on any change a reader can see.
+  virtual absl::StatusOr<v1::Notice> UpdateRectifyBy(v1::Notice notice, absl::Time now) = 0;
 
   // ---- Gauges and evidence.
   virtual absl::StatusOr<WebsiteGauges> ReadGauges(absl::Time now, absl::Duration probe_interval,

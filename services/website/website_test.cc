@@ -1,6 +1,7 @@
 // Pure rules of the domain: the WEB-1 lifecycle, which sites the prober schedules, the
 // spread of probe slots (NAT-13: >= 20 a day), and the access table (roles x own/other
-// unit).
+// unit); with a repository double, pending and recomputed rectification deadlines (NAT-1,
+// WEB-4).
 #include "services/website/website.h"
 
 #include <memory>
@@ -201,6 +202,263 @@ TEST_F(WebsiteWithMockTest, Web2AWorkerStopsAtARunThatWasCancelled) {
           });
   RunWorker worker(&repository_, website_.get(), &clock_, {.batch = 2, .replica = "m"});
   EXPECT_EQ(*worker.RunOnce(), 0);
+}
+
+// NAT-1 and WEB-4 with a repository double and the built-in calendar (2024..2026): a
+// notice whose rectification period reaches a year not loaded is accepted with a
+// pending deadline, and the calendar change that loads the year (or replaces one the
+// deadline used) gives it its day.
+class NoticeDeadlineTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    book_ = std::make_shared<rules::RuleBook>(WebsiteRuleSchemas());
+    ASSERT_TRUE(rules::LoadRuleSetFiles(*book_, rules::EmbeddedRuleSetFiles()).ok());
+    absl::StatusOr<std::shared_ptr<calendar::WorkingDayCalendar>> cal =
+        calendar::NewBuiltinCalendar();
+    ASSERT_TRUE(cal.ok()) << cal.status();
+    calendar_ = *cal;
+    ASSERT_FALSE(calendar_->Year(2027).ok()) << "the tests need 2027 not loaded";
+    website_ = std::make_unique<Website>(
+        WebsiteDeps{&repository_, nullptr, calendar_, book_, &clock_, UnitCheck()});
+  }
+
+  static absl::Time At(absl::CivilDay day) {
+    return absl::FromCivil(absl::CivilSecond(day.year(), day.month(), day.day(), 10, 0, 0),
+                           ShanghaiTimeZone());
+  }
+
+  // A create's reads: site 5 of unit 4, a request id not used before.
+  void ExpectSiteAndNewRequest() {
+    v1::Site site;
+    site.set_id(5);
+    site.set_unit_id(4);
+    site.set_kind(v1::PORTAL);
+    EXPECT_CALL(repository_, GetSite(5)).WillOnce(::testing::Return(site));
+    EXPECT_CALL(repository_, FindIdempotentResponse(::testing::_))
+        .WillOnce(::testing::Return(std::optional<std::string>()));
+  }
+
+  absl::StatusOr<v1::Notice> Create(const std::string& request_id) {
+    v1::CreateNoticeRequest request;
+    request.set_request_id(request_id);
+    request.mutable_notice()->set_site_id(5);
+    request.mutable_notice()->set_reason("首页长期未更新");
+    return website_->CreateNotice(Caller(Role::kOffice, std::nullopt), request);
+  }
+
+  // Issues a notice on the clock's day through CreateNotice; returns what was stored.
+  v1::Notice Issue() {
+    ExpectSiteAndNewRequest();
+    v1::Notice stored;
+    EXPECT_CALL(repository_, CreateNotice(::testing::_, ::testing::_, ::testing::_))
+        .WillOnce([&stored](v1::Notice notice, const idempotency::Key*, absl::Time) {
+          notice.set_id(31);
+          notice.set_version(1);
+          stored = notice;
+          return notice;
+        });
+    absl::StatusOr<v1::Notice> created = Create("n-1");
+    EXPECT_TRUE(created.ok()) << created.status();
+    if (created.ok()) EXPECT_FALSE(created->overdue());
+    return stored;
+  }
+
+  // Test data, not a real notice: 2027 with only 01-01 off.
+  absl::Status LoadTestYear2027() {
+    calendar::YearCalendar y2027;
+    y2027.year = 2027;
+    y2027.version = "test-2027.1";
+    y2027.source = "test notice 2027 (not real data)";
+    y2027.holidays = {{absl::CivilDay(2027, 1, 1), "元旦"}};
+    return calendar_->LoadYear(y2027);
+  }
+
+  static absl::StatusOr<int> Recompute(Website& website) {
+    return website.RecomputeRectificationDeadlines([] { return false; });
+  }
+
+  ::testing::StrictMock<MockWebsiteRepository> repository_;
+  FakeClock clock_{At(absl::CivilDay(2026, 12, 21))};  // A Monday.
+  std::shared_ptr<rules::RuleBook> book_;
+  std::shared_ptr<calendar::WorkingDayCalendar> calendar_;
+  std::unique_ptr<Website> website_;
+};
+
+TEST_F(NoticeDeadlineTest, Nat1Web4NoticeReachingAYearNotLoadedIsIssuedWithAPendingDeadline) {
+  // 15 working days from 2026-12-21 need January 2027.
+  const v1::Notice stored = Issue();
+  EXPECT_FALSE(stored.has_rectify_by()) << "never a guessed day";
+  const common::v1::DeadlineExplanation& explained = stored.rectify_by_explanation();
+  EXPECT_EQ(ToCivilDay(explained.start()).value(), absl::CivilDay(2026, 12, 21));
+  EXPECT_EQ(explained.days(), 15);
+  EXPECT_TRUE(explained.working_days());
+  EXPECT_FALSE(explained.has_due());
+  EXPECT_EQ(explained.calendars_size(), 0);
+  EXPECT_THAT(explained.text(), ::testing::HasSubstr("届满日待载入后计算"));
+  EXPECT_THAT(explained.text(), ::testing::HasSubstr("自 2026-12-21 起算 15 个工作日"));
+  EXPECT_THAT(explained.text(), ::testing::HasSubstr("依据规则："));
+  EXPECT_THAT(explained.rule(), ::testing::HasSubstr("WEB-4"));
+  EXPECT_FALSE(explained.rule_version().empty());
+
+  // Months later, still pending: not overdue (its day is not known).
+  clock_.Set(At(absl::CivilDay(2027, 3, 1)));
+  EXPECT_CALL(repository_, GetNotice(31)).WillOnce(::testing::Return(stored));
+  v1::GetNoticeRequest get;
+  get.set_id(31);
+  absl::StatusOr<v1::Notice> read = website_->GetNotice(Caller(Role::kOffice, std::nullopt), get);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_FALSE(read->overdue());
+  EXPECT_FALSE(read->has_rectify_by());
+}
+
+TEST_F(NoticeDeadlineTest, Nat1Web4PendingDeadlineIsComputedOnceItsYearIsLoaded) {
+  const v1::Notice pending = Issue();
+  ASSERT_FALSE(pending.has_rectify_by());
+  EXPECT_CALL(repository_, ListUnrectifiedNotices(0, ::testing::_))
+      .WillOnce(::testing::Return(std::vector<v1::Notice>{pending}));
+  absl::StatusOr<int> unchanged = Recompute(*website_);
+  ASSERT_TRUE(unchanged.ok()) << unchanged.status();
+  EXPECT_EQ(*unchanged, 0) << "2027 is still not loaded: nothing to store";
+
+  ASSERT_TRUE(LoadTestYear2027().ok());
+  EXPECT_CALL(repository_, ListUnrectifiedNotices(0, ::testing::_))
+      .WillOnce(::testing::Return(std::vector<v1::Notice>{pending}));
+  EXPECT_CALL(repository_, UpdateRectifyBy(::testing::_, ::testing::_))
+      .WillOnce([](v1::Notice notice, absl::Time) -> absl::StatusOr<v1::Notice> {
+        // Dec 22-25, 28-31 (8), Jan 1 off, Jan 4-8 (13), 11, 12: Tuesday 2027-01-12.
+        EXPECT_EQ(ToCivilDay(notice.rectify_by()).value(), absl::CivilDay(2027, 1, 12));
+        EXPECT_EQ(notice.version(), 1);  // The version read: the update is conditional.
+        const common::v1::DeadlineExplanation& explained = notice.rectify_by_explanation();
+        EXPECT_EQ(ToCivilDay(explained.due()).value(), absl::CivilDay(2027, 1, 12));
+        bool cites_test_year = false;
+        for (const auto& used : explained.calendars()) {
+          cites_test_year |= used.version() == "test-2027.1";
+        }
+        EXPECT_TRUE(cites_test_year);
+        EXPECT_THAT(explained.text(), ::testing::Not(::testing::HasSubstr("待载入")));
+        EXPECT_THAT(explained.text(), ::testing::HasSubstr("依据规则："));
+        EXPECT_THAT(explained.rule(), ::testing::HasSubstr("WEB-4"));
+        notice.set_version(2);
+        return notice;
+      });
+  absl::StatusOr<int> changed = Recompute(*website_);
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_EQ(*changed, 1);
+}
+
+// NAT-1: the missing year loaded while the notice was being stored (after the create
+// read the calendar, before its row was committed — the pass after the load may have
+// missed it): the create computes the day itself rather than leave it pending.
+TEST_F(NoticeDeadlineTest, Nat1Web4ANoticeStoredDuringTheYearsLoadGetsItsDay) {
+  ExpectSiteAndNewRequest();
+  EXPECT_CALL(repository_, CreateNotice(::testing::_, ::testing::_, ::testing::_))
+      .WillOnce([this](v1::Notice notice, const idempotency::Key*, absl::Time) {
+        EXPECT_FALSE(notice.has_rectify_by());
+        EXPECT_TRUE(LoadTestYear2027().ok());  // The load lands while the row is stored.
+        notice.set_id(32);
+        notice.set_version(1);
+        return notice;
+      });
+  EXPECT_CALL(repository_, UpdateRectifyBy(::testing::_, ::testing::_))
+      .WillOnce([](v1::Notice notice, absl::Time) -> absl::StatusOr<v1::Notice> {
+        EXPECT_EQ(notice.id(), 32);
+        EXPECT_EQ(notice.version(), 1);
+        notice.set_version(2);
+        return notice;
+      });
+  absl::StatusOr<v1::Notice> created = Create("n-2");
+  ASSERT_TRUE(created.ok()) << created.status();
+  ASSERT_TRUE(created->has_rectify_by());
+  EXPECT_EQ(ToCivilDay(created->rectify_by()).value(), absl::CivilDay(2027, 1, 12));
+  EXPECT_EQ(created->version(), 2);
+}
+
+// NAT-1: a deadline computed on a year that is then replaced (an amended notice) moves
+// with it; when the amendment pushes it into a year not loaded, it becomes pending
+// rather than keeping the day the calendar no longer gives.
+TEST_F(NoticeDeadlineTest, Nat1Web4StaleDeadlineFollowsAReplacedYearOrBecomesPending) {
+  clock_.Set(At(absl::CivilDay(2026, 12, 7)));
+  const v1::Notice computed = Issue();
+  ASSERT_TRUE(computed.has_rectify_by());
+  EXPECT_EQ(ToCivilDay(computed.rectify_by()).value(), absl::CivilDay(2026, 12, 28));
+
+  // Unchanged calendar: nothing is stale.
+  EXPECT_CALL(repository_, ListUnrectifiedNotices(0, ::testing::_))
+      .WillOnce(::testing::Return(std::vector<v1::Notice>{computed}));
+  EXPECT_EQ(Recompute(*website_).value_or(-1), 0);
+
+  // Test data: 2026 amended with 12-21..12-25 off, so 15 working days reach 2027.
+  absl::StatusOr<calendar::YearCalendar> y2026 = calendar_->Year(2026);
+  ASSERT_TRUE(y2026.ok());
+  y2026->version = "test-2026.2";
+  for (int day = 21; day <= 25; ++day) {
+    y2026->holidays.push_back({absl::CivilDay(2026, 12, day), "测试"});
+  }
+  ASSERT_TRUE(calendar_->ReplaceYear(*y2026).ok());
+  EXPECT_CALL(repository_, ListUnrectifiedNotices(0, ::testing::_))
+      .WillOnce(::testing::Return(std::vector<v1::Notice>{computed}));
+  v1::Notice now_pending;
+  EXPECT_CALL(repository_, UpdateRectifyBy(::testing::_, ::testing::_))
+      .WillOnce([&now_pending](v1::Notice notice, absl::Time) -> absl::StatusOr<v1::Notice> {
+        now_pending = notice;
+        return notice;
+      });
+  EXPECT_EQ(Recompute(*website_).value_or(-1), 1);
+  EXPECT_FALSE(now_pending.has_rectify_by());
+  EXPECT_THAT(now_pending.rectify_by_explanation().text(),
+              ::testing::HasSubstr("届满日待载入后计算"));
+  EXPECT_EQ(now_pending.rectify_by_explanation().rule(), computed.rectify_by_explanation().rule());
+  EXPECT_EQ(ToCivilDay(now_pending.rectify_by_explanation().start()).value(),
+            absl::CivilDay(2026, 12, 7));
+}
+
+// NAT-1: a notice a user changed between the read and the update (its version moved) is
+// read again and updated; one that stays busy fails the pass (retried at the next refresh).
+TEST_F(NoticeDeadlineTest, Nat1Web4ANoticeChangedMeanwhileIsReadAgain) {
+  const v1::Notice pending = Issue();
+  ASSERT_TRUE(LoadTestYear2027().ok());
+  v1::Notice reported = pending;
+  reported.set_version(2);
+  reported.set_state(v1::RECTIFICATION_REPORTED);
+  EXPECT_CALL(repository_, ListUnrectifiedNotices(0, ::testing::_))
+      .WillOnce(::testing::Return(std::vector<v1::Notice>{pending}));
+  EXPECT_CALL(repository_, GetNotice(31)).WillOnce(::testing::Return(reported));
+  EXPECT_CALL(repository_, UpdateRectifyBy(::testing::_, ::testing::_))
+      .WillOnce(::testing::Return(absl::AbortedError("notice 31 changed since version 1")))
+      .WillOnce([](v1::Notice notice, absl::Time) -> absl::StatusOr<v1::Notice> {
+        EXPECT_EQ(notice.version(), 2);
+        EXPECT_EQ(notice.state(), v1::RECTIFICATION_REPORTED);  // The user's change kept.
+        EXPECT_TRUE(notice.has_rectify_by());
+        return notice;
+      });
+  EXPECT_EQ(Recompute(*website_).value_or(-1), 1);
+
+  EXPECT_CALL(repository_, ListUnrectifiedNotices(0, ::testing::_))
+      .WillOnce(::testing::Return(std::vector<v1::Notice>{pending}));
+  EXPECT_CALL(repository_, GetNotice(31)).Times(2).WillRepeatedly(::testing::Return(pending));
+  EXPECT_CALL(repository_, UpdateRectifyBy(::testing::_, ::testing::_))
+      .Times(3)
+      .WillRepeatedly(::testing::Return(absl::AbortedError("busy")));
+  EXPECT_EQ(Recompute(*website_).status().code(), absl::StatusCode::kAborted);
+}
+
+// NAT-1: the pass goes through every batch in id order and stops when asked to.
+TEST_F(NoticeDeadlineTest, Nat1Web4RecomputationPagesThroughNoticesAndStopsWhenAsked) {
+  EXPECT_CALL(repository_, ListUnrectifiedNotices(0, ::testing::_))
+      .WillOnce([](int64_t, int limit) {
+        std::vector<v1::Notice> full(static_cast<size_t>(limit));
+        for (int i = 0; i < limit; ++i) {
+          full[static_cast<size_t>(i)].set_id(i + 1);
+          *full[static_cast<size_t>(i)].mutable_rectify_by() =
+              ToProtoDate(absl::CivilDay(2026, 12, 28));
+        }
+        return full;
+      });
+  EXPECT_CALL(repository_, ListUnrectifiedNotices(::testing::Gt(0), ::testing::_))
+      .WillOnce(::testing::Return(std::vector<v1::Notice>{}));
+  EXPECT_EQ(Recompute(*website_).value_or(-1), 0);  // No calendars used: none stale.
+  EXPECT_EQ(website_->RecomputeRectificationDeadlines([] { return true; }).status().code(),
+            absl::StatusCode::kCancelled);
 }
 
 }  // namespace

@@ -225,7 +225,13 @@ int main(int argc, char** argv) {
   notice.set_request_id("demo-notice");
   notice.mutable_notice()->set_site_id(portal.id());
   notice.mutable_notice()->set_reason("门户网站首页无法访问，留言超过 3 个月未回复");
-  load.Call("CreateNotice", &Stub::CreateNotice, notice);
+  const v1::Notice issued = load.Call("CreateNotice", &Stub::CreateNotice, notice);
+  if (!issued.has_rectify_by()) {
+    // NAT-1: 15 working days from a December day can reach a year not loaded yet.
+    std::cerr << "  notice " << issued.id()
+              << ": the rectification deadline is pending until the calendar of the year it "
+                 "reaches is loaded\n";
+  }
   v1::StartSupervisionRunRequest run;
   run.set_request_id("demo-monthly-run");
   run.set_kind(v1::MONTHLY_MONITORING);
