@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "libs/crypto/sha256.h"
 #include "libs/idempotency/idempotency.h"
+#include "libs/log/log.h"
 #include "libs/pagination/page_token.h"
 #include "libs/protoconv/protoconv.h"
 #include "libs/search/search_terms.h"
@@ -242,7 +243,27 @@ absl::StatusOr<v1::Consultation> Consultations::CreateConsultation(
                        *repository_, key, [&](const idempotency::Key* stored_key) {
                          return repository_->CreateConsultation(c, stored_key, clock_->Now());
                        }));
+  // NAT-1: when the missing year was loaded while this consultation was being stored, the
+  // recomputation that followed the load may have listed the consultations before this one
+  // was committed; so it is tried here once more (a load after this read is followed by a
+  // pass that sees the committed row). A failure leaves it pending, as it was created.
   ASSIGN_OR_RETURN(v1::Consultation loaded, LoadConsultation(created.id()));
+  if (!loaded.has_closes_on()) {
+    absl::StatusOr<std::optional<StoredPeriod>> period = RecomputedPeriod(loaded);
+    if (period.ok() && period->has_value()) {
+      absl::Status updated =
+          repository_->UpdatePeriod(loaded.id(), (*period)->closes_on, (*period)->explanation);
+      if (updated.ok()) {
+        ASSIGN_OR_RETURN(loaded, LoadConsultation(created.id()));
+      } else {
+        GK_LOG(WARNING,
+               "storing the closing day of a consultation created during a calendar "
+               "load failed")
+            .With("consultation", loaded.id())
+            .With("status", updated);
+      }
+    }
+  }
   return WithCounts(std::move(loaded));
 }
 
@@ -420,6 +441,31 @@ absl::StatusOr<v1::ListMissingPreDisclosuresResponse> Consultations::ListMissing
   return response;
 }
 
+absl::StatusOr<std::optional<Consultations::StoredPeriod>> Consultations::RecomputedPeriod(
+    const v1::Consultation& c) const {
+  calendar::Deadline stored = FromProto(c.period_explanation());
+  const bool pending = !c.has_closes_on();
+  // A pending period (its year was not loaded) is tried on every change; a computed one
+  // when a year it used was replaced.
+  if (!pending && !calendar_->IsStale(stored)) return std::nullopt;
+  absl::StatusOr<calendar::Deadline> again = calendar_->Recompute(stored);
+  if (!again.ok() && !absl::IsFailedPrecondition(again.status())) return again.status();
+  if (!again.ok() && pending) return std::nullopt;  // Its year is still not loaded.
+  const common::v1::DeadlineExplanation& old = c.period_explanation();
+  const absl::string_view reason = absl::StrContains(old.rule(), kMajorDecisionShortenedRule)
+                                       ? absl::string_view(c.shortening_reason())
+                                       : absl::string_view();
+  if (!again.ok()) {
+    // A replaced year moved the last day into a year not loaded: pending from now on.
+    stored.nominal_end = stored.start + stored.n;
+    return StoredPeriod{
+        PendingClosingDay(),
+        ExplainCommentPeriod(stored, /*pending=*/true, old.rule(), old.rule_version(), reason)};
+  }
+  return StoredPeriod{again->due, ExplainCommentPeriod(*again, /*pending=*/false, old.rule(),
+                                                       old.rule_version(), reason)};
+}
+
 absl::StatusOr<int> Consultations::RecomputeClosingDays(const std::function<bool()>& stopping) {
   constexpr int kBatch = 100;
   int changed = 0;
@@ -430,18 +476,9 @@ absl::StatusOr<int> Consultations::RecomputeClosingDays(const std::function<bool
                      repository_->ListClosingFrom(today, after_id, kBatch));
     for (const v1::Consultation& c : batch) {
       after_id = c.id();
-      const calendar::Deadline stored = FromProto(c.period_explanation());
-      // A pending period (no closes_on: its year was not loaded) is tried on every change.
-      if (c.has_closes_on() && !calendar_->IsStale(stored)) continue;
-      absl::StatusOr<calendar::Deadline> again = calendar_->Recompute(stored);
-      if (absl::IsFailedPrecondition(again.status())) continue;  // A year not loaded yet.
-      if (!again.ok()) return again.status();
-      const common::v1::DeadlineExplanation& old = c.period_explanation();
-      const bool shortened = absl::StrContains(old.rule(), kMajorDecisionShortenedRule);
-      RETURN_IF_ERROR(repository_->UpdatePeriod(
-          c.id(), again->due,
-          ExplainCommentPeriod(*again, /*pending=*/false, old.rule(), old.rule_version(),
-                               shortened ? c.shortening_reason() : "")));
+      ASSIGN_OR_RETURN(std::optional<StoredPeriod> period, RecomputedPeriod(c));
+      if (!period.has_value()) continue;
+      RETURN_IF_ERROR(repository_->UpdatePeriod(c.id(), period->closes_on, period->explanation));
       ++changed;
     }
     if (static_cast<int>(batch.size()) < kBatch) break;

@@ -18,6 +18,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -139,6 +140,15 @@ class Consultations {
   ConsultationRepository* repository() { return repository_; }
 
  private:
+  // A recomputed closing day and its explanation (PendingClosingDay() when pending).
+  struct StoredPeriod {
+    absl::CivilDay closes_on;
+    common::v1::DeadlineExplanation explanation;
+  };
+  // What RecomputeClosingDays would store for `c`: nothing when its period is current (or
+  // still pending); the computed day; or pending when a replaced year moved its last day
+  // into a year not loaded (NAT-1).
+  absl::StatusOr<std::optional<StoredPeriod>> RecomputedPeriod(const v1::Consultation& c) const;
   absl::StatusOr<v1::Consultation> LoadConsultation(int64_t id);
   // LoadConsultation without the draft and basis, from the window cache when fresh.
   absl::StatusOr<v1::Consultation> LoadWindow(int64_t id);

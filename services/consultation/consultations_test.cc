@@ -228,6 +228,42 @@ TEST_F(ConsultationsUnitTest, Nat1PendingClosingDayIsComputedOnceItsYearIsLoaded
   EXPECT_EQ(*changed, 1);
 }
 
+// NAT-1: an amended notice that moves a computed last day into a year not loaded makes
+// the period pending again; it never keeps a day the calendar no longer gives.
+TEST_F(ConsultationsUnitTest, Nat1ReplacedYearMovingTheLastDayIntoAYearNotLoadedMakesItPending) {
+  // 2026-11-20 + 30 days = Sunday 2026-12-20, moved to Monday 12-21.
+  absl::StatusOr<CommentPeriod> period = ComputeCommentPeriod(
+      *book_, *calendar_, v1::MAJOR_ADMINISTRATIVE_DECISION, absl::CivilDay(2026, 11, 20), 30, "");
+  ASSERT_TRUE(period.ok()) << period.status();
+  ASSERT_FALSE(period->pending);
+  ASSERT_EQ(period->deadline.due, absl::CivilDay(2026, 12, 21));
+  v1::Consultation computed = stored_;
+  *computed.mutable_closes_on() = ToProtoDate(period->deadline.due);
+  *computed.mutable_period_explanation() = ExplainCommentPeriod(*period, "");
+
+  // Test data, not a real notice: 2026 amended with 12-21 .. 12-31 off.
+  absl::StatusOr<calendar::YearCalendar> amended = calendar_->Year(2026);
+  ASSERT_TRUE(amended.ok());
+  amended->version = "test-2026.9";
+  for (int day = 21; day <= 31; ++day) {
+    amended->holidays.push_back({absl::CivilDay(2026, 12, day), "测试"});
+  }
+  ASSERT_TRUE(calendar_->ReplaceYear(*amended).ok()) << "amendment refused";
+  EXPECT_CALL(repository_, ListClosingFrom(_, 0, _))
+      .WillOnce(Return(std::vector<v1::Consultation>{computed}));
+  EXPECT_CALL(repository_, UpdatePeriod(kConsultation, PendingClosingDay(), _))
+      .WillOnce([](int64_t, absl::CivilDay,
+                   const common::v1::DeadlineExplanation& explained) -> absl::Status {
+        EXPECT_FALSE(explained.has_due());
+        EXPECT_EQ(explained.nominal_end().day(), 20);
+        EXPECT_THAT(explained.text(), HasSubstr("期限届满日待载入后计算"));
+        return absl::OkStatus();
+      });
+  absl::StatusOr<int> changed = consultations_->RecomputeClosingDays([] { return false; });
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_EQ(*changed, 1);
+}
+
 // The search indexer (comment_indexer.h): a batch claimed under one token per batch is
 // stored under that token with the libs/search terms of each text; nothing claimed,
 // nothing stored; a failed store is an error (the claim then expires and is taken over).
