@@ -2,6 +2,7 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/resource_quota.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -77,10 +78,15 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   // A second process on the same port must fail, not share it silently.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  if (config.max_polling_threads > 0) {
-    builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
-                                config.max_polling_threads);
-  }
+  // Handler threads kept between calls instead of one started and ended per call under
+  // load, bounded by gRPC's thread quota (ServerConfig::max_polling_threads, issue 14 P3).
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS,
+                              config.min_polling_threads);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
+                              config.max_polling_threads);
+  grpc::ResourceQuota thread_quota("gongkai-handler-threads");
+  thread_quota.SetMaxThreads(config.max_handler_threads);
+  builder.SetResourceQuota(thread_quota);
   // Order matters for PRE_SEND_STATUS: the decode fix-up runs first, so the metrics and
   // the access log record the status the client actually receives.
   InstallProtobufLogHandler();

@@ -30,13 +30,34 @@ struct ServerConfig {
   // handler thread when it shuts down, so without the drain a client that sent a call
   // just before the SIGTERM could get CANCELLED (issue 15, SIGTERM under load).
   absl::Duration shutdown_drain = absl::Seconds(2);
-  // Worker threads for the synchronous server (0: gRPC's default).
-  int max_polling_threads = 0;
+  // The synchronous server's handler threads (gRPC's ThreadManager; issue 14 P3). gRPC
+  // keeps threads waiting for calls ("polling"); the one that takes a call runs its
+  // handler, and when none is left waiting and fewer than min_polling_threads wait, it
+  // starts a new thread first. A thread that finishes a call waits for the next one,
+  // unless max_polling_threads threads already wait: then it exits. gRPC's defaults (1
+  // and 2) make a service whose calls block on the database start and end a thread for
+  // about every second call (clone, stack, gRPC's per-thread state): with 8 creates in
+  // flight the catalog started 0.47 threads per CreateDocument and 0.08 per cached
+  // GetDocument (docs/performance.md, "Handler threads kept"). Waiting threads are
+  // started only under load, so the idle process keeps its one thread; after a burst up
+  // to max_polling_threads stay (each about 40 KiB resident, its stack and
+  // thread-local caches). 16 = the database pool's default size, which bounds how many
+  // calls wait on the database at once, and the bench's concurrency for reads.
+  int min_polling_threads = 1;
+  int max_polling_threads = 16;
+  // Most handler threads (running or waiting) the server has at once, gRPC's thread quota
+  // (grpc::ResourceQuota::SetMaxThreads). A call that arrives when every one of them
+  // runs a handler is answered RESOURCE_EXHAUSTED ("Server Threadpool Exhausted") at
+  // once, instead of a new thread per call without end (a flood of slow calls would
+  // otherwise grow the process to its memory limit). At least max_polling_threads.
+  int max_handler_threads = 256;
   std::string log_level = "info";
 };
 
 // Reads GONGKAI_GRPC_ADDRESS, GONGKAI_METRICS_ADDRESS, GONGKAI_MAX_RECEIVE_MESSAGE_BYTES,
-// GONGKAI_KEEPALIVE_TIME, GONGKAI_SHUTDOWN_GRACE, GONGKAI_LOG_LEVEL, ... (or flags).
+// GONGKAI_KEEPALIVE_TIME, GONGKAI_SHUTDOWN_GRACE, GONGKAI_MIN_POLLING_THREADS,
+// GONGKAI_MAX_POLLING_THREADS, GONGKAI_MAX_HANDLER_THREADS, GONGKAI_LOG_LEVEL, ... (or
+// flags); problems are added to `reader` (range and cross-field checks).
 ServerConfig ReadServerConfig(config::ConfigReader& reader, absl::string_view default_grpc_address,
                               absl::string_view default_metrics_address);
 
