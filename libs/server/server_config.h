@@ -32,24 +32,25 @@ struct ServerConfig {
   absl::Duration shutdown_drain = absl::Seconds(2);
   // The synchronous server's handler threads (gRPC's ThreadManager; issue 14 P3). gRPC
   // keeps threads waiting for calls ("polling"); the one that takes a call runs its
-  // handler, and when none is left waiting and fewer than min_polling_threads wait, it
-  // starts a new thread first. A thread that finishes a call waits for the next one,
-  // unless max_polling_threads threads already wait: then it exits. gRPC's defaults (1
-  // and 2) make a service whose calls block on the database start and end a thread for
-  // about every second call (clone, stack, gRPC's per-thread state): with 8 creates in
-  // flight the catalog started 0.47 threads per CreateDocument and 0.08 per cached
-  // GetDocument (docs/performance.md, "Handler threads kept"). Waiting threads are
-  // started only under load, so the idle process keeps its one thread; after a burst up
-  // to max_polling_threads stay (each about 40 KiB resident, its stack and
-  // thread-local caches). 16 = the database pool's default size, which bounds how many
-  // calls wait on the database at once, and the bench's concurrency for reads.
+  // handler, and if that leaves fewer than min_polling_threads waiting it starts a new
+  // thread first. A thread that finishes a call waits for the next one, unless
+  // max_polling_threads threads already wait: then it ends. gRPC's defaults (1 and 2)
+  // make a service whose calls block on the database start and end a thread for about
+  // every second call: with 8 creates in flight the catalog started 0.47 threads per
+  // CreateDocument (0.07 per cached GetDocument), about a quarter of its CPU per create
+  // (docs/performance.md, "Issue 14 P3"). Threads are started by calls only, so the idle
+  // process keeps its one; after a burst up to max_polling_threads stay, about 60 KiB
+  // resident each. 16 = the database pool's default size and the bench's read
+  // concurrency.
   int min_polling_threads = 1;
   int max_polling_threads = 16;
-  // Most handler threads (running or waiting) the server has at once, gRPC's thread quota
-  // (grpc::ResourceQuota::SetMaxThreads). A call that arrives when every one of them
-  // runs a handler is answered RESOURCE_EXHAUSTED ("Server Threadpool Exhausted") at
-  // once, instead of a new thread per call without end (a flood of slow calls would
-  // otherwise grow the process to its memory limit). At least max_polling_threads.
+  // Most handler threads, running or waiting, at once: gRPC's thread quota
+  // (grpc::ResourceQuota::SetMaxThreads). When all but one of them run handlers, the
+  // next call is answered RESOURCE_EXHAUSTED ("Server Threadpool Exhausted") at once
+  // instead of getting a thread of its own without end (a flood of slow calls would
+  // otherwise grow the process to its memory limit). gRPC answers it before the
+  // interceptors: it is in neither the access log nor the call metrics. At least
+  // max_polling_threads.
   int max_handler_threads = 256;
   std::string log_level = "info";
 };
