@@ -98,6 +98,9 @@ TEST(GrpcServerTest, MetricsEndpointServesGrpcAndProcessMetrics) {
                                       "grpc_service=\"grpc.health.v1.Health\","
                                       "grpc_type=\"unary\"} 1"));
   EXPECT_THAT(result->body, HasSubstr("process_resident_memory_bytes"));
+  // Issue 14 P3: the handler threads against gRPC's thread quota.
+  EXPECT_THAT(result->body, HasSubstr("gongkai_grpc_handler_threads_max 256"));
+  EXPECT_THAT(result->body, HasSubstr("gongkai_grpc_handler_threads "));
 }
 
 TEST(GrpcServerTest, AccessLogHasOneLinePerCallWithTheCallersRequestId) {
@@ -297,6 +300,11 @@ TEST(GrpcServerTest, Issue14P3ThreadQuotaRefusesCallsBeyondIt) {
     clients.emplace_back([&held, i, port] { held[i] = CallCalendar(port); });
   }
   service.AwaitEntered(3);
+  httplib::Client metrics_client("127.0.0.1", (*server)->metrics_port());
+  auto scrape = metrics_client.Get("/metrics");
+  ASSERT_TRUE(scrape);
+  EXPECT_THAT(scrape->body, HasSubstr("gongkai_grpc_handler_threads 4"));  // 3 held + 1.
+  EXPECT_THAT(scrape->body, HasSubstr("gongkai_grpc_handler_threads_max 4"));
   grpc::Status refused = CallCalendar(port);
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << refused.error_message();
   service.OpenAt(0);
