@@ -8,11 +8,11 @@
 #   GONGKAI_BENCH_AB_A=/work/main/build/services/catalog/gongkai-catalog \
 #   GONGKAI_BENCH_AB_B=build/services/catalog/gongkai-catalog tests/bench/catalog_ab.sh
 #
-# Per round and binary: GetDocument of a cached published document (16 in flight) and
-# CreateDocument (GONGKAI_BENCH_WRITE_CONCURRENCY, 8 in flight), each GONGKAI_BENCH_WARMUP
+# Per round and binary: health Check and GetDocument of a cached published document (16
+# in flight each) and CreateDocument (GONGKAI_BENCH_WRITE_CONCURRENCY, 8 in flight), each GONGKAI_BENCH_WARMUP
 # + GONGKAI_BENCH_DURATION (2 s + 8 s): calls/s, p99 and CPU per call of the catalog and
 # MariaDB; VmRSS and threads of both when idle and after the rounds.
-# Settings: GONGKAI_BENCH_AB_ROUNDS=5; GONGKAI_BENCH_AB_ENV_A / _ENV_B: extra VAR=value
+# Settings: GONGKAI_BENCH_AB_ROUNDS=4 (about 4 minutes); GONGKAI_BENCH_AB_ENV_A / _ENV_B: extra VAR=value
 # settings (space-separated) for A or B, e.g. GONGKAI_MAX_POLLING_THREADS=2 to compare
 # settings of one binary. The tools (loadgen, token, healthcheck) come from
 # GONGKAI_BENCH_BUILD (default build/); nothing is built.
@@ -21,7 +21,7 @@ set -euo pipefail
 # run.sh sourced defines the bench's functions (MariaDB, catalog start, load) only.
 # shellcheck source=tests/bench/run.sh
 source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/run.sh" --no-build --catalog-only
-ROUNDS=${GONGKAI_BENCH_AB_ROUNDS:-5}
+ROUNDS=${GONGKAI_BENCH_AB_ROUNDS:-4}
 BIN_A=${GONGKAI_BENCH_AB_A:?set GONGKAI_BENCH_AB_A to a gongkai-catalog binary}
 BIN_B=${GONGKAI_BENCH_AB_B:-$BUILD/services/catalog/gongkai-catalog}
 read -r -a ENV_A <<<"${GONGKAI_BENCH_AB_ENV_A:-}"
@@ -70,6 +70,8 @@ shape=(--threads="$THREADS" --channels="$CHANNELS" --concurrency="$CONCURRENCY")
 for ((round = 1; round <= ROUNDS; round++)); do
   for side in A B; do
     if [[ $side == A ]]; then CATALOG_PID=$PID_A CATALOG_GRPC=$GRPC_A; else CATALOG_PID=$PID_B CATALOG_GRPC=$GRPC_B; fi
+    load "health-$side" health "${shape[@]}" 2>/dev/null
+    echo "round $round $side health Check: $RPS/s, p99 $P99 ms; $CPU"
     load "get-$side" get-document --id="$document_id" "${shape[@]}" 2>/dev/null
     echo "round $round $side GetDocument: $RPS/s, p99 $P99 ms; $CPU"
     load "create-$side" create-document --token="$staff" --unit_id="$unit_id" --threads=1 \
