@@ -2,6 +2,12 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/resource_quota.h>
+
+#include <dirent.h>
+
+#include <cstdio>
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -46,6 +52,46 @@ class CallTrackerFactory final : public grpc::experimental::ServerInterceptorFac
   std::shared_ptr<std::atomic<int64_t>> last_start_ns_;
 };
 
+// gRPC's synchronous-server threads of this process, running a call or waiting for
+// one: grpc_core::Thread names them "grpcpp_sync_server", which Linux cuts to 15 bytes.
+double CountHandlerThreads() {
+  DIR* tasks = opendir("/proc/self/task");
+  if (tasks == nullptr) return 0;
+  int threads = 0;
+  while (const dirent* task = readdir(tasks)) {
+    if (task->d_name[0] == '.') continue;
+    const std::string path = absl::StrCat("/proc/self/task/", task->d_name, "/comm");
+    FILE* comm = std::fopen(path.c_str(), "r");
+    if (comm == nullptr) continue;  // The thread ended meanwhile.
+    char name[32] = {};
+    if (std::fgets(name, sizeof(name), comm) != nullptr &&
+        std::strcmp(name, "grpcpp_sync_ser\n") == 0) {
+      ++threads;
+    }
+    std::fclose(comm);
+  }
+  closedir(tasks);
+  return threads;
+}
+
+// Handler threads now and gRPC's quota (ServerConfig::max_handler_threads): a call that
+// finds all but one of them busy is refused before any interceptor sees it, so these
+// two gauges are the only server-side sign of it (issue 14 P3).
+void RegisterHandlerThreadMetrics(metrics::Registry& registry, int max_handler_threads) {
+  registry.AddCollector([max_handler_threads] {
+    std::vector<metrics::CollectedFamily> out(2);
+    out[0].name = "gongkai_grpc_handler_threads";
+    out[0].help = "gRPC handler threads of the process, running a call or waiting for one.";
+    out[0].samples.push_back({{}, CountHandlerThreads()});
+    out[1].name = "gongkai_grpc_handler_threads_max";
+    out[1].help =
+        "Most gRPC handler threads at once (GONGKAI_MAX_HANDLER_THREADS); a call that finds "
+        "all but one busy is answered RESOURCE_EXHAUSTED.";
+    out[1].samples.push_back({{}, static_cast<double>(max_handler_threads)});
+    return out;
+  });
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
@@ -54,6 +100,7 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   auto server = std::unique_ptr<GrpcServer>(new GrpcServer());
   server->config_ = config;
   metrics::RegisterProcessMetrics(*registry);
+  RegisterHandlerThreadMetrics(*registry, config.max_handler_threads);
   server->grpc_metrics_ = std::make_unique<metrics::GrpcServerMetrics>(*registry);
   server->grpc_metrics_->PreRegisterMethod("/grpc.health.v1.Health/Check", "unary");
 
@@ -77,10 +124,15 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   // A second process on the same port must fail, not share it silently.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
-  if (config.max_polling_threads > 0) {
-    builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
-                                config.max_polling_threads);
-  }
+  // Handler threads kept between calls instead of one started and ended per call under
+  // load, bounded by gRPC's thread quota (ServerConfig::max_polling_threads, issue 14 P3).
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS,
+                              config.min_polling_threads);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
+                              config.max_polling_threads);
+  grpc::ResourceQuota thread_quota("gongkai-handler-threads");
+  thread_quota.SetMaxThreads(config.max_handler_threads);
+  builder.SetResourceQuota(thread_quota);
   // Order matters for PRE_SEND_STATUS: the decode fix-up runs first, so the metrics and
   // the access log record the status the client actually receives.
   InstallProtobufLogHandler();

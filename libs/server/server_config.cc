@@ -22,8 +22,26 @@ ServerConfig ReadServerConfig(config::ConfigReader& reader, absl::string_view de
       reader.Duration("shutdown_grace", c.shutdown_grace, absl::ZeroDuration(), absl::Minutes(5));
   c.shutdown_drain =
       reader.Duration("shutdown_drain", c.shutdown_drain, absl::ZeroDuration(), absl::Minutes(5));
+  c.min_polling_threads =
+      static_cast<int>(reader.Int("min_polling_threads", c.min_polling_threads, 1, 1024));
   c.max_polling_threads =
-      static_cast<int>(reader.Int("max_polling_threads", c.max_polling_threads, 0, 1024));
+      static_cast<int>(reader.Int("max_polling_threads", c.max_polling_threads, 1, 1024));
+  c.max_handler_threads =
+      static_cast<int>(reader.Int("max_handler_threads", c.max_handler_threads, 2, 65536));
+  if (c.min_polling_threads > c.max_polling_threads) {
+    reader.AddError(absl::StrCat(reader.source().Describe("min_polling_threads"), "=",
+                                 c.min_polling_threads, " must not exceed ",
+                                 reader.source().Describe("max_polling_threads"), "=",
+                                 c.max_polling_threads));
+  }
+  // gRPC aborts at start when the quota cannot hold the minimum, and a quota below the
+  // threads kept waiting would make max_polling_threads a promise it cannot keep.
+  if (c.max_handler_threads < c.max_polling_threads) {
+    reader.AddError(absl::StrCat(reader.source().Describe("max_handler_threads"), "=",
+                                 c.max_handler_threads, " must be at least ",
+                                 reader.source().Describe("max_polling_threads"), "=",
+                                 c.max_polling_threads));
+  }
   c.log_level = reader.String("log_level", c.log_level);
   log::Level level;
   if (!log::ParseLevel(c.log_level, &level)) {

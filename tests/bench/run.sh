@@ -461,6 +461,8 @@ phase_service() {
   local peak_kb hwm_kb
   peak_kb=$(cat "$RUN_DIR/rss-max")
   hwm_kb=$(proc_kb VmHWM)
+  # Threads gRPC keeps for the next calls after the load (GONGKAI_MAX_POLLING_THREADS).
+  note "catalog after the loads: VmRSS $(mib "$(proc_kb VmRSS)") MiB, $(proc_kb Threads) threads"
   stop_catalog
 
   sysbench_insert "$WRITE_CONCURRENCY"
@@ -684,4 +686,5 @@ main() {
   ((${#BROKEN[@]} == 0))
 }
 
-main
+# Sourced (tests/bench/catalog_ab.sh), it only defines the functions and settings.
+[[ ${BASH_SOURCE[0]} != "$0" ]] || main
