@@ -192,6 +192,8 @@ BUSINESS = {
         gauge("Decisions missing their pre-disclosure (CON-1)",
               "consultation_missing_pre_disclosures"),
         gauge("Comments undecided", "consultation_undecided_comments"),
+        gauge("Periods pending a calendar year (NAT-1)", "consultation_periods_pending",
+              description="Open until next year's holiday notice is loaded."),
         gauge("Comments reported", "consultation_reported_comments"),
     ],
     "opinion": [

@@ -26,6 +26,13 @@ ConsultationMetrics::ConsultationMetrics(metrics::Registry& registry)
                              "(CON-1, CON-2; counted up to 1000).",
                              {})
                    .WithLabels({})),
+      periods_pending_(registry
+                           .AddGauge("consultation_periods_pending",
+                                     "Unconcluded consultations whose last day waits for the "
+                                     "holiday notice of a year not loaded yet (NAT-1); they "
+                                     "stay open until it is loaded.",
+                                     {})
+                           .WithLabels({})),
       search_backlog_(registry
                           .AddGauge("consultation_search_backlog_comments",
                                     "Comments waiting for their search terms (the background "
@@ -77,6 +84,7 @@ void ConsultationMetrics::Refresh(Consultations& consultations, const CommentInd
       .Set(static_cast<double>(gauges->closed_unconcluded));
   undecided_.Set(static_cast<double>(gauges->undecided_comments_closed));
   reported_.Set(static_cast<double>(gauges->reported_visible_comments));
+  periods_pending_.Set(static_cast<double>(gauges->pending_periods));
   search_backlog_.Set(static_cast<double>(gauges->search_backlog));
   search_oldest_.Set(gauges->oldest_unindexed.has_value()
                          ? std::max(0.0, absl::ToDoubleSeconds(now - *gauges->oldest_unindexed))

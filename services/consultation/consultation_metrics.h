@@ -6,6 +6,8 @@
 //   consultation_reported_comments         visible comments readers reported
 //   consultation_missing_pre_disclosures   decisions that required a consultation and
 //                                          had none (CON-1/CON-2), up to 1000
+//   consultation_periods_pending           unconcluded consultations whose last day waits
+//                                          for a calendar year not loaded (NAT-1)
 //   consultation_search_backlog_comments   comments waiting for their search terms
 //   consultation_search_backlog_oldest_seconds  age of the oldest of them (0: none)
 //   consultation_search_indexed_comments_total  indexed by this replica's indexer
@@ -32,6 +34,7 @@ class ConsultationMetrics {
   metrics::Gauge& undecided_;
   metrics::Gauge& reported_;
   metrics::Gauge& missing_;
+  metrics::Gauge& periods_pending_;
   metrics::Gauge& search_backlog_;
   metrics::Gauge& search_oldest_;
   metrics::Counter& search_indexed_;

@@ -218,7 +218,8 @@ class ConsultationRepository {
     int64_t closed_unconcluded = 0;
     int64_t undecided_comments_closed = 0;  // In closed, unconcluded consultations.
     int64_t reported_visible_comments = 0;
-    int64_t search_backlog = 0;                  // Comments waiting for their search terms.
+    int64_t search_backlog = 0;   // Comments waiting for their search terms.
+    int64_t pending_periods = 0;  // Unconcluded, last day waiting for a calendar (NAT-1).
     std::optional<absl::Time> oldest_unindexed;  // The oldest one's create_time.
   };
   virtual absl::StatusOr<Gauges> ReadGauges(absl::CivilDay today) = 0;

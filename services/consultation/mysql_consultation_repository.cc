@@ -1292,9 +1292,11 @@ class MysqlConsultationRepository final : public ConsultationRepository {
             "(SELECT COUNT(*) FROM comments WHERE report_count > 0 AND visibility = ?) AS "
             "reported, "
             "(SELECT COUNT(*) FROM comments WHERE search_pending = TRUE) AS search_backlog, "
+            "(SELECT COUNT(*) FROM consultations WHERE concluded = FALSE AND closes_on = ?) AS "
+            "pending_periods, "
             "(SELECT create_time FROM comments WHERE search_pending = TRUE ORDER BY id LIMIT 1) "
             "AS oldest_unindexed",
-            {today, today, today, today, today, int64_t{v1::VISIBLE}}));
+            {today, today, today, today, today, int64_t{v1::VISIBLE}, PendingClosingDay()}));
     Gauges g;
     ASSIGN_OR_RETURN(g.open_consultations, rows[0].GetInt64("open_count"));
     ASSIGN_OR_RETURN(g.scheduled_consultations, rows[0].GetInt64("scheduled_count"));
@@ -1302,6 +1304,7 @@ class MysqlConsultationRepository final : public ConsultationRepository {
     ASSIGN_OR_RETURN(g.undecided_comments_closed, rows[0].GetInt64("undecided"));
     ASSIGN_OR_RETURN(g.reported_visible_comments, rows[0].GetInt64("reported"));
     ASSIGN_OR_RETURN(g.search_backlog, rows[0].GetInt64("search_backlog"));
+    ASSIGN_OR_RETURN(g.pending_periods, rows[0].GetInt64("pending_periods"));
     ASSIGN_OR_RETURN(g.oldest_unindexed, rows[0].GetOptionalTime("oldest_unindexed"));
     return g;
   }

@@ -802,6 +802,11 @@ TEST_F(ConsultationsTest, Nat1ConsultationReachingAYearNotLoadedStaysOpenUntilTh
   absl::StatusOr<v1::ListConsultationsResponse> open =
       consultations_->ListConsultations(Public(), list);
   ASSERT_TRUE(open.ok()) << open.status();
+  absl::StatusOr<ConsultationRepository::Gauges> gauges =
+      repository_->ReadGauges(calendar::TodayInShanghai(clock_));
+  ASSERT_TRUE(gauges.ok()) << gauges.status();
+  EXPECT_GE(gauges->pending_periods, 1);
+  const int64_t pending_before_load = gauges->pending_periods;
   bool listed = false;
   for (const v1::Consultation& each : open->consultations()) {
     if (each.id() == c->id()) listed = !each.has_closes_on() && each.state() == v1::OPEN;
@@ -826,6 +831,9 @@ TEST_F(ConsultationsTest, Nat1ConsultationReachingAYearNotLoadedStaysOpenUntilTh
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(ToCivilDay(again->closes_on()).value(), absl::CivilDay(2027, 1, 6));
   EXPECT_EQ(again->state(), v1::CLOSED);
+  gauges = repository_->ReadGauges(calendar::TodayInShanghai(clock_));
+  ASSERT_TRUE(gauges.ok()) << gauges.status();
+  EXPECT_EQ(gauges->pending_periods, pending_before_load - 1);
   EXPECT_THAT(again->period_explanation().text(), HasSubstr("test notice 2027"));
   clock_.Advance(absl::Seconds(2));  // Past the window cache's bound (LoadWindow).
   absl::StatusOr<v1::Comment> refused = Comment(*again, "关闭后的意见。");
