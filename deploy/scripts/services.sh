@@ -32,7 +32,7 @@ service_manifest_value() {
 # discover_services: fills GONGKAI_SERVICES from services/*/service.env, checking each
 # file (a bad one stops every command with its path, not a half-started suite).
 discover_services() {
-  local file name db grpc metrics pair lines=() seen_ports=" "
+  local file name db grpc metrics pair env_pairs lines=() seen_ports=" "
   for file in "$GONGKAI_ROOT"/services/*/service.env; do
     [[ -f $file ]] || continue
     name=$(basename "$(dirname "$file")")
@@ -52,7 +52,8 @@ discover_services() {
     done
     [[ $(service_manifest_value "$file" DEMO) =~ ^[A-Za-z0-9._-]*$ ]] ||
       die "$file: DEMO must be a file name in build/services/$name/"
-    for pair in $(service_manifest_value "$file" ENV); do
+    read -ra env_pairs <<<"$(service_manifest_value "$file" ENV)"  # No glob expansion.
+    for pair in "${env_pairs[@]}"; do
       [[ $pair =~ ^[A-Z][A-Z0-9_]*=[^[:space:]]*$ ]] ||
         die "$file: ENV entry '$pair' is not <ENV_VAR>=<value>"
     done
@@ -118,8 +119,9 @@ service_env() {
   while read -r secret var; do
     echo "$var=$(service_secret "$name" "$secret")"
   done < <(service_secrets "$name")
-  local pair
-  for pair in $(service_manifest_value "$(service_manifest "$name")" ENV); do echo "$pair"; done
+  local pair env_pairs
+  read -ra env_pairs <<<"$(service_manifest_value "$(service_manifest "$name")" ENV)"
+  for pair in "${env_pairs[@]}"; do echo "$pair"; done
 }
 
 # service_peers_env NAME: GONGKAI_PEERS with every other registered service, built or

@@ -66,6 +66,11 @@ struct Deadline {
   std::string Explain() const;
 };
 
+// The day a DATE NOT NULL column holds for a deadline that is pending because its year's
+// calendar is not loaded (NAT-1): the last day a DATE holds, so every comparison with a
+// real day treats the deadline as not reached, and the API never shows it.
+inline absl::CivilDay PendingDayStandIn() { return absl::CivilDay(9999, 12, 31); }
+
 // "星期一" .. "星期日".
 std::string ChineseWeekday(absl::CivilDay day);
 

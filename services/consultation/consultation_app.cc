@@ -78,8 +78,11 @@ class ConsultationApp final : public server::ServiceApp {
   }
 
   // NAT-1: stored closing days follow the calendar.
+  // A pass that fails (the database, a shutdown) runs again at the next refresh: pending
+  // periods wait for it.
   void OnCalendarChanged(const server::Stopping& stopping) override {
     absl::StatusOr<int> changed = consultations_.RecomputeClosingDays(stopping);
+    recompute_pending_ = !changed.ok();
     if (!changed.ok()) {
       GK_LOG(WARNING, "recomputing closing days failed").With("status", changed.status());
     } else if (*changed > 0) {
@@ -87,7 +90,8 @@ class ConsultationApp final : public server::ServiceApp {
     }
   }
 
-  void Refresh(const server::Stopping& /*stopping*/) override {
+  void Refresh(const server::Stopping& stopping) override {
+    if (recompute_pending_) OnCalendarChanged(stopping);
     absl::Status refreshed = units_->Refresh();
     if (!refreshed.ok()) {
       GK_LOG(WARNING, "refreshing the unit directory failed").With("status", refreshed);
@@ -104,6 +108,9 @@ class ConsultationApp final : public server::ServiceApp {
   }
 
  private:
+  // Set when OnCalendarChanged failed; Refresh() retries it (background thread only).
+  bool recompute_pending_ = false;
+
   // Delivers one feedback statement to the catalog (CON-3). The catalog dedups on the
   // request id (the event key), so a redelivery returns the same document, whose id is
   // then recorded on the meeting plan.

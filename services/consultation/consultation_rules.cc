@@ -268,7 +268,7 @@ absl::Time ClosingTime(absl::CivilDay closes_on) {
   return absl::FromCivil(closes_on + 1, kShanghai);
 }
 
-absl::CivilDay PendingClosingDay() { return absl::CivilDay(9999, 12, 31); }
+absl::CivilDay PendingClosingDay() { return calendar::PendingDayStandIn(); }
 
 absl::StatusOr<absl::CivilDay> ClosingDayOf(const v1::Consultation& consultation) {
   if (!consultation.has_closes_on()) return PendingClosingDay();
@@ -283,21 +283,8 @@ common::v1::DeadlineExplanation ExplainCommentPeriod(const calendar::Deadline& d
   if (!pending) {
     explanation = ToProto(d);
   } else {
-    *explanation.mutable_start() = ToProtoDate(d.start);
-    explanation.set_days(d.n);
-    explanation.set_working_days(d.working_days);
-    if (d.working_days) {
-      explanation.set_text(absl::StrCat("自 ", absl::FormatCivilTime(d.start), " 起算 ", d.n,
-                                        " 个工作日（起算日不计入）"));
-    } else {
-      *explanation.mutable_nominal_end() = ToProtoDate(d.nominal_end);
-      explanation.set_text(absl::StrCat(
-          "自 ", absl::FormatCivilTime(d.start), " 起算 ", d.n, " 日（起算日不计入），至 ",
-          absl::FormatCivilTime(d.nominal_end), "；该日为节假日的，顺延至其后第一个工作日"));
-    }
-    absl::StrAppend(explanation.mutable_text(),
-                    "。所涉年份的国务院节假日安排尚未载入，期限届满日待载入后计算；"
-                    "在此之前征求意见保持开放。");
+    explanation = PendingDeadlineExplanation(d.start, d.n, d.working_days);
+    absl::StrAppend(explanation.mutable_text(), "在此之前征求意见保持开放。");
   }
   explanation.set_rule(std::string(rule));
   explanation.set_rule_version(std::string(rule_version));

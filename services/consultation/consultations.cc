@@ -202,6 +202,11 @@ absl::StatusOr<v1::Consultation> Consultations::CreateConsultation(
     v.Add("consultation.opens_on", "a real date is required");
   } else if (*opens_on < Today()) {
     v.Add("consultation.opens_on", "must be today or later (Asia/Shanghai)");
+  } else if (opens_on->year() > Today().year() + 1) {
+    // A period whose calendar year is not loaded is accepted as pending (NAT-1) only
+    // where a notice can be due: this year's or the next; a later year is a typo.
+    v.Add("consultation.opens_on",
+          absl::StrCat("must be in ", Today().year(), " or ", Today().year() + 1));
   }
   if (in.period_days() < 1 || in.period_days() > calendar::kMaxPeriodDays) {
     v.Add("consultation.period_days",

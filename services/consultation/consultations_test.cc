@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "libs/calendar/testing/builtin_through.h"
 #include "libs/protoconv/protoconv.h"
 #include "libs/rules/embedded_rule_sets.h"
 #include "libs/status/errors.h"
@@ -36,7 +37,7 @@ class ConsultationsUnitTest : public ::testing::Test {
         rules::NewRuleBook(ConsultationRuleSchemas(), "");
     ASSERT_TRUE(book.ok()) << book.status();
     absl::StatusOr<std::shared_ptr<calendar::WorkingDayCalendar>> cal =
-        calendar::NewBuiltinCalendar();
+        calendar::testing::BuiltinCalendarThrough(2026);  // 2027 unloaded (NAT-1).
     ASSERT_TRUE(cal.ok()) << cal.status();
     calendar_ = *cal;
     book_ = *book;
@@ -256,7 +257,7 @@ TEST_F(ConsultationsUnitTest, Nat1ReplacedYearMovingTheLastDayIntoAYearNotLoaded
                    const common::v1::DeadlineExplanation& explained) -> absl::Status {
         EXPECT_FALSE(explained.has_due());
         EXPECT_EQ(explained.nominal_end().day(), 20);
-        EXPECT_THAT(explained.text(), HasSubstr("期限届满日待载入后计算"));
+        EXPECT_THAT(explained.text(), HasSubstr("届满日待载入后计算"));
         return absl::OkStatus();
       });
   absl::StatusOr<int> changed = consultations_->RecomputeClosingDays([] { return false; });

@@ -75,7 +75,7 @@ class MockWebsiteRepository : public WebsiteRepository {
   MOCK_METHOD(absl::StatusOr<WebsiteGauges>, ReadGauges,
               (absl::Time, absl::Duration, absl::CivilDay), (override));
   MOCK_METHOD(absl::StatusOr<UnitPlatformFacts>, ReadUnitPlatformFacts,
-              (int64_t, absl::CivilDay, absl::CivilDay), (override));
+              (int64_t, absl::CivilDay, absl::CivilDay, absl::CivilDay), (override));
   MOCK_METHOD(absl::StatusOr<std::optional<std::string>>, FindIdempotentResponse,
               (const idempotency::Key&), (override));
 };

@@ -1025,7 +1025,8 @@ class MysqlWebsiteRepository final : public WebsiteRepository {
   }
 
   absl::StatusOr<UnitPlatformFacts> ReadUnitPlatformFacts(int64_t unit_id, absl::CivilDay from,
-                                                          absl::CivilDay to) override {
+                                                          absl::CivilDay to,
+                                                          absl::CivilDay today) override {
     UnitPlatformFacts f;
     ASSIGN_OR_RETURN(db::ConnectionLease conn, pool_->Acquire());
     const int64_t shutdown = v1::SHUTDOWN;
@@ -1062,14 +1063,14 @@ class MysqlWebsiteRepository final : public WebsiteRepository {
                               "SELECT id FROM notices WHERE unit_id = ? AND issued_on >= ? AND "
                               "issued_on <= ? ORDER BY id LIMIT 1000",
                               {unit_id, from, to}));
-    // A pending deadline (NAT-1) is in no period, whatever the period's end.
-    ASSIGN_OR_RETURN(
-        f.notices_overdue,
-        QueryIds(*conn,
-                 "SELECT id FROM notices WHERE unit_id = ? AND rectify_by >= ? AND "
-                 "rectify_by <= ? AND rectify_by <> ? AND state <> ? ORDER BY id "
-                 "LIMIT 1000",
-                 {unit_id, from, to, PendingRectifyByStandIn(), int64_t{v1::RECTIFIED}}));
+    // WEB-4: due in the period and already past (not yet due is not overdue); a pending
+    // deadline (NAT-1, the stand-in day) is never before today.
+    ASSIGN_OR_RETURN(f.notices_overdue,
+                     QueryIds(*conn,
+                              "SELECT id FROM notices WHERE unit_id = ? AND rectify_by >= ? AND "
+                              "rectify_by <= ? AND rectify_by < ? AND state <> ? ORDER BY id "
+                              "LIMIT 1000",
+                              {unit_id, from, to, today, int64_t{v1::RECTIFIED}}));
     ASSIGN_OR_RETURN(f.severe_errors,
                      QueryIds(*conn,
                               "SELECT e.id FROM severe_errors e JOIN sites s ON s.id = e.site_id "

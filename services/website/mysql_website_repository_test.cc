@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "libs/calendar/testing/builtin_through.h"
 #include "libs/calendar/working_day_calendar.h"
 #include "libs/clock/clock.h"
 #include "libs/db/embedded_migrations.h"
@@ -68,7 +69,7 @@ class WebsiteIntegrationTest : public ::testing::Test {
     book_ = std::make_shared<rules::RuleBook>(WebsiteRuleSchemas());
     ASSERT_TRUE(rules::LoadRuleSetFiles(*book_, rules::EmbeddedRuleSetFiles()).ok());
     absl::StatusOr<std::shared_ptr<calendar::WorkingDayCalendar>> cal =
-        calendar::NewBuiltinCalendar();
+        calendar::testing::BuiltinCalendarThrough(2026);  // 2027 unloaded (NAT-1).
     ASSERT_TRUE(cal.ok());
     calendar_ = *cal;
     website_ = std::make_unique<Website>(
@@ -688,7 +689,8 @@ TEST_F(WebsiteIntegrationTest, Nat1Web4PendingRectificationDeadlineFollowsTheCal
     return g.value_or(WebsiteGauges());
   };
   const auto overdue_in = [&](absl::CivilDay from, absl::CivilDay to) {
-    absl::StatusOr<UnitPlatformFacts> facts = repository_->ReadUnitPlatformFacts(6, from, to);
+    absl::StatusOr<UnitPlatformFacts> facts =
+        repository_->ReadUnitPlatformFacts(6, from, to, calendar::TodayInShanghai(clock_));
     EXPECT_TRUE(facts.ok()) << facts.status();
     return facts.ok() ? facts->notices_overdue : std::vector<int64_t>{-1};
   };
@@ -754,6 +756,8 @@ TEST_F(WebsiteIntegrationTest, Nat1Web4PendingRectificationDeadlineFollowsTheCal
   EXPECT_EQ(ToCivilDay(stored.rectify_by()).value(), absl::CivilDay(2027, 1, 14));
   EXPECT_FALSE(stored.overdue());
   EXPECT_EQ(gauges().notices_overdue, 0);
+  EXPECT_THAT(overdue_in(absl::CivilDay(2027, 1, 1), absl::CivilDay(2027, 1, 31)), SizeIs(0))
+      << "due 2027-01-14, read on 01-13: not overdue yet (WEB-4)";
   EXPECT_THAT(stored.rectify_by_explanation().text(), HasSubstr("test-2027.2"));
 
   // The recomputation's update is conditional on the version it read.

@@ -819,7 +819,11 @@ absl::StatusOr<v1::Notice> Website::CreateNotice(const auth::Principal& caller,
           deps_.repository->UpdateRectifyBy(**std::move(again), deps_.clock->Now());
       if (stored.ok()) {
         notice = *std::move(stored);
-      } else if (!absl::IsAborted(stored.status())) {  // ABORTED: recomputed meanwhile.
+      } else if (absl::IsAborted(stored.status())) {
+        // Changed meanwhile (the pass after the load, or a replay of an earlier create whose
+        // row has moved on): answer the row as it is, not the stale pending copy.
+        ASSIGN_OR_RETURN(notice, deps_.repository->GetNotice(notice.id()));
+      } else {
         GK_LOG(WARNING, "storing the deadline of a notice issued during a calendar load failed")
             .With("notice", notice.id())
             .With("status", stored.status());

@@ -22,6 +22,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "gongkai/website/v1/website.pb.h"
+#include "libs/calendar/deadline.h"
 #include "libs/idempotency/idempotency.h"
 #include "services/website/scoring/evaluation.h"
 
@@ -31,7 +32,7 @@ namespace gongkai::website {
 // rectification deadline is pending — it reaches a year whose official calendar is not
 // loaded yet. Never shown: such a notice has no rectify_by in the API. Later than every
 // real day, so no "rectify_by < today" counts it overdue.
-inline absl::CivilDay PendingRectifyByStandIn() { return absl::CivilDay(9999, 12, 31); }
+inline absl::CivilDay PendingRectifyByStandIn() { return calendar::PendingDayStandIn(); }
 
 // One history line to write with a site change.
 struct SiteChange {
@@ -216,9 +217,12 @@ class WebsiteRepository {
   // ---- Gauges and evidence.
   virtual absl::StatusOr<WebsiteGauges> ReadGauges(absl::Time now, absl::Duration probe_interval,
                                                    absl::CivilDay today) = 0;
+  // notices_overdue: unrectified notices whose rectify_by is in [from, to] and before
+  // `today` (WEB-4: not yet due is not overdue; a pending deadline never is).
   virtual absl::StatusOr<UnitPlatformFacts> ReadUnitPlatformFacts(int64_t unit_id,
                                                                   absl::CivilDay from,
-                                                                  absl::CivilDay to) = 0;
+                                                                  absl::CivilDay to,
+                                                                  absl::CivilDay today) = 0;
 
   virtual absl::StatusOr<std::optional<std::string>> FindIdempotentResponse(
       const idempotency::Key& key) = 0;

@@ -9,6 +9,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "libs/calendar/testing/builtin_through.h"
 #include "libs/clock/clock.h"
 #include "libs/protoconv/protoconv.h"
 #include "libs/rules/embedded_rule_sets.h"
@@ -214,7 +215,7 @@ class NoticeDeadlineTest : public ::testing::Test {
     book_ = std::make_shared<rules::RuleBook>(WebsiteRuleSchemas());
     ASSERT_TRUE(rules::LoadRuleSetFiles(*book_, rules::EmbeddedRuleSetFiles()).ok());
     absl::StatusOr<std::shared_ptr<calendar::WorkingDayCalendar>> cal =
-        calendar::NewBuiltinCalendar();
+        calendar::testing::BuiltinCalendarThrough(2026);  // 2027 unloaded (NAT-1).
     ASSERT_TRUE(cal.ok()) << cal.status();
     calendar_ = *cal;
     ASSERT_FALSE(calendar_->Year(2027).ok()) << "the tests need 2027 not loaded";
@@ -371,6 +372,34 @@ TEST_F(NoticeDeadlineTest, Nat1Web4ANoticeStoredDuringTheYearsLoadGetsItsDay) {
   ASSERT_TRUE(created->has_rectify_by());
   EXPECT_EQ(ToCivilDay(created->rectify_by()).value(), absl::CivilDay(2027, 1, 12));
   EXPECT_EQ(created->version(), 2);
+}
+
+// NAT-1: a replay of a create whose stored answer is pending, after the year was loaded
+// and the pass gave the row its day: the answer is the row as it is now, not the stale
+// pending copy (the retried update is refused at the old version).
+TEST_F(NoticeDeadlineTest, Nat1Web4ReplayAfterTheYearsLoadAnswersTheRecomputedNotice) {
+  ExpectSiteAndNewRequest();
+  EXPECT_CALL(repository_, CreateNotice(::testing::_, ::testing::_, ::testing::_))
+      .WillOnce([this](v1::Notice notice, const idempotency::Key*, absl::Time) {
+        EXPECT_TRUE(LoadTestYear2027().ok());
+        notice.set_id(33);
+        notice.set_version(1);
+        return notice;
+      });
+  EXPECT_CALL(repository_, UpdateRectifyBy(::testing::_, ::testing::_))
+      .WillOnce([](v1::Notice, absl::Time) -> absl::StatusOr<v1::Notice> {
+        return absl::AbortedError("notice 33 was changed: version 2, not 1");
+      });
+  v1::Notice current;
+  current.set_id(33);
+  current.set_version(2);
+  *current.mutable_rectify_by() = ToProtoDate(absl::CivilDay(2027, 1, 12));
+  EXPECT_CALL(repository_, GetNotice(33)).WillOnce(::testing::Return(current));
+  absl::StatusOr<v1::Notice> created = Create("n-3");
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->version(), 2);
+  ASSERT_TRUE(created->has_rectify_by());
+  EXPECT_EQ(ToCivilDay(created->rectify_by()).value(), absl::CivilDay(2027, 1, 12));
 }
 
 // NAT-1: a deadline computed on a year that is then replaced (an amended notice) moves

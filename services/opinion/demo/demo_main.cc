@@ -172,7 +172,9 @@ absl::Status Load(v1::OpinionService::Stub& stub, catalog_v1::CatalogService::St
     const absl::Time seen = absl::Now() - absl::Minutes(spec.minutes_ago);
     *request.mutable_first_seen_time() = ToTimestamp(seen);
     v1::OpinionEvent event;
-    if (auto before = collected_before.find(request.title()); before != collected_before.end()) {
+    if (auto before = collected_before.find(request.title());
+        before != collected_before.end() &&
+        before->second.collecting_unit_id() == request.collecting_unit_id()) {
       event = before->second;
     } else {
       ASSIGN_OR_RETURN(event, CallAs(&stub, &v1::OpinionService::Stub::CollectEvent, "CollectEvent",

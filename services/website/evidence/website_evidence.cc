@@ -17,9 +17,9 @@ absl::StatusOr<evidence::ItemEvidence> WebsiteEvidence::Collect(
     return absl::InvalidArgumentError("the website service holds item 6 only");
   }
   if (unit_check_) RETURN_IF_ERROR(unit_check_(query.unit_id));
-  ASSIGN_OR_RETURN(
-      UnitPlatformFacts facts,
-      repository_->ReadUnitPlatformFacts(query.unit_id, query.period_start, query.period_end));
+  ASSIGN_OR_RETURN(UnitPlatformFacts facts,
+                   repository_->ReadUnitPlatformFacts(query.unit_id, query.period_start,
+                                                      query.period_end, query.today));
   evidence::ItemEvidence out;
   AddIndicator(out, {"sites_registered", "登记在册的政府网站和政务新媒体", "WEB-1", "site"},
                facts.sites);

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gongkai/catalog/v1/catalog.pb.h"
+#include "libs/calendar/testing/builtin_through.h"
 #include "libs/clock/clock.h"
 #include "libs/db/testing/status_matchers.h"
 #include "libs/outbox/outbox.h"
@@ -65,7 +66,7 @@ class ConsultationsTest : public ::testing::Test {
     ASSERT_TRUE(book.ok()) << book.status();
     book_ = *book;
     absl::StatusOr<std::shared_ptr<calendar::WorkingDayCalendar>> cal =
-        calendar::NewBuiltinCalendar();
+        calendar::testing::BuiltinCalendarThrough(2026);  // 2027 unloaded (NAT-1).
     ASSERT_TRUE(cal.ok()) << cal.status();
     calendar_ = *cal;
     consultations_ = std::make_unique<Consultations>(
@@ -793,8 +794,18 @@ TEST_F(ConsultationsTest, Nat1ConsultationReachingAYearNotLoadedStaysOpenUntilTh
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_FALSE(c->has_closes_on());
   EXPECT_EQ(c->state(), v1::OPEN);
-  EXPECT_THAT(c->period_explanation().text(), HasSubstr("期限届满日待载入后计算"));
+  EXPECT_THAT(c->period_explanation().text(), HasSubstr("届满日待载入后计算"));
   EXPECT_EQ(ToCivilDay(c->period_explanation().nominal_end()).value(), absl::CivilDay(2027, 1, 6));
+
+  // Bad input stays bad: a start years ahead (a typo) is not a pending period.
+  const int64_t before = Rows("consultations");
+  v1::CreateConsultationRequest typo = Draft(kCity, 30);
+  *typo.mutable_consultation()->mutable_opens_on() = ToProtoDate(absl::CivilDay(2062, 12, 7));
+  absl::StatusOr<v1::Consultation> refused_typo =
+      consultations_->CreateConsultation(Staff(kCity), typo);
+  EXPECT_EQ(refused_typo.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(refused_typo.status().ToString(), HasSubstr("consultation.opens_on"));
+  EXPECT_EQ(Rows("consultations"), before);
 
   clock_.Set(At(absl::CivilDay(2027, 1, 20), 10));
   v1::ListConsultationsRequest list;
