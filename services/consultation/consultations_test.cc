@@ -204,12 +204,11 @@ TEST_F(ConsultationsUnitTest, Nat1PendingClosingDayIsComputedOnceItsYearIsLoaded
 
   // Test data, not a real notice: 2027 with 01-01 and 01-06 off, so the nominal end
   // (2027-01-06) moves to the next working day (NAT-3).
-  calendar::YearCalendar y2027;
-  y2027.year = 2027;
-  y2027.version = "test-2027.1";
-  y2027.source = "test notice 2027";
-  y2027.holidays = {{absl::CivilDay(2027, 1, 1), "元旦"}, {absl::CivilDay(2027, 1, 6), "测试"}};
-  ASSERT_TRUE(calendar_->LoadYear(y2027).ok());
+  ASSERT_TRUE(
+      calendar_
+          ->LoadYear(calendar::testing::TestYear(
+              2027, {{absl::CivilDay(2027, 1, 1), "元旦"}, {absl::CivilDay(2027, 1, 6), "测试"}}))
+          .ok());
   EXPECT_CALL(repository_, ListClosingFrom(_, 0, _))
       .WillOnce(Return(std::vector<v1::Consultation>{pending}));
   EXPECT_CALL(repository_, UpdatePeriod(kConsultation, absl::CivilDay(2027, 1, 7), _))

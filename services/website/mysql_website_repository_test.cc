@@ -718,11 +718,8 @@ TEST_F(WebsiteIntegrationTest, Nat1Web4PendingRectificationDeadlineFollowsTheCal
   EXPECT_EQ(*unchanged, 0) << "2027 is still not loaded";
 
   // Test data, not a real notice: 2027 with only 01-01 off.
-  calendar::YearCalendar y2027;
-  y2027.year = 2027;
-  y2027.version = "test-2027.1";
-  y2027.source = "test notice 2027 (not real data)";
-  y2027.holidays = {{absl::CivilDay(2027, 1, 1), "元旦"}};
+  calendar::YearCalendar y2027 =
+      calendar::testing::TestYear(2027, {{absl::CivilDay(2027, 1, 1), "元旦"}});
   ASSERT_TRUE(calendar_->LoadYear(y2027).ok());
   clock_.Set(absl::FromCivil(absl::CivilSecond(2027, 1, 13, 10, 0, 0), ShanghaiTimeZone()));
   absl::StatusOr<int> changed = website_->RecomputeRectificationDeadlines([] { return false; });

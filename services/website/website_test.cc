@@ -266,12 +266,8 @@ class NoticeDeadlineTest : public ::testing::Test {
 
   // Test data, not a real notice: 2027 with only 01-01 off.
   absl::Status LoadTestYear2027() {
-    calendar::YearCalendar y2027;
-    y2027.year = 2027;
-    y2027.version = "test-2027.1";
-    y2027.source = "test notice 2027 (not real data)";
-    y2027.holidays = {{absl::CivilDay(2027, 1, 1), "元旦"}};
-    return calendar_->LoadYear(y2027);
+    return calendar_->LoadYear(
+        calendar::testing::TestYear(2027, {{absl::CivilDay(2027, 1, 1), "元旦"}}));
   }
 
   static absl::StatusOr<int> Recompute(Website& website) {

@@ -52,12 +52,7 @@ absl::Status Documents::ApplyPublicationClock(v1::Document& document, absl::Civi
     // The period reaches a year whose official calendar is not loaded: never a guess
     // (NAT-1). The clock keeps its start (creation or conversion day) without a due date;
     // RecomputeStaleDeadlines completes it once that year's calendar is loaded.
-    *explanation->mutable_start() = ToProtoDate(from);
-    explanation->set_days(period.first);
-    explanation->set_working_days(true);
-    explanation->set_text(
-        absl::StrCat("自 ", absl::FormatCivilTime(from), " 起算 ", period.first,
-                     " 个工作日；所涉年份的国务院节假日安排尚未载入，届满日待载入后计算。"));
+    *explanation = PendingDeadlineExplanation(from, period.first, /*working_days=*/true);
   } else {
     return deadline.status();
   }

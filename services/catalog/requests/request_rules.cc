@@ -211,13 +211,9 @@ void CheckAnswer(const AnswerFacts& a, FieldViolations& v) {
 
 common::v1::DeadlineExplanation PendingDeadline(absl::CivilDay start, int days,
                                                 absl::string_view rule_text) {
-  common::v1::DeadlineExplanation pending;
-  *pending.mutable_start() = ToProtoDate(start);
-  pending.set_days(days);
-  pending.set_working_days(true);
-  pending.set_text(absl::StrCat(
-      rule_text, rule_text.empty() ? "" : "\n", "自 ", absl::FormatCivilTime(start), " 起算 ", days,
-      " 个工作日；所涉年份的国务院节假日安排尚未载入，届满日待载入后计算。"));
+  common::v1::DeadlineExplanation pending =
+      PendingDeadlineExplanation(start, days, /*working_days=*/true);
+  if (!rule_text.empty()) pending.set_text(absl::StrCat(rule_text, "\n", pending.text()));
   return pending;
 }
 

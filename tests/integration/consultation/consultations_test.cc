@@ -827,12 +827,9 @@ TEST_F(ConsultationsTest, Nat1ConsultationReachingAYearNotLoadedStaysOpenUntilTh
   EXPECT_TRUE(late.ok()) << late.status();
 
   // Test data, not a real notice: 2027 with only 01-01 off.
-  calendar::YearCalendar y2027;
-  y2027.year = 2027;
-  y2027.version = "test-2027.1";
-  y2027.source = "test notice 2027";
-  y2027.holidays = {{absl::CivilDay(2027, 1, 1), "元旦"}};
-  ASSERT_TRUE(calendar_->LoadYear(y2027).ok());
+  ASSERT_TRUE(
+      calendar_->LoadYear(calendar::testing::TestYear(2027, {{absl::CivilDay(2027, 1, 1), "元旦"}}))
+          .ok());
   absl::StatusOr<int> changed = consultations_->RecomputeClosingDays([] { return false; });
   ASSERT_TRUE(changed.ok()) << changed.status();
   EXPECT_GE(*changed, 1);
